@@ -1,0 +1,49 @@
+#include "common.hpp"
+
+#include <iostream>
+
+#include "emorph/atomic_file.hpp"
+#include "emorph/parse.hpp"
+
+namespace emorph::cli {
+
+ReadOptions InputOptions::read_options() const {
+  ReadOptions r;
+  if (!voxel.empty()) r.voxel = parse_spacing(voxel, "--voxel");
+  return r;
+}
+
+void add_input_options(CLI::App* cmd, InputOptions& o, const std::string& what) {
+  cmd->add_option("input", o.input, what + " (file, folder of slices, or file.h5:/dataset)")->required();
+  cmd->add_option("--voxel", o.voxel, "Voxel size in um: 0.32 or DZ,DY,DX (default: from the file)");
+}
+
+PhaseTable PhaseOptions::table() const {
+  PhaseTable t = phases.empty() ? PhaseTable::default_table() : PhaseTable::parse(phases, "--phases");
+  if (!density.empty()) t.set_densities(density, "--density");
+  return t;
+}
+
+void add_phase_options(CLI::App* cmd, PhaseOptions& o) {
+  cmd->add_option("--phases", o.phases, "Phase labels, e.g. pore=0,NMC=1,LFP=2,CBD=3 (default table)");
+  cmd->add_option("--density", o.density, "Densities in g/cm3, e.g. NMC=4.75,LFP=3.57,CBD=1.8");
+}
+
+void add_json_option(CLI::App* cmd, OutputOptions& o) {
+  cmd->add_option("--json", o.json, "Write results as JSON to this path");
+}
+
+void add_csv_option(CLI::App* cmd, OutputOptions& o) {
+  cmd->add_option("--csv", o.csv, "Write the result table as CSV to this path");
+}
+
+void emit_results(const OutputOptions& o, const std::string& command, const Json& parameters,
+                  const std::string& input, const Json& results) {
+  if (!o.json.empty()) {
+    check_output_differs(input, o.json);
+    write_json(o.json, result_envelope(command, parameters, input, results));
+  }
+  std::cout << results.dump(2) << "\n";
+}
+
+}  // namespace emorph::cli

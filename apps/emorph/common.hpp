@@ -1,0 +1,39 @@
+#pragma once
+// Options shared by many subcommands, declared once so every command spells them the same way.
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "emorph/io.hpp"
+#include "emorph/phase_table.hpp"
+#include "emorph/result.hpp"
+
+namespace emorph::cli {
+
+struct InputOptions {
+  std::string input;
+  std::string voxel;  // "0.32" or "DZ,DY,DX"; empty: from the file
+  ReadOptions read_options() const;
+};
+// Adds the positional input and --voxel.
+void add_input_options(CLI::App* cmd, InputOptions& o, const std::string& what = "Input volume");
+
+struct PhaseOptions {
+  std::string phases;   // --phases pore=0,NMC=1,...
+  std::string density;  // --density NMC=4.75,...
+  PhaseTable table() const;
+};
+void add_phase_options(CLI::App* cmd, PhaseOptions& o);
+
+struct OutputOptions {
+  std::string json;  // --json PATH
+  std::string csv;   // --csv PATH
+};
+void add_json_option(CLI::App* cmd, OutputOptions& o);
+void add_csv_option(CLI::App* cmd, OutputOptions& o);
+
+// Writes the JSON envelope to --json (if given) and a compact summary of `results` to stdout.
+void emit_results(const OutputOptions& o, const std::string& command, const Json& parameters,
+                  const std::string& input, const Json& results);
+
+}  // namespace emorph::cli

@@ -1,0 +1,42 @@
+#pragma once
+// Reading and writing volumes; the format is chosen from the extension (format registry in src/io):
+//   .tif/.tiff (multi-page, BigTIFF when > 4 GiB), a folder of 2D .tif slices (natural order),
+//   .raw + .json sidecar, .nrrd/.nhdr, .mha/.mhd, .h5/.hdf5 ("file.h5:/path/dataset").
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emorph/volume.hpp"
+
+namespace emorph {
+
+struct ReadOptions {
+  std::optional<Spacing> voxel;  // overrides the file's voxel size (the --voxel option)
+};
+
+struct WriteOptions {
+  bool compress = false;  // gzip for NRRD/MHA, deflate for TIFF/HDF5 where supported
+};
+
+// Metadata without reading the voxels (header only).
+struct VolumeInfo {
+  std::string format;  // "tiff", "tiff-folder", "raw", "nrrd", "metaimage", "hdf5"
+  Shape shape;
+  DType dtype = DType::u8;
+  Spacing spacing;
+  bool spacing_from_file = false;  // false: 1 um default
+  std::vector<std::string> files;  // the files that hold the data (for checksums)
+};
+
+// Throws InputError naming the path for a missing file, a directory where a file is expected, a
+// truncated file, an inconsistent header, an unsupported dtype or compression.
+AnyVolume read_volume(const std::string& address, const ReadOptions& options = {});
+VolumeInfo read_info(const std::string& address);
+
+// Writes atomically (temporary name, then rename); never overwrites `address` if it is an input
+// (callers check with check_output_differs).
+void write_volume(const std::string& address, const AnyVolume& volume, const WriteOptions& options = {});
+template <class T>
+void write_volume(const std::string& address, VolumeView<const T> view, const WriteOptions& options = {});
+
+}  // namespace emorph

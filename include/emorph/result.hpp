@@ -1,0 +1,25 @@
+#pragma once
+// The JSON envelope every command writes (CONTRACT.md "Outputs"):
+// {"emorph_version", "command", "parameters", "input": {"path", "sha256"}, "results"}.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace emorph {
+
+using Json = nlohmann::json;
+
+// Checksum of an input address: a file, "file.h5:/dataset" (the file's bytes), or a folder of slices.
+std::string input_sha256(const std::string& address);
+
+Json result_envelope(const std::string& command, const Json& parameters, const std::string& input_path,
+                     const Json& results);
+
+// Writes JSON (pretty, 2 spaces) atomically; NaN and infinities become null.
+void write_json(const std::string& path, const Json& j);
+
+// Writes CSV rows atomically; header first.
+void write_csv(const std::string& path, const std::vector<std::string>& header,
+               const std::vector<std::vector<std::string>>& rows);
+
+}  // namespace emorph

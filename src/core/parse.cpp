@@ -1,0 +1,87 @@
+#include "emorph/parse.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "emorph/error.hpp"
+
+namespace emorph {
+
+double parse_double(const std::string& text, const std::string& option) {
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (text.empty() || used != text.size() || !std::isfinite(v))
+    throw InputError(option + ": '" + text + "' is not a finite number");
+  return v;
+}
+
+long long parse_int(const std::string& text, const std::string& option) {
+  std::size_t used = 0;
+  long long v = 0;
+  try {
+    v = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (text.empty() || used != text.size()) throw InputError(option + ": '" + text + "' is not an integer");
+  return v;
+}
+
+std::vector<double> parse_double_list(const std::string& text, const std::string& option) {
+  std::vector<double> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) out.push_back(parse_double(item, option));
+  if (out.empty()) throw InputError(option + ": empty list");
+  return out;
+}
+
+Spacing parse_spacing(const std::string& spec, const std::string& option) {
+  auto v = parse_double_list(spec, option);
+  if (v.size() != 1 && v.size() != 3)
+    throw InputError(option + ": expected one voxel size or three (DZ,DY,DX) in um, got '" + spec + "'");
+  for (double d : v)
+    if (d <= 0) throw InputError(option + ": voxel size must be positive, got '" + spec + "'");
+  return v.size() == 1 ? Spacing{v[0], v[0], v[0]} : Spacing{v[0], v[1], v[2]};
+}
+
+Box parse_box(const std::string& spec_in, const Shape& shape, const Spacing& spacing, const std::string& option) {
+  std::string spec = spec_in;
+  bool um = false;
+  if (spec.size() > 2 && spec.substr(spec.size() - 2) == "um") {
+    um = true;
+    spec.resize(spec.size() - 2);
+  }
+  std::vector<std::string> parts;
+  std::stringstream ss(spec);
+  std::string item;
+  while (std::getline(ss, item, ',')) parts.push_back(item);
+  if (parts.size() != 3) throw InputError(option + ": expected z0:z1,y0:y1,x0:x1, got '" + spec_in + "'");
+  int64_t lo[3], hi[3];
+  for (int a = 0; a < 3; ++a) {
+    auto colon = parts[a].find(':');
+    if (colon == std::string::npos) throw InputError(option + ": range '" + parts[a] + "' lacks ':' in '" + spec_in + "'");
+    std::string a0 = parts[a].substr(0, colon), a1 = parts[a].substr(colon + 1);
+    if (um) {
+      // Voxel i has its centre at (i + 0.5) * d: keep the voxels whose centres lie in [u0, u1].
+      const double d = spacing[a];
+      const double u0 = a0.empty() ? 0.0 : parse_double(a0, option);
+      const double u1 = a1.empty() ? shape[a] * d : parse_double(a1, option);
+      lo[a] = static_cast<int64_t>(std::ceil(u0 / d - 0.5));
+      hi[a] = static_cast<int64_t>(std::floor(u1 / d - 0.5)) + 1;
+    } else {
+      lo[a] = a0.empty() ? 0 : parse_int(a0, option);
+      hi[a] = a1.empty() ? shape[a] : parse_int(a1, option);
+    }
+  }
+  Box b{lo[0], hi[0], lo[1], hi[1], lo[2], hi[2]};
+  check_box_inside(b, shape, option);
+  return b;
+}
+
+}  // namespace emorph

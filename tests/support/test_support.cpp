@@ -1,0 +1,60 @@
+#include "support/test_support.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace emorph::test {
+
+TempDir::TempDir() {
+  static std::atomic<int> counter{0};
+  std::random_device rd;
+  path_ = fs::temp_directory_path() /
+          ("emorph-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + std::to_string(rd()));
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+static std::string slurp(const fs::path& p) {
+  std::ifstream f(p);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+CliResult run_cli(const std::string& args) {
+#ifdef EMORPH_CLI
+  TempDir tmp;
+  const std::string cmd = std::string(EMORPH_CLI) + " --quiet " + args + " >" + (tmp / "out") + " 2>" + (tmp / "err");
+  int status = std::system(cmd.c_str());
+  CliResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(tmp / "out");
+  r.err = slurp(tmp / "err");
+  return r;
+#else
+  return {};
+#endif
+}
+
+std::string shared_data(const std::string& relative) {
+#ifdef EMORPH_SHARED_DATA
+  fs::path p = fs::path(EMORPH_SHARED_DATA) / "real" / relative;
+  std::error_code ec;
+  if (fs::exists(p, ec)) return p.string();
+#endif
+  return "";
+}
+
+}  // namespace emorph::test

@@ -1,0 +1,31 @@
+#pragma once
+// Helpers shared by the test programs: scratch folders, running the CLI, small volumes.
+#include <filesystem>
+#include <string>
+
+namespace emorph::test {
+
+// A fresh folder under the system temp dir, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// Runs the built emorph binary with the given argument string (shell-quoted by the caller).
+CliResult run_cli(const std::string& args);
+
+// ../shared/data/real/<name> if present, else empty (tests then GTEST_SKIP).
+std::string shared_data(const std::string& relative);
+
+}  // namespace emorph::test
