@@ -1,0 +1,147 @@
+// Label histograms per slice: one pass over the volume, per-thread integer counts (exact, so the
+// result does not depend on the thread count); few-label rows are counted with vectorised compares.
+#include "emorph/measure/fractions.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <array>
+
+namespace emorph {
+namespace {
+
+constexpr int kLabels = 256;
+
+// Labels up to this value are counted with one vectorisable compare-and-sum pass each; a label
+// volume rarely has more phases, and the scatter histogram below is slower on long runs of one label
+// (each increment waits for the previous one to the same counter).
+constexpr int kFewLabels = 8;
+
+// Adds the label counts of n contiguous voxels to counts[0..255].
+void count_row(const uint8_t* p, int64_t n, int64_t* counts) {
+  uint8_t max_label = 0;
+  for (int64_t x = 0; x < n; ++x) max_label = std::max(max_label, p[x]);
+  if (max_label < kFewLabels) {
+    int64_t others = n;
+    for (int l = 1; l <= max_label; ++l) {
+      int64_t c = 0;
+      for (int64_t x = 0; x < n; ++x) c += (p[x] == l);
+      counts[l] += c;
+      others -= c;
+    }
+    counts[0] += others;
+    return;
+  }
+  // Four interleaved tables break the store-to-load dependency on runs of equal labels.
+  std::array<std::array<uint32_t, kLabels>, 4> t{};
+  int64_t x = 0;
+  for (; x + 4 <= n; x += 4) {
+    ++t[0][p[x]];
+    ++t[1][p[x + 1]];
+    ++t[2][p[x + 2]];
+    ++t[3][p[x + 3]];
+  }
+  for (; x < n; ++x) ++t[0][p[x]];
+  for (int l = 0; l < kLabels; ++l) counts[l] += int64_t{t[0][l]} + t[1][l] + t[2][l] + t[3][l];
+}
+
+const uint8_t* contiguous_row(VolumeView<const uint8_t> v, int64_t z, int64_t y, std::vector<uint8_t>& buffer) {
+  if (v.strides().sx == 1) return v.row(z, y);
+  buffer.resize(static_cast<std::size_t>(v.nx()));
+  const uint8_t* row = v.row(z, y);
+  for (int64_t x = 0; x < v.nx(); ++x) buffer[static_cast<std::size_t>(x)] = row[x * v.strides().sx];
+  return buffer.data();
+}
+
+// counts256: [slice * 256 + label]; compacts to the labels present.
+SliceLabelCounts compact(int axis, int64_t slices, int64_t per_slice, const std::vector<int64_t>& counts256) {
+  int max_label = 0;
+  for (int64_t s = 0; s < slices; ++s)
+    for (int l = kLabels - 1; l > max_label; --l)
+      if (counts256[static_cast<std::size_t>(s * kLabels + l)] != 0) {
+        max_label = l;
+        break;
+      }
+  SliceLabelCounts r;
+  r.axis = axis;
+  r.num_labels = max_label + 1;
+  r.slices = slices;
+  r.voxels_per_slice = per_slice;
+  r.counts.resize(static_cast<std::size_t>(slices * r.num_labels));
+  for (int64_t s = 0; s < slices; ++s)
+    for (int l = 0; l < r.num_labels; ++l)
+      r.counts[static_cast<std::size_t>(s * r.num_labels + l)] = counts256[static_cast<std::size_t>(s * kLabels + l)];
+  return r;
+}
+
+}  // namespace
+
+std::vector<int64_t> SliceLabelCounts::totals(int64_t first, int64_t last) const {
+  require(first >= 0 && last < slices && first <= last, "slice range is empty or outside the volume");
+  std::vector<int64_t> t(static_cast<std::size_t>(num_labels), 0);
+  for (int64_t s = first; s <= last; ++s)
+    for (int l = 0; l < num_labels; ++l) t[static_cast<std::size_t>(l)] += at(s, l);
+  return t;
+}
+
+SliceLabelCounts slice_label_counts(VolumeView<const uint8_t> labels, const SliceCountsParams& params) {
+  require(params.axis >= 0 && params.axis <= 2, "--axis must be 0, 1 or 2 (got " + std::to_string(params.axis) + ")");
+  require(!labels.empty(), "the label volume is empty");
+  const int axis = params.axis;
+  const int64_t nz = labels.nz(), ny = labels.ny(), nx = labels.nx();
+  const int64_t slices = labels.shape()[axis];
+  const int64_t per_slice = labels.size() / slices;
+  std::vector<int64_t> counts(static_cast<std::size_t>(slices * kLabels), 0);
+
+  if (axis == 0) {
+    // Each thread owns whole z slices: disjoint writes, no reduction.
+#pragma omp parallel
+    {
+      std::vector<uint8_t> buffer;
+#pragma omp for schedule(dynamic, 1)
+      for (int64_t z = 0; z < nz; ++z) {
+        int64_t* c = counts.data() + z * kLabels;
+        for (int64_t y = 0; y < ny; ++y) count_row(contiguous_row(labels, z, y, buffer), nx, c);
+      }
+    }
+  } else {
+    // Slices along y or x cut every z slab: per-thread tables, summed in a fixed order afterwards.
+    const int threads = omp_get_max_threads();
+    std::vector<std::vector<int64_t>> local(static_cast<std::size_t>(threads));
+#pragma omp parallel num_threads(threads)
+    {
+      auto& mine = local[static_cast<std::size_t>(omp_get_thread_num())];
+      mine.assign(static_cast<std::size_t>(slices * kLabels), 0);
+      std::vector<uint8_t> buffer;
+#pragma omp for schedule(dynamic, 1)
+      for (int64_t z = 0; z < nz; ++z)
+        for (int64_t y = 0; y < ny; ++y) {
+          const uint8_t* row = contiguous_row(labels, z, y, buffer);
+          if (axis == 1) {
+            count_row(row, nx, mine.data() + y * kLabels);
+          } else {
+            int64_t* c = mine.data();
+            for (int64_t x = 0; x < nx; ++x) ++c[x * kLabels + row[x]];
+          }
+        }
+    }
+    for (const auto& mine : local)
+      if (!mine.empty())
+        for (std::size_t i = 0; i < counts.size(); ++i) counts[i] += mine[i];
+  }
+  return compact(axis, slices, per_slice, counts);
+}
+
+PhaseFractions phase_fractions(const SliceLabelCounts& counts, int64_t first, int64_t last) {
+  PhaseFractions f;
+  f.voxels = counts.totals(first, last);
+  f.total = (last - first + 1) * counts.voxels_per_slice;
+  return f;
+}
+
+PhaseFractions phase_fractions(VolumeView<const uint8_t> labels) {
+  const auto counts = slice_label_counts(labels, {});
+  return phase_fractions(counts, 0, counts.slices - 1);
+}
+
+}  // namespace emorph
