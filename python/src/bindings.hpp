@@ -1,0 +1,9 @@
+#pragma once
+// One bind_<area>() per area of the library (python/src/bind_<area>.cpp), called by module.cpp.
+#include <pybind11/pybind11.h>
+
+namespace emorph::python {
+
+void bind_core(pybind11::module_& m);
+
+}  // namespace emorph::python

@@ -1,0 +1,9 @@
+// The extension module emorph._core; python/emorph/__init__.py re-exports it as `emorph`.
+#include <pybind11/pybind11.h>
+
+#include "bindings.hpp"
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "emorph: 3D morphology of battery electrodes (C++ core). Use the `emorph` package.";
+  emorph::python::bind_core(m);
+}
