@@ -1,0 +1,44 @@
+#pragma once
+// Connected-component labelling of a binary volume (two-pass union-find, Wu, Otoo & Suzuki 2009),
+// parallel over z-slabs with a serial merge of slab borders; labels are numbered 1..count in the
+// raster order (z, y, x) of each component's first voxel, so the result does not depend on threads.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "emorph/volume.hpp"
+
+namespace emorph {
+
+struct ComponentsParams {
+  int connectivity = 26;  // 6 (faces), 18 (faces + edges) or 26 (faces + edges + corners)
+};
+
+struct ComponentsResult {
+  Volume<uint32_t> labels;  // 0 on background, 1..count on the components; the mask's spacing
+  uint32_t count = 0;
+};
+
+// Labels the components of {mask != 0}. Throws InputError for a bad connectivity or when the
+// volume holds more than 2^32 - 2 provisional labels.
+ComponentsResult label_components(VolumeView<const uint8_t> mask, const ComponentsParams& params = {});
+
+// Per-label statistics of a label volume (labels 1..count; 0 is background), in voxels.
+struct ComponentStats {
+  std::vector<int64_t> voxels;                  // [count + 1], index = label (0 unused)
+  std::vector<std::array<int64_t, 3>> sum;       // sum of (z, y, x) coordinates, for centroids
+  std::vector<std::array<int64_t, 6>> bbox;      // z0, z1, y0, y1, x0, x1 (half-open); empty if no voxel
+  std::vector<uint8_t> touches_border;          // 1 when a voxel lies on a face of the volume
+  // Centroid in voxel coordinates (z, y, x) of label l.
+  std::array<double, 3> centroid(uint32_t l) const;
+};
+
+// Integer reductions per thread merged in a fixed order: identical for any thread count. Labels
+// above `count` are an error (InputError).
+ComponentStats component_statistics(VolumeView<const uint32_t> labels, uint32_t count);
+
+// Offsets (dz, dy, dx) of the neighbours for a connectivity (6, 18 or 26); throws InputError naming
+// `what` otherwise. `backward_only`: only the neighbours visited before a voxel in raster order.
+std::vector<std::array<int, 3>> neighbour_offsets(int connectivity, bool backward_only, const char* what);
+
+}  // namespace emorph

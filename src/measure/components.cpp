@@ -1,0 +1,244 @@
+// Wu, Otoo & Suzuki 2009, "Optimizing two-pass connected-component labeling algorithms": raster scan
+// with union-find over provisional labels, here per z-slab in parallel, then the slab borders are
+// merged and labels renumbered by first voxel in raster order (deterministic for any thread count).
+#include "emorph/measure/components.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <limits>
+#include <string>
+
+namespace emorph {
+namespace {
+
+uint32_t find_root(std::vector<uint32_t>& parent, uint32_t i) {
+  uint32_t r = i;
+  while (parent[r] != r) r = parent[r];
+  while (parent[i] != r) {
+    const uint32_t next = parent[i];
+    parent[i] = r;
+    i = next;
+  }
+  return r;
+}
+
+// Links the two trees; the smaller root (created first) stays the root.
+uint32_t unite(std::vector<uint32_t>& parent, uint32_t a, uint32_t b) {
+  a = find_root(parent, a);
+  b = find_root(parent, b);
+  if (a == b) return a;
+  if (a < b) {
+    parent[b] = a;
+    return a;
+  }
+  parent[a] = b;
+  return b;
+}
+
+struct Offset {
+  int dz, dy, dx;
+};
+
+}  // namespace
+
+std::vector<std::array<int, 3>> neighbour_offsets(int connectivity, bool backward_only, const char* what) {
+  require(connectivity == 6 || connectivity == 18 || connectivity == 26,
+          std::string(what) + ": connectivity must be 6, 18 or 26, got " + std::to_string(connectivity));
+  const int max_l1 = connectivity == 6 ? 1 : connectivity == 18 ? 2 : 3;
+  std::vector<std::array<int, 3>> out;
+  for (int dz = -1; dz <= 1; ++dz)
+    for (int dy = -1; dy <= 1; ++dy)
+      for (int dx = -1; dx <= 1; ++dx) {
+        const int l1 = std::abs(dz) + std::abs(dy) + std::abs(dx);
+        if (l1 == 0 || l1 > max_l1) continue;
+        const bool backward = dz < 0 || (dz == 0 && (dy < 0 || (dy == 0 && dx < 0)));
+        if (backward_only && !backward) continue;
+        out.push_back({dz, dy, dx});
+      }
+  return out;
+}
+
+ComponentsResult label_components(VolumeView<const uint8_t> mask, const ComponentsParams& params) {
+  const auto offsets = neighbour_offsets(params.connectivity, true, "label_components");
+  ComponentsResult result;
+  result.labels = Volume<uint32_t>(mask.shape(), mask.spacing(), mask.thickness_axis());
+  if (mask.empty()) return result;
+  VolumeView<uint32_t> out = result.labels.view();
+  const int64_t nz = mask.nz(), ny = mask.ny(), nx = mask.nx();
+  const int64_t nslabs = std::max<int64_t>(1, std::min<int64_t>(nz, 4 * omp_get_max_threads()));
+  std::vector<int64_t> slab_z0(static_cast<std::size_t>(nslabs) + 1);
+  for (int64_t s = 0; s <= nslabs; ++s) slab_z0[static_cast<std::size_t>(s)] = nz * s / nslabs;
+
+  // Pass 1: provisional labels per slab (1-based local ids), with a local union-find each.
+  std::vector<std::vector<uint32_t>> local_parent(static_cast<std::size_t>(nslabs));
+  std::vector<char> overflow(static_cast<std::size_t>(nslabs), 0);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t s = 0; s < nslabs; ++s) {
+    auto& parent = local_parent[static_cast<std::size_t>(s)];
+    parent.assign(1, 0);
+    const int64_t z0 = slab_z0[static_cast<std::size_t>(s)], z1 = slab_z0[static_cast<std::size_t>(s) + 1];
+    uint32_t neighbours[13];
+    for (int64_t z = z0; z < z1 && !overflow[static_cast<std::size_t>(s)]; ++z)
+      for (int64_t y = 0; y < ny; ++y) {
+        const uint8_t* m = mask.row(z, y);
+        uint32_t* o = out.row(z, y);
+        const int64_t msx = mask.strides().sx, osx = out.strides().sx;
+        for (int64_t x = 0; x < nx; ++x) {
+          if (m[x * msx] == 0) {
+            o[x * osx] = 0;
+            continue;
+          }
+          int found = 0;
+          for (const auto& d : offsets) {
+            const int64_t zz = z + d[0], yy = y + d[1], xx = x + d[2];
+            if (zz < z0 || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
+            const uint32_t l = out(zz, yy, xx);
+            if (l != 0) neighbours[found++] = l;
+          }
+          if (found == 0) {
+            if (parent.size() >= std::numeric_limits<uint32_t>::max() - 1) {
+              overflow[static_cast<std::size_t>(s)] = 1;
+              break;
+            }
+            const auto id = static_cast<uint32_t>(parent.size());
+            parent.push_back(id);
+            o[x * osx] = id;
+          } else {
+            uint32_t root = find_root(parent, neighbours[0]);
+            for (int i = 1; i < found; ++i) root = unite(parent, root, neighbours[i]);
+            o[x * osx] = root;
+          }
+        }
+      }
+  }
+  for (char f : overflow) require(!f, "label_components: too many provisional labels (more than 2^32 - 2)");
+
+  // Global provisional ids: slab s's local id i becomes offset[s] + i.
+  std::vector<uint64_t> offset(static_cast<std::size_t>(nslabs) + 1, 0);
+  for (int64_t s = 0; s < nslabs; ++s)
+    offset[static_cast<std::size_t>(s) + 1] = offset[static_cast<std::size_t>(s)] + local_parent[static_cast<std::size_t>(s)].size() - 1;
+  require(offset.back() < std::numeric_limits<uint32_t>::max() - 1,
+          "label_components: too many provisional labels (more than 2^32 - 2)");
+  std::vector<uint32_t> parent(static_cast<std::size_t>(offset.back()) + 1);
+  parent[0] = 0;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t s = 0; s < nslabs; ++s) {
+    auto& lp = local_parent[static_cast<std::size_t>(s)];
+    const auto off = static_cast<uint32_t>(offset[static_cast<std::size_t>(s)]);
+    for (uint32_t i = 1; i < lp.size(); ++i) parent[off + i] = off + find_root(lp, i);
+  }
+
+  // Merge across slab borders: the first plane of slab s against the last plane of slab s - 1.
+  for (int64_t s = 1; s < nslabs; ++s) {
+    const int64_t z = slab_z0[static_cast<std::size_t>(s)];
+    const auto off = static_cast<uint32_t>(offset[static_cast<std::size_t>(s)]);
+    const auto off_prev = static_cast<uint32_t>(offset[static_cast<std::size_t>(s) - 1]);
+    for (int64_t y = 0; y < ny; ++y)
+      for (int64_t x = 0; x < nx; ++x) {
+        const uint32_t l = out(z, y, x);
+        if (l == 0) continue;
+        for (const auto& d : offsets) {
+          if (d[0] != -1) continue;
+          const int64_t yy = y + d[1], xx = x + d[2];
+          if (yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
+          const uint32_t p = out(z - 1, yy, xx);
+          if (p != 0) unite(parent, off + l, off_prev + p);
+        }
+      }
+  }
+
+  // Final numbering: provisional ids are created in raster order within a slab and slabs are in
+  // z order, so the first id met of each tree is its component's first voxel.
+  std::vector<uint32_t> final_id(parent.size(), 0);
+  uint32_t next = 0;
+  for (uint32_t g = 1; g < parent.size(); ++g) {
+    const uint32_t r = find_root(parent, g);
+    if (final_id[r] == 0) final_id[r] = ++next;
+    final_id[g] = final_id[r];
+  }
+  result.count = next;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t s = 0; s < nslabs; ++s) {
+    const auto off = static_cast<uint32_t>(offset[static_cast<std::size_t>(s)]);
+    for (int64_t z = slab_z0[static_cast<std::size_t>(s)]; z < slab_z0[static_cast<std::size_t>(s) + 1]; ++z)
+      for (int64_t y = 0; y < ny; ++y) {
+        uint32_t* o = out.row(z, y);
+        for (int64_t x = 0; x < nx; ++x)
+          if (o[x] != 0) o[x] = final_id[off + o[x]];
+      }
+  }
+  return result;
+}
+
+std::array<double, 3> ComponentStats::centroid(uint32_t l) const {
+  const double n = static_cast<double>(voxels[l]);
+  return {static_cast<double>(sum[l][0]) / n, static_cast<double>(sum[l][1]) / n, static_cast<double>(sum[l][2]) / n};
+}
+
+ComponentStats component_statistics(VolumeView<const uint32_t> labels, uint32_t count) {
+  const std::size_t n = static_cast<std::size_t>(count) + 1;
+  const int nthreads = omp_get_max_threads();
+  std::vector<ComponentStats> partial(static_cast<std::size_t>(nthreads));
+  const int64_t nz = labels.nz(), ny = labels.ny(), nx = labels.nx();
+  const std::array<int64_t, 6> empty_box{std::numeric_limits<int64_t>::max(), 0, std::numeric_limits<int64_t>::max(), 0,
+                                         std::numeric_limits<int64_t>::max(), 0};
+  bool bad_label = false;
+#pragma omp parallel num_threads(nthreads)
+  {
+    ComponentStats& st = partial[static_cast<std::size_t>(omp_get_thread_num())];
+    st.voxels.assign(n, 0);
+    st.sum.assign(n, {0, 0, 0});
+    st.bbox.assign(n, empty_box);
+    st.touches_border.assign(n, 0);
+    bool bad = false;
+#pragma omp for schedule(static)
+    for (int64_t z = 0; z < nz; ++z)
+      for (int64_t y = 0; y < ny; ++y) {
+        const uint32_t* row = labels.row(z, y);
+        const int64_t sx = labels.strides().sx;
+        const bool edge_row = z == 0 || z == nz - 1 || y == 0 || y == ny - 1;
+        for (int64_t x = 0; x < nx; ++x) {
+          const uint32_t l = row[x * sx];
+          if (l == 0) continue;
+          if (l > count) {
+            bad = true;
+            continue;
+          }
+          st.voxels[l] += 1;
+          st.sum[l][0] += z;
+          st.sum[l][1] += y;
+          st.sum[l][2] += x;
+          auto& b = st.bbox[l];
+          b[0] = std::min(b[0], z), b[1] = std::max(b[1], z + 1);
+          b[2] = std::min(b[2], y), b[3] = std::max(b[3], y + 1);
+          b[4] = std::min(b[4], x), b[5] = std::max(b[5], x + 1);
+          if (edge_row || x == 0 || x == nx - 1) st.touches_border[l] = 1;
+        }
+      }
+    if (bad) {
+#pragma omp critical
+      bad_label = true;
+    }
+  }
+  require(!bad_label, "component statistics: label volume holds labels above the count " + std::to_string(count));
+  ComponentStats out = std::move(partial[0]);
+  for (std::size_t t = 1; t < partial.size(); ++t) {
+    const ComponentStats& p = partial[t];
+    for (std::size_t l = 1; l < n; ++l) {
+      if (p.voxels[l] == 0) continue;
+      out.voxels[l] += p.voxels[l];
+      for (int a = 0; a < 3; ++a) out.sum[l][a] += p.sum[l][a];
+      for (int a = 0; a < 6; a += 2) {
+        out.bbox[l][a] = std::min(out.bbox[l][a], p.bbox[l][a]);
+        out.bbox[l][a + 1] = std::max(out.bbox[l][a + 1], p.bbox[l][a + 1]);
+      }
+      out.touches_border[l] |= p.touches_border[l];
+    }
+  }
+  for (std::size_t l = 1; l < n; ++l)
+    if (out.voxels[l] == 0) out.bbox[l] = {0, 0, 0, 0, 0, 0};
+  return out;
+}
+
+}  // namespace emorph
