@@ -1,0 +1,44 @@
+#pragma once
+// Electrode composition calculator (no image): wt% + material densities + porosity -> vol% of each
+// component; porosity from areal loading and thickness; theoretical specific surface from the
+// powders' BET areas (the paper's Tables 1 and 4).
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace emorph {
+
+using NamedValues = std::vector<std::pair<std::string, double>>;
+
+struct CompositionParams {
+  NamedValues wt_percent;      // components in the user's order; must sum to 100 (+-0.5)
+  NamedValues density_g_cm3;   // one per component (names as in wt_percent)
+  std::optional<double> porosity_percent;     // either this ...
+  std::optional<double> loading_mg_per_cm2;   // ... or areal loading and thickness
+  std::optional<double> thickness_um;
+  NamedValues bet_m2_per_g;    // optional, per component
+  NamedValues diameter_um;     // optional: geometric specific surface 6 / (d rho) of dense spheres
+};
+
+struct CompositionResult {
+  double porosity_percent = 0;
+  bool porosity_from_loading = false;
+  double solid_density_g_cm3 = 0;      // 1 / sum(w_i / rho_i): the mean density of the solid mixture
+  NamedValues vol_percent;             // of the electrode volume (pores included), per component
+  NamedValues solid_vol_percent;       // of the solid volume only
+  std::optional<double> theoretical_ssa_m2_per_g;   // sum w_i * BET_i over components with a BET value
+  NamedValues ssa_contribution_m2_per_g;            // w_i * BET_i per component with a BET value
+  std::vector<std::string> no_bet;                  // components without a BET value (contribute 0)
+  NamedValues geometric_ssa_m2_per_g;               // 6 / (d rho) per component with a diameter
+  // Theoretical value with the geometric area replacing BET where a diameter is given (the paper's
+  // second LFP value); absent without diameters.
+  std::optional<double> theoretical_ssa_geometric_m2_per_g;
+};
+
+CompositionResult composition(const CompositionParams& params);
+
+// Geometric specific surface of dense spheres of diameter d (um) and density rho (g/cm3), in m2/g.
+double sphere_specific_surface_m2_per_g(double diameter_um, double density_g_cm3);
+
+}  // namespace emorph
