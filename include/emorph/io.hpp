@@ -39,4 +39,10 @@ void write_volume(const std::string& address, const AnyVolume& volume, const Wri
 template <class T>
 void write_volume(const std::string& address, VolumeView<const T> view, const WriteOptions& options = {});
 
+// Streams a volume from one format to another slab by slab (memory: one 64 MiB slab, whatever the
+// volume's size); read_options.voxel overrides the voxel size written. Throws InputError when
+// output names the input.
+void convert_volume(const std::string& input, const std::string& output, const ReadOptions& read_options = {},
+                    const WriteOptions& write_options = {});
+
 }  // namespace emorph

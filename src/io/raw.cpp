@@ -1,0 +1,163 @@
+// Raw binary volume with a JSON sidecar beside it: file.raw + file.json
+// {"shape": [nz, ny, nx], "dtype": "uint16", "byte_order": "little", "voxel_um": [dz, dy, dx]}.
+#include <cmath>
+#include <filesystem>
+
+#include "emorph/error.hpp"
+#include "emorph/result.hpp"
+#include "io/headers.hpp"
+#include "io/io_util.hpp"
+
+namespace fs = std::filesystem;
+
+namespace emorph::io {
+namespace {
+
+std::string sidecar_path(const std::string& raw_path) {
+  fs::path p(raw_path);
+  fs::path j = p;
+  j.replace_extension(".json");
+  std::error_code ec;
+  if (fs::exists(j, ec)) return j.string();
+  fs::path alt = raw_path + ".json";
+  if (fs::exists(alt, ec)) return alt.string();
+  return j.string();
+}
+
+int64_t json_dim(const Json& v, const std::string& name) {
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (v.is_number_unsigned()) {
+    const uint64_t u = v.get<uint64_t>();
+    if (u > static_cast<uint64_t>(INT64_MAX)) throw InputError(name + ": shape value overflows");
+    return static_cast<int64_t>(u);
+  }
+  throw InputError(name + ": \"shape\" must hold integers");
+}
+
+class RawWriter : public SlabWriter {
+ public:
+  RawWriter(const std::string& path, const VolumeHeader& h)
+      : header_(h), data_(path, false, DeflateWriter::Wrapper::gzip), sidecar_(fs::path(path).replace_extension(".json")) {}
+  void write(const void* slices, int64_t count) override {
+    if (written_ + count > header_.shape.nz) throw InternalError("raw writer: too many slices");
+    data_.write(slices, static_cast<std::size_t>(count * header_.shape.ny * header_.shape.nx) * dtype_size(header_.dtype));
+    written_ += count;
+  }
+  void commit() override {
+    if (written_ != header_.shape.nz) throw InternalError("raw writer: missing slices");
+    data_.finish();
+    // Both files are complete under temporary names before either is renamed.
+    AtomicOutput side(sidecar_);
+    {
+      PosixFile f = PosixFile::create(side.temp_path().string(), sidecar_.string());
+      const std::string text = format_raw_sidecar(header_.shape, header_.dtype, header_.spacing);
+      f.write_all(text.data(), text.size());
+      f.close();
+    }
+    data_.commit();
+    side.commit();
+  }
+
+ private:
+  VolumeHeader header_;
+  DataSink data_;
+  fs::path sidecar_;
+  int64_t written_ = 0;
+};
+
+}  // namespace
+
+RawSidecar parse_raw_sidecar(const std::string& text, const std::string& name) {
+  Json j;
+  try {
+    j = Json::parse(text);
+  } catch (const std::exception& e) {
+    throw InputError(name + ": not valid JSON (" + std::string(e.what()) + ")");
+  }
+  if (!j.is_object()) throw InputError(name + ": expected a JSON object");
+  RawSidecar s;
+  if (!j.contains("shape") || !j["shape"].is_array()) throw InputError(name + ": missing \"shape\": [nz, ny, nx]");
+  const Json& sh = j["shape"];
+  if (sh.size() == 3)
+    s.shape = {json_dim(sh[0], name), json_dim(sh[1], name), json_dim(sh[2], name)};
+  else if (sh.size() == 2)
+    s.shape = {1, json_dim(sh[0], name), json_dim(sh[1], name)};
+  else
+    throw InputError(name + ": \"shape\" must have 3 entries [nz, ny, nx]");
+  if (!j.contains("dtype") || !j["dtype"].is_string()) throw InputError(name + ": missing \"dtype\" (e.g. \"uint16\")");
+  s.dtype = parse_dtype(j["dtype"].get<std::string>(), name + ": dtype");
+  const std::string dt = j["dtype"].get<std::string>();
+  if (!dt.empty() && dt[0] == '>') s.big_endian = true;
+  if (j.contains("byte_order")) {
+    if (!j["byte_order"].is_string()) throw InputError(name + ": \"byte_order\" must be \"little\" or \"big\"");
+    const std::string bo = j["byte_order"].get<std::string>();
+    if (bo == "little" || bo == "<")
+      s.big_endian = false;
+    else if (bo == "big" || bo == ">")
+      s.big_endian = true;
+    else
+      throw InputError(name + ": \"byte_order\" must be \"little\" or \"big\", got \"" + bo + "\"");
+  }
+  if (j.contains("voxel_um")) {
+    const Json& v = j["voxel_um"];
+    std::vector<double> d;
+    if (v.is_number()) {
+      d = {v.get<double>(), v.get<double>(), v.get<double>()};
+    } else if (v.is_array() && v.size() == 3) {
+      for (const auto& e : v) {
+        if (!e.is_number()) throw InputError(name + ": \"voxel_um\" must hold numbers");
+        d.push_back(e.get<double>());
+      }
+    } else {
+      throw InputError(name + ": \"voxel_um\" must be a number or [dz, dy, dx]");
+    }
+    for (double x : d)
+      if (!(x > 0) || !std::isfinite(x)) throw InputError(name + ": \"voxel_um\" values must be positive");
+    s.spacing = {d[0], d[1], d[2]};
+    s.has_spacing = true;
+  }
+  if (j.contains("header_bytes")) {
+    const Json& o = j["header_bytes"];
+    if (!o.is_number_unsigned() && !(o.is_number_integer() && o.get<int64_t>() >= 0))
+      throw InputError(name + ": \"header_bytes\" must be a non-negative integer");
+    s.offset = o.get<uint64_t>();
+  }
+  check_header_shape(s.shape, s.dtype, name);
+  return s;
+}
+
+std::string format_raw_sidecar(const Shape& shape, DType dtype, const Spacing& spacing) {
+  Json j;
+  j["shape"] = {shape.nz, shape.ny, shape.nx};
+  j["dtype"] = dtype_name(dtype);
+  j["byte_order"] = "little";
+  j["voxel_um"] = {spacing.dz, spacing.dy, spacing.dx};
+  return j.dump(2) + "\n";
+}
+
+std::unique_ptr<SlabReader> open_raw(const std::string& path) {
+  require_regular_file(path);
+  const std::string side = sidecar_path(path);
+  std::error_code ec;
+  if (!fs::exists(side, ec))
+    throw InputError(path + ": raw data needs a sidecar " + side +
+                     " with {\"shape\": [nz, ny, nx], \"dtype\": ..., \"byte_order\": ..., \"voxel_um\": ...}");
+  RawSidecar s = parse_raw_sidecar(read_text_file(side), side);
+  const uint64_t bytes = static_cast<uint64_t>(s.shape.voxels()) * dtype_size(s.dtype);
+  check_raw_size(path, s.offset, bytes, "sidecar " + side + " (shape " + s.shape.str() + ", " + dtype_name(s.dtype) + ")");
+  VolumeInfo info;
+  info.format = "raw";
+  info.shape = s.shape;
+  info.dtype = s.dtype;
+  info.spacing = s.spacing;
+  info.spacing_from_file = s.has_spacing;
+  info.files = {path, side};
+  const bool swap = s.big_endian == host_is_little_endian() && dtype_size(s.dtype) > 1;
+  return std::make_unique<RawSlabReader>(std::move(info), path, s.offset, swap);
+}
+
+std::unique_ptr<SlabWriter> create_raw(const std::string& path, const VolumeHeader& h, const WriteOptions&) {
+  return std::make_unique<RawWriter>(path, h);
+}
+
+}  // namespace emorph::io

@@ -1,0 +1,234 @@
+// TIFF pages through libtiff; ImageJ metadata as written by ImageJ 1.x (ImageDescription "ImageJ=...",
+// "unit=micron", "spacing=DZ"; XResolution/YResolution in pixels per unit).
+#include "io/tiff_common.hpp"
+
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <sstream>
+#include <vector>
+
+#include "emorph/error.hpp"
+#include "io/io_util.hpp"
+
+namespace emorph::io {
+namespace {
+
+thread_local std::string g_tiff_error;
+
+void tiff_error_handler(const char* module, const char* fmt, va_list ap) {
+  char buf[512];
+  std::vsnprintf(buf, sizeof buf, fmt, ap);
+  g_tiff_error = buf;
+}
+
+void tiff_warning_handler(const char*, const char*, va_list) {}
+
+void install_handlers() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    TIFFSetErrorHandler(tiff_error_handler);
+    TIFFSetWarningHandler(tiff_warning_handler);
+  });
+}
+
+std::string imagej_value(const std::string& desc, const std::string& key) {
+  std::istringstream ss(desc);
+  std::string line;
+  while (std::getline(ss, line)) {
+    if (line.rfind(key + "=", 0) == 0) {
+      std::string v = line.substr(key.size() + 1);
+      while (!v.empty() && (v.back() == '\r' || v.back() == ' ')) v.pop_back();
+      return v;
+    }
+  }
+  return "";
+}
+
+double to_double(const std::string& s) {
+  if (s.empty()) return 0;
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  return (end && *end == '\0' && std::isfinite(v)) ? v : 0;
+}
+
+}  // namespace
+
+std::string tiff_last_error() { return g_tiff_error; }
+
+TIFF* tiff_open(const std::string& path, const char* mode, const std::string& display_name) {
+  install_handlers();
+  g_tiff_error.clear();
+  TIFF* tif = TIFFOpen(path.c_str(), mode);
+  if (!tif)
+    throw InputError(display_name + ": cannot open as TIFF" + (g_tiff_error.empty() ? "" : " (" + g_tiff_error + ")"));
+  return tif;
+}
+
+TiffPage tiff_page(TIFF* tif, const std::string& name) {
+  TiffPage p;
+  uint16_t bps = 1, spp = 1, fmt = SAMPLEFORMAT_UINT, planar = PLANARCONFIG_CONTIG, compression = COMPRESSION_NONE;
+  if (!TIFFGetField(tif, TIFFTAG_IMAGEWIDTH, &p.width) || !TIFFGetField(tif, TIFFTAG_IMAGELENGTH, &p.height))
+    throw InputError(name + ": TIFF page without width or height");
+  TIFFGetFieldDefaulted(tif, TIFFTAG_BITSPERSAMPLE, &bps);
+  TIFFGetFieldDefaulted(tif, TIFFTAG_SAMPLESPERPIXEL, &spp);
+  TIFFGetFieldDefaulted(tif, TIFFTAG_SAMPLEFORMAT, &fmt);
+  TIFFGetFieldDefaulted(tif, TIFFTAG_PLANARCONFIG, &planar);
+  TIFFGetFieldDefaulted(tif, TIFFTAG_COMPRESSION, &compression);
+  if (p.width == 0 || p.height == 0) throw InputError(name + ": TIFF page has zero width or height");
+  if (spp != 1)
+    throw InputError(name + ": unsupported TIFF with " + std::to_string(spp) +
+                     " samples per pixel (only single-channel greyscale or label images)");
+  if (!TIFFIsCODECConfigured(compression))
+    throw InputError(name + ": unsupported TIFF compression (scheme " + std::to_string(compression) + ")");
+  const std::string kind = fmt == SAMPLEFORMAT_IEEEFP ? "float" : fmt == SAMPLEFORMAT_INT ? "int" : "uint";
+  if (fmt == SAMPLEFORMAT_UINT || fmt == SAMPLEFORMAT_VOID) {
+    if (bps == 8) p.dtype = DType::u8;
+    else if (bps == 16) p.dtype = DType::u16;
+    else if (bps == 32) p.dtype = DType::u32;
+    else throw InputError(name + ": unsupported TIFF dtype " + kind + std::to_string(bps) +
+                          " (supported: 8, 16, 32-bit integers, 32-bit float)");
+  } else if (fmt == SAMPLEFORMAT_INT) {
+    if (bps == 8) p.dtype = DType::i8;
+    else if (bps == 16) p.dtype = DType::i16;
+    else if (bps == 32) p.dtype = DType::i32;
+    else throw InputError(name + ": unsupported TIFF dtype " + kind + std::to_string(bps) +
+                          " (supported: 8, 16, 32-bit integers, 32-bit float)");
+  } else if (fmt == SAMPLEFORMAT_IEEEFP && bps == 32) {
+    p.dtype = DType::f32;
+  } else {
+    throw InputError(name + ": unsupported TIFF dtype " + kind + std::to_string(bps) +
+                     " (supported: 8, 16, 32-bit integers, 32-bit float)");
+  }
+  p.tiled = TIFFIsTiled(tif);
+  (void)planar;
+  return p;
+}
+
+void tiff_read_page(TIFF* tif, const TiffPage& page, void* dst, const std::string& name) {
+  const std::size_t es = dtype_size(page.dtype);
+  const std::size_t row_bytes = static_cast<std::size_t>(page.width) * es;
+  auto* out = static_cast<unsigned char*>(dst);
+  g_tiff_error.clear();
+  auto fail = [&](const char* what) {
+    throw InputError(name + ": cannot read TIFF " + what + " (" +
+                     (g_tiff_error.empty() ? std::string("file truncated or corrupt") : g_tiff_error) + ")");
+  };
+  if (!page.tiled) {
+    uint32_t rps = page.height;
+    TIFFGetFieldDefaulted(tif, TIFFTAG_ROWSPERSTRIP, &rps);
+    if (rps == 0 || rps > page.height) rps = page.height;
+    const uint32_t strips = TIFFNumberOfStrips(tif);
+    for (uint32_t s = 0; s < strips; ++s) {
+      const uint64_t row0 = static_cast<uint64_t>(s) * rps;
+      if (row0 >= page.height) break;
+      const uint64_t rows = std::min<uint64_t>(rps, page.height - row0);
+      // Straight into the destination: libtiff decodes (or copies) the strip into our buffer.
+      const tmsize_t want = static_cast<tmsize_t>(rows * row_bytes);
+      const tmsize_t got = TIFFReadEncodedStrip(tif, s, out + row0 * row_bytes, want);
+      if (got != want) fail("strip");
+    }
+    return;
+  }
+  uint32_t tw = 0, th = 0;
+  TIFFGetField(tif, TIFFTAG_TILEWIDTH, &tw);
+  TIFFGetField(tif, TIFFTAG_TILELENGTH, &th);
+  if (tw == 0 || th == 0) throw InputError(name + ": TIFF tile size is zero");
+  std::vector<unsigned char> tile(static_cast<std::size_t>(TIFFTileSize(tif)));
+  for (uint32_t ty = 0; ty < page.height; ty += th)
+    for (uint32_t tx = 0; tx < page.width; tx += tw) {
+      if (TIFFReadTile(tif, tile.data(), tx, ty, 0, 0) < 0) fail("tile");
+      const uint32_t rows = std::min(th, page.height - ty), cols = std::min(tw, page.width - tx);
+      for (uint32_t r = 0; r < rows; ++r)
+        std::memcpy(out + (static_cast<std::size_t>(ty + r) * page.width + tx) * es,
+                    tile.data() + static_cast<std::size_t>(r) * tw * es, cols * es);
+    }
+}
+
+TiffSpacing tiff_spacing(TIFF* tif) {
+  TiffSpacing r;
+  char* desc_c = nullptr;
+  std::string desc;
+  if (TIFFGetField(tif, TIFFTAG_IMAGEDESCRIPTION, &desc_c) && desc_c) desc = desc_c;
+  const bool imagej = desc.rfind("ImageJ=", 0) == 0;
+  double unit_um = 0;
+  if (imagej) {
+    r.imagej_images = static_cast<int64_t>(to_double(imagej_value(desc, "images")));
+    const std::string unit = imagej_value(desc, "unit");
+    unit_um = unit.empty() ? 0 : unit_to_um(unit);
+  }
+  float xres = 0, yres = 0;
+  uint16_t resunit = RESUNIT_NONE;
+  const bool has_x = TIFFGetField(tif, TIFFTAG_XRESOLUTION, &xres) && xres > 0 && std::isfinite(xres);
+  const bool has_y = TIFFGetField(tif, TIFFTAG_YRESOLUTION, &yres) && yres > 0 && std::isfinite(yres);
+  TIFFGetFieldDefaulted(tif, TIFFTAG_RESOLUTIONUNIT, &resunit);
+  double per_unit_um = 0;  // micrometres per resolution unit
+  if (resunit == RESUNIT_NONE && unit_um > 0)
+    per_unit_um = unit_um;  // ImageJ: resolution in pixels per `unit`
+  else if (resunit == RESUNIT_CENTIMETER)
+    per_unit_um = 1e4;
+  else if (resunit == RESUNIT_INCH && !(xres == 72.f || xres == 96.f))  // 72/96 dpi: screen defaults, not a calibration
+    per_unit_um = 25400;
+  if (per_unit_um > 0 && has_x) {
+    const double dx = per_unit_um / xres;
+    const double dy = has_y ? per_unit_um / yres : dx;
+    double dz = dx;  // no z spacing in the file: isotropic voxels assumed
+    if (imagej && unit_um > 0) {
+      const double sp = to_double(imagej_value(desc, "spacing"));
+      if (sp > 0) dz = sp * unit_um;
+    }
+    r.spacing = {dz, dy, dx};
+    r.from_file = true;
+  } else if (imagej && unit_um > 0) {
+    const double sp = to_double(imagej_value(desc, "spacing"));
+    if (sp > 0) {
+      r.spacing = {sp * unit_um, 1.0, 1.0};
+      r.from_file = false;  // only z known: not a full calibration
+    }
+  }
+  return r;
+}
+
+void tiff_write_page(TIFF* tif, const void* pixels, uint32_t width, uint32_t height, DType dtype,
+                     const Spacing& spacing, int64_t pages, bool first_page, bool compress, const std::string& name) {
+  const std::size_t es = dtype_size(dtype);
+  const uint16_t fmt = dtype_is_float(dtype) ? SAMPLEFORMAT_IEEEFP
+                       : dtype_is_signed(dtype) ? SAMPLEFORMAT_INT
+                                                : SAMPLEFORMAT_UINT;
+  TIFFSetField(tif, TIFFTAG_SUBFILETYPE, 0);
+  TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, width);
+  TIFFSetField(tif, TIFFTAG_IMAGELENGTH, height);
+  TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, static_cast<uint16_t>(es * 8));
+  TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, static_cast<uint16_t>(1));
+  TIFFSetField(tif, TIFFTAG_SAMPLEFORMAT, fmt);
+  TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+  TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+  TIFFSetField(tif, TIFFTAG_COMPRESSION, compress ? COMPRESSION_ADOBE_DEFLATE : COMPRESSION_NONE);
+  TIFFSetField(tif, TIFFTAG_XRESOLUTION, static_cast<float>(1.0 / spacing.dx));
+  TIFFSetField(tif, TIFFTAG_YRESOLUTION, static_cast<float>(1.0 / spacing.dy));
+  TIFFSetField(tif, TIFFTAG_RESOLUTIONUNIT, RESUNIT_NONE);
+  if (first_page) {
+    char desc[256];
+    std::snprintf(desc, sizeof desc, "ImageJ=1.11a\nimages=%lld\nslices=%lld\nunit=micron\nspacing=%.17g\nloop=false\n",
+                  static_cast<long long>(pages), static_cast<long long>(pages), spacing.dz);
+    TIFFSetField(tif, TIFFTAG_IMAGEDESCRIPTION, desc);
+  }
+  const std::size_t row_bytes = width * es;
+  // Strips of about 4 MiB: large enough for full-speed I/O, small enough for deflate buffers.
+  const uint32_t rps = static_cast<uint32_t>(std::max<std::size_t>(1, std::min<std::size_t>(height, (4u << 20) / row_bytes)));
+  TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, rps);
+  const auto* in = static_cast<const unsigned char*>(pixels);
+  g_tiff_error.clear();
+  for (uint32_t row = 0, s = 0; row < height; row += rps, ++s) {
+    const uint32_t rows = std::min(rps, height - row);
+    // libtiff takes a non-const buffer but only reads it (no predictor, native byte order).
+    if (TIFFWriteEncodedStrip(tif, s, const_cast<unsigned char*>(in + row * row_bytes),
+                              static_cast<tmsize_t>(rows * row_bytes)) < 0)
+      throw InputError(name + ": cannot write TIFF strip (" + g_tiff_error + ")");
+  }
+  if (!TIFFWriteDirectory(tif)) throw InputError(name + ": cannot write TIFF directory (" + g_tiff_error + ")");
+}
+
+}  // namespace emorph::io
