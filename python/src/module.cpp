@@ -6,4 +6,6 @@
 PYBIND11_MODULE(_core, m) {
   m.doc() = "emorph: 3D morphology of battery electrodes (C++ core). Use the `emorph` package.";
   emorph::python::bind_core(m);
+  emorph::python::bind_io(m);
+  emorph::python::bind_measure(m);
 }

@@ -1,0 +1,52 @@
+"""Shared fixtures: the emorph CLI built beside the module (for parity tests) and small volumes."""
+import json
+import os
+import pathlib
+import subprocess
+
+import numpy as np
+import pytest
+
+import emorph
+
+
+def cli_path():
+    """The `emorph` binary of the same build tree as the imported module, or $EMORPH_CLI."""
+    if os.environ.get("EMORPH_CLI"):
+        return pathlib.Path(os.environ["EMORPH_CLI"])
+    # <build>/python/emorph/__init__.py -> <build>/bin/emorph
+    return pathlib.Path(emorph.__file__).resolve().parents[2] / "bin" / "emorph"
+
+
+@pytest.fixture
+def run_cli(tmp_path):
+    """run_cli(args...) -> results dict of the CLI's --json envelope (skips when the CLI or command is absent)."""
+    exe = cli_path()
+    if not exe.exists():
+        pytest.skip(f"emorph CLI not built at {exe}")
+
+    def run(*args):
+        out = tmp_path / "cli.json"
+        proc = subprocess.run([str(exe), "--quiet", *map(str, args), "--json", str(out)],
+                              capture_output=True, text=True)
+        if proc.returncode != 0 and ("requires a subcommand" in proc.stderr or "not found" in proc.stderr.lower()
+                                     and args[0] in proc.stderr):
+            pytest.skip(f"CLI command {args[0]} not built yet: {proc.stderr.strip()}")
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(out.read_text())["results"]
+
+    return run
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(12345)
+
+
+def random_labels(rng, shape, phases=4, smooth=2):
+    """Blobby label volume 0..phases-1: smoothed noise cut at quantiles (phases of comparable fractions)."""
+    from scipy import ndimage
+
+    noise = ndimage.gaussian_filter(rng.standard_normal(shape), smooth, mode="wrap")
+    edges = np.quantile(noise, np.linspace(0, 1, phases + 1)[1:-1])
+    return np.digitize(noise, edges).astype(np.uint8)
