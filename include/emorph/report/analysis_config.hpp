@@ -1,0 +1,55 @@
+#pragma once
+// The declarative pipeline of `emorph analyze`, read from TOML; every key has a default, so an empty
+// config (or none) gives the full default analysis.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emorph/volume.hpp"
+
+namespace emorph {
+
+struct AnalysisConfig {
+  // [input]
+  std::string input;                  // path/address; empty with demo = true
+  std::optional<Spacing> voxel;       // overrides the file's voxel size
+  std::string kind = "auto";          // auto | grey | labels (auto: uint8 with <= 8 distinct values is labels)
+  int axis = 0;                       // thickness axis
+  // [demo]
+  bool demo = false;
+  std::string demo_preset = "F";
+  int demo_size = 128;
+  double demo_voxel_um = 0.32;
+  uint64_t demo_seed = 7;
+  // [preprocess]
+  std::string denoise = "none";       // none | median:R | gaussian:SIGMA_VOXELS
+  // [segment]
+  std::string method = "multiotsu:3"; // otsu | minimum | intermodes | multiotsu:N | manual:T1,T2
+  std::vector<std::string> classes = {"pore", "LFP", "NMC"};  // phases in increasing grey order
+  // [phases] name = label, [density] name = g/cm3
+  std::string phases;                 // "pore=0,NMC=1,..." (empty: default table)
+  std::string density;                // "NMC=4.75,..."
+  // [profile]
+  double exclude_collector_um = 0;    // trimmed from the detected electrode region for bulk statistics
+  double exclude_surface_um = 0;
+  int window = 1;                     // slices averaged in profiles
+  // [measure]
+  bool fractions = true, profiles = true, surface = true;
+  std::vector<std::string> granulometry = {"NMC", "pore"};
+  std::vector<std::string> particles = {"NMC"};
+  std::vector<std::string> tortuosity = {"pore"};
+  double size_class_quantile = 0.25;
+  // [output]
+  std::string out_dir = "emorph-results";
+  bool write_labels = true;
+  bool write_slices = true;
+};
+
+// Parses a TOML file; throws InputError naming the file, line and key for unknown keys or bad values.
+AnalysisConfig read_analysis_config(const std::string& path);
+AnalysisConfig parse_analysis_config(const std::string& toml_text, const std::string& source_name);
+
+// A commented example config (what `emorph init-config` writes).
+std::string example_analysis_config();
+
+}  // namespace emorph

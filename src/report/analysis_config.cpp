@@ -1,0 +1,237 @@
+#include "emorph/report/analysis_config.hpp"
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "emorph/error.hpp"
+
+namespace emorph {
+namespace {
+
+struct Reader {
+  std::string source;
+
+  [[noreturn]] void fail(const toml::node& n, const std::string& key, const std::string& what) const {
+    throw InputError(source + ":" + std::to_string(n.source().begin.line) + ": key '" + key + "': " + what);
+  }
+
+  void check_keys(const toml::table& t, const std::string& section, const std::set<std::string>& allowed) const {
+    for (const auto& [k, v] : t) {
+      const std::string key(k.str());
+      if (!allowed.count(key)) {
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        fail(v, section.empty() ? key : section + "." + key, "unknown key (allowed here: " + list + ")");
+      }
+    }
+  }
+
+  template <class T>
+  void get(const toml::table& t, const std::string& section, const char* key, T& out) const {
+    const toml::node* n = t.get(key);
+    if (!n) return;
+    auto v = n->value<T>();
+    if (!v) fail(*n, section + "." + key, "wrong type");
+    out = *v;
+  }
+
+  void get_number(const toml::table& t, const std::string& section, const char* key, double& out) const {
+    const toml::node* n = t.get(key);
+    if (!n) return;
+    if (!n->is_number()) fail(*n, section + "." + key, "expected a number");
+    out = n->value<double>().value();
+  }
+
+  void get_strings(const toml::table& t, const std::string& section, const char* key, std::vector<std::string>& out) const {
+    const toml::node* n = t.get(key);
+    if (!n) return;
+    const toml::array* a = n->as_array();
+    if (!a) fail(*n, section + "." + key, "expected an array of strings");
+    out.clear();
+    for (const auto& e : *a) {
+      auto s = e.value<std::string>();
+      if (!s) fail(e, section + "." + key, "expected an array of strings");
+      out.push_back(*s);
+    }
+  }
+
+  std::string name_values(const toml::table& t, const std::string& section) const {
+    std::string spec;
+    for (const auto& [k, v] : t) {
+      if (!v.is_number()) fail(v, section + "." + std::string(k.str()), "expected a number");
+      std::ostringstream o;
+      o << v.value<double>().value();
+      spec += (spec.empty() ? "" : ",") + std::string(k.str()) + "=" + o.str();
+    }
+    return spec;
+  }
+};
+
+const toml::table* section(const toml::table& root, const char* name, const Reader& r) {
+  const toml::node* n = root.get(name);
+  if (!n) return nullptr;
+  if (!n->is_table()) r.fail(*n, name, "expected a [" + std::string(name) + "] table");
+  return n->as_table();
+}
+
+}  // namespace
+
+AnalysisConfig parse_analysis_config(const std::string& text, const std::string& source_name) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    throw InputError(source_name + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+  }
+  Reader r{source_name};
+  r.check_keys(root, "", {"input", "demo", "preprocess", "segment", "phases", "density", "profile", "measure", "output"});
+  AnalysisConfig c;
+  if (auto* t = section(root, "input", r)) {
+    r.check_keys(*t, "input", {"path", "voxel_um", "kind", "axis"});
+    r.get(*t, "input", "path", c.input);
+    if (const toml::node* v = t->get("voxel_um")) {
+      if (v->is_number()) {
+        const double d = v->value<double>().value();
+        if (d <= 0) r.fail(*v, "input.voxel_um", "must be positive");
+        c.voxel = Spacing{d, d, d};
+      } else if (const toml::array* a = v->as_array(); a && a->size() == 3) {
+        double d[3];
+        for (int i = 0; i < 3; ++i) {
+          auto x = (*a)[i].value<double>();
+          if (!x || *x <= 0) r.fail(*v, "input.voxel_um", "expected three positive numbers [dz, dy, dx]");
+          d[i] = *x;
+        }
+        c.voxel = Spacing{d[0], d[1], d[2]};
+      } else {
+        r.fail(*v, "input.voxel_um", "expected a number or [dz, dy, dx]");
+      }
+    }
+    r.get(*t, "input", "kind", c.kind);
+    if (c.kind != "auto" && c.kind != "grey" && c.kind != "labels")
+      r.fail(*t->get("kind"), "input.kind", "expected auto, grey or labels");
+    int64_t axis = c.axis;
+    r.get(*t, "input", "axis", axis);
+    if (axis < 0 || axis > 2) r.fail(*t->get("axis"), "input.axis", "expected 0, 1 or 2");
+    c.axis = static_cast<int>(axis);
+  }
+  if (auto* t = section(root, "demo", r)) {
+    r.check_keys(*t, "demo", {"preset", "size", "voxel_um", "seed"});
+    c.demo = true;
+    r.get(*t, "demo", "preset", c.demo_preset);
+    int64_t size = c.demo_size, seed = static_cast<int64_t>(c.demo_seed);
+    r.get(*t, "demo", "size", size);
+    r.get(*t, "demo", "seed", seed);
+    r.get_number(*t, "demo", "voxel_um", c.demo_voxel_um);
+    if (size < 16 || size > 4096) r.fail(*t->get("size"), "demo.size", "expected 16..4096");
+    c.demo_size = static_cast<int>(size);
+    c.demo_seed = static_cast<uint64_t>(seed);
+  }
+  if (auto* t = section(root, "preprocess", r)) {
+    r.check_keys(*t, "preprocess", {"denoise"});
+    r.get(*t, "preprocess", "denoise", c.denoise);
+  }
+  if (auto* t = section(root, "segment", r)) {
+    r.check_keys(*t, "segment", {"method", "classes"});
+    r.get(*t, "segment", "method", c.method);
+    r.get_strings(*t, "segment", "classes", c.classes);
+  }
+  if (auto* t = section(root, "phases", r)) c.phases = r.name_values(*t, "phases");
+  if (auto* t = section(root, "density", r)) c.density = r.name_values(*t, "density");
+  if (auto* t = section(root, "profile", r)) {
+    r.check_keys(*t, "profile", {"exclude_collector_um", "exclude_surface_um", "window"});
+    r.get_number(*t, "profile", "exclude_collector_um", c.exclude_collector_um);
+    r.get_number(*t, "profile", "exclude_surface_um", c.exclude_surface_um);
+    int64_t w = c.window;
+    r.get(*t, "profile", "window", w);
+    if (w < 1) r.fail(*t->get("window"), "profile.window", "must be >= 1");
+    c.window = static_cast<int>(w);
+  }
+  if (auto* t = section(root, "measure", r)) {
+    r.check_keys(*t, "measure", {"fractions", "profiles", "surface", "granulometry", "particles", "tortuosity",
+                                 "size_class_quantile"});
+    r.get(*t, "measure", "fractions", c.fractions);
+    r.get(*t, "measure", "profiles", c.profiles);
+    r.get(*t, "measure", "surface", c.surface);
+    r.get_strings(*t, "measure", "granulometry", c.granulometry);
+    r.get_strings(*t, "measure", "particles", c.particles);
+    r.get_strings(*t, "measure", "tortuosity", c.tortuosity);
+    r.get_number(*t, "measure", "size_class_quantile", c.size_class_quantile);
+    if (c.size_class_quantile <= 0 || c.size_class_quantile >= 0.5)
+      r.fail(*t->get("size_class_quantile"), "measure.size_class_quantile", "expected a value in (0, 0.5)");
+  }
+  if (auto* t = section(root, "output", r)) {
+    r.check_keys(*t, "output", {"dir", "labels", "slices"});
+    r.get(*t, "output", "dir", c.out_dir);
+    r.get(*t, "output", "labels", c.write_labels);
+    r.get(*t, "output", "slices", c.write_slices);
+  }
+  return c;
+}
+
+AnalysisConfig read_analysis_config(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) throw InputError(path + ": cannot open config file");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return parse_analysis_config(ss.str(), path);
+}
+
+std::string example_analysis_config() {
+  return R"(# emorph analyze configuration. Every key is optional: the values shown are the defaults.
+
+[input]
+# path = "electrode.tif"     # grey (XCT, FIB/SEM) or label volume; also file.h5:/dataset, .nrrd, .mha, .raw
+# voxel_um = 0.32            # or [dz, dy, dx]; default: from the file's metadata
+kind = "auto"                # auto | grey | labels (auto: uint8 with at most 8 distinct values is a label volume)
+axis = 0                     # thickness axis: current collector at index 0
+
+# [demo]                     # analyse a synthetic electrode instead of an input
+# preset = "F"               # the paper's samples A..K
+# size = 128
+# voxel_um = 0.32
+# seed = 7
+
+[preprocess]
+denoise = "none"             # none | median:1 | gaussian:1.0 (sigma in voxels)
+
+[segment]
+method = "multiotsu:3"       # otsu | minimum | intermodes | multiotsu:N | manual:T1,T2
+classes = ["pore", "LFP", "NMC"]   # phase of each grey class, darkest first
+
+# [phases]                   # label of each phase in the label volume (default table shown)
+# pore = 0
+# NMC = 1
+# LFP = 2
+# CBD = 3
+# collector = 4
+
+# [density]                  # g/cm3, for specific surfaces in m2/g
+# NMC = 4.75
+# LFP = 3.57
+# CBD = 1.8
+
+[profile]
+exclude_collector_um = 0     # bulk window = electrode region minus these layers
+exclude_surface_um = 0
+window = 1                   # slices averaged per profile point
+
+[measure]
+fractions = true
+profiles = true
+surface = true
+granulometry = ["NMC", "pore"]
+particles = ["NMC"]
+tortuosity = ["pore"]
+size_class_quantile = 0.25   # smallest / largest quarter of particles for size-class profiles
+
+[output]
+dir = "emorph-results"
+labels = true                # write labels.tif
+slices = true                # write PNG slice views
+)";
+}
+
+}  // namespace emorph
