@@ -5,36 +5,12 @@
 #include <queue>
 #include <vector>
 
-#include "emorph/measure/components.hpp"
+#include "neighbours.hpp"
 
 namespace emorph {
 namespace {
 
-struct NeighbourTable {
-  std::vector<std::array<int, 3>> d;
-  std::vector<int64_t> delta;  // linear offset in a contiguous volume
-};
-
-NeighbourTable make_neighbours(int connectivity, const Shape& s) {
-  NeighbourTable t;
-  t.d = neighbour_offsets(connectivity, false, "watershed");
-  for (const auto& o : t.d) t.delta.push_back((o[0] * s.ny + o[1]) * s.nx + o[2]);
-  return t;
-}
-
-// Calls f(neighbour linear index) for each in-bounds neighbour of voxel i.
-template <class F>
-inline void for_neighbours(const NeighbourTable& t, const Shape& s, int64_t i, F&& f) {
-  const int64_t x = i % s.nx, y = (i / s.nx) % s.ny, z = i / (s.nx * s.ny);
-  const bool interior = x > 0 && x < s.nx - 1 && y > 0 && y < s.ny - 1 && z > 0 && z < s.nz - 1;
-  for (std::size_t k = 0; k < t.d.size(); ++k) {
-    if (!interior) {
-      const int64_t zz = z + t.d[k][0], yy = y + t.d[k][1], xx = x + t.d[k][2];
-      if (zz < 0 || zz >= s.nz || yy < 0 || yy >= s.ny || xx < 0 || xx >= s.nx) continue;
-    }
-    f(i + t.delta[k]);
-  }
-}
+using detail::for_neighbours;
 
 void check_shapes(const Shape& relief, const Shape& markers, VolumeView<const uint8_t> mask) {
   require(markers == relief, "watershed: markers shape " + markers.str() + " differs from relief shape " + relief.str());
@@ -48,7 +24,7 @@ Volume<uint32_t> watershed(VolumeView<const float> relief_view, VolumeView<const
                            VolumeView<const uint8_t> mask_view, const WatershedParams& params) {
   check_shapes(relief_view.shape(), markers.shape(), mask_view);
   const Shape s = relief_view.shape();
-  const NeighbourTable nb = make_neighbours(params.connectivity, s);
+  const detail::NeighbourTable nb = detail::make_neighbours(params.connectivity, s, false, "watershed");
   // Contiguous copies only when the caller passed strided views.
   Volume<float> relief_copy;
   const float* relief = relief_view.data();
@@ -102,7 +78,7 @@ void watershed_levels_inplace(VolumeView<const uint16_t> levels, VolumeView<cons
   require(levels.is_contiguous() && labels.is_contiguous() && (mask.empty() || mask.is_contiguous()),
           "watershed: level, label and mask volumes must be contiguous");
   const Shape s = levels.shape();
-  const NeighbourTable nb = make_neighbours(params.connectivity, s);
+  const detail::NeighbourTable nb = detail::make_neighbours(params.connectivity, s, false, "watershed");
   const uint16_t* lev = levels.data();
   const uint8_t* m = mask.empty() ? nullptr : mask.data();
   uint32_t* lab = labels.data();
