@@ -1,0 +1,37 @@
+#pragma once
+// Per-particle measurements of a particle label volume (labels 1..count): volume, equivalent sphere
+// diameter, surface area (Crofton formula, surface_area.hpp), sphericity (Wadell 1935), centroid,
+// bounding box and border contact.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "emorph/volume.hpp"
+
+namespace emorph {
+
+struct ParticlesParams {
+  // Compute each particle's closed surface area (one pass over its bounding box). false: the area
+  // and sphericity columns are NaN.
+  bool surface_area = true;
+};
+
+struct ParticleRecord {
+  uint32_t label = 0;
+  int64_t voxels = 0;
+  double volume_um3 = 0;
+  double equivalent_diameter_um = 0;  // (6 V / pi)^(1/3)
+  // Closed surface (the volume's faces count where the particle is cut by them), Crofton estimate.
+  double surface_area_um2 = 0;
+  double sphericity = 0;  // pi^(1/3) (6 V)^(2/3) / A: 1 for a ball, less for any other shape
+  std::array<double, 3> centroid_um{};  // (z, y, x); voxel (0,0,0) spans [0, d), its centre at d/2
+  std::array<int64_t, 6> bbox{};        // z0, z1, y0, y1, x0, x1 in voxels (half-open)
+  bool touches_border = false;          // a voxel on a face of the volume
+};
+
+// One record per label 1..count that holds at least one voxel, in label order. Spacing from the view.
+// Parallel over particles; the result does not depend on the thread count.
+std::vector<ParticleRecord> measure_particles(VolumeView<const uint32_t> labels, uint32_t count,
+                                              const ParticlesParams& params = {});
+
+}  // namespace emorph
