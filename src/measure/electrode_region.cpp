@@ -9,6 +9,14 @@
 
 namespace emorph {
 
+ElectrodeRegionParams electrode_region_params(const PhaseTable& table) {
+  ElectrodeRegionParams p;
+  if (const Phase* pore = table.find("pore")) p.pore_label = pore->label;
+  if (const Phase* collector = table.find("collector")) p.collector_label = collector->label;
+  else p.collector_label.reset();
+  return p;
+}
+
 ElectrodeRegion electrode_region(const SliceLabelCounts& counts, double spacing_um, const ElectrodeRegionParams& params) {
   require(counts.slices > 0, "electrode region: the volume has no slices");
   require(spacing_um > 0 && std::isfinite(spacing_um), "electrode region: voxel size must be positive");

@@ -56,6 +56,15 @@ SliceRange bulk_slices(const std::vector<double>& position_um, double start_um, 
   return r;
 }
 
+SliceRange trimmed_region_slices(const std::vector<double>& position_um, double region_start_um, double region_end_um,
+                                 double exclude_collector_um, double exclude_surface_um) {
+  require(exclude_collector_um >= 0 && std::isfinite(exclude_collector_um), "--exclude-collector must be >= 0 um");
+  require(exclude_surface_um >= 0 && std::isfinite(exclude_surface_um), "--exclude-surface must be >= 0 um");
+  return bulk_slices(position_um, region_start_um + exclude_collector_um, region_end_um - exclude_surface_um,
+                     "--exclude-collector/--exclude-surface (electrode region " + std::to_string(region_start_um) +
+                         " to " + std::to_string(region_end_um) + " um)");
+}
+
 ProfileStats profile_stats(const std::vector<double>& position_um, const std::vector<double>& fraction, SliceRange range) {
   require(position_um.size() == fraction.size(), "profile statistics: positions and values differ in length");
   require(range.first >= 0 && range.first <= range.last && range.last < static_cast<int64_t>(fraction.size()),

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "emorph/measure/fractions.hpp"
+#include "emorph/phase_table.hpp"
 
 namespace emorph {
 
@@ -25,6 +26,9 @@ struct ElectrodeRegion {
   double thickness_um = 0;
   double bulk_solid_fraction = 0;            // the reference the surface is found against
 };
+
+// Pore and collector labels from a phase table ("pore", else label 0; "collector" if the table has one).
+ElectrodeRegionParams electrode_region_params(const PhaseTable& table);
 
 // From counts along the thickness axis; spacing_um is the voxel size along that axis.
 ElectrodeRegion electrode_region(const SliceLabelCounts& counts, double spacing_um, const ElectrodeRegionParams& params = {});

@@ -24,6 +24,11 @@ struct SliceRange {
 SliceRange bulk_slices(const std::vector<double>& position_um, double start_um, double end_um,
                        const std::string& option = "--bulk");
 
+// The electrode region [region_start_um, region_end_um] minus a collector-side and a surface layer
+// (both >= 0 um); empty result is an InputError naming the two options.
+SliceRange trimmed_region_slices(const std::vector<double>& position_um, double region_start_um, double region_end_um,
+                                 double exclude_collector_um, double exclude_surface_um);
+
 struct ProfileStats {
   int64_t slices = 0;
   double mean_fraction = 0;

@@ -1,0 +1,23 @@
+#pragma once
+// Which phases a measurement reports: the table's phases (present or not) plus labels present in the
+// volume but missing from the table ("label_<n>"), or only the phases the user named.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "emorph/phase_table.hpp"
+
+namespace emorph {
+
+struct NamedLabel {
+  std::string name;
+  uint8_t label = 0;
+};
+
+// voxels[l]: voxel count of label l. `only` non-empty: exactly those phases, each of which must be in
+// the table and present in the volume (InputError naming `option` otherwise).
+std::vector<NamedLabel> select_phases(const PhaseTable& table, const std::vector<int64_t>& voxels,
+                                      const std::vector<std::string>& only, const std::string& option = "--phase");
+
+}  // namespace emorph

@@ -1,0 +1,28 @@
+// Phase selection for reports: table order, then unnamed labels present; named phases are checked.
+#include "emorph/measure/phase_selection.hpp"
+
+#include "emorph/error.hpp"
+
+namespace emorph {
+
+std::vector<NamedLabel> select_phases(const PhaseTable& table, const std::vector<int64_t>& voxels,
+                                      const std::vector<std::string>& only, const std::string& option) {
+  auto count = [&](uint8_t l) { return l < voxels.size() ? voxels[l] : int64_t{0}; };
+  std::vector<NamedLabel> out;
+  if (!only.empty()) {
+    for (const auto& name : only) {
+      const Phase& p = table.at(name, option);
+      require(count(p.label) > 0, option + ": phase '" + name + "' (label " + std::to_string(p.label) +
+                                      ") is absent from the volume");
+      out.push_back({p.name, p.label});
+    }
+    return out;
+  }
+  for (const auto& p : table.phases()) out.push_back({p.name, p.label});
+  for (std::size_t l = 0; l < voxels.size(); ++l)
+    if (voxels[l] > 0 && !table.find_label(static_cast<uint8_t>(l)))
+      out.push_back({table.name_of(static_cast<uint8_t>(l)), static_cast<uint8_t>(l)});
+  return out;
+}
+
+}  // namespace emorph
