@@ -88,7 +88,10 @@ Volume<float> gaussian_filter(VolumeView<const T> in, const GaussianParams& p) {
   require(std::isfinite(p.truncate) && p.truncate > 0, "gaussian: truncate must be > 0");
   require(!in.empty(), "gaussian: the volume is empty");
   double sigma[3];
-  for (int a = 0; a < 3; ++a) sigma[a] = p.sigma_in_um ? p.sigma / in.spacing()[a] : p.sigma;
+  for (int a = 0; a < 3; ++a) {
+    sigma[a] = p.sigma_voxels ? (*p.sigma_voxels)[a] : (p.sigma_in_um ? p.sigma / in.spacing()[a] : p.sigma);
+    require(std::isfinite(sigma[a]) && sigma[a] >= 0, "gaussian: per-axis sigmas must be >= 0");
+  }
   Volume<float> out(in.shape(), in.spacing(), in.thickness_axis());
   // scipy filters axis 0 first; the order only changes float rounding (passes commute exactly in reals).
   pass_x(in, out, sigma[2] > 0 ? gaussian_kernel(sigma[2], p.truncate) : std::vector<float>{1.f});

@@ -79,6 +79,15 @@ TEST(Gaussian, SigmaInMicrometresIsPerAxisWithAnisotropicSpacing) {
   EXPECT_EQ(out.spacing(), v.spacing());
 }
 
+TEST(Gaussian, PerAxisSigmasInVoxels) {
+  auto v = random_volume({7, 9, 8}, 4);
+  GaussianParams p;
+  p.sigma_voxels = std::array<double, 3>{0.0, 1.2, 0.7};  // no smoothing along z
+  auto ref = gaussian_reference(v, 0.0, 1.2, 0.7);
+  auto out = gaussian_filter<uint16_t>(v.view(), p);
+  for (int64_t i = 0; i < v.size(); ++i) ASSERT_NEAR(out.data()[i], ref.data()[i], kTolerance) << i;
+}
+
 TEST(Gaussian, OneAndManyThreadsIdentical) {
   auto v = random_volume({16, 9, 21}, 3);
   set_threads(1);
