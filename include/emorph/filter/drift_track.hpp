@@ -1,0 +1,49 @@
+#pragma once
+// Drift of a FIB/SEM stack: phase correlations between slices at several lags, combined by robust
+// least squares (IRLS, Huber then Tukey biweight) into one position per slice.
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emorph/filter/align.hpp"
+#include "emorph/volume.hpp"
+
+namespace emorph {
+
+struct DriftTrackParams {
+  // Each slice is registered to the slices this many before it. Lag 1 alone accumulates the pairs'
+  // errors as a random walk; longer lags tie distant slices together and outvote a bad pair.
+  std::vector<int> lags = {1, 2, 4, 8};
+  // Region registered, in slice pixels (z bounds ignored): fiducial marks or the protective layer.
+  // Empty: the whole slice.
+  std::optional<Box> region;
+  int reference_slice = 0;  // its drift is [0, 0]
+  // A pair whose residual exceeds this many robust standard deviations (and 0.5 px) gets no weight.
+  double outlier_threshold = 4.685;
+  PhaseCorrelationParams correlation;
+};
+
+struct DriftPair {
+  int64_t fixed = 0, moving = 0;  // slice indices, fixed < moving
+  TranslationEstimate measured;   // moving's content relative to fixed's
+  double weight = 1;              // final robust weight in [0, 1]; 0: rejected as an outlier
+};
+
+struct DriftTrack {
+  std::vector<std::array<double, 2>> drift_px;  // [dy, dx] per slice: its content's position relative to the reference
+  std::vector<DriftPair> pairs;
+  std::vector<int64_t> unreliable_slices;  // every pair rejected: position interpolated from neighbours
+  int64_t rejected_pairs = 0;
+  double residual_rms_px = 0;  // of the accepted pairs, after the fit: the track's internal consistency
+};
+
+// Throws InputError for an empty or non-finite stack, a region outside the slices or under 16 x 16
+// pixels, a constant slice (naming it), bad lags or reference.
+DriftTrack estimate_drift(VolumeView<const float> stack, const DriftTrackParams& params = {});
+
+// Rows for a CSV of the track: slice, dy_px, dx_px, the lag-1 pair's measured step and peak, reliable.
+std::vector<std::string> drift_track_csv_header();
+std::vector<std::vector<std::string>> drift_track_csv_rows(const DriftTrack& track);
+
+}  // namespace emorph

@@ -1,0 +1,292 @@
+// Drift track from a network of pairwise phase correlations (lags 1, 2, 4, 8 by default) solved by
+// iteratively reweighted least squares (Huber, then Tukey's biweight; Holland & Welsch 1977): each
+// pair (i, j) says p_j - p_i = m_ij, the banded normal equations are solved by Cholesky factorisation.
+#include "emorph/filter/drift_track.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+
+#include "emorph/error.hpp"
+#include "emorph/progress.hpp"
+#include "stack_checks.hpp"
+
+namespace emorph {
+
+namespace {
+
+// Solves A x = b for each right-hand side, A symmetric positive definite with half-bandwidth `bw`,
+// stored by rows as a[i * (bw + 1) + k] = A(i, i - k).
+void banded_cholesky_solve(std::vector<double> a, int64_t n, int64_t bw, std::vector<std::vector<double>>& rhs) {
+  const int64_t w = bw + 1;
+  auto at = [&](int64_t i, int64_t j) -> double& { return a[i * w + (i - j)]; };
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t j = std::max<int64_t>(0, i - bw); j <= i; ++j) {
+      double s = at(i, j);
+      for (int64_t m = std::max<int64_t>(0, i - bw); m < j; ++m) s -= at(i, m) * at(j, m);
+      if (j < i) {
+        at(i, j) = s / at(j, j);
+      } else {
+        if (!(s > 0)) throw InternalError("drift track: normal equations are not positive definite");
+        at(i, i) = std::sqrt(s);
+      }
+    }
+  }
+  for (auto& b : rhs) {
+    for (int64_t i = 0; i < n; ++i) {
+      double s = b[i];
+      for (int64_t m = std::max<int64_t>(0, i - bw); m < i; ++m) s -= at(i, m) * b[m];
+      b[i] = s / at(i, i);
+    }
+    for (int64_t i = n - 1; i >= 0; --i) {
+      double s = b[i];
+      for (int64_t m = i + 1; m <= std::min(n - 1, i + bw); ++m) s -= at(m, i) * b[m];
+      b[i] = s / at(i, i);
+    }
+  }
+}
+
+// Weighted least-squares positions with slice 0 fixed at 0; a tiny weight floor keeps every slice tied
+// to the chain so the system stays positive definite when a pair is rejected.
+std::vector<std::array<double, 2>> solve_positions(int64_t nz, int64_t bw, const std::vector<DriftPair>& pairs,
+                                                   const std::vector<double>& weights) {
+  const int64_t n = nz - 1;  // unknowns p_1 .. p_{nz-1}
+  std::vector<double> a(static_cast<std::size_t>(n * (bw + 1)), 0.0);
+  std::vector<std::vector<double>> rhs(2, std::vector<double>(static_cast<std::size_t>(n), 0.0));
+  const double floor = 1e-6 * std::max(1e-12, *std::max_element(weights.begin(), weights.end()));
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    const double w = std::max(weights[k], floor);
+    const int64_t i = pairs[k].fixed - 1, j = pairs[k].moving - 1;
+    const double m[2] = {pairs[k].measured.dy, pairs[k].measured.dx};
+    a[j * (bw + 1)] += w;
+    for (int axis = 0; axis < 2; ++axis) rhs[axis][j] += w * m[axis];
+    if (i >= 0) {
+      a[i * (bw + 1)] += w;
+      a[j * (bw + 1) + (j - i)] -= w;
+      for (int axis = 0; axis < 2; ++axis) rhs[axis][i] -= w * m[axis];
+    }
+  }
+  banded_cholesky_solve(std::move(a), n, bw, rhs);
+  std::vector<std::array<double, 2>> p(static_cast<std::size_t>(nz), {0.0, 0.0});
+  for (int64_t z = 1; z < nz; ++z) p[z] = {rhs[0][z - 1], rhs[1][z - 1]};
+  return p;
+}
+
+double median_of(std::vector<double> v) {
+  if (v.empty()) return 0;
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  return *mid;
+}
+
+}  // namespace
+
+DriftTrack estimate_drift(VolumeView<const float> stack, const DriftTrackParams& params) {
+  detail::require_finite_stack(stack, "drift estimation");
+  const int64_t nz = stack.nz();
+  require(!params.lags.empty(), "drift estimation: lags must not be empty");
+  std::vector<int> lags = params.lags;
+  std::sort(lags.begin(), lags.end());
+  lags.erase(std::unique(lags.begin(), lags.end()), lags.end());
+  require(lags.front() == 1, "drift estimation: lags must include 1 (so that every slice is tied to the next)");
+  require(lags.back() <= 1024, "drift estimation: lags must be at most 1024");
+  require(params.reference_slice >= 0 && params.reference_slice < nz,
+          "drift estimation: reference slice " + std::to_string(params.reference_slice) + " is outside 0.." +
+              std::to_string(nz - 1));
+  require(params.outlier_threshold > 0, "drift estimation: outlier threshold must be positive");
+  Box region{0, nz, 0, stack.ny(), 0, stack.nx()};
+  if (params.region) {
+    region = *params.region;
+    region.z0 = 0;
+    region.z1 = nz;
+    require(region.y0 >= 0 && region.x0 >= 0 && region.y1 <= stack.ny() && region.x1 <= stack.nx() &&
+                region.y0 < region.y1 && region.x0 < region.x1,
+            "drift estimation: region " + std::to_string(region.y0) + ":" + std::to_string(region.y1) + "," +
+                std::to_string(region.x0) + ":" + std::to_string(region.x1) + " does not fit the " +
+                std::to_string(stack.ny()) + " x " + std::to_string(stack.nx()) + " slices");
+  }
+  require(region.y1 - region.y0 >= 16 && region.x1 - region.x0 >= 16,
+          "drift estimation: the registered region is " + std::to_string(region.y1 - region.y0) + " x " +
+              std::to_string(region.x1 - region.x0) + " pixels, at least 16 x 16 are needed");
+
+  DriftTrack track;
+  track.drift_px.assign(static_cast<std::size_t>(nz), {0.0, 0.0});
+  if (nz == 1) return track;
+
+  for (int64_t z = 1; z < nz; ++z)
+    for (int lag : lags)
+      if (z - lag >= 0) track.pairs.push_back({z - lag, z, {}, 1.0});
+  const int64_t bw = std::min<int64_t>(lags.back(), nz - 1);
+
+  const VolumeView<const float> roi = stack.crop(region);
+  PhaseCorrelator correlator(roi.ny(), roi.nx(), params.correlation);
+  // Slices are processed in chunks so that only the chunk's spectra and the `bw` before it are held.
+  const int64_t chunk = 64;
+  std::map<int64_t, PhaseCorrelator::Spectrum> spectra;
+  std::size_t next_pair = 0;
+  Progress progress("drift", nz);
+  for (int64_t z0 = 0; z0 < nz; z0 += chunk) {
+    const int64_t z1 = std::min(nz, z0 + chunk);
+    std::vector<PhaseCorrelator::Spectrum> fresh(static_cast<std::size_t>(z1 - z0));
+    int64_t constant_slice = -1;
+#pragma omp parallel for schedule(dynamic)
+    for (int64_t z = z0; z < z1; ++z) {
+      try {
+        fresh[z - z0] = correlator.spectrum(roi.slab(z, z + 1));
+      } catch (const InputError&) {
+#pragma omp critical(emorph_drift_error)
+        if (constant_slice < 0 || z < constant_slice) constant_slice = z;
+      }
+      progress.advance();
+    }
+    if (constant_slice >= 0)
+      throw InputError("drift estimation: slice " + std::to_string(constant_slice) +
+                       " is constant in the registered region, it cannot be aligned");
+    for (int64_t z = z0; z < z1; ++z) spectra[z] = std::move(fresh[z - z0]);
+    std::size_t end_pair = next_pair;
+    while (end_pair < track.pairs.size() && track.pairs[end_pair].moving < z1) ++end_pair;
+#pragma omp parallel for schedule(dynamic)
+    for (std::size_t k = next_pair; k < end_pair; ++k)
+      track.pairs[k].measured = correlator.estimate(spectra.at(track.pairs[k].fixed), spectra.at(track.pairs[k].moving));
+    next_pair = end_pair;
+    for (auto it = spectra.begin(); it != spectra.end() && it->first < z1 - bw;) it = spectra.erase(it);
+  }
+
+  // IRLS: Huber weights first (convex, a safe start from the plain least-squares fit), then Tukey's
+  // biweight, which gives gross outliers no weight at all. Each lag has its own robust scale (longer
+  // lags see more of the structure change between slices) and its pairs are weighted by its inverse
+  // variance, so precise short-lag pairs lead while long-lag pairs stop the random walk. A pair's
+  // correlation peak, relative to its lag's median, is a prior weight: a ruined slice correlates
+  // weakly with everything, and its pairs, consistent among themselves, must not outvote the pairs
+  // that bridge it.
+  const std::size_t npairs = track.pairs.size();
+  std::vector<double> prior(npairs, 1.0);
+  {
+    std::map<int64_t, std::vector<double>> peaks;
+    for (const auto& pr : track.pairs) peaks[pr.moving - pr.fixed].push_back(pr.measured.peak);
+    std::map<int64_t, double> typical;
+    for (auto& [lag, v] : peaks) typical[lag] = median_of(v);
+    for (std::size_t k = 0; k < npairs; ++k) {
+      const double t = typical[track.pairs[k].moving - track.pairs[k].fixed];
+      const double q = t > 0 ? std::clamp(track.pairs[k].measured.peak / t, 0.0, 1.0) : 1.0;
+      prior[k] = q * q;
+    }
+  }
+  std::vector<double> weights(npairs), residual(npairs, 0.0), robust(npairs, 1.0);
+  std::vector<std::array<double, 2>> p;
+  auto update_residuals = [&] {
+    for (std::size_t k = 0; k < npairs; ++k) {
+      const auto& pr = track.pairs[k];
+      residual[k] = std::hypot(p[pr.moving][0] - p[pr.fixed][0] - pr.measured.dy,
+                               p[pr.moving][1] - p[pr.fixed][1] - pr.measured.dx);
+    }
+  };
+  // Pairs touching an excluded slice keep no weight.
+  auto irls = [&](const std::vector<bool>& excluded) {
+    auto usable = [&](std::size_t k) { return !excluded[track.pairs[k].fixed] && !excluded[track.pairs[k].moving]; };
+    for (std::size_t k = 0; k < npairs; ++k) weights[k] = usable(k) ? prior[k] : 0.0;
+    std::map<int64_t, double> lag_scale;
+    for (int iteration = 0; iteration < 12; ++iteration) {
+      p = solve_positions(nz, bw, track.pairs, weights);
+      update_residuals();
+      std::map<int64_t, std::vector<double>> by_lag;
+      for (std::size_t k = 0; k < npairs; ++k)
+        if (usable(k)) by_lag[track.pairs[k].moving - track.pairs[k].fixed].push_back(residual[k]);
+      // A floor of 0.01 px: a perfect fit (noise-free data) must not give infinite weights.
+      for (auto& [lag, r] : by_lag) lag_scale[lag] = std::max(1.4826 * median_of(r), 0.01);
+      for (std::size_t k = 0; k < npairs; ++k) {
+        if (!usable(k)) {
+          robust[k] = weights[k] = 0;
+          continue;
+        }
+        const double scale = lag_scale[track.pairs[k].moving - track.pairs[k].fixed];
+        if (iteration < 3) {
+          const double h = 1.345 * scale;
+          robust[k] = residual[k] <= h ? 1.0 : h / residual[k];
+        } else {
+          const double t = std::max(params.outlier_threshold * scale, 0.5);
+          const double u = residual[k] / t;
+          robust[k] = u < 1 ? (1 - u * u) * (1 - u * u) : 0.0;
+        }
+        weights[k] = prior[k] * robust[k] / (scale * scale);
+      }
+    }
+  };
+  std::vector<bool> excluded(static_cast<std::size_t>(nz), false);
+  irls(excluded);
+
+  // A slice is reliable when at least two of its pairs (or its only pair) agree with the fit: a
+  // ruined slice (charging, a lost frame) fits one of its pairs by chance at most. Unreliable slices
+  // are left out and the fit redone; their positions are interpolated from their neighbours.
+  std::vector<int> pair_count(static_cast<std::size_t>(nz), 0), accepted(static_cast<std::size_t>(nz), 0);
+  for (std::size_t k = 0; k < npairs; ++k)
+    for (int64_t z : {track.pairs[k].fixed, track.pairs[k].moving}) {
+      ++pair_count[z];
+      if (robust[k] > 0) ++accepted[z];
+    }
+  for (int64_t z = 0; z < nz; ++z)
+    if (accepted[z] < std::min(2, pair_count[z])) {
+      excluded[z] = true;
+      track.unreliable_slices.push_back(z);
+    }
+  if (!track.unreliable_slices.empty()) {
+    require(std::count(excluded.begin(), excluded.end(), false) >= 2,
+            "drift estimation: fewer than two slices register consistently; the stack cannot be aligned");
+    irls(excluded);
+    for (int64_t z : track.unreliable_slices) {
+      int64_t before = z - 1, after = z + 1;
+      while (before >= 0 && excluded[before]) --before;
+      while (after < nz && excluded[after]) ++after;
+      for (int axis = 0; axis < 2; ++axis) {
+        if (before < 0) p[z][axis] = p[after][axis];
+        else if (after >= nz) p[z][axis] = p[before][axis];
+        else p[z][axis] = p[before][axis] + (p[after][axis] - p[before][axis]) * double(z - before) / double(after - before);
+      }
+    }
+    update_residuals();
+  }
+
+  double sum = 0;
+  int64_t used = 0;
+  for (std::size_t k = 0; k < npairs; ++k) {
+    track.pairs[k].weight = robust[k];
+    if (robust[k] > 0) {
+      sum += residual[k] * residual[k];
+      ++used;
+    } else {
+      ++track.rejected_pairs;
+    }
+  }
+  track.residual_rms_px = used > 0 ? std::sqrt(sum / static_cast<double>(used)) : 0.0;
+  const auto origin = p[params.reference_slice];
+  for (int64_t z = 0; z < nz; ++z) track.drift_px[z] = {p[z][0] - origin[0], p[z][1] - origin[1]};
+  return track;
+}
+
+std::vector<std::string> drift_track_csv_header() {
+  return {"slice", "dy_px", "dx_px", "step_dy_px", "step_dx_px", "step_peak", "reliable"};
+}
+
+std::vector<std::vector<std::string>> drift_track_csv_rows(const DriftTrack& track) {
+  auto fmt = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4f", v);
+    return std::string(buf);
+  };
+  const int64_t nz = static_cast<int64_t>(track.drift_px.size());
+  std::vector<const DriftPair*> step(static_cast<std::size_t>(nz), nullptr);
+  for (const auto& pr : track.pairs)
+    if (pr.moving - pr.fixed == 1) step[pr.moving] = &pr;
+  std::vector<std::vector<std::string>> rows;
+  for (int64_t z = 0; z < nz; ++z) {
+    const bool reliable = !std::binary_search(track.unreliable_slices.begin(), track.unreliable_slices.end(), z);
+    rows.push_back({std::to_string(z), fmt(track.drift_px[z][0]), fmt(track.drift_px[z][1]),
+                    step[z] ? fmt(step[z]->measured.dy) : "", step[z] ? fmt(step[z]->measured.dx) : "",
+                    step[z] ? fmt(step[z]->measured.peak) : "", reliable ? "1" : "0"});
+  }
+  return rows;
+}
+
+}  // namespace emorph
