@@ -3,11 +3,13 @@
 // --exclude-collector/--exclude-surface) its mean, RSD and least-squares slope.
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "command.hpp"
 #include "common.hpp"
 #include "emorph/io.hpp"
 #include "emorph/measure/electrode_region.hpp"
+#include "emorph/measure/grey_calibration.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/phase_selection.hpp"
 #include "emorph/measure/profile.hpp"
@@ -27,7 +29,34 @@ struct ProfileOptions {
   std::string bulk;
   double exclude_collector_um = 0, exclude_surface_um = 0;
   std::vector<std::string> only;
+  std::string grey;         // grey volume for the grey-level density profile
+  std::string grey_phases;  // phases averaged in it, e.g. pore,LFP,CBD
+  std::string calibration;  // SLOPE,INTERCEPT from `emorph calibrate`
 };
+
+// Mean grey of the --grey-phases in every slice, and the density through --calibration.
+Json grey_profile_json(const ProfileOptions& o, const emorph::PhaseTable& table, const emorph::Volume<uint8_t>& labels) {
+  emorph::require(!o.grey_phases.empty(), "--grey needs --grey-phases (e.g. pore,LFP,CBD)");
+  emorph::GreyProfileParams gp;
+  gp.axis = o.axis;
+  std::stringstream ss(o.grey_phases);
+  for (std::string name; std::getline(ss, name, ',');) gp.mask_labels.push_back(table.at(name, "--grey-phases").label);
+  for (const std::string* out : {&o.out.json, &o.out.csv})
+    if (!out->empty()) emorph::check_output_differs(o.grey, *out);
+  const auto grey = emorph::read_volume(o.grey, o.in.read_options());
+  const auto g = emorph::grey_profile(grey, labels.view(), gp);
+  Json mean = Json::array();
+  for (double v : g.mean_grey) mean.push_back(std::isfinite(v) ? Json(v) : Json(nullptr));
+  Json j = {{"path", o.grey}, {"phases", o.grey_phases}, {"position_um", g.position_um}, {"mean_grey", mean}, {"voxels", g.voxels}};
+  if (!o.calibration.empty()) {
+    const auto c = emorph::parse_double_list(o.calibration, "--calibration");
+    emorph::require(c.size() == 2, "--calibration: expected SLOPE,INTERCEPT");
+    Json density = Json::array();
+    for (double v : g.mean_grey) density.push_back(std::isfinite(v) ? Json(c[1] + c[0] * v) : Json(nullptr));
+    j["density_g_cm3"] = density;
+  }
+  return j;
+}
 
 std::pair<double, double> parse_bulk(const std::string& spec) {
   const auto colon = spec.find(':');
@@ -96,6 +125,7 @@ void run_profile(const ProfileOptions& o) {
     results["electrode_region"] = {{"first_slice", region->first_slice}, {"last_slice", region->last_slice},
                                    {"collector_slices", region->collector_slices}, {"start_um", region->start_um},
                                    {"end_um", region->end_um},           {"thickness_um", region->thickness_um}};
+  if (!o.grey.empty()) results["grey_profile"] = grey_profile_json(o, table, labels);
   if (!o.out.csv.empty()) {
     emorph::check_output_differs(o.in.input, o.out.csv);
     std::vector<std::vector<std::string>> rows;
@@ -109,7 +139,9 @@ void run_profile(const ProfileOptions& o) {
   const Json params = {{"voxel", o.in.voxel},   {"phases", o.phases.phases},
                        {"axis", o.axis},        {"window", o.window},
                        {"bulk", o.bulk},        {"exclude_collector_um", o.exclude_collector_um},
-                       {"exclude_surface_um", o.exclude_surface_um}, {"phase", o.only}};
+                       {"exclude_surface_um", o.exclude_surface_um}, {"phase", o.only},
+                       {"grey", o.grey},        {"grey_phases", o.grey_phases},
+                       {"calibration", o.calibration}};
   emorph::cli::emit_results(o.out, "profile", params, o.in.input, results);
 }
 
@@ -129,6 +161,9 @@ void setup_profile(CLI::App& app) {
       ->capture_default_str()
       ->excludes(bulk);
   sub->add_option("--phase", o->only, "Report only these phases (each must be present)");
+  sub->add_option("--grey", o->grey, "Grey volume (same shape): adds the mean grey of --grey-phases per slice");
+  sub->add_option("--grey-phases", o->grey_phases, "Phases averaged in the grey profile, e.g. pore,LFP,CBD");
+  sub->add_option("--calibration", o->calibration, "SLOPE,INTERCEPT (from emorph calibrate): grey -> density g/cm3");
   emorph::cli::add_json_option(sub, o->out);
   emorph::cli::add_csv_option(sub, o->out);
   sub->callback([o] { run_profile(*o); });
