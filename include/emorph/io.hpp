@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "emorph/atomic_file.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -38,6 +39,15 @@ VolumeInfo read_info(const std::string& address);
 void write_volume(const std::string& address, const AnyVolume& volume, const WriteOptions& options = {});
 template <class T>
 void write_volume(const std::string& address, VolumeView<const T> view, const WriteOptions& options = {});
+template <class T>
+  requires(!std::is_const_v<T>)
+void write_volume(const std::string& address, VolumeView<T> view, const WriteOptions& options = {}) {
+  write_volume<T>(address, VolumeView<const T>(view), options);
+}
+template <class T>
+void write_volume(const std::string& address, const Volume<T>& volume, const WriteOptions& options = {}) {
+  write_volume<T>(address, volume.view(), options);
+}
 
 // Streams a volume from one format to another slab by slab (memory: one 64 MiB slab, whatever the
 // volume's size); read_options.voxel overrides the voxel size written. Throws InputError when

@@ -263,8 +263,10 @@ void check_raw_size(const std::string& data_path, uint64_t offset, uint64_t need
                      " (" + std::to_string(offset + needed) + " bytes expected)");
 }
 
-DataSink::DataSink(const std::string& target, bool compress, DeflateWriter::Wrapper wrapper)
+DataSink::DataSink(const std::string& target, bool compress, DeflateWriter::Wrapper wrapper,
+                   const std::string& plain_prefix)
     : target_(target), out_(target), file_(PosixFile::create(out_.temp_path().string(), target)) {
+  file_.write_all(plain_prefix.data(), plain_prefix.size());
   if (compress) deflate_ = std::make_unique<DeflateWriter>(file_, wrapper);
 }
 

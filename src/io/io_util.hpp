@@ -123,7 +123,8 @@ void check_raw_size(const std::string& data_path, uint64_t offset, uint64_t need
 // Writes slices to a data file (raw or deflated) through an AtomicOutput; little-endian.
 class DataSink {
  public:
-  DataSink(const std::string& target, bool compress, DeflateWriter::Wrapper wrapper);
+  // plain_prefix (a header) is written uncompressed before the data.
+  DataSink(const std::string& target, bool compress, DeflateWriter::Wrapper wrapper, const std::string& plain_prefix = "");
   void write(const void* src, std::size_t n);
   void finish();  // closes the file, not yet renamed
   void commit() { out_.commit(); }
@@ -151,6 +152,9 @@ std::unique_ptr<SlabWriter> create_metaimage(const std::string& path, const Volu
 std::unique_ptr<SlabReader> open_hdf5(const std::string& file, const std::string& dataset);
 std::unique_ptr<SlabWriter> create_hdf5(const std::string& file, const std::string& dataset, const VolumeHeader& h,
                                         const WriteOptions& o);
+
+// Natural file-name order used for folders of slices ("s2.tif" < "s10.tif").
+bool natural_order_less(const std::string& a, const std::string& b);
 
 // Validates a header's shape (positive, byte size fits in 63 bits); `what` names the file.
 void check_header_shape(const Shape& shape, DType dtype, const std::string& what);
