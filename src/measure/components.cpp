@@ -171,6 +171,30 @@ ComponentsResult label_components(VolumeView<const uint8_t> mask, const Componen
   return result;
 }
 
+Volume<uint8_t> label_mask(VolumeView<const uint8_t> labels, uint8_t label) {
+  Volume<uint8_t> mask(labels.shape(), labels.spacing(), labels.thickness_axis());
+  const int64_t rows = labels.nz() * labels.ny(), nx = labels.nx();
+#pragma omp parallel for schedule(static)
+  for (int64_t r = 0; r < rows; ++r) {
+    const uint8_t* src = labels.row(r / labels.ny(), r % labels.ny());
+    uint8_t* dst = mask.data() + r * nx;
+    for (int64_t x = 0; x < nx; ++x) dst[x] = src[x * labels.strides().sx] == label;
+  }
+  return mask;
+}
+
+Volume<uint8_t> nonzero_mask(const AnyVolume& volume) {
+  return volume.visit([](const auto& v) {
+    Volume<uint8_t> mask(v.shape(), v.spacing(), v.thickness_axis());
+    const auto* src = v.data();
+    uint8_t* dst = mask.data();
+    const int64_t n = v.size();
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < n; ++i) dst[i] = !(src[i] == 0);
+    return mask;
+  });
+}
+
 std::array<double, 3> ComponentStats::centroid(uint32_t l) const {
   const double n = static_cast<double>(voxels[l]);
   return {static_cast<double>(sum[l][0]) / n, static_cast<double>(sum[l][1]) / n, static_cast<double>(sum[l][2]) / n};

@@ -12,6 +12,28 @@
 #include "emorph/segment/watershed.hpp"
 
 namespace emorph {
+namespace {
+
+// Sets the particles touching a face of the volume to 0 and renumbers the others 1..count in order;
+// returns how many were dropped.
+uint32_t drop_border_particles(Volume<uint32_t>& labels, uint32_t& count) {
+  if (count == 0) return 0;
+  const ComponentStats st = component_statistics(labels.view(), count);
+  std::vector<uint32_t> new_label(static_cast<std::size_t>(count) + 1, 0);
+  uint32_t next = 0, dropped = 0;
+  for (uint32_t l = 1; l <= count; ++l) {
+    if (st.touches_border[l]) ++dropped;
+    else new_label[l] = ++next;
+  }
+  uint32_t* lab = labels.data();
+  const int64_t n = labels.size();
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < n; ++i) lab[i] = new_label[lab[i]];
+  count = next;
+  return dropped;
+}
+
+}  // namespace
 
 SeparateParticlesResult separate_particles(VolumeView<const uint8_t> mask_view, const SeparateParticlesParams& params) {
   const Spacing sp = mask_view.spacing();
@@ -67,20 +89,35 @@ SeparateParticlesResult separate_particles(VolumeView<const uint8_t> mask_view, 
   watershed_levels_inplace(height.view(), mask, r.labels.view(), wp);
   height = Volume<uint16_t>();
 
-  if (params.exclude_border && r.count > 0) {
-    const ComponentStats st = component_statistics(r.labels.view(), r.count);
-    std::vector<uint32_t> new_label(static_cast<std::size_t>(r.count) + 1, 0);
-    uint32_t next = 0;
-    for (uint32_t l = 1; l <= r.count; ++l) {
-      if (st.touches_border[l]) ++r.excluded_border;
-      else new_label[l] = ++next;
-    }
-    uint32_t* lab = r.labels.data();
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < n; ++i) lab[i] = new_label[lab[i]];
-    r.count = next;
-  }
+  if (params.exclude_border) r.excluded_border = drop_border_particles(r.labels, r.count);
   return r;
+}
+
+ParticleAnalysis analyse_particles(VolumeView<const uint8_t> mask, const ParticleAnalysisParams& params) {
+  ParticleAnalysis a;
+  uint32_t count = 0;
+  if (params.separate) {
+    SeparateParticlesResult s = separate_particles(mask, params.separation);
+    a.labels = std::move(s.labels);
+    count = s.count;
+    a.excluded_border = s.excluded_border;
+  } else {
+    ComponentsResult c = label_components(mask, {params.connectivity});
+    a.labels = std::move(c.labels);
+    count = c.count;
+    if (params.separation.exclude_border) a.excluded_border = drop_border_particles(a.labels, count);
+  }
+  a.particles = measure_particles(a.labels.view(), count, params.measures);
+  std::vector<double> diameters, volumes;
+  std::vector<int64_t> voxels(static_cast<std::size_t>(count) + 1, 0);
+  for (const auto& p : a.particles) {
+    diameters.push_back(p.equivalent_diameter_um);
+    volumes.push_back(p.volume_um3);
+    voxels[p.label] = p.voxels;
+  }
+  a.distribution = size_distribution(diameters, volumes, params.distribution);
+  a.classes = size_class_profile(a.labels.view(), voxels, params.classes);
+  return a;
 }
 
 }  // namespace emorph

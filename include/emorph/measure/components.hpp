@@ -37,6 +37,12 @@ struct ComponentStats {
 // above `count` are an error (InputError).
 ComponentStats component_statistics(VolumeView<const uint32_t> labels, uint32_t count);
 
+// {labels == label} as a 0/1 mask with the labels' spacing and thickness axis (parallel).
+Volume<uint8_t> label_mask(VolumeView<const uint8_t> labels, uint8_t label);
+
+// {volume != 0} as a 0/1 mask, for any dtype (NaN counts as non-zero).
+Volume<uint8_t> nonzero_mask(const AnyVolume& volume);
+
 // Offsets (dz, dy, dx) of the neighbours for a connectivity (6, 18 or 26); throws InputError naming
 // `what` otherwise. `backward_only`: only the neighbours visited before a voxel in raster order.
 std::vector<std::array<int, 3>> neighbour_offsets(int connectivity, bool backward_only, const char* what);

@@ -4,7 +4,11 @@
 // "distance transform watershed".
 #include <cstdint>
 #include <optional>
+#include <vector>
 
+#include "emorph/measure/particles.hpp"
+#include "emorph/measure/size_class_profile.hpp"
+#include "emorph/measure/size_distribution.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -30,5 +34,26 @@ struct SeparateParticlesResult {
 // Peak memory beyond the input and output: about 6 bytes per voxel (distance map quantised to 16 bits,
 // its h-dome reconstruction, and a flag volume).
 SeparateParticlesResult separate_particles(VolumeView<const uint8_t> mask, const SeparateParticlesParams& params = {});
+
+// The whole particle analysis of one phase (emorph particles): particles (separated or plain connected
+// components), per-particle table, size distributions and size-class profiles.
+struct ParticleAnalysisParams {
+  bool separate = true;                // distance watershed; false: connected components only
+  SeparateParticlesParams separation;  // also holds exclude_border, applied in both modes
+  int connectivity = 26;               // components connectivity when not separating
+  ParticlesParams measures;
+  SizeDistributionParams distribution;
+  SizeClassProfileParams classes;
+};
+
+struct ParticleAnalysis {
+  Volume<uint32_t> labels;
+  uint32_t excluded_border = 0;
+  std::vector<ParticleRecord> particles;
+  SizeDistribution distribution;  // of the equivalent sphere diameters, weights = particle volumes
+  SizeClassProfile classes;
+};
+
+ParticleAnalysis analyse_particles(VolumeView<const uint8_t> mask, const ParticleAnalysisParams& params = {});
 
 }  // namespace emorph
