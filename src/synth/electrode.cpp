@@ -464,8 +464,17 @@ SynthResult generate_electrode(const SynthParams& p) {
   }
 
   const int64_t electrode_voxels = (shape.nz - f.collector_z) * plane;
-  const int64_t lfp_count = std::llround(p.lfp_fraction * static_cast<double>(electrode_voxels));
-  const int64_t cbd_count = std::llround(p.cbd_fraction * static_cast<double>(electrode_voxels));
+  int64_t lfp_count = std::llround(p.lfp_fraction * static_cast<double>(electrode_voxels));
+  int64_t cbd_count = std::llround(p.cbd_fraction * static_cast<double>(electrode_voxels));
+  if (f.window && p.nmc_fraction < 1) {
+    // A small window may fall mostly inside one NMC particle: keep the composition of the space
+    // between NMC particles instead of the electrode's fractions.
+    int64_t nmc_voxels = 0;
+    for (const auto& pt : res.nmc) nmc_voxels += pt.voxels;
+    const double matrix = static_cast<double>(electrode_voxels - nmc_voxels) / (1.0 - p.nmc_fraction);
+    lfp_count = std::llround(p.lfp_fraction * matrix);
+    cbd_count = std::llround(p.cbd_fraction * matrix);
+  }
 
   // LFP: primary-particle noise, a bonus inside secondary agglomerates, gradients.
   if (lfp_count > 0) {
