@@ -1,0 +1,139 @@
+// emorph segment IN OUT: grey volume -> uint8 phase map (labels of the phase table) by histogram
+// thresholds (minimum = the paper's two-peak method, otsu, intermodes, multiotsu:N, manual:T1,T2) or,
+// for FIB/SEM stacks, shine-through-robust pores then thresholds on the solids (--method fibsem).
+#include <iostream>
+#include <memory>
+
+#include "command.hpp"
+#include "common.hpp"
+#include "emorph/atomic_file.hpp"
+#include "emorph/io.hpp"
+#include "emorph/parse.hpp"
+#include "emorph/segment/active_material_split.hpp"
+#include "emorph/segment/grey_region.hpp"
+#include "emorph/segment/segment.hpp"
+
+namespace {
+
+using emorph::Json;
+
+struct SegmentOptions {
+  emorph::cli::InputOptions in;
+  emorph::cli::PhaseOptions phases;
+  emorph::cli::OutputOptions out;
+  std::string output;
+  emorph::SegmentParams params;
+  std::string denoise, mask, mask_fix, mask_label, range;
+  bool region = false;
+  int axis = 0;
+};
+
+emorph::Volume<uint8_t> read_mask(const std::string& path, const std::string& option) {
+  auto any = emorph::read_volume(path);
+  emorph::require(any.holds<uint8_t>(), option + ": " + path + " must be a uint8 volume (0 = outside)");
+  return std::move(any.as<uint8_t>());
+}
+
+uint8_t parse_label(const std::string& text, const emorph::PhaseTable& table, const std::string& option) {
+  if (const auto* p = table.find(text)) return p->label;
+  const long long v = emorph::parse_int(text, option);
+  emorph::require(v >= 0 && v <= 255, option + ": label must be a phase name or 0..255, got '" + text + "'");
+  return static_cast<uint8_t>(v);
+}
+
+void run_segment(SegmentOptions& o) {
+  const emorph::PhaseTable table = o.phases.table();
+  emorph::check_output_differs(o.in.input, o.output);
+  if (!o.denoise.empty()) o.params.denoise = emorph::parse_denoise_spec(o.denoise, "--denoise");
+  if (!o.range.empty()) {
+    const auto r = emorph::parse_double_list(o.range, "--range");
+    emorph::require(r.size() == 2 && r[0] < r[1], "--range: expected LO,HI with LO < HI");
+    o.params.histogram.range_min = r[0];
+    o.params.histogram.range_max = r[1];
+  }
+  const auto grey = emorph::read_volume(o.in.input, o.in.read_options());
+  std::optional<emorph::Volume<uint8_t>> mask;
+  if (!o.mask.empty()) mask = read_mask(o.mask, "--mask");
+  std::optional<emorph::Volume<uint8_t>> fix;
+  if (!o.mask_fix.empty()) {
+    emorph::require(!o.mask_label.empty(), "--mask-fix needs --mask-label (the phase the mask's voxels belong to)");
+    fix = read_mask(o.mask_fix, "--mask-fix");
+  }
+  emorph::SegmentResult r = emorph::segment(grey, o.params, table, mask ? &*mask : nullptr);
+  Json results = r.to_json(!o.out.json.empty());
+  if (fix) {
+    const uint8_t label = parse_label(o.mask_label, table, "--mask-label");
+    results["mask_fix"] = {{"label", label}, {"voxels_changed", emorph::apply_mask_fix(r.labels.view(), fix->view(), label,
+                                                                                      r.class_labels.front())}};
+    Json phases = Json::object();  // recount after the correction
+    std::vector<int64_t> counts(256, 0);
+    for (uint8_t l : r.labels) ++counts[l];
+    for (int l = 0; l < 256; ++l)
+      if (counts[l]) phases[table.name_of(static_cast<uint8_t>(l))] = {
+                         {"label", l}, {"voxels", counts[l]},
+                         {"volume_fraction", static_cast<double>(counts[l]) / static_cast<double>(r.labels.size())}};
+    results["phases"] = phases;
+  }
+  if (o.region) {
+    emorph::GreyRegionParams gp;
+    gp.axis = o.axis;
+    const auto reg = grey.visit([&](const auto& v) {
+      using T = typename std::decay_t<decltype(v)>::value_type;
+      return emorph::grey_electrode_region<T>(v.view(), gp);
+    });
+    results["electrode_region"] = {{"axis", reg.axis},         {"start_um", reg.start_um},
+                                   {"end_um", reg.end_um},     {"thickness_um", reg.thickness_um},
+                                   {"first_slice", reg.first_slice}, {"last_slice", reg.last_slice},
+                                   {"collector_side_found", reg.lower_found}, {"surface_found", reg.upper_found}};
+  }
+  emorph::write_volume<uint8_t>(o.output, r.labels.view());
+  Json params = o.params.to_json();
+  params["voxel"] = o.in.voxel;
+  params["phases"] = o.phases.phases;
+  params["mask"] = o.mask;
+  params["mask_fix"] = o.mask_fix;
+  params["mask_label"] = o.mask_label;
+  params["output"] = o.output;
+  if (!o.out.json.empty()) {
+    emorph::check_output_differs(o.in.input, o.out.json);
+    emorph::write_json(o.out.json, emorph::result_envelope("segment", params, o.in.input, results));
+  }
+  results.erase("histogram");
+  std::cout << results.dump(2) << "\n";
+}
+
+void setup_segment(CLI::App& app) {
+  auto o = std::make_shared<SegmentOptions>();
+  auto* sub = app.add_subcommand("segment", "Grey volume -> phase map (uint8 labels) by histogram thresholds");
+  emorph::cli::add_input_options(sub, o->in, "Grey volume");
+  sub->add_option("output", o->output, "Output label volume (uint8)")->required();
+  sub->add_option("--method", o->params.method,
+                  "otsu | minimum (two-peak, the paper's) | intermodes | multiotsu:N | manual:T1,T2,... | fibsem")
+      ->capture_default_str();
+  sub->add_option("--classes", o->params.classes,
+                  "Phase names of the classes, darkest first, e.g. pore,NMC or pore,CBD,LFP,NMC (default labels 0..K-1)");
+  sub->add_option("--denoise", o->denoise, "Pre-filter: median:1 | gaussian:SIGMA[um] | bilateral:S,R");
+  sub->add_option("--bins", o->params.histogram.bins, "Histogram bins (0: one per grey value up to 256, else 256)")
+      ->capture_default_str();
+  sub->add_option("--range", o->range, "Histogram grey range LO,HI (default: data min..max)");
+  sub->add_option("--mask", o->mask, "uint8 volume: only voxels != 0 are counted and classified (others get 0)");
+  sub->add_option("--mask-fix", o->mask_fix, "uint8 volume: its non-zero solid voxels are relabelled --mask-label");
+  sub->add_option("--mask-label", o->mask_label, "Phase name or label for --mask-fix");
+  sub->add_option("--solid-method", o->params.solid_method, "fibsem: thresholds of the solid voxels (default multiotsu:N)");
+  sub->add_option("--milling-axis", o->params.fibsem.milling_axis, "fibsem: axis normal to the section planes")
+      ->capture_default_str();
+  sub->add_option("--behind", o->params.fibsem.behind, "fibsem: +1 if unmilled material lies at larger indices, else -1")
+      ->capture_default_str();
+  sub->add_option("--grey-classes", o->params.fibsem.grey_classes,
+                  "fibsem: multi-Otsu classes of the flat voxels (pores vs darkest solid)")
+      ->capture_default_str();
+  sub->add_flag("--region", o->region, "Also detect the electrode region (collector side, surface, thickness)");
+  sub->add_option("--axis", o->axis, "Thickness axis for --region")->capture_default_str();
+  emorph::cli::add_phase_options(sub, o->phases);
+  emorph::cli::add_json_option(sub, o->out);
+  sub->callback([o] { run_segment(*o); });
+}
+
+}  // namespace
+
+EMORPH_COMMAND(setup_segment);

@@ -1,0 +1,148 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "emorph/io.hpp"
+#include "emorph/result.hpp"
+#include "support/test_support.hpp"
+
+using namespace emorph;
+using emorph::test::run_cli;
+using emorph::test::TempDir;
+
+namespace {
+
+// Two phases: spheres of grey 180 in a 60 background, noise sd 12 (a bimodal histogram).
+Volume<uint8_t> two_phase(uint64_t seed) {
+  Volume<uint8_t> v({24, 32, 32}, {0.5, 0.5, 0.5});
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> n(0, 12);
+  for (int64_t z = 0; z < 24; ++z)
+    for (int64_t y = 0; y < 32; ++y)
+      for (int64_t x = 0; x < 32; ++x) {
+        const bool in = (z % 12 - 6) * (z % 12 - 6) + (y % 16 - 8) * (y % 16 - 8) + (x % 16 - 8) * (x % 16 - 8) < 30;
+        v(z, y, x) = static_cast<uint8_t>(std::clamp((in ? 180 : 60) + n(rng), 0.0, 255.0));
+      }
+  return v;
+}
+
+Json read_json(const std::string& path) {
+  std::ifstream f(path);
+  return Json::parse(f);
+}
+
+}  // namespace
+
+TEST(CliSegment, MinimumMethodWritesLabelsAndJson) {
+  TempDir d;
+  auto v = two_phase(1);
+  write_volume<uint8_t>(d / "grey.tif", v.view());
+  auto r = run_cli("segment " + (d / "grey.tif") + " " + (d / "labels.tif") +
+                   " --method minimum --classes pore,NMC --json " + (d / "seg.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = read_json(d / "seg.json");
+  EXPECT_EQ(j["command"], "segment");
+  const double t = j["results"]["thresholds"][0];
+  EXPECT_GT(t, 90);
+  EXPECT_LT(t, 150);
+  EXPECT_EQ(j["results"]["histogram"]["counts"].size(), j["results"]["histogram"]["bin_centers"].size());
+  auto labels = read_volume(d / "labels.tif").as<uint8_t>().clone();
+  int64_t nmc = 0;
+  for (int64_t i = 0; i < v.size(); ++i) {
+    ASSERT_EQ(labels.data()[i], v.data()[i] > t ? 1 : 0);
+    nmc += labels.data()[i] == 1;
+  }
+  EXPECT_EQ(j["results"]["phases"]["NMC"]["voxels"].get<int64_t>(), nmc);
+  EXPECT_NEAR(j["results"]["phases"]["NMC"]["volume_fraction"].get<double>(), double(nmc) / v.size(), 1e-12);
+}
+
+TEST(CliSegment, MultiOtsuWithDenoiseAndRegion) {
+  TempDir d;
+  auto v = two_phase(2);
+  write_volume<uint8_t>(d / "grey.tif", v.view());
+  auto r = run_cli("segment " + (d / "grey.tif") + " " + (d / "labels.tif") +
+                   " --method multiotsu:3 --classes pore,CBD,NMC --denoise median:1 --region --json " + (d / "s.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = read_json(d / "s.json");
+  EXPECT_EQ(j["results"]["thresholds"].size(), 2u);
+  EXPECT_EQ(j["parameters"]["denoise"]["filter"], "median");
+  EXPECT_TRUE(j["results"].contains("electrode_region"));
+}
+
+TEST(CliSegment, HistogramCsvPngAndDenoise) {
+  TempDir d;
+  auto v = two_phase(3);
+  write_volume<uint8_t>(d / "grey.tif", v.view());
+  auto h = run_cli("histogram " + (d / "grey.tif") + " --csv " + (d / "h.csv") + " --png " + (d / "h.png") +
+                   " --json " + (d / "h.json"));
+  ASSERT_EQ(h.exit_code, 0) << h.err;
+  EXPECT_TRUE(std::filesystem::exists(d / "h.png"));
+  const Json j = read_json(d / "h.json");
+  EXPECT_EQ(j["results"]["voxels"].get<int64_t>(), v.size());
+  EXPECT_TRUE(j["results"]["thresholds"]["otsu"].is_array());
+  std::ifstream csv(d / "h.csv");
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_EQ(header, "bin_center,count");
+  auto dn = run_cli("denoise " + (d / "grey.tif") + " " + (d / "med.tif") + " --filter median:1");
+  ASSERT_EQ(dn.exit_code, 0) << dn.err;
+  EXPECT_TRUE(read_volume(d / "med.tif").holds<uint8_t>());
+  auto dg = run_cli("denoise " + (d / "grey.tif") + " " + (d / "g.tif") + " --filter gaussian:0.5um");
+  ASSERT_EQ(dg.exit_code, 0) << dg.err;
+  EXPECT_TRUE(read_volume(d / "g.tif").holds<float>());
+}
+
+TEST(CliSegment, BadInputIsExitTwoWithAClearMessageAndNoOutput) {
+  TempDir d;
+  write_volume<uint8_t>(d / "flat.tif", Volume<uint8_t>::filled({4, 8, 8}, {}, 77).view());
+  auto r = run_cli("segment " + (d / "flat.tif") + " " + (d / "out.tif") + " --method otsu");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("same grey value"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d / "out.tif"));
+
+  auto v = two_phase(4);
+  write_volume<uint8_t>(d / "grey.tif", v.view());
+  write_volume<uint8_t>(d / "empty.tif", Volume<uint8_t>::filled(v.shape(), {}, 0).view());
+  r = run_cli("segment " + (d / "grey.tif") + " " + (d / "out.tif") + " --mask " + (d / "empty.tif"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no voxel selected"), std::string::npos) << r.err;
+
+  // One Gaussian peak: the two-peak method must refuse, not invent a threshold.
+  Volume<uint8_t> uni({16, 16, 16});
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> n(128, 15);
+  for (auto& x : uni) x = static_cast<uint8_t>(std::clamp(n(rng), 0.0, 255.0));
+  write_volume<uint8_t>(d / "uni.tif", uni.view());
+  r = run_cli("segment " + (d / "uni.tif") + " " + (d / "out.tif") + " --method minimum");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("single peak"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d / "out.tif"));
+
+  r = run_cli("segment " + (d / "grey.tif") + " " + (d / "out.tif") + " --method kmeans");
+  EXPECT_EQ(r.exit_code, 2);
+  r = run_cli("segment " + (d / "grey.tif") + " " + (d / "grey.tif") + " --method otsu");
+  EXPECT_EQ(r.exit_code, 2);
+  r = run_cli("segment " + (d / "grey.tif") + " " + (d / "out.tif") + " --method otsu --classes pore,NMC,LFP");
+  EXPECT_EQ(r.exit_code, 2);
+  r = run_cli("denoise " + (d / "grey.tif") + " " + (d / "out.tif") + " --filter median:3");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(std::filesystem::exists(d / "out.tif"));
+}
+
+// Real grey CT volume (PuMA FiberForm): every method runs and gives thresholds inside the grey range.
+TEST(CliSegment, RealFiberformVolumeEachMethod) {
+  const std::string in = test::shared_data("fiberform-puma/100_fiberform.tif");
+  if (in.empty()) GTEST_SKIP() << "shared data not present";
+  TempDir d;
+  for (const std::string m : {"otsu", "minimum", "intermodes", "multiotsu:3"}) {
+    auto r = run_cli("segment " + in + " " + (d / "l.tif") + " --method " + m + " --json " + (d / "j.json"));
+    ASSERT_EQ(r.exit_code, 0) << m << ": " << r.err;
+    const Json j = read_json(d / "j.json");
+    for (double t : j["results"]["thresholds"]) {
+      EXPECT_GT(t, 0);
+      EXPECT_LT(t, 255);
+    }
+  }
+}
