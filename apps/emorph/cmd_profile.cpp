@@ -8,6 +8,7 @@
 #include "command.hpp"
 #include "common.hpp"
 #include "emorph/io.hpp"
+#include "emorph/measure/depleted_layer.hpp"
 #include "emorph/measure/electrode_region.hpp"
 #include "emorph/measure/grey_calibration.hpp"
 #include "emorph/measure/label_volume.hpp"
@@ -29,6 +30,8 @@ struct ProfileOptions {
   std::string bulk;
   double exclude_collector_um = 0, exclude_surface_um = 0;
   std::vector<std::string> only;
+  std::string depleted_phase = "NMC";  // phase whose depleted layer above the collector is detected
+  bool exclude_depleted = false;       // collector-side exclusion = the detected layer
   std::string grey;         // grey volume for the grey-level density profile
   std::string grey_phases;  // phases averaged in it, e.g. pore,LFP,CBD
   std::string calibration;  // SLOPE,INTERCEPT from `emorph calibrate`
@@ -86,9 +89,21 @@ void run_profile(const ProfileOptions& o) {
   } catch (const emorph::InputError& e) {
     if (!bulk) throw emorph::InputError(std::string("no --bulk window and ") + e.what());
   }
+  // The depleted layer of --depleted-phase above the collector, when the region and the phase exist.
+  std::optional<emorph::DepletedLayer> depleted;
+  const emorph::Phase* depleted_phase = table.find(o.depleted_phase);
+  emorph::require(depleted_phase || !o.exclude_depleted, "--depleted-phase: unknown phase '" + o.depleted_phase + "'");
+  if (region && depleted_phase && depleted_phase->label < counts.num_labels &&
+      region->last_slice - region->first_slice >= 3) {
+    depleted = emorph::detect_depleted_layer(raw.fraction[depleted_phase->label],
+                                             {region->first_slice, region->last_slice}, slice_um);
+  }
+  emorph::require(depleted || !o.exclude_depleted,
+                  "--exclude-depleted: no depleted layer could be detected (no electrode region or no " + o.depleted_phase + ")");
+  const double exclude_collector_um = o.exclude_depleted ? depleted->thickness_um : o.exclude_collector_um;
   const emorph::SliceRange window =
       bulk ? emorph::bulk_slices(profile.position_um, bulk->first, bulk->second, "--bulk")
-           : emorph::trimmed_region_slices(profile.position_um, region->start_um, region->end_um, o.exclude_collector_um,
+           : emorph::trimmed_region_slices(profile.position_um, region->start_um, region->end_um, exclude_collector_um,
                                            o.exclude_surface_um);
 
   Json phases = Json::object();
@@ -125,6 +140,11 @@ void run_profile(const ProfileOptions& o) {
     results["electrode_region"] = {{"first_slice", region->first_slice}, {"last_slice", region->last_slice},
                                    {"collector_slices", region->collector_slices}, {"start_um", region->start_um},
                                    {"end_um", region->end_um},           {"thickness_um", region->thickness_um}};
+  if (depleted)
+    results["depleted_layer"] = {{"phase", o.depleted_phase},
+                                 {"thickness_um", depleted->thickness_um},
+                                 {"end_um", static_cast<double>(depleted->end_slice) * slice_um},
+                                 {"bulk_fraction", depleted->bulk_fraction}};
   if (!o.grey.empty()) results["grey_profile"] = grey_profile_json(o, table, labels);
   if (!o.out.csv.empty()) {
     emorph::check_output_differs(o.in.input, o.out.csv);
@@ -141,7 +161,8 @@ void run_profile(const ProfileOptions& o) {
                        {"bulk", o.bulk},        {"exclude_collector_um", o.exclude_collector_um},
                        {"exclude_surface_um", o.exclude_surface_um}, {"phase", o.only},
                        {"grey", o.grey},        {"grey_phases", o.grey_phases},
-                       {"calibration", o.calibration}};
+                       {"calibration", o.calibration}, {"depleted_phase", o.depleted_phase},
+                       {"exclude_depleted", o.exclude_depleted}};
   emorph::cli::emit_results(o.out, "profile", params, o.in.input, results);
 }
 
@@ -153,13 +174,19 @@ void setup_profile(CLI::App& app) {
   sub->add_option("--axis", o->axis, "Axis of the profile (thickness axis: collector at index 0)")->capture_default_str();
   sub->add_option("--window", o->window, "Moving average over this odd number of slices")->capture_default_str();
   auto* bulk = sub->add_option("--bulk", o->bulk, "Bulk window START_UM:END_UM (slices whose centre lies inside)");
-  sub->add_option("--exclude-collector", o->exclude_collector_um,
+  auto* exclude_collector = sub->add_option("--exclude-collector", o->exclude_collector_um,
                   "Bulk = electrode region minus this collector-side layer (um)")
       ->capture_default_str()
       ->excludes(bulk);
   sub->add_option("--exclude-surface", o->exclude_surface_um, "Bulk = electrode region minus this surface layer (um)")
       ->capture_default_str()
       ->excludes(bulk);
+  sub->add_option("--depleted-phase", o->depleted_phase, "Phase whose depleted layer above the collector is detected")
+      ->capture_default_str();
+  sub->add_flag("--exclude-depleted", o->exclude_depleted,
+                "Collector-side exclusion = the detected depleted layer (instead of --exclude-collector)")
+      ->excludes(bulk)
+      ->excludes(exclude_collector);
   sub->add_option("--phase", o->only, "Report only these phases (each must be present)");
   sub->add_option("--grey", o->grey, "Grey volume (same shape): adds the mean grey of --grey-phases per slice");
   sub->add_option("--grey-phases", o->grey_phases, "Phases averaged in the grey profile, e.g. pore,LFP,CBD");

@@ -10,6 +10,9 @@
 #include "emorph/measure/surface_area.hpp"
 
 #include <omp.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <algorithm>
 #include <cmath>
@@ -33,23 +36,37 @@ const uint8_t* contiguous_row(VolumeView<const uint8_t> v, int64_t z, int64_t y,
 }
 
 // Adds the ordered pairs (a[x], b[x + shift]) with differing classes to hist[class(a) * L + class(b)].
-// Blocks without any differing byte are skipped with a vectorisable test: crossings are sparse.
+// Crossings are sparse: 16 voxels are compared at once and only the differing ones are visited, which
+// also avoids a mispredicted branch per voxel pair.
 template <class Classify>
 void count_row_pairs(const uint8_t* a, const uint8_t* b, int64_t nx, int shift, int num_classes,
                      const Classify& cls, int64_t* hist) {
   const int64_t x0 = std::max<int64_t>(0, -shift);
   const int64_t x1 = std::min<int64_t>(nx, nx - shift);
-  constexpr int64_t kBlock = 64;
-  for (int64_t start = x0; start < x1; start += kBlock) {
-    const int64_t end = std::min(x1, start + kBlock);
-    unsigned any = 0;
-    for (int64_t x = start; x < end; ++x) any |= static_cast<unsigned>(a[x] ^ b[x + shift]);
-    if (!any) continue;
-    for (int64_t x = start; x < end; ++x) {
-      const int ca = cls(a[x]), cb = cls(b[x + shift]);
-      if (ca != cb) ++hist[ca * num_classes + cb];
+  const uint8_t* bs = b + shift;
+  auto visit = [&](int64_t x) {
+    const int ca = cls(a[x]), cb = cls(bs[x]);
+    hist[ca * num_classes + cb] += (ca != cb);  // classes may agree on differing bytes (one-label mode)
+  };
+  int64_t x = x0;
+#ifdef __SSE2__
+  // 32 voxels per step: one loop exit (a likely misprediction) per 32 instead of per 16.
+  for (; x + 32 <= x1; x += 32) {
+    const __m128i a0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + x));
+    const __m128i b0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bs + x));
+    const __m128i a1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + x + 16));
+    const __m128i b1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bs + x + 16));
+    const unsigned equal = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(a0, b0))) |
+                           static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(a1, b1))) << 16;
+    unsigned differ = ~equal;
+    while (differ) {
+      visit(x + __builtin_ctz(differ));
+      differ &= differ - 1;
     }
   }
+#endif
+  for (; x < x1; ++x)
+    if (a[x] != bs[x]) visit(x);
 }
 
 struct CrossingCounts {

@@ -137,3 +137,20 @@ TEST(ElectrodeRegion, BadInput) {
   EXPECT_THROW(electrode_region(slice_label_counts(c.view(), {0}), 1.0), InputError);  // all collector
   EXPECT_THROW(electrode_region(counts, 0.0), InputError);
 }
+
+#include "emorph/measure/depleted_layer.hpp"
+
+TEST(DepletedLayer, RampThenPlateau) {
+  // 0.5 um slices; the fraction rises linearly from 0 to 0.5 over the first 10 um of the region
+  // (slices 4..23), then stays at 0.5: the 90% level is reached at 9 um (+- one slice and the
+  // smoothing's half width of 1 um, which the linear ramp leaves unbiased).
+  std::vector<double> f(100, 0.0);
+  for (int i = 4; i < 100; ++i) f[static_cast<std::size_t>(i)] = std::min(0.5, 0.5 * (i - 4 + 0.5) * 0.5 / 10.0);
+  const auto r = detect_depleted_layer(f, {4, 95}, 0.5);
+  EXPECT_DOUBLE_EQ(r.bulk_fraction, 0.5);
+  EXPECT_NEAR(r.thickness_um, 9.0, 0.5);
+  // No layer: flat profile.
+  std::vector<double> flat(50, 0.3);
+  EXPECT_EQ(detect_depleted_layer(flat, {0, 49}, 0.5).thickness_um, 0.0);
+  EXPECT_THROW(detect_depleted_layer(flat, {0, 2}, 0.5), InputError);
+}
