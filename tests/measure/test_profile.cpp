@@ -5,6 +5,7 @@
 #include <cmath>
 #include <random>
 
+#include "emorph/measure/depleted_layer.hpp"
 #include "emorph/measure/electrode_region.hpp"
 #include "emorph/measure/profile.hpp"
 #include "emorph/measure/profile_stats.hpp"
@@ -137,8 +138,6 @@ TEST(ElectrodeRegion, BadInput) {
   EXPECT_THROW(electrode_region(slice_label_counts(c.view(), {0}), 1.0), InputError);  // all collector
   EXPECT_THROW(electrode_region(counts, 0.0), InputError);
 }
-
-#include "emorph/measure/depleted_layer.hpp"
 
 TEST(DepletedLayer, RampThenPlateau) {
   // 0.5 um slices; the fraction rises linearly from 0 to 0.5 over the first 10 um of the region
