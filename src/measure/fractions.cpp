@@ -3,6 +3,9 @@
 #include "emorph/measure/fractions.hpp"
 
 #include <omp.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <algorithm>
 #include <array>
@@ -12,24 +15,57 @@ namespace {
 
 constexpr int kLabels = 256;
 
-// Labels up to this value are counted with one vectorisable compare-and-sum pass each; a label
+// Labels below this value are counted with vectorised compares, one pass over the data; a label
 // volume rarely has more phases, and the scatter histogram below is slower on long runs of one label
 // (each increment waits for the previous one to the same counter).
 constexpr int kFewLabels = 8;
 
+uint8_t max_value(const uint8_t* p, int64_t n) {
+  uint8_t m = 0;
+  int64_t x = 0;
+#ifdef __SSE2__
+  __m128i vm = _mm_setzero_si128();
+  for (; x + 16 <= n; x += 16) vm = _mm_max_epu8(vm, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + x)));
+  alignas(16) uint8_t lanes[16];
+  _mm_store_si128(reinterpret_cast<__m128i*>(lanes), vm);
+  for (uint8_t l : lanes) m = std::max(m, l);
+#endif
+  for (; x < n; ++x) m = std::max(m, p[x]);
+  return m;
+}
+
+// counts[1..max_label] += occurrences in p[0..n), counts[0] += the rest; max_label < kFewLabels.
+void count_few_labels(const uint8_t* p, int64_t n, int max_label, int64_t* counts) {
+  int64_t found[kFewLabels] = {};
+  int64_t x = 0;
+#ifdef __SSE2__
+  // 8-bit lane counters (a compare gives -1 per match) summed with SAD every 255 blocks.
+  const __m128i zero = _mm_setzero_si128();
+  while (x + 16 <= n) {
+    const int64_t blocks = std::min<int64_t>((n - x) / 16, 255);
+    __m128i acc[kFewLabels];
+    for (int l = 1; l <= max_label; ++l) acc[l] = zero;
+    for (int64_t b = 0; b < blocks; ++b, x += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + x));
+      for (int l = 1; l <= max_label; ++l) acc[l] = _mm_sub_epi8(acc[l], _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(l))));
+    }
+    for (int l = 1; l <= max_label; ++l) {
+      const __m128i sums = _mm_sad_epu8(acc[l], zero);
+      found[l] += _mm_cvtsi128_si64(sums) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
+    }
+  }
+#endif
+  for (; x < n; ++x) ++found[p[x]];
+  int64_t others = 0;
+  for (int l = 1; l <= max_label; ++l) counts[l] += found[l], others += found[l];
+  counts[0] += n - others;
+}
+
 // Adds the label counts of n contiguous voxels to counts[0..255].
 void count_row(const uint8_t* p, int64_t n, int64_t* counts) {
-  uint8_t max_label = 0;
-  for (int64_t x = 0; x < n; ++x) max_label = std::max(max_label, p[x]);
+  const uint8_t max_label = max_value(p, n);
   if (max_label < kFewLabels) {
-    int64_t others = n;
-    for (int l = 1; l <= max_label; ++l) {
-      int64_t c = 0;
-      for (int64_t x = 0; x < n; ++x) c += (p[x] == l);
-      counts[l] += c;
-      others -= c;
-    }
-    counts[0] += others;
+    count_few_labels(p, n, max_label, counts);
     return;
   }
   // Four interleaved tables break the store-to-load dependency on runs of equal labels.
@@ -101,7 +137,11 @@ SliceLabelCounts slice_label_counts(VolumeView<const uint8_t> labels, const Slic
 #pragma omp for schedule(dynamic, 1)
       for (int64_t z = 0; z < nz; ++z) {
         int64_t* c = counts.data() + z * kLabels;
-        for (int64_t y = 0; y < ny; ++y) count_row(contiguous_row(labels, z, y, buffer), nx, c);
+        if (labels.is_contiguous()) {
+          count_row(labels.row(z, 0), ny * nx, c);  // the whole slice is one run of memory
+        } else {
+          for (int64_t y = 0; y < ny; ++y) count_row(contiguous_row(labels, z, y, buffer), nx, c);
+        }
       }
     }
   } else {
@@ -113,17 +153,46 @@ SliceLabelCounts slice_label_counts(VolumeView<const uint8_t> labels, const Slic
       auto& mine = local[static_cast<std::size_t>(omp_get_thread_num())];
       mine.assign(static_cast<std::size_t>(slices * kLabels), 0);
       std::vector<uint8_t> buffer;
+      // Axis 2, few labels: per-column counters [label][x] of one z slice, added with vectorisable
+      // compares (a scatter into [x][label] touches one cache line per voxel).
+      std::vector<uint32_t> columns;
+      if (axis == 2) columns.assign(static_cast<std::size_t>(kFewLabels * nx), 0);
 #pragma omp for schedule(dynamic, 1)
-      for (int64_t z = 0; z < nz; ++z)
+      for (int64_t z = 0; z < nz; ++z) {
+        int max_in_slice = 0;
+        int64_t few_rows = 0;
         for (int64_t y = 0; y < ny; ++y) {
           const uint8_t* row = contiguous_row(labels, z, y, buffer);
           if (axis == 1) {
             count_row(row, nx, mine.data() + y * kLabels);
+            continue;
+          }
+          const int max_label = max_value(row, nx);
+          if (max_label < kFewLabels) {
+            for (int l = 1; l <= max_label; ++l) {
+              uint32_t* c = columns.data() + l * nx;
+              for (int64_t x = 0; x < nx; ++x) c[x] += (row[x] == l);
+            }
+            max_in_slice = std::max(max_in_slice, max_label);
+            ++few_rows;
           } else {
             int64_t* c = mine.data();
             for (int64_t x = 0; x < nx; ++x) ++c[x * kLabels + row[x]];
           }
         }
+        if (axis == 2 && few_rows > 0) {
+          for (int64_t x = 0; x < nx; ++x) {
+            int64_t others = 0;
+            for (int l = 1; l <= max_in_slice; ++l) {
+              uint32_t& c = columns[static_cast<std::size_t>(l * nx + x)];
+              mine[static_cast<std::size_t>(x * kLabels + l)] += c;
+              others += c;
+              c = 0;
+            }
+            mine[static_cast<std::size_t>(x * kLabels)] += few_rows - others;
+          }
+        }
+      }
     }
     for (const auto& mine : local)
       if (!mine.empty())
