@@ -35,6 +35,14 @@ inline std::string file_bytes(const std::string& path) {
   return ss.str();
 }
 
+inline std::string file_bytes_prefix(const std::string& path, std::size_t n) {
+  std::ifstream f(path, std::ios::binary);
+  std::string s(n, '\0');
+  f.read(s.data(), static_cast<std::streamsize>(n));
+  s.resize(static_cast<std::size_t>(f.gcount()));
+  return s;
+}
+
 inline void put_file(const std::string& path, const std::string& bytes) {
   std::ofstream f(path, std::ios::binary);
   f << bytes;

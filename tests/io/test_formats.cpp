@@ -268,3 +268,23 @@ TEST(IoFormats, Hdf5FindsTheOnly3DDatasetAndReadsItsVoxelSize) {
   EXPECT_EQ(v.spacing(), (Spacing{0.65, 0.65, 0.65}));
   expect_ramp(read_volume(path + ":/entry/tomo"));
 }
+
+// Files written by tifffile (Python): ImageJ hyperstack with calibration, tiled BigTIFF, zlib.
+TEST(IoFormats, TifffileWrittenFiles) {
+  const fs::path corpus = fs::path(__FILE__).parent_path().parent_path().parent_path() / "fuzz" / "corpus" / "tiff";
+  AnyVolume ij = read_volume((corpus / "imagej_u16.tif").string());
+  ASSERT_EQ(ij.shape(), (Shape{3, 4, 5}));
+  for (int i = 0; i < 60; ++i) EXPECT_EQ(ij.as<uint16_t>().data()[i], i);
+  EXPECT_NEAR(ij.spacing().dz, 0.5, 1e-12);
+  EXPECT_NEAR(ij.spacing().dx, 0.5, 1e-6);  // resolution 2 px/um
+  AnyVolume big = read_volume((corpus / "bigtiff_tiled_f32.tif").string());
+  ASSERT_TRUE(big.holds<float>());
+  ASSERT_EQ(big.shape(), (Shape{3, 4, 5}));
+  for (int i = 0; i < 60; ++i) EXPECT_EQ(big.as<float>().data()[i], 0.5f * i);
+  AnyVolume z = read_volume((corpus / "zlib_i8.tif").string());
+  ASSERT_TRUE(z.holds<int8_t>());
+  for (int i = 0; i < 60; ++i) EXPECT_EQ(z.as<int8_t>().data()[i], i % 100);
+  AnyVolume flat = read_volume((corpus / "u32_2d.tif").string());
+  ASSERT_EQ(flat.shape(), (Shape{1, 4, 5}));
+  EXPECT_TRUE(flat.holds<uint32_t>());
+}

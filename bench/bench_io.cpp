@@ -1,0 +1,187 @@
+// Volume I/O throughput per format against plainly reading the same bytes (fread into a fresh
+// buffer), with numpy/tifffile as the Python peer, and the peak memory of `convert` (child process,
+// getrusage ru_maxrss). Usage: bench_io [--size-mib 1024] [--dir /tmp] [--repeats 3]
+// Reads are timed with the file in the page cache for both sides (written just before), so the
+// ratio measures our reader's overhead over the bare copy, not the disk.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "emorph/io.hpp"
+#include "emorph/io/stream.hpp"
+#include "emorph/progress.hpp"
+
+namespace fs = std::filesystem;
+using namespace emorph;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Plain read of a file's bytes into a freshly allocated buffer (page faults included, as for a Volume).
+double fread_seconds(const std::string& path) {
+  const auto t = Clock::now();
+  const std::size_t n = fs::file_size(path);
+  std::unique_ptr<char[]> buf(new char[n]);
+  FILE* f = std::fopen(path.c_str(), "rb");
+  std::size_t done = 0;
+  while (done < n) {
+    const std::size_t got = std::fread(buf.get() + done, 1, std::min<std::size_t>(n - done, 64 << 20), f);
+    if (got == 0) break;
+    done += got;
+  }
+  std::fclose(f);
+  volatile char sink = buf[n / 2];
+  (void)sink;
+  return seconds_since(t);
+}
+
+uint64_t data_bytes(const std::string& address) {
+  uint64_t n = 0;
+  for (const auto& f : read_info(address).files) n += fs::file_size(f);
+  return n;
+}
+
+// Runs f in a child process; returns the child's peak resident memory in bytes (-1 on failure).
+template <class F>
+long long child_peak_rss(F&& f) {
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "child failed: %s\n", e.what());
+      _exit(1);
+    }
+    _exit(0);
+  }
+  int status = 0;
+  struct rusage ru {};
+  wait4(pid, &status, 0, &ru);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return -1;
+  return static_cast<long long>(ru.ru_maxrss) * 1024;
+}
+
+double python_peer_seconds(const std::string& code) {
+  const std::string cmd = "/usr/bin/python3 -c \"" + code + "\" 2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return -1;
+  double s = -1;
+  if (std::fscanf(p, "%lf", &s) != 1) s = -1;
+  pclose(p);
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int64_t size_mib = 1024;
+  std::string dir = fs::temp_directory_path().string();
+  int repeats = 3;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    if (a == "--size-mib") size_mib = std::atoll(argv[i + 1]);
+    if (a == "--dir") dir = argv[i + 1];
+    if (a == "--repeats") repeats = std::atoi(argv[i + 1]);
+  }
+  set_progress_enabled(false);
+  const fs::path work = fs::path(dir) / ("emorph-bench-io-" + std::to_string(getpid()));
+  fs::create_directories(work);
+  // uint16, 1024 x 1024 slices (2 MiB each): the common XCT layout.
+  const Shape shape{std::max<int64_t>(1, size_mib / 2), 1024, 1024};
+  const double gib = static_cast<double>(shape.voxels()) * 2 / (1 << 30);
+  std::printf("bench_io: uint16 volume %s = %.3f GiB, files in %s, best of %d, warm page cache\n",
+              shape.str().c_str(), gib, work.c_str(), repeats);
+
+  const std::vector<std::pair<std::string, bool>> formats = {
+      {"v.raw", false}, {"v.nrrd", false}, {"v.mha", false}, {"v.tif", false},
+      {"v.h5", false},  {"v.nhdr", false}, {"v_gz.nrrd", true}, {"v_deflate.tif", true}};
+  std::vector<double> write_s(formats.size(), 1e30);
+  {
+    Volume<uint16_t> v(shape, {0.32, 0.32, 0.32});
+    // Smooth values plus noise: realistic for compression, cheap to generate.
+    uint64_t state = 88172645463325252ull;
+    for (int64_t i = 0; i < v.size(); ++i) {
+      state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+      v.data()[i] = static_cast<uint16_t>(20000 + ((i >> 10) & 1023) * 8 + (state & 255));
+    }
+    for (std::size_t k = 0; k < formats.size(); ++k) {
+      WriteOptions w;
+      w.compress = formats[k].second;
+      const int reps = formats[k].second ? 1 : repeats;
+      for (int r = 0; r < reps; ++r) {
+        const auto t = Clock::now();
+        write_volume((work / formats[k].first).string(), v.view(), w);
+        write_s[k] = std::min(write_s[k], seconds_since(t));
+      }
+    }
+  }  // the volume is freed before the child processes below are forked
+
+  std::printf("\n%-16s %10s %10s %10s %10s %9s %10s\n", "format", "file_MiB", "write_GiBs", "read_GiBs", "fread_GiBs",
+              "read/fread", "peak_RSS");
+  for (std::size_t k = 0; k < formats.size(); ++k) {
+    const std::string path = (work / formats[k].first).string();
+    const uint64_t bytes = data_bytes(path);
+    double best_read = 1e30, best_fread = 1e30;
+    const int reps = formats[k].second ? 1 : repeats;
+    for (int r = 0; r < reps; ++r) {
+      for (const auto& f : read_info(path).files) best_fread = std::min(best_fread, fread_seconds(f));
+      const auto t = Clock::now();
+      AnyVolume back = read_volume(path);
+      best_read = std::min(best_read, seconds_since(t));
+      if (back.shape() != shape) std::printf("  shape mismatch for %s\n", path.c_str());
+    }
+    const long long rss = child_peak_rss([&] { AnyVolume a = read_volume(path); });
+    std::printf("%-16s %10.1f %10.2f %10.2f %10.2f %8.0f%% %9.2fx\n", formats[k].first.c_str(), bytes / 1048576.0,
+                gib / write_s[k], gib / best_read, static_cast<double>(bytes) / (1 << 30) / best_fread,
+                100.0 * best_fread / best_read, static_cast<double>(rss) / (shape.voxels() * 2.0));
+  }
+
+  std::printf("\nconvert (streamed slab by slab): peak RSS of the converting process / volume size\n");
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {"v.raw", "c.tif"}, {"v.tif", "c.nrrd"}, {"v.nrrd", "c.mha"}, {"v.mha", "c.h5"}, {"v.h5", "c.raw"},
+      {"v_gz.nrrd", "c_gz.tif"}};
+  for (const auto& [in, out] : pairs) {
+    const auto t = Clock::now();
+    const long long rss = child_peak_rss([&] { convert_volume((work / in).string(), (work / out).string()); });
+    std::printf("  %-12s -> %-10s %6.2f s  peak RSS %7.1f MiB = %.3fx volume\n", in.c_str(), out.c_str(),
+                seconds_since(t), rss / 1048576.0, static_cast<double>(rss) / (shape.voxels() * 2.0));
+    fs::remove(work / out);
+  }
+
+  std::printf("\npeer (Python, same files, warm cache): numpy.fromfile on raw, tifffile.imread on TIFF\n");
+  const std::string raw = (work / "v.raw").string(), tif = (work / "v.tif").string();
+  const double np_s = python_peer_seconds(
+      "import numpy as np,time;best=1e9\nfor i in range(" + std::to_string(repeats) +
+      "):\n t=time.perf_counter();a=np.fromfile('" + raw + "',dtype='<u2');best=min(best,time.perf_counter()-t)\nprint(best)");
+  const double tf_s = python_peer_seconds(
+      "import tifffile,time;best=1e9\nfor i in range(" + std::to_string(repeats) +
+      "):\n t=time.perf_counter();a=tifffile.imread('" + tif + "');best=min(best,time.perf_counter()-t)\nprint(best)");
+  double ours_raw = 1e30, ours_tif = 1e30;
+  for (int r = 0; r < repeats; ++r) {
+    auto t = Clock::now();
+    { AnyVolume a = read_volume(raw); }
+    ours_raw = std::min(ours_raw, seconds_since(t));
+    t = Clock::now();
+    { AnyVolume a = read_volume(tif); }
+    ours_tif = std::min(ours_tif, seconds_since(t));
+  }
+  if (np_s > 0)
+    std::printf("  raw : emorph %.2f GiB/s, numpy.fromfile %.2f GiB/s, ratio %.2f\n", gib / ours_raw, gib / np_s, np_s / ours_raw);
+  if (tf_s > 0)
+    std::printf("  tiff: emorph %.2f GiB/s, tifffile.imread %.2f GiB/s, ratio %.2f\n", gib / ours_tif, gib / tf_s, tf_s / ours_tif);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+  return 0;
+}

@@ -1,0 +1,250 @@
+// Every bad-input case of the I/O layer: a clear InputError naming the file, no partial output,
+// the input untouched.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include "emorph/error.hpp"
+#include "emorph/io.hpp"
+#include "emorph/io/stream.hpp"
+#include "io/headers.hpp"
+#include "io/io_test_util.hpp"
+#include "support/test_support.hpp"
+
+namespace fs = std::filesystem;
+using namespace emorph;
+using emorph::test::TempDir;
+
+namespace {
+
+// Runs f, expects InputError whose message contains every fragment.
+template <class F>
+void expect_input_error(F&& f, std::initializer_list<std::string> fragments) {
+  try {
+    f();
+    ADD_FAILURE() << "expected InputError";
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    for (const auto& s : fragments) EXPECT_NE(msg.find(s), std::string::npos) << "message: " << msg << "\nmissing: " << s;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << "one line: " << msg;
+  }
+}
+
+std::size_t entries(const fs::path& dir) {
+  std::size_t n = 0;
+  for (auto it = fs::directory_iterator(dir); it != fs::directory_iterator(); ++it) ++n;
+  return n;
+}
+
+void write_raw(const TempDir& d, const std::string& name, std::size_t bytes, const std::string& sidecar) {
+  test::put_file(d / (name + ".raw"), std::string(bytes, '\x07'));
+  test::put_file(d / (name + ".json"), sidecar);
+}
+
+}  // namespace
+
+TEST(IoBadInput, NonexistentPath) {
+  TempDir d;
+  for (const std::string name : {"missing.tif", "missing.raw", "missing.nrrd", "missing.mha", "missing.h5", "missing.h5:/x"})
+    expect_input_error([&] { read_volume(d / name); }, {"missing", "no such file"});
+  expect_input_error([&] { read_volume(d / "missing_folder"); }, {"missing_folder", "no such file"});
+}
+
+TEST(IoBadInput, DirectoryWhereAFileIsExpected) {
+  TempDir d;
+  for (const std::string name : {"dir.tif", "dir.raw", "dir.nrrd", "dir.mha", "dir.h5"}) {
+    fs::create_directory(d / name);
+    expect_input_error([&] { read_volume(d / name); }, {name, "is a directory"});
+  }
+  fs::create_directory(d / "empty");
+  expect_input_error([&] { read_volume(d / "empty"); }, {"empty", "no .tif slices"});
+  // A directory as output where a file is expected.
+  Volume<uint8_t> v = Volume<uint8_t>::filled({1, 2, 2}, {}, 1);
+  expect_input_error([&] { write_volume(d / "dir.tif", v); }, {"dir.tif", "directory"});
+}
+
+TEST(IoBadInput, TruncatedRaw) {
+  TempDir d;
+  write_raw(d, "t", 2 * 3 * 4 * 2 - 1, R"({"shape": [2, 3, 4], "dtype": "uint16"})");
+  expect_input_error([&] { read_volume(d / "t.raw"); }, {"t.raw", "truncated", "48"});
+  test::put_file(d / "t.nrrd", "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 4 3 2\nencoding: raw\n\n" + std::string(10, 'x'));
+  expect_input_error([&] { read_volume(d / "t.nrrd"); }, {"t.nrrd", "truncated"});
+  test::put_file(d / "t.mha", "NDims = 3\nDimSize = 4 3 2\nElementType = MET_UCHAR\nElementDataFile = LOCAL\n" + std::string(5, 'x'));
+  expect_input_error([&] { read_volume(d / "t.mha"); }, {"t.mha", "truncated"});
+}
+
+TEST(IoBadInput, TruncatedCompressedData) {
+  TempDir d;
+  Volume<uint16_t> v = test::random_volume<uint16_t>({8, 16, 16}, {}, 3);
+  WriteOptions w;
+  w.compress = true;
+  for (const std::string name : {"c.nrrd", "c.mha"}) {
+    write_volume(d / name, v, w);
+    std::string bytes = test::file_bytes(d / name);
+    test::put_file(d / ("cut_" + name), bytes.substr(0, bytes.size() - 200));
+    expect_input_error([&] { read_volume(d / ("cut_" + name)); }, {"cut_" + name});
+  }
+  write_volume(d / "c.tif", v);
+  std::string bytes = test::file_bytes(d / "c.tif");
+  test::put_file(d / "cut.tif", bytes.substr(0, bytes.size() / 2));
+  expect_input_error([&] { read_volume(d / "cut.tif"); }, {"cut.tif"});
+  write_volume(d / "c.h5", v);
+  bytes = test::file_bytes(d / "c.h5");
+  test::put_file(d / "cut.h5", bytes.substr(0, bytes.size() / 2));
+  expect_input_error([&] { read_volume(d / "cut.h5"); }, {"cut.h5"});
+}
+
+TEST(IoBadInput, HeaderDisagreesWithFileSize) {
+  TempDir d;
+  write_raw(d, "big", 2 * 3 * 4 + 5, R"({"shape": [2, 3, 4], "dtype": "uint8"})");
+  expect_input_error([&] { read_volume(d / "big.raw"); }, {"big.raw", "disagrees", "24"});
+  test::put_file(d / "v.nhdr", "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 4 3 2\nencoding: raw\ndata file: v.bin\n");
+  test::put_file(d / "v.bin", std::string(30, 'x'));
+  expect_input_error([&] { read_volume(d / "v.nhdr"); }, {"v.bin", "disagrees"});
+}
+
+TEST(IoBadInput, UnsupportedDtype) {
+  TempDir d;
+  write_raw(d, "f64", 8, R"({"shape": [1, 1, 1], "dtype": "float64"})");
+  expect_input_error([&] { read_volume(d / "f64.raw"); }, {"f64.json", "unsupported dtype", "float64"});
+  test::put_file(d / "d.nrrd", "NRRD0004\ntype: double\ndimension: 3\nsizes: 1 1 1\nencoding: raw\n\n12345678");
+  expect_input_error([&] { read_volume(d / "d.nrrd"); }, {"d.nrrd", "unsupported NRRD type", "double"});
+  test::put_file(d / "d.mha", "NDims = 3\nDimSize = 1 1 1\nElementType = MET_DOUBLE\nElementDataFile = LOCAL\n12345678");
+  expect_input_error([&] { read_volume(d / "d.mha"); }, {"d.mha", "unsupported MetaImage ElementType", "MET_DOUBLE"});
+  // A 64-bit float TIFF: patch BitsPerSample of a float32 file of our own to 64.
+  Volume<float> v = Volume<float>::filled({1, 1, 2}, {}, 1.f);
+  write_volume(d / "f.tif", v);
+  std::string bytes = test::file_bytes(d / "f.tif");
+  const std::string tag = std::string("\x02\x01\x03\x00\x01\x00\x00\x00\x20\x00", 10);  // tag 258 SHORT 1 = 32
+  const auto at = bytes.find(tag);
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 8] = 64;
+  test::put_file(d / "f64.tif", bytes);
+  expect_input_error([&] { read_volume(d / "f64.tif"); }, {"f64.tif", "unsupported TIFF dtype float64"});
+}
+
+TEST(IoBadInput, UnsupportedCompressionOrEncoding) {
+  TempDir d;
+  test::put_file(d / "b.nrrd", "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 1 1 1\nencoding: bzip2\n\nx");
+  expect_input_error([&] { read_volume(d / "b.nrrd"); }, {"b.nrrd", "unsupported NRRD encoding", "bzip2"});
+  // TIFF compression scheme 34712 (JPEG 2000) is not built into libtiff here.
+  Volume<uint8_t> v = Volume<uint8_t>::filled({1, 2, 2}, {}, 1);
+  write_volume(d / "u.tif", v);
+  std::string bytes = test::file_bytes(d / "u.tif");
+  const std::string tag = std::string("\x03\x01\x03\x00\x01\x00\x00\x00\x01\x00", 10);  // tag 259 SHORT 1 = none
+  const auto at = bytes.find(tag);
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 8] = static_cast<char>(34712 & 0xff);
+  bytes[at + 9] = static_cast<char>(34712 >> 8);
+  test::put_file(d / "j2k.tif", bytes);
+  expect_input_error([&] { read_volume(d / "j2k.tif"); }, {"j2k.tif", "compression"});
+}
+
+TEST(IoBadInput, ZeroOrNegativeShape) {
+  TempDir d;
+  write_raw(d, "z", 0, R"({"shape": [0, 3, 4], "dtype": "uint8"})");
+  expect_input_error([&] { read_volume(d / "z.raw"); }, {"z.json", "positive"});
+  write_raw(d, "n", 0, R"({"shape": [2, -3, 4], "dtype": "uint8"})");
+  expect_input_error([&] { read_volume(d / "n.raw"); }, {"n.json", "positive"});
+  test::put_file(d / "z.nrrd", "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 4 0 2\nencoding: raw\n\n");
+  expect_input_error([&] { read_volume(d / "z.nrrd"); }, {"z.nrrd", "positive"});
+  test::put_file(d / "z.mha", "NDims = 3\nDimSize = 4 -1 2\nElementType = MET_UCHAR\nElementDataFile = LOCAL\n");
+  expect_input_error([&] { read_volume(d / "z.mha"); }, {"z.mha", "positive"});
+}
+
+TEST(IoBadInput, ShapeWhoseByteSizeOverflows) {
+  TempDir d;
+  write_raw(d, "o", 1, R"({"shape": [3000000000, 3000000000, 3000000000], "dtype": "uint16"})");
+  expect_input_error([&] { read_volume(d / "o.raw"); }, {"o.json", "overflows"});
+  test::put_file(d / "o.nrrd", "NRRD0004\ntype: float\ndimension: 3\nsizes: 4000000000 4000000000 4000000000\nencoding: raw\n\n");
+  expect_input_error([&] { read_volume(d / "o.nrrd"); }, {"o.nrrd", "overflows"});
+  test::put_file(d / "o2.nrrd", "NRRD0004\ntype: float\ndimension: 3\nsizes: 99999999999999999999 1 1\nencoding: raw\n\n");
+  expect_input_error([&] { read_volume(d / "o2.nrrd"); }, {"o2.nrrd", "sizes"});
+}
+
+TEST(IoBadInput, MalformedHeaders) {
+  TempDir d;
+  test::put_file(d / "bad.json", "{not json");
+  test::put_file(d / "bad.raw", "x");
+  expect_input_error([&] { read_volume(d / "bad.raw"); }, {"bad.json", "not valid JSON"});
+  test::put_file(d / "nos.raw", "x");
+  expect_input_error([&] { read_volume(d / "nos.raw"); }, {"nos.raw", "sidecar", "nos.json"});
+  test::put_file(d / "magic.nrrd", "NRRX0004\n");
+  expect_input_error([&] { read_volume(d / "magic.nrrd"); }, {"magic.nrrd", "not a NRRD file"});
+  test::put_file(d / "nodata.mha", "NDims = 3\nDimSize = 1 1 1\n");
+  expect_input_error([&] { read_volume(d / "nodata.mha"); }, {"nodata.mha", "ElementDataFile"});
+  test::put_file(d / "junk.tif", "this is not a tiff file at all");
+  expect_input_error([&] { read_volume(d / "junk.tif"); }, {"junk.tif", "TIFF"});
+  test::put_file(d / "junk.h5", "this is not an hdf5 file");
+  expect_input_error([&] { read_volume(d / "junk.h5"); }, {"junk.h5", "not an HDF5 file"});
+  expect_input_error([&] { read_volume(d / "v.xyz"); }, {"v.xyz", "no such file"});
+  test::put_file(d / "v.xyz", "x");
+  expect_input_error([&] { read_volume(d / "v.xyz"); }, {"v.xyz", "unknown volume format"});
+}
+
+TEST(IoBadInput, Hdf5DatasetChoice) {
+  TempDir d;
+  Volume<uint8_t> v = Volume<uint8_t>::filled({2, 2, 2}, {}, 1);
+  write_volume(d / "a.h5", v);
+  expect_input_error([&] { read_volume(d / "a.h5:/nothing/here"); }, {"a.h5:/nothing/here", "no such dataset"});
+  EXPECT_EQ(read_info(d / "a.h5").shape, (Shape{2, 2, 2}));
+  EXPECT_EQ(read_info(d / "a.h5:/volume").shape, (Shape{2, 2, 2}));
+}
+
+TEST(IoBadInput, OutputEqualToInputIsRefusedAndInputUntouched) {
+  TempDir d;
+  Volume<uint16_t> v = test::random_volume<uint16_t>({2, 3, 4}, {}, 4);
+  write_volume(d / "v.tif", v);
+  const std::string before = test::file_bytes(d / "v.tif");
+  expect_input_error([&] { convert_volume(d / "v.tif", d / "v.tif"); }, {"v.tif", "equals the input"});
+  expect_input_error([&] { convert_volume(d / "v.tif", d.path().string() + "/./v.tif"); }, {"equals the input"});
+  EXPECT_EQ(before, test::file_bytes(d / "v.tif"));
+  write_volume(d / "v.h5", v);
+  expect_input_error([&] { convert_volume(d / "v.h5:/volume", d / "v.h5:/other"); }, {"equals the input"});
+}
+
+TEST(IoBadInput, FailedConversionLeavesNoPartialOutput) {
+  TempDir d;
+  write_raw(d, "t", 2 * 64 * 64 - 1, R"({"shape": [2, 64, 64], "dtype": "uint8"})");
+  for (const std::string out : {"o.tif", "o.raw", "o.nrrd", "o.nhdr", "o.mha", "o.mhd", "o.h5", "o_dir/"})
+    expect_input_error([&] { convert_volume(d / "t.raw", d / out); }, {"t.raw", "truncated"});
+  EXPECT_EQ(entries(d.path()), 2u);  // t.raw and t.json only
+  // A truncated compressed stream fails midway through writing: still nothing left behind.
+  Volume<uint16_t> v = test::random_volume<uint16_t>({64, 32, 32}, {}, 5);
+  WriteOptions w;
+  w.compress = true;
+  write_volume(d / "c.nrrd", v, w);
+  std::string bytes = test::file_bytes(d / "c.nrrd");
+  test::put_file(d / "cut.nrrd", bytes.substr(0, bytes.size() * 3 / 4));
+  for (const std::string out : {"p.tif", "p.raw", "p.h5", "p_dir/"})
+    expect_input_error([&] { convert_volume(d / "cut.nrrd", d / out); }, {"cut.nrrd"});
+  EXPECT_EQ(entries(d.path()), 4u);
+}
+
+TEST(IoBadInput, OutputFolderMustExist) {
+  TempDir d;
+  Volume<uint8_t> v = Volume<uint8_t>::filled({1, 2, 2}, {}, 1);
+  expect_input_error([&] { write_volume(d / "no/such/dir/v.tif", v); }, {"v.tif", "does not exist"});
+  fs::create_directory(d / "full");
+  test::put_file(d / "full/x.tif", "x");
+  expect_input_error([&] { write_volume(d / "full/", v); }, {"full", "not empty"});
+}
+
+TEST(IoBadInput, SlabOutsideVolume) {
+  TempDir d;
+  Volume<uint8_t> v = Volume<uint8_t>::filled({3, 2, 2}, {}, 1);
+  write_volume(d / "v.raw", v);
+  expect_input_error([&] { read_slab(d / "v.raw", 2, 5); }, {"v.raw", "outside"});
+  expect_input_error([&] { read_slab(d / "v.raw", 2, 2); }, {"v.raw", "empty"});
+}
+
+TEST(IoBadInput, SidecarFieldsAreChecked) {
+  EXPECT_THROW(io::parse_raw_sidecar(R"({"shape": [1, 2], "dtype": "uint8", "byte_order": "middle"})", "s"), InputError);
+  EXPECT_THROW(io::parse_raw_sidecar(R"({"shape": [1, 2, 3], "dtype": "uint8", "voxel_um": -1})", "s"), InputError);
+  EXPECT_THROW(io::parse_raw_sidecar(R"({"shape": [1.5, 2, 3], "dtype": "uint8"})", "s"), InputError);
+  EXPECT_THROW(io::parse_raw_sidecar(R"({"shape": [1, 2, 3]})", "s"), InputError);
+  const auto s = io::parse_raw_sidecar(R"({"shape": [1, 2, 3], "dtype": ">u2"})", "s");
+  EXPECT_TRUE(s.big_endian);
+  EXPECT_EQ(s.dtype, DType::u16);
+}

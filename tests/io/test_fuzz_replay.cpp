@@ -1,0 +1,91 @@
+// A short fuzz run inside the normal suite: the seed corpus of fuzz/ plus seeded random mutations
+// (byte flips, truncations, insertions) through the header parsers and the TIFF reader. Every input
+// must either parse or throw InputError; anything else (another exception, a crash) fails.
+// The libFuzzer targets (fuzz/, label "fuzz") explore much further when built with clang.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+#include <vector>
+
+#include "emorph/error.hpp"
+#include "emorph/io/stream.hpp"
+#include "io/headers.hpp"
+#include "io/io_test_util.hpp"
+#include "support/test_support.hpp"
+
+namespace fs = std::filesystem;
+using namespace emorph;
+
+namespace {
+
+const fs::path kCorpus = fs::path(__FILE__).parent_path().parent_path().parent_path() / "fuzz" / "corpus";
+
+std::vector<std::string> seeds(const std::string& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(kCorpus / dir)) out.push_back(test::file_bytes(e.path().string()));
+  return out;
+}
+
+std::string mutate(std::string s, std::mt19937_64& rng) {
+  const int edits = 1 + static_cast<int>(rng() % 4);
+  for (int i = 0; i < edits; ++i) {
+    if (s.empty()) s = "x";
+    const std::size_t at = rng() % s.size();
+    switch (rng() % 5) {
+      case 0: s[at] = static_cast<char>(rng()); break;
+      case 1: s.resize(at); break;
+      case 2: s.insert(at, 1, "0123456789-: =\n\"[]{},.e"[rng() % 23]); break;
+      case 3: s.erase(at, 1 + rng() % 8); break;
+      case 4: s[at] = static_cast<char>(s[at] ^ (1 << (rng() % 8))); break;
+    }
+  }
+  return s;
+}
+
+template <class F>
+void replay(const std::string& dir, int mutations_per_seed, F&& parse) {
+  const auto corpus = seeds(dir);
+  ASSERT_FALSE(corpus.empty()) << kCorpus / dir;
+  std::mt19937_64 rng(2024);
+  for (const auto& seed : corpus) {
+    std::string input = seed;
+    for (int i = 0; i <= mutations_per_seed; ++i) {
+      try {
+        parse(input);
+      } catch (const InputError&) {
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "non-InputError exception " << typeid(e).name() << ": " << e.what();
+      }
+      input = mutate(i % 3 == 0 ? seed : input, rng);
+    }
+  }
+}
+
+}  // namespace
+
+TEST(IoFuzzReplay, NrrdHeader) {
+  replay("nrrd", 2000, [](const std::string& s) { io::parse_nrrd_header(s, "f.nrrd"); });
+}
+
+TEST(IoFuzzReplay, MetaImageHeader) {
+  replay("metaimage", 2000, [](const std::string& s) { io::parse_metaimage_header(s, "f.mha"); });
+}
+
+TEST(IoFuzzReplay, RawSidecar) {
+  replay("sidecar", 2000, [](const std::string& s) { io::parse_raw_sidecar(s, "f.json"); });
+}
+
+TEST(IoFuzzReplay, TiffReader) {
+  test::TempDir d;
+  const std::string path = d / "f.tif";
+  replay("tiff", 150, [&](const std::string& s) {
+    test::put_file(path, s);
+    auto reader = open_slab_reader(path);
+    const auto& info = reader->info();
+    if (info.shape.voxels() <= (1 << 20)) {
+      std::vector<unsigned char> buf(static_cast<std::size_t>(info.shape.voxels()) * dtype_size(info.dtype));
+      reader->read(0, info.shape.nz, buf.data());
+    }
+  });
+}
