@@ -1,0 +1,84 @@
+// emorph connectivity LABELS --phase NAME --axis A: fraction of each phase connected to both faces
+// normal to the axis (percolating), to one (dead-end) or to none (isolated); optional class volume.
+#include <iostream>
+#include <memory>
+
+#include "command.hpp"
+#include "common.hpp"
+#include "emorph/atomic_file.hpp"
+#include "emorph/io.hpp"
+#include "emorph/measure/label_volume.hpp"
+#include "emorph/measure/phase_selection.hpp"
+#include "emorph/transport/connectivity.hpp"
+
+namespace {
+
+using emorph::Json;
+
+struct ConnectivityOptions {
+  emorph::cli::InputOptions in;
+  emorph::cli::PhaseOptions phases;
+  emorph::cli::OutputOptions out;
+  std::vector<std::string> only;
+  int axis = 0;
+  int connectivity = 6;
+  std::string classes_out;
+};
+
+void run_connectivity(const ConnectivityOptions& o) {
+  const emorph::PhaseTable table = o.phases.table();
+  emorph::require(o.classes_out.empty() || o.only.size() == 1, "--out needs exactly one --phase");
+  for (const auto* out : {&o.classes_out, &o.out.json})
+    if (!out->empty()) emorph::check_output_differs(o.in.input, *out);
+  const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
+
+  std::vector<int64_t> voxels(256, 0);
+  for (uint8_t l : labels) ++voxels[l];
+  const double total = double(labels.size());
+  Json phases = Json::object();
+  for (const auto& phase : emorph::select_phases(table, voxels, o.only)) {
+    emorph::ConnectivityParams p;
+    p.axis = o.axis;
+    p.connectivity = o.connectivity;
+    p.phase_labels = {phase.label};
+    auto r = emorph::connectivity(labels.view(), p);
+    phases[phase.name] = {{"label", phase.label},
+                          {"volume_fraction", double(r.phase_voxels) / total},
+                          {"percolating_fraction", r.percolating_fraction()},
+                          {"dead_end_fraction", r.dead_end_fraction()},
+                          {"isolated_fraction", r.isolated_fraction()},
+                          {"voxels", r.phase_voxels},
+                          {"percolating_voxels", r.percolating_voxels},
+                          {"dead_end_voxels", r.dead_end_voxels},
+                          {"isolated_voxels", r.isolated_voxels},
+                          {"components", r.components},
+                          {"percolating_components", r.percolating_components}};
+    if (r.phase_voxels > 0 && r.percolating_voxels == 0)
+      std::cerr << "emorph: warning: phase '" << phase.name << "' has no percolating path along axis " << o.axis << "\n";
+    if (!o.classes_out.empty()) emorph::write_volume(o.classes_out, emorph::AnyVolume(std::move(r.classes)));
+  }
+  const Json results = {{"axis", o.axis}, {"connectivity", o.connectivity}, {"phases", phases}};
+  const Json params = {{"voxel", o.in.voxel}, {"phases", o.phases.phases}, {"phase", o.only},
+                       {"axis", o.axis},      {"connectivity", o.connectivity}, {"out", o.classes_out}};
+  emorph::cli::emit_results(o.out, "connectivity", params, o.in.input, results);
+}
+
+void setup_connectivity(CLI::App& app) {
+  auto o = std::make_shared<ConnectivityOptions>();
+  auto* sub = app.add_subcommand(
+      "connectivity", "Percolating, dead-end and isolated fractions of each phase along an axis");
+  emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
+  emorph::cli::add_phase_options(sub, o->phases);
+  sub->add_option("--phase", o->only, "Phases to analyse (default: every phase of the table present)");
+  sub->add_option("--axis", o->axis, "Axis whose two end faces are tested")->capture_default_str();
+  sub->add_option("--connectivity", o->connectivity, "6 (faces) or 26 (faces, edges, corners)")
+      ->capture_default_str();
+  sub->add_option("--out", o->classes_out,
+                  "Write the classes (uint8: 0 other phase, 1 percolating, 2 dead-end, 3 isolated); one --phase");
+  emorph::cli::add_json_option(sub, o->out);
+  sub->callback([o] { run_connectivity(*o); });
+}
+
+}  // namespace
+
+EMORPH_COMMAND(setup_connectivity);

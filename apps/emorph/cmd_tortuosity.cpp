@@ -1,0 +1,152 @@
+// emorph tortuosity LABELS --phase NAME --axis A: tortuosity factor, D_eff/D0 and MacMullin number of a
+// phase by steady-state diffusion; optional conductivities of other phases, fields, Bruggeman fit.
+#include <cmath>
+#include <iostream>
+#include <memory>
+
+#include "command.hpp"
+#include "common.hpp"
+#include "emorph/atomic_file.hpp"
+#include "emorph/io.hpp"
+#include "emorph/measure/label_volume.hpp"
+#include "emorph/parse.hpp"
+#include "emorph/transport/tortuosity.hpp"
+
+namespace {
+
+using emorph::Json;
+
+struct TortuosityOptions {
+  emorph::cli::InputOptions in;
+  emorph::cli::PhaseOptions phases;
+  emorph::cli::OutputOptions out;
+  std::string phase = "pore";
+  int axis = 0;
+  std::string conductivity;
+  double tolerance = 1e-6;
+  double flux_tolerance = 1e-4;
+  int64_t max_iterations = 100000;
+  std::string solver = "multigrid";
+  std::string field, flux_field;
+  std::vector<std::string> series;
+};
+
+Json result_json(const emorph::TortuosityResult& r) {
+  return {{"tau", r.tau},
+          {"deff_over_d0", r.deff_over_d0},
+          {"volume_fraction", r.volume_fraction},
+          {"percolating_fraction", r.percolating_fraction},
+          {"percolating", r.percolating},
+          {"macmullin_number", r.macmullin},
+          {"weighted_volume_fraction", r.weighted_volume_fraction},
+          {"flux_mismatch", r.flux_mismatch},
+          {"relative_residual", r.relative_residual},
+          {"iterations", r.iterations},
+          {"converged", r.converged},
+          {"unknowns", r.unknowns},
+          {"multigrid_levels", r.levels},
+          {"seconds", r.seconds}};
+}
+
+emorph::TortuosityResult solve(const std::string& path, const TortuosityOptions& o, const emorph::TortuosityParams& p,
+                               const std::string& phase_name) {
+  const auto labels = emorph::to_label_volume(emorph::read_volume(path, o.in.read_options()), path);
+  auto r = emorph::tortuosity(labels.view(), p);
+  if (!r.percolating)
+    std::cerr << "emorph: warning: " << path << ": phase '" << phase_name << "' has no percolating path along axis "
+              << o.axis << ": tau is infinite (null), D_eff/D0 = 0\n";
+  else if (!r.converged)
+    std::cerr << "emorph: warning: " << path << ": the solver stopped after " << r.iterations
+              << " iterations without reaching --tolerance (relative residual " << r.relative_residual
+              << ", flux mismatch " << r.flux_mismatch << ")\n";
+  return r;
+}
+
+void run_tortuosity(const TortuosityOptions& o) {
+  const emorph::PhaseTable table = o.phases.table();
+  emorph::TortuosityParams p;
+  p.axis = o.axis;
+  p.phase_label = table.at(o.phase, "--phase").label;
+  Json conductivity = Json::object();
+  if (!o.conductivity.empty())
+    for (const auto& [name, value] : emorph::parse_name_values(o.conductivity, "--conductivity")) {
+      p.conductivity.emplace_back(table.at(name, "--conductivity").label, value);
+      conductivity[name] = value;
+    }
+  if (!conductivity.contains(o.phase)) conductivity[o.phase] = 1.0;
+  p.tolerance = o.tolerance;
+  p.flux_tolerance = o.flux_tolerance;
+  p.max_iterations = o.max_iterations;
+  emorph::require(o.solver == "multigrid" || o.solver == "jacobi", "--solver must be multigrid or jacobi");
+  p.multigrid = o.solver == "multigrid";
+  p.keep_fields = !o.field.empty() || !o.flux_field.empty();
+  for (const auto* out : {&o.field, &o.flux_field, &o.out.json})
+    if (!out->empty()) emorph::check_output_differs(o.in.input, *out);
+
+  auto r = solve(o.in.input, o, p, o.phase);
+  Json results = result_json(r);
+  results["phase"] = o.phase;
+  results["axis"] = o.axis;
+  results["conductivity"] = conductivity;
+  if (!o.field.empty()) emorph::write_volume(o.field, emorph::AnyVolume(std::move(r.concentration)));
+  if (!o.flux_field.empty()) emorph::write_volume(o.flux_field, emorph::AnyVolume(std::move(r.flux_magnitude)));
+
+  if (!o.series.empty()) {
+    p.keep_fields = false;
+    std::vector<double> eps = {r.volume_fraction}, deff = {r.deff_over_d0};
+    Json series = Json::array();
+    Json first = result_json(r);
+    first["input"] = o.in.input;
+    series.push_back(first);
+    for (const auto& path : o.series) {
+      const auto s = solve(path, o, p, o.phase);
+      Json j = result_json(s);
+      j["input"] = path;
+      series.push_back(j);
+      eps.push_back(s.volume_fraction);
+      deff.push_back(s.deff_over_d0);
+    }
+    const auto fit = emorph::fit_bruggeman(eps, deff);
+    results["series"] = series;
+    results["bruggeman"] = {{"exponent", fit.exponent},
+                            {"free_exponent", fit.free_exponent},
+                            {"free_prefactor", fit.free_prefactor},
+                            {"r_squared", fit.r_squared},
+                            {"points", fit.points}};
+  }
+  const Json params = {{"voxel", o.in.voxel},           {"phases", o.phases.phases},   {"phase", o.phase},
+                       {"axis", o.axis},                {"conductivity", o.conductivity},
+                       {"tolerance", o.tolerance},      {"flux_tolerance", o.flux_tolerance},
+                       {"max_iterations", o.max_iterations}, {"solver", o.solver},
+                       {"field", o.field},              {"flux_field", o.flux_field}, {"series", o.series}};
+  emorph::cli::emit_results(o.out, "tortuosity", params, o.in.input, results);
+}
+
+void setup_tortuosity(CLI::App& app) {
+  auto o = std::make_shared<TortuosityOptions>();
+  auto* sub = app.add_subcommand(
+      "tortuosity", "Tortuosity factor and effective diffusivity of a phase (steady-state diffusion along an axis)");
+  emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
+  emorph::cli::add_phase_options(sub, o->phases);
+  sub->add_option("--phase", o->phase, "Conducting phase whose tau is computed (its diffusivity is D0)")
+      ->capture_default_str();
+  sub->add_option("--axis", o->axis, "Transport axis: c = 1 before slice 0, c = 0 after the last slice")
+      ->capture_default_str();
+  sub->add_option("--conductivity", o->conductivity,
+                  "Relative diffusivities D/D0 of conducting phases, e.g. pore=1,CBD=0.1 (default: only --phase)");
+  sub->add_option("--tolerance", o->tolerance, "Relative residual ||b-Ax||/||b|| to reach")->capture_default_str();
+  sub->add_option("--flux-tolerance", o->flux_tolerance, "Largest relative inlet/outlet flux mismatch")
+      ->capture_default_str();
+  sub->add_option("--max-iterations", o->max_iterations, "Conjugate-gradient iteration limit")->capture_default_str();
+  sub->add_option("--solver", o->solver, "Preconditioner: multigrid or jacobi")->capture_default_str();
+  sub->add_option("--field", o->field, "Write the concentration field (float32, NaN outside the percolating phase)");
+  sub->add_option("--flux-field", o->flux_field, "Write the flux magnitude (float32, D0 x dc / um)");
+  sub->add_option("--series", o->series, "More label volumes: fit Bruggeman's exponent over all inputs")
+      ->delimiter(',');
+  emorph::cli::add_json_option(sub, o->out);
+  sub->callback([o] { run_tortuosity(*o); });
+}
+
+}  // namespace
+
+EMORPH_COMMAND(setup_tortuosity);
