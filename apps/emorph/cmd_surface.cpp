@@ -68,6 +68,8 @@ void run_surface(const SurfaceOptions& o) {
     results["electrode_specific_surface_m2_per_g"] = *spec.electrode_specific_surface_m2_per_g;
 
   if (mesh_phase) {
+    emorph::require(mesh_phase->label < areas.num_labels && areas.voxels[mesh_phase->label] > 0,
+                    "--phase: phase '" + mesh_phase->name + "' is absent from the volume");
     emorph::MeshExportParams mp;
     mp.label = mesh_phase->label;
     const auto stats = emorph::export_isosurface_mesh(labels.view(), o.mesh, mp);

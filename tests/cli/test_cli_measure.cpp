@@ -147,6 +147,8 @@ TEST(CliMeasure, SurfaceKeysInterfacesAndMesh) {
   EXPECT_EQ(run_cli("surface " + q(in) + " --density Graphite=2.2").exit_code, 2);
   EXPECT_EQ(run_cli("surface " + q(in) + " --mesh " + q(dir / "x.obj") + " --phase NMC").exit_code, 2);
   EXPECT_FALSE(std::filesystem::exists(dir / "x.obj"));
+  EXPECT_EQ(run_cli("surface " + q(in) + " --mesh " + q(dir / "y.ply") + " --phase LFP").exit_code, 2);  // absent
+  EXPECT_FALSE(std::filesystem::exists(dir / "y.ply"));
 }
 
 TEST(CliMeasure, CompositionTable4AndErrors) {
