@@ -535,7 +535,17 @@ SynthResult generate_electrode(const SynthParams& p) {
           const double pz = (z + 0.5) * f.sp.dz - sh.z, py = (y + 0.5) * f.sp.dy - sh.y;
           const double base = pz * pz + py * py;
           float* k = &kernel[y * shape.nx];
+          // Voxels inside the particle itself are NMC, never candidates: only the shell is evaluated.
+          int64_t in0 = x1 + 1, in1 = x1;
+          if (r * r > base) {
+            const double rx = std::sqrt(r * r - base);
+            in0 = std::max(x0, static_cast<int64_t>(std::ceil((sh.x - rx) / f.sp.dx - 0.5)) + 1);
+            in1 = std::min(x1, static_cast<int64_t>(std::floor((sh.x + rx) / f.sp.dx - 0.5)) - 1);
+            if (in1 < in0) in0 = x1 + 1, in1 = x1;
+          }
           for (int64_t x = x0; x <= x1; ++x) {
+            if (x == in0) x = in1 + 1;
+            if (x > x1) break;
             const double px = (x + 0.5) * f.sp.dx - sh.x;
             const double d = std::sqrt(base + px * px) - r;
             if (d > 0) k[x] += static_cast<float>(1.0 - d / neck);

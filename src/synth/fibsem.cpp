@@ -13,11 +13,6 @@ namespace emorph::synth {
 
 namespace {
 
-inline double hash_normal(uint64_t seed, uint64_t index) {
-  const double u1 = 1.0 - hash_uniform(seed, 2 * index), u2 = hash_uniform(seed, 2 * index + 1);
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-}
-
 // Gaussian smoothing of a line in place (reflecting borders).
 void smooth_line(std::vector<double>& v, double sigma, std::vector<double>& tmp) {
   if (sigma <= 0 || v.size() < 2) return;

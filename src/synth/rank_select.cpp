@@ -24,6 +24,8 @@ void select_top_voxels(Volume<uint8_t>& labels, uint8_t from, uint8_t to, int64_
   const int64_t nz = labels.nz(), plane = labels.ny() * labels.nx();
   const float scale = static_cast<float>(kLevels - 1) / (hi - lo);
   std::vector<uint32_t> hist(static_cast<std::size_t>(nz) * kLevels, 0);
+  // Quantised scores are kept (2 bytes per voxel) so that the scorer runs once per plane.
+  Volume<uint16_t> levels(labels.shape(), labels.spacing());
 
 #pragma omp parallel
   {
@@ -32,9 +34,14 @@ void select_top_voxels(Volume<uint8_t>& labels, uint8_t from, uint8_t to, int64_
     for (int64_t z = 0; z < nz; ++z) {
       scorer(z, scores.data());
       const uint8_t* lab = &labels(z, 0, 0);
+      uint16_t* lev = &levels(z, 0, 0);
       uint32_t* h = &hist[static_cast<std::size_t>(z) * kLevels];
-      for (int64_t i = 0; i < plane; ++i)
-        if (lab[i] == from) ++h[quantise(scores[i], lo, scale)];
+      for (int64_t i = 0; i < plane; ++i) {
+        if (lab[i] != from) continue;
+        const int q = quantise(scores[i], lo, scale);
+        lev[i] = static_cast<uint16_t>(q);
+        ++h[q];
+      }
     }
   }
 
@@ -51,7 +58,7 @@ void select_top_voxels(Volume<uint8_t>& labels, uint8_t from, uint8_t to, int64_
   while (above + total[threshold] < count) above += total[threshold--];
   const int64_t need = count - above;  // taken from the threshold level
 
-  // Share the tied voxels among planes in proportion (largest remainders first in plane order).
+  // Share the tied voxels among planes in proportion (the rounding remainder to the first planes).
   std::vector<int64_t> quota(static_cast<std::size_t>(nz), 0);
   const int64_t tied = total[threshold];
   int64_t given = 0;
@@ -63,26 +70,18 @@ void select_top_voxels(Volume<uint8_t>& labels, uint8_t from, uint8_t to, int64_
   for (int64_t z = 0; z < nz && given < need; ++z)
     if (quota[z] < hist[static_cast<std::size_t>(z) * kLevels + threshold]) ++quota[z], ++given;
 
-  // Planes of one parity at a time: a scorer may read neighbouring planes, which are then not written.
-  for (int parity = 0; parity < 2; ++parity) {
-#pragma omp parallel
-    {
-      std::vector<float> scores(static_cast<std::size_t>(plane));
-#pragma omp for schedule(dynamic, 1)
-      for (int64_t z = parity; z < nz; z += 2) {
-        scorer(z, scores.data());
-        uint8_t* lab = &labels(z, 0, 0);
-        int64_t left = quota[z];
-        for (int64_t i = 0; i < plane; ++i) {
-          if (lab[i] != from) continue;
-          const int q = quantise(scores[i], lo, scale);
-          if (q > threshold) {
-            lab[i] = to;
-          } else if (q == threshold && left > 0) {
-            lab[i] = to;
-            --left;
-          }
-        }
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int64_t z = 0; z < nz; ++z) {
+    uint8_t* lab = &labels(z, 0, 0);
+    const uint16_t* lev = &levels(z, 0, 0);
+    int64_t left = quota[z];
+    for (int64_t i = 0; i < plane; ++i) {
+      if (lab[i] != from) continue;
+      if (lev[i] > threshold) {
+        lab[i] = to;
+      } else if (lev[i] == threshold && left > 0) {
+        lab[i] = to;
+        --left;
       }
     }
   }

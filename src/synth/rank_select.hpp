@@ -8,8 +8,8 @@
 
 namespace emorph::synth {
 
-// Fills scores[0 .. ny*nx) for plane z. Called concurrently for different planes and twice per plane;
-// it must return the same values each time (it may read labels other than `from` and `to`).
+// Fills scores[0 .. ny*nx) for plane z (only voxels labelled `from` are used). Called once per plane,
+// concurrently for different planes; it may read any label (none is written while it runs).
 using PlaneScorer = std::function<void(int64_t z, float* scores)>;
 
 // Relabels exactly `count` voxels of label `from` to label `to`: those with the highest score,

@@ -119,28 +119,34 @@ Json electrode_truth(const SynthResult& res, const SynthParams& p) {
   // Per slice: label counts; faces between different labels (x and y faces in the slice, z faces to the
   // next slice). Integer sums, so the totals do not depend on the thread count.
   std::vector<std::array<int64_t, kLabels>> slice(shape.nz);
-  std::vector<std::array<int64_t, kLabels * kLabels>> faces_xy(shape.nz), faces_z(shape.nz);
-  std::vector<std::array<int64_t, kLabels * kLabels>> faces_x(shape.nz), faces_y(shape.nz);
+  std::vector<std::array<int64_t, kLabels * kLabels>> faces_x(shape.nz), faces_y(shape.nz), faces_z(shape.nz);
 #pragma omp parallel for schedule(dynamic, 4)
   for (int64_t z = 0; z < shape.nz; ++z) {
-    auto& c = slice[z];
-    c.fill(0);
-    faces_x[z].fill(0), faces_y[z].fill(0), faces_z[z].fill(0);
+    std::array<int64_t, kLabels + 1> c{};  // the last entry collects labels outside the table
+    std::array<int64_t, (kLabels + 1) * (kLabels + 1)> fx{}, fy{}, fz{};
+    auto clip = [](uint8_t v) { return v < kLabels ? v : kLabels; };
     const uint8_t* s = &lab(z, 0, 0);
     const uint8_t* next = z + 1 < shape.nz ? s + plane : nullptr;
     for (int64_t y = 0; y < shape.ny; ++y) {
       const uint8_t* r = s + y * shape.nx;
+      const uint8_t* below = y + 1 < shape.ny ? r + shape.nx : nullptr;
+      const uint8_t* behind = next ? next + y * shape.nx : nullptr;
       for (int64_t x = 0; x < shape.nx; ++x) {
-        const uint8_t v = r[x];
-        if (v < kLabels) ++c[v];
-        auto face = [&](std::array<int64_t, kLabels * kLabels>& f, uint8_t w) {
-          if (v != w && v < kLabels && w < kLabels) ++f[std::min(v, w) * kLabels + std::max(v, w)];
-        };
-        if (x + 1 < shape.nx) face(faces_x[z], r[x + 1]);
-        if (y + 1 < shape.ny) face(faces_y[z], r[x + shape.nx]);
-        if (next) face(faces_z[z], next[y * shape.nx + x]);
+        const int v = clip(r[x]);
+        ++c[v];
+        if (x + 1 < shape.nx && r[x + 1] != r[x]) ++fx[v * (kLabels + 1) + clip(r[x + 1])];
+        if (below && below[x] != r[x]) ++fy[v * (kLabels + 1) + clip(below[x])];
+        if (behind && behind[x] != r[x]) ++fz[v * (kLabels + 1) + clip(behind[x])];
       }
     }
+    for (int l = 0; l < kLabels; ++l) slice[z][l] = c[l];
+    faces_x[z].fill(0), faces_y[z].fill(0), faces_z[z].fill(0);
+    for (int a = 0; a < kLabels; ++a)
+      for (int b = 0; b < kLabels; ++b) {
+        if (a == b) continue;
+        const int k = std::min(a, b) * kLabels + std::max(a, b), src = a * (kLabels + 1) + b;
+        faces_x[z][k] += fx[src], faces_y[z][k] += fy[src], faces_z[z][k] += fz[src];
+      }
   }
   std::array<int64_t, kLabels> total{};
   std::array<double, kLabels * kLabels> area{};

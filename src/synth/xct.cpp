@@ -13,11 +13,6 @@ namespace emorph::synth {
 
 namespace {
 
-// Standard normal from two counter-based uniforms (Box-Muller): thread independent.
-inline double hash_normal(uint64_t seed, uint64_t index) {
-  const double u1 = 1.0 - hash_uniform(seed, 2 * index), u2 = hash_uniform(seed, 2 * index + 1);
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-}
 
 template <class Out>
 void form_image(const Volume<float>& mu, const XctParams& p, Volume<Out>& out) {
