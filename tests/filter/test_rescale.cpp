@@ -65,7 +65,7 @@ void expect_equal(const Volume<T>& a, const Volume<T>& b) {
 TEST(Rescale, MeanMatchesReferenceForGreyUint16) {
   auto v = random_volume<uint16_t>({6, 8, 10}, 1, 0, 65535);
   RescaleParams p;
-  auto r = rescale(v.view(), p);
+  auto r = rescale(v, p);
   EXPECT_EQ(r.mode_used, RescaleMode::mean);  // uint16: grey by default
   expect_equal(r.volume, reference(v, 2, false));
   EXPECT_DOUBLE_EQ(r.volume.spacing().dz, 0.32);
@@ -77,26 +77,26 @@ TEST(Rescale, MeanOfSignedAndFloatVolumes) {
   auto a = random_volume<int16_t>({6, 6, 9}, 2, -30000, 30000);
   RescaleParams p;
   p.factor = 3;
-  expect_equal(rescale(a.view(), p).volume, reference(a, 3, false));
+  expect_equal(rescale(a, p).volume, reference(a, 3, false));
   Volume<float> f({4, 4, 4}, {});
   std::mt19937 rng(3);
   for (auto& x : f) x = std::uniform_real_distribution<float>(-1, 1)(rng);
   p.factor = 2;
-  expect_equal(rescale(f.view(), p).volume, reference(f, 2, false));
+  expect_equal(rescale(f, p).volume, reference(f, 2, false));
 }
 
 TEST(Rescale, LabelsUseMajorityWithSmallestValueOnTies) {
   auto v = random_volume<uint8_t>({8, 8, 8}, 4, 0, 3);  // 4 phases: auto picks majority
   RescaleParams p;
-  auto r = rescale(v.view(), p);
+  auto r = rescale(v, p);
   EXPECT_EQ(r.mode_used, RescaleMode::majority);
   expect_equal(r.volume, reference(v, 2, true));
   // A 2x2x2 block with four 1s and four 3s: the tie goes to 1.
   Volume<uint8_t> tie = Volume<uint8_t>::filled({2, 2, 2}, {}, 3);
   for (int i = 0; i < 4; ++i) tie.data()[i * 2] = 1;
-  EXPECT_EQ(rescale(tie.view(), p).volume(0, 0, 0), 1);
+  EXPECT_EQ(rescale(tie, p).volume(0, 0, 0), 1);
   auto labels = random_volume<uint32_t>({4, 6, 6}, 5, 0, 100000);
-  auto lr = rescale(labels.view(), p);
+  auto lr = rescale(labels, p);
   EXPECT_EQ(lr.mode_used, RescaleMode::majority);
   expect_equal(lr.volume, reference(labels, 2, true));
 }
@@ -104,23 +104,23 @@ TEST(Rescale, LabelsUseMajorityWithSmallestValueOnTies) {
 TEST(Rescale, GreyUint8UsesMeanUnlessAsked) {
   auto v = random_volume<uint8_t>({4, 4, 4}, 6, 0, 255);
   RescaleParams p;
-  EXPECT_EQ(rescale(v.view(), p).mode_used, RescaleMode::mean);
+  EXPECT_EQ(rescale(v, p).mode_used, RescaleMode::mean);
   p.mode = RescaleMode::majority;
-  expect_equal(rescale(v.view(), p).volume, reference(v, 2, true));
+  expect_equal(rescale(v, p).volume, reference(v, 2, true));
 }
 
 TEST(Rescale, NonDividingFactorIsAnErrorUnlessRemainderDropped) {
   auto v = random_volume<uint16_t>({5, 6, 7}, 7, 0, 1000);
   RescaleParams p;
   try {
-    rescale(v.view(), p);
+    rescale(v, p);
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("--factor 2"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("--drop-remainder"), std::string::npos);
   }
   p.drop_remainder = true;
-  auto r = rescale(v.view(), p);
+  auto r = rescale(v, p);
   EXPECT_EQ(r.volume.shape(), (Shape{2, 3, 3}));
   EXPECT_EQ(r.dropped, (Shape{1, 0, 1}));
   // Dropping the remainder equals binning the leading crop.
@@ -132,11 +132,11 @@ TEST(Rescale, InvalidFactors) {
   auto v = random_volume<uint8_t>({4, 4, 4}, 8, 0, 1);
   RescaleParams p;
   p.factor = 0;
-  EXPECT_THROW(rescale(v.view(), p), InputError);
+  EXPECT_THROW(rescale(v, p), InputError);
   p.factor = 5;
-  EXPECT_THROW(rescale(v.view(), p), InputError);
+  EXPECT_THROW(rescale(v, p), InputError);
   p.factor = 1;
-  expect_equal(rescale(v.view(), p).volume, v);
+  expect_equal(rescale(v, p).volume, v);
 }
 
 TEST(Rescale, OneThreadAndManyThreadsAgree) {
@@ -144,11 +144,11 @@ TEST(Rescale, OneThreadAndManyThreadsAgree) {
   auto lab = random_volume<uint8_t>({16, 12, 10}, 10, 0, 4);
   RescaleParams p;
   omp_set_num_threads(1);
-  auto a = rescale(v.view(), p);
-  auto la = rescale(lab.view(), p);
+  auto a = rescale(v, p);
+  auto la = rescale(lab, p);
   omp_set_num_threads(4);
-  auto b = rescale(v.view(), p);
-  auto lb = rescale(lab.view(), p);
+  auto b = rescale(v, p);
+  auto lb = rescale(lab, p);
   expect_equal(a.volume, b.volume);
   expect_equal(la.volume, lb.volume);
 }

@@ -33,5 +33,9 @@ struct RescaleResult {
 // drop_remainder: the trailing shape % factor voxels of each axis are then left out).
 template <class T>
 RescaleResult<T> rescale(VolumeView<const T> in, const RescaleParams& params);
+template <class T>
+RescaleResult<T> rescale(const Volume<T>& in, const RescaleParams& params) {
+  return rescale<T>(in.view(), params);
+}
 
 }  // namespace emorph
