@@ -1,6 +1,7 @@
 // Two-peak histogram thresholds (Prewitt & Mendelsohn 1966; ImageJ "Minimum" and "Intermodes"), with
 // scikit-image's smoothing (3-point running mean, edges reflected) and local-maximum rule, so the
 // "minimum" threshold equals skimage.filters.threshold_minimum on the same histogram.
+#include <algorithm>
 #include <string>
 
 #include "emorph/error.hpp"
@@ -42,6 +43,8 @@ void smooth3(const std::vector<double>& in, std::vector<double>& out) {
 // Smooths until at most two maxima remain; requires exactly two.
 ThresholdResult bimodal_smoothing(const Histogram& h, const TwoPeakParams& p, const std::string& method) {
   require(p.max_iterations >= 1, method + ": the smoothing iteration limit must be >= 1");
+  require(p.min_dip >= 0 && p.min_dip < 1 && p.min_class_fraction >= 0 && p.min_class_fraction < 0.5,
+          method + ": min_dip must be in [0, 1) and min_class_fraction in [0, 0.5)");
   require(h.total() > 0, method + ": the histogram is empty");
   std::vector<double> s(h.counts.begin(), h.counts.end()), next;
   std::vector<int> maxima;
@@ -59,6 +62,20 @@ ThresholdResult bimodal_smoothing(const Histogram& h, const TwoPeakParams& p, co
   require(maxima.size() == 2, method + ": the histogram has a single peak after " + std::to_string(iterations) +
                                   " smoothing passes, but the two-peak method needs two (a bimodal histogram); "
                                   "use --method otsu or manual thresholds");
+  const int p0 = maxima[0], p1 = maxima[1];
+  const double valley = *std::min_element(s.begin() + p0, s.begin() + p1 + 1);
+  const double lower_peak = std::min(s[p0], s[p1]);
+  double below = 0, total = 0;
+  for (int i = 0; i < h.bins(); ++i) {
+    total += static_cast<double>(h.counts[i]);
+    if (i <= (p0 + p1) / 2) below += static_cast<double>(h.counts[i]);
+  }
+  const double minority = std::min(below, total - below) / total;
+  require(valley <= (1.0 - p.min_dip) * lower_peak && minority >= p.min_class_fraction,
+          method + ": the histogram has a single peak (the second maximum after " + std::to_string(iterations) +
+              " smoothing passes is a ripple: valley " + std::to_string(valley / lower_peak) +
+              " of the lower peak, smaller side " + std::to_string(minority) +
+              " of the voxels); the two-peak method needs a bimodal histogram; use --method otsu or manual thresholds");
   ThresholdResult r;
   r.method = method;
   r.histogram = s;

@@ -149,6 +149,20 @@ TEST(Threshold, BadHistogramsGiveClearErrors) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("single peak"), std::string::npos) << e.what();
   }
+  // A noisy sample of one Gaussian (4096 voxels): smoothing may leave a ripple as a "second peak";
+  // it must be refused, not turned into a threshold.
+  Histogram sampled;
+  sampled.lower = -0.5;
+  sampled.counts.assign(256, 0);
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> one(128, 15);
+  for (int i = 0; i < 4096; ++i) sampled.counts[std::clamp(static_cast<int>(std::lround(one(rng))), 0, 255)]++;
+  EXPECT_THROW(threshold_minimum(sampled), InputError);
+  EXPECT_THROW(threshold_intermodes(sampled), InputError);
+  // A handful of outlier voxels far above the mode is a "peak" too small to be a phase.
+  Histogram outliers = mixture({{{1.0, 100, 15}}});
+  outliers.counts[250] = 20;
+  EXPECT_THROW(threshold_minimum(outliers), InputError);
   EXPECT_THROW(threshold_multiotsu(mixture({{{1.0, 128, 20}}}), 1), InputError);
   EXPECT_THROW(threshold_manual({5, 3}), InputError);
   EXPECT_THROW(parse_threshold_method("kmeans"), InputError);

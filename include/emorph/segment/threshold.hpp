@@ -24,6 +24,11 @@ struct ThresholdResult {
 
 struct TwoPeakParams {
   int max_iterations = 10000;  // smoothing passes before giving up (scikit-image's default)
+  // A second "peak" that is only a noise ripple on one mode is refused: the valley must lie at least
+  // this share below the lower of the two smoothed peaks, and each side of the threshold must hold at
+  // least min_class_fraction of the voxels (scikit-image has no such checks).
+  double min_dip = 0.1;
+  double min_class_fraction = 0.005;
 };
 
 // Otsu 1979: maximises the between-class variance; same tie rule as skimage.filters.threshold_otsu.
@@ -32,7 +37,7 @@ ThresholdResult threshold_otsu(const Histogram& h);
 // Prewitt & Mendelsohn 1966 (ImageJ "Minimum", skimage.filters.threshold_minimum): smooth the histogram
 // with a 3-point running mean (edges reflected) until it has exactly two local maxima, then take the
 // lowest point between them. Throws InputError when the histogram does not become bimodal (a single
-// peak, or no convergence within max_iterations).
+// peak, a ripple instead of a second peak, or no convergence within max_iterations).
 ThresholdResult threshold_minimum(const Histogram& h, const TwoPeakParams& params = {});
 
 // Same smoothing; the threshold is the bin half-way between the two maxima (ImageJ "Intermodes").
