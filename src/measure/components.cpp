@@ -61,6 +61,10 @@ std::vector<std::array<int, 3>> neighbour_offsets(int connectivity, bool backwar
 
 ComponentsResult label_components(VolumeView<const uint8_t> mask, const ComponentsParams& params) {
   const auto offsets = neighbour_offsets(params.connectivity, true, "label_components");
+  std::vector<std::array<int, 3>> ahead;
+  for (const auto& d : offsets)
+    if (d[2] == 1) ahead.push_back(d);
+  const bool shortcut = params.connectivity == 26;
   ComponentsResult result;
   result.labels = Volume<uint32_t>(mask.shape(), mask.spacing(), mask.thickness_axis());
   if (mask.empty()) return result;
@@ -78,37 +82,45 @@ ComponentsResult label_components(VolumeView<const uint8_t> mask, const Componen
     auto& parent = local_parent[static_cast<std::size_t>(s)];
     parent.assign(1, 0);
     const int64_t z0 = slab_z0[static_cast<std::size_t>(s)], z1 = slab_z0[static_cast<std::size_t>(s) + 1];
-    uint32_t neighbours[13];
+    uint32_t neighbours[14];
     for (int64_t z = z0; z < z1 && !overflow[static_cast<std::size_t>(s)]; ++z)
       for (int64_t y = 0; y < ny; ++y) {
         const uint8_t* m = mask.row(z, y);
         uint32_t* o = out.row(z, y);
         const int64_t msx = mask.strides().sx, osx = out.strides().sx;
+        uint32_t previous = 0;  // provisional label of (z, y, x - 1), 0 when background
         for (int64_t x = 0; x < nx; ++x) {
           if (m[x * msx] == 0) {
             o[x * osx] = 0;
+            previous = 0;
             continue;
           }
+          // With 26-connectivity every backward neighbour at dx <= 0 is also a neighbour of (x - 1):
+          // when that voxel is foreground they are already merged with it, only dx = +1 remains.
+          const auto& candidates = (previous != 0 && shortcut) ? ahead : offsets;
           int found = 0;
-          for (const auto& d : offsets) {
+          if (previous != 0) neighbours[found++] = previous;
+          for (const auto& d : candidates) {
             const int64_t zz = z + d[0], yy = y + d[1], xx = x + d[2];
             if (zz < z0 || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
             const uint32_t l = out(zz, yy, xx);
-            if (l != 0) neighbours[found++] = l;
+            if (l != 0 && (found == 0 || l != neighbours[found - 1])) neighbours[found++] = l;
           }
+          uint32_t label;
           if (found == 0) {
             if (parent.size() >= std::numeric_limits<uint32_t>::max() - 1) {
               overflow[static_cast<std::size_t>(s)] = 1;
               break;
             }
-            const auto id = static_cast<uint32_t>(parent.size());
-            parent.push_back(id);
-            o[x * osx] = id;
+            label = static_cast<uint32_t>(parent.size());
+            parent.push_back(label);
           } else {
-            uint32_t root = find_root(parent, neighbours[0]);
-            for (int i = 1; i < found; ++i) root = unite(parent, root, neighbours[i]);
-            o[x * osx] = root;
+            label = neighbours[0];
+            for (int i = 1; i < found; ++i)
+              if (neighbours[i] != label) label = unite(parent, label, neighbours[i]);
           }
+          o[x * osx] = label;
+          previous = label;
         }
       }
   }

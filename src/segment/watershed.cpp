@@ -2,6 +2,7 @@
 // each voxel labelled when first reached (as scikit-image's watershed), ties resolved by age.
 #include "emorph/segment/watershed.hpp"
 
+#include <algorithm>
 #include <queue>
 #include <vector>
 
@@ -11,6 +12,16 @@ namespace emorph {
 namespace {
 
 using detail::for_neighbours;
+
+// Voxels outside the mask hold this label while flooding, so one load tells "taken or outside".
+constexpr uint32_t kOutside = 0xFFFFFFFFu;
+constexpr std::size_t kPrefetchAhead = 8;
+
+void clear_outside(uint32_t* lab, int64_t n) {
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < n; ++i)
+    if (lab[i] == kOutside) lab[i] = 0;
+}
 
 void check_shapes(const Shape& relief, const Shape& markers, VolumeView<const uint8_t> mask) {
   require(markers == relief, "watershed: markers shape " + markers.str() + " differs from relief shape " + relief.str());
@@ -55,7 +66,12 @@ Volume<uint32_t> watershed(VolumeView<const float> relief_view, VolumeView<const
   for (int64_t z = 0; z < s.nz; ++z)
     for (int64_t y = 0; y < s.ny; ++y)
       for (int64_t x = 0; x < s.nx; ++x, ++i) {
-        const uint32_t m = (mask && !mask[i]) ? 0 : markers(z, y, x);
+        if (mask && !mask[i]) {
+          lab[i] = kOutside;
+          continue;
+        }
+        const uint32_t m = markers(z, y, x);
+        require(m != kOutside, "watershed: marker label 4294967295 is reserved");
         lab[i] = m;
         if (m != 0) queue.push({relief[i], age++, i});
       }
@@ -64,11 +80,12 @@ Volume<uint32_t> watershed(VolumeView<const float> relief_view, VolumeView<const
     queue.pop();
     const uint32_t l = lab[e.index];
     for_neighbours(nb, s, e.index, [&](int64_t n) {
-      if (lab[n] != 0 || (mask && !mask[n])) return;
+      if (lab[n] != 0) return;
       lab[n] = l;
       queue.push({relief[n], age++, n});
     });
   }
+  if (mask) clear_outside(lab, s.voxels());
   return out;
 }
 
@@ -83,16 +100,18 @@ void watershed_levels_inplace(VolumeView<const uint16_t> levels, VolumeView<cons
   const uint8_t* m = mask.empty() ? nullptr : mask.data();
   uint32_t* lab = labels.data();
   const int64_t n = s.voxels();
+  const int64_t prefetch_delta[] = {-s.nx * s.ny, -s.nx, 0, s.nx, s.nx * s.ny};
   // One FIFO per level; `current` is the lowest level that may hold entries.
   std::vector<std::vector<int64_t>> bucket(65536);
   std::vector<std::size_t> head(65536, 0);
   int current = 65536;
   for (int64_t i = 0; i < n; ++i) {
-    if (lab[i] == 0) continue;
     if (m && !m[i]) {
-      lab[i] = 0;
+      lab[i] = kOutside;
       continue;
     }
+    if (lab[i] == 0) continue;
+    require(lab[i] != kOutside, "watershed: marker label 4294967295 is reserved");
     bucket[lev[i]].push_back(i);
     current = std::min<int>(current, lev[i]);
   }
@@ -105,17 +124,28 @@ void watershed_levels_inplace(VolumeView<const uint16_t> levels, VolumeView<cons
       ++current;
       continue;
     }
+    // The queue visits voxels scattered over the volume: fetch the neighbourhood of a voxel a few
+    // pops ahead so that its cache misses overlap with this voxel's work.
+    if (h + kPrefetchAhead < b.size()) {
+      const int64_t a = b[h + kPrefetchAhead];
+      for (const int64_t d : prefetch_delta) {
+        const int64_t k = std::clamp<int64_t>(a + d, 0, n - 1);
+        __builtin_prefetch(lab + k, 0, 1);
+        __builtin_prefetch(lev + k, 0, 1);
+      }
+    }
     const int64_t i = b[h++];
     const uint32_t l = lab[i];
     int lowest = current;
     for_neighbours(nb, s, i, [&](int64_t j) {
-      if (lab[j] != 0 || (m && !m[j])) return;
+      if (lab[j] != 0) return;
       lab[j] = l;
       bucket[lev[j]].push_back(j);
       lowest = std::min<int>(lowest, lev[j]);
     });
     current = lowest;
   }
+  if (m) clear_outside(lab, n);
 }
 
 }  // namespace emorph

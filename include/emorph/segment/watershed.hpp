@@ -13,7 +13,8 @@ struct WatershedParams {
 
 // Labels every voxel of the mask reachable from a marker with the label of the marker whose flood
 // reaches it first; voxels outside the mask (and unreachable ones) get 0. `markers`: 0 = no marker;
-// markers outside the mask are ignored. `mask`: empty view = the whole volume, else mask != 0.
+// markers outside the mask are ignored; label 2^32 - 1 is reserved. `mask`: empty view = the whole
+// volume, else mask != 0.
 // Relief must be free of NaN. The result has the relief's spacing.
 Volume<uint32_t> watershed(VolumeView<const float> relief, VolumeView<const uint32_t> markers,
                            VolumeView<const uint8_t> mask, const WatershedParams& params = {});

@@ -1,0 +1,86 @@
+#pragma once
+// Shared by the particle/pore size benchmarks (bench_edt, bench_label, bench_granulometry,
+// bench_separate): a reproducible test volume, timing, peak memory, and running the Python peer on
+// the same bytes.
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include "emorph/volume.hpp"
+
+namespace emorph::bench {
+
+// Random balls (radii rmin..rmax voxels, overlapping allowed) until `fraction` of the volume is
+// covered: particles with necks, as in an electrode's solid phase.
+inline Volume<uint8_t> random_balls(int64_t n, double fraction, double rmin, double rmax, uint64_t seed) {
+  auto v = Volume<uint8_t>::filled({n, n, n}, {1, 1, 1}, 0);
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  int64_t covered = 0;
+  const int64_t target = static_cast<int64_t>(fraction * static_cast<double>(v.size()));
+  while (covered < target) {
+    const double cz = u(rng) * n, cy = u(rng) * n, cx = u(rng) * n, r = rmin + u(rng) * (rmax - rmin);
+    const int64_t R = static_cast<int64_t>(std::ceil(r));
+    for (int64_t z = std::max<int64_t>(0, cz - R); z < std::min<int64_t>(n, cz + R + 1); ++z)
+      for (int64_t y = std::max<int64_t>(0, cy - R); y < std::min<int64_t>(n, cy + R + 1); ++y)
+        for (int64_t x = std::max<int64_t>(0, cx - R); x < std::min<int64_t>(n, cx + R + 1); ++x) {
+          const double d2 = (z - cz) * (z - cz) + (y - cy) * (y - cy) + (x - cx) * (x - cx);
+          if (d2 <= r * r && !v(z, y, x)) v(z, y, x) = 1, ++covered;
+        }
+  }
+  return v;
+}
+
+inline double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Peak resident memory of this process so far, in bytes.
+inline double peak_rss_bytes() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) * 1024.0;
+}
+
+inline void write_raw(const std::string& path, const Volume<uint8_t>& v) {
+  std::ofstream f(path, std::ios::binary);
+  f.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size()));
+}
+
+// Runs /usr/bin/python3 on `script` (which prints "key=value" lines) and returns those values.
+inline std::map<std::string, double> run_python(const std::string& script) {
+  const std::string path = "/tmp/emorph_bench_peer.py";
+  std::ofstream(path) << script;
+  std::map<std::string, double> out;
+  FILE* p = popen(("/usr/bin/python3 " + path).c_str(), "r");
+  if (!p) return out;
+  char line[512];
+  while (fgets(line, sizeof line, p)) {
+    std::string s(line);
+    const auto eq = s.find('=');
+    if (eq != std::string::npos) out[s.substr(0, eq)] = std::atof(s.c_str() + eq + 1);
+    std::fputs(line, stdout);
+  }
+  pclose(p);
+  return out;
+}
+
+// Python prologue: loads the raw volume into `m` (bool) and defines peak_mb().
+inline std::string python_prologue(const std::string& raw, int64_t n) {
+  std::ostringstream s;
+  s << "import numpy as np, time, resource\n"
+    << "def peak_mb():\n    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0\n"
+    << "m = np.fromfile('" << raw << "', dtype=np.uint8).reshape(" << n << "," << n << "," << n << ").astype(bool)\n"
+    << "base = peak_mb()\n";
+  return s.str();
+}
+
+}  // namespace emorph::bench
