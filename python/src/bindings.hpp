@@ -7,5 +7,7 @@ namespace emorph::python {
 void bind_core(pybind11::module_& m);
 void bind_io(pybind11::module_& m);
 void bind_measure(pybind11::module_& m);
+void bind_synth(pybind11::module_& m);
+void bind_segment(pybind11::module_& m);
 
 }  // namespace emorph::python

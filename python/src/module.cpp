@@ -8,4 +8,6 @@ PYBIND11_MODULE(_core, m) {
   emorph::python::bind_core(m);
   emorph::python::bind_io(m);
   emorph::python::bind_measure(m);
+  emorph::python::bind_synth(m);
+  emorph::python::bind_segment(m);
 }

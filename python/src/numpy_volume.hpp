@@ -30,6 +30,10 @@ void check_volume_array(const py::handle& obj, const char* name);
 void record_input_address(const void* p);
 std::uintptr_t last_input_address();
 
+// The element type of a VolumeView<const T>: T.
+template <class View>
+using element_t = std::remove_const_t<std::remove_pointer_t<decltype(std::declval<View>().data())>>;
+
 // A view over the array's buffer; call only after the dtype was checked.
 template <class T>
 VolumeView<const T> view_of(const py::array& a, const Spacing& spacing) {

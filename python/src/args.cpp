@@ -1,0 +1,64 @@
+#include "args.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include <pybind11/stl.h>
+
+namespace emorph::python {
+
+namespace py = pybind11;
+
+namespace {
+
+// The CLI's NAME=VALUE,... spelling of a dict, so one parser validates both.
+std::string spec_of(const py::object& obj, const char* keyword) {
+  if (py::isinstance<py::str>(obj)) return obj.cast<std::string>();
+  if (!py::isinstance<py::dict>(obj))
+    throw py::type_error(std::string(keyword) + " must be a dict {name: value} or a string \"name=value,...\"");
+  std::ostringstream os;
+  os.precision(17);
+  bool first = true;
+  for (auto item : py::reinterpret_borrow<py::dict>(obj)) {
+    if (!py::isinstance<py::str>(item.first)) throw py::type_error(std::string(keyword) + " keys must be phase names (str)");
+    double v = 0;
+    try {
+      v = item.second.cast<double>();
+    } catch (const py::cast_error&) {
+      throw py::type_error(std::string(keyword) + "[" + item.first.cast<std::string>() + "] must be a number");
+    }
+    os << (first ? "" : ",") << item.first.cast<std::string>() << "=" << v;
+    first = false;
+  }
+  return os.str();
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, double>> name_values_arg(const py::object& obj, const char* keyword) {
+  if (obj.is_none()) return {};
+  return parse_name_values(spec_of(obj, keyword), keyword);
+}
+
+PhaseTable phase_table_arg(const py::object& phases, const py::object& density) {
+  PhaseTable table = phases.is_none() ? PhaseTable::default_table() : PhaseTable::parse(spec_of(phases, "phases"), "phases");
+  if (!density.is_none()) table.set_densities(spec_of(density, "density"), "density");
+  return table;
+}
+
+std::vector<std::string> names_arg(const py::object& obj, const char* keyword) {
+  if (obj.is_none()) return {};
+  if (py::isinstance<py::str>(obj)) return {obj.cast<std::string>()};
+  try {
+    return obj.cast<std::vector<std::string>>();
+  } catch (const py::cast_error&) {
+    throw py::type_error(std::string(keyword) + " must be a phase name or a list of phase names");
+  }
+}
+
+int axis_arg(int axis) {
+  if (axis < 0 || axis > 2) throw py::value_error("axis must be 0, 1 or 2 (got " + std::to_string(axis) + ")");
+  return axis;
+}
+
+}  // namespace emorph::python

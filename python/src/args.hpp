@@ -1,0 +1,26 @@
+#pragma once
+// Python keyword values -> library parameters, with the CLI's spellings accepted too
+// (phases="pore=0,NMC=1" or {"pore": 0, "NMC": 1}).
+#include <pybind11/pybind11.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "emorph/phase_table.hpp"
+
+namespace emorph::python {
+
+// "a=1,b=2", {"a": 1, "b": 2} or None (empty) -> (name, value) pairs; errors name `keyword`.
+std::vector<std::pair<std::string, double>> name_values_arg(const pybind11::object& obj, const char* keyword);
+
+// The phase table from phases= (None: the default table) and density= (None: the table's densities).
+PhaseTable phase_table_arg(const pybind11::object& phases, const pybind11::object& density);
+
+// None, "NMC" or ["NMC", "pore"] -> names.
+std::vector<std::string> names_arg(const pybind11::object& obj, const char* keyword);
+
+// Throws ValueError unless axis is 0, 1 or 2.
+int axis_arg(int axis);
+
+}  // namespace emorph::python

@@ -1,0 +1,113 @@
+"""Python results equal the CLI's JSON `results` on the same file (same keys, same numbers)."""
+import math
+
+import numpy as np
+import pytest
+
+import emorph
+from conftest import random_labels
+
+
+def assert_same(py, cli, path="results"):
+    """Equal JSON trees; floats equal up to the JSON round trip (17 significant digits), NaN as null."""
+    if isinstance(cli, dict):
+        assert isinstance(py, dict), path
+        assert sorted(py) == sorted(cli), path
+        for k in cli:
+            assert_same(py[k], cli[k], f"{path}.{k}")
+    elif isinstance(cli, list):
+        assert isinstance(py, list) and len(py) == len(cli), path
+        for i, (a, b) in enumerate(zip(py, cli)):
+            assert_same(a, b, f"{path}[{i}]")
+    elif cli is None:
+        assert py is None or (isinstance(py, float) and not math.isfinite(py)), path
+    elif isinstance(cli, float):
+        assert py == pytest.approx(cli, rel=1e-15, abs=1e-300), path
+    else:
+        assert py == cli, path
+
+
+@pytest.fixture
+def electrode_file(tmp_path, rng):
+    """A layered label volume with a collector slab at z = 0: an electrode region is found."""
+    labels = random_labels(rng, (40, 24, 28), phases=4)
+    labels[:3] = 4  # collector
+    path = tmp_path / "labels.tif"
+    spacing = (0.5, 0.32, 0.32)
+    emorph.write(str(path), labels, spacing=spacing)
+    return path, labels, spacing
+
+
+def test_fractions_parity(electrode_file, run_cli):
+    path, labels, spacing = electrode_file
+    cli = run_cli("fractions", path)
+    py = emorph.fractions(labels, spacing=spacing)
+    assert_same(py, cli)
+    assert py["phases"]["collector"]["voxels"] == 3 * 24 * 28
+    assert py["total_voxels"] == labels.size
+    for name, label in emorph.default_phases().items():
+        assert py["phases"][name]["volume_fraction"] == np.count_nonzero(labels == label) / labels.size
+
+
+def test_fractions_options_parity(electrode_file, run_cli):
+    path, labels, spacing = electrode_file
+    cli = run_cli("fractions", path, "--phases", "pore=0,NMC=1,LFP=2,CBD=3,collector=4", "--phase", "NMC",
+                  "--phase", "pore", "--ratios", "NMC/pore", "--axis", "1")
+    py = emorph.fractions(labels, spacing=spacing, phases={"pore": 0, "NMC": 1, "LFP": 2, "CBD": 3, "collector": 4},
+                          phase=["NMC", "pore"], ratios="NMC/pore", axis=1)
+    assert_same(py, cli)
+
+
+def test_profile_parity(electrode_file, run_cli):
+    path, labels, spacing = electrode_file
+    assert_same(emorph.profile(labels, spacing=spacing), run_cli("profile", path))
+    assert_same(emorph.profile(labels, spacing=spacing, bulk=(3, 15), window=3),
+                run_cli("profile", path, "--bulk", "3:15", "--window", "3"))
+    assert_same(emorph.profile(labels, spacing=spacing, exclude_collector=2, exclude_surface=1.5),
+                run_cli("profile", path, "--exclude-collector", "2", "--exclude-surface", "1.5"))
+    assert_same(emorph.profile(labels, spacing=spacing, exclude_depleted=True, depleted_phase="LFP"),
+                run_cli("profile", path, "--exclude-depleted", "--depleted-phase", "LFP"))
+    assert_same(emorph.profile(labels, spacing=spacing, axis=2, bulk=(0, 100)),
+                run_cli("profile", path, "--axis", "2", "--bulk", "0:100"))
+
+
+def test_profile_matches_numpy(electrode_file):
+    _, labels, spacing = electrode_file
+    p = emorph.profile(labels, spacing=spacing, bulk=(2.0, 17.0))
+    nmc = p["phases"]["NMC"]
+    np.testing.assert_allclose(nmc["position_um"], (np.arange(40) + 0.5) * 0.5)
+    per_slice = (labels == 1).mean(axis=(1, 2))
+    np.testing.assert_allclose(nmc["fraction"], per_slice, rtol=1e-12)
+    inside = (np.arange(40) + 0.5) * 0.5
+    sel = (inside >= 2.0) & (inside <= 17.0)
+    slope, _ = np.polyfit(inside[sel], per_slice[sel], 1)
+    assert nmc["mean_fraction"] == pytest.approx(per_slice[sel].mean(), rel=1e-12)
+    assert nmc["slope_per_um"] == pytest.approx(slope, rel=1e-9, abs=1e-15)
+    assert nmc["rsd_percent"] == pytest.approx(100 * per_slice[sel].std(ddof=1) / per_slice[sel].mean(), rel=1e-9)
+
+
+def test_profile_empty_bulk_window_raises(electrode_file):
+    _, labels, spacing = electrode_file
+    with pytest.raises(ValueError, match="bulk"):
+        emorph.profile(labels, spacing=spacing, bulk=(1000, 2000))
+    with pytest.raises(ValueError, match="bulk"):
+        emorph.profile(labels, spacing=spacing, bulk=(5, 1))
+
+
+def test_surface_parity(electrode_file, run_cli):
+    path, labels, spacing = electrode_file
+    assert_same(emorph.surface(labels, spacing=spacing), run_cli("surface", path))
+    assert_same(emorph.surface(labels, spacing=spacing, count_boundary=True, density={"NMC": 4.7, "LFP": 3.6, "CBD": 1.9,
+                                                                                      "collector": 2.7}),
+                run_cli("surface", path, "--count-boundary", "--density", "NMC=4.7,LFP=3.6,CBD=1.9,collector=2.7"))
+
+
+def test_composition_parity(run_cli):
+    kw = dict(wt={"NMC": 44, "LFP": 44, "PVdF": 7.5, "CB": 4.5}, density="PVdF=1.78,CB=1.9", porosity=29,
+              bet={"NMC": 0.28, "LFP": 18.3, "CB": 65})
+    cli = run_cli("composition", "--wt", "NMC=44,LFP=44,PVdF=7.5,CB=4.5", "--density", "PVdF=1.78,CB=1.9",
+                  "--porosity", "29", "--bet", "NMC=0.28,LFP=18.3,CB=65")
+    py = emorph.composition(**kw)
+    assert_same(py, cli)
+    assert py["no_bet"] == ["PVdF"]
+    assert sum(py["vol_percent"].values()) == pytest.approx(71.0)
