@@ -23,7 +23,7 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 constexpr uint8_t kReserved = 255;  // cavity voxels while LFP and CBD are placed
 constexpr double kZ90 = 1.2815515655446004;
-constexpr int kProfileRounds = 8;
+constexpr int kProfileRounds = 24;
 
 // Sub-stream numbers, one per stage.
 enum Stage : uint64_t { kSizes = 1, kPlacement, kCracks, kCavities, kAgglomerates, kLfpNoise, kCbdNoise };

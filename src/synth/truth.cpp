@@ -232,7 +232,7 @@ Json electrode_truth(const SynthResult& res, const SynthParams& p) {
   j["profiles"] = prof;
 
   // Imposed gradients, and the slope of the realised NMC profile over the bulk (the depleted layer and
-  // one D90 below the surface excluded), the figure `emorph profile` should recover.
+  // one D50 below the surface excluded), the figure `emorph profile` should recover.
   Json grad{{"nmc_slope_per_um", res.imposed_nmc_slope_per_um},
             {"nmc_slope_relative_percent_per_um",
              p.nmc_fraction > 0 ? 100.0 * res.imposed_nmc_slope_per_um / p.nmc_fraction : 0.0},
@@ -242,7 +242,9 @@ Json electrode_truth(const SynthResult& res, const SynthParams& p) {
             {"dense_surface_um", p.dense_surface_um},
             {"cracked_surface_um", p.cracked_surface_um}};
   if (res.periodic_lateral) {
-    const double start = res.collector_voxels_z * sp.dz + std::max(p.depleted_layer_um, p.nmc_d50_um);
+    // The profile needs about half a particle diameter to recover from the depleted layer's step.
+    const double start =
+        res.collector_voxels_z * sp.dz + std::max(p.depleted_layer_um + 0.5 * p.nmc_d50_um, p.nmc_d50_um);
     const double end = shape.nz * sp.dz - std::max(p.dense_surface_um, p.nmc_d50_um);
     std::vector<double> x, y;
     for (int64_t z = 0; z < shape.nz; ++z)
