@@ -3,7 +3,9 @@
 // preconditioner on the same finite-volume system (bench/tortuosity_peer.py), in the same run.
 // Each solve runs in a child process so that its peak memory (ru_maxrss) is its own.
 //
-// usage: bench_tortuosity [SIZE=256] [PRESET=F] [--no-peer]
+// usage: bench_tortuosity [SIZE=256] [PRESET=F] [AXIS=1] [--no-peer]
+// Axis 1 (in-plane) by default: preset F's CBD-rich layer near z = 0 closes the pore network through
+// the thickness (its pore phase has no percolating path along axis 0, a valid infinite-tau result).
 //        bench_tortuosity --converge [SIZE=128]   (tolerance study on a random sphere packing)
 #include <sys/resource.h>
 
@@ -40,12 +42,12 @@ std::string run_capture(const std::string& cmd) {
 }
 
 // Child: read raw labels, solve, print one line of figures.
-int solve_child(const std::string& path, Shape shape, const std::string& solver, double tol) {
+int solve_child(const std::string& path, Shape shape, const std::string& solver, double tol, int axis) {
   Volume<uint8_t> labels(shape);
   std::ifstream f(path, std::ios::binary);
   f.read(reinterpret_cast<char*>(labels.data()), labels.size());
   TortuosityParams p;
-  p.axis = 0;
+  p.axis = axis;
   p.multigrid = solver == "multigrid";
   p.tolerance = tol;
   const auto r = tortuosity(labels.view(), p);
@@ -78,6 +80,12 @@ Volume<uint8_t> random_spheres(int n, double radius, double solid_target, uint64
   return v;
 }
 
+std::string tolerance_text(double tol) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0e", tol);
+  return buf;
+}
+
 void write_raw(const std::string& path, const Volume<uint8_t>& v) {
   std::ofstream f(path, std::ios::binary);
   f.write(reinterpret_cast<const char*>(v.data()), v.size());
@@ -89,7 +97,7 @@ int main(int argc, char** argv) {
   const std::string self = argv[0];
   if (argc >= 7 && std::string(argv[1]) == "--solve")
     return solve_child(argv[2], {std::atoll(argv[3]), std::atoll(argv[4]), std::atoll(argv[5])}, argv[6],
-                       argc > 7 ? std::atof(argv[7]) : 1e-6);
+                       argc > 7 ? std::atof(argv[7]) : 1e-6, argc > 8 ? std::atoi(argv[8]) : 0);
 
   if (argc >= 2 && std::string(argv[1]) == "--converge") {
     const int n = argc > 2 ? std::atoi(argv[2]) : 128;
@@ -99,7 +107,7 @@ int main(int argc, char** argv) {
     std::printf("random Boolean sphere packing %d^3, radius 6 voxels, solid target 0.6, seed 7, axis 0\n", n);
     for (double tol : {1e-4, 1e-6, 1e-8, 1e-10}) {
       const std::string cmd = self + " --solve " + path + " " + std::to_string(n) + " " + std::to_string(n) + " " +
-                              std::to_string(n) + " multigrid " + std::to_string(tol);
+                              std::to_string(n) + " multigrid " + tolerance_text(tol);
       std::printf("tolerance %.0e: %s", tol, run_capture(cmd).c_str());
     }
     std::remove(path.c_str());
@@ -108,7 +116,8 @@ int main(int argc, char** argv) {
 
   const int size = argc > 1 ? std::atoi(argv[1]) : 256;
   const std::string preset_name = argc > 2 ? argv[2] : "F";
-  const bool peer = !(argc > 3 && std::string(argv[3]) == "--no-peer");
+  const int axis = argc > 3 ? std::atoi(argv[3]) : 1;
+  const bool peer = !(argc > 4 && std::string(argv[4]) == "--no-peer");
   const auto t0 = std::chrono::steady_clock::now();
   auto params = synth::preset(preset_name, size, 0.32, 1);
   const auto electrode = synth::generate_electrode(params);
@@ -117,8 +126,8 @@ int main(int argc, char** argv) {
   write_raw(path, electrode.labels);
   const Shape s = electrode.labels.shape();
   const std::string dims = std::to_string(s.nz) + " " + std::to_string(s.ny) + " " + std::to_string(s.nx);
-  std::printf("volume: synth preset %s, %s voxels (0.32 um), seed 1, generated in %.1f s; pore phase, axis 0\n",
-              preset_name.c_str(), s.str().c_str(), gen_s);
+  std::printf("volume: synth preset %s, %s voxels (0.32 um), seed 1, generated in %.1f s; pore phase, axis %d\n",
+              preset_name.c_str(), s.str().c_str(), gen_s, axis);
   std::printf("threads: %s\n", std::getenv("OMP_NUM_THREADS") ? std::getenv("OMP_NUM_THREADS") : "all cores");
   const double voxels = double(s.voxels());
   auto report = [&](const char* name, const std::string& line) {
@@ -127,12 +136,14 @@ int main(int argc, char** argv) {
     if (at != std::string::npos)
       std::printf("%-22s peak bytes per voxel: %.1f\n", "", std::atof(line.c_str() + at + 8) * 1048576.0 / voxels);
   };
-  report("emorph multigrid-PCG", run_capture(self + " --solve " + path + " " + dims + " multigrid 1e-6"));
-  report("emorph Jacobi-PCG", run_capture(self + " --solve " + path + " " + dims + " jacobi 1e-6"));
+  const std::string ax = std::to_string(axis);
+  report("emorph multigrid-PCG", run_capture(self + " --solve " + path + " " + dims + " multigrid 1e-6 " + ax));
+  report("emorph Jacobi-PCG", run_capture(self + " --solve " + path + " " + dims + " jacobi 1e-6 " + ax));
   if (peer) {
-    std::string script = __FILE__;  // the peer script sits beside this file
+    std::string script = __FILE__;  // the peer script sits beside this file (or under ./bench when moved)
     script = script.substr(0, script.find_last_of('/') + 1) + "tortuosity_peer.py";
-    report("scipy cg (Jacobi)", run_capture("/usr/bin/python3 " + script + " " + path + " " + dims + " 0 0 1e-6"));
+    if (!std::ifstream(script)) script = "bench/tortuosity_peer.py";
+    report("scipy cg (Jacobi)", run_capture("/usr/bin/python3 " + script + " " + path + " " + dims + " " + ax + " 0 1e-6"));
   }
   std::remove(path.c_str());
   return 0;
