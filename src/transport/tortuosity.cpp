@@ -12,7 +12,6 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <numeric>
 #include <string>
 
 #include "emorph/transport/connectivity.hpp"
@@ -339,8 +338,6 @@ class Preconditioner {
   DenseCholesky direct_;
 };
 
-std::string label_text(int l) { return std::to_string(l); }
-
 }  // namespace
 
 TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityParams& params) {
@@ -355,7 +352,7 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
   std::array<double, 256> sigma{};
   for (const auto& [label, value] : params.conductivity) {
     require(std::isfinite(value) && value >= 0,
-            "--conductivity: the value for label " + label_text(label) + " must be finite and >= 0");
+            "--conductivity: the value for label " + std::to_string(label) + " must be finite and >= 0");
     sigma[label] = value;
   }
   const bool listed = std::any_of(params.conductivity.begin(), params.conductivity.end(),
@@ -397,7 +394,7 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
   cp.connectivity = 6;
   for (int l = 0; l < 256; ++l)
     if (sigma[l] > 0) cp.phase_labels.push_back(static_cast<uint8_t>(l));
-  if (cp.phase_labels.size() == 0 || conducting_voxels == 0) {
+  if (conducting_voxels == 0) {
     result.tau = result.macmullin = std::numeric_limits<double>::infinity();
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
