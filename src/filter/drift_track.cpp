@@ -289,4 +289,37 @@ std::vector<std::vector<std::string>> drift_track_csv_rows(const DriftTrack& tra
   return rows;
 }
 
+std::vector<uint8_t> drift_track_plot_rgb(const DriftTrack& track, int width, int height) {
+  require(width >= 64 && height >= 48 && width <= 8192 && height <= 8192, "drift plot: size must be 64x48..8192x8192");
+  std::vector<uint8_t> rgb(static_cast<std::size_t>(width) * height * 3, 255);
+  const int margin = 8;
+  const int64_t nz = static_cast<int64_t>(track.drift_px.size());
+  double lo = -1, hi = 1;
+  for (const auto& d : track.drift_px) lo = std::min({lo, d[0], d[1]}), hi = std::max({hi, d[0], d[1]});
+  auto px = [&](double z) { return margin + (nz > 1 ? z / double(nz - 1) : 0.5) * (width - 2 * margin - 1); };
+  auto py = [&](double v) { return height - margin - 1 - (v - lo) / (hi - lo) * (height - 2 * margin - 1); };
+  auto put = [&](int x, int y, const std::array<uint8_t, 3>& c) {
+    if (x < 0 || y < 0 || x >= width || y >= height) return;
+    std::copy(c.begin(), c.end(), rgb.begin() + (static_cast<std::size_t>(y) * width + x) * 3);
+  };
+  auto line = [&](double x0, double y0, double x1, double y1, const std::array<uint8_t, 3>& c) {
+    const int steps = static_cast<int>(std::ceil(std::max(std::abs(x1 - x0), std::abs(y1 - y0)))) + 1;
+    for (int i = 0; i <= steps; ++i) {
+      const double t = double(i) / steps;
+      put(static_cast<int>(std::lround(x0 + t * (x1 - x0))), static_cast<int>(std::lround(y0 + t * (y1 - y0))), c);
+    }
+  };
+  line(margin, py(0), width - margin - 1, py(0), {170, 170, 170});
+  line(margin, margin, margin, height - margin - 1, {0, 0, 0});
+  line(margin, height - margin - 1, width - margin - 1, height - margin - 1, {0, 0, 0});
+  for (int axis = 0; axis < 2; ++axis) {
+    const std::array<uint8_t, 3> colour = axis == 0 ? std::array<uint8_t, 3>{31, 119, 180} : std::array<uint8_t, 3>{214, 39, 40};
+    for (int64_t z = 1; z < nz; ++z)
+      line(px(double(z - 1)), py(track.drift_px[z - 1][axis]), px(double(z)), py(track.drift_px[z][axis]), colour);
+  }
+  for (int64_t z : track.unreliable_slices)
+    line(px(double(z)), height - margin - 1, px(double(z)), height - margin - 6, {255, 127, 14});
+  return rgb;
+}
+
 }  // namespace emorph

@@ -2,6 +2,7 @@
 // Drift of a FIB/SEM stack: phase correlations between slices at several lags, combined by robust
 // least squares (IRLS, Huber then Tukey biweight) into one position per slice.
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,5 +46,9 @@ DriftTrack estimate_drift(VolumeView<const float> stack, const DriftTrackParams&
 // Rows for a CSV of the track: slice, dy_px, dx_px, the lag-1 pair's measured step and peak, reliable.
 std::vector<std::string> drift_track_csv_header();
 std::vector<std::vector<std::string>> drift_track_csv_rows(const DriftTrack& track);
+
+// A quick-look raster plot of the track (RGB, width x height, row-major): dy in blue and dx in red
+// against the slice index, a grey zero line, unreliable slices marked by orange ticks at the bottom.
+std::vector<uint8_t> drift_track_plot_rgb(const DriftTrack& track, int width, int height);
 
 }  // namespace emorph

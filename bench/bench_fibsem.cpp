@@ -1,0 +1,302 @@
+// FIB/SEM preprocessing benchmark and acceptance figures (issue 7) on seeded synthetic stacks with known
+// drift, curtains, shading and contrast drift; peer: scikit-image phase_cross_correlation per slice pair.
+//   bench_fibsem [--slices 200] [--size 512] [--speed NZ,NY,NX] [--threads N] [--no-peer]
+// Prints one block per figure; docs/bench/fibsem.md records a run.
+#include <omp.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "../tests/filter/fibsem_synthetic.hpp"
+#include "emorph/filter/destripe.hpp"
+#include "emorph/filter/drift_track.hpp"
+#include "emorph/filter/intensity_normalise.hpp"
+#include "emorph/filter/shading.hpp"
+#include "emorph/filter/shift.hpp"
+#include "emorph/result.hpp"
+#include "emorph/segment/histogram.hpp"
+#include "emorph/segment/threshold.hpp"
+
+using namespace emorph;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+double peak_rss_mib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024.0;
+}
+
+Volume<float> difference(const Volume<float>& a, const Volume<float>& b) {
+  Volume<float> d(a.shape());
+  for (int64_t i = 0; i < a.size(); ++i) d.data()[i] = a.data()[i] - b.data()[i];
+  return d;
+}
+
+double edge_gradient(const Volume<float>& v, const Volume<uint8_t>& labels) {
+  double sum = 0;
+  int64_t n = 0;
+  for (int64_t z = 0; z < v.nz(); ++z)
+    for (int64_t y = 1; y + 1 < v.ny(); ++y)
+      for (int64_t x = 1; x + 1 < v.nx(); ++x) {
+        if (labels(z, y, x) == labels(z, y, x + 1) && labels(z, y, x) == labels(z, y + 1, x)) continue;
+        sum += std::hypot(0.5 * (v(z, y, x + 1) - v(z, y, x - 1)), 0.5 * (v(z, y + 1, x) - v(z, y - 1, x)));
+        ++n;
+      }
+  return sum / double(n);
+}
+
+// Largest relative deviation of the per-band (8 rows) mean grey of one phase from their mean.
+double phase_variation_along_y(const Volume<float>& v, const Volume<uint8_t>& labels, uint8_t phase, int64_t y_from) {
+  std::vector<double> bands;
+  for (int64_t y0 = y_from; y0 + 8 <= v.ny(); y0 += 8) {
+    double s = 0;
+    int64_t n = 0;
+    for (int64_t z = 0; z < v.nz(); ++z)
+      for (int64_t y = y0; y < y0 + 8; ++y)
+        for (int64_t x = 0; x < v.nx(); ++x)
+          if (labels(z, y, x) == phase) s += v(z, y, x), ++n;
+    if (n > 500) bands.push_back(s / double(n));
+  }
+  double mean = 0, worst = 0;
+  for (double b : bands) mean += b / double(bands.size());
+  for (double b : bands) worst = std::max(worst, std::abs(b / mean - 1));
+  return worst;
+}
+
+// Multi-Otsu (4 classes, segment library) mapped to phases by grey order (pore < CBD < LFP < NMC);
+// mean Dice of the four phases against the truth.
+double multiotsu_dice(const Volume<float>& v, const Volume<uint8_t>& truth) {
+  const auto t = threshold_multiotsu(histogram<float>(v.view()), 4);
+  const uint8_t phase_of_class[4] = {0, 3, 2, 1};
+  int64_t both[4] = {0}, seg[4] = {0}, ref[4] = {0};
+  for (int64_t i = 0; i < v.size(); ++i) {
+    int k = 0;
+    for (double th : t.thresholds) k += v.data()[i] > th;
+    const uint8_t p = phase_of_class[k], q = truth.data()[i];
+    ++seg[p];
+    ++ref[q];
+    if (p == q) ++both[p];
+  }
+  double dice = 0;
+  for (int p = 0; p < 4; ++p) dice += 2.0 * both[p] / double(seg[p] + ref[p]) / 4;
+  return dice;
+}
+
+struct PeerResult {
+  bool ok = false;
+  double seconds_per_pair = 0, rms = 0;
+};
+
+// scikit-image phase_cross_correlation (upsample_factor 20: 0.05 px) on consecutive slices, chained.
+PeerResult run_peer(const Volume<float>& stack, const std::vector<std::array<double, 2>>& truth) {
+  const std::string raw = "/tmp/emorph_bench_fibsem.f32", script = "/tmp/emorph_bench_fibsem.py",
+                    out = "/tmp/emorph_bench_fibsem.json";
+  std::ofstream(raw, std::ios::binary).write(reinterpret_cast<const char*>(stack.data()), stack.bytes());
+  std::ofstream(script) << "import json, sys, time\nimport numpy as np\n"
+                           "from skimage.registration import phase_cross_correlation as pcc\n"
+                           "a = np.fromfile(sys.argv[1], np.float32).reshape(" << stack.nz() << ", " << stack.ny()
+                        << ", " << stack.nx() << ")\n"
+                           "t0 = time.perf_counter(); steps = []\n"
+                           "for z in range(1, a.shape[0]):\n"
+                           "    s = pcc(a[z - 1], a[z], upsample_factor=20)[0]\n"
+                           "    steps.append([-float(s[0]), -float(s[1])])\n"
+                           "dt = time.perf_counter() - t0\n"
+                           "json.dump({'seconds': dt, 'steps': steps}, open(sys.argv[2], 'w'))\n";
+  PeerResult r;
+  if (std::system(("/usr/bin/python3 " + script + " " + raw + " " + out).c_str()) != 0) return r;
+  std::ifstream f(out);
+  const Json j = Json::parse(f);
+  std::vector<std::array<double, 2>> drift(1, {0.0, 0.0});
+  for (const auto& s : j["steps"]) drift.push_back({drift.back()[0] + s[0].get<double>(), drift.back()[1] + s[1].get<double>()});
+  r.ok = true;
+  r.seconds_per_pair = j["seconds"].get<double>() / double(stack.nz() - 1);
+  r.rms = test::drift_rms_error(drift, truth);
+  std::remove(raw.c_str());
+  std::remove(out.c_str());
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int64_t slices = 200, size = 512;
+  int threads = 2;
+  bool peer = true;
+  int64_t speed[3] = {0, 0, 0};
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--slices" && i + 1 < argc) slices = std::atoll(argv[++i]);
+    else if (a == "--size" && i + 1 < argc) size = std::atoll(argv[++i]);
+    else if (a == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
+    else if (a == "--no-peer") peer = false;
+    else if (a == "--speed" && i + 1 < argc) std::sscanf(argv[++i], "%ld,%ld,%ld", &speed[0], &speed[1], &speed[2]);
+    else {
+      std::fprintf(stderr, "usage: bench_fibsem [--slices N] [--size N] [--speed NZ,NY,NX] [--threads N] [--no-peer]\n");
+      return 2;
+    }
+  }
+  const int all_threads = omp_get_max_threads();
+  std::printf("bench_fibsem: %ld slices of %ld x %ld, %d threads for timings (%d available)\n", long(slices),
+              long(size), long(size), threads, all_threads);
+
+  // 1. Alignment: random walk up to 20 px, isotropic particles (radius 16 px), fiducial layer on top.
+  {
+    test::SyntheticFibsemParams p;
+    p.nz = slices;
+    p.ny = p.nx = size;
+    p.max_drift_px = 20;
+    p.particle_radius_px = 16;
+    p.noise_sigma = 8;
+    p.fiducial_rows = 64;
+    p.seed = 2024;
+    omp_set_num_threads(all_threads);
+    const auto s = test::make_synthetic_fibsem(p);
+    omp_set_num_threads(threads);
+    auto t0 = Clock::now();
+    const DriftTrack whole = estimate_drift(s.stack.view());
+    const double t_whole = seconds_since(t0);
+    DriftTrackParams chain_params;
+    chain_params.lags = {1};
+    t0 = Clock::now();
+    const DriftTrack chain = estimate_drift(s.stack.view(), chain_params);
+    const double t_chain = seconds_since(t0);
+    omp_set_num_threads(1);
+    t0 = Clock::now();
+    estimate_drift(s.stack.view(), chain_params);
+    const double t_chain_1 = seconds_since(t0);
+    omp_set_num_threads(threads);
+    DriftTrackParams fiducial;
+    fiducial.region = Box{0, 0, 0, 40, 0, size};
+    t0 = Clock::now();
+    const DriftTrack roi = estimate_drift(s.stack.view(), fiducial);
+    const double t_roi = seconds_since(t0);
+    t0 = Clock::now();
+    const auto aligned = apply_drift(s.stack.view(), roi.drift_px);
+    const double t_shift = seconds_since(t0);
+    std::printf("\n[alignment] residual drift RMS (px) vs truth, acceptance < 0.5\n");
+    std::printf("  whole slice, lags 1,2,4,8 : %.3f px  (%.2f s, %.1f ms/slice)\n", test::drift_rms_error(whole.drift_px, s.drift),
+                t_whole, 1e3 * t_whole / slices);
+    std::printf("  whole slice, lag 1 only   : %.3f px  (%.2f s)\n", test::drift_rms_error(chain.drift_px, s.drift), t_chain);
+    std::printf("  fiducial rows 0:40        : %.3f px  (%.2f s)\n", test::drift_rms_error(roi.drift_px, s.drift), t_roi);
+    std::printf("  apply drift (cubic)       : %.2f s, %.1f ms/slice\n", t_shift, 1e3 * t_shift / slices);
+    if (peer) {
+      const PeerResult r = run_peer(s.stack, s.drift);
+      if (r.ok) {
+        std::printf("  peer skimage pcc(upsample 20), lag 1: %.3f px, %.1f ms/pair (1 process)\n", r.rms, 1e3 * r.seconds_per_pair);
+        std::printf("  speed ratio per consecutive pair, peer / emorph lag 1: %.1fx on 1 thread, %.1fx on %d threads\n",
+                    r.seconds_per_pair / (t_chain_1 / double(slices - 1)), r.seconds_per_pair / (t_chain / double(slices - 1)),
+                    threads);
+      } else {
+        std::printf("  peer: /usr/bin/python3 with scikit-image not available\n");
+      }
+    }
+    (void)aligned;
+  }
+
+  // 2. Destriping: curtains of 25 grey levels (a quarter start partway down) on 512 x 512 slices.
+  {
+    test::SyntheticFibsemParams p;
+    p.nz = 8;
+    p.ny = p.nx = 512;
+    p.particle_radius_px = 16;
+    p.stripe_amplitude = 25;
+    p.noise_sigma = 6;
+    p.seed = 7;
+    omp_set_num_threads(all_threads);
+    const auto s = test::make_synthetic_fibsem(p);
+    omp_set_num_threads(threads);
+    const double before = stripe_band_power(difference(s.stack, s.without_stripes).view(), 90);
+    const double edges = edge_gradient(s.without_stripes, s.labels);
+    std::printf("\n[destripe] 8 slices 512 x 512: stripe band energy of (out - stripe-free) removed (>= 90%% asked),\n"
+                "  edge gradient ratio to stripe-free (within 10%% asked), time per slice\n");
+    for (const auto method : {DestripeMethod::variational, DestripeMethod::wavelet_fft}) {
+      DestripeParams dp;
+      dp.method = method;
+      const auto t0 = Clock::now();
+      const auto out = destripe(s.stack.view(), dp);
+      const double t = seconds_since(t0);
+      const double after = stripe_band_power(difference(out, s.without_stripes).view(), 90);
+      std::printf("  %-12s removed %.1f%%  edge ratio %.3f  %.1f ms/slice\n",
+                  method == DestripeMethod::variational ? "variational" : "wavelet-fft", 100 * (1 - after / before),
+                  edge_gradient(out, s.labels) / edges, 1e3 * t / p.nz);
+    }
+    std::printf("  striped input edge ratio %.3f\n", edge_gradient(s.stack, s.labels) / edges);
+  }
+
+  // 3. Shading and contrast, and segmentation Dice before/after the full correction (no drift).
+  {
+    test::SyntheticFibsemParams p;
+    p.nz = 48;
+    p.ny = p.nx = size;
+    p.particle_radius_px = 10;
+    p.stripe_amplitude = 25;
+    p.shading_amplitude = 0.3;
+    p.contrast_drift = 0.25;
+    p.noise_sigma = 8;
+    p.seed = 11;
+    omp_set_num_threads(all_threads);
+    const auto s = test::make_synthetic_fibsem(p);
+    omp_set_num_threads(threads);
+    const auto destriped = destripe(s.stack.view());
+    const auto shaded = correct_shading(destriped.view());
+    const auto normalised = normalise_intensity(shaded.stack.view());
+    std::printf("\n[shading] %ld slices %ld x %ld, 30%% shading along y, 25%% contrast loss along z\n", long(p.nz),
+                long(size), long(size));
+    std::printf("  NMC mean grey variation along y: before %.1f%%, after %.2f%% (< 2%% asked)\n",
+                100 * phase_variation_along_y(s.stack, s.labels, 1, 0),
+                100 * phase_variation_along_y(normalised.stack, s.labels, 1, 0));
+    const auto ideal = normalise_intensity(correct_shading(s.without_stripes.view()).stack.view());
+    std::printf("  segmentation (multi-Otsu, 4 classes) mean Dice: raw %.3f, corrected %.3f,\n"
+                "    stripe-free input with the same flattening (ceiling) %.3f\n",
+                multiotsu_dice(s.stack, s.labels), multiotsu_dice(normalised.stack, s.labels),
+                multiotsu_dice(ideal.stack, s.labels));
+  }
+
+  // 4. Speed of the full correction (destripe, shading, contrast, drift, shift) on a large stack.
+  if (speed[0] > 0) {
+    test::SyntheticFibsemParams p;
+    p.nz = speed[0];
+    p.ny = speed[1];
+    p.nx = speed[2];
+    p.max_drift_px = 20;
+    p.particle_radius_px = 16;
+    p.stripe_amplitude = 25;
+    p.shading_amplitude = 0.3;
+    p.seed = 5;
+    omp_set_num_threads(all_threads);
+    auto s = test::make_synthetic_fibsem(p);
+    s.without_stripes = Volume<float>();
+    s.labels = Volume<uint8_t>();
+    omp_set_num_threads(threads);
+    std::printf("\n[speed] full correction of %ld x %ld x %ld float32 on %d threads\n", long(p.nz), long(p.ny),
+                long(p.nx), threads);
+    for (const auto method : {DestripeMethod::variational, DestripeMethod::wavelet_fft}) {
+      const auto t0 = Clock::now();
+      DestripeParams dp;
+      dp.method = method;
+      auto v = destripe(s.stack.view(), dp);
+      const double t1 = seconds_since(t0);
+      v = correct_shading(v.view()).stack;
+      v = normalise_intensity(v.view()).stack;
+      const double t2 = seconds_since(t0);
+      const auto track = estimate_drift(v.view());
+      const double t3 = seconds_since(t0);
+      v = apply_drift(v.view(), track.drift_px);
+      const double t4 = seconds_since(t0);
+      std::printf("  %-12s destripe %.1f s, flatten %.1f s, drift %.1f s, shift %.1f s: total %.1f s (%.2f min)\n",
+                  method == DestripeMethod::variational ? "variational" : "wavelet-fft", t1, t2 - t1, t3 - t2, t4 - t3,
+                  t4, t4 / 60);
+    }
+  }
+  std::printf("\npeak memory (ru_maxrss): %.0f MiB\n", peak_rss_mib());
+  return 0;
+}

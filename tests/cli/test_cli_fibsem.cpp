@@ -1,0 +1,122 @@
+// End-to-end tests of emorph fibsem-prep: CONTRACT's results.drift_px against a synthetic stack's known
+// drift, each step alone, the drift CSV and plot, and exit code 2 without output on bad input.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include "emorph/io.hpp"
+#include "emorph/result.hpp"
+#include "filter/fibsem_synthetic.hpp"
+#include "support/test_support.hpp"
+
+using emorph::Json;
+using emorph::test::run_cli;
+using emorph::test::TempDir;
+
+namespace {
+
+Json read_json(const std::string& path) {
+  std::ifstream f(path);
+  return Json::parse(f);
+}
+
+void write_stack(const std::string& path, const emorph::Volume<float>& v) {
+  emorph::write_volume<float>(path, v.view());
+}
+
+emorph::test::SyntheticFibsem small_stack() {
+  emorph::test::SyntheticFibsemParams p;
+  p.nz = 24;
+  p.ny = p.nx = 96;
+  p.max_drift_px = 8;
+  p.z_elongation = 4;
+  p.stripe_amplitude = 15;
+  p.shading_amplitude = 0.2;
+  p.contrast_drift = 0.2;
+  p.seed = 17;
+  return emorph::test::make_synthetic_fibsem(p);
+}
+
+TEST(CliFibsemPrep, AlignReportsDriftPerSlice) {
+  TempDir dir;
+  const auto s = small_stack();
+  write_stack(dir / "stack.tif", s.stack);
+  const auto r = run_cli("fibsem-prep " + (dir / "stack.tif") + " " + (dir / "out.tif") + " --destripe --flatten --align --json " +
+                         (dir / "r.json") + " --drift-csv " + (dir / "drift.csv") + " --drift-plot " +
+                         (dir / "drift.png") + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = read_json(dir / "r.json");
+  EXPECT_EQ(j["command"], "fibsem-prep");
+  const auto& drift = j["results"]["drift_px"];
+  ASSERT_EQ(drift.size(), 24u);
+  std::vector<std::array<double, 2>> measured;
+  for (const auto& d : drift) measured.push_back({d[0].get<double>(), d[1].get<double>()});
+  EXPECT_EQ(measured[0][0], 0.0);
+  // Curtains and shading are removed first: left in, they are static in the image and pull the
+  // registration towards zero shift (0.76 px RMS here with --align alone). Small stack: 0.5 px.
+  EXPECT_LT(emorph::test::drift_rms_error(measured, s.drift), 0.5);
+  EXPECT_EQ(j["results"]["steps"], Json::array({"destripe", "shading", "intensity", "align"}));
+  const auto out = emorph::read_volume(dir / "out.tif");
+  EXPECT_EQ(out.shape(), s.stack.shape());
+  EXPECT_TRUE(std::filesystem::exists(dir / "drift.csv"));
+  EXPECT_GT(std::filesystem::file_size(dir / "drift.png"), 100u);
+  std::ifstream csv(dir / "drift.csv");
+  int lines = 0;
+  for (std::string line; std::getline(csv, line);) ++lines;
+  EXPECT_EQ(lines, 25);  // header + one row per slice
+}
+
+TEST(CliFibsemPrep, AllStepsByDefaultAndEachAlone) {
+  TempDir dir;
+  const auto s = small_stack();
+  write_stack(dir / "stack.tif", s.stack);
+  auto run = [&](const std::string& flags) {
+    const auto r = run_cli("fibsem-prep " + (dir / "stack.tif") + " " + (dir / "out.tif") + " " + flags +
+                           " --quiet --json " + (dir / "r.json"));
+    EXPECT_EQ(r.exit_code, 0) << flags << ": " << r.err;
+    return read_json(dir / "r.json")["results"];
+  };
+  const Json all = run("");
+  EXPECT_EQ(all["steps"], Json::array({"destripe", "shading", "intensity", "align"}));
+  EXPECT_GT(all["destripe"]["stripe_band_power_removed_percent"].get<double>(), 0.0);
+  const Json destripe = run("--destripe --destripe-method wavelet-fft --angle 90");
+  EXPECT_EQ(destripe["steps"], Json::array({"destripe"}));
+  EXPECT_FALSE(destripe.contains("drift_px"));
+  const Json flatten = run("--flatten --intensity histogram --shading-order 1");
+  EXPECT_EQ(flatten["steps"], Json::array({"shading", "intensity"}));
+  EXPECT_EQ(flatten["shading"]["background"].size(), 96u);
+}
+
+TEST(CliFibsemPrep, BadInputExitsTwoWithoutOutput) {
+  TempDir dir;
+  auto s = small_stack();
+  write_stack(dir / "stack.tif", s.stack);
+  const std::string out = dir / "out.tif";
+  // A region larger than the slices.
+  auto r = run_cli("fibsem-prep " + (dir / "stack.tif") + " " + out + " --align --region 0:200,0:50 --quiet");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("region"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  r = run_cli("fibsem-prep " + (dir / "stack.tif") + " " + out + " --destripe-method median --quiet");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(std::filesystem::exists(out));
+  // A constant slice.
+  for (int64_t i = 0; i < 96 * 96; ++i) s.stack.data()[5 * 96 * 96 + i] = 50.0f;
+  write_stack(dir / "constant.tif", s.stack);
+  r = run_cli("fibsem-prep " + (dir / "constant.tif") + " " + out + " --align --quiet");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("slice 5"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  // NaN in a float stack.
+  s.stack(3, 10, 10) = std::numeric_limits<float>::quiet_NaN();
+  write_stack(dir / "nan.tif", s.stack);
+  r = run_cli("fibsem-prep " + (dir / "nan.tif") + " " + out + " --quiet");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("NaN"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+}  // namespace
