@@ -3,6 +3,7 @@
 // getrusage ru_maxrss). Usage: bench_io [--size-mib 1024] [--dir /tmp] [--repeats 3]
 // Reads are timed with the file in the page cache for both sides (written just before), so the
 // ratio measures our reader's overhead over the bare copy, not the disk.
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,6 +34,11 @@ double fread_seconds(const std::string& path) {
   const auto t = Clock::now();
   const std::size_t n = fs::file_size(path);
   std::unique_ptr<char[]> buf(new char[n]);
+  // Same huge-page hint as emorph's readers and numpy: the baseline is the fastest plain read.
+  const auto huge = std::size_t(2) << 20;
+  const auto b = (reinterpret_cast<uintptr_t>(buf.get()) + huge - 1) & ~(huge - 1);
+  const auto e = (reinterpret_cast<uintptr_t>(buf.get()) + n) & ~(huge - 1);
+  if (e > b) madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
   FILE* f = std::fopen(path.c_str(), "rb");
   std::size_t done = 0;
   while (done < n) {
@@ -136,7 +142,9 @@ int main(int argc, char** argv) {
     double best_read = 1e30, best_fread = 1e30;
     const int reps = formats[k].second ? 1 : repeats;
     for (int r = 0; r < reps; ++r) {
-      for (const auto& f : read_info(path).files) best_fread = std::min(best_fread, fread_seconds(f));
+      double all_files = 0;
+      for (const auto& f : read_info(path).files) all_files += fread_seconds(f);
+      best_fread = std::min(best_fread, all_files);
       const auto t = Clock::now();
       AnyVolume back = read_volume(path);
       best_read = std::min(best_read, seconds_since(t));

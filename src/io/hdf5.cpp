@@ -150,7 +150,7 @@ class Hdf5Writer : public SlabWriter {
       const hsize_t rows = std::max<hsize_t>(1, std::min<hsize_t>(dims[1], (1u << 20) / std::max<hsize_t>(row, 1)));
       const hsize_t chunk[3] = {1, rows, std::min<hsize_t>(dims[2], std::max<hsize_t>(1, (1u << 20) / dtype_size(h.dtype)))};
       H5Pset_chunk(dcpl.get(), 3, chunk);
-      H5Pset_deflate(dcpl.get(), 6);
+      H5Pset_deflate(dcpl.get(), 1);  // fast deflate, as for NRRD/MetaImage
     }
     dset_ = H5Id(H5Dcreate2(file_.get(), dataset.c_str(), native_type(h.dtype), space.get(), lcpl.get(), dcpl.get(),
                             H5P_DEFAULT),

@@ -1,6 +1,7 @@
 #include "io/io_util.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -92,6 +93,14 @@ void PosixFile::close() {
   int r = ::close(fd_);
   fd_ = -1;
   if (r != 0) throw InputError(name_ + ": write error on close (" + std::strerror(errno) + ")");
+}
+
+void advise_huge_pages(void* data, std::size_t bytes) {
+  constexpr std::size_t kHuge = std::size_t(2) << 20;
+  if (bytes < 16 * kHuge) return;
+  const auto begin = (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+  const auto end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kHuge - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
 bool host_is_little_endian() {

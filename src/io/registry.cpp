@@ -54,6 +54,7 @@ Volume<T> read_into_volume(SlabReader& reader, const ReadOptions& options, int64
   const int64_t step = std::max<int64_t>(1, static_cast<int64_t>(kSlabBytes / sb));
   Progress progress("reading " + fs::path(info.files.empty() ? "" : info.files.front()).filename().string(), z1 - z0);
   auto* out = reinterpret_cast<unsigned char*>(v.data());
+  io::advise_huge_pages(out, v.bytes());
   for (int64_t z = z0; z < z1; z += step) {
     const int64_t e = std::min(z1, z + step);
     reader.read(z, e, out + static_cast<std::size_t>(z - z0) * sb);  // straight into the volume's buffer

@@ -251,7 +251,9 @@ class ContiguousTiffWriter : public SlabWriter {
 
 std::unique_ptr<SlabReader> open_tiff(const std::string& path) {
   require_regular_file(path);
-  TiffPtr tif(tiff_open(path, "r", path));
+  // "m": plain reads instead of a memory map, so strips land straight in our buffer and the mapped
+  // file does not count twice in the process's memory.
+  TiffPtr tif(tiff_open(path, "rm", path));
   const TiffPage first = tiff_page(tif.get(), path);
   const TiffSpacing sp = tiff_spacing(tif.get());
   const int64_t pages = TIFFNumberOfDirectories(tif.get());

@@ -206,6 +206,7 @@ void tiff_write_page(TIFF* tif, const void* pixels, uint32_t width, uint32_t hei
   TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
   TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
   TIFFSetField(tif, TIFFTAG_COMPRESSION, compress ? COMPRESSION_ADOBE_DEFLATE : COMPRESSION_NONE);
+  if (compress) TIFFSetField(tif, TIFFTAG_ZIPQUALITY, 1);  // fast deflate, as for NRRD/MetaImage
   TIFFSetField(tif, TIFFTAG_XRESOLUTION, static_cast<float>(1.0 / spacing.dx));
   TIFFSetField(tif, TIFFTAG_YRESOLUTION, static_cast<float>(1.0 / spacing.dy));
   TIFFSetField(tif, TIFFTAG_RESOLUTIONUNIT, RESUNIT_NONE);
