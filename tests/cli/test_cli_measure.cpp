@@ -7,6 +7,7 @@
 #include <fstream>
 #include <random>
 
+#include "emorph/measure/surface_area.hpp"
 #include "emorph/result.hpp"
 #include "emorph/volume.hpp"
 #include "support/test_support.hpp"
@@ -120,8 +121,9 @@ TEST(CliMeasure, ProfileBulkSlopeAndErrors) {
 
 TEST(CliMeasure, SurfaceKeysInterfacesAndMesh) {
   TempDir dir;
-  // Two slabs: NMC (1) z < 10 and pore above, 1 um voxels, 20 x 20 x 20: the NMC|pore plane has
-  // area 400 um2 times the estimator's plane factor for an axis normal (0.9266).
+  // Two slabs: NMC (1) z < 10 and pore above, 1 um voxels, 20 x 20 x 20. The only crossings are the
+  // pairs (z = 9, z = 10) of the nine steps with dz = 1: (20 - |dy|)(20 - |dx|) of each inside the
+  // box, each worth 2 w_d / |v_d| um2 (Crofton, unit voxels).
   emorph::Volume<uint8_t> v = emorph::Volume<uint8_t>::filled({20, 20, 20}, {1, 1, 1}, 0);
   for (int z = 0; z < 10; ++z)
     for (int y = 0; y < 20; ++y)
@@ -132,8 +134,14 @@ TEST(CliMeasure, SurfaceKeysInterfacesAndMesh) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = read_json(dir / "s.json")["results"];
   const double area = j["interfaces"]["pore|NMC"]["area_um2"].get<double>();
-  // Lines of diagonal directions leaving through the side faces are lost: 5% edge effect at n = 20.
-  EXPECT_NEAR(area / (400 * 0.9266), 1.0, 0.05);
+  const auto& dirs = emorph::crofton_directions();
+  const auto w = emorph::crofton_weights(emorph::Spacing{});
+  double expected = 0;
+  for (int d = 0; d < 13; ++d)
+    if (dirs[d][0] == 1)
+      expected += 2 * w[d] / std::sqrt(1.0 + dirs[d][1] * dirs[d][1] + dirs[d][2] * dirs[d][2]) *
+                  (20 - std::abs(dirs[d][1])) * (20 - std::abs(dirs[d][2]));
+  EXPECT_NEAR(area, expected, 1e-9 * expected);
   EXPECT_DOUBLE_EQ(j["phases"]["NMC"]["surface_area_um2"].get<double>(), area);
   EXPECT_DOUBLE_EQ(j["phases"]["NMC"]["specific_surface_per_um"].get<double>(), area / 8000);
   EXPECT_DOUBLE_EQ(j["phases"]["NMC"]["specific_surface_phase_per_um"].get<double>(), area / 4000);
@@ -186,7 +194,8 @@ TEST(CliMeasure, RealVolumesWhenPresent) {
     const auto r = run_cli("fractions " + q(e.path().string()) + " --json " + q(dir / "f.json"));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     double total = 0;
-    for (const auto& [k, p] : read_json(dir / "f.json")["results"]["phases"].items()) total += p["volume_fraction"].get<double>();
+    const Json j = read_json(dir / "f.json");  // kept alive: items() would dangle on a temporary
+    for (const auto& [k, p] : j["results"]["phases"].items()) total += p["volume_fraction"].get<double>();
     EXPECT_NEAR(total, 1.0, 1e-12);
     ran = true;
     break;
