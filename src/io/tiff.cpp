@@ -28,7 +28,7 @@ using TiffPtr = std::unique_ptr<TIFF, TiffCloser>;
 class TiffReader : public SlabReader {
  public:
   TiffReader(TiffPtr tif, VolumeInfo info, TiffPage first, std::string path)
-      : tif_(std::move(tif)), page_(first), path_(std::move(path)) {
+      : tif_(std::move(tif)), page_(first), path_(std::move(path)), file_(PosixFile::open_read(path_)) {
     info_ = std::move(info);
   }
   void read(int64_t z0, int64_t z1, void* dst) override {
@@ -45,15 +45,70 @@ class TiffReader : public SlabReader {
       TiffPage p = tiff_page(tif_.get(), path_);
       if (p.width != page_.width || p.height != page_.height || p.dtype != page_.dtype)
         throw InputError(path_ + ": TIFF page " + std::to_string(z) + " differs in size or dtype from page 0");
-      tiff_read_page(tif_.get(), p, out + (z - z0) * slice_bytes(), path_);
+      unsigned char* page_out = out + (z - z0) * slice_bytes();
+      if (!queue_uncompressed_strips(p, page_out)) {
+        flush();
+        tiff_read_page(tif_.get(), p, page_out, path_);
+      }
     }
+    flush();
   }
 
  private:
+  // Uncompressed strips are read with plain preads straight into the destination, merged across
+  // strips and pages when they follow each other in the file (our files and ImageJ's: one read per
+  // slab). Returns false for layouts left to libtiff (compressed, tiled, odd strip sizes).
+  bool queue_uncompressed_strips(const TiffPage& p, unsigned char* page_out) {
+    uint16_t compression = COMPRESSION_NONE, fill = FILLORDER_MSB2LSB;
+    TIFFGetFieldDefaulted(tif_.get(), TIFFTAG_COMPRESSION, &compression);
+    TIFFGetFieldDefaulted(tif_.get(), TIFFTAG_FILLORDER, &fill);
+    if (p.tiled || compression != COMPRESSION_NONE || fill != FILLORDER_MSB2LSB) return false;
+    uint32_t rps = p.height;
+    TIFFGetFieldDefaulted(tif_.get(), TIFFTAG_ROWSPERSTRIP, &rps);
+    if (rps == 0 || rps > p.height) rps = p.height;
+    const uint64_t *offsets = nullptr, *counts = nullptr;
+    if (!TIFFGetField(tif_.get(), TIFFTAG_STRIPOFFSETS, &offsets) || !TIFFGetField(tif_.get(), TIFFTAG_STRIPBYTECOUNTS, &counts) ||
+        !offsets || !counts)
+      return false;
+    const uint64_t row_bytes = static_cast<uint64_t>(p.width) * dtype_size(p.dtype);
+    const uint32_t strips = (p.height + rps - 1) / rps;
+    if (TIFFNumberOfStrips(tif_.get()) < strips) return false;
+    const bool swap = TIFFIsByteSwapped(tif_.get()) && dtype_size(p.dtype) > 1;
+    for (uint32_t s = 0; s < strips; ++s) {
+      const uint64_t rows = std::min<uint64_t>(rps, p.height - static_cast<uint64_t>(s) * rps);
+      if (counts[s] < rows * row_bytes) return false;  // short strip: let libtiff report it
+    }
+    for (uint32_t s = 0; s < strips; ++s) {
+      const uint64_t rows = std::min<uint64_t>(rps, p.height - static_cast<uint64_t>(s) * rps);
+      enqueue(offsets[s], page_out + static_cast<uint64_t>(s) * rps * row_bytes, rows * row_bytes, swap);
+    }
+    return true;
+  }
+  void enqueue(uint64_t file_offset, unsigned char* dst, uint64_t n, bool swap) {
+    if (pending_n_ && (file_offset != pending_off_ + pending_n_ || dst != pending_dst_ + pending_n_ || swap != pending_swap_))
+      flush();
+    if (!pending_n_) {
+      pending_off_ = file_offset;
+      pending_dst_ = dst;
+      pending_swap_ = swap;
+    }
+    pending_n_ += n;
+  }
+  void flush() {
+    if (!pending_n_) return;
+    file_.read_at(pending_off_, pending_dst_, pending_n_);
+    if (pending_swap_) byte_swap(pending_dst_, pending_n_ / dtype_size(info_.dtype), dtype_size(info_.dtype));
+    pending_n_ = 0;
+  }
+
   TiffPtr tif_;
   TiffPage page_;
   std::string path_;
+  PosixFile file_;
   int64_t current_ = 0;
+  uint64_t pending_off_ = 0, pending_n_ = 0;
+  unsigned char* pending_dst_ = nullptr;
+  bool pending_swap_ = false;
 };
 
 class TiffWriter : public SlabWriter {
