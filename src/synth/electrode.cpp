@@ -26,7 +26,7 @@ constexpr double kZ90 = 1.2815515655446004;
 constexpr int kProfileRounds = 24;
 
 // Sub-stream numbers, one per stage.
-enum Stage : uint64_t { kSizes = 1, kPlacement, kCracks, kCavities, kAgglomerates, kLfpNoise, kCbdNoise };
+enum Stage : uint64_t { kSizes = 1, kPlacement, kCracks, kCavities, kAgglomerates, kLfpNoise, kCbdNoise, kPrimaries };
 
 // Where the box lies in the virtual electrode.
 struct Frame {
@@ -173,12 +173,17 @@ std::vector<Sphere> pack_nmc(const SynthParams& p, const Frame& f, const NmcProf
   double packed = 0;
   const double dmin = p.nmc_min_diameter_um;
   const double dmax = std::min(p.nmc_max_diameter_um, 0.999 * std::min({f.dom_y, f.dom_x, T}));
+  std::vector<double> moved;  // diameters of spheres taken out, to be placed again
   auto add_until_target = [&]() {
-    while (packed < target_total) {
-      double d0 = draw_diameter(size_rng, ln, dmin, dmax);
+    while (packed < target_total || !moved.empty()) {
+      // Spheres taken out by the profile correction come back first with their own size, so the
+      // correction moves particles and never changes the size distribution.
+      const bool reuse = !moved.empty();
+      double d0 = reuse ? moved.back() : draw_diameter(size_rng, ln, dmin, dmax);
+      if (reuse) moved.pop_back();
       const double remaining = target_total - packed;
       // The last particle is drawn to fit what remains, so that the total lands on the target.
-      if (kPi / 6 * d0 * d0 * d0 > 1.2 * remaining) {
+      if (!reuse && kPi / 6 * d0 * d0 * d0 > 1.2 * remaining) {
         for (int attempt = 0; attempt < 50 && kPi / 6 * d0 * d0 * d0 > 1.2 * remaining; ++attempt)
           d0 = draw_diameter(size_rng, ln, dmin, dmax);
         if (kPi / 6 * d0 * d0 * d0 > 1.2 * remaining) {
@@ -258,6 +263,7 @@ std::vector<Sphere> pack_nmc(const SynthParams& p, const Frame& f, const NmcProf
       if (removed >= 0.5 * positive) break;
       remove[i] = 1;
       removed += add_volume(spheres[i], -1.0);
+      moved.push_back(2 * spheres[i].r);
     }
     packed -= removed;
     std::vector<Sphere> kept;
@@ -491,7 +497,31 @@ SynthResult generate_electrode(const SynthParams& p) {
       }
     }
     const PlaneIndex agg_index(agg_items, shape, f.sp);
-    const ValueNoise noise(shape, p.lfp_primary_um / p.voxel_um, stream_seed(p.seed, kLfpNoise));
+    // Primary particles resolved (>= 2 voxels): random overlapping spheres (log-normal, 50-800 nm)
+    // whose cores score highest, so LFP appears as rounded particles with necks. Unresolved: per-voxel
+    // noise, LFP then acts as a sub-voxel density.
+    const bool resolved = p.lfp_primary_um / p.voxel_um >= 2.0;
+    std::vector<RasterSphere> primaries;
+    if (resolved) {
+      Rng prng(stream_seed(p.seed, kPrimaries));
+      const LogNormal ln{std::log(p.lfp_primary_um), 0.5};
+      const double dmin = std::min(0.05, 0.5 * p.lfp_primary_um), dmax = std::max(0.8, 2.0 * p.lfp_primary_um);
+      const double free_space = std::max(0.05, 1.0 - p.nmc_fraction - p.cavity_fraction);
+      // Cover enough of the free space that the target count is found inside spheres.
+      const double coverage = std::min(0.97, 1.4 * p.lfp_fraction / free_space);
+      const double box_volume = f.box_z * f.box_y * f.box_x;
+      const double needed = -std::log(1.0 - coverage) * box_volume;
+      double placed = 0;
+      while (placed < needed) {
+        const double d = draw_diameter(prng, ln, dmin, dmax);
+        const double r = 0.5 * d;
+        primaries.push_back({prng.uniform(-r, f.box_z + r), prng.uniform(-r, f.box_y + r), prng.uniform(-r, f.box_x + r), r,
+                             static_cast<int32_t>(primaries.size())});
+        placed += kPi / 6 * d * d * d;
+      }
+    }
+    const PlaneIndex primary_index(primaries, shape, f.sp);
+    const ValueNoise noise(shape, 1.0, stream_seed(p.seed, kLfpNoise));
     const double free_share = std::max(0.05, 1.0 - p.nmc_fraction - p.cavity_fraction);
     const double T = f.thickness;
     auto scorer = [&](int64_t z, float* s) {
@@ -500,12 +530,31 @@ SynthResult generate_electrode(const SynthParams& p) {
       if (ez > T - p.dense_surface_um) zterm += 0.15f;
       if (ez < p.depleted_layer_um) zterm += 0.1f;
       for (int64_t y = 0; y < shape.ny; ++y) noise.row(z, y, s + y * shape.nx);
+      std::vector<float> core(resolved ? static_cast<std::size_t>(plane) : 0, 0.f);
+      if (resolved) {
+        for (const int32_t* it = primary_index.begin(z); it != primary_index.end(z); ++it) {
+          const RasterSphere& sp = primaries[*it];
+          for_each_run(sp, z, shape, f.sp, [&](int64_t y, int64_t x0, int64_t x1) {
+            const double pz = (z + 0.5) * f.sp.dz - sp.z, py = (y + 0.5) * f.sp.dy - sp.y;
+            float* c = &core[y * shape.nx];
+            for (int64_t x = x0; x <= x1; ++x) {
+              const double px = (x + 0.5) * f.sp.dx - sp.x;
+              c[x] = std::max(c[x], static_cast<float>(1.0 - std::sqrt(pz * pz + py * py + px * px) / sp.r));
+            }
+          });
+        }
+        for (int64_t i = 0; i < plane; ++i) s[i] = core[i] + 0.05f * s[i];
+      }
       std::vector<uint8_t> inside(static_cast<std::size_t>(plane), 0);
       for (const int32_t* it = agg_index.begin(z); it != agg_index.end(z); ++it)
         for_each_run(agg_items[*it], z, shape, f.sp, [&](int64_t y, int64_t x0, int64_t x1) {
           std::fill(inside.begin() + y * shape.nx + x0, inside.begin() + y * shape.nx + x1 + 1, uint8_t{1});
         });
-      for (int64_t i = 0; i < plane; ++i) s[i] += zterm + 0.5f * inside[i];
+      // Resolved: agglomerates favour their primary particles, never the space between them.
+      if (resolved)
+        for (int64_t i = 0; i < plane; ++i) s[i] += zterm + (core[i] > 0 ? 0.2f * inside[i] : 0.f);
+      else
+        for (int64_t i = 0; i < plane; ++i) s[i] += zterm + 0.5f * inside[i];
     };
     select_top_voxels(res.labels, kPore, kLfp, lfp_count, -1.5f, 2.5f, scorer);
   }

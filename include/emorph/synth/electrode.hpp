@@ -48,7 +48,7 @@ struct SynthParams {
   int cracks_per_particle = 2;
 
   double lfp_slope_per_um = 0.0;           // LFP preference gradient (fraction per um, approximate)
-  double lfp_primary_um = 0.2;             // primary LFP particle size (correlation length of the field)
+  double lfp_primary_um = 0.2;             // median primary LFP diameter (spheres when >= 2 voxels)
   double lfp_agglomerate_d50_um = 3.0;     // secondary agglomerates: median diameter
   double lfp_agglomerate_max_um = 10.0;    // largest agglomerate diameter
   double lfp_agglomerate_share = 0.3;      // approximate share of LFP volume inside agglomerates
