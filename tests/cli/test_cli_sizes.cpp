@@ -38,10 +38,11 @@ TEST(CliSizes, EdtWritesFloatDistancesInUm) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const AnyVolume d = read_volume(t / "d.tif");
   ASSERT_TRUE(d.holds<float>());
-  // The ball centre is 7 voxels (3.5 um) from the nearest pore voxel along an axis.
-  EXPECT_FLOAT_EQ(d.as<float>()(11, 11, 11), 3.5f);
+  // The digital ball holds the offsets with |o|^2 <= 36: the nearest outside voxel from the centre
+  // is at |o|^2 = 37 (e.g. (6, 1, 0)), so the centre's distance is 0.5 sqrt(37) um.
+  EXPECT_FLOAT_EQ(d.as<float>()(11, 11, 11), float(0.5 * std::sqrt(37.0)));
   EXPECT_FLOAT_EQ(d.as<float>()(0, 0, 0), 0.0f);
-  EXPECT_NEAR(read_json(t / "e.json")["results"]["max_distance_um"].get<double>(), 3.5, 1e-6);
+  EXPECT_NEAR(read_json(t / "e.json")["results"]["max_distance_um"].get<double>(), 0.5 * std::sqrt(37.0), 1e-6);
 }
 
 TEST(CliSizes, GranulometryKeysAndExactRemovedFractions) {

@@ -23,7 +23,9 @@ struct ParticleRecord {
   double equivalent_diameter_um = 0;  // (6 V / pi)^(1/3)
   // Closed surface (the volume's faces count where the particle is cut by them), Crofton estimate.
   double surface_area_um2 = 0;
-  double sphericity = 0;  // pi^(1/3) (6 V)^(2/3) / A: 1 for a ball, less for any other shape
+  // pi^(1/3) (6 V)^(2/3) / A: 1 for a ball, less for other shapes; the area estimate's few-percent
+  // error can put small digital balls slightly above 1.
+  double sphericity = 0;
   std::array<double, 3> centroid_um{};  // (z, y, x); voxel (0,0,0) spans [0, d), its centre at d/2
   std::array<int64_t, 6> bbox{};        // z0, z1, y0, y1, x0, x1 in voxels (half-open)
   bool touches_border = false;          // a voxel on a face of the volume
