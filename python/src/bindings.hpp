@@ -9,5 +9,6 @@ void bind_io(pybind11::module_& m);
 void bind_measure(pybind11::module_& m);
 void bind_synth(pybind11::module_& m);
 void bind_segment(pybind11::module_& m);
+void bind_transport(pybind11::module_& m);
 
 }  // namespace emorph::python

@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
   emorph::python::bind_measure(m);
   emorph::python::bind_synth(m);
   emorph::python::bind_segment(m);
+  emorph::python::bind_transport(m);
 }

@@ -1,0 +1,232 @@
+// Transport: percolation classes (connectivity) and tortuosity / effective diffusivity.
+#include <pybind11/stl.h>
+
+#include "args.hpp"
+#include "bindings.hpp"
+#include "emorph/measure/granulometry.hpp"
+#include "emorph/measure/components.hpp"
+#include "emorph/measure/fractions.hpp"
+#include "emorph/measure/phase_selection.hpp"
+#include "emorph/transport/connectivity.hpp"
+#include "emorph/transport/tortuosity.hpp"
+#include "json_python.hpp"
+#include "numpy_volume.hpp"
+
+namespace emorph::python {
+
+// Results as in apps/emorph/cmd_tortuosity.cpp, cmd_connectivity.cpp and cmd_granulometry.cpp.
+namespace {
+
+Json tortuosity_json(const TortuosityResult& r) {
+  return {{"tau", r.tau},
+          {"deff_over_d0", r.deff_over_d0},
+          {"volume_fraction", r.volume_fraction},
+          {"percolating_fraction", r.percolating_fraction},
+          {"percolating", r.percolating},
+          {"macmullin_number", r.macmullin},
+          {"weighted_volume_fraction", r.weighted_volume_fraction},
+          {"flux_mismatch", r.flux_mismatch},
+          {"relative_residual", r.relative_residual},
+          {"iterations", r.iterations},
+          {"converged", r.converged},
+          {"unknowns", r.unknowns},
+          {"multigrid_levels", r.levels},
+          {"seconds", r.seconds}};
+}
+
+}  // namespace
+
+void bind_transport(py::module_& m) {
+  m.def(
+      "tortuosity",
+      [](const py::handle& labels, const std::string& phase, int axis, const py::object& spacing,
+         const py::object& phases, const py::object& conductivity, double tolerance, double flux_tolerance,
+         int64_t max_iterations, const std::string& solver, bool fields) {
+        const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
+        const PhaseTable table = phase_table_arg(phases, py::none());
+        TortuosityParams p;
+        p.axis = axis_arg(axis);
+        p.phase_label = table.at(phase, "phase").label;
+        Json cond = Json::object();
+        for (const auto& [name, value] : name_values_arg(conductivity, "conductivity")) {
+          p.conductivity.emplace_back(table.at(name, "conductivity").label, value);
+          cond[name] = value;
+        }
+        if (!cond.contains(phase)) cond[phase] = 1.0;
+        p.tolerance = tolerance;
+        p.flux_tolerance = flux_tolerance;
+        p.max_iterations = max_iterations;
+        if (solver != "multigrid" && solver != "jacobi") throw py::value_error("solver must be multigrid or jacobi");
+        p.multigrid = solver == "multigrid";
+        p.keep_fields = fields;
+        TortuosityResult r;
+        {
+          py::gil_scoped_release release;
+          r = emorph::tortuosity(view, p);
+        }
+        Json results = tortuosity_json(r);
+        results["phase"] = phase;
+        results["axis"] = axis;
+        results["conductivity"] = cond;
+        py::dict out = to_python(results);
+        if (fields) {
+          out["concentration"] = to_numpy(std::move(r.concentration));
+          out["flux_magnitude"] = to_numpy(std::move(r.flux_magnitude));
+        }
+        return out;
+      },
+      py::arg("labels"), py::arg("phase") = "pore", py::arg("axis") = 0, py::arg("spacing") = py::none(),
+      py::arg("phases") = py::none(), py::arg("conductivity") = py::none(), py::arg("tolerance") = 1e-6,
+      py::arg("flux_tolerance") = 1e-4, py::arg("max_iterations") = 100000, py::arg("solver") = "multigrid",
+      py::arg("fields") = false,
+      R"doc(Tortuosity factor and effective diffusivity of a phase along an axis (as ``emorph tortuosity``).
+
+Method: steady-state diffusion on the voxel grid (finite volumes, harmonic face conductances), c = 1
+and 0 on the two faces normal to `axis`, solved by conjugate gradients with an aggregation multigrid
+preconditioner; D_eff/D0 = J L / (A D0) and tau = eps / (D_eff/D0) (TauFactor's definitions).
+
+Parameters
+----------
+labels : numpy.ndarray of uint8
+phase : str
+    Conducting phase (name in the phase table) whose volume fraction defines tau.
+axis : int
+    Transport direction 0 (z), 1 (y) or 2 (x).
+spacing : float or (dz, dy, dx), optional
+    Voxel size in um (tau and D_eff/D0 depend only on its ratios).
+conductivity : dict or str, optional
+    Relative diffusivities {name: D/D0} of several conducting phases (default: only `phase`, with 1).
+tolerance, flux_tolerance, max_iterations, solver
+    Convergence: relative residual, in/out flux mismatch, iteration cap, "multigrid" or "jacobi".
+fields : bool
+    Also return ``concentration`` (NaN outside the percolating phase) and ``flux_magnitude`` arrays
+    (float32) in the dict.
+
+Returns
+-------
+dict
+    ``tau`` (inf when nothing percolates; null in the CLI JSON), ``deff_over_d0``, ``volume_fraction``,
+    ``percolating_fraction``, ``percolating``, ``macmullin_number``, ``weighted_volume_fraction``,
+    ``flux_mismatch``, ``relative_residual``, ``iterations``, ``converged``, ``unknowns``,
+    ``multigrid_levels``, ``seconds``, ``phase``, ``axis``, ``conductivity``.)doc");
+
+  m.def(
+      "connectivity",
+      [](const py::handle& labels, int axis, int connectivity, const py::object& phases, const py::object& phase,
+         bool return_classes) {
+        const auto view = u8_arg(labels, "labels", Spacing{});
+        const PhaseTable table = phase_table_arg(phases, py::none());
+        const auto only = names_arg(phase, "phase");
+        axis_arg(axis);
+        if (return_classes && only.size() != 1) throw py::value_error("return_classes needs exactly one phase=");
+        py::dict out;
+        py::dict phase_dicts;
+        std::vector<int64_t> voxels(256, 0);
+        {
+          py::gil_scoped_release release;
+          const PhaseFractions f = phase_fractions(view);
+          std::copy(f.voxels.begin(), f.voxels.end(), voxels.begin());
+        }
+        const double total = static_cast<double>(view.size());
+        for (const auto& ph : select_phases(table, voxels, only, "phase")) {
+          ConnectivityParams p;
+          p.axis = axis;
+          p.connectivity = connectivity;
+          p.phase_labels = {ph.label};
+          ConnectivityResult r;
+          {
+            py::gil_scoped_release release;
+            r = emorph::connectivity(view, p);
+          }
+          const Json j = {{"label", ph.label},
+                          {"volume_fraction", static_cast<double>(r.phase_voxels) / total},
+                          {"percolating_fraction", r.percolating_fraction()},
+                          {"dead_end_fraction", r.dead_end_fraction()},
+                          {"isolated_fraction", r.isolated_fraction()},
+                          {"voxels", r.phase_voxels},
+                          {"percolating_voxels", r.percolating_voxels},
+                          {"dead_end_voxels", r.dead_end_voxels},
+                          {"isolated_voxels", r.isolated_voxels},
+                          {"components", r.components},
+                          {"percolating_components", r.percolating_components}};
+          phase_dicts[py::str(ph.name)] = to_python(j);
+          if (return_classes) out["classes"] = to_numpy(std::move(r.classes));
+        }
+        out["axis"] = axis;
+        out["connectivity"] = connectivity;
+        out["phases"] = phase_dicts;
+        return out;
+      },
+      py::arg("labels"), py::arg("axis") = 0, py::arg("connectivity") = 6, py::arg("phases") = py::none(),
+      py::arg("phase") = py::none(), py::arg("return_classes") = false,
+      R"doc(Percolation of each phase along an axis (as ``emorph connectivity``).
+
+Each connected component of a phase (6 or 26 connectivity) is percolating (touches both faces normal to
+`axis`), dead-end (one face) or isolated (none).
+
+Returns
+-------
+dict
+    ``phases[name]``: ``volume_fraction``, ``percolating_fraction``, ``dead_end_fraction``,
+    ``isolated_fraction`` (fractions of the phase), voxel counts, ``components``,
+    ``percolating_components``; ``axis``, ``connectivity``; with return_classes (one `phase`) also
+    ``classes``: uint8 array, 0 not phase, 1 percolating, 2 dead-end, 3 isolated.)doc");
+
+  m.def(
+      "granulometry",
+      [](const py::handle& labels, const std::string& phase, const py::object& spacing, const py::object& phases,
+         std::optional<double> max_radius, std::optional<double> step, bool local_thickness) {
+        const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
+        const PhaseTable table = phase_table_arg(phases, py::none());
+        const uint8_t label = table.at(phase, "phase").label;
+        GranulometryParams p;
+        p.max_radius_um = max_radius;
+        p.step_um = step;
+        p.local_thickness = local_thickness;
+        GranulometryResult g;
+        {
+          py::gil_scoped_release release;
+          const Volume<uint8_t> mask = label_mask(view, label);
+          g = emorph::granulometry(mask.view(), p);
+        }
+        std::vector<double> diameter;
+        for (double r : g.radius_um) diameter.push_back(2 * r);
+        const Json results = {{"phase", phase},
+                              {"phase_voxels", g.phase_voxels},
+                              {"radius_um", g.radius_um},
+                              {"diameter_um", diameter},
+                              {"opening_voxels", g.opening_voxels},
+                              {"volume_fraction_removed", g.volume_fraction_removed},
+                              {"cumulative_fraction", g.cumulative_fraction},
+                              {"d50_um", g.d50_um ? Json(*g.d50_um) : Json(nullptr)}};
+        py::dict out = to_python(results);
+        if (local_thickness) out["local_thickness_um"] = to_numpy(std::move(g.local_thickness_um));
+        return out;
+      },
+      py::arg("labels"), py::arg("phase"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
+      py::arg("max_radius") = py::none(), py::arg("step") = py::none(), py::arg("local_thickness") = false,
+      R"doc(Size distribution of a phase by openings with growing discrete balls (as ``emorph granulometry``).
+
+Method: Matheron 1975 / Serra 1982 granulometry, openings computed exactly from distance transforms
+(Coeurjolly & Montanvert 2007); the ball of radius r is the set of voxel offsets with
+(oz dz)^2 + (oy dy)^2 + (ox dx)^2 <= r^2, so values equal brute-force openings with skimage ``ball(r)``.
+
+Parameters
+----------
+labels : numpy.ndarray of uint8
+phase : str
+    Phase name in the phase table.
+spacing : float or (dz, dy, dx), optional
+max_radius, step : float, optional
+    Largest radius and radius step in um (default: until the phase is empty, the smallest voxel size).
+local_thickness : bool
+    Also return ``local_thickness_um`` (float32 array: 2 r of the largest opening keeping each voxel).
+
+Returns
+-------
+dict
+    ``radius_um``, ``diameter_um``, ``opening_voxels``, ``volume_fraction_removed``,
+    ``cumulative_fraction``, ``d50_um``, ``phase_voxels``, ``phase``.)doc");
+}
+
+}  // namespace emorph::python
