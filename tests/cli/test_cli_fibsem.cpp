@@ -42,9 +42,15 @@ emorph::test::SyntheticFibsem small_stack() {
 
 TEST(CliFibsemPrep, AlignReportsDriftPerSlice) {
   TempDir dir;
-  const auto s = small_stack();
+  emorph::test::SyntheticFibsemParams p;
+  p.nz = 24;
+  p.ny = p.nx = 128;
+  p.max_drift_px = 8;
+  p.z_elongation = 4;
+  p.seed = 17;
+  const auto s = emorph::test::make_synthetic_fibsem(p);
   write_stack(dir / "stack.tif", s.stack);
-  const auto r = run_cli("fibsem-prep " + (dir / "stack.tif") + " " + (dir / "out.tif") + " --destripe --flatten --align --json " +
+  const auto r = run_cli("fibsem-prep " + (dir / "stack.tif") + " " + (dir / "out.tif") + " --align --json " +
                          (dir / "r.json") + " --drift-csv " + (dir / "drift.csv") + " --drift-plot " +
                          (dir / "drift.png") + " --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -55,10 +61,9 @@ TEST(CliFibsemPrep, AlignReportsDriftPerSlice) {
   std::vector<std::array<double, 2>> measured;
   for (const auto& d : drift) measured.push_back({d[0].get<double>(), d[1].get<double>()});
   EXPECT_EQ(measured[0][0], 0.0);
-  // Curtains and shading are removed first: left in, they are static in the image and pull the
-  // registration towards zero shift (0.76 px RMS here with --align alone). Small stack: 0.5 px.
+  // Drift only (library tests: 0.27 px RMS on 64 slices of this kind); 0.5 px is the bound.
   EXPECT_LT(emorph::test::drift_rms_error(measured, s.drift), 0.5);
-  EXPECT_EQ(j["results"]["steps"], Json::array({"destripe", "shading", "intensity", "align"}));
+  EXPECT_EQ(j["results"]["steps"], Json::array({"align"}));
   const auto out = emorph::read_volume(dir / "out.tif");
   EXPECT_EQ(out.shape(), s.stack.shape());
   EXPECT_TRUE(std::filesystem::exists(dir / "drift.csv"));
