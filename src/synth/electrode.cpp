@@ -508,7 +508,7 @@ SynthResult generate_electrode(const SynthParams& p) {
       const double dmin = std::min(0.05, 0.5 * p.lfp_primary_um), dmax = std::max(0.8, 2.0 * p.lfp_primary_um);
       const double free_space = std::max(0.05, 1.0 - p.nmc_fraction - p.cavity_fraction);
       // Cover enough of the free space that the target count is found inside spheres.
-      const double coverage = std::min(0.97, 1.4 * p.lfp_fraction / free_space);
+      const double coverage = std::min(0.98, 2.0 * p.lfp_fraction / free_space);
       const double box_volume = f.box_z * f.box_y * f.box_x;
       const double needed = -std::log(1.0 - coverage) * box_volume;
       double placed = 0;
@@ -543,7 +543,7 @@ SynthResult generate_electrode(const SynthParams& p) {
             }
           });
         }
-        for (int64_t i = 0; i < plane; ++i) s[i] = core[i] + 0.05f * s[i];
+        for (int64_t i = 0; i < plane; ++i) s[i] = core[i] + 0.01f * s[i];
       }
       std::vector<uint8_t> inside(static_cast<std::size_t>(plane), 0);
       for (const int32_t* it = agg_index.begin(z); it != agg_index.end(z); ++it)
