@@ -118,7 +118,8 @@ def porous_file(tmp_path, rng):
     labels = random_labels(rng, (24, 20, 22), phases=3)  # 0 pore, 1 NMC, 2 LFP, about a third each
     path = tmp_path / "porous.tif"
     emorph.write(str(path), labels, spacing=(0.4, 0.3, 0.3))
-    return path, labels, (0.4, 0.3, 0.3)
+    # the spacing as the CLI reads it back (TIFF stores the voxel size with float rounding)
+    return path, labels, emorph.read(str(path))[1]["spacing"]
 
 
 def test_tortuosity_parity(porous_file, run_cli):
