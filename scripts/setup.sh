@@ -2,7 +2,7 @@
 # Installs emorph's build and test dependencies from Debian packages. Idempotent: quick when all is present.
 set -euo pipefail
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git time bc
   libtiff-dev libhdf5-dev zlib1g-dev libfftw3-dev libssl-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -1,5 +1,5 @@
 #pragma once
-// Named phases of a label volume (CONTRACT.md): default 0 pore, 1 NMC, 2 LFP, 3 CBD, 4 collector.
+// Named phases of a label volume (CONTRACT.md): default 0 pore, 1 NMC, 2 LFP, 3 CBD, 4 collector, 5 matrix.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,7 +19,8 @@ class PhaseTable {
   PhaseTable() = default;
   explicit PhaseTable(std::vector<Phase> phases);  // throws InputError on duplicate names or labels
 
-  // pore=0, NMC=1 (4.75 g/cm3), LFP=2 (3.57), CBD=3 (1.8), collector=4 (2.70).
+  // pore=0, NMC=1 (4.75 g/cm3), LFP=2 (3.57), CBD=3 (1.8), collector=4 (2.70), and matrix=5: the
+  // LFP + CBD + pore mixture that XCT at ~0.3 um cannot resolve (the paper's "matrix" around NMC).
   static PhaseTable default_table();
   // Parses "pore=0,NMC=1,..." (the --phases option); densities and colours from the default table by name.
   static PhaseTable parse(const std::string& spec, const std::string& option = "--phases");

@@ -25,7 +25,8 @@ PhaseTable PhaseTable::default_table() {
                      {"NMC", 1, 4.75, "#e4572e"},
                      {"LFP", 2, 3.57, "#17bebb"},
                      {"CBD", 3, 1.8, "#ffc914"},
-                     {"collector", 4, 2.70, "#9e9e9e"}});
+                     {"collector", 4, 2.70, "#9e9e9e"},
+                     {"matrix", 5, std::nullopt, "#3d5a80"}});
 }
 
 std::vector<std::pair<std::string, double>> parse_name_values(const std::string& spec, const std::string& option) {

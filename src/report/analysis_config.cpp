@@ -198,8 +198,10 @@ axis = 0                     # thickness axis: current collector at index 0
 denoise = "none"             # none | median:1 | gaussian:1.0 (sigma in voxels)
 
 [segment]
-method = "multiotsu:3"       # otsu | minimum | intermodes | multiotsu:N | manual:T1,T2
-classes = ["pore", "LFP", "NMC"]   # phase of each grey class, darkest first
+method = "intermodes"        # otsu | minimum | intermodes | multiotsu:N | manual:T1,T2 | fibsem
+classes = ["matrix", "NMC"]  # phase of each grey class, darkest first. XCT at ~0.3 um: NMC against the
+                             # LFP+CBD+pore matrix (its density follows from its mean grey, see profiles);
+                             # a FIB/SEM stack: method = "fibsem", classes = ["pore", "CBD", "LFP", "NMC"]
 
 # [phases]                   # label of each phase in the label volume (default table shown)
 # pore = 0
@@ -207,6 +209,7 @@ classes = ["pore", "LFP", "NMC"]   # phase of each grey class, darkest first
 # LFP = 2
 # CBD = 3
 # collector = 4
+# matrix = 5
 
 # [density]                  # g/cm3, for specific surfaces in m2/g
 # NMC = 4.75

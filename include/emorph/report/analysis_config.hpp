@@ -24,8 +24,10 @@ struct AnalysisConfig {
   // [preprocess]
   std::string denoise = "none";       // none | median:R | gaussian:SIGMA_VOXELS
   // [segment]
-  std::string method = "multiotsu:3"; // otsu | minimum | intermodes | multiotsu:N | manual:T1,T2
-  std::vector<std::string> classes = {"pore", "LFP", "NMC"};  // phases in increasing grey order
+  // XCT default as in the paper: NMC against the unresolved matrix. Intermodes (the mean of the two
+  // histogram peaks) sits halfway between NMC and matrix grey, so partial-volume voxels split evenly.
+  std::string method = "intermodes";  // otsu | minimum | intermodes | multiotsu:N | manual:T1,T2 | fibsem
+  std::vector<std::string> classes = {"matrix", "NMC"};  // phases in increasing grey order
   // [phases] name = label, [density] name = g/cm3
   std::string phases;                 // "pore=0,NMC=1,..." (empty: default table)
   std::string density;                // "NMC=4.75,..."

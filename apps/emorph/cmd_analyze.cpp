@@ -1,0 +1,93 @@
+// emorph analyze [INPUT] [--config FILE] [--demo]: the whole characterisation into a results folder;
+// emorph init-config FILE: a commented example config.
+#include <iostream>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+
+#include "command.hpp"
+#include "emorph/atomic_file.hpp"
+#include "emorph/error.hpp"
+#include "emorph/parse.hpp"
+#include "emorph/report/analyze.hpp"
+
+namespace {
+
+struct AnalyzeOptions {
+  std::string input, config, voxel, out, preset, method, classes, phases, density;
+  bool demo = false;
+  int size = 0, axis = -1;
+  int64_t seed = -1;
+};
+
+std::vector<std::string> split_names(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) out.push_back(item);
+  return out;
+}
+
+void run_analyze(const AnalyzeOptions& o) {
+  emorph::AnalysisConfig c = o.config.empty() ? emorph::AnalysisConfig{} : emorph::read_analysis_config(o.config);
+  if (!o.input.empty()) c.input = o.input;
+  if (o.demo) c.demo = true;
+  if (c.demo && !o.input.empty()) throw emorph::InputError("--demo: give either an input volume or --demo, not both");
+  if (!c.demo && c.input.empty()) throw emorph::InputError("analyze: no input volume (give INPUT, a --config with [input] path, or --demo)");
+  if (!o.voxel.empty()) c.voxel = emorph::parse_spacing(o.voxel, "--voxel");
+  if (!o.out.empty()) c.out_dir = o.out;
+  if (!o.preset.empty()) c.demo_preset = o.preset;
+  if (o.size > 0) c.demo_size = o.size;
+  if (o.seed >= 0) c.demo_seed = static_cast<uint64_t>(o.seed);
+  if (o.axis >= 0) c.axis = o.axis;
+  if (!o.method.empty()) c.method = o.method;
+  if (!o.classes.empty()) c.classes = split_names(o.classes);
+  if (!o.phases.empty()) c.phases = o.phases;
+  if (!o.density.empty()) c.density = o.density;
+  if (c.demo && !o.voxel.empty()) c.demo_voxel_um = c.voxel->dz;
+
+  const auto outcome = emorph::run_analysis(c, emorph::analysis_config_json(c));
+  std::cout << "results: " << outcome.out_dir << "/results.json\nreport:  " << outcome.out_dir << "/report.html\n";
+  if (!outcome.failures.empty()) {
+    bool input_error = false;
+    std::string msg;
+    for (const auto& f : outcome.failures) {
+      msg += (msg.empty() ? "" : "; ") + f.step + ": " + f.error;
+      input_error = input_error || f.input_error;
+    }
+    if (input_error) throw emorph::InputError("analyze: step failed (" + msg + ")");
+    throw std::runtime_error("analyze: step failed (" + msg + ")");
+  }
+}
+
+void setup_analyze(CLI::App& app) {
+  auto o = std::make_shared<AnalyzeOptions>();
+  auto* sub = app.add_subcommand("analyze", "Full characterisation of one sample: results.json, CSV, PNG and report.html");
+  sub->add_option("input", o->input, "Grey or label volume (omit with --demo or a config that names it)");
+  sub->add_option("--config", o->config, "TOML configuration (see emorph init-config)");
+  sub->add_flag("--demo", o->demo, "Analyse the built-in synthetic sample (no input needed)");
+  sub->add_option("--voxel", o->voxel, "Voxel size in um: 0.32 or DZ,DY,DX (default: from the file)");
+  sub->add_option("--out", o->out, "Results folder (default: emorph-results)");
+  sub->add_option("--preset", o->preset, "Synthetic preset for --demo (A..K, default F)");
+  sub->add_option("--size", o->size, "Synthetic volume size for --demo (default 128)");
+  sub->add_option("--seed", o->seed, "Random seed for --demo (default 7)");
+  sub->add_option("--axis", o->axis, "Thickness axis (current collector at index 0)");
+  sub->add_option("--method", o->method, "Threshold method for grey inputs: otsu|minimum|intermodes|multiotsu:N|manual:T1,T2");
+  sub->add_option("--classes", o->classes, "Phase of each grey class, darkest first, e.g. pore,LFP,NMC");
+  sub->add_option("--phases", o->phases, "Phase labels, e.g. pore=0,NMC=1,LFP=2,CBD=3");
+  sub->add_option("--density", o->density, "Densities in g/cm3, e.g. NMC=4.75,LFP=3.57,CBD=1.8");
+  sub->callback([o] { run_analyze(*o); });
+
+  auto path = std::make_shared<std::string>();
+  auto* init = app.add_subcommand("init-config", "Write a commented example configuration for emorph analyze");
+  init->add_option("path", *path, "Where to write the TOML file")->required();
+  init->callback([path] {
+    if (std::filesystem::exists(*path)) throw emorph::InputError(*path + ": already exists; not overwriting it");
+    emorph::write_text_atomic(*path, emorph::example_analysis_config());
+    std::cout << "wrote " << *path << "\n";
+  });
+}
+
+}  // namespace
+
+EMORPH_COMMAND(setup_analyze);

@@ -1,0 +1,30 @@
+// emorph compare RESULTS... : the paper's Table 1 across samples, with overlaid profiles and sizes.
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "command.hpp"
+#include "emorph/report/compare.hpp"
+
+namespace {
+
+void setup_compare(CLI::App& app) {
+  auto o = std::make_shared<emorph::CompareParams>();
+  auto names = std::make_shared<std::string>();
+  auto* sub = app.add_subcommand("compare", "Side-by-side tables and plots of several emorph analyze results");
+  sub->add_option("results", o->results, "Results folders (or results.json files) of emorph analyze")->required();
+  sub->add_option("--names", *names, "Sample names, comma-separated (default: folder names)");
+  sub->add_option("--out", o->out_dir, "Output folder (table.csv, compare.json, report.html)")->capture_default_str();
+  sub->callback([o, names] {
+    emorph::CompareParams p = *o;
+    std::stringstream ss(*names);
+    std::string item;
+    while (std::getline(ss, item, ',')) p.names.push_back(item);
+    const auto table = emorph::compare_analyses(p);
+    std::cout << table.dump(2) << "\n";
+  });
+}
+
+}  // namespace
+
+EMORPH_COMMAND(setup_compare);

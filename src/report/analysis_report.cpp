@@ -1,0 +1,312 @@
+// Lays out the analysis results like the paper's tables and figures: summary (Table 1), fractions,
+// profiles with the bulk window and fitted slope (Fig. 6-7), size distributions (Fig. 5), surfaces.
+#include "emorph/report/analysis_report.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "emorph/report/html_report.hpp"
+#include "emorph/report/svg_plot.hpp"
+
+namespace fs = std::filesystem;
+
+namespace emorph {
+namespace {
+
+std::string num(const Json& v, int digits = 4) {
+  if (!v.is_number()) return "–";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, v.get<double>());
+  return buf;
+}
+
+std::string pct(const Json& v) {
+  if (!v.is_number()) return "–";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.2f", 100.0 * v.get<double>());
+  return buf;
+}
+
+std::string colour_of(const PhaseTable& t, const std::string& name) {
+  const Phase* p = t.find(name);
+  return p ? p->colour : "";
+}
+
+std::vector<double> doubles(const Json& a) {
+  std::vector<double> v;
+  if (!a.is_array()) return v;
+  for (const auto& x : a) v.push_back(x.is_number() ? x.get<double>() : std::nan(""));
+  return v;
+}
+
+void summary(HtmlReport& r, const Json& res) {
+  const Json& s = res.value("sample", Json::object());
+  std::vector<std::vector<std::string>> rows;
+  if (s.contains("source")) rows.push_back({"source", s["source"].get<std::string>()});
+  if (s.contains("preset")) rows.push_back({"synthetic preset / seed", s["preset"].get<std::string>() + " / " + s["seed"].dump()});
+  if (s.contains("shape")) rows.push_back({"shape (z, y, x) voxels", s["shape"].dump()});
+  if (s.contains("voxel_um")) rows.push_back({"voxel size (um)", s["voxel_um"].dump()});
+  if (s.contains("kind")) rows.push_back({"input kind", s["kind"].get<std::string>()});
+  if (s.contains("thickness_um")) rows.push_back({"electrode thickness (um)", num(s["thickness_um"])});
+  if (res.contains("segmentation"))
+    rows.push_back({"segmentation", res["segmentation"]["method"].get<std::string>() + ", thresholds " +
+                                        res["segmentation"]["thresholds"].dump()});
+  r.table({"item", "value"}, rows, "Sample");
+}
+
+void fractions_table(HtmlReport& r, const Json& res) {
+  if (!res.contains("fractions")) return;
+  const Json& prof = res.value("profiles", Json::object());
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [name, f] : res["fractions"]["phases"].items()) {
+    std::vector<std::string> row = {name, pct(f["volume_fraction"]), pct(f["electrode_volume_fraction"])};
+    if (prof.contains("phases") && prof["phases"].contains(name)) {
+      const Json& p = prof["phases"][name];
+      row.push_back(pct(p["mean_fraction"]));
+      row.push_back(num(p["rsd_percent"], 3));
+      row.push_back(p["slope_per_um"].is_number() ? num(Json(100 * p["slope_per_um"].get<double>()), 3) : "–");
+      row.push_back(num(p["slope_relative_percent_per_um"], 3));
+    }
+    rows.push_back(row);
+  }
+  r.heading("Phase fractions and thickness profiles");
+  r.table({"phase", "vol% (volume)", "vol% (electrode)", "bulk mean vol%", "RSD %", "slope vol%/um", "slope %/um of mean"},
+          rows, "Volume fractions; bulk statistics over the window shaded in the profile plot");
+}
+
+void profile_plot(HtmlReport& r, const Json& res, const PhaseTable& t) {
+  if (!res.contains("profiles")) return;
+  const Json& pr = res["profiles"];
+  PlotSpec p;
+  p.title = "Phase fraction through the thickness";
+  p.x_label = "position along axis " + pr["axis"].dump() + " (um, collector at 0)";
+  p.y_label = "volume fraction";
+  p.width = 900;
+  p.height = 380;
+  const Json& bulk = pr["bulk"];
+  p.bands.push_back({bulk["start_um"].get<double>(), bulk["end_um"].get<double>(), "bulk window"});
+  for (const auto& [name, ph] : pr["phases"].items()) {
+    PlotSeries s{name, doubles(ph["position_um"]), doubles(ph["fraction"]), colour_of(t, name), false, false, false};
+    p.series.push_back(s);
+    // The least-squares line over the bulk window, dashed.
+    if (ph["slope_per_um"].is_number() && ph["mean_fraction"].is_number()) {
+      const auto x = doubles(ph["position_um"]);
+      const auto first = bulk["first_slice"].get<std::size_t>(), last = bulk["last_slice"].get<std::size_t>();
+      double xm = 0;
+      for (std::size_t i = first; i <= last; ++i) xm += x[i];
+      xm /= static_cast<double>(last - first + 1);
+      const double m = ph["mean_fraction"].get<double>(), b = ph["slope_per_um"].get<double>();
+      p.series.push_back({"", {x[first], x[last]}, {m + b * (x[first] - xm), m + b * (x[last] - xm)}, colour_of(t, name),
+                          false, true, false});
+    }
+  }
+  r.raw_html(render_svg(p));
+}
+
+void grey_profile_plot(HtmlReport& r, const Json& res) {
+  if (!res.contains("grey_profile")) return;
+  const Json& g = res["grey_profile"];
+  PlotSpec p;
+  p.title = "Mean grey of the matrix around NMC (density profile, Beer-Lambert)";
+  p.x_label = "position (um, collector at 0)";
+  p.y_label = "mean grey";
+  p.width = 900;
+  p.series.push_back({"matrix (" + g["phases_averaged"].get<std::string>() + ")", doubles(g["position_um"]),
+                      doubles(g["mean_grey"]), "#3d5a80", false, false, false});
+  r.raw_html(render_svg(p));
+  r.paragraph("Calibrate grey to density with emorph calibrate on samples of known composition (the paper's Figure S5).");
+}
+
+void histogram_plot(HtmlReport& r, const std::optional<ThresholdResult>& th) {
+  if (!th || th->histogram.empty()) return;
+  PlotSpec p;
+  p.title = "Grey-level histogram (" + th->method + ")";
+  p.x_label = "grey value";
+  p.y_label = "voxels";
+  p.width = 640;
+  p.series.push_back({"histogram", th->bin_centers, th->histogram, "#4c78a8", true, false, false});
+  for (std::size_t i = 0; i < th->thresholds.size(); ++i) p.markers.push_back({th->thresholds[i], "T" + std::to_string(i + 1)});
+  r.heading("Segmentation");
+  r.raw_html(render_svg(p));
+}
+
+void slices(HtmlReport& r, const Json& res, const std::string& dir) {
+  if (!res.contains("slice_views")) return;
+  r.heading("Orthogonal slices with phase overlay");
+  r.begin_grid();
+  const char* captions[3] = {"in-plane slice (axis 0, middle)", "section along the thickness (axis 1, middle)",
+                             "section along the thickness (axis 2, middle)"};
+  int k = 0;
+  for (const auto& name : res["slice_views"]) {
+    const std::string path = (fs::path(dir) / name.get<std::string>()).string();
+    if (fs::exists(path)) r.png_file(path, captions[k % 3], 420);
+    ++k;
+  }
+  r.end_grid();
+}
+
+void legend(HtmlReport& r, const PhaseTable& t) {
+  std::string html = "<p>";
+  for (const auto& p : t.phases())
+    html += "<span style=\"display:inline-block;width:12px;height:12px;background:" + p.colour +
+            ";margin:0 4px 0 12px;border:1px solid #999\"></span>" + html_escape(p.name);
+  r.raw_html(html + "</p>");
+}
+
+void granulometry_plots(HtmlReport& r, const Json& res, const PhaseTable& t) {
+  if (!res.contains("granulometry") || res["granulometry"].empty()) return;
+  r.heading("Size distributions by granulometry (openings with discrete balls)");
+  r.begin_grid();
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [name, g] : res["granulometry"].items()) {
+    std::vector<double> d = doubles(g["radius_um"]);
+    for (auto& x : d) x *= 2;  // the paper plots the fraction of thickness 2r
+    PlotSpec p;
+    p.title = name + ": volume-weighted size distribution";
+    p.x_label = "diameter 2r (um)";
+    p.y_label = "volume fraction";
+    p.width = 440;
+    p.series.push_back({"removed between openings", d, doubles(g["volume_fraction_removed"]), colour_of(t, name), true, false, false});
+    p.series.push_back({"cumulative", d, doubles(g["cumulative_fraction"]), "#333333", false, false, true});
+    if (g["d50_um"].is_number()) p.markers.push_back({g["d50_um"].get<double>(), "D50"});
+    r.raw_html(render_svg(p));
+    rows.push_back({name, num(g["d50_um"])});
+  }
+  r.end_grid();
+  r.table({"phase", "D50 (um)"}, rows, "Median diameter by volume from the granulometry");
+}
+
+std::vector<double> bin_centres(const Json& edges) {
+  const auto e = doubles(edges);
+  std::vector<double> c;
+  for (std::size_t i = 0; i + 1 < e.size(); ++i) c.push_back(std::sqrt(e[i] * e[i + 1]));  // log bins
+  return c;
+}
+
+void particle_plots(HtmlReport& r, const Json& res, const PhaseTable& t) {
+  if (!res.contains("particles") || res["particles"].empty()) return;
+  r.heading("Particles (distance-map watershed separation)");
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [name, p] : res["particles"].items()) {
+    rows.push_back({name, p["count"].dump(), num(p["d10_um"]), num(p["d50_um"]), num(p["d90_um"]), num(p["number_d50_um"])});
+    r.begin_grid();
+    PlotSpec h;
+    h.title = name + ": equivalent sphere diameters";
+    h.x_label = "diameter (um)";
+    h.y_label = "fraction per bin";
+    h.width = 440;
+    h.log_x = true;
+    const auto centres = bin_centres(p["bin_edges_um"]);
+    h.series.push_back({"by number", centres, doubles(p["number_fraction"]), "#4c78a8", false, false, true});
+    h.series.push_back({"by volume", centres, doubles(p["volume_fraction"]), colour_of(t, name), false, false, true});
+    for (const char* k : {"d10_um", "d50_um", "d90_um"})
+      if (p[k].is_number()) h.markers.push_back({p[k].get<double>(), std::string("D") + std::string(k).substr(1, 2)});
+    r.raw_html(render_svg(h));
+    const Json& sc = p["size_classes"];
+    PlotSpec c;
+    const int q = static_cast<int>(std::lround(100 * sc["quantile"].get<double>()));
+    c.title = name + ": smallest and largest " + std::to_string(q) + "% of particles through the thickness";
+    c.x_label = "position (um, collector at 0)";
+    c.y_label = "volume fraction of the slice";
+    c.width = 560;
+    c.series.push_back({"all", doubles(sc["position_um"]), doubles(sc["all_fraction"]), "#999999", false, false, false});
+    c.series.push_back({"largest " + std::to_string(q) + "%", doubles(sc["position_um"]), doubles(sc["large_fraction"]), "#e4572e", false, false, false});
+    c.series.push_back({"smallest " + std::to_string(q) + "%", doubles(sc["position_um"]), doubles(sc["small_fraction"]), "#17bebb", false, false, false});
+    r.raw_html(render_svg(c));
+    r.end_grid();
+  }
+  r.table({"phase", "particles", "D10 (um)", "D50 (um)", "D90 (um)", "number D50 (um)"}, rows,
+          "Volume-weighted D10/D50/D90 of equivalent sphere diameters");
+}
+
+void surface_table(HtmlReport& r, const Json& res) {
+  if (!res.contains("surface")) return;
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [name, s] : res["surface"]["phases"].items())
+    rows.push_back({name, num(s["surface_area_um2"], 6), num(s["specific_surface_per_um"]),
+                    num(s.value("specific_surface_phase_per_um", Json())), num(s.value("specific_surface_m2_per_g", Json()))});
+  r.heading("Surfaces");
+  r.table({"phase", "area (um2)", "per total volume (1/um)", "per phase volume (1/um)", "m2/g"}, rows,
+          "Surface areas (Crofton estimator on the label volume)");
+  rows.clear();
+  for (const auto& [name, s] : res["surface"]["interfaces"].items())
+    rows.push_back({name, num(s["area_um2"], 6), num(s["specific_surface_per_um"])});
+  r.table({"interface", "area (um2)", "per total volume (1/um)"}, rows, "Interfaces between phases");
+}
+
+void transport_table(HtmlReport& r, const Json& res) {
+  if (!res.contains("tortuosity") || res["tortuosity"].empty()) return;
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [name, t] : res["tortuosity"].items())
+    rows.push_back({name, num(t["volume_fraction"]), num(t["percolating_fraction"]), num(t["tau"]),
+                    num(t["deff_over_d0"]), num(t["macmullin"])});
+  r.heading("Transport through the thickness");
+  r.table({"phase", "volume fraction", "percolating fraction", "tortuosity factor", "D_eff/D_0", "MacMullin"}, rows);
+}
+
+void truth_table(HtmlReport& r, const Json& res) {
+  if (!res.contains("truth") || !res.contains("fractions")) return;
+  const Json tp = res["truth"].value("phases", Json::object());
+  const Json mp = res["fractions"]["phases"];
+  std::vector<std::vector<std::string>> rows;
+  double matrix = 0;
+  for (const auto& [name, t] : tp.items()) {
+    rows.push_back({name, pct(t["volume_fraction"]), mp.contains(name) ? pct(mp[name]["volume_fraction"]) : "–"});
+    if (name != "NMC" && name != "collector") matrix += t["volume_fraction"].get<double>();
+  }
+  if (mp.contains("matrix"))
+    rows.push_back({"matrix = LFP + CBD + pore", pct(Json(matrix)), pct(mp["matrix"]["volume_fraction"])});
+  r.heading("Synthetic ground truth");
+  r.table({"phase", "true vol%", "measured vol%"}, rows,
+          "The built-in sample's exact fractions (from the generator) against what the analysis measured");
+}
+
+void failures_and_timings(HtmlReport& r, const Json& res) {
+  if (res.contains("skipped") && !res["skipped"].empty()) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& f : res["skipped"])
+      rows.push_back({f["step"].get<std::string>(), f["phase"].get<std::string>(), f["reason"].get<std::string>()});
+    r.heading("Skipped measurements");
+    r.table({"step", "phase", "reason"}, rows);
+  }
+  if (res.contains("failed_steps") && !res["failed_steps"].empty()) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& f : res["failed_steps"]) rows.push_back({f["step"].get<std::string>(), f["error"].get<std::string>()});
+    r.heading("Failed steps");
+    r.table({"step", "error"}, rows);
+  }
+  std::vector<std::vector<std::string>> rows;
+  double total = 0;
+  const Json timings = res.value("timings_s", Json::object());
+  for (const auto& [name, s] : timings.items()) {
+    rows.push_back({name, num(s, 3)});
+    total += s.get<double>();
+  }
+  rows.push_back({"total", num(Json(total), 3)});
+  r.heading("Computation times");
+  r.table({"step", "seconds"}, rows);
+}
+
+}  // namespace
+
+void write_analysis_report(const std::string& path, const AnalysisReportInputs& in) {
+  const Json& res = in.results;
+  HtmlReport r("emorph analysis report");
+  summary(r, res);
+  truth_table(r, res);
+  histogram_plot(r, in.threshold);
+  slices(r, res, in.out_dir);
+  legend(r, in.table);
+  fractions_table(r, res);
+  profile_plot(r, res, in.table);
+  grey_profile_plot(r, res);
+  granulometry_plots(r, res, in.table);
+  particle_plots(r, res, in.table);
+  surface_table(r, res);
+  transport_table(r, res);
+  failures_and_timings(r, res);
+  r.write(path);
+}
+
+}  // namespace emorph
