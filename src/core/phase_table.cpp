@@ -79,7 +79,7 @@ PhaseTable PhaseTable::parse(const std::string& spec, const std::string& option)
 
 void PhaseTable::set_densities(const std::string& spec, const std::string& option) {
   for (const auto& [name, value] : parse_name_values(spec, option)) {
-    auto it = std::find_if(phases_.begin(), phases_.end(), [&](const Phase& p) { return p.name == name; });
+    auto it = std::find_if(phases_.begin(), phases_.end(), [&name = name](const Phase& p) { return p.name == name; });
     if (it == phases_.end()) throw InputError(option + ": unknown phase '" + name + "'");
     if (value <= 0) throw InputError(option + ": density of '" + name + "' must be positive");
     it->density_g_cm3 = value;
