@@ -87,7 +87,7 @@ TEST(PhaseSelection, TablePhasesExtraLabelsAndNamedOnes) {
   const auto table = PhaseTable::default_table();
   const std::vector<int64_t> voxels = {5, 3, 0, 0, 0, 0, 7};  // label 6 not in the table
   const auto all = select_phases(table, voxels, {});
-  ASSERT_EQ(all.size(), 6u);
+  ASSERT_EQ(all.size(), 7u);  // the six table phases, then label 6
   EXPECT_EQ(all.back().name, "label_6");
   EXPECT_EQ(select_phases(table, voxels, {"NMC"}).size(), 1u);
   EXPECT_THROW(select_phases(table, voxels, {"LFP"}), InputError);  // absent from the volume
