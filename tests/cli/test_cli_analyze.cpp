@@ -6,18 +6,13 @@
 
 #include "support/test_support.hpp"
 
+using emorph::test::read_json;
+
 namespace fs = std::filesystem;
 using emorph::test::run_cli;
 using emorph::test::TempDir;
 
 namespace {
-
-nlohmann::json read_json(const std::string& path) {
-  std::ifstream f(path);
-  nlohmann::json j;
-  f >> j;
-  return j;
-}
 
 std::string slurp(const std::string& path) {
   std::ifstream f(path);

@@ -12,16 +12,13 @@
 #include "filter/fibsem_synthetic.hpp"
 #include "support/test_support.hpp"
 
+using emorph::test::read_json;
+
 using emorph::Json;
 using emorph::test::run_cli;
 using emorph::test::TempDir;
 
 namespace {
-
-Json read_json(const std::string& path) {
-  std::ifstream f(path);
-  return Json::parse(f);
-}
 
 void write_stack(const std::string& path, const emorph::Volume<float>& v) {
   emorph::write_volume<float>(path, v.view());

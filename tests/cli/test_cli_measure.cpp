@@ -12,28 +12,14 @@
 #include "emorph/volume.hpp"
 #include "support/test_support.hpp"
 
+using emorph::test::read_json;
+using emorph::test::write_raw;
+
 using emorph::Json;
 using emorph::test::run_cli;
 using emorph::test::TempDir;
 
 namespace {
-
-// Writes labels as file.raw + file.json (CONTRACT's raw sidecar) and returns the .raw path.
-std::string write_raw(const TempDir& dir, const std::string& name, const emorph::Volume<uint8_t>& v) {
-  const std::string raw = dir / (name + ".raw");
-  std::ofstream(raw, std::ios::binary).write(reinterpret_cast<const char*>(v.data()), v.size());
-  const Json meta = {{"shape", {v.nz(), v.ny(), v.nx()}},
-                     {"dtype", "uint8"},
-                     {"byte_order", "little"},
-                     {"voxel_um", {v.spacing().dz, v.spacing().dy, v.spacing().dx}}};
-  std::ofstream(dir / (name + ".json")) << meta.dump();
-  return raw;
-}
-
-Json read_json(const std::string& path) {
-  std::ifstream f(path);
-  return Json::parse(f);
-}
 
 // 40 x 16 x 16 at 0.5 um: collector (4) in z < 4; then NMC (1) fraction falling linearly by one row of
 // 16 voxels per slice from 12 rows at z = 4; CBD (3) one row per slice; pore elsewhere; nothing above z = 35.

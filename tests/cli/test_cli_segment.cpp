@@ -8,6 +8,8 @@
 #include "emorph/result.hpp"
 #include "support/test_support.hpp"
 
+using emorph::test::read_json;
+
 using namespace emorph;
 using emorph::test::run_cli;
 using emorph::test::TempDir;
@@ -26,11 +28,6 @@ Volume<uint8_t> two_phase(uint64_t seed) {
         v(z, y, x) = static_cast<uint8_t>(std::clamp((in ? 180 : 60) + n(rng), 0.0, 255.0));
       }
   return v;
-}
-
-Json read_json(const std::string& path) {
-  std::ifstream f(path);
-  return Json::parse(f);
 }
 
 }  // namespace

@@ -8,16 +8,13 @@
 #include "emorph/synth/electrode.hpp"
 #include "support/test_support.hpp"
 
+using emorph::test::read_json;
+
 namespace emorph {
 namespace {
 
 using test::run_cli;
 using test::TempDir;
-
-Json read_json(const std::string& path) {
-  std::ifstream f(path);
-  return Json::parse(f);
-}
 
 // Two phases: a ball of NMC (label 1, radius 6 voxels) and a slab of CBD (label 3) in pore.
 void write_simple_labels(const std::string& path) {

@@ -14,27 +14,14 @@
 #include "emorph/volume.hpp"
 #include "support/test_support.hpp"
 
+using emorph::test::read_json;
+using emorph::test::write_raw;
+
 using emorph::Json;
 using emorph::test::run_cli;
 using emorph::test::TempDir;
 
 namespace {
-
-std::string write_raw(const TempDir& dir, const std::string& name, const emorph::Volume<uint8_t>& v) {
-  const std::string raw = dir / (name + ".raw");
-  std::ofstream(raw, std::ios::binary).write(reinterpret_cast<const char*>(v.data()), v.size());
-  const Json meta = {{"shape", {v.nz(), v.ny(), v.nx()}},
-                     {"dtype", "uint8"},
-                     {"byte_order", "little"},
-                     {"voxel_um", {v.spacing().dz, v.spacing().dy, v.spacing().dx}}};
-  std::ofstream(dir / (name + ".json")) << meta.dump();
-  return raw;
-}
-
-Json read_json(const std::string& path) {
-  std::ifstream f(path);
-  return Json::parse(f);
-}
 
 // Solid (label 1) with 4 straight pore channels along z, a blind pore from z = 0 and a closed bubble.
 emorph::Volume<uint8_t> channels() {

@@ -48,6 +48,22 @@ CliResult run_cli(const std::string& args) {
 #endif
 }
 
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream f(path);
+  return nlohmann::json::parse(f);
+}
+
+std::string write_raw(const TempDir& dir, const std::string& name, const Volume<uint8_t>& labels) {
+  const std::string raw = dir / (name + ".raw");
+  std::ofstream(raw, std::ios::binary).write(reinterpret_cast<const char*>(labels.data()), labels.size());
+  const nlohmann::json meta = {{"shape", {labels.nz(), labels.ny(), labels.nx()}},
+                               {"dtype", "uint8"},
+                               {"byte_order", "little"},
+                               {"voxel_um", {labels.spacing().dz, labels.spacing().dy, labels.spacing().dx}}};
+  std::ofstream(dir / (name + ".json")) << meta.dump();
+  return raw;
+}
+
 std::string shared_data(const std::string& relative) {
 #ifdef EMORPH_SHARED_DATA
   fs::path p = fs::path(EMORPH_SHARED_DATA) / "real" / relative;

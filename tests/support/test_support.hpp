@@ -1,7 +1,10 @@
 #pragma once
 // Helpers shared by the test programs: scratch folders, running the CLI, small volumes.
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
+
+#include "emorph/volume.hpp"
 
 namespace emorph::test {
 
@@ -24,6 +27,12 @@ struct CliResult {
 
 // Runs the built emorph binary with the given argument string (shell-quoted by the caller).
 CliResult run_cli(const std::string& args);
+
+// Parses a JSON file (a command's --json output).
+nlohmann::json read_json(const std::string& path);
+
+// Writes labels as NAME.raw + NAME.json (CONTRACT's raw sidecar) in dir and returns the .raw path.
+std::string write_raw(const TempDir& dir, const std::string& name, const Volume<uint8_t>& labels);
 
 // ../shared/data/real/<name> if present, else empty (tests then GTEST_SKIP).
 std::string shared_data(const std::string& relative);
