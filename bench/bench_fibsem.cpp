@@ -1,7 +1,7 @@
 // FIB/SEM preprocessing benchmark and acceptance figures (issue 7) on seeded synthetic stacks with known
 // drift, curtains, shading and contrast drift; peer: scikit-image phase_cross_correlation per slice pair.
 //   bench_fibsem [--slices 200] [--size 512] [--speed NZ,NY,NX] [--threads N] [--no-peer]
-// Prints one block per figure; docs/bench/fibsem.md records a run.
+// Prints one block per figure; docs/benchmarks.md records a run.
 #include <omp.h>
 #include <sys/resource.h>
 

@@ -1,7 +1,7 @@
 // End-to-end tests of emorph tortuosity / connectivity: CONTRACT keys, exact figures on constructed
 // volumes, the non-percolating contract (exit 0, tau null, warning), exit 2 on bad options with no output
 // left behind. The real TauFactor volumes are too large for a fast test: their figures are in
-// docs/bench/transport.md.
+// docs/benchmarks.md (transport).
 #include <gtest/gtest.h>
 
 #include <cmath>

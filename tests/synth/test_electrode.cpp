@@ -183,7 +183,7 @@ TEST(Electrode, DiameterQuantile) {
 
 TEST(Electrode, SettlingGradientRecovered) {
   // -0.1 vol%/um imposed on a blend; the fitted bulk slope of the label profile within 25% (a 64 um
-  // box; the 256^3 acceptance figure is in docs/bench/synth.md).
+  // box; the 256^3 acceptance figure is in docs/benchmarks.md (synth)).
   SynthParams p = plain_params(128, 0.5, 4);
   p.nmc_fraction = 0.24, p.lfp_fraction = 0.3, p.cbd_fraction = 0.15;
   p.nmc_slope_per_um = -0.001;

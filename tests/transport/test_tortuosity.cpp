@@ -179,7 +179,7 @@ TEST(Tortuosity, OneAndManyThreadsGiveIdenticalResults) {
 
 TEST(Tortuosity, ToleranceConvergenceOnRandomPacking) {
   // Loose (1e-4) and over-converged (1e-10) solves agree within 0.5% (issue acceptance, at 32^3 here;
-  // the 128^3 figure is in docs/bench/transport.md).
+  // the 128^3 figure is in docs/benchmarks.md (transport)).
   auto v = random_labels({32, 32, 32}, 0.6, 9, 0, 1);
   TortuosityParams loose;
   loose.tolerance = 1e-4;
