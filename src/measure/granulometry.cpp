@@ -1,12 +1,16 @@
-// Granulometry by openings with discrete balls (Matheron 1975), each opening computed exactly as the
-// dilation of the fitting centres {EDT^2 > r^2} by the ball, itself a threshold of the distance to
-// those centres (Coeurjolly & Montanvert 2007): two linear-time distance transforms per radius.
+// Granulometry by openings with discrete balls (Matheron 1975). The opening by the ball B_r is the
+// dilation by B_r of the fitting centres E_r = {EDT^2 > r^2} (Coeurjolly & Montanvert 2007), i.e.
+// {x : squared distance from x to E_r <= r^2}. One exact EDT of the phase gives every E_r; each
+// dilation is then a separable min-plus product with the parabola w d^2 truncated to the ball's reach
+// (x, then y, then z), exact because a partial sum above r^2 can only grow. Rows without centres
+// within reach are skipped, so the work shrinks as the centres thin out with growing radii.
 #include "emorph/measure/granulometry.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "emorph/measure/edt.hpp"
 #include "emorph/progress.hpp"
@@ -17,6 +21,68 @@ namespace {
 // Relative margin on squared-radius comparisons: absorbs float rounding of anisotropic squared
 // distances, while no integer lies in (r^2, r^2 (1 + margin)] for r <= 1000.
 constexpr double kMargin = 1e-6;
+constexpr float kFar = std::numeric_limits<float>::infinity();
+// Per-voxel code: 0 outside the phase, else 1 + the largest radius index whose ball fits there, so
+// that "centre of radius index i" reads code > i.
+using Code = uint16_t;
+constexpr int64_t kLargestCode = std::numeric_limits<Code>::max();
+
+double squared_threshold(int64_t i) { return static_cast<double>(i) * static_cast<double>(i) * (1.0 + kMargin); }
+
+// Largest offset d >= 0 with w d^2 <= threshold.
+int64_t reach(double w, double threshold) {
+  auto d = static_cast<int64_t>(std::floor(std::sqrt(threshold / w)));
+  while (w * static_cast<double>(d + 1) * static_cast<double>(d + 1) <= threshold) ++d;
+  while (d > 0 && w * static_cast<double>(d) * static_cast<double>(d) > threshold) --d;
+  return d;
+}
+
+// Parabola w d^2 for d = 0..reach, as the float values the passes add, then +inf (out of reach).
+std::vector<float> parabola(double w, int64_t r) {
+  std::vector<float> p(static_cast<std::size_t>(r) + 2, kFar);
+  for (int64_t d = 0; d <= r; ++d) p[static_cast<std::size_t>(d)] = static_cast<float>(w * static_cast<double>(d * d));
+  return p;
+}
+
+// acc = src + c: the first row a pass adds (no fill with +inf first).
+__attribute__((target_clones("avx2", "default"))) void add_row(float* __restrict acc, const float* __restrict src,
+                                                               float c, int64_t n) {
+  for (int64_t x = 0; x < n; ++x) acc[x] = src[x] + c;
+}
+
+// acc = min(acc, src + c) elementwise: the inner loop of the y and z passes (vectorised; the AVX2
+// clone is picked at run time where the CPU has it).
+__attribute__((target_clones("avx2", "default"))) void min_plus_row(float* __restrict acc, const float* __restrict src,
+                                                                    float c, int64_t n) {
+  for (int64_t x = 0; x < n; ++x) {
+    const float v = src[x] + c;
+    acc[x] = v < acc[x] ? v : acc[x];
+  }
+}
+
+// Weighted squared distance along the row to the nearest centre of radius index i (code > i), or
+// +inf beyond the reach; `px` holds w d^2 for d = 0..reach followed by one +inf.
+void row_distance(const Code* code, float* out, int64_t n, int64_t i, const std::vector<float>& px) {
+  const auto far = static_cast<int64_t>(px.size()) - 1;  // first offset out of reach
+  const float* p = px.data();
+  int64_t last = -far;
+  for (int64_t x = 0; x < n; ++x) {
+    last = code[x] > i ? x : last;
+    out[x] = p[std::min(x - last, far)];
+  }
+  int64_t next = n + far;
+  for (int64_t x = n - 1; x >= 0; --x) {
+    next = code[x] > i ? x : next;
+    out[x] = std::min(out[x], p[std::min(next - x, far)]);
+  }
+}
+
+// Opening voxels of one row: phase voxels (code != 0) within the threshold of a centre.
+int64_t count_row(const Code* code, const float* dist, int64_t n, float limit) {
+  int64_t kept = 0;
+  for (int64_t x = 0; x < n; ++x) kept += (code[x] != 0) & (dist[x] <= limit);
+  return kept;
+}
 
 }  // namespace
 
@@ -33,32 +99,47 @@ GranulometryResult granulometry(VolumeView<const uint8_t> mask, const Granulomet
 
   GranulometryResult r;
   const Shape shape = mask.shape();
-  const int64_t n = shape.voxels();
-  Volume<uint8_t> phase(shape, s, mask.thickness_axis());  // contiguous 0/1 copy
+  const int64_t nz = shape.nz, ny = shape.ny, nx = shape.nx, rows = nz * ny;
+  if (params.local_thickness) r.local_thickness_um = Volume<float>::filled(shape, s, 0.0f);
+
+  // Code volume and, per row, its largest code (0: the row holds no phase voxel).
+  Volume<Code> code(shape, s);
+  std::vector<Code> row_code(static_cast<std::size_t>(rows), 0);
   int64_t phase_voxels = 0;
-#pragma omp parallel for schedule(static) reduction(+ : phase_voxels)
-  for (int64_t zy = 0; zy < shape.nz * shape.ny; ++zy) {
-    const int64_t z = zy / shape.ny, y = zy % shape.ny;
-    const uint8_t* src = mask.row(z, y);
-    uint8_t* dst = phase.data() + zy * shape.nx;
-    for (int64_t x = 0; x < shape.nx; ++x) {
-      dst[x] = src[x * mask.strides().sx] != 0;
-      phase_voxels += dst[x];
+  bool unbounded = false;
+  float largest = 0;
+  {
+    const Volume<float> d2 = squared_distance_transform(mask, w);
+#pragma omp parallel for schedule(static) reduction(+ : phase_voxels) reduction(max : largest) reduction(|| : unbounded)
+    for (int64_t zy = 0; zy < rows; ++zy) {
+      const float* d = d2.data() + zy * nx;
+      Code* c = code.data() + zy * nx;
+      Code top = 0;
+      for (int64_t x = 0; x < nx; ++x) {
+        const float v = d[x];
+        Code k = 0;
+        if (v > 0) {
+          ++phase_voxels;
+          if (std::isinf(v)) {
+            unbounded = true;
+            k = static_cast<Code>(kLargestCode);
+          } else {
+            largest = std::max(largest, v);
+            // Largest i with v > i^2 (1 + margin), the same comparison as the fitting test.
+            auto i = static_cast<int64_t>(std::sqrt(static_cast<double>(v) / (1.0 + kMargin)));
+            while (static_cast<double>(v) > squared_threshold(i + 1)) ++i;
+            while (i > 0 && !(static_cast<double>(v) > squared_threshold(i))) --i;
+            k = static_cast<Code>(std::min<int64_t>(i + 1, kLargestCode));
+          }
+        }
+        c[x] = k;
+        top = std::max(top, k);
+      }
+      row_code[static_cast<std::size_t>(zy)] = top;
     }
   }
   r.phase_voxels = phase_voxels;
-  if (params.local_thickness) r.local_thickness_um = Volume<float>::filled(shape, s, 0.0f);
   if (phase_voxels == 0) return r;
-
-  const Volume<float> d2 = squared_distance_transform(phase.view(), w);
-  float largest = 0;
-  bool unbounded = false;
-#pragma omp parallel for schedule(static) reduction(max : largest) reduction(|| : unbounded)
-  for (int64_t i = 0; i < n; ++i) {
-    const float v = d2.data()[i];
-    if (std::isinf(v)) unbounded = true;
-    else largest = std::max(largest, v);
-  }
   require(!unbounded || params.max_radius_um.has_value(),
           "granulometry: the phase fills the whole volume, so no opening ever empties it; give --max-radius");
   // Beyond this radius no ball fits anywhere (finite distances) and every later opening is empty.
@@ -66,29 +147,81 @@ GranulometryResult granulometry(VolumeView<const uint8_t> mask, const Granulomet
                            ? static_cast<int64_t>(std::floor(*params.max_radius_um / step + 1e-9))
                            : static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(largest)))) + 1;
   require(last >= 1, "granulometry: --max-radius is smaller than one radius step (" + std::to_string(step) + " um)");
+  require(last < kLargestCode, "granulometry: --max-radius / --step asks for more than " +
+                                   std::to_string(kLargestCode - 1) + " radii; use a larger --step");
 
-  Volume<uint8_t> not_centre(shape, s);
-  Volume<float> to_centre(shape, s);
+  // Distances after the x and y passes; rows that no centre reaches are flagged and never read.
+  Volume<float> partial(shape, s);
+  std::vector<uint8_t> reached(static_cast<std::size_t>(rows));
+  const Code* C = code.data();
   Progress progress("granulometry", last);
   for (int64_t i = 1; i <= last; ++i) {
-    const double threshold = static_cast<double>(i) * static_cast<double>(i) * (1.0 + kMargin);
-    int64_t centres = 0;
-#pragma omp parallel for schedule(static) reduction(+ : centres)
-    for (int64_t k = 0; k < n; ++k) {
-      const bool c = phase.data()[k] && static_cast<double>(d2.data()[k]) > threshold;
-      not_centre.data()[k] = !c;
-      centres += c;
-    }
+    const double threshold = squared_threshold(i);
+    const std::vector<float> px = parabola(w.dx, reach(w.dx, threshold));
+    const std::vector<float> py = parabola(w.dy, reach(w.dy, threshold));
+    const std::vector<float> pz = parabola(w.dz, reach(w.dz, threshold));
+    const auto ry = static_cast<int64_t>(py.size()) - 2, rz = static_cast<int64_t>(pz.size()) - 2;
+    // Largest float whose double value passes the threshold: float comparisons decide as double ones.
+    auto limit = static_cast<float>(threshold);
+    if (static_cast<double>(limit) > threshold) limit = std::nextafter(limit, 0.0f);
+    auto has_centre = [&](int64_t zy) { return row_code[static_cast<std::size_t>(zy)] > i; };
+    bool centres = false;
+    for (int64_t zy = 0; zy < rows && !centres; ++zy) centres = has_centre(zy);
+
     int64_t kept = 0;
-    if (centres > 0) {
-      squared_distance_transform_into(not_centre.view(), w, to_centre.view());
+    if (centres) {
+      // x and y passes, plane by plane.
+#pragma omp parallel
+      {
+        std::vector<float> plane(static_cast<std::size_t>(ny * nx));
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t z = 0; z < nz; ++z) {
+          for (int64_t y = 0; y < ny; ++y)
+            if (has_centre(z * ny + y)) row_distance(C + (z * ny + y) * nx, plane.data() + y * nx, nx, i, px);
+          for (int64_t y = 0; y < ny; ++y) {
+            float* acc = partial.data() + (z * ny + y) * nx;
+            bool any = false;
+            for (int64_t yy = std::max<int64_t>(0, y - ry); yy <= std::min(ny - 1, y + ry); ++yy) {
+              if (!has_centre(z * ny + yy)) continue;
+              const float c = py[static_cast<std::size_t>(std::abs(yy - y))];
+              if (any)
+                min_plus_row(acc, plane.data() + yy * nx, c, nx);
+              else
+                add_row(acc, plane.data() + yy * nx, c, nx);
+              any = true;
+            }
+            reached[static_cast<std::size_t>(z * ny + y)] = any;
+          }
+        }
+      }
+      // z pass, column slice by column slice, and the opening's voxels.
       const float thickness = static_cast<float>(2.0 * static_cast<double>(i) * step);
       float* lt = params.local_thickness ? r.local_thickness_um.data() : nullptr;
-#pragma omp parallel for schedule(static) reduction(+ : kept)
-      for (int64_t k = 0; k < n; ++k) {
-        const bool in = phase.data()[k] && static_cast<double>(to_centre.data()[k]) <= threshold;
-        kept += in;
-        if (in && lt) lt[k] = thickness;
+#pragma omp parallel reduction(+ : kept)
+      {
+        std::vector<float> acc(static_cast<std::size_t>(nx));
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t y = 0; y < ny; ++y)
+          for (int64_t z = 0; z < nz; ++z) {
+            if (row_code[static_cast<std::size_t>(z * ny + y)] == 0) continue;  // no phase voxel
+            bool any = false;
+            for (int64_t zz = std::max<int64_t>(0, z - rz); zz <= std::min(nz - 1, z + rz); ++zz) {
+              if (!reached[static_cast<std::size_t>(zz * ny + y)]) continue;
+              const float c = pz[static_cast<std::size_t>(std::abs(zz - z))];
+              const float* src = partial.data() + (zz * ny + y) * nx;
+              if (any)
+                min_plus_row(acc.data(), src, c, nx);
+              else
+                add_row(acc.data(), src, c, nx);
+              any = true;
+            }
+            if (!any) continue;
+            const Code* c = C + (z * ny + y) * nx;
+            kept += count_row(c, acc.data(), nx, limit);
+            if (lt)
+              for (int64_t x = 0; x < nx; ++x)
+                if (c[x] != 0 && acc[static_cast<std::size_t>(x)] <= limit) lt[(z * ny + y) * nx + x] = thickness;
+          }
       }
     }
     const int64_t previous = r.opening_voxels.empty() ? phase_voxels : r.opening_voxels.back();
