@@ -29,7 +29,8 @@ class PosixFile {
   ~PosixFile();
   int fd() const { return fd_; }
   const std::string& name() const { return name_; }
-  // Reads exactly n bytes at offset (throws "truncated" otherwise).
+  // Reads exactly n bytes at offset (throws "truncated" otherwise). Large reads whose destination
+  // sits just after the file offset modulo 4 KiB go through a small staging buffer (see the .cpp).
   void read_at(uint64_t offset, void* dst, std::size_t n) const;
   // Reads up to n bytes at offset; returns the count (0 at end of file).
   std::size_t read_some_at(uint64_t offset, void* dst, std::size_t n) const;
@@ -41,6 +42,12 @@ class PosixFile {
   int fd_ = -1;
   std::string name_;
 };
+
+// True when copying file bytes at `offset` to `dst` would put each store 1..127 bytes after the
+// load of the same 4 KiB page offset: the kernel's "rep movsb" copy then runs 2-3x slower (false
+// store-to-load dependencies, "4K aliasing"). Volume buffers start 16 bytes into a page (malloc's
+// header), so data at file offset 0 (raw) or 8 (TIFF) fall right into it.
+bool copy_would_alias_4k(uint64_t offset, const void* dst);
 
 // Asks the kernel for transparent huge pages on a large buffer about to be filled (fewer page
 // faults: numpy does the same for large arrays); a hint, silently ignored where unsupported.
