@@ -2,6 +2,7 @@
 // after the header (ElementDataFile = LOCAL) or .mhd + a separate data file; raw or zlib-compressed.
 // MetaImage carries no length unit: spacings are taken as micrometres.
 #include <cmath>
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -57,65 +58,19 @@ std::string met_header(const VolumeHeader& h, bool compressed, uint64_t compress
   return t;
 }
 
-class MetaImageWriter : public SlabWriter {
- public:
-  MetaImageWriter(const std::string& path, const VolumeHeader& h, const WriteOptions& o)
-      : header_(h), path_(path), compress_(o.compress), detached_(lower_extension(path) == ".mhd") {
-    if (detached_) {
-      data_name_ = fs::path(path).stem().string() + (o.compress ? ".zraw" : ".raw");
-      data_ = std::make_unique<DataSink>((fs::path(path).parent_path() / data_name_).string(), o.compress,
-                                         DeflateWriter::Wrapper::zlib);
-    } else {
-      // No CompressedDataSize in .mha: MetaIO then reads the compressed stream to the end of the file.
-      data_ = std::make_unique<DataSink>(path, o.compress, DeflateWriter::Wrapper::zlib, met_header(h, o.compress, 0, "LOCAL"));
-    }
-  }
-  void write(const void* slices, int64_t count) override {
-    if (written_ + count > header_.shape.nz) throw InternalError("metaimage writer: too many slices");
-    data_->write(slices, static_cast<std::size_t>(count * header_.shape.ny * header_.shape.nx) * dtype_size(header_.dtype));
-    written_ += count;
-  }
-  void commit() override {
-    if (written_ != header_.shape.nz) throw InternalError("metaimage writer: missing slices");
-    data_->finish();
-    if (detached_) {
-      AtomicOutput head(path_);
-      const std::string text = met_header(header_, compress_, data_->compressed_bytes(), data_name_);
-      PosixFile f = PosixFile::create(head.temp_path().string(), path_);
-      f.write_all(text.data(), text.size());
-      f.close();
-      data_->commit();
-      head.commit();
-    } else {
-      data_->commit();
-    }
-  }
-
- private:
-  VolumeHeader header_;
-  std::string path_, data_name_;
-  bool compress_, detached_;
-  std::unique_ptr<DataSink> data_;
-  int64_t written_ = 0;
-};
-
 }  // namespace
 
 MetaImageHeader parse_metaimage_header(const std::string& text, const std::string& name) {
   MetaImageHeader h;
-  std::map<std::string, std::string> f;
+  HeaderFields f;
   std::size_t pos = 0;
   bool found_data_file = false;
   while (pos < text.size()) {
-    const std::size_t end = text.find('\n', pos);
-    std::string line = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    pos = end == std::string::npos ? text.size() : end + 1;
-    const std::size_t eq = line.find('=');
+    const std::string line = next_header_line(text, pos);
     if (trim(line).empty()) continue;
-    if (eq == std::string::npos) throw InputError(name + ": malformed MetaImage header line '" + line.substr(0, 80) + "'");
-    const std::string key = trim(line.substr(0, eq));
-    f[lower(key)] = trim(line.substr(eq + 1));
-    if (lower(key) == "elementdatafile") {  // always the last header line
+    if (!f.add_line(line, "="))
+      throw InputError(name + ": malformed MetaImage header line '" + line.substr(0, 80) + "'");
+    if (lower(trim(line.substr(0, line.find('=')))) == "elementdatafile") {  // always the last header line
       found_data_file = true;
       h.header_bytes = pos;
       break;
@@ -123,10 +78,7 @@ MetaImageHeader parse_metaimage_header(const std::string& text, const std::strin
     if (f.size() > 200) break;
   }
   if (!found_data_file) throw InputError(name + ": MetaImage header lacks ElementDataFile");
-  auto get = [&](const std::string& k) {
-    auto it = f.find(k);
-    return it == f.end() ? std::string() : it->second;
-  };
+  auto get = [&](const char* k) { return f.get({k}); };
   const std::string ndims = get("ndims");
   if (ndims.empty()) throw InputError(name + ": MetaImage header lacks NDims");
   const int64_t dim = header_int(ndims, name, "NDims");
@@ -140,15 +92,14 @@ MetaImageHeader parse_metaimage_header(const std::string& text, const std::strin
   h.dtype = met_type(get("elementtype"), name);
   if (!get("elementnumberofchannels").empty() && header_int(get("elementnumberofchannels"), name, "ElementNumberOfChannels") != 1)
     throw InputError(name + ": MetaImage with several channels per voxel is not supported");
-  const std::string msb = !get("binarydatabyteordermsb").empty() ? get("binarydatabyteordermsb") : get("elementbyteordermsb");
-  h.big_endian = met_bool(msb);
+  h.big_endian = met_bool(f.get({"binarydatabyteordermsb", "elementbyteordermsb"}));
   h.compressed = met_bool(get("compresseddata"));
   if (!get("compresseddatasize").empty()) {
     const int64_t c = header_int(get("compresseddatasize"), name, "CompressedDataSize");
     if (c < 0) throw InputError(name + ": negative CompressedDataSize");
     h.compressed_size = static_cast<uint64_t>(c);
   }
-  const std::string sp = !get("elementspacing").empty() ? get("elementspacing") : get("elementsize");
+  const std::string sp = f.get({"elementspacing", "elementsize"});
   if (!sp.empty()) {
     const auto w = split_ws(sp);
     if (static_cast<int64_t>(w.size()) != dim) throw InputError(name + ": MetaImage ElementSpacing must list " + ndims + " values");
@@ -176,45 +127,27 @@ std::unique_ptr<SlabReader> open_metaimage(const std::string& path) {
   require_regular_file(path);
   // The header is text before the data; 64 KiB is far more than any header (the parser stops at ElementDataFile).
   MetaImageHeader h = parse_metaimage_header(read_text_file(path, 1 << 16), path);
-  std::string data_path = path;
-  uint64_t start = h.header_bytes;
-  if (h.data_file != "LOCAL") {
-    fs::path p(h.data_file);
-    data_path = p.is_absolute() ? p.string() : (fs::path(path).parent_path() / p).string();
-    start = 0;
-    require_regular_file(data_path);
-  }
-  VolumeInfo info;
-  info.format = "metaimage";
-  info.shape = h.shape;
-  info.dtype = h.dtype;
-  info.spacing = h.spacing;
-  info.spacing_from_file = h.has_spacing;
-  info.files = {path};
-  if (data_path != path) info.files.push_back(data_path);
-  const uint64_t bytes = static_cast<uint64_t>(h.shape.voxels()) * dtype_size(h.dtype);
-  const bool swap = h.big_endian == host_is_little_endian() && dtype_size(h.dtype) > 1;
+  const bool local = h.data_file == "LOCAL";
+  const std::string data_path = local ? path : data_file_path(path, h.data_file);
+  uint64_t start = local ? h.header_bytes : 0;
+  VolumeInfo info = header_volume_info("metaimage", h.shape, h.dtype, h.spacing, h.has_spacing, path, data_path);
+  if (!h.compressed) return open_uncompressed_data(std::move(info), path, data_path, start, h.header_size, h.big_endian);
+  if (h.header_size > 0) start += static_cast<uint64_t>(h.header_size);
   const uint64_t size = file_size(data_path);
-  if (h.compressed) {
-    if (h.header_size > 0) start += static_cast<uint64_t>(h.header_size);
-    if (h.compressed_size && start + h.compressed_size > size)
-      throw InputError(data_path + ": file is truncated: CompressedDataSize " + std::to_string(h.compressed_size) +
-                       " bytes, " + std::to_string(size - std::min(size, start)) + " present");
-    return std::make_unique<InflateSlabReader>(std::move(info), data_path, start, 0, swap);
-  }
-  uint64_t offset = start + static_cast<uint64_t>(std::max<int64_t>(0, h.header_size));
-  if (h.header_size == -1) {
-    if (size < bytes)
-      throw InputError(data_path + ": file is truncated: header " + path + " needs " + std::to_string(bytes) +
-                       " bytes of data, the file has " + std::to_string(size));
-    offset = size - bytes;
-  }
-  check_raw_size(data_path, offset, bytes, "header " + path + " (shape " + h.shape.str() + ", " + dtype_name(h.dtype) + ")");
-  return std::make_unique<RawSlabReader>(std::move(info), data_path, offset, swap);
+  if (h.compressed_size && start + h.compressed_size > size)
+    throw InputError(data_path + ": file is truncated: CompressedDataSize " + std::to_string(h.compressed_size) +
+                     " bytes, " + std::to_string(size - std::min(size, start)) + " present");
+  return std::make_unique<InflateSlabReader>(std::move(info), data_path, start, 0, needs_byte_swap(h.big_endian, h.dtype));
 }
 
 std::unique_ptr<SlabWriter> create_metaimage(const std::string& path, const VolumeHeader& h, const WriteOptions& o) {
-  return std::make_unique<MetaImageWriter>(path, h, o);
+  // No CompressedDataSize in .mha: MetaIO then reads the compressed stream to the end of the file.
+  const bool detached = lower_extension(path) == ".mhd";
+  const std::string data_name = detached ? fs::path(path).stem().string() + (o.compress ? ".zraw" : ".raw") : "";
+  return std::make_unique<HeaderDataWriter>(
+      path, h, o.compress, DeflateWriter::Wrapper::zlib, data_name, [h, o, data_name](uint64_t compressed_bytes) {
+        return met_header(h, o.compress, compressed_bytes, data_name.empty() ? "LOCAL" : data_name);
+      });
 }
 
 }  // namespace emorph::io

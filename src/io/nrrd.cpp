@@ -93,96 +93,34 @@ uint64_t offset_after_lines(const std::string& path, uint64_t start, int64_t lin
   return pos;
 }
 
-class NrrdWriter : public SlabWriter {
- public:
-  NrrdWriter(const std::string& path, const VolumeHeader& h, const WriteOptions& o)
-      : header_(h), path_(path), detached_(lower_extension(path) == ".nhdr") {
-    std::string data_name = fs::path(path).stem().string() + (o.compress ? ".raw.gz" : ".raw");
-    std::string text = "NRRD0004\n# written by emorph\n";
-    static const char* types[] = {"uint8", "int8", "uint16", "int16", "uint32", "int32", "float"};
-    text += std::string("type: ") + types[static_cast<int>(h.dtype)] + "\n";
-    text += "dimension: 3\n";
-    text += "sizes: " + std::to_string(h.shape.nx) + " " + std::to_string(h.shape.ny) + " " + std::to_string(h.shape.nz) + "\n";
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "spacings: %.17g %.17g %.17g\n", h.spacing.dx, h.spacing.dy, h.spacing.dz);
-    text += buf;
-    text += "units: \"um\" \"um\" \"um\"\n";
-    text += "endian: little\n";
-    text += std::string("encoding: ") + (o.compress ? "gzip" : "raw") + "\n";
-    if (detached_) {
-      text += "data file: " + data_name + "\n";
-      header_text_ = text;
-      data_ = std::make_unique<DataSink>((fs::path(path).parent_path() / data_name).string(), o.compress,
-                                         DeflateWriter::Wrapper::gzip);
-    } else {
-      text += "\n";
-      // The header stays plain text; only the data that follow it are gzip-compressed.
-      data_ = std::make_unique<DataSink>(path, o.compress, DeflateWriter::Wrapper::gzip, text);
-    }
-  }
-  void write(const void* slices, int64_t count) override {
-    if (written_ + count > header_.shape.nz) throw InternalError("nrrd writer: too many slices");
-    data_->write(slices, static_cast<std::size_t>(count * header_.shape.ny * header_.shape.nx) * dtype_size(header_.dtype));
-    written_ += count;
-  }
-  void commit() override {
-    if (written_ != header_.shape.nz) throw InternalError("nrrd writer: missing slices");
-    data_->finish();
-    if (detached_) {
-      AtomicOutput head(path_);
-      PosixFile f = PosixFile::create(head.temp_path().string(), path_);
-      f.write_all(header_text_.data(), header_text_.size());
-      f.close();
-      data_->commit();
-      head.commit();
-    } else {
-      data_->commit();
-    }
-  }
-
- private:
-  VolumeHeader header_;
-  std::string path_;
-  bool detached_;
-  std::string header_text_;
-  std::unique_ptr<DataSink> data_;
-  int64_t written_ = 0;
-};
-
 }  // namespace
 
 NrrdHeader parse_nrrd_header(const std::string& text, const std::string& name) {
   if (text.size() < 8 || text.compare(0, 7, "NRRD000") != 0 || !std::isdigit(static_cast<unsigned char>(text[7])))
     throw InputError(name + ": not a NRRD file (missing 'NRRD000x' magic)");
   NrrdHeader h;
-  std::map<std::string, std::string> f;
+  HeaderFields f;
   std::size_t pos = text.find('\n');
+  if (pos == std::string::npos) pos = text.size();
+  ++pos;  // past the magic line
   bool ended = false;
-  while (pos != std::string::npos && pos + 1 <= text.size()) {
-    const std::size_t start = pos + 1;
-    const std::size_t end = text.find('\n', start);
-    std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  while (pos <= text.size()) {
+    const bool last = text.find('\n', pos) == std::string::npos;
+    const std::string line = next_header_line(text, pos);
     if (line.empty()) {
-      if (end != std::string::npos) {
-        h.header_bytes = end + 1;
+      if (!last) {
+        h.header_bytes = pos;
         ended = true;
       }
       break;
     }
-    pos = end;
     if (line[0] == '#') continue;
     if (line.find(":=") != std::string::npos) continue;  // key/value pairs carry no geometry
-    const std::size_t colon = line.find(": ");
-    if (colon == std::string::npos) throw InputError(name + ": malformed NRRD header line '" + line.substr(0, 80) + "'");
-    f[lower(trim(line.substr(0, colon)))] = trim(line.substr(colon + 2));
-    if (end == std::string::npos) break;
+    if (!f.add_line(line, ": ")) throw InputError(name + ": malformed NRRD header line '" + line.substr(0, 80) + "'");
+    if (last) break;
   }
-  auto get = [&](const std::string& key) -> std::string {
-    auto it = f.find(key);
-    return it == f.end() ? std::string() : it->second;
-  };
-  const std::string data_file = !get("data file").empty() ? get("data file") : get("datafile");
+  auto get = [&](const char* key) { return f.get({key}); };
+  const std::string data_file = f.get({"data file", "datafile"});
   if (!ended && data_file.empty()) throw InputError(name + ": NRRD header does not end with a blank line");
   if (get("type").empty()) throw InputError(name + ": NRRD header lacks 'type'");
   h.dtype = nrrd_type(get("type"), name);
@@ -217,7 +155,7 @@ NrrdHeader parse_nrrd_header(const std::string& text, const std::string& name) {
   }
   if (!d.empty()) {
     if (static_cast<int64_t>(d.size()) != dim) throw InputError(name + ": NRRD spacings must list " + std::to_string(dim) + " values");
-    std::vector<std::string> units = quoted_list(!get("space units").empty() ? get("space units") : get("units"));
+    std::vector<std::string> units = quoted_list(f.get({"space units", "units"}));
     double um[3] = {1, 1, 1};
     for (std::size_t i = 0; i < units.size() && i < 3; ++i) {
       const double u = unit_to_um(units[i]);
@@ -236,10 +174,8 @@ NrrdHeader parse_nrrd_header(const std::string& text, const std::string& name) {
       throw InputError(name + ": NRRD data split over several files ('" + data_file + "') is not supported");
     h.data_file = data_file;
   }
-  if (!get("line skip").empty() || !get("lineskip").empty())
-    h.line_skip = header_int(!get("line skip").empty() ? get("line skip") : get("lineskip"), name, "line skip");
-  if (!get("byte skip").empty() || !get("byteskip").empty())
-    h.byte_skip = header_int(!get("byte skip").empty() ? get("byte skip") : get("byteskip"), name, "byte skip");
+  if (const std::string skip = f.get({"line skip", "lineskip"}); !skip.empty()) h.line_skip = header_int(skip, name, "line skip");
+  if (const std::string skip = f.get({"byte skip", "byteskip"}); !skip.empty()) h.byte_skip = header_int(skip, name, "byte skip");
   if (h.line_skip < 0 || h.byte_skip < -1) throw InputError(name + ": negative NRRD line/byte skip");
   if (h.byte_skip == -1 && h.gzip) throw InputError(name + ": NRRD 'byte skip: -1' is only allowed with raw encoding");
   check_header_shape(h.shape, h.dtype, name);
@@ -248,43 +184,34 @@ NrrdHeader parse_nrrd_header(const std::string& text, const std::string& name) {
 
 std::unique_ptr<SlabReader> open_nrrd(const std::string& path) {
   require_regular_file(path);
-  const std::string text = read_text_file(path, 1 << 20);
-  NrrdHeader h = parse_nrrd_header(text, path);
-  std::string data_path = path;
-  uint64_t start = h.header_bytes;
-  if (!h.data_file.empty()) {
-    fs::path p(h.data_file);
-    data_path = p.is_absolute() ? p.string() : (fs::path(path).parent_path() / p).string();
-    start = 0;
-    require_regular_file(data_path);
-  }
-  VolumeInfo info;
-  info.format = "nrrd";
-  info.shape = h.shape;
-  info.dtype = h.dtype;
-  info.spacing = h.spacing;
-  info.spacing_from_file = h.has_spacing;
-  info.files = {path};
-  if (data_path != path) info.files.push_back(data_path);
-  const uint64_t bytes = static_cast<uint64_t>(h.shape.voxels()) * dtype_size(h.dtype);
-  const bool swap = h.big_endian == host_is_little_endian() && dtype_size(h.dtype) > 1;
-  start = offset_after_lines(data_path, start, h.line_skip);
-  if (h.gzip)
-    return std::make_unique<InflateSlabReader>(std::move(info), data_path, start, static_cast<uint64_t>(h.byte_skip), swap);
-  uint64_t offset = start + static_cast<uint64_t>(std::max<int64_t>(0, h.byte_skip));
-  const uint64_t size = file_size(data_path);
-  if (h.byte_skip == -1) {
-    if (size < bytes)
-      throw InputError(data_path + ": file is truncated: header " + path + " needs " + std::to_string(bytes) +
-                       " bytes of data, the file has " + std::to_string(size));
-    offset = size - bytes;
-  }
-  check_raw_size(data_path, offset, bytes, "header " + path + " (shape " + h.shape.str() + ", " + dtype_name(h.dtype) + ")");
-  return std::make_unique<RawSlabReader>(std::move(info), data_path, offset, swap);
+  const NrrdHeader h = parse_nrrd_header(read_text_file(path, 1 << 20), path);
+  const std::string data_path = h.data_file.empty() ? path : data_file_path(path, h.data_file);
+  VolumeInfo info = header_volume_info("nrrd", h.shape, h.dtype, h.spacing, h.has_spacing, path, data_path);
+  const uint64_t start = offset_after_lines(data_path, h.data_file.empty() ? h.header_bytes : 0, h.line_skip);
+  if (!h.gzip) return open_uncompressed_data(std::move(info), path, data_path, start, h.byte_skip, h.big_endian);
+  // gzip: the byte skip counts decompressed bytes.
+  return std::make_unique<InflateSlabReader>(std::move(info), data_path, start, static_cast<uint64_t>(h.byte_skip),
+                                             needs_byte_swap(h.big_endian, h.dtype));
 }
 
 std::unique_ptr<SlabWriter> create_nrrd(const std::string& path, const VolumeHeader& h, const WriteOptions& o) {
-  return std::make_unique<NrrdWriter>(path, h, o);
+  const bool detached = lower_extension(path) == ".nhdr";
+  const std::string data_name = fs::path(path).stem().string() + (o.compress ? ".raw.gz" : ".raw");
+  std::string text = "NRRD0004\n# written by emorph\n";
+  static const char* types[] = {"uint8", "int8", "uint16", "int16", "uint32", "int32", "float"};
+  text += std::string("type: ") + types[static_cast<int>(h.dtype)] + "\n";
+  text += "dimension: 3\n";
+  text += "sizes: " + std::to_string(h.shape.nx) + " " + std::to_string(h.shape.ny) + " " + std::to_string(h.shape.nz) + "\n";
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "spacings: %.17g %.17g %.17g\n", h.spacing.dx, h.spacing.dy, h.spacing.dz);
+  text += buf;
+  text += "units: \"um\" \"um\" \"um\"\n";
+  text += "endian: little\n";
+  text += std::string("encoding: ") + (o.compress ? "gzip" : "raw") + "\n";
+  // Attached: a blank line ends the header and the data follow (only the data are gzip-compressed).
+  text += detached ? "data file: " + data_name + "\n" : "\n";
+  return std::make_unique<HeaderDataWriter>(path, h, o.compress, DeflateWriter::Wrapper::gzip,
+                                            detached ? data_name : "", [text](uint64_t) { return text; });
 }
 
 }  // namespace emorph::io
