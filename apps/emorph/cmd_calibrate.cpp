@@ -25,11 +25,7 @@ void setup_calibrate(CLI::App& app) {
   sub->callback([o] {
     const auto c = emorph::fit_grey_calibration(emorph::parse_double_list(o->grey, "--grey"),
                                                 emorph::parse_double_list(o->density, "--density"));
-    const Json results = {{"samples", c.samples},
-                          {"slope_g_cm3_per_grey", c.slope},
-                          {"intercept_g_cm3", c.intercept},
-                          {"r_squared", std::isfinite(c.r_squared) ? Json(c.r_squared) : Json(nullptr)},
-                          {"calibration", Json(c.slope).dump() + "," + Json(c.intercept).dump()}};
+    const Json results = emorph::grey_calibration_results(c);
     emorph::cli::emit_results(o->out, "calibrate", {{"grey", o->grey}, {"density", o->density}}, "", results);
   });
 }

@@ -16,50 +16,21 @@ struct CompositionOptions {
   emorph::cli::OutputOptions out;
 };
 
-Json named_json(const emorph::NamedValues& v) {
-  Json j = Json::object();
-  for (const auto& [name, x] : v) j[name] = x;
-  return j;
-}
-
 void run_composition(const CompositionOptions& o) {
   emorph::CompositionParams p;
   p.wt_percent = emorph::parse_name_values(o.wt, "--wt");
-  // Densities default to the phase table's by name (NMC, LFP, CBD); --density adds or overrides.
-  const auto table = emorph::PhaseTable::default_table();
-  for (const auto& [name, w] : p.wt_percent)
-    if (const auto* phase = table.find(name); phase && phase->density_g_cm3) p.density_g_cm3.emplace_back(name, *phase->density_g_cm3);
-  if (!o.density.empty())
-    for (const auto& [name, rho] : emorph::parse_name_values(o.density, "--density")) {
-      bool replaced = false;
-      for (auto& [n, v] : p.density_g_cm3)
-        if (n == name) v = rho, replaced = true;
-      if (!replaced) p.density_g_cm3.emplace_back(name, rho);
-    }
+  const emorph::NamedValues given = o.density.empty() ? emorph::NamedValues{} : emorph::parse_name_values(o.density, "--density");
+  p.density_g_cm3 = emorph::component_densities(p.wt_percent, given, emorph::PhaseTable::default_table());
   if (!o.bet.empty()) p.bet_m2_per_g = emorph::parse_name_values(o.bet, "--bet");
   if (!o.diameter.empty()) p.diameter_um = emorph::parse_name_values(o.diameter, "--diameter");
   p.porosity_percent = o.porosity;
   p.loading_mg_per_cm2 = o.loading;
   p.thickness_um = o.thickness;
-  const auto r = emorph::composition(p);
-
-  Json results = {{"porosity_percent", r.porosity_percent},
-                  {"porosity_from_loading", r.porosity_from_loading},
-                  {"solid_density_g_cm3", r.solid_density_g_cm3},
-                  {"vol_percent", named_json(r.vol_percent)},
-                  {"solid_vol_percent", named_json(r.solid_vol_percent)},
-                  {"no_bet", r.no_bet}};
-  results["theoretical_ssa_m2_per_g"] = r.theoretical_ssa_m2_per_g ? Json(*r.theoretical_ssa_m2_per_g) : Json(nullptr);
-  if (!r.ssa_contribution_m2_per_g.empty()) results["ssa_contribution_m2_per_g"] = named_json(r.ssa_contribution_m2_per_g);
-  if (!r.geometric_ssa_m2_per_g.empty()) {
-    results["geometric_ssa_m2_per_g"] = named_json(r.geometric_ssa_m2_per_g);
-    results["theoretical_ssa_geometric_m2_per_g"] = *r.theoretical_ssa_geometric_m2_per_g;
-  }
+  const Json results = emorph::composition_results(p);
   if (!o.out.csv.empty()) {
     std::vector<std::vector<std::string>> rows;
-    for (std::size_t i = 0; i < r.vol_percent.size(); ++i)
-      rows.push_back({r.vol_percent[i].first, Json(p.wt_percent[i].second).dump(), Json(r.vol_percent[i].second).dump(),
-                      Json(r.solid_vol_percent[i].second).dump()});
+    for (const auto& [name, wt] : p.wt_percent)
+      rows.push_back({name, Json(wt).dump(), results["vol_percent"][name].dump(), results["solid_vol_percent"][name].dump()});
     emorph::write_csv(o.out.csv, {"component", "wt_percent", "vol_percent", "solid_vol_percent"}, rows);
   }
   const Json params = {{"wt", o.wt}, {"density", o.density}, {"bet", o.bet}, {"diameter", o.diameter},

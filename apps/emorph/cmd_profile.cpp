@@ -8,13 +8,9 @@
 #include "command.hpp"
 #include "common.hpp"
 #include "emorph/io.hpp"
-#include "emorph/measure/depleted_layer.hpp"
-#include "emorph/measure/electrode_region.hpp"
 #include "emorph/measure/grey_calibration.hpp"
 #include "emorph/measure/label_volume.hpp"
-#include "emorph/measure/phase_selection.hpp"
 #include "emorph/measure/profile.hpp"
-#include "emorph/measure/profile_stats.hpp"
 #include "emorph/parse.hpp"
 
 namespace {
@@ -44,20 +40,20 @@ Json grey_profile_json(const ProfileOptions& o, const emorph::PhaseTable& table,
   gp.axis = o.axis;
   std::stringstream ss(o.grey_phases);
   for (std::string name; std::getline(ss, name, ',');) gp.mask_labels.push_back(table.at(name, "--grey-phases").label);
-  for (const std::string* out : {&o.out.json, &o.out.csv})
-    if (!out->empty()) emorph::check_output_differs(o.grey, *out);
-  const auto grey = emorph::read_volume(o.grey, o.in.read_options());
-  const auto g = emorph::grey_profile(grey, labels.view(), gp);
-  Json mean = Json::array();
-  for (double v : g.mean_grey) mean.push_back(std::isfinite(v) ? Json(v) : Json(nullptr));
-  Json j = {{"path", o.grey}, {"phases", o.grey_phases}, {"position_um", g.position_um}, {"mean_grey", mean}, {"voxels", g.voxels}};
+  std::optional<emorph::GreyCalibration> calibration;
   if (!o.calibration.empty()) {
     const auto c = emorph::parse_double_list(o.calibration, "--calibration");
     emorph::require(c.size() == 2, "--calibration: expected SLOPE,INTERCEPT");
-    Json density = Json::array();
-    for (double v : g.mean_grey) density.push_back(std::isfinite(v) ? Json(c[1] + c[0] * v) : Json(nullptr));
-    j["density_g_cm3"] = density;
+    calibration = emorph::GreyCalibration{};
+    calibration->slope = c[0];
+    calibration->intercept = c[1];
   }
+  for (const std::string* out : {&o.out.json, &o.out.csv})
+    if (!out->empty()) emorph::check_output_differs(o.grey, *out);
+  const auto grey = emorph::read_volume(o.grey, o.in.read_options());
+  Json j = emorph::grey_profile_results(emorph::grey_profile(grey, labels.view(), gp), calibration);
+  j["path"] = o.grey;
+  j["phases"] = o.grey_phases;
   return j;
 }
 
@@ -70,88 +66,30 @@ std::pair<double, double> parse_bulk(const std::string& spec) {
   return {a, b};
 }
 
-Json number_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
-
 void run_profile(const ProfileOptions& o) {
   const emorph::PhaseTable table = o.phases.table();
-  emorph::require(o.axis >= 0 && o.axis <= 2, "--axis must be 0, 1 or 2 (got " + std::to_string(o.axis) + ")");
-  std::optional<std::pair<double, double>> bulk;
-  if (!o.bulk.empty()) bulk = parse_bulk(o.bulk);
+  emorph::ProfileReportParams p;
+  p.axis = o.axis;
+  p.window = o.window;
+  if (!o.bulk.empty()) p.bulk_um = parse_bulk(o.bulk);
+  p.exclude_collector_um = o.exclude_collector_um;
+  p.exclude_surface_um = o.exclude_surface_um;
+  p.only = o.only;
+  p.depleted_phase = o.depleted_phase;
+  p.exclude_depleted = o.exclude_depleted;
   const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
-  const auto counts = emorph::slice_label_counts(labels.view(), {o.axis});
-  const double slice_um = labels.spacing()[o.axis];
-  const auto profile = emorph::fraction_profile(counts, slice_um, {o.axis, o.window});
-  const auto raw = o.window == 1 ? profile : emorph::fraction_profile(counts, slice_um, {o.axis, 1});
-
-  std::optional<emorph::ElectrodeRegion> region;
-  try {
-    region = emorph::electrode_region(counts, slice_um, emorph::electrode_region_params(table));
-  } catch (const emorph::InputError& e) {
-    if (!bulk) throw emorph::InputError(std::string("no --bulk window and ") + e.what());
-  }
-  // The depleted layer of --depleted-phase above the collector, when the region and the phase exist.
-  std::optional<emorph::DepletedLayer> depleted;
-  const emorph::Phase* depleted_phase = table.find(o.depleted_phase);
-  emorph::require(depleted_phase || !o.exclude_depleted, "--depleted-phase: unknown phase '" + o.depleted_phase + "'");
-  if (region && depleted_phase && depleted_phase->label < counts.num_labels &&
-      region->last_slice - region->first_slice >= 3) {
-    depleted = emorph::detect_depleted_layer(raw.fraction[depleted_phase->label],
-                                             {region->first_slice, region->last_slice}, slice_um);
-  }
-  emorph::require(depleted || !o.exclude_depleted,
-                  "--exclude-depleted: no depleted layer could be detected (no electrode region or no " + o.depleted_phase + ")");
-  const double exclude_collector_um = o.exclude_depleted ? depleted->thickness_um : o.exclude_collector_um;
-  const emorph::SliceRange window =
-      bulk ? emorph::bulk_slices(profile.position_um, bulk->first, bulk->second, "--bulk")
-           : emorph::trimmed_region_slices(profile.position_um, region->start_um, region->end_um, exclude_collector_um,
-                                           o.exclude_surface_um);
-
-  Json phases = Json::object();
-  std::vector<std::string> header = {"position_um"};
-  std::vector<const std::vector<double>*> columns;
-  const auto totals = counts.totals();
-  const std::vector<double> absent(profile.position_um.size(), 0.0);  // a table phase not in the volume
-  for (const auto& p : emorph::select_phases(table, totals, o.only)) {
-    const auto& fraction = p.label < counts.num_labels ? profile.fraction[p.label] : absent;
-    const auto& raw_f = p.label < counts.num_labels ? raw.fraction[p.label] : absent;
-    // Statistics on the per-slice fractions: the moving average would correlate neighbouring slices.
-    const auto st = emorph::profile_stats(raw.position_um, raw_f, window);
-    phases[p.name] = {{"label", p.label},
-                      {"position_um", profile.position_um},
-                      {"fraction", fraction},
-                      {"mean_fraction", number_or_null(st.mean_fraction)},
-                      {"rsd_percent", number_or_null(st.rsd_percent)},
-                      {"slope_per_um", number_or_null(st.slope_per_um)},
-                      {"slope_stderr_per_um", number_or_null(st.slope_stderr_per_um)},
-                      {"slope_relative_percent_per_um", number_or_null(st.slope_relative_percent_per_um)}};
-    header.push_back(p.name);
-  }
-  Json results = {{"axis", o.axis},
-                  {"slice_um", slice_um},
-                  {"window_slices", o.window},
-                  {"bulk", {{"first_slice", window.first},
-                            {"last_slice", window.last},
-                            {"slices", window.last - window.first + 1},
-                            {"start_um", profile.position_um[static_cast<std::size_t>(window.first)]},
-                            {"end_um", profile.position_um[static_cast<std::size_t>(window.last)]},
-                            {"source", bulk ? "bulk" : "electrode_region"}}},
-                  {"phases", phases}};
-  if (region)
-    results["electrode_region"] = {{"first_slice", region->first_slice}, {"last_slice", region->last_slice},
-                                   {"collector_slices", region->collector_slices}, {"start_um", region->start_um},
-                                   {"end_um", region->end_um},           {"thickness_um", region->thickness_um}};
-  if (depleted)
-    results["depleted_layer"] = {{"phase", o.depleted_phase},
-                                 {"thickness_um", depleted->thickness_um},
-                                 {"end_um", static_cast<double>(depleted->end_slice) * slice_um},
-                                 {"bulk_fraction", depleted->bulk_fraction}};
+  Json results = emorph::profile_results(labels.view(), table, p);
   if (!o.grey.empty()) results["grey_profile"] = grey_profile_json(o, table, labels);
   if (!o.out.csv.empty()) {
     emorph::check_output_differs(o.in.input, o.out.csv);
+    const auto names = emorph::phase_order(table, results["phases"], o.only);
+    std::vector<std::string> header = {"position_um"};
+    header.insert(header.end(), names.begin(), names.end());
     std::vector<std::vector<std::string>> rows;
-    for (std::size_t i = 0; i < profile.position_um.size(); ++i) {
-      std::vector<std::string> row = {Json(profile.position_um[i]).dump()};
-      for (std::size_t c = 1; c < header.size(); ++c) row.push_back(Json(phases[header[c]]["fraction"][i]).dump());
+    const auto& position = results["phases"][names.front()]["position_um"];
+    for (std::size_t i = 0; i < position.size(); ++i) {
+      std::vector<std::string> row = {position[i].dump()};
+      for (const auto& name : names) row.push_back(results["phases"][name]["fraction"][i].dump());
       rows.push_back(std::move(row));
     }
     emorph::write_csv(o.out.csv, header, rows);

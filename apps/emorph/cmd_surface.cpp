@@ -1,5 +1,6 @@
 // emorph surface LABELS: surface area of each phase and of each interface (Crofton estimator, no mesh),
 // specific surfaces per volume and per mass; --mesh writes a phase's isosurface as binary PLY/STL.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -8,8 +9,8 @@
 #include "emorph/io.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/mesh_export.hpp"
+#include "emorph/measure/results_json.hpp"
 #include "emorph/measure/specific_surface.hpp"
-#include "emorph/measure/surface_area.hpp"
 
 namespace {
 
@@ -24,8 +25,6 @@ struct SurfaceOptions {
   std::string mesh_phase;
 };
 
-Json optional_json(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
-
 void run_surface(const SurfaceOptions& o) {
   const emorph::PhaseTable table = o.phases.table();
   emorph::require(o.mesh.empty() || !o.mesh_phase.empty(), "--mesh needs --phase NAME (the phase to mesh)");
@@ -33,42 +32,13 @@ void run_surface(const SurfaceOptions& o) {
   if (!o.mesh.empty()) emorph::check_output_differs(o.in.input, o.mesh);
   const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
 
-  emorph::SurfaceAreaParams sp;
+  emorph::SurfaceReportParams sp;
   sp.count_volume_boundary = o.count_boundary;
-  const auto areas = emorph::surface_areas(labels.view(), sp);
-  emorph::SpecificSurfaceParams ssp;
-  ssp.require_densities = !o.phases.density.empty();
-  const auto spec = emorph::specific_surfaces(areas, labels.spacing(), table, ssp);
-
-  Json phases = Json::object(), interfaces = Json::object();
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& p : spec.phases) {
-    phases[p.name] = {{"label", p.label},
-                      {"voxels", p.voxels},
-                      {"volume_um3", p.volume_um3},
-                      {"surface_area_um2", p.surface_area_um2},
-                      {"specific_surface_per_um", p.specific_surface_per_um},
-                      {"specific_surface_phase_per_um", optional_json(p.specific_surface_phase_per_um)}};
-    if (p.specific_surface_m2_per_g) phases[p.name]["specific_surface_m2_per_g"] = *p.specific_surface_m2_per_g;
-    rows.push_back({"phase", p.name, Json(p.surface_area_um2).dump(), Json(p.specific_surface_per_um).dump(),
-                    optional_json(p.specific_surface_phase_per_um).dump(),
-                    p.specific_surface_m2_per_g ? Json(*p.specific_surface_m2_per_g).dump() : ""});
-  }
-  for (const auto& i : spec.interfaces) {
-    interfaces[i.name] = {{"area_um2", i.area_um2}, {"specific_surface_per_um", i.specific_surface_per_um}};
-    rows.push_back({"interface", i.name, Json(i.area_um2).dump(), Json(i.specific_surface_per_um).dump(), "", ""});
-  }
-  Json results = {{"method", "crofton-13 (Lehmann & Legland 2012)"},
-                  {"count_volume_boundary", o.count_boundary},
-                  {"total_volume_um3", spec.total_volume_um3},
-                  {"phases", phases},
-                  {"interfaces", interfaces}};
-  if (spec.solid_density_g_cm3) results["solid_density_g_cm3"] = *spec.solid_density_g_cm3;
-  if (spec.electrode_specific_surface_m2_per_g)
-    results["electrode_specific_surface_m2_per_g"] = *spec.electrode_specific_surface_m2_per_g;
+  sp.require_densities = !o.phases.density.empty();
+  Json results = emorph::surface_results(labels.view(), table, sp);
 
   if (mesh_phase) {
-    emorph::require(mesh_phase->label < areas.num_labels && areas.voxels[mesh_phase->label] > 0,
+    emorph::require(results["phases"].value(mesh_phase->name, Json::object()).value("voxels", int64_t{0}) > 0,
                     "--phase: phase '" + mesh_phase->name + "' is absent from the volume");
     emorph::MeshExportParams mp;
     mp.label = mesh_phase->label;
@@ -78,6 +48,25 @@ void run_surface(const SurfaceOptions& o) {
   }
   if (!o.out.csv.empty()) {
     emorph::check_output_differs(o.in.input, o.out.csv);
+    std::vector<std::vector<std::string>> rows;
+    const Json& phases = results["phases"];
+    const auto names = emorph::phase_order(table, phases);
+    for (const auto& name : names) {
+      const Json& p = phases[name];
+      rows.push_back({"phase", name, p["surface_area_um2"].dump(), p["specific_surface_per_um"].dump(),
+                      p["specific_surface_phase_per_um"].dump(),
+                      p.contains("specific_surface_m2_per_g") ? p["specific_surface_m2_per_g"].dump() : ""});
+    }
+    // Interfaces in label order of their two phases, as specific_surfaces lists them.
+    auto by_label = names;
+    std::stable_sort(by_label.begin(), by_label.end(),
+                     [&](const auto& a, const auto& b) { return phases[a]["label"] < phases[b]["label"]; });
+    for (std::size_t a = 0; a < by_label.size(); ++a)
+      for (std::size_t b = a + 1; b < by_label.size(); ++b)
+        if (const auto name = by_label[a] + "|" + by_label[b]; results["interfaces"].contains(name)) {
+          const Json& i = results["interfaces"][name];
+          rows.push_back({"interface", name, i["area_um2"].dump(), i["specific_surface_per_um"].dump(), "", ""});
+        }
     emorph::write_csv(o.out.csv,
                       {"kind", "name", "area_um2", "specific_surface_per_um", "specific_surface_phase_per_um",
                        "specific_surface_m2_per_g"},

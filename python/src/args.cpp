@@ -9,10 +9,8 @@ namespace emorph::python {
 
 namespace py = pybind11;
 
-namespace {
-
 // The CLI's NAME=VALUE,... spelling of a dict, so one parser validates both.
-std::string spec_of(const py::object& obj, const char* keyword) {
+std::string spec_arg(const py::object& obj, const char* keyword) {
   if (py::isinstance<py::str>(obj)) return obj.cast<std::string>();
   if (!py::isinstance<py::dict>(obj))
     throw py::type_error(std::string(keyword) + " must be a dict {name: value} or a string \"name=value,...\"");
@@ -33,16 +31,14 @@ std::string spec_of(const py::object& obj, const char* keyword) {
   return os.str();
 }
 
-}  // namespace
-
 std::vector<std::pair<std::string, double>> name_values_arg(const py::object& obj, const char* keyword) {
   if (obj.is_none()) return {};
-  return parse_name_values(spec_of(obj, keyword), keyword);
+  return parse_name_values(spec_arg(obj, keyword), keyword);
 }
 
 PhaseTable phase_table_arg(const py::object& phases, const py::object& density) {
-  PhaseTable table = phases.is_none() ? PhaseTable::default_table() : PhaseTable::parse(spec_of(phases, "phases"), "phases");
-  if (!density.is_none()) table.set_densities(spec_of(density, "density"), "density");
+  PhaseTable table = phases.is_none() ? PhaseTable::default_table() : PhaseTable::parse(spec_arg(phases, "phases"), "phases");
+  if (!density.is_none()) table.set_densities(spec_arg(density, "density"), "density");
   return table;
 }
 
@@ -59,6 +55,11 @@ std::vector<std::string> names_arg(const py::object& obj, const char* keyword) {
 int axis_arg(int axis) {
   if (axis < 0 || axis > 2) throw py::value_error("axis must be 0, 1 or 2 (got " + std::to_string(axis) + ")");
   return axis;
+}
+
+void warn_all(const std::vector<std::string>& messages) {
+  for (const auto& m : messages)
+    if (PyErr_WarnEx(PyExc_UserWarning, ("emorph: " + m).c_str(), 1) != 0) throw py::error_already_set();
 }
 
 }  // namespace emorph::python

@@ -11,6 +11,9 @@
 
 namespace emorph::python {
 
+// {"a": 1, "b": 2} -> "a=1,b=2" (17 significant digits); a str is returned as it is.
+std::string spec_arg(const pybind11::object& obj, const char* keyword);
+
 // "a=1,b=2", {"a": 1, "b": 2} or None (empty) -> (name, value) pairs; errors name `keyword`.
 std::vector<std::pair<std::string, double>> name_values_arg(const pybind11::object& obj, const char* keyword);
 
@@ -22,5 +25,8 @@ std::vector<std::string> names_arg(const pybind11::object& obj, const char* keyw
 
 // Throws ValueError unless axis is 0, 1 or 2.
 int axis_arg(int axis);
+
+// Issues each message as a Python UserWarning (the CLI prints them as "emorph: warning: ..."). Needs the GIL.
+void warn_all(const std::vector<std::string>& messages);
 
 }  // namespace emorph::python

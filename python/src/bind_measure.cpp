@@ -2,196 +2,22 @@
 // thickness profiles, surface areas.
 #include <pybind11/stl.h>
 
-#include "bindings.hpp"
-#include <cmath>
-#include <iostream>
 #include <optional>
+
+#include "bindings.hpp"
 
 #include "args.hpp"
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/composition.hpp"
-#include "emorph/measure/depleted_layer.hpp"
 #include "emorph/measure/edt.hpp"
-#include "emorph/measure/electrode_region.hpp"
 #include "emorph/measure/fractions.hpp"
-#include "emorph/measure/phase_ratios.hpp"
-#include "emorph/measure/phase_selection.hpp"
+#include "emorph/measure/grey_calibration.hpp"
 #include "emorph/measure/profile.hpp"
-#include "emorph/measure/profile_stats.hpp"
 #include "emorph/measure/specific_surface.hpp"
-#include "emorph/measure/surface_area.hpp"
 #include "json_python.hpp"
 #include "numpy_volume.hpp"
 
 namespace emorph::python {
-
-// The results objects below are assembled as in apps/emorph/cmd_fractions.cpp, cmd_profile.cpp,
-// cmd_surface.cpp and cmd_composition.cpp (same keys, same values); python/tests check the parity.
-namespace {
-
-Json number_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
-Json optional_json(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
-
-Json region_json(const ElectrodeRegion& r) {
-  return {{"first_slice", r.first_slice}, {"last_slice", r.last_slice}, {"collector_slices", r.collector_slices},
-          {"start_um", r.start_um},       {"end_um", r.end_um},         {"thickness_um", r.thickness_um}};
-}
-
-Json ratios_json(const std::vector<PhaseRatio>& ratios) {
-  Json j = Json::object();
-  for (const auto& r : ratios) j[r.name] = r.ratio;
-  return j;
-}
-
-Json named_json(const NamedValues& v) {
-  Json j = Json::object();
-  for (const auto& [name, x] : v) j[name] = x;
-  return j;
-}
-
-Json fractions_results(VolumeView<const uint8_t> labels, const PhaseTable& table, int axis,
-                       const std::vector<std::string>& only, const std::string& ratios) {
-  const auto counts = slice_label_counts(labels, {axis});
-  const auto all = phase_fractions(counts, 0, counts.slices - 1);
-  std::optional<ElectrodeRegion> region;
-  try {
-    region = electrode_region(counts, labels.spacing()[axis], electrode_region_params(table));
-  } catch (const InputError&) {
-    // no electrode region: the region keys are left out, as in the CLI (which warns)
-  }
-  std::optional<PhaseFractions> inside;
-  if (region) inside = phase_fractions(counts, region->first_slice, region->last_slice);
-  Json phases = Json::object();
-  for (const auto& p : select_phases(table, all.voxels, only, "phase")) {
-    Json j = {{"label", p.label}, {"voxels", all.count(p.label)}, {"volume_fraction", all.fraction(p.label)}};
-    if (inside) {
-      j["region_voxels"] = inside->count(p.label);
-      j["region_volume_fraction"] = inside->fraction(p.label);
-    }
-    phases[p.name] = j;
-  }
-  Json results = {{"phases", phases},
-                  {"total_voxels", all.total},
-                  {"axis", axis},
-                  {"ratios", ratios_json(phase_ratios(all, table, ratios, "ratios"))}};
-  if (region) {
-    results["electrode_region"] = region_json(*region);
-    results["region_ratios"] = ratios_json(phase_ratios(*inside, table, ratios, "ratios"));
-  }
-  return results;
-}
-
-Json profile_results(VolumeView<const uint8_t> labels, const PhaseTable& table, int axis, int window_slices,
-                     std::optional<std::pair<double, double>> bulk, double exclude_collector_um,
-                     double exclude_surface_um, const std::vector<std::string>& only,
-                     const std::string& depleted_phase_name, bool exclude_depleted) {
-  const auto counts = slice_label_counts(labels, {axis});
-  const double slice_um = labels.spacing()[axis];
-  const auto profile = fraction_profile(counts, slice_um, {axis, window_slices});
-  const auto raw = window_slices == 1 ? profile : fraction_profile(counts, slice_um, {axis, 1});
-  std::optional<ElectrodeRegion> region;
-  try {
-    region = electrode_region(counts, slice_um, electrode_region_params(table));
-  } catch (const InputError& e) {
-    if (!bulk) throw InputError(std::string("no bulk window and ") + e.what());
-  }
-  std::optional<DepletedLayer> depleted;
-  const Phase* depleted_phase = table.find(depleted_phase_name);
-  require(depleted_phase || !exclude_depleted, "depleted_phase: unknown phase '" + depleted_phase_name + "'");
-  if (region && depleted_phase && depleted_phase->label < counts.num_labels &&
-      region->last_slice - region->first_slice >= 3)
-    depleted = detect_depleted_layer(raw.fraction[depleted_phase->label], {region->first_slice, region->last_slice},
-                                     slice_um);
-  require(depleted || !exclude_depleted, "exclude_depleted: no depleted layer could be detected (no electrode region or no " +
-                                             depleted_phase_name + ")");
-  if (exclude_depleted) exclude_collector_um = depleted->thickness_um;
-  const SliceRange window = bulk ? bulk_slices(profile.position_um, bulk->first, bulk->second, "bulk")
-                                 : trimmed_region_slices(profile.position_um, region->start_um, region->end_um,
-                                                         exclude_collector_um, exclude_surface_um);
-  Json phases = Json::object();
-  const auto totals = counts.totals();
-  const std::vector<double> absent(profile.position_um.size(), 0.0);
-  for (const auto& p : select_phases(table, totals, only, "phase")) {
-    const auto& fraction = p.label < counts.num_labels ? profile.fraction[p.label] : absent;
-    const auto& raw_f = p.label < counts.num_labels ? raw.fraction[p.label] : absent;
-    const auto st = profile_stats(raw.position_um, raw_f, window);
-    phases[p.name] = {{"label", p.label},
-                      {"position_um", profile.position_um},
-                      {"fraction", fraction},
-                      {"mean_fraction", number_or_null(st.mean_fraction)},
-                      {"rsd_percent", number_or_null(st.rsd_percent)},
-                      {"slope_per_um", number_or_null(st.slope_per_um)},
-                      {"slope_stderr_per_um", number_or_null(st.slope_stderr_per_um)},
-                      {"slope_relative_percent_per_um", number_or_null(st.slope_relative_percent_per_um)}};
-  }
-  Json results = {{"axis", axis},
-                  {"slice_um", slice_um},
-                  {"window_slices", window_slices},
-                  {"bulk", {{"first_slice", window.first},
-                            {"last_slice", window.last},
-                            {"slices", window.last - window.first + 1},
-                            {"start_um", profile.position_um[static_cast<std::size_t>(window.first)]},
-                            {"end_um", profile.position_um[static_cast<std::size_t>(window.last)]},
-                            {"source", bulk ? "bulk" : "electrode_region"}}},
-                  {"phases", phases}};
-  if (region) results["electrode_region"] = region_json(*region);
-  if (depleted)
-    results["depleted_layer"] = {{"phase", depleted_phase_name},
-                                 {"thickness_um", depleted->thickness_um},
-                                 {"end_um", static_cast<double>(depleted->end_slice) * slice_um},
-                                 {"bulk_fraction", depleted->bulk_fraction}};
-  return results;
-}
-
-Json surface_results(VolumeView<const uint8_t> labels, const PhaseTable& table, bool densities_given,
-                     bool count_boundary) {
-  SurfaceAreaParams sp;
-  sp.count_volume_boundary = count_boundary;
-  const auto areas = surface_areas(labels, sp);
-  SpecificSurfaceParams ssp;
-  ssp.require_densities = densities_given;
-  const auto spec = specific_surfaces(areas, labels.spacing(), table, ssp);
-  Json phases = Json::object(), interfaces = Json::object();
-  for (const auto& p : spec.phases) {
-    phases[p.name] = {{"label", p.label},
-                      {"voxels", p.voxels},
-                      {"volume_um3", p.volume_um3},
-                      {"surface_area_um2", p.surface_area_um2},
-                      {"specific_surface_per_um", p.specific_surface_per_um},
-                      {"specific_surface_phase_per_um", optional_json(p.specific_surface_phase_per_um)}};
-    if (p.specific_surface_m2_per_g) phases[p.name]["specific_surface_m2_per_g"] = *p.specific_surface_m2_per_g;
-  }
-  for (const auto& i : spec.interfaces)
-    interfaces[i.name] = {{"area_um2", i.area_um2}, {"specific_surface_per_um", i.specific_surface_per_um}};
-  Json results = {{"method", "crofton-13 (Lehmann & Legland 2012)"},
-                  {"count_volume_boundary", count_boundary},
-                  {"total_volume_um3", spec.total_volume_um3},
-                  {"phases", phases},
-                  {"interfaces", interfaces}};
-  if (spec.solid_density_g_cm3) results["solid_density_g_cm3"] = *spec.solid_density_g_cm3;
-  if (spec.electrode_specific_surface_m2_per_g)
-    results["electrode_specific_surface_m2_per_g"] = *spec.electrode_specific_surface_m2_per_g;
-  return results;
-}
-
-Json composition_results(const CompositionParams& p) {
-  const auto r = composition(p);
-  Json results = {{"porosity_percent", r.porosity_percent},
-                  {"porosity_from_loading", r.porosity_from_loading},
-                  {"solid_density_g_cm3", r.solid_density_g_cm3},
-                  {"vol_percent", named_json(r.vol_percent)},
-                  {"solid_vol_percent", named_json(r.solid_vol_percent)},
-                  {"no_bet", r.no_bet}};
-  results["theoretical_ssa_m2_per_g"] = optional_json(r.theoretical_ssa_m2_per_g);
-  if (!r.ssa_contribution_m2_per_g.empty()) results["ssa_contribution_m2_per_g"] = named_json(r.ssa_contribution_m2_per_g);
-  if (!r.geometric_ssa_m2_per_g.empty()) {
-    results["geometric_ssa_m2_per_g"] = named_json(r.geometric_ssa_m2_per_g);
-    results["theoretical_ssa_geometric_m2_per_g"] = *r.theoretical_ssa_geometric_m2_per_g;
-  }
-  return results;
-}
-
-}  // namespace
 
 void bind_measure(py::module_& m) {
   m.def(
@@ -267,13 +93,18 @@ count : int)doc");
          const py::object& phase, const std::string& ratios) {
         const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
         const PhaseTable table = phase_table_arg(phases, py::none());
-        const auto only = names_arg(phase, "phase");
-        axis_arg(axis);
+        FractionsReportParams p;
+        p.axis = axis;
+        p.only = names_arg(phase, "phase");
+        p.ratios = ratios;
+        p.style = OptionStyle::python;
+        std::vector<std::string> warnings;
         Json results;
         {
           py::gil_scoped_release release;
-          results = fractions_results(view, table, axis, only, ratios);
+          results = fractions_results(view, table, p, &warnings);
         }
+        warn_all(warnings);
         return to_python(results);
       },
       py::arg("labels"), py::arg("spacing") = py::none(), py::arg("axis") = 0, py::arg("phases") = py::none(),
@@ -312,25 +143,26 @@ dict
          const std::string& depleted_phase, bool exclude_depleted) {
         const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
         const PhaseTable table = phase_table_arg(phases, py::none());
-        const auto only = names_arg(phase, "phase");
-        axis_arg(axis);
-        std::optional<std::pair<double, double>> window_um;
+        ProfileReportParams p;
+        p.axis = axis;
+        p.window = window;
         if (!bulk.is_none()) {
           try {
-            window_um = bulk.cast<std::pair<double, double>>();
+            p.bulk_um = bulk.cast<std::pair<double, double>>();
           } catch (const py::cast_error&) {
             throw py::type_error("bulk must be (start_um, end_um)");
           }
-          if (!(window_um->first <= window_um->second))
-            throw py::value_error("bulk: start_um must not exceed end_um");
-          if (exclude_collector != 0 || exclude_surface != 0 || exclude_depleted)
-            throw py::value_error("bulk excludes exclude_collector, exclude_surface and exclude_depleted: give one or the other");
         }
+        p.exclude_collector_um = exclude_collector;
+        p.exclude_surface_um = exclude_surface;
+        p.only = names_arg(phase, "phase");
+        p.depleted_phase = depleted_phase;
+        p.exclude_depleted = exclude_depleted;
+        p.style = OptionStyle::python;
         Json results;
         {
           py::gil_scoped_release release;
-          results = profile_results(view, table, axis, window, window_um, exclude_collector, exclude_surface, only,
-                                    depleted_phase, exclude_depleted);
+          results = profile_results(view, table, p);
         }
         return to_python(results);
       },
@@ -391,7 +223,7 @@ Example
         Json results;
         {
           py::gil_scoped_release release;
-          results = surface_results(view, table, !density.is_none(), count_boundary);
+          results = surface_results(view, table, {count_boundary, !density.is_none()});
         }
         return to_python(results);
       },
@@ -433,16 +265,7 @@ dict
          const py::object& thickness, const py::object& bet, const py::object& diameter) {
         CompositionParams p;
         p.wt_percent = name_values_arg(wt, "wt");
-        const auto table = PhaseTable::default_table();
-        for (const auto& [name, w] : p.wt_percent)
-          if (const auto* phase = table.find(name); phase && phase->density_g_cm3)
-            p.density_g_cm3.emplace_back(name, *phase->density_g_cm3);
-        for (const auto& [name, rho] : name_values_arg(density, "density")) {
-          bool replaced = false;
-          for (auto& [n, v] : p.density_g_cm3)
-            if (n == name) v = rho, replaced = true;
-          if (!replaced) p.density_g_cm3.emplace_back(name, rho);
-        }
+        p.density_g_cm3 = component_densities(p.wt_percent, name_values_arg(density, "density"), PhaseTable::default_table());
         p.bet_m2_per_g = name_values_arg(bet, "bet");
         p.diameter_um = name_values_arg(diameter, "diameter");
         if (!porosity.is_none()) p.porosity_percent = porosity.cast<double>();
@@ -476,6 +299,103 @@ dict
     ``vol_percent[name]``, ``solid_vol_percent[name]``, ``porosity_percent``, ``porosity_from_loading``,
     ``solid_density_g_cm3``, ``theoretical_ssa_m2_per_g``, ``no_bet`` and, where given,
     ``ssa_contribution_m2_per_g``, ``geometric_ssa_m2_per_g``, ``theoretical_ssa_geometric_m2_per_g``.)doc");
+
+  m.def(
+      "grey_profile",
+      [](const py::handle& grey, const py::handle& labels, const py::object& phase, const py::object& spacing,
+         int axis, const py::object& phases, const py::object& calibration) {
+        const Spacing sp = spacing_arg(spacing);
+        const auto label_view = u8_arg(labels, "labels", sp);
+        const PhaseTable table = phase_table_arg(phases, py::none());
+        GreyProfileParams p;
+        p.axis = axis_arg(axis);
+        const auto names = names_arg(phase, "phase");
+        if (names.empty()) throw py::value_error("phase: name the phases averaged, e.g. [\"pore\", \"LFP\", \"CBD\"]");
+        for (const auto& name : names) p.mask_labels.push_back(table.at(name, "phase").label);
+        std::optional<GreyCalibration> cal;
+        if (!calibration.is_none()) {
+          cal = GreyCalibration{};
+          if (py::isinstance<py::dict>(calibration)) {
+            const auto d = py::reinterpret_borrow<py::dict>(calibration);
+            if (!d.contains("slope_g_cm3_per_grey") || !d.contains("intercept_g_cm3"))
+              throw py::value_error("calibration: expected (slope, intercept) or the dict emorph.calibrate returns");
+            cal->slope = d["slope_g_cm3_per_grey"].cast<double>();
+            cal->intercept = d["intercept_g_cm3"].cast<double>();
+          } else {
+            try {
+              std::tie(cal->slope, cal->intercept) = calibration.cast<std::pair<double, double>>();
+            } catch (const py::cast_error&) {
+              throw py::type_error("calibration must be (slope, intercept) or the dict emorph.calibrate returns");
+            }
+          }
+        }
+        GreyProfile g;
+        visit_array(grey, "grey", sp, [&](auto view) {
+          py::gil_scoped_release release;
+          g = emorph::grey_profile(view, label_view, p);
+        });
+        py::dict out = to_python(grey_profile_results(g, cal));
+        py::list phase_list;
+        for (const auto& name : names) phase_list.append(name);
+        out["phases"] = phase_list;
+        return out;
+      },
+      py::arg("grey"), py::arg("labels"), py::arg("phase"), py::arg("spacing") = py::none(), py::arg("axis") = 0,
+      py::arg("phases") = py::none(), py::arg("calibration") = py::none(),
+      R"doc(Mean grey value of some phases in every slice, and the density through a calibration.
+
+Same figures as the ``grey_profile`` object of ``emorph profile LABELS --grey GREY --grey-phases ...
+[--calibration SLOPE,INTERCEPT]``. Method: the paper's grey-level profiles of the matrix around NMC
+(Etiemble et al. 2017, Fig. 5 and S5): per-slice means over the masked voxels (exact integer sums for
+integer dtypes); with a linear calibration (Beer-Lambert at fixed composition) they become densities.
+
+Parameters
+----------
+grey : numpy.ndarray
+    C-contiguous (z, y, x) grey volume of any volume dtype (uint8, uint16, float32, ...), read in place.
+labels : numpy.ndarray of uint8
+    Label volume of the same shape.
+phase : str or list of str
+    Phases averaged, e.g. ["pore", "LFP", "CBD"] (the matrix around NMC).
+spacing : float or (dz, dy, dx), optional
+    Voxel size in um (default 1); positions are in um.
+axis : int
+    Axis of the profile.
+phases : dict or str, optional
+    Phase table {name: label} or "pore=0,NMC=1,...".
+calibration : (slope, intercept) or dict, optional
+    density = intercept + slope * grey in g/cm3 (slope in g/cm3 per grey unit), or the result of
+    ``emorph.calibrate``.
+
+Returns
+-------
+dict
+    ``position_um`` (slice centres), ``mean_grey`` (None where a slice has no masked voxel),
+    ``voxels`` (masked voxels per slice), ``phases``, and with a calibration ``density_g_cm3``.)doc");
+
+  m.def(
+      "calibrate",
+      [](const std::vector<double>& grey, const std::vector<double>& density) {
+        return to_python(grey_calibration_results(fit_grey_calibration(grey, density)));
+      },
+      py::arg("grey"), py::arg("density"),
+      R"doc(Linear grey -> density calibration from samples of known density (as ``emorph calibrate``).
+
+Least squares density = intercept + slope * grey (Beer-Lambert: attenuation is linear in density at
+fixed composition; Etiemble et al. 2017, Fig. S5).
+
+Parameters
+----------
+grey : sequence of float
+    Mean grey values of the samples (at least 2, not all equal).
+density : sequence of float
+    Their known densities in g/cm3.
+
+Returns
+-------
+dict
+    ``samples``, ``slope_g_cm3_per_grey``, ``intercept_g_cm3``, ``r_squared`` (None when undefined),
+    ``calibration`` ("SLOPE,INTERCEPT" for ``emorph profile --calibration``).)doc");
 }
 
 }  // namespace emorph::python

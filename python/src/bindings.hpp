@@ -10,5 +10,8 @@ void bind_measure(pybind11::module_& m);
 void bind_synth(pybind11::module_& m);
 void bind_segment(pybind11::module_& m);
 void bind_transport(pybind11::module_& m);
+void bind_sizes(pybind11::module_& m);
+void bind_fibsem(pybind11::module_& m);
+void bind_report(pybind11::module_& m);
 
 }  // namespace emorph::python

@@ -11,4 +11,7 @@ PYBIND11_MODULE(_core, m) {
   emorph::python::bind_synth(m);
   emorph::python::bind_segment(m);
   emorph::python::bind_transport(m);
+  emorph::python::bind_sizes(m);
+  emorph::python::bind_fibsem(m);
+  emorph::python::bind_report(m);
 }

@@ -10,6 +10,12 @@
 namespace emorph {
 namespace {
 
+Json named_json(const NamedValues& values) {
+  Json j = Json::object();
+  for (const auto& [name, v] : values) j[name] = v;
+  return j;
+}
+
 const double* find_value(const NamedValues& values, const std::string& name) {
   for (const auto& [n, v] : values)
     if (n == name) return &v;
@@ -101,6 +107,37 @@ CompositionResult composition(const CompositionParams& p) {
   if (any_bet) r.theoretical_ssa_m2_per_g = ssa;
   if (!r.geometric_ssa_m2_per_g.empty()) r.theoretical_ssa_geometric_m2_per_g = ssa_geometric;
   return r;
+}
+
+NamedValues component_densities(const NamedValues& wt_percent, const NamedValues& given, const PhaseTable& table) {
+  NamedValues densities;
+  for (const auto& [name, w] : wt_percent)
+    if (const auto* phase = table.find(name); phase && phase->density_g_cm3)
+      densities.emplace_back(name, *phase->density_g_cm3);
+  for (const auto& [name, rho] : given) {
+    bool replaced = false;
+    for (auto& [n, v] : densities)
+      if (n == name) v = rho, replaced = true;
+    if (!replaced) densities.emplace_back(name, rho);
+  }
+  return densities;
+}
+
+Json composition_results(const CompositionParams& params) {
+  const auto r = composition(params);
+  Json results = {{"porosity_percent", r.porosity_percent},
+                  {"porosity_from_loading", r.porosity_from_loading},
+                  {"solid_density_g_cm3", r.solid_density_g_cm3},
+                  {"vol_percent", named_json(r.vol_percent)},
+                  {"solid_vol_percent", named_json(r.solid_vol_percent)},
+                  {"no_bet", r.no_bet}};
+  results["theoretical_ssa_m2_per_g"] = r.theoretical_ssa_m2_per_g ? Json(*r.theoretical_ssa_m2_per_g) : Json(nullptr);
+  if (!r.ssa_contribution_m2_per_g.empty()) results["ssa_contribution_m2_per_g"] = named_json(r.ssa_contribution_m2_per_g);
+  if (!r.geometric_ssa_m2_per_g.empty()) {
+    results["geometric_ssa_m2_per_g"] = named_json(r.geometric_ssa_m2_per_g);
+    results["theoretical_ssa_geometric_m2_per_g"] = *r.theoretical_ssa_geometric_m2_per_g;
+  }
+  return results;
 }
 
 }  // namespace emorph

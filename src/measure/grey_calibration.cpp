@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "emorph/measure/profile_stats.hpp"
+#include "emorph/measure/results_json.hpp"
 
 namespace emorph {
 namespace {
@@ -56,12 +57,25 @@ GreyProfile masked_profile(VolumeView<const T> grey, VolumeView<const uint8_t> l
 
 }  // namespace
 
-GreyProfile grey_profile(const AnyVolume& grey, VolumeView<const uint8_t> labels, const GreyProfileParams& params) {
+template <class T>
+GreyProfile grey_profile(VolumeView<const T> grey, VolumeView<const uint8_t> labels, const GreyProfileParams& params) {
   require(params.axis >= 0 && params.axis <= 2, "--axis must be 0, 1 or 2 (got " + std::to_string(params.axis) + ")");
   require(grey.shape() == labels.shape(), "grey volume shape " + grey.shape().str() + " differs from the label volume's " +
                                               labels.shape().str());
   require(!params.mask_labels.empty(), "grey profile: no phase to average (--grey-phases)");
-  return grey.visit([&](const auto& v) { return masked_profile(v.view(), labels, params); });
+  return masked_profile(grey, labels, params);
+}
+
+template GreyProfile grey_profile(VolumeView<const uint8_t>, VolumeView<const uint8_t>, const GreyProfileParams&);
+template GreyProfile grey_profile(VolumeView<const int8_t>, VolumeView<const uint8_t>, const GreyProfileParams&);
+template GreyProfile grey_profile(VolumeView<const uint16_t>, VolumeView<const uint8_t>, const GreyProfileParams&);
+template GreyProfile grey_profile(VolumeView<const int16_t>, VolumeView<const uint8_t>, const GreyProfileParams&);
+template GreyProfile grey_profile(VolumeView<const uint32_t>, VolumeView<const uint8_t>, const GreyProfileParams&);
+template GreyProfile grey_profile(VolumeView<const int32_t>, VolumeView<const uint8_t>, const GreyProfileParams&);
+template GreyProfile grey_profile(VolumeView<const float>, VolumeView<const uint8_t>, const GreyProfileParams&);
+
+GreyProfile grey_profile(const AnyVolume& grey, VolumeView<const uint8_t> labels, const GreyProfileParams& params) {
+  return grey.visit([&](const auto& v) { return grey_profile(v.view(), labels, params); });
 }
 
 GreyCalibration fit_grey_calibration(const std::vector<double>& mean_grey, const std::vector<double>& density_g_cm3) {
@@ -76,6 +90,26 @@ GreyCalibration fit_grey_calibration(const std::vector<double>& mean_grey, const
   c.intercept = f.intercept;
   c.r_squared = f.r_squared;
   return c;
+}
+
+Json grey_calibration_results(const GreyCalibration& c) {
+  return {{"samples", c.samples},
+          {"slope_g_cm3_per_grey", c.slope},
+          {"intercept_g_cm3", c.intercept},
+          {"r_squared", number_or_null(c.r_squared)},
+          {"calibration", Json(c.slope).dump() + "," + Json(c.intercept).dump()}};
+}
+
+Json grey_profile_results(const GreyProfile& profile, const std::optional<GreyCalibration>& calibration) {
+  Json mean = Json::array();
+  for (double v : profile.mean_grey) mean.push_back(number_or_null(v));
+  Json j = {{"position_um", profile.position_um}, {"mean_grey", mean}, {"voxels", profile.voxels}};
+  if (calibration) {
+    Json density = Json::array();
+    for (double v : profile.mean_grey) density.push_back(number_or_null(calibration->density(v)));
+    j["density_g_cm3"] = density;
+  }
+  return j;
 }
 
 }  // namespace emorph

@@ -7,6 +7,9 @@
 #include <utility>
 #include <vector>
 
+#include "emorph/phase_table.hpp"
+#include "emorph/result.hpp"
+
 namespace emorph {
 
 using NamedValues = std::vector<std::pair<std::string, double>>;
@@ -40,5 +43,15 @@ CompositionResult composition(const CompositionParams& params);
 
 // Geometric specific surface of dense spheres of diameter d (um) and density rho (g/cm3), in m2/g.
 double sphere_specific_surface_m2_per_g(double diameter_um, double density_g_cm3);
+
+// The density of every component of `wt_percent`: the phase table's where the name is a phase with a
+// density (NMC, LFP, CBD in the default table), replaced or extended by `given` (g/cm3).
+NamedValues component_densities(const NamedValues& wt_percent, const NamedValues& given, const PhaseTable& table);
+
+// The `results` object of `emorph composition` (CONTRACT.md): porosity_percent, porosity_from_loading,
+// solid_density_g_cm3, vol_percent.<name>, solid_vol_percent.<name>, theoretical_ssa_m2_per_g (null
+// without any BET value), no_bet, and where given ssa_contribution_m2_per_g, geometric_ssa_m2_per_g,
+// theoretical_ssa_geometric_m2_per_g.
+Json composition_results(const CompositionParams& params);
 
 }  // namespace emorph

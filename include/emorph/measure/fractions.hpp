@@ -2,8 +2,11 @@
 // Per-phase voxel counts of a uint8 label volume, per slice along an axis and in total: the one pass
 // behind volume fractions, thickness profiles and the electrode region.
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "emorph/measure/results_json.hpp"
+#include "emorph/phase_table.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -43,5 +46,19 @@ struct PhaseFractions {
 PhaseFractions phase_fractions(const SliceLabelCounts& counts, int64_t first, int64_t last);
 // Fractions of the whole volume.
 PhaseFractions phase_fractions(VolumeView<const uint8_t> labels);
+
+struct FractionsReportParams {
+  int axis = 0;                   // thickness axis (collector at index 0) of the electrode region
+  std::vector<std::string> only;  // report only these phases (each must be present); empty: all
+  std::string ratios;             // phase_ratios spec ("LFP/pore,LFP/CBD"); empty: the default ratios
+  OptionStyle style = OptionStyle::cli;
+};
+
+// The `results` object of `emorph fractions` (CONTRACT.md): phases.<name>.{label, voxels,
+// volume_fraction[, region_voxels, region_volume_fraction]}, total_voxels, axis, ratios and, when an
+// electrode region is found along the axis, electrode_region and region_ratios. When none is found,
+// the reason is appended to `warnings` (if given) and the region keys are left out.
+Json fractions_results(VolumeView<const uint8_t> labels, const PhaseTable& table, const FractionsReportParams& params,
+                       std::vector<std::string>* warnings = nullptr);
 
 }  // namespace emorph

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "emorph/result.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -23,6 +24,9 @@ struct GreyProfile {
 
 // grey and labels must have the same shape; any grey dtype of AnyVolume.
 GreyProfile grey_profile(const AnyVolume& grey, VolumeView<const uint8_t> labels, const GreyProfileParams& params);
+// The same on a view (no copy), for T in uint8, int8, uint16, int16, uint32, int32, float.
+template <class T>
+GreyProfile grey_profile(VolumeView<const T> grey, VolumeView<const uint8_t> labels, const GreyProfileParams& params);
 
 struct GreyCalibration {
   int64_t samples = 0;
@@ -34,5 +38,13 @@ struct GreyCalibration {
 
 // Least squares density = intercept + slope * grey over >= 2 pairs with distinct grey values.
 GreyCalibration fit_grey_calibration(const std::vector<double>& mean_grey, const std::vector<double>& density_g_cm3);
+
+// The `results` object of `emorph calibrate`: samples, slope_g_cm3_per_grey, intercept_g_cm3,
+// r_squared (null when the densities are all equal), calibration ("SLOPE,INTERCEPT" for --calibration).
+Json grey_calibration_results(const GreyCalibration& calibration);
+
+// The grey_profile object of `emorph profile --grey`: position_um[], mean_grey[] (null where a slice
+// has no masked voxel), voxels[] and, with a calibration, density_g_cm3[] = intercept + slope * grey.
+Json grey_profile_results(const GreyProfile& profile, const std::optional<GreyCalibration>& calibration = std::nullopt);
 
 }  // namespace emorph

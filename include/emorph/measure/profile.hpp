@@ -2,9 +2,14 @@
 // Phase fraction profiles: the fraction of each label in every slice perpendicular to an axis, at the
 // slice centres in um, optionally averaged over a moving window of slices.
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "emorph/measure/fractions.hpp"
+#include "emorph/measure/results_json.hpp"
+#include "emorph/phase_table.hpp"
 
 namespace emorph {
 
@@ -27,5 +32,26 @@ FractionProfile fraction_profile(VolumeView<const uint8_t> labels, const Profile
 
 // Centred moving average over `window` (odd) samples, truncated at the ends.
 std::vector<double> moving_average(const std::vector<double>& values, int window);
+
+struct ProfileReportParams {
+  int axis = 0;    // thickness axis: current collector at index 0
+  int window = 1;  // moving average of the reported fractions (odd); statistics use per-slice fractions
+  // Bulk window (start_um, end_um): slices whose centre lies inside. Unset: the detected electrode
+  // region minus exclude_collector_um and exclude_surface_um (which need it unset).
+  std::optional<std::pair<double, double>> bulk_um;
+  double exclude_collector_um = 0, exclude_surface_um = 0;
+  std::vector<std::string> only;       // report only these phases; empty: all
+  std::string depleted_phase = "NMC";  // phase whose depleted layer above the collector is detected
+  bool exclude_depleted = false;       // collector-side exclusion = the detected layer's thickness
+  OptionStyle style = OptionStyle::cli;
+};
+
+// The `results` object of `emorph profile` (CONTRACT.md): phases.<name>.{label, position_um[],
+// fraction[], mean_fraction, rsd_percent, slope_per_um, slope_stderr_per_um,
+// slope_relative_percent_per_um}, bulk {first_slice, last_slice, slices, start_um, end_um, source},
+// axis, slice_um, window_slices, and electrode_region / depleted_layer where found. Undefined
+// statistics (a zero mean, fewer than 3 slices) are null. Throws InputError for bad parameters, an
+// empty bulk window, or no bulk window and no electrode region.
+Json profile_results(VolumeView<const uint8_t> labels, const PhaseTable& table, const ProfileReportParams& params);
 
 }  // namespace emorph

@@ -8,6 +8,7 @@
 
 #include "emorph/measure/surface_area.hpp"
 #include "emorph/phase_table.hpp"
+#include "emorph/result.hpp"
 
 namespace emorph {
 
@@ -47,5 +48,17 @@ struct SpecificSurfaceResult {
 
 SpecificSurfaceResult specific_surfaces(const SurfaceAreaResult& areas, const Spacing& spacing, const PhaseTable& table,
                                         const SpecificSurfaceParams& params = {});
+
+struct SurfaceReportParams {
+  bool count_volume_boundary = false;  // SurfaceAreaParams::count_volume_boundary
+  bool require_densities = false;      // SpecificSurfaceParams::require_densities (densities given by the user)
+};
+
+// The `results` object of `emorph surface` (CONTRACT.md): method, count_volume_boundary,
+// total_volume_um3, phases.<name>.{label, voxels, volume_um3, surface_area_um2,
+// specific_surface_per_um, specific_surface_phase_per_um[, specific_surface_m2_per_g]},
+// interfaces["a|b"].{area_um2, specific_surface_per_um}, and solid_density_g_cm3 /
+// electrode_specific_surface_m2_per_g where the densities are known. Spacing from the view.
+Json surface_results(VolumeView<const uint8_t> labels, const PhaseTable& table, const SurfaceReportParams& params = {});
 
 }  // namespace emorph

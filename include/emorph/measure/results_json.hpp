@@ -1,0 +1,34 @@
+#pragma once
+// Pieces shared by the results functions of the measure commands (fractions_results, profile_results,
+// surface_results, composition_results, grey_calibration_results): the `results` objects of the CLI's
+// JSON envelope, built once in the library so the CLI and the Python module return identical figures.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emorph/phase_table.hpp"
+#include "emorph/result.hpp"
+
+namespace emorph {
+
+struct ElectrodeRegion;
+
+// How error messages name an option: the CLI's "--exclude-depleted" or Python's "exclude_depleted".
+enum class OptionStyle { cli, python };
+
+// `key` in snake_case, spelt for `style`.
+std::string option_name(OptionStyle style, const std::string& key);
+
+// A finite number, or null (NaN, infinities: undefined statistics such as an RSD of a zero mean).
+Json number_or_null(double v);
+Json optional_json(const std::optional<double>& v);
+
+// The keys of a results `phases` object (JSON objects iterate alphabetically) in select_phases' order:
+// `only` when given, else the table's phases in table order, then the others ("label_<n>") by label.
+std::vector<std::string> phase_order(const PhaseTable& table, const Json& phases,
+                                     const std::vector<std::string>& only = {});
+
+// first_slice, last_slice, collector_slices, start_um, end_um, thickness_um.
+Json electrode_region_json(const ElectrodeRegion& region);
+
+}  // namespace emorph

@@ -1,0 +1,122 @@
+// The whole analysis of one sample (`emorph analyze`): a grey or label volume, or the built-in
+// synthetic sample, to a results folder; returns the `results` object of its results.json.
+#include <pybind11/stl.h>
+
+#include <optional>
+
+#include "args.hpp"
+#include "bindings.hpp"
+#include "emorph/error.hpp"
+#include "emorph/parse.hpp"
+#include "emorph/report/analyze.hpp"
+#include "json_python.hpp"
+#include "numpy_volume.hpp"
+
+namespace emorph::python {
+
+namespace {
+
+std::string path_arg(const py::object& obj, const char* keyword) {
+  try {
+    return py::str(py::module_::import("os").attr("fspath")(obj)).cast<std::string>();
+  } catch (const py::error_already_set&) {
+    throw py::type_error(std::string(keyword) + " must be a path (str or os.PathLike)");
+  }
+}
+
+}  // namespace
+
+void bind_report(py::module_& m) {
+  m.def(
+      "analyze",
+      [](const py::object& input, const py::object& out_dir, bool demo, const py::object& config,
+         const py::object& spacing, std::optional<std::string> preset, std::optional<int> size,
+         std::optional<int64_t> seed, std::optional<int> axis, std::optional<std::string> method,
+         const py::object& classes, const py::object& phases, const py::object& density) {
+        // The same precedence as the CLI (apps/emorph/cmd_analyze.cpp): config file, then keywords.
+        AnalysisConfig c = config.is_none() ? AnalysisConfig{} : read_analysis_config(path_arg(config, "config"));
+        if (!input.is_none()) c.input = path_arg(input, "input");
+        if (demo) c.demo = true;
+        if (c.demo && !input.is_none()) throw InputError("demo: give either an input volume or demo=True, not both");
+        if (!c.demo && c.input.empty())
+          throw InputError("analyze: no input volume (give input, a config with [input] path, or demo=True)");
+        if (!spacing.is_none()) c.voxel = spacing_arg(spacing);
+        if (!out_dir.is_none()) c.out_dir = path_arg(out_dir, "out_dir");
+        if (preset) c.demo_preset = *preset;
+        if (size) {
+          if (*size <= 0) throw py::value_error("size must be positive");
+          c.demo_size = *size;
+        }
+        if (seed) {
+          if (*seed < 0) throw py::value_error("seed must be >= 0");
+          c.demo_seed = static_cast<uint64_t>(*seed);
+        }
+        if (axis) c.axis = axis_arg(*axis);
+        if (method) c.method = *method;
+        if (!classes.is_none()) c.classes = names_arg(classes, "classes");
+        if (!phases.is_none()) c.phases = spec_arg(phases, "phases");
+        if (!density.is_none()) c.density = spec_arg(density, "density");
+        if (c.demo && !spacing.is_none()) c.demo_voxel_um = c.voxel->dz;
+
+        AnalysisOutcome outcome;
+        {
+          py::gil_scoped_release release;
+          outcome = run_analysis(c, analysis_config_json(c));
+        }
+        if (!outcome.failures.empty()) {
+          bool input_error = false;
+          std::string msg;
+          for (const auto& f : outcome.failures) {
+            msg += (msg.empty() ? "" : "; ") + f.step + ": " + f.error;
+            input_error = input_error || f.input_error;
+          }
+          msg = "analyze: step failed (" + msg + "); partial results in " + outcome.out_dir;
+          if (input_error) throw InputError(msg);
+          throw InternalError(msg);
+        }
+        return to_python(outcome.results);
+      },
+      py::arg("input") = py::none(), py::arg("out_dir") = py::none(), py::arg("demo") = false,
+      py::arg("config") = py::none(), py::arg("spacing") = py::none(), py::arg("preset") = py::none(),
+      py::arg("size") = py::none(), py::arg("seed") = py::none(), py::arg("axis") = py::none(),
+      py::arg("method") = py::none(), py::arg("classes") = py::none(), py::arg("phases") = py::none(),
+      py::arg("density") = py::none(),
+      R"doc(Full characterisation of one sample into a results folder (as ``emorph analyze``).
+
+Reads the volume (grey: denoised and segmented; labels: used as they are), then measures fractions,
+thickness profiles, surfaces, granulometry, particles and tortuosity as configured, and writes
+``results.json``, CSV tables, PNG slices, ``labels.tif`` and a self-contained ``report.html``.
+
+Parameters
+----------
+input : str or os.PathLike, optional
+    Grey or label volume (any format ``emorph.read`` reads). Omit with ``demo=True`` or a config that
+    names it.
+out_dir : str or os.PathLike, optional
+    Results folder (default "emorph-results").
+demo : bool
+    Analyse the built-in synthetic sample (`preset`, `size`, `seed`, `spacing`).
+config : str or os.PathLike, optional
+    TOML configuration (``emorph init-config`` writes a commented example); keywords override it.
+spacing : float or (dz, dy, dx), optional
+    Voxel size in um (default: from the file; 0.32 for the demo, whose voxels are cubic: dz is used).
+preset, size, seed : str, int, int, optional
+    Synthetic sample (A..K, default F), its edge in voxels (128) and random seed (7) for the demo.
+axis : int, optional
+    Thickness axis (current collector at index 0).
+method : str, optional
+    Threshold method for grey inputs: otsu, minimum, intermodes, multiotsu:N, manual:T1,T2, fibsem.
+classes : list of str, optional
+    Phase of each grey class, darkest first, e.g. ["pore", "LFP", "NMC"].
+phases, density : dict or str, optional
+    Phase table {name: label} and densities {name: g/cm3}.
+
+Returns
+-------
+dict
+    The ``results`` object of ``<out_dir>/results.json`` (per-step figures with units in the key
+    names). A failed step raises ``emorph.InputError`` (bad input or option) or
+    ``emorph.InternalError``, after the partial results were written.)doc");
+}
+
+}  // namespace emorph::python

@@ -1,0 +1,274 @@
+// Particle and pore sizes: particle separation + per-particle table + size distributions (as
+// `emorph particles`), the local-thickness map (as `emorph localthickness`), size distributions of
+// given diameters. The particles results object follows apps/emorph/cmd_particles.cpp key for key
+// (python/tests/test_sizes.py checks the parity with the CLI's JSON and CSV).
+#include <pybind11/stl.h>
+
+#include <optional>
+
+#include "args.hpp"
+#include "bindings.hpp"
+#include "emorph/measure/components.hpp"
+#include "emorph/measure/granulometry.hpp"
+#include "emorph/measure/size_distribution.hpp"
+#include "emorph/segment/separate_particles.hpp"
+#include "json_python.hpp"
+#include "numpy_volume.hpp"
+
+namespace emorph::python {
+
+namespace {
+
+Json opt(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
+
+Json distribution_json(const SizeDistribution& d) {
+  return {{"count", d.count},
+          {"d10_um", opt(d.d10_um)},
+          {"d50_um", opt(d.d50_um)},
+          {"d90_um", opt(d.d90_um)},
+          {"number_d10_um", opt(d.number_d10_um)},
+          {"number_d50_um", opt(d.number_d50_um)},
+          {"number_d90_um", opt(d.number_d90_um)},
+          {"mean_diameter_um", opt(d.mean_diameter_um)},
+          {"diameter_um", d.diameter_um},
+          {"cumulative_number", d.cumulative_number},
+          {"cumulative_volume", d.cumulative_volume},
+          {"bin_edges_um", d.bin_edges_um},
+          {"number_fraction", d.number_fraction},
+          {"volume_fraction", d.volume_fraction}};
+}
+
+template <class T, class F>
+py::array_t<T> column(const std::vector<ParticleRecord>& records, F&& field) {
+  py::array_t<T> out(static_cast<py::ssize_t>(records.size()));
+  auto* p = out.mutable_data();
+  for (std::size_t i = 0; i < records.size(); ++i) p[i] = static_cast<T>(field(records[i]));
+  return out;
+}
+
+// The per-particle table: one numpy column per CSV column of `emorph particles --csv` (but `phase`).
+py::dict particle_table(const std::vector<ParticleRecord>& r) {
+  py::dict t;
+  t["label"] = column<uint32_t>(r, [](const auto& p) { return p.label; });
+  t["volume_um3"] = column<double>(r, [](const auto& p) { return p.volume_um3; });
+  t["equivalent_diameter_um"] = column<double>(r, [](const auto& p) { return p.equivalent_diameter_um; });
+  t["surface_area_um2"] = column<double>(r, [](const auto& p) { return p.surface_area_um2; });
+  t["sphericity"] = column<double>(r, [](const auto& p) { return p.sphericity; });
+  t["centroid_z_um"] = column<double>(r, [](const auto& p) { return p.centroid_um[0]; });
+  t["centroid_y_um"] = column<double>(r, [](const auto& p) { return p.centroid_um[1]; });
+  t["centroid_x_um"] = column<double>(r, [](const auto& p) { return p.centroid_um[2]; });
+  t["touches_border"] = column<bool>(r, [](const auto& p) { return p.touches_border; });
+  t["voxels"] = column<int64_t>(r, [](const auto& p) { return p.voxels; });
+  const char* bbox[] = {"bbox_z0", "bbox_z1", "bbox_y0", "bbox_y1", "bbox_x0", "bbox_x1"};
+  for (std::size_t k = 0; k < 6; ++k) t[bbox[k]] = column<int64_t>(r, [k](const auto& p) { return p.bbox[k]; });
+  return t;
+}
+
+// The phase's mask: a label volume with `phase` named, or the array itself as a mask (phase None).
+struct PhaseMask {
+  Volume<uint8_t> owned;  // the extracted phase when a phase is named
+  VolumeView<const uint8_t> view;
+};
+
+PhaseMask phase_mask(const py::handle& labels, const py::object& phase, const py::object& phases,
+                     const py::object& spacing) {
+  PhaseMask m;
+  m.view = u8_arg(labels, "labels", spacing_arg(spacing));
+  if (phase.is_none()) return m;
+  const PhaseTable table = phase_table_arg(phases, py::none());
+  const uint8_t label = table.at(phase.cast<std::string>(), "phase").label;
+  {
+    py::gil_scoped_release release;
+    m.owned = label_mask(m.view, label);
+  }
+  m.view = m.owned.view();
+  return m;
+}
+
+}  // namespace
+
+void bind_sizes(py::module_& m) {
+  m.def(
+      "particles",
+      [](const py::handle& labels, const py::object& phase, const py::object& spacing, const py::object& phases,
+         bool separate, std::optional<double> hmax, bool exclude_border, int connectivity, bool surface,
+         double quantile, int axis, int bins, bool return_labels) {
+        const PhaseMask mask = phase_mask(labels, phase, phases, spacing);
+        ParticleAnalysisParams p;
+        p.separate = separate;
+        if (hmax) {
+          if (!(*hmax > 0)) throw py::value_error("hmax must be a positive depth in um");
+          p.separation.h_um = *hmax;
+        }
+        p.separation.exclude_border = exclude_border;
+        p.connectivity = connectivity;
+        p.measures.surface_area = surface;
+        p.distribution.bins = bins;
+        p.classes.quantile = quantile;
+        p.classes.axis = axis_arg(axis);
+        ParticleAnalysis a;
+        {
+          py::gil_scoped_release release;
+          a = analyse_particles(mask.view, p);
+        }
+        const auto& d = a.distribution;
+        double total_volume = 0;
+        for (const auto& r : a.particles) total_volume += r.volume_um3;
+        const auto& c = a.classes;
+        const Json results = {
+            {"phase", phase.is_none() ? Json(nullptr) : Json(phase.cast<std::string>())},
+            {"count", a.particles.size()},
+            {"excluded_border", a.excluded_border},
+            {"d10_um", opt(d.d10_um)},
+            {"d50_um", opt(d.d50_um)},
+            {"d90_um", opt(d.d90_um)},
+            {"number_d10_um", opt(d.number_d10_um)},
+            {"number_d50_um", opt(d.number_d50_um)},
+            {"number_d90_um", opt(d.number_d90_um)},
+            {"mean_diameter_um", opt(d.mean_diameter_um)},
+            {"total_volume_um3", total_volume},
+            {"distribution", {{"diameter_um", d.diameter_um},
+                              {"cumulative_number", d.cumulative_number},
+                              {"cumulative_volume", d.cumulative_volume},
+                              {"bin_edges_um", d.bin_edges_um},
+                              {"number_fraction", d.number_fraction},
+                              {"volume_fraction", d.volume_fraction}}},
+            {"size_classes", {{"quantile", quantile},
+                              {"axis", c.axis},
+                              {"small_count", c.small_count},
+                              {"large_count", c.large_count},
+                              {"small_max_volume_um3", c.small_max_volume_um3},
+                              {"large_min_volume_um3", c.large_min_volume_um3},
+                              {"position_um", c.position_um},
+                              {"small_fraction", c.small_fraction},
+                              {"large_fraction", c.large_fraction},
+                              {"all_fraction", c.all_fraction}}}};
+        py::dict out = to_python(results);
+        out["table"] = particle_table(a.particles);
+        if (return_labels) out["labels"] = to_numpy(std::move(a.labels));
+        return out;
+      },
+      py::arg("labels"), py::arg("phase") = py::none(), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
+      py::arg("separate") = true, py::arg("hmax") = py::none(), py::arg("exclude_border") = false,
+      py::arg("connectivity") = 26, py::arg("surface") = true, py::arg("quantile") = 0.25, py::arg("axis") = 0,
+      py::arg("bins") = 30, py::arg("return_labels") = false,
+      R"doc(Separate, measure and size the particles of a phase (as ``emorph particles``).
+
+Method: touching particles are split by a watershed of the distance map seeded by its h-maxima
+(Beucher & Lantuejoul 1979; Soille 2003), each particle is measured (volume, equivalent sphere
+diameter (6 V / pi)^(1/3), Crofton surface area, Wadell sphericity, centroid, bounding box), and the
+equivalent diameters give volume- and number-weighted size distributions (ISO 9276-2).
+
+Parameters
+----------
+labels : numpy.ndarray of uint8 or bool
+    C-contiguous (z, y, x) label volume; with ``phase=None`` a mask (particles are mask != 0).
+phase : str, optional
+    Phase analysed (name in the phase table), as ``--phase``.
+spacing : float or (dz, dy, dx), optional
+    Voxel size in um (default 1).
+phases : dict or str, optional
+    Phase table {name: label} or "pore=0,NMC=1,...".
+separate : bool
+    Watershed separation (False: connected components only, with `connectivity` 6, 18 or 26).
+hmax : float, optional
+    Depth in um a distance-map maximum needs to seed its own particle (default 2 voxels).
+exclude_border : bool
+    Leave out particles cut by a face of the volume.
+surface : bool
+    Compute surface areas and sphericity (False: NaN columns, faster).
+quantile : float
+    Share of particles in the smallest and largest size classes (their thickness profiles).
+axis : int
+    Thickness axis of the size-class profiles.
+bins : int
+    Logarithmic histogram bins of the distribution.
+return_labels : bool
+    Also return ``labels``: the uint32 particle label volume (0 outside).
+
+Returns
+-------
+dict
+    The ``results`` of ``emorph particles --json``: ``count``, ``d10_um``, ``d50_um``, ``d90_um``
+    (volume-weighted equivalent diameters), ``number_d10_um`` .. ``number_d90_um``, ``mean_diameter_um``,
+    ``total_volume_um3``, ``excluded_border``, ``distribution`` (sorted diameters, cumulative curves,
+    histogram) and ``size_classes``; plus ``table``: a dict of numpy columns, one row per particle
+    (``label``, ``volume_um3``, ``equivalent_diameter_um``, ``surface_area_um2``, ``sphericity``,
+    ``centroid_z_um``/``_y_um``/``_x_um``, ``touches_border``, ``voxels``, ``bbox_z0`` .. ``bbox_x1``
+    in voxels, half-open), e.g. ``pandas.DataFrame(r["table"])``.)doc");
+
+  m.def(
+      "local_thickness",
+      [](const py::handle& labels, const py::object& phase, const py::object& spacing, const py::object& phases,
+         std::optional<double> max_radius) {
+        const PhaseMask mask = phase_mask(labels, phase, phases, spacing);
+        GranulometryParams p;
+        p.max_radius_um = max_radius;
+        p.local_thickness = true;
+        GranulometryResult g;
+        {
+          py::gil_scoped_release release;
+          g = granulometry(mask.view, p);
+        }
+        return to_numpy(std::move(g.local_thickness_um));
+      },
+      py::arg("labels"), py::arg("phase") = py::none(), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
+      py::arg("max_radius") = py::none(),
+      R"doc(Local-thickness map of a phase, in um (as ``emorph localthickness``).
+
+Per voxel of the phase, the diameter 2 r of the largest ball that fits in the phase and covers the
+voxel (Hildebrand & Rueegsegger 1997), with the discrete balls of the granulometry: the voxel
+offsets o with (oz dz)^2 + (oy dy)^2 + (ox dx)^2 <= r^2, r a multiple of the smallest voxel size.
+Computed exactly from distance transforms (Coeurjolly & Montanvert 2007), so the values equal
+brute-force openings with scikit-image ``ball(r)``.
+
+Parameters
+----------
+labels : numpy.ndarray of uint8 or bool
+    C-contiguous (z, y, x) label volume; with ``phase=None`` a mask (the phase is mask != 0).
+phase : str, optional
+    Phase name in the phase table.
+spacing : float or (dz, dy, dx), optional
+    Voxel size in um (default 1).
+phases : dict or str, optional
+    Phase table {name: label} or "pore=0,NMC=1,...".
+max_radius : float, optional
+    Largest ball radius in um (default: until the phase is empty).
+
+Returns
+-------
+numpy.ndarray of float32, same shape
+    Local thickness in um on the phase, 0 elsewhere.)doc");
+
+  m.def(
+      "size_distribution",
+      [](const std::vector<double>& diameters, const std::vector<double>& volumes, int bins, bool log_bins) {
+        SizeDistributionParams p;
+        p.bins = bins;
+        p.log_bins = log_bins;
+        return to_python(distribution_json(size_distribution(diameters, volumes, p)));
+      },
+      py::arg("diameters"), py::arg("volumes"), py::arg("bins") = 30, py::arg("log_bins") = true,
+      R"doc(Size distribution of particles by number and by volume (ISO 9276-2 conventions).
+
+Parameters
+----------
+diameters : sequence of float
+    Particle diameters in um (e.g. ``particles(...)["table"]["equivalent_diameter_um"]``).
+volumes : sequence of float
+    Their volumes in um3 (> 0): the weights of the volume distribution.
+bins : int
+    Histogram bins between the smallest and the largest diameter.
+log_bins : bool
+    Logarithmic bins (default) or linear.
+
+Returns
+-------
+dict
+    ``count``; ``d10_um``, ``d50_um``, ``d90_um`` (volume-weighted quantiles, midpoint rule),
+    ``number_d10_um`` .. ``number_d90_um``, ``mean_diameter_um``; ``diameter_um`` (sorted),
+    ``cumulative_number``, ``cumulative_volume``; ``bin_edges_um`` (bins + 1), ``number_fraction``,
+    ``volume_fraction``.)doc");
+}
+
+}  // namespace emorph::python

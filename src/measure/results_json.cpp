@@ -1,0 +1,40 @@
+// JSON helpers of the measure results functions (see results_json.hpp).
+#include "emorph/measure/results_json.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "emorph/measure/electrode_region.hpp"
+
+namespace emorph {
+
+std::string option_name(OptionStyle style, const std::string& key) {
+  if (style == OptionStyle::python) return key;
+  std::string flag = "--" + key;
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
+
+Json number_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+
+Json optional_json(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
+
+std::vector<std::string> phase_order(const PhaseTable& table, const Json& phases, const std::vector<std::string>& only) {
+  if (!only.empty()) return only;
+  std::vector<std::string> order;
+  for (const auto& p : table.phases())
+    if (phases.contains(p.name)) order.push_back(p.name);
+  std::vector<std::pair<int, std::string>> others;
+  for (const auto& [name, j] : phases.items())
+    if (!table.find(name)) others.emplace_back(j.value("label", 0), name);
+  std::sort(others.begin(), others.end());
+  for (auto& [label, name] : others) order.push_back(std::move(name));
+  return order;
+}
+
+Json electrode_region_json(const ElectrodeRegion& r) {
+  return {{"first_slice", r.first_slice}, {"last_slice", r.last_slice}, {"collector_slices", r.collector_slices},
+          {"start_um", r.start_um},       {"end_um", r.end_um},         {"thickness_um", r.thickness_um}};
+}
+
+}  // namespace emorph
