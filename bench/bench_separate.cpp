@@ -1,6 +1,6 @@
 // Distance-watershed particle separation (EDT + h-maxima + watershed) vs the scikit-image recipe
 // (scipy EDT + peak_local_max + label + watershed) on the same volume of overlapping balls.
-// Usage: bench_separate [N=256]. Threads: OMP_NUM_THREADS.
+// Usage: bench_separate [N=256] [PEER=1] (PEER 0: emorph only, for profiling). Threads: OMP_NUM_THREADS.
 #include <cstdio>
 #include <cstdlib>
 
@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   std::printf("volume %lld^3, %d threads\nemorph separate_particles: %.3f s, %u particles, peak extra %.2f bytes/voxel "
               "(output labels included)\n",
               static_cast<long long>(n), thread_count(), ours, r.count, extra / static_cast<double>(v.size()));
+  if (argc > 2 && std::atoi(argv[2]) == 0) return 0;
   const auto peer = bench::run_python(
       bench::python_prologue(raw, n) +
       "from scipy import ndimage\nfrom skimage.feature import peak_local_max\nfrom skimage.segmentation import watershed\n"

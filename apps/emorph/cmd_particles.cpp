@@ -27,6 +27,7 @@ struct ParticlesOptions {
   double quantile = 0.25;
   int axis = 0;
   int bins = 30;
+  double min_volume_um3 = 0;
   std::string labels_out;
 };
 
@@ -49,6 +50,7 @@ void run_particles(const ParticlesOptions& o) {
   p.separation.exclude_border = o.exclude_border;
   p.connectivity = o.connectivity;
   p.measures.surface_area = !o.no_surface;
+  p.measures.min_volume_um3 = o.min_volume_um3;
   p.distribution.bins = o.bins;
   p.classes.quantile = o.quantile;
   p.classes.axis = o.axis;
@@ -79,6 +81,7 @@ void run_particles(const ParticlesOptions& o) {
   const Json results = {{"phase", o.phase},
                         {"count", a.particles.size()},
                         {"excluded_border", a.excluded_border},
+                        {"excluded_small", a.excluded_small},
                         {"d10_um", opt(d.d10_um)},
                         {"d50_um", opt(d.d50_um)},
                         {"d90_um", opt(d.d90_um)},
@@ -111,6 +114,7 @@ void run_particles(const ParticlesOptions& o) {
                        {"separate", !o.no_separate},
                        {"hmax_um", o.h_um != 0 ? Json(o.h_um) : Json(nullptr)},
                        {"exclude_border", o.exclude_border},
+                       {"min_volume_um3", o.min_volume_um3},
                        {"connectivity", o.connectivity},
                        {"quantile", o.quantile},
                        {"axis", o.axis},
@@ -131,6 +135,10 @@ void setup_particles(CLI::App& app) {
   sub->add_option("--connectivity", o->connectivity, "Connectivity of the components with --no-separate (6, 18, 26)")
       ->capture_default_str();
   sub->add_flag("--exclude-border", o->exclude_border, "Leave out particles cut by a face of the volume");
+  sub->add_option("--min-volume", o->min_volume_um3,
+                  "Leave out particles smaller than this volume in um^3 (threshold specks); default 0: keep all")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   sub->add_flag("--no-surface", o->no_surface, "Skip surface areas and sphericity (faster)");
   sub->add_option("--quantile", o->quantile, "Share of particles in the smallest and largest size classes")
       ->capture_default_str();

@@ -14,6 +14,8 @@ namespace emorph {
 
 std::vector<ParticleRecord> measure_particles(VolumeView<const uint32_t> labels, uint32_t count,
                                               const ParticlesParams& params) {
+  require(std::isfinite(params.min_volume_um3) && params.min_volume_um3 >= 0,
+          "particles: --min-volume must be a finite volume >= 0 (um^3)");
   const Spacing sp = labels.spacing();
   const ComponentStats st = component_statistics(labels, count);
   std::vector<ParticleRecord> out;
@@ -23,6 +25,7 @@ std::vector<ParticleRecord> measure_particles(VolumeView<const uint32_t> labels,
     p.label = l;
     p.voxels = st.voxels[l];
     p.volume_um3 = static_cast<double>(p.voxels) * sp.voxel_volume_um3();
+    if (p.volume_um3 < params.min_volume_um3) continue;
     p.equivalent_diameter_um = std::cbrt(6.0 * p.volume_um3 / std::numbers::pi);
     const auto c = st.centroid(l);
     p.centroid_um = {(c[0] + 0.5) * sp.dz, (c[1] + 0.5) * sp.dy, (c[2] + 0.5) * sp.dx};

@@ -14,15 +14,16 @@
 namespace emorph {
 namespace {
 
-// Sets the particles touching a face of the volume to 0 and renumbers the others 1..count in order;
-// returns how many were dropped.
-uint32_t drop_border_particles(Volume<uint32_t>& labels, uint32_t& count) {
+// Sets the particles for which drop(statistics, label) holds to 0 and renumbers the others 1..count
+// in order; returns how many were dropped.
+template <class Drop>
+uint32_t drop_particles(Volume<uint32_t>& labels, uint32_t& count, Drop drop) {
   if (count == 0) return 0;
   const ComponentStats st = component_statistics(labels.view(), count);
   std::vector<uint32_t> new_label(static_cast<std::size_t>(count) + 1, 0);
   uint32_t next = 0, dropped = 0;
   for (uint32_t l = 1; l <= count; ++l) {
-    if (st.touches_border[l]) ++dropped;
+    if (drop(st, l)) ++dropped;
     else new_label[l] = ++next;
   }
   uint32_t* lab = labels.data();
@@ -31,6 +32,10 @@ uint32_t drop_border_particles(Volume<uint32_t>& labels, uint32_t& count) {
   for (int64_t i = 0; i < n; ++i) lab[i] = new_label[lab[i]];
   count = next;
   return dropped;
+}
+
+uint32_t drop_border_particles(Volume<uint32_t>& labels, uint32_t& count) {
+  return drop_particles(labels, count, [](const ComponentStats& st, uint32_t l) { return st.touches_border[l] != 0; });
 }
 
 }  // namespace
@@ -94,6 +99,8 @@ SeparateParticlesResult separate_particles(VolumeView<const uint8_t> mask_view, 
 }
 
 ParticleAnalysis analyse_particles(VolumeView<const uint8_t> mask, const ParticleAnalysisParams& params) {
+  const double min_volume = params.measures.min_volume_um3;
+  require(std::isfinite(min_volume) && min_volume >= 0, "particles: --min-volume must be a finite volume >= 0 (um^3)");
   ParticleAnalysis a;
   uint32_t count = 0;
   if (params.separate) {
@@ -106,6 +113,12 @@ ParticleAnalysis analyse_particles(VolumeView<const uint8_t> mask, const Particl
     a.labels = std::move(c.labels);
     count = c.count;
     if (params.separation.exclude_border) a.excluded_border = drop_border_particles(a.labels, count);
+  }
+  if (min_volume > 0) {
+    const double voxel_um3 = mask.spacing().voxel_volume_um3();
+    a.excluded_small = drop_particles(a.labels, count, [&](const ComponentStats& st, uint32_t l) {
+      return static_cast<double>(st.voxels[l]) * voxel_um3 < min_volume;
+    });
   }
   a.particles = measure_particles(a.labels.view(), count, params.measures);
   std::vector<double> diameters, volumes;

@@ -96,6 +96,25 @@ TEST(CliSizes, BadInputsExitTwoWithoutOutputs) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+TEST(CliSizes, ParticlesMinVolumeLeavesOutSmallParticles) {
+  TempDir t;
+  write_simple_labels(t / "labels.tif");  // one NMC ball of radius 6 voxels of 0.5 um: ~113 um^3
+  auto r = run_cli("particles " + (t / "labels.tif") + " --phase NMC --min-volume 100 --json " + (t / "a.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Json j = read_json(t / "a.json");
+  EXPECT_EQ(j["results"]["count"].get<int>(), 1);
+  EXPECT_EQ(j["results"]["excluded_small"].get<int>(), 0);
+  EXPECT_DOUBLE_EQ(j["parameters"]["min_volume_um3"].get<double>(), 100.0);
+  r = run_cli("particles " + (t / "labels.tif") + " --phase NMC --min-volume 200 --json " + (t / "b.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = read_json(t / "b.json");
+  EXPECT_EQ(j["results"]["count"].get<int>(), 0);
+  EXPECT_EQ(j["results"]["excluded_small"].get<int>(), 1);
+  r = run_cli("particles " + (t / "labels.tif") + " --phase NMC --min-volume -1 --json " + (t / "c.json"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(std::filesystem::exists(t / "c.json"));
+}
+
 // Acceptance on packed polydisperse spheres (synth, radius >= 5 voxels, touching, no overlap): the
 // particles wholly inside the box against the generator's list. Tolerances: the 3% on count
 // and volume-weighted D50, 5% on D10/D90 (measured: count 292 vs 293, D50 within 0.3%).

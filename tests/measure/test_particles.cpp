@@ -45,6 +45,29 @@ TEST(Particles, BallsHaveAnalyticVolumeCentroidAndSphericity) {
   }
 }
 
+TEST(Particles, MinVolumeLeavesOutSmallerParticles) {
+  auto v = Volume<uint32_t>::filled({20, 30, 30}, {0.5, 0.5, 0.5}, 0);
+  paint_ball(v, 5, 7, 7, 3.0, 1);                 // about 113 um^3
+  v(15, 20, 20) = 2;                              // one voxel: 0.125 um^3
+  v(15, 25, 25) = v(15, 25, 26) = v(16, 25, 25) = 3;  // 0.375 um^3
+  ParticlesParams p;
+  p.surface_area = false;
+  EXPECT_EQ(measure_particles(v.view(), 3, p).size(), 3u);  // default 0 keeps all
+  p.min_volume_um3 = 0.375;                                // kept when equal
+  auto r = measure_particles(v.view(), 3, p);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].label, 1u);
+  EXPECT_EQ(r[1].label, 3u);
+  p.min_volume_um3 = 1.0;
+  r = measure_particles(v.view(), 3, p);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].label, 1u);
+  p.min_volume_um3 = -1;
+  EXPECT_THROW(measure_particles(v.view(), 3, p), InputError);
+  p.min_volume_um3 = std::nan("");
+  EXPECT_THROW(measure_particles(v.view(), 3, p), InputError);
+}
+
 TEST(Particles, CubeAreaAndBorderAndThreads) {
   auto v = Volume<uint32_t>::filled({20, 20, 20}, {1, 1, 1}, 0);
   for (int z = 0; z < 6; ++z)

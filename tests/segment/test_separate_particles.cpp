@@ -116,6 +116,39 @@ TEST(SeparateParticles, OneThreadEqualsManyThreadsAndAnisotropic) {
   EXPECT_EQ(separate_particles(an.view()).count, balls.size());
 }
 
+TEST(SeparateParticles, MinVolumeDropsSpecksFromLabelsTableAndProfiles) {
+  // Three touching balls plus isolated specks of 1 and 2 voxels, as left by a threshold.
+  std::vector<Ball> balls{{12, 12, 10, 6}, {12, 12, 21.5, 6}, {12, 12, 33, 6}};
+  auto m = rasterise({25, 25, 45}, balls, nullptr);
+  m(2, 2, 2) = 1;
+  m(22, 2, 40) = m(22, 2, 41) = 1;
+  m(2, 22, 22) = 1;
+  ParticleAnalysisParams p;
+  p.measures.surface_area = false;
+  const auto all = analyse_particles(m.view(), p);
+  EXPECT_EQ(all.particles.size(), 6u);
+  EXPECT_EQ(all.excluded_small, 0u);
+  p.measures.min_volume_um3 = 3;  // um^3, unit voxels: drops the specks, keeps the balls (~900)
+  const auto a = analyse_particles(m.view(), p);
+  ASSERT_EQ(a.particles.size(), 3u);
+  EXPECT_EQ(a.excluded_small, 3u);
+  EXPECT_EQ(a.distribution.count, 3);
+  for (std::size_t k = 0; k < 3; ++k) EXPECT_EQ(a.particles[k].label, k + 1);  // renumbered 1..3
+  EXPECT_EQ(a.labels(2, 2, 2), 0u);
+  EXPECT_EQ(a.labels(22, 2, 41), 0u);
+  EXPECT_NE(a.labels(12, 12, 21), 0u);
+  uint32_t largest = 0;
+  for (uint32_t l : a.labels) largest = std::max(largest, l);
+  EXPECT_EQ(largest, 3u);
+  // Connected components mode filters the same way.
+  p.separate = false;
+  const auto c = analyse_particles(m.view(), p);
+  EXPECT_EQ(c.particles.size(), 1u);  // the touching balls form one component
+  EXPECT_EQ(c.excluded_small, 3u);
+  p.measures.min_volume_um3 = -2;
+  EXPECT_THROW(analyse_particles(m.view(), p), InputError);
+}
+
 TEST(SeparateParticles, EmptyAndFullPhase) {
   const auto empty = Volume<uint8_t>::filled({6, 6, 6}, {}, 0);
   EXPECT_EQ(separate_particles(empty.view()).count, 0u);

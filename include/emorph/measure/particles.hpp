@@ -14,6 +14,9 @@ struct ParticlesParams {
   // Compute each particle's closed surface area (one pass over its bounding box). false: the area
   // and sphericity columns are NaN.
   bool surface_area = true;
+  // Smallest particle volume in um^3 kept in the table; smaller ones (threshold specks, noise) are
+  // left out. 0 (default): keep every particle. Must be finite and >= 0.
+  double min_volume_um3 = 0;
 };
 
 struct ParticleRecord {
@@ -31,7 +34,8 @@ struct ParticleRecord {
   bool touches_border = false;          // a voxel on a face of the volume
 };
 
-// One record per label 1..count that holds at least one voxel, in label order. Spacing from the view.
+// One record per label 1..count that holds at least one voxel and at least params.min_volume_um3, in
+// label order. Spacing from the view.
 // Parallel over particles; the result does not depend on the thread count.
 std::vector<ParticleRecord> measure_particles(VolumeView<const uint32_t> labels, uint32_t count,
                                               const ParticlesParams& params = {});

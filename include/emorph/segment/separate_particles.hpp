@@ -41,6 +41,8 @@ struct ParticleAnalysisParams {
   bool separate = true;                // distance watershed; false: connected components only
   SeparateParticlesParams separation;  // also holds exclude_border, applied in both modes
   int connectivity = 26;               // components connectivity when not separating
+  // measures.min_volume_um3 also removes the smaller particles from the label volume (set to 0, the
+  // others renumbered 1..count in order), so the table, distributions and profiles all leave them out.
   ParticlesParams measures;
   SizeDistributionParams distribution;
   SizeClassProfileParams classes;
@@ -49,6 +51,7 @@ struct ParticleAnalysisParams {
 struct ParticleAnalysis {
   Volume<uint32_t> labels;
   uint32_t excluded_border = 0;
+  uint32_t excluded_small = 0;  // particles below measures.min_volume_um3
   std::vector<ParticleRecord> particles;
   SizeDistribution distribution;  // of the equivalent sphere diameters, weights = particle volumes
   SizeClassProfile classes;
