@@ -159,3 +159,95 @@ TEST(Rescale, StridedViewInput) {
   auto r = rescale(view, RescaleParams{});
   expect_equal(r.volume, reference(to_volume(view), 2, false));
 }
+
+namespace {
+
+// Runs the streaming form over an in-memory volume, with `slab_bytes` small enough to force many
+// slabs; checks that the source is read forwards in whole blocks, and returns the streamed output.
+template <class T>
+std::pair<Volume<T>, RescaleMode> rescale_streamed(const Volume<T>& in, const RescaleParams& p, std::size_t slab_bytes) {
+  const int64_t plane = in.ny() * in.nx();
+  const RescaleSource<T> source = [&](int64_t z0, int64_t z1, T* dst) {
+    EXPECT_TRUE(z0 >= 0 && z0 < z1 && z1 <= in.nz());
+    std::memcpy(dst, in.data() + z0 * plane, static_cast<std::size_t>((z1 - z0) * plane) * sizeof(T));
+  };
+  const RescaleMode mode = resolve_rescale_mode<T>(p.mode, in.shape(), source, slab_bytes);
+  const RescaleGeometry g = rescale_geometry(in.shape(), in.spacing(), p);
+  Volume<T> out(g.shape, g.spacing);
+  int64_t written = 0, next_z = 0;
+  const RescaleSource<T> forward = [&](int64_t z0, int64_t z1, T* dst) {
+    EXPECT_EQ(z0, next_z);
+    EXPECT_EQ((z1 - z0) % p.factor, 0);
+    next_z = z1;
+    source(z0, z1, dst);
+  };
+  rescale_stream<T>(in.shape(), p, mode, forward, [&](const T* slices, int64_t count) {
+    ASSERT_LE(written + count, g.shape.nz);
+    std::memcpy(out.data() + written * g.shape.ny * g.shape.nx, slices,
+                static_cast<std::size_t>(count * g.shape.ny * g.shape.nx) * sizeof(T));
+    written += count;
+  }, slab_bytes);
+  EXPECT_EQ(written, g.shape.nz);
+  return {std::move(out), mode};
+}
+
+template <class T>
+void expect_stream_matches(const Volume<T>& v, const RescaleParams& p) {
+  const auto memory = rescale(v, p);
+  for (std::size_t slab_bytes : {std::size_t(1), std::size_t(3) * v.ny() * v.nx() * sizeof(T), std::size_t(64) << 20}) {
+    auto [streamed, mode] = rescale_streamed(v, p, slab_bytes);
+    EXPECT_EQ(mode, memory.mode_used) << "slab_bytes " << slab_bytes;
+    expect_equal(streamed, memory.volume);
+    EXPECT_EQ(streamed.spacing().dz, memory.volume.spacing().dz);
+  }
+}
+
+}  // namespace
+
+TEST(RescaleStream, IdenticalToInMemoryForEveryModeAndDtype) {
+  RescaleParams p;
+  expect_stream_matches(random_volume<uint16_t>({12, 10, 8}, 21, 0, 65535), p);
+  expect_stream_matches(random_volume<float>({12, 10, 8}, 22, -100, 100), p);
+  expect_stream_matches(random_volume<int16_t>({12, 10, 8}, 23, -30000, 30000), p);
+  expect_stream_matches(random_volume<uint32_t>({12, 10, 8}, 24, 0, 5), p);  // labels: majority
+  expect_stream_matches(random_volume<uint8_t>({12, 10, 8}, 25, 0, 3), p);   // few values: majority
+  expect_stream_matches(random_volume<uint8_t>({12, 10, 8}, 26, 0, 255), p); // grey: mean
+  p.mode = RescaleMode::majority;
+  expect_stream_matches(random_volume<uint8_t>({12, 10, 8}, 27, 0, 255), p);
+  p.mode = RescaleMode::mean;
+  expect_stream_matches(random_volume<uint32_t>({12, 10, 8}, 28, 0, 5), p);
+}
+
+TEST(RescaleStream, LabelsDecidedFromTheWholeVolume) {
+  // Few values everywhere except one grey voxel in the last slice: the in-memory path sees it, and
+  // so must the streamed scan (it reads every slab, not only the first).
+  auto v = random_volume<uint8_t>({12, 6, 6}, 29, 0, 2);
+  for (int i = 0; i < 20; ++i) v(11, i % 6, i / 6) = static_cast<uint8_t>(100 + i);
+  RescaleParams p;
+  EXPECT_EQ(rescale(v, p).mode_used, RescaleMode::mean);
+  expect_stream_matches(v, p);
+}
+
+TEST(RescaleStream, RemainderFactorThreeAndErrors) {
+  RescaleParams p;
+  p.factor = 3;
+  p.drop_remainder = true;
+  auto v = random_volume<uint16_t>({11, 7, 8}, 30, 0, 1000);
+  expect_stream_matches(v, p);
+  EXPECT_EQ(rescale_geometry(v.shape(), v.spacing(), p).dropped, (Shape{2, 1, 2}));
+  p.drop_remainder = false;
+  EXPECT_THROW(rescale_geometry(v.shape(), v.spacing(), p), InputError);
+  const RescaleSource<uint16_t> none = [](int64_t, int64_t, uint16_t*) { FAIL() << "no read expected"; };
+  EXPECT_THROW(rescale_stream<uint16_t>(v.shape(), p, RescaleMode::mean, none, [](const uint16_t*, int64_t) {}),
+               InputError);
+}
+
+TEST(RescaleStream, OneThreadAndManyThreadsAgree) {
+  auto v = random_volume<float>({16, 12, 10}, 31, -100, 100);
+  RescaleParams p;
+  omp_set_num_threads(1);
+  auto a = rescale_streamed(v, p, 1000).first;
+  omp_set_num_threads(4);
+  auto b = rescale_streamed(v, p, 1000).first;
+  expect_equal(a, b);
+}
