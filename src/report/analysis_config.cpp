@@ -141,7 +141,8 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
   if (auto* t = section(root, "phases", r)) c.phases = r.name_values(*t, "phases");
   if (auto* t = section(root, "density", r)) c.density = r.name_values(*t, "density");
   if (auto* t = section(root, "profile", r)) {
-    r.check_keys(*t, "profile", {"exclude_collector_um", "exclude_surface_um", "window"});
+    r.check_keys(*t, "profile", {"exclude_collector_um", "exclude_surface_um", "auto_bulk", "window"});
+    r.get(*t, "profile", "auto_bulk", c.auto_bulk);
     r.get_number(*t, "profile", "exclude_collector_um", c.exclude_collector_um);
     r.get_number(*t, "profile", "exclude_surface_um", c.exclude_surface_um);
     int64_t w = c.window;
@@ -219,6 +220,7 @@ classes = ["matrix", "NMC"]  # phase of each grey class, darkest first. XCT at ~
 [profile]
 exclude_collector_um = 0     # bulk window = electrode region minus these layers
 exclude_surface_um = 0
+auto_bulk = true             # also trim the depleted / surface layers detected on the NMC (or LFP) profile
 window = 1                   # slices averaged per profile point
 
 [measure]

@@ -14,6 +14,7 @@
 #include "emorph/error.hpp"
 #include "emorph/filter/denoise.hpp"
 #include "emorph/io.hpp"
+#include "emorph/measure/depleted_layer.hpp"
 #include "emorph/measure/electrode_region.hpp"
 #include "emorph/measure/fractions.hpp"
 #include "emorph/measure/granulometry.hpp"
@@ -136,6 +137,7 @@ class Pipeline {
       }
       auto gen = synth::generate_electrode(sp);
       truth_ = gen.truth;
+      truth_counts_ = slice_label_counts(gen.labels.view(), {c_.axis});
       // The demo goes the way real data goes: a simulated XCT grey volume, segmented like an input.
       synth::XctParams xp;
       xp.seed = c_.demo_seed;
@@ -200,12 +202,64 @@ class Pipeline {
     results_["fractions"] = {{"phases", phases}};
   }
 
+  // The bulk window: the electrode region minus the configured layers, widened (auto_bulk) to the
+  // boundary layers detected on the main active phase's profile; the detection is recorded.
+  SliceRange bulk_window(const FractionProfile& raw) {
+    double collector_um = c_.exclude_collector_um, surface_um = c_.exclude_surface_um;
+    const Phase* main = nullptr;
+    for (const char* name : {"NMC", "LFP"}) {
+      const Phase* p = table_.find(name);
+      if (!main && p && p->label < counts_.num_labels && counts_.totals()[p->label] > 0) main = p;
+    }
+    const SliceRange region{region_->first_slice, region_->last_slice};
+    Json record = {{"auto", c_.auto_bulk}};
+    if (c_.auto_bulk && main && region.last - region.first >= 3) {
+      const double slice_um = labels_.spacing()[c_.axis];
+      const auto& f = raw.fraction[main->label];
+      const DepletedLayer below = detect_depleted_layer(f, region, slice_um);
+      // The surface layer is the same rule read from the surface down.
+      const std::vector<double> reversed(f.rbegin(), f.rend());
+      const int64_t n = static_cast<int64_t>(f.size());
+      const DepletedLayer above = detect_depleted_layer(reversed, {n - 1 - region.last, n - 1 - region.first}, slice_um);
+      record.update({{"phase", main->name},
+                     {"collector_layer_um", below.thickness_um},
+                     {"surface_layer_um", above.thickness_um}});
+      // A thin sample made of boundary layers only keeps the configured window.
+      if (below.thickness_um + above.thickness_um < 0.8 * region_->thickness_um) {
+        collector_um = std::max(collector_um, below.thickness_um);
+        surface_um = std::max(surface_um, above.thickness_um);
+      } else {
+        record["note"] = "detected layers cover the region: configured layers used";
+      }
+    }
+    record.update({{"exclude_collector_um", collector_um}, {"exclude_surface_um", surface_um}});
+    results_["profiles"]["bulk_selection"] = record;
+    return trimmed_region_slices(raw.position_um, region_->start_um, region_->end_um, collector_um, surface_um);
+  }
+
+  // The demo's truth measured exactly like the sample: same slices, same bulk window.
+  Json truth_profile_stats(const FractionProfile& raw, SliceRange bulk) const {
+    const auto truth = fraction_profile(truth_counts_, labels_.spacing()[c_.axis], {c_.axis, 1});
+    const auto totals = truth_counts_.totals();
+    const double all = static_cast<double>(truth_counts_.slices) * static_cast<double>(truth_counts_.voxels_per_slice);
+    Json phases = Json::object();
+    for (const auto& p : table_.phases()) {
+      if (p.label >= truth_counts_.num_labels || totals[p.label] == 0) continue;
+      const auto st = profile_stats(raw.position_um, truth.fraction[p.label], bulk);
+      phases[p.name] = {{"volume_fraction", static_cast<double>(totals[p.label]) / all},
+                        {"mean_fraction", number_or_null(st.mean_fraction)},
+                        {"rsd_percent", number_or_null(st.rsd_percent)},
+                        {"slope_per_um", number_or_null(st.slope_per_um)},
+                        {"slope_relative_percent_per_um", number_or_null(st.slope_relative_percent_per_um)}};
+    }
+    return phases;
+  }
+
   void profiles() {
     const double slice_um = labels_.spacing()[c_.axis];
     const auto profile = fraction_profile(counts_, slice_um, {c_.axis, c_.window});
     const auto raw = c_.window == 1 ? profile : fraction_profile(counts_, slice_um, {c_.axis, 1});
-    const SliceRange bulk = trimmed_region_slices(raw.position_um, region_->start_um, region_->end_um,
-                                                  c_.exclude_collector_um, c_.exclude_surface_um);
+    const SliceRange bulk = bulk_window(raw);
     Json phases = Json::object();
     for (const auto& p : table_.phases()) {
       if (p.label >= counts_.num_labels || counts_.totals()[p.label] == 0) continue;
@@ -219,14 +273,15 @@ class Pipeline {
                         {"slope_stderr_per_um", number_or_null(st.slope_stderr_per_um)},
                         {"slope_relative_percent_per_um", number_or_null(st.slope_relative_percent_per_um)}};
     }
-    results_["profiles"] = {{"axis", c_.axis},
+    if (truth_counts_.slices > 0) truth_profiles_ = truth_profile_stats(raw, bulk);
+    results_["profiles"].update({{"axis", c_.axis},
                             {"window_slices", c_.window},
                             {"bulk",
                              {{"first_slice", bulk.first},
                               {"last_slice", bulk.last},
                               {"start_um", raw.position_um[static_cast<std::size_t>(bulk.first)]},
                               {"end_um", raw.position_um[static_cast<std::size_t>(bulk.last)]}}},
-                            {"phases", phases}};
+                            {"phases", phases}});
     std::vector<std::string> header = {"position_um"};
     for (const auto& [name, _] : phases.items()) header.push_back(name);
     std::vector<std::vector<std::string>> rows;
@@ -373,7 +428,10 @@ class Pipeline {
     Json failures = Json::array();
     for (const auto& f : outcome_.failures) failures.push_back({{"step", f.step}, {"error", f.error}});
     results_["failed_steps"] = failures;
-    if (!truth_.is_null()) results_["truth"] = truth_;
+    if (!truth_.is_null()) {
+      results_["truth"] = truth_;
+      if (!truth_profiles_.is_null()) results_["truth"]["bulk_profiles"] = truth_profiles_;
+    }
     // An unreadable input is itself the recorded failure: no checksum then.
     std::error_code ec;
     const std::string input = c_.demo || !fs::exists(file_part(c_.input), ec) ? "" : c_.input;
@@ -395,6 +453,8 @@ class Pipeline {
   std::optional<ElectrodeRegion> region_;
   std::optional<ThresholdResult> threshold_;
   Json truth_;
+  SliceLabelCounts truth_counts_;  // demo only: the generator's labels, slice by slice
+  Json truth_profiles_;
   Json results_ = Json::object();
   AnalysisOutcome outcome_;
 };
@@ -413,6 +473,7 @@ Json analysis_config_json(const AnalysisConfig& c) {
             {"density", c.density},
             {"exclude_collector_um", c.exclude_collector_um},
             {"exclude_surface_um", c.exclude_surface_um},
+            {"auto_bulk", c.auto_bulk},
             {"window", c.window},
             {"fractions", c.fractions},
             {"profiles", c.profiles},

@@ -33,10 +33,12 @@ Json load_results(const std::string& path, std::string& name) {
   return j["results"];
 }
 
-Json at_path(const Json& j, std::initializer_list<const char*> keys) {
+// A reference into j (or to a null value), so that range-for over .items() of the result is safe.
+const Json& at_path(const Json& j, std::initializer_list<const char*> keys) {
+  static const Json missing;
   const Json* cur = &j;
   for (const char* k : keys) {
-    if (!cur->is_object() || !cur->contains(k)) return nullptr;
+    if (!cur->is_object() || !cur->contains(k)) return missing;
     cur = &(*cur)[k];
   }
   return *cur;
@@ -80,7 +82,15 @@ Json compare_analyses(const CompareParams& params) {
   for (const auto& ph : phases)
     for (const char* k : {"_bulk_mean_vol_percent", "_rsd_percent", "_slope_vol_percent_per_um", "_slope_relative_percent_per_um"})
       header.push_back(ph + k);
-  header.insert(header.end(), {"NMC_d50_um", "pore_tau", "truth_NMC_vol_percent", "truth_NMC_bulk_slope_vol_percent_per_um"});
+  header.insert(header.end(), {"NMC_d50_um", "pore_tau"});
+  // Synthetic samples carry their truth measured on the same bulk window (analyze --demo).
+  std::set<std::string> truth_phases;
+  for (const auto& r : all)
+    for (const auto& [ph, _] : at_path(r, {"truth", "bulk_profiles"}).items())
+      if (phases.count(ph)) truth_phases.insert(ph);
+  for (const auto& ph : truth_phases)
+    for (const char* k : {"_vol_percent", "_bulk_mean_vol_percent", "_slope_vol_percent_per_um"})
+      header.push_back("truth_" + ph + k);
 
   Json table = Json::array();
   std::vector<std::vector<std::string>> rows;
@@ -102,11 +112,14 @@ Json compare_analyses(const CompareParams& params) {
                                   {"slope_relative_percent_per_um", rel}});
     }
     const Json d50 = at_path(r, {"particles", "NMC", "d50_um"}), tau = at_path(r, {"tortuosity", "pore", "tau"});
-    const Json t_nmc = at_path(r, {"truth", "phases", "NMC", "volume_fraction"});
-    const Json t_slope = at_path(r, {"truth", "gradients", "nmc_realised_bulk_slope_per_um"});
-    row.insert(row.end(), {cell(d50), cell(tau), cell(t_nmc, 100), cell(t_slope, 100)});
-    entry.update({{"NMC_d50_um", d50}, {"pore_tau", tau}, {"truth_NMC_volume_fraction", t_nmc},
-                  {"truth_NMC_bulk_slope_per_um", t_slope}});
+    row.insert(row.end(), {cell(d50), cell(tau)});
+    entry.update({{"NMC_d50_um", d50}, {"pore_tau", tau}});
+    for (const auto& ph : truth_phases) {
+      const Json t = at_path(r, {"truth", "bulk_profiles", ph.c_str()});
+      const Json vf = at_path(t, {"volume_fraction"}), mean = at_path(t, {"mean_fraction"}), slope = at_path(t, {"slope_per_um"});
+      row.insert(row.end(), {cell(vf, 100), cell(mean, 100), cell(slope, 100)});
+      if (!t.is_null()) entry["truth"][ph] = {{"volume_fraction", vf}, {"mean_fraction", mean}, {"slope_per_um", slope}};
+    }
     rows.push_back(row);
     table.push_back(entry);
   }
@@ -128,21 +141,58 @@ Json compare_analyses(const CompareParams& params) {
     }
     if (!p.series.empty()) rep.raw_html(render_svg(p));
   }
-  PlotSpec g;
-  g.title = "NMC size distributions (volume-weighted)";
-  g.x_label = "equivalent diameter (um)";
-  g.y_label = "volume fraction per bin";
-  g.width = 700;
-  g.log_x = true;
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    const Json p = at_path(all[i], {"particles", "NMC"});
-    if (p.is_null()) continue;
-    const auto e = doubles(p["bin_edges_um"]);
-    std::vector<double> c;
-    for (std::size_t k = 0; k + 1 < e.size(); ++k) c.push_back(std::sqrt(e[k] * e[k + 1]));
-    g.series.push_back({names[i], c, doubles(p["volume_fraction"]), "", false, false, true});
+  // Multiscale: an XCT result (NMC particles) next to a FIB/SEM result (LFP, CB+PVdF, pores) of the
+  // same sample shows each phase's sizes at the scale that resolves it, and the matrix around NMC
+  // (everything but NMC) at both scales.
+  std::set<std::string> sized;
+  for (const auto& r : all) {
+    for (const auto& [ph, _] : at_path(r, {"particles"}).items()) sized.insert(ph);
+    for (const auto& [ph, _] : at_path(r, {"granulometry"}).items()) sized.insert(ph);
   }
-  if (!g.series.empty()) rep.raw_html(render_svg(g));
+  for (const auto& ph : sized) {
+    PlotSpec g;
+    g.title = ph + " size distributions (volume-weighted)";
+    g.x_label = "diameter (um): particles = equivalent sphere, granulometry = opening size 2r";
+    g.y_label = "cumulative volume fraction";
+    g.width = 700;
+    g.log_x = true;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const Json p = at_path(all[i], {"particles", ph.c_str()});
+      if (!p.is_null()) {
+        const auto e = doubles(p["bin_edges_um"]), f = doubles(p["volume_fraction"]);
+        std::vector<double> x, c;
+        double acc = 0;
+        for (std::size_t k = 0; k + 1 < e.size() && k < f.size(); ++k) x.push_back(e[k + 1]), c.push_back(acc += f[k]);
+        g.series.push_back({names[i] + " particles", x, c, "", false, false, false});
+      }
+      const Json gr = at_path(all[i], {"granulometry", ph.c_str()});
+      if (!gr.is_null()) {
+        std::vector<double> d = doubles(gr["radius_um"]);
+        for (double& v : d) v *= 2;
+        g.series.push_back({names[i] + " granulometry", d, doubles(gr["cumulative_fraction"]), "", false, false, false});
+      }
+    }
+    if (!g.series.empty()) rep.raw_html(render_svg(g));
+  }
+  std::vector<std::string> matrix_header = {"sample", "matrix_vol_percent_of_electrode"};
+  for (const auto& ph : phases)
+    if (ph != "NMC") matrix_header.push_back(ph + "_percent_of_matrix");
+  std::vector<std::vector<std::string>> matrix_rows;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const Json nmc = at_path(all[i], {"fractions", "phases", "NMC", "volume_fraction"});
+    const double rest = 1.0 - (nmc.is_number() ? nmc.get<double>() : 0.0);
+    std::vector<std::string> row = {names[i], cell(Json(rest), 100)};
+    for (const auto& ph : phases) {
+      if (ph == "NMC") continue;
+      const Json v = at_path(all[i], {"fractions", "phases", ph.c_str(), "volume_fraction"});
+      row.push_back(rest > 0 && v.is_number() ? cell(Json(v.get<double>() / rest), 100) : "");
+    }
+    matrix_rows.push_back(row);
+  }
+  rep.table(matrix_header, matrix_rows,
+            "Matrix composition: the phases around NMC as a share of the non-NMC volume (XCT sees one unresolved "
+            "matrix, FIB/SEM resolves it into pores, LFP and CB+PVdF)");
+  write_csv((out / "matrix_composition.csv").string(), matrix_header, matrix_rows);
   rep.write((out / "report.html").string());
   return table;
 }

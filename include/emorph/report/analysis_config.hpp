@@ -34,6 +34,10 @@ struct AnalysisConfig {
   // [profile]
   double exclude_collector_um = 0;    // trimmed from the detected electrode region for bulk statistics
   double exclude_surface_um = 0;
+  // Also trim the boundary layers detected on the main active phase's profile (NMC, else LFP): the
+  // depleted layer above the collector and the wall-effect layer under the surface, each where the
+  // smoothed fraction recovers 90% of its bulk median. The larger of detected and given layer is used.
+  bool auto_bulk = true;
   int window = 1;                     // slices averaged in profiles
   // [measure]
   bool fractions = true, profiles = true, surface = true;
