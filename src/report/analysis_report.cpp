@@ -260,6 +260,19 @@ void truth_table(HtmlReport& r, const Json& res) {
   r.heading("Synthetic ground truth");
   r.table({"phase", "true vol%", "measured vol%"}, rows,
           "The built-in sample's exact fractions (from the generator) against what the analysis measured");
+  const Json tb = res["truth"].value("bulk_profiles", Json::object());
+  if (tb.empty() || !res.contains("profiles")) return;
+  const Json mb = res["profiles"]["phases"];
+  std::vector<std::vector<std::string>> bulk;
+  auto slope = [](const Json& v) { return v.is_number() ? num(Json(100 * v.get<double>()), 3) : std::string("–"); };
+  for (const auto& [name, t] : tb.items()) {
+    if (!mb.contains(name)) continue;
+    const Json& m = mb[name];
+    bulk.push_back({name, pct(t["mean_fraction"]), pct(m["mean_fraction"]), num(t["rsd_percent"]), num(m["rsd_percent"]),
+                    slope(t["slope_per_um"]), slope(m["slope_per_um"])});
+  }
+  r.table({"phase", "true bulk vol%", "measured", "true RSD %", "measured", "true slope vol%/um", "measured"}, bulk,
+          "Bulk statistics of the generator's labels and of the analysis, over the same bulk window");
 }
 
 void failures_and_timings(HtmlReport& r, const Json& res) {
