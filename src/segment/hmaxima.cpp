@@ -93,12 +93,24 @@ ComponentsResult h_maxima_markers(VolumeView<const uint16_t> f_view, const HMaxi
     }
   }
   // A candidate touching an equal-valued non-candidate lies on a plateau that is not a maximum.
+  // Found in parallel (per-thread lists, merged), then removed plateau by plateau; the order of
+  // removal does not change the result.
   std::vector<int64_t> stack;
-  for (int64_t i = 0; i < n; ++i) {
-    if (!T[i]) continue;
-    bool tainted = false;
-    detail::for_neighbours(all, s, i, [&](int64_t q) { tainted |= J[q] == J[i] && !T[q]; });
-    if (tainted) stack.push_back(i);
+#pragma omp parallel
+  {
+    std::vector<int64_t> mine;
+#pragma omp for schedule(static) nowait
+    for (int64_t zy = 0; zy < s.nz * s.ny; ++zy) {
+      const int64_t z = zy / s.ny, y = zy % s.ny;
+      for (int64_t x = 0, i = zy * s.nx; x < s.nx; ++x, ++i) {
+        if (!T[i]) continue;
+        bool tainted = false;
+        detail::for_neighbours_at(all, s, z, y, x, i, [&](int64_t q) { tainted |= J[q] == J[i] && !T[q]; });
+        if (tainted) mine.push_back(i);
+      }
+    }
+#pragma omp critical
+    stack.insert(stack.end(), mine.begin(), mine.end());
   }
   for (int64_t i : stack) T[i] = 2;  // 2: being removed
   while (!stack.empty()) {

@@ -58,23 +58,31 @@ SeparateParticlesResult separate_particles(VolumeView<const uint8_t> mask_view, 
   SeparateParticlesResult r;
 
   // Distance map quantised to 16 bits: 1/8 voxel steps unless the largest distance needs coarser ones.
+  // Squared distances in um^2 (no float distance volume), square roots taken while quantising.
   Volume<uint16_t> height(s, sp, mask.thickness_axis());
   {
-    const Volume<float> d = distance_transform(mask);
-    float largest = 0;
-#pragma omp parallel for schedule(static) reduction(max : largest)
-    for (int64_t i = 0; i < n; ++i)
-      if (std::isfinite(d.data()[i])) largest = std::max(largest, d.data()[i]);
+    const Volume<float> d2 = squared_distance_transform(mask, Spacing{sp.dz * sp.dz, sp.dy * sp.dy, sp.dx * sp.dx});
+    float largest2 = 0;
     bool unbounded = false;
-    for (int64_t i = 0; i < n && !unbounded; ++i) unbounded = std::isinf(d.data()[i]);
-    if (unbounded) largest = static_cast<float>(smallest * static_cast<double>(std::max({s.nz, s.ny, s.nx})));
-    r.height_quantum_um = std::max(smallest / 8.0, static_cast<double>(largest) / 65000.0);
+#pragma omp parallel for schedule(static) reduction(max : largest2) reduction(|| : unbounded)
+    for (int64_t i = 0; i < n; ++i) {
+      const float v = d2.data()[i];
+      if (std::isinf(v)) unbounded = true;
+      else largest2 = std::max(largest2, v);
+    }
+    // No background at all (the phase fills the volume): the distances are capped at the volume's size.
+    const double largest = unbounded ? smallest * static_cast<double>(std::max({s.nz, s.ny, s.nx}))
+                                     : std::sqrt(static_cast<double>(largest2));
+    r.height_quantum_um = std::max(smallest / 8.0, largest / 65000.0);
     const double inv = 1.0 / r.height_quantum_um;
 #pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < n; ++i) {
-      const float v = d.data()[i];
+      const float v = d2.data()[i];
       // Foreground voxels get at least 1 so that 0 means "outside the phase".
-      height.data()[i] = v == 0 ? 0 : static_cast<uint16_t>(std::clamp(std::lround(std::min<double>(v, largest) * inv), 1L, 65000L));
+      height.data()[i] =
+          v == 0 ? 0
+                 : static_cast<uint16_t>(std::clamp(std::lround(std::min(std::sqrt(static_cast<double>(v)), largest) * inv),
+                                                    1L, 65000L));
     }
   }
   HMaximaParams hp;

@@ -94,6 +94,17 @@ TEST(CliSizes, BadInputsExitTwoWithoutOutputs) {
   EXPECT_TRUE(read_json(t / "p.json")["results"]["d50_um"].is_null());
   r = run_cli("granulometry " + (t / "labels.tif") + " --phase LFP --json " + (t / "g.json"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
+  // A phase filling the whole volume: no opening ever empties it, so --max-radius is required; a
+  // radius range far larger than the volume is then a documented result (nothing removed).
+  write_volume<uint8_t>(t / "full.tif", Volume<uint8_t>::filled({8, 8, 8}, {1, 1, 1}, 1).view());
+  r = run_cli("granulometry " + (t / "full.tif") + " --phase NMC --json " + (t / "f.json"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--max-radius"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(t / "f.json"));
+  r = run_cli("granulometry " + (t / "full.tif") + " --phase NMC --max-radius 40 --json " + (t / "f.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (double f : read_json(t / "f.json")["results"]["volume_fraction_removed"].get<std::vector<double>>())
+    EXPECT_EQ(f, 0.0);
 }
 
 TEST(CliSizes, ParticlesMinVolumeLeavesOutSmallParticles) {

@@ -128,6 +128,24 @@ TEST(Granulometry, SparseCentresEqualBruteForce) {
     EXPECT_EQ(g.opening_voxels[i], brute_opening_voxels(m, g.radius_um[i], {1, 1, 1})) << g.radius_um[i];
 }
 
+TEST(Granulometry, PercolatingClusterNeedsNoMaxRadius) {
+  // One cluster spanning the volume along every axis (three orthogonal square rods, side 7) plus the
+  // pore around it: it has background, so the openings empty by themselves (radius 4 > half-side).
+  auto m = Volume<uint8_t>::filled({30, 30, 30}, {}, 0);
+  for (int z = 0; z < 30; ++z)
+    for (int y = 0; y < 30; ++y)
+      for (int x = 0; x < 30; ++x) {
+        const bool ry = std::abs(z - 15) <= 3 && std::abs(x - 15) <= 3, rz = std::abs(y - 15) <= 3 && std::abs(x - 15) <= 3;
+        const bool rx = std::abs(z - 15) <= 3 && std::abs(y - 15) <= 3;
+        if (rx || ry || rz) m(z, y, x) = 1;
+      }
+  const auto g = granulometry(m.view());
+  ASSERT_FALSE(g.radius_um.empty());
+  EXPECT_EQ(g.opening_voxels.back(), 0);
+  for (std::size_t i = 0; i < g.radius_um.size(); ++i)
+    EXPECT_EQ(g.opening_voxels[i], brute_opening_voxels(m, g.radius_um[i], {1, 1, 1})) << g.radius_um[i];
+}
+
 TEST(Granulometry, SphereOfRadiusRSurvivesUpToR) {
   // A digital ball of radius 6 is kept whole by the opening of radius 6 and removed by radius 7
   // (smaller discrete balls do not always nest: openings of radius 1..5 may trim its surface).
@@ -204,6 +222,8 @@ TEST(Granulometry, EdgeCases) {
   const auto g1 = granulometry(full.view(), p);
   EXPECT_EQ(g1.radius_um.size(), 50u);
   for (double f : g1.volume_fraction_removed) EXPECT_EQ(f, 0.0);
+  p.max_radius_um = 1e6;  // more radii than the per-voxel radius code holds: a clear error
+  EXPECT_THROW(granulometry(full.view(), p), InputError);
   p.max_radius_um = -1;
   EXPECT_THROW(granulometry(full.view(), p), InputError);
   p.max_radius_um = 0.5;

@@ -149,6 +149,25 @@ TEST(SeparateParticles, MinVolumeDropsSpecksFromLabelsTableAndProfiles) {
   EXPECT_THROW(analyse_particles(m.view(), p), InputError);
 }
 
+TEST(SeparateParticles, PercolatingClusterIsSplitAndAllCutByTheBorder) {
+  // One giant cluster spanning the volume (a row of overlapping balls cut by both x faces): the
+  // documented result is one particle per ball, every end one touching the border.
+  std::vector<Ball> balls;
+  for (int k = 0; k < 5; ++k) balls.push_back({10, 10, 2.0 + 11.5 * k, 6});
+  const auto m = rasterise({21, 21, 49}, balls, nullptr);
+  ParticleAnalysisParams p;
+  p.measures.surface_area = false;
+  const auto a = analyse_particles(m.view(), p);
+  EXPECT_EQ(a.particles.size(), 5u);
+  int cut = 0;
+  for (const auto& r : a.particles) cut += r.touches_border;
+  EXPECT_EQ(cut, 2);
+  p.separation.exclude_border = true;
+  const auto b = analyse_particles(m.view(), p);
+  EXPECT_EQ(b.particles.size(), 3u);
+  EXPECT_EQ(b.excluded_border, 2u);
+}
+
 TEST(SeparateParticles, EmptyAndFullPhase) {
   const auto empty = Volume<uint8_t>::filled({6, 6, 6}, {}, 0);
   EXPECT_EQ(separate_particles(empty.view()).count, 0u);
