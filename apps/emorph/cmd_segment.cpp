@@ -108,11 +108,12 @@ void setup_segment(CLI::App& app) {
   emorph::cli::add_input_options(sub, o->in, "Grey volume");
   sub->add_option("output", o->output, "Output label volume (uint8)")->required();
   sub->add_option("--method", o->params.method,
-                  "otsu | minimum (two-peak, the paper's) | intermodes | multiotsu:N | manual:T1,T2,... | fibsem")
+                  "intermodes (two-peak, threshold half-way between the peaks) | minimum (two-peak, lowest point between "
+                  "them: the paper's) | otsu | multiotsu:N | manual:T1,T2,... | fibsem")
       ->capture_default_str();
   sub->add_option("--classes", o->params.classes,
                   "Phase names of the classes, darkest first, e.g. pore,NMC or pore,CBD,LFP,NMC (default labels 0..K-1)");
-  sub->add_option("--denoise", o->denoise, "Pre-filter: median:1 | gaussian:SIGMA[um] | bilateral:S,R");
+  sub->add_option("--denoise", o->denoise, "Pre-filter: median:1 (recommended for XCT) | gaussian:SIGMA[um] | bilateral:S,R");
   sub->add_option("--bins", o->params.histogram.bins, "Histogram bins (0: one per grey value up to 256, else 256)")
       ->capture_default_str();
   sub->add_option("--range", o->range, "Histogram grey range LO,HI (default: data min..max)");
@@ -125,7 +126,7 @@ void setup_segment(CLI::App& app) {
   sub->add_option("--behind", o->params.fibsem.behind, "fibsem: +1 if unmilled material lies at larger indices, else -1")
       ->capture_default_str();
   sub->add_option("--grey-classes", o->params.fibsem.grey_classes,
-                  "fibsem: multi-Otsu classes of the flat voxels (pores vs darkest solid)")
+                  "fibsem: multi-Otsu classes of the flat voxels, one per phase of distinct grey (pores vs darkest solid)")
       ->capture_default_str();
   sub->add_flag("--region", o->region, "Also detect the electrode region (collector side, surface, thickness)");
   sub->add_option("--axis", o->axis, "Thickness axis for --region")->capture_default_str();

@@ -128,13 +128,25 @@ FibsemPoreResult fibsem_pores(VolumeView<const T> grey, const FibsemPoreParams& 
     r.solid_markers += m == 2;
     r.unmarked += m == 0;
   }
+  // One watershed per section plane: each slice is a separate SEM image and the relief is its in-plane
+  // gradient, so a flood must not leak across slices where no relief separates the phases.
   WatershedParams wp;
   wp.connectivity = p.connectivity;
-  const Volume<uint32_t> basins = watershed(relief.view(), markers.view(), {}, wp);
   r.pores = Volume<uint8_t>(s, grey.spacing(), grey.thickness_axis());
+  const VolumeView<uint8_t> pores_view = r.pores.view();
   int64_t pores = 0;
-  for (int64_t i = 0; i < basins.size(); ++i) pores += r.pores.data()[i] = basins.data()[i] == 1;
-  r.pore_fraction = static_cast<double>(pores) / static_cast<double>(basins.size());
+#pragma omp parallel for schedule(dynamic, 1) reduction(+ : pores) num_threads(thread_count())
+  for (int64_t c = 0; c < n_axis; ++c) {
+    Box plane{0, s.nz, 0, s.ny, 0, s.nx};
+    (p.milling_axis == 0 ? plane.z0 : (p.milling_axis == 1 ? plane.y0 : plane.x0)) = c;
+    (p.milling_axis == 0 ? plane.z1 : (p.milling_axis == 1 ? plane.y1 : plane.x1)) = c + 1;
+    const Volume<uint32_t> basins = watershed(relief.view().crop(plane), markers.view().crop(plane), {}, wp);
+    const VolumeView<uint8_t> out = pores_view.crop(plane);
+    for (int64_t z = 0; z < basins.nz(); ++z)
+      for (int64_t y = 0; y < basins.ny(); ++y)
+        for (int64_t x = 0; x < basins.nx(); ++x) pores += out(z, y, x) = basins(z, y, x) == 1;
+  }
+  r.pore_fraction = static_cast<double>(pores) / static_cast<double>(r.pores.size());
   return r;
 }
 

@@ -6,6 +6,11 @@
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
+#include "emorph/segment/fibsem_pores.hpp"
+#include "emorph/segment/histogram.hpp"
+#include "emorph/segment/threshold.hpp"
+#include "emorph/synth/electrode.hpp"
+#include "emorph/synth/fibsem.hpp"
 #include "support/test_support.hpp"
 
 using emorph::test::read_json;
@@ -141,5 +146,81 @@ TEST(CliSegment, RealFiberformVolumeEachMethod) {
       EXPECT_GT(t, 0);
       EXPECT_LT(t, 255);
     }
+  }
+}
+
+namespace {
+
+struct PhaseScore {
+  double dice, fraction_truth, fraction_seg;
+};
+
+PhaseScore score_phase(const Volume<uint8_t>& truth, const Volume<uint8_t>& seg, uint8_t truth_label, uint8_t seg_label) {
+  int64_t both = 0, t = 0, s = 0;
+  for (int64_t i = 0; i < truth.size(); ++i) {
+    const bool a = truth.data()[i] == truth_label, b = seg.data()[i] == seg_label;
+    both += a && b, t += a, s += b;
+  }
+  const double n = static_cast<double>(truth.size());
+  return {2.0 * both / static_cast<double>(t + s), t / n, s / n};
+}
+
+}  // namespace
+
+// Acceptance (issue 5): NMC Dice >= 0.97 and NMC volume fraction within 1 vol% of the truth with the
+// automatic two-peak route (default method intermodes, 3x3x3 median pre-filter) on the simulator's
+// default XCT noise. Preset F (NMC in an LFP/CBD/pore matrix) is the hard case: 0.975 / +0.16 vol%
+// (seed 1) and 0.975 / +0.20 (seed 2) at 160^3, 0.976 / +0.12 and 0.978 / +0.11 at 256^3
+// (docs/segmentation.md). Smaller boxes hold smaller particles: at 128^3 even the best single threshold
+// (oracle) reaches only 0.971, so 160^3 is the smallest box with a margin.
+TEST(CliSegment, XctPresetFAutomaticTwoPeakRouteMeetsAcceptance) {
+  TempDir d;
+  for (const int seed : {1, 2}) {
+    const std::string dir = d / ("F" + std::to_string(seed));
+    auto r = run_cli("synth --preset F --size 160 --seed " + std::to_string(seed) + " --xct --out " + dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = run_cli("segment " + dir + "/xct.tif " + dir + "/seg.tif --classes matrix,NMC --denoise median:1 --json " + dir +
+                "/seg.json");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_json(dir + "/seg.json")["results"]["method"], "intermodes");
+    const auto truth = read_volume(dir + "/labels.tif").as<uint8_t>().clone();
+    const auto seg = read_volume(dir + "/seg.tif").as<uint8_t>().clone();
+    const PhaseScore s = score_phase(truth, seg, 1, 1);
+    std::printf("F 160^3 seed %d: NMC Dice %.4f, fraction %.4f vs truth %.4f\n", seed, s.dice, s.fraction_seg,
+                s.fraction_truth);
+    EXPECT_GE(s.dice, 0.97);
+    EXPECT_LE(std::abs(s.fraction_seg - s.fraction_truth), 0.01);
+  }
+}
+
+// Acceptance (issue 5): pore Dice >= 0.90 with the morphological method (marker-controlled watershed)
+// on the synth FIB/SEM image of preset H (shine-through 0.08 um = 4 slices at 20 nm, probe blur 0.7 px,
+// noise 8 grey), drift, curtains, shading and contrast decay off as after `emorph fibsem-prep`; a
+// global Otsu threshold on the same image must be clearly worse. 64^3 windows give 0.929 / 0.918
+// (Otsu 0.852 / 0.825); 96^3 windows 0.934 / 0.928 (docs/segmentation.md).
+TEST(CliSegment, FibsemPresetHMorphologicalPoresBeatGlobalOtsu) {
+  for (const uint64_t seed : {1, 2}) {
+    auto sp = synth::preset("H", 64, 0.02, seed);
+    sp.domain_lateral_um = 40;  // a FIB/SEM window of a 40 um electrode
+    sp.domain_thickness_um = 40;
+    const auto e = synth::generate_electrode(sp);
+    synth::FibsemParams fp;
+    fp.curtain_amplitude = 0;
+    fp.drift_step_px = 0;
+    fp.shading = 0;
+    fp.contrast_decay = 0;
+    const auto f = synth::simulate_fibsem(e.labels.view(), fp);
+    const auto morph = fibsem_pores<uint8_t>(f.image.view(), {});
+    const double t = threshold_otsu(histogram<uint8_t>(f.image.view(), {})).thresholds[0];
+    Volume<uint8_t> otsu(f.image.shape());
+    for (int64_t i = 0; i < otsu.size(); ++i) otsu.data()[i] = f.image.data()[i] <= t;
+    Volume<uint8_t> morph_labels(f.image.shape());  // pore -> label 0 like the truth
+    for (int64_t i = 0; i < morph_labels.size(); ++i) morph_labels.data()[i] = morph.pores.data()[i] ? 0 : 1;
+    const PhaseScore m = score_phase(e.labels, morph_labels, 0, 0), o = score_phase(e.labels, otsu, 0, 1);
+    std::printf("H 64^3 seed %llu: morphological pore Dice %.4f (fraction %.3f vs %.3f) | global Otsu %.4f (%.3f)\n",
+                static_cast<unsigned long long>(seed), m.dice, m.fraction_seg, m.fraction_truth, o.dice, o.fraction_seg);
+    EXPECT_GE(m.dice, 0.90);
+    EXPECT_LE(std::abs(m.fraction_seg - m.fraction_truth), 0.03);
+    EXPECT_GE(m.dice - o.dice, 0.05);
   }
 }

@@ -16,13 +16,16 @@ struct FibsemPoreParams {
                                  // separate SEM images: nothing is smoothed across them)
   double rise_fraction = 0.1;    // a "rise" is a grey increase towards the material behind larger than
                                  // this share of the voxel's grey above the background (1st percentile)
-  double edge_fraction = 0.3;    // voxels whose in-plane gradient magnitude exceeds this share of the
-                                 // dynamic range are left unmarked (the watershed places the boundary)
-  int grey_classes = 3;          // classes of the flat voxels' histogram (multi-Otsu): the lowest threshold
-                                 // separates deep pores from the darkest solid phase; use 1 + the number
-                                 // of solid phases with distinct grey levels (3 was best on the NMC/LFP/CBD
-                                 // simulator of tests/segment/fibsem_sim.hpp, 4 gave worse results)
-  int connectivity = 6;          // watershed neighbourhood: 6, 18 or 26
+  double edge_fraction = 0.08;   // voxels whose in-plane gradient magnitude exceeds this share of the
+                                 // dynamic range are left unmarked (the watershed places the boundary).
+                                 // It must lie below the steepest gradient of the weakest phase step:
+                                 // pore | CB+PVdF, about 0.28 of the range in BSE grey, blurred by the
+                                 // probe (~0.7 px) and the smoothing (1 px) peaks near 0.09 range/voxel
+  int grey_classes = 4;          // classes of the flat voxels' histogram (multi-Otsu): one per phase of
+                                 // distinct grey (pore, CB+PVdF, LFP, NMC); the lowest threshold separates
+                                 // deep pores from the darkest solid phase. Fewer classes than phases
+                                 // merge the darkest solid (CB+PVdF) into the pores
+  int connectivity = 6;          // watershed neighbourhood: 6, 18 or 26 (within a section plane: 4 or 8)
 };
 
 struct FibsemPoreResult {
@@ -44,7 +47,7 @@ struct FibsemPoreResult {
 //  - none:  single rises (the front voxel of a ramp, a dark phase in front of a brighter one), and
 //           every voxel whose in-plane gradient magnitude exceeds edge_fraction * range.
 // The watershed of the in-plane gradient magnitude |grad g| (the edges of each SEM image) from these
-// markers decides the unmarked voxels and places the boundaries.
+// markers, run in each section plane separately, decides the unmarked voxels and places the boundaries.
 template <class T>
 FibsemPoreResult fibsem_pores(VolumeView<const T> grey, const FibsemPoreParams& params = {});
 

@@ -18,7 +18,12 @@
 namespace emorph {
 
 struct SegmentParams {
-  std::string method = "minimum";       // otsu | minimum | intermodes | multiotsu:N | manual:T1,... | fibsem
+  // otsu | minimum | intermodes | multiotsu:N | manual:T1,... | fibsem. Default: the two-peak method
+  // with the threshold half-way between the peaks (intermodes). On PSF-blurred XCT the valley between
+  // the peaks is a flat plateau of partial-volume voxels whose lowest point ("minimum") drifts with
+  // noise and peak sizes, while a boundary voxel's grey crosses the mean of the two phase greys where
+  // the boundary is (ISO-50 % surface): see docs/segmentation.md, XCT acceptance table.
+  std::string method = "intermodes";
   std::string classes;                  // "pore,NMC" (darkest first); empty: labels 0..K-1 (fibsem: pore,CBD,LFP,NMC)
   std::optional<DenoiseSpec> denoise;   // applied first
   HistogramParams histogram;
