@@ -29,35 +29,24 @@ std::vector<std::string> split_names(const std::string& s) {
 }
 
 void run_analyze(const AnalyzeOptions& o) {
-  emorph::AnalysisConfig c = o.config.empty() ? emorph::AnalysisConfig{} : emorph::read_analysis_config(o.config);
-  if (!o.input.empty()) c.input = o.input;
-  if (o.demo) c.demo = true;
-  if (c.demo && !o.input.empty()) throw emorph::InputError("--demo: give either an input volume or --demo, not both");
-  if (!c.demo && c.input.empty()) throw emorph::InputError("analyze: no input volume (give INPUT, a --config with [input] path, or --demo)");
-  if (!o.voxel.empty()) c.voxel = emorph::parse_spacing(o.voxel, "--voxel");
-  if (!o.out.empty()) c.out_dir = o.out;
-  if (!o.preset.empty()) c.demo_preset = o.preset;
-  if (o.size > 0) c.demo_size = o.size;
-  if (o.seed >= 0) c.demo_seed = static_cast<uint64_t>(o.seed);
-  if (o.axis >= 0) c.axis = o.axis;
-  if (!o.method.empty()) c.method = o.method;
-  if (!o.classes.empty()) c.classes = split_names(o.classes);
-  if (!o.phases.empty()) c.phases = o.phases;
-  if (!o.density.empty()) c.density = o.density;
-  if (c.demo && !o.voxel.empty()) c.demo_voxel_um = c.voxel->dz;
-
+  emorph::AnalysisOverrides ov;
+  ov.config = o.config;
+  ov.input = o.input;
+  ov.demo = o.demo;
+  if (!o.voxel.empty()) ov.voxel = emorph::parse_spacing(o.voxel, "--voxel");
+  ov.out_dir = o.out;
+  ov.demo_preset = o.preset;
+  if (o.size > 0) ov.demo_size = o.size;
+  if (o.seed >= 0) ov.demo_seed = static_cast<uint64_t>(o.seed);
+  if (o.axis >= 0) ov.axis = o.axis;
+  ov.method = o.method;
+  ov.classes = split_names(o.classes);
+  ov.phases = o.phases;
+  ov.density = o.density;
+  const emorph::AnalysisConfig c = emorph::resolve_analysis_config(ov);
   const auto outcome = emorph::run_analysis(c, emorph::analysis_config_json(c));
   std::cout << "results: " << outcome.out_dir << "/results.json\nreport:  " << outcome.out_dir << "/report.html\n";
-  if (!outcome.failures.empty()) {
-    bool input_error = false;
-    std::string msg;
-    for (const auto& f : outcome.failures) {
-      msg += (msg.empty() ? "" : "; ") + f.step + ": " + f.error;
-      input_error = input_error || f.input_error;
-    }
-    if (input_error) throw emorph::InputError("analyze: step failed (" + msg + ")");
-    throw std::runtime_error("analyze: step failed (" + msg + ")");
-  }
+  emorph::throw_if_steps_failed(outcome);
 }
 
 void setup_analyze(CLI::App& app) {

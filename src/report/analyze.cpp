@@ -488,6 +488,45 @@ Json analysis_config_json(const AnalysisConfig& c) {
   return j;
 }
 
+AnalysisConfig resolve_analysis_config(const AnalysisOverrides& o) {
+  AnalysisConfig c = o.config.empty() ? AnalysisConfig{} : read_analysis_config(o.config);
+  if (!o.input.empty()) c.input = o.input;
+  if (o.demo) c.demo = true;
+  require(!(c.demo && !o.input.empty()), "analyze: give either an input volume or the demo, not both");
+  require(c.demo || !c.input.empty(), "analyze: no input volume (give an input, a config with [input] path, or the demo)");
+  if (o.voxel) c.voxel = o.voxel;
+  if (c.demo && o.voxel) c.demo_voxel_um = o.voxel->dz;
+  if (!o.out_dir.empty()) c.out_dir = o.out_dir;
+  if (!o.demo_preset.empty()) c.demo_preset = o.demo_preset;
+  if (o.demo_size) {
+    require(*o.demo_size > 0, "analyze: the demo size must be positive");
+    c.demo_size = *o.demo_size;
+  }
+  if (o.demo_seed) c.demo_seed = *o.demo_seed;
+  if (o.axis) {
+    require(*o.axis >= 0 && *o.axis <= 2, "analyze: the thickness axis must be 0, 1 or 2");
+    c.axis = *o.axis;
+  }
+  if (!o.method.empty()) c.method = o.method;
+  if (!o.classes.empty()) c.classes = o.classes;
+  if (!o.phases.empty()) c.phases = o.phases;
+  if (!o.density.empty()) c.density = o.density;
+  return c;
+}
+
+void throw_if_steps_failed(const AnalysisOutcome& outcome) {
+  if (outcome.failures.empty()) return;
+  bool input_error = false;
+  std::string msg;
+  for (const auto& f : outcome.failures) {
+    msg += (msg.empty() ? "" : "; ") + f.step + ": " + f.error;
+    input_error = input_error || f.input_error;
+  }
+  msg = "analyze: step failed (" + msg + "); partial results in " + outcome.out_dir;
+  if (input_error) throw InputError(msg);
+  throw std::runtime_error(msg);
+}
+
 AnalysisOutcome run_analysis(const AnalysisConfig& config, const Json& config_json) {
   return Pipeline(config, config_json).run();
 }

@@ -1,6 +1,8 @@
 #pragma once
 // `emorph analyze`: the whole characterisation of one sample, from a raw volume (or the built-in
 // synthetic sample) to a results folder: results.json, CSV tables, PNG slices, labels.tif, report.html.
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,5 +27,24 @@ struct AnalysisOutcome {
 AnalysisOutcome run_analysis(const AnalysisConfig& config, const Json& config_json);
 
 Json analysis_config_json(const AnalysisConfig& config);
+
+// What a command line or a Python call sets on top of the config file (or the defaults); members left
+// empty keep the file's value. Shared by the CLI and the bindings so both resolve alike.
+struct AnalysisOverrides {
+  std::string config;  // TOML path, empty: defaults
+  std::string input, out_dir, demo_preset, method, phases, density;
+  std::optional<Spacing> voxel;  // with demo: the demo's voxel size
+  std::vector<std::string> classes;
+  bool demo = false;
+  std::optional<int> demo_size, axis;
+  std::optional<uint64_t> demo_seed;
+};
+
+// Reads the config and applies the overrides; InputError for an input together with demo, or neither.
+AnalysisConfig resolve_analysis_config(const AnalysisOverrides& overrides);
+
+// Throws when a step failed: InputError if any failure was bad input (exit 2), else std::runtime_error;
+// the message names every failed step and where the partial results are.
+void throw_if_steps_failed(const AnalysisOutcome& outcome);
 
 }  // namespace emorph
