@@ -16,8 +16,9 @@ namespace emorph {
 
 namespace {
 
-// Values of the least-squares polynomial of degree `order` through (t_y, profile[y]).
-std::vector<double> polynomial_fit(const std::vector<double>& profile, int order) {
+// Values of the weighted least-squares polynomial of degree `order` through (t_y, profile[y]); no
+// weights: all 1.
+std::vector<double> polynomial_fit(const std::vector<double>& profile, int order, const std::vector<double>& weights = {}) {
   const int64_t n = static_cast<int64_t>(profile.size());
   const int m = order + 1;
   std::vector<double> ata(static_cast<std::size_t>(m * m), 0.0), atb(static_cast<std::size_t>(m), 0.0);
@@ -27,9 +28,10 @@ std::vector<double> polynomial_fit(const std::vector<double>& profile, int order
     const double t = t_of(y);
     std::vector<double> powers(static_cast<std::size_t>(m));
     for (int i = 0; i < m; ++i, pi *= t) powers[i] = pi;
+    const double w = weights.empty() ? 1.0 : weights[y];
     for (int i = 0; i < m; ++i) {
-      atb[i] += powers[i] * profile[y];
-      for (int j = 0; j < m; ++j) ata[i * m + j] += powers[i] * powers[j];
+      atb[i] += w * powers[i] * profile[y];
+      for (int j = 0; j < m; ++j) ata[i * m + j] += w * powers[i] * powers[j];
     }
   }
   // Gaussian elimination with partial pivoting on the (tiny) normal equations.
@@ -78,6 +80,103 @@ std::vector<double> relative_background(const std::vector<double>& profile, cons
   return fit;
 }
 
+// Mean shift with a flat window of half-width h from `start` to the nearest mode of `values`.
+double nearest_mode(const std::vector<float>& values, double start, double h) {
+  double m = start;
+  for (int step = 0; step < 50; ++step) {
+    double sum = 0;
+    int64_t n = 0;
+    for (float v : values)
+      if (std::abs(v - m) < h) {
+        sum += v;
+        ++n;
+      }
+    if (n == 0) return m;
+    const double next = sum / double(n);
+    const bool settled = std::abs(next - m) < 1e-4 * h;
+    m = next;
+    if (settled) break;
+  }
+  return m;
+}
+
+// Refits the relative background `bg` of slices [z0, z1) to one phase: the pixels of each flattened
+// slice within h (two noise standard deviations) of the grey mode nearest the slice's quantile (or
+// mean, row_quantile 0): the phase the row statistic follows. Each row's mean of them relative to
+// their slice's mode, weighted by their count, is fitted by the polynomial and folded into bg. A row statistic over mixed phases moves with the phases' shares of
+// the row, one phase's own mean does not; the window is symmetric about the mode, so what is left
+// of the shading shrinks with each refinement.
+void refine_on_one_phase(VolumeView<const float> stack, int64_t z0, int64_t z1, std::vector<double>& bg,
+                         const ShadingParams& params) {
+  const int64_t ny = stack.ny(), nx = stack.nx(), sx = stack.strides().sx;
+  auto flat = [&](float v, int64_t y) { return params.subtract ? v - bg[y] : v / bg[y]; };
+  // Noise of one pixel from vertical neighbour differences (median absolute deviation), and a
+  // sample of flattened pixels (every 7th) for the mode.
+  std::vector<float> differences, sample;
+  for (int64_t z = z0; z < z1; ++z)
+    for (int64_t y = 0; y + 1 < ny; y += 2) {
+      const float* a = stack.row(z, y);
+      const float* b = stack.row(z, y + 1);
+      for (int64_t x = 0; x < nx; x += 3) differences.push_back(std::abs(b[x * sx] - a[x * sx]));
+    }
+  const auto mid = differences.begin() + static_cast<std::ptrdiff_t>(differences.size() / 2);
+  std::nth_element(differences.begin(), mid, differences.end());
+  const double noise = 1.4826 * *mid / std::sqrt(2.0);
+  const double h = 2 * noise;
+  if (!(h > 0)) return;
+  std::vector<double> level(static_cast<std::size_t>(z1 - z0));
+  for (int refinement = 0; refinement < params.refinements; ++refinement) {
+    // The phase's level in each slice (the contrast may still change along z): the mode nearest the
+    // slice's quantile, from every 7th pixel.
+    for (int64_t z = z0; z < z1; ++z) {
+      sample.clear();
+      for (int64_t y = 0; y < ny; ++y) {
+        const float* row = stack.row(z, y);
+        for (int64_t x = (y * 3) % 7; x < nx; x += 7) sample.push_back(static_cast<float>(flat(row[x * sx], y)));
+      }
+      if (sample.empty()) return;
+      double start = 0;
+      if (params.row_quantile > 0) {
+        const auto k = sample.begin() + static_cast<std::ptrdiff_t>(params.row_quantile * double(sample.size() - 1));
+        std::nth_element(sample.begin(), k, sample.end());
+        start = *k;
+      } else {
+        for (float v : sample) start += v / double(sample.size());
+      }
+      level[z - z0] = nearest_mode(sample, start, h);
+      if (!params.subtract && !(level[z - z0] > 0)) return;
+    }
+    std::vector<double> row_level(static_cast<std::size_t>(ny), 0.0), count(static_cast<std::size_t>(ny), 0.0);
+    for (int64_t y = 0; y < ny; ++y) {
+      double sum = 0;
+      int64_t n = 0;
+      for (int64_t z = z0; z < z1; ++z) {
+        const float* row = stack.row(z, y);
+        const double l = level[z - z0];
+        for (int64_t x = 0; x < nx; ++x) {
+          const double f = flat(row[x * sx], y);
+          if (std::abs(f - l) < h) {
+            sum += params.subtract ? f - l : f / l;
+            ++n;
+          }
+        }
+      }
+      count[y] = double(n);
+      row_level[y] = n > 0 ? sum / double(n) : 0.0;
+    }
+    int64_t rows_with_phase = 0;
+    for (double c : count) rows_with_phase += c > 0;
+    if (rows_with_phase <= params.order) return;  // the phase is too rare to fit: keep the quantile's fit
+    const std::vector<double> correction = polynomial_fit(row_level, params.order, count);
+    double mean = 0;
+    for (int64_t y = 0; y < ny; ++y) {
+      bg[y] = params.subtract ? bg[y] + correction[y] : bg[y] * correction[y];
+      mean += bg[y] / double(ny);
+    }
+    for (double& b : bg) b = params.subtract ? b - mean : b / mean;
+  }
+}
+
 }  // namespace
 
 ShadingResult correct_shading(VolumeView<const float> stack, const ShadingParams& params) {
@@ -88,6 +187,7 @@ ShadingResult correct_shading(VolumeView<const float> stack, const ShadingParams
   require(ny > params.order, "shading correction: " + std::to_string(ny) + " rows are too few for order " +
                                  std::to_string(params.order));
   require(params.row_quantile >= 0 && params.row_quantile < 1, "shading correction: row quantile must be in [0, 1)");
+  require(params.refinements >= 0 && params.refinements <= 100, "shading correction: refinements must be in 0..100");
   // Row statistic per slice (sums in double so that they stay exact enough over long rows).
   std::vector<double> row_mean(static_cast<std::size_t>(nz * ny));
 #pragma omp parallel
@@ -115,7 +215,8 @@ ShadingResult correct_shading(VolumeView<const float> stack, const ShadingParams
     r.background.resize(static_cast<std::size_t>(nz * ny));
     for (int64_t z = 0; z < nz; ++z) {
       const std::vector<double> profile(row_mean.begin() + z * ny, row_mean.begin() + (z + 1) * ny);
-      const auto bg = relative_background(profile, params, " of slice " + std::to_string(z));
+      auto bg = relative_background(profile, params, " of slice " + std::to_string(z));
+      refine_on_one_phase(stack, z, z + 1, bg, params);
       std::copy(bg.begin(), bg.end(), r.background.begin() + z * ny);
     }
   } else {
@@ -123,6 +224,7 @@ ShadingResult correct_shading(VolumeView<const float> stack, const ShadingParams
     for (int64_t z = 0; z < nz; ++z)
       for (int64_t y = 0; y < ny; ++y) profile[y] += row_mean[z * ny + y] / double(nz);
     r.background = relative_background(profile, params, "");
+    refine_on_one_phase(stack, 0, nz, r.background, params);
   }
 
   r.stack = Volume<float>(stack.shape(), stack.spacing(), stack.thickness_axis());

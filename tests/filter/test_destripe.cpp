@@ -20,6 +20,12 @@ DestripeParams wavelet_params() {
   return p;
 }
 
+DestripeParams variational_params() {
+  DestripeParams p;
+  p.method = DestripeMethod::variational;
+  return p;
+}
+
 Volume<float> difference(const Volume<float>& a, const Volume<float>& b) {
   Volume<float> d(a.shape());
   for (int64_t i = 0; i < a.size(); ++i) d.data()[i] = a.data()[i] - b.data()[i];
@@ -41,24 +47,54 @@ double edge_gradient(const Volume<float>& v, const Volume<uint8_t>& labels) {
 }
 
 TEST(Destripe, LeavesImagesWithoutVerticalStructureAlone) {
-  // Varies along y only: nothing in it is a vertical stripe. The wavelet band across the stripes is
-  // exactly zero (float round-off only); the variational model finds a stripe source near zero.
+  // Varies along y only: nothing in it is a vertical stripe. All columns are equal, so every column
+  // difference is 0 and the offsets are 0 exactly; the wavelet band across the stripes is exactly zero
+  // (float round-off only); the variational model finds a stripe source near zero.
   Volume<float> v({1, 96, 80});
   for (int64_t y = 0; y < 96; ++y)
     for (int64_t x = 0; x < 80; ++x) v(0, y, x) = static_cast<float>(100 + 50 * std::sin(y * 0.2) + (y > 40 ? 60 : 0));
+  const auto c = destripe(v.view());
   const auto w = destripe(v.view(), wavelet_params());
-  const auto t = destripe(v.view());
+  const auto t = destripe(v.view(), variational_params());
   for (int64_t i = 0; i < v.size(); ++i) {
+    ASSERT_NEAR(c.data()[i], v.data()[i], 1e-3);
     ASSERT_NEAR(w.data()[i], v.data()[i], 1e-2);
     ASSERT_NEAR(t.data()[i], v.data()[i], 0.5);  // 0.3% of the 160 grey-level range
   }
 }
 
+TEST(Destripe, ColumnOffsetsRecoversKnownOffsetsExactly) {
+  // Noise-free piecewise-constant content (discs of 3 grey levels, some columns more than half
+  // inside a disc) plus a random offset per column: every column difference has its exact offset
+  // difference as mode, so the fit recovers the offsets up to their mean (float round-off only).
+  Volume<float> clean({1, 120, 90});
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> unit(0, 1);
+  for (float& v : clean) v = 40;
+  for (int disc = 0; disc < 12; ++disc) {
+    const double cy = unit(rng) * 120, cx = unit(rng) * 90, r = 5 + 15 * unit(rng);
+    const float grey = static_cast<float>(disc % 2 ? 180 : 110);
+    for (int64_t y = 0; y < 120; ++y)
+      for (int64_t x = 0; x < 90; ++x)
+        if (std::hypot(y - cy, x - cx) < r) clean(0, y, x) = grey;
+  }
+  std::vector<double> offset(90);
+  double mean = 0;
+  for (double& o : offset) mean += (o = 30 * (unit(rng) - 0.5)) / 90;
+  Volume<float> striped(clean.shape());
+  for (int64_t y = 0; y < 120; ++y)
+    for (int64_t x = 0; x < 90; ++x) striped(0, y, x) = static_cast<float>(clean(0, y, x) + offset[x]);
+  const auto out = destripe(striped.view());
+  for (int64_t y = 0; y < 120; ++y)
+    for (int64_t x = 0; x < 90; ++x) ASSERT_NEAR(out(0, y, x), clean(0, y, x) + mean, 1e-3) << y << "," << x;
+}
+
 TEST(Destripe, RemovesCurtainsAndKeepsEdges) {
   // Stripe energy is the band power of the residual to the stripe-free image (left-over stripes and
   // damaged content alike). Issue target: -90% with edge gradients within 10%. Measured on this
-  // 512 x 512 slice: 89% (variational), 46% (wavelet-FFT); bench_fibsem reports more slices. The bounds
-  // leave a few percent of margin.
+  // 512 x 512 slice: 98% (column offsets, default), 89% (variational), 46% (wavelet-FFT);
+  // bench_fibsem reports more slices. The default is held to the acceptance figure itself; the
+  // alternatives' bounds leave a few percent of margin.
   test::SyntheticFibsemParams p;
   p.nz = 1;
   p.ny = p.nx = 512;
@@ -70,7 +106,11 @@ TEST(Destripe, RemovesCurtainsAndKeepsEdges) {
   const double before = stripe_band_power(difference(s.stack, s.without_stripes).view(), 90);
   const double edges = edge_gradient(s.without_stripes, s.labels);
 
-  const auto variational = destripe(s.stack.view());
+  const auto offsets = destripe(s.stack.view());
+  EXPECT_LT(stripe_band_power(difference(offsets, s.without_stripes).view(), 90), 0.10 * before);
+  EXPECT_NEAR(edge_gradient(offsets, s.labels) / edges, 1.0, 0.1);
+
+  const auto variational = destripe(s.stack.view(), variational_params());
   EXPECT_LT(stripe_band_power(difference(variational, s.without_stripes).view(), 90), 0.15 * before);
   EXPECT_NEAR(edge_gradient(variational, s.labels) / edges, 1.0, 0.1);
 
@@ -88,7 +128,7 @@ TEST(Destripe, HorizontalEqualsTransposedVertical) {
   for (int64_t z = 0; z < p.nz; ++z)
     for (int64_t y = 0; y < p.ny; ++y)
       for (int64_t x = 0; x < p.nx; ++x) transposed(z, x, y) = s.stack(z, y, x);
-  for (const DestripeParams& base : {DestripeParams{}, wavelet_params()}) {
+  for (const DestripeParams& base : {DestripeParams{}, variational_params(), wavelet_params()}) {
     DestripeParams horizontal = base;
     horizontal.angle_deg = 0;
     const auto a = destripe(s.stack.view(), base);
@@ -101,8 +141,9 @@ TEST(Destripe, HorizontalEqualsTransposedVertical) {
 
 TEST(Destripe, ObliqueStripes) {
   // The synthetic curtains turned to 60 degrees (nearest-neighbour resampling of the vertical field)
-  // on stripe-free content. Measured: 77% of the stripe band energy removed; interpolation to the
-  // rotated frame and back costs some of what vertical stripes allow.
+  // on stripe-free content. Measured: 84% of the stripe band energy removed (column offsets; the
+  // variational model 79%); interpolation to the rotated frame and back costs some of what vertical
+  // stripes allow.
   test::SyntheticFibsemParams p;
   p.nz = 1;
   p.ny = p.nx = 384;
@@ -125,7 +166,7 @@ TEST(Destripe, ObliqueStripes) {
   params.angle_deg = 60;
   const double before = stripe_band_power(difference(striped, s.without_stripes).view(), 60);
   const auto out = destripe(striped.view(), params);
-  EXPECT_LT(stripe_band_power(difference(out, s.without_stripes).view(), 60), 0.35 * before);
+  EXPECT_LT(stripe_band_power(difference(out, s.without_stripes).view(), 60), 0.25 * before);
 }
 
 TEST(Destripe, OneAndManyThreadsIdentical) {
@@ -134,7 +175,7 @@ TEST(Destripe, OneAndManyThreadsIdentical) {
   p.ny = p.nx = 64;
   p.stripe_amplitude = 20;
   const auto s = test::make_synthetic_fibsem(p);
-  for (const DestripeParams& params : {DestripeParams{}, wavelet_params()}) {
+  for (const DestripeParams& params : {DestripeParams{}, variational_params(), wavelet_params()}) {
     const int saved = omp_get_max_threads();
     omp_set_num_threads(1);
     const auto one = destripe(s.stack.view(), params);
@@ -153,8 +194,16 @@ TEST(Destripe, BadParametersThrow) {
   p = wavelet_params();
   p.wavelet_order = 3;
   EXPECT_THROW(destripe(v.view(), p), InputError);
-  p = {};
+  p = variational_params();
   p.alpha = 0;
+  EXPECT_THROW(destripe(v.view(), p), InputError);
+  p = {};
+  p.offset_lags = {2, 4};  // columns not tied to their neighbours
+  EXPECT_THROW(destripe(v.view(), p), InputError);
+  p.offset_lags = {1, 64};  // as wide as the slice
+  EXPECT_THROW(destripe(v.view(), p), InputError);
+  p = {};
+  p.mode_window = 0;
   EXPECT_THROW(destripe(v.view(), p), InputError);
   p = {};
   p.angle_deg = std::nan("");

@@ -15,6 +15,10 @@ struct ShadingParams {
   // quantile follows the brightest phase and hardly moves when the phases' shares of a row change;
   // the mean does (it is pulled by composition), but needs no phase to be present in every row.
   double row_quantile = 0.9;
+  // Then refit to one phase this many times: the pixels near the grey mode the quantile's level lies
+  // in (see shading.cpp). The quantile of a row still moves a little with its composition (2-5% on
+  // 256-pixel rows); one phase's own mean does not. 0: the quantile's fit alone.
+  int refinements = 3;
 };
 
 struct ShadingResult {
