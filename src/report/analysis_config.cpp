@@ -152,7 +152,7 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
   }
   if (auto* t = section(root, "measure", r)) {
     r.check_keys(*t, "measure", {"fractions", "profiles", "surface", "granulometry", "particles", "tortuosity",
-                                 "size_class_quantile"});
+                                 "size_class_quantile", "min_particle_voxels"});
     r.get(*t, "measure", "fractions", c.fractions);
     r.get(*t, "measure", "profiles", c.profiles);
     r.get(*t, "measure", "surface", c.surface);
@@ -160,6 +160,8 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
     r.get_strings(*t, "measure", "particles", c.particles);
     r.get_strings(*t, "measure", "tortuosity", c.tortuosity);
     r.get_number(*t, "measure", "size_class_quantile", c.size_class_quantile);
+    r.get(*t, "measure", "min_particle_voxels", c.min_particle_voxels);
+    if (c.min_particle_voxels < 0) r.fail(*t->get("min_particle_voxels"), "measure.min_particle_voxels", "must be >= 0");
     if (c.size_class_quantile <= 0 || c.size_class_quantile >= 0.5)
       r.fail(*t->get("size_class_quantile"), "measure.size_class_quantile", "expected a value in (0, 0.5)");
   }
@@ -231,6 +233,7 @@ granulometry = ["NMC", "pore"]
 particles = ["NMC"]
 tortuosity = ["pore"]
 size_class_quantile = 0.25   # smallest / largest quarter of particles for size-class profiles
+min_particle_voxels = 27     # smaller objects are threshold noise: excluded from particles (and counted)
 
 [output]
 dir = "emorph-results"

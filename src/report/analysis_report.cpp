@@ -189,7 +189,8 @@ void particle_plots(HtmlReport& r, const Json& res, const PhaseTable& t) {
   r.heading("Particles (distance-map watershed separation)");
   std::vector<std::vector<std::string>> rows;
   for (const auto& [name, p] : res["particles"].items()) {
-    rows.push_back({name, p["count"].dump(), num(p["d10_um"]), num(p["d50_um"]), num(p["d90_um"]), num(p["number_d50_um"])});
+    rows.push_back({name, p["count"].dump(), p.value("excluded_small", Json(0)).dump(), num(p["d10_um"]), num(p["d50_um"]),
+                    num(p["d90_um"]), num(p["number_d50_um"])});
     r.begin_grid();
     PlotSpec h;
     h.title = name + ": equivalent sphere diameters";
@@ -216,7 +217,7 @@ void particle_plots(HtmlReport& r, const Json& res, const PhaseTable& t) {
     r.raw_html(render_svg(c));
     r.end_grid();
   }
-  r.table({"phase", "particles", "D10 (um)", "D50 (um)", "D90 (um)", "number D50 (um)"}, rows,
+  r.table({"phase", "particles", "excluded (< min voxels)", "D10 (um)", "D50 (um)", "D90 (um)", "number D50 (um)"}, rows,
           "Volume-weighted D10/D50/D90 of equivalent sphere diameters");
 }
 

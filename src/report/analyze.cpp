@@ -358,11 +358,15 @@ class Pipeline {
       const auto mask = phase_mask(labels_, p.label);
       ParticleAnalysisParams params;
       params.classes.quantile = c_.size_class_quantile;
+      const Spacing s = labels_.spacing();
+      params.measures.min_volume_um3 = static_cast<double>(c_.min_particle_voxels) * s.dz * s.dy * s.dx;
       params.classes.axis = c_.axis;
       const auto a = analyse_particles(mask.view(), params);
       const auto& d = a.distribution;
       auto opt = [](const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); };
       out[name] = {{"count", d.count},
+                   {"excluded_small", a.excluded_small},
+                   {"min_volume_um3", params.measures.min_volume_um3},
                    {"d10_um", opt(d.d10_um)},
                    {"d50_um", opt(d.d50_um)},
                    {"d90_um", opt(d.d90_um)},
@@ -482,6 +486,7 @@ Json analysis_config_json(const AnalysisConfig& c) {
             {"particles", c.particles},
             {"tortuosity", c.tortuosity},
             {"size_class_quantile", c.size_class_quantile},
+            {"min_particle_voxels", c.min_particle_voxels},
             {"out_dir", c.out_dir}};
   if (c.voxel) j["voxel_um"] = {c.voxel->dz, c.voxel->dy, c.voxel->dx};
   if (c.demo) j["demo_params"] = {{"preset", c.demo_preset}, {"size", c.demo_size}, {"voxel_um", c.demo_voxel_um}, {"seed", c.demo_seed}};

@@ -55,6 +55,24 @@ TEST(CliAnalyze, DemoProducesResultsReportAndMatchesTruth) {
   EXPECT_EQ(html.find("src=\"http"), std::string::npos);
 }
 
+// Threshold specks (< min_particle_voxels) leave the particle table but are counted: the particles
+// kept plus those excluded equal the particles found without the minimum.
+TEST(CliAnalyze, MinParticleVoxelsExcludesSpecksAndCountsThem) {
+  TempDir dir;
+  const std::string none = dir / "none.toml", dflt = dir / "default.toml";
+  const std::string fast = "[measure]\nsurface = false\ngranulometry = []\ntortuosity = []\n[output]\nlabels = false\nslices = false\n";
+  std::ofstream(dflt) << fast;
+  std::ofstream(none) << "[measure]\nmin_particle_voxels = 0\nsurface = false\ngranulometry = []\ntortuosity = []\n"
+                         "[output]\nlabels = false\nslices = false\n";
+  ASSERT_EQ(run_cli("analyze --demo --size 64 --config " + dflt + " --out " + (dir / "d")).exit_code, 0);
+  ASSERT_EQ(run_cli("analyze --demo --size 64 --config " + none + " --out " + (dir / "n")).exit_code, 0);
+  const auto d = read_json(dir / "d/results.json")["results"]["particles"]["NMC"];
+  const auto n = read_json(dir / "n/results.json")["results"]["particles"]["NMC"];
+  EXPECT_EQ(n["excluded_small"], 0);
+  EXPECT_GT(d["excluded_small"].get<int>(), 0);
+  EXPECT_EQ(d["count"].get<int>() + d["excluded_small"].get<int>(), n["count"].get<int>());
+}
+
 TEST(CliAnalyze, BadConfigNamesLineAndKeyAndWritesNothing) {
   TempDir dir;
   const std::string cfg = dir / "bad.toml";

@@ -45,6 +45,9 @@ struct AnalysisConfig {
   std::vector<std::string> particles = {"NMC"};
   std::vector<std::string> tortuosity = {"pore"};
   double size_class_quantile = 0.25;
+  // Particles under this many voxels (3x3x3) are threshold noise, not resolved particles: left out of
+  // the table, the distributions and the size-class profiles, and counted as excluded_small.
+  int64_t min_particle_voxels = 27;
   // [output]
   std::string out_dir = "emorph-results";
   bool write_labels = true;
