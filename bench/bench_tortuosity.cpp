@@ -1,11 +1,13 @@
 // Benchmark of emorph::tortuosity (multigrid-preconditioned CG, and Jacobi-preconditioned CG) on the pore
 // phase of a synthetic electrode (preset F, default 256^3), next to scipy.sparse.linalg.cg with a Jacobi
 // preconditioner on the same finite-volume system (bench/tortuosity_peer.py), in the same run.
-// Each solve runs in a child process so that its peak memory (ru_maxrss) is its own.
+// Each solve runs in a child process so that its peak memory (ru_maxrss) is its own; it is printed in
+// bytes per voxel of the whole volume.
 //
-// usage: bench_tortuosity [SIZE=256] [PRESET=F] [AXIS=1] [--no-peer]
-// Axis 1 (in-plane) by default: preset F's CBD-rich layer near z = 0 closes the pore network through
-// the thickness (its pore phase has no percolating path along axis 0, a valid infinite-tau result).
+// usage: bench_tortuosity [SIZE=256] [PRESET=F] [AXIS=0] [--no-peer] [--no-jacobi] [--peer-cap SECONDS]
+//                         [--cbd D]
+//   --peer-cap: stop scipy's CG after that many seconds and report the residual it reached (loaded machines)
+//   --cbd D: CB+PVdF conducts too, with D/D0 = D (its nanoporosity; pore and CBD solved together)
 //        bench_tortuosity --converge [SIZE=128]   (tolerance study on a random sphere packing)
 #include <sys/resource.h>
 
@@ -17,6 +19,7 @@
 #include <iostream>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "emorph/synth/electrode.hpp"
 #include "emorph/transport/tortuosity.hpp"
@@ -42,12 +45,13 @@ std::string run_capture(const std::string& cmd) {
 }
 
 // Child: read raw labels, solve, print one line of figures.
-int solve_child(const std::string& path, Shape shape, const std::string& solver, double tol, int axis) {
+int solve_child(const std::string& path, Shape shape, const std::string& solver, double tol, int axis, double cbd) {
   Volume<uint8_t> labels(shape);
   std::ifstream f(path, std::ios::binary);
   f.read(reinterpret_cast<char*>(labels.data()), labels.size());
   TortuosityParams p;
   p.axis = axis;
+  if (cbd > 0) p.conductivity = {{0, 1.0}, {3, cbd}};
   p.multigrid = solver == "multigrid";
   p.tolerance = tol;
   const auto r = tortuosity(labels.view(), p);
@@ -94,10 +98,12 @@ void write_raw(const std::string& path, const Volume<uint8_t>& v) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each figure shows as soon as it is known
   const std::string self = argv[0];
   if (argc >= 7 && std::string(argv[1]) == "--solve")
     return solve_child(argv[2], {std::atoll(argv[3]), std::atoll(argv[4]), std::atoll(argv[5])}, argv[6],
-                       argc > 7 ? std::atof(argv[7]) : 1e-6, argc > 8 ? std::atoi(argv[8]) : 0);
+                       argc > 7 ? std::atof(argv[7]) : 1e-6, argc > 8 ? std::atoi(argv[8]) : 0,
+                       argc > 9 ? std::atof(argv[9]) : 0.0);
 
   if (argc >= 2 && std::string(argv[1]) == "--converge") {
     const int n = argc > 2 ? std::atoi(argv[2]) : 128;
@@ -114,10 +120,25 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  const int size = argc > 1 ? std::atoi(argv[1]) : 256;
-  const std::string preset_name = argc > 2 ? argv[2] : "F";
-  const int axis = argc > 3 ? std::atoi(argv[3]) : 1;
-  const bool peer = !(argc > 4 && std::string(argv[4]) == "--no-peer");
+  std::vector<std::string> positional;
+  bool peer = true, jacobi = true;
+  double peer_cap = 0, cbd = 0;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--no-peer")
+      peer = false;
+    else if (a == "--no-jacobi")
+      jacobi = false;
+    else if (a == "--peer-cap" && i + 1 < argc)
+      peer_cap = std::atof(argv[++i]);
+    else if (a == "--cbd" && i + 1 < argc)
+      cbd = std::atof(argv[++i]);
+    else
+      positional.push_back(a);
+  }
+  const int size = positional.size() > 0 ? std::atoi(positional[0].c_str()) : 256;
+  const std::string preset_name = positional.size() > 1 ? positional[1] : "F";
+  const int axis = positional.size() > 2 ? std::atoi(positional[2].c_str()) : 0;
   const auto t0 = std::chrono::steady_clock::now();
   auto params = synth::preset(preset_name, size, 0.32, 1);
   const auto electrode = synth::generate_electrode(params);
@@ -126,24 +147,50 @@ int main(int argc, char** argv) {
   write_raw(path, electrode.labels);
   const Shape s = electrode.labels.shape();
   const std::string dims = std::to_string(s.nz) + " " + std::to_string(s.ny) + " " + std::to_string(s.nx);
-  std::printf("volume: synth preset %s, %s voxels (0.32 um), seed 1, generated in %.1f s; pore phase, axis %d\n",
-              preset_name.c_str(), s.str().c_str(), gen_s, axis);
+  std::printf("volume: synth preset %s, %s voxels (0.32 um), seed 1, generated in %.1f s; %s, axis %d\n",
+              preset_name.c_str(), s.str().c_str(), gen_s,
+              cbd > 0 ? ("pore + CBD (D/D0 = " + std::to_string(cbd) + ")").c_str() : "pore phase", axis);
   std::printf("threads: %s\n", std::getenv("OMP_NUM_THREADS") ? std::getenv("OMP_NUM_THREADS") : "all cores");
   const double voxels = double(s.voxels());
+  auto field = [](const std::string& line, const std::string& key) {
+    const auto at = line.find(key + " ");
+    return at == std::string::npos ? std::nan("") : std::atof(line.c_str() + at + key.size() + 1);
+  };
   auto report = [&](const char* name, const std::string& line) {
     std::printf("%-22s %s", name, line.c_str());
-    const auto at = line.find("peak_mb ");
-    if (at != std::string::npos)
-      std::printf("%-22s peak bytes per voxel: %.1f\n", "", std::atof(line.c_str() + at + 8) * 1048576.0 / voxels);
+    const double mb = field(line, "peak_mb");
+    if (!std::isnan(mb)) std::printf("%-22s peak RSS per voxel: %.1f bytes\n", "", mb * 1048576.0 / voxels);
   };
-  const std::string ax = std::to_string(axis);
-  report("emorph multigrid-PCG", run_capture(self + " --solve " + path + " " + dims + " multigrid 1e-6 " + ax));
-  report("emorph Jacobi-PCG", run_capture(self + " --solve " + path + " " + dims + " jacobi 1e-6 " + ax));
-  if (peer) {
+  const std::string ax = std::to_string(axis), cbd_arg = cbd > 0 ? " " + std::to_string(cbd) : "";
+  const std::string mg = run_capture(self + " --solve " + path + " " + dims + " multigrid 1e-6 " + ax + cbd_arg);
+  report("emorph multigrid-PCG", mg);
+  std::string jac;
+  if (jacobi) {
+    jac = run_capture(self + " --solve " + path + " " + dims + " jacobi 1e-6 " + ax + cbd_arg);
+    report("emorph Jacobi-PCG", jac);
+  }
+  if (peer && cbd == 0) {
     std::string script = __FILE__;  // the peer script sits beside this file (or under ./bench when moved)
     script = script.substr(0, script.find_last_of('/') + 1) + "tortuosity_peer.py";
     if (!std::ifstream(script)) script = "bench/tortuosity_peer.py";
-    report("scipy cg (Jacobi)", run_capture("/usr/bin/python3 " + script + " " + path + " " + dims + " " + ax + " 0 1e-6"));
+    const std::string cap = peer_cap > 0 ? " --time-cap " + std::to_string(peer_cap) : "";
+    const std::string sp = run_capture("/usr/bin/python3 " + script + " " + path + " " + dims + " " + ax + " 0 1e-6" + cap);
+    report("scipy cg (Jacobi)", sp);
+    // Time to tolerance as a ratio (all times include connectivity and set-up).
+    const double t_mg = field(mg, "seconds"), t_sp = field(sp, "seconds");
+    if (sp.rfind("capped", 0) == 0) {
+      std::printf("ratio: scipy stopped at the cap without reaching the tolerance: scipy / emorph multigrid > %.1fx\n",
+                  t_sp / t_mg);
+      // Extrapolation: scipy runs the same algorithm as emorph's Jacobi-PCG, so it needs about as many iterations.
+      const double estimate = field(sp, "setup") + field(jac, "iterations") * field(sp, "s_per_iteration");
+      if (!std::isnan(estimate))
+        std::printf("estimate: scipy at emorph Jacobi-PCG's %.0f iterations: %.0f s, %.1fx emorph multigrid\n",
+                    field(jac, "iterations"), estimate, estimate / t_mg);
+    } else {
+      std::printf("ratio: scipy / emorph multigrid %.1fx", t_sp / t_mg);
+      if (!jac.empty()) std::printf(", scipy / emorph Jacobi-PCG %.2fx", t_sp / field(jac, "seconds"));
+      std::printf("\n");
+    }
   }
   std::remove(path.c_str());
   return 0;

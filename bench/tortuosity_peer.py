@@ -3,8 +3,10 @@
 Dirichlet faces half a voxel from the end slices, only the 6-connected percolating part of the phase),
 assembled with numpy/scipy.sparse and solved by scipy.sparse.linalg.cg with a Jacobi preconditioner.
 
-usage: tortuosity_peer.py LABELS.raw NZ NY NX AXIS PHASE_LABEL TOL [DZ DY DX]
-Prints one line of "name value" pairs in bench_tortuosity's format.
+usage: tortuosity_peer.py LABELS.raw NZ NY NX AXIS PHASE_LABEL TOL [DZ DY DX] [--time-cap SECONDS]
+Prints one line of "name value" pairs in bench_tortuosity's format. With --time-cap, CG stops after that
+many seconds (checked once per iteration): the line then says "capped", with the true relative residual
+and tau of the last iterate, and the seconds per iteration (to extrapolate the time to tolerance).
 """
 import resource
 import sys
@@ -16,7 +18,16 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 
+class Capped(Exception):
+    pass
+
+
 def main():
+    cap = None
+    if "--time-cap" in sys.argv:
+        at = sys.argv.index("--time-cap")
+        cap = float(sys.argv[at + 1])
+        del sys.argv[at:at + 2]
     path = sys.argv[1]
     shape = tuple(int(v) for v in sys.argv[2:5])
     axis, phase, tol = int(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7])
@@ -71,22 +82,32 @@ def main():
     M = sp.diags(1.0 / diag)
     setup = time.perf_counter() - t0
     iterations = [0]
-
-    def count(_):
-        iterations[0] += 1
-
+    last = [None]
     t1 = time.perf_counter()
-    x, info = spla.cg(A, rhs, tol=tol, maxiter=20000, M=M, callback=count)
+
+    def count(xk):
+        iterations[0] += 1
+        if cap is not None and time.perf_counter() - t1 > cap:
+            last[0] = xk.copy()
+            raise Capped()
+
+    capped = False
+    try:
+        x, info = spla.cg(A, rhs, tol=tol, maxiter=20000, M=M, callback=count)
+    except Capped:
+        x, info, capped = last[0], -1, True
     solve = time.perf_counter() - t1
+    residual = float(np.linalg.norm(rhs - A @ x) / np.linalg.norm(rhs))
     flux_in = float(np.sum(gb * (1.0 - x[inlet])))
     flux_out = float(np.sum(gb * x[outlet]))
     flux = 0.5 * (flux_in + flux_out)
     cross = np.prod(shape) / shape[axis] * area[axis]
     deff = flux * shape[axis] * spacing[axis] / cross
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    print("tau %.6f deff %.6f iterations %d info %d seconds %.2f (cg %.2f, setup %.2f) mismatch %.2e unknowns %d "
-          "peak_mb %.1f" % (eps / deff, deff, iterations[0], info, setup + solve, solve, setup,
-                            abs(flux_in - flux_out) / flux, n, peak))
+    print("%stau %.6f deff %.6f iterations %d info %d seconds %.2f (cg %.2f, setup %.2f) s_per_iteration %.4f "
+          "residual %.2e mismatch %.2e unknowns %d peak_mb %.1f"
+          % ("capped at %.0f s: " % cap if capped else "", eps / deff, deff, iterations[0], info, setup + solve,
+             solve, setup, solve / max(iterations[0], 1), residual, abs(flux_in - flux_out) / flux, n, peak))
 
 
 if __name__ == "__main__":

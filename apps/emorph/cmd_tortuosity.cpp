@@ -11,12 +11,13 @@
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/parse.hpp"
 #include "emorph/transport/tortuosity.hpp"
+#include "emorph/transport/tortuosity_options.hpp"
 
 namespace {
 
 using emorph::Json;
 
-struct TortuosityOptions {
+struct CliOptions {
   emorph::cli::InputOptions in;
   emorph::cli::PhaseOptions phases;
   emorph::cli::OutputOptions out;
@@ -31,60 +32,33 @@ struct TortuosityOptions {
   std::vector<std::string> series;
 };
 
-Json result_json(const emorph::TortuosityResult& r) {
-  return {{"tau", r.tau},
-          {"deff_over_d0", r.deff_over_d0},
-          {"volume_fraction", r.volume_fraction},
-          {"percolating_fraction", r.percolating_fraction},
-          {"percolating", r.percolating},
-          {"macmullin_number", r.macmullin},
-          {"weighted_volume_fraction", r.weighted_volume_fraction},
-          {"flux_mismatch", r.flux_mismatch},
-          {"relative_residual", r.relative_residual},
-          {"iterations", r.iterations},
-          {"converged", r.converged},
-          {"unknowns", r.unknowns},
-          {"multigrid_levels", r.levels},
-          {"seconds", r.seconds}};
-}
-
-emorph::TortuosityResult solve(const std::string& path, const TortuosityOptions& o, const emorph::TortuosityParams& p,
-                               const std::string& phase_name) {
+emorph::TortuosityResult solve(const std::string& path, const CliOptions& o, const emorph::TortuosityParams& p) {
   const auto labels = emorph::to_label_volume(emorph::read_volume(path, o.in.read_options()), path);
   auto r = emorph::tortuosity(labels.view(), p);
-  if (!r.percolating)
-    std::cerr << "emorph: warning: " << path << ": phase '" << phase_name << "' has no percolating path along axis "
-              << o.axis << ": tau is infinite (null), D_eff/D0 = 0\n";
-  else if (!r.converged)
-    std::cerr << "emorph: warning: " << path << ": the solver stopped after " << r.iterations
-              << " iterations without reaching --tolerance (relative residual " << r.relative_residual
-              << ", flux mismatch " << r.flux_mismatch << ")\n";
+  const std::string warning = emorph::tortuosity_warning(r, path, o.phase, o.axis);
+  if (!warning.empty()) std::cerr << "emorph: warning: " << warning << "\n";
   return r;
 }
 
-void run_tortuosity(const TortuosityOptions& o) {
-  const emorph::PhaseTable table = o.phases.table();
-  emorph::TortuosityParams p;
-  p.axis = o.axis;
-  p.phase_label = table.at(o.phase, "--phase").label;
+void run_tortuosity(const CliOptions& o) {
+  emorph::TortuosityOptions options;
+  options.phase = o.phase;
+  options.axis = o.axis;
+  if (!o.conductivity.empty()) options.conductivity = emorph::parse_name_values(o.conductivity, "--conductivity");
+  options.tolerance = o.tolerance;
+  options.flux_tolerance = o.flux_tolerance;
+  options.max_iterations = o.max_iterations;
+  options.solver = o.solver;
+  options.keep_fields = !o.field.empty() || !o.flux_field.empty();
+  const auto setup = emorph::tortuosity_setup(options, o.phases.table());
+  auto p = setup.params;
   Json conductivity = Json::object();
-  if (!o.conductivity.empty())
-    for (const auto& [name, value] : emorph::parse_name_values(o.conductivity, "--conductivity")) {
-      p.conductivity.emplace_back(table.at(name, "--conductivity").label, value);
-      conductivity[name] = value;
-    }
-  if (!conductivity.contains(o.phase)) conductivity[o.phase] = 1.0;
-  p.tolerance = o.tolerance;
-  p.flux_tolerance = o.flux_tolerance;
-  p.max_iterations = o.max_iterations;
-  emorph::require(o.solver == "multigrid" || o.solver == "jacobi", "--solver must be multigrid or jacobi");
-  p.multigrid = o.solver == "multigrid";
-  p.keep_fields = !o.field.empty() || !o.flux_field.empty();
+  for (const auto& [name, value] : setup.conductivity) conductivity[name] = value;
   for (const auto* out : {&o.field, &o.flux_field, &o.out.json})
     if (!out->empty()) emorph::check_output_differs(o.in.input, *out);
 
-  auto r = solve(o.in.input, o, p, o.phase);
-  Json results = result_json(r);
+  auto r = solve(o.in.input, o, p);
+  Json results = emorph::tortuosity_result_json(r);
   results["phase"] = o.phase;
   results["axis"] = o.axis;
   results["conductivity"] = conductivity;
@@ -95,12 +69,12 @@ void run_tortuosity(const TortuosityOptions& o) {
     p.keep_fields = false;
     std::vector<double> eps = {r.volume_fraction}, deff = {r.deff_over_d0};
     Json series = Json::array();
-    Json first = result_json(r);
+    Json first = emorph::tortuosity_result_json(r);
     first["input"] = o.in.input;
     series.push_back(first);
     for (const auto& path : o.series) {
-      const auto s = solve(path, o, p, o.phase);
-      Json j = result_json(s);
+      const auto s = solve(path, o, p);
+      Json j = emorph::tortuosity_result_json(s);
       j["input"] = path;
       series.push_back(j);
       eps.push_back(s.volume_fraction);
@@ -123,7 +97,7 @@ void run_tortuosity(const TortuosityOptions& o) {
 }
 
 void setup_tortuosity(CLI::App& app) {
-  auto o = std::make_shared<TortuosityOptions>();
+  auto o = std::make_shared<CliOptions>();
   auto* sub = app.add_subcommand(
       "tortuosity", "Tortuosity factor and effective diffusivity of a phase (steady-state diffusion along an axis)");
   emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");

@@ -9,32 +9,11 @@
 #include "emorph/measure/phase_selection.hpp"
 #include "emorph/transport/connectivity.hpp"
 #include "emorph/transport/tortuosity.hpp"
+#include "emorph/transport/tortuosity_options.hpp"
 #include "json_python.hpp"
 #include "numpy_volume.hpp"
 
 namespace emorph::python {
-
-// Results as in apps/emorph/cmd_tortuosity.cpp, cmd_connectivity.cpp and cmd_granulometry.cpp.
-namespace {
-
-Json tortuosity_json(const TortuosityResult& r) {
-  return {{"tau", r.tau},
-          {"deff_over_d0", r.deff_over_d0},
-          {"volume_fraction", r.volume_fraction},
-          {"percolating_fraction", r.percolating_fraction},
-          {"percolating", r.percolating},
-          {"macmullin_number", r.macmullin},
-          {"weighted_volume_fraction", r.weighted_volume_fraction},
-          {"flux_mismatch", r.flux_mismatch},
-          {"relative_residual", r.relative_residual},
-          {"iterations", r.iterations},
-          {"converged", r.converged},
-          {"unknowns", r.unknowns},
-          {"multigrid_levels", r.levels},
-          {"seconds", r.seconds}};
-}
-
-}  // namespace
 
 void bind_transport(py::module_& m) {
   m.def(
@@ -43,28 +22,26 @@ void bind_transport(py::module_& m) {
          const py::object& phases, const py::object& conductivity, double tolerance, double flux_tolerance,
          int64_t max_iterations, const std::string& solver, bool fields) {
         const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
-        const PhaseTable table = phase_table_arg(phases, py::none());
-        TortuosityParams p;
-        p.axis = axis_arg(axis);
-        p.phase_label = table.at(phase, "phase").label;
+        TortuosityOptions options;
+        options.phase = phase;
+        options.axis = axis_arg(axis);
+        options.conductivity = name_values_arg(conductivity, "conductivity");
+        options.tolerance = tolerance;
+        options.flux_tolerance = flux_tolerance;
+        options.max_iterations = max_iterations;
+        options.solver = solver;
+        options.keep_fields = fields;
+        const auto setup = tortuosity_setup(options, phase_table_arg(phases, py::none()), "");
         Json cond = Json::object();
-        for (const auto& [name, value] : name_values_arg(conductivity, "conductivity")) {
-          p.conductivity.emplace_back(table.at(name, "conductivity").label, value);
-          cond[name] = value;
-        }
-        if (!cond.contains(phase)) cond[phase] = 1.0;
-        p.tolerance = tolerance;
-        p.flux_tolerance = flux_tolerance;
-        p.max_iterations = max_iterations;
-        if (solver != "multigrid" && solver != "jacobi") throw py::value_error("solver must be multigrid or jacobi");
-        p.multigrid = solver == "multigrid";
-        p.keep_fields = fields;
+        for (const auto& [name, value] : setup.conductivity) cond[name] = value;
         TortuosityResult r;
         {
           py::gil_scoped_release release;
-          r = emorph::tortuosity(view, p);
+          r = emorph::tortuosity(view, setup.params);
         }
-        Json results = tortuosity_json(r);
+        const std::string warning = tortuosity_warning(r, "labels", phase, axis);
+        if (!warning.empty()) warn_all({warning});
+        Json results = tortuosity_result_json(r);
         results["phase"] = phase;
         results["axis"] = axis;
         results["conductivity"] = cond;

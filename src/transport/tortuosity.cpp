@@ -102,12 +102,12 @@ struct Neighbours {
 };
 
 // Finest level: conductances come from a per-class table, so it stores one byte of links and one of
-// class per unknown instead of three conductances.
+// class per unknown instead of three conductances, and recomputes its diagonal (the sum of the link and
+// boundary conductances) where needed instead of storing 8 bytes per unknown.
 struct FineLevel {
   Numbering num;
   Neighbours nb;
   std::vector<uint8_t> links, cls;
-  std::vector<double> diag;
   int classes = 1;
   std::vector<double> gtab;      // [(a * classes + b) * 3 + d]: conductance between classes a and b along d
   std::vector<double> gboundary;  // per class: conductance from a boundary voxel centre to its Dirichlet face
@@ -115,6 +115,25 @@ struct FineLevel {
 
   int64_t m() const { return num.m; }
   double g(int64_t a, int64_t b, int d) const { return gtab[(cls[a] * classes + cls[b]) * 3 + d]; }
+  double boundary_g(int64_t k) const {
+    const uint8_t l = links[k];
+    return (l & kInlet ? gboundary[cls[k]] : 0.0) + (l & kOutlet ? gboundary[cls[k]] : 0.0);
+  }
+  double diag(int64_t k) const {
+    double d = boundary_g(k);
+    for_links(k, [&](int64_t, double g) { d += g; });
+    return d;
+  }
+  // (A v)[k].
+  template <class V>
+  double row_apply(int64_t k, const V* v) const {
+    double d = boundary_g(k), s = 0;
+    for_links(k, [&](int64_t j, double g) {
+      d += g;
+      s += g * double(v[j]);
+    });
+    return d * double(v[k]) - s;
+  }
   uint32_t hi(int64_t k, int d) const {
     return d == 0 ? nb.zhi[k] : d == 1 ? nb.yhi[k] : static_cast<uint32_t>(k + 1);
   }
@@ -132,16 +151,25 @@ struct FineLevel {
 };
 
 // Coarse level: explicit upward conductances (z, y, x); a downward link is the neighbour's upward one.
+// It only serves the preconditioner, so conductances and work vectors are float (the diagonal stays
+// double: rows without a boundary link sum to zero, and a separately rounded diagonal could break that).
 struct CoarseLevel {
   Numbering num;
   Neighbours nb;
   std::array<std::vector<float>, 3> gup;
   std::vector<double> diag;
   std::vector<uint32_t> parent;
-  std::vector<double> b, x, t;
+  std::vector<float> b, x, t;
 
   int64_t m() const { return num.m; }
   double up_g(int64_t k, int d) const { return gup[d][k]; }
+  double diag_at(int64_t k) const { return diag[k]; }
+  template <class V>
+  double row_apply(int64_t k, const V* v) const {
+    double s = diag[k] * double(v[k]);
+    for_links(k, [&](int64_t j, double g) { s -= g * double(v[j]); });
+    return s;
+  }
   template <class F>
   void for_links(int64_t k, F&& f) const {
     if (nb.zlo[k] != kNone) f(nb.zlo[k], double(gup[0][nb.zlo[k]]));
@@ -154,16 +182,15 @@ struct CoarseLevel {
   }
 };
 
-template <class L>
-void apply(const L& level, const double* in, double* out) {
+template <class L, class In, class Out>
+void apply(const L& level, const In* in, Out* out) {
   const int64_t m = level.m();
 #pragma omp parallel for schedule(static)
-  for (int64_t k = 0; k < m; ++k) {
-    double s = level.diag[k] * in[k];
-    level.for_links(k, [&](int64_t j, double g) { s -= g * in[j]; });
-    out[k] = s;
-  }
+  for (int64_t k = 0; k < m; ++k) out[k] = static_cast<Out>(level.row_apply(k, in));
 }
+
+inline double diag_of(const FineLevel& level, int64_t k) { return level.diag(k); }
+inline double diag_of(const CoarseLevel& level, int64_t k) { return level.diag[k]; }
 
 // Galerkin coarse level of 2x2x2 agglomerates: A_c = P^T A P for piecewise-constant P, i.e. coarse links
 // sum the fine links that cross between agglomerates and the diagonal sums the fine block.
@@ -199,7 +226,7 @@ CoarseLevel coarsen(L& fine) {
               const uint32_t k = fine_at(z, y, x);
               if (k == kNone) continue;
               fine.parent[k] = K;
-              diag += fine.diag[k];
+              diag += diag_of(fine, k);
               const int64_t pos[3] = {z, y, x};
               for (int d = 0; d < 3; ++d) {
                 const double g = fine.up_g(k, d);
@@ -228,7 +255,7 @@ struct DenseCholesky {
     n = level.m();
     l.assign(static_cast<std::size_t>(n * n), 0.0);
     for (int64_t k = 0; k < n; ++k) {
-      l[k * n + k] = level.diag[k];
+      l[k * n + k] = diag_of(level, k);
       level.for_links(k, [&](int64_t j, double g) { l[k * n + j] -= g; });
     }
     for (int64_t j = 0; j < n; ++j) {
@@ -244,17 +271,20 @@ struct DenseCholesky {
       }
     }
   }
-  void solve(const double* b, double* x) const {
+  template <class B, class X>
+  void solve(const B* b, X* x) const {
+    std::vector<double> y(static_cast<std::size_t>(n));
     for (int64_t i = 0; i < n; ++i) {
       double s = b[i];
-      for (int64_t p = 0; p < i; ++p) s -= l[i * n + p] * x[p];
-      x[i] = s / l[i * n + i];
+      for (int64_t p = 0; p < i; ++p) s -= l[i * n + p] * y[p];
+      y[i] = s / l[i * n + i];
     }
     for (int64_t i = n - 1; i >= 0; --i) {
-      double s = x[i];
-      for (int64_t p = i + 1; p < n; ++p) s -= l[p * n + i] * x[p];
-      x[i] = s / l[i * n + i];
+      double s = y[i];
+      for (int64_t p = i + 1; p < n; ++p) s -= l[p * n + i] * y[p];
+      y[i] = s / l[i * n + i];
     }
+    for (int64_t i = 0; i < n; ++i) x[i] = static_cast<X>(y[i]);
   }
 };
 
@@ -277,12 +307,12 @@ class Preconditioner {
   }
   int levels() const { return multigrid_ ? 1 + static_cast<int>(levels_.size()) : 1; }
 
-  // z = B r with B symmetric positive definite; t is scratch of the fine size.
-  void apply_inverse(const double* r, double* z, double* t) {
+  // z = B r with B symmetric positive definite (up to the float rounding of z); t is scratch of the fine size.
+  void apply_inverse(const double* r, float* z, double* t) {
     const int64_t m = fine_.m();
     if (!multigrid_) {
 #pragma omp parallel for schedule(static)
-      for (int64_t k = 0; k < m; ++k) z[k] = r[k] / fine_.diag[k];
+      for (int64_t k = 0; k < m; ++k) z[k] = static_cast<float>(r[k] / fine_.diag(k));
       return;
     }
     if (levels_.empty()) {
@@ -293,11 +323,11 @@ class Preconditioner {
   }
 
  private:
-  template <class L>
-  void vcycle(L& level, const double* b, double* x, double* t, std::size_t next) {
+  template <class L, class B, class X, class T>
+  void vcycle(L& level, const B* b, X* x, T* t, std::size_t next) {
     const int64_t m = level.m();
 #pragma omp parallel for schedule(static)
-    for (int64_t k = 0; k < m; ++k) x[k] = kJacobiWeight * b[k] / level.diag[k];
+    for (int64_t k = 0; k < m; ++k) x[k] = static_cast<X>(kJacobiWeight * double(b[k]) / diag_of(level, k));
     for (int s = 1; s < kSmoothingSteps; ++s) jacobi(level, b, x, t);
     apply(level, x, t);
     CoarseLevel& coarse = levels_[next];
@@ -307,28 +337,29 @@ class Preconditioner {
     else
       vcycle(coarse, coarse.b.data(), coarse.x.data(), coarse.t.data(), next + 1);
 #pragma omp parallel for schedule(static)
-    for (int64_t k = 0; k < m; ++k) x[k] += kCoarseScale * coarse.x[level.parent[k]];
+    for (int64_t k = 0; k < m; ++k) x[k] = static_cast<X>(double(x[k]) + kCoarseScale * double(coarse.x[level.parent[k]]));
     for (int s = 0; s < kSmoothingSteps; ++s) jacobi(level, b, x, t);
   }
 
-  template <class L>
-  static void jacobi(const L& level, const double* b, double* x, double* t) {
+  template <class L, class B, class X, class T>
+  static void jacobi(const L& level, const B* b, X* x, T* t) {
     apply(level, x, t);
     const int64_t m = level.m();
 #pragma omp parallel for schedule(static)
-    for (int64_t k = 0; k < m; ++k) x[k] += kJacobiWeight * (b[k] - t[k]) / level.diag[k];
+    for (int64_t k = 0; k < m; ++k)
+      x[k] = static_cast<X>(double(x[k]) + kJacobiWeight * (double(b[k]) - double(t[k])) / diag_of(level, k));
   }
 
   // coarse.b[K] = sum of (b - Ax) over the agglomerate K; a thread owns whole coarse planes, and each sum
   // runs in fine raster order, so the result does not depend on the thread count.
-  template <class L>
-  static void restrict_residual(const L& level, const double* b, const double* ax, CoarseLevel& coarse) {
+  template <class L, class B, class T>
+  static void restrict_residual(const L& level, const B* b, const T* ax, CoarseLevel& coarse) {
     const int64_t cz = coarse.num.shape.nz, fz = level.num.shape.nz;
 #pragma omp parallel for schedule(static)
     for (int64_t Z = 0; Z < cz; ++Z) {
       for (int64_t K = coarse.num.plane_start[Z]; K < coarse.num.plane_start[Z + 1]; ++K) coarse.b[K] = 0;
       const int64_t k0 = level.num.plane_start[2 * Z], k1 = level.num.plane_start[std::min(fz, 2 * Z + 2)];
-      for (int64_t k = k0; k < k1; ++k) coarse.b[level.parent[k]] += b[k] - ax[k];
+      for (int64_t k = k0; k < k1; ++k) coarse.b[level.parent[k]] += static_cast<float>(double(b[k]) - double(ax[k]));
     }
   }
 
@@ -440,7 +471,6 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
   fine.nb.build(fine.num);
   fine.links.resize(static_cast<std::size_t>(m));
   fine.cls.resize(static_cast<std::size_t>(m));
-  fine.diag.resize(static_cast<std::size_t>(m));
   const int64_t last = shape[axis] - 1;
 #pragma omp parallel for schedule(static)
   for (int64_t z = 0; z < shape.nz; ++z)
@@ -462,19 +492,10 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
         if (pos == last) l |= kOutlet;
         fine.links[k] = l;
       }
-#pragma omp parallel for schedule(static)
-  for (int64_t k = 0; k < m; ++k) {
-    double d = 0;
-    fine.for_links(k, [&](int64_t, double g) { d += g; });
-    const double gb = fine.gboundary[fine.cls[k]];
-    if (fine.links[k] & kInlet) d += gb;
-    if (fine.links[k] & kOutlet) d += gb;
-    fine.diag[k] = d;
-  }
 
-  // Unknown -> voxel position along the axis, for the initial guess (linear profile, exact for
-  // straight channels) and for the fields.
-  std::vector<double> x(static_cast<std::size_t>(m)), r(static_cast<std::size_t>(m)), b(static_cast<std::size_t>(m));
+  // Initial guess: the linear profile along the axis (exact for straight channels). The right-hand side
+  // b is g_b on inlet voxels and 0 elsewhere, so it is not stored.
+  std::vector<double> x(static_cast<std::size_t>(m));
   const double n_axis = double(shape[axis]);
 #pragma omp parallel for schedule(static)
   for (int64_t z = 0; z < shape.nz; ++z)
@@ -484,8 +505,8 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
         if (k == kNone) continue;
         const int64_t pos = axis == 0 ? z : axis == 1 ? y : xx;
         x[k] = 1.0 - (double(pos) + 0.5) / n_axis;
-        b[k] = (fine.links[k] & kInlet) ? fine.gboundary[fine.cls[k]] : 0.0;
       }
+  auto rhs = [&](int64_t k) { return (fine.links[k] & kInlet) ? fine.gboundary[fine.cls[k]] : 0.0; };
 
   auto fluxes = [&](double& in, double& out) {
     in = chunked_sum(m, [&](int64_t k0, int64_t k1) {
@@ -502,26 +523,32 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
     });
   };
 
-  std::vector<double> p(static_cast<std::size_t>(m)), q(static_cast<std::size_t>(m)), zv(static_cast<std::size_t>(m));
   Preconditioner precond(fine, params.multigrid);  // coarsening reads the fine map
   result.levels = precond.levels();
+  // The map (4 bytes per voxel of the whole volume) goes before the solver's vectors are allocated.
   if (!params.keep_fields) fine.num.map = {};
 
+  // CG vectors: the iterate x, residual r and A p in double (r is updated recursively from A p, so it stays
+  // the true residual to double precision and the stopping test is exact); the search direction p and the
+  // preconditioned residual z in float: their rounding (6e-8 relative) only perturbs the directions, as a
+  // slightly inexact preconditioner would, never the residual or the fluxes (tested against a dense solve
+  // to 1e-8 and tolerance 1e-11).
+  std::vector<double> r(static_cast<std::size_t>(m)), q(static_cast<std::size_t>(m));
+  std::vector<float> p(static_cast<std::size_t>(m)), zv(static_cast<std::size_t>(m));
   apply(fine, x.data(), q.data());
   const double bnorm = std::sqrt(chunked_sum(m, [&](int64_t k0, int64_t k1) {
     double s = 0;
-    for (int64_t k = k0; k < k1; ++k) s += b[k] * b[k];
+    for (int64_t k = k0; k < k1; ++k) s += rhs(k) * rhs(k);
     return s;
   }));
   double rr = chunked_sum(m, [&](int64_t k0, int64_t k1) {
     double s = 0;
     for (int64_t k = k0; k < k1; ++k) {
-      r[k] = b[k] - q[k];
+      r[k] = rhs(k) - q[k];
       s += r[k] * r[k];
     }
     return s;
   });
-  b = {};
   auto converged = [&]() {
     result.relative_residual = std::sqrt(rr) / bnorm;
     if (result.relative_residual >= params.tolerance) return false;
@@ -537,7 +564,7 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
       double s = 0;
       for (int64_t k = k0; k < k1; ++k) {
         p[k] = zv[k];
-        s += r[k] * zv[k];
+        s += r[k] * double(zv[k]);
       }
       return s;
     });
@@ -546,14 +573,14 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
       apply(fine, p.data(), q.data());
       const double pq = chunked_sum(m, [&](int64_t k0, int64_t k1) {
         double s = 0;
-        for (int64_t k = k0; k < k1; ++k) s += p[k] * q[k];
+        for (int64_t k = k0; k < k1; ++k) s += double(p[k]) * q[k];
         return s;
       });
       const double alpha = rz / pq;
       rr = chunked_sum(m, [&](int64_t k0, int64_t k1) {
         double s = 0;
         for (int64_t k = k0; k < k1; ++k) {
-          x[k] += alpha * p[k];
+          x[k] += alpha * double(p[k]);
           r[k] -= alpha * q[k];
           s += r[k] * r[k];
         }
@@ -566,13 +593,13 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
       precond.apply_inverse(r.data(), zv.data(), q.data());
       const double rz_new = chunked_sum(m, [&](int64_t k0, int64_t k1) {
         double s = 0;
-        for (int64_t k = k0; k < k1; ++k) s += r[k] * zv[k];
+        for (int64_t k = k0; k < k1; ++k) s += r[k] * double(zv[k]);
         return s;
       });
       const double beta = rz_new / rz;
       rz = rz_new;
 #pragma omp parallel for schedule(static)
-      for (int64_t k = 0; k < m; ++k) p[k] = zv[k] + beta * p[k];
+      for (int64_t k = 0; k < m; ++k) p[k] = static_cast<float>(double(zv[k]) + beta * double(p[k]));
     }
   }
   if (!result.converged) {
@@ -580,6 +607,10 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
     const double mean = 0.5 * (result.flux_in + result.flux_out);
     result.flux_mismatch = mean > 0 ? std::fabs(result.flux_in - result.flux_out) / mean : 1.0;
   }
+  r = {};
+  q = {};
+  p = {};
+  zv = {};
 
   const double flux = 0.5 * (result.flux_in + result.flux_out);
   const double cross_section = double(shape.voxels() / shape[axis]) * area[axis];

@@ -1,0 +1,49 @@
+#pragma once
+// User-facing tortuosity options (phase and conductivity names, axis, tolerances, solver) turned into
+// TortuosityParams, and the result as the JSON object both front ends report: one implementation for the
+// CLI (apps/emorph/cmd_tortuosity.cpp) and the Python module (python/src/bind_transport.cpp).
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "emorph/phase_table.hpp"
+#include "emorph/result.hpp"
+#include "emorph/transport/tortuosity.hpp"
+
+namespace emorph {
+
+struct TortuosityOptions {
+  std::string phase = "pore";  // phase name whose tau is computed (its diffusivity is D0)
+  int axis = 0;
+  // Relative diffusivities D/D0 by phase name; empty: only `phase` conducts, with 1.
+  std::vector<std::pair<std::string, double>> conductivity;
+  double tolerance = 1e-6;
+  double flux_tolerance = 1e-4;
+  int64_t max_iterations = 100000;
+  std::string solver = "multigrid";  // or "jacobi"
+  bool keep_fields = false;
+};
+
+struct TortuositySetup {
+  TortuosityParams params;
+  // Every conducting phase by name with its D/D0, `phase` included (with 1 unless given).
+  std::vector<std::pair<std::string, double>> conductivity;
+};
+
+// Resolves names through `table` and validates the options; an error is an InputError naming the option
+// as `option_prefix` + name ("--" gives "--conductivity" for the CLI, "" gives "conductivity" for Python).
+TortuositySetup tortuosity_setup(const TortuosityOptions& options, const PhaseTable& table,
+                                 const std::string& option_prefix = "--");
+
+// results.{tau, deff_over_d0, volume_fraction, percolating_fraction, percolating, macmullin_number,
+// weighted_volume_fraction, flux_mismatch, relative_residual, iterations, converged, unknowns,
+// multigrid_levels, seconds} (tau and the MacMullin number are infinite, JSON null, when nothing percolates).
+Json tortuosity_result_json(const TortuosityResult& r);
+
+// The warning a result deserves (no percolating path: tau infinite; or the solver stopped before the
+// tolerance), empty when none. `source` names the input (a path, or "labels").
+std::string tortuosity_warning(const TortuosityResult& r, const std::string& source, const std::string& phase,
+                               int axis);
+
+}  // namespace emorph

@@ -1,0 +1,70 @@
+// Option resolution shared by the tortuosity front ends (CLI and Python): names to labels, defaults,
+// validation, and the result object (CONTRACT.md: results.tau, deff_over_d0, volume_fraction,
+// percolating_fraction).
+#include "emorph/transport/tortuosity_options.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "emorph/error.hpp"
+
+namespace emorph {
+
+TortuositySetup tortuosity_setup(const TortuosityOptions& o, const PhaseTable& table, const std::string& prefix) {
+  require(o.solver == "multigrid" || o.solver == "jacobi",
+          prefix + "solver must be multigrid or jacobi, got '" + o.solver + "'");
+  require(o.axis >= 0 && o.axis <= 2, prefix + "axis must be 0, 1 or 2, got " + std::to_string(o.axis));
+  TortuositySetup s;
+  TortuosityParams& p = s.params;
+  p.axis = o.axis;
+  p.phase_label = table.at(o.phase, prefix + "phase").label;
+  for (const auto& [name, value] : o.conductivity) {
+    const uint8_t label = table.at(name, prefix + "conductivity").label;
+    const bool repeated = std::any_of(p.conductivity.begin(), p.conductivity.end(),
+                                      [&](const auto& c) { return c.first == label; });
+    require(!repeated, prefix + "conductivity: phase '" + name + "' is given twice");
+    p.conductivity.emplace_back(label, value);
+    s.conductivity.emplace_back(name, value);
+  }
+  const bool listed = std::any_of(s.conductivity.begin(), s.conductivity.end(),
+                                  [&](const auto& c) { return c.first == o.phase; });
+  if (!listed) s.conductivity.emplace_back(o.phase, 1.0);
+  p.tolerance = o.tolerance;
+  p.flux_tolerance = o.flux_tolerance;
+  p.max_iterations = o.max_iterations;
+  p.multigrid = o.solver == "multigrid";
+  p.keep_fields = o.keep_fields;
+  return s;
+}
+
+Json tortuosity_result_json(const TortuosityResult& r) {
+  return {{"tau", r.tau},
+          {"deff_over_d0", r.deff_over_d0},
+          {"volume_fraction", r.volume_fraction},
+          {"percolating_fraction", r.percolating_fraction},
+          {"percolating", r.percolating},
+          {"macmullin_number", r.macmullin},
+          {"weighted_volume_fraction", r.weighted_volume_fraction},
+          {"flux_mismatch", r.flux_mismatch},
+          {"relative_residual", r.relative_residual},
+          {"iterations", r.iterations},
+          {"converged", r.converged},
+          {"unknowns", r.unknowns},
+          {"multigrid_levels", r.levels},
+          {"seconds", r.seconds}};
+}
+
+std::string tortuosity_warning(const TortuosityResult& r, const std::string& source, const std::string& phase,
+                               int axis) {
+  std::ostringstream s;
+  if (!r.percolating)
+    s << source << ": phase '" << phase << "' has no percolating path along axis " << axis
+      << ": tau is infinite (null), D_eff/D0 = 0";
+  else if (!r.converged)
+    s << source << ": the solver stopped after " << r.iterations
+      << " iterations without reaching the tolerance (relative residual " << r.relative_residual
+      << ", flux mismatch " << r.flux_mismatch << ")";
+  return s.str();
+}
+
+}  // namespace emorph
