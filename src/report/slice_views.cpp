@@ -70,9 +70,17 @@ void write_slice_view(const std::string& path, const AnyVolume* grey, const Volu
     const Phase* ph = table.find_label(static_cast<uint8_t>(l));
     colours[static_cast<std::size_t>(l)] = ph ? parse_colour(ph->colour) : std::array<uint8_t, 3>{255, 0, 255};
   }
-  const int up = p.upscale > 0 ? p.upscale : static_cast<int>(std::clamp<int64_t>(384 / std::max<int64_t>(1, g.rows), 1, 8));
-  const int W = static_cast<int>(g.cols) * up, H = static_cast<int>(g.rows) * up;
-  std::vector<uint8_t> rgb(static_cast<std::size_t>(W) * static_cast<std::size_t>(H) * 3);
+  // Square pixels in physical space: anisotropic voxels are stretched by nearest neighbour, so a
+  // sphere looks round whatever the voxel size along each axis.
+  const Spacing sp = grey ? grey->spacing() : labels->spacing();
+  const double row_um = p.axis == 0 ? sp.dy : sp.dz, col_um = p.axis == 2 ? sp.dy : sp.dx;
+  const double fine = std::min(row_um, col_um);
+  const double rows_fine = static_cast<double>(g.rows) * row_um / fine;
+  const int up = p.upscale > 0 ? p.upscale : static_cast<int>(std::clamp(384.0 / std::max(1.0, rows_fine), 1.0, 8.0));
+  const double pixel_um = fine / up;
+  const int W = static_cast<int>(std::lround(static_cast<double>(g.cols) * col_um / pixel_um));
+  const int H = static_cast<int>(std::lround(static_cast<double>(g.rows) * row_um / pixel_um));
+  std::vector<std::array<uint8_t, 3>> voxel_rgb(static_cast<std::size_t>(n));
   const double a = grey ? p.overlay_alpha : 1.0;
   for (int64_t r = 0; r < g.rows; ++r)
     for (int64_t c = 0; c < g.cols; ++c) {
@@ -81,15 +89,20 @@ void write_slice_view(const std::string& path, const AnyVolume* grey, const Volu
       if (labels) {
         const auto q = g.at(p.axis, index, r, c);
         const auto& col = colours[(*labels)(q[0], q[1], q[2])];
-        for (int k = 0; k < 3; ++k) px[static_cast<std::size_t>(k)] = (1 - a) * px[static_cast<std::size_t>(k)] + a * col[static_cast<std::size_t>(k)];
+        for (std::size_t k = 0; k < 3; ++k) px[k] = (1 - a) * px[k] + a * col[k];
       }
-      for (int dy = 0; dy < up; ++dy)
-        for (int dx = 0; dx < up; ++dx) {
-          const std::size_t o = (static_cast<std::size_t>(r * up + dy) * static_cast<std::size_t>(W) +
-                                 static_cast<std::size_t>(c * up + dx)) * 3;
-          for (int k = 0; k < 3; ++k) rgb[o + static_cast<std::size_t>(k)] = static_cast<uint8_t>(std::lround(px[static_cast<std::size_t>(k)]));
-        }
+      for (std::size_t k = 0; k < 3; ++k)
+        voxel_rgb[static_cast<std::size_t>(r * g.cols + c)][k] = static_cast<uint8_t>(std::lround(px[k]));
     }
+  std::vector<uint8_t> rgb(static_cast<std::size_t>(W) * static_cast<std::size_t>(H) * 3);
+  for (int y = 0; y < H; ++y) {
+    const int64_t r = std::min<int64_t>(g.rows - 1, static_cast<int64_t>((y + 0.5) * pixel_um / row_um));
+    for (int x = 0; x < W; ++x) {
+      const int64_t c = std::min<int64_t>(g.cols - 1, static_cast<int64_t>((x + 0.5) * pixel_um / col_um));
+      const auto& v = voxel_rgb[static_cast<std::size_t>(r * g.cols + c)];
+      std::copy(v.begin(), v.end(), rgb.begin() + (static_cast<std::ptrdiff_t>(y) * W + x) * 3);
+    }
+  }
   write_png(path, rgb.data(), W, H, 3);
 }
 
