@@ -1,10 +1,12 @@
 // emorph rescale IN OUT --factor F: block binning; mean for grey volumes, majority vote for labels.
+// Streams: one input slab of whole blocks (about 64 MiB) and its output slices in memory at a time.
 #include <iostream>
 #include <memory>
 
 #include "command.hpp"
 #include "common.hpp"
 #include "emorph/filter/rescale.hpp"
+#include "emorph/io/stream.hpp"
 
 namespace {
 
@@ -36,25 +38,37 @@ void setup_rescale(CLI::App& app) {
     p.mode = emorph::parse_rescale_mode(o->mode, "--mode");
     p.drop_remainder = o->drop_remainder;
     if (p.factor < 1) throw emorph::InputError("--factor: must be a positive integer, got " + std::to_string(p.factor));
-    emorph::AnyVolume in = emorph::read_volume(o->in.input, o->in.read_options());
+    auto reader = emorph::open_slab_reader(o->in.input);
+    const emorph::VolumeInfo info = reader->info();
+    const emorph::ReadOptions ro = o->in.read_options();
+    const emorph::RescaleGeometry g = emorph::rescale_geometry(info.shape, ro.voxel ? *ro.voxel : info.spacing, p);
     emorph::WriteOptions w;
     w.compress = o->compress;
-    emorph::Json results;
-    in.visit([&](const auto& v) {
-      auto r = emorph::rescale(v.view(), p);
-      if (r.dropped.nz || r.dropped.ny || r.dropped.nx)
-        std::cerr << "emorph: warning: --factor " << p.factor << ": left out the last " << r.dropped.str()
-                  << " voxels (z x y x x) that do not fill a block\n";
-      emorph::write_volume(o->output, r.volume.view(), w);
-      const auto& s = r.volume.shape();
-      const auto& sp = r.volume.spacing();
-      results = {{"factor", p.factor},
-                 {"mode", emorph::rescale_mode_name(r.mode_used)},
-                 {"shape", {s.nz, s.ny, s.nx}},
-                 {"voxel_um", {sp.dz, sp.dy, sp.dx}},
-                 {"dropped_voxels", {r.dropped.nz, r.dropped.ny, r.dropped.nx}},
-                 {"output", o->output}};
+    emorph::RescaleMode mode_used = p.mode;
+    emorph::visit_dtype(info.dtype, [&](auto t) {
+      using T = decltype(t);
+      // Choosing the mode may read the volume once (uint8, auto): a reader of its own, since
+      // compressed data are read forwards only.
+      std::unique_ptr<emorph::SlabReader> scan;
+      mode_used = emorph::resolve_rescale_mode<T>(p.mode, info.shape, [&](int64_t z0, int64_t z1, T* dst) {
+        if (!scan) scan = emorph::open_slab_reader(o->in.input);
+        scan->read(z0, z1, dst);
+      });
+      auto writer = emorph::open_slab_writer(o->output, {g.shape, info.dtype, g.spacing}, w);
+      emorph::rescale_stream<T>(
+          info.shape, p, mode_used, [&](int64_t z0, int64_t z1, T* dst) { reader->read(z0, z1, dst); },
+          [&](const T* slices, int64_t count) { writer->write(slices, count); });
+      writer->commit();
     });
+    if (g.dropped.nz || g.dropped.ny || g.dropped.nx)
+      std::cerr << "emorph: warning: --factor " << p.factor << ": left out the last " << g.dropped.str()
+                << " voxels (z x y x x) that do not fill a block\n";
+    const emorph::Json results = {{"factor", p.factor},
+                                  {"mode", emorph::rescale_mode_name(mode_used)},
+                                  {"shape", {g.shape.nz, g.shape.ny, g.shape.nx}},
+                                  {"voxel_um", {g.spacing.dz, g.spacing.dy, g.spacing.dx}},
+                                  {"dropped_voxels", {g.dropped.nz, g.dropped.ny, g.dropped.nx}},
+                                  {"output", o->output}};
     emorph::cli::emit_results(o->out, "rescale",
                               {{"factor", o->factor}, {"mode", o->mode}, {"drop_remainder", o->drop_remainder}},
                               o->in.input, results);
