@@ -136,7 +136,14 @@ void tiff_read_page(TIFF* tif, const TiffPage& page, void* dst, const std::strin
   TIFFGetField(tif, TIFFTAG_TILEWIDTH, &tw);
   TIFFGetField(tif, TIFFTAG_TILELENGTH, &th);
   if (tw == 0 || th == 0) throw InputError(name + ": TIFF tile size is zero");
-  std::vector<unsigned char> tile(static_cast<std::size_t>(TIFFTileSize(tif)));
+  // A corrupt tile size must not become a huge allocation: a tile holds at most the page rounded up
+  // to 16-pixel multiples (TIFF tiles are multiples of 16), with a 64 MiB floor for odd writers.
+  const uint64_t tile_bytes = static_cast<uint64_t>(TIFFTileSize64(tif));
+  const uint64_t page_bytes = (static_cast<uint64_t>(page.width) + 16) * (static_cast<uint64_t>(page.height) + 16) * es;
+  if (tile_bytes == 0 || tile_bytes > std::max<uint64_t>(page_bytes, uint64_t(64) << 20))
+    throw InputError(name + ": TIFF tile of " + std::to_string(tw) + " x " + std::to_string(th) + " pixels is implausible for a " +
+                     std::to_string(page.width) + " x " + std::to_string(page.height) + " page (corrupt file?)");
+  std::vector<unsigned char> tile(static_cast<std::size_t>(tile_bytes));
   for (uint32_t ty = 0; ty < page.height; ty += th)
     for (uint32_t tx = 0; tx < page.width; tx += tw) {
       if (TIFFReadTile(tif, tile.data(), tx, ty, 0, 0) < 0) fail("tile");

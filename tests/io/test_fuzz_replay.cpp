@@ -89,3 +89,18 @@ TEST(IoFuzzReplay, TiffReader) {
     }
   });
 }
+
+// Found by fuzz_tiff (libFuzzer): a BigTIFF page of 5 x 4 pixels declaring a tile of about 2^32
+// pixels made the reader allocate 256 GiB (std::bad_alloc) instead of reporting a corrupt file.
+TEST(IoFuzzReplay, ImplausibleTileSizeIsAnInputError) {
+  const std::string path = (kCorpus / "tiff" / "crash_huge_tile.tif").string();
+  try {
+    auto reader = open_slab_reader(path);
+    std::vector<unsigned char> buf(reader->slice_bytes() * static_cast<std::size_t>(reader->info().shape.nz));
+    reader->read(0, reader->info().shape.nz, buf.data());
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("tile"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+}
