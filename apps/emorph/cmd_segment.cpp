@@ -126,7 +126,7 @@ void setup_segment(CLI::App& app) {
   sub->add_option("--behind", o->params.fibsem.behind, "fibsem: +1 if unmilled material lies at larger indices, else -1")
       ->capture_default_str();
   sub->add_option("--grey-classes", o->params.fibsem.grey_classes,
-                  "fibsem: multi-Otsu classes of the flat voxels, one per phase of distinct grey (pores vs darkest solid)")
+                  "fibsem: multi-Otsu classes of the flat voxels, one per phase of distinct grey (3 for pore,CBD,LFP)")
       ->capture_default_str();
   sub->add_flag("--region", o->region, "Also detect the electrode region (collector side, surface, thickness)");
   sub->add_option("--axis", o->axis, "Thickness axis for --region")->capture_default_str();

@@ -9,18 +9,11 @@
 
 #include "emorph/error.hpp"
 #include "emorph/parallel.hpp"
+#include "filter_support.hpp"
 
 namespace emorph {
 
-namespace {
-inline int64_t reflect(int64_t i, int64_t n) {
-  if (n == 1) return 0;
-  const int64_t period = 2 * n;
-  i %= period;
-  if (i < 0) i += period;
-  return i < n ? i : period - 1 - i;
-}
-}  // namespace
+using detail::reflect;
 
 template <class T>
 Volume<float> bilateral_filter(VolumeView<const T> in, const BilateralParams& p) {
@@ -73,12 +66,7 @@ Volume<float> bilateral_filter(VolumeView<const T> in, const BilateralParams& p)
   return out;
 }
 
-template Volume<float> bilateral_filter(VolumeView<const uint8_t>, const BilateralParams&);
-template Volume<float> bilateral_filter(VolumeView<const int8_t>, const BilateralParams&);
-template Volume<float> bilateral_filter(VolumeView<const uint16_t>, const BilateralParams&);
-template Volume<float> bilateral_filter(VolumeView<const int16_t>, const BilateralParams&);
-template Volume<float> bilateral_filter(VolumeView<const uint32_t>, const BilateralParams&);
-template Volume<float> bilateral_filter(VolumeView<const int32_t>, const BilateralParams&);
-template Volume<float> bilateral_filter(VolumeView<const float>, const BilateralParams&);
+#define EMORPH_BILATERAL(T) template Volume<float> bilateral_filter(VolumeView<const T>, const BilateralParams&);
+EMORPH_FILTER_FOR_EACH_TYPE(EMORPH_BILATERAL)
 
 }  // namespace emorph

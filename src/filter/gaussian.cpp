@@ -10,18 +10,13 @@
 
 #include "emorph/error.hpp"
 #include "emorph/parallel.hpp"
+#include "filter_support.hpp"
 
 namespace emorph {
 
 namespace {
 
-inline int64_t reflect(int64_t i, int64_t n) {
-  if (n == 1) return 0;
-  const int64_t period = 2 * n;
-  i %= period;
-  if (i < 0) i += period;
-  return i < n ? i : period - 1 - i;
-}
+using detail::reflect;
 
 // Along x: each row into a reflected, padded buffer, then the dot product per voxel.
 template <class T>
@@ -100,12 +95,7 @@ Volume<float> gaussian_filter(VolumeView<const T> in, const GaussianParams& p) {
   return out;
 }
 
-template Volume<float> gaussian_filter(VolumeView<const uint8_t>, const GaussianParams&);
-template Volume<float> gaussian_filter(VolumeView<const int8_t>, const GaussianParams&);
-template Volume<float> gaussian_filter(VolumeView<const uint16_t>, const GaussianParams&);
-template Volume<float> gaussian_filter(VolumeView<const int16_t>, const GaussianParams&);
-template Volume<float> gaussian_filter(VolumeView<const uint32_t>, const GaussianParams&);
-template Volume<float> gaussian_filter(VolumeView<const int32_t>, const GaussianParams&);
-template Volume<float> gaussian_filter(VolumeView<const float>, const GaussianParams&);
+#define EMORPH_GAUSSIAN(T) template Volume<float> gaussian_filter(VolumeView<const T>, const GaussianParams&);
+EMORPH_FILTER_FOR_EACH_TYPE(EMORPH_GAUSSIAN)
 
 }  // namespace emorph

@@ -11,6 +11,7 @@
 
 #include "emorph/error.hpp"
 #include "emorph/parallel.hpp"
+#include "filter_support.hpp"
 
 namespace emorph {
 
@@ -26,14 +27,7 @@ std::vector<std::pair<int, int>> batcher_network(int n) {  // n a power of two
   return c;
 }
 
-// scipy 'reflect': (d c b a | a b c d | d c b a).
-inline int64_t reflect(int64_t i, int64_t n) {
-  if (n == 1) return 0;
-  const int64_t period = 2 * n;
-  i %= period;
-  if (i < 0) i += period;
-  return i < n ? i : period - 1 - i;
-}
+using detail::reflect;
 
 constexpr int64_t kBlock = 256;  // x values per pass: the n work rows stay in L1/L2
 
@@ -147,12 +141,7 @@ Volume<T> median_filter(VolumeView<const T> in, const MedianParams& params) {
   return out;
 }
 
-template Volume<uint8_t> median_filter(VolumeView<const uint8_t>, const MedianParams&);
-template Volume<int8_t> median_filter(VolumeView<const int8_t>, const MedianParams&);
-template Volume<uint16_t> median_filter(VolumeView<const uint16_t>, const MedianParams&);
-template Volume<int16_t> median_filter(VolumeView<const int16_t>, const MedianParams&);
-template Volume<uint32_t> median_filter(VolumeView<const uint32_t>, const MedianParams&);
-template Volume<int32_t> median_filter(VolumeView<const int32_t>, const MedianParams&);
-template Volume<float> median_filter(VolumeView<const float>, const MedianParams&);
+#define EMORPH_MEDIAN(T) template Volume<T> median_filter(VolumeView<const T>, const MedianParams&);
+EMORPH_FILTER_FOR_EACH_TYPE(EMORPH_MEDIAN)
 
 }  // namespace emorph

@@ -111,6 +111,7 @@ FibsemPoreResult fibsem_pores(VolumeView<const T> grey, const FibsemPoreParams& 
   const Volume<float> raw = gaussian_filter<T>(grey, copy);
   const Histogram hflat = histogram<float>(raw.view(), {}, flat.view());
   r.solid_threshold = threshold_multiotsu(hflat, p.grey_classes).thresholds[0];
+  r.grey_classes = p.grey_classes;
   const float solid_t = static_cast<float>(r.solid_threshold);
 
   // Voxels on an in-plane edge stay unmarked: the watershed puts the boundary on the gradient crest,

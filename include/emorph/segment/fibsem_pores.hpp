@@ -34,6 +34,7 @@ struct FibsemPoreResult {
   double rise_threshold = 0;           // relative rise (rise_fraction)
   double edge_threshold = 0;           // grey units per voxel
   double solid_threshold = 0;          // lowest multi-Otsu threshold of the flat voxels, grey units
+  int grey_classes = 0;                // multi-Otsu classes used for it
   int64_t pore_markers = 0, solid_markers = 0, unmarked = 0;
   double pore_fraction = 0;
 };
