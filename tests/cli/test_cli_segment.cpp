@@ -170,9 +170,9 @@ PhaseScore score_phase(const Volume<uint8_t>& truth, const Volume<uint8_t>& seg,
 // Acceptance (issue 5): NMC Dice >= 0.97 and NMC volume fraction within 1 vol% of the truth with the
 // automatic two-peak route (default method intermodes, 3x3x3 median pre-filter) on the simulator's
 // default XCT noise. Preset F (NMC in an LFP/CBD/pore matrix) is the hard case: 0.975 / +0.16 vol%
-// (seed 1) and 0.975 / +0.20 (seed 2) at 160^3, 0.976 / +0.12 and 0.978 / +0.11 at 256^3
-// (docs/segmentation.md). Smaller boxes hold smaller particles: at 128^3 even the best single threshold
-// (oracle) reaches only 0.971, so 160^3 is the smallest box with a margin.
+// (seed 1) and 0.975 / +0.20 (seed 2) at 160^3, 0.976 / +0.13 and 0.978 / +0.12 at 256^3
+// (docs/segmentation.md). Smaller boxes hold smaller particles: at 128^3 (seed 1) even the best single
+// threshold of the median-filtered image reaches only 0.971, so 160^3 is the smallest box with a margin.
 TEST(CliSegment, XctPresetFAutomaticTwoPeakRouteMeetsAcceptance) {
   TempDir d;
   for (const int seed : {1, 2}) {
