@@ -1,6 +1,6 @@
 // emorph segment IN OUT: grey volume -> uint8 phase map (labels of the phase table) by histogram
-// thresholds (minimum = the paper's two-peak method, otsu, intermodes, multiotsu:N, manual:T1,T2) or,
-// for FIB/SEM stacks, shine-through-robust pores then thresholds on the solids (--method fibsem).
+// thresholds (intermodes = the default two-peak rule, minimum = the paper's wording of it, otsu, multiotsu:N,
+// manual:T1,T2) or, for FIB/SEM stacks, shine-through-robust pores then thresholds on the solids (--method fibsem).
 #include <iostream>
 #include <memory>
 
