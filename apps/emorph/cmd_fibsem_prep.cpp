@@ -30,7 +30,7 @@ struct FibsemOptions {
   bool align = false, flatten = false, destripe = false;
   // destripe
   double angle = 90;
-  std::string destripe_method = "variational";
+  std::string destripe_method = "column-offsets", stripe_lags = "1,2,4,8";
   emorph::DestripeParams destripe_params;
   // flatten
   std::string intensity = "meanstd", shading_mode = "divide";
@@ -101,6 +101,12 @@ void run_fibsem_prep(FibsemOptions o) {
   emorph::check_output_differs(o.in.input, o.output);
   o.destripe_params.method = emorph::parse_destripe_method(o.destripe_method, "--destripe-method");
   o.destripe_params.angle_deg = o.angle;
+  o.destripe_params.offset_lags.clear();
+  for (double lag : emorph::parse_double_list(o.stripe_lags, "--stripe-lags")) {
+    if (lag != std::floor(lag) || lag < 1 || lag > 1e6)
+      throw emorph::InputError("--stripe-lags: expected positive integers, got '" + o.stripe_lags + "'");
+    o.destripe_params.offset_lags.push_back(static_cast<int>(lag));
+  }
   emorph::IntensityNormaliseParams intensity_params;
   const bool normalise_z = o.intensity != "none";
   if (normalise_z) intensity_params.method = emorph::parse_intensity_method(o.intensity, "--intensity");
@@ -176,7 +182,8 @@ void run_fibsem_prep(FibsemOptions o) {
   results["output_dtype"] = "f32";
   const Json parameters = {
       {"voxel", o.in.voxel}, {"align", o.align}, {"flatten", o.flatten}, {"destripe", o.destripe},
-      {"angle", o.angle}, {"destripe_method", o.destripe_method}, {"alpha", o.destripe_params.alpha},
+      {"angle", o.angle}, {"destripe_method", o.destripe_method}, {"stripe_lags", o.stripe_lags},
+      {"mode_window", o.destripe_params.mode_window}, {"alpha", o.destripe_params.alpha},
       {"stripe_length_px", o.destripe_params.stripe_length_px}, {"stripe_width_px", o.destripe_params.stripe_width_px},
       {"iterations", o.destripe_params.iterations}, {"levels", o.destripe_params.levels},
       {"sigma", o.destripe_params.sigma}, {"wavelet", o.destripe_params.wavelet_order},
@@ -197,7 +204,13 @@ void setup_fibsem_prep(CLI::App& app) {
   sub->add_flag("--flatten", o->flatten, "Correct shading along y and contrast along z");
   sub->add_flag("--align", o->align, "Register slices and remove the drift (no step named: all three)");
   sub->add_option("--angle", o->angle, "Stripe direction in degrees from the x axis (90: vertical)")->capture_default_str();
-  sub->add_option("--destripe-method", o->destripe_method, "variational (VSNR-like) or wavelet-fft (Muench 2009)")
+  sub->add_option("--destripe-method", o->destripe_method,
+                  "column-offsets (robust offset per column), variational (VSNR-like) or wavelet-fft (Muench 2009)")
+      ->capture_default_str();
+  sub->add_option("--stripe-lags", o->stripe_lags, "Column offsets: column distances compared (must include 1)")
+      ->capture_default_str();
+  sub->add_option("--mode-window", o->destripe_params.mode_window,
+                  "Column offsets: mode window half-width, in noise standard deviations of a pixel difference")
       ->capture_default_str();
   sub->add_option("--alpha", o->destripe_params.alpha, "Variational: regularisation weight (larger removes less)")
       ->capture_default_str();

@@ -111,8 +111,8 @@ void refine_on_one_phase(VolumeView<const float> stack, int64_t z0, int64_t z1, 
   const int64_t ny = stack.ny(), nx = stack.nx(), sx = stack.strides().sx;
   auto flat = [&](float v, int64_t y) { return params.subtract ? v - bg[y] : v / bg[y]; };
   // Noise of one pixel from vertical neighbour differences (median absolute deviation), and a
-  // sample of flattened pixels (every 7th) for the mode.
-  std::vector<float> differences, sample;
+  // grey level window of two of them about each mode.
+  std::vector<float> differences;
   for (int64_t z = z0; z < z1; ++z)
     for (int64_t y = 0; y + 1 < ny; y += 2) {
       const float* a = stack.row(z, y);
@@ -128,13 +128,18 @@ void refine_on_one_phase(VolumeView<const float> stack, int64_t z0, int64_t z1, 
   for (int refinement = 0; refinement < params.refinements; ++refinement) {
     // The phase's level in each slice (the contrast may still change along z): the mode nearest the
     // slice's quantile, from every 7th pixel.
+    bool usable = true;
+#pragma omp parallel for schedule(static) reduction(&& : usable)
     for (int64_t z = z0; z < z1; ++z) {
-      sample.clear();
+      std::vector<float> sample;
       for (int64_t y = 0; y < ny; ++y) {
         const float* row = stack.row(z, y);
         for (int64_t x = (y * 3) % 7; x < nx; x += 7) sample.push_back(static_cast<float>(flat(row[x * sx], y)));
       }
-      if (sample.empty()) return;
+      if (sample.empty()) {
+        usable = false;
+        continue;
+      }
       double start = 0;
       if (params.row_quantile > 0) {
         const auto k = sample.begin() + static_cast<std::ptrdiff_t>(params.row_quantile * double(sample.size() - 1));
@@ -144,9 +149,11 @@ void refine_on_one_phase(VolumeView<const float> stack, int64_t z0, int64_t z1, 
         for (float v : sample) start += v / double(sample.size());
       }
       level[z - z0] = nearest_mode(sample, start, h);
-      if (!params.subtract && !(level[z - z0] > 0)) return;
+      usable = usable && (params.subtract || level[z - z0] > 0);
     }
+    if (!usable) return;
     std::vector<double> row_level(static_cast<std::size_t>(ny), 0.0), count(static_cast<std::size_t>(ny), 0.0);
+#pragma omp parallel for schedule(static)
     for (int64_t y = 0; y < ny; ++y) {
       double sum = 0;
       int64_t n = 0;
@@ -181,6 +188,7 @@ void refine_on_one_phase(VolumeView<const float> stack, int64_t z0, int64_t z1, 
 
 ShadingResult correct_shading(VolumeView<const float> stack, const ShadingParams& params) {
   detail::require_finite_stack(stack, "shading correction");
+  detail::require_no_constant_slice(stack, "shading correction");
   require(params.order >= 0 && params.order <= 6, "shading correction: order must be in 0..6, got " +
                                                       std::to_string(params.order));
   const int64_t nz = stack.nz(), ny = stack.ny(), nx = stack.nx();

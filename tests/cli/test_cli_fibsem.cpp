@@ -93,32 +93,33 @@ TEST(CliFibsemPrep, AllStepsByDefaultAndEachAlone) {
 }
 
 TEST(CliFibsemPrep, BadInputExitsTwoWithoutOutput) {
+  // Each case: exit 2, one message naming the problem, and neither the stack nor the JSON written.
   TempDir dir;
   auto s = small_stack();
   write_stack(dir / "stack.tif", s.stack);
-  const std::string out = dir / "out.tif";
-  // A region larger than the slices.
-  auto r = run_cli("fibsem-prep " + (dir / "stack.tif") + " " + out + " --align --region 0:200,0:50 --quiet");
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("region"), std::string::npos) << r.err;
-  EXPECT_FALSE(std::filesystem::exists(out));
-  r = run_cli("fibsem-prep " + (dir / "stack.tif") + " " + out + " --destripe-method median --quiet");
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_FALSE(std::filesystem::exists(out));
-  // A constant slice.
+  const std::string out = dir / "out.tif", json = dir / "r.json";
+  auto fails = [&](const std::string& input, const std::string& flags, const std::string& message) {
+    const auto r = run_cli("fibsem-prep " + (dir / input) + " " + out + " " + flags + " --quiet --json " + json);
+    EXPECT_EQ(r.exit_code, 2) << flags;
+    EXPECT_NE(r.err.find(message), std::string::npos) << flags << ": " << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out)) << flags;
+    EXPECT_FALSE(std::filesystem::exists(json)) << flags;
+  };
+  // A stack too small for the requested region: larger than the slices, or too small to register.
+  fails("stack.tif", "--align --region 0:200,0:50", "region");
+  fails("stack.tif", "--align --region 0:10,0:50", "region");
+  fails("stack.tif", "--destripe-method median", "median");
+  fails("stack.tif", "--destripe --stripe-lags 2,4", "lags must include 1");
+  // A constant slice: cannot be aligned, nor its contrast normalised.
   for (int64_t i = 0; i < 96 * 96; ++i) s.stack.data()[5 * 96 * 96 + i] = 50.0f;
   write_stack(dir / "constant.tif", s.stack);
-  r = run_cli("fibsem-prep " + (dir / "constant.tif") + " " + out + " --align --quiet");
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("slice 5"), std::string::npos) << r.err;
-  EXPECT_FALSE(std::filesystem::exists(out));
-  // NaN in a float stack.
+  fails("constant.tif", "--align", "slice 5");
+  fails("constant.tif", "--flatten", "slice 5");
+  fails("constant.tif", "", "slice 5");
+  // NaN in a float stack, whichever step comes first.
   s.stack(3, 10, 10) = std::numeric_limits<float>::quiet_NaN();
   write_stack(dir / "nan.tif", s.stack);
-  r = run_cli("fibsem-prep " + (dir / "nan.tif") + " " + out + " --quiet");
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("NaN"), std::string::npos) << r.err;
-  EXPECT_FALSE(std::filesystem::exists(out));
+  for (const std::string step : {"", "--destripe", "--flatten", "--align"}) fails("nan.tif", step, "NaN");
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // Shading along y: an exact polynomial background is removed exactly; on a synthetic FIB/SEM stack
 // the mean grey of one phase becomes flat along y (acceptance: < 2% variation).
 #include <gtest/gtest.h>
+#include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "emorph/error.hpp"
@@ -117,12 +119,41 @@ TEST(Shading, FitsOnePhaseWhereTheRowQuantileFollowsComposition) {
   EXPECT_LT(phase_variation_along_y(flat, s.labels, 1), 0.02);
 }
 
+TEST(Shading, OneAndManyThreadsIdentical) {
+  test::SyntheticFibsemParams p;
+  p.nz = 6;
+  p.shading_amplitude = 0.3;
+  p.contrast_drift = 0.2;
+  const auto s = test::make_synthetic_fibsem(p);
+  ShadingParams per_slice;
+  per_slice.per_slice = true;
+  for (const ShadingParams& params : {ShadingParams{}, per_slice}) {
+    const int saved = omp_get_max_threads();
+    omp_set_num_threads(1);
+    const auto one = correct_shading(s.stack.view(), params);
+    omp_set_num_threads(3);
+    const auto many = correct_shading(s.stack.view(), params);
+    omp_set_num_threads(saved);
+    EXPECT_EQ(one.background, many.background);
+    EXPECT_TRUE(std::equal(one.stack.begin(), one.stack.end(), many.stack.begin()));
+  }
+}
+
 TEST(Shading, BadInputThrows) {
   auto v = Volume<float>::filled({1, 10, 10}, {}, -5.0f);
+  for (int64_t x = 0; x < 10; x += 2) v(0, 4, x) = -6.0f;
   EXPECT_THROW(correct_shading(v.view()), InputError);  // negative background cannot be divided out
   ShadingParams params;
   params.subtract = true;
   EXPECT_NO_THROW(correct_shading(v.view(), params));
+  auto blank = Volume<float>::filled({3, 10, 10}, {}, 7.0f);
+  blank(0, 2, 2) = blank(2, 5, 5) = 9.0f;  // slice 1 is constant
+  try {
+    correct_shading(blank.view());
+    ADD_FAILURE() << "a constant slice was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("slice 1 is constant"), std::string::npos) << e.what();
+  }
   params.order = 7;
   EXPECT_THROW(correct_shading(v.view(), params), InputError);
   params.order = 2;
@@ -131,6 +162,7 @@ TEST(Shading, BadInputThrows) {
   params.refinements = 3;
   params.order = 2;
   auto thin = Volume<float>::filled({1, 2, 10}, {}, 1.0f);
+  thin(0, 1, 3) = 2.0f;
   EXPECT_THROW(correct_shading(thin.view(), params), InputError);
 }
 

@@ -28,7 +28,7 @@ struct ShadingResult {
   std::vector<double> background;
 };
 
-// Throws InputError for an empty or non-finite stack, a bad order, or a fit that is not positive when
+// Throws InputError for an empty or non-finite stack, a constant slice, a bad order, or a fit that is not positive when
 // dividing (data around zero: use subtraction).
 ShadingResult correct_shading(VolumeView<const float> stack, const ShadingParams& params = {});
 
