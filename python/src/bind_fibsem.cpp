@@ -211,19 +211,20 @@ info : dict
 
   m.def(
       "destripe",
-      [](const py::handle& stack, const std::string& method, double angle, double alpha, double stripe_length,
-         double stripe_width, int iterations, int levels, double sigma, int wavelet) {
+      [](const py::handle& stack, std::optional<std::string> method, double angle, std::optional<double> alpha,
+         std::optional<double> stripe_length, std::optional<double> stripe_width, std::optional<int> iterations,
+         std::optional<int> levels, std::optional<double> sigma, std::optional<int> wavelet) {
         const FloatStack s = float_stack(stack, "stack");
-        DestripeParams p;
-        p.method = parse_destripe_method(method, "method");
+        DestripeParams p;  // unset keywords keep the library's defaults, as the CLI's options do
+        if (method) p.method = parse_destripe_method(*method, "method");
         p.angle_deg = angle;
-        p.alpha = alpha;
-        p.stripe_length_px = stripe_length;
-        p.stripe_width_px = stripe_width;
-        p.iterations = iterations;
-        p.levels = levels;
-        p.sigma = sigma;
-        p.wavelet_order = wavelet;
+        if (alpha) p.alpha = *alpha;
+        if (stripe_length) p.stripe_length_px = *stripe_length;
+        if (stripe_width) p.stripe_width_px = *stripe_width;
+        if (iterations) p.iterations = *iterations;
+        if (levels) p.levels = *levels;
+        if (sigma) p.sigma = *sigma;
+        if (wavelet) p.wavelet_order = *wavelet;
         Volume<float> out;
         double before = 0, after = 0;
         {
@@ -233,32 +234,31 @@ info : dict
           after = stripe_band_power(out.view(), angle);
         }
         py::dict info;
-        info["method"] = method;
-        info["angle_deg"] = angle;
         info["stripe_band_power_before"] = before;
         info["stripe_band_power_after"] = after;
         info["stripe_band_power_removed_percent"] = before > 0 ? 100 * (1 - after / before) : 0.0;
         return py::make_tuple(to_numpy(std::move(out)), info);
       },
-      py::arg("stack"), py::arg("method") = "variational", py::arg("angle") = 90.0, py::arg("alpha") = 10.0,
-      py::arg("stripe_length") = 200.0, py::arg("stripe_width") = 2.0, py::arg("iterations") = 25,
-      py::arg("levels") = 4, py::arg("sigma") = 2.0, py::arg("wavelet") = 4,
+      py::arg("stack"), py::arg("method") = py::none(), py::arg("angle") = 90.0, py::arg("alpha") = py::none(),
+      py::arg("stripe_length") = py::none(), py::arg("stripe_width") = py::none(), py::arg("iterations") = py::none(),
+      py::arg("levels") = py::none(), py::arg("sigma") = py::none(), py::arg("wavelet") = py::none(),
       (std::string(R"doc(Remove curtaining stripes from a FIB/SEM stack (``emorph fibsem-prep --destripe``).
 
-Method: "variational", a stationary-noise model after Fehrenbach et al. 2012 (VSNR), or
-"wavelet-fft", the wavelet-Fourier filter of Muench et al. 2009.
+Methods (``emorph fibsem-prep --destripe-method``; see docs/benchmarks.md, FIB/SEM, for their
+measured stripe removal): the library's default, "variational" (a stationary-noise model after
+Fehrenbach et al. 2012, VSNR) and "wavelet-fft" (the wavelet-Fourier filter of Muench et al. 2009).
 
 Parameters
 ----------
 )doc") + kStackDoc + R"doc(
-method : str
-    "variational" (default) or "wavelet-fft".
+method : str, optional
+    Default: the CLI's default method; or a name ``--destripe-method`` accepts.
 angle : float
     Stripe direction in degrees from the x axis (90: vertical curtains).
-alpha, stripe_length, stripe_width, iterations : float, float, float, int
-    Variational: regularisation weight (larger removes less), stripe kernel sigmas along and across
+alpha, stripe_length, stripe_width, iterations : float, float, float, int, optional
+    Default: the CLI's defaults. Variational: regularisation weight (larger removes less), stripe kernel sigmas along and across
     the stripes in pixels, primal-dual iterations.
-levels, sigma, wavelet : int, float, int
+levels, sigma, wavelet : int, float, int, optional
     Wavelet-FFT: decomposition levels, Gaussian damping width (frequency samples), Daubechies order.
 
 Returns
@@ -266,7 +266,7 @@ Returns
 destriped : numpy.ndarray of float32
 info : dict
     ``stripe_band_power_before``, ``stripe_band_power_after`` (spectral power in the stripes' band),
-    ``stripe_band_power_removed_percent``, ``method``, ``angle_deg``.)doc")
+    ``stripe_band_power_removed_percent``.)doc")
           .c_str());
 }
 

@@ -92,7 +92,7 @@ void bind_sizes(py::module_& m) {
       "particles",
       [](const py::handle& labels, const py::object& phase, const py::object& spacing, const py::object& phases,
          bool separate, std::optional<double> hmax, bool exclude_border, int connectivity, bool surface,
-         double quantile, int axis, int bins, bool return_labels) {
+         double quantile, int axis, int bins, double min_volume, bool return_labels) {
         const PhaseMask mask = phase_mask(labels, phase, phases, spacing);
         ParticleAnalysisParams p;
         p.separate = separate;
@@ -103,6 +103,7 @@ void bind_sizes(py::module_& m) {
         p.separation.exclude_border = exclude_border;
         p.connectivity = connectivity;
         p.measures.surface_area = surface;
+        p.measures.min_volume_um3 = min_volume;
         p.distribution.bins = bins;
         p.classes.quantile = quantile;
         p.classes.axis = axis_arg(axis);
@@ -119,6 +120,7 @@ void bind_sizes(py::module_& m) {
             {"phase", phase.is_none() ? Json(nullptr) : Json(phase.cast<std::string>())},
             {"count", a.particles.size()},
             {"excluded_border", a.excluded_border},
+            {"excluded_small", a.excluded_small},
             {"d10_um", opt(d.d10_um)},
             {"d50_um", opt(d.d50_um)},
             {"d90_um", opt(d.d90_um)},
@@ -151,7 +153,7 @@ void bind_sizes(py::module_& m) {
       py::arg("labels"), py::arg("phase") = py::none(), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
       py::arg("separate") = true, py::arg("hmax") = py::none(), py::arg("exclude_border") = false,
       py::arg("connectivity") = 26, py::arg("surface") = true, py::arg("quantile") = 0.25, py::arg("axis") = 0,
-      py::arg("bins") = 30, py::arg("return_labels") = false,
+      py::arg("bins") = 30, py::arg("min_volume") = 0.0, py::arg("return_labels") = false,
       R"doc(Separate, measure and size the particles of a phase (as ``emorph particles``).
 
 Method: touching particles are split by a watershed of the distance map seeded by its h-maxima
@@ -183,6 +185,9 @@ axis : int
     Thickness axis of the size-class profiles.
 bins : int
     Logarithmic histogram bins of the distribution.
+min_volume : float
+    Leave out particles smaller than this volume in um3 (threshold specks; ``excluded_small`` counts
+    them); 0: keep all.
 return_labels : bool
     Also return ``labels``: the uint32 particle label volume (0 outside).
 
@@ -191,7 +196,7 @@ Returns
 dict
     The ``results`` of ``emorph particles --json``: ``count``, ``d10_um``, ``d50_um``, ``d90_um``
     (volume-weighted equivalent diameters), ``number_d10_um`` .. ``number_d90_um``, ``mean_diameter_um``,
-    ``total_volume_um3``, ``excluded_border``, ``distribution`` (sorted diameters, cumulative curves,
+    ``total_volume_um3``, ``excluded_border``, ``excluded_small``, ``distribution`` (sorted diameters, cumulative curves,
     histogram) and ``size_classes``; plus ``table``: a dict of numpy columns, one row per particle
     (``label``, ``volume_um3``, ``equivalent_diameter_um``, ``surface_area_um2``, ``sphericity``,
     ``centroid_z_um``/``_y_um``/``_x_um``, ``touches_border``, ``voxels``, ``bbox_z0`` .. ``bbox_x1``

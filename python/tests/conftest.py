@@ -1,5 +1,6 @@
 """Shared fixtures: the emorph CLI built beside the module (for parity tests) and small volumes."""
 import json
+import math
 import os
 import pathlib
 import subprocess
@@ -50,3 +51,22 @@ def random_labels(rng, shape, phases=4, smooth=2):
     noise = ndimage.gaussian_filter(rng.standard_normal(shape), smooth, mode="wrap")
     edges = np.quantile(noise, np.linspace(0, 1, phases + 1)[1:-1])
     return np.digitize(noise, edges).astype(np.uint8)
+
+
+def assert_same(py, cli, path="results", rel=1e-15):
+    """Equal JSON trees; floats equal up to the JSON round trip (17 significant digits), NaN as null."""
+    if isinstance(cli, dict):
+        assert isinstance(py, dict), path
+        assert sorted(py) == sorted(cli), path
+        for k in cli:
+            assert_same(py[k], cli[k], f"{path}.{k}", rel)
+    elif isinstance(cli, list):
+        assert isinstance(py, list) and len(py) == len(cli), path
+        for i, (a, b) in enumerate(zip(py, cli)):
+            assert_same(a, b, f"{path}[{i}]", rel)
+    elif cli is None:
+        assert py is None or (isinstance(py, float) and not math.isfinite(py)), path
+    elif isinstance(cli, float):
+        assert py == pytest.approx(cli, rel=rel, abs=1e-300), path
+    else:
+        assert py == cli, path

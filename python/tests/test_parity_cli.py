@@ -5,26 +5,7 @@ import numpy as np
 import pytest
 
 import emorph
-from conftest import random_labels
-
-
-def assert_same(py, cli, path="results", rel=1e-15):
-    """Equal JSON trees; floats equal up to the JSON round trip (17 significant digits), NaN as null."""
-    if isinstance(cli, dict):
-        assert isinstance(py, dict), path
-        assert sorted(py) == sorted(cli), path
-        for k in cli:
-            assert_same(py[k], cli[k], f"{path}.{k}", rel)
-    elif isinstance(cli, list):
-        assert isinstance(py, list) and len(py) == len(cli), path
-        for i, (a, b) in enumerate(zip(py, cli)):
-            assert_same(a, b, f"{path}[{i}]", rel)
-    elif cli is None:
-        assert py is None or (isinstance(py, float) and not math.isfinite(py)), path
-    elif isinstance(cli, float):
-        assert py == pytest.approx(cli, rel=rel, abs=1e-300), path
-    else:
-        assert py == cli, path
+from conftest import assert_same, random_labels
 
 
 @pytest.fixture

@@ -7,7 +7,13 @@
 #include <fstream>
 #include <random>
 
+#include "emorph/measure/composition.hpp"
+#include "emorph/measure/fractions.hpp"
+#include "emorph/measure/grey_calibration.hpp"
+#include "emorph/measure/profile.hpp"
+#include "emorph/measure/specific_surface.hpp"
 #include "emorph/measure/surface_area.hpp"
+#include "emorph/phase_table.hpp"
 #include "emorph/result.hpp"
 #include "emorph/volume.hpp"
 #include "support/test_support.hpp"
@@ -36,6 +42,15 @@ emorph::Volume<uint8_t> electrode() {
 }
 
 std::string q(const std::string& s) { return "'" + s + "'"; }
+
+// A results object as the CLI's --json file holds it: written with 17 significant digits and read
+// back, NaN as null (so the comparison below is exact).
+Json as_written(const Json& results) { return Json::parse(results.dump()); }
+
+std::string read_text(const std::string& path) {
+  std::ifstream f(path);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
 
 }  // namespace
 
@@ -187,4 +202,79 @@ TEST(CliMeasure, RealVolumesWhenPresent) {
     break;
   }
   if (!ran) GTEST_SKIP() << "no TIFF label volume in " << path;
+}
+
+// The CLI's results objects are the library's results functions, which the Python module calls too:
+// the same JSON, key for key and bit for bit, for each measure command and some of its options.
+TEST(CliMeasure, ResultsEqualTheLibraryResultsFunctions) {
+  TempDir dir;
+  const auto v = electrode();
+  const auto in = write_raw(dir, "lab", v);
+  const auto table = emorph::PhaseTable::default_table();
+  auto cli_results = [&](const std::string& args) {
+    const auto r = run_cli(args + " --json " + q(dir / "r.json"));
+    EXPECT_EQ(r.exit_code, 0) << args << ": " << r.err;
+    return read_json(dir / "r.json")["results"];
+  };
+  emorph::FractionsReportParams fp;
+  EXPECT_EQ(cli_results("fractions " + q(in)), as_written(emorph::fractions_results(v.view(), table, fp)));
+  fp.axis = 1;
+  fp.only = {"NMC", "pore"};
+  fp.ratios = "NMC/pore";
+  EXPECT_EQ(cli_results("fractions " + q(in) + " --axis 1 --phase NMC --phase pore --ratios NMC/pore"),
+            as_written(emorph::fractions_results(v.view(), table, fp)));
+
+  emorph::ProfileReportParams pp;
+  EXPECT_EQ(cli_results("profile " + q(in)), as_written(emorph::profile_results(v.view(), table, pp)));
+  pp.window = 3;
+  pp.bulk_um = std::make_pair(3.0, 15.0);
+  EXPECT_EQ(cli_results("profile " + q(in) + " --window 3 --bulk 3:15"),
+            as_written(emorph::profile_results(v.view(), table, pp)));
+  pp = {};
+  pp.exclude_depleted = true;
+  pp.exclude_surface_um = 1;
+  EXPECT_EQ(cli_results("profile " + q(in) + " --exclude-depleted --exclude-surface 1"),
+            as_written(emorph::profile_results(v.view(), table, pp)));
+
+  emorph::SurfaceReportParams sp;
+  EXPECT_EQ(cli_results("surface " + q(in)), as_written(emorph::surface_results(v.view(), table, sp)));
+  sp.count_volume_boundary = true;
+  EXPECT_EQ(cli_results("surface " + q(in) + " --count-boundary"), as_written(emorph::surface_results(v.view(), table, sp)));
+
+  emorph::CompositionParams cp;
+  cp.wt_percent = {{"NMC", 44}, {"LFP", 44}, {"PVdF", 7.5}, {"CB", 4.5}};
+  cp.density_g_cm3 = emorph::component_densities(cp.wt_percent, {{"PVdF", 1.78}, {"CB", 1.95}}, table);
+  cp.porosity_percent = 29;
+  cp.bet_m2_per_g = {{"NMC", 0.28}, {"LFP", 18.3}, {"CB", 65}};
+  EXPECT_EQ(cli_results("composition --wt NMC=44,LFP=44,PVdF=7.5,CB=4.5 --density PVdF=1.78,CB=1.95 --porosity 29 "
+                        "--bet NMC=0.28,LFP=18.3,CB=65"),
+            as_written(emorph::composition_results(cp)));
+
+  EXPECT_EQ(cli_results("calibrate --grey 100,120,150 --density 2.5,2.9,3.5"),
+            as_written(emorph::grey_calibration_results(emorph::fit_grey_calibration({100, 120, 150}, {2.5, 2.9, 3.5}))));
+}
+
+// The CSV tables are built from the results objects: rows in the phase table's order, interfaces in
+// label order, one profile column per phase.
+TEST(CliMeasure, CsvTablesFollowTheResults) {
+  TempDir dir;
+  const auto in = write_raw(dir, "lab", electrode());
+  ASSERT_EQ(run_cli("fractions " + q(in) + " --csv " + q(dir / "f.csv")).exit_code, 0);
+  const std::string f = read_text(dir / "f.csv");
+  EXPECT_EQ(f.rfind("phase,label,voxels,volume_fraction,region_voxels,region_volume_fraction\npore,0,", 0), 0u) << f;
+  EXPECT_LT(f.find("\nNMC,1,"), f.find("\nLFP,2,"));
+  EXPECT_LT(f.find("\nLFP,2,"), f.find("\nCBD,3,"));
+  EXPECT_LT(f.find("\nCBD,3,"), f.find("\ncollector,4,"));
+  ASSERT_EQ(run_cli("profile " + q(in) + " --phase NMC --phase CBD --csv " + q(dir / "p.csv")).exit_code, 0);
+  EXPECT_EQ(read_text(dir / "p.csv").rfind("position_um,NMC,CBD\n0.", 0), 0u);
+  ASSERT_EQ(run_cli("surface " + q(in) + " --csv " + q(dir / "s.csv")).exit_code, 0);
+  const std::string s = read_text(dir / "s.csv");
+  const auto pore_nmc = s.find("\ninterface,pore|NMC,"), pore_cbd = s.find("\ninterface,pore|CBD,");
+  const auto nmc_cbd = s.find("\ninterface,NMC|CBD,"), nmc_collector = s.find("\ninterface,NMC|collector,");
+  ASSERT_NE(pore_nmc, std::string::npos);
+  ASSERT_NE(nmc_collector, std::string::npos);
+  EXPECT_LT(pore_nmc, pore_cbd);
+  EXPECT_LT(pore_cbd, nmc_cbd);
+  EXPECT_LT(nmc_cbd, nmc_collector);
+  EXPECT_LT(s.find("\nphase,collector,"), pore_nmc);
 }
