@@ -13,6 +13,11 @@ other=$(command -v python3 || true)
 
 # Run from / so that no source folder in the working directory shadows an installed package.
 probe() { (cd / && "$1" -c "$2"); }
+if ! probe "$debian" 'import emorph' 2>/dev/null; then
+  echo "emorph: warning: $debian cannot import the installed emorph module; is EMORPH_PYTHON_INSTALL_DIR" \
+       "(CMake cache) on its sys.path? (docs/python.md)" >&2
+  exit 0
+fi
 real_other=$(probe "$other" 'import os, sys; print(os.path.realpath(sys.executable))' 2>/dev/null || true)
 real_debian=$(probe "$debian" 'import os, sys; print(os.path.realpath(sys.executable))')
 [ -n "$real_other" ] && [ "$real_other" != "$real_debian" ] || exit 0
