@@ -92,3 +92,56 @@ def test_info_matches_cli(tmp_path, run_cli, rng):
     path = tmp_path / "labels.tif"
     emorph.write(str(path), random_labels(rng, (12, 14, 16)), spacing=0.5)
     assert emorph.info(str(path)) == run_cli("info", path)
+
+
+def test_fractions_without_electrode_region_warns():
+    """The CLI prints "emorph: warning: no electrode region ..."; Python issues a UserWarning instead."""
+    with pytest.warns(UserWarning, match="no electrode region"):
+        r = emorph.fractions(np.zeros((6, 4, 4), np.uint8))
+    assert "electrode_region" not in r and r["phases"]["pore"]["volume_fraction"] == 1.0
+
+
+def test_errors_name_python_keywords(rng):
+    labels = random_labels(rng, (12, 8, 8))
+    with pytest.raises(emorph.InputError, match="^bulk excludes exclude_collector"):
+        emorph.profile(labels, bulk=(1, 4), exclude_surface=1)
+    with pytest.raises(emorph.InputError, match="^window must be an odd"):
+        emorph.profile(labels, bulk=(1, 4), window=2)
+    with pytest.raises(emorph.InputError, match="^phase: "):
+        emorph.fractions(labels, phase="collector")  # absent from the volume
+
+
+@pytest.mark.parametrize("call", [
+    lambda a: emorph.local_thickness(a, spacing=0.5),
+    lambda a: emorph.particles(a, spacing=0.5, surface=False),
+], ids=["local_thickness", "particles"])
+def test_new_functions_read_in_place_and_release_the_gil(call):
+    """Zero copy (pointer identity) and another Python thread runs while emorph computes."""
+    import threading
+    import time
+
+    mask = np.zeros((96, 96, 96), np.uint8)
+    z, y, x = np.indices(mask.shape)
+    for c in ((30, 30, 30), (60, 62, 58), (30, 66, 64)):
+        mask[(z - c[0]) ** 2 + (y - c[1]) ** 2 + (x - c[2]) ** 2 <= 20 ** 2] = 1
+    ticks, stop = [], threading.Event()
+
+    def counter():
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.0005)
+
+    thread = threading.Thread(target=counter)
+    thread.start()
+    try:
+        time.sleep(0.02)
+        t0 = time.perf_counter()
+        call(mask)
+        t1 = time.perf_counter()
+    finally:
+        stop.set()
+        thread.join()
+    assert emorph._core._debug_last_input_address() == mask.ctypes.data
+    # With the GIL held throughout, the counter could not tick inside the middle half of the call.
+    lo, hi = t0 + 0.25 * (t1 - t0), t0 + 0.75 * (t1 - t0)
+    assert sum(lo <= t <= hi for t in ticks) >= 2, f"{t1 - t0:.3f} s call"
