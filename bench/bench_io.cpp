@@ -175,7 +175,7 @@ int main(int argc, char** argv) {
                                              {"v.mha", false, "mha"},
                                              {"v.tif", false, "tif"},
                                              {"v.h5", false, "h5"},
-                                             {"v.nhdr", false, "nhdr"},
+                                             {"v_detached.nhdr", false, "nhdr"},
                                              {"v_gz.nrrd", true, "gz.nrrd"},
                                              {"v_deflate.tif", true, "deflate.tif"}})
     if (wanted.empty() || std::find(wanted.begin(), wanted.end(), f.key) != wanted.end()) formats.push_back(f);
@@ -202,7 +202,7 @@ int main(int argc, char** argv) {
 
   std::printf("\nGiB/s by wall time (and by CPU time, user + system); ratio = emorph read / plain fread of the same\n"
               "bytes: best wall vs best wall (and best CPU vs best CPU), median = median of the per-round wall ratios\n");
-  std::printf("%-14s %8s %15s %15s %15s %13s %7s %9s\n", "format", "file_MiB", "write wall(cpu)", "read wall(cpu)",
+  std::printf("%-16s %8s %15s %15s %15s %13s %7s %9s\n", "format", "file_MiB", "write wall(cpu)", "read wall(cpu)",
               "fread wall(cpu)", "ratio w (cpu)", "median", "peak_RSS");
   std::vector<std::pair<std::string, double>> verdicts;
   for (std::size_t k = 0; k < formats.size(); ++k) {
@@ -239,7 +239,7 @@ int main(int argc, char** argv) {
     const long long rss = child_peak_rss([&] { AnyVolume a = read_volume(path); });
     const double file_gib = static_cast<double>(bytes) / (1 << 30);
     const double ratio = plain.wall / read.wall;
-    std::printf("%-14s %8.1f %7.2f (%5.2f) %7.2f (%5.2f) %7.2f (%5.2f) %5.0f%% (%3.0f%%) %6.0f%% %8.2fx\n",
+    std::printf("%-16s %8.1f %7.2f (%5.2f) %7.2f (%5.2f) %7.2f (%5.2f) %5.0f%% (%3.0f%%) %6.0f%% %8.2fx\n",
                 formats[k].file.c_str(), bytes / 1048576.0, gib / write_cost[k].wall, gib / write_cost[k].cpu,
                 gib / read.wall, gib / read.cpu, file_gib / plain.wall, file_gib / plain.cpu, 100.0 * ratio,
                 100.0 * plain.cpu / read.cpu, 100.0 * median, static_cast<double>(rss) / (shape.voxels() * 2.0));

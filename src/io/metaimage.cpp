@@ -1,8 +1,8 @@
 // MetaImage volumes (ITK MetaIO, https://itk.org/Wiki/ITK/MetaIO/Documentation): .mha with the data
 // after the header (ElementDataFile = LOCAL) or .mhd + a separate data file; raw or zlib-compressed.
 // MetaImage carries no length unit: spacings are taken as micrometres.
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 
