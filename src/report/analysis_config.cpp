@@ -198,7 +198,7 @@ axis = 0                     # thickness axis: current collector at index 0
 # seed = 7
 
 [preprocess]
-denoise = "none"             # none | median:1 | gaussian:1.0 (sigma in voxels)
+denoise = "median:1"         # none | median:1 | gaussian:1.0 (sigma in voxels): before thresholding
 
 [segment]
 method = "intermodes"        # otsu | minimum | intermodes | multiotsu:N | manual:T1,T2 | fibsem

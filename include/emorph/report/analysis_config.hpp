@@ -22,7 +22,9 @@ struct AnalysisConfig {
   double demo_voxel_um = 0.32;
   uint64_t demo_seed = 7;
   // [preprocess]
-  std::string denoise = "none";       // none | median:R | gaussian:SIGMA_VOXELS
+  // A 3x3x3 median before the two-peak threshold: on synthetic XCT at 256^3 it lifts preset F's NMC
+  // Dice from 0.972 to 0.976 (fraction within 0.15 vol%) and costs A 0.002 (docs/segmentation.md).
+  std::string denoise = "median:1";   // none | median:R | gaussian:SIGMA_VOXELS
   // [segment]
   // XCT default as in the paper: NMC against the unresolved matrix. Intermodes (the mean of the two
   // histogram peaks) sits halfway between NMC and matrix grey, so partial-volume voxels split evenly.
