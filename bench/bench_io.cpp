@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
   // The convert and peer sections read these; they are written whenever those sections run.
   for (const char* needed : {"raw", "tif"})
     if ((run_convert || run_peer) && std::none_of(formats.begin(), formats.end(), [&](const Format& f) { return f.key == needed; }))
-      formats.push_back({std::string("v.") + needed, false, needed});
+      formats.push_back({"v." + std::string(needed), false, needed});
   std::vector<Cost> write_cost(formats.size());
   {
     Volume<uint16_t> v(shape, {0.32, 0.32, 0.32});
