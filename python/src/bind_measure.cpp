@@ -1,12 +1,13 @@
 // Measurements on masks and label volumes: distance transform, connected components, phase fractions,
-// thickness profiles, surface areas.
+// thickness profiles, surface areas, composition, grey-level profiles and calibration. The results
+// dicts come from the library's results functions (fractions_results, profile_results, ...), which the
+// CLI's JSON comes from too, so both give the same keys and numbers.
 #include <pybind11/stl.h>
 
 #include <optional>
 
-#include "bindings.hpp"
-
 #include "args.hpp"
+#include "bindings.hpp"
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/composition.hpp"
 #include "emorph/measure/edt.hpp"
