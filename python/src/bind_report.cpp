@@ -33,47 +33,32 @@ void bind_report(py::module_& m) {
          const py::object& spacing, std::optional<std::string> preset, std::optional<int> size,
          std::optional<int64_t> seed, std::optional<int> axis, std::optional<std::string> method,
          const py::object& classes, const py::object& phases, const py::object& density) {
-        // The same precedence as the CLI (apps/emorph/cmd_analyze.cpp): config file, then keywords.
-        AnalysisConfig c = config.is_none() ? AnalysisConfig{} : read_analysis_config(path_arg(config, "config"));
-        if (!input.is_none()) c.input = path_arg(input, "input");
-        if (demo) c.demo = true;
-        if (c.demo && !input.is_none()) throw InputError("demo: give either an input volume or demo=True, not both");
-        if (!c.demo && c.input.empty())
-          throw InputError("analyze: no input volume (give input, a config with [input] path, or demo=True)");
-        if (!spacing.is_none()) c.voxel = spacing_arg(spacing);
-        if (!out_dir.is_none()) c.out_dir = path_arg(out_dir, "out_dir");
-        if (preset) c.demo_preset = *preset;
-        if (size) {
-          if (*size <= 0) throw py::value_error("size must be positive");
-          c.demo_size = *size;
-        }
+        // The same resolution as the CLI: config file, then keywords (emorph::resolve_analysis_config).
+        AnalysisOverrides o;
+        if (!config.is_none()) o.config = path_arg(config, "config");
+        if (!input.is_none()) o.input = path_arg(input, "input");
+        o.demo = demo;
+        if (!spacing.is_none()) o.voxel = spacing_arg(spacing);
+        if (!out_dir.is_none()) o.out_dir = path_arg(out_dir, "out_dir");
+        if (preset) o.demo_preset = *preset;
+        if (size) o.demo_size = *size;
         if (seed) {
           if (*seed < 0) throw py::value_error("seed must be >= 0");
-          c.demo_seed = static_cast<uint64_t>(*seed);
+          o.demo_seed = static_cast<uint64_t>(*seed);
         }
-        if (axis) c.axis = axis_arg(*axis);
-        if (method) c.method = *method;
-        if (!classes.is_none()) c.classes = names_arg(classes, "classes");
-        if (!phases.is_none()) c.phases = spec_arg(phases, "phases");
-        if (!density.is_none()) c.density = spec_arg(density, "density");
-        if (c.demo && !spacing.is_none()) c.demo_voxel_um = c.voxel->dz;
+        if (axis) o.axis = axis_arg(*axis);
+        if (method) o.method = *method;
+        if (!classes.is_none()) o.classes = names_arg(classes, "classes");
+        if (!phases.is_none()) o.phases = spec_arg(phases, "phases");
+        if (!density.is_none()) o.density = spec_arg(density, "density");
+        const AnalysisConfig c = resolve_analysis_config(o);
 
         AnalysisOutcome outcome;
         {
           py::gil_scoped_release release;
           outcome = run_analysis(c, analysis_config_json(c));
         }
-        if (!outcome.failures.empty()) {
-          bool input_error = false;
-          std::string msg;
-          for (const auto& f : outcome.failures) {
-            msg += (msg.empty() ? "" : "; ") + f.step + ": " + f.error;
-            input_error = input_error || f.input_error;
-          }
-          msg = "analyze: step failed (" + msg + "); partial results in " + outcome.out_dir;
-          if (input_error) throw InputError(msg);
-          throw InternalError(msg);
-        }
+        throw_if_steps_failed(outcome);
         return to_python(outcome.results);
       },
       py::arg("input") = py::none(), py::arg("out_dir") = py::none(), py::arg("demo") = false,

@@ -184,7 +184,7 @@ dict
         py::object results = to_python(r.to_json(true));
         return py::make_tuple(to_numpy(std::move(r.labels)), results);
       },
-      py::arg("image"), py::arg("method") = "minimum", py::arg("classes") = "", py::arg("denoise") = py::none(),
+      py::arg("image"), py::arg("method") = SegmentParams{}.method, py::arg("classes") = "", py::arg("denoise") = py::none(),
       py::arg("bins") = 0, py::arg("range") = py::none(), py::arg("mask") = py::none(),
       py::arg("phases") = py::none(), py::arg("spacing") = py::none(),
       R"doc(Grey volume -> phase map (uint8 labels of the phase table), as ``emorph segment``.
@@ -198,7 +198,9 @@ image : numpy.ndarray
     C-contiguous (z, y, x) grey volume. Read in place, except with `denoise` or method "fibsem" where
     the library's pipeline works on one copy.
 method : str
-    "otsu", "minimum" (two-peak, the paper's), "intermodes", "multiotsu:N", "manual:T1,T2,...", "fibsem".
+    "intermodes" (default, as ``emorph segment``: the two-peak rule halfway between the peaks, which
+    splits blurred boundary voxels evenly), "minimum" (two-peak minimum, the paper's), "otsu",
+    "multiotsu:N", "manual:T1,T2,...", "fibsem".
 classes : str
     Phase names of the classes, darkest first, e.g. "pore,NMC" or "pore,CBD,LFP,NMC" (default labels 0..K-1).
 denoise : str, optional
