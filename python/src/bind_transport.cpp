@@ -82,7 +82,7 @@ fields : bool
 Returns
 -------
 dict
-    ``tau`` (inf when nothing percolates; null in the CLI JSON), ``deff_over_d0``, ``volume_fraction``,
+    ``tau`` (inf when nothing percolates, with a UserWarning; null in the CLI JSON), ``deff_over_d0``, ``volume_fraction``,
     ``percolating_fraction``, ``percolating``, ``macmullin_number``, ``weighted_volume_fraction``,
     ``flux_mismatch``, ``relative_residual``, ``iterations``, ``converged``, ``unknowns``,
     ``multigrid_levels``, ``seconds``, ``phase``, ``axis``, ``conductivity``.)doc");

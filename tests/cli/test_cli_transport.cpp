@@ -65,8 +65,11 @@ TEST(CliTortuosity, NonPercolatingIsAValidResult) {
   const auto r = run_cli("tortuosity " + in + " --phase pore --axis 0 --json " + json);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("warning"), std::string::npos);
+  EXPECT_NE(r.err.find("has no percolating path along axis 0"), std::string::npos) << r.err;
   const Json res = read_json(json)["results"];
   EXPECT_TRUE(res["tau"].is_null());
+  EXPECT_TRUE(res["macmullin_number"].is_null());
+  EXPECT_FALSE(res["percolating"].get<bool>());
   EXPECT_EQ(res["deff_over_d0"].get<double>(), 0.0);
   EXPECT_EQ(res["percolating_fraction"].get<double>(), 0.0);
   EXPECT_GT(res["volume_fraction"].get<double>(), 0.0);
