@@ -8,7 +8,7 @@
 #include "emorph/io.hpp"
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/label_volume.hpp"
-#include "emorph/segment/separate_particles.hpp"
+#include "emorph/segment/particle_results.hpp"
 
 namespace {
 
@@ -30,8 +30,6 @@ struct ParticlesOptions {
   double min_volume_um3 = 0;
   std::string labels_out;
 };
-
-Json opt(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 
 std::string num(double v) { return Json(v).dump(); }
 
@@ -58,40 +56,7 @@ void run_particles(const ParticlesOptions& o) {
   mask = emorph::Volume<uint8_t>();
   if (a.particles.empty()) std::cerr << "emorph: warning: no particle of phase " << o.phase << " found\n";
 
-  const auto& d = a.distribution;
-  double total_volume = 0;
-  for (const auto& r : a.particles) total_volume += r.volume_um3;
-  const Json distribution = {{"diameter_um", d.diameter_um},
-                             {"cumulative_number", d.cumulative_number},
-                             {"cumulative_volume", d.cumulative_volume},
-                             {"bin_edges_um", d.bin_edges_um},
-                             {"number_fraction", d.number_fraction},
-                             {"volume_fraction", d.volume_fraction}};
-  const auto& c = a.classes;
-  const Json classes = {{"quantile", o.quantile},
-                        {"axis", c.axis},
-                        {"small_count", c.small_count},
-                        {"large_count", c.large_count},
-                        {"small_max_volume_um3", c.small_max_volume_um3},
-                        {"large_min_volume_um3", c.large_min_volume_um3},
-                        {"position_um", c.position_um},
-                        {"small_fraction", c.small_fraction},
-                        {"large_fraction", c.large_fraction},
-                        {"all_fraction", c.all_fraction}};
-  const Json results = {{"phase", o.phase},
-                        {"count", a.particles.size()},
-                        {"excluded_border", a.excluded_border},
-                        {"excluded_small", a.excluded_small},
-                        {"d10_um", opt(d.d10_um)},
-                        {"d50_um", opt(d.d50_um)},
-                        {"d90_um", opt(d.d90_um)},
-                        {"number_d10_um", opt(d.number_d10_um)},
-                        {"number_d50_um", opt(d.number_d50_um)},
-                        {"number_d90_um", opt(d.number_d90_um)},
-                        {"mean_diameter_um", opt(d.mean_diameter_um)},
-                        {"total_volume_um3", total_volume},
-                        {"distribution", distribution},
-                        {"size_classes", classes}};
+  const Json results = emorph::particle_analysis_results(a, o.phase, o.quantile);
   if (!o.out.csv.empty()) {
     std::vector<std::vector<std::string>> rows;
     rows.reserve(a.particles.size());

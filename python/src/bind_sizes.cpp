@@ -1,6 +1,6 @@
 // Particle and pore sizes: particle separation + per-particle table + size distributions (as
 // `emorph particles`), the local-thickness map (as `emorph localthickness`), size distributions of
-// given diameters. The particles results object follows apps/emorph/cmd_particles.cpp key for key
+// given diameters. The particles results object is the CLI's (emorph::particle_analysis_results)
 // (python/tests/test_sizes.py checks the parity with the CLI's JSON and CSV).
 #include <pybind11/stl.h>
 
@@ -11,7 +11,7 @@
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/granulometry.hpp"
 #include "emorph/measure/size_distribution.hpp"
-#include "emorph/segment/separate_particles.hpp"
+#include "emorph/segment/particle_results.hpp"
 #include "json_python.hpp"
 #include "numpy_volume.hpp"
 
@@ -112,39 +112,8 @@ void bind_sizes(py::module_& m) {
           py::gil_scoped_release release;
           a = analyse_particles(mask.view, p);
         }
-        const auto& d = a.distribution;
-        double total_volume = 0;
-        for (const auto& r : a.particles) total_volume += r.volume_um3;
-        const auto& c = a.classes;
-        const Json results = {
-            {"phase", phase.is_none() ? Json(nullptr) : Json(phase.cast<std::string>())},
-            {"count", a.particles.size()},
-            {"excluded_border", a.excluded_border},
-            {"excluded_small", a.excluded_small},
-            {"d10_um", opt(d.d10_um)},
-            {"d50_um", opt(d.d50_um)},
-            {"d90_um", opt(d.d90_um)},
-            {"number_d10_um", opt(d.number_d10_um)},
-            {"number_d50_um", opt(d.number_d50_um)},
-            {"number_d90_um", opt(d.number_d90_um)},
-            {"mean_diameter_um", opt(d.mean_diameter_um)},
-            {"total_volume_um3", total_volume},
-            {"distribution", {{"diameter_um", d.diameter_um},
-                              {"cumulative_number", d.cumulative_number},
-                              {"cumulative_volume", d.cumulative_volume},
-                              {"bin_edges_um", d.bin_edges_um},
-                              {"number_fraction", d.number_fraction},
-                              {"volume_fraction", d.volume_fraction}}},
-            {"size_classes", {{"quantile", quantile},
-                              {"axis", c.axis},
-                              {"small_count", c.small_count},
-                              {"large_count", c.large_count},
-                              {"small_max_volume_um3", c.small_max_volume_um3},
-                              {"large_min_volume_um3", c.large_min_volume_um3},
-                              {"position_um", c.position_um},
-                              {"small_fraction", c.small_fraction},
-                              {"large_fraction", c.large_fraction},
-                              {"all_fraction", c.all_fraction}}}};
+        const Json results =
+            particle_analysis_results(a, phase.is_none() ? Json(nullptr) : Json(phase.cast<std::string>()), quantile);
         py::dict out = to_python(results);
         out["table"] = particle_table(a.particles);
         if (return_labels) out["labels"] = to_numpy(std::move(a.labels));
