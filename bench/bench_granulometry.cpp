@@ -4,6 +4,7 @@
 // openings cost about N^3 |ball| per radius). When PEER_R < R the peer's time for the missing radii
 // is extrapolated from its last two measured radii (t ~ r^a, a fitted), and printed as such next to
 // the lower bound from the measured radii only. Threads: OMP_NUM_THREADS.
+// EMORPH_BENCH_KEEP_RAW=1 keeps the volume in /tmp for a follow-up peer run (one larger radius, say).
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -62,6 +63,6 @@ int main(int argc, char** argv) {
                   radius, a, peer_radius - 1, peer_radius, estimate, estimate / ours);
     }
   }
-  std::remove(raw.c_str());
+  if (!std::getenv("EMORPH_BENCH_KEEP_RAW")) std::remove(raw.c_str());  // kept for a follow-up peer run
   return equal ? 0 : 1;
 }
