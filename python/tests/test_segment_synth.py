@@ -101,5 +101,7 @@ def test_quickstart_example_runs_and_writes_png(tmp_path):
     module = runpy.run_path(str(ROOT / "examples" / "quickstart.py"))
     fractions = module["main"](["--size", "40", "--voxel", "0.5", "--out", str(out)])
     assert out.stat().st_size > 10_000 and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # NMC against the matrix: the automatic XCT route is within 1.5 vol% of truth even on this small
+    # volume (few large spheres; at 256^3 it is within 0.2 vol%, docs/segmentation.md).
     for truth, seg in fractions.values():
-        assert 0 <= seg <= 1 and 0 < truth < 1
+        assert seg == pytest.approx(truth, abs=0.015)
