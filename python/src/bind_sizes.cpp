@@ -10,6 +10,7 @@
 #include "bindings.hpp"
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/granulometry.hpp"
+#include "emorph/measure/results_json.hpp"
 #include "emorph/measure/size_distribution.hpp"
 #include "emorph/segment/particle_results.hpp"
 #include "json_python.hpp"
@@ -19,23 +20,11 @@ namespace emorph::python {
 
 namespace {
 
-Json opt(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
-
 Json distribution_json(const SizeDistribution& d) {
-  return {{"count", d.count},
-          {"d10_um", opt(d.d10_um)},
-          {"d50_um", opt(d.d50_um)},
-          {"d90_um", opt(d.d90_um)},
-          {"number_d10_um", opt(d.number_d10_um)},
-          {"number_d50_um", opt(d.number_d50_um)},
-          {"number_d90_um", opt(d.number_d90_um)},
-          {"mean_diameter_um", opt(d.mean_diameter_um)},
-          {"diameter_um", d.diameter_um},
-          {"cumulative_number", d.cumulative_number},
-          {"cumulative_volume", d.cumulative_volume},
-          {"bin_edges_um", d.bin_edges_um},
-          {"number_fraction", d.number_fraction},
-          {"volume_fraction", d.volume_fraction}};
+  Json j = {{"count", d.count}};
+  j.update(size_quantiles_json(d));
+  j.update(size_curves_json(d));
+  return j;
 }
 
 template <class T, class F>

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "emorph/measure/electrode_region.hpp"
+#include "emorph/measure/size_distribution.hpp"
 
 namespace emorph {
 
@@ -35,6 +36,25 @@ std::vector<std::string> phase_order(const PhaseTable& table, const Json& phases
 Json electrode_region_json(const ElectrodeRegion& r) {
   return {{"first_slice", r.first_slice}, {"last_slice", r.last_slice}, {"collector_slices", r.collector_slices},
           {"start_um", r.start_um},       {"end_um", r.end_um},         {"thickness_um", r.thickness_um}};
+}
+
+Json size_quantiles_json(const SizeDistribution& d) {
+  return {{"d10_um", optional_json(d.d10_um)},
+          {"d50_um", optional_json(d.d50_um)},
+          {"d90_um", optional_json(d.d90_um)},
+          {"number_d10_um", optional_json(d.number_d10_um)},
+          {"number_d50_um", optional_json(d.number_d50_um)},
+          {"number_d90_um", optional_json(d.number_d90_um)},
+          {"mean_diameter_um", optional_json(d.mean_diameter_um)}};
+}
+
+Json size_curves_json(const SizeDistribution& d) {
+  return {{"diameter_um", d.diameter_um},
+          {"cumulative_number", d.cumulative_number},
+          {"cumulative_volume", d.cumulative_volume},
+          {"bin_edges_um", d.bin_edges_um},
+          {"number_fraction", d.number_fraction},
+          {"volume_fraction", d.volume_fraction}};
 }
 
 }  // namespace emorph

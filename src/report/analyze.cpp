@@ -22,6 +22,7 @@
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/profile.hpp"
 #include "emorph/measure/profile_stats.hpp"
+#include "emorph/measure/results_json.hpp"
 #include "emorph/measure/specific_surface.hpp"
 #include "emorph/measure/surface_area.hpp"
 #include "emorph/progress.hpp"
@@ -38,8 +39,6 @@ namespace fs = std::filesystem;
 
 namespace emorph {
 namespace {
-
-Json number_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
 // A uint8 volume with few distinct values is taken for a label volume (kind = "auto").
 bool looks_like_labels(const AnyVolume& v) {

@@ -12,6 +12,7 @@
 namespace emorph {
 
 struct ElectrodeRegion;
+struct SizeDistribution;
 
 // How error messages name an option: the CLI's "--exclude-depleted" or Python's "exclude_depleted".
 enum class OptionStyle { cli, python };
@@ -30,5 +31,10 @@ std::vector<std::string> phase_order(const PhaseTable& table, const Json& phases
 
 // first_slice, last_slice, collector_slices, start_um, end_um, thickness_um.
 Json electrode_region_json(const ElectrodeRegion& region);
+
+// d10_um, d50_um, d90_um (volume-weighted), number_d10_um .. number_d90_um, mean_diameter_um.
+Json size_quantiles_json(const SizeDistribution& d);
+// diameter_um, cumulative_number, cumulative_volume, bin_edges_um, number_fraction, volume_fraction.
+Json size_curves_json(const SizeDistribution& d);
 
 }  // namespace emorph
