@@ -34,7 +34,6 @@ void run_connectivity(const ConnectivityOptions& o) {
 
   std::vector<int64_t> voxels(256, 0);
   for (uint8_t l : labels) ++voxels[l];
-  const double total = double(labels.size());
   Json phases = Json::object();
   for (const auto& phase : emorph::select_phases(table, voxels, o.only)) {
     emorph::ConnectivityParams p;
@@ -42,17 +41,7 @@ void run_connectivity(const ConnectivityOptions& o) {
     p.connectivity = o.connectivity;
     p.phase_labels = {phase.label};
     auto r = emorph::connectivity(labels.view(), p);
-    phases[phase.name] = {{"label", phase.label},
-                          {"volume_fraction", double(r.phase_voxels) / total},
-                          {"percolating_fraction", r.percolating_fraction()},
-                          {"dead_end_fraction", r.dead_end_fraction()},
-                          {"isolated_fraction", r.isolated_fraction()},
-                          {"voxels", r.phase_voxels},
-                          {"percolating_voxels", r.percolating_voxels},
-                          {"dead_end_voxels", r.dead_end_voxels},
-                          {"isolated_voxels", r.isolated_voxels},
-                          {"components", r.components},
-                          {"percolating_components", r.percolating_components}};
+    phases[phase.name] = emorph::connectivity_phase_json(r, phase.label, labels.size());
     if (r.phase_voxels > 0 && r.percolating_voxels == 0)
       std::cerr << "emorph: warning: phase '" << phase.name << "' has no percolating path along axis " << o.axis << "\n";
     if (!o.classes_out.empty()) emorph::write_volume(o.classes_out, emorph::AnyVolume(std::move(r.classes)));

@@ -93,6 +93,9 @@ truth : dict
     The truth.json content: exact phase fractions (``phases[name].volume_fraction``), particles, profiles,
     size distributions and surface areas, and the parameters.)doc");
 
+  // Keyword defaults are the library's, so the two cannot drift apart.
+  const synth::XctParams kXct;
+  const synth::FibsemParams kFibsem;
   m.def(
       "simulate_xct",
       [](const py::handle& labels, const py::object& spacing, double psf_sigma_um, double phase_contrast,
@@ -114,9 +117,10 @@ truth : dict
         py::object truth = to_python(r.truth);
         return py::make_tuple(to_numpy(std::move(r.image)), truth);
       },
-      py::arg("labels"), py::arg("spacing") = py::none(), py::arg("psf_sigma_um") = 0.4,
-      py::arg("phase_contrast") = 0.0, py::arg("noise") = "gaussian", py::arg("noise_sigma") = 0.05,
-      py::arg("photons") = 400.0, py::arg("bits") = 16, py::arg("seed") = 1,
+      py::arg("labels"), py::arg("spacing") = py::none(), py::arg("psf_sigma_um") = kXct.psf_sigma_um,
+      py::arg("phase_contrast") = kXct.phase_contrast, py::arg("noise") = kXct.noise,
+      py::arg("noise_sigma") = kXct.noise_sigma, py::arg("photons") = kXct.photons, py::arg("bits") = kXct.bits,
+      py::arg("seed") = kXct.seed,
       R"doc(Simulate a synchrotron X-ray CT grey volume from a label volume (as ``emorph synth --xct``).
 
 Per-phase attenuation (NMC brightest, CBD close to pores), partial volume and Gaussian point spread,
@@ -167,9 +171,11 @@ truth : dict
         py::object truth = to_python(r.truth);
         return py::make_tuple(to_numpy(std::move(r.image)), truth);
       },
-      py::arg("labels"), py::arg("spacing") = py::none(), py::arg("curtain_amplitude") = 10.0,
-      py::arg("drift_step_px") = 0.6, py::arg("contrast_decay") = 0.15, py::arg("shading") = 0.2,
-      py::arg("blur_px") = 0.7, py::arg("noise_sigma") = 8.0, py::arg("shine_depth_um") = 0.08, py::arg("seed") = 1,
+      py::arg("labels"), py::arg("spacing") = py::none(), py::arg("curtain_amplitude") = kFibsem.curtain_amplitude,
+      py::arg("drift_step_px") = kFibsem.drift_step_px, py::arg("contrast_decay") = kFibsem.contrast_decay,
+      py::arg("shading") = kFibsem.shading, py::arg("blur_px") = kFibsem.blur_px,
+      py::arg("noise_sigma") = kFibsem.noise_sigma, py::arg("shine_depth_um") = kFibsem.shine_depth_um,
+      py::arg("seed") = kFibsem.seed,
       R"doc(Simulate a FIB/SEM BSE stack from a label volume (as ``emorph synth --fibsem``).
 
 Each z slice becomes a BSE-like image of the section: shine-through in pores (depth in um), vertical

@@ -104,7 +104,6 @@ dict
           const PhaseFractions f = phase_fractions(view);
           std::copy(f.voxels.begin(), f.voxels.end(), voxels.begin());
         }
-        const double total = static_cast<double>(view.size());
         for (const auto& ph : select_phases(table, voxels, only, "phase")) {
           ConnectivityParams p;
           p.axis = axis;
@@ -115,17 +114,7 @@ dict
             py::gil_scoped_release release;
             r = emorph::connectivity(view, p);
           }
-          const Json j = {{"label", ph.label},
-                          {"volume_fraction", static_cast<double>(r.phase_voxels) / total},
-                          {"percolating_fraction", r.percolating_fraction()},
-                          {"dead_end_fraction", r.dead_end_fraction()},
-                          {"isolated_fraction", r.isolated_fraction()},
-                          {"voxels", r.phase_voxels},
-                          {"percolating_voxels", r.percolating_voxels},
-                          {"dead_end_voxels", r.dead_end_voxels},
-                          {"isolated_voxels", r.isolated_voxels},
-                          {"components", r.components},
-                          {"percolating_components", r.percolating_components}};
+          const Json j = connectivity_phase_json(r, ph.label, view.size());
           phase_dicts[py::str(ph.name)] = to_python(j);
           if (return_classes) out["classes"] = to_numpy(std::move(r.classes));
         }

@@ -206,4 +206,18 @@ ConnectivityResult connectivity(VolumeView<const uint8_t> labels, const Connecti
   return label_and_classify<uint64_t>(labels, member, params);
 }
 
+Json connectivity_phase_json(const ConnectivityResult& r, uint8_t label, int64_t total_voxels) {
+  return {{"label", label},
+          {"volume_fraction", static_cast<double>(r.phase_voxels) / static_cast<double>(total_voxels)},
+          {"percolating_fraction", r.percolating_fraction()},
+          {"dead_end_fraction", r.dead_end_fraction()},
+          {"isolated_fraction", r.isolated_fraction()},
+          {"voxels", r.phase_voxels},
+          {"percolating_voxels", r.percolating_voxels},
+          {"dead_end_voxels", r.dead_end_voxels},
+          {"isolated_voxels", r.isolated_voxels},
+          {"components", r.components},
+          {"percolating_components", r.percolating_components}};
+}
+
 }  // namespace emorph
