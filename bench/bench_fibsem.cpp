@@ -27,6 +27,9 @@
 
 using namespace emorph;
 using Clock = std::chrono::steady_clock;
+using test::difference;
+using test::edge_gradient;
+using test::phase_variation_along_y;
 
 namespace {
 
@@ -36,43 +39,6 @@ double peak_rss_mib() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return u.ru_maxrss / 1024.0;
-}
-
-Volume<float> difference(const Volume<float>& a, const Volume<float>& b) {
-  Volume<float> d(a.shape());
-  for (int64_t i = 0; i < a.size(); ++i) d.data()[i] = a.data()[i] - b.data()[i];
-  return d;
-}
-
-double edge_gradient(const Volume<float>& v, const Volume<uint8_t>& labels) {
-  double sum = 0;
-  int64_t n = 0;
-  for (int64_t z = 0; z < v.nz(); ++z)
-    for (int64_t y = 1; y + 1 < v.ny(); ++y)
-      for (int64_t x = 1; x + 1 < v.nx(); ++x) {
-        if (labels(z, y, x) == labels(z, y, x + 1) && labels(z, y, x) == labels(z, y + 1, x)) continue;
-        sum += std::hypot(0.5 * (v(z, y, x + 1) - v(z, y, x - 1)), 0.5 * (v(z, y + 1, x) - v(z, y - 1, x)));
-        ++n;
-      }
-  return sum / double(n);
-}
-
-// Largest relative deviation of the per-band (8 rows) mean grey of one phase from their mean.
-double phase_variation_along_y(const Volume<float>& v, const Volume<uint8_t>& labels, uint8_t phase, int64_t y_from) {
-  std::vector<double> bands;
-  for (int64_t y0 = y_from; y0 + 8 <= v.ny(); y0 += 8) {
-    double s = 0;
-    int64_t n = 0;
-    for (int64_t z = 0; z < v.nz(); ++z)
-      for (int64_t y = y0; y < y0 + 8; ++y)
-        for (int64_t x = 0; x < v.nx(); ++x)
-          if (labels(z, y, x) == phase) s += v(z, y, x), ++n;
-    if (n > 500) bands.push_back(s / double(n));
-  }
-  double mean = 0, worst = 0;
-  for (double b : bands) mean += b / double(bands.size());
-  for (double b : bands) worst = std::max(worst, std::abs(b / mean - 1));
-  return worst;
 }
 
 // Multi-Otsu (4 classes, segment library) mapped to phases by grey order (pore < CBD < LFP < NMC);
@@ -261,8 +227,8 @@ int main(int argc, char** argv) {
     std::printf("\n[shading] %ld slices %ld x %ld, 30%% shading along y, 25%% contrast loss along z\n", long(p.nz),
                 long(size), long(size));
     std::printf("  NMC mean grey variation along y: before %.1f%%, after %.2f%% (< 2%% asked)\n",
-                100 * phase_variation_along_y(s.stack, s.labels, 1, 0),
-                100 * phase_variation_along_y(normalised.stack, s.labels, 1, 0));
+                100 * phase_variation_along_y(s.stack, s.labels, 1, 0, 500),
+                100 * phase_variation_along_y(normalised.stack, s.labels, 1, 0, 500));
     const auto ideal = normalise_intensity(correct_shading(s.without_stripes.view()).stack.view());
     const auto flattened_only = normalise_intensity(correct_shading(s.stack.view()).stack.view());
     std::printf("  segmentation (multi-Otsu, 4 classes) mean Dice: raw %.3f, corrected %.3f,\n"

@@ -199,4 +199,46 @@ inline double drift_rms_error(const std::vector<std::array<double, 2>>& measured
   return std::sqrt(sum / static_cast<double>(truth.size()));
 }
 
+// Quality measures of a corrected stack against the truth.
+
+inline Volume<float> difference(const Volume<float>& a, const Volume<float>& b) {
+  Volume<float> d(a.shape());
+  for (int64_t i = 0; i < a.size(); ++i) d.data()[i] = a.data()[i] - b.data()[i];
+  return d;
+}
+
+// Mean gradient magnitude (central differences) on the pixels where the true phase changes.
+inline double edge_gradient(const Volume<float>& v, const Volume<uint8_t>& labels) {
+  double sum = 0;
+  int64_t n = 0;
+  for (int64_t z = 0; z < v.nz(); ++z)
+    for (int64_t y = 1; y + 1 < v.ny(); ++y)
+      for (int64_t x = 1; x + 1 < v.nx(); ++x) {
+        if (labels(z, y, x) == labels(z, y, x + 1) && labels(z, y, x) == labels(z, y + 1, x)) continue;
+        sum += std::hypot(0.5 * (v(z, y, x + 1) - v(z, y, x - 1)), 0.5 * (v(z, y + 1, x) - v(z, y - 1, x)));
+        ++n;
+      }
+  return sum / static_cast<double>(n);
+}
+
+// Largest relative deviation from their mean of the per-band mean grey of phase `phase` (bands of 8
+// rows from row y_from; bands with at most min_voxels pixels of the phase are left out).
+inline double phase_variation_along_y(const Volume<float>& v, const Volume<uint8_t>& labels, uint8_t phase,
+                                      int64_t y_from = 0, int64_t min_voxels = 200) {
+  std::vector<double> bands;
+  for (int64_t y0 = y_from; y0 + 8 <= v.ny(); y0 += 8) {
+    double s = 0;
+    int64_t n = 0;
+    for (int64_t z = 0; z < v.nz(); ++z)
+      for (int64_t y = y0; y < y0 + 8; ++y)
+        for (int64_t x = 0; x < v.nx(); ++x)
+          if (labels(z, y, x) == phase) s += v(z, y, x), ++n;
+    if (n > min_voxels) bands.push_back(s / static_cast<double>(n));
+  }
+  double mean = 0, worst = 0;
+  for (double b : bands) mean += b / static_cast<double>(bands.size());
+  for (double b : bands) worst = std::max(worst, std::abs(b / mean - 1));
+  return worst;
+}
+
 }  // namespace emorph::test

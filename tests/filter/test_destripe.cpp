@@ -14,6 +14,9 @@
 namespace emorph {
 namespace {
 
+using test::difference;
+using test::edge_gradient;
+
 DestripeParams wavelet_params() {
   DestripeParams p;
   p.method = DestripeMethod::wavelet_fft;
@@ -24,26 +27,6 @@ DestripeParams variational_params() {
   DestripeParams p;
   p.method = DestripeMethod::variational;
   return p;
-}
-
-Volume<float> difference(const Volume<float>& a, const Volume<float>& b) {
-  Volume<float> d(a.shape());
-  for (int64_t i = 0; i < a.size(); ++i) d.data()[i] = a.data()[i] - b.data()[i];
-  return d;
-}
-
-// Mean gradient magnitude (central differences) on the pixels where the true phase changes.
-double edge_gradient(const Volume<float>& v, const Volume<uint8_t>& labels) {
-  double sum = 0;
-  int64_t n = 0;
-  for (int64_t z = 0; z < v.nz(); ++z)
-    for (int64_t y = 1; y + 1 < v.ny(); ++y)
-      for (int64_t x = 1; x + 1 < v.nx(); ++x) {
-        if (labels(z, y, x) == labels(z, y, x + 1) && labels(z, y, x) == labels(z, y + 1, x)) continue;
-        sum += std::hypot(0.5 * (v(z, y, x + 1) - v(z, y, x - 1)), 0.5 * (v(z, y + 1, x) - v(z, y - 1, x)));
-        ++n;
-      }
-  return sum / double(n);
 }
 
 TEST(Destripe, LeavesImagesWithoutVerticalStructureAlone) {

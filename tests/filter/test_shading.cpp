@@ -13,6 +13,8 @@
 namespace emorph {
 namespace {
 
+using test::phase_variation_along_y;
+
 TEST(Shading, RemovesAnExactQuadraticGain) {
   Volume<float> v({3, 50, 20});
   for (int64_t z = 0; z < 3; ++z)
@@ -40,28 +42,6 @@ TEST(Shading, SubtractRemovesAnAdditiveBackgroundPerSlice) {
   for (int64_t z = 0; z < 2; ++z)
     for (int64_t y = 0; y < 40; ++y) EXPECT_NEAR(r.stack(z, y, 3), r.stack(z, 0, 3), 1e-3);
   EXPECT_EQ(r.background.size(), 80u);
-}
-
-// Largest relative deviation from their mean of the per-band mean grey of phase `phase` (bands of 8 rows).
-double phase_variation_along_y(const Volume<float>& v, const Volume<uint8_t>& labels, uint8_t phase) {
-  std::vector<double> band_mean;
-  for (int64_t y0 = 0; y0 + 8 <= v.ny(); y0 += 8) {
-    double s = 0;
-    int64_t n = 0;
-    for (int64_t z = 0; z < v.nz(); ++z)
-      for (int64_t y = y0; y < y0 + 8; ++y)
-        for (int64_t x = 0; x < v.nx(); ++x)
-          if (labels(z, y, x) == phase) {
-            s += v(z, y, x);
-            ++n;
-          }
-    if (n > 200) band_mean.push_back(s / double(n));
-  }
-  double mean = 0;
-  for (double b : band_mean) mean += b / double(band_mean.size());
-  double worst = 0;
-  for (double b : band_mean) worst = std::max(worst, std::abs(b / mean - 1));
-  return worst;
 }
 
 TEST(Shading, FlattensOnePhaseOnASyntheticStack) {
