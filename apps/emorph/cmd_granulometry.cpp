@@ -7,6 +7,7 @@
 #include "emorph/io.hpp"
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/granulometry.hpp"
+#include "emorph/measure/results_json.hpp"
 #include "emorph/measure/label_volume.hpp"
 
 namespace {
@@ -39,20 +40,11 @@ void run_granulometry(const GranulometryOptions& o) {
   p.local_thickness = !o.local_thickness.empty();
   const auto g = emorph::granulometry(mask.view(), p);
   if (g.phase_voxels == 0) std::cerr << "emorph: warning: phase " << o.phase << " is empty: no size distribution\n";
-  std::vector<double> diameter;
-  for (double r : g.radius_um) diameter.push_back(2 * r);
-  const Json results = {{"phase", o.phase},
-                        {"phase_voxels", g.phase_voxels},
-                        {"radius_um", g.radius_um},
-                        {"diameter_um", diameter},
-                        {"opening_voxels", g.opening_voxels},
-                        {"volume_fraction_removed", g.volume_fraction_removed},
-                        {"cumulative_fraction", g.cumulative_fraction},
-                        {"d50_um", g.d50_um ? Json(*g.d50_um) : Json(nullptr)}};
+  const Json results = emorph::granulometry_results(g, o.phase);
   if (!o.out.csv.empty()) {
     std::vector<std::vector<std::string>> rows;
     for (std::size_t i = 0; i < g.radius_um.size(); ++i)
-      rows.push_back({Json(g.radius_um[i]).dump(), Json(diameter[i]).dump(), std::to_string(g.opening_voxels[i]),
+      rows.push_back({Json(g.radius_um[i]).dump(), Json(2 * g.radius_um[i]).dump(), std::to_string(g.opening_voxels[i]),
                       Json(g.volume_fraction_removed[i]).dump(), Json(g.cumulative_fraction[i]).dump()});
     emorph::write_csv(o.out.csv, {"radius_um", "diameter_um", "opening_voxels", "volume_fraction_removed", "cumulative_fraction"},
                       rows);

@@ -7,6 +7,7 @@
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/fractions.hpp"
 #include "emorph/measure/phase_selection.hpp"
+#include "emorph/measure/results_json.hpp"
 #include "emorph/transport/connectivity.hpp"
 #include "emorph/transport/tortuosity.hpp"
 #include "emorph/transport/tortuosity_options.hpp"
@@ -155,16 +156,7 @@ dict
           const Volume<uint8_t> mask = label_mask(view, label);
           g = emorph::granulometry(mask.view(), p);
         }
-        std::vector<double> diameter;
-        for (double r : g.radius_um) diameter.push_back(2 * r);
-        const Json results = {{"phase", phase},
-                              {"phase_voxels", g.phase_voxels},
-                              {"radius_um", g.radius_um},
-                              {"diameter_um", diameter},
-                              {"opening_voxels", g.opening_voxels},
-                              {"volume_fraction_removed", g.volume_fraction_removed},
-                              {"cumulative_fraction", g.cumulative_fraction},
-                              {"d50_um", g.d50_um ? Json(*g.d50_um) : Json(nullptr)}};
+        const Json results = granulometry_results(g, phase);
         py::dict out = to_python(results);
         if (local_thickness) out["local_thickness_um"] = to_numpy(std::move(g.local_thickness_um));
         return out;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "emorph/measure/electrode_region.hpp"
+#include "emorph/measure/granulometry.hpp"
 #include "emorph/measure/size_distribution.hpp"
 
 namespace emorph {
@@ -55,6 +56,19 @@ Json size_curves_json(const SizeDistribution& d) {
           {"bin_edges_um", d.bin_edges_um},
           {"number_fraction", d.number_fraction},
           {"volume_fraction", d.volume_fraction}};
+}
+
+Json granulometry_results(const GranulometryResult& g, const Json& phase) {
+  std::vector<double> diameter;
+  for (double r : g.radius_um) diameter.push_back(2 * r);
+  return {{"phase", phase},
+          {"phase_voxels", g.phase_voxels},
+          {"radius_um", g.radius_um},
+          {"diameter_um", diameter},
+          {"opening_voxels", g.opening_voxels},
+          {"volume_fraction_removed", g.volume_fraction_removed},
+          {"cumulative_fraction", g.cumulative_fraction},
+          {"d50_um", optional_json(g.d50_um)}};
 }
 
 }  // namespace emorph

@@ -13,6 +13,7 @@ namespace emorph {
 
 struct ElectrodeRegion;
 struct SizeDistribution;
+struct GranulometryResult;
 
 // How error messages name an option: the CLI's "--exclude-depleted" or Python's "exclude_depleted".
 enum class OptionStyle { cli, python };
@@ -36,5 +37,9 @@ Json electrode_region_json(const ElectrodeRegion& region);
 Json size_quantiles_json(const SizeDistribution& d);
 // diameter_um, cumulative_number, cumulative_volume, bin_edges_um, number_fraction, volume_fraction.
 Json size_curves_json(const SizeDistribution& d);
+
+// The results of `emorph granulometry --json` (and emorph.granulometry): phase, phase_voxels,
+// radius_um, diameter_um, opening_voxels, volume_fraction_removed, cumulative_fraction, d50_um.
+Json granulometry_results(const GranulometryResult& g, const Json& phase);
 
 }  // namespace emorph
