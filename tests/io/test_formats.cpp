@@ -271,7 +271,7 @@ TEST(IoFormats, Hdf5FindsTheOnly3DDatasetAndReadsItsVoxelSize) {
 
 // Files written by tifffile (Python): ImageJ hyperstack with calibration, tiled BigTIFF, zlib.
 TEST(IoFormats, TifffileWrittenFiles) {
-  const fs::path corpus = fs::path(__FILE__).parent_path().parent_path().parent_path() / "fuzz" / "corpus" / "tiff";
+  const fs::path corpus = fs::path(EMORPH_SOURCE_DIR) / "fuzz" / "corpus" / "tiff";
   AnyVolume ij = read_volume((corpus / "imagej_u16.tif").string());
   ASSERT_EQ(ij.shape(), (Shape{3, 4, 5}));
   for (int i = 0; i < 60; ++i) EXPECT_EQ(ij.as<uint16_t>().data()[i], i);

@@ -19,7 +19,7 @@ using namespace emorph;
 
 namespace {
 
-const fs::path kCorpus = fs::path(__FILE__).parent_path().parent_path().parent_path() / "fuzz" / "corpus";
+const fs::path kCorpus = fs::path(EMORPH_SOURCE_DIR) / "fuzz" / "corpus";
 
 std::vector<std::string> seeds(const std::string& dir) {
   std::vector<std::string> out;
