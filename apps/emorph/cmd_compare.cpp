@@ -5,6 +5,7 @@
 
 #include "command.hpp"
 #include "emorph/report/compare.hpp"
+#include "emorph/result.hpp"
 
 namespace {
 
@@ -21,7 +22,7 @@ void setup_compare(CLI::App& app) {
     std::string item;
     while (std::getline(ss, item, ',')) p.names.push_back(item);
     const auto table = emorph::compare_analyses(p);
-    std::cout << table.dump(2) << "\n";
+    std::cout << emorph::summarize_results(table) << "written: " << p.out_dir << "/table.csv, compare.json, report.html\n";
   });
 }
 

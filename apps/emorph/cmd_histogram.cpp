@@ -107,10 +107,10 @@ void run_histogram(HistogramOptions& o) {
     Json full = results;
     full["bin_centers"] = h.centers();
     full["counts"] = h.counts;
-    emorph::check_output_differs(o.in.input, o.out.json);
+    if (o.out.json != "-") emorph::check_output_differs(o.in.input, o.out.json);
     emorph::write_json(o.out.json, emorph::result_envelope("histogram", params, o.in.input, full));
   }
-  std::cout << results.dump(2) << "\n";
+  if (o.out.json != "-") std::cout << emorph::summarize_results(results);
 }
 
 void setup_histogram(CLI::App& app) {

@@ -95,11 +95,11 @@ void run_segment(SegmentOptions& o) {
   params["mask_label"] = o.mask_label;
   params["output"] = o.output;
   if (!o.out.json.empty()) {
-    emorph::check_output_differs(o.in.input, o.out.json);
+    if (o.out.json != "-") emorph::check_output_differs(o.in.input, o.out.json);
     emorph::write_json(o.out.json, emorph::result_envelope("segment", params, o.in.input, results));
   }
   results.erase("histogram");
-  std::cout << results.dump(2) << "\n";
+  if (o.out.json != "-") std::cout << emorph::summarize_results(results);
 }
 
 void setup_segment(CLI::App& app) {

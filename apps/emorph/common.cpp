@@ -30,7 +30,7 @@ void add_phase_options(CLI::App* cmd, PhaseOptions& o) {
 }
 
 void add_json_option(CLI::App* cmd, OutputOptions& o) {
-  cmd->add_option("--json", o.json, "Write results as JSON to this path");
+  cmd->add_option("--json", o.json, "Write results as JSON to this path (- for standard output)");
 }
 
 void add_csv_option(CLI::App* cmd, OutputOptions& o) {
@@ -40,10 +40,10 @@ void add_csv_option(CLI::App* cmd, OutputOptions& o) {
 void emit_results(const OutputOptions& o, const std::string& command, const Json& parameters,
                   const std::string& input, const Json& results) {
   if (!o.json.empty()) {
-    check_output_differs(input, o.json);
+    if (o.json != "-") check_output_differs(input, o.json);
     write_json(o.json, result_envelope(command, parameters, input, results));
   }
-  std::cout << results.dump(2) << "\n";
+  if (o.json != "-") std::cout << summarize_results(results);
 }
 
 }  // namespace emorph::cli

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 #include "command.hpp"
 #include "emorph/error.hpp"
@@ -19,10 +20,53 @@ std::vector<CommandSetup>& command_setups() {
 
 }  // namespace emorph::cli
 
+namespace {
+
+// The command list of `emorph` and `emorph help`: one line per command, grouped along the data flow.
+void print_command_list(CLI::App& app) {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> groups = {
+      {"Pipeline", {"analyze", "compare", "init-config", "synth"}},
+      {"Volumes", {"info", "convert", "crop", "rescale", "slice"}},
+      {"Grey volumes to phases", {"histogram", "denoise", "segment", "fibsem-prep"}},
+      {"Phase measurements", {"fractions", "profile", "surface", "composition", "calibrate", "tpb"}},
+      {"Sizes and statistics",
+       {"edt", "granulometry", "localthickness", "label", "particles", "contacts", "chords", "correlation",
+        "rev"}},
+      {"Transport", {"tortuosity", "connectivity"}},
+      {"Export", {"export-bpx"}},
+  };
+  std::map<std::string, std::string> descriptions;
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    if (sub->get_name() != "help") descriptions[sub->get_name()] = sub->get_description();
+  auto print_line = [](const std::string& name, const std::string& description) {
+    const std::string first_line = description.substr(0, description.find('\n'));
+    std::printf("  %-16s %s\n", name.c_str(), first_line.c_str());
+  };
+  std::printf("%s\n\nUsage: emorph [--threads N] [--quiet] COMMAND [OPTIONS]\n", app.get_description().c_str());
+  for (const auto& [group, names] : groups) {
+    bool header = false;
+    for (const auto& name : names) {
+      auto it = descriptions.find(name);
+      if (it == descriptions.end()) continue;
+      if (!header) std::printf("\n%s:\n", group.c_str());
+      header = true;
+      print_line(name, it->second);
+      descriptions.erase(it);
+    }
+  }
+  if (!descriptions.empty()) {
+    std::printf("\nOther:\n");
+    for (const auto& [name, description] : descriptions) print_line(name, description);
+  }
+  std::printf("\nemorph help COMMAND (or emorph COMMAND --help) shows a command's options.\n");
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"emorph: 3D morphology of battery electrodes from X-ray CT and FIB/SEM tomography"};
   app.set_version_flag("--version", std::string("emorph ") + emorph::kVersion);
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
   // Applied as soon as parsed, so they hold before any subcommand runs.
   app.add_option_function<int>("--threads", [](const int& n) { emorph::set_threads(n); },
                                "Number of threads (default: all cores)")
@@ -41,9 +85,11 @@ int main(int argc, char** argv) {
   int code = 0;
   try {
     app.parse(argc, argv);
-    if (help->parsed()) {
+    if (app.get_subcommands().empty()) {
+      print_command_list(app);
+    } else if (help->parsed()) {
       if (help_topic.empty()) {
-        std::cout << app.help();
+        print_command_list(app);
       } else {
         CLI::App* sub = nullptr;
         try {
