@@ -84,5 +84,25 @@ TEST(CliStats, BadOptionsExitTwo) {
   EXPECT_EQ(run_cli("correlation " + (t / "missing.tif") + " --phase NMC").exit_code, 2);
 }
 
+// The analyze steps give the standalone commands' results on the labels analyze writes, and a report section.
+TEST(CliStats, AnalyzeStepsMatchTheCommands) {
+  TempDir t;
+  const std::string cfg = t / "stats.toml";
+  std::ofstream(cfg) << "[measure]\nsurface = false\ngranulometry = []\nparticles = []\ntortuosity = []\n"
+                        "chords = [\"NMC\"]\ncorrelation = [\"NMC\"]\nrev = [\"NMC\"]\n[output]\nslices = false\n";
+  const std::string out = t / "res";
+  auto r = run_cli("analyze --demo --size 40 --voxel 0.5 --seed 2 --config " + cfg + " --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json res = read_json(out + "/results.json")["results"];
+  EXPECT_TRUE(res["failed_steps"].empty()) << res["failed_steps"].dump();
+  for (const char* command : {"chords", "correlation", "rev"}) {
+    ASSERT_EQ(run_cli(std::string(command) + " " + out + "/labels.tif --phase NMC --json " + (t / "c.json")).exit_code, 0);
+    EXPECT_EQ(res[command]["NMC"], read_json(t / "c.json")["results"]) << command;
+  }
+  const std::string html = read_text(out + "/report.html");
+  for (const char* heading : {"Chord-length distributions", "Two-point correlation", "Representative volume"})
+    EXPECT_NE(html.find(heading), std::string::npos) << heading;
+}
+
 }  // namespace
 }  // namespace emorph
