@@ -50,7 +50,7 @@ def two_point(im, workers):
     autoc = sp_fft.irfftn(f, s=im.shape, workers=workers)
     del f
     n = im.size
-    return [autoc[: s // 2 + 1, 0, 0] / n, autoc[0, : im.shape[1] // 2 + 1, 0] / n, autoc[0, 0, : im.shape[2] // 2 + 1] / n]
+    return [autoc[: im.shape[0] // 2 + 1, 0, 0] / n, autoc[0, : im.shape[1] // 2 + 1, 0] / n, autoc[0, 0, : im.shape[2] // 2 + 1] / n]
 
 
 def main():

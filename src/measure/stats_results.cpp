@@ -38,7 +38,11 @@ Json correlation_results(const TwoPointCorrelationResult& c, const Json& phase) 
     const AxisCorrelation& x = c.axes[a];
     axes.push_back({{"axis", a}, {"voxel_um", x.voxel_um}, {"r_um", x.r_um}, {"s2", x.s2}, {"pairs", x.pairs}});
   }
-  return {{"phase", phase}, {"phase_voxels", c.phase_voxels}, {"volume_fraction", c.volume_fraction}, {"axes", axes}};
+  return {{"phase", phase},
+          {"phase_voxels", c.phase_voxels},
+          {"volume_fraction", c.volume_fraction},
+          {"method", correlation_method_name(c.method)},
+          {"axes", axes}};
 }
 
 Json rev_results(const RevResult& r, const Json& phase) {

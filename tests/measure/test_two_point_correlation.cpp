@@ -34,13 +34,17 @@ double brute_s2(const Volume<uint8_t>& m, int axis, int64_t k) {
   return static_cast<double>(both) / static_cast<double>(pairs);
 }
 
-TEST(TwoPointCorrelation, MatchesBruteForceOnRandomVolume) {
+class TwoPointMethods : public ::testing::TestWithParam<CorrelationMethod> {};
+
+TEST_P(TwoPointMethods, MatchBruteForceOnRandomVolume) {
   const Spacing sp{0.5, 1.25, 2.0};
-  // Odd and prime extents so the FFT padding is not a power of two.
-  const auto m = random_mask({9, 14, 11}, 0.4, 5, sp);
+  // Odd and prime extents (FFT padding not a power of two), x beyond 64 (several words per bit row).
+  const auto m = random_mask({9, 14, 131}, 0.4, 5, sp);
   TwoPointCorrelationParams p;
-  p.max_lag_um = 100;  // clamped to the extent minus one voxel: every lag the volume holds
+  p.max_lag_um = 1000;  // clamped to the extent minus one voxel: every lag the volume holds
+  p.method = GetParam();
   const auto r = two_point_correlation(m.view(), p);
+  EXPECT_EQ(r.method, GetParam());
   int64_t phase = 0;
   for (auto v : m) phase += v != 0;
   EXPECT_EQ(r.phase_voxels, phase);
@@ -50,12 +54,31 @@ TEST(TwoPointCorrelation, MatchesBruteForceOnRandomVolume) {
     // S2(0) is the volume fraction exactly.
     EXPECT_EQ(c.s2[0], static_cast<double>(phase) / static_cast<double>(m.size()));
     for (std::size_t k = 0; k < c.s2.size(); ++k) {
-      // Float transforms of at most a few thousand lines: 1e-5 absolute is ample and far below 1/pairs.
-      EXPECT_NEAR(c.s2[k], brute_s2(m, a, static_cast<int64_t>(k)), 1e-5) << "axis " << a << " lag " << k;
+      // direct: exact integer counts. fft: float transforms of at most a few thousand lines, 1e-5 absolute
+      // is ample and far below 1 / pairs.
+      const double expected = brute_s2(m, a, static_cast<int64_t>(k));
+      if (GetParam() == CorrelationMethod::direct) {
+        EXPECT_DOUBLE_EQ(c.s2[k], expected) << "axis " << a << " lag " << k;
+      } else {
+        EXPECT_NEAR(c.s2[k], expected, 1e-5) << "axis " << a << " lag " << k;
+      }
       EXPECT_DOUBLE_EQ(c.r_um[k], static_cast<double>(k) * sp[a]);
       EXPECT_EQ(c.pairs[k], (m.shape()[a] - static_cast<int64_t>(k)) * (m.size() / m.shape()[a]));
     }
   }
+}
+
+INSTANTIATE_TEST_SUITE_P(Methods, TwoPointMethods,
+                         ::testing::Values(CorrelationMethod::direct, CorrelationMethod::fft));
+
+TEST(TwoPointCorrelation, AutomaticPicksDirectForUsualLagsAndFftForLongOnes) {
+  const auto m = random_mask({8, 20, 31}, 0.5, 9);
+  EXPECT_EQ(two_point_correlation(m.view()).method, CorrelationMethod::direct);
+  // 4096 lags along x: 64 word operations per voxel against 0.6 log2(L) per axis for the transforms.
+  const auto wide = random_mask({2, 2, 8200}, 0.5, 9);
+  TwoPointCorrelationParams p;
+  p.max_lag_um = 4096;
+  EXPECT_EQ(two_point_correlation(wide.view(), p).method, CorrelationMethod::fft);
 }
 
 TEST(TwoPointCorrelation, DefaultLagsAreHalfTheExtent) {
@@ -68,11 +91,15 @@ TEST(TwoPointCorrelation, DefaultLagsAreHalfTheExtent) {
 
 TEST(TwoPointCorrelation, SameForAnyThreadCount) {
   const auto m = random_mask({37, 30, 26}, 0.3, 13);
-  set_threads(1);
-  const auto one = two_point_correlation(m.view());
-  set_threads(0);
-  const auto many = two_point_correlation(m.view());
-  for (int a = 0; a < 3; ++a) EXPECT_EQ(one.axes[a].s2, many.axes[a].s2);
+  for (auto method : {CorrelationMethod::direct, CorrelationMethod::fft}) {
+    TwoPointCorrelationParams p;
+    p.method = method;
+    set_threads(1);
+    const auto one = two_point_correlation(m.view(), p);
+    set_threads(0);
+    const auto many = two_point_correlation(m.view(), p);
+    for (int a = 0; a < 3; ++a) EXPECT_EQ(one.axes[a].s2, many.axes[a].s2);
+  }
 }
 
 TEST(TwoPointCorrelation, BooleanSpheresFollowTheAnalyticCovariance) {
@@ -109,6 +136,7 @@ TEST(TwoPointCorrelation, BadInputIsAnInputError) {
   TwoPointCorrelationParams p;
   p.max_lag_um = -1;
   EXPECT_THROW(two_point_correlation(m.view(), p), InputError);
+  EXPECT_THROW(parse_correlation_method("slow"), InputError);
 }
 
 }  // namespace
