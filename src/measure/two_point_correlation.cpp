@@ -164,48 +164,47 @@ using LagCounts = std::array<std::vector<int64_t>, 3>;
 // counts. Always inlined into the two entry points below so that one of them compiles std::popcount to
 // the POPCNT instruction (the default x86-64 target has none and falls back to ~15 instructions).
 [[gnu::always_inline]] inline void plane_pair_counts_impl(const BitRows& b, int64_t z, int64_t nz, int64_t ny,
-                                                          const std::array<int64_t, 3>& max_lag, LagCounts& counts,
-                                                          uint64_t* shifted) {
+                                                          const std::array<int64_t, 3>& max_lag, LagCounts& counts) {
   const int64_t W = b.words;
   const auto and_count = [](const uint64_t* a, const uint64_t* c, int64_t words) {
     int64_t n = 0;
     for (int64_t w = 0; w < words; ++w) n += std::popcount(a[w] & c[w]);
     return n;
   };
-  for (int64_t k = 0; k <= max_lag[0] && z + k < nz; ++k) {
-    int64_t n = 0;
-    for (int64_t y = 0; y < ny; ++y) n += and_count(b.row(z, y, ny), b.row(z + k, y, ny), W);
-    counts[0][k] += n;
-  }
+  // Rows are contiguous, so the pairs of plane z with plane z + k (z axis) and of rows y with rows y + k
+  // in one plane (y axis) are each one long AND + popcount over contiguous words.
+  const int64_t plane_words = ny * W;
+  for (int64_t k = 0; k <= max_lag[0] && z + k < nz; ++k) counts[0][k] += and_count(b.row(z, 0, ny), b.row(z + k, 0, ny), plane_words);
+  for (int64_t k = 0; k <= max_lag[1] && k < ny; ++k) counts[1][k] += and_count(b.row(z, 0, ny), b.row(z, k, ny), (ny - k) * W);
   for (int64_t y = 0; y < ny; ++y) {
     const uint64_t* row = b.row(z, y, ny);
-    for (int64_t k = 0; k <= max_lag[1] && y + k < ny; ++k) counts[1][k] += and_count(row, b.row(z, y + k, ny), W);
+    // Along x: the row against itself shifted by k bits (bits beyond the row are zero).
     for (int64_t k = 0; k <= max_lag[2]; ++k) {
       const int64_t q = k >> 6, r = k & 63;
+      int64_t n = 0;
       for (int64_t w = 0; w + q < W; ++w) {
         const uint64_t hi = r && w + q + 1 < W ? row[w + q + 1] << (64 - r) : 0;
-        shifted[w] = (row[w + q] >> r) | hi;
+        n += std::popcount(row[w] & ((row[w + q] >> r) | hi));
       }
-      counts[2][k] += and_count(row, shifted, W - q);
+      counts[2][k] += n;
     }
   }
 }
 
 #if defined(__x86_64__)
 [[gnu::target("popcnt")]] void plane_pair_counts_popcnt(const BitRows& b, int64_t z, int64_t nz, int64_t ny,
-                                                        const std::array<int64_t, 3>& max_lag, LagCounts& counts,
-                                                        uint64_t* shifted) {
-  plane_pair_counts_impl(b, z, nz, ny, max_lag, counts, shifted);
+                                                        const std::array<int64_t, 3>& max_lag, LagCounts& counts) {
+  plane_pair_counts_impl(b, z, nz, ny, max_lag, counts);
 }
 #endif
 
 void plane_pair_counts(const BitRows& b, int64_t z, int64_t nz, int64_t ny, const std::array<int64_t, 3>& max_lag,
-                       LagCounts& counts, uint64_t* shifted) {
+                       LagCounts& counts) {
 #if defined(__x86_64__)
   static const bool has_popcnt = __builtin_cpu_supports("popcnt");
-  if (has_popcnt) return plane_pair_counts_popcnt(b, z, nz, ny, max_lag, counts, shifted);
+  if (has_popcnt) return plane_pair_counts_popcnt(b, z, nz, ny, max_lag, counts);
 #endif
-  plane_pair_counts_impl(b, z, nz, ny, max_lag, counts, shifted);
+  plane_pair_counts_impl(b, z, nz, ny, max_lag, counts);
 }
 
 // Exact pair counts by AND + popcount of bit rows: along x a row against itself shifted by k bits, along
@@ -219,10 +218,9 @@ std::array<std::vector<double>, 3> direct_pair_counts(VolumeView<const uint8_t> 
   {
     auto& counts = partial[static_cast<std::size_t>(omp_get_thread_num())];
     for (int a = 0; a < 3; ++a) counts[a].assign(static_cast<std::size_t>(max_lag[a] + 1), 0);
-    std::vector<uint64_t> shifted(static_cast<std::size_t>(b.words));
     // Dynamic: low planes pair with more planes above them than high ones.
 #pragma omp for schedule(dynamic, 1)
-    for (int64_t z = 0; z < nz; ++z) plane_pair_counts(b, z, nz, ny, max_lag, counts, shifted.data());
+    for (int64_t z = 0; z < nz; ++z) plane_pair_counts(b, z, nz, ny, max_lag, counts);
   }
   std::array<std::vector<double>, 3> out;
   for (int a = 0; a < 3; ++a) {
