@@ -1,6 +1,6 @@
 // Two-point correlation per axis (Torquato 2002, ch. 2.2; Berryman 1985): non-periodic autocorrelation
-// of the phase indicator along each axis by zero-padded FFTW transforms of every line, normalised by
-// the overlap counts.
+// of the phase indicator along each axis, by exact bitwise pair counts or zero-padded FFTW transforms of
+// every line, normalised by the overlap counts.
 #include "emorph/measure/two_point_correlation.hpp"
 
 #include <omp.h>
