@@ -55,12 +55,10 @@ inline void write_raw(const std::string& path, const Volume<uint8_t>& v) {
   f.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size()));
 }
 
-// Runs /usr/bin/python3 on `script` (which prints "key=value" lines) and returns those values.
-inline std::map<std::string, double> run_python(const std::string& script) {
-  const std::string path = "/tmp/emorph_bench_peer.py";
-  std::ofstream(path) << script;
+// Runs /usr/bin/python3 SCRIPT ARGS and returns the "key=value" lines it prints.
+inline std::map<std::string, double> run_python_file(const std::string& script, const std::string& args) {
   std::map<std::string, double> out;
-  FILE* p = popen(("/usr/bin/python3 " + path).c_str(), "r");
+  FILE* p = popen(("/usr/bin/python3 " + script + args).c_str(), "r");
   if (!p) return out;
   char line[512];
   while (fgets(line, sizeof line, p)) {
@@ -71,6 +69,13 @@ inline std::map<std::string, double> run_python(const std::string& script) {
   }
   pclose(p);
   return out;
+}
+
+// Runs /usr/bin/python3 on `script` (which prints "key=value" lines) and returns those values.
+inline std::map<std::string, double> run_python(const std::string& script) {
+  const std::string path = "/tmp/emorph_bench_peer.py";
+  std::ofstream(path) << script;
+  return run_python_file(path, "");
 }
 
 // Python prologue: loads the raw volume into `m` (bool) and defines peak_mb().

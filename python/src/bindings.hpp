@@ -13,5 +13,6 @@ void bind_transport(pybind11::module_& m);
 void bind_sizes(pybind11::module_& m);
 void bind_fibsem(pybind11::module_& m);
 void bind_report(pybind11::module_& m);
+void bind_stats(pybind11::module_& m);
 
 }  // namespace emorph::python

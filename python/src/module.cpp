@@ -14,4 +14,5 @@ PYBIND11_MODULE(_core, m) {
   emorph::python::bind_sizes(m);
   emorph::python::bind_fibsem(m);
   emorph::python::bind_report(m);
+  emorph::python::bind_stats(m);
 }

@@ -152,13 +152,15 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
   }
   if (auto* t = section(root, "measure", r)) {
     r.check_keys(*t, "measure", {"fractions", "profiles", "surface", "granulometry", "particles", "tortuosity",
-                                 "size_class_quantile", "min_particle_voxels"});
+                                 "size_class_quantile", "min_particle_voxels", "chords", "correlation", "rev"});
     r.get(*t, "measure", "fractions", c.fractions);
     r.get(*t, "measure", "profiles", c.profiles);
     r.get(*t, "measure", "surface", c.surface);
     r.get_strings(*t, "measure", "granulometry", c.granulometry);
     r.get_strings(*t, "measure", "particles", c.particles);
     r.get_strings(*t, "measure", "tortuosity", c.tortuosity);
+    for (const auto& [key, names] : {std::pair{"chords", &c.chords}, std::pair{"correlation", &c.correlation}, std::pair{"rev", &c.rev}})
+      r.get_strings(*t, "measure", key, *names);
     r.get_number(*t, "measure", "size_class_quantile", c.size_class_quantile);
     r.get(*t, "measure", "min_particle_voxels", c.min_particle_voxels);
     if (c.min_particle_voxels < 0) r.fail(*t->get("min_particle_voxels"), "measure.min_particle_voxels", "must be >= 0");
@@ -234,6 +236,9 @@ particles = ["NMC"]
 tortuosity = ["pore"]
 size_class_quantile = 0.25   # smallest / largest quarter of particles for size-class profiles
 min_particle_voxels = 27     # smaller objects are threshold noise: excluded from particles (and counted)
+# chords = ["NMC", "pore"]     # chord-length distributions per axis (off by default)
+# correlation = ["pore"]       # two-point correlation S2(r) per axis
+# rev = ["NMC", "pore"]        # fraction variance over growing cubes, integral range, error bars
 
 [output]
 dir = "emorph-results"

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "emorph/report/html_report.hpp"
+#include "emorph/report/statistics_step.hpp"
 #include "emorph/report/svg_plot.hpp"
 
 namespace fs = std::filesystem;
@@ -319,6 +320,7 @@ void write_analysis_report(const std::string& path, const AnalysisReportInputs& 
   particle_plots(r, res, in.table);
   surface_table(r, res);
   transport_table(r, res);
+  statistics_sections(r, res);
   failures_and_timings(r, res);
   r.write(path);
 }

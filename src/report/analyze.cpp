@@ -18,6 +18,7 @@
 #include "emorph/measure/electrode_region.hpp"
 #include "emorph/measure/fractions.hpp"
 #include "emorph/measure/granulometry.hpp"
+#include "emorph/report/statistics_step.hpp"
 #include "emorph/measure/grey_calibration.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/profile.hpp"
@@ -95,6 +96,9 @@ class Pipeline {
       if (!c_.particles.empty()) step("particles", [&] { particles_step(); });
       advance();
       if (!c_.tortuosity.empty()) step("tortuosity", [&] { tortuosity_step(); });
+      for (const auto& [key, names] : {std::pair{"chords", &c_.chords}, std::pair{"correlation", &c_.correlation},
+                                       std::pair{"rev", &c_.rev}})
+        if (!names->empty()) step(key, [&] { statistics_step(key, *names); });
       advance();
       step("outputs", [&] { outputs(); });
       advance();
@@ -349,6 +353,13 @@ class Pipeline {
     results_["granulometry"] = out;
   }
 
+  void statistics_step(const std::string& key, const std::vector<std::string>& names) {
+    Json out = Json::object();
+    for (const Phase* p : present(names, "[measure] " + key))
+      out[p->name] = statistics_step_results(key, phase_mask(labels_, p->label).view(), p->name);
+    results_[key] = out;
+  }
+
   void particles_step() {
     Json out = Json::object();
     for (const Phase* phase : present(c_.particles, "[measure] particles")) {
@@ -484,6 +495,9 @@ Json analysis_config_json(const AnalysisConfig& c) {
             {"granulometry", c.granulometry},
             {"particles", c.particles},
             {"tortuosity", c.tortuosity},
+            {"chords", c.chords},
+            {"correlation", c.correlation},
+            {"rev", c.rev},
             {"size_class_quantile", c.size_class_quantile},
             {"min_particle_voxels", c.min_particle_voxels},
             {"out_dir", c.out_dir}};

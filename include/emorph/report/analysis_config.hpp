@@ -46,6 +46,8 @@ struct AnalysisConfig {
   std::vector<std::string> granulometry = {"NMC", "pore"};
   std::vector<std::string> particles = {"NMC"};
   std::vector<std::string> tortuosity = {"pore"};
+  // Per-axis statistics of these phases (off by default): chord lengths, two-point correlation, REV.
+  std::vector<std::string> chords, correlation, rev;
   double size_class_quantile = 0.25;
   // Particles under this many voxels (3x3x3) are threshold noise, not resolved particles: left out of
   // the table, the distributions and the size-class profiles, and counted as excluded_small.

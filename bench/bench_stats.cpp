@@ -1,0 +1,117 @@
+// Chord lengths and two-point correlation per axis against a plain read of the same volume, and against
+// the PoreSpy-equivalent numpy/scipy implementations of bench/stats_peer.py run in the same process.
+// Usage: bench_stats [N=256] (volume N^3 of random overlapping balls, phase fraction 0.5).
+// Threads: OMP_NUM_THREADS (the peer's FFT gets as many workers).
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+#include "emorph/io.hpp"
+#include "emorph/measure/chord_length.hpp"
+#include "emorph/measure/components.hpp"
+#include "emorph/measure/two_point_correlation.hpp"
+#include "emorph/parallel.hpp"
+#include "sizes_bench_common.hpp"
+
+namespace {
+
+// Resets the peak RSS so that the next reading is the peak of what follows (Linux >= 4.0).
+void reset_peak() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+double peak_rss_mb() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
+  return 0;
+}
+
+double rss_mb() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace emorph;
+  const int64_t n = argc > 1 ? std::atoll(argv[1]) : 256;
+  const std::string dir = "/tmp/emorph_bench_stats_" + std::to_string(getpid());
+  const std::string tif = dir + ".tif", raw = dir + ".raw";
+  {
+    const auto balls = bench::random_balls(n, 0.5, 3, 24, 3);
+    write_volume<uint8_t>(tif, balls.view());
+    bench::write_raw(raw, balls);
+  }
+  // Plain read: the uint8 TIFF through emorph's reader, page cache warm (second of two reads).
+  double read_s = 0;
+  for (int i = 0; i < 2; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const AnyVolume v = read_volume(tif);
+    read_s = bench::seconds_since(t0);
+  }
+  const AnyVolume labels = read_volume(tif);
+  const auto& view = labels.as<uint8_t>();
+  std::printf("volume %lld^3 uint8 (%.0f MiB), %d threads\nplain read (emorph read_volume, TIFF, page cache warm): %.3f s\n",
+              static_cast<long long>(n), static_cast<double>(view.size()) / (1 << 20), thread_count(), read_s);
+
+  auto t0 = std::chrono::steady_clock::now();
+  const Volume<uint8_t> mask = label_mask(view.view(), 1);
+  const double mask_s = bench::seconds_since(t0);
+  const double base_mb = rss_mb();
+
+  reset_peak();
+  t0 = std::chrono::steady_clock::now();
+  const auto chords = chord_lengths(mask.view());
+  const double chords_s = bench::seconds_since(t0);
+  const double chords_mb = peak_rss_mb() - base_mb;
+
+  reset_peak();
+  t0 = std::chrono::steady_clock::now();
+  const auto s2 = two_point_correlation(mask.view());
+  const double s2_s = bench::seconds_since(t0);
+  const double s2_mb = peak_rss_mb() - base_mb;
+
+  // The FFTW path too, for the record (auto picks direct for these lags).
+  reset_peak();
+  t0 = std::chrono::steady_clock::now();
+  const auto s2_fft = two_point_correlation(mask.view(), {.max_lag_um = std::nullopt, .method = CorrelationMethod::fft});
+  const double fft_s = bench::seconds_since(t0);
+  const double fft_mb = peak_rss_mb() - base_mb;
+
+  std::printf("label mask: %.3f s\n", mask_s);
+  std::printf("emorph correlation --method fft: %.3f s = %.2fx the read; peak extra %.1f MiB; max |S2 fft - S2 direct| %.2e\n",
+              fft_s, fft_s / read_s, fft_mb, [&] {
+                double d = 0;
+                for (int a = 0; a < 3; ++a)
+                  for (std::size_t k = 0; k < s2.axes[a].s2.size(); ++k)
+                    d = std::max(d, std::abs(s2.axes[a].s2[k] - s2_fft.axes[a].s2[k]));
+                return d;
+              }());
+  std::printf("emorph chords (3 axes): %.3f s = %.2fx the read (%.2fx with the mask); peak extra %.1f MiB\n", chords_s,
+              chords_s / read_s, (chords_s + mask_s) / read_s, chords_mb);
+  std::printf("emorph correlation (3 axes, lags to N/2, method %s): %.3f s = %.2fx the read (%.2fx with the mask); peak extra %.1f MiB\n",
+              correlation_method_name(s2.method), s2_s, s2_s / read_s, (s2_s + mask_s) / read_s, s2_mb);
+  for (int a = 0; a < 3; ++a)
+    std::printf("  axis %d: mean chord %.6f voxels, S2(8) %.6f\n", a, chords.axes[a].mean_chord_um, s2.axes[a].s2[8]);
+
+  const std::string peer = std::string(EMORPH_SOURCE_DIR) + "/bench/stats_peer.py";
+  const std::string args = " " + raw + " " + std::to_string(n);
+  const auto pc = bench::run_python_file(peer, args + " chords " + std::to_string(thread_count()));
+  const auto ps = bench::run_python_file(peer, args + " s2 " + std::to_string(thread_count()));
+  if (pc.count("peer_chords_s"))
+    std::printf("-> chords: PoreSpy-equivalent %.3f s, emorph %.1fx faster; peak extra %.1f MiB vs %.1f MiB\n",
+                pc.at("peer_chords_s"), pc.at("peer_chords_s") / chords_s, pc.at("peer_chords_extra_mb"), chords_mb);
+  if (ps.count("peer_s2_s"))
+    std::printf("-> correlation: PoreSpy-equivalent (periodic rfftn, float32) %.3f s, emorph %.1fx faster; peak extra %.1f MiB vs %.1f MiB\n",
+                ps.at("peer_s2_s"), ps.at("peer_s2_s") / s2_s, ps.at("peer_s2_extra_mb"), s2_mb);
+  std::remove(tif.c_str());
+  std::remove(raw.c_str());
+  return 0;
+}
