@@ -171,7 +171,7 @@ TEST(CliMeasure, CompositionTable4AndErrors) {
   double sum = 0;
   for (const auto& [k, v] : j["vol_percent"].items()) sum += v.get<double>();
   EXPECT_NEAR(sum, 71.0, 1e-9);
-  EXPECT_EQ(run_cli("composition --wt NMC=44,LFP=44,PVdF=7.5,CB=4.5 --porosity 29").exit_code, 2);  // no PVdF density
+  EXPECT_EQ(run_cli("composition --wt NMC=44,LFP=44,Binder=7.5,CB=4.5 --porosity 29").exit_code, 2);  // no Binder density
   EXPECT_EQ(run_cli("composition --wt NMC=50,LFP=40 --porosity 29").exit_code, 2);                   // sums to 90
 }
 
