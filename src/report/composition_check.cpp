@@ -44,7 +44,8 @@ Json composition_check(const LfpOptions& o, const PhaseTable& table, const Json&
   if (comp.porosity_percent) {
     for (const auto& [name, v] : comp.vol_percent) {
       Json& e = phases[phase_of(name)];
-      e["composition_vol_percent"] = e.value("composition_vol_percent", 0.0) + v;
+      const double before = e.is_object() && e.contains("composition_vol_percent") ? e["composition_vol_percent"].get<double>() : 0.0;
+      e["composition_vol_percent"] = before + v;
     }
     phases["pore"]["composition_vol_percent"] = *comp.porosity_percent;
     double matrix = *comp.porosity_percent;
