@@ -355,11 +355,11 @@ class Pipeline {
   // The demo knows what a user of a real sample knows: its composition (the preset's LFP vol%, Table 1)
   // and the grey of air in its scan (the simulator's pore grey). Given options take precedence.
   void demo_lfp_defaults(const synth::SynthParams& sp, const Json& xct_truth) {
-    if (sp.lfp_fraction <= 0) return;
     if (!c_.lfp.active()) {
       c_.lfp.mean = sp.lfp_fraction;
       c_.lfp.known_mean_source = "demo: preset " + sp.preset + " composition (Table 1 LFP vol%)";
     }
+    if (sp.lfp_fraction <= 0) return;
     if (!c_.lfp.pore_grey) {
       c_.lfp.pore_grey = xct_truth["grey_of_phase"]["pore"].get<double>();
       c_.lfp.pore_grey_source = "demo: the simulated scan's air/pore grey";

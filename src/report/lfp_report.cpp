@@ -47,6 +47,7 @@ void lfp_route(HtmlReport& r, const Json& res) {
   const Json& lfp = at(res, {"lfp"});
   if (lfp.is_null()) return;
   const std::string route = lfp.value("route", std::string());
+  if (route == "none") return;
   if (route == "skipped") {
     r.heading("LFP density: skipped", 3);
     r.paragraph("The LFP profile was not measured: " + lfp.value("reason", std::string()) + ". To measure it, " +

@@ -73,6 +73,7 @@ std::optional<ZeroPoint> zero_point(const LfpStepInputs& in) {
 double known_lfp_mean(const LfpStepInputs& in, Json& record) {
   const LfpOptions& o = in.options;
   if (o.mean) {
+    require(std::isfinite(*o.mean) && *o.mean >= 0 && *o.mean < 1, "--lfp-mean: the electrode's LFP volume fraction must lie in [0, 1)");
     record["known_mean_source"] = o.known_mean_source.empty() ? "--lfp-mean" : o.known_mean_source;
     return *o.mean;
   }
@@ -87,7 +88,7 @@ double known_lfp_mean(const LfpStepInputs& in, Json& record) {
   double lfp = -1;
   for (const auto& [name, v] : r.vol_percent)
     if (name == "LFP") lfp = v / 100.0;
-  require(lfp > 0, "--composition: no LFP component (give LFP=<wt%>)");
+  if (lfp < 0) lfp = 0;  // no LFP in the composition
   record["known_mean_source"] = "composition calculator (--composition" +
                                 std::string(o.porosity_percent ? ", --porosity" : ", --loading, --thickness") + ")";
   return lfp;
@@ -160,6 +161,11 @@ void lfp_grey_step(const LfpStepInputs& in, Json& results) {
     record["calibration"]["source"] = cal.source;
   } else {
     const double known = known_lfp_mean(in, record);
+    if (known == 0) {  // an electrode without LFP: nothing to measure, nothing skipped
+      record.update({{"route", "none"}, {"reason", "the electrode has no LFP (known content 0)"}});
+      results["lfp"] = record;
+      return;
+    }
     const auto zero = zero_point(in);
     if (!zero) {
       skip(results, "no zero point for the self-calibration: give --pore-grey G (grey of pores/air), or image air above the electrode");
