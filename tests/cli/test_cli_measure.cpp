@@ -176,9 +176,9 @@ TEST(CliMeasure, CompositionTable4AndErrors) {
 }
 
 TEST(CliMeasure, CalibrateFitsALine) {
-  const auto r = run_cli("calibrate --grey 100,120,150 --density 2.5,2.9,3.5");
+  const auto r = run_cli("calibrate --grey 100,120,150 --density 2.5,2.9,3.5 --json -");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const Json j = Json::parse(r.out);
+  const Json j = Json::parse(r.out)["results"];
   EXPECT_NEAR(j["slope_g_cm3_per_grey"].get<double>(), 0.02, 1e-12);
   EXPECT_NEAR(j["r_squared"].get<double>(), 1.0, 1e-12);
   EXPECT_EQ(run_cli("calibrate --grey 100 --density 2.5").exit_code, 2);
