@@ -18,6 +18,7 @@ struct AnalyzeOptions {
   bool demo = false;
   int size = 0, axis = -1;
   int64_t seed = -1;
+  emorph::LfpOptions lfp;
 };
 
 std::vector<std::string> split_names(const std::string& s) {
@@ -43,6 +44,7 @@ void run_analyze(const AnalyzeOptions& o) {
   ov.classes = split_names(o.classes);
   ov.phases = o.phases;
   ov.density = o.density;
+  ov.lfp = o.lfp;
   const emorph::AnalysisConfig c = emorph::resolve_analysis_config(ov);
   const auto outcome = emorph::run_analysis(c, emorph::analysis_config_json(c));
   std::cout << "results: " << outcome.out_dir << "/results.json\nreport:  " << outcome.out_dir << "/report.html\n";
@@ -65,6 +67,14 @@ void setup_analyze(CLI::App& app) {
   sub->add_option("--classes", o->classes, "Phase of each grey class, darkest first, e.g. pore,LFP,NMC");
   sub->add_option("--phases", o->phases, "Phase labels, e.g. pore=0,NMC=1,LFP=2,CBD=3");
   sub->add_option("--density", o->density, "Densities in g/cm3, e.g. NMC=4.75,LFP=3.57,CBD=1.8");
+  sub->add_option("--lfp-calibration", o->lfp.calibration, "LFP calibration JSON (emorph calibrate --lfp-fraction): matrix grey -> LFP profile");
+  sub->add_option("--lfp-mean", o->lfp.mean, "Electrode LFP volume fraction known from composition (0..1): self-calibrated LFP profile");
+  sub->add_option("--pore-grey", o->lfp.pore_grey, "Grey of zero LFP (pores/air) for --lfp-mean (default: air above the electrode)");
+  sub->add_option("--composition", o->lfp.composition, "Composition in wt%, e.g. NMC=44,LFP=44,PVdF=7.5,CB=4.5 (with --porosity)");
+  sub->add_option("--porosity", o->lfp.porosity_percent, "Porosity in percent, for --composition");
+  sub->add_option("--loading", o->lfp.loading_mg_per_cm2, "Areal loading mg/cm2, for --composition (instead of --porosity)");
+  sub->add_option("--thickness", o->lfp.thickness_um, "Coating thickness um with --loading (default: the measured thickness)");
+  sub->add_option("--bet", o->lfp.bet, "Powders' BET areas m2/g, e.g. NMC=0.28,LFP=18.3,CB=65: theoretical SSA in the report");
   sub->callback([o] { run_analyze(*o); });
 
   auto path = std::make_shared<std::string>();

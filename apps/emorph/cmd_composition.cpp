@@ -30,7 +30,8 @@ void run_composition(const CompositionOptions& o) {
   if (!o.out.csv.empty()) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& [name, wt] : p.wt_percent)
-      rows.push_back({name, Json(wt).dump(), results["vol_percent"][name].dump(), results["solid_vol_percent"][name].dump()});
+      rows.push_back({name, Json(wt).dump(), results.value("vol_percent", Json::object()).value(name, Json()).dump(),
+                      results.value("solid_vol_percent", Json::object()).value(name, Json()).dump()});
     emorph::write_csv(o.out.csv, {"component", "wt_percent", "vol_percent", "solid_vol_percent"}, rows);
   }
   const Json params = {{"wt", o.wt}, {"density", o.density}, {"bet", o.bet}, {"diameter", o.diameter},
@@ -44,8 +45,8 @@ void setup_composition(CLI::App& app) {
   auto o = std::make_shared<CompositionOptions>();
   auto* sub = app.add_subcommand("composition", "Electrode composition: vol% from wt%, porosity, theoretical SSA");
   sub->add_option("--wt", o->wt, "Weight percentages, e.g. NMC=44,LFP=44,PVdF=7.5,CB=4.5 (sum 100)")->required();
-  sub->add_option("--density", o->density, "Densities g/cm3 (NMC, LFP, CBD default from the phase table)");
-  sub->add_option("--porosity", o->porosity, "Porosity in percent");
+  sub->add_option("--density", o->density, "Densities g/cm3; defaults NMC=4.75, LFP=3.57, CB=1.95, PVdF=1.78, Al=2.70, CBD=1.8 (sources: docs)");
+  sub->add_option("--porosity", o->porosity, "Porosity in percent (needed for vol% only; the SSA needs --wt and --bet alone)");
   sub->add_option("--loading", o->loading, "Areal mass loading in mg/cm2 (with --thickness, instead of --porosity)");
   sub->add_option("--thickness", o->thickness, "Coating thickness in um (with --loading)");
   sub->add_option("--bet", o->bet, "BET specific surfaces of the powders in m2/g, e.g. NMC=0.28,LFP=18.3,CB=65");

@@ -28,7 +28,7 @@ struct SynthOptions {
   std::string out;
   bool xct = false, fibsem = false;
   // Overrides of the preset (NaN: keep the preset's value).
-  double nmc = kUnset, lfp = kUnset, cbd = kUnset, gradient = kUnset, size_gradient = kUnset, depleted = kUnset,
+  double nmc = kUnset, lfp = kUnset, cbd = kUnset, gradient = kUnset, lfp_gradient = kUnset, size_gradient = kUnset, depleted = kUnset,
          dense_surface = kUnset, cracked = kUnset, cavities = kUnset, collector = kUnset, domain = kUnset;
   emorph::synth::XctParams xct_params;
   emorph::synth::FibsemParams fibsem_params;
@@ -50,6 +50,7 @@ void run_synth(const SynthOptions& o) {
   set_if(p.lfp_fraction, o.lfp);
   set_if(p.cbd_fraction, o.cbd);
   set_if(p.nmc_slope_per_um, o.gradient);
+  set_if(p.lfp_slope_per_um, o.lfp_gradient);
   set_if(p.nmc_size_slope_per_um, o.size_gradient);
   set_if(p.depleted_layer_um, o.depleted);
   set_if(p.dense_surface_um, o.dense_surface);
@@ -109,6 +110,7 @@ void setup_synth(CLI::App& app) {
   sub->add_option("--lfp", o->lfp, "LFP volume fraction (0..1; default: preset)");
   sub->add_option("--cbd", o->cbd, "CB+PVdF volume fraction (0..1; default: preset)");
   sub->add_option("--gradient", o->gradient, "NMC settling slope, fraction per um (e.g. -0.001)");
+  sub->add_option("--lfp-gradient", o->lfp_gradient, "LFP slope through the thickness, fraction per um (e.g. 0.002)");
   sub->add_option("--size-gradient", o->size_gradient, "Relative NMC diameter change per um (negative: large lower)");
   sub->add_option("--depleted", o->depleted, "Depleted layer thickness above the collector, um");
   sub->add_option("--dense-surface", o->dense_surface, "Densified surface layer thickness, um");

@@ -286,9 +286,9 @@ Parameters
 wt : dict or str
     Weight percents {name: wt%} summing to 100, e.g. {"NMC": 44, "LFP": 44, "PVdF": 7.5, "CB": 4.5}.
 density : dict or str, optional
-    Densities in g/cm3; NMC, LFP and CBD default to the phase table's.
+    Densities in g/cm3; defaults NMC 4.75, LFP 3.57, CB 1.95, PVdF 1.78, Al 2.70, CBD 1.8 (see docs).
 porosity : float, optional
-    Porosity in percent; or give `loading` (mg/cm2) and `thickness` (um) instead.
+    Porosity in percent; or give `loading` (mg/cm2) and `thickness` (um) instead. Needed for vol% only.
 bet : dict or str, optional
     BET specific surfaces of the powders in m2/g; components without one contribute 0 (``no_bet``).
 diameter : dict or str, optional

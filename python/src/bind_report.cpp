@@ -32,7 +32,9 @@ void bind_report(py::module_& m) {
       [](const py::object& input, const py::object& out_dir, bool demo, const py::object& config,
          const py::object& spacing, std::optional<std::string> preset, std::optional<int> size,
          std::optional<int64_t> seed, std::optional<int> axis, std::optional<std::string> method,
-         const py::object& classes, const py::object& phases, const py::object& density) {
+         const py::object& classes, const py::object& phases, const py::object& density,
+         const py::object& lfp_calibration, std::optional<double> lfp_mean, std::optional<double> pore_grey,
+         const py::object& composition, std::optional<double> porosity, const py::object& bet) {
         // The same resolution as the CLI: config file, then keywords (emorph::resolve_analysis_config).
         AnalysisOverrides o;
         if (!config.is_none()) o.config = path_arg(config, "config");
@@ -51,6 +53,12 @@ void bind_report(py::module_& m) {
         if (!classes.is_none()) o.classes = names_arg(classes, "classes");
         if (!phases.is_none()) o.phases = spec_arg(phases, "phases");
         if (!density.is_none()) o.density = spec_arg(density, "density");
+        if (!lfp_calibration.is_none()) o.lfp.calibration = path_arg(lfp_calibration, "lfp_calibration");
+        o.lfp.mean = lfp_mean;
+        o.lfp.pore_grey = pore_grey;
+        if (!composition.is_none()) o.lfp.composition = spec_arg(composition, "composition");
+        o.lfp.porosity_percent = porosity;
+        if (!bet.is_none()) o.lfp.bet = spec_arg(bet, "bet");
         const AnalysisConfig c = resolve_analysis_config(o);
 
         AnalysisOutcome outcome;
@@ -65,7 +73,9 @@ void bind_report(py::module_& m) {
       py::arg("config") = py::none(), py::arg("spacing") = py::none(), py::arg("preset") = py::none(),
       py::arg("size") = py::none(), py::arg("seed") = py::none(), py::arg("axis") = py::none(),
       py::arg("method") = py::none(), py::arg("classes") = py::none(), py::arg("phases") = py::none(),
-      py::arg("density") = py::none(),
+      py::arg("density") = py::none(), py::arg("lfp_calibration") = py::none(), py::arg("lfp_mean") = py::none(),
+      py::arg("pore_grey") = py::none(), py::arg("composition") = py::none(), py::arg("porosity") = py::none(),
+      py::arg("bet") = py::none(),
       R"doc(Full characterisation of one sample into a results folder (as ``emorph analyze``).
 
 Reads the volume (grey: denoised and segmented; labels: used as they are), then measures fractions,
@@ -95,6 +105,13 @@ classes : list of str, optional
     Phase of each grey class, darkest first, e.g. ["pore", "LFP", "NMC"].
 phases, density : dict or str, optional
     Phase table {name: label} and densities {name: g/cm3}.
+lfp_calibration, lfp_mean, pore_grey : str, float, float, optional
+    The LFP profile from the matrix grey (XCT): a calibration JSON (``emorph calibrate --lfp-fraction``),
+    or the electrode's known LFP volume fraction with the grey of zero LFP (default: air above the
+    electrode); results in ``profiles.phases.LFP`` with "source": "grey_calibration".
+composition, porosity, bet : dict or str, float, dict or str, optional
+    Composition in wt% with the porosity (the known LFP fraction through the composition calculator, and
+    measured against composition vol% in ``composition_check``), and the powders' BET areas (m2/g).
 
 Returns
 -------

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "emorph/error.hpp"
+#include "emorph/measure/results_json.hpp"
 
 namespace emorph {
 namespace {
@@ -49,47 +50,57 @@ CompositionResult composition(const CompositionParams& p) {
   check_names(p.density_g_cm3, p.wt_percent, "--density");
   check_names(p.bet_m2_per_g, p.wt_percent, "--bet");
   check_names(p.diameter_um, p.wt_percent, "--diameter");
+  for (const auto& [name, rho] : p.density_g_cm3) require(rho > 0, "--density: density of '" + name + "' must be positive");
+  require(!(p.porosity_percent && (p.loading_mg_per_cm2 || p.thickness_um)),
+          "--porosity: give either the porosity or --loading and --thickness");
+  require(!p.loading_mg_per_cm2 == !p.thickness_um, "--loading and --thickness go together (or give --porosity)");
+  const bool volumes_asked = p.porosity_percent || p.loading_mg_per_cm2;
 
   CompositionResult r;
-  // Volume per gram of solid: sum w_i / rho_i (w as a fraction).
+  // Volume per gram of solid: sum w_i / rho_i (w as a fraction); needs every density.
   double specific_volume = 0;
   std::vector<double> partial;
   for (const auto& [name, w] : p.wt_percent) {
     const double* rho = find_value(p.density_g_cm3, name);
-    require(rho != nullptr, "--density: no density for component '" + name + "'");
-    require(*rho > 0, "--density: density of '" + name + "' must be positive");
+    if (!rho) {
+      require(!volumes_asked, "--density: no density for component '" + name + "' (needed for vol%)");
+      partial.clear();
+      break;
+    }
     partial.push_back(w / 100.0 / *rho);
     specific_volume += partial.back();
   }
-  r.solid_density_g_cm3 = 1.0 / specific_volume;
+  if (!partial.empty()) r.solid_density_g_cm3 = 1.0 / specific_volume;
 
   if (p.porosity_percent) {
-    require(!p.loading_mg_per_cm2 && !p.thickness_um, "--porosity: give either the porosity or --loading and --thickness");
     r.porosity_percent = *p.porosity_percent;
-  } else {
-    require(p.loading_mg_per_cm2 && p.thickness_um, "--porosity: missing (or give --loading MG_PER_CM2 and --thickness UM)");
+  } else if (p.loading_mg_per_cm2) {
     require(*p.loading_mg_per_cm2 > 0, "--loading must be positive");
     require(*p.thickness_um > 0, "--thickness must be positive");
     // Coating density = (loading mg/cm2 * 1e-3 g/mg) / (thickness um * 1e-4 cm/um).
     const double coating_density = *p.loading_mg_per_cm2 * 1e-3 / (*p.thickness_um * 1e-4);
-    r.porosity_percent = 100.0 * (1.0 - coating_density / r.solid_density_g_cm3);
+    r.porosity_percent = 100.0 * (1.0 - coating_density / *r.solid_density_g_cm3);
     r.porosity_from_loading = true;
   }
-  require(std::isfinite(r.porosity_percent) && r.porosity_percent >= 0 && r.porosity_percent < 100,
-          "--porosity: must lie in [0, 100) percent (got " + std::to_string(r.porosity_percent) + ")");
+  if (r.porosity_percent)
+    require(std::isfinite(*r.porosity_percent) && *r.porosity_percent >= 0 && *r.porosity_percent < 100,
+            "--porosity: must lie in [0, 100) percent (got " + std::to_string(*r.porosity_percent) + ")");
 
   double ssa = 0, ssa_geometric = 0;
   bool any_bet = false;
   for (std::size_t i = 0; i < p.wt_percent.size(); ++i) {
     const auto& [name, w] = p.wt_percent[i];
-    const double solid_share = partial[i] / specific_volume;
-    r.solid_vol_percent.emplace_back(name, 100.0 * solid_share);
-    r.vol_percent.emplace_back(name, solid_share * (100.0 - r.porosity_percent));
-
+    if (!partial.empty()) {
+      const double solid_share = partial[i] / specific_volume;
+      r.solid_vol_percent.emplace_back(name, 100.0 * solid_share);
+      if (r.porosity_percent) r.vol_percent.emplace_back(name, solid_share * (100.0 - *r.porosity_percent));
+    }
     const double* bet = find_value(p.bet_m2_per_g, name);
     const double* diameter = find_value(p.diameter_um, name);
     if (diameter) {
-      const double g = sphere_specific_surface_m2_per_g(*diameter, *find_value(p.density_g_cm3, name));
+      const double* rho = find_value(p.density_g_cm3, name);
+      require(rho != nullptr, "--diameter: the sphere area of '" + name + "' needs its density (--density)");
+      const double g = sphere_specific_surface_m2_per_g(*diameter, *rho);
       r.geometric_ssa_m2_per_g.emplace_back(name, g);
       ssa_geometric += w / 100.0 * g;
     } else if (bet) {
@@ -109,28 +120,35 @@ CompositionResult composition(const CompositionParams& p) {
   return r;
 }
 
+const NamedValues& default_material_densities() {
+  static const NamedValues densities = {{"NMC", 4.75}, {"LFP", 3.57}, {"CB", 1.95}, {"PVdF", 1.78}, {"Al", 2.70}, {"CBD", 1.8}};
+  return densities;
+}
+
 NamedValues component_densities(const NamedValues& wt_percent, const NamedValues& given, const PhaseTable& table) {
   NamedValues densities;
-  for (const auto& [name, w] : wt_percent)
-    if (const auto* phase = table.find(name); phase && phase->density_g_cm3)
-      densities.emplace_back(name, *phase->density_g_cm3);
-  for (const auto& [name, rho] : given) {
-    bool replaced = false;
+  auto set = [&](const std::string& name, double rho) {
     for (auto& [n, v] : densities)
-      if (n == name) v = rho, replaced = true;
-    if (!replaced) densities.emplace_back(name, rho);
+      if (n == name) return void(v = rho);
+    densities.emplace_back(name, rho);
+  };
+  for (const auto& [name, w] : wt_percent) {
+    if (const double* d = find_value(default_material_densities(), name)) set(name, *d);
+    if (const auto* phase = table.find(name); phase && phase->density_g_cm3) set(name, *phase->density_g_cm3);
   }
+  for (const auto& [name, rho] : given) set(name, rho);
   return densities;
 }
 
 Json composition_results(const CompositionParams& params) {
   const auto r = composition(params);
-  Json results = {{"porosity_percent", r.porosity_percent},
+  Json results = {{"porosity_percent", optional_json(r.porosity_percent)},
                   {"porosity_from_loading", r.porosity_from_loading},
-                  {"solid_density_g_cm3", r.solid_density_g_cm3},
-                  {"vol_percent", named_json(r.vol_percent)},
-                  {"solid_vol_percent", named_json(r.solid_vol_percent)},
+                  {"density_g_cm3", named_json(params.density_g_cm3)},
+                  {"solid_density_g_cm3", optional_json(r.solid_density_g_cm3)},
                   {"no_bet", r.no_bet}};
+  if (r.porosity_percent) results["vol_percent"] = named_json(r.vol_percent);
+  if (r.solid_density_g_cm3) results["solid_vol_percent"] = named_json(r.solid_vol_percent);
   results["theoretical_ssa_m2_per_g"] = r.theoretical_ssa_m2_per_g ? Json(*r.theoretical_ssa_m2_per_g) : Json(nullptr);
   if (!r.ssa_contribution_m2_per_g.empty()) results["ssa_contribution_m2_per_g"] = named_json(r.ssa_contribution_m2_per_g);
   if (!r.geometric_ssa_m2_per_g.empty()) {

@@ -87,7 +87,7 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
     throw InputError(source_name + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
   }
   Reader r{source_name};
-  r.check_keys(root, "", {"input", "demo", "preprocess", "segment", "phases", "density", "profile", "measure", "output"});
+  r.check_keys(root, "", {"input", "demo", "preprocess", "segment", "phases", "density", "profile", "lfp", "measure", "output"});
   AnalysisConfig c;
   if (auto* t = section(root, "input", r)) {
     r.check_keys(*t, "input", {"path", "voxel_um", "kind", "axis"});
@@ -149,6 +149,19 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
     r.get(*t, "profile", "window", w);
     if (w < 1) r.fail(*t->get("window"), "profile.window", "must be >= 1");
     c.window = static_cast<int>(w);
+  }
+  if (auto* t = section(root, "lfp", r)) {
+    r.check_keys(*t, "lfp", {"calibration", "mean", "pore_grey", "composition", "porosity", "loading", "thickness", "bet", "erosion_um"});
+    r.get(*t, "lfp", "calibration", c.lfp.calibration);
+    r.get(*t, "lfp", "composition", c.lfp.composition);
+    r.get(*t, "lfp", "bet", c.lfp.bet);
+    for (auto [key, out] : {std::pair{"mean", &c.lfp.mean}, {"pore_grey", &c.lfp.pore_grey}, {"porosity", &c.lfp.porosity_percent},
+                            {"loading", &c.lfp.loading_mg_per_cm2}, {"thickness", &c.lfp.thickness_um}, {"erosion_um", &c.lfp.erosion_um}}) {
+      double v = 0;
+      if (!t->get(key)) continue;
+      r.get_number(*t, "lfp", key, v);
+      *out = v;
+    }
   }
   if (auto* t = section(root, "measure", r)) {
     r.check_keys(*t, "measure", {"fractions", "profiles", "surface", "granulometry", "particles", "tortuosity",
@@ -226,6 +239,14 @@ exclude_collector_um = 0     # bulk window = electrode region minus these layers
 exclude_surface_um = 0
 auto_bulk = true             # also trim the depleted / surface layers detected on the NMC (or LFP) profile
 window = 1                   # slices averaged per profile point
+
+# [lfp]                      # the LFP profile from the matrix grey (XCT; the paper's Figure S5), one of:
+# calibration = "cal.json"   # emorph calibrate --grey ... --lfp-fraction ... --json cal.json
+# mean = 0.306               # the electrode's LFP volume fraction, known from its composition
+# composition = "NMC=44,LFP=44,PVdF=7.5,CB=4.5"  # wt%, with porosity = 29 (or loading + thickness)
+# pore_grey = 6000           # grey of zero LFP (pores/air) for mean/composition; default: air above the electrode
+# bet = "NMC=0.28,LFP=18.3,CB=65"  # powders' BET m2/g: theoretical SSA next to the measured one
+# erosion_um = 1.0           # matrix grey kept this far from NMC; default: the measured blur width
 
 [measure]
 fractions = true

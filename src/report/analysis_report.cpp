@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "emorph/report/html_report.hpp"
+#include "emorph/report/lfp_report.hpp"
 #include "emorph/report/statistics_step.hpp"
 #include "emorph/report/svg_plot.hpp"
 
@@ -315,6 +316,7 @@ void write_analysis_report(const std::string& path, const AnalysisReportInputs& 
   legend(r, in.table);
   fractions_table(r, res);
   profile_plot(r, res, in.table);
+  lfp_report_sections(r, res);
   grey_profile_plot(r, res);
   granulometry_plots(r, res, in.table);
   particle_plots(r, res, in.table);

@@ -28,6 +28,8 @@
 #include "emorph/measure/surface_area.hpp"
 #include "emorph/progress.hpp"
 #include "emorph/report/analysis_report.hpp"
+#include "emorph/report/composition_check.hpp"
+#include "emorph/report/lfp_step.hpp"
 #include "emorph/report/slice_views.hpp"
 #include "emorph/segment/segment.hpp"
 #include "emorph/segment/separate_particles.hpp"
@@ -88,6 +90,7 @@ class Pipeline {
       advance();
       if (c_.profiles) step("profiles", [&] { profiles(); });
       if (c_.profiles && grey_.bytes()) step("grey_profile", [&] { grey_profile_step(); });
+      if (c_.profiles && grey_.bytes() && results_["profiles"].contains("bulk")) step("lfp", [&] { lfp_step(); });
       advance();
       if (c_.surface) step("surface", [&] { surface(); });
       advance();
@@ -100,6 +103,7 @@ class Pipeline {
                                        std::pair{"rev", &c_.rev}})
         if (!names->empty()) step(key, [&] { statistics_step(key, *names); });
       advance();
+      if (!c_.lfp.composition.empty()) step("composition", [&] { results_["composition_check"] = composition_check(c_.lfp, table_, results_); });
       step("outputs", [&] { outputs(); });
       advance();
     }
@@ -132,11 +136,12 @@ class Pipeline {
     Json sample;
     if (c_.demo) {
       synth::SynthParams sp = synth::preset(c_.demo_preset, c_.demo_size, c_.demo_voxel_um, c_.demo_seed);
-      // An LFP-only preset (J, K) has no NMC peak: its default XCT segmentation is pore against LFP.
+      // An LFP-only preset (J, K) resolves nothing at XCT scale: the whole electrode is the matrix
+      // (a threshold below every grey), its LFP comes from the grey levels.
       const AnalysisConfig defaults;
       if (sp.nmc_fraction == 0 && c_.method == defaults.method && c_.classes == defaults.classes) {
-        c_.method = "otsu";
-        c_.classes = {"pore", "LFP"};
+        c_.method = "manual:-1";
+        c_.classes = {"pore", "matrix"};
       }
       auto gen = synth::generate_electrode(sp);
       truth_ = gen.truth;
@@ -144,7 +149,9 @@ class Pipeline {
       // The demo goes the way real data goes: a simulated XCT grey volume, segmented like an input.
       synth::XctParams xp;
       xp.seed = c_.demo_seed;
-      grey_ = synth::simulate_xct(gen.labels.view(), xp).image;
+      auto xct = synth::simulate_xct(gen.labels.view(), xp);
+      grey_ = std::move(xct.image);
+      demo_lfp_defaults(sp, xct.truth);
       sample = {{"source", "synthetic XCT"}, {"preset", c_.demo_preset}, {"seed", c_.demo_seed}};
     } else {
       require(!c_.input.empty(), "no input: give a volume, a config with [input] path, or --demo");
@@ -337,6 +344,28 @@ class Pipeline {
                                 {"voxels", g.voxels}};
   }
 
+  void lfp_step() {
+    const Json& bulk = results_["profiles"]["bulk"];
+    const LfpStepInputs in{grey_,    labels_.view(), table_,     c_.axis,    *region_,
+                           {bulk["first_slice"].get<int64_t>(), bulk["last_slice"].get<int64_t>()},
+                           c_.method, c_.classes,     threshold_, c_.lfp};
+    lfp_grey_step(in, results_);
+  }
+
+  // The demo knows what a user of a real sample knows: its composition (the preset's LFP vol%, Table 1)
+  // and the grey of air in its scan (the simulator's pore grey). Given options take precedence.
+  void demo_lfp_defaults(const synth::SynthParams& sp, const Json& xct_truth) {
+    if (!c_.lfp.active()) {
+      c_.lfp.mean = sp.lfp_fraction;
+      c_.lfp.known_mean_source = "demo: preset " + sp.preset + " composition (Table 1 LFP vol%)";
+    }
+    if (sp.lfp_fraction <= 0) return;
+    if (!c_.lfp.pore_grey) {
+      c_.lfp.pore_grey = xct_truth["grey_of_phase"]["pore"].get<double>();
+      c_.lfp.pore_grey_source = "demo: the simulated scan's air/pore grey";
+    }
+  }
+
   void granulometry_step() {
     Json out = Json::object();
     for (const Phase* phase : present(c_.granulometry, "[measure] granulometry")) {
@@ -502,6 +531,7 @@ Json analysis_config_json(const AnalysisConfig& c) {
             {"min_particle_voxels", c.min_particle_voxels},
             {"out_dir", c.out_dir}};
   if (c.voxel) j["voxel_um"] = {c.voxel->dz, c.voxel->dy, c.voxel->dx};
+  if (c.lfp.active() || c.lfp.pore_grey || c.lfp.erosion_um) j["lfp"] = lfp_options_json(c.lfp);
   if (c.demo) j["demo_params"] = {{"preset", c.demo_preset}, {"size", c.demo_size}, {"voxel_um", c.demo_voxel_um}, {"seed", c.demo_seed}};
   return j;
 }
@@ -529,6 +559,7 @@ AnalysisConfig resolve_analysis_config(const AnalysisOverrides& o) {
   if (!o.classes.empty()) c.classes = o.classes;
   if (!o.phases.empty()) c.phases = o.phases;
   if (!o.density.empty()) c.density = o.density;
+  apply_lfp_overrides(o.lfp, c.lfp);
   return c;
 }
 

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "emorph/error.hpp"
+#include "emorph/report/compare_extras.hpp"
 #include "emorph/report/html_report.hpp"
 #include "emorph/report/svg_plot.hpp"
 
@@ -72,6 +73,8 @@ Json compare_analyses(const CompareParams& params) {
     all.push_back(load_results(params.results[i], name));
     names.push_back(name);
     for (const auto& [ph, _] : at_path(all.back(), {"fractions", "phases"}).items()) phases.insert(ph);
+    // LFP measured from grey levels is a profile without a segmented phase.
+    for (const auto& [ph, _] : at_path(all.back(), {"profiles", "phases"}).items()) phases.insert(ph);
   }
   std::error_code ec;
   fs::create_directories(params.out_dir, ec);
@@ -193,6 +196,7 @@ Json compare_analyses(const CompareParams& params) {
             "Matrix composition: the phases around NMC as a share of the non-NMC volume (XCT sees one unresolved "
             "matrix, FIB/SEM resolves it into pores, LFP and CB+PVdF)");
   write_csv((out / "matrix_composition.csv").string(), matrix_header, matrix_rows);
+  compare_composition_and_scales(rep, all, names, out.string());
   rep.write((out / "report.html").string());
   return table;
 }

@@ -171,14 +171,14 @@ TEST(CliMeasure, CompositionTable4AndErrors) {
   double sum = 0;
   for (const auto& [k, v] : j["vol_percent"].items()) sum += v.get<double>();
   EXPECT_NEAR(sum, 71.0, 1e-9);
-  EXPECT_EQ(run_cli("composition --wt NMC=44,LFP=44,PVdF=7.5,CB=4.5 --porosity 29").exit_code, 2);  // no PVdF density
+  EXPECT_EQ(run_cli("composition --wt NMC=44,LFP=44,Binder=7.5,CB=4.5 --porosity 29").exit_code, 2);  // no Binder density
   EXPECT_EQ(run_cli("composition --wt NMC=50,LFP=40 --porosity 29").exit_code, 2);                   // sums to 90
 }
 
 TEST(CliMeasure, CalibrateFitsALine) {
-  const auto r = run_cli("calibrate --grey 100,120,150 --density 2.5,2.9,3.5");
+  const auto r = run_cli("calibrate --grey 100,120,150 --density 2.5,2.9,3.5 --json -");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const Json j = Json::parse(r.out);
+  const Json j = Json::parse(r.out)["results"];
   EXPECT_NEAR(j["slope_g_cm3_per_grey"].get<double>(), 0.02, 1e-12);
   EXPECT_NEAR(j["r_squared"].get<double>(), 1.0, 1e-12);
   EXPECT_EQ(run_cli("calibrate --grey 100 --density 2.5").exit_code, 2);

@@ -37,7 +37,7 @@ TEST(Composition, HandArithmetic) {
   EXPECT_NEAR(value(r.solid_vol_percent, "A"), 20.0, 1e-12);
   EXPECT_NEAR(value(r.vol_percent, "A"), 16.0, 1e-12);
   EXPECT_NEAR(value(r.vol_percent, "B"), 64.0, 1e-12);
-  EXPECT_NEAR(r.solid_density_g_cm3, 1.6, 1e-12);
+  EXPECT_NEAR(*r.solid_density_g_cm3, 1.6, 1e-12);
   EXPECT_FALSE(r.theoretical_ssa_m2_per_g.has_value());
   EXPECT_EQ(r.no_bet, (std::vector<std::string>{"A", "B"}));
 }
@@ -51,7 +51,7 @@ TEST(Composition, PorosityFromLoadingAndThickness) {
   p.thickness_um = 70;
   const auto r = composition(p);
   EXPECT_TRUE(r.porosity_from_loading);
-  EXPECT_NEAR(r.porosity_percent, 100 * (1 - 20e-3 / 70e-4 / 4.0), 1e-9);
+  EXPECT_NEAR(*r.porosity_percent, 100 * (1 - 20e-3 / 70e-4 / 4.0), 1e-9);
 }
 
 TEST(Composition, ReproducesPaperTable4Theoretical) {
@@ -106,8 +106,12 @@ TEST(Composition, BadInput) {
   q.density_g_cm3.pop_back();  // CB without density
   EXPECT_THROW(composition(q), InputError);
   q = p;
-  q.porosity_percent.reset();
-  EXPECT_THROW(composition(q), InputError);
+  q.porosity_percent.reset();  // no porosity: the SSA and solid shares, no vol%
+  EXPECT_FALSE(composition(q).porosity_percent);
+  EXPECT_TRUE(composition(q).vol_percent.empty());
+  EXPECT_EQ(composition(q).solid_vol_percent.size(), 4u);
+  q.density_g_cm3.pop_back();
+  EXPECT_FALSE(composition(q).solid_density_g_cm3);  // a density unknown: no volumes, no error
   q = p;
   q.bet_m2_per_g.push_back({"Graphite", 5});
   EXPECT_THROW(composition(q), InputError);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "emorph/report/lfp_options.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -41,6 +42,8 @@ struct AnalysisConfig {
   // smoothed fraction recovers 90% of its bulk median. The larger of detected and given layer is used.
   bool auto_bulk = true;
   int window = 1;                     // slices averaged in profiles
+  // [lfp] the LFP profile from the matrix grey (grey inputs at XCT resolution)
+  LfpOptions lfp;
   // [measure]
   bool fractions = true, profiles = true, surface = true;
   std::vector<std::string> granulometry = {"NMC", "pore"};

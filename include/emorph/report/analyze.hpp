@@ -38,6 +38,7 @@ struct AnalysisOverrides {
   bool demo = false;
   std::optional<int> demo_size, axis;
   std::optional<uint64_t> demo_seed;
+  LfpOptions lfp;  // set members replace the config's [lfp] values
 };
 
 // Reads the config and applies the overrides; InputError for an input together with demo, or neither.

@@ -1,0 +1,60 @@
+#pragma once
+// Mean grey of the unresolved matrix (LFP + CB/PVdF + pores at XCT resolution) slice by slice,
+// measured only on matrix voxels at least a blur width away from the bright phases (NMC, collector),
+// so that their partial-volume and phase-contrast edges do not leak into the matrix's density
+// (Etiemble et al. 2017, section 3.3 and Figure S5a).
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "emorph/volume.hpp"
+
+namespace emorph {
+
+struct MatrixGreyParams {
+  int axis = 0;
+  std::vector<uint8_t> matrix_labels;  // the averaged phases (e.g. matrix, or pore + LFP + CBD)
+  std::vector<uint8_t> bright_labels;  // the matrix is eroded away from these (NMC, collector)
+  // Distance kept from the bright phases, um. Unset: the blur width measured on the image, i.e. the
+  // depth inside the (homogeneous) bright phases from which their grey no longer depends on the depth;
+  // the point spread being symmetric, the matrix's edge band is as wide.
+  std::optional<double> erosion_um;
+  double max_erosion_um = 3.0;   // cap of the measured width
+  double far_um = 3.0;           // this far from the boundary, grey is the phase's own (the references)
+  // A depth shell is free of the edge when its mean grey is within this share of the bright-to-matrix
+  // contrast of the deep grey: 3 % keeps the leak's bias on the matrix grey under 1 % of the contrast
+  // while eroding as little matrix as possible (the matrix is sampled, its composition is not uniform).
+  double tolerance = 0.03;
+  // Segmentation band: voxels of these labels (matrix + the resolved bright phase, not the collector)
+  // are counted at or below three grey thresholds (low, the segmentation's, high): the matrix fraction
+  // at a lower and a higher threshold, relative to the one at the segmentation's.
+  std::vector<uint8_t> band_labels;
+  std::optional<std::array<double, 3>> band_thresholds;
+};
+
+struct MatrixGreyProfile {
+  std::vector<double> position_um;     // slice centres
+  std::vector<double> mean_grey;       // eroded matrix voxels' mean grey (NaN where a slice has none)
+  std::vector<int64_t> eroded_voxels;  // voxels averaged per slice
+  std::vector<int64_t> matrix_voxels;  // all matrix voxels per slice (the segmentation's)
+  int64_t slice_voxels = 0;
+  double erosion_um = 0;
+  bool erosion_measured = false;
+  // Matrix grey against distance to the bright phases; far_mean_grey / bright_mean_grey: the deep greys.
+  std::vector<double> shell_distance_um, shell_mean_grey;
+  std::vector<int64_t> shell_voxels;
+  double far_mean_grey = 0, bright_mean_grey = 0;
+  // Band: voxels of band_labels with grey <= each band threshold, per slice (empty without a band).
+  std::vector<int64_t> below_low, below_mid, below_high;
+
+  double matrix_fraction(std::size_t slice) const {
+    return static_cast<double>(matrix_voxels[slice]) / static_cast<double>(slice_voxels);
+  }
+};
+
+// grey and labels of the same shape; any grey dtype of AnyVolume. Throws InputError naming the
+// parameter for a bad axis, shape, empty matrix list or negative erosion.
+MatrixGreyProfile matrix_grey_profile(const AnyVolume& grey, VolumeView<const uint8_t> labels, const MatrixGreyParams& params);
+
+}  // namespace emorph

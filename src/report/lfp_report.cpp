@@ -1,0 +1,97 @@
+// Table 1 layout (Etiemble et al. 2017): NMC and LFP bulk vol%, RSD and slope side by side; the LFP
+// calibration route; Tables 1 and 4 composition checks.
+#include "emorph/report/lfp_report.hpp"
+
+#include <cstdio>
+
+namespace emorph {
+namespace {
+
+std::string fmt(const Json& v, double scale, int decimals) {
+  if (!v.is_number()) return "–";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, scale * v.get<double>());
+  return buf;
+}
+
+const Json& at(const Json& j, std::initializer_list<const char*> keys) {
+  static const Json missing;
+  const Json* cur = &j;
+  for (const char* k : keys) {
+    if (!cur->is_object() || !cur->contains(k)) return missing;
+    cur = &(*cur)[k];
+  }
+  return *cur;
+}
+
+void table1(HtmlReport& r, const Json& res) {
+  std::vector<std::vector<std::string>> rows;
+  for (const char* name : {"NMC", "LFP"}) {
+    const Json& m = at(res, {"profiles", "phases", name});
+    const Json& t = at(res, {"truth", "bulk_profiles", name});
+    if (m.is_null() && t.is_null()) continue;
+    const std::string source = m.is_null() ? "not measured" : m.value("source", std::string("segmentation"));
+    rows.push_back({name, source, fmt(at(m, {"mean_fraction"}), 100, 1), fmt(at(m, {"rsd_percent"}), 1, 1),
+                    fmt(at(m, {"slope_per_um"}), 100, 3), fmt(at(t, {"mean_fraction"}), 100, 1),
+                    fmt(at(t, {"rsd_percent"}), 1, 1), fmt(at(t, {"slope_per_um"}), 100, 3),
+                    fmt(at(res, {"composition_check", "phases", name, "composition_vol_percent"}), 1, 1)});
+  }
+  if (rows.empty()) return;
+  r.heading("Table 1 summary: NMC and LFP density through the thickness");
+  r.table({"phase", "source", "bulk mean vol%", "RSD %", "slope vol%/um", "true mean vol%", "true RSD %", "true slope vol%/um",
+           "composition vol%"},
+          rows, "Bulk window statistics as in the paper's Table 1 (truth: the synthetic sample's labels, same window)");
+}
+
+void lfp_route(HtmlReport& r, const Json& res) {
+  const Json& lfp = at(res, {"lfp"});
+  if (lfp.is_null()) return;
+  const std::string route = lfp.value("route", std::string());
+  if (route == "none") return;
+  if (route == "skipped") {
+    r.heading("LFP density: skipped", 3);
+    r.paragraph("The LFP profile was not measured: " + lfp.value("reason", std::string()) + ". To measure it, " +
+                lfp.value("options", std::string()) + ".");
+    return;
+  }
+  r.heading("LFP density from the matrix grey (Figure S5)", 3);
+  const Json& gp = at(res, {"grey_profile"});
+  std::string text = "LFP fraction of the matrix = " + fmt(lfp["intercept"], 1, 4) + " + " + fmt(lfp["slope_per_grey"], 1, 7) +
+                     " x grey, from " +
+                     (route == "calibration" ? "the calibration " + at(lfp, {"calibration", "source"}).get<std::string>()
+                                             : "the known mean " + fmt(lfp["known_mean_fraction"], 100, 1) + " vol% (" +
+                                                   lfp.value("known_mean_source", std::string()) + ") and the zero grey " +
+                                                   fmt(lfp["zero_grey"], 1, 1) + " (" + lfp.value("zero_grey_source", std::string()) + ")") +
+                     "; matrix grey measured at least " + fmt(gp["erosion_um"], 1, 2) + " um from NMC and the collector (" +
+                     (gp.value("erosion_measured", false) ? "measured blur width" : "given") + "), mean " +
+                     fmt(gp["matrix_mean_grey"], 1, 1) + ". Electrode mean LFP " + fmt(lfp["electrode_mean_fraction"], 100, 2) + " vol%.";
+  r.paragraph(text);
+}
+
+void composition(HtmlReport& r, const Json& res) {
+  const Json& c = at(res, {"composition_check"});
+  if (c.is_null() || c.empty()) return;
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [name, e] : c["phases"].items())
+    rows.push_back({name, fmt(e["measured_vol_percent"], 1, 1), fmt(e["composition_vol_percent"], 1, 1),
+                    e.value("measured_source", std::string())});
+  r.heading("Composition against measurement");
+  r.table({"phase", "measured vol%", "composition vol%", "measured by"}, rows,
+          "Electrode vol%: measured, and derived from the weight composition, densities and porosity (Table 1)");
+  const Json& s = c["ssa"];
+  r.table({"theoretical SSA (m2/g)", "measured SSA (m2/g)", "note"},
+          {{fmt(s["theoretical_m2_per_g"], 1, 2), fmt(s["measured_m2_per_g"], 1, 2), s.value("measured_note", std::string())}},
+          "Electrode specific surface: theoretical from the powders' BET areas and weight fractions (Table 4)");
+}
+
+}  // namespace
+
+void lfp_report_sections(HtmlReport& r, const Json& res) {
+  if (res.contains("warnings"))
+    for (const auto& w : res["warnings"]) r.paragraph("Warning: " + w.get<std::string>());
+  table1(r, res);
+  lfp_route(r, res);
+  composition(r, res);
+}
+
+}  // namespace emorph

@@ -1,0 +1,218 @@
+// The LFP grey route: calibration fit (exact on collinear samples, standard errors against the textbook
+// formulas), the eroded matrix grey against an analytically blurred NMC edge, the LFP profile maps
+// (self-calibration reproduces the known mean, calibration reproduces an exact linear profile).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "emorph/error.hpp"
+#include "emorph/measure/lfp_calibration.hpp"
+#include "emorph/measure/lfp_profile.hpp"
+#include "emorph/measure/matrix_grey.hpp"
+#include "emorph/parallel.hpp"
+
+using namespace emorph;
+
+TEST(LfpCalibration, CollinearSamplesFitExactlyWithZeroResiduals) {
+  // fraction = -0.2 + 0.005 * grey.
+  const auto c = fit_lfp_calibration({100, 140, 180}, {0.3, 0.5, 0.7});
+  EXPECT_NEAR(c.slope, 0.005, 1e-12);
+  EXPECT_NEAR(c.intercept, -0.2, 1e-10);
+  EXPECT_NEAR(c.r_squared, 1.0, 1e-12);
+  for (double r : c.residuals) EXPECT_NEAR(r, 0.0, 1e-12);
+  EXPECT_NEAR(c.fraction_stderr(150), 0.0, 1e-12);
+}
+
+TEST(LfpCalibration, StandardErrorsFollowTheRegressionFormulas) {
+  const std::vector<double> g = {100, 120, 150, 170}, f = {0.31, 0.38, 0.52, 0.58};
+  const auto c = fit_lfp_calibration(g, f);
+  // Reference: s^2 = SSR / (n - 2), se(b) = s / sqrt(Sxx), se(a) = s sqrt(1/n + mean^2 / Sxx).
+  double mx = 0;
+  for (double x : g) mx += x / 4;
+  double sxx = 0, ssr = 0;
+  for (double x : g) sxx += (x - mx) * (x - mx);
+  for (std::size_t i = 0; i < g.size(); ++i) ssr += std::pow(f[i] - c.fraction(g[i]), 2);
+  const double s = std::sqrt(ssr / 2);
+  EXPECT_NEAR(c.slope_stderr, s / std::sqrt(sxx), 1e-12);
+  EXPECT_NEAR(c.intercept_stderr, s * std::sqrt(0.25 + mx * mx / sxx), 1e-12);
+  EXPECT_NEAR(c.fraction_stderr(mx), s * 0.5, 1e-12);
+  double sum = 0;
+  for (double r : c.residuals) sum += r;
+  EXPECT_NEAR(sum, 0.0, 1e-12);  // least squares with an intercept: residuals sum to zero
+}
+
+TEST(LfpCalibration, BadInputNamesTheOption) {
+  EXPECT_THROW(fit_lfp_calibration({100}, {0.3}), InputError);
+  EXPECT_THROW(fit_lfp_calibration({100, 120}, {0.3}), InputError);
+  EXPECT_THROW(fit_lfp_calibration({100, 100}, {0.3, 0.4}), InputError);
+  EXPECT_THROW(fit_lfp_calibration({100, 120}, {0.3, 30.0}), InputError);  // vol% instead of a fraction
+  EXPECT_THROW(read_lfp_calibration("/nonexistent/cal.json"), InputError);
+}
+
+TEST(LfpCalibration, ReadsBackWhatItWrites) {
+  const auto c = fit_lfp_calibration({100, 120, 150, 170}, {0.31, 0.38, 0.52, 0.58});
+  const auto path = std::filesystem::temp_directory_path() / "emorph_lfp_cal_test.json";
+  std::ofstream(path) << Json{{"command", "calibrate"}, {"results", lfp_calibration_results(c)}}.dump();
+  const auto back = read_lfp_calibration(path.string());
+  EXPECT_DOUBLE_EQ(back.slope, c.slope);
+  EXPECT_DOUBLE_EQ(back.intercept, c.intercept);
+  EXPECT_DOUBLE_EQ(back.slope_stderr, c.slope_stderr);
+  std::ofstream(path) << Json{{"results", {{"slope", 1.0}}}}.dump();
+  EXPECT_THROW(read_lfp_calibration(path.string()), InputError);
+  std::filesystem::remove(path);
+}
+
+namespace {
+
+// NMC slab for x < 20 (10 um deep, so its grey has a deep plateau), matrix beyond; the matrix grey rises with z (a profile to recover) and the NMC
+// edge is blurred exactly: a Gaussian PSF of sigma s across a plane adds
+// (g_nmc - g_matrix) * erfc(d / (sqrt(2) s)) / 2 at distance d from the plane.
+struct EdgeSample {
+  Volume<uint8_t> labels;
+  Volume<float> grey;
+  std::vector<double> true_matrix_grey;  // per z slice
+};
+
+EdgeSample blurred_edge(double sigma_um) {
+  const Shape s{12, 10, 48};
+  const Spacing sp{0.5, 0.5, 0.5};
+  EdgeSample e{Volume<uint8_t>(s, sp), Volume<float>(s, sp), {}};
+  const double g_nmc = 1000;
+  for (int64_t z = 0; z < s.nz; ++z) {
+    const double g_matrix = 200 + 10 * z;
+    e.true_matrix_grey.push_back(g_matrix);
+    for (int64_t y = 0; y < s.ny; ++y)
+      for (int64_t x = 0; x < s.nx; ++x) {
+        const double d = (x - 20 + 0.5) * sp.dx;  // signed distance of the voxel centre from the plane x = 10 um
+        const double leak = 0.5 * std::erfc(d / (std::sqrt(2.0) * sigma_um));
+        e.labels(z, y, x) = x < 20 ? 1 : 5;
+        e.grey(z, y, x) = static_cast<float>(g_matrix + (g_nmc - g_matrix) * leak);
+      }
+  }
+  return e;
+}
+
+}  // namespace
+
+TEST(MatrixGrey, ErosionByTheMeasuredBlurWidthRemovesTheEdgeLeak) {
+  const EdgeSample e = blurred_edge(0.6);
+  MatrixGreyParams p;
+  p.matrix_labels = {5};
+  p.bright_labels = {1};
+  p.erosion_um = 0.0;
+  const AnyVolume grey(e.grey.clone());
+  const auto raw = matrix_grey_profile(grey, e.labels.view(), p);
+  p.erosion_um.reset();
+  const auto eroded = matrix_grey_profile(grey, e.labels.view(), p);
+  EXPECT_TRUE(eroded.erosion_measured);
+  // The edge term at distance d from the plane is 800 erfc(d / 0.85) / 2 on both sides: above 3 % of the
+  // contrast (24 grey) up to d = 1.13 um, i.e. voxel centres up to 1.5 um from the other phase's; the
+  // measured width (read inside NMC, whose voxel depths are multiples of 0.5 um) lies in (1.0, 1.5] um, and
+  // the remaining leak averages under 1 grey.
+  EXPECT_GT(eroded.erosion_um, 1.0);
+  EXPECT_LE(eroded.erosion_um, 1.5);
+  for (std::size_t z = 0; z < e.true_matrix_grey.size(); ++z) {
+    EXPECT_GT(raw.mean_grey[z] - e.true_matrix_grey[z], 10.0) << z;  // the leak biases the raw mean
+    EXPECT_NEAR(eroded.mean_grey[z], e.true_matrix_grey[z], 2.0) << z;
+    EXPECT_EQ(eroded.matrix_voxels[z], 10 * 28);
+    EXPECT_LT(eroded.eroded_voxels[z], eroded.matrix_voxels[z]);
+  }
+}
+
+TEST(MatrixGrey, ThreadCountDoesNotChangeTheResult) {
+  const EdgeSample e = blurred_edge(0.4);
+  MatrixGreyParams p;
+  p.matrix_labels = {5};
+  p.bright_labels = {1};
+  p.band_labels = {1, 5};
+  p.band_thresholds = std::array<double, 3>{400, 600, 800};
+  const AnyVolume grey(e.grey.clone());
+  const int before = thread_count();
+  set_threads(1);
+  const auto one = matrix_grey_profile(grey, e.labels.view(), p);
+  set_threads(3);
+  const auto three = matrix_grey_profile(grey, e.labels.view(), p);
+  set_threads(before);
+  EXPECT_EQ(one.mean_grey, three.mean_grey);
+  EXPECT_EQ(one.below_low, three.below_low);
+  EXPECT_EQ(one.erosion_um, three.erosion_um);
+  // Band counts: a threshold lower than the segmentation's leaves fewer voxels below it.
+  for (std::size_t z = 0; z < one.below_low.size(); ++z) {
+    EXPECT_LE(one.below_low[z], one.below_mid[z]);
+    EXPECT_LE(one.below_mid[z], one.below_high[z]);
+  }
+}
+
+TEST(MatrixGrey, BadParametersThrow) {
+  const EdgeSample e = blurred_edge(0.4);
+  const AnyVolume grey(e.grey.clone());
+  MatrixGreyParams p;
+  EXPECT_THROW(matrix_grey_profile(grey, e.labels.view(), p), InputError);  // no matrix phase
+  p.matrix_labels = {5};
+  p.erosion_um = -1.0;
+  EXPECT_THROW(matrix_grey_profile(grey, e.labels.view(), p), InputError);
+  p.erosion_um.reset();
+  p.axis = 3;
+  EXPECT_THROW(matrix_grey_profile(grey, e.labels.view(), p), InputError);
+}
+
+namespace {
+
+// A hand-made profile: 10 slices of 100 voxels, matrix fraction m_i, matrix grey g_i.
+MatrixGreyProfile hand_profile(const std::vector<double>& m, const std::vector<double>& g) {
+  MatrixGreyProfile p;
+  p.slice_voxels = 100;
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    p.position_um.push_back(0.5 + static_cast<double>(i));
+    p.mean_grey.push_back(g[i]);
+    p.matrix_voxels.push_back(static_cast<int64_t>(std::lround(100 * m[i])));
+    p.eroded_voxels.push_back(p.matrix_voxels.back() / 2);
+  }
+  return p;
+}
+
+}  // namespace
+
+TEST(LfpProfile, SelfCalibrationReproducesTheKnownMeanAndAnExactGradient) {
+  // LFP fraction of the matrix c_i = 0.4 + 0.01 i with grey g = 100 + 500 c (zero LFP at grey 100).
+  std::vector<double> m, g, truth;
+  for (int i = 0; i < 10; ++i) {
+    m.push_back(0.7 + 0.01 * (i % 3));
+    const double c = 0.4 + 0.01 * i;
+    g.push_back(100 + 500 * c);
+    truth.push_back(c * m.back());
+  }
+  const auto p = hand_profile(m, g);
+  double known = 0;
+  for (double t : truth) known += t / 10;
+  const auto map = self_calibrated_map(p, {0, 9}, 100.0, 0.0, known);
+  EXPECT_NEAR(map.map.slope, 1.0 / 500, 1e-12);
+  EXPECT_NEAR(map.map.intercept, -100.0 / 500, 1e-12);
+  const auto lfp = lfp_profile(p, map, {0, 9}, {2, 7});
+  for (std::size_t i = 0; i < truth.size(); ++i) EXPECT_NEAR(lfp.fraction[i], truth[i], 1e-12);
+  EXPECT_NEAR(lfp.electrode_mean, known, 1e-12);
+  EXPECT_DOUBLE_EQ(lfp.mean_low, lfp.bulk.mean_fraction);  // no uncertainty given: a point band
+  EXPECT_THROW(self_calibrated_map(p, {0, 9}, 1000.0, 0.0, known), InputError);  // zero grey above the matrix
+  EXPECT_THROW(self_calibrated_map(p, {0, 9}, 100.0, 0.0, 1.5), InputError);
+}
+
+TEST(LfpProfile, CalibrationMapAndItsBand) {
+  std::vector<double> m(10, 0.75), g;
+  for (int i = 0; i < 10; ++i) g.push_back(300 + 5 * i);
+  const auto p = hand_profile(m, g);
+  const auto cal = fit_lfp_calibration({250, 300, 350, 400}, {0.28, 0.41, 0.49, 0.62});
+  const double mg = matrix_mean_grey(p, {0, 9});
+  EXPECT_NEAR(mg, 322.5, 1e-12);
+  const auto map = calibration_map(cal, mg);
+  ASSERT_EQ(map.alternatives.size(), 4u);
+  const auto lfp = lfp_profile(p, map, {0, 9}, {0, 9});
+  EXPECT_NEAR(lfp.bulk.mean_fraction, 0.75 * cal.fraction(322.5), 1e-12);
+  EXPECT_NEAR(lfp.bulk.slope_per_um, 0.75 * cal.slope * 5, 1e-12);
+  // The band holds the estimate and is as wide as the prediction error either way (matrix fraction exact).
+  EXPECT_NEAR(lfp.mean_high - lfp.bulk.mean_fraction, 0.75 * cal.fraction_stderr(322.5), 1e-9);
+  EXPECT_NEAR(lfp.bulk.mean_fraction - lfp.mean_low, 0.75 * cal.fraction_stderr(322.5), 1e-9);
+  EXPECT_LT(lfp.slope_low, lfp.bulk.slope_per_um);
+  EXPECT_GT(lfp.slope_high, lfp.bulk.slope_per_um);
+}
