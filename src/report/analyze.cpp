@@ -28,6 +28,7 @@
 #include "emorph/measure/surface_area.hpp"
 #include "emorph/progress.hpp"
 #include "emorph/report/analysis_report.hpp"
+#include "emorph/report/descriptor_steps.hpp"
 #include "emorph/report/slice_views.hpp"
 #include "emorph/segment/segment.hpp"
 #include "emorph/segment/separate_particles.hpp"
@@ -100,8 +101,10 @@ class Pipeline {
                                        std::pair{"rev", &c_.rev}})
         if (!names->empty()) step(key, [&] { statistics_step(key, *names); });
       advance();
+      descriptor_steps();
       step("outputs", [&] { outputs(); });
       advance();
+      if (c_.export_bpx) step("export_bpx", [&] { results_["export_bpx"] = export_bpx_step(results_, out_.string()); });
     }
     finish();
     return outcome_;
@@ -306,6 +309,7 @@ class Pipeline {
                         {"specific_surface_per_um", p.specific_surface_per_um}};
       if (p.specific_surface_phase_per_um) phases[p.name]["specific_surface_phase_per_um"] = *p.specific_surface_phase_per_um;
       if (p.specific_surface_m2_per_g) phases[p.name]["specific_surface_m2_per_g"] = *p.specific_surface_m2_per_g;
+      phases[p.name]["surface_shares"] = surface_shares_json(p);
     }
     for (const auto& i : spec.interfaces)
       interfaces[i.name] = {{"area_um2", i.area_um2}, {"specific_surface_per_um", i.specific_surface_per_um}};
@@ -360,17 +364,38 @@ class Pipeline {
     results_[key] = out;
   }
 
+  ParticleAnalysisParams particle_params() const {
+    ParticleAnalysisParams params;
+    params.classes.quantile = c_.size_class_quantile;
+    const Spacing s = labels_.spacing();
+    params.measures.min_volume_um3 = static_cast<double>(c_.min_particle_voxels) * s.dz * s.dy * s.dx;
+    params.classes.axis = c_.axis;
+    return params;
+  }
+
+  // The optional steps of issue 20 (report/descriptor_steps.hpp).
+  void descriptor_steps() {
+    if (!c_.contacts.empty())
+      step("contacts", [&] {
+        results_["contacts"] = contacts_step(labels_.view(), table_, present(c_.contacts, "[measure] contacts"),
+                                             particle_params(), out_.string());
+      });
+    if (c_.tpb) step("tpb", [&] { results_["tpb"] = tpb_step(labels_.view(), table_); });
+    if (!c_.anisotropy.empty())
+      step("anisotropy", [&] {
+        for (const Phase* p : present(c_.anisotropy, "[measure] anisotropy"))
+          results_["anisotropy"][p->name] =
+              anisotropy_step(labels_.view(), *p, c_.axis, results_.value("tortuosity", Json::object()).value(p->name, Json()));
+      });
+  }
+
   void particles_step() {
     Json out = Json::object();
     for (const Phase* phase : present(c_.particles, "[measure] particles")) {
       const Phase& p = *phase;
       const std::string& name = p.name;
       const auto mask = phase_mask(labels_, p.label);
-      ParticleAnalysisParams params;
-      params.classes.quantile = c_.size_class_quantile;
-      const Spacing s = labels_.spacing();
-      params.measures.min_volume_um3 = static_cast<double>(c_.min_particle_voxels) * s.dz * s.dy * s.dx;
-      params.classes.axis = c_.axis;
+      const ParticleAnalysisParams params = particle_params();
       const auto a = analyse_particles(mask.view(), params);
       const auto& d = a.distribution;
       auto opt = [](const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); };
@@ -500,6 +525,10 @@ Json analysis_config_json(const AnalysisConfig& c) {
             {"rev", c.rev},
             {"size_class_quantile", c.size_class_quantile},
             {"min_particle_voxels", c.min_particle_voxels},
+            {"contacts", c.contacts},
+            {"tpb", c.tpb},
+            {"anisotropy", c.anisotropy},
+            {"export_bpx", c.export_bpx},
             {"out_dir", c.out_dir}};
   if (c.voxel) j["voxel_um"] = {c.voxel->dz, c.voxel->dy, c.voxel->dx};
   if (c.demo) j["demo_params"] = {{"preset", c.demo_preset}, {"size", c.demo_size}, {"voxel_um", c.demo_voxel_um}, {"seed", c.demo_seed}};
