@@ -113,9 +113,10 @@ Json export_bpx_step(const Json& results, const std::string& out_dir) {
 void descriptor_report_sections(HtmlReport& report, const Json& res) {
   if (res.contains("surface")) {
     std::vector<std::vector<std::string>> rows;
-    for (const auto& [name, s] : res["surface"]["phases"].items())
-      for (const auto& [other, share] : s.value("surface_shares", Json::object()).items())
-        rows.push_back({name, other, num(Json(100 * share.get<double>()), 3)});
+    for (const auto& [name, s] : res["surface"]["phases"].items()) {
+      const Json shares = s.value("surface_shares", Json::object());  // a copy: items() must not outlive it
+      for (const auto& [other, share] : shares.items()) rows.push_back({name, other, num(Json(100 * share.get<double>()), 3)});
+    }
     if (!rows.empty()) {
       report.heading("Surface shares");
       report.table({"phase", "touching", "share of its surface (%)"}, rows,

@@ -36,7 +36,7 @@ int count_lines(const std::string& path) {
 
 TEST(CliDescriptors, AnalyzeStepsThenExportBpx) {
   TempDir dir;
-  ASSERT_EQ(run_cli("synth --preset F --size 48 --voxel 0.5 --seed 3 --out " + (dir / "s")).exit_code, 0);
+  ASSERT_EQ(run_cli("synth --preset F --size 40 --voxel 0.5 --seed 3 --out " + (dir / "s")).exit_code, 0);
   const std::string cfg = dir / "desc.toml";
   std::ofstream(cfg) << "[measure]\ngranulometry = []\nparticles = [\"NMC\"]\ncontacts = [\"NMC\"]\ntpb = true\n"
                         "anisotropy = [\"pore\"]\nexport_bpx = true\n[output]\nslices = false\n";
@@ -127,7 +127,7 @@ TEST(CliDescriptors, ContactsTpbAndSurfaceShares) {
 
   ASSERT_EQ(run_cli("surface " + labels + " --json " + (dir / "s.json")).exit_code, 0);
   double sum = 0;
-  for (const auto& [other, share] : read_json(dir / "s.json")["results"]["phases"]["NMC"]["surface_shares"].items())
-    sum += share.get<double>();
+  const auto shares = read_json(dir / "s.json")["results"]["phases"]["NMC"]["surface_shares"];
+  for (const auto& [other, share] : shares.items()) sum += share.get<double>();
   EXPECT_NEAR(sum, 1.0, 1e-12);
 }
