@@ -1,7 +1,8 @@
 // Triple-line length on the Freudenthal triangulation of the voxel centres (Freudenthal 1942; Kuhn
 // 1960): the dual of a piecewise-constant 3-phase labelling crosses each trichromatic triangle once,
 // so the triple line is a polyline through the centroids of those triangles; Taubin's lambda|mu
-// smoothing (Taubin 1995) removes the lattice zigzag without shrinking the curve.
+// smoothing (Taubin 1995) removes the lattice zigzag without shrinking the curve, and chords of a few
+// voxels (the classical chord estimator of digital curve length) ignore the wiggle left.
 #include "emorph/measure/triple_line.hpp"
 
 #include <algorithm>
@@ -15,6 +16,10 @@ namespace {
 struct Point {
   double z = 0, y = 0, x = 0;
 };
+
+double distance(const Point& a, const Point& b) {
+  return std::sqrt((a.z - b.z) * (a.z - b.z) + (a.y - b.y) * (a.y - b.y) + (a.x - b.x) * (a.x - b.x));
+}
 
 // A triangle of the triangulation: its three vertices' linear voxel indices, sorted.
 struct FaceKey {
@@ -49,9 +54,6 @@ struct Segment {
 // of polyline each: wiggles shorter than the span no longer add length.
 double chord_length(const std::vector<Point>& p, const std::vector<std::array<int64_t, 2>>& neighbours,
                     const std::vector<int>& degree, double span_um) {
-  auto distance = [](const Point& a, const Point& b) {
-    return std::sqrt((a.z - b.z) * (a.z - b.z) + (a.y - b.y) * (a.y - b.y) + (a.x - b.x) * (a.x - b.x));
-  };
   const int64_t n = static_cast<int64_t>(p.size());
   std::vector<char> visited(static_cast<std::size_t>(n), 0);
   double total = 0;
@@ -212,9 +214,6 @@ TripleLineResult triple_line_length(VolumeView<const uint8_t> labels, const Trip
       ++degree[n];
     }
   for (int d : degree) r.ends += d == 1;
-  auto distance = [](const Point& a, const Point& b) {
-    return std::sqrt((a.z - b.z) * (a.z - b.z) + (a.y - b.y) * (a.y - b.y) + (a.x - b.x) * (a.x - b.x));
-  };
   auto length = [&](const std::vector<Point>& p) {
     double sum = 0;
     for (const auto& e : edges) sum += distance(p[e[0]], p[e[1]]);

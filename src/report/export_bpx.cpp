@@ -201,7 +201,6 @@ ExportBpxResult export_bpx(const Json& document, const std::string& results_dir,
   validate_bpx(out.bpx, params.bpx_template ? "--template merged with the measurements" : "the exported document");
 
   // The through-thickness table from the profiles, over the electrode region.
-  const Json& profiles = need(r, {"profiles", "phases"}, "[measure] profiles = true");
   const Json& region = need(r, {"sample", "electrode_region"}, "a label volume whose electrode region is detected");
   const double start_um = region["start_um"].get<double>(), end_um = region["end_um"].get<double>();
   const Json& pore_profile = need(r, {"profiles", "phases", params.pore_phase}, "[measure] profiles = true");

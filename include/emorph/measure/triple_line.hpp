@@ -3,8 +3,8 @@
 // pore), from a label volume. The voxel centres are split into Freudenthal (Kuhn) tetrahedra; with
 // labels constant on the vertices, the triple line crosses each triangle whose three vertices carry
 // the three phases once, and runs through each tetrahedron holding two such triangles. That polyline
-// is a 1-manifold by construction; its lattice zigzag is removed by Taubin smoothing before its length
-// is summed (docs/surface_area.md, "Triple-phase boundary").
+// is a 1-manifold by construction; its lattice zigzag is removed by Taubin smoothing and its length is
+// summed over chords of a few voxels (docs/surface_area.md, "Triple-phase boundary").
 #include <array>
 #include <cstdint>
 
