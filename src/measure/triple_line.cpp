@@ -123,13 +123,16 @@ TripleLineResult triple_line_length(VolumeView<const uint8_t> labels, const Trip
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t z = 0; z < nz - 1; ++z) {
     auto& out = per_slice[static_cast<std::size_t>(z)];
-    for (int64_t y = 0; y < ny - 1; ++y)
+    const int64_t sx = labels.strides().sx;
+    for (int64_t y = 0; y < ny - 1; ++y) {
+      // The cube's four rows, indexed 2 dz + dy.
+      const uint8_t* rows[4] = {labels.row(z, y), labels.row(z, y + 1), labels.row(z + 1, y), labels.row(z + 1, y + 1)};
       for (int64_t x = 0; x < nx - 1; ++x) {
         // Corner c = 4 dz + 2 dy + dx.
         std::array<uint8_t, 8> c{};
         uint8_t all = 0;
         for (int k = 0; k < 8; ++k) {
-          c[k] = cls[labels(z + (k >> 2), y + ((k >> 1) & 1), x + (k & 1))];
+          c[k] = cls[rows[k >> 1][(x + (k & 1)) * sx]];
           all |= c[k];
         }
         if (all != 7) continue;  // the cube lacks one of the three phases
@@ -177,6 +180,7 @@ TripleLineResult triple_line_length(VolumeView<const uint8_t> labels, const Trip
           out.push_back(s);
         }
       }
+    }
   }
 
   // Nodes: one per trichromatic face (its centroid) or line end, numbered in slice order.
