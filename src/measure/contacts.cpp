@@ -2,11 +2,18 @@
 // in surface_area.cpp, counted on the crossings between two particle labels (particle-particle
 // contacts) and between a particle and a voxel of another phase; coordination number = the number of
 // distinct particles a particle touches (MATBOX's contact analysis, Usseglio-Viretta et al. 2018).
+// Particle-particle crossings are counted with a sign (from the smaller label to the larger one along
+// +v, or back): the watershed cut between two particles is rough at the voxel scale (fingers of one
+// label into the other, +20 to +34 % of area for unsigned counts on oblique necks), and a line through
+// a finger crosses it three times but nets one crossing, as through the flat neck. The net count gives
+// the Crofton estimate of the contact's flat equivalent, exact for planar contacts; a strongly curved
+// contact (a particle nested in another's concavity) is underestimated.
 #include "emorph/measure/contacts.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 
 #include "emorph/measure/surface_area.hpp"
@@ -62,7 +69,8 @@ ContactsResult particle_contacts(VolumeView<const uint8_t> labels, VolumeView<co
     // A particle voxel p facing q: particle-particle when q is another particle, else particle-phase.
     auto cross = [&](uint32_t p, uint32_t q, uint8_t q_phase, int d) {
       if (q != 0) {
-        if (p != 0) ++local.pairs[pair_key(p, q)][d];
+        // Signed: +1 when the smaller label is at p (the first voxel of the pair along +v).
+        if (p != 0) local.pairs[pair_key(p, q)][d] += p < q ? 1 : -1;
         return;
       }
       if (p != 0) ++local.particle_phase[p * L + q_phase][d];
@@ -102,9 +110,10 @@ ContactsResult particle_contacts(VolumeView<const uint8_t> labels, VolumeView<co
         for (int d = 0; d < kDirections; ++d) phase_counts[i][d] += local.particle_phase[i][d];
     }
   }
+  // |c[d]|: for the signed particle-particle counts, the net crossings of each line (see the file comment).
   auto area = [&](const DirectionCounts& c) {
     double a = 0;
-    for (int d = 0; d < kDirections; ++d) a += static_cast<double>(c[d]) * per_crossing[d];
+    for (int d = 0; d < kDirections; ++d) a += static_cast<double>(std::llabs(c[d])) * per_crossing[d];
     return a;
   };
 

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <array>
 #include <cmath>
+#include <map>
 #include <numbers>
 #include <random>
 
@@ -29,12 +31,13 @@ Volume<uint8_t> two_balls(double radius, double distance, Spacing spacing) {
   return v;
 }
 
-// The obvious count: every voxel pair (p, p + v) over the 13 directions, weighted per direction.
+// The obvious count: every voxel pair (p, p + v) over the 13 directions, net crossings per direction
+// (+1 from the smaller label to the larger, -1 back), weighted per direction.
 std::map<std::pair<uint32_t, uint32_t>, double> brute_force_pairs(const Volume<uint32_t>& p) {
   const auto& dirs = crofton_directions();
   const auto w = crofton_weights(p.spacing());
   const Spacing s = p.spacing();
-  std::map<std::pair<uint32_t, uint32_t>, double> out;
+  std::map<std::pair<uint32_t, uint32_t>, std::array<int64_t, 13>> net;
   for (int64_t z = 0; z < p.shape().nz; ++z)
     for (int64_t y = 0; y < p.shape().ny; ++y)
       for (int64_t x = 0; x < p.shape().nx; ++x)
@@ -43,11 +46,33 @@ std::map<std::pair<uint32_t, uint32_t>, double> brute_force_pairs(const Volume<u
           if (tz < 0 || ty < 0 || tx < 0 || tz >= p.shape().nz || ty >= p.shape().ny || tx >= p.shape().nx) continue;
           const uint32_t a = p(z, y, x), b = p(tz, ty, tx);
           if (a == 0 || b == 0 || a == b) continue;
-          const double lz = dirs[d][0] * s.dz, ly = dirs[d][1] * s.dy, lx = dirs[d][2] * s.dx;
-          out[{std::min(a, b), std::max(a, b)}] +=
-              2.0 * w[d] * s.voxel_volume_um3() / std::sqrt(lz * lz + ly * ly + lx * lx);
+          net[{std::min(a, b), std::max(a, b)}][d] += a < b ? 1 : -1;
         }
+  std::map<std::pair<uint32_t, uint32_t>, double> out;
+  for (const auto& [key, counts] : net)
+    for (int d = 0; d < 13; ++d) {
+      const double lz = dirs[d][0] * s.dz, ly = dirs[d][1] * s.dy, lx = dirs[d][2] * s.dx;
+      out[key] += std::abs(static_cast<double>(counts[d])) * 2.0 * w[d] * s.voxel_volume_um3() /
+                  std::sqrt(lz * lz + ly * ly + lx * lx);
+    }
   return out;
+}
+
+// Two NMC balls of radius R voxels whose centres are d voxels apart along the unit direction u.
+Volume<uint8_t> two_balls_along(double radius, double distance, std::array<double, 3> u) {
+  const double norm = std::sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2]);
+  const int n = static_cast<int>(2 * radius + distance + 8);
+  Volume<uint8_t> v = Volume<uint8_t>::filled({n, n, n}, {0.5, 0.5, 0.5}, 0);
+  const double c[3] = {n / 2.0 + 0.1, n / 2.0 + 0.2, n / 2.0 + 0.3};
+  for (int z = 0; z < n; ++z)
+    for (int y = 0; y < n; ++y)
+      for (int x = 0; x < n; ++x)
+        for (int s : {-1, 1}) {
+          const double dz = z - c[0] - s * u[0] / norm * distance / 2, dy = y - c[1] - s * u[1] / norm * distance / 2,
+                       dx = x - c[2] - s * u[2] / norm * distance / 2;
+          if (dz * dz + dy * dy + dx * dx <= radius * radius) v(z, y, x) = 1;
+        }
+  return v;
 }
 
 }  // namespace
@@ -59,8 +84,8 @@ TEST(ContactAnalysis, TwoOverlappingBallsTouchOnTheirNeckDisk) {
   ASSERT_EQ(a.contacts.count, 2u);
   ASSERT_EQ(a.contacts.pairs.size(), 1u);
   const double expected = std::numbers::pi * (R * R - d * d / 4) * voxel * voxel;
-  // Acceptance (issue 20): within 10%. The watershed cut is the flat neck disk; the Crofton estimate
-  // of a flat digital disk is within a few percent.
+  // Acceptance (issue 20): within 10% (measured -6.3%: the Crofton estimate of a plane normal to a
+  // lattice axis is 7.3% low, docs/surface_area.md).
   EXPECT_NEAR(a.contacts.contact_area_um2_total, expected, 0.10 * expected);
   EXPECT_DOUBLE_EQ(a.contacts.mean_coordination_number, 1.0);
   EXPECT_EQ(a.contacts.coordination_number, (std::vector<int>{1, 1}));
@@ -75,6 +100,18 @@ TEST(ContactAnalysis, TwoOverlappingBallsTouchOnTheirNeckDisk) {
   EXPECT_TRUE(j["contact_with"].contains("pore"));
   EXPECT_FALSE(j["contact_with"].contains("CBD"));
   EXPECT_EQ(contact_csv_rows(a).size(), 1u);
+}
+
+TEST(ContactAnalysis, ObliqueNeckWithinTenPercent) {
+  // Along the cube diagonal the watershed cut is rough at the voxel scale; net crossings keep the
+  // estimate on the flat disk (+1 % measured; a generic direction such as (0.3, 0.5, 0.81) gives
+  // +10 %, axis-aligned -6 %: see docs/surface_area.md).
+  const double R = 14, d = 18;
+  const auto v = two_balls_along(R, d, {1, 1, 1});
+  const auto a = analyse_contacts(v.view(), PhaseTable::default_table().at("NMC", "test"));
+  ASSERT_EQ(a.contacts.pairs.size(), 1u);
+  const double expected = std::numbers::pi * (R * R - d * d / 4) * 0.25;
+  EXPECT_NEAR(a.contacts.contact_area_um2_total, expected, 0.10 * expected);
 }
 
 TEST(ContactAnalysis, CrossingsMatchBruteForceAndThreadCount) {
