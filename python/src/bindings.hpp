@@ -14,5 +14,6 @@ void bind_sizes(pybind11::module_& m);
 void bind_fibsem(pybind11::module_& m);
 void bind_report(pybind11::module_& m);
 void bind_stats(pybind11::module_& m);
+void bind_descriptors(pybind11::module_& m);
 
 }  // namespace emorph::python

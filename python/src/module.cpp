@@ -15,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
   emorph::python::bind_fibsem(m);
   emorph::python::bind_report(m);
   emorph::python::bind_stats(m);
+  emorph::python::bind_descriptors(m);
 }

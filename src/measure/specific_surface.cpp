@@ -55,6 +55,18 @@ SpecificSurfaceResult specific_surfaces(const SurfaceAreaResult& areas, const Sp
     }
     r.phases.push_back(std::move(s));
   }
+
+  for (auto& s : r.phases) {
+    const int a = s.label;
+    if (a >= areas.num_labels || s.voxels == 0) continue;
+    double touching = 0;
+    for (int b = 0; b < areas.num_labels; ++b)
+      if (b != a) touching += areas.interface(a, b);
+    if (touching <= 0) continue;
+    for (const auto& [name, label] : names)
+      if (label != a && label < areas.num_labels && voxels_of(label) > 0)
+        s.surface_shares.emplace_back(name, areas.interface(a, label) / touching);
+  }
   if (solid_mass_known && solid_volume > 0) {
     r.solid_density_g_cm3 = solid_mass / solid_volume;
     if (pore_present) r.electrode_specific_surface_m2_per_g = pore_area / solid_mass;
@@ -89,6 +101,7 @@ Json surface_results(VolumeView<const uint8_t> labels, const PhaseTable& table, 
                       {"specific_surface_per_um", p.specific_surface_per_um},
                       {"specific_surface_phase_per_um", optional_json(p.specific_surface_phase_per_um)}};
     if (p.specific_surface_m2_per_g) phases[p.name]["specific_surface_m2_per_g"] = *p.specific_surface_m2_per_g;
+    phases[p.name]["surface_shares"] = surface_shares_json(p);
   }
   for (const auto& i : spec.interfaces)
     interfaces[i.name] = {{"area_um2", i.area_um2}, {"specific_surface_per_um", i.specific_surface_per_um}};
@@ -101,6 +114,12 @@ Json surface_results(VolumeView<const uint8_t> labels, const PhaseTable& table, 
   if (spec.electrode_specific_surface_m2_per_g)
     results["electrode_specific_surface_m2_per_g"] = *spec.electrode_specific_surface_m2_per_g;
   return results;
+}
+
+Json surface_shares_json(const PhaseSurface& phase) {
+  Json shares = Json::object();
+  for (const auto& [other, share] : phase.surface_shares) shares[other] = share;
+  return shares;
 }
 
 }  // namespace emorph

@@ -165,7 +165,8 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
   }
   if (auto* t = section(root, "measure", r)) {
     r.check_keys(*t, "measure", {"fractions", "profiles", "surface", "granulometry", "particles", "tortuosity",
-                                 "size_class_quantile", "min_particle_voxels", "chords", "correlation", "rev"});
+                                 "size_class_quantile", "min_particle_voxels", "chords", "correlation", "rev",
+                                 "contacts", "tpb", "anisotropy", "export_bpx"});
     r.get(*t, "measure", "fractions", c.fractions);
     r.get(*t, "measure", "profiles", c.profiles);
     r.get(*t, "measure", "surface", c.surface);
@@ -174,6 +175,10 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
     r.get_strings(*t, "measure", "tortuosity", c.tortuosity);
     for (const auto& [key, names] : {std::pair{"chords", &c.chords}, std::pair{"correlation", &c.correlation}, std::pair{"rev", &c.rev}})
       r.get_strings(*t, "measure", key, *names);
+    r.get_strings(*t, "measure", "contacts", c.contacts);
+    r.get(*t, "measure", "tpb", c.tpb);
+    r.get_strings(*t, "measure", "anisotropy", c.anisotropy);
+    r.get(*t, "measure", "export_bpx", c.export_bpx);
     r.get_number(*t, "measure", "size_class_quantile", c.size_class_quantile);
     r.get(*t, "measure", "min_particle_voxels", c.min_particle_voxels);
     if (c.min_particle_voxels < 0) r.fail(*t->get("min_particle_voxels"), "measure.min_particle_voxels", "must be >= 0");
@@ -260,6 +265,10 @@ min_particle_voxels = 27     # smaller objects are threshold noise: excluded fro
 # chords = ["NMC", "pore"]     # chord-length distributions per axis (off by default)
 # correlation = ["pore"]       # two-point correlation S2(r) per axis
 # rev = ["NMC", "pore"]        # fraction variance over growing cubes, integral range, error bars
+contacts = []                # e.g. ["NMC"]: particle contact areas and coordination numbers
+tpb = false                  # triple-phase boundary length (NMC or LFP / CBD / pore)
+anisotropy = []              # e.g. ["pore"]: tau along all three axes, Bruggeman exponents (2 more solves)
+export_bpx = false           # bpx.json + bpx_profile.csv for battery models (needs tortuosity of pore)
 
 [output]
 dir = "emorph-results"

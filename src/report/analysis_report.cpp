@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "emorph/report/descriptor_steps.hpp"
 #include "emorph/report/html_report.hpp"
 #include "emorph/report/lfp_report.hpp"
 #include "emorph/report/statistics_step.hpp"
@@ -323,6 +324,7 @@ void write_analysis_report(const std::string& path, const AnalysisReportInputs& 
   surface_table(r, res);
   transport_table(r, res);
   statistics_sections(r, res);
+  descriptor_report_sections(r, res);
   failures_and_timings(r, res);
   r.write(path);
 }

@@ -29,6 +29,7 @@
 #include "emorph/progress.hpp"
 #include "emorph/report/analysis_report.hpp"
 #include "emorph/report/composition_check.hpp"
+#include "emorph/report/descriptor_steps.hpp"
 #include "emorph/report/lfp_step.hpp"
 #include "emorph/report/slice_views.hpp"
 #include "emorph/segment/segment.hpp"
@@ -104,8 +105,10 @@ class Pipeline {
         if (!names->empty()) step(key, [&] { statistics_step(key, *names); });
       advance();
       if (!c_.lfp.composition.empty()) step("composition", [&] { results_["composition_check"] = composition_check(c_.lfp, table_, results_); });
+      descriptor_steps();
       step("outputs", [&] { outputs(); });
       advance();
+      if (c_.export_bpx) step("export_bpx", [&] { results_["export_bpx"] = export_bpx_step(results_, out_.string()); });
     }
     finish();
     return outcome_;
@@ -313,6 +316,7 @@ class Pipeline {
                         {"specific_surface_per_um", p.specific_surface_per_um}};
       if (p.specific_surface_phase_per_um) phases[p.name]["specific_surface_phase_per_um"] = *p.specific_surface_phase_per_um;
       if (p.specific_surface_m2_per_g) phases[p.name]["specific_surface_m2_per_g"] = *p.specific_surface_m2_per_g;
+      phases[p.name]["surface_shares"] = surface_shares_json(p);
     }
     for (const auto& i : spec.interfaces)
       interfaces[i.name] = {{"area_um2", i.area_um2}, {"specific_surface_per_um", i.specific_surface_per_um}};
@@ -389,17 +393,38 @@ class Pipeline {
     results_[key] = out;
   }
 
+  ParticleAnalysisParams particle_params() const {
+    ParticleAnalysisParams params;
+    params.classes.quantile = c_.size_class_quantile;
+    const Spacing s = labels_.spacing();
+    params.measures.min_volume_um3 = static_cast<double>(c_.min_particle_voxels) * s.dz * s.dy * s.dx;
+    params.classes.axis = c_.axis;
+    return params;
+  }
+
+  // The optional steps of issue 20 (report/descriptor_steps.hpp).
+  void descriptor_steps() {
+    if (!c_.contacts.empty())
+      step("contacts", [&] {
+        results_["contacts"] = contacts_step(labels_.view(), table_, present(c_.contacts, "[measure] contacts"),
+                                             particle_params(), out_.string());
+      });
+    if (c_.tpb) step("tpb", [&] { results_["tpb"] = tpb_step(labels_.view(), table_); });
+    if (!c_.anisotropy.empty())
+      step("anisotropy", [&] {
+        for (const Phase* p : present(c_.anisotropy, "[measure] anisotropy"))
+          results_["anisotropy"][p->name] =
+              anisotropy_step(labels_.view(), *p, c_.axis, results_.value("tortuosity", Json::object()).value(p->name, Json()));
+      });
+  }
+
   void particles_step() {
     Json out = Json::object();
     for (const Phase* phase : present(c_.particles, "[measure] particles")) {
       const Phase& p = *phase;
       const std::string& name = p.name;
       const auto mask = phase_mask(labels_, p.label);
-      ParticleAnalysisParams params;
-      params.classes.quantile = c_.size_class_quantile;
-      const Spacing s = labels_.spacing();
-      params.measures.min_volume_um3 = static_cast<double>(c_.min_particle_voxels) * s.dz * s.dy * s.dx;
-      params.classes.axis = c_.axis;
+      const ParticleAnalysisParams params = particle_params();
       const auto a = analyse_particles(mask.view(), params);
       const auto& d = a.distribution;
       auto opt = [](const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); };
@@ -529,6 +554,10 @@ Json analysis_config_json(const AnalysisConfig& c) {
             {"rev", c.rev},
             {"size_class_quantile", c.size_class_quantile},
             {"min_particle_voxels", c.min_particle_voxels},
+            {"contacts", c.contacts},
+            {"tpb", c.tpb},
+            {"anisotropy", c.anisotropy},
+            {"export_bpx", c.export_bpx},
             {"out_dir", c.out_dir}};
   if (c.voxel) j["voxel_um"] = {c.voxel->dz, c.voxel->dy, c.voxel->dx};
   if (c.lfp.active() || c.lfp.pore_grey || c.lfp.erosion_um) j["lfp"] = lfp_options_json(c.lfp);

@@ -4,6 +4,7 @@
 // of the solid mixture, the paper's Table 4 "FIB/SEM" column).
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "emorph/measure/surface_area.hpp"
@@ -29,6 +30,11 @@ struct PhaseSurface {
   double specific_surface_per_um = 0;                     // area / total volume
   std::optional<double> specific_surface_phase_per_um;    // area / phase volume (absent phase: none)
   std::optional<double> specific_surface_m2_per_g;        // when the density is known
+  // (other phase, share of this phase's surface inside the volume that touches it), over the other
+  // phases present, summing to 1: the interface areas divided by their sum, so the shares use the
+  // same Crofton crossings as the areas (the volume's outer faces are not counted). Empty when the
+  // phase has no interface.
+  std::vector<std::pair<std::string, double>> surface_shares;
 };
 
 struct InterfaceSurface {
@@ -56,9 +62,12 @@ struct SurfaceReportParams {
 
 // The `results` object of `emorph surface` (CONTRACT.md): method, count_volume_boundary,
 // total_volume_um3, phases.<name>.{label, voxels, volume_um3, surface_area_um2,
-// specific_surface_per_um, specific_surface_phase_per_um[, specific_surface_m2_per_g]},
+// specific_surface_per_um, specific_surface_phase_per_um[, specific_surface_m2_per_g], surface_shares},
 // interfaces["a|b"].{area_um2, specific_surface_per_um}, and solid_density_g_cm3 /
 // electrode_specific_surface_m2_per_g where the densities are known. Spacing from the view.
 Json surface_results(VolumeView<const uint8_t> labels, const PhaseTable& table, const SurfaceReportParams& params = {});
+
+// results.phases.<name>.surface_shares: {"<other>": share, ...} (an empty object without interfaces).
+Json surface_shares_json(const PhaseSurface& phase);
 
 }  // namespace emorph

@@ -55,6 +55,14 @@ struct AnalysisConfig {
   // Particles under this many voxels (3x3x3) are threshold noise, not resolved particles: left out of
   // the table, the distributions and the size-class profiles, and counted as excluded_small.
   int64_t min_particle_voxels = 27;
+  // Optional descriptors (issue 20), off by default: particle contacts of these phases, the
+  // NMC|LFP / CBD / pore triple-phase boundary, tau along all three axes of these phases (two more
+  // transport solves each), and the BPX export (bpx.json + bpx_profile.csv, needs fractions, profiles,
+  // surface and the pore's tortuosity).
+  std::vector<std::string> contacts;
+  bool tpb = false;
+  std::vector<std::string> anisotropy;
+  bool export_bpx = false;
   // [output]
   std::string out_dir = "emorph-results";
   bool write_labels = true;

@@ -1,0 +1,87 @@
+// emorph contacts LABELS --phase NMC: separates the particles of a phase as `emorph particles` does,
+// then reports the contact area of each touching pair, coordination numbers, and the particles'
+// contact area with each other phase (CBD coverage, collector contact).
+#include <iostream>
+#include <memory>
+
+#include "command.hpp"
+#include "common.hpp"
+#include "emorph/io.hpp"
+#include "emorph/measure/label_volume.hpp"
+#include "emorph/segment/contact_analysis.hpp"
+
+namespace {
+
+using emorph::Json;
+
+struct ContactsOptions {
+  emorph::cli::InputOptions in;
+  emorph::cli::PhaseOptions phases;
+  emorph::cli::OutputOptions out;
+  std::string phase;
+  double h_um = 0;
+  bool no_separate = false;
+  bool exclude_border = false;
+  int connectivity = 26;
+  double min_volume_um3 = 0;
+  std::string particles_csv;
+};
+
+void run_contacts(const ContactsOptions& o) {
+  const emorph::PhaseTable table = o.phases.table();
+  const emorph::Phase& phase = table.at(o.phase, "--phase");
+  for (const std::string* path : {&o.out.csv, &o.particles_csv})
+    if (!path->empty()) emorph::check_output_differs(o.in.input, *path);
+  const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
+
+  // The particle options and defaults of `emorph particles`.
+  emorph::ParticleAnalysisParams p;
+  p.separate = !o.no_separate;
+  if (o.h_um != 0) p.separation.h_um = o.h_um;
+  p.separation.exclude_border = o.exclude_border;
+  p.connectivity = o.connectivity;
+  p.measures.min_volume_um3 = o.min_volume_um3;
+  const emorph::ContactAnalysis a = emorph::analyse_contacts(labels.view(), phase, p);
+  if (a.contacts.count == 0) std::cerr << "emorph: warning: no particle of phase " << o.phase << " found\n";
+
+  if (!o.out.csv.empty()) emorph::write_csv(o.out.csv, emorph::contact_csv_header(), emorph::contact_csv_rows(a));
+  if (!o.particles_csv.empty())
+    emorph::write_csv(o.particles_csv, emorph::contact_particle_csv_header(a, table), emorph::contact_particle_csv_rows(a));
+  const Json params = {{"voxel", o.in.voxel},
+                       {"phase", o.phase},
+                       {"phases", o.phases.phases},
+                       {"separate", !o.no_separate},
+                       {"hmax_um", o.h_um != 0 ? Json(o.h_um) : Json(nullptr)},
+                       {"exclude_border", o.exclude_border},
+                       {"min_volume_um3", o.min_volume_um3},
+                       {"connectivity", o.connectivity}};
+  emorph::cli::emit_results(o.out, "contacts", params, o.in.input, emorph::contact_results(a, table, o.phase));
+}
+
+void setup_contacts(CLI::App& app) {
+  auto o = std::make_shared<ContactsOptions>();
+  auto* sub = app.add_subcommand("contacts", "Contact areas and coordination numbers of the particles of a phase");
+  emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
+  sub->add_option("--phase", o->phase, "Phase whose particles are analysed (name in the phase table)")->required();
+  sub->add_option("--hmax", o->h_um,
+                  "Depth in um a distance-map maximum needs to seed its own particle (as in particles; default "
+                  "2 voxels)")
+      ->check(CLI::PositiveNumber);
+  sub->add_flag("--no-separate", o->no_separate, "Connected components only (no watershed separation)");
+  sub->add_option("--connectivity", o->connectivity, "Connectivity of the components with --no-separate (6, 18, 26)")
+      ->capture_default_str();
+  sub->add_flag("--exclude-border", o->exclude_border, "Leave out particles cut by a face of the volume");
+  sub->add_option("--min-volume", o->min_volume_um3, "Leave out particles smaller than this volume in um^3")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  emorph::cli::add_phase_options(sub, o->phases);
+  emorph::cli::add_json_option(sub, o->out);
+  emorph::cli::add_csv_option(sub, o->out);
+  sub->add_option("--particles-csv", o->particles_csv,
+                  "Write one row per particle: coordination number, contact areas with particles and phases");
+  sub->callback([o] { run_contacts(*o); });
+}
+
+}  // namespace
+
+EMORPH_COMMAND(setup_contacts);

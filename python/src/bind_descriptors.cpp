@@ -1,0 +1,129 @@
+// Electrode descriptors for models (issue 20): particle contacts, triple-phase boundary, BPX export.
+// Results dicts come from the same library functions as the CLI's JSON.
+#include <pybind11/stl.h>
+
+#include <optional>
+
+#include "args.hpp"
+#include "bindings.hpp"
+#include "emorph/measure/triple_line.hpp"
+#include "emorph/report/export_bpx.hpp"
+#include "emorph/segment/contact_analysis.hpp"
+#include "json_python.hpp"
+#include "numpy_volume.hpp"
+
+namespace emorph::python {
+
+void bind_descriptors(py::module_& m) {
+  m.def(
+      "contacts",
+      [](const py::handle& labels, const std::string& phase, const py::object& spacing, const py::object& phases,
+         bool separate, std::optional<double> hmax, bool exclude_border, int connectivity, double min_volume) {
+        const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
+        const PhaseTable table = phase_table_arg(phases, py::none());
+        const Phase& p = table.at(phase, "phase");
+        ParticleAnalysisParams params;
+        params.separate = separate;
+        if (hmax) {
+          if (!(*hmax > 0)) throw py::value_error("hmax must be a positive depth in um");
+          params.separation.h_um = *hmax;
+        }
+        params.separation.exclude_border = exclude_border;
+        params.connectivity = connectivity;
+        params.measures.min_volume_um3 = min_volume;
+        ContactAnalysis a;
+        {
+          py::gil_scoped_release release;
+          a = analyse_contacts(view, p, params);
+        }
+        py::dict out = to_python(contact_results(a, table, phase));
+        py::list pairs;
+        for (const auto& c : a.contacts.pairs) pairs.append(py::make_tuple(c.a, c.b, c.area_um2));
+        out["pairs"] = pairs;
+        out["coordination_number"] = a.contacts.coordination_number;
+        return out;
+      },
+      py::arg("labels"), py::arg("phase"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
+      py::arg("separate") = true, py::arg("hmax") = py::none(), py::arg("exclude_border") = false,
+      py::arg("connectivity") = 26, py::arg("min_volume") = 0.0,
+      R"doc(Contacts of the particles of a phase (as ``emorph contacts``).
+
+The particles are separated exactly as ``emorph.particles`` does (same keywords and defaults); contact
+areas come from the Crofton crossings between two particles (and between a particle and another
+phase) over the 13 lattice directions.
+
+Returns
+-------
+dict
+    ``count``, ``contacting_pairs``, ``contact_area_um2_total``, ``mean_coordination_number``,
+    ``coordination_histogram``, ``contact_with[<phase>]`` (``area_um2``, ``share``), plus ``pairs``
+    (list of (label_a, label_b, area_um2)) and ``coordination_number`` (per particle label 1..count).)doc");
+
+  m.def(
+      "tpb",
+      [](const py::handle& labels, const py::object& spacing, const py::object& phases, const std::string& active,
+         const std::string& conductor, const std::string& pore, int smoothing, double chord_voxels) {
+        const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
+        const PhaseTable table = phase_table_arg(phases, py::none());
+        TripleLineParams p;
+        p.phases = {table.at(active, "active").label, table.at(conductor, "conductor").label, table.at(pore, "pore").label};
+        p.smoothing_steps = smoothing;
+        p.chord_voxels = chord_voxels;
+        TripleLineResult r;
+        {
+          py::gil_scoped_release release;
+          r = triple_line_length(view, p);
+        }
+        py::dict out;
+        out["length_um"] = r.length_um;
+        out["length_per_um2"] = r.length_per_um2;
+        out["raw_length_um"] = r.raw_length_um;
+        out["total_volume_um3"] = r.total_volume_um3;
+        out["segments"] = r.segments;
+        out["ends"] = r.ends;
+        return out;
+      },
+      py::arg("labels"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(), py::arg("active") = "NMC",
+      py::arg("conductor") = "CBD", py::arg("pore") = "pore", py::arg("smoothing") = TripleLineParams{}.smoothing_steps,
+      py::arg("chord_voxels") = TripleLineParams{}.chord_voxels,
+      R"doc(Triple-phase boundary length (as ``emorph tpb``): active material / conductor / pore lines.
+
+Method: the voxel centres are split into Freudenthal tetrahedra; the triple line runs through the
+triangles whose vertices carry the three phases; the polyline is Taubin-smoothed and its length summed.
+Returns ``length_um``, ``length_per_um2`` (per um^3 of the whole volume), ``raw_length_um``,
+``total_volume_um3``, ``segments``, ``ends``.)doc");
+
+  m.def(
+      "export_bpx",
+      [](const py::object& results, const std::string& results_dir, const std::string& electrode,
+         const py::object& materials, const py::object& bpx_template) {
+        ExportBpxParams p;
+        p.electrode = electrode;
+        p.materials = names_arg(materials, "materials");
+        if (!bpx_template.is_none()) p.bpx_template = to_json(bpx_template);
+        const ExportBpxResult r = export_bpx(to_json(results), results_dir, p);
+        py::dict out;
+        out["bpx"] = to_python(r.bpx);
+        out["columns"] = r.csv_header;
+        out["rows"] = r.csv_rows;
+        out["notes"] = r.notes;
+        return out;
+      },
+      py::arg("results"), py::arg("results_dir") = "", py::arg("electrode") = "positive",
+      py::arg("materials") = py::none(), py::arg("template") = py::none(),
+      R"doc(BPX fields of an analysis (as ``emorph export-bpx``).
+
+Parameters
+----------
+results : dict
+    The parsed results.json of ``emorph analyze`` (or its "results").
+results_dir : str
+    Where the per-particle tables are (for the radius profile); "" for none.
+
+Returns
+-------
+dict
+    ``bpx`` (the document), ``columns`` and ``rows`` (the through-thickness table), ``notes``.)doc");
+}
+
+}  // namespace emorph::python
