@@ -1,5 +1,5 @@
 // emorph segment IN OUT: grey volume -> uint8 phase map (labels of the phase table) by histogram
-// thresholds (intermodes = the default two-peak rule, minimum = the paper's wording of it, otsu, multiotsu:N,
+// thresholds (mixture = the default partial-volume model, intermodes = the two-peak rule, minimum = the paper's wording of it, otsu, multiotsu:N,
 // manual:T1,T2) or, for FIB/SEM stacks, shine-through-robust pores then thresholds on the solids (--method fibsem).
 #include <iostream>
 #include <memory>
@@ -23,7 +23,7 @@ struct SegmentOptions {
   emorph::cli::OutputOptions out;
   std::string output;
   emorph::SegmentParams params;
-  std::string denoise, mask, mask_fix, mask_label, range;
+  std::string denoise = emorph::kDefaultDenoise, mask, mask_fix, mask_label, range;
   bool region = false;
   int axis = 0;
 };
@@ -44,7 +44,7 @@ uint8_t parse_label(const std::string& text, const emorph::PhaseTable& table, co
 void run_segment(SegmentOptions& o) {
   const emorph::PhaseTable table = o.phases.table();
   emorph::check_output_differs(o.in.input, o.output);
-  if (!o.denoise.empty()) o.params.denoise = emorph::parse_denoise_spec(o.denoise, "--denoise");
+  emorph::set_denoise(o.params, o.denoise, "--denoise");
   if (!o.range.empty()) {
     const auto r = emorph::parse_double_list(o.range, "--range");
     emorph::require(r.size() == 2 && r[0] < r[1], "--range: expected LO,HI with LO < HI");
@@ -108,12 +108,16 @@ void setup_segment(CLI::App& app) {
   emorph::cli::add_input_options(sub, o->in, "Grey volume");
   sub->add_option("output", o->output, "Output label volume (uint8)")->required();
   sub->add_option("--method", o->params.method,
+                  "mixture (histogram model with a partial-volume class, posterior crossing; refuses one-peak histograms) | "
                   "intermodes (two-peak, threshold half-way between the peaks) | minimum (two-peak, lowest point between "
                   "them: the paper's) | otsu | multiotsu:N | manual:T1,T2,... | fibsem")
       ->capture_default_str();
   sub->add_option("--classes", o->params.classes,
                   "Phase names of the classes, darkest first, e.g. pore,NMC or pore,CBD,LFP,NMC (default labels 0..K-1)");
-  sub->add_option("--denoise", o->denoise, "Pre-filter: median:1 (recommended for XCT) | gaussian:SIGMA[um] | bilateral:S,R");
+  sub->add_option("--denoise", o->denoise,
+                  "Pre-filter: auto (3x3x3 median when the estimated contrast-to-noise is low) | none | median:R | "
+                  "gaussian:SIGMA[um] | bilateral:S,R")
+      ->capture_default_str();
   sub->add_option("--bins", o->params.histogram.bins, "Histogram bins (0: one per grey value up to 256, else 256)")
       ->capture_default_str();
   sub->add_option("--range", o->range, "Histogram grey range LO,HI (default: data min..max)");

@@ -125,6 +125,8 @@ void setup_synth(CLI::App& app) {
   sub->add_option("--noise-sigma", x.noise_sigma, "XCT: Gaussian noise (NMC attenuation = 1)")->capture_default_str();
   sub->add_option("--phase-contrast", x.phase_contrast, "XCT: edge enhancement, um^2 (0: attenuation only)")
       ->capture_default_str();
+  sub->add_option("--shading", x.shading, "XCT: linear gain ramp across x (0.1 = +-5 %)")->capture_default_str();
+  sub->add_option("--cupping", x.cupping, "XCT: centre darkened by this share (beam hardening)")->capture_default_str();
   auto& f = o->fibsem_params;
   sub->add_option("--shine-depth", f.shine_depth_um, "FIB/SEM: shine-through depth, um")->capture_default_str();
   sub->add_option("--curtains", f.curtain_amplitude, "FIB/SEM: curtaining stripe amplitude, grey")->capture_default_str();

@@ -156,35 +156,20 @@ dict
         p.method = method;
         p.classes = classes;
         p.histogram = histogram_params(bins, range);
-        if (!denoise.is_none()) p.denoise = parse_denoise_spec(denoise.cast<std::string>(), "denoise");
+        set_denoise(p, denoise.cast<std::string>(), "denoise");
         SegmentResult r;
         visit_array(image, "image", spacing_arg(spacing), [&](auto view) {
-          using T = element_t<decltype(view)>;
+          // The library's pipeline (default pre-filter and bands included) on one copy of the input.
           const auto mv = mask_arg(mask, view.shape());
-          if (p.denoise || p.method == "fibsem") {
-            // The library's pipeline takes an owning volume here: one explicit copy of the input.
-            std::optional<Volume<uint8_t>> owned_mask;
-            if (mv) owned_mask = to_volume(*mv);
-            py::gil_scoped_release release;
-            r = emorph::segment(owned_copy(view), p, table, owned_mask ? &*owned_mask : nullptr);
-            return;
-          }
-          // Same steps as emorph::segment, on the numpy buffer itself (no copy).
-          const ThresholdMethod tm = parse_threshold_method(p.method, "method");
+          std::optional<Volume<uint8_t>> owned_mask;
+          if (mv) owned_mask = to_volume(*mv);
           py::gil_scoped_release release;
-          const VolumeView<const uint8_t> mview = mv ? *mv : VolumeView<const uint8_t>{};
-          r.threshold = compute_threshold(histogram<T>(view, p.histogram, mview), tm);
-          r.class_labels = class_labels(p.classes, table, tm.class_count(), "classes");
-          auto pm = phase_map<T>(view, r.threshold.thresholds, r.class_labels, mview, 0);
-          r.labels = std::move(pm.labels);
-          r.class_voxels = pm.class_voxels;
-          for (uint8_t l : r.class_labels) r.class_names.push_back(table.name_of(l));
-          for (int64_t c : r.class_voxels) r.counted_voxels += c;
+          r = emorph::segment(owned_copy(view), p, table, owned_mask ? &*owned_mask : nullptr);
         });
         py::object results = to_python(r.to_json(true));
         return py::make_tuple(to_numpy(std::move(r.labels)), results);
       },
-      py::arg("image"), py::arg("method") = SegmentParams{}.method, py::arg("classes") = "", py::arg("denoise") = py::none(),
+      py::arg("image"), py::arg("method") = SegmentParams{}.method, py::arg("classes") = "", py::arg("denoise") = kDefaultDenoise,
       py::arg("bins") = 0, py::arg("range") = py::none(), py::arg("mask") = py::none(),
       py::arg("phases") = py::none(), py::arg("spacing") = py::none(),
       R"doc(Grey volume -> phase map (uint8 labels of the phase table), as ``emorph segment``.
@@ -195,16 +180,17 @@ the k-th name of `classes`. "fibsem": shine-through-robust pores, then threshold
 Parameters
 ----------
 image : numpy.ndarray
-    C-contiguous (z, y, x) grey volume. Read in place, except with `denoise` or method "fibsem" where
-    the library's pipeline works on one copy.
+    C-contiguous (z, y, x) grey volume (the library's pipeline works on one copy).
 method : str
-    "intermodes" (default, as ``emorph segment``: the two-peak rule halfway between the peaks, which
-    splits blurred boundary voxels evenly), "minimum" (two-peak minimum, the paper's), "otsu",
+    "mixture" (default, as ``emorph segment``: posterior crossing of a histogram model with a
+    partial-volume class; raises ValueError when the phases are not separable), "intermodes" (two-peak
+    rule halfway between the peaks), "minimum" (two-peak minimum, the paper's), "otsu",
     "multiotsu:N", "manual:T1,T2,...", "fibsem".
 classes : str
     Phase names of the classes, darkest first, e.g. "pore,NMC" or "pore,CBD,LFP,NMC" (default labels 0..K-1).
-denoise : str, optional
-    Pre-filter "median:1", "gaussian:SIGMA" (voxels), "gaussian:SIGMAum" or "bilateral:S,R".
+denoise : str
+    Pre-filter: "auto" (default: a 3x3x3 median when the estimated contrast-to-noise is low), "none",
+    "median:1", "gaussian:SIGMA" (voxels), "gaussian:SIGMAum" or "bilateral:S,R".
 bins, range, mask
     As :func:`threshold`; voxels outside the mask get label 0.
 phases : dict or str, optional

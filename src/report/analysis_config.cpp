@@ -218,10 +218,10 @@ axis = 0                     # thickness axis: current collector at index 0
 # seed = 7
 
 [preprocess]
-denoise = "median:1"         # none | median:1 | gaussian:1.0 (sigma in voxels): before thresholding
+denoise = "auto"             # auto (3x3x3 median when the estimated contrast-to-noise is low) | none | median:1 | gaussian:1.0
 
 [segment]
-method = "intermodes"        # otsu | minimum | intermodes | multiotsu:N | manual:T1,T2 | fibsem
+method = "mixture"           # mixture (partial-volume histogram model) | otsu | minimum | intermodes | multiotsu:N | manual:T1,T2 | fibsem
 classes = ["matrix", "NMC"]  # phase of each grey class, darkest first. XCT at ~0.3 um: NMC against the
                              # LFP+CBD+pore matrix (its density follows from its mean grey, see profiles);
                              # a FIB/SEM stack: method = "fibsem", classes = ["pore", "CBD", "LFP", "NMC"]

@@ -32,6 +32,7 @@
 #include "emorph/report/descriptor_steps.hpp"
 #include "emorph/report/lfp_step.hpp"
 #include "emorph/report/slice_views.hpp"
+#include "emorph/report/grey_bands.hpp"
 #include "emorph/segment/segment.hpp"
 #include "emorph/segment/separate_particles.hpp"
 #include "emorph/synth/electrode.hpp"
@@ -182,10 +183,11 @@ class Pipeline {
     SegmentParams sp;
     sp.method = c_.method;
     for (const auto& name : c_.classes) sp.classes += (sp.classes.empty() ? "" : ",") + name;
-    if (c_.denoise != "none") sp.denoise = parse_denoise_spec(c_.denoise, "[preprocess] denoise");
+    set_denoise(sp, c_.denoise, "[preprocess] denoise");
     SegmentResult seg = emorph::segment(grey_, sp, table_);
     labels_ = std::move(seg.labels);
     threshold_ = seg.threshold;
+    grey_bands_ = GreyBands(seg);
     results_["segmentation"] = seg.to_json(false);
     results_["segmentation"]["denoise"] = c_.denoise;
   }
@@ -212,6 +214,7 @@ class Pipeline {
                         {"volume_fraction", all.fraction(p.label)},
                         {"electrode_volume_fraction", electrode.fraction(p.label)}};
     }
+    grey_bands_.add_fraction_bands(phases);
     results_["fractions"] = {{"phases", phases}};
   }
 
@@ -286,6 +289,7 @@ class Pipeline {
                         {"slope_stderr_per_um", number_or_null(st.slope_stderr_per_um)},
                         {"slope_relative_percent_per_um", number_or_null(st.slope_relative_percent_per_um)}};
     }
+    grey_bands_.add_profile_bands(phases, c_.axis, raw.position_um, bulk, counts_.voxels_per_slice);
     if (truth_counts_.slices > 0) truth_profiles_ = truth_profile_stats(raw, bulk);
     results_["profiles"].update({{"axis", c_.axis},
                             {"window_slices", c_.window},
@@ -520,6 +524,7 @@ class Pipeline {
   SliceLabelCounts counts_;
   std::optional<ElectrodeRegion> region_;
   std::optional<ThresholdResult> threshold_;
+  GreyBands grey_bands_;  // uncertainty bands of the grey segmentation (empty for label inputs)
   Json truth_;
   SliceLabelCounts truth_counts_;  // demo only: the generator's labels, slice by slice
   Json truth_profiles_;

@@ -19,11 +19,50 @@ std::vector<std::string> split_names(const std::string& spec) {
   return names;
 }
 
+// The band's re-measurement: voxels above the band's high and low thresholds, in total and per slice
+// along each axis (one pass; the profiles of analyze are built from these).
+template <class T>
+SegmentBand measure_band(VolumeView<const T> v, std::array<double, 2> t, VolumeView<const uint8_t> mask) {
+  const Shape s = v.shape();
+  SegmentBand b;
+  b.thresholds = t;
+  const int64_t n[3] = {s.nz, s.ny, s.nx};
+  for (int a = 0; a < 3; ++a)
+    for (int k = 0; k < 2; ++k) b.bright_per_slice[a][k].assign(static_cast<std::size_t>(n[a]), 0);
+  for (int64_t z = 0; z < s.nz; ++z)
+    for (int64_t y = 0; y < s.ny; ++y)
+      for (int64_t x = 0; x < s.nx; ++x) {
+        if (mask.size() && !mask(z, y, x)) continue;
+        const double g = static_cast<double>(v(z, y, x));
+        for (int k = 0; k < 2; ++k)
+          if (g > t[1 - k]) {  // k = 0: above the high threshold, k = 1: above the low one
+            ++b.bright_voxels[k];
+            ++b.bright_per_slice[0][k][z], ++b.bright_per_slice[1][k][y], ++b.bright_per_slice[2][k][x];
+          }
+      }
+  return b;
+}
+
 }  // namespace
+
+void set_denoise(SegmentParams& p, const std::string& spec, const std::string& option) {
+  p.denoise.reset();
+  p.auto_denoise = spec == "auto";
+  if (spec != "auto" && spec != "none" && !spec.empty()) p.denoise = parse_denoise_spec(spec, option);
+}
+
+std::optional<std::array<double, 2>> SegmentResult::fraction_band(std::size_t k) const {
+  if (!band || class_labels.size() != 2 || k > 1 || counted_voxels == 0) return std::nullopt;
+  const double n = static_cast<double>(counted_voxels);
+  const double bright_low = static_cast<double>(band->bright_voxels[0]) / n;   // at the high threshold
+  const double bright_high = static_cast<double>(band->bright_voxels[1]) / n;  // at the low threshold
+  if (k == 1) return std::array<double, 2>{bright_low, bright_high};
+  return std::array<double, 2>{1 - bright_high, 1 - bright_low};
+}
 
 Json SegmentParams::to_json() const {
   Json j = {{"method", method}, {"classes", classes}, {"bins", histogram.bins}};
-  if (denoise) j["denoise"] = denoise->to_json();
+  j["denoise"] = denoise ? denoise->to_json() : Json(auto_denoise ? "auto" : "none");
   if (histogram.range_min) j["range_min"] = *histogram.range_min;
   if (histogram.range_max) j["range_max"] = *histogram.range_max;
   if (method == "fibsem")
@@ -46,8 +85,18 @@ Json SegmentResult::to_json(bool with_histogram) const {
   }
   for (auto& [name, p] : phases.items())
     p["volume_fraction"] = counted_voxels ? p["voxels"].get<double>() / static_cast<double>(counted_voxels) : 0.0;
+  for (std::size_t k = 0; k < class_labels.size(); ++k)
+    if (const auto fb = fraction_band(k)) phases[class_names[k]]["volume_fraction_band"] = *fb;
   Json j = {{"method", threshold.method}, {"thresholds", threshold.thresholds}, {"classes", class_names},
-            {"phases", phases},           {"counted_voxels", counted_voxels}};
+            {"phases", phases},           {"counted_voxels", counted_voxels}, {"denoise", denoise_used}};
+  if (band) j["threshold_band"] = band->thresholds;
+  if (model)
+    j["model"] = {{"mean_dark", model->mean_dark},         {"sigma_dark", model->sigma_dark},
+                  {"mean_bright", model->mean_bright},     {"sigma_bright", model->sigma_bright},
+                  {"weight_dark", model->weight_dark},     {"weight_bright", model->weight_bright},
+                  {"weight_partial", model->weight_partial}, {"cnr", model->cnr()},
+                  {"level_dark", model->level_dark},       {"level_bright", model->level_bright},
+                  {"fraction_estimate", model->fraction_estimate}, {"separability", model->separability}};
   if (!threshold.peak_bins.empty()) {
     std::vector<double> peaks;
     for (int b : threshold.peak_bins) peaks.push_back(threshold.bin_centers[b]);
@@ -69,23 +118,73 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
   std::optional<ThresholdMethod> method;
   if (!fibsem) method = parse_threshold_method(p.method, "--method");
   require(!(fibsem && mask), "--mask is not supported with --method fibsem");
-  AnyVolume denoised;
-  if (p.denoise) denoised = denoise(input, *p.denoise);
-  const AnyVolume& grey = p.denoise ? denoised : input;
-  if (mask) require(mask->shape() == grey.shape(), "--mask: shape " + mask->shape().str() +
-                                                      " differs from the volume's " + grey.shape().str());
+  if (mask) require(mask->shape() == input.shape(), "--mask: shape " + mask->shape().str() +
+                                                       " differs from the volume's " + input.shape().str());
+  const VolumeView<const uint8_t> mask_view = mask ? mask->view() : VolumeView<const uint8_t>{};
   SegmentResult r;
+  std::optional<DenoiseSpec> filter = p.denoise;
+  if (!filter && p.auto_denoise && !fibsem && method->name != "manual") {
+    // The pure phases' spread in the raw histogram is the noise; a median where it is large.
+    std::optional<PvMixtureModel> raw;
+    input.visit([&](const auto& v) {
+      using T = typename std::decay_t<decltype(v)>::value_type;
+      try {
+        raw = fit_pv_mixture(histogram<T>(v.view(), p.histogram, mask_view), p.mixture);
+      } catch (const InputError&) {  // a single grey value: nothing to choose from
+      }
+    });
+    if (raw && raw->cnr() < p.auto_denoise_params.median_below_cnr) filter = parse_denoise_spec("median:1");
+    r.denoise_used = {{"auto", true}, {"filter", filter ? filter->to_json() : Json("none")},
+                      {"raw_cnr", raw ? Json(raw->cnr()) : Json(nullptr)},
+                      {"raw_separability", raw ? Json(raw->separability) : Json(nullptr)}};
+  } else if (filter) {
+    r.denoise_used = {{"auto", false}, {"filter", filter->to_json()}};
+  }
+  // The mean grey of the input (inside the mask): the mixture's fraction estimate needs a mean that
+  // the pre-filter has not moved.
+  std::optional<double> input_mean;
+  if (!fibsem && method->name == "mixture")
+    input.visit([&](const auto& v) {
+      double sum = 0;
+      int64_t n = 0;
+      for (int64_t i = 0; i < v.size(); ++i)
+        if (!mask || mask->data()[i]) sum += static_cast<double>(v.data()[i]), ++n;
+      if (n) input_mean = sum / static_cast<double>(n);
+    });
+  AnyVolume denoised;
+  if (filter) denoised = denoise(input, *filter);
+  const AnyVolume& grey = filter ? denoised : input;
   grey.visit([&](const auto& v) {
     using T = typename std::decay_t<decltype(v)>::value_type;
     VolumeView<const T> view = v.view();
     if (!fibsem) {
-      const Histogram h = histogram<T>(view, p.histogram, mask ? mask->view() : VolumeView<const uint8_t>{});
-      r.threshold = compute_threshold(h, *method);
+      const Histogram h = histogram<T>(view, p.histogram, mask_view);
+      if (method->name == "mixture") {
+        PvMixtureParams mp = p.mixture;
+        if (!method->rule.empty()) mp.rule = method->rule;
+        PvMixtureResult m = threshold_pv_mixture(h, mp, input_mean);
+        r.threshold = std::move(m.threshold);
+        r.model = m.model;
+      } else {
+        r.threshold = compute_threshold(h, *method);
+      }
       r.class_labels = class_labels(p.classes, table, method->class_count(), "--classes");
-      auto pm = phase_map<T>(view, r.threshold.thresholds, r.class_labels,
-                             mask ? mask->view() : VolumeView<const uint8_t>{}, 0);
+      auto pm = phase_map<T>(view, r.threshold.thresholds, r.class_labels, mask_view, 0);
       r.labels = std::move(pm.labels);
       r.class_voxels = pm.class_voxels;
+      if (r.threshold.thresholds.size() != 1) return;
+      // Two classes: the band of the histogram model, widened to hold the method's own threshold.
+      if (r.threshold.threshold_bands.empty()) {
+        try {
+          const PvMixtureResult m = threshold_pv_mixture(h, p.mixture);
+          r.model = m.model;
+          const double t = r.threshold.thresholds[0];
+          r.threshold.threshold_bands = {{std::min(t, m.threshold_band[0]), std::max(t, m.threshold_band[1])}};
+        } catch (const InputError&) {  // no model: no band
+          return;
+        }
+      }
+      r.band = measure_band<T>(view, r.threshold.threshold_bands[0], mask_view);
       return;
     }
     const std::string classes = p.classes.empty() ? "pore,CBD,LFP,NMC" : p.classes;

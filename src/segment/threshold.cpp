@@ -1,10 +1,11 @@
-// Threshold method parsing and dispatch (otsu | minimum | intermodes | multiotsu:N | manual:T1,T2,...).
+// Threshold method parsing and dispatch (mixture | otsu | minimum | intermodes | multiotsu:N | manual:T1,T2,...).
 #include "emorph/segment/threshold.hpp"
 
 #include <cmath>
 
 #include "emorph/error.hpp"
 #include "emorph/parse.hpp"
+#include "emorph/segment/pv_mixture.hpp"
 
 namespace emorph {
 
@@ -26,7 +27,11 @@ ThresholdMethod parse_threshold_method(const std::string& spec, const std::strin
   const std::string arg = colon == std::string::npos ? "" : spec.substr(colon + 1);
   ThresholdMethod m;
   m.name = name;
-  if (name == "otsu" || name == "minimum" || name == "intermodes") {
+  if (name == "mixture") {
+    require(arg.empty() || arg == "fraction" || arg == "posterior",
+            option + ": mixture takes fraction or posterior, got '" + arg + "'");
+    m.rule = arg;
+  } else if (name == "otsu" || name == "minimum" || name == "intermodes") {
     require(arg.empty(), option + ": method '" + name + "' takes no argument");
   } else if (name == "multiotsu") {
     m.classes = arg.empty() ? 3 : static_cast<int>(parse_int(arg, option));
@@ -37,12 +42,17 @@ ThresholdMethod parse_threshold_method(const std::string& spec, const std::strin
     threshold_manual(m.manual);
   } else {
     throw InputError(option + ": unknown method '" + spec +
-                     "' (expected otsu, minimum, intermodes, multiotsu:N or manual:T1,T2,...)");
+                     "' (expected mixture, otsu, minimum, intermodes, multiotsu:N or manual:T1,T2,...)");
   }
   return m;
 }
 
 ThresholdResult compute_threshold(const Histogram& h, const ThresholdMethod& m) {
+  if (m.name == "mixture") {
+    PvMixtureParams p;
+    if (!m.rule.empty()) p.rule = m.rule;
+    return threshold_pv_mixture(h, p).threshold;
+  }
   if (m.name == "otsu") return threshold_otsu(h);
   if (m.name == "minimum") return threshold_minimum(h);
   if (m.name == "intermodes") return threshold_intermodes(h);

@@ -1,5 +1,6 @@
 // X-ray CT image formation: attenuation map, Gaussian PSF (partial volume), propagation phase contrast
-// as a Laplacian edge term (transport-of-intensity, Paganin-type first order), additive noise.
+// as a Laplacian edge term (transport-of-intensity, Paganin-type first order), slow gain (shading,
+// cupping), additive noise.
 #include "emorph/synth/xct.hpp"
 
 #include <algorithm>
@@ -42,6 +43,13 @@ void form_image(const Volume<float>& mu, const XctParams& p, Volume<Out>& out) {
                              (at(z, y, x - 1) + at(z, y, x + 1) - 2 * v) / (sp.dx * sp.dx);
           v -= p.phase_contrast * lap;
         }
+        if (p.shading != 0 || p.cupping != 0) {
+          const double ramp = s.nx > 1 ? static_cast<double>(x) / static_cast<double>(s.nx - 1) - 0.5 : 0.0;
+          const double cy = 0.5 * static_cast<double>(s.ny - 1), cx = 0.5 * static_cast<double>(s.nx - 1);
+          const double half_diagonal2 = std::max(cy * cy + cx * cx, 1.0);
+          const double dy = static_cast<double>(y) - cy, dx = static_cast<double>(x) - cx;
+          v *= (1 + p.shading * ramp) * (1 - p.cupping * (1 - (dy * dy + dx * dx) / half_diagonal2));
+        }
         const uint64_t index = static_cast<uint64_t>((z * s.ny + y) * s.nx + x);
         if (noise_kind == 1) {
           v += p.noise_sigma * hash_normal(noise_seed, index);
@@ -65,6 +73,8 @@ XctResult simulate_xct(VolumeView<const uint8_t> labels, const XctParams& p) {
   require(std::isfinite(p.psf_sigma_um) && p.psf_sigma_um >= 0, "xct: PSF sigma must not be negative");
   require(std::isfinite(p.phase_contrast) && p.phase_contrast >= 0, "xct: phase contrast must not be negative");
   require(p.noise_sigma >= 0 && p.photons > 0, "xct: noise level must be positive");
+  require(std::isfinite(p.shading) && std::abs(p.shading) < 2, "xct: shading must lie in (-2, 2)");
+  require(std::isfinite(p.cupping) && p.cupping >= 0 && p.cupping < 1, "xct: cupping must lie in [0, 1)");
   require(p.window_high > p.window_low, "xct: empty grey window");
   require(labels.size() > 0, "xct: empty label volume");
   const Shape s = labels.shape();
@@ -103,6 +113,8 @@ XctResult simulate_xct(VolumeView<const uint8_t> labels, const XctParams& p) {
              {"attenuation", p.attenuation},
              {"psf_sigma_um", p.psf_sigma_um},
              {"phase_contrast_um2", p.phase_contrast},
+             {"shading", p.shading},
+             {"cupping", p.cupping},
              {"noise", p.noise},
              {"noise_sigma", p.noise_sigma},
              {"noise_sigma_grey", p.noise == "gaussian" ? p.noise_sigma * scale : 0.0},

@@ -42,7 +42,7 @@ TEST(CliSegment, MinimumMethodWritesLabelsAndJson) {
   auto v = two_phase(1);
   write_volume<uint8_t>(d / "grey.tif", v.view());
   auto r = run_cli("segment " + (d / "grey.tif") + " " + (d / "labels.tif") +
-                   " --method minimum --classes pore,NMC --json " + (d / "seg.json"));
+                   " --method minimum --denoise none --classes pore,NMC --json " + (d / "seg.json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = read_json(d / "seg.json");
   EXPECT_EQ(j["command"], "segment");
@@ -168,21 +168,24 @@ PhaseScore score_phase(const Volume<uint8_t>& truth, const Volume<uint8_t>& seg,
 }  // namespace
 
 // Acceptance (issue 5): NMC Dice >= 0.97 and NMC volume fraction within 1 vol% of the truth with the
-// automatic two-peak route (default method intermodes, 3x3x3 median pre-filter) on the simulator's
-// default XCT noise. Preset F (NMC in an LFP/CBD/pore matrix) is the hard case: 0.975 / +0.16 vol%
-// (seed 1) and 0.975 / +0.20 (seed 2) at 160^3, 0.976 / +0.13 and 0.978 / +0.12 at 256^3
-// (docs/segmentation.md). Smaller boxes hold smaller particles: at 128^3 (seed 1) even the best single
-// threshold of the median-filtered image reaches only 0.971, so 160^3 is the smallest box with a margin.
-TEST(CliSegment, XctPresetFAutomaticTwoPeakRouteMeetsAcceptance) {
+// two-peak route (intermodes after a 3x3x3 median) on the simulator's default XCT noise: 0.975 /
+// +0.16 vol% (seed 1), 0.975 / +0.20 (seed 2) at 160^3. Preset F's matrix (LFP, CBD, pores) is not one
+// grey level, so the default mixture route misses this (0.946 / +2.6 vol%, docs/validation.md issue
+// 14); its band must still hold the truth. Smaller boxes hold smaller particles: at 128^3 (seed 1) even
+// the best single threshold of the median-filtered image reaches only 0.971.
+TEST(CliSegment, XctPresetFTwoPeakRouteMeetsAcceptanceAndDefaultBandHoldsTruth) {
   TempDir d;
   for (const int seed : {1, 2}) {
     const std::string dir = d / ("F" + std::to_string(seed));
     auto r = run_cli("synth --preset F --size 160 --seed " + std::to_string(seed) + " --xct --out " + dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    r = run_cli("segment " + dir + "/xct.tif " + dir + "/seg.tif --classes matrix,NMC --denoise median:1 --json " + dir +
-                "/seg.json");
+    r = run_cli("segment " + dir + "/xct.tif " + dir + "/default.tif --classes matrix,NMC --json " + dir + "/default.json");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(read_json(dir + "/seg.json")["results"]["method"], "intermodes");
+    const Json j = read_json(dir + "/default.json");
+    EXPECT_EQ(j["results"]["method"], "mixture");
+    const Json band = j["results"]["phases"]["NMC"]["volume_fraction_band"];
+    r = run_cli("segment " + dir + "/xct.tif " + dir + "/seg.tif --classes matrix,NMC --method intermodes --denoise median:1");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto truth = read_volume(dir + "/labels.tif").as<uint8_t>().clone();
     const auto seg = read_volume(dir + "/seg.tif").as<uint8_t>().clone();
     const PhaseScore s = score_phase(truth, seg, 1, 1);
@@ -190,7 +193,45 @@ TEST(CliSegment, XctPresetFAutomaticTwoPeakRouteMeetsAcceptance) {
                 s.fraction_truth);
     EXPECT_GE(s.dice, 0.97);
     EXPECT_LE(std::abs(s.fraction_seg - s.fraction_truth), 0.01);
+    EXPECT_LE(band[0].get<double>(), s.fraction_truth);
+    EXPECT_GE(band[1].get<double>(), s.fraction_truth);
   }
+}
+
+// Issue 14: the default (no --method, no --denoise) is the mixture route with its band, as in analyze;
+// a volume with one grey peak is refused (exit 2) with the reason and the option that overrides it.
+TEST(CliSegment, DefaultRouteReportsABandAndRefusesOnePeak) {
+  TempDir d;
+  const auto v = two_phase(3);
+  write_volume<uint8_t>(d / "grey.tif", v.view());
+  auto r = run_cli("segment " + (d / "grey.tif") + " " + (d / "labels.tif") + " --classes pore,NMC --json " + (d / "s.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = read_json(d / "s.json");
+  EXPECT_EQ(j["results"]["method"], "mixture");
+  EXPECT_EQ(j["parameters"]["denoise"], "auto");
+  int64_t inside = 0;  // the truth: the spheres two_phase() draws
+  for (int64_t z = 0; z < 24; ++z)
+    for (int64_t y = 0; y < 32; ++y)
+      for (int64_t x = 0; x < 32; ++x)
+        inside += (z % 12 - 6) * (z % 12 - 6) + (y % 16 - 8) * (y % 16 - 8) + (x % 16 - 8) * (x % 16 - 8) < 30;
+  const double truth = double(inside) / double(v.size());
+  const Json nmc = j["results"]["phases"]["NMC"];
+  EXPECT_NEAR(nmc["volume_fraction"].get<double>(), truth, 0.01);
+  EXPECT_LE(nmc["volume_fraction_band"][0].get<double>(), truth);
+  EXPECT_GE(nmc["volume_fraction_band"][1].get<double>(), truth);
+
+  Volume<uint8_t> noise({24, 32, 32}, {0.5, 0.5, 0.5});
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> n(120, 15);
+  for (auto& g : noise) g = static_cast<uint8_t>(std::clamp(n(rng), 0.0, 255.0));
+  write_volume<uint8_t>(d / "noise.tif", noise.view());
+  r = run_cli("segment " + (d / "noise.tif") + " " + (d / "n.tif") + " --classes pore,NMC");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("not separable"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--method otsu"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d / "n.tif"));
+  r = run_cli("segment " + (d / "noise.tif") + " " + (d / "n.tif") + " --classes pore,NMC --method otsu");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 // Acceptance (issue 5): pore Dice >= 0.90 with the morphological method (marker-controlled watershed)

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "emorph/report/lfp_options.hpp"
+#include "emorph/segment/segment_defaults.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -23,13 +24,11 @@ struct AnalysisConfig {
   double demo_voxel_um = 0.32;
   uint64_t demo_seed = 7;
   // [preprocess]
-  // A 3x3x3 median before the two-peak threshold: on synthetic XCT at 256^3 it lifts preset F's NMC
-  // Dice from 0.972 to 0.976 (fraction within 0.15 vol%) and costs A 0.002 (docs/segmentation.md).
-  std::string denoise = "median:1";   // none | median:R | gaussian:SIGMA_VOXELS
+  // auto: a 3x3x3 median when the histogram model's contrast-to-noise is low (segment_defaults.hpp).
+  std::string denoise = kDefaultDenoise;  // auto | none | median:R | gaussian:SIGMA_VOXELS
   // [segment]
-  // XCT default as in the paper: NMC against the unresolved matrix. Intermodes (the mean of the two
-  // histogram peaks) sits halfway between NMC and matrix grey, so partial-volume voxels split evenly.
-  std::string method = "intermodes";  // otsu | minimum | intermodes | multiotsu:N | manual:T1,T2 | fibsem
+  // XCT default as in the paper: NMC against the unresolved matrix, by the same route as `emorph segment`.
+  std::string method = kDefaultSegmentMethod;  // mixture | otsu | minimum | intermodes | multiotsu:N | manual:T1,T2 | fibsem
   std::vector<std::string> classes = {"matrix", "NMC"};  // phases in increasing grey order
   // [phases] name = label, [density] name = g/cm3
   std::string phases;                 // "pore=0,NMC=1,..." (empty: default table)

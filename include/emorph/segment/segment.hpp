@@ -12,24 +12,39 @@
 #include "emorph/segment/active_material_split.hpp"
 #include "emorph/segment/fibsem_pores.hpp"
 #include "emorph/segment/histogram.hpp"
+#include "emorph/segment/pv_mixture.hpp"
+#include "emorph/segment/segment_defaults.hpp"
 #include "emorph/segment/threshold.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
 
+// Pre-filter chosen from the noise the mixture model estimates on the raw histogram (denoise "auto").
+struct AutoDenoiseParams {
+  double median_below_cnr = 12.0;  // raw contrast-to-noise under which a 3x3x3 median is applied
+};
+
 struct SegmentParams {
-  // otsu | minimum | intermodes | multiotsu:N | manual:T1,... | fibsem. Default: the two-peak method
-  // with the threshold half-way between the peaks (intermodes). On PSF-blurred XCT the valley between
-  // the peaks is a flat plateau of partial-volume voxels whose lowest point ("minimum") drifts with
-  // noise and peak sizes, while a boundary voxel's grey crosses the mean of the two phase greys where
-  // the boundary is (ISO-50 % surface): see docs/segmentation.md, XCT acceptance table.
-  std::string method = "intermodes";
+  // mixture | otsu | minimum | intermodes | multiotsu:N | manual:T1,... | fibsem. Default: mixture
+  // (pv_mixture.hpp), the posterior crossing of a fitted histogram model with a partial-volume class.
+  std::string method = kDefaultSegmentMethod;
   std::string classes;                  // "pore,NMC" (darkest first); empty: labels 0..K-1 (fibsem: pore,CBD,LFP,NMC)
   std::optional<DenoiseSpec> denoise;   // applied first
+  bool auto_denoise = true;             // without `denoise`: chosen from the estimated noise (AutoDenoiseParams)
+  AutoDenoiseParams auto_denoise_params;
+  PvMixtureParams mixture;              // method mixture, and the bands of the other two-class methods
   HistogramParams histogram;
   FibsemPoreParams fibsem;              // method fibsem
   std::string solid_method;             // method fibsem: thresholds of the solid voxels (default multiotsu:N)
   Json to_json() const;
+};
+
+// A two-class segmentation re-measured at the ends of the threshold band: per axis, the voxels of the
+// brighter class in each slice at the band's high threshold (fewest) and low threshold (most).
+struct SegmentBand {
+  std::array<double, 2> thresholds{0, 0};                    // [low, high], grey units
+  std::array<int64_t, 2> bright_voxels{0, 0};                // at [high, low] threshold, inside the mask
+  std::array<std::array<std::vector<int64_t>, 2>, 3> bright_per_slice;  // [axis][high/low][slice]
 };
 
 struct SegmentResult {
@@ -40,10 +55,18 @@ struct SegmentResult {
   std::vector<int64_t> class_voxels;    // per class, inside the mask
   int64_t counted_voxels = 0;
   std::optional<FibsemPoreResult> fibsem;  // method fibsem (its pore volume moved into labels)
+  std::optional<PvMixtureModel> model;     // the histogram model (two-class methods, when it fits)
+  std::optional<SegmentBand> band;         // two-class methods with a model
+  Json denoise_used;                       // the pre-filter applied (auto: with the estimated CNR), or null
+  // Band of a class's volume fraction [low, high] (two classes with a band), else nullopt.
+  std::optional<std::array<double, 2>> fraction_band(std::size_t class_index) const;
   // results.* of `emorph segment`: method, thresholds, classes, phases.<name>.{label,voxels,volume_fraction},
   // histogram (when with_histogram).
   Json to_json(bool with_histogram) const;
 };
+
+// Sets params.denoise / auto_denoise from "auto" | "none" | a denoise spec (denoise.hpp).
+void set_denoise(SegmentParams& params, const std::string& spec, const std::string& option);
 
 // `mask` (optional, same shape): only voxels with mask != 0 are counted and classified, others get
 // label 0. Throws InputError for bad parameters or a histogram the method cannot threshold.

@@ -5,6 +5,7 @@
 //
 // Convention (scikit-image's): a threshold is the centre of the last bin of the lower class, and a
 // voxel with grey value v belongs to class k = number of thresholds t with v > t.
+#include <array>
 #include <string>
 #include <vector>
 
@@ -13,8 +14,11 @@
 namespace emorph {
 
 struct ThresholdResult {
-  std::string method;                 // "otsu", "minimum", "intermodes", "multiotsu", "manual"
+  std::string method;                 // "otsu", "minimum", "intermodes", "multiotsu", "manual", "mixture"
   std::vector<double> thresholds;     // grey units, strictly increasing
+  // Per threshold, the [low, high] range a histogram model allows (method mixture; segment() adds it
+  // for the other two-class methods); empty when no model was fitted.
+  std::vector<std::array<double, 2>> threshold_bands;
   std::vector<int> threshold_bins;    // bin of each threshold (empty for manual)
   std::vector<double> histogram;      // the counts the method searched (smoothed for two-peak methods)
   std::vector<double> bin_centers;    // grey value of each entry of `histogram`
@@ -51,11 +55,13 @@ ThresholdResult threshold_multiotsu(const Histogram& h, int classes, int max_bin
 // Manual thresholds in grey units (must be finite and strictly increasing).
 ThresholdResult threshold_manual(const std::vector<double>& thresholds);
 
-// A method as written on the command line: otsu | minimum | intermodes | multiotsu:N | manual:T1,T2,...
+// A method as written on the command line: mixture | otsu | minimum | intermodes | multiotsu:N |
+// manual:T1,T2,...  (mixture: emorph/segment/pv_mixture.hpp)
 struct ThresholdMethod {
   std::string name;
   int classes = 2;                 // multiotsu
   std::vector<double> manual;      // manual
+  std::string rule;                // mixture: fraction | posterior (empty: PvMixtureParams' default)
   int class_count() const { return name == "manual" ? static_cast<int>(manual.size()) + 1 : classes; }
 };
 ThresholdMethod parse_threshold_method(const std::string& spec, const std::string& option = "--method");

@@ -1,7 +1,7 @@
 #pragma once
 // Synchrotron X-ray CT simulator: label volume -> grey volume with per-phase attenuation, partial
 // volume and point spread (Gaussian PSF), optional propagation phase contrast, Gaussian or
-// photon-counting noise, 8 or 16 bit.
+// photon-counting noise, slow shading and cupping across the field, 8 or 16 bit.
 #include <array>
 #include <cstdint>
 #include <string>
@@ -17,6 +17,11 @@ struct XctParams {
   std::array<double, 5> attenuation{0.0, 1.0, 0.55, 0.08, 0.35};
   double psf_sigma_um = 0.4;     // Gaussian point spread (standard deviation); 0 = none
   double phase_contrast = 0.0;   // edge enhancement: grey -= phase_contrast * laplacian (um^2); 0 = none
+  // Slow gain across the field, applied to the blurred attenuation: a linear ramp along x from
+  // 1 - shading/2 to 1 + shading/2 (flat-field error), times 1 - cupping * (1 - rho^2) with rho the
+  // distance from the y-x centre over the half-diagonal (beam hardening darkens the centre).
+  double shading = 0.0;
+  double cupping = 0.0;
   std::string noise = "gaussian";  // "gaussian", "poisson" (photon counting, variance ~ signal) or "none"
   double noise_sigma = 0.05;     // Gaussian noise, in units of the NMC attenuation
   double photons = 400.0;        // photons per voxel at attenuation 1 ("poisson")

@@ -1,0 +1,293 @@
+// Imaging-condition matrix of the grey-volume route (issue 14): independent sphere packings (not the
+// electrode generator) imaged by the XCT simulator over PSF, noise kind and contrast-to-noise, phase
+// contrast, shading/cupping, bit depth, radii and NMC fractions; several seeds per cell. Per cell and
+// method: NMC fraction error, Dice, oracle Dice (best single global threshold on the raw grey, chosen
+// with the truth), errors of the specific surface, particle count and D50 against the same measures
+// on the true labels, and whether the true fraction lies inside the reported band.
+// Usage: bench_accuracy [--size N=96] [--seeds K=3] [--methods mixture/auto,otsu/median:1,...]
+//                       [--cells SUBSTRING] [--no-particles] [--verbose]
+// A method is METHOD/DENOISE as `emorph segment --method METHOD --denoise DENOISE` (auto|none|median:1...).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "emorph/error.hpp"
+#include "emorph/measure/surface_area.hpp"
+#include "emorph/phase_table.hpp"
+#include "emorph/segment/segment.hpp"
+#include "emorph/segment/separate_particles.hpp"
+#include "emorph/synth/xct.hpp"
+
+using namespace emorph;
+
+struct Cell {
+  std::string name;
+  double psf = 1.0;        // voxels
+  double cnr = 8.0;        // contrast / noise sigma (poisson: at the mean attenuation)
+  std::string noise = "gaussian";
+  double rmin = 4, rmax = 10;  // voxels
+  double fraction = 0.3;
+  int bits = 16;
+  double phase = 0.0;      // phase-contrast coefficient, voxels^2
+  double shading = 0.0, cupping = 0.0;
+};
+
+// Dark matrix 0.3, NMC 1.0: a contrast of 0.7 attenuation units, as LFP/CBD/pore matrix against NMC.
+constexpr double kDark = 0.3, kBright = 1.0;
+
+// Random sphere packing: spheres with radii uniform in [rmin, rmax] placed without overlap (1 voxel
+// gap) while possible, then with overlaps up to 30 % of the radii sum, until the fraction is reached.
+Volume<uint8_t> sphere_packing(int n, const Cell& c, uint64_t seed) {
+  Volume<uint8_t> v(Shape{n, n, n}, Spacing{1, 1, 1});
+  std::fill(v.data(), v.data() + v.size(), uint8_t{0});  // allocation is not zeroed
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  struct S { double z, y, x, r; };
+  std::vector<S> spheres;
+  int64_t filled = 0;
+  const int64_t target = static_cast<int64_t>(c.fraction * static_cast<double>(v.size()));
+  int failures = 0;
+  while (filled < target && failures < 200000) {
+    const double r = c.rmin + (c.rmax - c.rmin) * u(rng);
+    const S s{u(rng) * n, u(rng) * n, u(rng) * n, r};
+    const bool separate = failures < 20000;  // a 1-voxel gap first, overlaps once the box is jammed
+    bool ok = true;
+    for (const S& o : spheres) {
+      const double d = std::sqrt((s.z - o.z) * (s.z - o.z) + (s.y - o.y) * (s.y - o.y) + (s.x - o.x) * (s.x - o.x));
+      if (d < (separate ? s.r + o.r + 1 : 0.7 * (s.r + o.r))) { ok = false; break; }
+    }
+    if (!ok) { ++failures; continue; }
+    spheres.push_back(s);
+    for (int z = std::max(0, int(s.z - r)); z <= std::min(n - 1, int(s.z + r) + 1); ++z)
+      for (int y = std::max(0, int(s.y - r)); y <= std::min(n - 1, int(s.y + r) + 1); ++y)
+        for (int x = std::max(0, int(s.x - r)); x <= std::min(n - 1, int(s.x + r) + 1); ++x) {
+          const double dz = z - s.z, dy = y - s.y, dx = x - s.x;
+          if (dz * dz + dy * dy + dx * dx <= r * r && !v(z, y, x)) v(z, y, x) = 1, ++filled;
+        }
+  }
+  return v;
+}
+
+struct Measures {
+  double fraction = 0, ssa = 0, count = 0, d50 = 0;
+};
+
+Measures measure(const Volume<uint8_t>& labels, bool particles) {
+  Measures m;
+  int64_t n1 = 0;
+  for (uint8_t l : labels) n1 += l == 1;
+  m.fraction = double(n1) / double(labels.size());
+  m.ssa = phase_surface_area_um2(labels.view(), 1, labels.spacing(), false) / double(labels.size());
+  if (particles) {
+    Volume<uint8_t> mask(labels.shape(), labels.spacing());
+    for (int64_t i = 0; i < labels.size(); ++i) mask.data()[i] = labels.data()[i] == 1;
+    ParticleAnalysisParams p;
+    p.measures.min_volume_um3 = 27;  // as analyze: threshold specks are not particles
+    p.measures.surface_area = false;
+    const ParticleAnalysis a = analyse_particles(mask.view(), p);
+    m.count = double(a.particles.size());
+    m.d50 = a.distribution.d50_um.value_or(0);
+  }
+  return m;
+}
+
+// Best single global threshold on the raw grey, chosen with the truth: Dice over every grey value.
+template <class T>
+double oracle_dice(const Volume<T>& grey, const Volume<uint8_t>& truth) {
+  const std::size_t levels = sizeof(T) == 1 ? 256 : 65536;
+  std::vector<int64_t> pos(levels, 0), all(levels, 0);
+  int64_t npos = 0;
+  for (int64_t i = 0; i < grey.size(); ++i) {
+    const auto g = grey.data()[i];
+    ++all[g];
+    if (truth.data()[i] == 1) ++pos[g], ++npos;
+  }
+  double best = 0;
+  int64_t tp = 0, sel = 0;  // voxels above threshold t = g - 1
+  for (std::size_t g = levels; g-- > 0;) {
+    tp += pos[g], sel += all[g];
+    if (sel) best = std::max(best, 2.0 * double(tp) / double(npos + sel));
+  }
+  return best;
+}
+
+struct Row {
+  double frac_err = 0, dice = 0, oracle = 0, ssa_err = 0, count_err = 0, d50_err = 0;
+  bool inside = false, refused = false;
+  std::string reason;
+};
+
+int main(int argc, char** argv) {
+  int size = 96, seeds = 3;
+  bool particles = true, verbose = false;
+  std::string methods_arg = "mixture/auto,otsu/median:1,intermodes/median:1", filter;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--size" && i + 1 < argc) size = std::atoi(argv[++i]);
+    else if (a == "--seeds" && i + 1 < argc) seeds = std::atoi(argv[++i]);
+    else if (a == "--methods" && i + 1 < argc) methods_arg = argv[++i];
+    else if (a == "--cells" && i + 1 < argc) filter = argv[++i];
+    else if (a == "--no-particles") particles = false;
+    else if (a == "--verbose") verbose = true;
+    else { std::fprintf(stderr, "usage: bench_accuracy [--size N] [--seeds K] [--methods M/D,...] [--cells SUB] [--no-particles] [--verbose]\n"); return 2; }
+  }
+  std::vector<std::pair<std::string, std::string>> methods;
+  for (std::size_t start = 0; start < methods_arg.size();) {
+    std::size_t end = methods_arg.find(',', start);
+    if (end == std::string::npos) end = methods_arg.size();
+    const std::string m = methods_arg.substr(start, end - start);
+    const auto slash = m.find('/');
+    methods.push_back({m.substr(0, slash), slash == std::string::npos ? "auto" : m.substr(slash + 1)});
+    start = end + 1;
+  }
+  // The matrix: each factor swept around a base cell, then the hard combinations.
+  const Cell base{"base"};
+  std::vector<Cell> cells;
+  auto add = [&](const std::string& name, auto change) { Cell c = base; c.name = name; change(c); cells.push_back(c); };
+  cells.push_back(base);
+  for (double psf : {0.5, 1.5, 2.0}) add("psf" + std::to_string(psf).substr(0, 3), [&](Cell& c) { c.psf = psf; });
+  for (double cnr : {3.0, 5.0, 12.0, 20.0}) add("cnr" + std::to_string(int(cnr)), [&](Cell& c) { c.cnr = cnr; });
+  for (double cnr : {3.0, 8.0, 20.0})
+    add("poisson_cnr" + std::to_string(int(cnr)), [&](Cell& c) { c.noise = "poisson"; c.cnr = cnr; });
+  add("r2-4", [](Cell& c) { c.rmin = 2, c.rmax = 4; });
+  add("r3-8", [](Cell& c) { c.rmin = 3, c.rmax = 8; });
+  add("r8-14", [](Cell& c) { c.rmin = 8, c.rmax = 14; });
+  add("r14-20", [](Cell& c) { c.rmin = 14, c.rmax = 20; });
+  for (double f : {0.1, 0.45, 0.6}) add("f" + std::to_string(f).substr(0, 4), [&](Cell& c) { c.fraction = f; });
+  add("8bit", [](Cell& c) { c.bits = 8; });
+  add("8bit_cnr20", [](Cell& c) { c.bits = 8, c.cnr = 20; });
+  add("phase0.3", [](Cell& c) { c.phase = 0.3; });
+  add("phase0.6_psf0.5", [](Cell& c) { c.phase = 0.6, c.psf = 0.5; });
+  add("shading0.1", [](Cell& c) { c.shading = 0.1; });
+  add("cupping0.1", [](Cell& c) { c.cupping = 0.1; });
+  add("psf2_cnr3_r2-4", [](Cell& c) { c.psf = 2, c.cnr = 3, c.rmin = 2, c.rmax = 4; });
+  add("psf2_cnr5_r3-8_f0.1", [](Cell& c) { c.psf = 2, c.cnr = 5, c.rmin = 3, c.rmax = 8, c.fraction = 0.1; });
+  add("psf1.5_cnr5_r3-8_f0.6_8bit", [](Cell& c) { c.psf = 1.5, c.cnr = 5, c.rmin = 3, c.rmax = 8, c.fraction = 0.6, c.bits = 8; });
+  add("poisson_cnr3_psf2", [](Cell& c) { c.noise = "poisson", c.cnr = 3, c.psf = 2; });
+  add("cnr3_f0.1_r2-4", [](Cell& c) { c.cnr = 3, c.fraction = 0.1, c.rmin = 2, c.rmax = 4; });
+  add("shade_cup_phase_cnr5", [](Cell& c) { c.shading = 0.1, c.cupping = 0.1, c.phase = 0.3, c.cnr = 5; });
+  add("psf0.5_cnr20_r14-20_f0.6", [](Cell& c) { c.psf = 0.5, c.cnr = 20, c.rmin = 14, c.rmax = 20, c.fraction = 0.6; });
+  // Below the separability limit: the default must refuse (exit 2), never threshold inside the noise.
+  for (double cnr : {0.7, 1.0, 1.5}) add("LIMIT_cnr" + std::to_string(cnr).substr(0, 3), [&](Cell& c) { c.cnr = cnr; });
+
+  const PhaseTable table = PhaseTable::default_table();
+  std::printf("# bench_accuracy: %d^3 voxels, %d seeds per cell; errors are mean over seeds (worst in [])\n", size, seeds);
+  std::printf("# frac_err vol%% | dice, oracle | ssa/count/d50 err %% | band: seeds whose truth is inside\n");
+  std::printf("%-28s %-18s %15s %7s %7s %14s %8s %8s %5s %s\n", "cell", "method", "frac_err[worst]", "dice", "oracle",
+              "ssa_err[worst]", "count%", "d50%", "band", "target");
+  struct Totals { int cells = 0, pass = 0, bands = 0, inside = 0, refused_ok = 0, refused_bad = 0; double worst = 0; std::string worst_cell; };
+  std::map<std::string, Totals> totals;
+  for (const Cell& c : cells) {
+    if (!filter.empty() && c.name.find(filter) == std::string::npos) continue;
+    const bool limit = c.name.rfind("LIMIT", 0) == 0;
+    std::vector<std::vector<Row>> rows(methods.size());
+    for (int seed = 1; seed <= seeds; ++seed) {
+      uint64_t name_hash = 1469598103934665603ull;  // FNV-1a: a packing per cell and seed, stable across builds
+      for (char ch : c.name) name_hash = (name_hash ^ static_cast<uint8_t>(ch)) * 1099511628211ull;
+      const Volume<uint8_t> truth = sphere_packing(size, c, name_hash + static_cast<uint64_t>(seed));
+      const Measures mt = measure(truth, particles && !limit);
+      synth::XctParams xp;
+      xp.attenuation = {kDark, kBright, kDark, kDark, kDark};
+      // The grey window holds the noise (4 sigma beyond each phase), as a scanner's reconstruction range.
+      const double sigma = (kBright - kDark) / c.cnr;
+      xp.window_low = kDark - 4 * sigma, xp.window_high = kBright * (1 + c.shading / 2) + 4 * sigma;
+      xp.psf_sigma_um = c.psf;
+      xp.bits = c.bits;
+      xp.phase_contrast = c.phase;
+      xp.shading = c.shading, xp.cupping = c.cupping;
+      xp.noise = c.noise;
+      xp.noise_sigma = sigma;
+      const double mean_mu = kDark + c.fraction * (kBright - kDark);
+      xp.photons = mean_mu / (sigma * sigma);  // Poisson sigma at the mean attenuation
+      xp.seed = static_cast<uint64_t>(seed);
+      const synth::XctResult img = synth::simulate_xct(truth.view(), xp);
+      const double oracle = img.image.visit([&](const auto& v) { return oracle_dice(v, truth); });
+      for (std::size_t k = 0; k < methods.size(); ++k) {
+        Row row;
+        row.oracle = oracle;
+        SegmentParams sp;
+        sp.method = methods[k].first;
+        sp.classes = "pore,NMC";
+        set_denoise(sp, methods[k].second, "--denoise");
+        try {
+          const SegmentResult r = segment(img.image, sp, table);
+          if (verbose) {
+            Json j = r.to_json(false);
+            j.erase("phases");
+            std::printf("  %s seed %d truth %.4f %s\n", c.name.c_str(), seed, mt.fraction, j.dump().c_str());
+          }
+          const Measures ms = measure(r.labels, particles && !limit);
+          int64_t both = 0, ns = 0, nt = 0;
+          for (int64_t i = 0; i < truth.size(); ++i) {
+            const bool s = r.labels.data()[i] == 1, t = truth.data()[i] == 1;
+            both += s && t, ns += s, nt += t;
+          }
+          row.dice = 2.0 * double(both) / double(ns + nt);
+          row.frac_err = 100 * (ms.fraction - mt.fraction);
+          row.ssa_err = 100 * (ms.ssa / mt.ssa - 1);
+          row.count_err = mt.count > 0 ? 100 * (ms.count / mt.count - 1) : 0;
+          row.d50_err = mt.d50 > 0 ? 100 * (ms.d50 / mt.d50 - 1) : 0;
+          const auto band = r.fraction_band(1);
+          row.inside = band && (*band)[0] <= mt.fraction && mt.fraction <= (*band)[1];
+        } catch (const InputError& e) {
+          row.refused = true;
+          row.reason = e.what();
+        }
+        rows[k].push_back(row);
+      }
+    }
+    for (std::size_t k = 0; k < methods.size(); ++k) {
+      const std::string mname = methods[k].first + "/" + methods[k].second;
+      Totals& tot = totals[mname];
+      Row mean;
+      double worst_frac = 0, worst_ssa = 0, worst_gap = 0;
+      int inside = 0, refused = 0, n = 0;
+      for (const Row& r : rows[k]) {
+        if (r.refused) { ++refused; continue; }
+        ++n;
+        mean.frac_err += r.frac_err, mean.dice += r.dice, mean.oracle += r.oracle, mean.ssa_err += r.ssa_err;
+        mean.count_err += r.count_err, mean.d50_err += r.d50_err;
+        if (std::abs(r.frac_err) > std::abs(worst_frac)) worst_frac = r.frac_err;
+        if (std::abs(r.ssa_err) > std::abs(worst_ssa)) worst_ssa = r.ssa_err;
+        worst_gap = std::max(worst_gap, r.oracle - r.dice);
+        inside += r.inside;
+      }
+      if (limit) {
+        std::printf("%-28s %-18s refused %d/%d seeds", c.name.c_str(), mname.c_str(), refused, int(rows[k].size()));
+        for (const Row& r : rows[k])
+          if (!r.refused) std::printf("; segmented: frac_err %.2f dice %.4f oracle %.4f", r.frac_err, r.dice, r.oracle);
+        std::printf("\n");
+        (refused == int(rows[k].size()) ? tot.refused_ok : tot.refused_bad)++;
+        continue;
+      }
+      if (n == 0) {
+        std::printf("%-28s %-18s REFUSED: %s\n", c.name.c_str(), mname.c_str(), rows[k][0].reason.c_str());
+        ++tot.cells, ++tot.refused_bad;
+        continue;
+      }
+      for (double* x : {&mean.frac_err, &mean.dice, &mean.oracle, &mean.ssa_err, &mean.count_err, &mean.d50_err}) *x /= n;
+      const bool pass = refused == 0 && std::abs(worst_frac) <= 1.0 && worst_gap <= 0.015 && std::abs(worst_ssa) <= 5.0;
+      ++tot.cells, tot.pass += pass, tot.bands += n, tot.inside += inside;
+      const double score = std::max({std::abs(worst_frac) / 1.0, worst_gap / 0.015, std::abs(worst_ssa) / 5.0});
+      if (score > tot.worst) tot.worst = score, tot.worst_cell = c.name;
+      std::printf("%-28s %-18s %6.2f[%6.2f] %7.4f %7.4f %6.1f[%6.1f] %8.1f %8.1f %2d/%-2d %s%s\n", c.name.c_str(),
+                  mname.c_str(), mean.frac_err, worst_frac, mean.dice, mean.oracle, mean.ssa_err, worst_ssa,
+                  mean.count_err, mean.d50_err, inside, n, pass ? "ok" : "MISS", refused ? " (some seeds refused)" : "");
+    }
+    std::fflush(stdout);
+  }
+  std::printf("\n# summary per method: cells meeting all three targets (|frac| <= 1 vol%%, oracle - dice <= 0.015,\n"
+              "# |ssa| <= 5 %%) in every seed; band coverage over all segmented volumes; worst cell = largest\n"
+              "# error relative to its target; limit cells refused on every seed\n");
+  for (const auto& [name, t] : totals)
+    std::printf("%-22s cells %d/%d  band coverage %d/%d = %.1f %%  worst %s (%.2f x target)  limit refused %d/%d\n",
+                name.c_str(), t.pass, t.cells, t.inside, t.bands, t.bands ? 100.0 * t.inside / t.bands : 0.0,
+                t.worst_cell.c_str(), t.worst, t.refused_ok, t.refused_ok + t.refused_bad);
+  return 0;
+}

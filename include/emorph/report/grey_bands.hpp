@@ -1,0 +1,32 @@
+#pragma once
+// Uncertainty bands of the figures measured from a segmented grey volume (issue 14): each fraction and
+// bulk profile statistic re-measured at both ends of the threshold band the histogram model allows
+// (SegmentResult::band); the band is the range of the point value and the two re-measurements.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emorph/measure/profile_stats.hpp"
+#include "emorph/result.hpp"
+#include "emorph/segment/segment.hpp"
+
+namespace emorph {
+
+class GreyBands {
+ public:
+  GreyBands() = default;
+  explicit GreyBands(const SegmentResult& seg);
+  bool empty() const { return !band_; }
+  // results.fractions.phases.<name>.volume_fraction_band for the two segmented classes.
+  void add_fraction_bands(Json& phases) const;
+  // results.profiles.phases.<name>.mean_fraction_band and .slope_band_per_um over the bulk window.
+  void add_profile_bands(Json& phases, int axis, const std::vector<double>& position_um, SliceRange bulk,
+                         int64_t voxels_per_slice) const;
+
+ private:
+  std::optional<SegmentBand> band_;
+  std::vector<std::string> class_names_;  // dark, bright
+  std::vector<std::optional<std::array<double, 2>>> fraction_bands_;
+};
+
+}  // namespace emorph
