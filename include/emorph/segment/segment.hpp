@@ -28,7 +28,9 @@ struct SegmentParams {
   std::optional<DenoiseSpec> denoise;   // applied first
   HistogramParams histogram;
   FibsemPoreParams fibsem;              // method fibsem
-  std::string solid_method;             // method fibsem: thresholds of the solid voxels (default multiotsu:N)
+  // method fibsem: thresholds of the solid voxels (e.g. multiotsu:3). Empty (default): the solid's grey
+  // modes name the phases present and a watershed places their boundaries (fibsem_phases.hpp).
+  std::string solid_method;
   Json to_json() const;
 };
 
@@ -40,6 +42,7 @@ struct SegmentResult {
   std::vector<int64_t> class_voxels;    // per class, inside the mask
   int64_t counted_voxels = 0;
   std::optional<FibsemPoreResult> fibsem;  // method fibsem (its pore volume moved into labels)
+  Json fibsem_solids;                      // method fibsem, default solid split: FibsemPhaseResult::to_json()
   // results.* of `emorph segment`: method, thresholds, classes, phases.<name>.{label,voxels,volume_fraction},
   // histogram (when with_histogram).
   Json to_json(bool with_histogram) const;
