@@ -110,9 +110,18 @@ FibsemPhaseResult fibsem_phases(VolumeView<const T> grey, VolumeView<const uint8
   require(!solid.empty(), "fibsem phases: no edge-free solid voxel (the pore mask covers the solid)");
   std::vector<GreyMode> modes = grey_modes(solid, h, p.min_phase_share);
   require(!modes.empty(), "fibsem phases: the solid voxels show no grey mode");
-  const std::vector<float> pore_sample = sample_where(raw, 1 << 18, [&](int64_t i) { return pore.data()[i] && flat(i); });
-  const std::vector<GreyMode> pore_modes = grey_modes(pore_sample, h, p.min_phase_share);
-  r.pore_grey = pore_modes.empty() ? all[all.size() / 100] : pore_modes.front().grey;
+  // The pores' level is that of the deep pores: shine-through spreads the pores' grey upwards (their
+  // fullest mode lay 18 grey levels above the deep pores on the simulator's preset F), so it is read
+  // from the darkest pores: their 1st percentile plus 2.33 noise standard deviations (the 1st
+  // percentile of a Gaussian lies 2.33 sd below its mean).
+  std::vector<float> pore_sample = sample_where(raw, 1 << 18, [&](int64_t i) { return pore.data()[i] && flat(i); });
+  if (pore_sample.empty()) {
+    r.pore_grey = all[all.size() / 100];
+  } else {
+    const auto low = pore_sample.begin() + static_cast<std::ptrdiff_t>(pore_sample.size() / 100);
+    std::nth_element(pore_sample.begin(), low, pore_sample.end());
+    r.pore_grey = *low + 2.326 * r.noise_sigma;
+  }
 
   // More modes than named phases: the fullest ones are the phases.
   const std::size_t m = p.names.size();
