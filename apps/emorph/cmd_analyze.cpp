@@ -63,7 +63,7 @@ void setup_analyze(CLI::App& app) {
   sub->add_option("--size", o->size, "Synthetic volume size for --demo (default 128)");
   sub->add_option("--seed", o->seed, "Random seed for --demo (default 7)");
   sub->add_option("--axis", o->axis, "Thickness axis (current collector at index 0)");
-  sub->add_option("--method", o->method, "Threshold method for grey inputs: otsu|minimum|intermodes|multiotsu:N|manual:T1,T2");
+  sub->add_option("--method", o->method, "Threshold method for grey inputs: otsu|minimum|intermodes|multiotsu:N|manual:T1,T2|fibsem (a raw FIB/SEM stack: destripe, flatten, align, then the phases present)");
   sub->add_option("--classes", o->classes, "Phase of each grey class, darkest first, e.g. pore,LFP,NMC");
   sub->add_option("--phases", o->phases, "Phase labels, e.g. pore=0,NMC=1,LFP=2,CBD=3");
   sub->add_option("--density", o->density, "Densities in g/cm3, e.g. NMC=4.75,LFP=3.57,CBD=1.8");

@@ -9,11 +9,7 @@
 #include "command.hpp"
 #include "common.hpp"
 #include "emorph/atomic_file.hpp"
-#include "emorph/filter/destripe.hpp"
-#include "emorph/filter/drift_track.hpp"
-#include "emorph/filter/intensity_normalise.hpp"
-#include "emorph/filter/shading.hpp"
-#include "emorph/filter/shift.hpp"
+#include "emorph/filter/fibsem_prep.hpp"
 #include "emorph/io.hpp"
 #include "emorph/io/png.hpp"
 #include "emorph/parse.hpp"
@@ -33,7 +29,7 @@ struct FibsemOptions {
   std::string destripe_method = "column-offsets", stripe_lags = "1,2,4,8";
   emorph::DestripeParams destripe_params;
   // flatten
-  std::string intensity = "meanstd", shading_mode = "divide";
+  std::string intensity = "modes", shading_mode = "divide";
   emorph::ShadingParams shading_params;
   int64_t intensity_reference = -1;
   // align
@@ -125,57 +121,25 @@ void run_fibsem_prep(FibsemOptions o) {
   for (const auto* side : {&o.drift_csv, &o.drift_plot, &o.out.json})
     if (!side->empty()) emorph::check_output_differs(o.in.input, *side);
 
-  emorph::Volume<float> stack = to_float(emorph::read_volume(o.in.input, o.in.read_options()));
-  Json results = {{"shape", {stack.nz(), stack.ny(), stack.nx()}}, {"steps", Json::array()}};
-  if (o.destripe) {
-    const double before = emorph::stripe_band_power(stack.view(), o.angle);
-    stack = emorph::destripe(stack.view(), o.destripe_params);
-    const double after = emorph::stripe_band_power(stack.view(), o.angle);
-    results["steps"].push_back("destripe");
-    results["destripe"] = {{"method", o.destripe_method},
-                           {"angle_deg", o.angle},
-                           {"stripe_band_power_before", before},
-                           {"stripe_band_power_after", after},
-                           {"stripe_band_power_removed_percent", before > 0 ? 100 * (1 - after / before) : 0.0}};
-  }
-  if (o.flatten) {
-    auto shaded = emorph::correct_shading(stack.view(), o.shading_params);
-    stack = std::move(shaded.stack);
-    results["steps"].push_back("shading");
-    results["shading"] = {{"order", o.shading_params.order},
-                          {"mode", o.shading_mode},
-                          {"row_quantile", o.shading_params.row_quantile},
-                          {"per_slice", o.shading_params.per_slice},
-                          {"background", shaded.background}};
-    if (normalise_z) {
-      auto normalised = emorph::normalise_intensity(stack.view(), intensity_params);
-      stack = std::move(normalised.stack);
-      results["steps"].push_back("intensity");
-      results["intensity"] = {{"method", o.intensity},
-                              {"target_mean", normalised.target_mean},
-                              {"target_std", normalised.target_std},
-                              {"slice_mean_before", normalised.slice_mean},
-                              {"slice_std_before", normalised.slice_std}};
-    }
-  }
-  if (o.align) {
-    const emorph::DriftTrack track = emorph::estimate_drift(stack.view(), drift_params);
-    emorph::ShiftParams shift;
-    shift.constant_fill = o.fill_zero;
-    stack = emorph::apply_drift(stack.view(), track.drift_px, shift);
-    double largest = 0;
-    for (const auto& d : track.drift_px) largest = std::max({largest, std::abs(d[0]), std::abs(d[1])});
-    results["steps"].push_back("align");
-    results["drift_px"] = track.drift_px;
-    results["drift_max_px"] = largest;
-    results["alignment"] = {{"pairs", track.pairs.size()},
-                            {"rejected_pairs", track.rejected_pairs},
-                            {"unreliable_slices", track.unreliable_slices},
-                            {"residual_rms_px", track.residual_rms_px},
-                            {"reference_slice", o.reference}};
+  emorph::FibsemPrepParams prep;
+  prep.destripe = o.destripe;
+  prep.flatten = o.flatten;
+  prep.align = o.align;
+  prep.destripe_params = o.destripe_params;
+  prep.shading = o.shading_params;
+  prep.intensity = normalise_z ? std::optional(intensity_params) : std::nullopt;
+  prep.drift = drift_params;
+  prep.shift.constant_fill = o.fill_zero;
+  const emorph::Volume<float> input = to_float(emorph::read_volume(o.in.input, o.in.read_options()));
+  emorph::FibsemPrepResult prepared = emorph::fibsem_prepare(input.view(), prep);
+  emorph::Volume<float> stack = std::move(prepared.stack);
+  Json results = prepared.record;
+  results["shape"] = {stack.nz(), stack.ny(), stack.nx()};
+  if (o.destripe) results["destripe"]["method"] = o.destripe_method;
+  if (prepared.drift) {
     if (!o.drift_csv.empty())
-      emorph::write_csv(o.drift_csv, emorph::drift_track_csv_header(), emorph::drift_track_csv_rows(track));
-    if (!o.drift_plot.empty()) write_drift_plot(o.drift_plot, track);
+      emorph::write_csv(o.drift_csv, emorph::drift_track_csv_header(), emorph::drift_track_csv_rows(*prepared.drift));
+    if (!o.drift_plot.empty()) write_drift_plot(o.drift_plot, *prepared.drift);
   }
   emorph::write_volume(o.output, stack.view());
   results["output"] = o.output;
@@ -224,7 +188,7 @@ void setup_fibsem_prep(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--wavelet", o->destripe_params.wavelet_order, "Wavelet-FFT: Daubechies order 1,2,4,6,8,10")
       ->capture_default_str();
-  sub->add_option("--intensity", o->intensity, "Contrast along z: meanstd, histogram or none")->capture_default_str();
+  sub->add_option("--intensity", o->intensity, "Contrast along z: modes (the phases' grey levels), meanstd, histogram or none")->capture_default_str();
   sub->add_option("--intensity-reference", o->intensity_reference, "Reference slice (-1: stack average / middle)")
       ->capture_default_str();
   sub->add_option("--shading-order", o->shading_params.order, "Polynomial degree of the y shading (0..6)")

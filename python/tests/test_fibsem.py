@@ -80,7 +80,7 @@ def test_shading_and_intensity_match_cli_flatten(scene, tmp_path, run_cli):
     flat, stats = emorph.normalise_intensity(shaded)
     means = flat.mean(axis=(1, 2))
     np.testing.assert_allclose(means, stats["target_mean"], rtol=1e-4)
-    cli_out, cli = prep_cli(tmp_path, run_cli, stack, "--flatten")
+    cli_out, cli = prep_cli(tmp_path, run_cli, stack, "--flatten", "--intensity", "meanstd")
     np.testing.assert_array_equal(flat, cli_out)
     np.testing.assert_allclose(info["background"], cli["shading"]["background"], rtol=1e-15)
     assert stats["target_std"] == pytest.approx(cli["intensity"]["target_std"], rel=1e-15)

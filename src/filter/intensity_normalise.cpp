@@ -1,13 +1,17 @@
-// Contrast normalisation along z: each slice is mapped linearly so that its mean and standard deviation
-// equal the target's (the usual z-score normalisation), or through histogram matching (Gonzalez &
-// Woods, "histogram specification") so that its grey-level distribution equals the reference slice's.
+// Contrast normalisation along z: the phases' grey modes tracked slice by slice by mean shift
+// (Comaniciu & Meer 2002) and mapped linearly onto the stack's modes, the map smoothed along z; or each
+// slice mapped linearly so that its mean and standard deviation equal the target's (z-score), or through
+// histogram matching (Gonzalez & Woods, "histogram specification") to the reference slice.
 #include "emorph/filter/intensity_normalise.hpp"
+
+#include "emorph/filter/grey_modes.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include "emorph/error.hpp"
 #include "emorph/progress.hpp"
+#include "polynomial_fit.hpp"
 #include "stack_checks.hpp"
 
 namespace emorph {
@@ -49,12 +53,14 @@ std::vector<double> slice_cdf(VolumeView<const float> stack, int64_t z, float lo
   return cdf;
 }
 
+
 }  // namespace
 
 IntensityMethod parse_intensity_method(const std::string& name, const std::string& option) {
   if (name == "meanstd" || name == "mean-std") return IntensityMethod::mean_std;
   if (name == "histogram") return IntensityMethod::histogram;
-  throw InputError(option + ": unknown intensity method '" + name + "' (expected meanstd or histogram)");
+  if (name == "modes" || name == "phase-modes") return IntensityMethod::phase_modes;
+  throw InputError(option + ": unknown intensity method '" + name + "' (expected modes, meanstd or histogram)");
 }
 
 IntensityNormaliseResult normalise_intensity(VolumeView<const float> stack, const IntensityNormaliseParams& params) {
@@ -65,6 +71,9 @@ IntensityNormaliseResult normalise_intensity(VolumeView<const float> stack, cons
               std::to_string(nz - 1));
   require(params.histogram_bins >= 16 && params.histogram_bins <= (1 << 20),
           "intensity normalisation: histogram bins must be in 16..1048576");
+  require(params.min_mode_share > 0 && params.min_mode_share < 0.5,
+          "intensity normalisation: the minimum mode share must be in (0, 0.5)");
+  require(params.z_order >= 0 && params.z_order <= 6, "intensity normalisation: the z order must be in 0..6");
   IntensityNormaliseResult r;
   r.slice_mean.resize(static_cast<std::size_t>(nz));
   r.slice_std.resize(static_cast<std::size_t>(nz));
@@ -77,6 +86,102 @@ IntensityNormaliseResult normalise_intensity(VolumeView<const float> stack, cons
 
   r.stack = Volume<float>(stack.shape(), stack.spacing(), stack.thickness_axis());
   const int64_t ny = stack.ny(), nx = stack.nx();
+  if (params.method == IntensityMethod::phase_modes) {
+    // Every slice sampled on a sparse grid; the stack's pooled sample gives the reference levels.
+    const int64_t stride = std::max<int64_t>(1, ny * nx / 8192);
+    std::vector<std::vector<float>> samples(static_cast<std::size_t>(nz));
+#pragma omp parallel for schedule(static)
+    for (int64_t z = 0; z < nz; ++z)
+      for (int64_t i = (z * 7) % stride; i < ny * nx; i += stride)
+        samples[z].push_back(stack(z, i / nx, i % nx));
+    std::vector<float> pooled;
+    const std::size_t pool_step = std::max<std::size_t>(1, static_cast<std::size_t>(nz) * samples[0].size() / 131072);
+    for (const auto& s : samples)
+      for (std::size_t i = 0; i < s.size(); i += pool_step) pooled.push_back(s[i]);
+    const double h = 2 * pixel_noise(stack);
+    require(h > 0, "intensity normalisation: the stack has no noise to scale the mode search (use --intensity meanstd)");
+    for (const GreyMode& m : grey_modes(pooled, h, params.min_mode_share)) r.reference_levels.push_back(m.grey);
+    const std::size_t k_modes = r.reference_levels.size();
+    r.slice_gain.assign(static_cast<std::size_t>(nz), 1.0);
+    r.slice_offset.assign(static_cast<std::size_t>(nz), 0.0);
+    // One phase alone fixes no gain: the stack is returned unchanged.
+    if (k_modes >= 2) {
+      // Each slice's own modes, each matched to the nearest reference mode when it lies within a third
+      // of the gap to the neighbouring reference modes (a phase absent from the slice has no mode; a
+      // mode between references, such as shine-through, matches none).
+      std::vector<std::vector<double>> level(static_cast<std::size_t>(nz), std::vector<double>(k_modes, 0.0));
+      std::vector<std::vector<double>> weight(level.size(), std::vector<double>(k_modes, 0.0));
+      const auto& ref = r.reference_levels;
+#pragma omp parallel for schedule(dynamic)
+      for (int64_t z = 0; z < nz; ++z)
+        for (const GreyMode& m : grey_modes(samples[z], h, params.min_mode_share)) {
+          std::size_t k = 0;
+          for (std::size_t j = 1; j < k_modes; ++j)
+            if (std::abs(m.grey - ref[j]) < std::abs(m.grey - ref[k])) k = j;
+          const double gap = std::min(k > 0 ? ref[k] - ref[k - 1] : 1e300, k + 1 < k_modes ? ref[k + 1] - ref[k] : 1e300);
+          if (std::abs(m.grey - ref[k]) < gap / 3 && double(m.count) > weight[z][k]) {
+            level[z][k] = m.grey;
+            weight[z][k] = double(m.count);
+          }
+        }
+      // Per slice, the least-squares line level = a * reference + b; then a and b smoothed along z.
+      std::vector<double> a(static_cast<std::size_t>(nz), 1.0), b(a.size(), 0.0), fitted(a.size(), 0.0);
+      for (int64_t z = 0; z < nz; ++z) {
+        double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+        int used = 0;
+        for (std::size_t k = 0; k < k_modes; ++k) {
+          const double w = weight[z][k], x = r.reference_levels[k], y = level[z][k];
+          if (w <= 0) continue;
+          ++used;
+          sw += w, sx += w * x, sy += w * y, sxx += w * x * x, sxy += w * x * y;
+        }
+        const double det = sw * sxx - sx * sx;
+        if (used < 2 || !(det > 0)) continue;
+        a[z] = (sw * sxy - sx * sy) / det;
+        b[z] = (sy - a[z] * sx) / sw;
+        fitted[z] = a[z] > 0 ? 1.0 : 0.0;
+      }
+      int64_t slices_fitted = 0;
+      for (double f : fitted) slices_fitted += f > 0;
+      if (slices_fitted > params.z_order) {
+        // Slices whose gain departs from the smooth trend by more than 3 robust deviations (a mode
+        // matched to the wrong phase) are dropped from the fit, twice.
+        auto a_smooth = detail::polynomial_fit(a, params.z_order, fitted);
+        for (int pass = 0; pass < 2; ++pass) {
+          std::vector<double> dev;
+          for (int64_t z = 0; z < nz; ++z)
+            if (fitted[z] > 0) dev.push_back(std::abs(a[z] - a_smooth[z]));
+          std::nth_element(dev.begin(), dev.begin() + static_cast<std::ptrdiff_t>(dev.size() / 2), dev.end());
+          const double limit = 3 * 1.4826 * dev[dev.size() / 2] + 1e-6;
+          int64_t kept = 0;
+          for (int64_t z = 0; z < nz; ++z) {
+            if (fitted[z] > 0 && std::abs(a[z] - a_smooth[z]) > limit) fitted[z] = 0;
+            kept += fitted[z] > 0;
+          }
+          if (kept <= params.z_order) break;
+          a_smooth = detail::polynomial_fit(a, params.z_order, fitted);
+        }
+        const auto b_smooth = detail::polynomial_fit(b, params.z_order, fitted);
+        for (int64_t z = 0; z < nz; ++z) {
+          require(a_smooth[z] > 0, "intensity normalisation: the contrast of slice " + std::to_string(z) +
+                                       " fits as inverted; use --intensity meanstd or none");
+          r.slice_gain[z] = 1.0 / a_smooth[z];
+          r.slice_offset[z] = -b_smooth[z] / a_smooth[z];
+        }
+      }
+    }
+    for (double l : r.reference_levels) r.target_mean += l / double(std::max<std::size_t>(k_modes, 1));
+#pragma omp parallel for schedule(static)
+    for (int64_t z = 0; z < nz; ++z) {
+      const double gain = r.slice_gain[z], offset = r.slice_offset[z];
+      for (int64_t y = 0; y < ny; ++y) {
+        const float* in = stack.row(z, y);
+        float* out = &r.stack(z, y, 0);
+        for (int64_t x = 0; x < nx; ++x) out[x] = static_cast<float>(gain * in[x * stack.strides().sx] + offset);
+      }
+    }
+    return r;
+  }
   Progress progress("intensity", nz);
   if (params.method == IntensityMethod::mean_std) {
     if (params.reference_slice >= 0) {

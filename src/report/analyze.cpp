@@ -31,6 +31,7 @@
 #include "emorph/report/composition_check.hpp"
 #include "emorph/report/descriptor_steps.hpp"
 #include "emorph/report/lfp_step.hpp"
+#include "emorph/report/fibsem_analysis.hpp"
 #include "emorph/report/slice_views.hpp"
 #include "emorph/report/grey_bands.hpp"
 #include "emorph/segment/segment.hpp"
@@ -180,6 +181,12 @@ class Pipeline {
 
   void segment() {
     if (labels_.size()) return;  // already a label volume
+    if (c_.method == "fibsem") {  // a raw FIB/SEM stack: prepared, then the phases present (fibsem_analysis.hpp)
+      const FibsemAnalysis f = analyse_fibsem_stack(grey_, labels_, c_.classes, c_.axis, table_);
+      results_["segmentation"] = f.segmentation;
+      results_["multiscale"] = f.multiscale;
+      return;
+    }
     SegmentParams sp;
     sp.method = c_.method;
     for (const auto& name : c_.classes) sp.classes += (sp.classes.empty() ? "" : ",") + name;

@@ -29,8 +29,10 @@ double percentile(const Histogram& h, double q) {
   return h.center(h.bins() - 1);
 }
 
+}  // namespace
+
 // Central-difference gradient magnitude within the section planes (one-sided at the faces).
-Volume<float> gradient_magnitude(const Volume<float>& g, int milling_axis) {
+Volume<float> in_plane_gradient(const Volume<float>& g, int milling_axis) {
   Volume<float> out(g.shape(), g.spacing());
   const int64_t nz = g.nz(), ny = g.ny(), nx = g.nx();
 #pragma omp parallel for schedule(static) num_threads(thread_count())
@@ -49,8 +51,6 @@ Volume<float> gradient_magnitude(const Volume<float>& g, int milling_axis) {
       }
   return out;
 }
-
-}  // namespace
 
 template <class T>
 FibsemPoreResult fibsem_pores(VolumeView<const T> grey, const FibsemPoreParams& p) {
@@ -116,7 +116,7 @@ FibsemPoreResult fibsem_pores(VolumeView<const T> grey, const FibsemPoreParams& 
 
   // Voxels on an in-plane edge stay unmarked: the watershed puts the boundary on the gradient crest,
   // half-way between the two grey levels whatever the phase, instead of a grey threshold doing it.
-  const Volume<float> relief = gradient_magnitude(g, p.milling_axis);
+  const Volume<float> relief = in_plane_gradient(g, p.milling_axis);
   r.edge_threshold = p.edge_fraction * range;
   const float edge_t = static_cast<float>(r.edge_threshold);
   Volume<uint32_t> markers(s);

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "emorph/error.hpp"
+#include "emorph/segment/fibsem_phases.hpp"
 #include "emorph/segment/phase_map.hpp"
 
 namespace emorph {
@@ -109,6 +110,7 @@ Json SegmentResult::to_json(bool with_histogram) const {
                    {"grey_classes", fibsem->grey_classes},
                    {"pore_markers", fibsem->pore_markers},     {"solid_markers", fibsem->solid_markers},
                    {"unmarked", fibsem->unmarked}};
+  if (fibsem && !fibsem_solids.is_null()) j["fibsem"]["solids"] = fibsem_solids;
   if (with_histogram) j["histogram"] = {{"bin_centers", threshold.bin_centers}, {"counts", threshold.histogram}};
   return j;
 }
@@ -195,6 +197,7 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
     const int solids = static_cast<int>(names.size()) - 1;
     sp.pore_label = table.at(names[0], "--classes").label;
     sp.solid_labels = class_labels(classes.substr(classes.find(',') + 1), table, solids, "--classes");
+    r.class_labels = {sp.pore_label};
     if (solids == 1) {
       r.labels = Volume<uint8_t>(view.shape(), view.spacing(), view.thickness_axis());
       int64_t solid = 0;
@@ -205,9 +208,30 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
       }
       r.class_voxels = {r.labels.size() - solid, solid};
       r.threshold.method = "fibsem";
+      r.class_labels.push_back(sp.solid_labels[0]);
+    } else if (p.solid_method.empty()) {
+      // The classes follow the phases present: grey modes of the solid name them (fibsem_phases.hpp).
+      FibsemPhaseParams fp;
+      fp.milling_axis = p.fibsem.milling_axis;
+      fp.smoothing_sigma = p.fibsem.smoothing_sigma;
+      fp.edge_fraction = p.fibsem.edge_fraction;
+      fp.connectivity = p.fibsem.connectivity;
+      fp.pore_label = sp.pore_label;
+      fp.labels = sp.solid_labels;
+      fp.names.assign(names.begin() + 1, names.end());
+      fp.expected_contrast.clear();
+      for (const auto& n : fp.names) fp.expected_contrast.push_back(expected_bse_contrast(n));
+      FibsemPhaseResult phases = fibsem_phases<T>(view, pores.pores.view(), fp);
+      r.labels = std::move(phases.labels);
+      r.threshold.method = "fibsem+modes";
+      r.threshold.thresholds = phases.thresholds;
+      r.class_voxels = {phases.pore_voxels};
+      r.class_voxels.insert(r.class_voxels.end(), phases.phase_voxels.begin(), phases.phase_voxels.end());
+      for (const auto& n : phases.phases) r.class_labels.push_back(table.at(n, "--classes").label);
+      phases.labels = Volume<uint8_t>();
+      r.fibsem_solids = phases.to_json();
     } else {
-      sp.method = parse_threshold_method(p.solid_method.empty() ? "multiotsu:" + std::to_string(solids) : p.solid_method,
-                                         "--solid-method");
+      sp.method = parse_threshold_method(p.solid_method, "--solid-method");
       sp.bins = p.histogram.bins ? p.histogram.bins : 256;
       ActiveSplitResult split = active_material_split<T>(view, pores.pores.view(), sp);
       r.labels = std::move(split.labels);
@@ -215,9 +239,8 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
       r.threshold.method = "fibsem+" + split.thresholds.method;
       r.class_voxels = {split.pore_voxels};
       r.class_voxels.insert(r.class_voxels.end(), split.class_voxels.begin(), split.class_voxels.end());
+      r.class_labels.insert(r.class_labels.end(), sp.solid_labels.begin(), sp.solid_labels.end());
     }
-    r.class_labels = {sp.pore_label};
-    r.class_labels.insert(r.class_labels.end(), sp.solid_labels.begin(), sp.solid_labels.end());
     pores.pores = Volume<uint8_t>();
     r.fibsem = std::move(pores);
   });

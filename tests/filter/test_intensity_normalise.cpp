@@ -93,3 +93,75 @@ TEST(IntensityNormalise, BadInputThrows) {
 
 }  // namespace
 }  // namespace emorph
+
+namespace emorph {
+namespace {
+
+// Three phases (grey 30, 110, 200, noise sd 6) whose shares change along z as in a cut through a large
+// particle: the bright phase fills 10 % of slice 0 and 90 % of the last; the contrast decays linearly by
+// 20 % about grey 115 from the first slice to the last (the FIB/SEM simulator's contrast decay).
+Volume<float> composition_stack(int64_t nz, double decay) {
+  Volume<float> v({nz, 64, 64});
+  std::mt19937_64 rng(11);
+  std::normal_distribution<float> noise(0, 6);
+  for (int64_t z = 0; z < nz; ++z) {
+    const double bright = 0.1 + 0.8 * double(z) / double(nz - 1);
+    const double c = 1 - decay * double(z) / double(nz - 1);
+    for (int64_t y = 0; y < 64; ++y)
+      for (int64_t x = 0; x < 64; ++x) {
+        const double t = (double(x) + 0.5) / 64;  // columns: bright share, then the rest split evenly
+        const double g = t < bright ? 200 : (t < bright + (1 - bright) / 2 ? 110 : 30);
+        v(z, y, x) = static_cast<float>(115 + (g - 115) * c + noise(rng));
+      }
+  }
+  return v;
+}
+
+// Mean grey of the pixels of one phase (by column) in slice z after correction.
+double phase_mean(const Volume<float>& v, int64_t z, int64_t nz, int phase) {
+  const double bright = 0.1 + 0.8 * double(z) / double(nz - 1);
+  double s = 0;
+  int64_t n = 0;
+  for (int64_t y = 0; y < 64; ++y)
+    for (int64_t x = 0; x < 64; ++x) {
+      const double t = (double(x) + 0.5) / 64;
+      const int p = t < bright ? 2 : (t < bright + (1 - bright) / 2 ? 1 : 0);
+      if (p == phase) s += v(z, y, x), ++n;
+    }
+  return s / double(n);
+}
+
+}  // namespace
+
+// The root cause of issue 14's "fibsem-prep defaults destroy the pores": z-score normalisation reads a
+// change of composition as a change of contrast. The phase-mode method keeps each phase at one level
+// along z (within 3 grey levels: noise sd 6, means over >= 200 pixels, and the smoothing of the gain
+// along z), while mean/std moves the dark phase by tens of grey levels.
+TEST(IntensityNormalise, PhaseModesFollowThePhasesNotTheComposition) {
+  const int64_t nz = 24;
+  const auto v = composition_stack(nz, 0.2);
+  IntensityNormaliseParams modes;
+  modes.method = IntensityMethod::phase_modes;
+  const auto r = normalise_intensity(v.view(), modes);
+  ASSERT_EQ(r.reference_levels.size(), 3u);
+  const auto z_score = normalise_intensity(v.view());
+  double modes_spread = 0, z_score_spread = 0;
+  for (int phase = 0; phase < 3; ++phase) {
+    const double first = phase_mean(r.stack, 0, nz, phase), last = phase_mean(r.stack, nz - 1, nz, phase);
+    modes_spread = std::max(modes_spread, std::abs(first - last));
+    z_score_spread = std::max(z_score_spread, std::abs(phase_mean(z_score.stack, 0, nz, phase) -
+                                                       phase_mean(z_score.stack, nz - 1, nz, phase)));
+  }
+  EXPECT_LT(modes_spread, 3.0);
+  EXPECT_GT(z_score_spread, 20.0);
+  // Without decay the map is the identity within a grey level.
+  const auto flat = normalise_intensity(composition_stack(nz, 0.0).view(), modes);
+  for (int64_t z = 0; z < nz; ++z) {
+    EXPECT_NEAR(flat.slice_gain[z], 1.0, 0.01);
+    EXPECT_NEAR(flat.slice_offset[z], 0.0, 1.5);
+  }
+  EXPECT_THROW(parse_intensity_method("zscore", "--intensity"), InputError);
+  EXPECT_EQ(parse_intensity_method("modes", "--intensity"), IntensityMethod::phase_modes);
+}
+
+}  // namespace emorph

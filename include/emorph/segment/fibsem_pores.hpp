@@ -52,4 +52,8 @@ struct FibsemPoreResult {
 template <class T>
 FibsemPoreResult fibsem_pores(VolumeView<const T> grey, const FibsemPoreParams& params = {});
 
+// Central-difference gradient magnitude within the section planes (perpendicular to milling_axis;
+// one-sided at the faces): the edges of each SEM image, the relief the watersheds flood.
+Volume<float> in_plane_gradient(const Volume<float>& grey, int milling_axis);
+
 }  // namespace emorph

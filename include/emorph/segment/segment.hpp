@@ -35,7 +35,9 @@ struct SegmentParams {
   PvMixtureParams mixture;              // method mixture, and the bands of the other two-class methods
   HistogramParams histogram;
   FibsemPoreParams fibsem;              // method fibsem
-  std::string solid_method;             // method fibsem: thresholds of the solid voxels (default multiotsu:N)
+  // method fibsem: thresholds of the solid voxels (e.g. multiotsu:3). Empty (default): the solid's grey
+  // modes name the phases present and a watershed places their boundaries (fibsem_phases.hpp).
+  std::string solid_method;
   Json to_json() const;
 };
 
@@ -60,6 +62,7 @@ struct SegmentResult {
   Json denoise_used;                       // the pre-filter applied (auto: with the estimated CNR), or null
   // Band of a class's volume fraction [low, high] (two classes with a band), else nullopt.
   std::optional<std::array<double, 2>> fraction_band(std::size_t class_index) const;
+  Json fibsem_solids;                      // method fibsem, default solid split: FibsemPhaseResult::to_json()
   // results.* of `emorph segment`: method, thresholds, classes, phases.<name>.{label,voxels,volume_fraction},
   // histogram (when with_histogram).
   Json to_json(bool with_histogram) const;

@@ -1,0 +1,57 @@
+#pragma once
+// The solid phases of a FIB/SEM (BSE) stack once its pores are known: the grey modes of the solid's
+// flat (edge-free) voxels decide which phases are present and their levels; a marker-controlled
+// watershed of the in-plane gradient places the boundaries, so the partial-volume rim of a particle
+// takes the particle's phase, not the grey class its blurred edge falls into.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "emorph/result.hpp"
+#include "emorph/volume.hpp"
+
+namespace emorph {
+
+struct FibsemPhaseParams {
+  int milling_axis = 0;          // section planes are perpendicular to it (as FibsemPoreParams)
+  double smoothing_sigma = 1.0;  // in-plane Gaussian before the gradient relief, voxels
+  // Voxels whose in-plane gradient exceeds this share of the grey range (1st to 99th percentile) are
+  // edges: no marker, the watershed decides them (as FibsemPoreParams::edge_fraction).
+  double edge_fraction = 0.08;
+  // A grey mode of the flat solid voxels is a phase when it holds at least this share of them. Below
+  // it, a handful of voxels (a particle's tip in a corner of the cube) cannot be told from noise.
+  double min_phase_share = 0.01;
+  // Solid phases, darkest first, with their labels; expected_contrast[i] is the phase's BSE contrast
+  // above the pores relative to the brightest named phase (1), or NaN when unknown. When fewer grey
+  // modes than phases are found, the modes are given the names whose contrast ratios fit best.
+  std::vector<std::string> names = {"CBD", "LFP", "NMC"};
+  std::vector<uint8_t> labels = {3, 2, 1};
+  std::vector<double> expected_contrast = {0.29, 0.66, 1.0};
+  uint8_t pore_label = 0;
+  int connectivity = 6;  // watershed neighbourhood (within a section plane: 4 or 8)
+};
+
+// The expected BSE contrasts of the paper's phases (pore 0, NMC 1): CB+PVdF 0.29, LFP 0.66, NMC 1;
+// NaN for any other name. See docs/segmentation.md, "FIB/SEM: the classes follow the phases present".
+double expected_bse_contrast(const std::string& phase_name);
+
+struct FibsemPhaseResult {
+  Volume<uint8_t> labels;            // pore_label where pores != 0, else the solid phase found
+  double pore_grey = 0;              // grey mode of the pores (the darkest), grey units
+  double noise_sigma = 0;            // pixel noise used to scale the mode search
+  std::vector<double> mode_grey;     // grey mode of each phase found, ascending
+  std::vector<std::string> phases;   // the phase named for each mode
+  std::vector<std::string> absent;   // named phases without a grey mode
+  std::vector<double> thresholds;    // mid-points between the modes (markers and the fallback)
+  std::vector<int64_t> phase_voxels; // per phase found
+  int64_t pore_voxels = 0;
+  Json to_json() const;
+};
+
+// `pores`: 1 pore, 0 solid (same shape). Throws InputError when no solid voxel remains, or when one
+// grey mode is found for several named phases (which one it is cannot be told: name it with --classes).
+template <class T>
+FibsemPhaseResult fibsem_phases(VolumeView<const T> grey, VolumeView<const uint8_t> pores,
+                                const FibsemPhaseParams& params = {});
+
+}  // namespace emorph

@@ -1,0 +1,40 @@
+#pragma once
+// The FIB/SEM route of Etiemble et al. 2017 (section 2.3) as one chain: a raw serial-sectioning stack is
+// prepared (destripe, flatten, align, crop to the common field of view), then segmented into pores
+// (shine-through-robust watershed) and the solid phases present (grey modes + watershed). Used by
+// `emorph analyze --method fibsem` and Python.
+#include "emorph/filter/fibsem_prep.hpp"
+#include "emorph/phase_table.hpp"
+#include "emorph/result.hpp"
+#include "emorph/segment/segment.hpp"
+#include "emorph/volume.hpp"
+
+namespace emorph {
+
+struct FibsemRouteParams {
+  // Defaults chosen step by step on the simulator (docs/validation.md, issue 14 point 7): contrast
+  // along z left out (it did not improve the segmentation), the drift applied only when its track is
+  // self-consistent.
+  FibsemRouteParams() {
+    prep.crop_to_common = true;
+    prep.intensity.reset();
+    prep.max_track_residual_px = 0.5;
+    segment.method = "fibsem";
+  }
+  FibsemPrepParams prep;
+  SegmentParams segment;  // method fibsem; classes "pore,CBD,LFP,NMC" unless set
+};
+
+struct FibsemRouteResult {
+  Volume<float> prepared;     // the prepared stack, cropped like labels
+  SegmentResult segmentation; // labels of the prepared stack
+  Json prep_record;           // fibsem_prepare's record (steps, drift, crop)
+  // results.segmentation of analyze: the segment keys plus "preparation" (the prep record without
+  // its per-slice arrays' bulk: steps, crop, drift_max_px, alignment, intensity levels).
+  Json to_json() const;
+};
+
+// Throws InputError for bad parameters or a stack a step cannot handle.
+FibsemRouteResult fibsem_route(const AnyVolume& raw, const FibsemRouteParams& params, const PhaseTable& table);
+
+}  // namespace emorph
