@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "emorph/io.hpp"
@@ -38,9 +39,10 @@ struct LayeredSample {
 };
 
 // Preset F's electrode on a collector (label 4) with air (pore) above, along z; flipped: collector on top.
-LayeredSample electrode_on_collector(double collector_um, double air_um, bool flipped, uint64_t seed) {
+LayeredSample electrode_on_collector(double collector_um, double air_um, bool flipped, uint64_t seed,
+                                     int64_t lateral = 64) {
   const double voxel = 0.5;
-  const int64_t lateral = 64, electrode_z = 80;  // a 40 um electrode, 32 um wide (> the NMC D90)
+  const int64_t electrode_z = 80;  // a 40 um electrode, at least 20 um wide (> the NMC D90)
   emorph::synth::SynthParams sp = emorph::synth::preset("F", 64, voxel, seed);
   const int64_t collector_z = std::llround(collector_um / voxel), air_z = std::llround(air_um / voxel);
   sp.shape = {electrode_z + collector_z, lateral, lateral};
@@ -91,10 +93,15 @@ TEST(CliAnalyzeRegion, GreyCollectorAndAirAreExcludedFromTheElectrode) {
     EXPECT_EQ(res["sample"]["layers"][c.flipped ? "lower" : "upper"], "air");
     const auto& nmc = res["fractions"]["phases"]["NMC"];
     EXPECT_NEAR(nmc["electrode_volume_fraction"].get<double>(), sample.nmc_electrode_fraction, 0.015);
+    std::cout << "collector " << c.collector_um << " um" << (c.flipped ? " on top" : "") << ": thickness "
+              << res["sample"]["thickness_um"] << " (truth " << sample.thickness_um << "), collector "
+              << region["collector_um"] << ", NMC " << nmc["electrode_volume_fraction"] << " (truth "
+              << sample.nmc_electrode_fraction << ")\n";
     // The collector is label 4 in labels.tif and a phase of its own, never NMC.
     EXPECT_TRUE(res["fractions"]["phases"].contains("collector"));
     EXPECT_EQ(res["fractions"]["phases"]["collector"]["label"], 4);
-    const auto labels = emorph::read_volume(out + "/labels.tif").as<uint8_t>();
+    const auto volume = emorph::read_volume(out + "/labels.tif");
+    const auto& labels = volume.as<uint8_t>();
     const int64_t collector_slice = c.flipped ? labels.shape().nz - 1 : 0;
     EXPECT_EQ(labels(collector_slice, 10, 10), 4);
     // The bulk window lies inside the electrode.
@@ -108,10 +115,10 @@ TEST(CliAnalyzeRegion, GreyCollectorAndAirAreExcludedFromTheElectrode) {
 // block every path), and a null tau carries its reason in results.json and the report.
 TEST(CliAnalyzeRegion, LabelCollectorTortuosityInElectrodeRegionAndNullTauExplained) {
   TempDir dir;
-  auto sample = electrode_on_collector(4, 0, false, 3);
+  auto sample = electrode_on_collector(4, 0, false, 3, 40);
   const std::string labels = dir / "labels.tif", cfg = dir / "t.toml";
   emorph::write_volume(labels, sample.labels);
-  std::ofstream(cfg) << "[measure]\ngranulometry = []\nparticles = []\ntortuosity = [\"pore\", \"collector\"]\n"
+  std::ofstream(cfg) << "[measure]\nsurface = false\ngranulometry = []\nparticles = []\ntortuosity = [\"pore\", \"collector\"]\n"
                         "[output]\nslices = false\n";
   const auto r = run_cli("analyze " + labels + " --config " + cfg + " --out " + (dir / "res"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -223,7 +230,9 @@ TEST(CliAnalyzeRegion, NamedTableStepsEqualTheCommands) {
   // Every key the command reports, analyze reports with the same value.
   auto expect_subset = [](const nlohmann::json& cmd, const nlohmann::json& ana, const std::string& what) {
     for (const auto& [key, value] : cmd.items())
-      if (key != "seconds") EXPECT_EQ(ana.value(key, nlohmann::json()), value) << what << "." << key;
+      if (key != "seconds") {
+        EXPECT_EQ(ana.value(key, nlohmann::json()), value) << what << "." << key;
+      }
   };
   const auto fractions = command("fractions");
   for (const char* phase : {"pore", "NMC", "CBD"})
