@@ -47,8 +47,9 @@ void run_analyze(const AnalyzeOptions& o) {
   ov.lfp = o.lfp;
   const emorph::AnalysisConfig c = emorph::resolve_analysis_config(ov);
   const auto outcome = emorph::run_analysis(c, emorph::analysis_config_json(c));
-  std::cout << "results: " << outcome.out_dir << "/results.json\nreport:  " << outcome.out_dir << "/report.html\n";
+  for (const auto& w : outcome.warnings) std::cerr << "emorph: warning: " << w << "\n";
   emorph::throw_if_steps_failed(outcome);
+  std::cout << "results: " << outcome.out_dir << "/results.json\nreport:  " << outcome.out_dir << "/report.html\n";
 }
 
 void setup_analyze(CLI::App& app) {

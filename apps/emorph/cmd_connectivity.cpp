@@ -46,7 +46,9 @@ void run_connectivity(const ConnectivityOptions& o) {
       std::cerr << "emorph: warning: phase '" << phase.name << "' has no percolating path along axis " << o.axis << "\n";
     if (!o.classes_out.empty()) emorph::write_volume(o.classes_out, emorph::AnyVolume(std::move(r.classes)));
   }
-  const Json results = {{"axis", o.axis}, {"connectivity", o.connectivity}, {"phases", phases}};
+  Json results = {{"axis", o.axis}, {"connectivity", o.connectivity}, {"phases", phases}};
+  if (const auto unlisted = emorph::unlisted_labels(table, voxels); o.only.empty() && !unlisted.empty())
+    results["unlisted_labels"] = unlisted;
   const Json params = {{"voxel", o.in.voxel}, {"phases", o.phases.phases}, {"phase", o.only},
                        {"axis", o.axis},      {"connectivity", o.connectivity}, {"out", o.classes_out}};
   emorph::cli::emit_results(o.out, "connectivity", params, o.in.input, results);

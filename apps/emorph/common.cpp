@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "emorph/atomic_file.hpp"
+#include "emorph/measure/phase_selection.hpp"
 #include "emorph/parse.hpp"
 
 namespace emorph::cli {
@@ -39,6 +40,9 @@ void add_csv_option(CLI::App* cmd, OutputOptions& o) {
 
 void emit_results(const OutputOptions& o, const std::string& command, const Json& parameters,
                   const std::string& input, const Json& results) {
+  if (results.contains("unlisted_labels"))
+    std::cerr << "emorph: warning: " << unlisted_labels_warning(results["unlisted_labels"].get<std::vector<uint8_t>>())
+              << "\n";
   if (!o.json.empty()) {
     if (o.json != "-") check_output_differs(input, o.json);
     write_json(o.json, result_envelope(command, parameters, input, results));

@@ -30,7 +30,8 @@ class PhaseTable {
   const std::vector<Phase>& phases() const { return phases_; }
   const Phase* find(const std::string& name) const;
   const Phase* find_label(uint8_t label) const;
-  // Throws InputError naming the option when the phase is unknown.
+  // Throws InputError naming the option when the phase is unknown. "label_<n>" names label n when the
+  // table has no phase with that label (the CONTRACT's name for labels outside the table).
   const Phase& at(const std::string& name, const std::string& option = "--phase") const;
   // Name of a label, or "label_<n>" for labels not in the table.
   std::string name_of(uint8_t label) const;

@@ -13,12 +13,23 @@
 #include "emorph/measure/edt.hpp"
 #include "emorph/measure/fractions.hpp"
 #include "emorph/measure/grey_calibration.hpp"
+#include "emorph/measure/phase_selection.hpp"
 #include "emorph/measure/profile.hpp"
 #include "emorph/measure/specific_surface.hpp"
 #include "json_python.hpp"
 #include "numpy_volume.hpp"
 
 namespace emorph::python {
+
+namespace {
+
+// CONTRACT: labels outside the table are measured as label_<n>, with a warning.
+void warn_unlisted(const Json& results) {
+  if (results.contains("unlisted_labels"))
+    warn_all({unlisted_labels_warning(results["unlisted_labels"].get<std::vector<uint8_t>>(), "phases")});
+}
+
+}  // namespace
 
 void bind_measure(py::module_& m) {
   m.def(
@@ -106,6 +117,7 @@ count : int)doc");
           results = fractions_results(view, table, p, &warnings);
         }
         warn_all(warnings);
+        warn_unlisted(results);
         return to_python(results);
       },
       py::arg("labels"), py::arg("spacing") = py::none(), py::arg("axis") = 0, py::arg("phases") = py::none(),
@@ -165,6 +177,7 @@ dict
           py::gil_scoped_release release;
           results = profile_results(view, table, p);
         }
+        warn_unlisted(results);
         return to_python(results);
       },
       py::arg("labels"), py::arg("spacing") = py::none(), py::arg("axis") = 0, py::arg("window") = 1,
@@ -226,6 +239,7 @@ Example
           py::gil_scoped_release release;
           results = surface_results(view, table, {count_boundary, !density.is_none()});
         }
+        warn_unlisted(results);
         return to_python(results);
       },
       py::arg("labels"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),

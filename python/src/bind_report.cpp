@@ -66,6 +66,7 @@ void bind_report(py::module_& m) {
           py::gil_scoped_release release;
           outcome = run_analysis(c, analysis_config_json(c));
         }
+        warn_all(outcome.warnings);
         throw_if_steps_failed(outcome);
         return to_python(outcome.results);
       },
@@ -118,8 +119,9 @@ Returns
 -------
 dict
     The ``results`` object of ``<out_dir>/results.json`` (per-step figures with units in the key
-    names). A failed step raises ``emorph.InputError`` (bad input or option) or
-    ``emorph.InternalError``, after the partial results were written.)doc");
+    names). A failed step raises ``emorph.InputError``; nothing but ``<out_dir>/analyze.log`` is written
+    then, and an earlier results folder at ``out_dir`` keeps its results. Labels outside the phase
+    table are measured as ``label_<n>`` with a warning.)doc");
 }
 
 }  // namespace emorph::python

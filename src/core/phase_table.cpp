@@ -1,6 +1,7 @@
 #include "emorph/phase_table.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <set>
 #include <sstream>
@@ -98,8 +99,43 @@ const Phase* PhaseTable::find_label(uint8_t label) const {
   return nullptr;
 }
 
+namespace {
+
+// "label_<n>" with n in 0..255 written without sign or leading zeros, else nullopt.
+std::optional<uint8_t> unlisted_label_number(const std::string& name) {
+  const std::string prefix = "label_";
+  if (name.size() <= prefix.size() || name.size() > prefix.size() + 3 || name.compare(0, prefix.size(), prefix) != 0)
+    return std::nullopt;
+  const std::string digits = name.substr(prefix.size());
+  if (digits.find_first_not_of("0123456789") != std::string::npos || (digits.size() > 1 && digits[0] == '0'))
+    return std::nullopt;
+  const int n = std::stoi(digits);
+  if (n > 255) return std::nullopt;
+  return static_cast<uint8_t>(n);
+}
+
+// The phases "label_0" .. "label_255" that stand for labels outside a table (CONTRACT: no voxel is
+// dropped; such labels are measured under these names). Built once, shared by every table.
+const std::array<Phase, 256>& unlisted_phases() {
+  static const std::array<Phase, 256> phases = [] {
+    static const char* palette[] = {"#8c564b", "#7f7f7f", "#bcbd22", "#17becf", "#aec7e8", "#c49c94"};
+    std::array<Phase, 256> a;
+    for (int l = 0; l < 256; ++l) a[l] = {"label_" + std::to_string(l), static_cast<uint8_t>(l), std::nullopt, palette[l % 6]};
+    return a;
+  }();
+  return phases;
+}
+
+}  // namespace
+
 const Phase& PhaseTable::at(const std::string& name, const std::string& option) const {
   if (const Phase* p = find(name)) return *p;
+  if (const auto label = unlisted_label_number(name)) {
+    if (const Phase* named = find_label(*label))
+      throw InputError(option + ": label " + std::to_string(*label) + " is the phase '" + named->name +
+                       "' in the phase table; use that name");
+    return unlisted_phases()[*label];
+  }
   std::string known;
   for (const auto& p : phases_) known += (known.empty() ? "" : ", ") + p.name;
   throw InputError(option + ": unknown phase '" + name + "' (known: " + known + ")");

@@ -26,13 +26,16 @@ ElectrodeRegion electrode_region(const SliceLabelCounts& counts, double spacing_
   const int64_t n = counts.slices;
   const double per_slice = static_cast<double>(counts.voxels_per_slice);
 
-  // The collector is at index 0 (CONTRACT): the run of collector-dominated slices from the start.
+  // The collector is at index 0 (CONTRACT): the run of collector-dominated slices from the start; a
+  // flipped sample has it at the far end instead.
+  auto collector_slice = [&](int64_t s) {
+    return params.collector_label &&
+           static_cast<double>(counts.at(s, *params.collector_label)) > params.collector_dominance * per_slice;
+  };
   int64_t collector_end = 0;
-  if (params.collector_label) {
-    while (collector_end < n &&
-           static_cast<double>(counts.at(collector_end, *params.collector_label)) > params.collector_dominance * per_slice)
-      ++collector_end;
-  }
+  while (collector_end < n && collector_slice(collector_end)) ++collector_end;
+  int64_t upper_collector = 0;
+  while (n - 1 - upper_collector > collector_end && collector_slice(n - 1 - upper_collector)) ++upper_collector;
 
   std::vector<double> solid(static_cast<std::size_t>(n));
   for (int64_t s = 0; s < n; ++s) {
@@ -44,8 +47,10 @@ ElectrodeRegion electrode_region(const SliceLabelCounts& counts, double spacing_
   ElectrodeRegion r;
   r.axis = counts.axis;
   r.collector_slices = collector_end;
+  r.upper_collector_slices = upper_collector;
+  r.collector_um = static_cast<double>(collector_end + upper_collector) * spacing_um;
   if (collector_end == n) throw InputError("electrode region: every slice is current collector");
-  std::vector<double> rest(solid.begin() + collector_end, solid.end());
+  std::vector<double> rest(solid.begin() + collector_end, solid.end() - upper_collector);
   const std::size_t k = static_cast<std::size_t>(0.9 * static_cast<double>(rest.size() - 1));
   std::nth_element(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(k), rest.end());
   r.bulk_solid_fraction = rest[k];
@@ -54,7 +59,7 @@ ElectrodeRegion electrode_region(const SliceLabelCounts& counts, double spacing_
 
   int64_t first = collector_end;
   while (first < n && solid[static_cast<std::size_t>(first)] < threshold) ++first;
-  int64_t last = n - 1;
+  int64_t last = n - 1 - upper_collector;
   while (last > first && solid[static_cast<std::size_t>(last)] < threshold) --last;
   r.first_slice = first;
   r.last_slice = last;

@@ -247,6 +247,8 @@ Json fractions_results(VolumeView<const uint8_t> labels, const PhaseTable& table
                   {"total_voxels", all.total},
                   {"axis", params.axis},
                   {"ratios", phase_ratios_json(phase_ratios(all, table, params.ratios, ratios_option))}};
+  if (const auto unlisted = unlisted_labels(table, all.voxels); params.only.empty() && !unlisted.empty())
+    results["unlisted_labels"] = unlisted;
   if (region) {
     results["electrode_region"] = electrode_region_json(*region);
     results["region_ratios"] = phase_ratios_json(phase_ratios(*inside, table, params.ratios, ratios_option));

@@ -25,4 +25,28 @@ std::vector<NamedLabel> select_phases(const PhaseTable& table, const std::vector
   return out;
 }
 
+std::vector<uint8_t> unlisted_labels(const PhaseTable& table, const std::vector<int64_t>& voxels) {
+  std::vector<uint8_t> out;
+  for (std::size_t l = 0; l < voxels.size() && l < 256; ++l)
+    if (voxels[l] > 0 && !table.find_label(static_cast<uint8_t>(l))) out.push_back(static_cast<uint8_t>(l));
+  return out;
+}
+
+PhaseTable with_unlisted_labels(const PhaseTable& table, const std::vector<uint8_t>& labels) {
+  std::vector<Phase> phases = table.phases();
+  for (uint8_t l : labels) phases.push_back(table.at("label_" + std::to_string(l)));
+  return PhaseTable(std::move(phases));
+}
+
+std::string unlisted_labels_warning(const std::vector<uint8_t>& labels, const std::string& option) {
+  if (labels.empty()) return "";
+  std::string list, names;
+  for (uint8_t l : labels) {
+    list += (list.empty() ? "" : ", ") + std::to_string(l);
+    names += (names.empty() ? "" : ", ") + std::string("label_") + std::to_string(l);
+  }
+  return std::string(labels.size() == 1 ? "label " : "labels ") + list + " not in the phase table: measured as " +
+         names + " (name them with " + option + ")";
+}
+
 }  // namespace emorph

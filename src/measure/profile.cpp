@@ -123,6 +123,8 @@ Json profile_results(VolumeView<const uint8_t> labels, const PhaseTable& table, 
                             {"source", params.bulk_um ? "bulk" : "electrode_region"}}},
                   {"phases", phases}};
   if (region) results["electrode_region"] = electrode_region_json(*region);
+  if (const auto unlisted = unlisted_labels(table, counts.totals()); params.only.empty() && !unlisted.empty())
+    results["unlisted_labels"] = unlisted;
   if (depleted)
     results["depleted_layer"] = {{"phase", params.depleted_phase},
                                  {"thickness_um", depleted->thickness_um},

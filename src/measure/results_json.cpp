@@ -35,8 +35,14 @@ std::vector<std::string> phase_order(const PhaseTable& table, const Json& phases
 }
 
 Json electrode_region_json(const ElectrodeRegion& r) {
-  return {{"first_slice", r.first_slice}, {"last_slice", r.last_slice}, {"collector_slices", r.collector_slices},
-          {"start_um", r.start_um},       {"end_um", r.end_um},         {"thickness_um", r.thickness_um}};
+  return {{"first_slice", r.first_slice},
+          {"last_slice", r.last_slice},
+          {"collector_slices", r.collector_slices},
+          {"upper_collector_slices", r.upper_collector_slices},
+          {"collector_um", r.collector_um},
+          {"start_um", r.start_um},
+          {"end_um", r.end_um},
+          {"thickness_um", r.thickness_um}};
 }
 
 Json size_quantiles_json(const SizeDistribution& d) {

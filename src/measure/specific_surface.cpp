@@ -110,6 +110,10 @@ Json surface_results(VolumeView<const uint8_t> labels, const PhaseTable& table, 
                   {"total_volume_um3", spec.total_volume_um3},
                   {"phases", phases},
                   {"interfaces", interfaces}};
+  std::vector<uint8_t> unlisted;  // CONTRACT: measured as label_<n>; the front ends warn
+  for (const auto& p : spec.phases)
+    if (p.voxels > 0 && !table.find_label(p.label)) unlisted.push_back(p.label);
+  if (!unlisted.empty()) results["unlisted_labels"] = unlisted;
   if (spec.solid_density_g_cm3) results["solid_density_g_cm3"] = *spec.solid_density_g_cm3;
   if (spec.electrode_specific_surface_m2_per_g)
     results["electrode_specific_surface_m2_per_g"] = *spec.electrode_specific_surface_m2_per_g;

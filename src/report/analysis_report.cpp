@@ -247,6 +247,8 @@ void transport_table(HtmlReport& r, const Json& res) {
                     num(t["deff_over_d0"]), num(t["macmullin"])});
   r.heading("Transport through the thickness");
   r.table({"phase", "volume fraction", "percolating fraction", "tortuosity factor", "D_eff/D_0", "MacMullin"}, rows);
+  for (const auto& [name, t] : res["tortuosity"].items())
+    if (t.contains("tau_null_reason")) r.paragraph("No tortuosity factor for " + name + ": " + t["tau_null_reason"].get<std::string>() + ".");
 }
 
 void truth_table(HtmlReport& r, const Json& res) {

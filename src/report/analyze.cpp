@@ -21,24 +21,30 @@
 #include "emorph/report/statistics_step.hpp"
 #include "emorph/measure/grey_calibration.hpp"
 #include "emorph/measure/label_volume.hpp"
+#include "emorph/measure/phase_selection.hpp"
 #include "emorph/measure/profile.hpp"
 #include "emorph/measure/profile_stats.hpp"
 #include "emorph/measure/results_json.hpp"
 #include "emorph/measure/specific_surface.hpp"
 #include "emorph/measure/surface_area.hpp"
 #include "emorph/progress.hpp"
+#include "emorph/report/analysis_phases.hpp"
 #include "emorph/report/analysis_report.hpp"
 #include "emorph/report/composition_check.hpp"
 #include "emorph/report/descriptor_steps.hpp"
-#include "emorph/report/lfp_step.hpp"
 #include "emorph/report/fibsem_analysis.hpp"
-#include "emorph/report/slice_views.hpp"
 #include "emorph/report/grey_bands.hpp"
+#include "emorph/report/lfp_step.hpp"
+#include "emorph/report/results_folder.hpp"
+#include "emorph/report/slice_views.hpp"
+#include "emorph/segment/electrode_layers.hpp"
+#include "emorph/segment/particle_results.hpp"
 #include "emorph/segment/segment.hpp"
 #include "emorph/segment/separate_particles.hpp"
 #include "emorph/synth/electrode.hpp"
 #include "emorph/synth/xct.hpp"
 #include "emorph/transport/tortuosity.hpp"
+#include "emorph/transport/tortuosity_options.hpp"
 #include "emorph/version.hpp"
 
 namespace fs = std::filesystem;
@@ -70,49 +76,58 @@ class Pipeline {
  public:
   Pipeline(const AnalysisConfig& c, const Json& config_json) : c_(c), config_json_(config_json) {}
 
+  // Every step writes into a staging folder beside the results folder, which replaces it only when all
+  // steps succeeded; at the first failed step the run stops and only analyze.log is kept (CONTRACT).
   AnalysisOutcome run() {
-    out_ = fs::path(c_.out_dir);
     if (!c_.input.empty()) check_output_differs(c_.input, c_.out_dir);
-    std::error_code ec;
-    fs::create_directories(out_, ec);
-    if (ec || !fs::is_directory(out_)) throw InputError(c_.out_dir + ": cannot create the results folder");
-    log_.open(out_ / "analyze.log", std::ios::trunc);
     table_ = c_.phases.empty() ? PhaseTable::default_table() : PhaseTable::parse(c_.phases, "[phases]");
     if (!c_.density.empty()) table_.set_densities(c_.density, "[density]");
-
-    Progress progress("analyze", 10);
-    auto advance = [&] { progress.advance(); };
-    const bool loaded = step("load", [&] { load(); });
-    advance();
-    const bool segmented = loaded && step("segment", [&] { segment(); });
-    advance();
-    if (segmented) {
-      step("region", [&] { region(); });
-      advance();
-      if (c_.fractions) step("fractions", [&] { fractions(); });
-      advance();
-      if (c_.profiles) step("profiles", [&] { profiles(); });
-      if (c_.profiles && grey_.bytes()) step("grey_profile", [&] { grey_profile_step(); });
-      if (c_.profiles && grey_.bytes() && results_["profiles"].contains("bulk")) step("lfp", [&] { lfp_step(); });
-      advance();
-      if (c_.surface) step("surface", [&] { surface(); });
-      advance();
-      if (!c_.granulometry.empty()) step("granulometry", [&] { granulometry_step(); });
-      advance();
-      if (!c_.particles.empty()) step("particles", [&] { particles_step(); });
-      advance();
-      if (!c_.tortuosity.empty()) step("tortuosity", [&] { tortuosity_step(); });
-      for (const auto& [key, names] : {std::pair{"chords", &c_.chords}, std::pair{"correlation", &c_.correlation},
-                                       std::pair{"rev", &c_.rev}})
-        if (!names->empty()) step(key, [&] { statistics_step(key, *names); });
-      advance();
-      if (!c_.lfp.composition.empty()) step("composition", [&] { results_["composition_check"] = composition_check(c_.lfp, table_, results_); });
-      descriptor_steps();
-      step("outputs", [&] { outputs(); });
-      advance();
-      if (c_.export_bpx) step("export_bpx", [&] { results_["export_bpx"] = export_bpx_step(results_, out_.string()); });
+    StagedResultsFolder folder(c_.out_dir, c_.demo ? "" : c_.input);
+    out_ = folder.staging();
+    outcome_.out_dir = folder.target().string();
+    log_.open(out_ / "analyze.log", std::ios::trunc);
+    for (const auto& change : follow_phase_table(c_, table_)) {
+      log_ << change.list << (change.added ? ": added " : ": dropped ") << change.phase << " (follows the phase table)\n";
+      if (!change.added && change.list.rfind("[measure]", 0) == 0)
+        results_["skipped"].push_back({{"step", change.list}, {"phase", change.phase}, {"reason", "not in the phase table"}});
     }
-    finish();
+
+    Progress progress("analyze", 14);
+    bool ok = true;
+    auto run_step = [&](bool wanted, const std::string& name, const std::function<void()>& fn) {
+      if (ok && wanted) ok = step(name, fn);
+      progress.advance();
+    };
+    run_step(true, "load", [&] { load(); });
+    run_step(true, "segment", [&] { segment(); });
+    run_step(true, "region", [&] { region(); });
+    run_step(c_.fractions, "fractions", [&] { fractions(); });
+    run_step(c_.profiles, "profiles", [&] { profiles(); });
+    run_step(c_.profiles && grey_.bytes(), "grey_profile", [&] { grey_profile_step(); });
+    run_step(c_.profiles && grey_.bytes() && results_["profiles"].contains("bulk"), "lfp", [&] { lfp_step(); });
+    run_step(c_.surface, "surface", [&] { surface(); });
+    run_step(!c_.granulometry.empty(), "granulometry", [&] { granulometry_step(); });
+    run_step(!c_.particles.empty(), "particles", [&] { particles_step(); });
+    run_step(!c_.tortuosity.empty(), "tortuosity", [&] { tortuosity_step(); });
+    for (const auto& [key, names] : {std::pair{"chords", &c_.chords}, std::pair{"correlation", &c_.correlation},
+                                     std::pair{"rev", &c_.rev}})
+      if (ok && !names->empty()) ok = step(key, [&] { statistics_step(key, *names); });
+    run_step(!c_.lfp.composition.empty(), "composition",
+             [&] { results_["composition_check"] = composition_check(c_.lfp, table_, results_); });
+    if (ok) descriptor_steps();
+    ok = ok && outcome_.failures.empty();
+    run_step(true, "outputs", [&] { outputs(); });
+    run_step(c_.export_bpx, "export_bpx", [&] { results_["export_bpx"] = export_bpx_step(results_, out_.string()); });
+    if (ok) ok = step("results", [&] { finish(); });
+    if (ok) {
+      log_ << "analysis complete\n";
+      log_.close();
+      folder.commit();
+    } else {
+      log_ << "analysis failed: no results written; an earlier results folder, if any, is kept\n";
+      log_.close();
+      folder.keep_only("analyze.log");
+    }
     return outcome_;
   }
 
@@ -191,38 +206,122 @@ class Pipeline {
     sp.method = c_.method;
     for (const auto& name : c_.classes) sp.classes += (sp.classes.empty() ? "" : ",") + name;
     set_denoise(sp, c_.denoise, "[preprocess] denoise");
-    SegmentResult seg = emorph::segment(grey_, sp, table_);
+    detect_layers();
+    const Volume<uint8_t> mask = layers_ ? electrode_mask() : Volume<uint8_t>();
+    SegmentResult seg = emorph::segment(grey_, sp, table_, layers_ ? &mask : nullptr);
     labels_ = std::move(seg.labels);
     threshold_ = seg.threshold;
     grey_bands_ = GreyBands(seg);
     results_["segmentation"] = seg.to_json(false);
     results_["segmentation"]["denoise"] = c_.denoise;
+    if (layers_) paint_layers();
+  }
+
+  // Collector and air beside the electrode of a grey volume (kept only when one is found): segmentation
+  // then sees the electrode's voxels only, and the layers get their own labels.
+  void detect_layers() {
+    ElectrodeLayersParams lp;
+    lp.axis = c_.axis;
+    grey_.visit([&](const auto& v) {
+      using T = typename std::decay_t<decltype(v)>::value_type;
+      layers_ = electrode_layers<T>(v.view(), lp);
+    });
+    const ElectrodeLayers& l = *layers_;
+    results_["sample"]["layers"] = {{"lower", end_layer_name(l.lower)},
+                                    {"upper", end_layer_name(l.upper)},
+                                    {"lower_mean_grey", l.lower_mean_grey},
+                                    {"upper_mean_grey", l.upper_mean_grey},
+                                    {"pore_grey", l.pore_grey},
+                                    {"electrode_mean_grey", l.electrode_mean_grey}};
+    if (l.lower == EndLayer::none && l.upper == EndLayer::none) layers_.reset();
+  }
+
+  Volume<uint8_t> electrode_mask() const {
+    Volume<uint8_t> mask(grey_.shape(), grey_.spacing());
+    const int64_t first = layers_->region.first_slice, last = layers_->region.last_slice;
+    const Shape s = mask.shape();
+    for (int64_t z = 0; z < s.nz; ++z)
+      for (int64_t y = 0; y < s.ny; ++y)
+        for (int64_t x = 0; x < s.nx; ++x) {
+          const int64_t t = c_.axis == 0 ? z : (c_.axis == 1 ? y : x);
+          mask(z, y, x) = t >= first && t <= last;
+        }
+    return mask;
+  }
+
+  // The collector's slices get the collector label (4 in the default table; the table gains the phase
+  // when it lacks it), air's the pore label.
+  void paint_layers() {
+    const Phase* collector = table_.find("collector");
+    if (!collector) {
+      std::vector<Phase> phases = table_.phases();
+      uint8_t label = 4;
+      while (table_.find_label(label)) ++label;
+      phases.push_back({"collector", label, 2.70, "#9e9e9e"});
+      table_ = PhaseTable(std::move(phases));
+      collector = table_.find("collector");
+    }
+    const Phase* pore = table_.find("pore");
+    const uint8_t air = pore ? pore->label : 0;
+    const int64_t first = layers_->region.first_slice, last = layers_->region.last_slice;
+    const uint8_t below = layers_->lower == EndLayer::collector ? collector->label : air;
+    const uint8_t above = layers_->upper == EndLayer::collector ? collector->label : air;
+    const Shape s = labels_.shape();
+    for (int64_t z = 0; z < s.nz; ++z)
+      for (int64_t y = 0; y < s.ny; ++y)
+        for (int64_t x = 0; x < s.nx; ++x) {
+          const int64_t t = c_.axis == 0 ? z : (c_.axis == 1 ? y : x);
+          if (t < first && layers_->lower != EndLayer::none) labels_(z, y, x) = below;
+          if (t > last && layers_->upper != EndLayer::none) labels_(z, y, x) = above;
+        }
   }
 
   void region() {
     counts_ = slice_label_counts(labels_.view(), {c_.axis});
+    // CONTRACT: labels outside the phase table are measured as label_<n>, with a warning.
+    const std::vector<uint8_t> unlisted = unlisted_labels(table_, counts_.totals());
+    if (!unlisted.empty()) {
+      table_ = with_unlisted_labels(table_, unlisted);
+      const std::string warning = unlisted_labels_warning(unlisted, "--phases");
+      outcome_.warnings.push_back(warning);
+      log_ << "warning: " << warning << "\n";
+      results_["unlisted_labels"] = unlisted;
+    }
     region_ = electrode_region(counts_, labels_.spacing()[c_.axis], electrode_region_params(table_));
-    results_["sample"]["electrode_region"] = {{"first_slice", region_->first_slice},
-                                              {"last_slice", region_->last_slice},
-                                              {"collector_slices", region_->collector_slices},
-                                              {"start_um", region_->start_um},
-                                              {"end_um", region_->end_um}};
+    Json j = electrode_region_json(*region_);
+    j["source"] = "labels";
+    if (layers_) {
+      // The grey boundaries are sub-voxel; the slices are the same (painted from them).
+      region_->start_um = layers_->region.start_um;
+      region_->end_um = layers_->region.end_um;
+      region_->thickness_um = layers_->region.thickness_um;
+      region_->collector_um = layers_->collector_um;
+      j.update({{"start_um", region_->start_um},
+                {"end_um", region_->end_um},
+                {"thickness_um", region_->thickness_um},
+                {"collector_um", region_->collector_um},
+                {"source", "grey"}});
+    }
+    results_["sample"]["electrode_region"] = j;
     results_["sample"]["thickness_um"] = region_->thickness_um;
   }
 
+  // `emorph fractions` on the label volume (phases present only), + electrode_volume_fraction inside the
+  // electrode region (collector and air excluded).
   void fractions() {
-    const PhaseFractions all = phase_fractions(counts_, 0, counts_.slices - 1);
+    FractionsReportParams fp;
+    fp.axis = c_.axis;
+    Json f = fractions_results(labels_.view(), table_, fp);
     const PhaseFractions electrode = phase_fractions(counts_, region_->first_slice, region_->last_slice);
     Json phases = Json::object();
-    for (const auto& p : table_.phases()) {
-      if (all.count(p.label) == 0) continue;
-      phases[p.name] = {{"label", p.label},
-                        {"voxels", all.count(p.label)},
-                        {"volume_fraction", all.fraction(p.label)},
-                        {"electrode_volume_fraction", electrode.fraction(p.label)}};
+    for (auto& [name, j] : f["phases"].items()) {
+      if (j["voxels"].get<int64_t>() == 0) continue;
+      j["electrode_volume_fraction"] = electrode.fraction(j["label"].get<int>());
+      phases[name] = j;
     }
     grey_bands_.add_fraction_bands(phases);
-    results_["fractions"] = {{"phases", phases}};
+    f["phases"] = phases;
+    results_["fractions"] = f;
   }
 
   // The bulk window: the electrode region minus the configured layers, widened (auto_bulk) to the
@@ -317,21 +416,14 @@ class Pipeline {
     write_csv((out_ / "profiles.csv").string(), header, rows);
   }
 
+  // `emorph surface` on the label volume (phases present only).
   void surface() {
-    const auto areas = surface_areas(labels_.view());
-    const auto spec = specific_surfaces(areas, labels_.spacing(), table_);
-    Json phases = Json::object(), interfaces = Json::object();
-    for (const auto& p : spec.phases) {
-      if (p.voxels == 0) continue;
-      phases[p.name] = {{"surface_area_um2", p.surface_area_um2},
-                        {"specific_surface_per_um", p.specific_surface_per_um}};
-      if (p.specific_surface_phase_per_um) phases[p.name]["specific_surface_phase_per_um"] = *p.specific_surface_phase_per_um;
-      if (p.specific_surface_m2_per_g) phases[p.name]["specific_surface_m2_per_g"] = *p.specific_surface_m2_per_g;
-      phases[p.name]["surface_shares"] = surface_shares_json(p);
-    }
-    for (const auto& i : spec.interfaces)
-      interfaces[i.name] = {{"area_um2", i.area_um2}, {"specific_surface_per_um", i.specific_surface_per_um}};
-    results_["surface"] = {{"phases", phases}, {"interfaces", interfaces}};
+    Json s = surface_results(labels_.view(), table_);
+    Json phases = Json::object();
+    for (const auto& [name, j] : s["phases"].items())
+      if (j["voxels"].get<int64_t>() > 0) phases[name] = j;
+    s["phases"] = phases;
+    results_["surface"] = s;
   }
 
   // Phases of a measurement list that are in the volume; absent ones are recorded as skipped (an XCT
@@ -389,10 +481,7 @@ class Pipeline {
       const auto mask = phase_mask(labels_, p.label);
       const auto g = granulometry(mask.view());
       if (g.phase_voxels == 0) continue;
-      out[name] = {{"radius_um", g.radius_um},
-                   {"volume_fraction_removed", g.volume_fraction_removed},
-                   {"cumulative_fraction", g.cumulative_fraction},
-                   {"d50_um", g.d50_um ? Json(*g.d50_um) : Json(nullptr)}};
+      out[name] = granulometry_results(g, name);  // = `emorph granulometry --phase NAME`
     }
     results_["granulometry"] = out;
   }
@@ -439,7 +528,7 @@ class Pipeline {
       const auto a = analyse_particles(mask.view(), params);
       const auto& d = a.distribution;
       auto opt = [](const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); };
-      out[name] = {{"count", d.count},
+      Json j = {{"count", d.count},
                    {"excluded_small", a.excluded_small},
                    {"min_volume_um3", params.measures.min_volume_um3},
                    {"d10_um", opt(d.d10_um)},
@@ -455,6 +544,8 @@ class Pipeline {
                      {"small_fraction", a.classes.small_fraction},
                      {"large_fraction", a.classes.large_fraction},
                      {"all_fraction", a.classes.all_fraction}}}};
+      j.update(particle_analysis_results(a, name, c_.size_class_quantile));  // = `emorph particles`
+      out[name] = j;
       std::vector<std::vector<std::string>> rows;
       for (const auto& r : a.particles)
         rows.push_back({std::to_string(r.label), Json(r.volume_um3).dump(), Json(r.equivalent_diameter_um).dump(),
@@ -469,22 +560,32 @@ class Pipeline {
     results_["particles"] = out;
   }
 
+  // Through the electrode region only: a collector blocks every path and air above is no electrode.
   void tortuosity_step() {
     Json out = Json::object();
+    Box box{0, labels_.shape().nz, 0, labels_.shape().ny, 0, labels_.shape().nx};
+    const int64_t first = region_->first_slice, last = region_->last_slice + 1;
+    if (c_.axis == 0) box.z0 = first, box.z1 = last;
+    if (c_.axis == 1) box.y0 = first, box.y1 = last;
+    if (c_.axis == 2) box.x0 = first, box.x1 = last;
+    const auto electrode = labels_.view().crop(box);
     for (const Phase* phase : present(c_.tortuosity, "[measure] tortuosity")) {
       const Phase& p = *phase;
-      const std::string& name = p.name;
-      TortuosityParams tp;
-      tp.axis = c_.axis;
-      tp.phase_label = p.label;
-      const auto t = tortuosity(labels_.view(), tp);
-      out[name] = {{"tau", number_or_null(t.tau)},
-                   {"deff_over_d0", t.deff_over_d0},
-                   {"volume_fraction", t.volume_fraction},
-                   {"percolating_fraction", t.percolating_fraction},
-                   {"macmullin", number_or_null(t.macmullin)},
-                   {"iterations", t.iterations},
-                   {"converged", t.converged}};
+      TortuosityOptions options;
+      options.phase = p.name;
+      options.axis = c_.axis;
+      const auto setup = tortuosity_setup(options, table_);
+      const auto t = tortuosity(electrode, setup.params);
+      Json j = tortuosity_result_json(t);
+      j["phase"] = p.name;
+      j["axis"] = c_.axis;
+      j["macmullin"] = number_or_null(t.macmullin);  // the name analyze used before macmullin_number
+      j["slices"] = {region_->first_slice, region_->last_slice};
+      if (!t.percolating || !t.converged) {
+        j["tau_null_reason"] = tortuosity_warning(t, "electrode region", p.name, c_.axis);
+        if (t.percolating) j["tau"] = nullptr;  // CONTRACT: an unconverged solve never reports a number
+      }
+      out[p.name] = j;
     }
     results_["tortuosity"] = out;
   }
@@ -504,20 +605,15 @@ class Pipeline {
   }
 
   void finish() {
-    Json failures = Json::array();
-    for (const auto& f : outcome_.failures) failures.push_back({{"step", f.step}, {"error", f.error}});
-    results_["failed_steps"] = failures;
+    results_["failed_steps"] = Json::array();  // written only when every step succeeded
     if (!truth_.is_null()) {
       results_["truth"] = truth_;
       if (!truth_profiles_.is_null()) results_["truth"]["bulk_profiles"] = truth_profiles_;
     }
-    // An unreadable input is itself the recorded failure: no checksum then.
-    std::error_code ec;
-    const std::string input = c_.demo || !fs::exists(file_part(c_.input), ec) ? "" : c_.input;
+    const std::string input = c_.demo ? "" : c_.input;
     write_json((out_ / "results.json").string(), result_envelope("analyze", config_json_, input, results_));
     AnalysisReportInputs ri{results_, table_, out_.string(), threshold_};
     write_analysis_report((out_ / "report.html").string(), ri);
-    outcome_.out_dir = out_.string();
     outcome_.results = results_;
   }
 
@@ -530,6 +626,7 @@ class Pipeline {
   Volume<uint8_t> labels_;
   SliceLabelCounts counts_;
   std::optional<ElectrodeRegion> region_;
+  std::optional<ElectrodeLayers> layers_;  // grey input with a collector or air layer
   std::optional<ThresholdResult> threshold_;
   GreyBands grey_bands_;  // uncertainty bands of the grey segmentation (empty for label inputs)
   Json truth_;
@@ -606,15 +703,10 @@ AnalysisConfig resolve_analysis_config(const AnalysisOverrides& o) {
 
 void throw_if_steps_failed(const AnalysisOutcome& outcome) {
   if (outcome.failures.empty()) return;
-  bool input_error = false;
   std::string msg;
-  for (const auto& f : outcome.failures) {
-    msg += (msg.empty() ? "" : "; ") + f.step + ": " + f.error;
-    input_error = input_error || f.input_error;
-  }
-  msg = "analyze: step failed (" + msg + "); partial results in " + outcome.out_dir;
-  if (input_error) throw InputError(msg);
-  throw std::runtime_error(msg);
+  for (const auto& f : outcome.failures) msg += (msg.empty() ? "" : "; ") + f.step + ": " + f.error;
+  throw InputError("analyze: step failed (" + msg + "); no results written, see " +
+                   (fs::path(outcome.out_dir) / "analyze.log").string());
 }
 
 AnalysisOutcome run_analysis(const AnalysisConfig& config, const Json& config_json) {

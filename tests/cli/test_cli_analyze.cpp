@@ -94,18 +94,16 @@ TEST(CliAnalyze, MissingInputAndUnknownPhase) {
   auto r = run_cli("analyze " + (dir / "nope.tif") + " --out " + (dir / "res"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("nope.tif"), std::string::npos) << r.err;
-  // A failed step keeps a record in results.json.
-  EXPECT_TRUE(fs::exists(dir / "res/results.json"));
-  const auto j = read_json(dir / "res/results.json");
-  EXPECT_EQ(j["results"]["failed_steps"][0]["step"], "load");
+  // A failed analysis leaves only its log, which names the failed step.
+  EXPECT_FALSE(fs::exists(dir / "res/results.json"));
+  EXPECT_NE(slurp(dir / "res/analyze.log").find("[load] FAILED"), std::string::npos);
 
   const std::string cfg = dir / "c.toml";
   std::ofstream(cfg) << "[measure]\nparticles = [\"graphite\"]\ngranulometry = []\ntortuosity = []\n";
   r = run_cli("analyze --demo --size 32 --voxel 0.6 --config " + cfg + " --out " + (dir / "res2"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("graphite"), std::string::npos) << r.err;
-  const auto k = read_json(dir / "res2/results.json");
-  EXPECT_TRUE(k["results"].contains("fractions"));  // completed steps are kept
+  EXPECT_FALSE(fs::exists(dir / "res2/results.json"));  // no partial results
 }
 
 TEST(CliAnalyze, InitConfigWritesParsableExampleAndRefusesOverwrite) {

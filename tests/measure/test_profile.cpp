@@ -130,6 +130,26 @@ TEST(ElectrodeRegion, CollectorAndSurfaceFound) {
   EXPECT_EQ(r2.last_slice, 44);
 }
 
+// A flipped sample: air (pore) at the start, the collector at the far end.
+TEST(ElectrodeRegion, CollectorAtTheFarEnd) {
+  const Spacing s{0.5, 1, 1};
+  Volume<uint8_t> v = Volume<uint8_t>::filled({60, 20, 20}, s, 0);
+  std::mt19937_64 rng(3);
+  for (int z = 0; z < 60; ++z)
+    for (int y = 0; y < 20; ++y)
+      for (int x = 0; x < 20; ++x) {
+        if (z >= 54) v(z, y, x) = 4;
+        else if (z >= 10) v(z, y, x) = (rng() % 10) < 6 ? 1 : 0;
+      }
+  const auto r = electrode_region(slice_label_counts(v.view(), {0}), s.dz);
+  EXPECT_EQ(r.collector_slices, 0);
+  EXPECT_EQ(r.upper_collector_slices, 6);
+  EXPECT_DOUBLE_EQ(r.collector_um, 3.0);
+  EXPECT_EQ(r.first_slice, 10);
+  EXPECT_EQ(r.last_slice, 53);
+  EXPECT_DOUBLE_EQ(r.thickness_um, 22.0);
+}
+
 TEST(ElectrodeRegion, BadInput) {
   Volume<uint8_t> v = Volume<uint8_t>::filled({4, 2, 2}, {}, 0);
   const auto counts = slice_label_counts(v.view(), {0});

@@ -1,7 +1,7 @@
 #pragma once
 // The electrode's extent along the thickness axis of a label volume: from above the current collector
-// (slices dominated by the collector label, if any) to the top surface (where the solid fraction
-// falls below a share of the bulk's).
+// (slices dominated by the collector label, if any, at either end) to the top surface (where the solid
+// fraction falls below a share of the bulk's).
 #include <cstdint>
 #include <optional>
 
@@ -22,6 +22,8 @@ struct ElectrodeRegion {
   int axis = 0;
   int64_t first_slice = 0, last_slice = 0;  // inclusive
   int64_t collector_slices = 0;              // slices at the start that belong to the collector
+  int64_t upper_collector_slices = 0;        // slices at the far end that belong to it (a flipped sample)
+  double collector_um = 0;                   // collector thickness inside the volume, both ends
   double start_um = 0, end_um = 0;           // lower face of first_slice, upper face of last_slice
   double thickness_um = 0;
   double bulk_solid_fraction = 0;            // the reference the surface is found against

@@ -20,4 +20,13 @@ struct NamedLabel {
 std::vector<NamedLabel> select_phases(const PhaseTable& table, const std::vector<int64_t>& voxels,
                                       const std::vector<std::string>& only, const std::string& option = "--phase");
 
+// Labels present in the volume (voxels[l] > 0) that the table does not name, in increasing order.
+std::vector<uint8_t> unlisted_labels(const PhaseTable& table, const std::vector<int64_t>& voxels);
+
+// The table with a phase "label_<n>" added for each of `labels` (CONTRACT: no voxel is dropped silently).
+PhaseTable with_unlisted_labels(const PhaseTable& table, const std::vector<uint8_t>& labels);
+
+// The warning every front end prints when unlisted labels are measured; empty when there are none.
+std::string unlisted_labels_warning(const std::vector<uint8_t>& labels, const std::string& option = "--phases");
+
 }  // namespace emorph

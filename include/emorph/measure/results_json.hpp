@@ -30,7 +30,8 @@ Json optional_json(const std::optional<double>& v);
 std::vector<std::string> phase_order(const PhaseTable& table, const Json& phases,
                                      const std::vector<std::string>& only = {});
 
-// first_slice, last_slice, collector_slices, start_um, end_um, thickness_um.
+// first_slice, last_slice, collector_slices, upper_collector_slices, collector_um, start_um, end_um,
+// thickness_um.
 Json electrode_region_json(const ElectrodeRegion& region);
 
 // d10_um, d50_um, d90_um (volume-weighted), number_d10_um .. number_d90_um, mean_diameter_um.

@@ -20,10 +20,12 @@ struct AnalysisOutcome {
   std::string out_dir;
   Json results;  // the "results" object of results.json
   std::vector<StepFailure> failures;
+  std::vector<std::string> warnings;  // for stderr / Python warnings (also in analyze.log)
 };
 
-// Runs every configured step in order; a failed step is recorded and the steps that do not depend on
-// it still run. results.json and report.html are always written (atomically) with what completed.
+// Runs every configured step in order into a staging folder beside config.out_dir, renamed into place
+// only when every step succeeded. At the first failed step the run stops: the failure is recorded in
+// `failures` and out_dir/analyze.log is all that is written (an earlier results folder keeps its files).
 AnalysisOutcome run_analysis(const AnalysisConfig& config, const Json& config_json);
 
 Json analysis_config_json(const AnalysisConfig& config);
@@ -44,8 +46,8 @@ struct AnalysisOverrides {
 // Reads the config and applies the overrides; InputError for an input together with demo, or neither.
 AnalysisConfig resolve_analysis_config(const AnalysisOverrides& overrides);
 
-// Throws when a step failed: InputError if any failure was bad input (exit 2), else std::runtime_error;
-// the message names every failed step and where the partial results are.
+// Throws InputError (exit 2) when a step failed: a failed analysis is a result about its input, whatever
+// the step's error type; the message names the failed step and the log.
 void throw_if_steps_failed(const AnalysisOutcome& outcome);
 
 }  // namespace emorph

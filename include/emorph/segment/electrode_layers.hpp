@@ -1,0 +1,43 @@
+#pragma once
+// What lies beside the electrode along the thickness axis of a grey volume: a current collector (a
+// uniform metal foil, brighter than the pores) or air / mounting medium (uniform, as dark as the pores),
+// at either end, whole or cut by the volume.
+#include <cstdint>
+
+#include "emorph/segment/grey_region.hpp"
+#include "emorph/volume.hpp"
+
+namespace emorph {
+
+enum class EndLayer { none, collector, air };
+const char* end_layer_name(EndLayer layer);
+
+struct ElectrodeLayersParams {
+  int axis = 0;  // thickness axis
+  // A uniform end layer is the collector when its mean grey lies above this share of the way from the
+  // electrode's pore grey to the electrode's mean grey; below, it is air or mounting medium. Pores and
+  // air are both empty (share ~0); a metal foil is at least as dense as the electrode's solids on
+  // average (aluminium under NMC + LFP: ~0.8 on the simulator; copper under graphite: > 1).
+  double collector_share = 0.5;
+  double pore_percentile = 0.01;  // of the electrode's voxels: its pore grey (robust to a few outliers)
+  // Boundary detection (its axis is set from `axis`). A quarter of the way from the uniform layer's
+  // heterogeneity to the electrode's rather than half: particles cannot cross a flat wall, so the first
+  // particle radius of the electrode holds less active material and is less heterogeneous; the half
+  // level put the boundary 0.7 um inside preset F's electrode on both sides (0.5 um voxels).
+  GreyRegionParams region{0, 0.25};
+};
+
+struct ElectrodeLayers {
+  GreyRegion region;  // the electrode: start_um, end_um, first_slice, last_slice (sub-voxel boundaries)
+  EndLayer lower = EndLayer::none, upper = EndLayer::none;  // below start_um / above end_um
+  double lower_mean_grey = 0, upper_mean_grey = 0;           // of the layers (slices clear of the boundary)
+  double pore_grey = 0, electrode_mean_grey = 0;             // the references of the classification
+  double collector_um = 0;  // collector thickness inside the volume (0: none)
+};
+
+// Boundaries from grey_electrode_region (per-slice heterogeneity), then each uniform end layer classified
+// by its mean grey. Throws InputError for a bad axis or an empty volume.
+template <class T>
+ElectrodeLayers electrode_layers(VolumeView<const T> grey, const ElectrodeLayersParams& params = {});
+
+}  // namespace emorph

@@ -1,0 +1,97 @@
+// Collector and air beside the electrode: the half-level crossings of the slice grey standard deviation
+// (grey_region.cpp) bound the electrode; a uniform end layer is the collector or air by where its mean
+// grey lies between the electrode's pore grey and its mean grey.
+#include "emorph/segment/electrode_layers.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "emorph/error.hpp"
+
+namespace emorph {
+
+const char* end_layer_name(EndLayer layer) {
+  switch (layer) {
+    case EndLayer::collector: return "collector";
+    case EndLayer::air: return "air";
+    default: return "none";
+  }
+}
+
+namespace {
+
+// A low quantile of the voxels of slices first..last along `axis`, from a regular sample of at most ~2^20.
+template <class T>
+double slab_quantile(VolumeView<const T> grey, int axis, int64_t first, int64_t last, double q) {
+  const Shape s = grey.shape();
+  const int64_t per_slice = grey.size() / s[axis];
+  const int64_t voxels = (last - first + 1) * per_slice;
+  const int64_t step = std::max<int64_t>(1, voxels >> 20);
+  std::vector<double> sample;
+  sample.reserve(static_cast<std::size_t>(voxels / step + 1));
+  int64_t k = 0;
+  for (int64_t z = 0; z < s.nz; ++z)
+    for (int64_t y = 0; y < s.ny; ++y)
+      for (int64_t x = 0; x < s.nx; ++x) {
+        const int64_t t = axis == 0 ? z : (axis == 1 ? y : x);
+        if (t < first || t > last) continue;
+        if (k++ % step == 0) sample.push_back(static_cast<double>(grey(z, y, x)));
+      }
+  const auto at = sample.begin() + static_cast<std::ptrdiff_t>(q * static_cast<double>(sample.size() - 1));
+  std::nth_element(sample.begin(), at, sample.end());
+  return *at;
+}
+
+double mean_of(const std::vector<double>& v, int64_t first, int64_t last) {
+  double sum = 0;
+  for (int64_t s = first; s <= last; ++s) sum += v[static_cast<std::size_t>(s)];
+  return sum / static_cast<double>(last - first + 1);
+}
+
+}  // namespace
+
+template <class T>
+ElectrodeLayers electrode_layers(VolumeView<const T> grey, const ElectrodeLayersParams& p) {
+  require(p.collector_share > 0 && p.collector_share < 1, "electrode layers: collector_share must be in (0, 1)");
+  require(p.pore_percentile >= 0 && p.pore_percentile < 0.5, "electrode layers: pore_percentile must be in [0, 0.5)");
+  GreyRegionParams gp = p.region;
+  gp.axis = p.axis;
+  ElectrodeLayers r;
+  r.region = grey_electrode_region<T>(grey, gp);
+  const GreyRegion& g = r.region;
+  if (!g.lower_found && !g.upper_found) return r;
+  const int64_t ns = grey.shape()[p.axis];
+  const double spacing = grey.spacing()[p.axis];
+  r.pore_grey = slab_quantile<T>(grey, p.axis, g.first_slice, g.last_slice, p.pore_percentile);
+  r.electrode_mean_grey = mean_of(g.slice_mean, g.first_slice, g.last_slice);
+  const double span = r.electrode_mean_grey - r.pore_grey;
+  auto classify = [&](double mean) {
+    return span > 0 && (mean - r.pore_grey) > p.collector_share * span ? EndLayer::collector : EndLayer::air;
+  };
+  // Layer slices clear of the blurred boundary: centres at least one voxel outside it (else the outermost).
+  if (g.lower_found && g.first_slice > 0) {
+    const int64_t last = std::clamp<int64_t>(static_cast<int64_t>(std::floor(g.start_um / spacing - 1.5)), 0, g.first_slice - 1);
+    r.lower_mean_grey = mean_of(g.slice_mean, 0, last);
+    r.lower = classify(r.lower_mean_grey);
+  }
+  if (g.upper_found && g.last_slice + 1 < ns) {
+    const int64_t first = std::clamp<int64_t>(static_cast<int64_t>(std::ceil(g.end_um / spacing + 0.5)), g.last_slice + 1, ns - 1);
+    r.upper_mean_grey = mean_of(g.slice_mean, first, ns - 1);
+    r.upper = classify(r.upper_mean_grey);
+  }
+  if (r.lower == EndLayer::collector) r.collector_um += g.start_um;
+  if (r.upper == EndLayer::collector) r.collector_um += static_cast<double>(ns) * spacing - g.end_um;
+  return r;
+}
+
+template ElectrodeLayers electrode_layers(VolumeView<const uint8_t>, const ElectrodeLayersParams&);
+template ElectrodeLayers electrode_layers(VolumeView<const int8_t>, const ElectrodeLayersParams&);
+template ElectrodeLayers electrode_layers(VolumeView<const uint16_t>, const ElectrodeLayersParams&);
+template ElectrodeLayers electrode_layers(VolumeView<const int16_t>, const ElectrodeLayersParams&);
+template ElectrodeLayers electrode_layers(VolumeView<const uint32_t>, const ElectrodeLayersParams&);
+template ElectrodeLayers electrode_layers(VolumeView<const int32_t>, const ElectrodeLayersParams&);
+template ElectrodeLayers electrode_layers(VolumeView<const float>, const ElectrodeLayersParams&);
+
+}  // namespace emorph
