@@ -14,6 +14,7 @@
 #include "emorph/error.hpp"
 #include "io/io_util.hpp"
 #include "io/tiff_common.hpp"
+#include "io/tiff_structure.hpp"
 
 namespace emorph::io {
 namespace {
@@ -40,6 +41,7 @@ class TiffReader : public SlabReader {
         const bool ok = (z == current_ + 1) ? TIFFReadDirectory(tif_.get()) == 1
                                              : TIFFSetDirectory(tif_.get(), static_cast<tdir_t>(z)) == 1;
         if (!ok) throw InputError(path_ + ": cannot read TIFF page " + std::to_string(z) + " (" + tiff_last_error() + ")");
+        tiff_check_warnings(path_ + " (page " + std::to_string(z) + ")");
         current_ = z;
       }
       TiffPage p = tiff_page(tif_.get(), path_);
@@ -310,12 +312,18 @@ class ContiguousTiffWriter : public SlabWriter {
 
 std::unique_ptr<SlabReader> open_tiff(const std::string& path) {
   require_regular_file(path);
+  // The whole chain is checked even when a command reads a few slices: a truncated stack is refused,
+  // never read as fewer pages.
+  const TiffStructure structure = validate_tiff_structure(path);
   // "m": plain reads instead of a memory map, so strips land straight in our buffer and the mapped
   // file does not count twice in the process's memory.
   TiffPtr tif(tiff_open(path, "rm", path));
   const TiffPage first = tiff_page(tif.get(), path);
-  const TiffSpacing sp = tiff_spacing(tif.get());
+  const TiffSpacing sp = tiff_spacing(tif.get(), path);
   const int64_t pages = TIFFNumberOfDirectories(tif.get());
+  if (pages != structure.pages)
+    throw InputError(path + ": corrupt TIFF: libtiff finds " + std::to_string(pages) + " pages, the directory chain holds " +
+                     std::to_string(structure.pages));
   VolumeInfo info;
   info.format = "tiff";
   info.dtype = first.dtype;
@@ -324,6 +332,7 @@ std::unique_ptr<SlabReader> open_tiff(const std::string& path) {
   info.files = {path};
   uint16_t compression = COMPRESSION_NONE;
   TIFFGetFieldDefaulted(tif.get(), TIFFTAG_COMPRESSION, &compression);
+  check_tiff_page_count(path, structure.description, pages, !first.tiled && compression == COMPRESSION_NONE);
   if (pages == 1 && sp.imagej_images > 1 && !first.tiled && compression == COMPRESSION_NONE &&
       TIFFNumberOfStrips(tif.get()) >= 1) {
     // ImageJ stack too large for classic TIFF's IFD chain: pages follow the first one contiguously.

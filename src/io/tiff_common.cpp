@@ -24,7 +24,20 @@ void tiff_error_handler(const char* module, const char* fmt, va_list ap) {
   g_tiff_error = buf;
 }
 
-void tiff_warning_handler(const char*, const char*, va_list) {}
+thread_local std::string g_tiff_warning;
+
+// libtiff reports many signs of a damaged file (a short directory, a bogus byte count, a strip past
+// the end) only as warnings and then goes on with less data: those become errors. Warnings about
+// metadata that carry no pixels (private tags such as ImageJ's, missing photometric) stay harmless.
+void tiff_warning_handler(const char* module, const char* fmt, va_list ap) {
+  char buf[512];
+  std::vsnprintf(buf, sizeof buf, fmt, ap);
+  const std::string text = buf;
+  for (const char* benign : {"nknown field", "Photometric", "not sorted", "ASCII value for tag", "Nonstandard tile",
+                             "wrong data type", "Unknown tag"})
+    if (text.find(benign) != std::string::npos) return;
+  if (g_tiff_warning.empty()) g_tiff_warning = text;
+}
 
 void install_handlers() {
   static std::once_flag once;
@@ -47,6 +60,11 @@ std::string imagej_value(const std::string& desc, const std::string& key) {
   return "";
 }
 
+std::string lower_ascii(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 double to_double(const std::string& s) {
   if (s.empty()) return 0;
   char* end = nullptr;
@@ -58,12 +76,26 @@ double to_double(const std::string& s) {
 
 std::string tiff_last_error() { return g_tiff_error; }
 
+void tiff_check_warnings(const std::string& name) {
+  if (g_tiff_warning.empty()) return;
+  const std::string w = g_tiff_warning;
+  g_tiff_warning.clear();
+  throw InputError(name + ": corrupt TIFF (" + w + ")");
+}
+
+void tiff_clear_warnings() { g_tiff_warning.clear(); }
+
 TIFF* tiff_open(const std::string& path, const char* mode, const std::string& display_name) {
   install_handlers();
   g_tiff_error.clear();
+  g_tiff_warning.clear();
   TIFF* tif = TIFFOpen(path.c_str(), mode);
   if (!tif)
     throw InputError(display_name + ": cannot open as TIFF" + (g_tiff_error.empty() ? "" : " (" + g_tiff_error + ")"));
+  if (mode[0] == 'r' && !g_tiff_warning.empty()) {
+    TIFFClose(tif);
+    tiff_check_warnings(display_name);
+  }
   return tif;
 }
 
@@ -130,6 +162,7 @@ void tiff_read_page(TIFF* tif, const TiffPage& page, void* dst, const std::strin
       const tmsize_t got = TIFFReadEncodedStrip(tif, s, out + row0 * row_bytes, want);
       if (got != want) fail("strip");
     }
+    tiff_check_warnings(name);
     return;
   }
   uint32_t tw = 0, th = 0;
@@ -152,49 +185,69 @@ void tiff_read_page(TIFF* tif, const TiffPage& page, void* dst, const std::strin
         std::memcpy(out + (static_cast<std::size_t>(ty + r) * page.width + tx) * es,
                     tile.data() + static_cast<std::size_t>(r) * tw * es, cols * es);
     }
+  tiff_check_warnings(name);
 }
 
-TiffSpacing tiff_spacing(TIFF* tif) {
+TiffSpacing tiff_spacing(TIFF* tif, const std::string& name) {
   TiffSpacing r;
   char* desc_c = nullptr;
   std::string desc;
   if (TIFFGetField(tif, TIFFTAG_IMAGEDESCRIPTION, &desc_c) && desc_c) desc = desc_c;
   const bool imagej = desc.rfind("ImageJ=", 0) == 0;
-  double unit_um = 0;
+  double unit_um = 0;  // micrometres per ImageJ unit; 0: uncalibrated
   if (imagej) {
     r.imagej_images = static_cast<int64_t>(to_double(imagej_value(desc, "images")));
     const std::string unit = imagej_value(desc, "unit");
-    unit_um = unit.empty() ? 0 : unit_to_um(unit);
+    if (!unit.empty() && lower_ascii(unit) != "pixel" && lower_ascii(unit) != "pixels") {
+      unit_um = unit_to_um(unit);
+      if (unit_um == 0)
+        throw InputError(name + ": unknown length unit '" + unit.substr(0, 40) +
+                         "' in the ImageJ metadata (known: um, micron, nm, mm, cm, m, inch); pass --voxel");
+    }
   }
   float xres = 0, yres = 0;
   uint16_t resunit = RESUNIT_NONE;
-  const bool has_x = TIFFGetField(tif, TIFFTAG_XRESOLUTION, &xres) && xres > 0 && std::isfinite(xres);
-  const bool has_y = TIFFGetField(tif, TIFFTAG_YRESOLUTION, &yres) && yres > 0 && std::isfinite(yres);
+  const bool has_x = TIFFGetField(tif, TIFFTAG_XRESOLUTION, &xres);
+  const bool has_y = TIFFGetField(tif, TIFFTAG_YRESOLUTION, &yres);
   TIFFGetFieldDefaulted(tif, TIFFTAG_RESOLUTIONUNIT, &resunit);
   double per_unit_um = 0;  // micrometres per resolution unit
-  if (resunit == RESUNIT_NONE && unit_um > 0)
-    per_unit_um = unit_um;  // ImageJ: resolution in pixels per `unit`
+  if (unit_um > 0)
+    per_unit_um = unit_um;  // ImageJ: resolution in pixels per `unit` (inch and cm included)
   else if (resunit == RESUNIT_CENTIMETER)
     per_unit_um = 1e4;
   else if (resunit == RESUNIT_INCH && !(xres == 72.f || xres == 96.f))  // 72/96 dpi: screen defaults, not a calibration
     per_unit_um = 25400;
+  auto check_resolution = [&](bool present, float res, const char* tag) {
+    if (present && !(res > 0 && std::isfinite(res)))
+      throw InputError(name + ": invalid TIFF " + tag + " " + std::to_string(res) +
+                       " (a voxel size must be positive and finite); pass --voxel");
+  };
+  if (per_unit_um > 0) {
+    check_resolution(has_x, xres, "XResolution");
+    check_resolution(has_y, yres, "YResolution");
+  }
+  double dz = 0;
+  if (imagej && unit_um > 0 && !imagej_value(desc, "spacing").empty()) {
+    const std::string text = imagej_value(desc, "spacing");
+    char* end = nullptr;
+    const double sp = std::strtod(text.c_str(), &end);
+    if (*end != '\0' || !(sp > 0) || !std::isfinite(sp))
+      throw InputError(name + ": invalid ImageJ spacing '" + text.substr(0, 40) +
+                       "' (a voxel size must be positive and finite); pass --voxel");
+    dz = sp * unit_um;
+  }
   if (per_unit_um > 0 && has_x) {
     const double dx = per_unit_um / xres;
     const double dy = has_y ? per_unit_um / yres : dx;
-    double dz = dx;  // no z spacing in the file: isotropic voxels assumed
-    if (imagej && unit_um > 0) {
-      const double sp = to_double(imagej_value(desc, "spacing"));
-      if (sp > 0) dz = sp * unit_um;
-    }
-    r.spacing = {dz, dy, dx};
+    r.spacing = {dz > 0 ? dz : dx, dy, dx};  // no z spacing in the file: isotropic voxels assumed
     r.from_file = true;
-  } else if (imagej && unit_um > 0) {
-    const double sp = to_double(imagej_value(desc, "spacing"));
-    if (sp > 0) {
-      r.spacing = {sp * unit_um, 1.0, 1.0};
-      r.from_file = false;  // only z known: not a full calibration
-    }
+  } else if (dz > 0) {
+    r.spacing = {dz, 1.0, 1.0};
+    r.from_file = false;  // only z known: not a full calibration
   }
+  for (int a = 0; a < 3; ++a)
+    if (r.from_file && !(r.spacing[a] > 0 && std::isfinite(r.spacing[a])))
+      throw InputError(name + ": invalid voxel size in the TIFF metadata; pass --voxel");
   return r;
 }
 

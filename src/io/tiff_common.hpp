@@ -12,6 +12,9 @@ namespace emorph::io {
 TIFF* tiff_open(const std::string& path, const char* mode, const std::string& display_name);
 // The last libtiff error message of this thread ("" if none).
 std::string tiff_last_error();
+// Throws InputError naming `name` if libtiff warned about a damaged file since the last check.
+void tiff_check_warnings(const std::string& name);
+void tiff_clear_warnings();
 
 // Geometry and sample type of the current directory; throws InputError for unsupported layouts.
 struct TiffPage {
@@ -24,13 +27,14 @@ TiffPage tiff_page(TIFF* tif, const std::string& name);
 // Reads the current directory's pixels into dst (height rows of width samples).
 void tiff_read_page(TIFF* tif, const TiffPage& page, void* dst, const std::string& name);
 
-// Voxel size from ImageJ metadata and resolution tags of the current directory.
+// Voxel size from ImageJ metadata and resolution tags of the current directory; throws InputError
+// naming `name` for a zero, negative or non-finite size or an unknown ImageJ unit.
 struct TiffSpacing {
   Spacing spacing;
   bool from_file = false;
   int64_t imagej_images = 0;  // "images=N" in an ImageJ description, 0 if absent
 };
-TiffSpacing tiff_spacing(TIFF* tif);
+TiffSpacing tiff_spacing(TIFF* tif, const std::string& name);
 
 // Writes one page (a 2D slice) with ImageJ-compatible metadata: resolution tags in pixels per um,
 // and on the first page an ImageJ description with unit=micron, spacing and the page count.
