@@ -4,6 +4,7 @@
 #include <hdf5.h>
 
 #include <cmath>
+#include <cstdint>
 #include <mutex>
 #include <vector>
 
@@ -89,7 +90,7 @@ herr_t visit_cb(hid_t obj, const char* name, const H5O_info_t* info, void* data)
   return 0;
 }
 
-bool read_spacing_attribute(hid_t dset, Spacing& out) {
+bool read_spacing_attribute(hid_t dset, Spacing& out, const std::string& name) {
   for (const char* attr_name : {"element_size_um", "voxel_um", "voxel_size_um"}) {
     if (H5Aexists(dset, attr_name) <= 0) continue;
     H5Id attr(H5Aopen(dset, attr_name, H5P_DEFAULT), H5Aclose);
@@ -99,10 +100,12 @@ bool read_spacing_attribute(hid_t dset, Spacing& out) {
     double v[3] = {0, 0, 0};
     if (H5Aread(attr.get(), H5T_NATIVE_DOUBLE, v) < 0) continue;
     if (n == 1) v[1] = v[2] = v[0];
-    if (v[0] > 0 && v[1] > 0 && v[2] > 0 && std::isfinite(v[0] + v[1] + v[2])) {
-      out = {v[0], v[1], v[2]};
-      return true;
-    }
+    for (double x : v)
+      if (!(x > 0) || !std::isfinite(x))
+        throw InputError(name + ": invalid voxel size in attribute '" + attr_name +
+                         "' (each value must be positive and finite); fix the file or pass --voxel");
+    out = {v[0], v[1], v[2]};
+    return true;
   }
   return false;
 }
@@ -222,13 +225,25 @@ std::unique_ptr<SlabReader> open_hdf5(const std::string& file, const std::string
   if (rank != 2 && rank != 3) throw InputError(name + ": dataset has " + std::to_string(rank) + " dimensions, expected 3");
   hsize_t dims[3] = {1, 1, 1};
   H5Sget_simple_extent_dims(space.get(), rank == 3 ? dims : dims + 1, nullptr);
+  for (hsize_t n : dims)
+    if (n > static_cast<hsize_t>(INT64_MAX))
+      throw InputError(name + ": dataset dimension " + std::to_string(n) + " is beyond 2^63 (corrupt file?)");
   VolumeInfo info;
   info.format = "hdf5";
   info.shape = {static_cast<int64_t>(dims[0]), static_cast<int64_t>(dims[1]), static_cast<int64_t>(dims[2])};
   info.dtype = dataset_dtype(d.get(), name);
-  info.spacing_from_file = read_spacing_attribute(d.get(), info.spacing);
+  info.spacing_from_file = read_spacing_attribute(d.get(), info.spacing, name);
   info.files = {file};
   check_header_shape(info.shape, info.dtype, name);
+  // Deflate, the strongest filter HDF5 ships, shrinks data at most ~1032:1: a dataset declaring far
+  // more bytes than that allows is not stored in this file (a corrupt or mostly unwritten dataset),
+  // and reading it would only produce fill values for an unbounded time.
+  const long double declared = static_cast<long double>(info.shape.voxels()) * dtype_size(info.dtype);
+  const uint64_t size = file_size(file);
+  if (declared > 1100.0L * size + (1 << 20))
+    throw InputError(name + ": dataset declares " + info.shape.str() + " voxels (" +
+                     std::to_string(static_cast<unsigned long long>(declared)) + " bytes) but the file holds only " +
+                     std::to_string(size) + " bytes: the data are missing (corrupt or unwritten dataset)");
   return std::make_unique<Hdf5Reader>(std::move(f), std::move(d), std::move(info), name);
 }
 

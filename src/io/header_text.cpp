@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "emorph/error.hpp"
+#include "emorph/text.hpp"
 
 namespace fs = std::filesystem;
 
@@ -38,7 +39,7 @@ int64_t header_int(const std::string& text, const std::string& name, const std::
   char* end = nullptr;
   const long long v = std::strtoll(text.c_str(), &end, 10);
   if (text.empty() || *end != '\0' || errno == ERANGE)
-    throw InputError(name + ": field '" + field + "' has an invalid integer '" + text + "'");
+    throw InputError(name + ": field '" + field + "' has an invalid integer '" + printable(text) + "'");
   return v;
 }
 
@@ -46,7 +47,7 @@ double header_double(const std::string& text, const std::string& name, const std
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);
   if (text.empty() || *end != '\0')
-    throw InputError(name + ": field '" + field + "' has an invalid number '" + text + "'");
+    throw InputError(name + ": field '" + field + "' has an invalid number '" + printable(text) + "'");
   return v;
 }
 
@@ -76,7 +77,10 @@ std::string next_header_line(const std::string& text, std::size_t& pos) {
 std::string data_file_path(const std::string& header_path, const std::string& data_file) {
   const fs::path p(data_file);
   std::string path = p.is_absolute() ? p.string() : (fs::path(header_path).parent_path() / p).string();
-  require_regular_file(path);
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    throw InputError(header_path + ": the data file '" + printable(data_file) + "' named by the header " +
+                     (fs::exists(path, ec) ? "is not a regular file" : "does not exist"));
   return path;
 }
 

@@ -244,11 +244,12 @@ double unit_to_um(const std::string& unit_in) {
   for (char c : unit_in)
     if (c != '"' && c != ' ') u += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (u == "um" || u == "micron" || u == "microns" || u == "micrometer" || u == "micrometre" ||
-      u == "micrometers" || u == "micrometres" || u == "\xc2\xb5m" || u == "\xb5m" || u == "\\u00b5m")
+      u == "micrometers" || u == "micrometres" || u == "\xc2\xb5m" || u == "\xb5m" || u == "\\u00b5m" || u == "\xce\xbcm" || u == "\\u03bcm")
     return 1.0;
   if (u == "nm" || u == "nanometer" || u == "nanometre" || u == "nanometers" || u == "nanometres") return 1e-3;
   if (u == "mm" || u == "millimeter" || u == "millimetre" || u == "millimeters" || u == "millimetres") return 1e3;
-  if (u == "cm" || u == "centimeter" || u == "centimetre") return 1e4;
+  if (u == "cm" || u == "centimeter" || u == "centimetre" || u == "centimeters" || u == "centimetres") return 1e4;
+  if (u == "in" || u == "inch" || u == "inches") return 25400.0;
   if (u == "m" || u == "meter" || u == "metre" || u == "meters" || u == "metres") return 1e6;
   return 0.0;
 }

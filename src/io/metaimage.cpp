@@ -7,6 +7,7 @@
 #include <map>
 
 #include "emorph/error.hpp"
+#include "emorph/text.hpp"
 #include "io/header_text.hpp"
 #include "io/headers.hpp"
 #include "io/io_util.hpp"
@@ -22,7 +23,7 @@ DType met_type(const std::string& t, const std::string& name) {
       {"MET_UINT", DType::u32}, {"MET_INT", DType::i32},  {"MET_FLOAT", DType::f32}};
   auto it = types.find(t);
   if (it == types.end())
-    throw InputError(name + ": unsupported MetaImage ElementType '" + t +
+    throw InputError(name + ": unsupported MetaImage ElementType '" + printable(t) +
                      "' (supported: MET_UCHAR, MET_CHAR, MET_USHORT, MET_SHORT, MET_UINT, MET_INT, MET_FLOAT)");
   return it->second;
 }
@@ -69,7 +70,7 @@ MetaImageHeader parse_metaimage_header(const std::string& text, const std::strin
     const std::string line = next_header_line(text, pos);
     if (trim(line).empty()) continue;
     if (!f.add_line(line, "="))
-      throw InputError(name + ": malformed MetaImage header line '" + line.substr(0, 80) + "'");
+      throw InputError(name + ": malformed MetaImage header line '" + printable(line) + "'");
     if (lower(trim(line.substr(0, line.find('=')))) == "elementdatafile") {  // always the last header line
       found_data_file = true;
       h.header_bytes = pos;
@@ -106,10 +107,12 @@ MetaImageHeader parse_metaimage_header(const std::string& text, const std::strin
     double d[3] = {0, 0, 0};
     for (int64_t i = 0; i < dim; ++i) d[i] = header_double(w[i], name, "ElementSpacing");
     if (dim == 2) d[2] = d[0];
-    if (d[0] > 0 && d[1] > 0 && d[2] > 0 && std::isfinite(d[0] + d[1] + d[2])) {
-      h.spacing = {d[2], d[1], d[0]};
-      h.has_spacing = true;
-    }
+    for (double v : d)
+      if (!(v > 0) || !std::isfinite(v))
+        throw InputError(name + ": invalid MetaImage ElementSpacing '" + printable(sp) +
+                         "' (each voxel size must be positive and finite); fix the header or pass --voxel");
+    h.spacing = {d[2], d[1], d[0]};
+    h.has_spacing = true;
   }
   if (!get("headersize").empty()) {
     h.header_size = header_int(get("headersize"), name, "HeaderSize");
@@ -118,7 +121,7 @@ MetaImageHeader parse_metaimage_header(const std::string& text, const std::strin
   h.data_file = get("elementdatafile");
   if (h.data_file.empty()) throw InputError(name + ": empty ElementDataFile");
   if (h.data_file.rfind("LIST", 0) == 0 || h.data_file.find('%') != std::string::npos)
-    throw InputError(name + ": MetaImage data split over several files ('" + h.data_file + "') is not supported");
+    throw InputError(name + ": MetaImage data split over several files ('" + printable(h.data_file) + "') is not supported");
   check_header_shape(h.shape, h.dtype, name);
   return h;
 }

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "emorph/error.hpp"
+#include "emorph/text.hpp"
 #include "io/header_text.hpp"
 #include "io/headers.hpp"
 #include "io/io_util.hpp"
@@ -28,7 +29,7 @@ DType nrrd_type(const std::string& t, const std::string& name) {
       {"uint32", DType::u32},        {"uint32_t", DType::u32},          {"float", DType::f32}};
   auto it = types.find(lower(t));
   if (it == types.end())
-    throw InputError(name + ": unsupported NRRD type '" + t +
+    throw InputError(name + ": unsupported NRRD type '" + printable(t) +
                      "' (supported: 8, 16, 32-bit integers and float)");
   return it->second;
 }
@@ -116,7 +117,7 @@ NrrdHeader parse_nrrd_header(const std::string& text, const std::string& name) {
     }
     if (line[0] == '#') continue;
     if (line.find(":=") != std::string::npos) continue;  // key/value pairs carry no geometry
-    if (!f.add_line(line, ": ")) throw InputError(name + ": malformed NRRD header line '" + line.substr(0, 80) + "'");
+    if (!f.add_line(line, ": ")) throw InputError(name + ": malformed NRRD header line '" + printable(line) + "'");
     if (last) break;
   }
   auto get = [&](const char* key) { return f.get({key}); };
@@ -138,40 +139,50 @@ NrrdHeader parse_nrrd_header(const std::string& text, const std::string& name) {
   else if (enc == "gzip" || enc == "gz")
     h.gzip = true;
   else
-    throw InputError(name + ": unsupported NRRD encoding '" + get("encoding") + "' (supported: raw, gzip)");
+    throw InputError(name + ": unsupported NRRD encoding '" + printable(get("encoding")) + "' (supported: raw, gzip)");
   const std::string endian = lower(get("endian"));
   if (endian == "big")
     h.big_endian = true;
   else if (endian.empty() || endian == "little")
     h.big_endian = false;
   else
-    throw InputError(name + ": NRRD endian must be little or big, got '" + get("endian") + "'");
+    throw InputError(name + ": NRRD endian must be little or big, got '" + printable(get("endian")) + "'");
   // Voxel size: "spacings" or the lengths of "space directions"; lengths in "units"/"space units" (um when absent).
   std::vector<double> d;
+  std::string spacing_field;
   if (!get("spacings").empty()) {
-    for (const auto& w : split_ws(get("spacings"))) d.push_back(lower(w) == "nan" ? 0.0 : header_double(w, name, "spacings"));
+    spacing_field = "spacings";
+    for (const auto& w : split_ws(get("spacings")))
+      d.push_back(lower(w) == "nan" ? std::nan("") : header_double(w, name, "spacings"));
   } else if (!get("space directions").empty()) {
+    spacing_field = "space directions";
     d = direction_lengths(get("space directions"), name);
   }
   if (!d.empty()) {
-    if (static_cast<int64_t>(d.size()) != dim) throw InputError(name + ": NRRD spacings must list " + std::to_string(dim) + " values");
+    if (static_cast<int64_t>(d.size()) != dim)
+      throw InputError(name + ": NRRD " + spacing_field + " must list " + std::to_string(dim) + " values");
+    for (double v : d)
+      if (!(v > 0) || !std::isfinite(v))
+        throw InputError(name + ": invalid NRRD " + spacing_field + " '" + printable(get(spacing_field.c_str())) +
+                         "' (each voxel size must be positive and finite); fix the header or pass --voxel");
     std::vector<std::string> units = quoted_list(f.get({"space units", "units"}));
     double um[3] = {1, 1, 1};
     for (std::size_t i = 0; i < units.size() && i < 3; ++i) {
-      const double u = unit_to_um(units[i]);
-      if (u > 0) um[i] = u;
+      um[i] = unit_to_um(units[i]);
+      if (um[i] == 0)
+        throw InputError(name + ": unknown NRRD length unit '" + printable(units[i], 40) +
+                         "' (known: um, micron, nm, mm, cm, m, inch); pass --voxel");
     }
-    const bool ok = dim == 3 ? (d[0] > 0 && d[1] > 0 && d[2] > 0) : (d[0] > 0 && d[1] > 0);
-    if (ok && std::isfinite(d[0]) && std::isfinite(d[1])) {
-      const double dx = d[0] * um[0], dy = d[1] * um[1];
-      h.spacing = {dim == 3 ? d[2] * um[2] : dx, dy, dx};
-      h.has_spacing = std::isfinite(h.spacing.dz);
-      if (!h.has_spacing) h.spacing = {};
-    }
+    const double dx = d[0] * um[0], dy = d[1] * um[1];
+    h.spacing = {dim == 3 ? d[2] * um[2] : dx, dy, dx};
+    for (int a = 0; a < 3; ++a)
+      if (!(h.spacing[a] > 0) || !std::isfinite(h.spacing[a]))
+        throw InputError(name + ": NRRD voxel size out of range after unit conversion; pass --voxel");
+    h.has_spacing = true;
   }
   if (!data_file.empty()) {
     if (data_file.rfind("LIST", 0) == 0 || data_file.find('%') != std::string::npos)
-      throw InputError(name + ": NRRD data split over several files ('" + data_file + "') is not supported");
+      throw InputError(name + ": NRRD data split over several files ('" + printable(data_file) + "') is not supported");
     h.data_file = data_file;
   }
   if (const std::string skip = f.get({"line skip", "lineskip"}); !skip.empty()) h.line_skip = header_int(skip, name, "line skip");

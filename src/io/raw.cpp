@@ -87,7 +87,9 @@ RawSidecar parse_raw_sidecar(const std::string& text, const std::string& name) {
   if (!j.contains("dtype") || !j["dtype"].is_string()) throw InputError(name + ": missing \"dtype\" (e.g. \"uint16\")");
   s.dtype = parse_dtype(j["dtype"].get<std::string>(), name + ": dtype");
   const std::string dt = j["dtype"].get<std::string>();
-  if (!dt.empty() && dt[0] == '>') s.big_endian = true;
+  // numpy's byte-order prefix ('<' little, '>' big; '|' and '=' say nothing) and "byte_order" must agree.
+  const char prefix = dt.empty() ? '\0' : dt[0];
+  if (prefix == '>') s.big_endian = true;
   if (j.contains("byte_order")) {
     if (!j["byte_order"].is_string()) throw InputError(name + ": \"byte_order\" must be \"little\" or \"big\"");
     const std::string bo = j["byte_order"].get<std::string>();
@@ -96,7 +98,11 @@ RawSidecar parse_raw_sidecar(const std::string& text, const std::string& name) {
     else if (bo == "big" || bo == ">")
       s.big_endian = true;
     else
-      throw InputError(name + ": \"byte_order\" must be \"little\" or \"big\", got \"" + bo + "\"");
+      throw InputError(name + ": \"byte_order\" must be \"little\" or \"big\", got \"" + bo.substr(0, 40) + "\"");
+    if ((prefix == '>' && !s.big_endian) || (prefix == '<' && s.big_endian) )
+      throw InputError(name + ": contradictory byte order: \"dtype\": \"" + dt.substr(0, 40) + "\" says " +
+                       (prefix == '>' ? "big" : "little") + "-endian, \"byte_order\": \"" + bo + "\" says " +
+                       (s.big_endian ? "big" : "little"));
   }
   if (j.contains("voxel_um")) {
     const Json& v = j["voxel_um"];
