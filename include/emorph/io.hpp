@@ -13,11 +13,20 @@ namespace emorph {
 
 struct ReadOptions {
   std::optional<Spacing> voxel;  // overrides the file's voxel size (the --voxel option)
+  // NaN or infinite voxels of a float volume are refused (InputError naming the file, their count and
+  // the first one) unless this is set: only commands that copy values without computing on them
+  // (crop) set it. CONTRACT.md "Volumes and axes".
+  bool allow_nonfinite = false;
 };
 
 struct WriteOptions {
   bool compress = false;  // gzip for NRRD/MHA, deflate for TIFF/HDF5 where supported
 };
+
+// Throws InputError naming `source` when any of the n float values is NaN or infinite; `first_slice`
+// (the z index of values[0]) and the slice size locate the first such voxel in the message.
+void require_finite_voxels(const float* values, std::size_t n, const std::string& source, int64_t first_slice,
+                           const Shape& shape);
 
 // Metadata without reading the voxels (header only).
 struct VolumeInfo {

@@ -1,6 +1,11 @@
 // The format registry: chooses a reader or writer from the address (extension, folder, or
 // "file.h5:/dataset"), and builds whole-volume reads and writes on the slab streams.
+#include <unistd.h>
+
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
 #include <filesystem>
 #include <vector>
 
@@ -60,13 +65,14 @@ Volume<T> read_into_volume(SlabReader& reader, const ReadOptions& options, int64
     reader.read(z, e, out + static_cast<std::size_t>(z - z0) * sb);  // straight into the volume's buffer
     progress.advance(e - z);
   }
+  if constexpr (std::is_same_v<T, float>)
+    if (!options.allow_nonfinite)
+      require_finite_voxels(v.data(), static_cast<std::size_t>(v.size()), info.files.empty() ? "volume" : info.files.front(),
+                            z0, info.shape);
   return v;
 }
 
-}  // namespace
-
-std::unique_ptr<SlabReader> open_slab_reader(const std::string& address) {
-  const Address a = parse_address(address, false);
+std::unique_ptr<SlabReader> open_format_reader(const Address& a) {
   switch (a.format) {
     case Format::tiff: return io::open_tiff(a.file);
     case Format::tiff_folder: return io::open_tiff_folder(a.file);
@@ -76,6 +82,24 @@ std::unique_ptr<SlabReader> open_slab_reader(const std::string& address) {
     case Format::hdf5: return io::open_hdf5(a.file, a.dataset);
   }
   throw InternalError("unhandled format");
+}
+
+uint64_t physical_memory_bytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : UINT64_MAX;
+}
+
+}  // namespace
+
+std::unique_ptr<SlabReader> open_slab_reader(const std::string& address) {
+  auto reader = open_format_reader(parse_address(address, false));
+  // Every reader streams at least one whole slice: a header declaring slices larger than the
+  // machine's memory is refused before any buffer is allocated.
+  const uint64_t slice = reader->slice_bytes();
+  if (slice > physical_memory_bytes())
+    throw InputError(address + ": one slice of shape " + reader->info().shape.str() + " needs " + std::to_string(slice) +
+                     " bytes, more than this machine's memory (" + std::to_string(physical_memory_bytes()) + " bytes)");
+  return reader;
 }
 
 std::unique_ptr<SlabWriter> open_slab_writer(const std::string& address, const VolumeHeader& header,
@@ -91,6 +115,21 @@ std::unique_ptr<SlabWriter> open_slab_writer(const std::string& address, const V
     case Format::hdf5: return io::create_hdf5(a.file, a.dataset, header, options);
   }
   throw InternalError("unhandled format");
+}
+
+void require_finite_voxels(const float* values, std::size_t n, const std::string& source, int64_t first_slice,
+                           const Shape& shape) {
+  std::size_t bad = 0, first = n;
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isfinite(values[i])) {
+      if (bad++ == 0) first = i;
+    }
+  if (bad == 0) return;
+  const int64_t plane = shape.ny * shape.nx;
+  const int64_t z = first_slice + static_cast<int64_t>(first) / plane, rest = static_cast<int64_t>(first) % plane;
+  throw InputError(source + ": " + std::to_string(bad) + " voxel" + (bad == 1 ? " is" : "s are") +
+                   " NaN or infinite (first at z,y,x = " + std::to_string(z) + "," + std::to_string(rest / shape.nx) + "," +
+                   std::to_string(rest % shape.nx) + "); a float volume must be finite: replace or mask those voxels first");
 }
 
 VolumeInfo read_info(const std::string& address) { return open_slab_reader(address)->info(); }

@@ -46,7 +46,7 @@ Json summarise(const std::string& address, const ReadOptions& options) {
   std::vector<unsigned char> buf;
   double mn = std::numeric_limits<double>::infinity(), mx = -mn;
   long double sum = 0, sum2 = 0;
-  uint64_t n = 0, nan_count = 0;
+  uint64_t n = 0, nan_count = 0, inf_count = 0;
   std::map<T, uint64_t> distinct;
   bool few = true;
   constexpr bool small_int = sizeof(T) <= 2 && !std::is_floating_point_v<T>;
@@ -56,8 +56,8 @@ Json summarise(const std::string& address, const ReadOptions& options) {
     for (std::size_t i = 0; i < count; ++i) {
       const T x = v[i];
       if constexpr (std::is_floating_point_v<T>) {
-        if (std::isnan(x)) {
-          ++nan_count;
+        if (!std::isfinite(x)) {
+          ++(std::isnan(x) ? nan_count : inf_count);
           continue;
         }
       }
@@ -81,12 +81,21 @@ Json summarise(const std::string& address, const ReadOptions& options) {
   r["format"] = info.format;
   r["shape"] = {info.shape.nz, info.shape.ny, info.shape.nx};
   r["dtype"] = dtype_name(info.dtype);
-  r["voxel_um"] = {sp.dz, sp.dy, sp.dx};
-  r["voxel_size_from_file"] = options.voxel ? false : info.spacing_from_file;
-  r["physical_size_um"] = {sp.dz * info.shape.nz, sp.dy * info.shape.ny, sp.dx * info.shape.nx};
+  // No size in the file and none given: no physical figure from the 1 um placeholder.
+  const std::string source = options.voxel ? "option" : info.spacing_from_file ? "file" : "none";
+  r["voxel_source"] = source;
+  r["voxel_size_from_file"] = source == "file";
+  if (source == "none") {
+    r["voxel_um"] = nullptr;
+    r["physical_size_um"] = nullptr;
+  } else {
+    r["voxel_um"] = {sp.dz, sp.dy, sp.dx};
+    r["physical_size_um"] = {sp.dz * info.shape.nz, sp.dy * info.shape.ny, sp.dx * info.shape.nx};
+  }
   r["voxels"] = info.shape.voxels();
   r["memory_bytes"] = static_cast<uint64_t>(info.shape.voxels()) * dtype_size(info.dtype);
   if (nan_count) r["nan_voxels"] = nan_count;
+  if (inf_count) r["infinite_voxels"] = inf_count;
   if (n == 0) return r;
   const double mean = static_cast<double>(sum / n);
   if constexpr (std::is_floating_point_v<T>) {
@@ -116,7 +125,7 @@ Json summarise(const std::string& address, const ReadOptions& options) {
       const T* v = reinterpret_cast<const T*>(p);
       for (std::size_t i = 0; i < count; ++i) {
         const double d = static_cast<double>(v[i]);
-        if (std::isnan(d)) continue;
+        if (!std::isfinite(d)) continue;
         const int b = static_cast<int>((d - lo) / width);
         ++hist[std::clamp(b, 0, kBins - 1)];
       }
