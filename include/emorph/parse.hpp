@@ -15,6 +15,14 @@ Spacing parse_spacing(const std::string& spec, const std::string& option = "--vo
 // An empty range "a:" or ":b" means to the end / from the start.
 Box parse_box(const std::string& spec, const Shape& shape, const Spacing& spacing, const std::string& option = "--box");
 
+// Comma-separated items; throws InputError naming the option for an empty list or an empty item
+// ("a,,b", "a,", ",a").
+std::vector<std::string> split_list(const std::string& text, const std::string& option);
+// Throws InputError naming the option when a name appears twice.
+void require_unique_names(const std::vector<std::string>& names, const std::string& option);
+// split_list + require_unique_names: a list of names such as --classes pore,NMC.
+std::vector<std::string> parse_name_list(const std::string& text, const std::string& option);
+
 double parse_double(const std::string& text, const std::string& option);
 long long parse_int(const std::string& text, const std::string& option);
 std::vector<double> parse_double_list(const std::string& text, const std::string& option);

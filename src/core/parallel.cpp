@@ -2,9 +2,25 @@
 
 #include <omp.h>
 
+#include <algorithm>
+#include <string>
+
+#include "emorph/error.hpp"
+
 namespace emorph {
 
-void set_threads(int n) { omp_set_num_threads(n > 0 ? n : omp_get_num_procs()); }
+namespace {
+// 4 threads per core, at least 256: oversubscription stays possible.
+int max_threads() { return std::max(256, 4 * omp_get_num_procs()); }
+}  // namespace
+
+void set_threads(int n) {
+  // Tens of thousands of OpenMP threads exhaust the address space (stacks) and crash libgomp.
+  if (n > max_threads())
+    throw InputError("--threads: " + std::to_string(n) + " is too many (at most " + std::to_string(max_threads()) +
+                     " on this machine with " + std::to_string(omp_get_num_procs()) + " cores)");
+  omp_set_num_threads(n > 0 ? n : omp_get_num_procs());
+}
 
 int thread_count() { return omp_get_max_threads(); }
 

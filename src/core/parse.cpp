@@ -1,9 +1,11 @@
 #include "emorph/parse.hpp"
 
 #include <cmath>
+#include <set>
 #include <sstream>
 
 #include "emorph/error.hpp"
+#include "emorph/text.hpp"
 
 namespace emorph {
 
@@ -16,7 +18,7 @@ double parse_double(const std::string& text, const std::string& option) {
     used = 0;
   }
   if (text.empty() || used != text.size() || !std::isfinite(v))
-    throw InputError(option + ": '" + text + "' is not a finite number");
+    throw InputError(option + ": '" + printable(text) + "' is not a finite number");
   return v;
 }
 
@@ -28,16 +30,39 @@ long long parse_int(const std::string& text, const std::string& option) {
   } catch (const std::exception&) {
     used = 0;
   }
-  if (text.empty() || used != text.size()) throw InputError(option + ": '" + text + "' is not an integer");
+  if (text.empty() || used != text.size()) throw InputError(option + ": '" + printable(text) + "' is not an integer");
   return v;
+}
+
+std::vector<std::string> split_list(const std::string& text, const std::string& option) {
+  if (text.empty()) throw InputError(option + ": empty list");
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    out.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (out.back().empty()) throw InputError(option + ": empty item in the list '" + printable(text) + "'");
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+void require_unique_names(const std::vector<std::string>& names, const std::string& option) {
+  std::set<std::string> seen;
+  for (const auto& n : names)
+    if (!seen.insert(n).second) throw InputError(option + ": '" + printable(n) + "' is given twice");
+}
+
+std::vector<std::string> parse_name_list(const std::string& text, const std::string& option) {
+  auto names = split_list(text, option);
+  require_unique_names(names, option);
+  return names;
 }
 
 std::vector<double> parse_double_list(const std::string& text, const std::string& option) {
   std::vector<double> out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) out.push_back(parse_double(item, option));
-  if (out.empty()) throw InputError(option + ": empty list");
+  for (const auto& item : split_list(text, option)) out.push_back(parse_double(item, option));
   return out;
 }
 
@@ -45,8 +70,14 @@ Spacing parse_spacing(const std::string& spec, const std::string& option) {
   auto v = parse_double_list(spec, option);
   if (v.size() != 1 && v.size() != 3)
     throw InputError(option + ": expected one voxel size or three (DZ,DY,DX) in um, got '" + spec + "'");
-  for (double d : v)
-    if (d <= 0) throw InputError(option + ": voxel size must be positive, got '" + spec + "'");
+  for (double d : v) {
+    if (d <= 0) throw InputError(option + ": voxel size must be positive, got '" + printable(spec) + "'");
+    // Sizes are in um: 1e-6 um (a picometre) to 1e6 um (a metre) spans every imaging method;
+    // outside it the value is a unit mistake, and lengths from it underflow or overflow downstream.
+    if (d < 1e-6 || d > 1e6)
+      throw InputError(option + ": voxel size " + printable(spec) + " um is outside the plausible range 1e-6 to 1e6 um "
+                       "(sizes are in micrometres)");
+  }
   return v.size() == 1 ? Spacing{v[0], v[0], v[0]} : Spacing{v[0], v[1], v[2]};
 }
 

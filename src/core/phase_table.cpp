@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "emorph/error.hpp"
+#include "emorph/text.hpp"
+#include "emorph/parse.hpp"
 
 namespace emorph {
 
@@ -15,6 +17,9 @@ PhaseTable::PhaseTable(std::vector<Phase> phases) : phases_(std::move(phases)) {
   std::set<int> labels;
   for (const auto& p : phases_) {
     if (p.name.empty()) throw InputError("phase table: empty phase name");
+    // '|' joins two names in the interface keys ("NMC|pore"): a name holding it would be ambiguous.
+    if (p.name.find('|') != std::string::npos)
+      throw InputError("phase table: phase name '" + printable(p.name) + "' contains '|' (reserved for interface keys)");
     if (!names.insert(p.name).second) throw InputError("phase table: phase '" + p.name + "' given twice");
     if (!labels.insert(p.label).second)
       throw InputError("phase table: label " + std::to_string(p.label) + " given to two phases");
@@ -32,12 +37,12 @@ PhaseTable PhaseTable::default_table() {
 
 std::vector<std::pair<std::string, double>> parse_name_values(const std::string& spec, const std::string& option) {
   std::vector<std::pair<std::string, double>> out;
-  std::stringstream ss(spec);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
+  if (spec.empty()) throw InputError(option + ": empty list (expected NAME=VALUE[,NAME=VALUE...])");
+  std::vector<std::string> names;
+  for (const std::string& item : split_list(spec, option)) {
     auto eq = item.find('=');
-    if (item.empty() || eq == std::string::npos || eq == 0 || eq + 1 == item.size())
-      throw InputError(option + ": expected NAME=VALUE[,NAME=VALUE...], got '" + spec + "'");
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+      throw InputError(option + ": expected NAME=VALUE[,NAME=VALUE...], got '" + printable(spec) + "'");
     std::string name = item.substr(0, eq), value = item.substr(eq + 1);
     std::size_t used = 0;
     double v = 0;
@@ -47,10 +52,11 @@ std::vector<std::pair<std::string, double>> parse_name_values(const std::string&
       used = 0;
     }
     if (used != value.size() || !std::isfinite(v))
-      throw InputError(option + ": '" + value + "' is not a number (in '" + item + "')");
+      throw InputError(option + ": '" + printable(value) + "' is not a number (in '" + printable(item) + "')");
     out.emplace_back(name, v);
+    names.push_back(name);
   }
-  if (out.empty()) throw InputError(option + ": empty list");
+  require_unique_names(names, option);
   return out;
 }
 

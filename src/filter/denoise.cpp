@@ -2,6 +2,7 @@
 #include "emorph/filter/denoise.hpp"
 
 #include "emorph/error.hpp"
+#include "emorph/text.hpp"
 #include "emorph/parse.hpp"
 
 namespace emorph {
@@ -19,6 +20,8 @@ DenoiseSpec parse_denoise_spec(const std::string& spec, const std::string& optio
   DenoiseSpec d;
   d.filter = spec.substr(0, colon);
   const std::string arg = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  if (colon != std::string::npos && arg.empty())
+    throw InputError(option + ": '" + printable(spec) + "' has an empty argument after ':' (e.g. median:1, gaussian:1.5)");
   if (d.filter == "median") {
     d.median.radius = arg.empty() ? 1 : static_cast<int>(parse_int(arg, option));
     require(d.median.radius == 1 || d.median.radius == 2, option + ": median radius must be 1 or 2, got '" + arg + "'");

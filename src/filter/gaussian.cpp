@@ -4,6 +4,7 @@
 // order, so the result does not depend on the thread count.
 #include "emorph/filter/gaussian.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -68,6 +69,7 @@ void pass_outer(Volume<float>& v, const std::vector<float>& k, bool along_z) {
 }  // namespace
 
 std::vector<float> gaussian_kernel(double sigma, double truncate) {
+  require(truncate * sigma + 0.5 < double(1 << 28), "gaussian: kernel radius " + std::to_string(truncate * sigma) + " is too large");
   const int r = static_cast<int>(truncate * sigma + 0.5);
   std::vector<double> w(2 * r + 1);
   double sum = 0;
@@ -86,6 +88,12 @@ Volume<float> gaussian_filter(VolumeView<const T> in, const GaussianParams& p) {
   for (int a = 0; a < 3; ++a) {
     sigma[a] = p.sigma_voxels ? (*p.sigma_voxels)[a] : (p.sigma_in_um ? p.sigma / in.spacing()[a] : p.sigma);
     require(std::isfinite(sigma[a]) && sigma[a] >= 0, "gaussian: per-axis sigmas must be >= 0");
+    // A kernel wider than the volume only averages reflections of the volume: such a sigma is a
+    // mistake (a unit mix-up), and an unbounded radius would exhaust memory.
+    const int64_t largest = std::max({in.nz(), in.ny(), in.nx()});
+    if (p.truncate * sigma[a] > static_cast<double>(largest))
+      throw InputError("gaussian: sigma " + std::to_string(sigma[a]) + " voxels gives a kernel radius of " +
+                       std::to_string(p.truncate * sigma[a]) + " voxels, larger than the volume (" + in.shape().str() + ")");
   }
   Volume<float> out(in.shape(), in.spacing(), in.thickness_axis());
   // scipy filters axis 0 first; the order only changes float rounding (passes commute exactly in reals).

@@ -4,6 +4,9 @@
 #include <limits>
 #include <sstream>
 
+#include "emorph/error.hpp"
+#include "emorph/parse.hpp"
+
 namespace emorph {
 
 std::vector<PhaseRatio> phase_ratios(const PhaseFractions& fractions, const PhaseTable& table, const std::string& spec,
@@ -20,9 +23,8 @@ std::vector<PhaseRatio> phase_ratios(const PhaseFractions& fractions, const Phas
       if (p.name != "CBD" && present("CBD")) pairs.emplace_back(p.name, "CBD");
     }
   } else {
-    std::stringstream ss(spec);
-    std::string item;
-    while (std::getline(ss, item, ',')) {
+    require_unique_names(split_list(spec, option), option);
+    for (const std::string& item : split_list(spec, option)) {
       const auto slash = item.find('/');
       require(slash != std::string::npos && slash > 0 && slash + 1 < item.size(),
               option + ": expected NUM/DEN pairs such as LFP/pore, got '" + item + "'");

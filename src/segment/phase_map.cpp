@@ -10,6 +10,7 @@
 
 #include "emorph/error.hpp"
 #include "emorph/parallel.hpp"
+#include "emorph/parse.hpp"
 
 namespace emorph {
 
@@ -21,9 +22,7 @@ std::vector<uint8_t> class_labels(const std::string& spec, const PhaseTable& tab
     for (int k = 0; k < classes; ++k) labels.push_back(static_cast<uint8_t>(k));
     return labels;
   }
-  std::stringstream ss(spec);
-  std::string name;
-  while (std::getline(ss, name, ',')) labels.push_back(table.at(name, option).label);
+  for (const auto& name : parse_name_list(spec, option)) labels.push_back(table.at(name, option).label);
   require(static_cast<int>(labels.size()) == classes,
           option + ": " + std::to_string(labels.size()) + " names given for " + std::to_string(classes) +
               " classes (the method gives " + std::to_string(classes) + ")");

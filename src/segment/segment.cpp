@@ -6,19 +6,12 @@
 
 #include "emorph/error.hpp"
 #include "emorph/segment/fibsem_phases.hpp"
+#include "emorph/parse.hpp"
 #include "emorph/segment/phase_map.hpp"
 
 namespace emorph {
 
 namespace {
-
-std::vector<std::string> split_names(const std::string& spec) {
-  std::vector<std::string> names;
-  std::stringstream ss(spec);
-  std::string n;
-  while (std::getline(ss, n, ',')) names.push_back(n);
-  return names;
-}
 
 // The band's re-measurement: voxels above the band's high and low thresholds, in total and per slice
 // along each axis (one pass; the profiles of analyze are built from these).
@@ -190,7 +183,7 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
       return;
     }
     const std::string classes = p.classes.empty() ? "pore,CBD,LFP,NMC" : p.classes;
-    const auto names = split_names(classes);
+    const auto names = parse_name_list(classes, "--classes");
     require(names.size() >= 2, "--classes: method fibsem needs the pore name then the solid phases, e.g. pore,CBD,LFP,NMC");
     FibsemPoreResult pores = fibsem_pores<T>(view, p.fibsem);
     ActiveSplitParams sp;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "emorph/error.hpp"
+#include "emorph/text.hpp"
 #include "emorph/parse.hpp"
 #include "emorph/segment/pv_mixture.hpp"
 
@@ -25,6 +26,8 @@ ThresholdMethod parse_threshold_method(const std::string& spec, const std::strin
   const auto colon = spec.find(':');
   const std::string name = spec.substr(0, colon);
   const std::string arg = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  require(colon == std::string::npos || !arg.empty(),
+          option + ": '" + printable(spec) + "' has an empty argument after ':' (e.g. multiotsu:3, manual:80,160)");
   ThresholdMethod m;
   m.name = name;
   if (name == "mixture") {
