@@ -618,6 +618,11 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
   result.deff_over_d0 = flux * length_um / (cross_section * d0);
   result.tau = result.weighted_volume_fraction / result.deff_over_d0;
   result.macmullin = 1.0 / result.deff_over_d0;
+  if (!result.converged) {
+    // An unconverged field gives meaningless (even negative) fluxes: no number is reported (null in
+    // JSON, NaN in Python) and `converged` says why (CONTRACT.md, tortuosity).
+    result.deff_over_d0 = result.tau = result.macmullin = std::numeric_limits<double>::quiet_NaN();
+  }
 
   if (params.keep_fields) {
     result.concentration = Volume<float>::filled(shape, sp, std::numeric_limits<float>::quiet_NaN());
