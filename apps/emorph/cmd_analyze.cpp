@@ -21,14 +21,6 @@ struct AnalyzeOptions {
   emorph::LfpOptions lfp;
 };
 
-std::vector<std::string> split_names(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) out.push_back(item);
-  return out;
-}
-
 void run_analyze(const AnalyzeOptions& o) {
   emorph::AnalysisOverrides ov;
   ov.config = o.config;
@@ -41,7 +33,7 @@ void run_analyze(const AnalyzeOptions& o) {
   if (o.seed >= 0) ov.demo_seed = static_cast<uint64_t>(o.seed);
   if (o.axis >= 0) ov.axis = o.axis;
   ov.method = o.method;
-  ov.classes = split_names(o.classes);
+  if (!o.classes.empty()) ov.classes = emorph::parse_name_list(o.classes, "--classes");
   ov.phases = o.phases;
   ov.density = o.density;
   ov.lfp = o.lfp;
@@ -61,9 +53,9 @@ void setup_analyze(CLI::App& app) {
   sub->add_option("--voxel", o->voxel, "Voxel size in um: 0.32 or DZ,DY,DX (default: from the file)");
   sub->add_option("--out", o->out, "Results folder (default: emorph-results)");
   sub->add_option("--preset", o->preset, "Synthetic preset for --demo (A..K, default F)");
-  sub->add_option("--size", o->size, "Synthetic volume size for --demo (default 128)");
-  sub->add_option("--seed", o->seed, "Random seed for --demo (default 7)");
-  sub->add_option("--axis", o->axis, "Thickness axis (current collector at index 0)");
+  sub->add_option("--size", o->size, "Synthetic volume size for --demo (default 128)")->check(CLI::Range(16, 4096));
+  sub->add_option("--seed", o->seed, "Random seed for --demo (default 7)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--axis", o->axis, "Thickness axis (current collector at index 0)")->check(CLI::Range(0, 2));
   sub->add_option("--method", o->method, "Threshold method for grey inputs: otsu|minimum|intermodes|multiotsu:N|manual:T1,T2|fibsem (a raw FIB/SEM stack: destripe, flatten, align, then the phases present)");
   sub->add_option("--classes", o->classes, "Phase of each grey class, darkest first, e.g. pore,LFP,NMC");
   sub->add_option("--phases", o->phases, "Phase labels, e.g. pore=0,NMC=1,LFP=2,CBD=3");

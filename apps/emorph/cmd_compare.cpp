@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "command.hpp"
+#include "emorph/parse.hpp"
 #include "emorph/report/compare.hpp"
 #include "emorph/result.hpp"
 
@@ -18,9 +19,7 @@ void setup_compare(CLI::App& app) {
   sub->add_option("--out", o->out_dir, "Output folder (table.csv, compare.json, report.html)")->capture_default_str();
   sub->callback([o, names] {
     emorph::CompareParams p = *o;
-    std::stringstream ss(*names);
-    std::string item;
-    while (std::getline(ss, item, ',')) p.names.push_back(item);
+    if (!names->empty()) p.names = emorph::parse_name_list(*names, "--names");
     const auto table = emorph::compare_analyses(p);
     std::cout << emorph::summarize_results(table) << "written: " << p.out_dir << "/table.csv, compare.json, report.html\n";
   });

@@ -51,7 +51,7 @@ void run_connectivity(const ConnectivityOptions& o) {
     results["unlisted_labels"] = unlisted;
   const Json params = {{"voxel", o.in.voxel}, {"phases", o.phases.phases}, {"phase", o.only},
                        {"axis", o.axis},      {"connectivity", o.connectivity}, {"out", o.classes_out}};
-  emorph::cli::emit_results(o.out, "connectivity", params, o.in.input, results);
+  emorph::cli::emit_results(o.out, "connectivity", params, o.in, results);
 }
 
 void setup_connectivity(CLI::App& app) {

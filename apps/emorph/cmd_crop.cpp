@@ -29,7 +29,11 @@ void setup_crop(CLI::App& app) {
   emorph::cli::add_json_option(sub, o->out);
   sub->callback([o] {
     emorph::check_output_differs(o->in.input, o->output);
-    const emorph::ReadOptions ro = o->in.read_options();
+    emorph::ReadOptions ro = o->in.read_options();
+    ro.allow_nonfinite = true;  // crop copies values without computing on them
+    const bool box_in_um = o->box.size() > 2 && o->box.substr(o->box.size() - 2) == "um";
+    const std::string voxel_source = o->in.voxel_source();
+    if (box_in_um) o->in.require_voxel_size("--box is given in um");
     const emorph::VolumeInfo info = emorph::read_info(o->in.input);
     const emorph::Spacing sp = ro.voxel ? *ro.voxel : info.spacing;
     const emorph::Box b = emorph::parse_box(o->box, info.shape, sp, "--box");
@@ -42,9 +46,10 @@ void setup_crop(CLI::App& app) {
     const emorph::Shape s = b.shape();
     emorph::Json results = {{"box", {b.z0, b.z1, b.y0, b.y1, b.x0, b.x1}},
                             {"shape", {s.nz, s.ny, s.nx}},
-                            {"origin_um", {b.z0 * sp.dz, b.y0 * sp.dy, b.x0 * sp.dx}},
+                            {"origin_um", voxel_source == "none" ? emorph::Json(nullptr)
+                                                                 : emorph::Json{b.z0 * sp.dz, b.y0 * sp.dy, b.x0 * sp.dx}},
                             {"output", o->output}};
-    emorph::cli::emit_results(o->out, "crop", {{"box", o->box}, {"voxel", o->in.voxel}}, o->in.input, results);
+    emorph::cli::emit_results(o->out, "crop", {{"box", o->box}, {"voxel", o->in.voxel}}, o->in, results);
   });
 }
 

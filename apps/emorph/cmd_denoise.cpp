@@ -21,6 +21,7 @@ struct DenoiseOptions {
 
 void run_denoise(const DenoiseOptions& o) {
   const auto spec = emorph::parse_denoise_spec(o.filter, "--filter");
+  if (spec.filter == "gaussian" && spec.gaussian.sigma_in_um) o.in.require_voxel_size("--filter gives sigma in um");
   emorph::check_output_differs(o.in.input, o.output);
   const auto in = emorph::read_volume(o.in.input, o.in.read_options());
   const auto out = emorph::denoise(in, spec);
@@ -28,7 +29,7 @@ void run_denoise(const DenoiseOptions& o) {
   const Json results = {{"filter", spec.to_json()}, {"shape", {in.shape().nz, in.shape().ny, in.shape().nx}},
                         {"input_dtype", emorph::dtype_name(in.dtype())}, {"output_dtype", emorph::dtype_name(out.dtype())},
                         {"output", o.output}};
-  emorph::cli::emit_results(o.out, "denoise", {{"voxel", o.in.voxel}, {"filter", o.filter}}, o.in.input, results);
+  emorph::cli::emit_results(o.out, "denoise", {{"voxel", o.in.voxel}, {"filter", o.filter}}, o.in, results);
 }
 
 void setup_denoise(CLI::App& app) {

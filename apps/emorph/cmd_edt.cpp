@@ -48,13 +48,14 @@ void run_edt(const EdtOptions& o) {
                         {"max_distance_um", foreground ? Json(largest) : Json(nullptr)},
                         {"mean_distance_um", foreground ? Json(sum / static_cast<double>(foreground)) : Json(nullptr)}};
   const Json params = {{"voxel", o.in.voxel}, {"phase", o.phase}, {"phases", o.phases.phases}};
-  emorph::cli::emit_results(o.out, "edt", params, o.in.input, results);
+  emorph::cli::emit_results(o.out, "edt", params, o.in, results);
 }
 
 void setup_edt(CLI::App& app) {
   auto o = std::make_shared<EdtOptions>();
   auto* sub = app.add_subcommand("edt", "Exact Euclidean distance transform (um) to the nearest background voxel");
   emorph::cli::add_input_options(sub, o->in, "Mask (non-zero = foreground) or label volume with --phase");
+  o->in.needs_voxel_size = true;  // results in um
   sub->add_option("output", o->output, "Output float32 volume of distances in um (0 on background)")->required();
   sub->add_option("--phase", o->phase, "Foreground = this phase of a label volume (default: every non-zero voxel)");
   emorph::cli::add_phase_options(sub, o->phases);

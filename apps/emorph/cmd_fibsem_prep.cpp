@@ -155,7 +155,7 @@ void run_fibsem_prep(FibsemOptions o) {
       {"shading_order", o.shading_params.order}, {"shading_mode", o.shading_mode},
       {"shading_quantile", o.shading_params.row_quantile}, {"shading_per_slice", o.shading_params.per_slice},
       {"region", o.region}, {"lags", o.lags}, {"reference", o.reference}, {"fill_zero", o.fill_zero}};
-  emorph::cli::emit_results(o.out, "fibsem-prep", parameters, o.in.input, results);
+  emorph::cli::emit_results(o.out, "fibsem-prep", parameters, o.in, results);
 }
 
 void setup_fibsem_prep(CLI::App& app) {

@@ -46,7 +46,7 @@ void run_fractions(const FractionsOptions& o) {
   }
   const Json params = {{"voxel", o.in.voxel}, {"phases", o.phases.phases}, {"axis", o.axis}, {"phase", o.only},
                        {"ratios", o.ratios}};
-  emorph::cli::emit_results(o.out, "fractions", params, o.in.input, results);
+  emorph::cli::emit_results(o.out, "fractions", params, o.in, results);
 }
 
 void setup_fractions(CLI::App& app) {

@@ -55,13 +55,14 @@ void run_granulometry(const GranulometryOptions& o) {
                        {"phases", o.phases.phases},
                        {"max_radius_um", p.max_radius_um ? Json(*p.max_radius_um) : Json(nullptr)},
                        {"step_um", p.step_um ? Json(*p.step_um) : Json(nullptr)}};
-  emorph::cli::emit_results(o.out, "granulometry", params, o.in.input, results);
+  emorph::cli::emit_results(o.out, "granulometry", params, o.in, results);
 }
 
 void setup_granulometry(CLI::App& app) {
   auto o = std::make_shared<GranulometryOptions>();
   auto* sub = app.add_subcommand("granulometry", "Size distribution of a phase by openings with growing balls");
   emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
+  o->in.needs_voxel_size = true;  // results in um
   sub->add_option("--phase", o->phase, "Phase to analyse (name in the phase table)")->required();
   sub->add_option("--max-radius", o->max_radius_um, "Largest opening radius in um (default: until the phase is empty)")
       ->check(CLI::PositiveNumber);

@@ -108,7 +108,7 @@ void run_histogram(HistogramOptions& o) {
     full["bin_centers"] = h.centers();
     full["counts"] = h.counts;
     if (o.out.json != "-") emorph::check_output_differs(o.in.input, o.out.json);
-    emorph::write_json(o.out.json, emorph::result_envelope("histogram", params, o.in.input, full));
+    emorph::write_json(o.out.json, emorph::cli::input_envelope("histogram", params, o.in, full));
   }
   if (o.out.json != "-") std::cout << emorph::summarize_results(results);
 }
@@ -121,7 +121,9 @@ void setup_histogram(CLI::App& app) {
   sub->add_option("--range", o->range, "Grey range LO,HI (default: data min..max)");
   sub->add_option("--mask", o->mask, "uint8 volume: only voxels != 0 are counted");
   sub->add_option("--png", o->png, "Write a bar plot (512x256 PNG) with thresholds in red");
-  sub->add_option("--mark", o->mark, "Method whose thresholds the plot marks")->capture_default_str();
+  sub->add_option("--mark", o->mark, "Method whose thresholds the plot marks")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"minimum", "intermodes", "otsu", "multiotsu:3"}));
   emorph::cli::add_json_option(sub, o->out);
   emorph::cli::add_csv_option(sub, o->out);
   sub->callback([o] { run_histogram(*o); });

@@ -19,7 +19,7 @@ void setup_info(CLI::App& app) {
   emorph::cli::add_json_option(sub, o->out);
   sub->callback([o] {
     emorph::Json params = {{"voxel", o->in.voxel}};
-    emorph::cli::emit_results(o->out, "info", params, o->in.input,
+    emorph::cli::emit_results(o->out, "info", params, o->in,
                               emorph::volume_summary(o->in.input, o->in.read_options()));
   });
 }

@@ -62,13 +62,14 @@ void run_label(const LabelOptions& o) {
                         {"touching_border", border}};
   const Json params = {{"voxel", o.in.voxel}, {"phase", o.phase}, {"phases", o.phases.phases},
                        {"connectivity", o.connectivity}};
-  emorph::cli::emit_results(o.out, "label", params, o.in.input, results);
+  emorph::cli::emit_results(o.out, "label", params, o.in, results);
 }
 
 void setup_label(CLI::App& app) {
   auto o = std::make_shared<LabelOptions>();
   auto* sub = app.add_subcommand("label", "Connected components of a mask or of one phase (uint32 labels)");
   emorph::cli::add_input_options(sub, o->in, "Mask (non-zero = foreground) or label volume with --phase");
+  o->in.needs_voxel_size = true;  // results in um
   sub->add_option("output", o->output, "Output uint32 label volume (0 = background)")->required();
   sub->add_option("--phase", o->phase, "Label this phase of a label volume (default: every non-zero voxel)");
   sub->add_option("--connectivity", o->connectivity, "6, 18 or 26 neighbours")->capture_default_str();

@@ -48,13 +48,14 @@ void run_localthickness(const LocalThicknessOptions& o) {
       {"d50_um", g.d50_um ? Json(*g.d50_um) : Json(nullptr)}};
   const Json params = {{"voxel", o.in.voxel}, {"phase", o.phase}, {"phases", o.phases.phases},
                        {"max_radius_um", p.max_radius_um ? Json(*p.max_radius_um) : Json(nullptr)}};
-  emorph::cli::emit_results(o.out, "localthickness", params, o.in.input, results);
+  emorph::cli::emit_results(o.out, "localthickness", params, o.in, results);
 }
 
 void setup_localthickness(CLI::App& app) {
   auto o = std::make_shared<LocalThicknessOptions>();
   auto* sub = app.add_subcommand("localthickness", "Local-thickness map of a phase (float32 um)");
   emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
+  o->in.needs_voxel_size = true;  // results in um
   sub->add_option("output", o->output, "Output float32 volume: local thickness in um, 0 outside the phase")->required();
   sub->add_option("--phase", o->phase, "Phase to analyse (name in the phase table)")->required();
   sub->add_option("--max-radius", o->max_radius_um, "Largest ball radius in um (default: until the phase is empty)")

@@ -84,13 +84,14 @@ void run_particles(const ParticlesOptions& o) {
                        {"quantile", o.quantile},
                        {"axis", o.axis},
                        {"bins", o.bins}};
-  emorph::cli::emit_results(o.out, "particles", params, o.in.input, results);
+  emorph::cli::emit_results(o.out, "particles", params, o.in, results);
 }
 
 void setup_particles(CLI::App& app) {
   auto o = std::make_shared<ParticlesOptions>();
   auto* sub = app.add_subcommand("particles", "Separate, measure and size the particles of a phase");
   emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
+  o->in.needs_voxel_size = true;  // results in um
   sub->add_option("--phase", o->phase, "Phase whose particles are analysed (name in the phase table)")->required();
   sub->add_option("--hmax", o->h_um,
                   "Depth in um a distance-map maximum needs to seed its own particle (default 2 voxels): "

@@ -38,8 +38,8 @@ Json grey_profile_json(const ProfileOptions& o, const emorph::PhaseTable& table,
   emorph::require(!o.grey_phases.empty(), "--grey needs --grey-phases (e.g. pore,LFP,CBD)");
   emorph::GreyProfileParams gp;
   gp.axis = o.axis;
-  std::stringstream ss(o.grey_phases);
-  for (std::string name; std::getline(ss, name, ',');) gp.mask_labels.push_back(table.at(name, "--grey-phases").label);
+  for (const auto& name : emorph::parse_name_list(o.grey_phases, "--grey-phases"))
+    gp.mask_labels.push_back(table.at(name, "--grey-phases").label);
   std::optional<emorph::GreyCalibration> calibration;
   if (!o.calibration.empty()) {
     const auto c = emorph::parse_double_list(o.calibration, "--calibration");
@@ -101,22 +101,25 @@ void run_profile(const ProfileOptions& o) {
                        {"grey", o.grey},        {"grey_phases", o.grey_phases},
                        {"calibration", o.calibration}, {"depleted_phase", o.depleted_phase},
                        {"exclude_depleted", o.exclude_depleted}};
-  emorph::cli::emit_results(o.out, "profile", params, o.in.input, results);
+  emorph::cli::emit_results(o.out, "profile", params, o.in, results);
 }
 
 void setup_profile(CLI::App& app) {
   auto o = std::make_shared<ProfileOptions>();
   auto* sub = app.add_subcommand("profile", "Phase fraction profiles along an axis, with bulk mean, RSD and slope");
   emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
+  o->in.needs_voxel_size = true;  // results in um
   emorph::cli::add_phase_options(sub, o->phases);
   sub->add_option("--axis", o->axis, "Axis of the profile (thickness axis: collector at index 0)")->capture_default_str();
   sub->add_option("--window", o->window, "Moving average over this odd number of slices")->capture_default_str();
   auto* bulk = sub->add_option("--bulk", o->bulk, "Bulk window START_UM:END_UM (slices whose centre lies inside)");
   auto* exclude_collector = sub->add_option("--exclude-collector", o->exclude_collector_um,
                   "Bulk = electrode region minus this collector-side layer (um)")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str()
       ->excludes(bulk);
   sub->add_option("--exclude-surface", o->exclude_surface_um, "Bulk = electrode region minus this surface layer (um)")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str()
       ->excludes(bulk);
   sub->add_option("--depleted-phase", o->depleted_phase, "Phase whose depleted layer above the collector is detected")

@@ -2,6 +2,7 @@
 // Streams: one input slab of whole blocks (about 64 MiB) and its output slices in memory at a time.
 #include <iostream>
 #include <memory>
+#include <type_traits>
 
 #include "command.hpp"
 #include "common.hpp"
@@ -53,10 +54,19 @@ void setup_rescale(CLI::App& app) {
       mode_used = emorph::resolve_rescale_mode<T>(p.mode, info.shape, [&](int64_t z0, int64_t z1, T* dst) {
         if (!scan) scan = emorph::open_slab_reader(o->in.input);
         scan->read(z0, z1, dst);
+        if constexpr (std::is_same_v<T, float>)
+          emorph::require_finite_voxels(dst, static_cast<std::size_t>((z1 - z0) * info.shape.ny * info.shape.nx),
+                                        o->in.input, z0, info.shape);
       });
       auto writer = emorph::open_slab_writer(o->output, {g.shape, info.dtype, g.spacing}, w);
       emorph::rescale_stream<T>(
-          info.shape, p, mode_used, [&](int64_t z0, int64_t z1, T* dst) { reader->read(z0, z1, dst); },
+          info.shape, p, mode_used,
+          [&](int64_t z0, int64_t z1, T* dst) {
+            reader->read(z0, z1, dst);
+            if constexpr (std::is_same_v<T, float>)
+              emorph::require_finite_voxels(dst, static_cast<std::size_t>((z1 - z0) * info.shape.ny * info.shape.nx),
+                                            o->in.input, z0, info.shape);
+          },
           [&](const T* slices, int64_t count) { writer->write(slices, count); });
       writer->commit();
     });
@@ -71,7 +81,7 @@ void setup_rescale(CLI::App& app) {
                                   {"output", o->output}};
     emorph::cli::emit_results(o->out, "rescale",
                               {{"factor", o->factor}, {"mode", o->mode}, {"drop_remainder", o->drop_remainder}},
-                              o->in.input, results);
+                              o->in, results);
   });
 }
 

@@ -45,6 +45,9 @@ void run_segment(SegmentOptions& o) {
   const emorph::PhaseTable table = o.phases.table();
   emorph::check_output_differs(o.in.input, o.output);
   emorph::set_denoise(o.params, o.denoise, "--denoise");
+  if (o.params.denoise && o.params.denoise->filter == "gaussian" && o.params.denoise->gaussian.sigma_in_um)
+    o.in.require_voxel_size("--denoise gives sigma in um");
+  if (o.region) o.in.require_voxel_size("--region reports the electrode region in um");
   if (!o.range.empty()) {
     const auto r = emorph::parse_double_list(o.range, "--range");
     emorph::require(r.size() == 2 && r[0] < r[1], "--range: expected LO,HI with LO < HI");
@@ -96,7 +99,7 @@ void run_segment(SegmentOptions& o) {
   params["output"] = o.output;
   if (!o.out.json.empty()) {
     if (o.out.json != "-") emorph::check_output_differs(o.in.input, o.out.json);
-    emorph::write_json(o.out.json, emorph::result_envelope("segment", params, o.in.input, results));
+    emorph::write_json(o.out.json, emorph::cli::input_envelope("segment", params, o.in, results));
   }
   results.erase("histogram");
   if (o.out.json != "-") std::cout << emorph::summarize_results(results);

@@ -24,7 +24,7 @@ void setup_slice(CLI::App& app) {
   emorph::cli::add_input_options(sub, o->in);
   sub->add_option("output", o->output, "Output image (.png)")->required();
   sub->add_option("--axis", o->axis, "Axis perpendicular to the plane: 0 (z), 1 (y), 2 (x)")->capture_default_str();
-  sub->add_option("--index", o->index, "Plane index along the axis (default: the middle)");
+  sub->add_option("--index", o->index, "Plane index along the axis (default: the middle)")->check(CLI::NonNegativeNumber);
   sub->add_option("--low", o->low, "Percentile mapped to black")->capture_default_str();
   sub->add_option("--high", o->high, "Percentile mapped to white")->capture_default_str();
   emorph::cli::add_json_option(sub, o->out);
@@ -43,7 +43,7 @@ void setup_slice(CLI::App& app) {
     emorph::Json results = {{"axis", o->axis}, {"index", index}, {"width", plane.width}, {"height", plane.height},
                             {"black_value", img.low}, {"white_value", img.high}, {"output", o->output}};
     emorph::cli::emit_results(o->out, "slice", {{"axis", o->axis}, {"index", index}, {"low", o->low}, {"high", o->high}},
-                              o->in.input, results);
+                              o->in, results);
   });
 }
 

@@ -74,13 +74,14 @@ void run_surface(const SurfaceOptions& o) {
   }
   const Json params = {{"voxel", o.in.voxel}, {"phases", o.phases.phases}, {"density", o.phases.density},
                        {"count_boundary", o.count_boundary}, {"mesh", o.mesh}, {"phase", o.mesh_phase}};
-  emorph::cli::emit_results(o.out, "surface", params, o.in.input, results);
+  emorph::cli::emit_results(o.out, "surface", params, o.in, results);
 }
 
 void setup_surface(CLI::App& app) {
   auto o = std::make_shared<SurfaceOptions>();
   auto* sub = app.add_subcommand("surface", "Surface areas of phases and interfaces, specific surfaces");
   emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
+  o->in.needs_voxel_size = true;  // results in um
   emorph::cli::add_phase_options(sub, o->phases);
   sub->add_flag("--count-boundary", o->count_boundary,
                 "Count the volume's outer faces as surface (default: only surfaces inside the volume)");

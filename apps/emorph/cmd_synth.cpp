@@ -1,5 +1,7 @@
 // emorph synth: a synthetic electrode (labels.tif + truth.json) after the paper's samples A..K, with
 // optional simulated XCT (xct.tif) and FIB/SEM (fibsem.tif) grey volumes; all truths in truth.json.
+#include <unistd.h>
+
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -60,8 +62,14 @@ void run_synth(const SynthOptions& o) {
   if (!std::isnan(o.domain)) p.domain_lateral_um = o.domain;
   validate(p);
   emorph::require(!o.out.empty(), "--out: an output folder is required");
-  std::filesystem::create_directories(o.out);
-  emorph::require(std::filesystem::is_directory(o.out), "--out: '" + o.out + "' is not a folder");
+  std::error_code ec;
+  if (std::filesystem::exists(o.out, ec) && !std::filesystem::is_directory(o.out, ec))
+    throw emorph::InputError("--out: '" + o.out + "' exists and is not a folder");
+  std::filesystem::create_directories(o.out, ec);
+  if (ec) throw emorph::InputError("--out: cannot create the folder '" + o.out + "' (" + ec.message() + ")");
+  // Refused before the (long) generation rather than at the first write.
+  if (::access(o.out.c_str(), W_OK | X_OK) != 0)
+    throw emorph::InputError("--out: the folder '" + o.out + "' is not writable");
 
   SynthResult r = generate_electrode(p);
   Json truth = r.truth;
@@ -102,7 +110,7 @@ void setup_synth(CLI::App& app) {
   sub->add_option("--size", o->size, "Cube edge in voxels")->capture_default_str();
   sub->add_option("--shape", o->shape, "Box NZ,NY,NX in voxels (overrides --size; z = thickness)");
   sub->add_option("--voxel", o->voxel, "Voxel size in um (0.32: XCT scale; 0.01: FIB/SEM scale)")->capture_default_str();
-  sub->add_option("--seed", o->seed, "Random seed (same seed, same bytes)")->capture_default_str();
+  sub->add_option("--seed", o->seed, "Random seed (same seed, same bytes)")->capture_default_str()->check(CLI::NonNegativeNumber);
   sub->add_option("--out", o->out, "Output folder (labels.tif, truth.json, xct.tif, fibsem.tif)")->required();
   sub->add_flag("--xct", o->xct, "Also simulate a synchrotron XCT grey volume (xct.tif)");
   sub->add_flag("--fibsem", o->fibsem, "Also simulate a FIB/SEM BSE stack (fibsem.tif)");

@@ -93,7 +93,7 @@ void run_tortuosity(const CliOptions& o) {
                        {"tolerance", o.tolerance},      {"flux_tolerance", o.flux_tolerance},
                        {"max_iterations", o.max_iterations}, {"solver", o.solver},
                        {"field", o.field},              {"flux_field", o.flux_field}, {"series", o.series}};
-  emorph::cli::emit_results(o.out, "tortuosity", params, o.in.input, results);
+  emorph::cli::emit_results(o.out, "tortuosity", params, o.in, results);
 }
 
 void setup_tortuosity(CLI::App& app) {

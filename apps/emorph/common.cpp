@@ -11,7 +11,19 @@ namespace emorph::cli {
 ReadOptions InputOptions::read_options() const {
   ReadOptions r;
   if (!voxel.empty()) r.voxel = parse_spacing(voxel, "--voxel");
+  if (needs_voxel_size) require_voxel_size("this command reports lengths, areas or volumes");
   return r;
+}
+
+std::string InputOptions::voxel_source() const {
+  if (!voxel.empty()) return "option";
+  return read_info(input).spacing_from_file ? "file" : "none";
+}
+
+void InputOptions::require_voxel_size(const std::string& why) const {
+  if (voxel_source() == "none")
+    throw InputError(input + ": the file records no voxel size and none was given: pass --voxel UM (" + why +
+                     "; emorph never assumes 1 um)");
 }
 
 void add_input_options(CLI::App* cmd, InputOptions& o, const std::string& what) {
@@ -36,6 +48,21 @@ void add_json_option(CLI::App* cmd, OutputOptions& o) {
 
 void add_csv_option(CLI::App* cmd, OutputOptions& o) {
   cmd->add_option("--csv", o.csv, "Write the result table as CSV to this path");
+}
+
+Json input_envelope(const std::string& command, const Json& parameters, const InputOptions& in, const Json& results) {
+  Json envelope = result_envelope(command, parameters, in.input, results);
+  envelope["input"]["voxel_source"] = in.voxel_source();
+  return envelope;
+}
+
+void emit_results(const OutputOptions& o, const std::string& command, const Json& parameters, const InputOptions& in,
+                  const Json& results) {
+  if (!o.json.empty()) {
+    check_output_differs(in.input, o.json);
+    write_json(o.json, input_envelope(command, parameters, in, results));
+  }
+  std::cout << results.dump(2) << "\n";
 }
 
 void emit_results(const OutputOptions& o, const std::string& command, const Json& parameters,

@@ -10,10 +10,19 @@
 
 namespace emorph::cli {
 
+// The voxel-size rule (CONTRACT.md "Volumes and axes"): a command whose results or options are in
+// micrometres sets needs_voxel_size; without --voxel and without a size in the file it then exits 2
+// asking for --voxel instead of assuming 1 um. Commands reporting only counts and fractions run
+// without one. Every JSON records where the size came from: input.voxel_source.
 struct InputOptions {
   std::string input;
   std::string voxel;  // "0.32" or "DZ,DY,DX"; empty: from the file
+  bool needs_voxel_size = false;
   ReadOptions read_options() const;
+  // "option" (--voxel), "file" (the file's metadata) or "none" (no size known: 1 um placeholder).
+  std::string voxel_source() const;
+  // Throws InputError asking for --voxel when voxel_source() is "none"; `why` says what needs it.
+  void require_voxel_size(const std::string& why) const;
 };
 // Adds the positional input and --voxel.
 void add_input_options(CLI::App* cmd, InputOptions& o, const std::string& what = "Input volume");
@@ -35,5 +44,10 @@ void add_csv_option(CLI::App* cmd, OutputOptions& o);
 // Writes the JSON envelope to --json (if given) and a compact summary of `results` to stdout.
 void emit_results(const OutputOptions& o, const std::string& command, const Json& parameters,
                   const std::string& input, const Json& results);
+// The same for a command reading `in`: the envelope's input also carries voxel_source.
+void emit_results(const OutputOptions& o, const std::string& command, const Json& parameters, const InputOptions& in,
+                  const Json& results);
+// The JSON envelope of a command reading `in` (input.path, input.sha256, input.voxel_source).
+Json input_envelope(const std::string& command, const Json& parameters, const InputOptions& in, const Json& results);
 
 }  // namespace emorph::cli

@@ -7,6 +7,7 @@
 
 #include "command.hpp"
 #include "emorph/error.hpp"
+#include "emorph/text.hpp"
 #include "emorph/parallel.hpp"
 #include "emorph/progress.hpp"
 #include "emorph/version.hpp"
@@ -78,6 +79,12 @@ int main(int argc, char** argv) {
 
   auto setups = emorph::cli::command_setups();
   for (auto setup : setups) setup(app);
+  // An option given with an empty value ("--phases ''") is a mistake, never "use the default".
+  const CLI::Validator non_empty([](std::string& value) { return value.empty() ? std::string("empty value") : std::string(); },
+                                 "NON-EMPTY");
+  for (CLI::App* sub : app.get_subcommands({}))
+    for (CLI::Option* opt : sub->get_options())
+      if (opt->get_type_size() != 0) opt->check(non_empty);
   std::string help_topic;
   auto* help = app.add_subcommand("help", "Show help for a command: emorph help COMMAND");
   help->add_option("command", help_topic, "Command name");
@@ -110,7 +117,7 @@ int main(int argc, char** argv) {
     std::cerr << "emorph: error: " << e.what() << "\n";
     code = 2;
   } catch (const emorph::InputError& e) {
-    std::cerr << "emorph: error: " << e.what() << "\n";
+    std::cerr << "emorph: error: " << emorph::printable(e.what(), 4000) << "\n";
     code = 2;
   } catch (const std::bad_alloc&) {
     std::cerr << "emorph: error: out of memory\n";

@@ -129,6 +129,8 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
     c.demo_size = static_cast<int>(size);
     c.demo_seed = static_cast<uint64_t>(seed);
   }
+  if (c.demo && !c.input.empty())
+    r.fail(*root.get("demo"), "demo", "the config names both [input] path and [demo]: give one or the other");
   if (auto* t = section(root, "preprocess", r)) {
     r.check_keys(*t, "preprocess", {"denoise"});
     r.get(*t, "preprocess", "denoise", c.denoise);
@@ -145,6 +147,9 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
     r.get(*t, "profile", "auto_bulk", c.auto_bulk);
     r.get_number(*t, "profile", "exclude_collector_um", c.exclude_collector_um);
     r.get_number(*t, "profile", "exclude_surface_um", c.exclude_surface_um);
+    for (const char* key : {"exclude_collector_um", "exclude_surface_um"})
+      if (const toml::node* n = t->get(key); n && !(n->value<double>().value_or(-1) >= 0))
+        r.fail(*n, std::string("profile.") + key, "must be >= 0 um");
     int64_t w = c.window;
     r.get(*t, "profile", "window", w);
     if (w < 1) r.fail(*t->get("window"), "profile.window", "must be >= 1");

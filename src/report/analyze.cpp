@@ -183,7 +183,7 @@ class Pipeline {
         labels_ = to_label_volume(std::move(v), c_.input);
       else
         grey_ = std::move(v);
-      sample = {{"source", c_.input}};
+      sample = {{"source", c_.input}, {"voxel_source", c_.voxel ? "option" : "file"}};
     }
     const Shape s = labels_.size() ? labels_.shape() : grey_.shape();
     const Spacing sp = labels_.size() ? labels_.spacing() : grey_.spacing();
@@ -679,6 +679,7 @@ AnalysisConfig resolve_analysis_config(const AnalysisOverrides& o) {
   if (!o.input.empty()) c.input = o.input;
   if (o.demo) c.demo = true;
   require(!(c.demo && !o.input.empty()), "analyze: give either an input volume or the demo, not both");
+  require(!(c.demo && !c.input.empty()), "analyze: the config names an input and the demo: give one or the other");
   require(c.demo || !c.input.empty(), "analyze: no input volume (give an input, a config with [input] path, or the demo)");
   if (o.voxel) c.voxel = o.voxel;
   if (c.demo && o.voxel) c.demo_voxel_um = o.voxel->dz;
@@ -698,6 +699,10 @@ AnalysisConfig resolve_analysis_config(const AnalysisOverrides& o) {
   if (!o.phases.empty()) c.phases = o.phases;
   if (!o.density.empty()) c.density = o.density;
   apply_lfp_overrides(o.lfp, c.lfp);
+  // Profiles, surfaces and sizes are in um: never from an assumed 1 um voxel (CONTRACT.md).
+  if (!c.demo && !c.voxel && !read_info(c.input).spacing_from_file)
+    throw InputError(c.input + ": the file records no voxel size and none was given: pass --voxel UM or set [input] "
+                     "voxel_um (analyze reports lengths, areas and volumes; emorph never assumes 1 um)");
   return c;
 }
 
