@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (fuzz/) with clang in build-fuzz/ and runs each for N seconds.
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET=60] [TARGET...]
-# Targets: fuzz_nrrd_header fuzz_metaimage_header fuzz_raw_sidecar fuzz_tiff (default: all).
+# Targets: fuzz_nrrd_header fuzz_metaimage_header fuzz_raw_sidecar fuzz_tiff fuzz_config (default: all).
 # New corpus entries go to build-fuzz/fuzz/corpus-<name>/ (the seeds in fuzz/corpus stay untouched);
 # a crash or leak is written to build-fuzz/fuzz/artifacts/ and makes the script exit non-zero.
 # Add a crashing input to fuzz/corpus/<name>/ once fixed, so that the normal suite replays it
@@ -11,7 +11,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(fuzz_nrrd_header fuzz_metaimage_header fuzz_raw_sidecar fuzz_tiff)
+[ ${#targets[@]} -eq 0 ] && targets=(fuzz_nrrd_header fuzz_metaimage_header fuzz_raw_sidecar fuzz_tiff fuzz_config)
 
 fuzzer_lib() { ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null | head -1; }
 if ! command -v clang++ >/dev/null || [ -z "$(fuzzer_lib)" ]; then
