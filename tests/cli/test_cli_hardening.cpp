@@ -1,0 +1,261 @@
+// Issue 15 (input side), end to end: lax option values, duplicate names, crashes on huge values,
+// damaged TIFFs in crop/slice, the voxel-size rule, NaN voxels and unconverged solves. Every refusal
+// is exit 2 with one "emorph: error:" line naming the option or file.
+#include <gtest/gtest.h>
+#include <hdf5.h>
+#include <sys/stat.h>
+
+#include <cstring>
+#include <filesystem>
+#include <limits>
+
+#include "emorph/io.hpp"
+#include "emorph/result.hpp"
+#include "io/io_test_util.hpp"
+#include "support/test_support.hpp"
+
+namespace fs = std::filesystem;
+using namespace emorph;
+using emorph::test::run_cli;
+using emorph::test::TempDir;
+
+namespace {
+
+std::string q(const std::string& s) { return "'" + s + "'"; }
+
+void expect_bad(const test::CliResult& r, std::initializer_list<std::string> fragments, const std::string& what) {
+  EXPECT_EQ(r.exit_code, 2) << what << "\n" << r.err;
+  EXPECT_EQ(r.err.rfind("emorph: error: ", 0), 0u) << what << "\n" << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << what << "\n" << r.err;
+  for (const auto& f : fragments) EXPECT_NE(r.err.find(f), std::string::npos) << what << ": " << r.err << " lacks " << f;
+}
+
+// A small electrode-like label volume: pore / NMC / CBD layers with a percolating pore channel.
+Volume<uint8_t> labels_volume(Spacing sp = {0.5, 0.5, 0.5}) {
+  Volume<uint8_t> v({12, 12, 12}, sp);
+  for (int64_t z = 0; z < 12; ++z)
+    for (int64_t y = 0; y < 12; ++y)
+      for (int64_t x = 0; x < 12; ++x) v(z, y, x) = (x < 4) ? 0 : ((x + y + z) % 5 == 0 ? 3 : 1);
+  return v;
+}
+
+// Raw + sidecar without "voxel_um": a volume with no voxel size.
+std::string write_raw_without_voxel(const TempDir& d, const Volume<uint8_t>& v) {
+  const std::string raw = d / "novox.raw";
+  test::put_file(raw, std::string(reinterpret_cast<const char*>(v.data()), static_cast<std::size_t>(v.size())));
+  test::put_file(d / "novox.json", "{\"shape\": [" + std::to_string(v.nz()) + ", " + std::to_string(v.ny()) + ", " +
+                                        std::to_string(v.nx()) + "], \"dtype\": \"uint8\"}");
+  return raw;
+}
+
+}  // namespace
+
+TEST(CliHardening, LaxOptionValuesAreRefused) {
+  TempDir d;
+  const std::string labels = test::write_raw(d, "l", labels_volume());
+  Volume<uint8_t> grey({4, 8, 8}, {1, 1, 1});
+  for (int64_t i = 0; i < grey.size(); ++i) grey.data()[i] = static_cast<uint8_t>(i % 200);
+  write_volume(d / "g.tif", grey);
+  const std::string L = q(labels), G = q(d / "g.tif");
+  struct Case {
+    std::string args;
+    std::vector<std::string> fragments;
+  };
+  const std::vector<Case> cases = {
+      {"fractions " + L + " --voxel ''", {"--voxel", "empty"}},
+      {"fractions " + L + " --phases ''", {"--phases", "empty"}},
+      {"fractions " + L + " --phases pore=0,", {"--phases", "empty item"}},
+      {"fractions " + L + " --phases ,pore=0", {"--phases", "empty item"}},
+      {"fractions " + L + " --phases pore=0,NMC=1,pore=3", {"--phases", "'pore' is given twice"}},
+      {"fractions " + L + " --phases 'pore=0,NMC|x=1'", {"--phases", "'|'"}},
+      {"fractions " + L + " --density NMC=4,NMC=5", {"--density", "'NMC' is given twice"}},
+      {"fractions " + L + " --ratios NMC/pore,NMC/pore", {"--ratios", "twice"}},
+      {"composition --wt NMC=50,NMC=50", {"--wt", "'NMC' is given twice"}},
+      {"composition --wt NMC=50,LFP=50 --bet NMC=1,NMC=2", {"--bet", "twice"}},
+      {"segment " + G + " " + q(d / "s.tif") + " --method otsu --classes pore,pore", {"--classes", "'pore' is given twice"}},
+      {"segment " + G + " " + q(d / "s.tif") + " --method multiotsu: ", {"--method", "empty argument"}},
+      {"analyze " + L + " --classes pore,pore --out " + q(d / "a"), {"--classes", "twice"}},
+      {"analyze " + L + " --axis -1 --out " + q(d / "a"), {"--axis"}},
+      {"analyze --demo --size 0 --out " + q(d / "a"), {"--size"}},
+      {"analyze --demo --seed -1 --out " + q(d / "a"), {"--seed"}},
+      {"slice " + G + " " + q(d / "s.png") + " --index -1", {"--index"}},
+      {"denoise " + G + " " + q(d / "o.tif") + " --filter median:", {"--filter", "empty argument"}},
+      {"denoise " + G + " " + q(d / "o.tif") + " --filter gaussian:", {"--filter", "empty argument"}},
+      {"histogram " + G + " --mark bogus", {"--mark"}},
+      {"synth --out " + q(d / "s") + " --seed -1 --size 16", {"--seed"}},
+      {"profile " + L + " --exclude-collector -1", {"--exclude-collector"}},
+      {"profile " + L + " --exclude-surface -2", {"--exclude-surface"}},
+      {"calibrate --grey 1,2, --density 1,2,3", {"--grey", "empty item"}},
+      {"fractions " + L + " --voxel 1e-300", {"--voxel", "1e-300", "plausible range"}},
+      {"fractions " + L + " --voxel 1,2", {"--voxel"}},
+      {"--threads 100000 fractions " + L, {"--threads", "100000", "too many"}},
+      {"--threads 50000 fractions " + L, {"--threads", "too many"}},
+  };
+  for (const auto& c : cases) {
+    const auto r = run_cli(c.args);
+    expect_bad(r, {}, c.args);
+    for (const auto& f : c.fragments) EXPECT_NE(r.err.find(f), std::string::npos) << c.args << ": " << r.err << " lacks " << f;
+  }
+  EXPECT_FALSE(fs::exists(d / "s.tif"));
+  EXPECT_FALSE(fs::exists(d / "o.tif"));
+  EXPECT_FALSE(fs::exists(d / "a"));
+  EXPECT_FALSE(fs::exists(d / "s"));
+}
+
+// Kernels wider than the volume used to crash (SIGSEGV) on the radius overflow.
+TEST(CliHardening, HugeGaussianSigmaIsRefusedNotACrash) {
+  TempDir d;
+  write_volume(d / "g.tif", Volume<uint8_t>::filled({4, 8, 8}, {1, 1, 1}, 7));
+  expect_bad(run_cli("denoise " + q(d / "g.tif") + " " + q(d / "o.tif") + " --filter gaussian:1e9"),
+             {"gaussian", "larger than the volume"}, "denoise");
+  expect_bad(run_cli("segment " + q(d / "g.tif") + " " + q(d / "o.tif") + " --denoise gaussian:1e9"),
+             {"gaussian", "larger than the volume"}, "segment");
+  EXPECT_FALSE(fs::exists(d / "o.tif"));
+  // A sigma within the volume still runs.
+  EXPECT_EQ(run_cli("denoise " + q(d / "g.tif") + " " + q(d / "o.tif") + " --filter gaussian:1").exit_code, 0);
+}
+
+TEST(CliHardening, UnconvergedTortuosityReportsNoNumber) {
+  TempDir d;
+  // A tortuous pore space (two thirds pore, scattered solid voxels): no solver converges in one step.
+  Volume<uint8_t> v({16, 16, 16}, {0.5, 0.5, 0.5});
+  for (int64_t i = 0; i < v.size(); ++i) v.data()[i] = ((i * 2654435761u) >> 7) % 3 == 0 ? 1 : 0;
+  const std::string labels = test::write_raw(d, "l", v);
+  const auto r = run_cli("tortuosity " + q(labels) + " --phase pore --axis 0 --max-iterations 1 --solver jacobi "
+                         "--json " + q(d / "t.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("without reaching the tolerance"), std::string::npos) << r.err;
+  const Json j = test::read_json(d / "t.json");
+  EXPECT_EQ(j["results"]["converged"], false);
+  EXPECT_TRUE(j["results"]["tau"].is_null()) << j["results"].dump();
+  EXPECT_TRUE(j["results"]["deff_over_d0"].is_null());
+  // Converged, the same volume gives a number >= 1.
+  const auto ok = run_cli("tortuosity " + q(labels) + " --phase pore --axis 0 --json " + q(d / "t2.json"));
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_GE(test::read_json(d / "t2.json")["results"]["tau"].get<double>(), 1.0 - 1e-9);
+}
+
+TEST(CliHardening, ConfigNamingInputAndDemoIsRefused) {
+  TempDir d;
+  test::put_file(d / "c.toml", "[input]\npath = \"x.tif\"\n\n[demo]\nsize = 32\n");
+  expect_bad(run_cli("analyze --config " + q(d / "c.toml") + " --out " + q(d / "out")), {"c.toml", "[input] path and [demo]"},
+             "config");
+  test::put_file(d / "c2.toml", "[profile]\nexclude_surface_um = -3\n");
+  expect_bad(run_cli("analyze --demo --config " + q(d / "c2.toml") + " --out " + q(d / "out")),
+             {"c2.toml", "exclude_surface_um", ">= 0"}, "config");
+  EXPECT_FALSE(fs::exists(d / "out"));
+}
+
+TEST(CliHardening, SynthIntoAFileOrAReadOnlyFolderIsAnInputError) {
+  TempDir d;
+  test::put_file(d / "file", "x");
+  expect_bad(run_cli("synth --size 16 --out " + q(d / "file")), {"--out", "not a folder"}, "onto a file");
+  expect_bad(run_cli("synth --size 16 --out " + q(d / "file/sub")), {"--out"}, "under a file");
+  fs::create_directory(d / "ro");
+  ::chmod((d / "ro").c_str(), 0555);
+  if (::access((d / "ro").c_str(), W_OK) == 0) GTEST_SKIP() << "running as root: permissions are not enforced";
+  expect_bad(run_cli("synth --size 16 --out " + q(d / "ro")), {"--out", "not writable"}, "read-only");
+  expect_bad(run_cli("synth --size 16 --out " + q(d / "ro/new")), {"--out", "cannot create"}, "read-only parent");
+  EXPECT_EQ(test::file_bytes(d / "file"), "x");
+}
+
+// crop and slice read a few slices but validate the whole file: a later page broken is exit 2.
+TEST(CliHardening, CropAndSliceRefuseTiffsWithBrokenLaterPages) {
+  TempDir d;
+  Volume<uint8_t> v({48, 8, 8}, {1, 1, 1});
+  for (int64_t i = 0; i < v.size(); ++i) v.data()[i] = static_cast<uint8_t>(i);
+  write_volume(d / "full.tif", v);
+  const std::string b = test::file_bytes(d / "full.tif");
+  test::put_file(d / "cut.tif", b.substr(0, b.size() - 200));  // inside the directories of the last pages
+  const std::string before = test::file_bytes(d / "cut.tif");
+  expect_bad(run_cli("crop " + q(d / "cut.tif") + " " + q(d / "c.tif") + " --box 0:2,0:8,0:8"), {"cut.tif", "truncated"}, "crop");
+  expect_bad(run_cli("slice " + q(d / "cut.tif") + " " + q(d / "s.png") + " --index 0"), {"cut.tif", "truncated"}, "slice");
+  expect_bad(run_cli("info " + q(d / "cut.tif")), {"cut.tif", "truncated"}, "info");
+  EXPECT_FALSE(fs::exists(d / "c.tif"));
+  EXPECT_FALSE(fs::exists(d / "s.png"));
+  EXPECT_EQ(test::file_bytes(d / "cut.tif"), before);
+}
+
+// The issue's acceptance case: a tiny HDF5 file declaring 100000^3 voxels.
+TEST(CliHardening, InfoOnAnHdf5DeclaringAHugeDatasetIsExit2) {
+  TempDir d;
+  const std::string path = d / "huge.h5";
+  hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const hsize_t dims[3] = {100000, 100000, 100000}, chunk[3] = {1, 32, 32};
+  hid_t s = H5Screate_simple(3, dims, nullptr);
+  hid_t plist = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_chunk(plist, 3, chunk);
+  H5Dclose(H5Dcreate2(f, "/v", H5T_NATIVE_UINT8, s, H5P_DEFAULT, plist, H5P_DEFAULT));
+  H5Pclose(plist), H5Sclose(s), H5Fclose(f);
+  ASSERT_LT(fs::file_size(path), 16u << 10);
+  expect_bad(run_cli("info " + q(path)), {"huge.h5", "missing"}, "info");
+}
+
+// The voxel-size rule: physical figures need a size from the file or --voxel; counts and fractions
+// do not; every JSON says where the size came from.
+TEST(CliHardening, NoVoxelSizeMeansNoPhysicalFigures) {
+  TempDir d;
+  const std::string novox = write_raw_without_voxel(d, labels_volume());
+  for (const std::string cmd : {"surface", "particles --phase NMC", "granulometry --phase NMC", "profile",
+                                "label --phase NMC", "localthickness --phase pore"}) {
+    const auto r = run_cli(cmd.substr(0, cmd.find(' ')) + " " + q(novox) + (cmd.find(' ') == std::string::npos ? "" : cmd.substr(cmd.find(' '))));
+    expect_bad(r, {"novox.raw", "no voxel size", "--voxel"}, cmd);
+  }
+  expect_bad(run_cli("edt " + q(novox) + " " + q(d / "e.tif") + " --phase pore"), {"--voxel"}, "edt");
+  expect_bad(run_cli("crop " + q(novox) + " " + q(d / "c.tif") + " --box 0:2,0:2,0:2um"), {"--voxel", "--box"}, "crop um");
+  expect_bad(run_cli("analyze " + q(novox) + " --out " + q(d / "a")), {"novox.raw", "--voxel"}, "analyze");
+  EXPECT_FALSE(fs::exists(d / "e.tif"));
+  EXPECT_FALSE(fs::exists(d / "a"));
+
+  // Fractions are dimensionless: they run, and the JSON records that no size was known.
+  auto r = run_cli("fractions " + q(novox) + " --json " + q(d / "f.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(test::read_json(d / "f.json")["input"]["voxel_source"], "none");
+  r = run_cli("info " + q(novox) + " --json " + q(d / "i.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json info = test::read_json(d / "i.json");
+  EXPECT_TRUE(info["results"]["voxel_um"].is_null());
+  EXPECT_TRUE(info["results"]["physical_size_um"].is_null());
+  EXPECT_EQ(info["results"]["voxel_source"], "none");
+
+  // With --voxel the physical commands run and say "option"; a file's own size says "file".
+  r = run_cli("surface " + q(novox) + " --voxel 0.5 --json " + q(d / "s.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(test::read_json(d / "s.json")["input"]["voxel_source"], "option");
+  const std::string withvox = test::write_raw(d, "w", labels_volume());
+  r = run_cli("surface " + q(withvox) + " --json " + q(d / "s2.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(test::read_json(d / "s2.json")["input"]["voxel_source"], "file");
+  // Same figures either way: the file's 0.5 um and --voxel 0.5.
+  EXPECT_EQ(test::read_json(d / "s.json")["results"]["phases"]["NMC"]["surface_area_um2"],
+            test::read_json(d / "s2.json")["results"]["phases"]["NMC"]["surface_area_um2"]);
+}
+
+// NaN / Inf voxels: refused by every command that computes on grey values, counted by info, copied by crop.
+TEST(CliHardening, NonFiniteVoxelsAreRefusedConsistently) {
+  TempDir d;
+  Volume<float> v({6, 8, 8}, {1, 1, 1});
+  for (int64_t i = 0; i < v.size(); ++i) v.data()[i] = static_cast<float>(i % 50);
+  v(3, 2, 1) = std::numeric_limits<float>::quiet_NaN();
+  write_volume(d / "nan.tif", v);
+  const std::string in = q(d / "nan.tif");
+  for (const std::string args : {"segment " + in + " " + q(d / "o.tif"), "histogram " + in, "denoise " + in + " " + q(d / "o.tif"),
+                                 "rescale " + in + " " + q(d / "o.tif") + " --factor 2",
+                                 "fibsem-prep " + in + " " + q(d / "o.tif") + " --flatten"})
+    expect_bad(run_cli(args), {"nan.tif", "NaN or infinite", "3,2,1"}, args);
+  EXPECT_FALSE(fs::exists(d / "o.tif"));
+  auto r = run_cli("info " + in + " --json " + q(d / "i.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(test::read_json(d / "i.json")["results"]["nan_voxels"], 1);
+  r = run_cli("crop " + in + " " + q(d / "c.tif") + " --box 3:4,0:8,0:8");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::isnan(read_volume(d / "c.tif", {std::nullopt, true}).as<float>()(0, 2, 1)));
+}
+
+TEST(CliHardening, AnalyzeExclusionWiderThanTheElectrodeIsAnInputError) {
+  TempDir d;
+  test::put_file(d / "c.toml", "[profile]\nexclude_surface_um = 1000\n");
+  const auto r = run_cli("analyze --demo --size 32 --config " + q(d / "c.toml") + " --out " + q(d / "a"));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("exclude"), std::string::npos) << r.err;
+}

@@ -1,0 +1,86 @@
+// The TOML configuration's seed corpus (fuzz/corpus/config) with seeded random mutations, inside the
+// normal suite: every input parses or throws InputError naming the file (the libFuzzer target
+// fuzz_config explores further). Also the rules of issue 15 for configs.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <vector>
+
+#include "emorph/error.hpp"
+#include "emorph/report/analysis_config.hpp"
+
+namespace fs = std::filesystem;
+using namespace emorph;
+
+namespace {
+
+const fs::path kCorpus = fs::path(__FILE__).parent_path().parent_path().parent_path() / "fuzz" / "corpus" / "config";
+
+std::string mutate(std::string s, std::mt19937_64& rng) {
+  const int edits = 1 + static_cast<int>(rng() % 4);
+  for (int i = 0; i < edits; ++i) {
+    if (s.empty()) s = "x";
+    const std::size_t at = rng() % s.size();
+    switch (rng() % 5) {
+      case 0: s[at] = static_cast<char>(rng()); break;
+      case 1: s.resize(at); break;
+      case 2: s.insert(at, 1, "0123456789-: =\n\"[]{},.e#"[rng() % 24]); break;
+      case 3: s.erase(at, 1 + rng() % 8); break;
+      case 4: s[at] = static_cast<char>(s[at] ^ (1 << (rng() % 8))); break;
+    }
+  }
+  return s;
+}
+
+std::string config_error(const std::string& text) {
+  try {
+    parse_analysis_config(text, "c.toml");
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(ConfigFuzzReplay, MutatedSeedsParseOrThrowInputError) {
+  int seeds = 0;
+  std::mt19937_64 rng(15);
+  for (const auto& e : fs::directory_iterator(kCorpus)) {
+    std::ifstream f(e.path());
+    std::stringstream ss;
+    ss << f.rdbuf();
+    const std::string seed = ss.str();
+    ++seeds;
+    std::string input = seed;
+    for (int i = 0; i <= 2000; ++i) {
+      try {
+        parse_analysis_config(input, "c.toml");
+      } catch (const InputError&) {
+      } catch (const std::exception& ex) {
+        ADD_FAILURE() << "non-InputError exception " << typeid(ex).name() << ": " << ex.what() << "\ninput:\n" << input;
+      }
+      input = mutate(i % 3 == 0 ? seed : input, rng);
+    }
+  }
+  EXPECT_GE(seeds, 2);
+}
+
+TEST(ConfigFuzzReplay, InputPathAndDemoTogetherAreRefused) {
+  const std::string msg = config_error("[input]\npath = \"a.tif\"\n[demo]\nsize = 32\n");
+  EXPECT_NE(msg.find("c.toml"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("[input] path and [demo]"), std::string::npos) << msg;
+  EXPECT_EQ(config_error("[demo]\nsize = 32\n"), "");
+  EXPECT_EQ(config_error("[input]\npath = \"a.tif\"\n"), "");
+}
+
+TEST(ConfigFuzzReplay, NegativeExclusionWidthsAreRefused) {
+  for (const std::string key : {"exclude_collector_um", "exclude_surface_um"}) {
+    const std::string msg = config_error("[profile]\n" + key + " = -1\n");
+    EXPECT_NE(msg.find("profile." + key), std::string::npos) << msg;
+    EXPECT_EQ(config_error("[profile]\n" + key + " = 0\n"), "");
+  }
+}
