@@ -5,6 +5,7 @@
 #include <memory>
 #include <sstream>
 
+#include "checks.hpp"
 #include "command.hpp"
 #include "emorph/atomic_file.hpp"
 #include "emorph/error.hpp"
@@ -54,7 +55,7 @@ void setup_analyze(CLI::App& app) {
   sub->add_option("--out", o->out, "Results folder (default: emorph-results)");
   sub->add_option("--preset", o->preset, "Synthetic preset for --demo (A..K, default F)");
   sub->add_option("--size", o->size, "Synthetic volume size for --demo (default 128)")->check(CLI::Range(16, 4096));
-  sub->add_option("--seed", o->seed, "Random seed for --demo (default 7)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--seed", o->seed, "Random seed for --demo (default 7)")->check(emorph::cli::non_negative());
   sub->add_option("--axis", o->axis, "Thickness axis (current collector at index 0)")->check(CLI::Range(0, 2));
   sub->add_option("--method", o->method, "Threshold method for grey inputs: otsu|minimum|intermodes|multiotsu:N|manual:T1,T2|fibsem (a raw FIB/SEM stack: destripe, flatten, align, then the phases present)");
   sub->add_option("--classes", o->classes, "Phase of each grey class, darkest first, e.g. pore,LFP,NMC");

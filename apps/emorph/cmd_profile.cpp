@@ -5,6 +5,7 @@
 #include <memory>
 #include <sstream>
 
+#include "checks.hpp"
 #include "command.hpp"
 #include "common.hpp"
 #include "emorph/io.hpp"
@@ -115,11 +116,11 @@ void setup_profile(CLI::App& app) {
   auto* bulk = sub->add_option("--bulk", o->bulk, "Bulk window START_UM:END_UM (slices whose centre lies inside)");
   auto* exclude_collector = sub->add_option("--exclude-collector", o->exclude_collector_um,
                   "Bulk = electrode region minus this collector-side layer (um)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(emorph::cli::non_negative())
       ->capture_default_str()
       ->excludes(bulk);
   sub->add_option("--exclude-surface", o->exclude_surface_um, "Bulk = electrode region minus this surface layer (um)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(emorph::cli::non_negative())
       ->capture_default_str()
       ->excludes(bulk);
   sub->add_option("--depleted-phase", o->depleted_phase, "Phase whose depleted layer above the collector is detected")

@@ -2,6 +2,7 @@
 // the 0.5th and 99.5th percentiles of the plane's values.
 #include <memory>
 
+#include "checks.hpp"
 #include "command.hpp"
 #include "common.hpp"
 #include "emorph/io/png.hpp"
@@ -24,7 +25,7 @@ void setup_slice(CLI::App& app) {
   emorph::cli::add_input_options(sub, o->in);
   sub->add_option("output", o->output, "Output image (.png)")->required();
   sub->add_option("--axis", o->axis, "Axis perpendicular to the plane: 0 (z), 1 (y), 2 (x)")->capture_default_str();
-  sub->add_option("--index", o->index, "Plane index along the axis (default: the middle)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--index", o->index, "Plane index along the axis (default: the middle)")->check(emorph::cli::non_negative());
   sub->add_option("--low", o->low, "Percentile mapped to black")->capture_default_str();
   sub->add_option("--high", o->high, "Percentile mapped to white")->capture_default_str();
   emorph::cli::add_json_option(sub, o->out);

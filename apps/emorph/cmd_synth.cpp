@@ -8,6 +8,7 @@
 #include <limits>
 #include <memory>
 
+#include "checks.hpp"
 #include "command.hpp"
 #include "common.hpp"
 #include "emorph/io.hpp"
@@ -110,7 +111,7 @@ void setup_synth(CLI::App& app) {
   sub->add_option("--size", o->size, "Cube edge in voxels")->capture_default_str();
   sub->add_option("--shape", o->shape, "Box NZ,NY,NX in voxels (overrides --size; z = thickness)");
   sub->add_option("--voxel", o->voxel, "Voxel size in um (0.32: XCT scale; 0.01: FIB/SEM scale)")->capture_default_str();
-  sub->add_option("--seed", o->seed, "Random seed (same seed, same bytes)")->capture_default_str()->check(CLI::NonNegativeNumber);
+  sub->add_option("--seed", o->seed, "Random seed (same seed, same bytes)")->capture_default_str()->check(emorph::cli::non_negative());
   sub->add_option("--out", o->out, "Output folder (labels.tif, truth.json, xct.tif, fibsem.tif)")->required();
   sub->add_flag("--xct", o->xct, "Also simulate a synchrotron XCT grey volume (xct.tif)");
   sub->add_flag("--fibsem", o->fibsem, "Also simulate a FIB/SEM BSE stack (fibsem.tif)");

@@ -355,8 +355,10 @@ class Pipeline {
       }
     }
     record.update({{"exclude_collector_um", collector_um}, {"exclude_surface_um", surface_um}});
+    // Recorded only once the window exists: a failed step leaves no partial "profiles" for the report.
+    const SliceRange window = trimmed_region_slices(raw.position_um, region_->start_um, region_->end_um, collector_um, surface_um);
     results_["profiles"]["bulk_selection"] = record;
-    return trimmed_region_slices(raw.position_um, region_->start_um, region_->end_um, collector_um, surface_um);
+    return window;
   }
 
   // The demo's truth measured exactly like the sample: same slices, same bulk window.

@@ -149,13 +149,13 @@ TEST(CliHardening, ConfigNamingInputAndDemoIsRefused) {
 TEST(CliHardening, SynthIntoAFileOrAReadOnlyFolderIsAnInputError) {
   TempDir d;
   test::put_file(d / "file", "x");
-  expect_bad(run_cli("synth --size 16 --out " + q(d / "file")), {"--out", "not a folder"}, "onto a file");
-  expect_bad(run_cli("synth --size 16 --out " + q(d / "file/sub")), {"--out"}, "under a file");
+  expect_bad(run_cli("synth --size 64 --out " + q(d / "file")), {"--out", "not a folder"}, "onto a file");
+  expect_bad(run_cli("synth --size 64 --out " + q(d / "file/sub")), {"--out"}, "under a file");
   fs::create_directory(d / "ro");
   ::chmod((d / "ro").c_str(), 0555);
   if (::access((d / "ro").c_str(), W_OK) == 0) GTEST_SKIP() << "running as root: permissions are not enforced";
-  expect_bad(run_cli("synth --size 16 --out " + q(d / "ro")), {"--out", "not writable"}, "read-only");
-  expect_bad(run_cli("synth --size 16 --out " + q(d / "ro/new")), {"--out", "cannot create"}, "read-only parent");
+  expect_bad(run_cli("synth --size 64 --out " + q(d / "ro")), {"--out", "not writable"}, "read-only");
+  expect_bad(run_cli("synth --size 64 --out " + q(d / "ro/new")), {"--out", "cannot create"}, "read-only parent");
   EXPECT_EQ(test::file_bytes(d / "file"), "x");
 }
 
@@ -255,7 +255,7 @@ TEST(CliHardening, NonFiniteVoxelsAreRefusedConsistently) {
 TEST(CliHardening, AnalyzeExclusionWiderThanTheElectrodeIsAnInputError) {
   TempDir d;
   test::put_file(d / "c.toml", "[profile]\nexclude_surface_um = 1000\n");
-  const auto r = run_cli("analyze --demo --size 32 --config " + q(d / "c.toml") + " --out " + q(d / "a"));
+  const auto r = run_cli("analyze --demo --size 64 --config " + q(d / "c.toml") + " --out " + q(d / "a"));
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("exclude"), std::string::npos) << r.err;
 }

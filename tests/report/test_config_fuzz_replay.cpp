@@ -17,7 +17,7 @@ using namespace emorph;
 
 namespace {
 
-const fs::path kCorpus = fs::path(__FILE__).parent_path().parent_path().parent_path() / "fuzz" / "corpus" / "config";
+const fs::path kCorpus = fs::path(EMORPH_SOURCE_DIR) / "fuzz" / "corpus" / "config";
 
 std::string mutate(std::string s, std::mt19937_64& rng) {
   const int edits = 1 + static_cast<int>(rng() % 4);
