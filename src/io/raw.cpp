@@ -25,12 +25,14 @@ std::string sidecar_path(const std::string& raw_path) {
 }
 
 int64_t json_dim(const Json& v, const std::string& name) {
-  if (v.is_number_integer()) return v.get<int64_t>();
+  // Unsigned first: is_number_integer() is also true for unsigned values, which would wrap to negative.
   if (v.is_number_unsigned()) {
     const uint64_t u = v.get<uint64_t>();
-    if (u > static_cast<uint64_t>(INT64_MAX)) throw InputError(name + ": shape value overflows");
+    if (u > static_cast<uint64_t>(INT64_MAX))
+      throw InputError(name + ": shape value " + std::to_string(u) + " is beyond 2^63 - 1");
     return static_cast<int64_t>(u);
   }
+  if (v.is_number_integer()) return v.get<int64_t>();
   throw InputError(name + ": \"shape\" must hold integers");
 }
 

@@ -117,9 +117,15 @@ TEST(CliHardening, HugeGaussianSigmaIsRefusedNotACrash) {
 
 TEST(CliHardening, UnconvergedTortuosityReportsNoNumber) {
   TempDir d;
-  // A tortuous pore space (two thirds pore, scattered solid voxels): no solver converges in one step.
-  Volume<uint8_t> v({16, 16, 16}, {0.5, 0.5, 0.5});
-  for (int64_t i = 0; i < v.size(); ++i) v.data()[i] = ((i * 2654435761u) >> 7) % 3 == 0 ? 1 : 0;
+  // A tortuous pore space: solid baffles across z with a hole at alternating corners; one iteration
+  // cannot converge on it.
+  Volume<uint8_t> v = Volume<uint8_t>::filled({16, 16, 16}, {0.5, 0.5, 0.5}, 0);
+  for (int64_t z = 2; z < 16; z += 4)
+    for (int64_t y = 0; y < 16; ++y)
+      for (int64_t x = 0; x < 16; ++x) {
+        const bool hole = (z / 4) % 2 == 0 ? (y < 3 && x < 3) : (y >= 13 && x >= 13);
+        if (!hole) v(z, y, x) = 1;
+      }
   const std::string labels = test::write_raw(d, "l", v);
   const auto r = run_cli("tortuosity " + q(labels) + " --phase pore --axis 0 --max-iterations 1 --solver jacobi "
                          "--json " + q(d / "t.json"));
@@ -196,11 +202,13 @@ TEST(CliHardening, InfoOnAnHdf5DeclaringAHugeDatasetIsExit2) {
 TEST(CliHardening, NoVoxelSizeMeansNoPhysicalFigures) {
   TempDir d;
   const std::string novox = write_raw_without_voxel(d, labels_volume());
-  for (const std::string cmd : {"surface", "particles --phase NMC", "granulometry --phase NMC", "profile",
-                                "label --phase NMC", "localthickness --phase pore"}) {
-    const auto r = run_cli(cmd.substr(0, cmd.find(' ')) + " " + q(novox) + (cmd.find(' ') == std::string::npos ? "" : cmd.substr(cmd.find(' '))));
-    expect_bad(r, {"novox.raw", "no voxel size", "--voxel"}, cmd);
-  }
+  for (const std::string args : {"surface " + q(novox), "particles " + q(novox) + " --phase NMC",
+                                 "granulometry " + q(novox) + " --phase NMC", "profile " + q(novox),
+                                 "label " + q(novox) + " " + q(d / "l.tif") + " --phase NMC",
+                                 "localthickness " + q(novox) + " " + q(d / "t.tif") + " --phase pore"})
+    expect_bad(run_cli(args), {"novox.raw", "no voxel size", "--voxel"}, args);
+  EXPECT_FALSE(fs::exists(d / "l.tif"));
+  EXPECT_FALSE(fs::exists(d / "t.tif"));
   expect_bad(run_cli("edt " + q(novox) + " " + q(d / "e.tif") + " --phase pore"), {"--voxel"}, "edt");
   expect_bad(run_cli("crop " + q(novox) + " " + q(d / "c.tif") + " --box 0:2,0:2,0:2um"), {"--voxel", "--box"}, "crop um");
   expect_bad(run_cli("analyze " + q(novox) + " --out " + q(d / "a")), {"novox.raw", "--voxel"}, "analyze");
