@@ -88,12 +88,13 @@ Volume<float> gaussian_filter(VolumeView<const T> in, const GaussianParams& p) {
   for (int a = 0; a < 3; ++a) {
     sigma[a] = p.sigma_voxels ? (*p.sigma_voxels)[a] : (p.sigma_in_um ? p.sigma / in.spacing()[a] : p.sigma);
     require(std::isfinite(sigma[a]) && sigma[a] >= 0, "gaussian: per-axis sigmas must be >= 0");
-    // A kernel wider than the volume only averages reflections of the volume: such a sigma is a
-    // mistake (a unit mix-up), and an unbounded radius would exhaust memory.
-    const int64_t largest = std::max({in.nz(), in.ny(), in.nx()});
-    if (p.truncate * sigma[a] > static_cast<double>(largest))
+    // Far beyond the volume a kernel only averages reflections of it again and again: such a sigma
+    // is a mistake (a unit mix-up), and an unbounded radius would exhaust memory (1e9 crashed).
+    const int64_t limit = 16 * std::max<int64_t>({in.nz(), in.ny(), in.nx(), 16});
+    if (p.truncate * sigma[a] > static_cast<double>(limit))
       throw InputError("gaussian: sigma " + std::to_string(sigma[a]) + " voxels gives a kernel radius of " +
-                       std::to_string(p.truncate * sigma[a]) + " voxels, larger than the volume (" + in.shape().str() + ")");
+                       std::to_string(p.truncate * sigma[a]) + " voxels, more than 16 times the volume (" +
+                       in.shape().str() + ")");
   }
   Volume<float> out(in.shape(), in.spacing(), in.thickness_axis());
   // scipy filters axis 0 first; the order only changes float rounding (passes commute exactly in reals).

@@ -320,6 +320,7 @@ std::unique_ptr<SlabReader> open_tiff(const std::string& path) {
   TiffPtr tif(tiff_open(path, "rm", path));
   const TiffPage first = tiff_page(tif.get(), path);
   const TiffSpacing sp = tiff_spacing(tif.get(), path);
+  tiff_check_warnings(path);  // after the layout checks, whose messages are more specific
   const int64_t pages = TIFFNumberOfDirectories(tif.get());
   if (pages != structure.pages)
     throw InputError(path + ": corrupt TIFF: libtiff finds " + std::to_string(pages) + " pages, the directory chain holds " +

@@ -83,8 +83,6 @@ void tiff_check_warnings(const std::string& name) {
   throw InputError(name + ": corrupt TIFF (" + w + ")");
 }
 
-void tiff_clear_warnings() { g_tiff_warning.clear(); }
-
 TIFF* tiff_open(const std::string& path, const char* mode, const std::string& display_name) {
   install_handlers();
   g_tiff_error.clear();
@@ -92,10 +90,6 @@ TIFF* tiff_open(const std::string& path, const char* mode, const std::string& di
   TIFF* tif = TIFFOpen(path.c_str(), mode);
   if (!tif)
     throw InputError(display_name + ": cannot open as TIFF" + (g_tiff_error.empty() ? "" : " (" + g_tiff_error + ")"));
-  if (mode[0] == 'r' && !g_tiff_warning.empty()) {
-    TIFFClose(tif);
-    tiff_check_warnings(display_name);
-  }
   return tif;
 }
 

@@ -13,8 +13,8 @@ TIFF* tiff_open(const std::string& path, const char* mode, const std::string& di
 // The last libtiff error message of this thread ("" if none).
 std::string tiff_last_error();
 // Throws InputError naming `name` if libtiff warned about a damaged file since the last check.
+// Warnings start anew at each tiff_open.
 void tiff_check_warnings(const std::string& name);
-void tiff_clear_warnings();
 
 // Geometry and sample type of the current directory; throws InputError for unsupported layouts.
 struct TiffPage {

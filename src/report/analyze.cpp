@@ -701,8 +701,16 @@ AnalysisConfig resolve_analysis_config(const AnalysisOverrides& o) {
   if (!o.phases.empty()) c.phases = o.phases;
   if (!o.density.empty()) c.density = o.density;
   apply_lfp_overrides(o.lfp, c.lfp);
-  // Profiles, surfaces and sizes are in um: never from an assumed 1 um voxel (CONTRACT.md).
-  if (!c.demo && !c.voxel && !read_info(c.input).spacing_from_file)
+  // Profiles, surfaces and sizes are in um: never from an assumed 1 um voxel (CONTRACT.md). An
+  // unreadable input is left to the load step, which records why.
+  bool size_in_file = true;
+  if (!c.demo && !c.voxel) {
+    try {
+      size_in_file = read_info(c.input).spacing_from_file;
+    } catch (const InputError&) {
+    }
+  }
+  if (!size_in_file)
     throw InputError(c.input + ": the file records no voxel size and none was given: pass --voxel UM or set [input] "
                      "voxel_um (analyze reports lengths, areas and volumes; emorph never assumes 1 um)");
   return c;

@@ -107,9 +107,9 @@ TEST(CliHardening, HugeGaussianSigmaIsRefusedNotACrash) {
   TempDir d;
   write_volume(d / "g.tif", Volume<uint8_t>::filled({4, 8, 8}, {1, 1, 1}, 7));
   expect_bad(run_cli("denoise " + q(d / "g.tif") + " " + q(d / "o.tif") + " --filter gaussian:1e9"),
-             {"gaussian", "larger than the volume"}, "denoise");
+             {"gaussian", "more than 16 times the volume"}, "denoise");
   expect_bad(run_cli("segment " + q(d / "g.tif") + " " + q(d / "o.tif") + " --denoise gaussian:1e9"),
-             {"gaussian", "larger than the volume"}, "segment");
+             {"gaussian", "more than 16 times the volume"}, "segment");
   EXPECT_FALSE(fs::exists(d / "o.tif"));
   // A sigma within the volume still runs.
   EXPECT_EQ(run_cli("denoise " + q(d / "g.tif") + " " + q(d / "o.tif") + " --filter gaussian:1").exit_code, 0);
