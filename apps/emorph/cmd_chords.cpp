@@ -38,13 +38,14 @@ void run_chords(const ChordsOptions& o) {
   }
   const emorph::Json params = {
       {"voxel", o.in.voxel}, {"phase", o.phase}, {"phases", o.phases.phases}, {"include_border", o.include_border}};
-  emorph::cli::emit_results(o.out, "chords", params, o.in.input, emorph::chords_results(c, o.phase, o.include_border));
+  emorph::cli::emit_results(o.out, "chords", params, o.in, emorph::chords_results(c, o.phase, o.include_border));
 }
 
 void setup_chords(CLI::App& app) {
   auto o = std::make_shared<ChordsOptions>();
   auto* sub = app.add_subcommand("chords", "Chord-length distribution and mean chord of a phase along each axis");
   emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
+  o->in.needs_voxel_size = true;  // results in um
   sub->add_option("--phase", o->phase, "Phase to analyse (name in the phase table)")->required();
   sub->add_flag("--include-border", o->include_border,
                 "Also count chords touching the volume's border (truncated; left out by default, as PoreSpy)");

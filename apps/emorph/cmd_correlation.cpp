@@ -42,13 +42,14 @@ void run_correlation(const CorrelationOptions& o) {
                                {"phases", o.phases.phases},
                                {"max_lag_um", p.max_lag_um ? emorph::Json(*p.max_lag_um) : emorph::Json(nullptr)},
                                {"method", o.method}};
-  emorph::cli::emit_results(o.out, "correlation", params, o.in.input, emorph::correlation_results(c, o.phase));
+  emorph::cli::emit_results(o.out, "correlation", params, o.in, emorph::correlation_results(c, o.phase));
 }
 
 void setup_correlation(CLI::App& app) {
   auto o = std::make_shared<CorrelationOptions>();
   auto* sub = app.add_subcommand("correlation", "Two-point correlation S2(r) of a phase along each axis (non-periodic)");
   emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
+  o->in.needs_voxel_size = true;  // results in um
   sub->add_option("--phase", o->phase, "Phase to analyse (name in the phase table)")->required();
   sub->add_option("--max-lag", o->max_lag_um, "Largest lag in um (default: half the extent along each axis)")
       ->check(CLI::PositiveNumber);

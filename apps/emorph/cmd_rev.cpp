@@ -39,13 +39,14 @@ void run_rev(const RevOptions& o) {
   }
   const emorph::Json params = {{"voxel", o.in.voxel}, {"phase", o.phase}, {"phases", o.phases.phases},
                                {"sizes_um", p.sizes_um}};
-  emorph::cli::emit_results(o.out, "rev", params, o.in.input, emorph::rev_results(r, o.phase));
+  emorph::cli::emit_results(o.out, "rev", params, o.in, emorph::rev_results(r, o.phase));
 }
 
 void setup_rev(CLI::App& app) {
   auto o = std::make_shared<RevOptions>();
   auto* sub = app.add_subcommand("rev", "Volume-fraction variance over growing subvolumes, integral range and error bar");
   emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
+  o->in.needs_voxel_size = true;  // results in um
   sub->add_option("--phase", o->phase, "Phase to analyse (name in the phase table)")->required();
   sub->add_option("--sizes", o->sizes,
                   "Cube edges in um, comma-separated (default: 2 voxels to half the smallest extent, ratio sqrt 2)");

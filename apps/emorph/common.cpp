@@ -59,10 +59,10 @@ Json input_envelope(const std::string& command, const Json& parameters, const In
 void emit_results(const OutputOptions& o, const std::string& command, const Json& parameters, const InputOptions& in,
                   const Json& results) {
   if (!o.json.empty()) {
-    check_output_differs(in.input, o.json);
+    if (o.json != "-") check_output_differs(in.input, o.json);
     write_json(o.json, input_envelope(command, parameters, in, results));
   }
-  std::cout << results.dump(2) << "\n";
+  if (o.json != "-") std::cout << summarize_results(results);
 }
 
 void emit_results(const OutputOptions& o, const std::string& command, const Json& parameters,

@@ -38,11 +38,19 @@ struct Reader {
     out = *v;
   }
 
+  // toml++ gives no double for an integer that a double cannot hold exactly (found by fuzz_config:
+  // value<double>().value() threw bad_optional_access); such integers are converted, not refused.
+  double number(const toml::node& n, const std::string& key) const {
+    if (auto d = n.value<double>()) return *d;
+    if (auto i = n.value<int64_t>()) return static_cast<double>(*i);
+    fail(n, key, "expected a number");
+  }
+
   void get_number(const toml::table& t, const std::string& section, const char* key, double& out) const {
     const toml::node* n = t.get(key);
     if (!n) return;
     if (!n->is_number()) fail(*n, section + "." + key, "expected a number");
-    out = n->value<double>().value();
+    out = number(*n, section + "." + key);
   }
 
   void get_strings(const toml::table& t, const std::string& section, const char* key, std::vector<std::string>& out) const {
@@ -63,7 +71,7 @@ struct Reader {
     for (const auto& [k, v] : t) {
       if (!v.is_number()) fail(v, section + "." + std::string(k.str()), "expected a number");
       std::ostringstream o;
-      o << v.value<double>().value();
+      o << number(v, section + "." + std::string(k.str()));
       spec += (spec.empty() ? "" : ",") + std::string(k.str()) + "=" + o.str();
     }
     return spec;
@@ -94,7 +102,7 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
     r.get(*t, "input", "path", c.input);
     if (const toml::node* v = t->get("voxel_um")) {
       if (v->is_number()) {
-        const double d = v->value<double>().value();
+        const double d = r.number(*v, "input.voxel_um");
         if (d <= 0) r.fail(*v, "input.voxel_um", "must be positive");
         c.voxel = Spacing{d, d, d};
       } else if (const toml::array* a = v->as_array(); a && a->size() == 3) {
@@ -148,7 +156,7 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
     r.get_number(*t, "profile", "exclude_collector_um", c.exclude_collector_um);
     r.get_number(*t, "profile", "exclude_surface_um", c.exclude_surface_um);
     for (const char* key : {"exclude_collector_um", "exclude_surface_um"})
-      if (const toml::node* n = t->get(key); n && !(n->value<double>().value_or(-1) >= 0))
+      if (const toml::node* n = t->get(key); n && !(r.number(*n, std::string("profile.") + key) >= 0))
         r.fail(*n, std::string("profile.") + key, "must be >= 0 um");
     int64_t w = c.window;
     r.get(*t, "profile", "window", w);

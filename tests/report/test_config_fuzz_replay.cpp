@@ -69,6 +69,14 @@ TEST(ConfigFuzzReplay, MutatedSeedsParseOrThrowInputError) {
   EXPECT_GE(seeds, 2);
 }
 
+// fuzz_config's finding: an integer a double cannot hold exactly threw bad_optional_access (abort).
+TEST(ConfigFuzzReplay, HugeIntegersWhereNumbersAreExpectedDoNotAbort) {
+  EXPECT_EQ(config_error("[density]\nNMC = 888888888888804032\n"), "");
+  EXPECT_EQ(config_error("[input]\nvoxel_um = 888888888888804033\n"), "");
+  EXPECT_EQ(config_error("[profile]\nexclude_collector_um = 888888888888804033\n"), "");
+  EXPECT_EQ(parse_analysis_config("[density]\nNMC = 888888888888804032\n", "c.toml").density, "NMC=8.88889e+17");
+}
+
 TEST(ConfigFuzzReplay, InputPathAndDemoTogetherAreRefused) {
   const std::string msg = config_error("[input]\npath = \"a.tif\"\n[demo]\nsize = 32\n");
   EXPECT_NE(msg.find("c.toml"), std::string::npos) << msg;
