@@ -8,7 +8,7 @@
 namespace emorph::robustness {
 
 // What an input slot reads; decides which bad inputs it gets.
-enum class InputRole { labels, grey, mask, series, config, results };
+enum class InputRole { any, labels, grey, mask, series, config, results };
 
 struct InputSlot {
   std::string flag;     // "" for the positional input
@@ -38,18 +38,18 @@ struct Command {
 inline std::vector<Command> commands() {
   using IR = InputRole;
   using OR = OutputRole;
-  const InputSlot labels{"", IR::labels, "lab.tif"}, grey{"", IR::grey, "grey.tif"};
+  const InputSlot labels{"", IR::labels, "lab.tif"}, grey{"", IR::grey, "grey.tif"}, any{"", IR::any, "lab.tif"};
   const OutputSlot json{"--json", OR::file, ".json"}, csv{"--csv", OR::file, ".csv"};
   const OutputSlot volume{"", OR::volume, ".tif"};
   return {
-      {"info", {labels}, {json}, {}, {}, "", true},
-      {"convert", {labels}, {volume}, {}, {}, "", true},
-      {"crop", {labels}, {volume, json}, {"--box", "0:8,0:8,0:8"}, {{"--box", "0:99,0:8,0:8"}, {"--box", "6:2,0:8,0:8"}, {"--box", "0:8"}}, "", true},
-      {"rescale", {labels}, {volume, json}, {"--factor", "2"}, {{"--factor", "0"}, {"--factor", "-2"}, {"--mode", "bogus"}}, "", true},
-      {"slice", {labels}, {{"", OR::file, ".png"}, json}, {}, {{"--axis", "3"}, {"--index", "999"}, {"--low", "90", "--high", "10"}}, "", true},
-      {"edt", {labels}, {volume, json}, {}, {{"--phase", "nosuchphase"}}, "", true},
-      {"label", {labels}, {volume, json, csv}, {}, {{"--connectivity", "5"}, {"--phase", "nosuchphase"}}, "", true},
-      {"local-thickness", {labels}, {volume, json}, {"--phase", "NMC"}, {{"--max-radius", "-1"}, {"--phase", "nosuchphase"}}, "--phase", true},
+      {"info", {any}, {json}, {}, {}, "", true},
+      {"convert", {any}, {volume}, {}, {}, "", true},
+      {"crop", {any}, {volume, json}, {"--box", "0:8,0:8,0:8"}, {{"--box", "0:99,0:8,0:8"}, {"--box", "6:2,0:8,0:8"}, {"--box", "0:8"}}, "", true},
+      {"rescale", {any}, {volume, json}, {"--factor", "2"}, {{"--factor", "0"}, {"--factor", "-2"}, {"--mode", "bogus"}}, "", true},
+      {"slice", {any}, {{"", OR::file, ".png"}, json}, {}, {{"--axis", "3"}, {"--index", "999"}, {"--low", "90", "--high", "10"}}, "", true},
+      {"edt", {any}, {volume, json}, {}, {{"--phase", "nosuchphase"}}, "", true},
+      {"label", {any}, {volume, json, csv}, {}, {{"--connectivity", "5"}, {"--phase", "nosuchphase"}}, "", true},
+      {"localthickness", {labels}, {volume, json}, {"--phase", "NMC"}, {{"--max-radius", "-1"}, {"--phase", "nosuchphase"}}, "--phase", true},
       {"segment", {grey, {"--mask", IR::mask, "mask.tif"}}, {volume, json}, {"--method", "otsu", "--classes", "pore,NMC"},
        {{"--method", "multiotsu:0"}, {"--method", "bogus"}, {"--bins", "-5"}}, "", true},
       {"denoise", {grey}, {volume, json}, {"--filter", "median:1"}, {{"--filter", "median:-1"}, {"--filter", "bogus:1"}}, "", true},
@@ -58,7 +58,7 @@ inline std::vector<Command> commands() {
       {"histogram", {grey, {"--mask", IR::mask, "mask.tif"}}, {json, csv, {"--png", OR::file, ".png"}}, {},
        {{"--range", "5,1"}, {"--bins", "-1"}}, "", true},
       {"fractions", {labels}, {json, csv}, {}, {{"--axis", "3"}, {"--phase", "nosuchphase"}}, "", true},
-      {"profile", {labels, {"--grey", IR::grey, "grey.tif"}}, {json, csv}, {}, {{"--axis", "3"}, {"--window", "2"}}, "", true},
+      {"profile", {labels, {"--grey", IR::grey, "grey.tif"}}, {json, csv}, {"--grey-phases", "pore"}, {{"--axis", "3"}, {"--window", "2"}}, "", true},
       {"surface", {labels}, {json, csv, {"--mesh", OR::file, ".ply"}}, {"--phase", "NMC"}, {{"--phase", "nosuchphase"}}, "--phase", true},
       {"granulometry", {labels}, {json, csv, {"--local-thickness", OR::volume, ".tif"}}, {"--phase", "NMC"},
        {{"--max-radius", "0"}, {"--step", "-1"}}, "--phase", true},

@@ -216,6 +216,7 @@ std::vector<BadInput> bad_volumes(bool labels_expected) {
 
 std::vector<BadInput> bad_inputs(InputRole role) {
   switch (role) {
+    case InputRole::any: return bad_volumes(false);
     case InputRole::labels:
     case InputRole::series: return bad_volumes(true);
     case InputRole::grey:
@@ -241,7 +242,7 @@ struct Fixture {
 };
 
 std::vector<Fixture> input_formats(InputRole role, const std::string& fixture) {
-  if (role == InputRole::labels)
+  if (role == InputRole::labels || role == InputRole::any)
     return {{"@lab.tif", {"@lab.tif"}},
             {"@labr.raw", {"@labr.raw", "@labr.json"}},
             {"@labn.nhdr", {"@labn.nhdr", "@labn.raw"}},
@@ -336,7 +337,7 @@ std::vector<Case> generate(const std::vector<Command>& table, const std::string&
             cases.push_back({"core", c.name + ": " + oname + " = input " + outs[o] + " (of " + f.token + ")",
                              build(ins, outs, {}), 2,
                              slot.role == OutputRole::folder ? std::vector<std::string>{"equals", "not a folder"}
-                                                             : std::vector<std::string>{"equals"}});
+                                                             : std::vector<std::string>{"equals", "unknown volume format"}});
           }
           if (slot.role == OutputRole::volume) {
             // A volume whose companion is the input: X.nhdr / X.mhd write X.raw, X.raw writes X.json.
@@ -364,7 +365,7 @@ std::vector<Case> generate(const std::vector<Command>& table, const std::string&
         outs[p] = outs[o];
         if (c.outputs[o].role == OutputRole::folder || c.outputs[p].role == OutputRole::folder) continue;
         cases.push_back({"core", c.name + ": " + oname + " = " + (c.outputs[p].flag.empty() ? "output" : c.outputs[p].flag),
-                         build(in_values, outs, {}), 2, {"equals"}});
+                         build(in_values, outs, {}), 2, {"equals", "unknown volume format"}});
         if (c.outputs[o].role == OutputRole::volume && c.outputs[p].extension == ".json") {
           outs = out_values;
           outs[o] = "%shared.raw";
@@ -395,16 +396,20 @@ std::vector<Case> generate(const std::vector<Command>& table, const std::string&
     for (const auto& opts : c.impossible) {
       std::string what;
       for (const auto& s : opts) what += s + " ";
+      // Library checks name the parameter without the dashes ("connectivity must be 6, 18 or 26").
+      const std::string bare = opts.front().substr(2);
+      const std::vector<std::string> mentions = {opts.front(), bare, bare.substr(0, bare.find('-'))};
       for (const auto& ext : volume_formats)
         cases.push_back({"core", c.name + ": " + what + "-> " + ext, build(in_values, outputs_with_format(ext), opts), 2,
-                         {opts.front()}});
+                         mentions});
     }
     if (c.takes_voxel && !c.inputs.empty())
-      for (const std::string v : {"0", "-1", "nan", "inf", "1,2", "abc"})
+      for (const std::string v : {"0", "-1", "1,2", "abc"})
         cases.push_back({"core", c.name + ": --voxel " + v, build(in_values, out_values, {"--voxel", v}), 2, {"--voxel"}});
+    // Spacing parsing (harden-io): NaN, Inf and "" are accepted by some commands today.
     if (c.takes_voxel && !c.inputs.empty())
-      for (const std::string v : {""})
-        cases.push_back({"io-pending", c.name + ": --voxel ''", build(in_values, out_values, {"--voxel", v}), 2, {"--voxel"}});
+      for (const std::string v : {"nan", "inf", ""})
+        cases.push_back({"io-pending", c.name + ": --voxel '" + v + "'", build(in_values, out_values, {"--voxel", v}), 2, {"--voxel"}});
 
     // The analysed phase is absent: an all-pore volume.
     if (!c.phase_option.empty()) {
