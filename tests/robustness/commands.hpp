@@ -66,7 +66,7 @@ inline std::vector<Command> commands() {
        {{"--bins", "0"}, {"--quantile", "2"}}, "--phase", true},
       {"connectivity", {labels}, {json, {"--out", OR::volume, ".tif"}}, {"--phase", "pore"},
        {{"--connectivity", "7"}, {"--axis", "5"}}, "--phase", true},
-      {"tortuosity", {labels, {"--series", IR::series, "ser.tif"}}, {json, {"--field", OR::volume, ".tif"}, {"--flux-field", OR::volume, ".tif"}},
+      {"tortuosity", {labels, {"--series", IR::series, "mask.tif"}}, {json, {"--field", OR::volume, ".tif"}, {"--flux-field", OR::volume, ".tif"}},
        {"--phase", "pore"}, {{"--axis", "3"}, {"--tolerance", "-1"}}, "--phase", true},
       {"composition", {}, {json, csv}, {"--wt", "NMC=50,LFP=50", "--porosity", "40"}, {{"--porosity", "150"}}, "", false},
       {"calibrate", {}, {json}, {"--grey", "10,20,30", "--density", "1,2,3"}, {{"--density", "1,2"}}, "", false},
