@@ -7,6 +7,7 @@
 
 #include "checks.hpp"
 #include "command.hpp"
+#include "common.hpp"
 #include "emorph/atomic_file.hpp"
 #include "emorph/error.hpp"
 #include "emorph/parse.hpp"
@@ -48,11 +49,14 @@ void run_analyze(const AnalyzeOptions& o) {
 void setup_analyze(CLI::App& app) {
   auto o = std::make_shared<AnalyzeOptions>();
   auto* sub = app.add_subcommand("analyze", "Full characterisation of one sample: results.json, CSV, PNG and report.html");
-  sub->add_option("input", o->input, "Grey or label volume (omit with --demo or a config that names it)");
-  sub->add_option("--config", o->config, "TOML configuration (see emorph init-config)");
+  emorph::cli::declare_path(sub->add_option("input", o->input, "Grey or label volume (omit with --demo or a config that names it)"),
+                            emorph::PathKind::input_volume, o->input);
+  emorph::cli::declare_path(sub->add_option("--config", o->config, "TOML configuration (see emorph init-config)"),
+                            emorph::PathKind::input_file, o->config);
   sub->add_flag("--demo", o->demo, "Analyse the built-in synthetic sample (no input needed)");
   sub->add_option("--voxel", o->voxel, "Voxel size in um: 0.32 or DZ,DY,DX (default: from the file)");
-  sub->add_option("--out", o->out, "Results folder (default: emorph-results)");
+  emorph::cli::declare_path(sub->add_option("--out", o->out, "Results folder (default: emorph-results)"),
+                            emorph::PathKind::output_folder, o->out);
   sub->add_option("--preset", o->preset, "Synthetic preset for --demo (A..K, default F)");
   sub->add_option("--size", o->size, "Synthetic volume size for --demo (default 128)")->check(CLI::Range(16, 4096));
   sub->add_option("--seed", o->seed, "Random seed for --demo (default 7)")->check(emorph::cli::non_negative());
@@ -73,7 +77,8 @@ void setup_analyze(CLI::App& app) {
 
   auto path = std::make_shared<std::string>();
   auto* init = app.add_subcommand("init-config", "Write a commented example configuration for emorph analyze");
-  init->add_option("path", *path, "Where to write the TOML file")->required();
+  emorph::cli::declare_path(init->add_option("path", *path, "Where to write the TOML file")->required(),
+                            emorph::PathKind::output_file, *path);
   init->callback([path] {
     if (std::filesystem::exists(*path)) throw emorph::InputError(*path + ": already exists; not overwriting it");
     emorph::write_text_atomic(*path, emorph::example_analysis_config());

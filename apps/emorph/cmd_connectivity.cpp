@@ -64,8 +64,10 @@ void setup_connectivity(CLI::App& app) {
   sub->add_option("--axis", o->axis, "Axis whose two end faces are tested")->capture_default_str();
   sub->add_option("--connectivity", o->connectivity, "6 (faces) or 26 (faces, edges, corners)")
       ->capture_default_str();
-  sub->add_option("--out", o->classes_out,
-                  "Write the classes (uint8: 0 other phase, 1 percolating, 2 dead-end, 3 isolated); one --phase");
+  emorph::cli::declare_path(
+      sub->add_option("--out", o->classes_out,
+                      "Write the classes (uint8: 0 other phase, 1 percolating, 2 dead-end, 3 isolated); one --phase"),
+      emorph::PathKind::output_volume, o->classes_out);
   emorph::cli::add_json_option(sub, o->out);
   sub->callback([o] { run_connectivity(*o); });
 }

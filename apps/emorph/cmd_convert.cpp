@@ -18,8 +18,8 @@ void setup_convert(CLI::App& app) {
   auto o = std::make_shared<ConvertOptions>();
   auto* sub = app.add_subcommand("convert", "Convert a volume between formats (chosen from the extensions)");
   emorph::cli::add_input_options(sub, o->in);
-  sub->add_option("output", o->output, "Output volume (.tif, .raw, .nrrd, .nhdr, .mha, .mhd, .h5[:/path], folder/)")
-      ->required();
+  emorph::cli::declare_path(sub->add_option("output", o->output, "Output volume (.tif, .raw, .nrrd, .nhdr, .mha, .mhd, .h5[:/path], folder/)")
+      ->required(), emorph::PathKind::output_volume, o->output);
   sub->add_flag("--compress", o->compress, "Compress (gzip NRRD/MetaImage, deflate TIFF/HDF5)");
   sub->callback([o] {
     emorph::WriteOptions w;

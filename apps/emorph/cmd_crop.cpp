@@ -20,7 +20,8 @@ void setup_crop(CLI::App& app) {
   auto o = std::make_shared<CropOptions>();
   auto* sub = app.add_subcommand("crop", "Cut a box out of a volume");
   emorph::cli::add_input_options(sub, o->in);
-  sub->add_option("output", o->output, "Output volume (format from the extension)")->required();
+  emorph::cli::declare_path(sub->add_option("output", o->output, "Output volume (format from the extension)")->required(),
+                            emorph::PathKind::output_volume, o->output);
   sub->add_option("--box", o->box,
                   "z0:z1,y0:y1,x0:x1 in voxels (half-open; empty bound = to the edge), or in um with a trailing "
                   "'um' (voxels whose centres lie inside)")

@@ -36,7 +36,8 @@ void setup_denoise(CLI::App& app) {
   auto o = std::make_shared<DenoiseOptions>();
   auto* sub = app.add_subcommand("denoise", "3D denoising: median (radius 1-2), Gaussian, bilateral");
   emorph::cli::add_input_options(sub, o->in, "Grey volume");
-  sub->add_option("output", o->output, "Output volume")->required();
+  emorph::cli::declare_path(sub->add_option("output", o->output, "Output volume")->required(),
+                            emorph::PathKind::output_volume, o->output);
   sub->add_option("--filter", o->filter, "median:R | gaussian:SIGMA (voxels) | gaussian:SIGMAum | bilateral:S,R")
       ->capture_default_str();
   emorph::cli::add_json_option(sub, o->out);

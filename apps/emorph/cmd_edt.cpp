@@ -56,7 +56,8 @@ void setup_edt(CLI::App& app) {
   auto* sub = app.add_subcommand("edt", "Exact Euclidean distance transform (um) to the nearest background voxel");
   emorph::cli::add_input_options(sub, o->in, "Mask (non-zero = foreground) or label volume with --phase");
   o->in.needs_voxel_size = true;  // results in um
-  sub->add_option("output", o->output, "Output float32 volume of distances in um (0 on background)")->required();
+  emorph::cli::declare_path(sub->add_option("output", o->output, "Output float32 volume of distances in um (0 on background)")->required(),
+                            emorph::PathKind::output_volume, o->output);
   sub->add_option("--phase", o->phase, "Foreground = this phase of a label volume (default: every non-zero voxel)");
   emorph::cli::add_phase_options(sub, o->phases);
   emorph::cli::add_json_option(sub, o->out);

@@ -163,7 +163,8 @@ void setup_fibsem_prep(CLI::App& app) {
   auto* sub = app.add_subcommand(
       "fibsem-prep", "FIB/SEM stack preprocessing: curtaining removal, shading and contrast, slice alignment");
   emorph::cli::add_input_options(sub, o->in, "FIB/SEM grey stack");
-  sub->add_option("output", o->output, "Corrected stack (float32)")->required();
+  emorph::cli::declare_path(sub->add_option("output", o->output, "Corrected stack (float32)")->required(),
+                            emorph::PathKind::output_volume, o->output);
   sub->add_flag("--destripe", o->destripe, "Remove curtaining stripes");
   sub->add_flag("--flatten", o->flatten, "Correct shading along y and contrast along z");
   sub->add_flag("--align", o->align, "Register slices and remove the drift (no step named: all three)");
@@ -201,8 +202,10 @@ void setup_fibsem_prep(CLI::App& app) {
   sub->add_option("--lags", o->lags, "Register each slice to these earlier ones")->capture_default_str();
   sub->add_option("--reference", o->reference, "Slice whose drift is [0, 0]")->capture_default_str();
   sub->add_flag("--fill-zero", o->fill_zero, "Fill pixels shifted in from outside with 0 (default: nearest edge)");
-  sub->add_option("--drift-csv", o->drift_csv, "Write the drift track as CSV");
-  sub->add_option("--drift-plot", o->drift_plot, "Plot the drift track (.png or .svg)");
+  emorph::cli::declare_path(sub->add_option("--drift-csv", o->drift_csv, "Write the drift track as CSV"),
+                            emorph::PathKind::output_file, o->drift_csv);
+  emorph::cli::declare_path(sub->add_option("--drift-plot", o->drift_plot, "Plot the drift track (.png or .svg)"),
+                            emorph::PathKind::output_file, o->drift_plot);
   emorph::cli::add_json_option(sub, o->out);
   sub->callback([o] { run_fibsem_prep(*o); });
 }

@@ -67,8 +67,8 @@ void setup_granulometry(CLI::App& app) {
   sub->add_option("--max-radius", o->max_radius_um, "Largest opening radius in um (default: until the phase is empty)")
       ->check(CLI::PositiveNumber);
   sub->add_option("--step", o->step_um, "Radius step in um (default: the smallest voxel size)")->check(CLI::PositiveNumber);
-  sub->add_option("--local-thickness", o->local_thickness,
-                  "Also write the local-thickness map (float32 um: 2 r of the largest opening keeping each voxel)");
+  emorph::cli::declare_path(sub->add_option("--local-thickness", o->local_thickness,
+                  "Also write the local-thickness map (float32 um: 2 r of the largest opening keeping each voxel)"), emorph::PathKind::output_volume, o->local_thickness);
   emorph::cli::add_phase_options(sub, o->phases);
   emorph::cli::add_json_option(sub, o->out);
   emorph::cli::add_csv_option(sub, o->out);

@@ -119,8 +119,10 @@ void setup_histogram(CLI::App& app) {
   emorph::cli::add_input_options(sub, o->in, "Grey volume");
   sub->add_option("--bins", o->params.bins, "Bins (0: one per grey value up to 256 values, else 256)")->capture_default_str();
   sub->add_option("--range", o->range, "Grey range LO,HI (default: data min..max)");
-  sub->add_option("--mask", o->mask, "uint8 volume: only voxels != 0 are counted");
-  sub->add_option("--png", o->png, "Write a bar plot (512x256 PNG) with thresholds in red");
+  emorph::cli::declare_path(sub->add_option("--mask", o->mask, "uint8 volume: only voxels != 0 are counted"),
+                            emorph::PathKind::input_volume, o->mask);
+  emorph::cli::declare_path(sub->add_option("--png", o->png, "Write a bar plot (512x256 PNG) with thresholds in red"),
+                            emorph::PathKind::output_file, o->png);
   sub->add_option("--mark", o->mark, "Method whose thresholds the plot marks")
       ->capture_default_str()
       ->check(CLI::IsMember({"minimum", "intermodes", "otsu", "multiotsu:3"}));

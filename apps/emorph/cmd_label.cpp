@@ -70,7 +70,8 @@ void setup_label(CLI::App& app) {
   auto* sub = app.add_subcommand("label", "Connected components of a mask or of one phase (uint32 labels)");
   emorph::cli::add_input_options(sub, o->in, "Mask (non-zero = foreground) or label volume with --phase");
   o->in.needs_voxel_size = true;  // results in um
-  sub->add_option("output", o->output, "Output uint32 label volume (0 = background)")->required();
+  emorph::cli::declare_path(sub->add_option("output", o->output, "Output uint32 label volume (0 = background)")->required(),
+                            emorph::PathKind::output_volume, o->output);
   sub->add_option("--phase", o->phase, "Label this phase of a label volume (default: every non-zero voxel)");
   sub->add_option("--connectivity", o->connectivity, "6, 18 or 26 neighbours")->capture_default_str();
   emorph::cli::add_phase_options(sub, o->phases);

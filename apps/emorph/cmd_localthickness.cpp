@@ -56,7 +56,8 @@ void setup_localthickness(CLI::App& app) {
   auto* sub = app.add_subcommand("localthickness", "Local-thickness map of a phase (float32 um)");
   emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
   o->in.needs_voxel_size = true;  // results in um
-  sub->add_option("output", o->output, "Output float32 volume: local thickness in um, 0 outside the phase")->required();
+  emorph::cli::declare_path(sub->add_option("output", o->output, "Output float32 volume: local thickness in um, 0 outside the phase")->required(),
+                            emorph::PathKind::output_volume, o->output);
   sub->add_option("--phase", o->phase, "Phase to analyse (name in the phase table)")->required();
   sub->add_option("--max-radius", o->max_radius_um, "Largest ball radius in um (default: until the phase is empty)")
       ->check(CLI::PositiveNumber);

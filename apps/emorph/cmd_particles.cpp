@@ -110,7 +110,8 @@ void setup_particles(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--axis", o->axis, "Thickness axis for the size-class profiles")->capture_default_str();
   sub->add_option("--bins", o->bins, "Histogram bins (logarithmic) of the size distribution")->capture_default_str();
-  sub->add_option("--labels-out", o->labels_out, "Write the particle labels (uint32) to this volume");
+  emorph::cli::declare_path(sub->add_option("--labels-out", o->labels_out, "Write the particle labels (uint32) to this volume"),
+                            emorph::PathKind::output_volume, o->labels_out);
   emorph::cli::add_phase_options(sub, o->phases);
   emorph::cli::add_json_option(sub, o->out);
   emorph::cli::add_csv_option(sub, o->out);

@@ -130,7 +130,8 @@ void setup_profile(CLI::App& app) {
       ->excludes(bulk)
       ->excludes(exclude_collector);
   sub->add_option("--phase", o->only, "Report only these phases (each must be present)");
-  sub->add_option("--grey", o->grey, "Grey volume (same shape): adds the mean grey of --grey-phases per slice");
+  emorph::cli::declare_path(sub->add_option("--grey", o->grey, "Grey volume (same shape): adds the mean grey of --grey-phases per slice"),
+                            emorph::PathKind::input_volume, o->grey);
   sub->add_option("--grey-phases", o->grey_phases, "Phases averaged in the grey profile, e.g. pore,LFP,CBD");
   sub->add_option("--calibration", o->calibration, "SLOPE,INTERCEPT (from emorph calibrate): grey -> density g/cm3");
   emorph::cli::add_json_option(sub, o->out);

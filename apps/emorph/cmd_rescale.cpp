@@ -23,7 +23,8 @@ void setup_rescale(CLI::App& app) {
   auto o = std::make_shared<RescaleOptions>();
   auto* sub = app.add_subcommand("rescale", "Downsample by an integer factor (block mean, or majority vote for labels)");
   emorph::cli::add_input_options(sub, o->in);
-  sub->add_option("output", o->output, "Output volume (format from the extension)")->required();
+  emorph::cli::declare_path(sub->add_option("output", o->output, "Output volume (format from the extension)")->required(),
+                            emorph::PathKind::output_volume, o->output);
   sub->add_option("--factor", o->factor, "Block edge in voxels (2: 0.16 um -> 0.32 um)")->capture_default_str();
   sub->add_option("--mode", o->mode,
                   "auto (majority for uint32 or uint8 with <= 16 values, else mean), mean, or majority")

@@ -109,7 +109,8 @@ void setup_segment(CLI::App& app) {
   auto o = std::make_shared<SegmentOptions>();
   auto* sub = app.add_subcommand("segment", "Grey volume -> phase map (uint8 labels) by histogram thresholds");
   emorph::cli::add_input_options(sub, o->in, "Grey volume");
-  sub->add_option("output", o->output, "Output label volume (uint8)")->required();
+  emorph::cli::declare_path(sub->add_option("output", o->output, "Output label volume (uint8)")->required(),
+                            emorph::PathKind::output_volume, o->output);
   sub->add_option("--method", o->params.method,
                   "mixture (histogram model with a partial-volume class, posterior crossing; refuses one-peak histograms) | "
                   "intermodes (two-peak, threshold half-way between the peaks) | minimum (two-peak, lowest point between "
@@ -124,8 +125,10 @@ void setup_segment(CLI::App& app) {
   sub->add_option("--bins", o->params.histogram.bins, "Histogram bins (0: one per grey value up to 256, else 256)")
       ->capture_default_str();
   sub->add_option("--range", o->range, "Histogram grey range LO,HI (default: data min..max)");
-  sub->add_option("--mask", o->mask, "uint8 volume: only voxels != 0 are counted and classified (others get 0)");
-  sub->add_option("--mask-fix", o->mask_fix, "uint8 volume: its non-zero solid voxels are relabelled --mask-label");
+  emorph::cli::declare_path(sub->add_option("--mask", o->mask, "uint8 volume: only voxels != 0 are counted and classified (others get 0)"),
+                            emorph::PathKind::input_volume, o->mask);
+  emorph::cli::declare_path(sub->add_option("--mask-fix", o->mask_fix, "uint8 volume: its non-zero solid voxels are relabelled --mask-label"),
+                            emorph::PathKind::input_volume, o->mask_fix);
   sub->add_option("--mask-label", o->mask_label, "Phase name or label for --mask-fix");
   sub->add_option("--solid-method", o->params.solid_method, "fibsem: thresholds of the solid voxels (default multiotsu:N)");
   sub->add_option("--milling-axis", o->params.fibsem.milling_axis, "fibsem: axis normal to the section planes")

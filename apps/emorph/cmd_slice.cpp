@@ -23,7 +23,8 @@ void setup_slice(CLI::App& app) {
   auto o = std::make_shared<SliceOptions>();
   auto* sub = app.add_subcommand("slice", "Save one plane as a contrast-stretched PNG (a quick look)");
   emorph::cli::add_input_options(sub, o->in);
-  sub->add_option("output", o->output, "Output image (.png)")->required();
+  emorph::cli::declare_path(sub->add_option("output", o->output, "Output image (.png)")->required(),
+                            emorph::PathKind::output_file, o->output);
   sub->add_option("--axis", o->axis, "Axis perpendicular to the plane: 0 (z), 1 (y), 2 (x)")->capture_default_str();
   sub->add_option("--index", o->index, "Plane index along the axis (default: the middle)")->check(emorph::cli::non_negative());
   sub->add_option("--low", o->low, "Percentile mapped to black")->capture_default_str();

@@ -85,7 +85,8 @@ void setup_surface(CLI::App& app) {
   emorph::cli::add_phase_options(sub, o->phases);
   sub->add_flag("--count-boundary", o->count_boundary,
                 "Count the volume's outer faces as surface (default: only surfaces inside the volume)");
-  sub->add_option("--mesh", o->mesh, "Write the isosurface of --phase as a binary mesh (.ply or .stl)");
+  emorph::cli::declare_path(sub->add_option("--mesh", o->mesh, "Write the isosurface of --phase as a binary mesh (.ply or .stl)"),
+                            emorph::PathKind::output_file, o->mesh);
   sub->add_option("--phase", o->mesh_phase, "Phase to mesh with --mesh");
   emorph::cli::add_json_option(sub, o->out);
   emorph::cli::add_csv_option(sub, o->out);

@@ -112,7 +112,8 @@ void setup_synth(CLI::App& app) {
   sub->add_option("--shape", o->shape, "Box NZ,NY,NX in voxels (overrides --size; z = thickness)");
   sub->add_option("--voxel", o->voxel, "Voxel size in um (0.32: XCT scale; 0.01: FIB/SEM scale)")->capture_default_str();
   sub->add_option("--seed", o->seed, "Random seed (same seed, same bytes)")->capture_default_str()->check(emorph::cli::non_negative());
-  sub->add_option("--out", o->out, "Output folder (labels.tif, truth.json, xct.tif, fibsem.tif)")->required();
+  emorph::cli::declare_path(sub->add_option("--out", o->out, "Output folder (labels.tif, truth.json, xct.tif, fibsem.tif)")->required(),
+                            emorph::PathKind::output_folder, o->out);
   sub->add_flag("--xct", o->xct, "Also simulate a synchrotron XCT grey volume (xct.tif)");
   sub->add_flag("--fibsem", o->fibsem, "Also simulate a FIB/SEM BSE stack (fibsem.tif)");
   sub->add_option("--nmc", o->nmc, "NMC volume fraction of the electrode (0..1; default: preset)");

@@ -113,10 +113,12 @@ void setup_tortuosity(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--max-iterations", o->max_iterations, "Conjugate-gradient iteration limit")->capture_default_str();
   sub->add_option("--solver", o->solver, "Preconditioner: multigrid or jacobi")->capture_default_str();
-  sub->add_option("--field", o->field, "Write the concentration field (float32, NaN outside the percolating phase)");
-  sub->add_option("--flux-field", o->flux_field, "Write the flux magnitude (float32, D0 x dc / um)");
-  sub->add_option("--series", o->series, "More label volumes: fit Bruggeman's exponent over all inputs")
-      ->delimiter(',');
+  emorph::cli::declare_path(sub->add_option("--field", o->field, "Write the concentration field (float32, NaN outside the percolating phase)"),
+                            emorph::PathKind::output_volume, o->field);
+  emorph::cli::declare_path(sub->add_option("--flux-field", o->flux_field, "Write the flux magnitude (float32, D0 x dc / um)"),
+                            emorph::PathKind::output_volume, o->flux_field);
+  emorph::cli::declare_path(sub->add_option("--series", o->series, "More label volumes: fit Bruggeman's exponent over all inputs")
+      ->delimiter(','), emorph::PathKind::input_volume, o->series);
   emorph::cli::add_json_option(sub, o->out);
   sub->callback([o] { run_tortuosity(*o); });
 }

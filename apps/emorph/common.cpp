@@ -27,7 +27,8 @@ void InputOptions::require_voxel_size(const std::string& why) const {
 }
 
 void add_input_options(CLI::App* cmd, InputOptions& o, const std::string& what) {
-  cmd->add_option("input", o.input, what + " (file, folder of slices, or file.h5:/dataset)")->required();
+  declare_path(cmd->add_option("input", o.input, what + " (file, folder of slices, or file.h5:/dataset)")->required(),
+               PathKind::input_volume, o.input);
   cmd->add_option("--voxel", o.voxel, "Voxel size in um: 0.32 or DZ,DY,DX (default: from the file)");
 }
 
@@ -43,11 +44,13 @@ void add_phase_options(CLI::App* cmd, PhaseOptions& o) {
 }
 
 void add_json_option(CLI::App* cmd, OutputOptions& o) {
-  cmd->add_option("--json", o.json, "Write results as JSON to this path (- for standard output)");
+  declare_path(cmd->add_option("--json", o.json, "Write results as JSON to this path (- for standard output)"),
+               PathKind::output_file, o.json);
 }
 
 void add_csv_option(CLI::App* cmd, OutputOptions& o) {
-  cmd->add_option("--csv", o.csv, "Write the result table as CSV to this path");
+  declare_path(cmd->add_option("--csv", o.csv, "Write the result table as CSV to this path"), PathKind::output_file,
+               o.csv);
 }
 
 Json input_envelope(const std::string& command, const Json& parameters, const InputOptions& in, const Json& results) {

@@ -1,10 +1,14 @@
 #pragma once
 // Options shared by many subcommands, declared once so every command spells them the same way.
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "emorph/io.hpp"
+#include "emorph/io/path_overlap.hpp"
 #include "emorph/phase_table.hpp"
 #include "emorph/result.hpp"
 
@@ -14,6 +18,17 @@ namespace emorph::cli {
 // micrometres sets needs_voxel_size; without --voxel and without a size in the file it then exits 2
 // asking for --voxel instead of assuming 1 um. Commands reporting only counts and fractions run
 // without one. Every JSON records where the size came from: input.voxel_source.
+// Declares that `option` names a path the command reads or writes (the value is taken from `bound`,
+// the variable the option fills, so defaults count). Before the command runs, main checks every
+// declared path at once: no output over an input (sidecars, detached data, HDF5 datasets included) or
+// over another output, every output location writable; the declared outputs are then committed
+// together when the command succeeds, and none is left when it fails.
+CLI::Option* declare_path(CLI::Option* option, PathKind kind, const std::string& bound);
+CLI::Option* declare_path(CLI::Option* option, PathKind kind, const std::vector<std::string>& bound);
+
+// The declared paths of a parsed subcommand, checked; returns the output files to commit together.
+std::vector<std::filesystem::path> check_declared_paths(const CLI::App& command);
+
 struct InputOptions {
   std::string input;
   std::string voxel;  // "0.32" or "DZ,DY,DX"; empty: from the file

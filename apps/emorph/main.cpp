@@ -4,10 +4,13 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "command.hpp"
+#include "common.hpp"
 #include "emorph/error.hpp"
 #include "emorph/text.hpp"
+#include "emorph/output_transaction.hpp"
 #include "emorph/parallel.hpp"
 #include "emorph/progress.hpp"
 #include "emorph/version.hpp"
@@ -89,9 +92,18 @@ int main(int argc, char** argv) {
   auto* help = app.add_subcommand("help", "Show help for a command: emorph help COMMAND");
   help->add_option("command", help_topic, "Command name");
 
+  // Every declared path is checked once parsing is complete and before the command runs; the
+  // command's outputs are then committed together at its end, or none at all.
+  emorph::remove_temporaries_on_signals();
+  std::optional<emorph::OutputTransaction> outputs;
+  app.parse_complete_callback([&] {
+    for (const CLI::App* command : app.get_subcommands()) outputs.emplace(emorph::cli::check_declared_paths(*command));
+  });
+
   int code = 0;
   try {
     app.parse(argc, argv);
+    if (outputs) outputs->commit();
     if (app.get_subcommands().empty()) {
       print_command_list(app);
     } else if (help->parsed()) {

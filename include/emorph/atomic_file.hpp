@@ -16,7 +16,7 @@ class AtomicOutput {
 
   const std::filesystem::path& temp_path() const { return temp_; }
   const std::filesystem::path& target() const { return target_; }
-  void commit();  // renames the temporary file onto the target
+  void commit();  // renames the temporary file onto the target (at the commit of an OutputTransaction holding it)
 
  private:
   std::filesystem::path target_, temp_;

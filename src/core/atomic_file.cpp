@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "emorph/error.hpp"
+#include "emorph/output_transaction.hpp"
 
 namespace fs = std::filesystem;
 
@@ -21,19 +22,19 @@ AtomicOutput::AtomicOutput(fs::path target) : target_(std::move(target)) {
   static std::atomic<int> counter{0};
   temp_ = target_;
   temp_ += ".tmp-emorph-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  register_temporary(temp_);
 }
 
 AtomicOutput::~AtomicOutput() {
   if (!committed_) {
     std::error_code ec;
     fs::remove(temp_, ec);
+    unregister_temporary(temp_);
   }
 }
 
 void AtomicOutput::commit() {
-  std::error_code ec;
-  fs::rename(temp_, target_, ec);
-  if (ec) throw InputError(target_.string() + ": cannot write output (" + ec.message() + ")");
+  finish_output(temp_, target_);
   committed_ = true;
 }
 

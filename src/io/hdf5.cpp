@@ -5,11 +5,14 @@
 
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <mutex>
 #include <vector>
 
 #include "emorph/error.hpp"
 #include "io/io_util.hpp"
+
+namespace fs = std::filesystem;
 
 namespace emorph::io {
 namespace {
@@ -139,8 +142,7 @@ class Hdf5Writer : public SlabWriter {
   Hdf5Writer(const std::string& file, std::string dataset, const VolumeHeader& h, const WriteOptions& o)
       : header_(h), name_(file + ":" + dataset), out_(file) {
     quiet_hdf5();
-    file_ = H5Id(H5Fcreate(out_.temp_path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
-    if (!file_.valid()) throw InputError(file + ": cannot create HDF5 file");
+    open_copy_or_create(file, dataset);
     const hsize_t dims[3] = {static_cast<hsize_t>(h.shape.nz), static_cast<hsize_t>(h.shape.ny),
                              static_cast<hsize_t>(h.shape.nx)};
     H5Id space(H5Screate_simple(3, dims, nullptr), H5Sclose);
@@ -166,6 +168,29 @@ class Hdf5Writer : public SlabWriter {
               H5Aclose);
     if (!attr.valid() || H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, sp) < 0)
       throw InputError(name_ + ": cannot write the element_size_um attribute");
+  }
+  // Writing a dataset into an existing HDF5 file keeps the file's other datasets: the dataset is added
+  // to a copy of the file, which replaces the original at commit. A dataset of the same path is
+  // replaced (as an output file is); a group or other object there is refused.
+  void open_copy_or_create(const std::string& file, const std::string& dataset) {
+    std::error_code ec;
+    if (fs::is_regular_file(file, ec) && H5Fis_hdf5(file.c_str()) > 0) {
+      fs::copy_file(file, out_.temp_path(), fs::copy_options::overwrite_existing, ec);
+      if (ec) throw InputError(file + ": cannot copy the HDF5 file to add a dataset (" + ec.message() + ")");
+      file_ = H5Id(H5Fopen(out_.temp_path().c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
+      if (!file_.valid()) throw InputError(file + ": cannot open HDF5 file to add a dataset (truncated or corrupt)");
+      if (H5Lexists(file_.get(), dataset.c_str(), H5P_DEFAULT) > 0) {
+        H5Id existing(H5Oopen(file_.get(), dataset.c_str(), H5P_DEFAULT), H5Oclose);
+        if (!existing.valid() || H5Iget_type(existing.get()) != H5I_DATASET)
+          throw InputError(name_ + ": names an HDF5 group or other object, not a dataset; choose another path");
+        existing.reset();
+        if (H5Ldelete(file_.get(), dataset.c_str(), H5P_DEFAULT) < 0)
+          throw InputError(name_ + ": cannot replace the existing dataset");
+      }
+      return;
+    }
+    file_ = H5Id(H5Fcreate(out_.temp_path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    if (!file_.valid()) throw InputError(file + ": cannot create HDF5 file");
   }
   void write(const void* slices, int64_t count) override {
     if (written_ + count > header_.shape.nz) throw InternalError("hdf5 writer: too many slices");

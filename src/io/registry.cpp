@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "emorph/error.hpp"
+#include "emorph/io/path_overlap.hpp"
 #include "emorph/progress.hpp"
 #include "io/io_util.hpp"
 
@@ -131,6 +132,7 @@ void require_finite_voxels(const float* values, std::size_t n, const std::string
                    " NaN or infinite (first at z,y,x = " + std::to_string(z) + "," + std::to_string(rest / shape.nx) + "," +
                    std::to_string(rest % shape.nx) + "); a float volume must be finite: replace or mask those voxels first");
 }
+void check_volume_output_address(const std::string& address) { parse_address(address, true); }
 
 VolumeInfo read_info(const std::string& address) { return open_slab_reader(address)->info(); }
 
@@ -183,7 +185,7 @@ void write_volume(const std::string& address, const AnyVolume& volume, const Wri
 
 void convert_volume(const std::string& input, const std::string& output, const ReadOptions& read_options,
                     const WriteOptions& write_options) {
-  check_output_differs(input, output);
+  check_no_overlap({{"input", input, PathKind::input_volume}, {"output", output, PathKind::output_volume}}, write_options);
   auto reader = open_slab_reader(input);
   const VolumeInfo& info = reader->info();
   VolumeHeader h{info.shape, info.dtype, read_options.voxel ? *read_options.voxel : info.spacing};

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "emorph/error.hpp"
+#include "emorph/output_transaction.hpp"
 #include "io/io_util.hpp"
 
 namespace fs = std::filesystem;
@@ -77,12 +78,14 @@ class FolderWriter : public SlabWriter {
     temp_ = target_;
     temp_ += ".tmp-emorph-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
     if (!fs::create_directory(temp_, ec)) throw InputError(dir + ": cannot create output folder (" + ec.message() + ")");
+    register_temporary(temp_, true);
     digits_ = std::max<int>(4, static_cast<int>(std::to_string(h.shape.nz - 1).size()));
   }
   ~FolderWriter() override {
     if (!committed_) {
       std::error_code ec;
       fs::remove_all(temp_, ec);
+      unregister_temporary(temp_);
     }
   }
   void write(const void* slices, int64_t count) override {
@@ -94,16 +97,24 @@ class FolderWriter : public SlabWriter {
       if (written_ >= header_.shape.nz) throw InternalError("folder writer: too many slices");
       std::string n = std::to_string(written_);
       n.insert(0, static_cast<std::size_t>(std::max<int>(0, digits_ - static_cast<int>(n.size()))), '0');
-      auto w = create_tiff((temp_ / ("slice_" + n + ".tif")).string(), one, options_);
-      w->write(in + i * sb, 1);
-      w->commit();
+      const fs::path slice = temp_ / ("slice_" + n + ".tif");
+      try {
+        auto w = create_tiff(slice.string(), one, options_);
+        w->write(in + i * sb, 1);
+        w->commit();
+      } catch (const InputError& e) {
+        // Name the user's output, not the temporary folder (a full disk, a lost permission).
+        std::string message = e.what();
+        const std::string temp = temp_.string();
+        for (auto at = message.find(temp); at != std::string::npos; at = message.find(temp, at))
+          message.replace(at, temp.size(), target_.string());
+        throw InputError(message);
+      }
     }
   }
   void commit() override {
     if (written_ != header_.shape.nz) throw InternalError("folder writer: missing slices");
-    std::error_code ec;
-    fs::rename(temp_, target_, ec);  // replaces an empty folder
-    if (ec) throw InputError(target_.string() + ": cannot create output folder (" + ec.message() + ")");
+    finish_output(temp_, target_);  // the rename replaces an empty folder
     committed_ = true;
   }
 

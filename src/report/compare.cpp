@@ -59,9 +59,25 @@ std::vector<double> doubles(const Json& a) {
   return v;
 }
 
+// Why a sample's row would be (partly) blank: failed analyze steps, or no fractions at all.
+std::vector<std::string> unusable_parts(const Json& r, const std::string& name, bool& usable) {
+  std::vector<std::string> w;
+  const Json& failed = at_path(r, {"failed_steps"});
+  if (failed.is_array() && !failed.empty()) {
+    std::string steps;
+    for (const auto& f : failed)
+      steps += (steps.empty() ? "" : "; ") + f.value("step", std::string("?")) + ": " + f.value("error", std::string(""));
+    w.push_back(name + ": its analysis failed (" + steps + "); the missing figures are blank");
+  }
+  const Json& fractions = at_path(r, {"fractions", "phases"});
+  usable = fractions.is_object() && !fractions.empty();
+  if (!usable) w.push_back(name + ": no phase fractions in its results; its row is blank");
+  return w;
+}
+
 }  // namespace
 
-Json compare_analyses(const CompareParams& params) {
+Json compare_analyses(const CompareParams& params, std::vector<std::string>* warnings_out) {
   require(!params.results.empty(), "compare: give at least one results folder");
   require(params.names.empty() || params.names.size() == params.results.size(),
           "--names: give one name per results folder (" + std::to_string(params.results.size()) + ")");
@@ -76,6 +92,19 @@ Json compare_analyses(const CompareParams& params) {
     // LFP measured from grey levels is a profile without a segmented phase.
     for (const auto& [ph, _] : at_path(all.back(), {"profiles", "phases"}).items()) phases.insert(ph);
   }
+  std::vector<std::string> warnings;
+  std::size_t usable = 0;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    bool ok = false;
+    for (auto& w : unusable_parts(all[i], params.results[i], ok)) warnings.push_back(std::move(w));
+    usable += ok;
+  }
+  if (usable == 0) {
+    std::string why;
+    for (const auto& w : warnings) why += "\n  " + w;
+    throw InputError("compare: none of the results holds usable figures:" + why);
+  }
+  if (warnings_out) *warnings_out = warnings;
   std::error_code ec;
   fs::create_directories(params.out_dir, ec);
   require(fs::is_directory(params.out_dir), params.out_dir + ": cannot create the output folder");
@@ -128,7 +157,7 @@ Json compare_analyses(const CompareParams& params) {
   }
   const fs::path out = params.out_dir;
   write_csv((out / "table.csv").string(), header, rows);
-  write_json((out / "compare.json").string(), {{"samples", table}, {"results", params.results}});
+  write_json((out / "compare.json").string(), {{"samples", table}, {"results", params.results}, {"warnings", warnings}});
 
   HtmlReport rep("emorph comparison of " + std::to_string(all.size()) + " samples");
   rep.table(header, rows, "Table 1 layout: fractions in vol%, bulk statistics of each phase's thickness profile");

@@ -201,7 +201,45 @@ TEST(IoBadInput, OutputEqualToInputIsRefusedAndInputUntouched) {
   expect_input_error([&] { convert_volume(d / "v.tif", d.path().string() + "/./v.tif"); }, {"equals the input"});
   EXPECT_EQ(before, test::file_bytes(d / "v.tif"));
   write_volume(d / "v.h5", v);
-  expect_input_error([&] { convert_volume(d / "v.h5:/volume", d / "v.h5:/other"); }, {"equals the input"});
+  expect_input_error([&] { convert_volume(d / "v.h5:/volume", d / "v.h5:/volume"); }, {"equals the input"});
+  expect_input_error([&] { convert_volume(d / "v.raw", d / "v.raw"); }, {"v.raw"});
+  // A detached NRRD header writes v.raw beside it: that is the input's data file.
+  write_volume(d / "v.raw", v);
+  const std::string raw = test::file_bytes(d / "v.raw"), side = test::file_bytes(d / "v.json");
+  expect_input_error([&] { convert_volume(d / "v.raw", d / "v.nhdr"); }, {"v.raw", "equals the input"});
+  expect_input_error([&] { convert_volume(d / "v.raw", d / "v.mhd"); }, {"v.raw", "equals the input"});
+  expect_input_error([&] { convert_volume(d / "v.tif", d / "v.raw"); }, {"equals the input"});  // v.json would be replaced
+  EXPECT_EQ(raw, test::file_bytes(d / "v.raw"));
+  EXPECT_EQ(side, test::file_bytes(d / "v.json"));
+  EXPECT_FALSE(fs::exists(d / "v.nhdr"));
+}
+
+bool same_voxels(const Volume<uint16_t>& x, const Volume<uint16_t>& y) {
+  return x.nz() == y.nz() && x.ny() == y.ny() && x.nx() == y.nx() &&
+         std::memcmp(x.data(), y.data(), x.bytes()) == 0;
+}
+
+// Writing a dataset into an existing HDF5 file adds it (on a copy renamed at the end) and keeps the
+// file's other datasets; a dataset of the same path is replaced; a group there is refused.
+TEST(IoHdf5, WritingADatasetKeepsTheOtherDatasets) {
+  TempDir d;
+  const Volume<uint16_t> a = test::random_volume<uint16_t>({2, 3, 4}, {}, 1), b = test::random_volume<uint16_t>({3, 2, 2}, {}, 2),
+                         c = test::random_volume<uint16_t>({1, 5, 2}, {}, 3);
+  write_volume(d / "m.h5:/a", a);
+  write_volume(d / "m.h5:/g/b", b);
+  write_volume(d / "c.tif", c);
+  convert_volume(d / "c.tif", d / "m.h5:/c");
+  EXPECT_TRUE(same_voxels(read_volume(d / "m.h5:/a").as<uint16_t>(), a));
+  EXPECT_TRUE(same_voxels(read_volume(d / "m.h5:/g/b").as<uint16_t>(), b));
+  EXPECT_TRUE(same_voxels(read_volume(d / "m.h5:/c").as<uint16_t>(), c));
+  convert_volume(d / "m.h5:/a", d / "m.h5:/d");  // reading one dataset of the file while adding another
+  EXPECT_TRUE(same_voxels(read_volume(d / "m.h5:/d").as<uint16_t>(), a));
+  write_volume(d / "m.h5:/a", c);  // the same path: replaced, the others kept
+  EXPECT_TRUE(same_voxels(read_volume(d / "m.h5:/a").as<uint16_t>(), c));
+  EXPECT_TRUE(same_voxels(read_volume(d / "m.h5:/g/b").as<uint16_t>(), b));
+  const std::string before = test::file_bytes(d / "m.h5");
+  expect_input_error([&] { write_volume(d / "m.h5:/g", c); }, {"m.h5:/g", "group"});
+  EXPECT_EQ(before, test::file_bytes(d / "m.h5"));
 }
 
 TEST(IoBadInput, FailedConversionLeavesNoPartialOutput) {

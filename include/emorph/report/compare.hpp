@@ -15,7 +15,9 @@ struct CompareParams {
 };
 
 // Writes out_dir/table.csv, out_dir/compare.json and out_dir/report.html; returns the table as JSON
-// (one object per sample). Throws InputError naming a file that is missing or not an analysis.
-Json compare_analyses(const CompareParams& params);
+// (one object per sample). Throws InputError naming a file that is missing or not an analysis, or
+// when no sample has any usable figure. A sample whose analysis failed or holds no fractions still
+// gets its row (blank cells) and a warning, added to `warnings` and to compare.json "warnings".
+Json compare_analyses(const CompareParams& params, std::vector<std::string>* warnings = nullptr);
 
 }  // namespace emorph
