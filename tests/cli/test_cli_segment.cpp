@@ -170,8 +170,8 @@ PhaseScore score_phase(const Volume<uint8_t>& truth, const Volume<uint8_t>& seg,
 // Acceptance (issue 5): NMC Dice >= 0.97 and NMC volume fraction within 1 vol% of the truth with the
 // two-peak route (intermodes after a 3x3x3 median) on the simulator's default XCT noise: 0.975 /
 // +0.16 vol% (seed 1), 0.975 / +0.20 (seed 2) at 160^3. Preset F's matrix (LFP, CBD, pores) is not one
-// grey level, so the default mixture route misses this (0.946 / +2.6 vol%, docs/validation.md issue
-// 14); its band must still hold the truth. Smaller boxes hold smaller particles: at 128^3 (seed 1) even
+// grey level, so the mixture route misses this (0.946 / +2.6 vol%, docs/validation.md issue 14); the
+// default is therefore this two-peak route, and its band must hold the truth. Smaller boxes hold smaller particles: at 128^3 (seed 1) even
 // the best single threshold of the median-filtered image reaches only 0.971.
 TEST(CliSegment, XctPresetFTwoPeakRouteMeetsAcceptanceAndDefaultBandHoldsTruth) {
   TempDir d;
@@ -182,7 +182,7 @@ TEST(CliSegment, XctPresetFTwoPeakRouteMeetsAcceptanceAndDefaultBandHoldsTruth) 
     r = run_cli("segment " + dir + "/xct.tif " + dir + "/default.tif --classes matrix,NMC --json " + dir + "/default.json");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const Json j = read_json(dir + "/default.json");
-    EXPECT_EQ(j["results"]["method"], "mixture");
+    EXPECT_EQ(j["results"]["method"], "intermodes");
     const Json band = j["results"]["phases"]["NMC"]["volume_fraction_band"];
     r = run_cli("segment " + dir + "/xct.tif " + dir + "/seg.tif --classes matrix,NMC --method intermodes --denoise median:1");
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -198,13 +198,13 @@ TEST(CliSegment, XctPresetFTwoPeakRouteMeetsAcceptanceAndDefaultBandHoldsTruth) 
   }
 }
 
-// Issue 14: the default (no --method, no --denoise) is the mixture route with its band, as in analyze;
-// a volume with one grey peak is refused (exit 2) with the reason and the option that overrides it.
+// Issue 14: the mixture route reports its band; a volume with one grey peak is refused (exit 2) with the
+// reason and the option that overrides it.
 TEST(CliSegment, DefaultRouteReportsABandAndRefusesOnePeak) {
   TempDir d;
   const auto v = two_phase(3);
   write_volume<uint8_t>(d / "grey.tif", v.view());
-  auto r = run_cli("segment " + (d / "grey.tif") + " " + (d / "labels.tif") + " --classes pore,NMC --json " + (d / "s.json"));
+  auto r = run_cli("segment " + (d / "grey.tif") + " " + (d / "labels.tif") + " --classes pore,NMC --method mixture --denoise auto --json " + (d / "s.json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = read_json(d / "s.json");
   EXPECT_EQ(j["results"]["method"], "mixture");
@@ -225,7 +225,7 @@ TEST(CliSegment, DefaultRouteReportsABandAndRefusesOnePeak) {
   std::normal_distribution<double> n(120, 15);
   for (auto& g : noise) g = static_cast<uint8_t>(std::clamp(n(rng), 0.0, 255.0));
   write_volume<uint8_t>(d / "noise.tif", noise.view());
-  r = run_cli("segment " + (d / "noise.tif") + " " + (d / "n.tif") + " --classes pore,NMC");
+  r = run_cli("segment " + (d / "noise.tif") + " " + (d / "n.tif") + " --classes pore,NMC --method mixture --denoise auto");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("not separable"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("--method otsu"), std::string::npos) << r.err;

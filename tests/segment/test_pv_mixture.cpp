@@ -72,19 +72,20 @@ Score score(const Volume<uint8_t>& truth, const SegmentResult& r) {
 }
 
 SegmentResult segment_default(const AnyVolume& grey) {
-  SegmentParams p;  // the default route of segment and analyze
+  SegmentParams p;  // the mixture route, its pre-filter chosen from the noise
+  p.method = "mixture";
   p.classes = "pore,NMC";
   return segment(grey, p, PhaseTable::default_table());
 }
 
 }  // namespace
 
-TEST(PvMixture, DefaultRouteIsTheMixtureWithAutomaticDenoising) {
+TEST(PvMixture, SharedDefaultIsTheTwoPeakRouteAfterAMedian) {
   const SegmentParams p;
   EXPECT_EQ(p.method, std::string(kDefaultSegmentMethod));
-  EXPECT_EQ(p.method, "mixture");
-  EXPECT_TRUE(p.auto_denoise);
-  EXPECT_FALSE(p.denoise.has_value());
+  EXPECT_EQ(p.method, "intermodes");
+  EXPECT_EQ(std::string(kDefaultDenoise), "median:1");
+  EXPECT_TRUE(p.auto_denoise);  // library callers without a denoise spec: chosen from the noise
 }
 
 // Tolerances: bench_accuracy's targets (1 vol%, band containing the truth); on these 64^3 boxes the
