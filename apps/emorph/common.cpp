@@ -59,8 +59,18 @@ Json input_envelope(const std::string& command, const Json& parameters, const In
   return envelope;
 }
 
+namespace {
+// CONTRACT: labels outside the phase table are measured as label_<n>, with this warning.
+void warn_unlisted_labels(const Json& results) {
+  if (results.contains("unlisted_labels"))
+    std::cerr << "emorph: warning: " << unlisted_labels_warning(results["unlisted_labels"].get<std::vector<uint8_t>>())
+              << "\n";
+}
+}  // namespace
+
 void emit_results(const OutputOptions& o, const std::string& command, const Json& parameters, const InputOptions& in,
                   const Json& results) {
+  warn_unlisted_labels(results);
   if (!o.json.empty()) {
     if (o.json != "-") check_output_differs(in.input, o.json);
     write_json(o.json, input_envelope(command, parameters, in, results));
@@ -70,9 +80,7 @@ void emit_results(const OutputOptions& o, const std::string& command, const Json
 
 void emit_results(const OutputOptions& o, const std::string& command, const Json& parameters,
                   const std::string& input, const Json& results) {
-  if (results.contains("unlisted_labels"))
-    std::cerr << "emorph: warning: " << unlisted_labels_warning(results["unlisted_labels"].get<std::vector<uint8_t>>())
-              << "\n";
+  warn_unlisted_labels(results);
   if (!o.json.empty()) {
     if (o.json != "-") check_output_differs(input, o.json);
     write_json(o.json, result_envelope(command, parameters, input, results));

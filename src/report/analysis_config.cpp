@@ -1,5 +1,6 @@
 #include "emorph/report/analysis_config.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -208,10 +209,13 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
 }
 
 AnalysisConfig read_analysis_config(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a folder, not a config file");
   std::ifstream f(path);
   if (!f) throw InputError(path + ": cannot open config file");
   std::stringstream ss;
   ss << f.rdbuf();
+  if (f.bad()) throw InputError(path + ": cannot read config file");
   return parse_analysis_config(ss.str(), path);
 }
 
@@ -231,10 +235,10 @@ axis = 0                     # thickness axis: current collector at index 0
 # seed = 7
 
 [preprocess]
-denoise = "auto"             # auto (3x3x3 median when the estimated contrast-to-noise is low) | none | median:1 | gaussian:1.0
+denoise = "median:1"         # median:1 (3x3x3) | auto (median when the estimated contrast-to-noise is low) | none | gaussian:1.0
 
 [segment]
-method = "mixture"           # mixture (partial-volume histogram model) | otsu | minimum | intermodes | multiotsu:N | manual:T1,T2 | fibsem
+method = "intermodes"        # intermodes (two-peak, half-way) | mixture (partial-volume histogram model) | otsu | minimum | multiotsu:N | manual:T1,T2 | fibsem
 classes = ["matrix", "NMC"]  # phase of each grey class, darkest first. XCT at ~0.3 um: NMC against the
                              # LFP+CBD+pore matrix (its density follows from its mean grey, see profiles);
                              # a FIB/SEM stack: method = "fibsem", classes = ["pore", "CBD", "LFP", "NMC"]

@@ -75,7 +75,6 @@ TEST(CliOutputs, OutputOverAMaskSeriesOrConfigIsRefused) {
              {"m.tif", "equals the input"});
   expect_bad(run_cli("tortuosity " + q(d / "v.tif") + " --phase pore --series " + q(d / "s.tif") + " --field " + q(d / "s.tif")),
              {"--series", "equals the input"});
-  expect_bad(run_cli("fractions " + q(d / "v.tif") + " --json " + q(d / "c.toml") + " --csv " + q(d / "x.csv")), {});
   expect_bad(run_cli("analyze " + q(d / "v.tif") + " --config " + q(d / "c.toml") + " --out " + q(d / "c.toml")),
              {"c.toml"});
   EXPECT_EQ(mask, test::file_bytes(d / "m.tif"));
@@ -116,7 +115,7 @@ TEST(CliOutputs, AFailingLaterOutputLeavesNoEarlierOutput) {
   for (const std::string cmd :
        {"crop " + q(d / "v.tif") + " " + q(d / "o.tif") + box, "edt " + q(d / "v.tif") + " " + q(d / "o.tif"),
         "rescale " + q(d / "v.tif") + " " + q(d / "o.tif"), "slice " + q(d / "v.tif") + " " + q(d / "o.png"),
-        "local-thickness " + q(d / "v.tif") + " " + q(d / "o.tif") + " --phase NMC",
+        "localthickness " + q(d / "v.tif") + " " + q(d / "o.tif") + " --phase NMC",
         "denoise " + q(d / "v.tif") + " " + q(d / "o.tif") + " --filter median:1",
         "segment " + q(d / "v.tif") + " " + q(d / "o.tif") + " --method otsu --classes pore,NMC",
         "fibsem-prep " + q(d / "v.tif") + " " + q(d / "o.tif")}) {
