@@ -31,6 +31,7 @@ void setup_slice(CLI::App& app) {
   sub->add_option("--high", o->high, "Percentile mapped to white")->capture_default_str();
   emorph::cli::add_json_option(sub, o->out);
   sub->callback([o] {
+    o->in.read_options();  // a bad --voxel is an error here too, although the picture is in pixels
     emorph::check_output_differs(o->in.input, o->output);
     std::string ext = o->output.size() >= 4 ? o->output.substr(o->output.size() - 4) : "";
     for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
