@@ -495,8 +495,18 @@ std::string check(const Case& c, int status, const fs::path& dir, const std::map
     else if (it->second != hash)
       why << "input " << name << " changed; ";
   }
+  // A failed analyze keeps its log: the results folder may hold analyze.log and nothing else (CONTRACT).
+  const bool analyze = !c.args.empty() && c.args[0] == "analyze";
+  std::set<std::string> log_folders;
+  if (analyze)
+    for (const auto& [name, hash] : after)
+      if (!before.count(name) && fs::path(name).filename() == "analyze.log") log_folders.insert(fs::path(name).parent_path().string());
+  auto kept_log = [&](const std::string& name) {
+    return log_folders.count(name) || (fs::path(name).filename() == "analyze.log" && log_folders.count(fs::path(name).parent_path().string()));
+  };
   for (const auto& [name, hash] : after)
-    if (!before.count(name) && (c.expect_exit != 0 || name.find(".tmp-emorph-") != std::string::npos))
+    if (!before.count(name) && (c.expect_exit != 0 || name.find(".tmp-emorph-") != std::string::npos) &&
+        !(c.expect_exit == 2 && kept_log(name)))
       why << "left " << name << "; ";
   if (c.expect_exit == 0) {
     std::size_t outputs = 0;
