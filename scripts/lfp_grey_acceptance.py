@@ -8,7 +8,10 @@ then each target (F, H, J, K with an imposed LFP gradient) is analysed twice, wi
 with `--lfp-mean` (the preset's LFP vol%, as a composition gives it) and `--pore-grey` (the simulated
 scan's air grey). Truth: `emorph profile` of the labels over the bulk window analyze used.
 
-usage: lfp_grey_acceptance.py EMORPH_BINARY OUT_DIR [--size N] [--seeds 1,2] [--quick]
+usage: lfp_grey_acceptance.py EMORPH_BINARY OUT_DIR [--size N] [--seeds 1,2] [--conditions ..] [--targets ..]
+                              [--nmc-method otsu]
+--nmc-method: analyze's threshold method for the electrodes with NMC (F, H, references E and I; default:
+analyze's), to check that the LFP route does not depend on the NMC threshold.
 Prints one line per case and a Markdown table; exit 1 when a tolerance is missed.
 """
 import argparse
@@ -29,6 +32,7 @@ LFP_GRADIENT = 0.002  # fraction per um imposed on every target (0.2 vol%/um)
 FAST_TOML = ("[measure]\nsurface = false\ngranulometry = []\nparticles = []\ntortuosity = []\n"
              "[output]\nlabels = false\nslices = false\n")
 FAST = []
+NMC_SEGMENTATION = []  # extra analyze options for electrodes with NMC (--nmc-method)
 
 
 def run(cmd):
@@ -51,7 +55,7 @@ SURFACE_LAYER_UM = {"H": 10.0}  # the 8 um layer and the blur of its LFP step (P
 
 def segmentation(preset):
     # An LFP-only electrode resolves nothing at 0.32 um: the whole electrode is the matrix.
-    return ["--method", "manual:-1", "--classes", "pore,matrix"] if preset in ("J", "K") else []
+    return ["--method", "manual:-1", "--classes", "pore,matrix"] if preset in ("J", "K") else NMC_SEGMENTATION
 
 
 def synth(emorph, out, preset, size, seed, condition, gradient):
@@ -88,7 +92,10 @@ def main():
     ap.add_argument("--seeds", default="1,2")
     ap.add_argument("--conditions", default=",".join(CONDITIONS))
     ap.add_argument("--targets", default=",".join(TARGETS))
+    ap.add_argument("--nmc-method", help="analyze --method for electrodes with NMC (e.g. otsu)")
     a = ap.parse_args()
+    if a.nmc_method:
+        NMC_SEGMENTATION.extend(["--method", a.nmc_method])
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "fast.toml"), "w") as f:
         f.write(FAST_TOML)

@@ -119,7 +119,9 @@ void lfp_grey_step(const LfpStepInputs& in, Json& results) {
   MatrixGreyParams mp;
   mp.axis = in.axis;
   for (const auto& ph : in.table.phases()) (ph.name == "NMC" || ph.name == "collector" ? mp.bright_labels : mp.matrix_labels).push_back(ph.label);
+  if (const Phase* collector = in.table.find("collector")) mp.layer_labels.push_back(collector->label);
   mp.erosion_um = o.erosion_um;
+  mp.reference_slices = std::array<int64_t, 2>{in.region.first_slice, in.region.last_slice};
   // Segmentation band: a quarter of the matrix-to-NMC peak distance either side of the half-way threshold.
   if (in.threshold && in.threshold->peak_bins.size() == 2 && in.threshold->thresholds.size() == 1 && in.classes.size() == 2 &&
       in.classes[1] == "NMC") {
@@ -144,6 +146,7 @@ void lfp_grey_step(const LfpStepInputs& in, Json& results) {
                                   {"matrix_fraction", matrix_fraction},
                                   {"shell_distance_um", profile.shell_distance_um},
                                   {"shell_mean_grey", numbers(profile.shell_mean_grey)},
+                                  {"shell_offset_grey", numbers(profile.shell_offset_grey)},
                                   {"far_mean_grey", number_or_null(profile.far_mean_grey)},
                                   {"bright_mean_grey", number_or_null(profile.bright_mean_grey)}});
 

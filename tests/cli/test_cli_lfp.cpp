@@ -169,7 +169,8 @@ TEST(CliLfp, CompareSplitsTheXctMatrixByFibsemSharesAndChecksComposition) {
 // gradient, preset F at 128^3: the LFP profile measured on matrix voxels eroded by the measured blur width
 // meets the issue's tolerances against the labels over the same bulk window (1.5 vol% mean, slope within
 // 20 % or 0.02 vol%/um, RSD within 2 points); without the erosion the bright NMC edges leak in and the
-// slope is off by more (measured: eroded 0.028 vs 0.047 true, uneroded 0.117 vol%/um).
+// slope is off by more (measured: edge-corrected 0.043 vs 0.047 true, uneroded 0.117 vol%/um; eroding
+// alone, sampling only the matrix beyond 1.44 um from NMC, read 0.019).
 TEST(CliLfp, ErodedMatrixGreyMeetsToleranceWithBlurAndFringes) {
   TempDir dir;
   ASSERT_EQ(run_cli("synth --preset F --size 128 --seed 1 --lfp-gradient 0.002 --xct --psf 0.7 --phase-contrast 0.08 --out " +
@@ -192,10 +193,8 @@ TEST(CliLfp, ErodedMatrixGreyMeetsToleranceWithBlurAndFringes) {
   const auto& m = eroded["profiles"]["phases"]["LFP"];
   const double true_slope = 100 * t["slope_per_um"].get<double>();
   EXPECT_NEAR(100 * m["mean_fraction"].get<double>(), 100 * t["mean_fraction"].get<double>(), 1.5);
-  // The issue's slope tolerance (20 % or 0.02 vol%/um) held on its own branch (0.028 vs 0.047); after the
-  // electrode-layer detection and the shared denoise default joined, this cell measures 0.019 vs 0.047
-  // (issue 16 stays open on it): the bound below records that state, the erosion check below its point.
-  EXPECT_NEAR(100 * m["slope_per_um"].get<double>(), true_slope, 0.03);
+  // The issue's slope tolerance: 20 % of the true slope or 0.02 vol%/um, whichever is larger.
+  EXPECT_NEAR(100 * m["slope_per_um"].get<double>(), true_slope, std::max(0.2 * std::fabs(true_slope), 0.02));
   EXPECT_NEAR(m["rsd_percent"].get<double>(), t["rsd_percent"].get<double>(), 2.0);
   const double raw_error = std::fabs(100 * raw["profiles"]["phases"]["LFP"]["slope_per_um"].get<double>() - true_slope);
   EXPECT_GT(raw_error, std::fabs(100 * m["slope_per_um"].get<double>() - true_slope));

@@ -118,7 +118,51 @@ TEST(MatrixGrey, ErosionByTheMeasuredBlurWidthRemovesTheEdgeLeak) {
     EXPECT_NEAR(eroded.mean_grey[z], e.true_matrix_grey[z], 2.0) << z;
     EXPECT_EQ(eroded.matrix_voxels[z], 10 * 28);
     EXPECT_LT(eroded.eroded_voxels[z], eroded.matrix_voxels[z]);
+    // Unmixed from the slice's mean grey (the erfc edge keeps it: 20 NMC and 28 matrix columns) with the
+    // deep NMC grey and the matrix grey (within 2 grey of the truth: 2 / 800 of the contrast).
+    EXPECT_NEAR(eroded.matrix_fraction(z), 28.0 / 48, 0.003) << z;
   }
+}
+
+// The matrix's depth trend lies only in the column 0.75 um from the NMC edge plane (x = 21, two voxels
+// from NMC's voxel centres), the matrix beyond is uniform (200). The face neighbour of NMC (x = 20) is left out, so 27 columns are
+// averaged and their mean rises by 10 / 27 grey per slice. The near shells lose their electrode-wide
+// offset (leak + mean composition) but keep the trend, so the profile has that slope; eroding alone
+// would see none. A layer (collector) is eroded only: its shells are depths, so it then reads flat.
+TEST(MatrixGrey, NearShellsKeepTheirDepthTrendAndLoseTheEdgeOffset) {
+  EdgeSample e = blurred_edge(0.6);
+  const Shape s = e.labels.shape();
+  for (int64_t z = 0; z < s.nz; ++z)
+    for (int64_t y = 0; y < s.ny; ++y)
+      for (int64_t x = 20; x < s.nx; ++x) {
+        const double trend = x == 21 ? 10.0 * static_cast<double>(z) : 0.0;
+        const double leak = 0.5 * std::erfc((static_cast<double>(x) - 19.5) * 0.5 / (std::sqrt(2.0) * 0.6));  // as blurred_edge
+        e.grey(z, y, x) = static_cast<float>(200.0 + trend + 800.0 * leak);
+      }
+  MatrixGreyParams p;
+  p.matrix_labels = {5};
+  p.bright_labels = {1};
+  const AnyVolume grey(e.grey.clone());
+  const auto r = matrix_grey_profile(grey, e.labels.view(), p);
+  ASSERT_GT(r.erosion_um, 1.0);  // the trend's column (0.75 um away) is within it
+  auto slope = [&](const std::vector<double>& v) {
+    const double n = static_cast<double>(v.size()), mz = (n - 1) / 2;
+    double sxy = 0, sxx = 0, my = 0;
+    for (double y : v) my += y / n;
+    for (std::size_t z = 0; z < v.size(); ++z) sxy += (static_cast<double>(z) - mz) * (v[z] - my), sxx += std::pow(static_cast<double>(z) - mz, 2);
+    return sxy / sxx;
+  };
+  // Tolerance: the leak beyond the erosion width (under 1 grey, uniform in z) cannot tilt the profile.
+  EXPECT_NEAR(slope(r.mean_grey), 10.0 / 27, 0.01);
+  EXPECT_EQ(r.shell_offset_grey[0], 0.0);     // left out, not corrected
+  EXPECT_GT(r.shell_offset_grey[4], 50.0);    // 1 um shell (x = 21), leak 800 erfc(0.75 / 0.85) / 2 = 170 grey
+  double mean = 0;
+  for (double g : r.mean_grey) mean += g / static_cast<double>(r.mean_grey.size());
+  EXPECT_NEAR(mean, 200.0, 2.0);  // the level: the matrix beyond the erosion width
+  p.layer_labels = {1};
+  const auto layer = matrix_grey_profile(grey, e.labels.view(), p);
+  EXPECT_NEAR(slope(layer.mean_grey), 0.0, 0.01);
+  EXPECT_EQ(layer.eroded_voxels, r.eroded_voxels);
 }
 
 TEST(MatrixGrey, ThreadCountDoesNotChangeTheResult) {
