@@ -62,8 +62,10 @@ void lfp_route(HtmlReport& r, const Json& res) {
                                              : "the known mean " + fmt(lfp["known_mean_fraction"], 100, 1) + " vol% (" +
                                                    lfp.value("known_mean_source", std::string()) + ") and the zero grey " +
                                                    fmt(lfp["zero_grey"], 1, 1) + " (" + lfp.value("zero_grey_source", std::string()) + ")") +
-                     "; matrix grey measured at least " + fmt(gp["erosion_um"], 1, 2) + " um from NMC and the collector (" +
-                     (gp.value("erosion_measured", false) ? "measured blur width" : "given") + "), mean " +
+                     "; matrix grey level measured at least " + fmt(gp["erosion_um"], 1, 2) + " um from NMC and the collector (" +
+                     (gp.value("erosion_measured", false) ? "measured blur width" : "given") +
+                     "; nearer NMC, each distance shell less its mean offset), matrix fraction from the " +
+                     gp.value("matrix_fraction_source", std::string("labels")) + ", mean " +
                      fmt(gp["matrix_mean_grey"], 1, 1) + ". Electrode mean LFP " + fmt(lfp["electrode_mean_fraction"], 100, 2) + " vol%.";
   r.paragraph(text);
 }

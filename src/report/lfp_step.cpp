@@ -144,6 +144,7 @@ void lfp_grey_step(const LfpStepInputs& in, Json& results) {
                                   {"eroded_mean_grey", numbers(profile.mean_grey)},
                                   {"eroded_voxels", profile.eroded_voxels},
                                   {"matrix_fraction", matrix_fraction},
+                                  {"matrix_fraction_source", profile.unmixed_matrix_fraction.empty() ? "labels" : "slice mean grey (unmixed)"},
                                   {"shell_distance_um", profile.shell_distance_um},
                                   {"shell_mean_grey", numbers(profile.shell_mean_grey)},
                                   {"shell_offset_grey", numbers(profile.shell_offset_grey)},

@@ -169,8 +169,8 @@ TEST(CliLfp, CompareSplitsTheXctMatrixByFibsemSharesAndChecksComposition) {
 // gradient, preset F at 128^3: the LFP profile measured on matrix voxels eroded by the measured blur width
 // meets the tolerances against the labels over the same bulk window (1.5 vol% mean, slope within
 // 20 % or 0.02 vol%/um, RSD within 2 points); without the erosion the bright NMC edges leak in and the
-// slope is off by more (measured: edge-corrected 0.043 vs 0.047 true, uneroded 0.117 vol%/um; eroding
-// alone, sampling only the matrix beyond 1.44 um from NMC, read 0.019).
+// slope is off by more (measured: 0.032 vs 0.047 true, uneroded 0.141 vol%/um; averaging only the matrix
+// beyond the 1.44 um erosion width, as before the near shells were offset-corrected, read 0.019).
 TEST(CliLfp, ErodedMatrixGreyMeetsToleranceWithBlurAndFringes) {
   TempDir dir;
   ASSERT_EQ(run_cli("synth --preset F --size 128 --seed 1 --lfp-gradient 0.002 --xct --psf 0.7 --phase-contrast 0.08 --out " +
