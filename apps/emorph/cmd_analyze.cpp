@@ -21,6 +21,7 @@ struct AnalyzeOptions {
   int size = 0, axis = -1;
   int64_t seed = -1;
   emorph::LfpOptions lfp;
+  std::vector<std::string> settings;
 };
 
 void run_analyze(const AnalyzeOptions& o) {
@@ -39,6 +40,7 @@ void run_analyze(const AnalyzeOptions& o) {
   ov.phases = o.phases;
   ov.density = o.density;
   ov.lfp = o.lfp;
+  ov.settings = o.settings;
   const emorph::AnalysisConfig c = emorph::resolve_analysis_config(ov);
   const auto outcome = emorph::run_analysis(c, emorph::analysis_config_json(c));
   for (const auto& w : outcome.warnings) std::cerr << "emorph: warning: " << w << "\n";
@@ -73,6 +75,10 @@ void setup_analyze(CLI::App& app) {
   sub->add_option("--loading", o->lfp.loading_mg_per_cm2, "Areal loading mg/cm2, for --composition (instead of --porosity)");
   sub->add_option("--thickness", o->lfp.thickness_um, "Coating thickness um with --loading (default: the measured thickness)");
   sub->add_option("--bet", o->lfp.bet, "Powders' BET areas m2/g, e.g. NMC=0.28,LFP=18.3,CB=65: theoretical SSA in the report");
+  sub->add_option("--set", o->settings,
+                  "Set one key of the TOML configuration, SECTION.KEY=VALUE (repeatable), e.g. --set measure.tortuosity=[] "
+                  "--set profile.window=3 --set measure.particles=[NMC,pore]; other options given here take precedence")
+      ->allow_extra_args(false);
   sub->callback([o] { run_analyze(*o); });
 
   auto path = std::make_shared<std::string>();

@@ -5,9 +5,11 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <type_traits>
 #include <toml++/toml.h>
 
 #include "emorph/error.hpp"
+#include "analysis_settings.hpp"
 
 namespace emorph {
 namespace {
@@ -15,7 +17,11 @@ namespace {
 struct Reader {
   std::string source;
 
+  // A value given on the command line (`--set SECTION.KEY=VALUE`) carries its option as its source
+  // path (analysis_settings.cpp): the error names the option instead of a file line.
   [[noreturn]] void fail(const toml::node& n, const std::string& key, const std::string& what) const {
+    if (const auto& path = n.source().path; path && path->rfind("--set ", 0) == 0)
+      throw InputError(*path + ": key '" + key + "': " + what);
     throw InputError(source + ":" + std::to_string(n.source().begin.line) + ": key '" + key + "': " + what);
   }
 
@@ -35,7 +41,10 @@ struct Reader {
     const toml::node* n = t.get(key);
     if (!n) return;
     auto v = n->value<T>();
-    if (!v) fail(*n, section + "." + key, "wrong type");
+    if (!v) {
+      const char* expected = std::is_same_v<T, bool> ? "true or false" : std::is_same_v<T, std::string> ? "a string" : "an integer";
+      fail(*n, section + "." + key, std::string("wrong type (expected ") + expected + ")");
+    }
     out = *v;
   }
 
@@ -88,13 +97,15 @@ const toml::table* section(const toml::table& root, const char* name, const Read
 
 }  // namespace
 
-AnalysisConfig parse_analysis_config(const std::string& text, const std::string& source_name) {
+AnalysisConfig parse_analysis_config(const std::string& text, const std::string& source_name,
+                                     const std::vector<std::string>& settings) {
   toml::table root;
   try {
     root = toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
     throw InputError(source_name + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
   }
+  for (const auto& setting : settings) apply_config_setting(root, setting);
   Reader r{source_name};
   r.check_keys(root, "", {"input", "demo", "preprocess", "segment", "phases", "density", "profile", "lfp", "measure", "output"});
   AnalysisConfig c;
@@ -208,7 +219,8 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
   return c;
 }
 
-AnalysisConfig read_analysis_config(const std::string& path) {
+AnalysisConfig read_analysis_config(const std::string& path, const std::vector<std::string>& settings) {
+  if (path.empty()) return parse_analysis_config("", "--set", settings);
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a folder, not a config file");
   std::ifstream f(path);
@@ -216,7 +228,7 @@ AnalysisConfig read_analysis_config(const std::string& path) {
   std::stringstream ss;
   ss << f.rdbuf();
   if (f.bad()) throw InputError(path + ": cannot read config file");
-  return parse_analysis_config(ss.str(), path);
+  return parse_analysis_config(ss.str(), path, settings);
 }
 
 std::string example_analysis_config() {

@@ -677,7 +677,7 @@ Json analysis_config_json(const AnalysisConfig& c) {
 }
 
 AnalysisConfig resolve_analysis_config(const AnalysisOverrides& o) {
-  AnalysisConfig c = o.config.empty() ? AnalysisConfig{} : read_analysis_config(o.config);
+  AnalysisConfig c = o.config.empty() && o.settings.empty() ? AnalysisConfig{} : read_analysis_config(o.config, o.settings);
   if (!o.input.empty()) c.input = o.input;
   if (o.demo) c.demo = true;
   require(!(c.demo && !o.input.empty()), "analyze: give either an input volume or the demo, not both");

@@ -69,8 +69,11 @@ struct AnalysisConfig {
 };
 
 // Parses a TOML file; throws InputError naming the file, line and key for unknown keys or bad values.
-AnalysisConfig read_analysis_config(const std::string& path);
-AnalysisConfig parse_analysis_config(const std::string& toml_text, const std::string& source_name);
+// `settings` ("SECTION.KEY=VALUE", the CLI's --set) replace the file's values before the checks, so they
+// reach every key with the same type checks; an empty path reads no file.
+AnalysisConfig read_analysis_config(const std::string& path, const std::vector<std::string>& settings = {});
+AnalysisConfig parse_analysis_config(const std::string& toml_text, const std::string& source_name,
+                                     const std::vector<std::string>& settings = {});
 
 // A commented example config (what `emorph init-config` writes).
 std::string example_analysis_config();

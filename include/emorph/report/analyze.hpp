@@ -41,6 +41,7 @@ struct AnalysisOverrides {
   std::optional<int> demo_size, axis;
   std::optional<uint64_t> demo_seed;
   LfpOptions lfp;  // set members replace the config's [lfp] values
+  std::vector<std::string> settings;  // "SECTION.KEY=VALUE" (--set): replace the config file's keys
 };
 
 // Reads the config and applies the overrides; InputError for an input together with demo, or neither.

@@ -1,0 +1,43 @@
+// emorph analyze --set SECTION.KEY=VALUE end to end: the keys reach the analysis and its recorded
+// parameters; an unknown key or a wrong type is exit 2 naming the option.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "support/test_support.hpp"
+
+namespace fs = std::filesystem;
+using emorph::test::read_json;
+using emorph::test::run_cli;
+using emorph::test::TempDir;
+
+TEST(CliAnalyzeSet, KeysReachTheAnalysisWithoutAConfigFile) {
+  TempDir dir;
+  const std::string out = dir / "res";
+  auto r = run_cli("analyze --demo --size 32 --voxel 0.6 --set measure.tortuosity=[] --set measure.granulometry=[NMC] "
+                   "--set measure.surface=false --set profile.window=3 --set output.slices=false --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = read_json(out + "/results.json");
+  const auto& res = j["results"];
+  EXPECT_FALSE(res.contains("tortuosity") && !res["tortuosity"].empty()) << res["tortuosity"].dump();
+  EXPECT_FALSE(res.contains("surface"));
+  EXPECT_TRUE(res["granulometry"].contains("NMC"));
+  EXPECT_FALSE(res["granulometry"].contains("pore"));
+  EXPECT_FALSE(fs::exists(fs::path(out) / "slice_axis0.png"));
+  EXPECT_EQ(j["parameters"]["window"], 3) << j["parameters"].dump();
+}
+
+TEST(CliAnalyzeSet, UnknownKeyAndWrongTypeAreExit2) {
+  TempDir dir;
+  auto r = run_cli("analyze --demo --size 32 --set measure.tortuosty=[pore] --out " + (dir / "a"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--set measure.tortuosty=[pore]"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unknown key"), std::string::npos) << r.err;
+  r = run_cli("analyze --demo --size 32 --set profile.window=wide --out " + (dir / "b"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("expected an integer"), std::string::npos) << r.err;
+  r = run_cli("analyze --demo --size 32 --set window=3 --out " + (dir / "c"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("SECTION.KEY=VALUE"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "a/results.json"));
+}
