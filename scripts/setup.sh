@@ -7,7 +7,8 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-numpy python3-pytest
-  python3-scipy python3-skimage python3-matplotlib
+  python3-scipy python3-skimage python3-matplotlib python3-pil
+  chromium  # headless, for the report rendering test (python/tests/test_report_render.py)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
