@@ -1,6 +1,8 @@
 // Slice pictures: percentile contrast stretch (0.5 / 99.5 %) of the grey slice, alpha-blended phase colours.
 #include "emorph/report/slice_views.hpp"
 
+#include "scale_bar.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -103,6 +105,7 @@ void write_slice_view(const std::string& path, const AnyVolume* grey, const Volu
       std::copy(v.begin(), v.end(), rgb.begin() + (static_cast<std::ptrdiff_t>(y) * W + x) * 3);
     }
   }
+  if (p.scale_bar) draw_scale_bar(rgb, W, H, pixel_um);
   write_png(path, rgb.data(), W, H, 3);
 }
 

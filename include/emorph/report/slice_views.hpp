@@ -13,6 +13,7 @@ struct SliceViewParams {
   int64_t index = -1;     // -1: middle slice
   double overlay_alpha = 0.45;
   int upscale = 0;        // integer pixel repeat; 0: chosen so the image is at least ~384 px tall
+  bool scale_bar = true;  // a scale bar in um in the lower-left corner (scale_bar.hpp)
 };
 
 // Writes `path` (PNG). `grey` may be null (phase colours only); `labels` may be null (grey only).
