@@ -11,6 +11,7 @@
 #include "emorph/report/lfp_report.hpp"
 #include "emorph/report/statistics_step.hpp"
 #include "emorph/report/svg_plot.hpp"
+#include "report_numbers.hpp"
 
 namespace fs = std::filesystem;
 
@@ -67,15 +68,19 @@ void fractions_table(HtmlReport& r, const Json& res) {
     if (prof.contains("phases") && prof["phases"].contains(name)) {
       const Json& p = prof["phases"][name];
       row.push_back(pct(p["mean_fraction"]));
+      row.push_back(report_numbers::band(p.value("mean_fraction_band", Json()), 100));
       row.push_back(num(p["rsd_percent"], 3));
-      row.push_back(p["slope_per_um"].is_number() ? num(Json(100 * p["slope_per_um"].get<double>()), 3) : "–");
+      row.push_back(report_numbers::slope(p));
+      row.push_back(report_numbers::slope_band(p));
       row.push_back(num(p["slope_relative_percent_per_um"], 3));
     }
     rows.push_back(row);
   }
   r.heading("Phase fractions and thickness profiles");
-  r.table({"phase", "vol% (volume)", "vol% (electrode)", "bulk mean vol%", "RSD %", "slope vol%/um", "slope %/um of mean"},
-          rows, "Volume fractions; bulk statistics over the window shaded in the profile plot");
+  r.table({"phase", "vol% (whole volume)", "vol% (electrode)", "bulk mean vol%", "bulk mean band vol%", "RSD %",
+           "slope vol%/um ± SE", "slope band vol%/um", "slope %/um of mean"},
+          rows, "Volume fractions; bulk statistics over the window shaded in the profile plot (SE: standard error of the "
+                "least-squares slope; bands: the range the segmentation uncertainty allows)");
 }
 
 void profile_plot(HtmlReport& r, const Json& res, const PhaseTable& t) {
@@ -180,6 +185,57 @@ void granulometry_plots(HtmlReport& r, const Json& res, const PhaseTable& t) {
   r.table({"phase", "D50 (um)"}, rows, "Median diameter by volume from the granulometry");
 }
 
+// Equivalent sphere diameter of a particle volume.
+double sphere_diameter_um(double volume_um3) { return std::cbrt(6 * volume_um3 / M_PI); }
+
+// Each size class's profile divided by its own mean over the bulk window: the small particles hold a
+// few percent of the phase, so on the fraction scale their trend lies flat near zero; on their own
+// scale a rise or fall through the thickness reads directly (1 = the class's bulk mean).
+// Returns the note that states the cut-offs and the normalisation.
+std::string size_class_plot(HtmlReport& r, const Json& res, const std::string& name, const Json& sc) {
+  const auto position = doubles(sc["position_um"]);
+  std::size_t first = 0, last = position.empty() ? 0 : position.size() - 1;
+  if (res.contains("profiles") && res["profiles"].contains("bulk")) {
+    const Json& bulk = res["profiles"]["bulk"];
+    if (bulk["last_slice"].is_number() && bulk["last_slice"].get<std::size_t>() < position.size())
+      first = bulk["first_slice"].get<std::size_t>(), last = bulk["last_slice"].get<std::size_t>();
+  }
+  auto normalised = [&](const Json& values, double& mean) {
+    auto v = doubles(values);
+    mean = 0;
+    std::size_t n = 0;
+    for (std::size_t i = first; i <= last && i < v.size(); ++i)
+      if (std::isfinite(v[i])) mean += v[i], ++n;
+    mean = n ? mean / static_cast<double>(n) : 0;
+    for (auto& x : v) x = mean > 0 ? x / mean : std::nan("");
+    return v;
+  };
+  const int q = static_cast<int>(std::lround(100 * sc["quantile"].get<double>()));
+  char small[96] = "", large[96] = "";
+  if (sc["small_max_volume_um3"].is_number())
+    std::snprintf(small, sizeof small, "smallest %d%% (d <= %.3g um)", q, sphere_diameter_um(sc["small_max_volume_um3"].get<double>()));
+  if (sc["large_min_volume_um3"].is_number())
+    std::snprintf(large, sizeof large, "largest %d%% (d >= %.3g um)", q, sphere_diameter_um(sc["large_min_volume_um3"].get<double>()));
+  PlotSpec c;
+  c.title = name + ": smallest and largest " + std::to_string(q) + "% of particles through the thickness";
+  c.x_label = "position (um, collector at 0)";
+  c.y_label = "fraction / its bulk mean";
+  c.width = 560;
+  double mean_all = 0, mean_small = 0, mean_large = 0;
+  c.series.push_back({"all particles", position, normalised(sc["all_fraction"], mean_all), "#999999", false, false, false});
+  c.series.push_back({large[0] ? large : "largest", position, normalised(sc["large_fraction"], mean_large), "#e4572e", false, false, false});
+  c.series.push_back({small[0] ? small : "smallest", position, normalised(sc["small_fraction"], mean_small), "#17bebb", false, false, false});
+  r.raw_html(render_svg(c));
+  char text[400];
+  std::snprintf(text, sizeof text,
+                "Size classes of %s by equivalent sphere diameter d: %s, %s (%s and %s particles). Each curve is divided "
+                "by its own mean over the bulk window (all: %.2f vol%%, largest: %.2f vol%%, smallest: %.3f vol%%), "
+                "so 1 is the class's bulk mean.",
+                name.c_str(), small[0] ? small : "smallest", large[0] ? large : "largest", sc.value("small_count", Json()).dump().c_str(),
+                sc.value("large_count", Json()).dump().c_str(), 100 * mean_all, 100 * mean_large, 100 * mean_small);
+  return text;
+}
+
 std::vector<double> bin_centres(const Json& edges) {
   const auto e = doubles(edges);
   std::vector<double> c;
@@ -207,21 +263,50 @@ void particle_plots(HtmlReport& r, const Json& res, const PhaseTable& t) {
     for (const char* k : {"d10_um", "d50_um", "d90_um"})
       if (p[k].is_number()) h.markers.push_back({p[k].get<double>(), std::string("D") + std::string(k).substr(1, 2)});
     r.raw_html(render_svg(h));
-    const Json& sc = p["size_classes"];
-    PlotSpec c;
-    const int q = static_cast<int>(std::lround(100 * sc["quantile"].get<double>()));
-    c.title = name + ": smallest and largest " + std::to_string(q) + "% of particles through the thickness";
-    c.x_label = "position (um, collector at 0)";
-    c.y_label = "volume fraction of the slice";
-    c.width = 560;
-    c.series.push_back({"all", doubles(sc["position_um"]), doubles(sc["all_fraction"]), "#999999", false, false, false});
-    c.series.push_back({"largest " + std::to_string(q) + "%", doubles(sc["position_um"]), doubles(sc["large_fraction"]), "#e4572e", false, false, false});
-    c.series.push_back({"smallest " + std::to_string(q) + "%", doubles(sc["position_um"]), doubles(sc["small_fraction"]), "#17bebb", false, false, false});
-    r.raw_html(render_svg(c));
+    const std::string note = size_class_plot(r, res, name, p["size_classes"]);
     r.end_grid();
+    r.paragraph(note);
   }
   r.table({"phase", "particles", "excluded (< min voxels)", "D10 (um)", "D50 (um)", "D90 (um)", "number D50 (um)"}, rows,
           "Volume-weighted D10/D50/D90 of equivalent sphere diameters");
+}
+
+// Electrode-level specific surface: the solids' surface exposed to the pores per gram of solids (the
+// quantity a BET measurement of the electrode gives). Each solid's density times volume is recovered
+// from its own m2/g (area / SSA), so only phases with a density count; the collector is not electrode.
+void electrode_specific_surface(HtmlReport& r, const Json& surface) {
+  const Json& phases = surface["phases"];
+  r.heading("Electrode-level specific surface", 3);
+  if (!phases.contains("pore")) {
+    r.paragraph("Not measurable on this volume: the pores are not a phase of it (at XCT resolution they lie inside the "
+                "unresolved matrix), so the solids' surface exposed to the pores is unknown. The m2/g column above is "
+                "per gram of each phase alone.");
+    return;
+  }
+  double mass = 0, area = 0;  // mass in um3 x g/cm3 (1e-12 g), area in um2 (1e-12 m2)
+  std::string missing;
+  for (const auto& [name, s] : phases.items()) {
+    if (name == "pore" || name == "collector") continue;
+    const Json ssa = s.value("specific_surface_m2_per_g", Json());
+    if (!ssa.is_number() || !(ssa.get<double>() > 0)) {
+      missing += (missing.empty() ? "" : ", ") + name;
+      continue;
+    }
+    mass += s["surface_area_um2"].get<double>() / ssa.get<double>();
+  }
+  for (const auto& [key, s] : surface["interfaces"].items()) {
+    const auto bar = key.find('|');
+    const std::string a = key.substr(0, bar), b = key.substr(bar + 1);
+    if ((a == "pore") != (b == "pore") && a != "collector" && b != "collector") area += s["area_um2"].get<double>();
+  }
+  if (!missing.empty() || !(mass > 0)) {
+    r.paragraph("Not computed: every solid phase needs a density (--density or [density]); missing: " +
+                (missing.empty() ? std::string("all") : missing) + ".");
+    return;
+  }
+  r.table({"solid-pore surface (um2)", "solids' mass (ng)", "specific surface (m2/g of solids)"},
+          {{num(Json(area), 6), num(Json(mass * 1e-3), 4), num(Json(area / mass), 4)}},
+          "Surface of the solids exposed to the pores per gram of solids (electrode without the collector)");
 }
 
 void surface_table(HtmlReport& r, const Json& res) {
@@ -237,6 +322,7 @@ void surface_table(HtmlReport& r, const Json& res) {
   for (const auto& [name, s] : res["surface"]["interfaces"].items())
     rows.push_back({name, num(s["area_um2"], 6), num(s["specific_surface_per_um"])});
   r.table({"interface", "area (um2)", "per total volume (1/um)"}, rows, "Interfaces between phases");
+  electrode_specific_surface(r, res["surface"]);
 }
 
 void transport_table(HtmlReport& r, const Json& res) {
@@ -275,10 +361,44 @@ void truth_table(HtmlReport& r, const Json& res) {
     if (!mb.contains(name)) continue;
     const Json& m = mb[name];
     bulk.push_back({name, pct(t["mean_fraction"]), pct(m["mean_fraction"]), num(t["rsd_percent"]), num(m["rsd_percent"]),
-                    slope(t["slope_per_um"]), slope(m["slope_per_um"])});
+                    slope(t["slope_per_um"]), report_numbers::slope(m), report_numbers::slope_band(m)});
   }
-  r.table({"phase", "true bulk vol%", "measured", "true RSD %", "measured", "true slope vol%/um", "measured"}, bulk,
+  r.table({"phase", "true bulk vol%", "measured", "true RSD %", "measured", "true slope vol%/um", "measured ± SE", "measured band"}, bulk,
           "Bulk statistics of the generator's labels and of the analysis, over the same bulk window");
+}
+
+// "How to read this report": the definitions a reader needs before the tables, with this run's bulk window.
+void how_to_read(HtmlReport& r, const Json& res) {
+  r.heading("How to read this report");
+  r.paragraph("Volume fractions: 'vol% (whole volume)' counts every voxel of the image, collector and air included; "
+              "'vol% (electrode)' counts only the detected electrode region (between the collector and the top "
+              "surface). Compare the electrode figures with a composition.");
+  if (res.contains("profiles") && res["profiles"].contains("bulk")) {
+    const Json& bulk = res["profiles"]["bulk"];
+    const Json sel = res["profiles"].value("bulk_selection", Json::object());
+    char text[700];
+    std::snprintf(text, sizeof text,
+                  "Bulk window: the profile statistics (bulk mean, RSD, slope) use the slices from %.4g to %.4g um only, "
+                  "shaded in the profile plot. It is the electrode region minus %.3g um above the collector and %.3g um "
+                  "under the surface%s.",
+                  bulk["start_um"].get<double>(), bulk["end_um"].get<double>(), sel.value("exclude_collector_um", 0.0),
+                  sel.value("exclude_surface_um", 0.0),
+                  sel.value("auto", false) ? (", the larger of the layers given and those detected on the " +
+                                              sel.value("phase", std::string("main active")) +
+                                              " profile (where its smoothed fraction recovers 90 % of its bulk median)")
+                                                 .c_str()
+                                           : " (as configured)");
+    r.paragraph(text);
+  }
+  r.paragraph("Granulometry D50 against particle D50: the granulometry (openings with balls) measures how thick the "
+              "phase is, the diameter of the largest ball that fits at each place, without separating particles; the "
+              "particle D50 is the volume-weighted median of the equivalent sphere diameters of the separated "
+              "particles. Irregular or elongated particles give a granulometry D50 below the particle D50; touching "
+              "particles that the separation leaves joined raise the particle D50.");
+  r.paragraph("Bands and errors: a band [low, high] is the range a figure takes when the segmentation threshold moves "
+              "across the uncertainty the grey histogram allows (grey inputs only). '± SE' is the standard error of a "
+              "least-squares slope from the scatter of the slices about the line. A slope whose band or ± 2 SE "
+              "includes 0 cannot be told from a flat profile.");
 }
 
 void failures_and_timings(HtmlReport& r, const Json& res) {
@@ -313,6 +433,7 @@ void write_analysis_report(const std::string& path, const AnalysisReportInputs& 
   const Json& res = in.results;
   HtmlReport r("emorph analysis report");
   summary(r, res);
+  how_to_read(r, res);
   truth_table(r, res);
   histogram_plot(r, in.threshold);
   slices(r, res, in.out_dir);
