@@ -9,6 +9,7 @@
 
 #include "emorph/error.hpp"
 #include "emorph/report/compare_extras.hpp"
+#include "emorph/report/compare_table.hpp"
 #include "emorph/report/html_report.hpp"
 #include "emorph/report/svg_plot.hpp"
 
@@ -49,6 +50,12 @@ std::string cell(const Json& v, double scale = 1.0) {
   if (!v.is_number()) return "";
   char buf[48];
   std::snprintf(buf, sizeof buf, "%.6g", scale * v.get<double>());
+  return buf;
+}
+
+std::string report_percent(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", 100 * fraction);
   return buf;
 }
 
@@ -99,6 +106,7 @@ Json compare_analyses(const CompareParams& params, std::vector<std::string>* war
     for (auto& w : unusable_parts(all[i], params.results[i], ok)) warnings.push_back(std::move(w));
     usable += ok;
   }
+  for (auto& w : partial_input_warnings(all, names)) warnings.push_back(std::move(w));
   if (usable == 0) {
     std::string why;
     for (const auto& w : warnings) why += "\n  " + w;
@@ -123,6 +131,10 @@ Json compare_analyses(const CompareParams& params, std::vector<std::string>* war
   for (const auto& ph : truth_phases)
     for (const char* k : {"_vol_percent", "_bulk_mean_vol_percent", "_slope_vol_percent_per_um"})
       header.push_back("truth_" + ph + k);
+  // Extensions (issue 17): the NMC size spread, each phase's surfaces.
+  header.insert(header.end(), {"NMC_d10_um", "NMC_d90_um"});
+  for (const auto& ph : phases)
+    for (const char* k : {"_specific_surface_per_um", "_specific_surface_m2_per_g"}) header.push_back(ph + k);
 
   Json table = Json::array();
   std::vector<std::vector<std::string>> rows;
@@ -152,6 +164,15 @@ Json compare_analyses(const CompareParams& params, std::vector<std::string>* war
       row.insert(row.end(), {cell(vf, 100), cell(mean, 100), cell(slope, 100)});
       if (!t.is_null()) entry["truth"][ph] = {{"volume_fraction", vf}, {"mean_fraction", mean}, {"slope_per_um", slope}};
     }
+    const Json d10 = at_path(r, {"particles", "NMC", "d10_um"}), d90 = at_path(r, {"particles", "NMC", "d90_um"});
+    row.insert(row.end(), {cell(d10), cell(d90)});
+    entry.update({{"NMC_d10_um", d10}, {"NMC_d90_um", d90}});
+    for (const auto& ph : phases) {
+      const Json per_um = at_path(r, {"surface", "phases", ph.c_str(), "specific_surface_per_um"}),
+                 per_g = at_path(r, {"surface", "phases", ph.c_str(), "specific_surface_m2_per_g"});
+      row.insert(row.end(), {cell(per_um), cell(per_g)});
+      entry["phases"][ph].update({{"specific_surface_per_um", per_um}, {"specific_surface_m2_per_g", per_g}});
+    }
     rows.push_back(row);
     table.push_back(entry);
   }
@@ -160,8 +181,10 @@ Json compare_analyses(const CompareParams& params, std::vector<std::string>* war
   write_json((out / "compare.json").string(), {{"samples", table}, {"results", params.results}, {"warnings", warnings}});
 
   HtmlReport rep("emorph comparison of " + std::to_string(all.size()) + " samples");
-  rep.table(header, rows, "Table 1 layout: fractions in vol%, bulk statistics of each phase's thickness profile");
+  for (const auto& w : warnings) rep.warning("Warning: " + w);
+  readable_compare_table(rep, all, names, phases);
   for (const auto& ph : phases) {
+    if (!is_electrode_phase(ph)) continue;
     PlotSpec p;
     p.title = ph + " fraction through the thickness";
     p.x_label = "position (um, collector at 0)";
@@ -169,7 +192,8 @@ Json compare_analyses(const CompareParams& params, std::vector<std::string>* war
     p.width = 700;
     for (std::size_t i = 0; i < all.size(); ++i) {
       const Json pr = at_path(all[i], {"profiles", "phases", ph.c_str()});
-      if (!pr.is_null()) p.series.push_back({names[i], doubles(pr["position_um"]), doubles(pr["fraction"]), "", false, false, false});
+      if (!pr.is_null())
+        p.series.push_back({names[i], doubles(pr["position_um"]), doubles(pr["fraction"]), sample_colour(i), false, false, false});
     }
     if (!p.series.empty()) rep.raw_html(render_svg(p));
   }
@@ -184,7 +208,7 @@ Json compare_analyses(const CompareParams& params, std::vector<std::string>* war
   for (const auto& ph : sized) {
     PlotSpec g;
     g.title = ph + " size distributions (volume-weighted)";
-    g.x_label = "diameter (um): particles = equivalent sphere, granulometry = opening size 2r";
+    g.x_label = "diameter (um): particles = equivalent sphere (solid), granulometry = opening size 2r (dashed)";
     g.y_label = "cumulative volume fraction";
     g.width = 700;
     g.log_x = true;
@@ -195,34 +219,48 @@ Json compare_analyses(const CompareParams& params, std::vector<std::string>* war
         std::vector<double> x, c;
         double acc = 0;
         for (std::size_t k = 0; k + 1 < e.size() && k < f.size(); ++k) x.push_back(e[k + 1]), c.push_back(acc += f[k]);
-        g.series.push_back({names[i] + " particles", x, c, "", false, false, false});
+        g.series.push_back({names[i] + " particles", x, c, sample_colour(i), false, false, false});
       }
       const Json gr = at_path(all[i], {"granulometry", ph.c_str()});
       if (!gr.is_null()) {
         std::vector<double> d = doubles(gr["radius_um"]);
         for (double& v : d) v *= 2;
-        g.series.push_back({names[i] + " granulometry", d, doubles(gr["cumulative_fraction"]), "", false, false, false});
+        g.series.push_back({names[i] + " granulometry", d, doubles(gr["cumulative_fraction"]), sample_colour(i), false, true, false});
       }
     }
     if (!g.series.empty()) rep.raw_html(render_svg(g));
   }
+  // The matrix is the electrode's volume around NMC: fractions of the electrode region (the collector
+  // and air outside it are not matrix), so its shares add up to 100 %.
   std::vector<std::string> matrix_header = {"sample", "matrix_vol_percent_of_electrode"};
+  std::vector<std::string> matrix_html_header = {"sample", "matrix (vol% of electrode)"};
   for (const auto& ph : phases)
-    if (ph != "NMC") matrix_header.push_back(ph + "_percent_of_matrix");
-  std::vector<std::vector<std::string>> matrix_rows;
+    if (ph != "NMC" && is_electrode_phase(ph)) {
+      matrix_header.push_back(ph + "_percent_of_matrix");
+      matrix_html_header.push_back(ph + " (% of matrix)");
+    }
+  auto electrode_fraction = [](const Json& f) {
+    const Json& e = at_path(f, {"electrode_volume_fraction"});
+    return e.is_number() ? e : at_path(f, {"volume_fraction"});
+  };
+  std::vector<std::vector<std::string>> matrix_rows, matrix_html_rows;
   for (std::size_t i = 0; i < all.size(); ++i) {
-    const Json nmc = at_path(all[i], {"fractions", "phases", "NMC", "volume_fraction"});
+    const Json nmc = electrode_fraction(at_path(all[i], {"fractions", "phases", "NMC"}));
     const double rest = 1.0 - (nmc.is_number() ? nmc.get<double>() : 0.0);
     std::vector<std::string> row = {names[i], cell(Json(rest), 100)};
+    std::vector<std::string> html_row = {names[i], rest > 0 ? report_percent(rest) : "–"};
     for (const auto& ph : phases) {
-      if (ph == "NMC") continue;
-      const Json v = at_path(all[i], {"fractions", "phases", ph.c_str(), "volume_fraction"});
-      row.push_back(rest > 0 && v.is_number() ? cell(Json(v.get<double>() / rest), 100) : "");
+      if (ph == "NMC" || !is_electrode_phase(ph)) continue;
+      const Json v = electrode_fraction(at_path(all[i], {"fractions", "phases", ph.c_str()}));
+      const bool ok = rest > 0 && v.is_number();
+      row.push_back(ok ? cell(Json(v.get<double>() / rest), 100) : "");
+      html_row.push_back(ok ? report_percent(v.get<double>() / rest) : "–");
     }
     matrix_rows.push_back(row);
+    matrix_html_rows.push_back(html_row);
   }
-  rep.table(matrix_header, matrix_rows,
-            "Matrix composition: the phases around NMC as a share of the non-NMC volume (XCT sees one unresolved "
+  rep.table(matrix_html_header, matrix_html_rows,
+            "Matrix composition: the phases around NMC as a share of the electrode's non-NMC volume (XCT sees one unresolved "
             "matrix, FIB/SEM resolves it into pores, LFP and CB+PVdF)");
   write_csv((out / "matrix_composition.csv").string(), matrix_header, matrix_rows);
   compare_composition_and_scales(rep, all, names, out.string());

@@ -63,6 +63,27 @@ void HtmlReport::table(const std::vector<std::string>& header, const std::vector
   body_ += o.str();
 }
 
+void HtmlReport::grouped_table(const std::vector<std::pair<std::string, int>>& groups, const std::vector<std::string>& header,
+                               const std::vector<std::vector<std::string>>& rows, const std::string& caption) {
+  std::ostringstream o;
+  o << "<table class=\"grouped\">";
+  if (!caption.empty()) o << "<caption>" << html_escape(caption) << "</caption>";
+  o << "<thead><tr>";
+  for (const auto& [label, span] : groups) o << "<th colspan=\"" << span << "\" class=\"group\">" << html_escape(label) << "</th>";
+  o << "</tr><tr>";
+  for (const auto& h : header) o << "<th>" << html_escape(h) << "</th>";
+  o << "</tr></thead><tbody>";
+  for (const auto& r : rows) {
+    o << "<tr>";
+    for (const auto& c : r) o << "<td>" << html_escape(c) << "</td>";
+    o << "</tr>";
+  }
+  o << "</tbody></table>\n";
+  body_ += o.str();
+}
+
+void HtmlReport::warning(const std::string& text) { body_ += "<p class=\"warning\">" + html_escape(text) + "</p>\n"; }
+
 void HtmlReport::png_file(const std::string& path, const std::string& caption, int display_width) {
   std::ifstream f(path, std::ios::binary);
   if (!f) throw InputError(path + ": cannot read image for the report");
@@ -82,7 +103,8 @@ h1{font-size:24px;border-bottom:2px solid #e4572e;padding-bottom:6px}h2{font-siz
 table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}
 th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}caption{text-align:left;font-weight:bold;padding:4px 0}
 .grid{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}figure{margin:0}figcaption{font-size:12px;color:#555}
-img{image-rendering:pixelated;border:1px solid #ccc}.fig{display:inline-block}footer{margin-top:32px;font-size:12px;color:#777})";
+img{image-rendering:pixelated;border:1px solid #ccc}.fig{display:inline-block}footer{margin-top:32px;font-size:12px;color:#777}
+th.group{text-align:center;background:#e6e6e6}table.grouped td{white-space:nowrap}.warning{background:#fff4e5;border-left:4px solid #e4572e;padding:6px 10px})";
   return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + html_escape(title_) +
          "</title><style>" + css + "</style></head><body>\n<h1>" + html_escape(title_) + "</h1>\n" + body_ +
          "<footer>emorph " + kVersion + "</footer>\n</body></html>\n";

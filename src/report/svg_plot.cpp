@@ -252,6 +252,7 @@ std::string render_svg(const PlotSpec& spec) {
   struct Entry {
     double x, y;
     std::string colour, text;
+    bool bars, dashed;
   };
   std::vector<Entry> legend;
   {
@@ -263,7 +264,7 @@ std::string render_svg(const PlotSpec& spec) {
       if (s.name.empty() || std::min(s.x.size(), s.y.size()) == 0) continue;
       const double w = 15 + svg_text_width(s.name, kFont) + 16;
       if (lx > left && lx + w > W - 2) lx = left, ly += 15;
-      legend.push_back({lx, ly, colour, s.name});
+      legend.push_back({lx, ly, colour, s.name, s.bars, s.dashed});
       lx += w;
     }
   }
@@ -342,9 +343,14 @@ std::string render_svg(const PlotSpec& spec) {
     o << "<text data-role=\"" << l.role << "\" x=\"" << l.anchor_x << "\" y=\"" << top - 4 - (rows - 1 - l.row) * row_h
       << "\" text-anchor=\"" << l.anchor << "\" fill=\"" << (l.role == "band" ? "#4c78a8" : "#333") << "\">"
       << html_escape(l.text) << "</text>";
-  for (const auto& e : legend)
-    o << "<rect x=\"" << e.x << "\" y=\"" << e.y - 9 << "\" width=\"10\" height=\"10\" fill=\"" << e.colour
-      << "\"/><text data-role=\"legend\" x=\"" << e.x + 15 << "\" y=\"" << e.y << "\">" << html_escape(e.text) << "</text>";
+  for (const auto& e : legend) {
+    if (e.bars)  // a filled box for bars, a short stroke (dashed like its line) for lines
+      o << "<rect x=\"" << e.x << "\" y=\"" << e.y - 9 << "\" width=\"10\" height=\"10\" fill=\"" << e.colour << "\"/>";
+    else
+      o << "<line x1=\"" << e.x - 2 << "\" x2=\"" << e.x + 12 << "\" y1=\"" << e.y - 4 << "\" y2=\"" << e.y - 4 << "\" stroke=\""
+        << e.colour << "\" stroke-width=\"2.5\"" << (e.dashed ? " stroke-dasharray=\"4,2\"" : "") << "/>";
+    o << "<text data-role=\"legend\" x=\"" << e.x + 15 << "\" y=\"" << e.y << "\">" << html_escape(e.text) << "</text>";
+  }
   o << "</svg>";
   return o.str();
 }
