@@ -48,8 +48,23 @@ void run_analyze(const AnalyzeOptions& o) {
   std::cout << "results: " << outcome.out_dir << "/results.json\nreport:  " << outcome.out_dir << "/report.html\n";
 }
 
+// The defaults shown by --help, from AnalysisConfig itself so that the help cannot drift from them.
+std::string joined(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ",") + n;
+  return s.empty() ? "none" : s;
+}
+
+std::string default_steps() {
+  const emorph::AnalysisConfig d;
+  return "Default steps: fractions, thickness profiles, surfaces, granulometry of " + joined(d.granulometry) +
+         ", particles of " + joined(d.particles) + ", tortuosity of " + joined(d.tortuosity) +
+         " (phases the table lacks are skipped); change them with --config or --set measure.KEY=VALUE.";
+}
+
 void setup_analyze(CLI::App& app) {
   auto o = std::make_shared<AnalyzeOptions>();
+  const emorph::AnalysisConfig defaults;
   auto* sub = app.add_subcommand("analyze", "Full characterisation of one sample: results.json, CSV, PNG and report.html");
   emorph::cli::declare_path(sub->add_option("input", o->input, "Grey or label volume (omit with --demo or a config that names it)"),
                             emorph::PathKind::input_volume, o->input);
@@ -62,9 +77,10 @@ void setup_analyze(CLI::App& app) {
   sub->add_option("--preset", o->preset, "Synthetic preset for --demo (A..K, default F)");
   sub->add_option("--size", o->size, "Synthetic volume size for --demo (default 128)")->check(CLI::Range(16, 4096));
   sub->add_option("--seed", o->seed, "Random seed for --demo (default 7)")->check(emorph::cli::non_negative());
-  sub->add_option("--axis", o->axis, "Thickness axis (current collector at index 0)")->check(CLI::Range(0, 2));
-  sub->add_option("--method", o->method, "Threshold method for grey inputs: otsu|minimum|intermodes|multiotsu:N|manual:T1,T2|fibsem (a raw FIB/SEM stack: destripe, flatten, align, then the phases present)");
-  sub->add_option("--classes", o->classes, "Phase of each grey class, darkest first, e.g. pore,LFP,NMC");
+  sub->add_option("--axis", o->axis, "Thickness axis (current collector at index 0; default " + std::to_string(defaults.axis) + ")")->check(CLI::Range(0, 2));
+  sub->add_option("--method", o->method, "Threshold method for grey inputs: otsu|minimum|intermodes|multiotsu:N|manual:T1,T2|fibsem (a raw FIB/SEM stack: destripe, flatten, align, then the phases present); default " +
+                                             defaults.method + " after denoise " + defaults.denoise);
+  sub->add_option("--classes", o->classes, "Phase of each grey class, darkest first, e.g. pore,LFP,NMC (default " + joined(defaults.classes) + ")");
   sub->add_option("--phases", o->phases, "Phase labels, e.g. pore=0,NMC=1,LFP=2,CBD=3");
   sub->add_option("--density", o->density, "Densities in g/cm3, e.g. NMC=4.75,LFP=3.57,CBD=1.8");
   sub->add_option("--lfp-calibration", o->lfp.calibration, "LFP calibration JSON (emorph calibrate --lfp-fraction): matrix grey -> LFP profile");
@@ -79,6 +95,7 @@ void setup_analyze(CLI::App& app) {
                   "Set one key of the TOML configuration, SECTION.KEY=VALUE (repeatable), e.g. --set measure.tortuosity=[] "
                   "--set profile.window=3 --set measure.particles=[NMC,pore]; other options given here take precedence")
       ->allow_extra_args(false);
+  sub->footer(default_steps());
   sub->callback([o] { run_analyze(*o); });
 
   auto path = std::make_shared<std::string>();

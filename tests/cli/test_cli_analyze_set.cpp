@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "emorph/report/analysis_config.hpp"
 #include "support/test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -40,4 +41,14 @@ TEST(CliAnalyzeSet, UnknownKeyAndWrongTypeAreExit2) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("SECTION.KEY=VALUE"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "a/results.json"));
+}
+
+// analyze --help shows the defaults (method, classes, axis, steps), taken from AnalysisConfig.
+TEST(CliAnalyzeSet, HelpShowsTheDefaults) {
+  const auto r = run_cli("analyze --help");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const emorph::AnalysisConfig d;
+  for (const std::string& text : std::vector<std::string>{"default " + d.method, "default matrix,NMC", "default 0)", "Default steps:",
+                                 "granulometry of NMC,pore", "particles of NMC", "tortuosity of pore"})
+    EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
 }
