@@ -141,11 +141,12 @@ dict
 
   m.def(
       "granulometry",
-      [](const py::handle& labels, const std::string& phase, const py::object& spacing, const py::object& phases,
+      [](const py::handle& labels, const py::object& phase_arg, const py::object& spacing, const py::object& phases,
          std::optional<double> max_radius, std::optional<double> step, bool local_thickness) {
         const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
-        const PhaseTable table = phase_table_arg(phases, py::none());
-        const uint8_t label = table.at(phase, "phase").label;
+        // No phase: `labels` is a mask (boolean or 0/1), like particles.
+        const std::string phase = phase_arg.is_none() ? "" : phase_arg.cast<std::string>();
+        const uint8_t label = phase.empty() ? 0 : phase_table_arg(phases, py::none()).at(phase, "phase").label;
         GranulometryParams p;
         p.max_radius_um = max_radius;
         p.step_um = step;
@@ -153,15 +154,19 @@ dict
         GranulometryResult g;
         {
           py::gil_scoped_release release;
-          const Volume<uint8_t> mask = label_mask(view, label);
-          g = emorph::granulometry(mask.view(), p);
+          if (phase.empty()) {
+            g = emorph::granulometry(view, p);
+          } else {
+            const Volume<uint8_t> mask = label_mask(view, label);
+            g = emorph::granulometry(mask.view(), p);
+          }
         }
-        const Json results = granulometry_results(g, phase);
+        const Json results = granulometry_results(g, phase.empty() ? Json(nullptr) : Json(phase));
         py::dict out = to_python(results);
         if (local_thickness) out["local_thickness_um"] = to_numpy(std::move(g.local_thickness_um));
         return out;
       },
-      py::arg("labels"), py::arg("phase"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
+      py::arg("labels"), py::arg("phase") = py::none(), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
       py::arg("max_radius") = py::none(), py::arg("step") = py::none(), py::arg("local_thickness") = false,
       R"doc(Size distribution of a phase by openings with growing discrete balls (as ``emorph granulometry``).
 
@@ -171,8 +176,9 @@ Method: Matheron 1975 / Serra 1982 granulometry, openings computed exactly from 
 
 Parameters
 ----------
-labels : numpy.ndarray of uint8
-phase : str
+labels : numpy.ndarray of uint8 or bool
+    C-contiguous (z, y, x) label volume; with ``phase=None`` a mask (the phase is mask != 0).
+phase : str, optional
     Phase name in the phase table.
 spacing : float or (dz, dy, dx), optional
 max_radius, step : float, optional
