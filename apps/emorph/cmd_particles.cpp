@@ -31,8 +31,6 @@ struct ParticlesOptions {
   std::string labels_out;
 };
 
-std::string num(double v) { return Json(v).dump(); }
-
 void run_particles(const ParticlesOptions& o) {
   const emorph::PhaseTable table = o.phases.table();
   const emorph::Phase& phase = table.at(o.phase, "--phase");
@@ -57,21 +55,7 @@ void run_particles(const ParticlesOptions& o) {
   if (a.particles.empty()) std::cerr << "emorph: warning: no particle of phase " << o.phase << " found\n";
 
   const Json results = emorph::particle_analysis_results(a, o.phase, o.quantile);
-  if (!o.out.csv.empty()) {
-    std::vector<std::vector<std::string>> rows;
-    rows.reserve(a.particles.size());
-    for (const auto& r : a.particles)
-      rows.push_back({std::to_string(r.label), num(r.volume_um3), num(r.equivalent_diameter_um), num(r.surface_area_um2),
-                      num(r.sphericity), num(r.centroid_um[0]), num(r.centroid_um[1]), num(r.centroid_um[2]),
-                      r.touches_border ? "1" : "0", o.phase, std::to_string(r.voxels), std::to_string(r.bbox[0]),
-                      std::to_string(r.bbox[1]), std::to_string(r.bbox[2]), std::to_string(r.bbox[3]),
-                      std::to_string(r.bbox[4]), std::to_string(r.bbox[5])});
-    emorph::write_csv(o.out.csv,
-                      {"label", "volume_um3", "equivalent_diameter_um", "surface_area_um2", "sphericity", "centroid_z_um",
-                       "centroid_y_um", "centroid_x_um", "touches_border", "phase", "voxels", "bbox_z0", "bbox_z1",
-                       "bbox_y0", "bbox_y1", "bbox_x0", "bbox_x1"},
-                      rows);
-  }
+  if (!o.out.csv.empty()) emorph::write_particle_table_csv(o.out.csv, a, o.phase);
   if (!o.labels_out.empty()) emorph::write_volume<uint32_t>(o.labels_out, a.labels.view());
   const Json params = {{"voxel", o.in.voxel},
                        {"phase", o.phase},

@@ -83,17 +83,7 @@ void run_profile(const ProfileOptions& o) {
   if (!o.grey.empty()) results["grey_profile"] = grey_profile_json(o, table, labels);
   if (!o.out.csv.empty()) {
     emorph::check_output_differs(o.in.input, o.out.csv);
-    const auto names = emorph::phase_order(table, results["phases"], o.only);
-    std::vector<std::string> header = {"position_um"};
-    header.insert(header.end(), names.begin(), names.end());
-    std::vector<std::vector<std::string>> rows;
-    const auto& position = results["phases"][names.front()]["position_um"];
-    for (std::size_t i = 0; i < position.size(); ++i) {
-      std::vector<std::string> row = {position[i].dump()};
-      for (const auto& name : names) row.push_back(results["phases"][name]["fraction"][i].dump());
-      rows.push_back(std::move(row));
-    }
-    emorph::write_csv(o.out.csv, header, rows);
+    emorph::write_profile_csv(o.out.csv, results, emorph::phase_order(table, results["phases"], o.only));
   }
   const Json params = {{"voxel", o.in.voxel},   {"phases", o.phases.phases},
                        {"axis", o.axis},        {"window", o.window},

@@ -52,16 +52,11 @@ void run_tortuosity(const CliOptions& o) {
   options.keep_fields = !o.field.empty() || !o.flux_field.empty();
   const auto setup = emorph::tortuosity_setup(options, o.phases.table());
   auto p = setup.params;
-  Json conductivity = Json::object();
-  for (const auto& [name, value] : setup.conductivity) conductivity[name] = value;
   for (const auto* out : {&o.field, &o.flux_field, &o.out.json})
     if (!out->empty()) emorph::check_output_differs(o.in.input, *out);
 
   auto r = solve(o.in.input, o, p);
-  Json results = emorph::tortuosity_result_json(r);
-  results["phase"] = o.phase;
-  results["axis"] = o.axis;
-  results["conductivity"] = conductivity;
+  Json results = emorph::tortuosity_results(r, options, setup);
   if (!o.field.empty()) emorph::write_volume(o.field, emorph::AnyVolume(std::move(r.concentration)));
   if (!o.flux_field.empty()) emorph::write_volume(o.flux_field, emorph::AnyVolume(std::move(r.flux_magnitude)));
 

@@ -6,6 +6,7 @@
 #include "common.hpp"
 #include "emorph/io.hpp"
 #include "emorph/measure/label_volume.hpp"
+#include "emorph/measure/results_json.hpp"
 #include "emorph/measure/triple_line.hpp"
 
 namespace {
@@ -28,14 +29,7 @@ void run_tpb(const TpbOptions& o) {
   p.smoothing_steps = o.smoothing;
   const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
   const auto r = emorph::triple_line_length(labels.view(), p);
-  const Json results = {{"method", "Freudenthal triangulation, Taubin-smoothed triple line"},
-                        {"phases", {o.active, o.conductor, o.pore}},
-                        {"length_um", r.length_um},
-                        {"length_per_um2", r.length_per_um2},
-                        {"raw_length_um", r.raw_length_um},
-                        {"total_volume_um3", r.total_volume_um3},
-                        {"segments", r.segments},
-                        {"ends", r.ends}};
+  const Json results = emorph::triple_line_results(r, {o.active, o.conductor, o.pore});
   const Json params = {{"voxel", o.in.voxel}, {"phases", o.phases.phases}, {"active", o.active},
                        {"conductor", o.conductor}, {"pore", o.pore}, {"smoothing", o.smoothing}};
   emorph::cli::emit_results(o.out, "tpb", params, o.in.input, results);

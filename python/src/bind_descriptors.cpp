@@ -6,6 +6,7 @@
 
 #include "args.hpp"
 #include "bindings.hpp"
+#include "emorph/measure/results_json.hpp"
 #include "emorph/measure/triple_line.hpp"
 #include "emorph/report/export_bpx.hpp"
 #include "emorph/segment/contact_analysis.hpp"
@@ -74,14 +75,7 @@ dict
           py::gil_scoped_release release;
           r = triple_line_length(view, p);
         }
-        py::dict out;
-        out["length_um"] = r.length_um;
-        out["length_per_um2"] = r.length_per_um2;
-        out["raw_length_um"] = r.raw_length_um;
-        out["total_volume_um3"] = r.total_volume_um3;
-        out["segments"] = r.segments;
-        out["ends"] = r.ends;
-        return out;
+        return to_python(triple_line_results(r, {active, conductor, pore}));  // = `emorph tpb --json`
       },
       py::arg("labels"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(), py::arg("active") = "NMC",
       py::arg("conductor") = "CBD", py::arg("pore") = "pore", py::arg("smoothing") = TripleLineParams{}.smoothing_steps,

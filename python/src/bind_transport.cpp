@@ -33,8 +33,6 @@ void bind_transport(py::module_& m) {
         options.solver = solver;
         options.keep_fields = fields;
         const auto setup = tortuosity_setup(options, phase_table_arg(phases, py::none()), "");
-        Json cond = Json::object();
-        for (const auto& [name, value] : setup.conductivity) cond[name] = value;
         TortuosityResult r;
         {
           py::gil_scoped_release release;
@@ -42,10 +40,7 @@ void bind_transport(py::module_& m) {
         }
         const std::string warning = tortuosity_warning(r, "labels", phase, axis);
         if (!warning.empty()) warn_all({warning});
-        Json results = tortuosity_result_json(r);
-        results["phase"] = phase;
-        results["axis"] = axis;
-        results["conductivity"] = cond;
+        const Json results = tortuosity_results(r, options, setup);
         py::dict out = to_python(results);
         if (fields) {
           out["concentration"] = to_numpy(std::move(r.concentration));

@@ -53,6 +53,13 @@ FractionProfile fraction_profile(VolumeView<const uint8_t> labels, const Profile
 }
 
 Json profile_results(VolumeView<const uint8_t> labels, const PhaseTable& table, const ProfileReportParams& params) {
+  require(params.axis >= 0 && params.axis <= 2,
+          option_name(params.style, "axis") + " must be 0, 1 or 2 (got " + std::to_string(params.axis) + ")");
+  return profile_results(slice_label_counts(labels, {params.axis}), labels.spacing()[params.axis], table, params);
+}
+
+Json profile_results(const SliceLabelCounts& counts, double slice_um, const PhaseTable& table,
+                     const ProfileReportParams& params) {
   const auto name = [&](const char* key) { return option_name(params.style, key); };
   require(params.axis >= 0 && params.axis <= 2,
           name("axis") + " must be 0, 1 or 2 (got " + std::to_string(params.axis) + ")");
@@ -70,16 +77,16 @@ Json profile_results(VolumeView<const uint8_t> labels, const PhaseTable& table, 
   require(depleted_phase || !params.exclude_depleted,
           name("depleted_phase") + ": unknown phase '" + params.depleted_phase + "'");
 
-  const auto counts = slice_label_counts(labels, {params.axis});
-  const double slice_um = labels.spacing()[params.axis];
   const auto profile = fraction_profile(counts, slice_um, {params.axis, params.window});
   const auto raw = params.window == 1 ? profile : fraction_profile(counts, slice_um, {params.axis, 1});
 
-  std::optional<ElectrodeRegion> region;
-  try {
-    region = electrode_region(counts, slice_um, electrode_region_params(table));
-  } catch (const InputError& e) {
-    if (!params.bulk_um) throw InputError("no " + name("bulk") + " window and " + e.what());
+  std::optional<ElectrodeRegion> region = params.region;
+  if (!region) {
+    try {
+      region = electrode_region(counts, slice_um, electrode_region_params(table));
+    } catch (const InputError& e) {
+      if (!params.bulk_um) throw InputError("no " + name("bulk") + " window and " + e.what());
+    }
   }
   // The depleted layer above the collector, when the region and the phase exist.
   std::optional<DepletedLayer> depleted;
@@ -131,6 +138,20 @@ Json profile_results(VolumeView<const uint8_t> labels, const PhaseTable& table, 
                                  {"end_um", static_cast<double>(depleted->end_slice) * slice_um},
                                  {"bulk_fraction", depleted->bulk_fraction}};
   return results;
+}
+
+void write_profile_csv(const std::string& path, const Json& results, const std::vector<std::string>& names) {
+  require(!names.empty(), "profile: no phase to write");
+  std::vector<std::string> header = {"position_um"};
+  header.insert(header.end(), names.begin(), names.end());
+  std::vector<std::vector<std::string>> rows;
+  const Json& position = results["phases"][names.front()]["position_um"];
+  for (std::size_t i = 0; i < position.size(); ++i) {
+    std::vector<std::string> row = {position[i].dump()};
+    for (const auto& name : names) row.push_back(results["phases"][name]["fraction"][i].dump());
+    rows.push_back(std::move(row));
+  }
+  write_csv(path, header, rows);
 }
 
 }  // namespace emorph

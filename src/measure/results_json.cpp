@@ -7,6 +7,7 @@
 #include "emorph/measure/electrode_region.hpp"
 #include "emorph/measure/granulometry.hpp"
 #include "emorph/measure/size_distribution.hpp"
+#include "emorph/measure/triple_line.hpp"
 
 namespace emorph {
 
@@ -75,6 +76,17 @@ Json granulometry_results(const GranulometryResult& g, const Json& phase) {
           {"volume_fraction_removed", g.volume_fraction_removed},
           {"cumulative_fraction", g.cumulative_fraction},
           {"d50_um", optional_json(g.d50_um)}};
+}
+
+Json triple_line_results(const TripleLineResult& r, const std::vector<std::string>& phases) {
+  return {{"method", "Freudenthal triangulation, Taubin-smoothed triple line"},
+          {"phases", phases},
+          {"length_um", r.length_um},
+          {"length_per_um2", r.length_per_um2},
+          {"raw_length_um", r.raw_length_um},
+          {"total_volume_um3", r.total_volume_um3},
+          {"segments", r.segments},
+          {"ends", r.ends}};
 }
 
 }  // namespace emorph

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <set>
+#include <tuple>
 
 #include "emorph/atomic_file.hpp"
 #include "emorph/error.hpp"
@@ -324,17 +325,12 @@ class Pipeline {
     results_["fractions"] = f;
   }
 
-  // The bulk window: the electrode region minus the configured layers, widened (auto_bulk) to the
-  // boundary layers detected on the main active phase's profile; the detection is recorded.
-  SliceRange bulk_window(const FractionProfile& raw) {
+  // The bulk window's exclusions: the configured layers, widened (auto_bulk) to the boundary layers
+  // detected on the main active phase's profile; the detection goes into `record`.
+  std::pair<double, double> bulk_exclusions(const FractionProfile& raw, const Phase* main, Json& record) const {
     double collector_um = c_.exclude_collector_um, surface_um = c_.exclude_surface_um;
-    const Phase* main = nullptr;
-    for (const char* name : {"NMC", "LFP"}) {
-      const Phase* p = table_.find(name);
-      if (!main && p && p->label < counts_.num_labels && counts_.totals()[p->label] > 0) main = p;
-    }
     const SliceRange region{region_->first_slice, region_->last_slice};
-    Json record = {{"auto", c_.auto_bulk}};
+    record = {{"auto", c_.auto_bulk}};
     if (c_.auto_bulk && main && region.last - region.first >= 3) {
       const double slice_um = labels_.spacing()[c_.axis];
       const auto& f = raw.fraction[main->label];
@@ -355,10 +351,7 @@ class Pipeline {
       }
     }
     record.update({{"exclude_collector_um", collector_um}, {"exclude_surface_um", surface_um}});
-    // Recorded only once the window exists: a failed step leaves no partial "profiles" for the report.
-    const SliceRange window = trimmed_region_slices(raw.position_um, region_->start_um, region_->end_um, collector_um, surface_um);
-    results_["profiles"]["bulk_selection"] = record;
-    return window;
+    return {collector_um, surface_um};
   }
 
   // The demo's truth measured exactly like the sample: same slices, same bulk window.
@@ -379,43 +372,34 @@ class Pipeline {
     return phases;
   }
 
+  // `emorph profile` on the label volume (phases present only) over analyze's electrode region and bulk
+  // window, + bulk_selection (how the window was chosen) and the grey bands.
   void profiles() {
     const double slice_um = labels_.spacing()[c_.axis];
-    const auto profile = fraction_profile(counts_, slice_um, {c_.axis, c_.window});
-    const auto raw = c_.window == 1 ? profile : fraction_profile(counts_, slice_um, {c_.axis, 1});
-    const SliceRange bulk = bulk_window(raw);
-    Json phases = Json::object();
-    for (const auto& p : table_.phases()) {
-      if (p.label >= counts_.num_labels || counts_.totals()[p.label] == 0) continue;
-      const auto st = profile_stats(raw.position_um, raw.fraction[p.label], bulk);
-      phases[p.name] = {{"label", p.label},
-                        {"position_um", profile.position_um},
-                        {"fraction", profile.fraction[p.label]},
-                        {"mean_fraction", number_or_null(st.mean_fraction)},
-                        {"rsd_percent", number_or_null(st.rsd_percent)},
-                        {"slope_per_um", number_or_null(st.slope_per_um)},
-                        {"slope_stderr_per_um", number_or_null(st.slope_stderr_per_um)},
-                        {"slope_relative_percent_per_um", number_or_null(st.slope_relative_percent_per_um)}};
+    const auto raw = fraction_profile(counts_, slice_um, {c_.axis, 1});
+    const Phase* main = nullptr;
+    for (const char* name : {"NMC", "LFP"}) {
+      const Phase* p = table_.find(name);
+      if (!main && p && p->label < counts_.num_labels && counts_.totals()[p->label] > 0) main = p;
     }
+    Json bulk_selection;
+    ProfileReportParams pp;
+    pp.axis = c_.axis;
+    pp.window = c_.window;
+    std::tie(pp.exclude_collector_um, pp.exclude_surface_um) = bulk_exclusions(raw, main, bulk_selection);
+    if (main) pp.depleted_phase = main->name;
+    pp.region = *region_;
+    Json r = profile_results(counts_, slice_um, table_, pp);  // = `emorph profile`
+    Json phases = Json::object();
+    for (auto& [name, j] : r["phases"].items())
+      if (counts_.totals()[j["label"].get<std::size_t>()] > 0) phases[name] = j;
+    const SliceRange bulk{r["bulk"]["first_slice"].get<int64_t>(), r["bulk"]["last_slice"].get<int64_t>()};
     grey_bands_.add_profile_bands(phases, c_.axis, raw.position_um, bulk, counts_.voxels_per_slice);
     if (truth_counts_.slices > 0) truth_profiles_ = truth_profile_stats(raw, bulk);
-    results_["profiles"].update({{"axis", c_.axis},
-                            {"window_slices", c_.window},
-                            {"bulk",
-                             {{"first_slice", bulk.first},
-                              {"last_slice", bulk.last},
-                              {"start_um", raw.position_um[static_cast<std::size_t>(bulk.first)]},
-                              {"end_um", raw.position_um[static_cast<std::size_t>(bulk.last)]}}},
-                            {"phases", phases}});
-    std::vector<std::string> header = {"position_um"};
-    for (const auto& [name, _] : phases.items()) header.push_back(name);
-    std::vector<std::vector<std::string>> rows;
-    for (std::size_t i = 0; i < profile.position_um.size(); ++i) {
-      std::vector<std::string> row = {Json(profile.position_um[i]).dump()};
-      for (std::size_t k = 1; k < header.size(); ++k) row.push_back(phases[header[k]]["fraction"][i].dump());
-      rows.push_back(std::move(row));
-    }
-    write_csv((out_ / "profiles.csv").string(), header, rows);
+    r["phases"] = phases;
+    r["bulk_selection"] = bulk_selection;
+    results_["profiles"] = r;
+    write_profile_csv((out_ / "profiles.csv").string(), r, phase_order(table_, phases));  // = `profile --csv`
   }
 
   // `emorph surface` on the label volume (phases present only).
@@ -548,16 +532,7 @@ class Pipeline {
                      {"all_fraction", a.classes.all_fraction}}}};
       j.update(particle_analysis_results(a, name, c_.size_class_quantile));  // = `emorph particles`
       out[name] = j;
-      std::vector<std::vector<std::string>> rows;
-      for (const auto& r : a.particles)
-        rows.push_back({std::to_string(r.label), Json(r.volume_um3).dump(), Json(r.equivalent_diameter_um).dump(),
-                        number_or_null(r.surface_area_um2).dump(), number_or_null(r.sphericity).dump(),
-                        Json(r.centroid_um[0]).dump(), Json(r.centroid_um[1]).dump(), Json(r.centroid_um[2]).dump(),
-                        r.touches_border ? "1" : "0"});
-      write_csv((out_ / ("particles_" + name + ".csv")).string(),
-                {"label", "volume_um3", "equivalent_diameter_um", "surface_area_um2", "sphericity", "centroid_z_um",
-                 "centroid_y_um", "centroid_x_um", "touches_border"},
-                rows);
+      write_particle_table_csv((out_ / ("particles_" + name + ".csv")).string(), a, name);  // = `particles --csv`
     }
     results_["particles"] = out;
   }
@@ -578,9 +553,7 @@ class Pipeline {
       options.axis = c_.axis;
       const auto setup = tortuosity_setup(options, table_);
       const auto t = tortuosity(electrode, setup.params);
-      Json j = tortuosity_result_json(t);
-      j["phase"] = p.name;
-      j["axis"] = c_.axis;
+      Json j = tortuosity_results(t, options, setup);  // = `emorph tortuosity` on the electrode region
       j["macmullin"] = number_or_null(t.macmullin);  // the name analyze used before macmullin_number
       j["slices"] = {region_->first_slice, region_->last_slice};
       if (!t.percolating || !t.converged) {

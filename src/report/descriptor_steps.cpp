@@ -53,13 +53,7 @@ Json tpb_step(VolumeView<const uint8_t> labels, const PhaseTable& table) {
   TripleLineParams p;
   p.phases = {active->label, table.at("CBD", "[measure] tpb").label, table.at("pore", "[measure] tpb").label};
   const auto r = triple_line_length(labels, p);
-  return {{"phases", {active->name, "CBD", "pore"}},
-          {"length_um", r.length_um},
-          {"length_per_um2", r.length_per_um2},
-          {"raw_length_um", r.raw_length_um},
-          {"total_volume_um3", r.total_volume_um3},
-          {"segments", r.segments},
-          {"ends", r.ends}};
+  return triple_line_results(r, {active->name, "CBD", "pore"});  // = `emorph tpb`
 }
 
 Json anisotropy_step(VolumeView<const uint8_t> labels, const Phase& phase, int thickness_axis, const Json& through_plane) {

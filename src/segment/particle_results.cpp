@@ -29,4 +29,23 @@ Json particle_analysis_results(const ParticleAnalysis& a, const Json& phase, dou
   return results;
 }
 
+void write_particle_table_csv(const std::string& path, const ParticleAnalysis& a, const std::string& phase) {
+  const auto num = [](double v) { return number_or_null(v).dump(); };
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(a.particles.size());
+  for (const auto& r : a.particles) {
+    std::vector<std::string> row = {std::to_string(r.label),  num(r.volume_um3),     num(r.equivalent_diameter_um),
+                                    num(r.surface_area_um2),  num(r.sphericity),     num(r.centroid_um[0]),
+                                    num(r.centroid_um[1]),    num(r.centroid_um[2]), r.touches_border ? "1" : "0",
+                                    phase,                    std::to_string(r.voxels)};
+    for (int64_t b : r.bbox) row.push_back(std::to_string(b));
+    rows.push_back(std::move(row));
+  }
+  write_csv(path,
+            {"label", "volume_um3", "equivalent_diameter_um", "surface_area_um2", "sphericity", "centroid_z_um",
+             "centroid_y_um", "centroid_x_um", "touches_border", "phase", "voxels", "bbox_z0", "bbox_z1", "bbox_y0",
+             "bbox_y1", "bbox_x0", "bbox_x1"},
+            rows);
+}
+
 }  // namespace emorph

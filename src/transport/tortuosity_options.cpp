@@ -54,6 +54,16 @@ Json tortuosity_result_json(const TortuosityResult& r) {
           {"seconds", r.seconds}};
 }
 
+Json tortuosity_results(const TortuosityResult& r, const TortuosityOptions& options, const TortuositySetup& setup) {
+  Json conductivity = Json::object();
+  for (const auto& [name, value] : setup.conductivity) conductivity[name] = value;
+  Json results = tortuosity_result_json(r);
+  results["phase"] = options.phase;
+  results["axis"] = options.axis;
+  results["conductivity"] = conductivity;
+  return results;
+}
+
 std::string tortuosity_warning(const TortuosityResult& r, const std::string& source, const std::string& phase,
                                int axis) {
   std::ostringstream s;

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "emorph/measure/electrode_region.hpp"
 #include "emorph/measure/fractions.hpp"
 #include "emorph/measure/results_json.hpp"
 #include "emorph/phase_table.hpp"
@@ -43,6 +44,8 @@ struct ProfileReportParams {
   std::vector<std::string> only;       // report only these phases; empty: all
   std::string depleted_phase = "NMC";  // phase whose depleted layer above the collector is detected
   bool exclude_depleted = false;       // collector-side exclusion = the detected layer's thickness
+  // The electrode region when the caller knows it (analyze's grey boundaries); unset: detected from the labels.
+  std::optional<ElectrodeRegion> region;
   OptionStyle style = OptionStyle::cli;
 };
 
@@ -53,5 +56,13 @@ struct ProfileReportParams {
 // statistics (a zero mean, fewer than 3 slices) are null. Throws InputError for bad parameters, an
 // empty bulk window, or no bulk window and no electrode region.
 Json profile_results(VolumeView<const uint8_t> labels, const PhaseTable& table, const ProfileReportParams& params);
+// profile.csv of `emorph profile --csv` and analyze's profiles.csv: position_um, then the fraction of each
+// of `names` (keys of results["phases"]), one row per slice.
+void write_profile_csv(const std::string& path, const Json& results, const std::vector<std::string>& names);
+
+// The same from slice counts along params.axis (analyze counts once for every step); slice_um: voxel size
+// along the axis.
+Json profile_results(const SliceLabelCounts& counts, double slice_um, const PhaseTable& table,
+                     const ProfileReportParams& params);
 
 }  // namespace emorph

@@ -14,6 +14,7 @@ namespace emorph {
 struct ElectrodeRegion;
 struct SizeDistribution;
 struct GranulometryResult;
+struct TripleLineResult;
 
 // How error messages name an option: the CLI's "--exclude-depleted" or Python's "exclude_depleted".
 enum class OptionStyle { cli, python };
@@ -42,5 +43,9 @@ Json size_curves_json(const SizeDistribution& d);
 // The results of `emorph granulometry --json` (and emorph.granulometry): phase, phase_voxels,
 // radius_um, diameter_um, opening_voxels, volume_fraction_removed, cumulative_fraction, d50_um.
 Json granulometry_results(const GranulometryResult& g, const Json& phase);
+
+// The results of `emorph tpb --json` (and analyze's results.tpb): method, phases (active, conductor,
+// pore), length_um, length_per_um2, raw_length_um, total_volume_um3, segments, ends.
+Json triple_line_results(const TripleLineResult& r, const std::vector<std::string>& phases);
 
 }  // namespace emorph

@@ -41,6 +41,11 @@ TortuositySetup tortuosity_setup(const TortuosityOptions& options, const PhaseTa
 // multigrid_levels, seconds} (tau and the MacMullin number are infinite, JSON null, when nothing percolates).
 Json tortuosity_result_json(const TortuosityResult& r);
 
+// The results object of `emorph tortuosity --json` (also emorph.tortuosity and analyze's
+// results.tortuosity.<phase>): tortuosity_result_json + phase, axis, conductivity (every conducting
+// phase with its D/D0).
+Json tortuosity_results(const TortuosityResult& r, const TortuosityOptions& options, const TortuositySetup& setup);
+
 // The warning a result deserves (no percolating path: tau infinite; or the solver stopped before the
 // tolerance), empty when none. `source` names the input (a path, or "labels").
 std::string tortuosity_warning(const TortuosityResult& r, const std::string& source, const std::string& phase,
