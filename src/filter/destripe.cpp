@@ -20,6 +20,7 @@
 #include <numbers>
 #include <vector>
 
+#include "emorph/banded_cholesky.hpp"
 #include "emorph/error.hpp"
 #include "emorph/progress.hpp"
 #include "fftw_plan.hpp"
@@ -452,7 +453,8 @@ class ColumnOffsets {
     double trace = 0;
     for (int64_t x = 0; x < nx_; ++x) trace += band[x * stride];
     for (int64_t x = 0; x < nx_; ++x) band[x * stride] += 1e-10 * trace / double(nx_) + 1e-300;
-    return solve_banded(band, rhs);
+    BandedCholesky(std::move(band), nx_, band_, "destripe: column offset system").solve(rhs.data());
+    return rhs;
   }
 
   static double median(std::vector<float>& v) {
@@ -510,35 +512,6 @@ class ColumnOffsets {
     }
     return m;
   }
-  // Cholesky factorisation and solution of the banded symmetric positive definite system.
-  std::vector<double> solve_banded(std::vector<double>& band, std::vector<double> rhs) const {
-    const int64_t kb = band_, stride = kb + 1;
-    auto at = [&](int64_t i, int64_t j) -> double& { return band[i * stride + (i - j)]; };  // i >= j, i - j <= kb
-    for (int64_t i = 0; i < nx_; ++i) {
-      for (int64_t j = std::max<int64_t>(0, i - kb); j <= i; ++j) {
-        double s = at(i, j);
-        for (int64_t k = std::max<int64_t>(0, i - kb); k < j; ++k) s -= at(i, k) * at(j, k);
-        if (i == j) {
-          if (!(s > 0)) throw InternalError("destripe: column offset system is not positive definite");
-          at(i, i) = std::sqrt(s);
-        } else {
-          at(i, j) = s / at(j, j);
-        }
-      }
-    }
-    for (int64_t i = 0; i < nx_; ++i) {
-      double s = rhs[i];
-      for (int64_t k = std::max<int64_t>(0, i - kb); k < i; ++k) s -= at(i, k) * rhs[k];
-      rhs[i] = s / at(i, i);
-    }
-    for (int64_t i = nx_ - 1; i >= 0; --i) {
-      double s = rhs[i];
-      for (int64_t k = i + 1; k <= std::min(nx_ - 1, i + kb); ++k) s -= at(k, i) * rhs[k];
-      rhs[i] = s / at(i, i);
-    }
-    return rhs;
-  }
-
   int64_t ny_, nx_;
   std::vector<int> lags_;
   double window_;

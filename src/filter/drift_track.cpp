@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 
+#include "emorph/banded_cholesky.hpp"
 #include "emorph/error.hpp"
 #include "emorph/progress.hpp"
 #include "stack_checks.hpp"
@@ -16,37 +17,6 @@
 namespace emorph {
 
 namespace {
-
-// Solves A x = b for each right-hand side, A symmetric positive definite with half-bandwidth `bw`,
-// stored by rows as a[i * (bw + 1) + k] = A(i, i - k).
-void banded_cholesky_solve(std::vector<double> a, int64_t n, int64_t bw, std::vector<std::vector<double>>& rhs) {
-  const int64_t w = bw + 1;
-  auto at = [&](int64_t i, int64_t j) -> double& { return a[i * w + (i - j)]; };
-  for (int64_t i = 0; i < n; ++i) {
-    for (int64_t j = std::max<int64_t>(0, i - bw); j <= i; ++j) {
-      double s = at(i, j);
-      for (int64_t m = std::max<int64_t>(0, i - bw); m < j; ++m) s -= at(i, m) * at(j, m);
-      if (j < i) {
-        at(i, j) = s / at(j, j);
-      } else {
-        if (!(s > 0)) throw InternalError("drift track: normal equations are not positive definite");
-        at(i, i) = std::sqrt(s);
-      }
-    }
-  }
-  for (auto& b : rhs) {
-    for (int64_t i = 0; i < n; ++i) {
-      double s = b[i];
-      for (int64_t m = std::max<int64_t>(0, i - bw); m < i; ++m) s -= at(i, m) * b[m];
-      b[i] = s / at(i, i);
-    }
-    for (int64_t i = n - 1; i >= 0; --i) {
-      double s = b[i];
-      for (int64_t m = i + 1; m <= std::min(n - 1, i + bw); ++m) s -= at(m, i) * b[m];
-      b[i] = s / at(i, i);
-    }
-  }
-}
 
 // Weighted least-squares positions with slice 0 fixed at 0; a tiny weight floor keeps every slice tied
 // to the chain so the system stays positive definite when a pair is rejected.
@@ -68,7 +38,9 @@ std::vector<std::array<double, 2>> solve_positions(int64_t nz, int64_t bw, const
       for (int axis = 0; axis < 2; ++axis) rhs[axis][i] -= w * m[axis];
     }
   }
-  banded_cholesky_solve(std::move(a), n, bw, rhs);
+  // A: symmetric positive definite with half-bandwidth bw, a[i * (bw + 1) + k] = A(i, i - k).
+  const BandedCholesky chol(std::move(a), n, bw, "drift track: normal equations");
+  for (auto& b : rhs) chol.solve(b.data());
   std::vector<std::array<double, 2>> p(static_cast<std::size_t>(nz), {0.0, 0.0});
   for (int64_t z = 1; z < nz; ++z) p[z] = {rhs[0][z - 1], rhs[1][z - 1]};
   return p;

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "emorph/measure/components.hpp"
+#include "emorph/neighbour_offsets.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph::detail {

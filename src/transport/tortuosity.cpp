@@ -12,8 +12,10 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 
+#include "emorph/banded_cholesky.hpp"
 #include "emorph/transport/connectivity.hpp"
 
 namespace emorph {
@@ -246,54 +248,26 @@ CoarseLevel coarsen(L& fine) {
   return c;
 }
 
-// Dense Cholesky factor of a small level, for the coarsest solve.
-struct DenseCholesky {
-  int64_t n = 0;
-  std::vector<double> l;  // row-major lower triangle
-  template <class Lv>
-  void factor(const Lv& level) {
-    n = level.m();
-    l.assign(static_cast<std::size_t>(n * n), 0.0);
-    for (int64_t k = 0; k < n; ++k) {
-      l[k * n + k] = diag_of(level, k);
-      level.for_links(k, [&](int64_t j, double g) { l[k * n + j] -= g; });
-    }
-    for (int64_t j = 0; j < n; ++j) {
-      double d = l[j * n + j];
-      for (int64_t p = 0; p < j; ++p) d -= l[j * n + p] * l[j * n + p];
-      if (!(d > 0)) throw InternalError("tortuosity: coarse matrix is not positive definite");
-      d = std::sqrt(d);
-      l[j * n + j] = d;
-      for (int64_t i = j + 1; i < n; ++i) {
-        double s = l[i * n + j];
-        for (int64_t p = 0; p < j; ++p) s -= l[i * n + p] * l[j * n + p];
-        l[i * n + j] = s / d;
-      }
-    }
+// The coarsest level's matrix in dense band storage (half-bandwidth n - 1) for the shared Cholesky kernel.
+template <class Lv>
+BandedCholesky coarse_factor(const Lv& level) {
+  const int64_t n = level.m();
+  std::vector<double> band(static_cast<std::size_t>(n * n), 0.0);  // band[k * n + (k - j)] = A(k, j), j <= k
+  for (int64_t k = 0; k < n; ++k) {
+    band[static_cast<std::size_t>(k * n)] = diag_of(level, k);
+    level.for_links(k, [&](int64_t j, double g) {
+      if (j < k) band[static_cast<std::size_t>(k * n + (k - j))] -= g;
+    });
   }
-  template <class B, class X>
-  void solve(const B* b, X* x) const {
-    std::vector<double> y(static_cast<std::size_t>(n));
-    for (int64_t i = 0; i < n; ++i) {
-      double s = b[i];
-      for (int64_t p = 0; p < i; ++p) s -= l[i * n + p] * y[p];
-      y[i] = s / l[i * n + i];
-    }
-    for (int64_t i = n - 1; i >= 0; --i) {
-      double s = y[i];
-      for (int64_t p = i + 1; p < n; ++p) s -= l[p * n + i] * y[p];
-      y[i] = s / l[i * n + i];
-    }
-    for (int64_t i = 0; i < n; ++i) x[i] = static_cast<X>(y[i]);
-  }
-};
+  return BandedCholesky(std::move(band), n, std::max<int64_t>(0, n - 1), "tortuosity: coarse matrix");
+}
 
 class Preconditioner {
  public:
   Preconditioner(FineLevel& fine, bool multigrid) : fine_(fine), multigrid_(multigrid) {
     if (!multigrid) return;
     if (fine.m() <= kDirectSize) {
-      direct_.factor(fine);
+      direct_.emplace(coarse_factor(fine));
       return;
     }
     levels_.push_back(coarsen(fine));
@@ -303,7 +277,7 @@ class Preconditioner {
       levels_.push_back(std::move(next));
     }
     levels_.back().num.map = {};
-    direct_.factor(levels_.back());
+    direct_.emplace(coarse_factor(levels_.back()));
   }
   int levels() const { return multigrid_ ? 1 + static_cast<int>(levels_.size()) : 1; }
 
@@ -316,13 +290,20 @@ class Preconditioner {
       return;
     }
     if (levels_.empty()) {
-      direct_.solve(r, z);
+      direct_solve(r, z);
       return;
     }
     vcycle(fine_, r, z, t, 0);
   }
 
  private:
+  template <class B, class X>
+  void direct_solve(const B* b, X* x) const {
+    std::vector<double> y(b, b + direct_->size());
+    direct_->solve(y.data());
+    for (int64_t i = 0; i < direct_->size(); ++i) x[i] = static_cast<X>(y[static_cast<std::size_t>(i)]);
+  }
+
   template <class L, class B, class X, class T>
   void vcycle(L& level, const B* b, X* x, T* t, std::size_t next) {
     const int64_t m = level.m();
@@ -333,7 +314,7 @@ class Preconditioner {
     CoarseLevel& coarse = levels_[next];
     restrict_residual(level, b, t, coarse);
     if (next + 1 == levels_.size())
-      direct_.solve(coarse.b.data(), coarse.x.data());
+      direct_solve(coarse.b.data(), coarse.x.data());
     else
       vcycle(coarse, coarse.b.data(), coarse.x.data(), coarse.t.data(), next + 1);
 #pragma omp parallel for schedule(static)
@@ -366,7 +347,7 @@ class Preconditioner {
   FineLevel& fine_;
   bool multigrid_;
   std::vector<CoarseLevel> levels_;
-  DenseCholesky direct_;
+  std::optional<BandedCholesky> direct_;
 };
 
 }  // namespace

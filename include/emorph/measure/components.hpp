@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "emorph/neighbour_offsets.hpp"  // neighbour_offsets (core), used with the labeller
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -42,9 +43,5 @@ Volume<uint8_t> label_mask(VolumeView<const uint8_t> labels, uint8_t label);
 
 // {volume != 0} as a 0/1 mask, for any dtype (NaN counts as non-zero).
 Volume<uint8_t> nonzero_mask(const AnyVolume& volume);
-
-// Offsets (dz, dy, dx) of the neighbours for a connectivity (6, 18 or 26); throws InputError naming
-// `what` otherwise. `backward_only`: only the neighbours visited before a voxel in raster order.
-std::vector<std::array<int, 3>> neighbour_offsets(int connectivity, bool backward_only, const char* what);
 
 }  // namespace emorph
