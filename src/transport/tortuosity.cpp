@@ -262,6 +262,18 @@ BandedCholesky coarse_factor(const Lv& level) {
   return BandedCholesky(std::move(band), n, std::max<int64_t>(0, n - 1), "tortuosity: coarse matrix");
 }
 
+// CG on a symmetric positive definite system with a positive definite preconditioner has p.Ap > 0 and
+// r.z > 0 until the residual vanishes (the stopping test ends it first). A zero, negative or non-finite
+// value is a breakdown (non-finite conductances, or a matrix that is not positive definite): iterating on
+// would only spin until max_iterations, so the solve stops with an error.
+void check_cg_curvature(const char* what, double value, int64_t iteration) {
+  if (value > 0 && std::isfinite(value)) return;
+  throw InputError("tortuosity: the conjugate-gradient solve broke down at iteration " + std::to_string(iteration) +
+                   " (" + what + " = " + std::to_string(value) +
+                   ", expected positive and finite): the conductances are not finite or the system is not positive "
+                   "definite (check --conductivity: extreme values overflow)");
+}
+
 class Preconditioner {
  public:
   Preconditioner(FineLevel& fine, bool multigrid) : fine_(fine), multigrid_(multigrid) {
@@ -549,6 +561,7 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
       }
       return s;
     });
+    check_cg_curvature("r.z", rz, 0);
     while (result.iterations < params.max_iterations) {
       ++result.iterations;
       apply(fine, p.data(), q.data());
@@ -557,6 +570,7 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
         for (int64_t k = k0; k < k1; ++k) s += double(p[k]) * q[k];
         return s;
       });
+      check_cg_curvature("p.Ap", pq, result.iterations);
       const double alpha = rz / pq;
       rr = chunked_sum(m, [&](int64_t k0, int64_t k1) {
         double s = 0;
@@ -577,6 +591,7 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
         for (int64_t k = k0; k < k1; ++k) s += r[k] * double(zv[k]);
         return s;
       });
+      check_cg_curvature("r.z", rz_new, result.iterations);
       const double beta = rz_new / rz;
       rz = rz_new;
 #pragma omp parallel for schedule(static)

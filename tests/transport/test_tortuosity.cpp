@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "emorph/error.hpp"
 #include "emorph/parallel.hpp"
@@ -265,6 +266,24 @@ TEST(Tortuosity, BadParametersAreInputErrors) {
   p = {};
   p.conductivity = {{0, 0.0}, {1, 1.0}};
   EXPECT_THROW(tortuosity(v, p), InputError);
+}
+
+TEST(Tortuosity, ConjugateGradientBreakdownStopsWithAnError) {
+  // A diffusivity at the top of the double range overflows the harmonic-mean conductances
+  // (2 sa sb / (sa + sb) = inf / inf): every CG curvature is NaN. The solve must stop with an error at
+  // once, not spin to max_iterations and return an unconverged result. Jacobi: the multigrid's direct
+  // coarse solve would refuse the matrix earlier, before CG starts.
+  const auto v = random_labels({10, 9, 8}, 0.35, 7, 1, 0);
+  TortuosityParams p;
+  p.multigrid = false;
+  p.conductivity = {{0, 1e308}};
+  p.max_iterations = 1000000;
+  try {
+    (void)tortuosity(v, p);
+    FAIL() << "no error on a breakdown";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("broke down at iteration"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Bruggeman, RecoversTheExponent) {
