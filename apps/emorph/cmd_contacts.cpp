@@ -6,6 +6,7 @@
 
 #include "command.hpp"
 #include "common.hpp"
+#include "separation_options.hpp"
 #include "emorph/io.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/segment/contact_analysis.hpp"
@@ -18,12 +19,8 @@ struct ContactsOptions {
   emorph::cli::InputOptions in;
   emorph::cli::PhaseOptions phases;
   emorph::cli::OutputOptions out;
+  emorph::cli::SeparationOptions separation;  // as `emorph particles`
   std::string phase;
-  double h_um = 0;
-  bool no_separate = false;
-  bool exclude_border = false;
-  int connectivity = 26;
-  double min_volume_um3 = 0;
   std::string particles_csv;
 };
 
@@ -36,25 +33,15 @@ void run_contacts(const ContactsOptions& o) {
 
   // The particle options and defaults of `emorph particles`.
   emorph::ParticleAnalysisParams p;
-  p.separate = !o.no_separate;
-  if (o.h_um != 0) p.separation.h_um = o.h_um;
-  p.separation.exclude_border = o.exclude_border;
-  p.connectivity = o.connectivity;
-  p.measures.min_volume_um3 = o.min_volume_um3;
+  o.separation.apply(p);
   const emorph::ContactAnalysis a = emorph::analyse_contacts(labels.view(), phase, p);
   if (a.contacts.count == 0) std::cerr << "emorph: warning: no particle of phase " << o.phase << " found\n";
 
   if (!o.out.csv.empty()) emorph::write_csv(o.out.csv, emorph::contact_csv_header(), emorph::contact_csv_rows(a));
   if (!o.particles_csv.empty())
     emorph::write_csv(o.particles_csv, emorph::contact_particle_csv_header(a, table), emorph::contact_particle_csv_rows(a));
-  const Json params = {{"voxel", o.in.voxel},
-                       {"phase", o.phase},
-                       {"phases", o.phases.phases},
-                       {"separate", !o.no_separate},
-                       {"hmax_um", o.h_um != 0 ? Json(o.h_um) : Json(nullptr)},
-                       {"exclude_border", o.exclude_border},
-                       {"min_volume_um3", o.min_volume_um3},
-                       {"connectivity", o.connectivity}};
+  Json params = o.separation.json();
+  params.update({{"voxel", o.in.voxel}, {"phase", o.phase}, {"phases", o.phases.phases}});
   emorph::cli::emit_results(o.out, "contacts", params, o.in.input, emorph::contact_results(a, table, o.phase));
 }
 
@@ -63,17 +50,7 @@ void setup_contacts(CLI::App& app) {
   auto* sub = app.add_subcommand("contacts", "Contact areas and coordination numbers of the particles of a phase");
   emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
   sub->add_option("--phase", o->phase, "Phase whose particles are analysed (name in the phase table)")->required();
-  sub->add_option("--hmax", o->h_um,
-                  "Depth in um a distance-map maximum needs to seed its own particle (as in particles; default "
-                  "2 voxels)")
-      ->check(CLI::PositiveNumber);
-  sub->add_flag("--no-separate", o->no_separate, "Connected components only (no watershed separation)");
-  sub->add_option("--connectivity", o->connectivity, "Connectivity of the components with --no-separate (6, 18, 26)")
-      ->capture_default_str();
-  sub->add_flag("--exclude-border", o->exclude_border, "Leave out particles cut by a face of the volume");
-  sub->add_option("--min-volume", o->min_volume_um3, "Leave out particles smaller than this volume in um^3")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  o->separation.add_to(sub);
   emorph::cli::add_phase_options(sub, o->phases);
   emorph::cli::add_json_option(sub, o->out);
   emorph::cli::add_csv_option(sub, o->out);

@@ -5,6 +5,7 @@
 
 #include "command.hpp"
 #include "common.hpp"
+#include "separation_options.hpp"
 #include "emorph/io.hpp"
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/label_volume.hpp"
@@ -18,16 +19,12 @@ struct ParticlesOptions {
   emorph::cli::InputOptions in;
   emorph::cli::PhaseOptions phases;
   emorph::cli::OutputOptions out;
+  emorph::cli::SeparationOptions separation;
   std::string phase;
-  double h_um = 0;
-  bool no_separate = false;
-  bool exclude_border = false;
   bool no_surface = false;
-  int connectivity = 26;
   double quantile = 0.25;
   int axis = 0;
   int bins = 30;
-  double min_volume_um3 = 0;
   std::string labels_out;
 };
 
@@ -41,12 +38,8 @@ void run_particles(const ParticlesOptions& o) {
       emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input).view(), phase.label);
 
   emorph::ParticleAnalysisParams p;
-  p.separate = !o.no_separate;
-  if (o.h_um != 0) p.separation.h_um = o.h_um;
-  p.separation.exclude_border = o.exclude_border;
-  p.connectivity = o.connectivity;
+  o.separation.apply(p);
   p.measures.surface_area = !o.no_surface;
-  p.measures.min_volume_um3 = o.min_volume_um3;
   p.distribution.bins = o.bins;
   p.classes.quantile = o.quantile;
   p.classes.axis = o.axis;
@@ -57,17 +50,9 @@ void run_particles(const ParticlesOptions& o) {
   const Json results = emorph::particle_analysis_results(a, o.phase, o.quantile);
   if (!o.out.csv.empty()) emorph::write_particle_table_csv(o.out.csv, a, o.phase);
   if (!o.labels_out.empty()) emorph::write_volume<uint32_t>(o.labels_out, a.labels.view());
-  const Json params = {{"voxel", o.in.voxel},
-                       {"phase", o.phase},
-                       {"phases", o.phases.phases},
-                       {"separate", !o.no_separate},
-                       {"hmax_um", o.h_um != 0 ? Json(o.h_um) : Json(nullptr)},
-                       {"exclude_border", o.exclude_border},
-                       {"min_volume_um3", o.min_volume_um3},
-                       {"connectivity", o.connectivity},
-                       {"quantile", o.quantile},
-                       {"axis", o.axis},
-                       {"bins", o.bins}};
+  Json params = o.separation.json();
+  params.update({{"voxel", o.in.voxel}, {"phase", o.phase},   {"phases", o.phases.phases},
+                 {"quantile", o.quantile}, {"axis", o.axis}, {"bins", o.bins}});
   emorph::cli::emit_results(o.out, "particles", params, o.in, results);
 }
 
@@ -77,18 +62,7 @@ void setup_particles(CLI::App& app) {
   emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
   o->in.needs_voxel_size = true;  // results in um
   sub->add_option("--phase", o->phase, "Phase whose particles are analysed (name in the phase table)")->required();
-  sub->add_option("--hmax", o->h_um,
-                  "Depth in um a distance-map maximum needs to seed its own particle (default 2 voxels): "
-                  "lower splits more, higher merges more")
-      ->check(CLI::PositiveNumber);
-  sub->add_flag("--no-separate", o->no_separate, "Connected components only (no watershed separation)");
-  sub->add_option("--connectivity", o->connectivity, "Connectivity of the components with --no-separate (6, 18, 26)")
-      ->capture_default_str();
-  sub->add_flag("--exclude-border", o->exclude_border, "Leave out particles cut by a face of the volume");
-  sub->add_option("--min-volume", o->min_volume_um3,
-                  "Leave out particles smaller than this volume in um^3 (threshold specks); default 0: keep all")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  o->separation.add_to(sub);
   sub->add_flag("--no-surface", o->no_surface, "Skip surface areas and sphericity (faster)");
   sub->add_option("--quantile", o->quantile, "Share of particles in the smallest and largest size classes")
       ->capture_default_str();
