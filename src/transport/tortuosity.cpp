@@ -362,35 +362,33 @@ class Preconditioner {
   std::optional<BandedCholesky> direct_;
 };
 
-}  // namespace
-
-TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityParams& params) {
-  const auto start = std::chrono::steady_clock::now();
-  require(params.axis >= 0 && params.axis <= 2, "--axis must be 0, 1 or 2, got " + std::to_string(params.axis));
-  require(params.tolerance > 0 && params.tolerance < 1, "--tolerance must be in (0, 1)");
-  require(params.flux_tolerance > 0 && params.flux_tolerance < 1, "--flux-tolerance must be in (0, 1)");
-  require(params.max_iterations > 0, "--max-iterations must be positive");
-  require(!labels.empty(), "tortuosity: the volume is empty");
-
-  // Relative diffusivity per label.
+// Relative diffusivity of every label, and D0 (the asked phase's).
+struct Diffusivities {
   std::array<double, 256> sigma{};
+  double d0 = 0;
+};
+
+Diffusivities resolve_diffusivities(const TortuosityParams& params) {
+  Diffusivities d;
   for (const auto& [label, value] : params.conductivity) {
     require(std::isfinite(value) && value >= 0,
             "--conductivity: the value for label " + std::to_string(label) + " must be finite and >= 0");
-    sigma[label] = value;
+    d.sigma[label] = value;
   }
   const bool listed = std::any_of(params.conductivity.begin(), params.conductivity.end(),
                                   [&](const auto& p) { return p.first == params.phase_label; });
-  if (!listed) sigma[params.phase_label] = 1.0;
-  const double d0 = sigma[params.phase_label];
-  require(d0 > 0, "--conductivity: the phase whose tortuosity is asked must conduct (D0 > 0)");
+  if (!listed) d.sigma[params.phase_label] = 1.0;
+  d.d0 = d.sigma[params.phase_label];
+  require(d.d0 > 0, "--conductivity: the phase whose tortuosity is asked must conduct (D0 > 0)");
+  return d;
+}
 
+// Volume fractions: of the phase, and weighted by relative diffusivity over all conducting labels.
+// Returns the number of conducting voxels.
+int64_t measure_fractions(VolumeView<const uint8_t> labels, const TortuosityParams& params, const Diffusivities& d,
+                          TortuosityResult& result) {
   const Shape shape = labels.shape();
-  const Spacing sp = labels.spacing();
-  const int axis = params.axis;
   const int64_t n_voxels = shape.voxels();
-
-  // Volume fractions: of the phase, and weighted by relative diffusivity over all conducting labels.
   std::array<int64_t, 256> histogram{};
   {
     std::vector<std::array<int64_t, 256>> per_plane(static_cast<std::size_t>(shape.nz));
@@ -404,47 +402,29 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
     for (const auto& h : per_plane)
       for (int l = 0; l < 256; ++l) histogram[l] += h[l];
   }
-  TortuosityResult result;
   result.volume_fraction = double(histogram[params.phase_label]) / double(n_voxels);
   int64_t conducting_voxels = 0;
   for (int l = 0; l < 256; ++l) {
-    result.weighted_volume_fraction += double(histogram[l]) / double(n_voxels) * sigma[l] / d0;
-    if (sigma[l] > 0) conducting_voxels += histogram[l];
+    result.weighted_volume_fraction += double(histogram[l]) / double(n_voxels) * d.sigma[l] / d.d0;
+    if (d.sigma[l] > 0) conducting_voxels += histogram[l];
   }
+  return conducting_voxels;
+}
 
-  // Only the percolating part of the conducting labels carries flux (face connectivity, as the links).
-  ConnectivityParams cp;
-  cp.axis = axis;
-  cp.connectivity = 6;
-  for (int l = 0; l < 256; ++l)
-    if (sigma[l] > 0) cp.phase_labels.push_back(static_cast<uint8_t>(l));
-  if (conducting_voxels == 0) {
-    result.tau = result.macmullin = std::numeric_limits<double>::infinity();
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return result;
-  }
-  Volume<uint8_t> classes = connectivity(labels, cp).classes;
-  FineLevel fine;
-  fine.num = number_cells(shape, [&](int64_t z, int64_t y, int64_t x) {
-    return classes(z, y, x) == static_cast<uint8_t>(PercolationClass::percolating);
-  });
-  classes = Volume<uint8_t>();
-  result.unknowns = fine.m();
-  result.percolating_fraction = double(fine.m()) / double(conducting_voxels);
-  if (fine.m() == 0) {
-    result.tau = result.macmullin = std::numeric_limits<double>::infinity();
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return result;
-  }
-  result.percolating = true;
-
-  // Conductance tables: face area over centre distance times the harmonic mean of the two diffusivities.
+// Assembly: the unknowns are the percolating voxels of the conducting labels (face connectivity, as the
+// links); conductances are face area over centre distance times the harmonic mean of the two
+// diffusivities, with Dirichlet faces half a voxel beyond the first and last slices.
+void assemble(VolumeView<const uint8_t> labels, const TortuosityParams& params, const Diffusivities& d,
+              FineLevel& fine) {
+  const Shape shape = labels.shape();
+  const Spacing sp = labels.spacing();
+  const int axis = params.axis;
   std::array<int, 256> class_of{};
   std::vector<double> class_sigma;
   for (int l = 0; l < 256; ++l)
-    if (sigma[l] > 0) {
+    if (d.sigma[l] > 0) {
       class_of[l] = static_cast<int>(class_sigma.size());
-      class_sigma.push_back(sigma[l]);
+      class_sigma.push_back(d.sigma[l]);
     }
   const int nc = static_cast<int>(class_sigma.size());
   const double area[3] = {sp.dy * sp.dx, sp.dz * sp.dx, sp.dz * sp.dy};
@@ -453,9 +433,9 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
   fine.gtab.resize(static_cast<std::size_t>(nc * nc * 3));
   for (int a = 0; a < nc; ++a)
     for (int b = 0; b < nc; ++b)
-      for (int d = 0; d < 3; ++d) {
+      for (int k = 0; k < 3; ++k) {
         const double sa = class_sigma[a], sb = class_sigma[b];
-        fine.gtab[(a * nc + b) * 3 + d] = area[d] / length[d] * 2 * sa * sb / (sa + sb);
+        fine.gtab[(a * nc + b) * 3 + k] = area[k] / length[k] * 2 * sa * sb / (sa + sb);
       }
   fine.gboundary.resize(static_cast<std::size_t>(nc));
   for (int a = 0; a < nc; ++a) fine.gboundary[a] = area[axis] / (0.5 * length[axis]) * class_sigma[a];
@@ -485,10 +465,12 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
         if (pos == last) l |= kOutlet;
         fine.links[k] = l;
       }
+}
 
-  // Initial guess: the linear profile along the axis (exact for straight channels). The right-hand side
-  // b is g_b on inlet voxels and 0 elsewhere, so it is not stored.
-  std::vector<double> x(static_cast<std::size_t>(m));
+// Initial guess: the linear profile along the axis (exact for straight channels).
+std::vector<double> linear_start(const FineLevel& fine, int axis) {
+  const Shape shape = fine.num.shape;
+  std::vector<double> x(static_cast<std::size_t>(fine.m()));
   const double n_axis = double(shape[axis]);
 #pragma omp parallel for schedule(static)
   for (int64_t z = 0; z < shape.nz; ++z)
@@ -499,8 +481,16 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
         const int64_t pos = axis == 0 ? z : axis == 1 ? y : xx;
         x[k] = 1.0 - (double(pos) + 0.5) / n_axis;
       }
-  auto rhs = [&](int64_t k) { return (fine.links[k] & kInlet) ? fine.gboundary[fine.cls[k]] : 0.0; };
+  return x;
+}
 
+// Preconditioned CG from x to the tolerances (relative residual, then inlet/outlet flux mismatch);
+// fills iterations, converged, relative_residual, flux_in, flux_out and flux_mismatch.
+void solve_cg(const FineLevel& fine, Preconditioner& precond, std::vector<double>& x, const TortuosityParams& params,
+              TortuosityResult& result) {
+  const int64_t m = fine.m();
+  // The right-hand side b is g_b on inlet voxels and 0 elsewhere, so it is not stored.
+  auto rhs = [&](int64_t k) { return (fine.links[k] & kInlet) ? fine.gboundary[fine.cls[k]] : 0.0; };
   auto fluxes = [&](double& in, double& out) {
     in = chunked_sum(m, [&](int64_t k0, int64_t k1) {
       double s = 0;
@@ -515,11 +505,11 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
       return s;
     });
   };
-
-  Preconditioner precond(fine, params.multigrid);  // coarsening reads the fine map
-  result.levels = precond.levels();
-  // The map (4 bytes per voxel of the whole volume) goes before the solver's vectors are allocated.
-  if (!params.keep_fields) fine.num.map = {};
+  auto record_fluxes = [&] {
+    fluxes(result.flux_in, result.flux_out);
+    const double mean = 0.5 * (result.flux_in + result.flux_out);
+    result.flux_mismatch = mean > 0 ? std::fabs(result.flux_in - result.flux_out) / mean : 1.0;
+  };
 
   // CG vectors: the iterate x, residual r and A p in double (r is updated recursively from A p, so it stays
   // the true residual to double precision and the stopping test is exact); the search direction p and the
@@ -545,9 +535,7 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
   auto converged = [&]() {
     result.relative_residual = std::sqrt(rr) / bnorm;
     if (result.relative_residual >= params.tolerance) return false;
-    fluxes(result.flux_in, result.flux_out);
-    const double mean = 0.5 * (result.flux_in + result.flux_out);
-    result.flux_mismatch = mean > 0 ? std::fabs(result.flux_in - result.flux_out) / mean : 1.0;
+    record_fluxes();
     return result.flux_mismatch < params.flux_tolerance;
   };
   result.converged = converged();
@@ -598,20 +586,105 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
       for (int64_t k = 0; k < m; ++k) p[k] = static_cast<float>(double(zv[k]) + beta * double(p[k]));
     }
   }
-  if (!result.converged) {
-    fluxes(result.flux_in, result.flux_out);
-    const double mean = 0.5 * (result.flux_in + result.flux_out);
-    result.flux_mismatch = mean > 0 ? std::fabs(result.flux_in - result.flux_out) / mean : 1.0;
-  }
-  r = {};
-  q = {};
-  p = {};
-  zv = {};
+  if (!result.converged) record_fluxes();
+}
 
+// Post-processing: the concentration field and the flux magnitude per voxel (per unit face area, the
+// mean of the flux through the lower and upper faces along each axis).
+void fill_fields(const FineLevel& fine, const std::vector<double>& x, Spacing sp, int axis, TortuosityResult& result) {
+  const Shape shape = fine.num.shape;
+  const double area[3] = {sp.dy * sp.dx, sp.dz * sp.dx, sp.dz * sp.dy};
+  result.concentration = Volume<float>::filled(shape, sp, std::numeric_limits<float>::quiet_NaN());
+  result.flux_magnitude = Volume<float>::filled(shape, sp, 0.0f);
+  const auto& map = fine.num.map;
+#pragma omp parallel for schedule(static)
+  for (int64_t z = 0; z < shape.nz; ++z)
+    for (int64_t y = 0; y < shape.ny; ++y)
+      for (int64_t xx = 0; xx < shape.nx; ++xx) {
+        const int64_t i = (z * shape.ny + y) * shape.nx + xx;
+        const uint32_t k = map[i];
+        if (k == kNone) continue;
+        result.concentration.data()[i] = static_cast<float>(x[k]);
+        double sum2 = 0;
+        for (int d = 0; d < 3; ++d) {
+          double lo = 0, hi = 0;
+          const uint8_t l = fine.links[k];
+          if (l & kLo[d]) {
+            const int64_t j = d == 0 ? fine.nb.zlo[k] : d == 1 ? fine.nb.ylo[k] : k - 1;
+            lo = fine.g(k, j, d) * (x[j] - x[k]);
+          }
+          if (l & kHi[d]) {
+            const int64_t j = fine.hi(k, d);
+            hi = fine.g(k, j, d) * (x[k] - x[j]);
+          }
+          if (d == axis && (l & kInlet)) lo = fine.gboundary[fine.cls[k]] * (1.0 - x[k]);
+          if (d == axis && (l & kOutlet)) hi = fine.gboundary[fine.cls[k]] * x[k];
+          const double j = 0.5 * (lo + hi) / area[d];
+          sum2 += j * j;
+        }
+        result.flux_magnitude.data()[i] = static_cast<float>(std::sqrt(sum2));
+      }
+}
+
+}  // namespace
+
+TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityParams& params) {
+  const auto start = std::chrono::steady_clock::now();
+  require(params.axis >= 0 && params.axis <= 2, "--axis must be 0, 1 or 2, got " + std::to_string(params.axis));
+  require(params.tolerance > 0 && params.tolerance < 1, "--tolerance must be in (0, 1)");
+  require(params.flux_tolerance > 0 && params.flux_tolerance < 1, "--flux-tolerance must be in (0, 1)");
+  require(params.max_iterations > 0, "--max-iterations must be positive");
+  require(!labels.empty(), "tortuosity: the volume is empty");
+  const Diffusivities d = resolve_diffusivities(params);
+  const Shape shape = labels.shape();
+  const Spacing sp = labels.spacing();
+  const int axis = params.axis;
+
+  TortuosityResult result;
+  const int64_t conducting_voxels = measure_fractions(labels, params, d, result);
+  auto finish = [&] {
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return std::move(result);
+  };
+  if (conducting_voxels == 0) {
+    result.tau = result.macmullin = std::numeric_limits<double>::infinity();
+    return finish();
+  }
+
+  // Only the percolating part of the conducting labels carries flux (face connectivity, as the links).
+  ConnectivityParams cp;
+  cp.axis = axis;
+  cp.connectivity = 6;
+  for (int l = 0; l < 256; ++l)
+    if (d.sigma[l] > 0) cp.phase_labels.push_back(static_cast<uint8_t>(l));
+  FineLevel fine;
+  {
+    const Volume<uint8_t> classes = connectivity(labels, cp).classes;
+    fine.num = number_cells(shape, [&](int64_t z, int64_t y, int64_t x) {
+      return classes(z, y, x) == static_cast<uint8_t>(PercolationClass::percolating);
+    });
+  }
+  result.unknowns = fine.m();
+  result.percolating_fraction = double(fine.m()) / double(conducting_voxels);
+  if (fine.m() == 0) {
+    result.tau = result.macmullin = std::numeric_limits<double>::infinity();
+    return finish();
+  }
+  result.percolating = true;
+
+  assemble(labels, params, d, fine);
+  std::vector<double> x = linear_start(fine, axis);
+  Preconditioner precond(fine, params.multigrid);  // coarsening reads the fine map
+  result.levels = precond.levels();
+  // The map (4 bytes per voxel of the whole volume) goes before the solver's vectors are allocated.
+  if (!params.keep_fields) fine.num.map = {};
+  solve_cg(fine, precond, x, params, result);
+
+  const double area = axis == 0 ? sp.dy * sp.dx : axis == 1 ? sp.dz * sp.dx : sp.dz * sp.dy;
   const double flux = 0.5 * (result.flux_in + result.flux_out);
-  const double cross_section = double(shape.voxels() / shape[axis]) * area[axis];
-  const double length_um = n_axis * length[axis];
-  result.deff_over_d0 = flux * length_um / (cross_section * d0);
+  const double cross_section = double(shape.voxels() / shape[axis]) * area;
+  const double length_um = double(shape[axis]) * sp[axis];
+  result.deff_over_d0 = flux * length_um / (cross_section * d.d0);
   result.tau = result.weighted_volume_fraction / result.deff_over_d0;
   result.macmullin = 1.0 / result.deff_over_d0;
   if (!result.converged) {
@@ -619,42 +692,8 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
     // JSON, NaN in Python) and `converged` says why (CONTRACT.md, tortuosity).
     result.deff_over_d0 = result.tau = result.macmullin = std::numeric_limits<double>::quiet_NaN();
   }
-
-  if (params.keep_fields) {
-    result.concentration = Volume<float>::filled(shape, sp, std::numeric_limits<float>::quiet_NaN());
-    result.flux_magnitude = Volume<float>::filled(shape, sp, 0.0f);
-    const auto& map = fine.num.map;
-#pragma omp parallel for schedule(static)
-    for (int64_t z = 0; z < shape.nz; ++z)
-      for (int64_t y = 0; y < shape.ny; ++y)
-        for (int64_t xx = 0; xx < shape.nx; ++xx) {
-          const int64_t i = (z * shape.ny + y) * shape.nx + xx;
-          const uint32_t k = map[i];
-          if (k == kNone) continue;
-          result.concentration.data()[i] = static_cast<float>(x[k]);
-          // Flux along +d through the lower and upper faces, averaged, per unit face area.
-          double sum2 = 0;
-          for (int d = 0; d < 3; ++d) {
-            double lo = 0, hi = 0;
-            const uint8_t l = fine.links[k];
-            if (l & kLo[d]) {
-              const int64_t j = d == 0 ? fine.nb.zlo[k] : d == 1 ? fine.nb.ylo[k] : k - 1;
-              lo = fine.g(k, j, d) * (x[j] - x[k]);
-            }
-            if (l & kHi[d]) {
-              const int64_t j = fine.hi(k, d);
-              hi = fine.g(k, j, d) * (x[k] - x[j]);
-            }
-            if (d == axis && (l & kInlet)) lo = fine.gboundary[fine.cls[k]] * (1.0 - x[k]);
-            if (d == axis && (l & kOutlet)) hi = fine.gboundary[fine.cls[k]] * x[k];
-            const double j = 0.5 * (lo + hi) / area[d];
-            sum2 += j * j;
-          }
-          result.flux_magnitude.data()[i] = static_cast<float>(std::sqrt(sum2));
-        }
-  }
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return result;
+  if (params.keep_fields) fill_fields(fine, x, sp, axis, result);
+  return finish();
 }
 
 BruggemanFit fit_bruggeman(const std::vector<double>& volume_fraction, const std::vector<double>& deff_over_d0) {
