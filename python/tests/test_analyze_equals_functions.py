@@ -6,6 +6,9 @@ analyze's step with the same value (timings aside). Both go through the same lib
 same voxels, so values are compared up to the JSON round trip only (analyze's results come back from
 the same Json object the file is written from; the functions' through the same conversion).
 """
+import csv
+import types
+
 import pytest
 
 import emorph
@@ -58,42 +61,50 @@ def sample(tmp_path_factory):
     config = tmp / "eq.toml"
     config.write_text(CONFIG)
     results = emorph.analyze(path, config=config, phases=PHASES, out_dir=tmp / "res")
-    return labels, results
+    return types.SimpleNamespace(labels=labels, results=results, out_dir=tmp / "res")
 
 
 def test_fractions(sample):
-    labels, a = sample
+    labels, a = sample.labels, sample.results
     assert_step_equal(emorph.fractions(labels, spacing=SPACING, phases=PHASES), a["fractions"],
                       {"electrode_volume_fraction"}, "fractions")
 
 
 def test_profile(sample):
-    labels, a = sample
+    labels, a = sample.labels, sample.results
     assert_step_equal(emorph.profile(labels, spacing=SPACING, phases=PHASES), a["profiles"], {"bulk_selection"},
                       "profiles")
 
 
 def test_surface(sample):
-    labels, a = sample
+    labels, a = sample.labels, sample.results
     assert_step_equal(emorph.surface(labels, spacing=SPACING, phases=PHASES), a["surface"], set(), "surface")
 
 
 def test_granulometry(sample):
-    labels, a = sample
+    labels, a = sample.labels, sample.results
     assert_step_equal(emorph.granulometry(labels, "NMC", spacing=SPACING, phases=PHASES), a["granulometry"]["NMC"],
                       set(), "granulometry.NMC")
 
 
 def test_particles(sample):
-    labels, a = sample
+    labels, a = sample.labels, sample.results
     p = emorph.particles(labels, "NMC", spacing=SPACING, phases=PHASES, min_volume=MIN_VOXELS * SPACING ** 3)
-    p.pop("table")  # the per-particle columns (analyze writes them to particles_NMC.csv)
+    table = p.pop("table")  # the per-particle columns: analyze writes them to particles_NMC.csv
     assert_step_equal(p, a["particles"]["NMC"],
                       {"min_volume_um3", "bin_edges_um", "number_fraction", "volume_fraction"}, "particles.NMC")
+    # One particle table: the CSV's columns are Python's plus `phase`, row for row.
+    with open(sample.out_dir / "particles_NMC.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert set(rows[0]) == set(table) | {"phase"}
+    assert len(rows) == len(table["label"])
+    for name, column in table.items():
+        for row, value in zip(rows, column):
+            assert float(row[name]) == pytest.approx(float(value), rel=1e-15, abs=0), name
 
 
 def test_tortuosity(sample):
-    labels, a = sample
+    labels, a = sample.labels, sample.results
     t = a["tortuosity"]["pore"]
     assert_step_equal(emorph.tortuosity(labels, "pore", axis=0, spacing=SPACING, phases=PHASES), t,
                       {"macmullin", "slices", "tau_null_reason"}, "tortuosity.pore")
@@ -102,13 +113,13 @@ def test_tortuosity(sample):
 
 @pytest.mark.parametrize("step", ["chords", "correlation", "rev"])
 def test_statistics(sample, step):
-    labels, a = sample
+    labels, a = sample.labels, sample.results
     function = getattr(emorph, step)
     assert_step_equal(function(labels, "pore", spacing=SPACING, phases=PHASES), a[step]["pore"], set(), f"{step}.pore")
 
 
 def test_contacts(sample):
-    labels, a = sample
+    labels, a = sample.labels, sample.results
     c = emorph.contacts(labels, "NMC", spacing=SPACING, phases=PHASES, min_volume=MIN_VOXELS * SPACING ** 3)
     for key in ("pairs", "coordination_number"):  # the per-pair table (analyze writes contacts_NMC.csv)
         c.pop(key)
@@ -116,5 +127,5 @@ def test_contacts(sample):
 
 
 def test_tpb(sample):
-    labels, a = sample
+    labels, a = sample.labels, sample.results
     assert_step_equal(emorph.tpb(labels, spacing=SPACING, phases=PHASES), a["tpb"], set(), "tpb")
