@@ -1,24 +1,17 @@
 // Destriping by robust column offsets: pairwise column-difference modes (mean shift from the median,
 // Comaniciu & Meer, IEEE PAMI 24, 2002) at several lags, fitted by weighted least squares: see destripe.hpp.
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <complex>
 #include <memory>
-#include <mutex>
-#include <numbers>
 #include <string>
 #include <vector>
 
 #include "destripe_methods.hpp"
 #include "emorph/banded_cholesky.hpp"
 #include "emorph/error.hpp"
-#include "fftw_plan.hpp"
 
 namespace emorph::detail {
 namespace {
-
-using cfloat = std::complex<float>;
 
 // Robust column offsets of one image with vertical stripes (ny x nx, contiguous): out = in - c(x).
 class ColumnOffsets : public StripeFilter {

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "destripe_methods.hpp"
-#include "emorph/banded_cholesky.hpp"
 #include "emorph/error.hpp"
 #include "fftw_plan.hpp"
 
