@@ -233,7 +233,11 @@ class Pipeline {
                                     {"lower_mean_grey", l.lower_mean_grey},
                                     {"upper_mean_grey", l.upper_mean_grey},
                                     {"pore_grey", l.pore_grey},
-                                    {"electrode_mean_grey", l.electrode_mean_grey}};
+                                    {"electrode_mean_grey", l.electrode_mean_grey},
+                                    {"noise_std", l.noise_std},
+                                    {"electrode_structure_std", l.electrode_structure_std},
+                                    {"lower_structure_std", l.lower_structure_std},
+                                    {"upper_structure_std", l.upper_structure_std}};
     if (l.lower == EndLayer::none && l.upper == EndLayer::none) layers_.reset();
   }
 

@@ -111,6 +111,22 @@ TEST(CliAnalyzeRegion, GreyCollectorAndAirAreExcludedFromTheElectrode) {
   }
 }
 
+// Regression: `synth --preset F --xct` has no collector, but its first slices above the flat face hold
+// little NMC; analyze took them for a 0.6 um "collector" (thickness 19.88 of 20.48 um). No layer now:
+// the electrode region is the whole volume, exactly.
+TEST(CliAnalyzeRegion, GreyElectrodeWithoutCollectorKeepsItsFullThickness) {
+  TempDir dir;
+  ASSERT_EQ(run_cli("synth --preset F --size 64 --seed 1 --xct --out " + (dir / "s")).exit_code, 0);
+  const std::string out = dir / "res";
+  const auto r = run_cli("analyze " + (dir / "s/xct.tif") + " --config " + fast_config(dir) + " --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto res = read_json(out + "/results.json")["results"];
+  EXPECT_EQ(res["sample"]["layers"]["lower"], "none");
+  EXPECT_EQ(res["sample"]["layers"]["upper"], "none");
+  EXPECT_DOUBLE_EQ(res["sample"]["thickness_um"].get<double>(), 64 * 0.32);
+  EXPECT_FALSE(res["fractions"]["phases"].contains("collector"));
+}
+
 // A label volume with the collector label: tortuosity runs in the electrode region (the collector would
 // block every path), and a null tau carries its reason in results.json and the report.
 TEST(CliAnalyzeRegion, LabelCollectorTortuosityInElectrodeRegionAndNullTauExplained) {
