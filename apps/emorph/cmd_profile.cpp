@@ -8,6 +8,7 @@
 #include "checks.hpp"
 #include "command.hpp"
 #include "common.hpp"
+#include "streaming.hpp"
 #include "emorph/io.hpp"
 #include "emorph/measure/grey_calibration.hpp"
 #include "emorph/measure/label_volume.hpp"
@@ -78,9 +79,18 @@ void run_profile(const ProfileOptions& o) {
   p.only = o.only;
   p.depleted_phase = o.depleted_phase;
   p.exclude_depleted = o.exclude_depleted;
-  const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
-  Json results = emorph::profile_results(labels.view(), table, p);
-  if (!o.grey.empty()) results["grey_profile"] = grey_profile_json(o, table, labels);
+  Json results;
+  // --grey reads a second volume beside the labels: that route stays in core for now.
+  if (o.grey.empty() && emorph::cli::should_stream_labels(o.in)) {
+    emorph::StreamReport report;
+    results = emorph::streamed_profile_results(o.in.input, o.in.read_options(), table, p, emorph::cli::stream_params(),
+                                               &report);
+    emorph::cli::record_streamed_run(report);
+  } else {
+    const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
+    results = emorph::profile_results(labels.view(), table, p);
+    if (!o.grey.empty()) results["grey_profile"] = grey_profile_json(o, table, labels);
+  }
   if (!o.out.csv.empty()) {
     emorph::check_output_differs(o.in.input, o.out.csv);
     emorph::write_profile_csv(o.out.csv, results, emorph::phase_order(table, results["phases"], o.only));
