@@ -88,6 +88,20 @@ TEST_F(CliStreaming, StreamedCommandsGiveTheInCoreResults) {
   }
 }
 
+TEST_F(CliStreaming, StreamedDenoiseWritesTheInCoreVolume) {
+  for (const std::string& filter : std::vector<std::string>{"median:1", "gaussian:1.2"}) {
+    const CliRun core = run_json(dir_, "", "denoise " + grey_ + " " + (dir_ / "core.tif") + " --filter " + filter, "dn_core");
+    const CliRun streamed = run_json(dir_, "--memory-limit 64KiB",
+                                     "denoise " + grey_ + " " + (dir_ / "streamed.tif") + " --filter " + filter, "dn_stream");
+    EXPECT_EQ(streamed.envelope["memory"]["streamed"], true) << filter;
+    EXPECT_EQ(streamed.envelope["results"]["output_dtype"], core.envelope["results"]["output_dtype"]) << filter;
+    std::ifstream a(dir_ / "core.tif", std::ios::binary), b(dir_ / "streamed.tif", std::ios::binary);
+    const std::string core_bytes((std::istreambuf_iterator<char>(a)), std::istreambuf_iterator<char>());
+    const std::string streamed_bytes((std::istreambuf_iterator<char>(b)), std::istreambuf_iterator<char>());
+    EXPECT_TRUE(core_bytes == streamed_bytes) << filter << ": the TIFF files differ";
+  }
+}
+
 TEST_F(CliStreaming, ALimitThatFitsRunsInCore) {
   const CliRun r = run_json(dir_, "--memory-limit 1GiB", "fractions " + labels_, "fits");
   EXPECT_FALSE(r.envelope.contains("memory"));
@@ -106,7 +120,7 @@ TEST_F(CliStreaming, OptionsThatNeedTheWholeVolumeStayInCore) {
   EXPECT_FALSE(r.envelope.contains("memory"));
 }
 
-// Peak RSS of `emorph --memory-limit 8MiB surface` on a 64 MiB label volume: at most 8 x 1.25 + 48 =
+// Peak RSS of `emorph --memory-limit 8MiB surface` (and the other streamed commands) on a 64 MiB label volume: at most 8 x 1.25 + 48 =
 // 58 MiB (the in-core run needs the 64 MiB volume alone, so this would fail without streaming).
 TEST(CliStreamingMemory, PeakResidentSetStaysWithinTheLimit) {
   TempDir dir;
@@ -117,9 +131,16 @@ TEST(CliStreamingMemory, PeakResidentSetStaysWithinTheLimit) {
   }
   const uint64_t limit = uint64_t{8} << 20;
   const double bound = static_cast<double>(limit) * 1.25 + 48.0 * (1 << 20);
-  for (const std::string& command : std::vector<std::string>{"surface", "fractions", "profile"}) {
+  const std::vector<std::pair<std::string, std::string>> commands = {
+      {"surface", "surface " + labels + " --voxel 0.5"},
+      {"fractions", "fractions " + labels},
+      {"profile", "profile " + labels + " --voxel 0.5"},
+      {"histogram", "histogram " + labels},
+      {"denoise", "denoise " + labels + " " + (dir / "median.raw") + " --filter median:1"},
+  };
+  for (const auto& [command, command_args] : commands) {
     const std::string json = dir / (command + ".json");
-    const std::string args = "--memory-limit 8MiB --quiet " + command + " " + labels + " --voxel 0.5 --json " + json;
+    const std::string args = "--memory-limit 8MiB --quiet " + command_args + " --json " + json;
     double peak = 0;
     if (std::filesystem::exists("/usr/bin/time")) {
       const std::string report = dir / "time.txt";
