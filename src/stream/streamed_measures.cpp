@@ -3,7 +3,9 @@
 // those of the in-core run bit for bit (see docs/streaming.md).
 #include "emorph/stream/streamed_measures.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <type_traits>
 
 #include "emorph/io/slab_stream.hpp"
 #include "emorph/measure/surface_area.hpp"
@@ -64,6 +66,47 @@ Json streamed_profile_results(const std::string& address, const ReadOptions& rea
   double slice_um = 0;
   const auto counts = streamed_slice_counts(address, read_options, params.axis, stream, report, "profile", &slice_um);
   return profile_results(counts, slice_um, table, params);
+}
+
+bool grey_profile_streams(DType d) { return d == DType::u8 || d == DType::i8 || d == DType::u16 || d == DType::i16; }
+
+GreyProfile streamed_grey_profile(const std::string& labels_address, const std::string& grey_address,
+                                  const ReadOptions& read_options, const GreyProfileParams& params,
+                                  const StreamParams& stream, StreamReport* report) {
+  auto label_reader = open_slab_reader(labels_address);
+  auto grey_reader = open_slab_reader(grey_address);
+  const VolumeInfo info = label_reader->info(), grey_info = grey_reader->info();
+  require(grey_profile_streams(grey_info.dtype),
+          grey_address + ": a " + dtype_name(grey_info.dtype) + " grey profile is not streamed (8- and 16-bit integers are)");
+  require(grey_info.shape == info.shape,
+          "grey volume shape " + grey_info.shape.str() + " differs from the label volume's " + info.shape.str());
+  // Both files walk the same slabs: the budget covers a slice of each (and the uint8 copy of wider labels).
+  const uint64_t plane = static_cast<uint64_t>(info.shape.ny * info.shape.nx);
+  const uint64_t per_slice = label_reader->slice_bytes() + grey_reader->slice_bytes() + (info.dtype == DType::u8 ? 0 : plane);
+  SlabStreamParams lp;
+  lp.slab_slices = slab_slices_for_budget(stream.budget_bytes, per_slice, 0, info.shape.nz);
+  lp.labels = true;
+  lp.source = labels_address;
+  if (stream.progress)
+    lp.progress_label = "grey profile " + file_name(grey_address) + " by slabs of " + std::to_string(lp.slab_slices);
+  SlabStreamParams gp;
+  gp.slab_slices = lp.slab_slices;
+  if (report) report->slab_slices = lp.slab_slices, report->halo = 0;
+  SlabStream labels(std::move(label_reader), lp), grey(std::move(grey_reader), gp);
+  const Spacing spacing = read_options.voxel ? *read_options.voxel : info.spacing;
+  GreyProfileSums sums;
+  return visit_dtype(grey_info.dtype, [&](auto t) -> GreyProfile {
+    using T = decltype(t);
+    if constexpr (std::is_integral_v<T> && sizeof(T) <= 2) {
+      while (labels.next() && grey.next())
+        accumulate_grey_profile<T>(sums, grey.view<T>(spacing), labels.label_view(spacing), labels.core_begin(), info.shape,
+                                   params);
+      if (report) report->slabs = labels.slabs_read();
+      return grey_profile(sums, spacing[params.axis]);
+    } else {
+      throw InternalError("grey profile: unhandled dtype");
+    }
+  });
 }
 
 Json streamed_surface_results(const std::string& address, const ReadOptions& read_options, const PhaseTable& table,

@@ -69,6 +69,7 @@ TEST_F(CliStreaming, StreamedCommandsGiveTheInCoreResults) {
       {"profile", "profile " + labels_ + " --window 3"},
       {"surface", "surface " + labels_},
       {"histogram", "histogram " + grey_},
+      {"grey_profile", "profile " + labels_ + " --grey " + grey_ + " --grey-phases pore,CBD --calibration 0.001,0.5"},
       {"histogram_bins", "histogram " + grey_ + " --bins 64 --range 1000,30000"},
   };
   for (const auto& [name, command] : commands) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <utility>
 
 #include "emorph/io.hpp"
 #include "emorph/measure/fractions.hpp"
@@ -96,6 +97,24 @@ TEST_F(Streamed, SurfacesEqualInCoreWithOneHaloSlice) {
   }
   p.count_volume_boundary = true;
   EXPECT_THROW(emorph::streamed_surface_results(path_, {}, table_, p, tiny(1)), emorph::InputError);
+}
+
+TEST_F(Streamed, GreyProfilesEqualInCore) {
+  emorph::Volume<uint16_t> grey(labels_.shape(), labels_.spacing());
+  for (int64_t i = 0; i < grey.size(); ++i) grey.data()[i] = static_cast<uint16_t>(7000 * labels_.data()[i] + (i * 131) % 3001);
+  emorph::write_volume(dir_ / "grey.tif", grey);
+  for (int axis = 0; axis < 3; ++axis) {
+    emorph::GreyProfileParams p;
+    p.axis = axis;
+    p.mask_labels = {0, 3};
+    const auto core = emorph::grey_profile_results(emorph::grey_profile<uint16_t>(std::as_const(grey).view(), std::as_const(labels_).view(), p)).dump();
+    for (uint64_t budget : budgets_)
+      EXPECT_EQ(emorph::grey_profile_results(emorph::streamed_grey_profile(path_, dir_ / "grey.tif", {}, p, tiny(budget))).dump(),
+                core)
+          << "axis " << axis << " budget " << budget;
+  }
+  emorph::write_volume(dir_ / "short.tif", emorph::Volume<uint16_t>::filled({5, 21, 26}, {}, 1));
+  EXPECT_THROW(emorph::streamed_grey_profile(path_, dir_ / "short.tif", {}, {0, {0}}, tiny(1)), emorph::InputError);
 }
 
 TEST_F(Streamed, VoxelOptionOverridesTheFileSpacing) {

@@ -9,6 +9,7 @@
 
 #include "emorph/io.hpp"
 #include "emorph/measure/fractions.hpp"
+#include "emorph/measure/grey_calibration.hpp"
 #include "emorph/measure/profile.hpp"
 #include "emorph/measure/specific_surface.hpp"
 #include "emorph/phase_table.hpp"
@@ -38,6 +39,13 @@ Json streamed_fractions_results(const std::string& address, const ReadOptions& r
 Json streamed_profile_results(const std::string& address, const ReadOptions& read_options, const PhaseTable& table,
                               const ProfileReportParams& params, const StreamParams& stream,
                               StreamReport* report = nullptr);
+
+// True for the grey dtypes whose streamed profile is exact (8- and 16-bit integers: exact sums).
+bool grey_profile_streams(DType grey_dtype);
+// grey_profile(grey, labels, params) of two files of the same shape, streamed in lockstep.
+GreyProfile streamed_grey_profile(const std::string& labels_address, const std::string& grey_address,
+                                  const ReadOptions& read_options, const GreyProfileParams& params,
+                                  const StreamParams& stream, StreamReport* report = nullptr);
 
 // emorph surface (surface_results); count_volume_boundary must be false (InputError otherwise).
 Json streamed_surface_results(const std::string& address, const ReadOptions& read_options, const PhaseTable& table,
