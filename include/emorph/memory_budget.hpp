@@ -11,9 +11,6 @@ namespace emorph {
 // else, zero, or a size beyond 2^63 bytes.
 uint64_t parse_memory_size(const std::string& text, const std::string& option);
 
-// "16 MiB", "4 GiB": a size for messages and docs.
-std::string format_memory_size(uint64_t bytes);
-
 uint64_t physical_memory_bytes();
 
 // Half of the physical memory: leaves room for the page cache and for other processes (the share

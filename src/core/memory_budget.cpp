@@ -6,7 +6,6 @@
 #include <atomic>
 #include <cctype>
 #include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <string>
 
@@ -54,16 +53,6 @@ uint64_t parse_memory_size(const std::string& text, const std::string& option) {
   require(std::isfinite(bytes) && bytes >= 1, option + ": the memory limit must be at least 1 byte, got '" + text + "'");
   require(bytes < 9.2e18, option + ": '" + text + "' is beyond 2^63 bytes");
   return static_cast<uint64_t>(bytes);
-}
-
-std::string format_memory_size(uint64_t bytes) {
-  static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1024 && u < 4) v /= 1024, ++u;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, v == std::floor(v) ? "%.0f %s" : "%.1f %s", v, units[u]);
-  return buf;
 }
 
 uint64_t physical_memory_bytes() {
