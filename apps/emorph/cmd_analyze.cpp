@@ -8,6 +8,7 @@
 #include "checks.hpp"
 #include "command.hpp"
 #include "common.hpp"
+#include "emorph/memory_budget.hpp"
 #include "emorph/atomic_file.hpp"
 #include "emorph/error.hpp"
 #include "emorph/parse.hpp"
@@ -42,6 +43,9 @@ void run_analyze(const AnalyzeOptions& o) {
   ov.lfp = o.lfp;
   ov.settings = o.settings;
   const emorph::AnalysisConfig c = emorph::resolve_analysis_config(ov);
+  // [resources] memory_limit applies unless --memory-limit was given.
+  if (!c.memory_limit.empty() && emorph::memory_limit_is_default())
+    emorph::set_memory_limit(emorph::parse_memory_size(c.memory_limit, "resources.memory_limit"));
   const auto outcome = emorph::run_analysis(c, emorph::analysis_config_json(c));
   for (const auto& w : outcome.warnings) std::cerr << "emorph: warning: " << w << "\n";
   emorph::throw_if_steps_failed(outcome);

@@ -5,6 +5,8 @@
 
 #include "command.hpp"
 #include "common.hpp"
+#include "streaming.hpp"
+#include "emorph/stream/streamed_denoise.hpp"
 #include "emorph/atomic_file.hpp"
 #include "emorph/filter/denoise.hpp"
 #include "emorph/io.hpp"
@@ -23,11 +25,23 @@ void run_denoise(const DenoiseOptions& o) {
   const auto spec = emorph::parse_denoise_spec(o.filter, "--filter");
   if (spec.filter == "gaussian" && spec.gaussian.sigma_in_um) o.in.require_voxel_size("--filter gives sigma in um");
   emorph::check_output_differs(o.in.input, o.output);
-  const auto in = emorph::read_volume(o.in.input, o.in.read_options());
-  const auto out = emorph::denoise(in, spec);
-  emorph::write_volume(o.output, out);
-  const Json results = {{"filter", spec.to_json()}, {"shape", {in.shape().nz, in.shape().ny, in.shape().nx}},
-                        {"input_dtype", emorph::dtype_name(in.dtype())}, {"output_dtype", emorph::dtype_name(out.dtype())},
+  // In core: the input and the output (same dtype for the median, float32 otherwise).
+  const emorph::VolumeInfo info = emorph::read_info(o.in.input);
+  const double out_bytes = spec.filter == "median" ? static_cast<double>(emorph::dtype_size(info.dtype)) : 4.0;
+  emorph::DType out_dtype;
+  if (emorph::cli::should_stream(o.in, out_bytes)) {
+    emorph::StreamReport report;
+    out_dtype = emorph::streamed_denoise(o.in.input, o.output, spec, o.in.read_options(), emorph::cli::stream_params(),
+                                         &report);
+    emorph::cli::record_streamed_run(report);
+  } else {
+    const auto in = emorph::read_volume(o.in.input, o.in.read_options());
+    const auto out = emorph::denoise(in, spec);
+    emorph::write_volume(o.output, out);
+    out_dtype = out.dtype();
+  }
+  const Json results = {{"filter", spec.to_json()}, {"shape", {info.shape.nz, info.shape.ny, info.shape.nx}},
+                        {"input_dtype", emorph::dtype_name(info.dtype)}, {"output_dtype", emorph::dtype_name(out_dtype)},
                         {"output", o.output}};
   emorph::cli::emit_results(o.out, "denoise", {{"voxel", o.in.voxel}, {"filter", o.filter}}, o.in, results);
 }

@@ -5,6 +5,7 @@
 
 #include "command.hpp"
 #include "common.hpp"
+#include "streaming.hpp"
 #include "emorph/io.hpp"
 #include "emorph/measure/fractions.hpp"
 #include "emorph/measure/label_volume.hpp"
@@ -24,13 +25,21 @@ struct FractionsOptions {
 
 void run_fractions(const FractionsOptions& o) {
   const emorph::PhaseTable table = o.phases.table();
-  const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
   emorph::FractionsReportParams p;
   p.axis = o.axis;
   p.only = o.only;
   p.ratios = o.ratios;
   std::vector<std::string> warnings;
-  const Json results = emorph::fractions_results(labels.view(), table, p, &warnings);
+  Json results;
+  if (emorph::cli::should_stream_labels(o.in)) {
+    emorph::StreamReport report;
+    results = emorph::streamed_fractions_results(o.in.input, o.in.read_options(), table, p, emorph::cli::stream_params(),
+                                                 &report, &warnings);
+    emorph::cli::record_streamed_run(report);
+  } else {
+    const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
+    results = emorph::fractions_results(labels.view(), table, p, &warnings);
+  }
   for (const auto& w : warnings) std::cerr << "emorph: warning: " << w << "\n";
   if (!o.out.csv.empty()) {
     emorph::check_output_differs(o.in.input, o.out.csv);

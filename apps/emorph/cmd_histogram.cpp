@@ -6,6 +6,8 @@
 
 #include "command.hpp"
 #include "common.hpp"
+#include "streaming.hpp"
+#include "emorph/stream/streamed_histogram.hpp"
 #include "emorph/atomic_file.hpp"
 #include "emorph/io.hpp"
 #include "emorph/io/png.hpp"
@@ -55,17 +57,26 @@ void run_histogram(HistogramOptions& o) {
     o.params.range_min = r[0];
     o.params.range_max = r[1];
   }
-  const auto grey = emorph::read_volume(o.in.input, o.in.read_options());
-  emorph::Volume<uint8_t> mask;
-  if (!o.mask.empty()) {
-    auto m = emorph::read_volume(o.mask);
-    emorph::require(m.holds<uint8_t>(), "--mask: " + o.mask + " must be a uint8 volume (0 = outside)");
-    mask = std::move(m.as<uint8_t>());
+  // 8- and 16-bit volumes without --mask stream when they do not fit the memory limit.
+  emorph::Histogram h;
+  if (o.mask.empty() && emorph::histogram_streams(emorph::read_info(o.in.input).dtype) &&
+      emorph::cli::should_stream(o.in, 0.0)) {
+    emorph::StreamReport report;
+    h = emorph::streamed_histogram(o.in.input, o.params, emorph::cli::stream_params(), &report);
+    emorph::cli::record_streamed_run(report);
+  } else {
+    const auto grey = emorph::read_volume(o.in.input, o.in.read_options());
+    emorph::Volume<uint8_t> mask;
+    if (!o.mask.empty()) {
+      auto m = emorph::read_volume(o.mask);
+      emorph::require(m.holds<uint8_t>(), "--mask: " + o.mask + " must be a uint8 volume (0 = outside)");
+      mask = std::move(m.as<uint8_t>());
+    }
+    h = grey.visit([&](const auto& v) {
+      using T = typename std::decay_t<decltype(v)>::value_type;
+      return emorph::histogram<T>(v.view(), o.params, mask.data() ? mask.view() : emorph::VolumeView<const uint8_t>{});
+    });
   }
-  const auto h = grey.visit([&](const auto& v) {
-    using T = typename std::decay_t<decltype(v)>::value_type;
-    return emorph::histogram<T>(v.view(), o.params, mask.data() ? mask.view() : emorph::VolumeView<const uint8_t>{});
-  });
   double sum = 0, sum2 = 0;
   for (int i = 0; i < h.bins(); ++i) {
     sum += h.counts[i] * h.center(i);

@@ -8,6 +8,7 @@
 #include "checks.hpp"
 #include "command.hpp"
 #include "common.hpp"
+#include "streaming.hpp"
 #include "emorph/io.hpp"
 #include "emorph/measure/grey_calibration.hpp"
 #include "emorph/measure/label_volume.hpp"
@@ -34,25 +35,33 @@ struct ProfileOptions {
   std::string calibration;  // SLOPE,INTERCEPT from `emorph calibrate`
 };
 
-// Mean grey of the --grey-phases in every slice, and the density through --calibration.
-Json grey_profile_json(const ProfileOptions& o, const emorph::PhaseTable& table, const emorph::Volume<uint8_t>& labels) {
-  emorph::require(!o.grey_phases.empty(), "--grey needs --grey-phases (e.g. pore,LFP,CBD)");
-  emorph::GreyProfileParams gp;
-  gp.axis = o.axis;
-  for (const auto& name : emorph::parse_name_list(o.grey_phases, "--grey-phases"))
-    gp.mask_labels.push_back(table.at(name, "--grey-phases").label);
+// The --grey-phases and --calibration of a grey profile, checked.
+struct GreyProfileRequest {
+  emorph::GreyProfileParams params;
   std::optional<emorph::GreyCalibration> calibration;
+};
+
+GreyProfileRequest grey_profile_request(const ProfileOptions& o, const emorph::PhaseTable& table) {
+  emorph::require(!o.grey_phases.empty(), "--grey needs --grey-phases (e.g. pore,LFP,CBD)");
+  GreyProfileRequest r;
+  r.params.axis = o.axis;
+  for (const auto& name : emorph::parse_name_list(o.grey_phases, "--grey-phases"))
+    r.params.mask_labels.push_back(table.at(name, "--grey-phases").label);
   if (!o.calibration.empty()) {
     const auto c = emorph::parse_double_list(o.calibration, "--calibration");
     emorph::require(c.size() == 2, "--calibration: expected SLOPE,INTERCEPT");
-    calibration = emorph::GreyCalibration{};
-    calibration->slope = c[0];
-    calibration->intercept = c[1];
+    r.calibration = emorph::GreyCalibration{};
+    r.calibration->slope = c[0];
+    r.calibration->intercept = c[1];
   }
   for (const std::string* out : {&o.out.json, &o.out.csv})
     if (!out->empty()) emorph::check_output_differs(o.grey, *out);
-  const auto grey = emorph::read_volume(o.grey, o.in.read_options());
-  Json j = emorph::grey_profile_results(emorph::grey_profile(grey, labels.view(), gp), calibration);
+  return r;
+}
+
+// Mean grey of the --grey-phases in every slice, and the density through --calibration.
+Json grey_profile_json(const ProfileOptions& o, const GreyProfileRequest& r, const emorph::GreyProfile& profile) {
+  Json j = emorph::grey_profile_results(profile, r.calibration);
   j["path"] = o.grey;
   j["phases"] = o.grey_phases;
   return j;
@@ -78,9 +87,32 @@ void run_profile(const ProfileOptions& o) {
   p.only = o.only;
   p.depleted_phase = o.depleted_phase;
   p.exclude_depleted = o.exclude_depleted;
-  const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
-  Json results = emorph::profile_results(labels.view(), table, p);
-  if (!o.grey.empty()) results["grey_profile"] = grey_profile_json(o, table, labels);
+  Json results;
+  // With --grey both volumes are in core together; an 8/16-bit grey volume streams beside the labels.
+  const bool stream =
+      o.grey.empty() ? emorph::cli::should_stream_labels(o.in)
+                     : emorph::grey_profile_streams(emorph::read_info(o.grey).dtype) &&
+                           emorph::cli::should_stream(o.in, static_cast<double>(emorph::dtype_size(emorph::read_info(o.grey).dtype)));
+  if (stream) {
+    emorph::StreamReport report;
+    results = emorph::streamed_profile_results(o.in.input, o.in.read_options(), table, p, emorph::cli::stream_params(),
+                                               &report);
+    if (!o.grey.empty()) {
+      const GreyProfileRequest request = grey_profile_request(o, table);
+      results["grey_profile"] = grey_profile_json(
+          o, request,
+          emorph::streamed_grey_profile(o.in.input, o.grey, o.in.read_options(), request.params, emorph::cli::stream_params()));
+    }
+    emorph::cli::record_streamed_run(report);
+  } else {
+    const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
+    results = emorph::profile_results(labels.view(), table, p);
+    if (!o.grey.empty()) {
+      const GreyProfileRequest request = grey_profile_request(o, table);
+      const auto grey = emorph::read_volume(o.grey, o.in.read_options());
+      results["grey_profile"] = grey_profile_json(o, request, emorph::grey_profile(grey, labels.view(), request.params));
+    }
+  }
   if (!o.out.csv.empty()) {
     emorph::check_output_differs(o.in.input, o.out.csv);
     emorph::write_profile_csv(o.out.csv, results, emorph::phase_order(table, results["phases"], o.only));

@@ -6,6 +6,7 @@
 
 #include "command.hpp"
 #include "common.hpp"
+#include "streaming.hpp"
 #include "emorph/io.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/mesh_export.hpp"
@@ -30,12 +31,22 @@ void run_surface(const SurfaceOptions& o) {
   emorph::require(o.mesh.empty() || !o.mesh_phase.empty(), "--mesh needs --phase NAME (the phase to mesh)");
   const emorph::Phase* mesh_phase = o.mesh_phase.empty() ? nullptr : &table.at(o.mesh_phase, "--phase");
   if (!o.mesh.empty()) emorph::check_output_differs(o.in.input, o.mesh);
-  const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
-
   emorph::SurfaceReportParams sp;
   sp.count_volume_boundary = o.count_boundary;
   sp.require_densities = !o.phases.density.empty();
-  Json results = emorph::surface_results(labels.view(), table, sp);
+  // --mesh and --count-boundary need the whole volume: they stay in core.
+  const bool stream = o.mesh.empty() && !o.count_boundary && emorph::cli::should_stream_labels(o.in);
+  emorph::Volume<uint8_t> labels;
+  Json results;
+  if (stream) {
+    emorph::StreamReport report;
+    results = emorph::streamed_surface_results(o.in.input, o.in.read_options(), table, sp, emorph::cli::stream_params(),
+                                               &report);
+    emorph::cli::record_streamed_run(report);
+  } else {
+    labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
+    results = emorph::surface_results(labels.view(), table, sp);
+  }
 
   if (mesh_phase) {
     emorph::require(results["phases"].value(mesh_phase->name, Json::object()).value("voxels", int64_t{0}) > 0,

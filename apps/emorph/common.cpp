@@ -1,4 +1,5 @@
 #include "common.hpp"
+#include "streaming.hpp"
 
 #include <iostream>
 
@@ -56,6 +57,7 @@ void add_csv_option(CLI::App* cmd, OutputOptions& o) {
 Json input_envelope(const std::string& command, const Json& parameters, const InputOptions& in, const Json& results) {
   Json envelope = result_envelope(command, parameters, in.input, results);
   envelope["input"]["voxel_source"] = in.voxel_source();
+  if (Json memory = memory_section(); !memory.is_null()) envelope["memory"] = std::move(memory);
   return envelope;
 }
 

@@ -9,6 +9,7 @@
 #include "command.hpp"
 #include "common.hpp"
 #include "emorph/error.hpp"
+#include "emorph/memory_budget.hpp"
 #include "emorph/text.hpp"
 #include "emorph/output_transaction.hpp"
 #include "emorph/parallel.hpp"
@@ -46,7 +47,7 @@ void print_command_list(CLI::App& app) {
     const std::string first_line = description.substr(0, description.find('\n'));
     std::printf("  %-16s %s\n", name.c_str(), first_line.c_str());
   };
-  std::printf("%s\n\nUsage: emorph [--threads N] [--quiet] COMMAND [OPTIONS]\n", app.get_description().c_str());
+  std::printf("%s\n\nUsage: emorph [--threads N] [--quiet] [--memory-limit SIZE] COMMAND [OPTIONS]\n", app.get_description().c_str());
   for (const auto& [group, names] : groups) {
     bool header = false;
     for (const auto& name : names) {
@@ -75,6 +76,12 @@ int main(int argc, char** argv) {
   app.add_option_function<int>("--threads", [](const int& n) { emorph::set_threads(n); },
                                "Number of threads (default: all cores)")
       ->check(CLI::NonNegativeNumber)
+      ->trigger_on_parse();
+  app.add_option_function<std::string>(
+         "--memory-limit",
+         [](const std::string& size) { emorph::set_memory_limit(emorph::parse_memory_size(size, "--memory-limit")); },
+         "Memory budget, e.g. 512MiB or 4GiB: commands whose volume would not fit stream it in slabs (default: half "
+         "the physical memory)")
       ->trigger_on_parse();
   app.add_flag_function("--quiet,-q", [](std::int64_t) { emorph::set_progress_enabled(false); }, "No progress output")
       ->trigger_on_parse();

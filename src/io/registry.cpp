@@ -1,6 +1,5 @@
 // The format registry: chooses a reader or writer from the address (extension, folder, or
 // "file.h5:/dataset"), and builds whole-volume reads and writes on the slab streams.
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "emorph/error.hpp"
+#include "emorph/memory_budget.hpp"
 #include "emorph/io/path_overlap.hpp"
 #include "emorph/progress.hpp"
 #include "io/io_util.hpp"
@@ -83,11 +83,6 @@ std::unique_ptr<SlabReader> open_format_reader(const Address& a) {
     case Format::hdf5: return io::open_hdf5(a.file, a.dataset);
   }
   throw InternalError("unhandled format");
-}
-
-uint64_t physical_memory_bytes() {
-  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
-  return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : UINT64_MAX;
 }
 
 }  // namespace

@@ -206,6 +206,32 @@ SliceLabelCounts slice_label_counts(VolumeView<const uint8_t> labels, const Slic
   return compact(axis, slices, per_slice, counts);
 }
 
+void accumulate_slice_label_counts(SliceLabelCounts& whole, VolumeView<const uint8_t> slab, int64_t z0,
+                                   const Shape& whole_shape, const SliceCountsParams& params) {
+  const SliceLabelCounts part = slice_label_counts(slab, params);
+  require(z0 >= 0 && z0 + slab.nz() <= whole_shape.nz && slab.ny() == whole_shape.ny && slab.nx() == whole_shape.nx,
+          "slab counts: the slab lies outside the volume");
+  if (whole.slices == 0) {
+    whole.axis = params.axis;
+    whole.slices = whole_shape[params.axis];
+    whole.voxels_per_slice = whole_shape.voxels() / whole.slices;
+  }
+  require(whole.axis == params.axis, "slab counts: the axis changed between slabs");
+  if (part.num_labels > whole.num_labels) {  // widen the table to the labels seen so far
+    std::vector<int64_t> wider(static_cast<std::size_t>(whole.slices * part.num_labels), 0);
+    for (int64_t s = 0; s < whole.slices; ++s)
+      for (int l = 0; l < whole.num_labels; ++l)
+        wider[static_cast<std::size_t>(s * part.num_labels + l)] = whole.at(s, l);
+    whole.counts = std::move(wider);
+    whole.num_labels = part.num_labels;
+  }
+  // Along z the slab's slices are the volume's slices z0..; across z each slab adds to every slice.
+  const int64_t offset = params.axis == 0 ? z0 : 0;
+  for (int64_t s = 0; s < part.slices; ++s)
+    for (int l = 0; l < part.num_labels; ++l)
+      whole.counts[static_cast<std::size_t>((s + offset) * whole.num_labels + l)] += part.at(s, l);
+}
+
 PhaseFractions phase_fractions(const SliceLabelCounts& counts, int64_t first, int64_t last) {
   PhaseFractions f;
   f.voxels = counts.totals(first, last);
@@ -222,12 +248,18 @@ Json fractions_results(VolumeView<const uint8_t> labels, const PhaseTable& table
                        std::vector<std::string>* warnings) {
   require(params.axis >= 0 && params.axis <= 2, option_name(params.style, "axis") + " must be 0, 1 or 2 (got " +
                                                     std::to_string(params.axis) + ")");
+  return fractions_results(slice_label_counts(labels, {params.axis}), labels.spacing()[params.axis], table, params,
+                           warnings);
+}
+
+Json fractions_results(const SliceLabelCounts& counts, double slice_um, const PhaseTable& table,
+                       const FractionsReportParams& params, std::vector<std::string>* warnings) {
+  require(params.axis == counts.axis, "fractions: the counts are along another axis");
   const std::string ratios_option = option_name(params.style, "ratios");
-  const auto counts = slice_label_counts(labels, {params.axis});
   const auto all = phase_fractions(counts, 0, counts.slices - 1);
   std::optional<ElectrodeRegion> region;
   try {
-    region = electrode_region(counts, labels.spacing()[params.axis], electrode_region_params(table));
+    region = electrode_region(counts, slice_um, electrode_region_params(table));
   } catch (const InputError& e) {
     if (warnings) warnings->push_back(std::string("no electrode region: ") + e.what());
   }

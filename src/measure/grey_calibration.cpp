@@ -16,7 +16,7 @@ namespace emorph {
 namespace {
 
 template <class T>
-GreyProfile masked_profile(VolumeView<const T> grey, VolumeView<const uint8_t> labels, const GreyProfileParams& p) {
+GreyProfileSums masked_sums(VolumeView<const T> grey, VolumeView<const uint8_t> labels, const GreyProfileParams& p) {
   std::array<bool, 256> in_mask{};
   for (uint8_t l : p.mask_labels) in_mask[l] = true;
   const int axis = p.axis;
@@ -41,30 +41,75 @@ GreyProfile masked_profile(VolumeView<const T> grey, VolumeView<const uint8_t> l
           ++counts[t][s];
         }
   }
-  GreyProfile r;
-  r.position_um.resize(static_cast<std::size_t>(slices));
-  r.mean_grey.assign(static_cast<std::size_t>(slices), 0.0);
+  GreyProfileSums r;
+  r.axis = axis;
+  r.sums.assign(static_cast<std::size_t>(slices), 0.0);
   r.voxels.assign(static_cast<std::size_t>(slices), 0);
   for (int64_t s = 0; s < slices; ++s) {
     const auto i = static_cast<std::size_t>(s);
-    double sum = 0;
-    for (std::size_t t = 0; t < sums.size(); ++t) sum += sums[t][i], r.voxels[i] += counts[t][i];
-    r.position_um[i] = (static_cast<double>(s) + 0.5) * labels.spacing()[axis];
-    r.mean_grey[i] = r.voxels[i] > 0 ? sum / static_cast<double>(r.voxels[i]) : std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t t = 0; t < sums.size(); ++t) r.sums[i] += sums[t][i], r.voxels[i] += counts[t][i];
   }
   return r;
 }
 
-}  // namespace
-
 template <class T>
-GreyProfile grey_profile(VolumeView<const T> grey, VolumeView<const uint8_t> labels, const GreyProfileParams& params) {
+void check_grey_profile_inputs(VolumeView<const T> grey, VolumeView<const uint8_t> labels, const GreyProfileParams& params) {
   require(params.axis >= 0 && params.axis <= 2, "--axis must be 0, 1 or 2 (got " + std::to_string(params.axis) + ")");
   require(grey.shape() == labels.shape(), "grey volume shape " + grey.shape().str() + " differs from the label volume's " +
                                               labels.shape().str());
   require(!params.mask_labels.empty(), "grey profile: no phase to average (--grey-phases)");
-  return masked_profile(grey, labels, params);
 }
+
+}  // namespace
+
+GreyProfile grey_profile(const GreyProfileSums& sums, double slice_um) {
+  GreyProfile r;
+  const std::size_t slices = sums.sums.size();
+  r.position_um.resize(slices);
+  r.mean_grey.assign(slices, 0.0);
+  r.voxels = sums.voxels;
+  for (std::size_t i = 0; i < slices; ++i) {
+    r.position_um[i] = (static_cast<double>(i) + 0.5) * slice_um;
+    r.mean_grey[i] = r.voxels[i] > 0 ? sums.sums[i] / static_cast<double>(r.voxels[i]) : std::numeric_limits<double>::quiet_NaN();
+  }
+  return r;
+}
+
+template <class T>
+GreyProfile grey_profile(VolumeView<const T> grey, VolumeView<const uint8_t> labels, const GreyProfileParams& params) {
+  check_grey_profile_inputs(grey, labels, params);
+  return grey_profile(masked_sums(grey, labels, params), labels.spacing()[params.axis]);
+}
+
+template <class T>
+void accumulate_grey_profile(GreyProfileSums& whole, VolumeView<const T> grey, VolumeView<const uint8_t> labels,
+                             int64_t z0, const Shape& whole_shape, const GreyProfileParams& params) {
+  check_grey_profile_inputs(grey, labels, params);
+  require(z0 >= 0 && z0 + labels.nz() <= whole_shape.nz && labels.ny() == whole_shape.ny && labels.nx() == whole_shape.nx,
+          "grey profile: the slab lies outside the volume");
+  const GreyProfileSums part = masked_sums(grey, labels, params);
+  if (whole.sums.empty()) {
+    whole.axis = params.axis;
+    whole.sums.assign(static_cast<std::size_t>(whole_shape[params.axis]), 0.0);
+    whole.voxels.assign(static_cast<std::size_t>(whole_shape[params.axis]), 0);
+  }
+  const std::size_t offset = params.axis == 0 ? static_cast<std::size_t>(z0) : 0;
+  for (std::size_t i = 0; i < part.sums.size(); ++i) {
+    whole.sums[i + offset] += part.sums[i];
+    whole.voxels[i + offset] += part.voxels[i];
+  }
+}
+
+#define EMORPH_ACCUMULATE_GREY(T)                                                                                  \
+  template void accumulate_grey_profile(GreyProfileSums&, VolumeView<const T>, VolumeView<const uint8_t>, int64_t, \
+                                        const Shape&, const GreyProfileParams&);
+EMORPH_ACCUMULATE_GREY(uint8_t)
+EMORPH_ACCUMULATE_GREY(int8_t)
+EMORPH_ACCUMULATE_GREY(uint16_t)
+EMORPH_ACCUMULATE_GREY(int16_t)
+EMORPH_ACCUMULATE_GREY(uint32_t)
+EMORPH_ACCUMULATE_GREY(int32_t)
+EMORPH_ACCUMULATE_GREY(float)
 
 template GreyProfile grey_profile(VolumeView<const uint8_t>, VolumeView<const uint8_t>, const GreyProfileParams&);
 template GreyProfile grey_profile(VolumeView<const int8_t>, VolumeView<const uint8_t>, const GreyProfileParams&);

@@ -89,9 +89,14 @@ SpecificSurfaceResult specific_surfaces(const SurfaceAreaResult& areas, const Sp
 Json surface_results(VolumeView<const uint8_t> labels, const PhaseTable& table, const SurfaceReportParams& params) {
   SurfaceAreaParams sp;
   sp.count_volume_boundary = params.count_volume_boundary;
+  return surface_results(surface_areas(labels, sp), labels.spacing(), table, params);
+}
+
+Json surface_results(const SurfaceAreaResult& areas, const Spacing& spacing, const PhaseTable& table,
+                     const SurfaceReportParams& params) {
   SpecificSurfaceParams ssp;
   ssp.require_densities = params.require_densities;
-  const auto spec = specific_surfaces(surface_areas(labels, sp), labels.spacing(), table, ssp);
+  const auto spec = specific_surfaces(areas, spacing, table, ssp);
   Json phases = Json::object(), interfaces = Json::object();
   for (const auto& p : spec.phases) {
     phases[p.name] = {{"label", p.label},

@@ -79,7 +79,8 @@ struct CrossingCounts {
 
 template <class Classify>
 CrossingCounts count_crossings(VolumeView<const uint8_t> v, int num_classes, bool count_volume_boundary,
-                               const Classify& cls) {
+                               const Classify& cls, int64_t owned_begin = 0, int64_t owned_end = -1) {
+  if (owned_end < 0) owned_end = v.nz();
   const auto& dirs = crofton_directions();
   const int64_t nz = v.nz(), ny = v.ny(), nx = v.nx();
   const std::size_t pair_size = static_cast<std::size_t>(num_classes) * num_classes;
@@ -93,7 +94,7 @@ CrossingCounts count_crossings(VolumeView<const uint8_t> v, int num_classes, boo
     std::vector<int64_t> local(kDirections * pair_size, 0);
     std::vector<uint8_t> cur_buf, nb_buf;
 #pragma omp for schedule(dynamic, 1) nowait
-    for (int64_t z = 0; z < nz; ++z) {
+    for (int64_t z = owned_begin; z < owned_end; ++z) {
       for (int64_t y = 0; y < ny; ++y) {
         const uint8_t* cur = contiguous_row(v, z, y, cur_buf);
         for (int d = 0; d < kDirections; ++d) {
@@ -224,13 +225,12 @@ std::array<double, 13> crofton_weights(const Spacing& spacing) {
   return w;
 }
 
-SurfaceAreaResult surface_areas(VolumeView<const uint8_t> labels, const SurfaceAreaParams& params) {
-  check_spacing(labels.spacing());
-  require(!labels.empty(), "surface area: the label volume is empty");
-  const int num_labels = max_label_plus_one(labels);
-  const auto counts = count_crossings(labels, num_labels, params.count_volume_boundary, [](uint8_t v) { return int(v); });
-  const auto per_crossing = area_per_crossing(labels.spacing());
+namespace {
 
+// Areas from crossing counts (and boundary counts) of num_labels classes.
+SurfaceAreaResult areas_from_counts(const CrossingCounts& counts, const Spacing& spacing) {
+  const int num_labels = counts.num_classes;
+  const auto per_crossing = area_per_crossing(spacing);
   SurfaceAreaResult r;
   r.num_labels = num_labels;
   const std::size_t L = static_cast<std::size_t>(num_labels);
@@ -245,28 +245,79 @@ SurfaceAreaResult surface_areas(VolumeView<const uint8_t> labels, const SurfaceA
         r.interface_area_um2[a * L + b] += area;
         r.interface_area_um2[b * L + a] += area;
       }
-    for (std::size_t a = 0; a < L; ++a)
-      r.volume_boundary_area_um2[a] += static_cast<double>(counts.outside[d * L + a]) * per_crossing[d];
+    if (!counts.outside.empty())
+      for (std::size_t a = 0; a < L; ++a)
+        r.volume_boundary_area_um2[a] += static_cast<double>(counts.outside[d * L + a]) * per_crossing[d];
   }
   for (std::size_t a = 0; a < L; ++a) {
     double sum = r.volume_boundary_area_um2[a];
     for (std::size_t b = 0; b < L; ++b) sum += r.interface_area_um2[a * L + b];
     r.phase_area_um2[a] = sum;
   }
+  return r;
+}
 
-  r.voxels.assign(L, 0);
+// Voxels per label of slices [z0, z1) (size L: every label of the view must be below L).
+std::vector<int64_t> label_voxels(VolumeView<const uint8_t> labels, std::size_t L, int64_t z0, int64_t z1) {
+  std::vector<int64_t> voxels(L, 0);
 #pragma omp parallel
   {
     std::vector<int64_t> local(L, 0);
 #pragma omp for schedule(static) nowait
-    for (int64_t z = 0; z < labels.nz(); ++z)
+    for (int64_t z = z0; z < z1; ++z)
       for (int64_t y = 0; y < labels.ny(); ++y) {
         const uint8_t* row = labels.row(z, y);
         for (int64_t x = 0; x < labels.nx(); ++x) ++local[row[x * labels.strides().sx]];
       }
 #pragma omp critical(emorph_surface_voxels)
-    for (std::size_t i = 0; i < L; ++i) r.voxels[i] += local[i];
+    for (std::size_t i = 0; i < L; ++i) voxels[i] += local[i];
   }
+  return voxels;
+}
+
+}  // namespace
+
+SurfaceAreaResult surface_areas(VolumeView<const uint8_t> labels, const SurfaceAreaParams& params) {
+  check_spacing(labels.spacing());
+  require(!labels.empty(), "surface area: the label volume is empty");
+  const int num_labels = max_label_plus_one(labels);
+  const auto counts = count_crossings(labels, num_labels, params.count_volume_boundary, [](uint8_t v) { return int(v); });
+  SurfaceAreaResult r = areas_from_counts(counts, labels.spacing());
+  r.voxels = label_voxels(labels, static_cast<std::size_t>(num_labels), 0, labels.nz());
+  return r;
+}
+
+void accumulate_surface_crossings(SurfaceCrossingTally& tally, VolumeView<const uint8_t> planes, int64_t owned_begin,
+                                  int64_t owned_end) {
+  require(0 <= owned_begin && owned_begin <= owned_end && owned_end <= planes.nz(), "surface tally: owned slices outside the slab");
+  if (owned_begin == owned_end) return;
+  const int slab_labels = max_label_plus_one(planes);
+  if (slab_labels > tally.num_labels) {  // widen the tables to the labels seen so far
+    const std::size_t old_l = static_cast<std::size_t>(tally.num_labels), new_l = static_cast<std::size_t>(slab_labels);
+    std::vector<int64_t> pairs(kDirections * new_l * new_l, 0);
+    for (int d = 0; d < kDirections; ++d)
+      for (std::size_t a = 0; a < old_l; ++a)
+        for (std::size_t b = 0; b < old_l; ++b)
+          pairs[d * new_l * new_l + a * new_l + b] = tally.pairs[d * old_l * old_l + a * old_l + b];
+    tally.pairs = std::move(pairs);
+    tally.voxels.resize(new_l, 0);
+    tally.num_labels = slab_labels;
+  }
+  const auto counts = count_crossings(planes, tally.num_labels, false, [](uint8_t v) { return int(v); }, owned_begin,
+                                      owned_end);
+  for (std::size_t i = 0; i < counts.pairs.size(); ++i) tally.pairs[i] += counts.pairs[i];
+  const auto voxels = label_voxels(planes, static_cast<std::size_t>(tally.num_labels), owned_begin, owned_end);
+  for (std::size_t i = 0; i < voxels.size(); ++i) tally.voxels[i] += voxels[i];
+}
+
+SurfaceAreaResult surface_areas(const SurfaceCrossingTally& tally, const Spacing& spacing) {
+  check_spacing(spacing);
+  require(tally.num_labels > 0, "surface area: the label volume is empty");
+  CrossingCounts counts;
+  counts.num_classes = tally.num_labels;
+  counts.pairs = tally.pairs;
+  SurfaceAreaResult r = areas_from_counts(counts, spacing);
+  r.voxels = tally.voxels;
   return r;
 }
 

@@ -10,6 +10,7 @@
 
 #include "emorph/error.hpp"
 #include "analysis_settings.hpp"
+#include "emorph/memory_budget.hpp"
 
 namespace emorph {
 namespace {
@@ -107,7 +108,8 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
   }
   for (const auto& setting : settings) apply_config_setting(root, setting);
   Reader r{source_name};
-  r.check_keys(root, "", {"input", "demo", "preprocess", "segment", "phases", "density", "profile", "lfp", "measure", "output"});
+  r.check_keys(root, "", {"input", "demo", "preprocess", "segment", "phases", "density", "profile", "lfp", "measure", "output",
+                      "resources"});
   AnalysisConfig c;
   if (auto* t = section(root, "input", r)) {
     r.check_keys(*t, "input", {"path", "voxel_um", "kind", "axis"});
@@ -210,6 +212,15 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
     if (c.size_class_quantile <= 0 || c.size_class_quantile >= 0.5)
       r.fail(*t->get("size_class_quantile"), "measure.size_class_quantile", "expected a value in (0, 0.5)");
   }
+  if (auto* t = section(root, "resources", r)) {
+    r.check_keys(*t, "resources", {"memory_limit"});
+    r.get(*t, "resources", "memory_limit", c.memory_limit);
+    try {
+      if (!c.memory_limit.empty()) parse_memory_size(c.memory_limit, "resources.memory_limit");
+    } catch (const InputError&) {
+      r.fail(*t->get("memory_limit"), "resources.memory_limit", "expected a size such as 512MiB or 4GiB");
+    }
+  }
   if (auto* t = section(root, "output", r)) {
     r.check_keys(*t, "output", {"dir", "labels", "slices"});
     r.get(*t, "output", "dir", c.out_dir);
@@ -298,6 +309,9 @@ contacts = []                # e.g. ["NMC"]: particle contact areas and coordina
 tpb = false                  # triple-phase boundary length (NMC or LFP / CBD / pore)
 anisotropy = []              # e.g. ["pore"]: tau along all three axes, Bruggeman exponents (2 more solves)
 export_bpx = false           # bpx.json + bpx_profile.csv for battery models (needs tortuosity of pore)
+
+[resources]
+# memory_limit = "4GiB"      # memory budget (default: half the physical memory; --memory-limit wins)
 
 [output]
 dir = "emorph-results"

@@ -211,6 +211,42 @@ Histogram histogram(VolumeView<const T> in, const HistogramParams& params, Volum
     return wide_histogram(in, params, mask);
 }
 
+template <class T>
+  requires(std::is_integral_v<T> && sizeof(T) <= 2)
+void accumulate_value_counts(std::vector<int64_t>& counts, VolumeView<const T> in) {
+  constexpr int64_t type_min = std::numeric_limits<T>::min();
+  constexpr int64_t values = int64_t{std::numeric_limits<T>::max()} - type_min + 1;
+  if (counts.empty()) counts.assign(values, 0);
+  require(static_cast<int64_t>(counts.size()) == values, "histogram: value counts of another dtype");
+  if (in.empty()) return;
+  auto states = per_thread_rows<std::vector<int64_t>>(
+      in.nz(), in.ny(), [] { return std::vector<int64_t>(values, 0); },
+      [&](std::vector<int64_t>& c, int64_t z, int64_t y) {
+        const T* row = in.row(z, y);
+        for (int64_t x = 0; x < in.nx(); ++x) ++c[int64_t{row[x * in.strides().sx]} - type_min];
+      });
+  for (const auto& s : states)
+    for (int64_t i = 0; i < values; ++i) counts[i] += s[i];
+}
+
+template <class T>
+  requires(std::is_integral_v<T> && sizeof(T) <= 2)
+Histogram histogram_from_value_counts(const std::vector<int64_t>& counts, const HistogramParams& params) {
+  check_params(params);
+  constexpr int64_t type_min = std::numeric_limits<T>::min();
+  constexpr int64_t values = int64_t{std::numeric_limits<T>::max()} - type_min + 1;
+  require(static_cast<int64_t>(counts.size()) == values, "histogram: value counts of another dtype");
+  return from_value_counts(counts, type_min, params, 0);
+}
+
+#define EMORPH_INSTANTIATE_VALUE_COUNTS(T)                                                      \
+  template void accumulate_value_counts<T>(std::vector<int64_t>&, VolumeView<const T>);      \
+  template Histogram histogram_from_value_counts<T>(const std::vector<int64_t>&, const HistogramParams&);
+EMORPH_INSTANTIATE_VALUE_COUNTS(uint8_t)
+EMORPH_INSTANTIATE_VALUE_COUNTS(int8_t)
+EMORPH_INSTANTIATE_VALUE_COUNTS(uint16_t)
+EMORPH_INSTANTIATE_VALUE_COUNTS(int16_t)
+
 template Histogram histogram(VolumeView<const uint8_t>, const HistogramParams&, VolumeView<const uint8_t>);
 template Histogram histogram(VolumeView<const int8_t>, const HistogramParams&, VolumeView<const uint8_t>);
 template Histogram histogram(VolumeView<const uint16_t>, const HistogramParams&, VolumeView<const uint8_t>);

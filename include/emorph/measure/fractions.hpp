@@ -34,6 +34,12 @@ struct SliceLabelCounts {
 // One pass, OpenMP over slabs with per-thread counts (integer, so independent of the thread count).
 SliceLabelCounts slice_label_counts(VolumeView<const uint8_t> labels, const SliceCountsParams& params = {});
 
+// Adds the counts of a z slab (slices z0 .. z0 + slab.nz() - 1 of a volume of shape `whole_shape`) to
+// `whole`, which starts empty (default-constructed) and after the last slab equals
+// slice_label_counts of the whole volume exactly (integer counts; the streamed route).
+void accumulate_slice_label_counts(SliceLabelCounts& whole, VolumeView<const uint8_t> slab, int64_t z0,
+                                   const Shape& whole_shape, const SliceCountsParams& params = {});
+
 // Voxel counts per label (index = label, size max label + 1) and their fractions of a total.
 struct PhaseFractions {
   std::vector<int64_t> voxels;
@@ -60,5 +66,8 @@ struct FractionsReportParams {
 // the reason is appended to `warnings` (if given) and the region keys are left out.
 Json fractions_results(VolumeView<const uint8_t> labels, const PhaseTable& table, const FractionsReportParams& params,
                        std::vector<std::string>* warnings = nullptr);
+// The same from slice counts along params.axis (slice_um: voxel size along it), e.g. streamed.
+Json fractions_results(const SliceLabelCounts& counts, double slice_um, const PhaseTable& table,
+                       const FractionsReportParams& params, std::vector<std::string>* warnings = nullptr);
 
 }  // namespace emorph

@@ -28,6 +28,19 @@ GreyProfile grey_profile(const AnyVolume& grey, VolumeView<const uint8_t> labels
 template <class T>
 GreyProfile grey_profile(VolumeView<const T> grey, VolumeView<const uint8_t> labels, const GreyProfileParams& params);
 
+// The streamed route: per-slice grey sums and voxel counts of the masked phases, added slab by slab
+// (slab = slices z0 .. of a volume of shape whole_shape). For integer grey volumes the sums are exact
+// integers, so grey_profile(sums) equals grey_profile of the whole volume.
+struct GreyProfileSums {
+  int axis = 0;
+  std::vector<double> sums;
+  std::vector<int64_t> voxels;
+};
+template <class T>
+void accumulate_grey_profile(GreyProfileSums& whole, VolumeView<const T> grey, VolumeView<const uint8_t> labels,
+                             int64_t z0, const Shape& whole_shape, const GreyProfileParams& params);
+GreyProfile grey_profile(const GreyProfileSums& sums, double slice_um);
+
 struct GreyCalibration {
   int64_t samples = 0;
   double slope = 0;       // density per grey unit

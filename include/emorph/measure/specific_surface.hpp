@@ -66,6 +66,9 @@ struct SurfaceReportParams {
 // interfaces["a|b"].{area_um2, specific_surface_per_um}, and solid_density_g_cm3 /
 // electrode_specific_surface_m2_per_g where the densities are known. Spacing from the view.
 Json surface_results(VolumeView<const uint8_t> labels, const PhaseTable& table, const SurfaceReportParams& params = {});
+// The same from measured areas (e.g. a streamed SurfaceCrossingTally) and the voxel size.
+Json surface_results(const SurfaceAreaResult& areas, const Spacing& spacing, const PhaseTable& table,
+                     const SurfaceReportParams& params = {});
 
 // results.phases.<name>.surface_shares: {"<other>": share, ...} (an empty object without interfaces).
 Json surface_shares_json(const PhaseSurface& phase);

@@ -34,6 +34,21 @@ struct SurfaceAreaResult {
 // the view.
 SurfaceAreaResult surface_areas(VolumeView<const uint8_t> labels, const SurfaceAreaParams& params = {});
 
+// The integer tallies behind surface_areas (count_volume_boundary false), accumulated slab by slab
+// for the streamed route: each crossing pair (p, p + v) is owned by the slice of p (every direction
+// steps 0 or +1 in z), so a slab needs one halo slice above its core.
+struct SurfaceCrossingTally {
+  int num_labels = 0;
+  std::vector<int64_t> pairs;   // [direction][a * num_labels + b]
+  std::vector<int64_t> voxels;  // per label
+};
+// Adds the crossings owned by slices [owned_begin, owned_end) of `planes` (indices into the view; the
+// view holds the slice owned_end too unless it is the volume's last) and their voxels.
+void accumulate_surface_crossings(SurfaceCrossingTally& tally, VolumeView<const uint8_t> planes, int64_t owned_begin,
+                                  int64_t owned_end);
+// The areas from a complete tally: equal to surface_areas(volume) of the whole volume.
+SurfaceAreaResult surface_areas(const SurfaceCrossingTally& tally, const Spacing& spacing);
+
 // Area in um^2 of the boundary of {labels == label} with the given voxel size (the view's spacing is
 // ignored). Counts the volume's outer faces by default, so a tight crop around one particle (or a
 // 0/1 mask) gives that particle's closed surface; pass false for the surface inside the volume only.

@@ -62,6 +62,8 @@ struct AnalysisConfig {
   bool tpb = false;
   std::vector<std::string> anisotropy;
   bool export_bpx = false;
+  // [resources] memory budget ("4GiB"; empty: --memory-limit or the default share, docs/streaming.md)
+  std::string memory_limit;
   // [output]
   std::string out_dir = "emorph-results";
   bool write_labels = true;

@@ -3,6 +3,7 @@
 // deterministic (integer counts summed per slab, so the thread count never changes the result).
 #include <cstdint>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 #include "emorph/volume.hpp"
@@ -39,6 +40,16 @@ struct HistogramParams {
 // Throws InputError when no voxel is counted (empty mask or range) or parameters are invalid.
 template <class T>
 Histogram histogram(VolumeView<const T> in, const HistogramParams& params = {}, VolumeView<const uint8_t> mask = {});
+
+// The streamed route for 8- and 16-bit integer volumes: exact counts per grey value (index = value -
+// the type's minimum), added slab by slab; histogram_from_value_counts of the whole volume's counts
+// equals histogram() of the volume (no mask). `counts` is sized on the first call.
+template <class T>
+  requires(std::is_integral_v<T> && sizeof(T) <= 2)
+void accumulate_value_counts(std::vector<int64_t>& counts, VolumeView<const T> in);
+template <class T>
+  requires(std::is_integral_v<T> && sizeof(T) <= 2)
+Histogram histogram_from_value_counts(const std::vector<int64_t>& counts, const HistogramParams& params = {});
 
 // The same histogram with groups of `factor` adjacent bins merged (the last group may be shorter).
 Histogram merge_bins(const Histogram& h, int factor);

@@ -1,0 +1,55 @@
+#pragma once
+// Label measurements streamed from a file in z slabs under a memory budget (docs/streaming.md): the
+// same results objects as the in-core functions, equal to them exactly, since every kernel here
+// accumulates integer counts per slab (slice label counts; Crofton crossing pairs, each owned by the
+// slice of its first voxel, one halo slice above the slab).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "emorph/io.hpp"
+#include "emorph/measure/fractions.hpp"
+#include "emorph/measure/grey_calibration.hpp"
+#include "emorph/measure/profile.hpp"
+#include "emorph/measure/specific_surface.hpp"
+#include "emorph/phase_table.hpp"
+#include "emorph/result.hpp"
+
+namespace emorph {
+
+struct StreamParams {
+  uint64_t budget_bytes = uint64_t{64} << 20;  // slab buffers, all included
+  bool progress = true;                        // a progress line by slab on stderr
+};
+
+// What a streamed run did, for the JSON envelope's memory section.
+struct StreamReport {
+  int64_t slab_slices = 0;  // core slices per slab
+  int64_t halo = 0;         // halo slices each side
+  int64_t slabs = 0;        // slabs read
+  Json json() const;        // {"streamed": true, "slab_slices", "halo_slices", "slabs"}
+};
+
+// emorph fractions (fractions_results) on the file at `address`; read_options.voxel as read_volume.
+Json streamed_fractions_results(const std::string& address, const ReadOptions& read_options, const PhaseTable& table,
+                                const FractionsReportParams& params, const StreamParams& stream,
+                                StreamReport* report = nullptr, std::vector<std::string>* warnings = nullptr);
+
+// emorph profile (profile_results).
+Json streamed_profile_results(const std::string& address, const ReadOptions& read_options, const PhaseTable& table,
+                              const ProfileReportParams& params, const StreamParams& stream,
+                              StreamReport* report = nullptr);
+
+// True for the grey dtypes whose streamed profile is exact (8- and 16-bit integers: exact sums).
+bool grey_profile_streams(DType grey_dtype);
+// grey_profile(grey, labels, params) of two files of the same shape, streamed in lockstep.
+GreyProfile streamed_grey_profile(const std::string& labels_address, const std::string& grey_address,
+                                  const ReadOptions& read_options, const GreyProfileParams& params,
+                                  const StreamParams& stream, StreamReport* report = nullptr);
+
+// emorph surface (surface_results); count_volume_boundary must be false (InputError otherwise).
+Json streamed_surface_results(const std::string& address, const ReadOptions& read_options, const PhaseTable& table,
+                              const SurfaceReportParams& params, const StreamParams& stream,
+                              StreamReport* report = nullptr);
+
+}  // namespace emorph

@@ -1,0 +1,168 @@
+// --memory-limit end to end: a command whose volume does not fit streams it and gives the in-core
+// results (the JSON `results` equal as text); the envelope's memory section; bad sizes exit 2; peak
+// RSS of a streamed run stays within limit x 1.25 + 48 MiB (measured by /usr/bin/time -v, else by
+// the run's own VmHWM).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "emorph/io.hpp"
+#include "emorph/result.hpp"
+#include "support/test_support.hpp"
+
+using emorph::Json;
+using emorph::test::read_json;
+using emorph::test::run_cli;
+using emorph::test::TempDir;
+
+namespace {
+
+// Layers along z: collector, an electrode of NMC/CBD/pore blobs (NMC falling with z), air on top.
+emorph::Volume<uint8_t> electrode(emorph::Shape shape) {
+  emorph::Volume<uint8_t> v(shape, {0.5, 0.5, 0.5});
+  for (int64_t z = 0; z < shape.nz; ++z)
+    for (int64_t y = 0; y < shape.ny; ++y)
+      for (int64_t x = 0; x < shape.nx; ++x) {
+        uint8_t l = 0;
+        if (z < 4) l = 4;
+        else if (z < shape.nz - 4) {
+          const int64_t cell = (x / 3 + 7 * (y / 5) + 13 * (z / 2) + (x * y) % 5) % 10;
+          l = cell < 6 - 3 * z / shape.nz ? 1 : cell < 8 ? 3 : 0;
+        }
+        v(z, y, x) = l;
+      }
+  return v;
+}
+
+struct CliRun {
+  Json envelope;
+  std::string err;
+};
+
+CliRun run_json(const TempDir& dir, const std::string& global, const std::string& command, const std::string& name) {
+  const std::string json = dir / (name + ".json");
+  const auto r = run_cli(global + " " + command + " --json " + json);
+  EXPECT_EQ(r.exit_code, 0) << command << "\n" << r.err;
+  return {r.exit_code == 0 ? read_json(json) : Json(), r.err};
+}
+
+class CliStreaming : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto labels = electrode({48, 40, 36});
+    emorph::write_volume(labels_, labels);
+    emorph::Volume<uint16_t> grey(labels.shape(), labels.spacing());  // grey levels per phase, plus texture
+    for (int64_t i = 0; i < grey.size(); ++i) grey.data()[i] = static_cast<uint16_t>(9000 * labels.data()[i] + (i * 37) % 2000);
+    emorph::write_volume(grey_, grey);
+  }
+  TempDir dir_;
+  std::string labels_ = dir_ / "labels.nrrd";
+  std::string grey_ = dir_ / "grey.tif";
+};
+
+TEST_F(CliStreaming, StreamedCommandsGiveTheInCoreResults) {
+  const std::vector<std::pair<std::string, std::string>> commands = {
+      {"fractions", "fractions " + labels_},
+      {"fractions_axis2", "fractions " + labels_ + " --axis 2"},
+      {"profile", "profile " + labels_ + " --window 3"},
+      {"surface", "surface " + labels_},
+      {"histogram", "histogram " + grey_},
+      {"grey_profile", "profile " + labels_ + " --grey " + grey_ + " --grey-phases pore,CBD --calibration 0.001,0.5"},
+      {"histogram_bins", "histogram " + grey_ + " --bins 64 --range 1000,30000"},
+  };
+  for (const auto& [name, command] : commands) {
+    const CliRun core = run_json(dir_, "", command, name + "_core");
+    // 64 KiB: slab buffers of 32 KiB, 22 slices of 1440 voxels (surface: 20 and a halo slice each side).
+    const CliRun streamed = run_json(dir_, "--memory-limit 64KiB", command, name + "_streamed");
+    ASSERT_TRUE(core.envelope.is_object() && streamed.envelope.is_object());
+    EXPECT_EQ(streamed.envelope["results"].dump(), core.envelope["results"].dump()) << name;
+    EXPECT_EQ(streamed.envelope["parameters"], core.envelope["parameters"]) << name;
+    EXPECT_FALSE(core.envelope.contains("memory")) << name;
+    const Json& m = streamed.envelope["memory"];
+    EXPECT_EQ(m["streamed"], true) << name;
+    EXPECT_EQ(m["limit_bytes"], 65536) << name;
+    EXPECT_GT(m["slabs"].get<int64_t>(), 1) << name;
+    EXPECT_GT(m["peak_memory_bytes"].get<int64_t>(), 0) << name;
+    EXPECT_EQ(m["halo_slices"], name == "surface" ? 1 : 0) << name;
+  }
+}
+
+TEST_F(CliStreaming, StreamedDenoiseWritesTheInCoreVolume) {
+  for (const std::string& filter : std::vector<std::string>{"median:1", "gaussian:1.2"}) {
+    const CliRun core = run_json(dir_, "", "denoise " + grey_ + " " + (dir_ / "core.tif") + " --filter " + filter, "dn_core");
+    const CliRun streamed = run_json(dir_, "--memory-limit 64KiB",
+                                     "denoise " + grey_ + " " + (dir_ / "streamed.tif") + " --filter " + filter, "dn_stream");
+    EXPECT_EQ(streamed.envelope["memory"]["streamed"], true) << filter;
+    EXPECT_EQ(streamed.envelope["results"]["output_dtype"], core.envelope["results"]["output_dtype"]) << filter;
+    std::ifstream a(dir_ / "core.tif", std::ios::binary), b(dir_ / "streamed.tif", std::ios::binary);
+    const std::string core_bytes((std::istreambuf_iterator<char>(a)), std::istreambuf_iterator<char>());
+    const std::string streamed_bytes((std::istreambuf_iterator<char>(b)), std::istreambuf_iterator<char>());
+    EXPECT_TRUE(core_bytes == streamed_bytes) << filter << ": the TIFF files differ";
+  }
+}
+
+TEST_F(CliStreaming, ALimitThatFitsRunsInCore) {
+  const CliRun r = run_json(dir_, "--memory-limit 1GiB", "fractions " + labels_, "fits");
+  EXPECT_FALSE(r.envelope.contains("memory"));
+}
+
+TEST_F(CliStreaming, BadSizesExit2NamingTheOption) {
+  for (const std::string& bad : std::vector<std::string>{"lots", "0", "12parsecs", "-4GiB", "''"}) {
+    const auto r = run_cli("--memory-limit " + bad + " fractions " + labels_);
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_NE(r.err.find("--memory-limit"), std::string::npos) << bad << ": " << r.err;
+  }
+}
+
+TEST_F(CliStreaming, OptionsThatNeedTheWholeVolumeStayInCore) {
+  const CliRun r = run_json(dir_, "--memory-limit 64KiB", "surface " + labels_ + " --count-boundary", "boundary");
+  EXPECT_FALSE(r.envelope.contains("memory"));
+}
+
+// Peak RSS of `emorph --memory-limit 8MiB surface` (and the other streamed commands) on a 64 MiB label volume: at most 8 x 1.25 + 48 =
+// 58 MiB (the in-core run needs the 64 MiB volume alone, so this would fail without streaming).
+TEST(CliStreamingMemory, PeakResidentSetStaysWithinTheLimit) {
+  TempDir dir;
+  const std::string labels = dir / "big.raw";
+  {
+    emorph::Volume<uint8_t> v = electrode({256, 512, 512});
+    emorph::write_volume(labels, v);
+  }
+  const uint64_t limit = uint64_t{8} << 20;
+  const double bound = static_cast<double>(limit) * 1.25 + 48.0 * (1 << 20);
+  const std::vector<std::pair<std::string, std::string>> commands = {
+      {"surface", "surface " + labels + " --voxel 0.5"},
+      {"fractions", "fractions " + labels},
+      {"profile", "profile " + labels + " --voxel 0.5"},
+      {"histogram", "histogram " + labels},
+      {"denoise", "denoise " + labels + " " + (dir / "median.raw") + " --filter median:1"},
+  };
+  for (const auto& [command, command_args] : commands) {
+    const std::string json = dir / (command + ".json");
+    const std::string args = "--memory-limit 8MiB --quiet " + command_args + " --json " + json;
+    double peak = 0;
+    if (std::filesystem::exists("/usr/bin/time")) {
+      const std::string report = dir / "time.txt";
+      const int code = std::system(("/usr/bin/time -v -o " + report + " " + std::string(EMORPH_CLI) + " " + args +
+                                    " > /dev/null 2>&1")
+                                       .c_str());
+      ASSERT_EQ(code, 0) << command;
+      std::ifstream in(report);
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      std::smatch m;
+      ASSERT_TRUE(std::regex_search(text, m, std::regex(R"(Maximum resident set size \(kbytes\): (\d+))"))) << text;
+      peak = std::stod(m[1]) * 1024;
+    } else {
+      ASSERT_EQ(run_cli(args).exit_code, 0) << command;
+    }
+    const Json envelope = read_json(json);
+    ASSERT_EQ(envelope["memory"]["streamed"], true) << command;
+    if (peak == 0) peak = envelope["memory"]["peak_memory_bytes"].get<double>();  // VmHWM of the run itself
+    EXPECT_LE(peak, bound) << command << ": peak RSS " << peak / (1 << 20) << " MiB";
+    std::printf("%s: peak RSS %.1f MiB (bound %.1f MiB)\n", command.c_str(), peak / (1 << 20), bound / (1 << 20));
+  }
+}
+
+}  // namespace
