@@ -9,6 +9,7 @@
 #include "emorph/io.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/segment/contact_analysis.hpp"
+#include "emorph/measure/phase_selection.hpp"
 
 namespace {
 
@@ -33,6 +34,7 @@ void run_contacts(const ContactsOptions& o) {
   for (const std::string* path : {&o.out.csv, &o.particles_csv})
     if (!path->empty()) emorph::check_output_differs(o.in.input, *path);
   const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
+  emorph::require_phase_present(labels.view(), phase, "--phase");
 
   // The particle options and defaults of `emorph particles`.
   emorph::ParticleAnalysisParams p;
