@@ -40,9 +40,8 @@ bool is_label_input(const AnyVolume& volume, const std::string& kind, const std:
     const auto values = few_float_values(volume.as<float>());
     if (static_cast<int>(values.size()) <= kMaxLabelValues)
       throw InputError(path + ": a float32 volume with only " + std::to_string(values.size()) +
-                       " distinct values looks like a label map stored as float; analyze reads labels as "
-                       "uint8 (convert it to integer labels) and segments grey volumes: set input.kind = "
-                       "\"grey\" (--set input.kind=grey) to segment it anyway");
+                       " distinct values looks like a label map stored as float: convert it to integer "
+                       "labels, or set [input] kind = \"grey\" in a --config to segment it");
   }
   return false;
 }

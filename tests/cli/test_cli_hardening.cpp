@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <set>
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
@@ -235,6 +236,28 @@ TEST(CliHardening, InfoOnAnHdf5DeclaringAHugeDatasetIsExit2) {
   EXPECT_EQ(capped(d / "ok.tif"), 0) << test::file_bytes(d / "err");
   EXPECT_EQ(capped(path), 2);
   EXPECT_NE(test::file_bytes(d / "err").find("the data are missing"), std::string::npos) << test::file_bytes(d / "err");
+}
+
+// analyze on a float32 label map (a few distinct values): refused with kind "auto" naming the file and
+// the key, segmented when the config says kind = "grey".
+TEST(CliHardening, AnalyzeRefusesAFloatLabelMapUnlessToldItIsGrey) {
+  TempDir d;
+  const Volume<uint8_t> labels = labels_volume();
+  Volume<float> f(labels.shape(), labels.spacing());
+  for (int64_t i = 0; i < f.size(); ++i) f.data()[i] = labels.data()[i] + 0.25f;
+  write_volume(d / "flt.tif", f);
+  const std::string fast = "[measure]\nsurface = false\ngranulometry = []\nparticles = []\ntortuosity = []\n"
+                           "[output]\nlabels = false\nslices = false\n";
+  test::put_file(d / "auto.toml", fast);
+  test::put_file(d / "grey.toml", "[input]\nkind = \"grey\"\n[segment]\nmethod = \"otsu\"\n" + fast);
+  expect_bad(run_cli("analyze " + q(d / "flt.tif") + " --config " + q(d / "auto.toml") + " --out " + q(d / "a")),
+             {"flt.tif", "label map stored as float", "kind = \"grey\""}, "auto");
+  std::set<std::string> left;  // a failed analyze keeps only its log (CONTRACT)
+  for (const auto& e : fs::directory_iterator(d / "a")) left.insert(e.path().filename().string());
+  EXPECT_EQ(left, (std::set<std::string>{"analyze.log"}));
+  const auto r = run_cli("analyze " + q(d / "flt.tif") + " --config " + q(d / "grey.toml") + " --out " + q(d / "g"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(test::read_json(d / "g/results.json")["results"]["sample"]["kind"], "grey");
 }
 
 // The voxel-size rule: physical figures need a size from the file or --voxel; counts and fractions
