@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "checks.hpp"
 #include "command.hpp"
 #include "common.hpp"
 #include "emorph/io.hpp"
@@ -71,7 +72,8 @@ void setup_contacts(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   sub->add_flag("--no-separate", o->no_separate, "Connected components only (no watershed separation)");
   sub->add_option("--connectivity", o->connectivity, "Connectivity of the components with --no-separate (6, 18, 26)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(emorph::cli::connectivity_value());
   sub->add_flag("--exclude-border", o->exclude_border, "Leave out particles cut by a face of the volume");
   sub->add_option("--min-volume", o->min_volume_um3, "Leave out particles smaller than this volume in um^3")
       ->check(CLI::NonNegativeNumber)
@@ -79,8 +81,10 @@ void setup_contacts(CLI::App& app) {
   emorph::cli::add_phase_options(sub, o->phases);
   emorph::cli::add_json_option(sub, o->out);
   emorph::cli::add_csv_option(sub, o->out);
-  sub->add_option("--particles-csv", o->particles_csv,
-                  "Write one row per particle: coordination number, contact areas with particles and phases");
+  emorph::cli::declare_path(
+      sub->add_option("--particles-csv", o->particles_csv,
+                      "Write one row per particle: coordination number, contact areas with particles and phases"),
+      emorph::PathKind::output_file, o->particles_csv);
   sub->callback([o] { run_contacts(*o); });
 }
 

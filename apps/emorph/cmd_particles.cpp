@@ -3,6 +3,7 @@
 // the profiles of the smallest and largest particles through the thickness (paper Fig. 6e-h).
 #include <memory>
 
+#include "checks.hpp"
 #include "command.hpp"
 #include "common.hpp"
 #include "emorph/io.hpp"
@@ -104,7 +105,8 @@ void setup_particles(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   sub->add_flag("--no-separate", o->no_separate, "Connected components only (no watershed separation)");
   sub->add_option("--connectivity", o->connectivity, "Connectivity of the components with --no-separate (6, 18, 26)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(emorph::cli::connectivity_value());
   sub->add_flag("--exclude-border", o->exclude_border, "Leave out particles cut by a face of the volume");
   sub->add_option("--min-volume", o->min_volume_um3,
                   "Leave out particles smaller than this volume in um^3 (threshold specks); default 0: keep all")
