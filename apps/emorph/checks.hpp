@@ -18,4 +18,14 @@ inline CLI::Validator non_negative() {
       "NUMBER >= 0");
 }
 
+// A voxel connectivity: 6, 18 or 26 (checked even where only some modes use it, e.g. --no-separate).
+inline CLI::Validator connectivity_value() {
+  return CLI::Validator(
+      [](std::string& text) {
+        if (text == "6" || text == "18" || text == "26") return std::string();
+        return "must be 6, 18 or 26, got '" + text + "'";
+      },
+      "6|18|26");
+}
+
 }  // namespace emorph::cli

@@ -48,7 +48,9 @@ void setup_calibrate(CLI::App& app) {
   sub->add_option("--lfp-fraction", o->lfp_fraction,
                   "Known LFP volume fraction of each sample's matrix (LFP / (1 - NMC), 0..1), comma-separated");
   sub->add_option("--density", o->density, "Known densities of the same samples in g/cm3, comma-separated");
-  sub->add_option("--plot", o->plot, "Write the calibration plot (samples and fitted line) to this SVG file");
+  emorph::cli::declare_path(
+      sub->add_option("--plot", o->plot, "Write the calibration plot (samples and fitted line) to this SVG file"),
+      emorph::PathKind::output_file, o->plot);
   emorph::cli::add_json_option(sub, o->out);
   sub->callback([o] { run_calibrate(*o); });
 }

@@ -8,6 +8,7 @@
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/stats_results.hpp"
+#include "emorph/measure/phase_selection.hpp"
 
 namespace {
 
@@ -26,12 +27,12 @@ void run_chords(const ChordsOptions& o) {
   emorph::Volume<uint8_t> mask;
   {
     const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
+    emorph::require_phase_present(labels.view(), phase, "--phase");
     mask = emorph::label_mask(labels.view(), phase.label);
   }
   emorph::ChordLengthParams p;
   p.include_border_chords = o.include_border;
   const auto c = emorph::chord_lengths(mask.view(), p);
-  if (c.phase_voxels == 0) std::cerr << "emorph: warning: phase " << o.phase << " is empty: no chords\n";
   if (!o.out.csv.empty()) {
     const auto t = emorph::chords_table(c);
     emorph::write_csv(o.out.csv, t.header, t.rows);

@@ -10,6 +10,7 @@
 #include "emorph/io.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/segment/contact_analysis.hpp"
+#include "emorph/measure/phase_selection.hpp"
 
 namespace {
 
@@ -30,6 +31,7 @@ void run_contacts(const ContactsOptions& o) {
   for (const std::string* path : {&o.out.csv, &o.particles_csv})
     if (!path->empty()) emorph::check_output_differs(o.in.input, *path);
   const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
+  emorph::require_phase_present(labels.view(), phase, "--phase");
 
   // The particle options and defaults of `emorph particles`.
   emorph::ParticleAnalysisParams p;
@@ -54,8 +56,10 @@ void setup_contacts(CLI::App& app) {
   emorph::cli::add_phase_options(sub, o->phases);
   emorph::cli::add_json_option(sub, o->out);
   emorph::cli::add_csv_option(sub, o->out);
-  sub->add_option("--particles-csv", o->particles_csv,
-                  "Write one row per particle: coordination number, contact areas with particles and phases");
+  emorph::cli::declare_path(
+      sub->add_option("--particles-csv", o->particles_csv,
+                      "Write one row per particle: coordination number, contact areas with particles and phases"),
+      emorph::PathKind::output_file, o->particles_csv);
   sub->callback([o] { run_contacts(*o); });
 }
 

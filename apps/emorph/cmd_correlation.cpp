@@ -8,6 +8,7 @@
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/stats_results.hpp"
 #include "emorph/measure/two_point_correlation.hpp"
+#include "emorph/measure/phase_selection.hpp"
 
 namespace {
 
@@ -27,6 +28,7 @@ void run_correlation(const CorrelationOptions& o) {
   emorph::Volume<uint8_t> mask;
   {
     const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
+    emorph::require_phase_present(labels.view(), phase, "--phase");
     mask = emorph::label_mask(labels.view(), phase.label);
   }
   emorph::TwoPointCorrelationParams p;

@@ -9,6 +9,7 @@
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/edt.hpp"
 #include "emorph/measure/label_volume.hpp"
+#include "emorph/measure/phase_selection.hpp"
 
 namespace {
 
@@ -29,9 +30,10 @@ void run_edt(const EdtOptions& o) {
   if (o.phase.empty()) {
     mask = emorph::nonzero_mask(emorph::read_volume(o.in.input, o.in.read_options()));
   } else {
-    const uint8_t label = table.at(o.phase, "--phase").label;
+    const emorph::Phase& phase = table.at(o.phase, "--phase");
     const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
-    mask = emorph::label_mask(labels.view(), label);
+    emorph::require_phase_present(labels.view(), phase, "--phase");
+    mask = emorph::label_mask(labels.view(), phase.label);
   }
   const emorph::Volume<float> d = emorph::distance_transform(mask.view());
   int64_t foreground = 0;

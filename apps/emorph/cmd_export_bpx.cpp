@@ -96,14 +96,21 @@ void run_export_bpx(const ExportBpxOptions& o) {
 void setup_export_bpx(CLI::App& app) {
   auto o = std::make_shared<ExportBpxOptions>();
   auto* sub = app.add_subcommand("export-bpx", "Export an analysis to BPX (Battery Parameter eXchange) and a PyBaMM table");
-  sub->add_option("RESULTS_DIR", o->results_dir, "Results folder of emorph analyze (read only)")->required();
-  sub->add_option("--out", o->out, "BPX JSON file to write")->required();
-  sub->add_option("--template", o->template_path, "BPX document whose other fields are kept (electrochemistry)");
+  // Declared paths: no output over an input or another output, all outputs committed together.
+  emorph::cli::declare_path(sub->add_option("RESULTS_DIR", o->results_dir, "Results folder of emorph analyze (read only)")->required(),
+                            emorph::PathKind::input_folder, o->results_dir);
+  emorph::cli::declare_path(sub->add_option("--out", o->out, "BPX JSON file to write")->required(),
+                            emorph::PathKind::output_file, o->out);
+  emorph::cli::declare_path(
+      sub->add_option("--template", o->template_path, "BPX document whose other fields are kept (electrochemistry)"),
+      emorph::PathKind::input_file, o->template_path);
   sub->add_option("--electrode", o->electrode, "positive | negative")->capture_default_str();
   sub->add_option("--materials", o->materials,
                   "Active materials, comma-separated (default: every solid phase but CBD, collector, matrix); "
                   "several make a blended electrode");
-  sub->add_option("--csv", o->csv, "Through-thickness table (default: FILE without extension + _profile.csv)");
+  emorph::cli::declare_path(
+      sub->add_option("--csv", o->csv, "Through-thickness table (default: FILE without extension + _profile.csv)"),
+      emorph::PathKind::output_file, o->csv);
   emorph::cli::add_json_option(sub, o->report);
   sub->callback([o] { run_export_bpx(*o); });
 }

@@ -9,6 +9,7 @@
 #include "emorph/measure/granulometry.hpp"
 #include "emorph/measure/results_json.hpp"
 #include "emorph/measure/label_volume.hpp"
+#include "emorph/measure/phase_selection.hpp"
 
 namespace {
 
@@ -32,6 +33,7 @@ void run_granulometry(const GranulometryOptions& o) {
   emorph::Volume<uint8_t> mask;
   {
     const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
+    emorph::require_phase_present(labels.view(), phase, "--phase");
     mask = emorph::label_mask(labels.view(), phase.label);
   }
   emorph::GranulometryParams p;
@@ -39,7 +41,6 @@ void run_granulometry(const GranulometryOptions& o) {
   if (o.step_um != 0) p.step_um = o.step_um;
   p.local_thickness = !o.local_thickness.empty();
   const auto g = emorph::granulometry(mask.view(), p);
-  if (g.phase_voxels == 0) std::cerr << "emorph: warning: phase " << o.phase << " is empty: no size distribution\n";
   const Json results = emorph::granulometry_results(g, o.phase);
   if (!o.out.csv.empty()) {
     std::vector<std::vector<std::string>> rows;

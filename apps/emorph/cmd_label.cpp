@@ -8,6 +8,7 @@
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/particles.hpp"
+#include "emorph/measure/phase_selection.hpp"
 
 namespace {
 
@@ -30,9 +31,10 @@ void run_label(const LabelOptions& o) {
   if (o.phase.empty()) {
     mask = emorph::nonzero_mask(emorph::read_volume(o.in.input, o.in.read_options()));
   } else {
-    const uint8_t label = table.at(o.phase, "--phase").label;
-    mask = emorph::label_mask(
-        emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input).view(), label);
+    const emorph::Phase& phase = table.at(o.phase, "--phase");
+    const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
+    emorph::require_phase_present(labels.view(), phase, "--phase");
+    mask = emorph::label_mask(labels.view(), phase.label);
   }
   const auto c = emorph::label_components(mask.view(), {o.connectivity});
   mask = emorph::Volume<uint8_t>();

@@ -8,6 +8,7 @@
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/granulometry.hpp"
 #include "emorph/measure/label_volume.hpp"
+#include "emorph/measure/phase_selection.hpp"
 
 namespace {
 
@@ -26,8 +27,12 @@ void run_localthickness(const LocalThicknessOptions& o) {
   emorph::check_output_differs(o.in.input, o.output);
   const emorph::PhaseTable table = o.phases.table();
   const emorph::Phase& phase = table.at(o.phase, "--phase");
-  emorph::Volume<uint8_t> mask = emorph::label_mask(
-      emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input).view(), phase.label);
+  emorph::Volume<uint8_t> mask;
+  {
+    const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
+    emorph::require_phase_present(labels.view(), phase, "--phase");
+    mask = emorph::label_mask(labels.view(), phase.label);
+  }
   emorph::GranulometryParams p;
   if (o.max_radius_um != 0) p.max_radius_um = o.max_radius_um;
   p.local_thickness = true;

@@ -10,6 +10,7 @@
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/segment/particle_results.hpp"
+#include "emorph/measure/phase_selection.hpp"
 
 namespace {
 
@@ -34,8 +35,12 @@ void run_particles(const ParticlesOptions& o) {
   emorph::require(o.axis >= 0 && o.axis <= 2, "--axis must be 0, 1 or 2 (got " + std::to_string(o.axis) + ")");
   for (const std::string* path : {&o.out.csv, &o.labels_out})
     if (!path->empty()) emorph::check_output_differs(o.in.input, *path);
-  emorph::Volume<uint8_t> mask = emorph::label_mask(
-      emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input).view(), phase.label);
+  emorph::Volume<uint8_t> mask;
+  {
+    const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
+    emorph::require_phase_present(labels.view(), phase, "--phase");
+    mask = emorph::label_mask(labels.view(), phase.label);
+  }
 
   emorph::ParticleAnalysisParams p;
   o.separation.apply(p);

@@ -10,6 +10,7 @@
 #include "emorph/measure/rev.hpp"
 #include "emorph/measure/stats_results.hpp"
 #include "emorph/parse.hpp"
+#include "emorph/measure/phase_selection.hpp"
 
 namespace {
 
@@ -30,6 +31,7 @@ void run_rev(const RevOptions& o) {
   emorph::Volume<uint8_t> mask;
   {
     const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
+    emorph::require_phase_present(labels.view(), phase, "--phase");
     mask = emorph::label_mask(labels.view(), phase.label);
   }
   const auto r = emorph::representative_volume(mask.view(), p);

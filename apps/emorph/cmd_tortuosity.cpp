@@ -12,6 +12,7 @@
 #include "emorph/parse.hpp"
 #include "emorph/transport/tortuosity.hpp"
 #include "emorph/transport/tortuosity_options.hpp"
+#include "emorph/measure/phase_selection.hpp"
 
 namespace {
 
@@ -32,8 +33,11 @@ struct CliOptions {
   std::vector<std::string> series;
 };
 
-emorph::TortuosityResult solve(const std::string& path, const CliOptions& o, const emorph::TortuosityParams& p) {
+// `phase_option` names where the phase came from in the message when it is absent from this volume.
+emorph::TortuosityResult solve(const std::string& path, const CliOptions& o, const emorph::TortuosityParams& p,
+                               const std::string& phase_option) {
   const auto labels = emorph::to_label_volume(emorph::read_volume(path, o.in.read_options()), path);
+  emorph::require_phase_present(labels.view(), o.phases.table().at(o.phase, "--phase"), phase_option);
   auto r = emorph::tortuosity(labels.view(), p);
   const std::string warning = emorph::tortuosity_warning(r, path, o.phase, o.axis);
   if (!warning.empty()) std::cerr << "emorph: warning: " << warning << "\n";
@@ -55,7 +59,7 @@ void run_tortuosity(const CliOptions& o) {
   for (const auto* out : {&o.field, &o.flux_field, &o.out.json})
     if (!out->empty()) emorph::check_output_differs(o.in.input, *out);
 
-  auto r = solve(o.in.input, o, p);
+  auto r = solve(o.in.input, o, p, "--phase");
   Json results = emorph::tortuosity_results(r, options, setup);
   if (!o.field.empty()) emorph::write_volume(o.field, emorph::AnyVolume(std::move(r.concentration)));
   if (!o.flux_field.empty()) emorph::write_volume(o.flux_field, emorph::AnyVolume(std::move(r.flux_magnitude)));
@@ -68,7 +72,7 @@ void run_tortuosity(const CliOptions& o) {
     first["input"] = o.in.input;
     series.push_back(first);
     for (const auto& path : o.series) {
-      const auto s = solve(path, o, p);
+      const auto s = solve(path, o, p, "--series " + path + ": --phase");
       Json j = emorph::tortuosity_result_json(s);
       j["input"] = path;
       series.push_back(j);

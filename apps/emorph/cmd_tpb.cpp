@@ -1,5 +1,6 @@
 // emorph tpb LABELS: triple-phase boundary length (active material / CBD / pore) and its density per
 // volume, from the Freudenthal triangulation of the voxel centres (measure/triple_line.hpp).
+#include <array>
 #include <memory>
 
 #include "command.hpp"
@@ -8,6 +9,7 @@
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/results_json.hpp"
 #include "emorph/measure/triple_line.hpp"
+#include "emorph/measure/phase_selection.hpp"
 
 namespace {
 
@@ -24,10 +26,13 @@ struct TpbOptions {
 void run_tpb(const TpbOptions& o) {
   const emorph::PhaseTable table = o.phases.table();
   emorph::TripleLineParams p;
-  p.phases = {table.at(o.active, "--active").label, table.at(o.conductor, "--conductor").label,
-              table.at(o.pore, "--pore").label};
+  const std::array<std::pair<const emorph::Phase*, const char*>, 3> named = {
+      {{&table.at(o.active, "--active"), "--active"}, {&table.at(o.conductor, "--conductor"), "--conductor"},
+       {&table.at(o.pore, "--pore"), "--pore"}}};
+  p.phases = {named[0].first->label, named[1].first->label, named[2].first->label};
   p.smoothing_steps = o.smoothing;
   const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
+  for (const auto& [phase, option] : named) emorph::require_phase_present(labels.view(), *phase, option);
   const auto r = emorph::triple_line_length(labels.view(), p);
   const Json results = emorph::triple_line_results(r, {o.active, o.conductor, o.pore});
   const Json params = {{"voxel", o.in.voxel}, {"phases", o.phases.phases}, {"active", o.active},

@@ -3,6 +3,7 @@
 // separation, so the same options, defaults, help and JSON echo): declared once here.
 #include <CLI/CLI.hpp>
 
+#include "checks.hpp"
 #include "emorph/result.hpp"
 #include "emorph/segment/separate_particles.hpp"
 
@@ -22,7 +23,8 @@ struct SeparationOptions {
         ->check(CLI::PositiveNumber);
     sub->add_flag("--no-separate", no_separate, "Connected components only (no watershed separation)");
     sub->add_option("--connectivity", connectivity, "Connectivity of the components with --no-separate (6, 18, 26)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(connectivity_value());
     sub->add_flag("--exclude-border", exclude_border, "Leave out particles cut by a face of the volume");
     sub->add_option("--min-volume", min_volume_um3,
                     "Leave out particles smaller than this volume in um^3 (threshold specks); default 0: keep all")

@@ -5,6 +5,23 @@
 
 namespace emorph {
 
+namespace {
+std::string absent_phase_message(const Phase& p, const std::string& option) {
+  return option + ": phase '" + p.name + "' (label " + std::to_string(p.label) + ") is absent from the volume";
+}
+}  // namespace
+
+int64_t require_phase_present(VolumeView<const uint8_t> labels, const Phase& phase, const std::string& option) {
+  int64_t voxels = 0;
+  for (int64_t z = 0; z < labels.nz(); ++z)
+    for (int64_t y = 0; y < labels.ny(); ++y) {
+      const uint8_t* row = labels.row(z, y);
+      for (int64_t x = 0; x < labels.nx(); ++x) voxels += row[x * labels.strides().sx] == phase.label;
+    }
+  require(voxels > 0, absent_phase_message(phase, option));
+  return voxels;
+}
+
 std::vector<NamedLabel> select_phases(const PhaseTable& table, const std::vector<int64_t>& voxels,
                                       const std::vector<std::string>& only, const std::string& option) {
   auto count = [&](uint8_t l) { return l < voxels.size() ? voxels[l] : int64_t{0}; };
@@ -12,8 +29,7 @@ std::vector<NamedLabel> select_phases(const PhaseTable& table, const std::vector
   if (!only.empty()) {
     for (const auto& name : only) {
       const Phase& p = table.at(name, option);
-      require(count(p.label) > 0, option + ": phase '" + name + "' (label " + std::to_string(p.label) +
-                                      ") is absent from the volume");
+      require(count(p.label) > 0, absent_phase_message(p, option));
       out.push_back({p.name, p.label});
     }
     return out;

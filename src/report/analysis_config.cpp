@@ -248,7 +248,7 @@ std::string example_analysis_config() {
 [input]
 # path = "electrode.tif"     # grey (XCT, FIB/SEM) or label volume; also file.h5:/dataset, .nrrd, .mha, .raw
 # voxel_um = 0.32            # or [dz, dy, dx]; default: from the file's metadata
-kind = "auto"                # auto | grey | labels (auto: uint8 with at most 8 distinct values is a label volume)
+kind = "auto"                # auto | grey | labels (auto: uint8 with <= 8 distinct values = labels; float32 with <= 8 = refused)
 axis = 0                     # thickness axis: current collector at index 0
 
 # [demo]                     # analyse a synthetic electrode instead of an input

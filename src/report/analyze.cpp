@@ -33,6 +33,7 @@
 #include "emorph/report/analysis_report.hpp"
 #include "emorph/report/composition_check.hpp"
 #include "emorph/report/descriptor_steps.hpp"
+#include "emorph/report/input_kind.hpp"
 #include "emorph/report/fibsem_analysis.hpp"
 #include "emorph/report/grey_bands.hpp"
 #include "emorph/report/lfp_step.hpp"
@@ -52,16 +53,6 @@ namespace fs = std::filesystem;
 
 namespace emorph {
 namespace {
-
-// A uint8 volume with few distinct values is taken for a label volume (kind = "auto").
-bool looks_like_labels(const AnyVolume& v) {
-  if (!v.holds<uint8_t>()) return false;
-  std::array<bool, 256> seen{};
-  for (uint8_t x : v.as<uint8_t>()) seen[x] = true;
-  int distinct = 0;
-  for (bool s : seen) distinct += s;
-  return distinct <= 8;
-}
 
 Volume<uint8_t> phase_mask(const Volume<uint8_t>& labels, uint8_t label) {
   Volume<uint8_t> mask(labels.shape(), labels.spacing(), labels.thickness_axis());
@@ -179,8 +170,7 @@ class Pipeline {
       ReadOptions ro;
       ro.voxel = c_.voxel;
       AnyVolume v = read_volume(c_.input, ro);
-      const bool labels = c_.kind == "labels" || (c_.kind == "auto" && looks_like_labels(v));
-      if (labels)
+      if (is_label_input(v, c_.kind, c_.input))
         labels_ = to_label_volume(std::move(v), c_.input);
       else
         grey_ = std::move(v);

@@ -89,6 +89,28 @@ TEST(CliDescriptors, AnalyzeStepsThenExportBpx) {
   EXPECT_EQ(merged["OCP [V]"], "4.2 - x");
   EXPECT_TRUE(merged.contains("Particle radius [m]"));
 
+  // Outputs over an input or over each other are refused before any work (issue 15), nothing written.
+  const std::string tmpl_before = [&] {
+    std::ifstream in(dir / "tmpl.json");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }();
+  for (const std::string& clash : {" --out " + (dir / "o.json") + " --json " + (dir / "o.json"),
+                                   " --out " + (dir / "o.json") + " --csv " + (dir / "o.json"),
+                                   " --out " + (dir / "o.json") + " --csv " + (dir / "c.csv") + " --json " + (dir / "c.csv"),
+                                   " --out " + (dir / "tmpl.json") + " --template " + (dir / "tmpl.json")}) {
+    r = run_cli("export-bpx " + (dir / "res") + clash);
+    EXPECT_EQ(r.exit_code, 2) << clash << "\n" << r.err;
+    EXPECT_NE(r.err.find("equals"), std::string::npos) << clash << "\n" << r.err;
+    EXPECT_FALSE(fs::exists(dir / "o.json")) << clash;
+    EXPECT_FALSE(fs::exists(dir / "c.csv")) << clash;
+  }
+  std::ifstream tmpl_in(dir / "tmpl.json");
+  std::stringstream tmpl_after;
+  tmpl_after << tmpl_in.rdbuf();
+  EXPECT_EQ(tmpl_after.str(), tmpl_before);
+
   // Writing into RESULTS_DIR is refused; so is a results folder without the pore's tortuosity.
   r = run_cli("export-bpx " + (dir / "res") + " --out " + (dir / "res/bpx2.json"));
   EXPECT_EQ(r.exit_code, 2);

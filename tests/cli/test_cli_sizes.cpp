@@ -87,13 +87,15 @@ TEST(CliSizes, BadInputsExitTwoWithoutOutputs) {
   r = run_cli("label " + (t / "labels.tif") + " " + (t / "l.tif") + " --connectivity 7");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_FALSE(std::filesystem::exists(t / "l.tif"));
-  // An empty phase is a documented result, not an error.
+  // A phase absent from the volume is bad input (issue 15): exit 2, the option and the phase named,
+  // no output (every --phase command: tests/cli/test_cli_absent_phase.cpp).
   r = run_cli("particles " + (t / "labels.tif") + " --phase LFP --json " + (t / "p.json"));
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(read_json(t / "p.json")["results"]["count"].get<int>(), 0);
-  EXPECT_TRUE(read_json(t / "p.json")["results"]["d50_um"].is_null());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--phase: phase 'LFP' (label 2) is absent from the volume"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(t / "p.json"));
   r = run_cli("granulometry " + (t / "labels.tif") + " --phase LFP --json " + (t / "g.json"));
-  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(t / "g.json"));
   // A phase filling the whole volume: no opening ever empties it, so --max-radius is required; a
   // radius range far larger than the volume is then a documented result (nothing removed).
   write_volume<uint8_t>(t / "full.tif", Volume<uint8_t>::filled({8, 8, 8}, {1, 1, 1}, 1).view());

@@ -31,7 +31,7 @@ struct Command {
   std::vector<OutputSlot> outputs;
   std::vector<std::string> fixed;                    // options every run needs (--phase NMC, --box ...)
   std::vector<std::vector<std::string>> impossible;  // option sets that must be refused with exit 2
-  std::string phase_option;  // "--phase" when the command analyses one phase (empty-phase cases)
+  std::string phase_option;  // the option naming the analysed phase (empty-phase cases); added when not in `fixed`
   bool takes_voxel = true;   // has --voxel (spacing cases)
 };
 
@@ -47,8 +47,8 @@ inline std::vector<Command> commands() {
       {"crop", {any}, {volume, json}, {"--box", "0:8,0:8,0:8"}, {{"--box", "0:99,0:8,0:8"}, {"--box", "6:2,0:8,0:8"}, {"--box", "0:8"}}, "", true},
       {"rescale", {any}, {volume, json}, {"--factor", "2"}, {{"--factor", "0"}, {"--factor", "-2"}, {"--mode", "bogus"}}, "", true},
       {"slice", {any}, {{"", OR::file, ".png"}, json}, {}, {{"--axis", "3"}, {"--index", "999"}, {"--low", "90", "--high", "10"}}, "", true},
-      {"edt", {any}, {volume, json}, {}, {{"--phase", "nosuchphase"}}, "", true},
-      {"label", {any}, {volume, json, csv}, {}, {{"--connectivity", "5"}, {"--phase", "nosuchphase"}}, "", true},
+      {"edt", {any}, {volume, json}, {}, {{"--phase", "nosuchphase"}}, "--phase", true},
+      {"label", {any}, {volume, json, csv}, {}, {{"--connectivity", "5"}, {"--phase", "nosuchphase"}}, "--phase", true},
       {"localthickness", {labels}, {volume, json}, {"--phase", "NMC"}, {{"--max-radius", "-1"}, {"--phase", "nosuchphase"}}, "--phase", true},
       {"segment", {grey, {"--mask", IR::mask, "mask.tif"}}, {volume, json}, {"--method", "otsu", "--classes", "pore,NMC"},
        {{"--method", "multiotsu:0"}, {"--method", "bogus"}, {"--bins", "-5"}}, "", true},
@@ -63,13 +63,19 @@ inline std::vector<Command> commands() {
       {"granulometry", {labels}, {json, csv, {"--local-thickness", OR::volume, ".tif"}}, {"--phase", "NMC"},
        {{"--max-radius", "0"}, {"--step", "-1"}}, "--phase", true},
       {"particles", {labels}, {json, csv, {"--labels-out", OR::volume, ".tif"}}, {"--phase", "NMC"},
-       {{"--bins", "0"}, {"--quantile", "2"}}, "--phase", true},
+       {{"--bins", "0"}, {"--quantile", "2"}, {"--connectivity", "5"}}, "--phase", true},
       {"connectivity", {labels}, {json, {"--out", OR::volume, ".tif"}}, {"--phase", "pore"},
        {{"--connectivity", "7"}, {"--axis", "5"}}, "--phase", true},
       {"tortuosity", {labels, {"--series", IR::series, "mask.tif"}}, {json, {"--field", OR::volume, ".tif"}, {"--flux-field", OR::volume, ".tif"}},
        {"--phase", "pore"}, {{"--axis", "3"}, {"--tolerance", "-1"}}, "--phase", true},
+      {"chords", {labels}, {json, csv}, {"--phase", "NMC"}, {{"--phase", "nosuchphase"}}, "--phase", true},
+      {"correlation", {labels}, {json, csv}, {"--phase", "NMC"}, {{"--method", "bogus"}, {"--max-lag", "-1"}}, "--phase", true},
+      {"rev", {labels}, {json, csv}, {"--phase", "NMC"}, {{"--sizes", "-1"}}, "--phase", true},
+      {"contacts", {labels}, {json, csv, {"--particles-csv", OR::file, ".csv"}}, {"--phase", "NMC"},
+       {{"--connectivity", "5"}, {"--min-volume", "-1"}}, "--phase", true},
+      {"tpb", {labels}, {json}, {"--active", "NMC"}, {{"--active", "nosuchphase"}, {"--smoothing", "-1"}}, "--active", true},
       {"composition", {}, {json, csv}, {"--wt", "NMC=50,LFP=50", "--porosity", "40"}, {{"--porosity", "150"}}, "", false},
-      {"calibrate", {}, {json}, {"--grey", "10,20,30", "--density", "1,2,3"}, {{"--density", "1,2"}}, "", false},
+      {"calibrate", {}, {json, {"--plot", OR::file, ".svg"}}, {"--grey", "10,20,30", "--lfp-fraction", "0.1,0.2,0.3"}, {{"--lfp-fraction", "0.1,0.2"}}, "", false},
       {"compare", {{"", IR::results, "res"}}, {{"--out", OR::folder, ""}}, {}, {{"--names", "a,b,c"}}, "", false},
       {"analyze", {labels, {"--config", IR::config, "cfg.toml"}}, {{"--out", OR::folder, ""}}, {},
        {{"--axis", "7"}}, "", true},

@@ -4,8 +4,7 @@
 // message prefix "emorph: error:" and what it names, no signal, no output or temporary file left (the
 // folder holds exactly the files it held before), and every input byte unchanged (hash before/after).
 //
-// usage: robustness_sweep EMORPH_BINARY [--group core|io-pending] [--jobs N] [--filter TEXT] [--verbose]
-// Cases whose fix belongs to the reader hardening (branch harden-io) form the group "io-pending".
+// usage: robustness_sweep EMORPH_BINARY [--jobs N] [--filter TEXT] [--verbose]
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -154,7 +153,6 @@ void make_fixtures(const fs::path& d, const std::string& emorph) {
 // Cases.
 
 struct Case {
-  std::string group = "core";  // "core" or "io-pending"
   std::string label;           // what it tries, for the report
   std::vector<std::string> args;
   int expect_exit = 2;
@@ -171,46 +169,46 @@ std::string fixture_of(const std::string& token) {
 }
 
 struct BadInput {
-  std::string token, label, group = "core";
+  std::string token, label;
   std::vector<std::string> mentions;
 };
 
 std::vector<BadInput> bad_volumes(bool labels_expected) {
   std::vector<BadInput> v = {
-      {"%nope.tif", "missing tif", "core", {"nope"}},
-      {"%nope.raw", "missing raw", "core", {"nope"}},
-      {"%nope.nhdr", "missing nhdr", "core", {"nope"}},
-      {"%nope.mha", "missing mha", "core", {"nope"}},
-      {"%nope.h5:/a", "missing h5", "core", {"nope"}},
-      {"%nope_slices/", "missing folder", "core", {"nope"}},
-      {"@labh.h5:/missing", "missing dataset", "core", {"missing"}},
-      {"@labh.h5", "ambiguous h5 datasets", "core", {"labh"}},
-      {"@empty.tif", "empty tif", "core", {"empty"}},
-      {"@empty.raw", "empty raw", "core", {"empty"}},
-      {"@empty.nhdr", "empty nhdr", "core", {"empty"}},
-      {"@empty.nrrd", "empty nrrd", "core", {"empty"}},
-      {"@empty.mha", "empty mha", "core", {"empty"}},
-      {"@empty.h5", "empty h5", "core", {"empty"}},
-      {"@emptydir/", "folder without slices", "core", {"emptydir"}},
-      {"@dir.tif", "folder named .tif", "core", {"dir"}},
-      {"@dir.raw", "folder named .raw", "core", {"dir"}},
-      {"@dir.nrrd", "folder named .nrrd", "core", {"dir"}},
-      {"@dir.mha", "folder named .mha", "core", {"dir"}},
-      {"@dir.h5", "folder named .h5", "core", {"dir"}},
-      {"@trunc.tif", "truncated tif", "core", {"trunc"}},
-      {"@trunc.raw", "truncated raw", "core", {"trunc"}},
-      {"@trunc.nrrd", "truncated nrrd", "core", {"trunc"}},
-      {"@trunc.h5:/a", "truncated h5", "core", {"trunc"}},
-      {"@sideshape.raw", "sidecar shape disagrees", "core", {"sideshape"}},
-      {"@sidejunk.raw", "sidecar not JSON", "core", {"sidejunk"}},
-      {"@sidenone.raw", "sidecar missing", "core", {"sidenone"}},
-      {"@dtype64.raw", "unsupported dtype (raw float64)", "core", {"dtype64", "float64"}},
-      {"@dtype64.nrrd", "unsupported dtype (nrrd double)", "core", {"dtype64", "double"}},
-      // Reader hardening (harden-io): contradictions and invalid spacings silently resolved today.
-      {"@sidecontra.raw", "sidecar dtype/byte_order contradiction", "io-pending", {"sidecontra"}},
-      {"@badspacing.nrrd", "invalid spacings in the header", "io-pending", {"badspacing", "spacing"}},
+      {"%nope.tif", "missing tif", {"nope"}},
+      {"%nope.raw", "missing raw", {"nope"}},
+      {"%nope.nhdr", "missing nhdr", {"nope"}},
+      {"%nope.mha", "missing mha", {"nope"}},
+      {"%nope.h5:/a", "missing h5", {"nope"}},
+      {"%nope_slices/", "missing folder", {"nope"}},
+      {"@labh.h5:/missing", "missing dataset", {"missing"}},
+      {"@labh.h5", "ambiguous h5 datasets", {"labh"}},
+      {"@empty.tif", "empty tif", {"empty"}},
+      {"@empty.raw", "empty raw", {"empty"}},
+      {"@empty.nhdr", "empty nhdr", {"empty"}},
+      {"@empty.nrrd", "empty nrrd", {"empty"}},
+      {"@empty.mha", "empty mha", {"empty"}},
+      {"@empty.h5", "empty h5", {"empty"}},
+      {"@emptydir/", "folder without slices", {"emptydir"}},
+      {"@dir.tif", "folder named .tif", {"dir"}},
+      {"@dir.raw", "folder named .raw", {"dir"}},
+      {"@dir.nrrd", "folder named .nrrd", {"dir"}},
+      {"@dir.mha", "folder named .mha", {"dir"}},
+      {"@dir.h5", "folder named .h5", {"dir"}},
+      {"@trunc.tif", "truncated tif", {"trunc"}},
+      {"@trunc.raw", "truncated raw", {"trunc"}},
+      {"@trunc.nrrd", "truncated nrrd", {"trunc"}},
+      {"@trunc.h5:/a", "truncated h5", {"trunc"}},
+      {"@sideshape.raw", "sidecar shape disagrees", {"sideshape"}},
+      {"@sidejunk.raw", "sidecar not JSON", {"sidejunk"}},
+      {"@sidenone.raw", "sidecar missing", {"sidenone"}},
+      {"@dtype64.raw", "unsupported dtype (raw float64)", {"dtype64", "float64"}},
+      {"@dtype64.nrrd", "unsupported dtype (nrrd double)", {"dtype64", "double"}},
+      // Contradictions and invalid spacings (once resolved silently).
+      {"@sidecontra.raw", "sidecar dtype/byte_order contradiction", {"sidecontra"}},
+      {"@badspacing.nrrd", "invalid spacings in the header", {"badspacing", "spacing"}},
   };
-  if (labels_expected) v.push_back({"@flt.tif", "float32 where labels are expected", "core", {"flt", "uint8", "label"}});
+  if (labels_expected) v.push_back({"@flt.tif", "float32 where labels are expected", {"flt", "uint8", "label"}});
   return v;
 }
 
@@ -222,15 +220,15 @@ std::vector<BadInput> bad_inputs(InputRole role) {
     case InputRole::grey:
     case InputRole::mask: return bad_volumes(role == InputRole::mask);
     case InputRole::config:
-      return {{"%nope.toml", "missing config", "core", {"nope"}},
-              {"@dir.toml", "folder named .toml", "core", {"dir"}},
-              {"@junk.toml", "config not TOML", "core", {"junk"}}};
+      return {{"%nope.toml", "missing config", {"nope"}},
+              {"@dir.toml", "folder named .toml", {"dir"}},
+              {"@junk.toml", "config not TOML", {"junk"}}};
     case InputRole::results:
-      return {{"%nope_res", "missing results folder", "core", {"nope"}},
-              {"@emptydir", "folder without results.json", "core", {"emptydir"}},
-              {"@otherres", "results of another command", "core", {"otherres"}},
-              {"@junkres", "results not JSON", "core", {"junkres"}},
-              {"@failedres", "only a failed analysis", "core", {"failedres"}}};
+      return {{"%nope_res", "missing results folder", {"nope"}},
+              {"@emptydir", "folder without results.json", {"emptydir"}},
+              {"@otherres", "results of another command", {"otherres"}},
+              {"@junkres", "results not JSON", {"junkres"}},
+              {"@failedres", "only a failed analysis", {"failedres"}}};
   }
   return {};
 }
@@ -293,7 +291,7 @@ std::vector<Case> generate(const std::vector<Command>& table, const std::string&
     };
     auto build = [&](const std::vector<std::string>& ins, const std::vector<std::string>& outs,
                      const std::vector<std::string>& extra) { return build_with(ins, outs, extra, c.fixed); };
-    cases.push_back({"core", c.name + ": baseline", build(in_values, out_values, {}), 0, {}});
+    cases.push_back({c.name + ": baseline", build(in_values, out_values, {}), 0, {}});
 
     // Output formats a volume slot may take; bad cases are tried with each.
     auto formats_of = [](const OutputSlot& o) -> std::vector<std::string> {
@@ -316,7 +314,7 @@ std::vector<Case> generate(const std::vector<Command>& table, const std::string&
         for (const auto& ext : volume_formats) {
           auto ins = in_values;
           ins[k] = bad.token;
-          cases.push_back({bad.group, c.name + ": " + (c.inputs[k].flag.empty() ? "input" : c.inputs[k].flag) + " " +
+          cases.push_back({c.name + ": " + (c.inputs[k].flag.empty() ? "input" : c.inputs[k].flag) + " " +
                                           bad.label + " -> " + ext,
                            build(ins, outputs_with_format(ext), {}), 2, bad.mentions});
         }
@@ -334,7 +332,7 @@ std::vector<Case> generate(const std::vector<Command>& table, const std::string&
             auto outs = out_values;
             // An HDF5 output adds its dataset to an existing file: the clash is the same dataset.
             outs[o] = slot.role == OutputRole::volume && file == "@labh.h5" ? f.token : file;
-            cases.push_back({"core", c.name + ": " + oname + " = input " + outs[o] + " (of " + f.token + ")",
+            cases.push_back({c.name + ": " + oname + " = input " + outs[o] + " (of " + f.token + ")",
                              build(ins, outs, {}), 2,
                              slot.role == OutputRole::folder ? std::vector<std::string>{"equals", "not a folder"}
                                                              : std::vector<std::string>{"equals", "unknown volume format"}});
@@ -351,7 +349,7 @@ std::vector<Case> generate(const std::vector<Command>& table, const std::string&
               ins[k] = f.token;
               auto outs = out_values;
               outs[o] = "@" + stem + ext;
-              cases.push_back({"core", c.name + ": " + oname + " " + stem + ext + " writes input " + stem + "." + companion,
+              cases.push_back({c.name + ": " + oname + " " + stem + ext + " writes input " + stem + "." + companion,
                                build(ins, outs, {}), 2, {"equals"}});
             }
           }
@@ -364,13 +362,13 @@ std::vector<Case> generate(const std::vector<Command>& table, const std::string&
         outs[o] = output_token(c.outputs[o], static_cast<int>(o), c.outputs[p].extension);
         outs[p] = outs[o];
         if (c.outputs[o].role == OutputRole::folder || c.outputs[p].role == OutputRole::folder) continue;
-        cases.push_back({"core", c.name + ": " + oname + " = " + (c.outputs[p].flag.empty() ? "output" : c.outputs[p].flag),
+        cases.push_back({c.name + ": " + oname + " = " + (c.outputs[p].flag.empty() ? "output" : c.outputs[p].flag),
                          build(in_values, outs, {}), 2, {"equals", "unknown volume format"}});
         if (c.outputs[o].role == OutputRole::volume && c.outputs[p].extension == ".json") {
           outs = out_values;
           outs[o] = "%shared.raw";
           outs[p] = "%shared.json";
-          cases.push_back({"core", c.name + ": " + oname + " .raw whose sidecar is " + c.outputs[p].flag,
+          cases.push_back({c.name + ": " + oname + " .raw whose sidecar is " + c.outputs[p].flag,
                            build(in_values, outs, {}), 2, {"equals"}});
         }
       }
@@ -387,7 +385,7 @@ std::vector<Case> generate(const std::vector<Command>& table, const std::string&
         for (const auto& [place, mentions] : places) {
           auto outs = slot.role == OutputRole::volume ? outputs_with_format(ext) : out_values;
           outs[o] = place;
-          cases.push_back({"core", c.name + ": " + oname + " into " + place, build(in_values, outs, {}), 2, mentions});
+          cases.push_back({c.name + ": " + oname + " into " + place, build(in_values, outs, {}), 2, mentions});
         }
       }
     }
@@ -400,16 +398,16 @@ std::vector<Case> generate(const std::vector<Command>& table, const std::string&
       const std::string bare = opts.front().substr(2);
       const std::vector<std::string> mentions = {opts.front(), bare, bare.substr(0, bare.find('-'))};
       for (const auto& ext : volume_formats)
-        cases.push_back({"core", c.name + ": " + what + "-> " + ext, build(in_values, outputs_with_format(ext), opts), 2,
+        cases.push_back({c.name + ": " + what + "-> " + ext, build(in_values, outputs_with_format(ext), opts), 2,
                          mentions});
     }
     if (c.takes_voxel && !c.inputs.empty())
       for (const std::string v : {"0", "-1", "1,2", "abc"})
-        cases.push_back({"core", c.name + ": --voxel " + v, build(in_values, out_values, {"--voxel", v}), 2, {"--voxel"}});
-    // Spacing parsing (harden-io): NaN, Inf and "" are accepted by some commands today.
+        cases.push_back({c.name + ": --voxel " + v, build(in_values, out_values, {"--voxel", v}), 2, {"--voxel"}});
+    // Spacings that are not numbers, and an empty value (never read as "from the file").
     if (c.takes_voxel && !c.inputs.empty())
       for (const std::string v : {"nan", "inf", ""})
-        cases.push_back({"io-pending", c.name + ": --voxel '" + v + "'", build(in_values, out_values, {"--voxel", v}), 2, {"--voxel"}});
+        cases.push_back({c.name + ": --voxel '" + v + "'", build(in_values, out_values, {"--voxel", v}), 2, {"--voxel"}});
 
     // The analysed phase is absent: an all-pore volume.
     if (!c.phase_option.empty()) {
@@ -417,19 +415,12 @@ std::vector<Case> generate(const std::vector<Command>& table, const std::string&
       ins[0] = "@zeros.tif";
       auto fixed = c.fixed;
       auto at = std::find(fixed.begin(), fixed.end(), c.phase_option);
-      if (at != fixed.end() && at + 1 != fixed.end()) *(at + 1) = "NMC";
-      cases.push_back({"core", c.name + ": empty phase NMC", build_with(ins, out_values, {}, fixed), 2, {"NMC"}});
+      if (at != fixed.end() && at + 1 != fixed.end())
+        *(at + 1) = "NMC";
+      else
+        fixed.insert(fixed.end(), {c.phase_option, "NMC"});
+      cases.push_back({c.name + ": empty phase NMC", build_with(ins, out_values, {}, fixed), 2, {"NMC"}});
     }
-  }
-  // Cases owned by other branches, held only after their merge (measured on this branch: they fail):
-  // analyze's failed runs leave a results folder (electrode-region); slice ignores --voxel (harden-io);
-  // an absent phase gives a warning and exit 0 in particles, granulometry, localthickness (undecided).
-  for (auto& c : cases) {
-    const bool analyze_bad_input = c.label.rfind("analyze: input ", 0) == 0 && c.label.find("config") == std::string::npos;
-    if (analyze_bad_input || c.label.rfind("slice: --voxel", 0) == 0 || (c.label.find("empty phase") != std::string::npos &&
-                                                                    (c.label.rfind("particles", 0) == 0 || c.label.rfind("granulometry", 0) == 0 ||
-                                                                     c.label.rfind("localthickness", 0) == 0)))
-      if (c.group == "core") c.group = "io-pending";
   }
   return cases;
 }
@@ -522,17 +513,16 @@ std::string check(const Case& c, int status, const fs::path& dir, const std::map
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: robustness_sweep EMORPH [--group core|io-pending] [--jobs N] [--filter TEXT] [--verbose]\n";
+    std::cerr << "usage: robustness_sweep EMORPH [--jobs N] [--filter TEXT] [--verbose]\n";
     return 2;
   }
   const std::string emorph = argv[1];
-  std::string group = "core", filter;
+  std::string filter;
   int jobs = 2;
   bool verbose = false;
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--group" && i + 1 < argc) group = argv[++i];
-    else if (a == "--jobs" && i + 1 < argc) jobs = std::max(1, std::atoi(argv[++i]));
+    if (a == "--jobs" && i + 1 < argc) jobs = std::max(1, std::atoi(argv[++i]));
     else if (a == "--filter" && i + 1 < argc) filter = argv[++i];
     else if (a == "--verbose") verbose = true;
   }
@@ -546,7 +536,7 @@ int main(int argc, char** argv) {
   std::vector<Case> all = generate(commands(), read_only);
   std::vector<Case> cases;
   for (auto& c : all)
-    if (c.group == group && (filter.empty() || c.label.find(filter) != std::string::npos)) cases.push_back(c);
+    if (filter.empty() || c.label.find(filter) != std::string::npos) cases.push_back(c);
 
   std::size_t failed = 0, next = 0;
   std::vector<Running> running;
@@ -587,7 +577,7 @@ int main(int argc, char** argv) {
     const std::string why = check(c, status, it->dir, it->before);
     if (!why.empty()) {
       ++failed;
-      std::cout << "FAIL [" << c.group << "] " << c.label << "\n  args:";
+      std::cout << "FAIL " << c.label << "\n  args:";
       for (const auto& a : c.args) std::cout << " " << a;
       std::cout << "\n  " << why << "\n";
     } else if (verbose) {
@@ -598,7 +588,7 @@ int main(int argc, char** argv) {
   }
   if (read_only.rfind(root.string(), 0) == 0) fs::permissions(read_only, fs::perms::owner_all);
   fs::remove_all(root);
-  std::cout << "robustness sweep [" << group << "]: " << cases.size() << " cases run, " << cases.size() - failed
+  std::cout << "robustness sweep: " << cases.size() << " cases run, " << cases.size() - failed
             << " held, " << failed << " failed\n";
   return failed == 0 && !cases.empty() ? 0 : 1;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "emorph/phase_table.hpp"
+#include "emorph/volume.hpp"
 
 namespace emorph {
 
@@ -19,6 +20,11 @@ struct NamedLabel {
 // the table and present in the volume (InputError naming `option` otherwise).
 std::vector<NamedLabel> select_phases(const PhaseTable& table, const std::vector<int64_t>& voxels,
                                       const std::vector<std::string>& only, const std::string& option = "--phase");
+
+// The voxel count of `phase` in `labels`. A phase a command is asked to analyse must be present: an
+// empty one is bad input (InputError naming `option`, the phase and its label; CONTRACT "Phases"),
+// never an empty result.
+int64_t require_phase_present(VolumeView<const uint8_t> labels, const Phase& phase, const std::string& option);
 
 // Labels present in the volume (voxels[l] > 0) that the table does not name, in increasing order.
 std::vector<uint8_t> unlisted_labels(const PhaseTable& table, const std::vector<int64_t>& voxels);

@@ -1,0 +1,16 @@
+#pragma once
+// Whether `analyze` reads its input volume as a label volume or as a grey volume to segment.
+#include <string>
+
+#include "emorph/volume.hpp"
+
+namespace emorph {
+
+// `kind` is the config's input.kind: "labels", "grey" or "auto". With "auto" a uint8 volume holding at
+// most 8 distinct values is a label volume and any other volume is grey, except a float volume holding
+// at most 8 distinct values: that is a label map stored as float (no reconstruction is that flat), and
+// segmenting it would silently mix its phases, so it is refused (InputError naming `path` and
+// input.kind). Returns true for a label volume.
+bool is_label_input(const AnyVolume& volume, const std::string& kind, const std::string& path);
+
+}  // namespace emorph

@@ -1,0 +1,49 @@
+// Input kind of `analyze` (CONTRACT "analyze details"): label volume or grey volume, never a guess
+// that silently segments a label map.
+#include "emorph/report/input_kind.hpp"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "emorph/error.hpp"
+
+namespace emorph {
+namespace {
+
+constexpr int kMaxLabelValues = 8;  // a label volume holds a handful of phases; grey data thousands of levels
+
+bool uint8_with_few_values(const Volume<uint8_t>& v) {
+  std::array<bool, 256> seen{};
+  for (uint8_t x : v) seen[x] = true;
+  return std::count(seen.begin(), seen.end(), true) <= kMaxLabelValues;
+}
+
+// The distinct values of a float volume, stopping as soon as there are more than kMaxLabelValues.
+std::vector<float> few_float_values(const Volume<float>& v) {
+  std::vector<float> values;
+  for (float x : v) {
+    if (std::find(values.begin(), values.end(), x) != values.end()) continue;
+    values.push_back(x);
+    if (static_cast<int>(values.size()) > kMaxLabelValues) break;
+  }
+  return values;
+}
+
+}  // namespace
+
+bool is_label_input(const AnyVolume& volume, const std::string& kind, const std::string& path) {
+  if (kind == "labels") return true;
+  if (kind == "grey") return false;
+  if (volume.holds<uint8_t>()) return uint8_with_few_values(volume.as<uint8_t>());
+  if (volume.holds<float>()) {
+    const auto values = few_float_values(volume.as<float>());
+    if (static_cast<int>(values.size()) <= kMaxLabelValues)
+      throw InputError(path + ": a float32 volume with only " + std::to_string(values.size()) +
+                       " distinct values looks like a label map stored as float: convert it to integer "
+                       "labels, or set [input] kind = \"grey\" in a --config to segment it");
+  }
+  return false;
+}
+
+}  // namespace emorph
