@@ -23,6 +23,7 @@ namespace {
 constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 constexpr int64_t kDirectSize = 512;     // levels with at most this many unknowns are solved by Cholesky
 constexpr int64_t kChunk = 1 << 15;      // fixed reduction chunks: sums do not depend on the thread count
+constexpr int64_t kParallelMin = 1 << 16;  // smaller coarse levels run on one thread: a barrier costs more than their work
 constexpr double kJacobiWeight = 0.8;    // damped Jacobi smoother, < 1 keeps the V-cycle positive definite
 constexpr int kSmoothingSteps = 2;
 constexpr double kCoarseScale = 1.8;     // over-correction of piecewise-constant prolongation (Vanek 1995; tuned: 16 iterations at 64^3 and 128^3)
@@ -112,6 +113,26 @@ struct FineLevel {
   std::vector<double> gtab;      // [(a * classes + b) * 3 + d]: conductance between classes a and b along d
   std::vector<double> gboundary;  // per class: conductance from a boundary voxel centre to its Dirichlet face
   std::vector<uint32_t> parent;  // coarse unknown of each unknown (multigrid)
+  // One conducting class (the common case): the diagonal is a function of the link byte alone, and the
+  // y and z neighbour indices of missing links point to the unknown itself, so a row is applied without
+  // branches or table look-ups (a missing link then contributes g (v_k - v_k) = 0).
+  bool uniform = false;
+  std::array<double, 256> diag_by_links{};
+
+  void make_uniform() {
+    uniform = true;
+    for (int l = 0; l < 256; ++l) {
+      double d = 0;
+      for (int dir = 0; dir < 3; ++dir) d += gtab[dir] * (((l & kLo[dir]) ? 1 : 0) + ((l & kHi[dir]) ? 1 : 0));
+      d += gboundary[0] * (((l & kInlet) ? 1 : 0) + ((l & kOutlet) ? 1 : 0));
+      diag_by_links[l] = d;
+    }
+    const int64_t n = m();
+#pragma omp parallel for schedule(static)
+    for (int64_t k = 0; k < n; ++k)
+      for (auto* v : {&nb.zlo, &nb.zhi, &nb.ylo, &nb.yhi})
+        if ((*v)[k] == kNone) (*v)[k] = static_cast<uint32_t>(k);
+  }
 
   int64_t m() const { return num.m; }
   double g(int64_t a, int64_t b, int d) const { return gtab[(cls[a] * classes + cls[b]) * 3 + d]; }
@@ -120,19 +141,43 @@ struct FineLevel {
     return (l & kInlet ? gboundary[cls[k]] : 0.0) + (l & kOutlet ? gboundary[cls[k]] : 0.0);
   }
   double diag(int64_t k) const {
+    if (uniform) return diag_by_links[links[k]];
     double d = boundary_g(k);
     for_links(k, [&](int64_t, double g) { d += g; });
     return d;
   }
-  // (A v)[k].
+  // Diagonal d and off-diagonal sum s (sum of g v_j over the links) of row k: (A v)[k] = d v[k] - s.
   template <class V>
-  double row_apply(int64_t k, const V* v) const {
-    double d = boundary_g(k), s = 0;
+  double row_parts(int64_t k, const V* v, double& d) const {
+    double s = 0;
+    d = boundary_g(k);
     for_links(k, [&](int64_t j, double g) {
       d += g;
       s += g * double(v[j]);
     });
+    return s;
+  }
+  // (A v)[k], and the diagonal d of row k.
+  template <class V>
+  double row_apply(int64_t k, const V* v, double& d) const {
+    if (uniform) {
+      const uint8_t l = links[k];
+      const double vk = double(v[k]);
+      const double xlo = (l & kLo[2]) ? double(v[k - 1]) : vk;
+      const double xhi = (l & kHi[2]) ? double(v[k + 1]) : vk;
+      d = diag_by_links[l];
+      const double boundary = gboundary[0] * (((l & kInlet) ? 1 : 0) + ((l & kOutlet) ? 1 : 0));
+      return gtab[0] * (2 * vk - double(v[nb.zlo[k]]) - double(v[nb.zhi[k]])) +
+             gtab[1] * (2 * vk - double(v[nb.ylo[k]]) - double(v[nb.yhi[k]])) + gtab[2] * (2 * vk - xlo - xhi) +
+             boundary * vk;
+    }
+    const double s = row_parts(k, v, d);
     return d * double(v[k]) - s;
+  }
+  template <class V>
+  double row_apply(int64_t k, const V* v) const {
+    double d;
+    return row_apply(k, v, d);
   }
   uint32_t hi(int64_t k, int d) const {
     return d == 0 ? nb.zhi[k] : d == 1 ? nb.yhi[k] : static_cast<uint32_t>(k + 1);
@@ -165,10 +210,21 @@ struct CoarseLevel {
   double up_g(int64_t k, int d) const { return gup[d][k]; }
   double diag_at(int64_t k) const { return diag[k]; }
   template <class V>
-  double row_apply(int64_t k, const V* v) const {
-    double s = diag[k] * double(v[k]);
-    for_links(k, [&](int64_t j, double g) { s -= g * double(v[j]); });
+  double row_parts(int64_t k, const V* v, double& d) const {
+    double s = 0;
+    d = diag[k];
+    for_links(k, [&](int64_t j, double g) { s += g * double(v[j]); });
     return s;
+  }
+  template <class V>
+  double row_apply(int64_t k, const V* v, double& d) const {
+    const double s = row_parts(k, v, d);
+    return d * double(v[k]) - s;
+  }
+  template <class V>
+  double row_apply(int64_t k, const V* v) const {
+    double d;
+    return row_apply(k, v, d);
   }
   template <class F>
   void for_links(int64_t k, F&& f) const {
@@ -185,7 +241,7 @@ struct CoarseLevel {
 template <class L, class In, class Out>
 void apply(const L& level, const In* in, Out* out) {
   const int64_t m = level.m();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (m >= kParallelMin)
   for (int64_t k = 0; k < m; ++k) out[k] = static_cast<Out>(level.row_apply(k, in));
 }
 
@@ -323,43 +379,50 @@ class Preconditioner {
   }
 
  private:
+  // Two damped-Jacobi sweeps before and after the coarse correction (the first from zero is w D^-1 b), so
+  // the V-cycle is symmetric. Each sweep is one pass (out = in + w D^-1 (b - A in)) alternating between x
+  // and the scratch t, and the residual is restricted in the same pass that computes it.
+  static_assert(kSmoothingSteps == 2, "the sweep sequence in vcycle assumes two pre- and two post-smoothing steps");
   template <class L, class B, class X, class T>
   void vcycle(L& level, const B* b, X* x, T* t, std::size_t next) {
     const int64_t m = level.m();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (m >= kParallelMin)
     for (int64_t k = 0; k < m; ++k) x[k] = static_cast<X>(kJacobiWeight * double(b[k]) / diag_of(level, k));
-    for (int s = 1; s < kSmoothingSteps; ++s) jacobi(level, b, x, t);
-    apply(level, x, t);
+    sweep(level, b, x, t);
     CoarseLevel& coarse = levels_[next];
     restrict_residual(level, b, t, coarse);
     if (next + 1 == levels_.size())
       direct_.solve(coarse.b.data(), coarse.x.data());
     else
       vcycle(coarse, coarse.b.data(), coarse.x.data(), coarse.t.data(), next + 1);
-#pragma omp parallel for schedule(static)
-    for (int64_t k = 0; k < m; ++k) x[k] = static_cast<X>(double(x[k]) + kCoarseScale * double(coarse.x[level.parent[k]]));
-    for (int s = 0; s < kSmoothingSteps; ++s) jacobi(level, b, x, t);
+#pragma omp parallel for schedule(static) if (m >= kParallelMin)
+    for (int64_t k = 0; k < m; ++k) x[k] = static_cast<X>(double(t[k]) + kCoarseScale * double(coarse.x[level.parent[k]]));
+    sweep(level, b, x, t);
+    sweep(level, b, t, x);
   }
 
-  template <class L, class B, class X, class T>
-  static void jacobi(const L& level, const B* b, X* x, T* t) {
-    apply(level, x, t);
+  // out = in + w D^-1 (b - A in).
+  template <class L, class B, class In, class Out>
+  static void sweep(const L& level, const B* b, const In* in, Out* out) {
     const int64_t m = level.m();
-#pragma omp parallel for schedule(static)
-    for (int64_t k = 0; k < m; ++k)
-      x[k] = static_cast<X>(double(x[k]) + kJacobiWeight * (double(b[k]) - double(t[k])) / diag_of(level, k));
+#pragma omp parallel for schedule(static) if (m >= kParallelMin)
+    for (int64_t k = 0; k < m; ++k) {
+      double d;
+      const double av = level.row_apply(k, in, d);
+      out[k] = static_cast<Out>(double(in[k]) + kJacobiWeight * (double(b[k]) - av) / d);
+    }
   }
 
   // coarse.b[K] = sum of (b - Ax) over the agglomerate K; a thread owns whole coarse planes, and each sum
   // runs in fine raster order, so the result does not depend on the thread count.
-  template <class L, class B, class T>
-  static void restrict_residual(const L& level, const B* b, const T* ax, CoarseLevel& coarse) {
-    const int64_t cz = coarse.num.shape.nz, fz = level.num.shape.nz;
-#pragma omp parallel for schedule(static)
+  template <class L, class B, class X>
+  static void restrict_residual(const L& level, const B* b, const X* x, CoarseLevel& coarse) {
+    const int64_t cz = coarse.num.shape.nz, fz = level.num.shape.nz, m = level.m();
+#pragma omp parallel for schedule(static) if (m >= kParallelMin)
     for (int64_t Z = 0; Z < cz; ++Z) {
       for (int64_t K = coarse.num.plane_start[Z]; K < coarse.num.plane_start[Z + 1]; ++K) coarse.b[K] = 0;
       const int64_t k0 = level.num.plane_start[2 * Z], k1 = level.num.plane_start[std::min(fz, 2 * Z + 2)];
-      for (int64_t k = k0; k < k1; ++k) coarse.b[level.parent[k]] += static_cast<float>(double(b[k]) - double(ax[k]));
+      for (int64_t k = k0; k < k1; ++k) coarse.b[level.parent[k]] += static_cast<float>(double(b[k]) - level.row_apply(k, x));
     }
   }
 
@@ -492,6 +555,7 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
         if (pos == last) l |= kOutlet;
         fine.links[k] = l;
       }
+  if (nc == 1) fine.make_uniform();
 
   // Initial guess: the linear profile along the axis (exact for straight channels). The right-hand side
   // b is g_b on inlet voxels and 0 elsewhere, so it is not stored.
@@ -522,7 +586,6 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
       return s;
     });
   };
-
   Preconditioner precond(fine, params.multigrid);  // coarsening reads the fine map
   result.levels = precond.levels();
   // The map (4 bytes per voxel of the whole volume) goes before the solver's vectors are allocated.
