@@ -15,12 +15,13 @@
 #include <string>
 
 #include "emorph/transport/connectivity.hpp"
+#include "hypre_solve.hpp"
 
 namespace emorph {
 
 namespace {
 
-constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+constexpr uint32_t kNone = kNoUnknown;
 constexpr int64_t kDirectSize = 512;     // levels with at most this many unknowns are solved by Cholesky
 constexpr int64_t kChunk = 1 << 15;      // fixed reduction chunks: sums do not depend on the thread count
 constexpr int64_t kParallelMin = 1 << 16;  // smaller coarse levels run on one thread: a barrier costs more than their work
@@ -432,6 +433,42 @@ class Preconditioner {
   DenseCholesky direct_;
 };
 
+// Solves A x = b with one of HYPRE's preconditioned CG solvers (x: initial guess in, solution out) and
+// records the iterations and the true relative residual under emorph's own operator.
+template <class Rhs>
+void solve_with_hypre(const TortuosityParams& params, const FineLevel& fine, Shape shape, Rhs&& rhs,
+                      std::vector<double>& x, TortuosityResult& result) {
+  GridSystem system;
+  system.shape = shape;
+  system.unknown_of_cell = fine.num.map.data();
+  system.unknowns = fine.m();
+  system.row = [&](int64_t k, double g_lower[3], double& diagonal, double& b) {
+    const uint8_t l = fine.links[k];
+    g_lower[0] = (l & kLo[0]) ? fine.g(k, fine.nb.zlo[k], 0) : 0.0;
+    g_lower[1] = (l & kLo[1]) ? fine.g(k, fine.nb.ylo[k], 1) : 0.0;
+    g_lower[2] = (l & kLo[2]) ? fine.g(k, k - 1, 2) : 0.0;
+    diagonal = fine.diag(k);
+    b = rhs(k);
+  };
+  HypreSolveParams hp;
+  hp.tolerance = params.tolerance;
+  hp.max_iterations = params.max_iterations;
+  const HypreSolveResult h = params.backend == TortuosityBackend::hypre_pfmg ? hypre_struct_pfmg_cg(system, hp, x.data())
+                                                                            : hypre_ij_boomeramg_cg(system, hp, x.data());
+  result.iterations = h.iterations;
+  result.levels = 0;  // HYPRE builds its own hierarchy
+  result.converged = h.relative_residual < params.tolerance;  // HYPRE's own (recursive) residual, as CG's
+  const int64_t m = fine.m();
+  double bb = 0, rr = 0;
+#pragma omp parallel for schedule(static) reduction(+ : bb, rr)
+  for (int64_t k = 0; k < m; ++k) {
+    const double bk = rhs(k), rk = bk - fine.row_apply(k, x.data());
+    bb += bk * bk;
+    rr += rk * rk;
+  }
+  result.relative_residual = std::sqrt(rr / bb);
+}
+
 }  // namespace
 
 TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityParams& params) {
@@ -586,94 +623,105 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
       return s;
     });
   };
-  Preconditioner precond(fine, params.multigrid);  // coarsening reads the fine map
-  result.levels = precond.levels();
-  // The map (4 bytes per voxel of the whole volume) goes before the solver's vectors are allocated.
-  if (!params.keep_fields) fine.num.map = {};
-
-  // CG vectors: the iterate x, residual r and A p in double (r is updated recursively from A p, so it stays
-  // the true residual to double precision and the stopping test is exact); the search direction p and the
-  // preconditioned residual z in float: their rounding (6e-8 relative) only perturbs the directions, as a
-  // slightly inexact preconditioner would, never the residual or the fluxes (tested against a dense solve
-  // to 1e-8 and tolerance 1e-11).
-  std::vector<double> r(static_cast<std::size_t>(m)), q(static_cast<std::size_t>(m));
-  std::vector<float> p(static_cast<std::size_t>(m)), zv(static_cast<std::size_t>(m));
-  apply(fine, x.data(), q.data());
-  const double bnorm = std::sqrt(chunked_sum(m, [&](int64_t k0, int64_t k1) {
-    double s = 0;
-    for (int64_t k = k0; k < k1; ++k) s += rhs(k) * rhs(k);
-    return s;
-  }));
-  double rr = chunked_sum(m, [&](int64_t k0, int64_t k1) {
-    double s = 0;
-    for (int64_t k = k0; k < k1; ++k) {
-      r[k] = rhs(k) - q[k];
-      s += r[k] * r[k];
+  if (params.backend != TortuosityBackend::own) {
+    solve_with_hypre(params, fine, shape, [&](int64_t k) { return rhs(k); }, x, result);
+    if (result.converged) {
+      fluxes(result.flux_in, result.flux_out);
+      const double mean = 0.5 * (result.flux_in + result.flux_out);
+      result.flux_mismatch = mean > 0 ? std::fabs(result.flux_in - result.flux_out) / mean : 1.0;
+      result.converged = result.flux_mismatch < params.flux_tolerance;
     }
-    return s;
-  });
-  auto converged = [&]() {
-    result.relative_residual = std::sqrt(rr) / bnorm;
-    if (result.relative_residual >= params.tolerance) return false;
-    fluxes(result.flux_in, result.flux_out);
-    const double mean = 0.5 * (result.flux_in + result.flux_out);
-    result.flux_mismatch = mean > 0 ? std::fabs(result.flux_in - result.flux_out) / mean : 1.0;
-    return result.flux_mismatch < params.flux_tolerance;
-  };
-  result.converged = converged();
-  if (!result.converged) {
-    precond.apply_inverse(r.data(), zv.data(), q.data());
-    double rz = chunked_sum(m, [&](int64_t k0, int64_t k1) {
+    if (!params.keep_fields) fine.num.map = {};
+  } else {
+    Preconditioner precond(fine, params.multigrid);  // coarsening reads the fine map
+    result.levels = precond.levels();
+    // The map (4 bytes per voxel of the whole volume) goes before the solver's vectors are allocated.
+    if (!params.keep_fields) fine.num.map = {};
+
+    // CG vectors: the iterate x, residual r and A p in double (r is updated recursively from A p, so it stays
+    // the true residual to double precision and the stopping test is exact); the search direction p and the
+    // preconditioned residual z in float: their rounding (6e-8 relative) only perturbs the directions, as a
+    // slightly inexact preconditioner would, never the residual or the fluxes (tested against a dense solve
+    // to 1e-8 and tolerance 1e-11).
+    std::vector<double> r(static_cast<std::size_t>(m)), q(static_cast<std::size_t>(m));
+    std::vector<float> p(static_cast<std::size_t>(m)), zv(static_cast<std::size_t>(m));
+    apply(fine, x.data(), q.data());
+    const double bnorm = std::sqrt(chunked_sum(m, [&](int64_t k0, int64_t k1) {
+      double s = 0;
+      for (int64_t k = k0; k < k1; ++k) s += rhs(k) * rhs(k);
+      return s;
+    }));
+    double rr = chunked_sum(m, [&](int64_t k0, int64_t k1) {
       double s = 0;
       for (int64_t k = k0; k < k1; ++k) {
-        p[k] = zv[k];
-        s += r[k] * double(zv[k]);
+        r[k] = rhs(k) - q[k];
+        s += r[k] * r[k];
       }
       return s;
     });
-    while (result.iterations < params.max_iterations) {
-      ++result.iterations;
-      apply(fine, p.data(), q.data());
-      const double pq = chunked_sum(m, [&](int64_t k0, int64_t k1) {
-        double s = 0;
-        for (int64_t k = k0; k < k1; ++k) s += double(p[k]) * q[k];
-        return s;
-      });
-      const double alpha = rz / pq;
-      rr = chunked_sum(m, [&](int64_t k0, int64_t k1) {
+    auto converged = [&]() {
+      result.relative_residual = std::sqrt(rr) / bnorm;
+      if (result.relative_residual >= params.tolerance) return false;
+      fluxes(result.flux_in, result.flux_out);
+      const double mean = 0.5 * (result.flux_in + result.flux_out);
+      result.flux_mismatch = mean > 0 ? std::fabs(result.flux_in - result.flux_out) / mean : 1.0;
+      return result.flux_mismatch < params.flux_tolerance;
+    };
+    result.converged = converged();
+    if (!result.converged) {
+      precond.apply_inverse(r.data(), zv.data(), q.data());
+      double rz = chunked_sum(m, [&](int64_t k0, int64_t k1) {
         double s = 0;
         for (int64_t k = k0; k < k1; ++k) {
-          x[k] += alpha * double(p[k]);
-          r[k] -= alpha * q[k];
-          s += r[k] * r[k];
+          p[k] = zv[k];
+          s += r[k] * double(zv[k]);
         }
         return s;
       });
-      if (converged()) {
-        result.converged = true;
-        break;
-      }
-      precond.apply_inverse(r.data(), zv.data(), q.data());
-      const double rz_new = chunked_sum(m, [&](int64_t k0, int64_t k1) {
-        double s = 0;
-        for (int64_t k = k0; k < k1; ++k) s += r[k] * double(zv[k]);
-        return s;
-      });
-      const double beta = rz_new / rz;
-      rz = rz_new;
+      while (result.iterations < params.max_iterations) {
+        ++result.iterations;
+        apply(fine, p.data(), q.data());
+        const double pq = chunked_sum(m, [&](int64_t k0, int64_t k1) {
+          double s = 0;
+          for (int64_t k = k0; k < k1; ++k) s += double(p[k]) * q[k];
+          return s;
+        });
+        const double alpha = rz / pq;
+        rr = chunked_sum(m, [&](int64_t k0, int64_t k1) {
+          double s = 0;
+          for (int64_t k = k0; k < k1; ++k) {
+            x[k] += alpha * double(p[k]);
+            r[k] -= alpha * q[k];
+            s += r[k] * r[k];
+          }
+          return s;
+        });
+        if (converged()) {
+          result.converged = true;
+          break;
+        }
+        precond.apply_inverse(r.data(), zv.data(), q.data());
+        const double rz_new = chunked_sum(m, [&](int64_t k0, int64_t k1) {
+          double s = 0;
+          for (int64_t k = k0; k < k1; ++k) s += r[k] * double(zv[k]);
+          return s;
+        });
+        const double beta = rz_new / rz;
+        rz = rz_new;
 #pragma omp parallel for schedule(static)
-      for (int64_t k = 0; k < m; ++k) p[k] = static_cast<float>(double(zv[k]) + beta * double(p[k]));
+        for (int64_t k = 0; k < m; ++k) p[k] = static_cast<float>(double(zv[k]) + beta * double(p[k]));
+      }
     }
+    r = {};
+    q = {};
+    p = {};
+    zv = {};
   }
   if (!result.converged) {
     fluxes(result.flux_in, result.flux_out);
     const double mean = 0.5 * (result.flux_in + result.flux_out);
     result.flux_mismatch = mean > 0 ? std::fabs(result.flux_in - result.flux_out) / mean : 1.0;
   }
-  r = {};
-  q = {};
-  p = {};
-  zv = {};
 
   const double flux = 0.5 * (result.flux_in + result.flux_out);
   const double cross_section = double(shape.voxels() / shape[axis]) * area[axis];
@@ -723,6 +771,8 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
+
+bool tortuosity_hypre_available() { return hypre_available(); }
 
 BruggemanFit fit_bruggeman(const std::vector<double>& volume_fraction, const std::vector<double>& deff_over_d0) {
   require(volume_fraction.size() == deff_over_d0.size(), "Bruggeman fit: as many volume fractions as D_eff values");
