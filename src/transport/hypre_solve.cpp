@@ -3,6 +3,7 @@
 // Yang 2002) on a compressed IJ system. Built only with EMORPH_WITH_HYPRE; otherwise the functions throw.
 #include "hypre_solve.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <vector>
