@@ -4,6 +4,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git time bc
   libtiff-dev libhdf5-dev zlib1g-dev libfftw3-dev libssl-dev
+  libhypre-dev libopenmpi-dev openmpi-bin
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-numpy python3-pytest

@@ -111,7 +111,7 @@ void setup_tortuosity(CLI::App& app) {
   sub->add_option("--flux-tolerance", o->flux_tolerance, "Largest relative inlet/outlet flux mismatch")
       ->capture_default_str();
   sub->add_option("--max-iterations", o->max_iterations, "Conjugate-gradient iteration limit")->capture_default_str();
-  sub->add_option("--solver", o->solver, "Preconditioner: multigrid or jacobi")->capture_default_str();
+  sub->add_option("--solver", o->solver, "Solver: multigrid or jacobi (emorph's CG), hypre-pfmg or hypre-boomeramg (HYPRE builds)")->capture_default_str();
   emorph::cli::declare_path(sub->add_option("--field", o->field, "Write the concentration field (float32, NaN outside the percolating phase)"),
                             emorph::PathKind::output_volume, o->field);
   emorph::cli::declare_path(sub->add_option("--flux-field", o->flux_field, "Write the flux magnitude (float32, D0 x dc / um)"),

@@ -17,14 +17,16 @@
 
 #include "emorph/banded_cholesky.hpp"
 #include "emorph/transport/connectivity.hpp"
+#include "hypre_solve.hpp"
 
 namespace emorph {
 
 namespace {
 
-constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+constexpr uint32_t kNone = kNoUnknown;
 constexpr int64_t kDirectSize = 512;     // levels with at most this many unknowns are solved by Cholesky
 constexpr int64_t kChunk = 1 << 15;      // fixed reduction chunks: sums do not depend on the thread count
+constexpr int64_t kParallelMin = 1 << 16;  // smaller coarse levels run on one thread: a barrier costs more than their work
 constexpr double kJacobiWeight = 0.8;    // damped Jacobi smoother, < 1 keeps the V-cycle positive definite
 constexpr int kSmoothingSteps = 2;
 constexpr double kCoarseScale = 1.8;     // over-correction of piecewise-constant prolongation (Vanek 1995; tuned: 16 iterations at 64^3 and 128^3)
@@ -114,6 +116,26 @@ struct FineLevel {
   std::vector<double> gtab;      // [(a * classes + b) * 3 + d]: conductance between classes a and b along d
   std::vector<double> gboundary;  // per class: conductance from a boundary voxel centre to its Dirichlet face
   std::vector<uint32_t> parent;  // coarse unknown of each unknown (multigrid)
+  // One conducting class (the common case): the diagonal is a function of the link byte alone, and the
+  // y and z neighbour indices of missing links point to the unknown itself, so a row is applied without
+  // branches or table look-ups (a missing link then contributes g (v_k - v_k) = 0).
+  bool uniform = false;
+  std::array<double, 256> diag_by_links{};
+
+  void make_uniform() {
+    uniform = true;
+    for (int l = 0; l < 256; ++l) {
+      double d = 0;
+      for (int dir = 0; dir < 3; ++dir) d += gtab[dir] * (((l & kLo[dir]) ? 1 : 0) + ((l & kHi[dir]) ? 1 : 0));
+      d += gboundary[0] * (((l & kInlet) ? 1 : 0) + ((l & kOutlet) ? 1 : 0));
+      diag_by_links[l] = d;
+    }
+    const int64_t n = m();
+#pragma omp parallel for schedule(static)
+    for (int64_t k = 0; k < n; ++k)
+      for (auto* v : {&nb.zlo, &nb.zhi, &nb.ylo, &nb.yhi})
+        if ((*v)[k] == kNone) (*v)[k] = static_cast<uint32_t>(k);
+  }
 
   int64_t m() const { return num.m; }
   double g(int64_t a, int64_t b, int d) const { return gtab[(cls[a] * classes + cls[b]) * 3 + d]; }
@@ -122,19 +144,43 @@ struct FineLevel {
     return (l & kInlet ? gboundary[cls[k]] : 0.0) + (l & kOutlet ? gboundary[cls[k]] : 0.0);
   }
   double diag(int64_t k) const {
+    if (uniform) return diag_by_links[links[k]];
     double d = boundary_g(k);
     for_links(k, [&](int64_t, double g) { d += g; });
     return d;
   }
-  // (A v)[k].
+  // Diagonal d and off-diagonal sum s (sum of g v_j over the links) of row k: (A v)[k] = d v[k] - s.
   template <class V>
-  double row_apply(int64_t k, const V* v) const {
-    double d = boundary_g(k), s = 0;
+  double row_parts(int64_t k, const V* v, double& d) const {
+    double s = 0;
+    d = boundary_g(k);
     for_links(k, [&](int64_t j, double g) {
       d += g;
       s += g * double(v[j]);
     });
+    return s;
+  }
+  // (A v)[k], and the diagonal d of row k.
+  template <class V>
+  double row_apply(int64_t k, const V* v, double& d) const {
+    if (uniform) {
+      const uint8_t l = links[k];
+      const double vk = double(v[k]);
+      const double xlo = (l & kLo[2]) ? double(v[k - 1]) : vk;
+      const double xhi = (l & kHi[2]) ? double(v[k + 1]) : vk;
+      d = diag_by_links[l];
+      const double boundary = gboundary[0] * (((l & kInlet) ? 1 : 0) + ((l & kOutlet) ? 1 : 0));
+      return gtab[0] * (2 * vk - double(v[nb.zlo[k]]) - double(v[nb.zhi[k]])) +
+             gtab[1] * (2 * vk - double(v[nb.ylo[k]]) - double(v[nb.yhi[k]])) + gtab[2] * (2 * vk - xlo - xhi) +
+             boundary * vk;
+    }
+    const double s = row_parts(k, v, d);
     return d * double(v[k]) - s;
+  }
+  template <class V>
+  double row_apply(int64_t k, const V* v) const {
+    double d;
+    return row_apply(k, v, d);
   }
   uint32_t hi(int64_t k, int d) const {
     return d == 0 ? nb.zhi[k] : d == 1 ? nb.yhi[k] : static_cast<uint32_t>(k + 1);
@@ -167,10 +213,21 @@ struct CoarseLevel {
   double up_g(int64_t k, int d) const { return gup[d][k]; }
   double diag_at(int64_t k) const { return diag[k]; }
   template <class V>
-  double row_apply(int64_t k, const V* v) const {
-    double s = diag[k] * double(v[k]);
-    for_links(k, [&](int64_t j, double g) { s -= g * double(v[j]); });
+  double row_parts(int64_t k, const V* v, double& d) const {
+    double s = 0;
+    d = diag[k];
+    for_links(k, [&](int64_t j, double g) { s += g * double(v[j]); });
     return s;
+  }
+  template <class V>
+  double row_apply(int64_t k, const V* v, double& d) const {
+    const double s = row_parts(k, v, d);
+    return d * double(v[k]) - s;
+  }
+  template <class V>
+  double row_apply(int64_t k, const V* v) const {
+    double d;
+    return row_apply(k, v, d);
   }
   template <class F>
   void for_links(int64_t k, F&& f) const {
@@ -187,7 +244,7 @@ struct CoarseLevel {
 template <class L, class In, class Out>
 void apply(const L& level, const In* in, Out* out) {
   const int64_t m = level.m();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (m >= kParallelMin)
   for (int64_t k = 0; k < m; ++k) out[k] = static_cast<Out>(level.row_apply(k, in));
 }
 
@@ -316,43 +373,50 @@ class Preconditioner {
     for (int64_t i = 0; i < direct_->size(); ++i) x[i] = static_cast<X>(y[static_cast<std::size_t>(i)]);
   }
 
+  // Two damped-Jacobi sweeps before and after the coarse correction (the first from zero is w D^-1 b), so
+  // the V-cycle is symmetric. Each sweep is one pass (out = in + w D^-1 (b - A in)) alternating between x
+  // and the scratch t, and the residual is restricted in the same pass that computes it.
+  static_assert(kSmoothingSteps == 2, "the sweep sequence in vcycle assumes two pre- and two post-smoothing steps");
   template <class L, class B, class X, class T>
   void vcycle(L& level, const B* b, X* x, T* t, std::size_t next) {
     const int64_t m = level.m();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (m >= kParallelMin)
     for (int64_t k = 0; k < m; ++k) x[k] = static_cast<X>(kJacobiWeight * double(b[k]) / diag_of(level, k));
-    for (int s = 1; s < kSmoothingSteps; ++s) jacobi(level, b, x, t);
-    apply(level, x, t);
+    sweep(level, b, x, t);
     CoarseLevel& coarse = levels_[next];
     restrict_residual(level, b, t, coarse);
     if (next + 1 == levels_.size())
       direct_solve(coarse.b.data(), coarse.x.data());
     else
       vcycle(coarse, coarse.b.data(), coarse.x.data(), coarse.t.data(), next + 1);
-#pragma omp parallel for schedule(static)
-    for (int64_t k = 0; k < m; ++k) x[k] = static_cast<X>(double(x[k]) + kCoarseScale * double(coarse.x[level.parent[k]]));
-    for (int s = 0; s < kSmoothingSteps; ++s) jacobi(level, b, x, t);
+#pragma omp parallel for schedule(static) if (m >= kParallelMin)
+    for (int64_t k = 0; k < m; ++k) x[k] = static_cast<X>(double(t[k]) + kCoarseScale * double(coarse.x[level.parent[k]]));
+    sweep(level, b, x, t);
+    sweep(level, b, t, x);
   }
 
-  template <class L, class B, class X, class T>
-  static void jacobi(const L& level, const B* b, X* x, T* t) {
-    apply(level, x, t);
+  // out = in + w D^-1 (b - A in).
+  template <class L, class B, class In, class Out>
+  static void sweep(const L& level, const B* b, const In* in, Out* out) {
     const int64_t m = level.m();
-#pragma omp parallel for schedule(static)
-    for (int64_t k = 0; k < m; ++k)
-      x[k] = static_cast<X>(double(x[k]) + kJacobiWeight * (double(b[k]) - double(t[k])) / diag_of(level, k));
+#pragma omp parallel for schedule(static) if (m >= kParallelMin)
+    for (int64_t k = 0; k < m; ++k) {
+      double d;
+      const double av = level.row_apply(k, in, d);
+      out[k] = static_cast<Out>(double(in[k]) + kJacobiWeight * (double(b[k]) - av) / d);
+    }
   }
 
   // coarse.b[K] = sum of (b - Ax) over the agglomerate K; a thread owns whole coarse planes, and each sum
   // runs in fine raster order, so the result does not depend on the thread count.
-  template <class L, class B, class T>
-  static void restrict_residual(const L& level, const B* b, const T* ax, CoarseLevel& coarse) {
-    const int64_t cz = coarse.num.shape.nz, fz = level.num.shape.nz;
-#pragma omp parallel for schedule(static)
+  template <class L, class B, class X>
+  static void restrict_residual(const L& level, const B* b, const X* x, CoarseLevel& coarse) {
+    const int64_t cz = coarse.num.shape.nz, fz = level.num.shape.nz, m = level.m();
+#pragma omp parallel for schedule(static) if (m >= kParallelMin)
     for (int64_t Z = 0; Z < cz; ++Z) {
       for (int64_t K = coarse.num.plane_start[Z]; K < coarse.num.plane_start[Z + 1]; ++K) coarse.b[K] = 0;
       const int64_t k0 = level.num.plane_start[2 * Z], k1 = level.num.plane_start[std::min(fz, 2 * Z + 2)];
-      for (int64_t k = k0; k < k1; ++k) coarse.b[level.parent[k]] += static_cast<float>(double(b[k]) - double(ax[k]));
+      for (int64_t k = k0; k < k1; ++k) coarse.b[level.parent[k]] += static_cast<float>(double(b[k]) - level.row_apply(k, x));
     }
   }
 
@@ -361,6 +425,42 @@ class Preconditioner {
   std::vector<CoarseLevel> levels_;
   std::optional<BandedCholesky> direct_;
 };
+
+// Solves A x = b with one of HYPRE's preconditioned CG solvers (x: initial guess in, solution out) and
+// records the iterations and the true relative residual under emorph's own operator.
+template <class Rhs>
+void solve_with_hypre(const TortuosityParams& params, const FineLevel& fine, Shape shape, Rhs&& rhs,
+                      std::vector<double>& x, TortuosityResult& result) {
+  GridSystem system;
+  system.shape = shape;
+  system.unknown_of_cell = fine.num.map.data();
+  system.unknowns = fine.m();
+  system.row = [&](int64_t k, double g_lower[3], double& diagonal, double& b) {
+    const uint8_t l = fine.links[k];
+    g_lower[0] = (l & kLo[0]) ? fine.g(k, fine.nb.zlo[k], 0) : 0.0;
+    g_lower[1] = (l & kLo[1]) ? fine.g(k, fine.nb.ylo[k], 1) : 0.0;
+    g_lower[2] = (l & kLo[2]) ? fine.g(k, k - 1, 2) : 0.0;
+    diagonal = fine.diag(k);
+    b = rhs(k);
+  };
+  HypreSolveParams hp;
+  hp.tolerance = params.tolerance;
+  hp.max_iterations = params.max_iterations;
+  const HypreSolveResult h = params.backend == TortuosityBackend::hypre_pfmg ? hypre_struct_pfmg_cg(system, hp, x.data())
+                                                                            : hypre_ij_boomeramg_cg(system, hp, x.data());
+  result.iterations = h.iterations;
+  result.levels = 0;  // HYPRE builds its own hierarchy
+  result.converged = h.relative_residual < params.tolerance;  // HYPRE's own (recursive) residual, as CG's
+  const int64_t m = fine.m();
+  double bb = 0, rr = 0;
+#pragma omp parallel for schedule(static) reduction(+ : bb, rr)
+  for (int64_t k = 0; k < m; ++k) {
+    const double bk = rhs(k), rk = bk - fine.row_apply(k, x.data());
+    bb += bk * bk;
+    rr += rk * rk;
+  }
+  result.relative_residual = std::sqrt(rr / bb);
+}
 
 // Relative diffusivity of every label, and D0 (the asked phase's).
 struct Diffusivities {
@@ -465,6 +565,7 @@ void assemble(VolumeView<const uint8_t> labels, const TortuosityParams& params, 
         if (pos == last) l |= kOutlet;
         fine.links[k] = l;
       }
+  if (nc == 1) fine.make_uniform();
 }
 
 // Initial guess: the linear profile along the axis (exact for straight channels).
@@ -486,30 +587,34 @@ std::vector<double> linear_start(const FineLevel& fine, int axis) {
 
 // Preconditioned CG from x to the tolerances (relative residual, then inlet/outlet flux mismatch);
 // fills iterations, converged, relative_residual, flux_in, flux_out and flux_mismatch.
+// The right-hand side b is g_b on inlet voxels and 0 elsewhere, so it is not stored.
+double inlet_rhs(const FineLevel& fine, int64_t k) {
+  return (fine.links[k] & kInlet) ? fine.gboundary[fine.cls[k]] : 0.0;
+}
+
+// The fluxes through the inlet and outlet faces of the field x, and their mismatch.
+void record_fluxes(const FineLevel& fine, const std::vector<double>& x, TortuosityResult& result) {
+  const int64_t m = fine.m();
+  result.flux_in = chunked_sum(m, [&](int64_t k0, int64_t k1) {
+    double s = 0;
+    for (int64_t k = k0; k < k1; ++k)
+      if (fine.links[k] & kInlet) s += fine.gboundary[fine.cls[k]] * (1.0 - x[k]);
+    return s;
+  });
+  result.flux_out = chunked_sum(m, [&](int64_t k0, int64_t k1) {
+    double s = 0;
+    for (int64_t k = k0; k < k1; ++k)
+      if (fine.links[k] & kOutlet) s += fine.gboundary[fine.cls[k]] * x[k];
+    return s;
+  });
+  const double mean = 0.5 * (result.flux_in + result.flux_out);
+  result.flux_mismatch = mean > 0 ? std::fabs(result.flux_in - result.flux_out) / mean : 1.0;
+}
+
 void solve_cg(const FineLevel& fine, Preconditioner& precond, std::vector<double>& x, const TortuosityParams& params,
               TortuosityResult& result) {
   const int64_t m = fine.m();
-  // The right-hand side b is g_b on inlet voxels and 0 elsewhere, so it is not stored.
-  auto rhs = [&](int64_t k) { return (fine.links[k] & kInlet) ? fine.gboundary[fine.cls[k]] : 0.0; };
-  auto fluxes = [&](double& in, double& out) {
-    in = chunked_sum(m, [&](int64_t k0, int64_t k1) {
-      double s = 0;
-      for (int64_t k = k0; k < k1; ++k)
-        if (fine.links[k] & kInlet) s += fine.gboundary[fine.cls[k]] * (1.0 - x[k]);
-      return s;
-    });
-    out = chunked_sum(m, [&](int64_t k0, int64_t k1) {
-      double s = 0;
-      for (int64_t k = k0; k < k1; ++k)
-        if (fine.links[k] & kOutlet) s += fine.gboundary[fine.cls[k]] * x[k];
-      return s;
-    });
-  };
-  auto record_fluxes = [&] {
-    fluxes(result.flux_in, result.flux_out);
-    const double mean = 0.5 * (result.flux_in + result.flux_out);
-    result.flux_mismatch = mean > 0 ? std::fabs(result.flux_in - result.flux_out) / mean : 1.0;
-  };
+  auto rhs = [&](int64_t k) { return inlet_rhs(fine, k); };
 
   // CG vectors: the iterate x, residual r and A p in double (r is updated recursively from A p, so it stays
   // the true residual to double precision and the stopping test is exact); the search direction p and the
@@ -535,7 +640,7 @@ void solve_cg(const FineLevel& fine, Preconditioner& precond, std::vector<double
   auto converged = [&]() {
     result.relative_residual = std::sqrt(rr) / bnorm;
     if (result.relative_residual >= params.tolerance) return false;
-    record_fluxes();
+    record_fluxes(fine, x, result);
     return result.flux_mismatch < params.flux_tolerance;
   };
   result.converged = converged();
@@ -586,7 +691,7 @@ void solve_cg(const FineLevel& fine, Preconditioner& precond, std::vector<double
       for (int64_t k = 0; k < m; ++k) p[k] = static_cast<float>(double(zv[k]) + beta * double(p[k]));
     }
   }
-  if (!result.converged) record_fluxes();
+  if (!result.converged) record_fluxes(fine, x, result);
 }
 
 // Post-processing: the concentration field and the flux magnitude per voxel (per unit face area, the
@@ -674,11 +779,18 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
 
   assemble(labels, params, d, fine);
   std::vector<double> x = linear_start(fine, axis);
-  Preconditioner precond(fine, params.multigrid);  // coarsening reads the fine map
-  result.levels = precond.levels();
-  // The map (4 bytes per voxel of the whole volume) goes before the solver's vectors are allocated.
-  if (!params.keep_fields) fine.num.map = {};
-  solve_cg(fine, precond, x, params, result);
+  if (params.backend != TortuosityBackend::own) {
+    solve_with_hypre(params, fine, shape, [&](int64_t k) { return inlet_rhs(fine, k); }, x, result);
+    record_fluxes(fine, x, result);
+    if (result.converged) result.converged = result.flux_mismatch < params.flux_tolerance;
+    if (!params.keep_fields) fine.num.map = {};
+  } else {
+    Preconditioner precond(fine, params.multigrid);  // coarsening reads the fine map
+    result.levels = precond.levels();
+    // The map (4 bytes per voxel of the whole volume) goes before the solver's vectors are allocated.
+    if (!params.keep_fields) fine.num.map = {};
+    solve_cg(fine, precond, x, params, result);
+  }
 
   const double area = axis == 0 ? sp.dy * sp.dx : axis == 1 ? sp.dz * sp.dx : sp.dz * sp.dy;
   const double flux = 0.5 * (result.flux_in + result.flux_out);
@@ -695,6 +807,8 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
   if (params.keep_fields) fill_fields(fine, x, sp, axis, result);
   return finish();
 }
+
+bool tortuosity_hypre_available() { return hypre_available(); }
 
 BruggemanFit fit_bruggeman(const std::vector<double>& volume_fraction, const std::vector<double>& deff_over_d0) {
   require(volume_fraction.size() == deff_over_d0.size(), "Bruggeman fit: as many volume fractions as D_eff values");

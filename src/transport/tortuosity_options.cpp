@@ -11,8 +11,10 @@
 namespace emorph {
 
 TortuositySetup tortuosity_setup(const TortuosityOptions& o, const PhaseTable& table, const std::string& prefix) {
-  require(o.solver == "multigrid" || o.solver == "jacobi",
-          prefix + "solver must be multigrid or jacobi, got '" + o.solver + "'");
+  require(o.solver == "multigrid" || o.solver == "jacobi" || o.solver == "hypre-pfmg" || o.solver == "hypre-boomeramg",
+          prefix + "solver must be multigrid, jacobi, hypre-pfmg or hypre-boomeramg, got '" + o.solver + "'");
+  require(o.solver.rfind("hypre-", 0) != 0 || tortuosity_hypre_available(),
+          prefix + "solver " + o.solver + ": this emorph was built without HYPRE (cmake -DEMORPH_WITH_HYPRE=ON)");
   require(o.axis >= 0 && o.axis <= 2, prefix + "axis must be 0, 1 or 2, got " + std::to_string(o.axis));
   TortuositySetup s;
   TortuosityParams& p = s.params;
@@ -33,6 +35,9 @@ TortuositySetup tortuosity_setup(const TortuosityOptions& o, const PhaseTable& t
   p.flux_tolerance = o.flux_tolerance;
   p.max_iterations = o.max_iterations;
   p.multigrid = o.solver == "multigrid";
+  p.backend = o.solver == "hypre-pfmg"        ? TortuosityBackend::hypre_pfmg
+              : o.solver == "hypre-boomeramg" ? TortuosityBackend::hypre_boomeramg
+                                              : TortuosityBackend::own;
   p.keep_fields = o.keep_fields;
   return s;
 }

@@ -140,6 +140,27 @@ TEST(Tortuosity, MatchesDenseDirectSolveOnRandomVolumes) {
       }
 }
 
+TEST(Tortuosity, MatchesDenseDirectSolveWithOneConductingPhase) {
+  // One conducting class takes the branch-free fine-level rows (neighbour indices of missing links point
+  // to the unknown itself); the same Gaussian-elimination reference as above, multigrid and Jacobi.
+  int seed = 300;
+  for (bool multigrid : {true, false})
+    for (Shape shape : {Shape{6, 7, 8}, Shape{11, 10, 12}})
+      for (int axis = 0; axis < 3; ++axis) {
+        auto v = random_labels(shape, 0.3, seed++, 1, 0);
+        v.set_spacing({0.7, 1.0, 1.3});
+        TortuosityParams p = tight(axis);
+        p.multigrid = multigrid;
+        const auto r = tortuosity(v, p);
+        if (!r.percolating) continue;
+        std::array<double, 256> sigma{};
+        sigma[0] = 1.0;
+        const double expected = reference_deff(v, sigma, axis, 1.0);
+        EXPECT_NEAR(r.deff_over_d0 / expected, 1.0, 1e-8) << "axis " << axis << " mg " << multigrid;
+        EXPECT_TRUE(r.converged);
+      }
+}
+
 TEST(Tortuosity, AnisotropicSpacingScalesEachAxis) {
   // Stretching voxels along x (the transport axis) by s divides every x conductance by s and multiplies
   // the y, z ones by s: against the dense reference with the same spacing, and tau differs from the

@@ -9,6 +9,11 @@
 
 namespace emorph {
 
+// Linear solver: emorph's own CG (preconditioned as `multigrid` says), or one of HYPRE's (builds with
+// EMORPH_WITH_HYPRE only; otherwise InputError): PFMG-CG on the whole grid with identity rows for the
+// cells that do not conduct, or BoomerAMG-CG on the compressed system of the conducting unknowns.
+enum class TortuosityBackend { own, hypre_pfmg, hypre_boomeramg };
+
 struct TortuosityParams {
   int axis = 0;             // transport direction: c = 1 on the lower face of slice 0, c = 0 on the upper face of slice n-1
   uint8_t phase_label = 0;  // the phase whose volume fraction and D0 define tau (pore by default)
@@ -19,6 +24,7 @@ struct TortuosityParams {
   double flux_tolerance = 1e-4;  // and |J_in - J_out| / mean(J_in, J_out) below this
   int64_t max_iterations = 100000;
   bool multigrid = true;  // aggregation V-cycle preconditioner; false: Jacobi (diagonal)
+  TortuosityBackend backend = TortuosityBackend::own;
   bool keep_fields = false;  // fill concentration and flux_magnitude
 };
 
@@ -49,6 +55,9 @@ struct TortuosityResult {
 // values sit on the outer faces of the first and last slices (half a voxel from their centres), so a
 // straight channel gives tau = 1 exactly. tau = weighted_volume_fraction / (D_eff/D0), eps/tau for one phase.
 TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityParams& params);
+
+// Whether this build offers the HYPRE back ends (EMORPH_WITH_HYPRE).
+bool tortuosity_hypre_available();
 
 // Bruggeman fit D_eff/D0 = eps^alpha over a series: least squares on log(D_eff/D0) = alpha log(eps)
 // (through the origin), and the free fit log(D_eff/D0) = log(k) + alpha log(eps).

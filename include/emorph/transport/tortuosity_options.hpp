@@ -21,7 +21,7 @@ struct TortuosityOptions {
   double tolerance = 1e-6;
   double flux_tolerance = 1e-4;
   int64_t max_iterations = 100000;
-  std::string solver = "multigrid";  // or "jacobi"
+  std::string solver = "multigrid";  // or "jacobi"; "hypre-pfmg", "hypre-boomeramg" with EMORPH_WITH_HYPRE
   bool keep_fields = false;
 };
 
