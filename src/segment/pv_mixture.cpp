@@ -236,18 +236,18 @@ PvMixtureResult threshold_pv_mixture(const Histogram& h, const PvMixtureParams& 
   };
   double t = crossing, band_low = crossing, band_high = crossing;
   if (p.rule == "posterior") {
-    const auto a = posterior_band();
-    band_low = a[0], band_high = a[1];
+    const auto posterior = posterior_band();
+    band_low = posterior[0], band_high = posterior[1];
   } else if (p.rule == "fraction") {
     t = upper_quantile(h, m.fraction_estimate);
-    const auto b = fraction_band();
-    band_low = b[0], band_high = b[1];
+    const auto by_fraction = fraction_band();
+    band_low = by_fraction[0], band_high = by_fraction[1];
   } else {
     // Otsu's split, kept only where the model finds two separable phases; the band spans both rules'
     // bands (where the histogram has more than two grey levels the model's levels are uncertain).
     t = threshold_otsu(h).thresholds[0];
-    const auto a = posterior_band(), b = fraction_band();
-    band_low = std::min(a[0], b[0]), band_high = std::max(a[1], b[1]);
+    const auto posterior = posterior_band(), by_fraction = fraction_band();
+    band_low = std::min(posterior[0], by_fraction[0]), band_high = std::max(posterior[1], by_fraction[1]);
   }
   band_low = std::min(band_low, t), band_high = std::max(band_high, t);
   r.threshold.method = p.rule == "otsu" ? "mixture:otsu" : "mixture";
