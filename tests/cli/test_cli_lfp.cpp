@@ -181,8 +181,8 @@ TEST(CliLfp, ErodedMatrixGreyMeetsToleranceWithBlurAndFringes) {
   std::ofstream(dir / "none.toml") << "[lfp]\nerosion_um = 0\n[measure]\nsurface = false\ngranulometry = []\nparticles = []\n"
                                       "tortuosity = []\n[output]\nlabels = false\nslices = false\n";
   // The NMC mask of the former default (intermodes): the default Otsu split sits at LFP's grey on this
-  // blurred, fringed F (NMC 0.2516 vs 0.2400, LFP slope 0.0025 vs 0.047 vol%/um; docs/validation.md
-  // issue 14), and this test is about the LFP profile given the mask.
+  // blurred, fringed F (NMC 0.2516 vs 0.2400; LFP slope 0.025 against 0.032 with intermodes, 0.047 true;
+  // docs/validation.md issue 14), and this test is about the LFP profile given the mask.
   const std::string nmc_mask = " --method intermodes";
   ASSERT_EQ(run_cli("analyze " + (dir / "s/xct.tif") + known + nmc_mask + " --out " + (dir / "a") + fast(dir)).exit_code, 0);
   ASSERT_EQ(run_cli("analyze " + (dir / "s/xct.tif") + known + nmc_mask + " --out " + (dir / "b") + " --config " + (dir / "none.toml")).exit_code, 0);
