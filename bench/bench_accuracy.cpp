@@ -4,7 +4,7 @@
 // method: NMC fraction error, Dice, oracle Dice (best single global threshold on the raw grey, chosen
 // with the truth), errors of the specific surface, particle count and D50 against the same measures
 // on the true labels, and whether the true fraction lies inside the reported band.
-// Usage: bench_accuracy [--size N=96] [--seeds K=3] [--methods mixture/auto,otsu/median:1,...]
+// Usage: bench_accuracy [--size N=96] [--seeds K=3] [--methods mixture:otsu/median:1,mixture/auto,...]
 //                       [--cells SUBSTRING] [--no-particles] [--verbose]
 // A method is METHOD/DENOISE as `emorph segment --method METHOD --denoise DENOISE` (auto|none|median:1...).
 #include <algorithm>
@@ -126,7 +126,7 @@ struct Row {
 int main(int argc, char** argv) {
   int size = 96, seeds = 3;
   bool particles = true, verbose = false;
-  std::string methods_arg = "mixture/auto,otsu/median:1,intermodes/median:1", filter;
+  std::string methods_arg = "mixture:otsu/median:1,mixture/auto,otsu/median:1,intermodes/median:1", filter;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--size" && i + 1 < argc) size = std::atoi(argv[++i]);

@@ -314,7 +314,8 @@ class Pipeline {
       j["electrode_volume_fraction"] = electrode.fraction(j["label"].get<int>());
       phases[name] = j;
     }
-    grey_bands_.add_fraction_bands(phases);
+    grey_bands_.add_fraction_bands(phases, c_.axis, {region_->first_slice, region_->last_slice}, counts_.voxels_per_slice,
+                                   labels_.size());
     f["phases"] = phases;
     results_["fractions"] = f;
   }

@@ -211,28 +211,46 @@ PvMixtureResult threshold_pv_mixture(const Histogram& h, const PvMixtureParams& 
     (excess(mid) > 0 ? b : a) = mid;
   }
   const double crossing = 0.5 * (a + b);
-  require(p.rule == "fraction" || p.rule == "posterior", "mixture: rule must be fraction or posterior, got '" + p.rule + "'");
-  const double t = p.rule == "posterior" ? crossing : upper_quantile(h, m.fraction_estimate);
-  double band_low = crossing, band_high = crossing;
-  if (p.rule == "posterior") {
-    // Band: the thresholds where the odds bright:dark stay within [1/band_odds, band_odds].
+  require(p.rule == "fraction" || p.rule == "posterior" || p.rule == "otsu",
+          "mixture: rule must be fraction, posterior or otsu, got '" + p.rule + "'");
+  // Band of the posterior rule: the thresholds where the odds bright:dark stay within
+  // [1/band_odds, band_odds].
+  auto posterior_band = [&] {
     auto odds = [&](double v) { return m.bright_density(v) / std::max(m.dark_density(v), 1e-300); };
-    while (band_low - step >= lo && odds(band_low - step) > 1.0 / p.band_odds) band_low -= step;
-    while (band_high + step <= hi && odds(band_high + step) < p.band_odds) band_high += step;
-  } else {
-    // Band: the fraction with each pure-phase grey level moved by its uncertainty (the distance
-    // between histogram mode and fitted mean, at least half the phase's sigma), in the directions
-    // that lower and raise the estimate; segmented at the matching thresholds.
+    double low = crossing, high = crossing;
+    while (low - step >= lo && odds(low - step) > 1.0 / p.band_odds) low -= step;
+    while (high + step <= hi && odds(high + step) < p.band_odds) high += step;
+    return std::array<double, 2>{low, high};
+  };
+  // Band of the fraction rule: the fraction with each pure-phase grey level moved by its uncertainty
+  // (the distance between histogram mode and fitted mean, at least half the phase's sigma), in the
+  // directions that lower and raise the estimate; segmented at the matching thresholds.
+  auto fraction_band = [&] {
     const double dd = std::max(std::abs(m.mean_dark - m.level_dark), 0.5 * m.sigma_dark);
     const double db = std::max(std::abs(m.mean_bright - m.level_bright), 0.5 * m.sigma_bright);
     auto fraction = [&](double dark, double bright) {
       return bright > dark ? std::clamp((m.mean_grey - dark) / (bright - dark), 0.0, 1.0) : m.fraction_estimate;
     };
-    band_high = upper_quantile(h, fraction(m.level_dark + dd, m.level_bright + db));  // fewest bright voxels
-    band_low = upper_quantile(h, fraction(m.level_dark - dd, m.level_bright - db));
+    return std::array<double, 2>{upper_quantile(h, fraction(m.level_dark - dd, m.level_bright - db)),
+                                 upper_quantile(h, fraction(m.level_dark + dd, m.level_bright + db))};  // most, fewest bright
+  };
+  double t = crossing, band_low = crossing, band_high = crossing;
+  if (p.rule == "posterior") {
+    const auto posterior = posterior_band();
+    band_low = posterior[0], band_high = posterior[1];
+  } else if (p.rule == "fraction") {
+    t = upper_quantile(h, m.fraction_estimate);
+    const auto by_fraction = fraction_band();
+    band_low = by_fraction[0], band_high = by_fraction[1];
+  } else {
+    // Otsu's split, kept only where the model finds two separable phases; the band spans both rules'
+    // bands (where the histogram has more than two grey levels the model's levels are uncertain).
+    t = threshold_otsu(h).thresholds[0];
+    const auto posterior = posterior_band(), by_fraction = fraction_band();
+    band_low = std::min(posterior[0], by_fraction[0]), band_high = std::max(posterior[1], by_fraction[1]);
   }
   band_low = std::min(band_low, t), band_high = std::max(band_high, t);
-  r.threshold.method = "mixture";
+  r.threshold.method = p.rule == "otsu" ? "mixture:otsu" : "mixture";
   r.threshold.thresholds = {t};
   r.threshold.threshold_bands = {{band_low, band_high}};
   r.threshold.threshold_bins = {h.bin_of(t)};

@@ -180,8 +180,12 @@ TEST(CliLfp, ErodedMatrixGreyMeetsToleranceWithBlurAndFringes) {
                             truth["xct"]["grey_of_phase"]["pore"].dump();
   std::ofstream(dir / "none.toml") << "[lfp]\nerosion_um = 0\n[measure]\nsurface = false\ngranulometry = []\nparticles = []\n"
                                       "tortuosity = []\n[output]\nlabels = false\nslices = false\n";
-  ASSERT_EQ(run_cli("analyze " + (dir / "s/xct.tif") + known + " --out " + (dir / "a") + fast(dir)).exit_code, 0);
-  ASSERT_EQ(run_cli("analyze " + (dir / "s/xct.tif") + known + " --out " + (dir / "b") + " --config " + (dir / "none.toml")).exit_code, 0);
+  // The NMC mask of the former default (intermodes): the default Otsu split sits at LFP's grey on this
+  // blurred, fringed F (NMC 0.2516 vs 0.2400; LFP slope 0.025 against 0.032 with intermodes, 0.047 true;
+  // docs/validation.md issue 14), and this test is about the LFP profile given the mask.
+  const std::string nmc_mask = " --method intermodes";
+  ASSERT_EQ(run_cli("analyze " + (dir / "s/xct.tif") + known + nmc_mask + " --out " + (dir / "a") + fast(dir)).exit_code, 0);
+  ASSERT_EQ(run_cli("analyze " + (dir / "s/xct.tif") + known + nmc_mask + " --out " + (dir / "b") + " --config " + (dir / "none.toml")).exit_code, 0);
   const auto eroded = read_json(dir / "a/results.json")["results"];
   const auto raw = read_json(dir / "b/results.json")["results"];
   EXPECT_GT(eroded["grey_profile"]["erosion_um"].get<double>(), 0.5);

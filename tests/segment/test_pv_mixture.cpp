@@ -80,10 +80,10 @@ SegmentResult segment_default(const AnyVolume& grey) {
 
 }  // namespace
 
-TEST(PvMixture, SharedDefaultIsTheTwoPeakRouteAfterAMedian) {
+TEST(PvMixture, SharedDefaultIsModelCheckedOtsuAfterAMedian) {
   const SegmentParams p;
   EXPECT_EQ(p.method, std::string(kDefaultSegmentMethod));
-  EXPECT_EQ(p.method, "intermodes");
+  EXPECT_EQ(p.method, "mixture:otsu");
   EXPECT_EQ(std::string(kDefaultDenoise), "median:1");
   EXPECT_TRUE(p.auto_denoise);  // library callers without a denoise spec: chosen from the noise
 }
@@ -177,4 +177,53 @@ TEST(PvMixture, FitRecoversPureLevelsOfAnAnalyticHistogram) {
   const PvMixtureResult r = threshold_pv_mixture(h);
   EXPECT_LE(r.threshold_band[0], r.threshold.thresholds[0]);
   EXPECT_GE(r.threshold_band[1], r.threshold.thresholds[0]);
+}
+
+// The shared default (mixture:otsu): Otsu's threshold itself, the model's band around it, and the
+// model's refusal of one peak (the explicit --method otsu override stays available).
+TEST(PvMixture, DefaultRouteIsOtsuCheckedByTheModel) {
+  Histogram h;  // two Gaussians (grey 60 and 180, sigma 8), unequal shares, partial volume between
+  h.lower = -0.5;
+  h.counts.assign(256, 0);
+  for (int g = 0; g < 256; ++g) {
+    const double d = std::exp(-0.5 * (g - 60.0) * (g - 60.0) / 64) / (8 * std::sqrt(2 * M_PI));
+    const double b = std::exp(-0.5 * (g - 180.0) * (g - 180.0) / 64) / (8 * std::sqrt(2 * M_PI));
+    const double pv = (g > 60 && g < 180) ? 1.0 / 120 : 0.0;
+    h.counts[g] = static_cast<int64_t>(std::llround(1e6 * (0.6 * d + 0.25 * b + 0.15 * pv)));
+  }
+  PvMixtureParams mp;
+  mp.rule = "otsu";
+  const PvMixtureResult r = threshold_pv_mixture(h, mp);
+  EXPECT_EQ(r.threshold.method, "mixture:otsu");
+  EXPECT_DOUBLE_EQ(r.threshold.thresholds[0], threshold_otsu(h).thresholds[0]);
+  EXPECT_LE(r.threshold_band[0], r.threshold.thresholds[0]);
+  EXPECT_GE(r.threshold_band[1], r.threshold.thresholds[0]);
+  EXPECT_LT(r.threshold_band[0], r.threshold_band[1]);  // a band, not a point
+
+  // On a noisy sphere packing the default equals the explicit Otsu route voxel for voxel.
+  const auto truth = spheres(48, 4, 9, 0.3, 16);
+  const auto grey = image(truth, 1.0, 6.0);
+  SegmentParams dflt;
+  dflt.classes = "pore,NMC";
+  set_denoise(dflt, kDefaultDenoise, "--denoise");
+  SegmentParams otsu = dflt;
+  otsu.method = "otsu";
+  const SegmentResult a = segment(grey, dflt, PhaseTable::default_table());
+  const SegmentResult b = segment(grey, otsu, PhaseTable::default_table());
+  EXPECT_EQ(a.threshold.thresholds, b.threshold.thresholds);
+  EXPECT_EQ(a.class_voxels, b.class_voxels);
+  ASSERT_TRUE(a.fraction_band(1));
+  const double f = static_cast<double>(a.class_voxels[1]) / static_cast<double>(a.counted_voxels);
+  EXPECT_LE((*a.fraction_band(1))[0], f);
+  EXPECT_GE((*a.fraction_band(1))[1], f);
+
+  // One peak (contrast-to-noise 0.7): the default refuses and names the override; Otsu alone does not.
+  const auto flat = image(spheres(48, 4, 9, 0.3, 15), 1.0, 0.7);
+  try {
+    segment(flat, dflt, PhaseTable::default_table());
+    FAIL() << "a one-peak histogram was thresholded by the default";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("--method otsu"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(segment(flat, otsu, PhaseTable::default_table()));
 }

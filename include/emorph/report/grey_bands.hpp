@@ -17,8 +17,13 @@ class GreyBands {
   GreyBands() = default;
   explicit GreyBands(const SegmentResult& seg);
   bool empty() const { return !band_; }
-  // results.fractions.phases.<name>.volume_fraction_band for the two segmented classes.
-  void add_fraction_bands(Json& phases) const;
+  // results.fractions.phases.<name>.volume_fraction_band (whole volume) and
+  // .electrode_volume_fraction_band (electrode slices [region.first, region.last] along axis) for the two
+  // segmented classes. Each band is the phase's own point value moved by the voxels that change class at
+  // the band's ends, over that value's denominator: the segmentation may have seen the electrode only
+  // (collector and air painted afterwards), so its own fractions have another denominator.
+  void add_fraction_bands(Json& phases, int axis, SliceRange region, int64_t voxels_per_slice,
+                          int64_t total_voxels) const;
   // results.profiles.phases.<name>.mean_fraction_band and .slope_band_per_um over the bulk window.
   void add_profile_bands(Json& phases, int axis, const std::vector<double>& position_um, SliceRange bulk,
                          int64_t voxels_per_slice) const;
@@ -26,7 +31,7 @@ class GreyBands {
  private:
   std::optional<SegmentBand> band_;
   std::vector<std::string> class_names_;  // dark, bright
-  std::vector<std::optional<std::array<double, 2>>> fraction_bands_;
+  int64_t bright_point_voxels_ = 0;  // voxels of the bright class at the segmentation's own threshold
 };
 
 }  // namespace emorph

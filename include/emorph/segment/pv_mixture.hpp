@@ -25,7 +25,8 @@ struct PvMixtureParams {
   double min_pure_fraction = 0.05;    // the pure phases together: else the histogram has no phase peak
   double band_odds = 3.0;             // band: thresholds where P(bright)/P(dark) lies in [1/odds, odds]
   // "fraction": the threshold that segments the partial-volume-aware fraction (mean grey between the
-  // pure-phase grey levels); "posterior": the posterior crossing.
+  // pure-phase grey levels); "posterior": the posterior crossing; "otsu": Otsu's split, once the model
+  // has found two separable phases (the default route, docs/segmentation.md "Default XCT route").
   std::string rule = "fraction";
 };
 

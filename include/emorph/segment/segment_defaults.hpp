@@ -1,11 +1,13 @@
 #pragma once
-// The default grey-volume route shared by `emorph segment`, `emorph analyze` and Python: the two-peak
-// intermodes threshold after a 3x3x3 median. The mixture route (pv_mixture.hpp) wins on the two-grey
-// sphere packings of bench/bench_accuracy but loses on real nano-CT slices and on multi-level matrices
-// such as preset F, whose NMC slope it reverses (docs/segmentation.md, "Default XCT route").
+// The default grey-volume route shared by `emorph segment`, `emorph analyze` and Python: Otsu's
+// threshold after a 3x3x3 median, kept only where the partial-volume histogram model finds two
+// separable phases (else exit 2), with the model's band. Chosen by measurement over bench_accuracy, the
+// real nano-CT slices and preset F (docs/segmentation.md, "Default XCT route"): the model's own
+// threshold wins on two-grey packings but loses on the real slices and reverses preset F's NMC slope;
+// intermodes loses everywhere and refuses a real slice.
 namespace emorph {
 
-inline constexpr const char* kDefaultSegmentMethod = "intermodes";
+inline constexpr const char* kDefaultSegmentMethod = "mixture:otsu";
 inline constexpr const char* kDefaultDenoise = "median:1";  // auto | none | median:R | gaussian:S | bilateral:S,R
 
 }  // namespace emorph
