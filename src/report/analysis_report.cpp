@@ -18,12 +18,7 @@ namespace fs = std::filesystem;
 namespace emorph {
 namespace {
 
-std::string num(const Json& v, int digits = 4) {
-  if (!v.is_number()) return "–";
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*g", digits, v.get<double>());
-  return buf;
-}
+using report_numbers::num;
 
 std::string pct(const Json& v) {
   if (!v.is_number()) return "–";

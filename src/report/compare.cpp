@@ -12,6 +12,7 @@
 #include "emorph/report/compare_table.hpp"
 #include "emorph/report/html_report.hpp"
 #include "emorph/report/svg_plot.hpp"
+#include "report_numbers.hpp"
 
 namespace fs = std::filesystem;
 
@@ -35,16 +36,7 @@ Json load_results(const std::string& path, std::string& name) {
   return j["results"];
 }
 
-// A reference into j (or to a null value), so that range-for over .items() of the result is safe.
-const Json& at_path(const Json& j, std::initializer_list<const char*> keys) {
-  static const Json missing;
-  const Json* cur = &j;
-  for (const char* k : keys) {
-    if (!cur->is_object() || !cur->contains(k)) return missing;
-    cur = &(*cur)[k];
-  }
-  return *cur;
-}
+using report_numbers::at_path;
 
 std::string cell(const Json& v, double scale = 1.0) {
   if (!v.is_number()) return "";

@@ -9,15 +9,7 @@
 namespace emorph {
 namespace {
 
-const Json& at(const Json& j, std::initializer_list<const char*> keys) {
-  static const Json missing;
-  const Json* cur = &j;
-  for (const char* k : keys) {
-    if (!cur->is_object() || !cur->contains(k)) return missing;
-    cur = &(*cur)[k];
-  }
-  return *cur;
-}
+using report_numbers::at_path;
 
 std::string fixed(const Json& v, double scale, int decimals) {
   if (!v.is_number()) return "–";
@@ -50,10 +42,10 @@ void readable_compare_table(HtmlReport& report, const std::vector<Json>& results
   std::set<std::string> sized, surfaced;
   bool tau = false;
   for (const auto& r : results) {
-    for (const auto& [ph, _] : at(r, {"particles"}).items()) sized.insert(ph);
-    for (const auto& [ph, _] : at(r, {"surface", "phases"}).items())
+    for (const auto& [ph, _] : at_path(r, {"particles"}).items()) sized.insert(ph);
+    for (const auto& [ph, _] : at_path(r, {"surface", "phases"}).items())
       if (is_electrode_phase(ph)) surfaced.insert(ph);
-    tau = tau || at(r, {"tortuosity", "pore", "tau"}).is_number();
+    tau = tau || at_path(r, {"tortuosity", "pore", "tau"}).is_number();
   }
 
   // Columns by group; three tables (fractions; profiles; sizes, surfaces and transport) keep each one
@@ -72,10 +64,10 @@ void readable_compare_table(HtmlReport& report, const std::vector<Json>& results
   Group& fractions = add(profiles_table, "vol% of the electrode", electrode);
   for (std::size_t i = 0; i < results.size(); ++i) {
     const Json& r = results[i];
-    sample.cells[i] = {names[i], fixed(at(r, {"sample", "thickness_um"}), 1, 1)};
+    sample.cells[i] = {names[i], fixed(at_path(r, {"sample", "thickness_um"}), 1, 1)};
     for (const auto& ph : electrode) {
-      const Json& f = at(r, {"fractions", "phases", ph.c_str()});
-      const Json& v = at(f, {"electrode_volume_fraction"}).is_number() ? at(f, {"electrode_volume_fraction"}) : at(f, {"volume_fraction"});
+      const Json& f = at_path(r, {"fractions", "phases", ph.c_str()});
+      const Json& v = at_path(f, {"electrode_volume_fraction"}).is_number() ? at_path(f, {"electrode_volume_fraction"}) : at_path(f, {"volume_fraction"});
       fractions.cells[i].push_back(fixed(v, 100, 1));
     }
   }
@@ -83,9 +75,9 @@ void readable_compare_table(HtmlReport& report, const std::vector<Json>& results
   std::vector<std::vector<std::string>> profile_rows;
   for (std::size_t i = 0; i < results.size(); ++i)
     for (const auto& ph : electrode) {
-      const Json& p = at(results[i], {"profiles", "phases", ph.c_str()});
+      const Json& p = at_path(results[i], {"profiles", "phases", ph.c_str()});
       if (!p.is_object()) continue;
-      profile_rows.push_back({names[i], ph, fixed(at(p, {"mean_fraction"}), 100, 1), fixed(at(p, {"rsd_percent"}), 1, 1),
+      profile_rows.push_back({names[i], ph, fixed(at_path(p, {"mean_fraction"}), 100, 1), fixed(at_path(p, {"rsd_percent"}), 1, 1),
                               report_numbers::slope(p), report_numbers::slope_band(p)});
     }
   add(sizes_table, "sample", {"name"}).cells = [&] {
@@ -96,17 +88,17 @@ void readable_compare_table(HtmlReport& report, const std::vector<Json>& results
   for (const auto& ph : sized) {
     Group& g = add(sizes_table, ph + " particles (um)", {"D10", "D50", "D90"});
     for (std::size_t i = 0; i < results.size(); ++i)
-      for (const char* k : {"d10_um", "d50_um", "d90_um"}) g.cells[i].push_back(fixed(at(results[i], {"particles", ph.c_str(), k}), 1, 2));
+      for (const char* k : {"d10_um", "d50_um", "d90_um"}) g.cells[i].push_back(fixed(at_path(results[i], {"particles", ph.c_str(), k}), 1, 2));
   }
   for (const auto& ph : surfaced) {
     Group& g = add(sizes_table, ph + " surface", {"1/um", "m2/g"});
     for (std::size_t i = 0; i < results.size(); ++i)
-      g.cells[i] = {significant(at(results[i], {"surface", "phases", ph.c_str(), "specific_surface_per_um"})),
-                    significant(at(results[i], {"surface", "phases", ph.c_str(), "specific_surface_m2_per_g"}))};
+      g.cells[i] = {significant(at_path(results[i], {"surface", "phases", ph.c_str(), "specific_surface_per_um"})),
+                    significant(at_path(results[i], {"surface", "phases", ph.c_str(), "specific_surface_m2_per_g"}))};
   }
   if (tau) {
     Group& g = add(sizes_table, "pore", {"tortuosity factor"});
-    for (std::size_t i = 0; i < results.size(); ++i) g.cells[i] = {fixed(at(results[i], {"tortuosity", "pore", "tau"}), 1, 2)};
+    for (std::size_t i = 0; i < results.size(); ++i) g.cells[i] = {fixed(at_path(results[i], {"tortuosity", "pore", "tau"}), 1, 2)};
   }
   auto emit = [&](const std::vector<Group>& table, const std::string& caption) {
     std::vector<std::pair<std::string, int>> groups;

@@ -11,18 +11,14 @@
 #include "emorph/report/export_bpx.hpp"
 #include "emorph/segment/contact_analysis.hpp"
 #include "emorph/transport/tortuosity.hpp"
+#include "report_numbers.hpp"
 
 namespace fs = std::filesystem;
 
 namespace emorph {
 namespace {
 
-std::string num(const Json& v, int digits = 4) {
-  if (!v.is_number()) return "–";
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*g", digits, v.get<double>());
-  return buf;
-}
+using report_numbers::num;
 
 Json axis_solve(VolumeView<const uint8_t> labels, const Phase& phase, int axis) {
   TortuosityParams tp;

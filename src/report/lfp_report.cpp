@@ -16,28 +16,20 @@ std::string fmt(const Json& v, double scale, int decimals) {
   return buf;
 }
 
-const Json& at(const Json& j, std::initializer_list<const char*> keys) {
-  static const Json missing;
-  const Json* cur = &j;
-  for (const char* k : keys) {
-    if (!cur->is_object() || !cur->contains(k)) return missing;
-    cur = &(*cur)[k];
-  }
-  return *cur;
-}
+using report_numbers::at_path;
 
 void table1(HtmlReport& r, const Json& res) {
   std::vector<std::vector<std::string>> rows;
   for (const char* name : {"NMC", "LFP"}) {
-    const Json& m = at(res, {"profiles", "phases", name});
-    const Json& t = at(res, {"truth", "bulk_profiles", name});
+    const Json& m = at_path(res, {"profiles", "phases", name});
+    const Json& t = at_path(res, {"truth", "bulk_profiles", name});
     if (m.is_null() && t.is_null()) continue;
     const std::string source = m.is_null() ? "not measured" : m.value("source", std::string("segmentation"));
-    rows.push_back({name, source, fmt(at(m, {"mean_fraction"}), 100, 1), fmt(at(m, {"rsd_percent"}), 1, 1),
+    rows.push_back({name, source, fmt(at_path(m, {"mean_fraction"}), 100, 1), fmt(at_path(m, {"rsd_percent"}), 1, 1),
                     m.is_null() ? "–" : report_numbers::slope(m), m.is_null() ? "–" : report_numbers::slope_band(m),
-                    fmt(at(t, {"mean_fraction"}), 100, 1),
-                    fmt(at(t, {"rsd_percent"}), 1, 1), fmt(at(t, {"slope_per_um"}), 100, 3),
-                    fmt(at(res, {"composition_check", "phases", name, "composition_vol_percent"}), 1, 1)});
+                    fmt(at_path(t, {"mean_fraction"}), 100, 1),
+                    fmt(at_path(t, {"rsd_percent"}), 1, 1), fmt(at_path(t, {"slope_per_um"}), 100, 3),
+                    fmt(at_path(res, {"composition_check", "phases", name, "composition_vol_percent"}), 1, 1)});
   }
   if (rows.empty()) return;
   r.heading("Table 1 summary: NMC and LFP density through the thickness");
@@ -47,7 +39,7 @@ void table1(HtmlReport& r, const Json& res) {
 }
 
 void lfp_route(HtmlReport& r, const Json& res) {
-  const Json& lfp = at(res, {"lfp"});
+  const Json& lfp = at_path(res, {"lfp"});
   if (lfp.is_null()) return;
   const std::string route = lfp.value("route", std::string());
   if (route == "none") return;
@@ -58,10 +50,10 @@ void lfp_route(HtmlReport& r, const Json& res) {
     return;
   }
   r.heading("LFP density from the matrix grey (Figure S5)", 3);
-  const Json& gp = at(res, {"grey_profile"});
+  const Json& gp = at_path(res, {"grey_profile"});
   std::string text = "LFP fraction of the matrix = " + fmt(lfp["intercept"], 1, 4) + " + " + fmt(lfp["slope_per_grey"], 1, 7) +
                      " x grey, from " +
-                     (route == "calibration" ? "the calibration " + at(lfp, {"calibration", "source"}).get<std::string>()
+                     (route == "calibration" ? "the calibration " + at_path(lfp, {"calibration", "source"}).get<std::string>()
                                              : "the known mean " + fmt(lfp["known_mean_fraction"], 100, 1) + " vol% (" +
                                                    lfp.value("known_mean_source", std::string()) + ") and the zero grey " +
                                                    fmt(lfp["zero_grey"], 1, 1) + " (" + lfp.value("zero_grey_source", std::string()) + ")") +
@@ -74,7 +66,7 @@ void lfp_route(HtmlReport& r, const Json& res) {
 }
 
 void composition(HtmlReport& r, const Json& res) {
-  const Json& c = at(res, {"composition_check"});
+  const Json& c = at_path(res, {"composition_check"});
   if (c.is_null() || c.empty()) return;
   std::vector<std::vector<std::string>> rows;
   for (const auto& [name, e] : c["phases"].items())

@@ -3,11 +3,31 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
 #include <string>
 
 #include "emorph/result.hpp"
 
 namespace emorph::report_numbers {
+
+// A reference into j at the path `keys` (or to a null value), so that range-for over .items() of the result is safe.
+inline const Json& at_path(const Json& j, std::initializer_list<const char*> keys) {
+  static const Json missing;
+  const Json* cur = &j;
+  for (const char* k : keys) {
+    if (!cur->is_object() || !cur->contains(k)) return missing;
+    cur = &(*cur)[k];
+  }
+  return *cur;
+}
+
+// v with `digits` significant digits; "–" when it is not a number.
+inline std::string num(const Json& v, int digits = 4) {
+  if (!v.is_number()) return "–";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, v.get<double>());
+  return buf;
+}
 
 // Decimals that keep two significant digits of `error` (at least 0, at most 6).
 inline int decimals_for(double error) {
