@@ -46,12 +46,19 @@ void HtmlReport::paragraph(const std::string& text) { body_ += "<p>" + html_esca
 
 void HtmlReport::raw_html(const std::string& html) { body_ += "<div class=\"fig\">" + html + "</div>\n"; }
 
-void HtmlReport::table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
-                       const std::string& caption) {
+namespace {
+
+// One HTML table; a row of group headers above the column headers when `groups` is not empty.
+std::string html_table(const std::vector<std::pair<std::string, int>>& groups, const std::vector<std::string>& header,
+                       const std::vector<std::vector<std::string>>& rows, const std::string& caption) {
   std::ostringstream o;
-  o << "<table>";
+  o << (groups.empty() ? "<table>" : "<table class=\"grouped\">");
   if (!caption.empty()) o << "<caption>" << html_escape(caption) << "</caption>";
   o << "<thead><tr>";
+  if (!groups.empty()) {
+    for (const auto& [label, span] : groups) o << "<th colspan=\"" << span << "\" class=\"group\">" << html_escape(label) << "</th>";
+    o << "</tr><tr>";
+  }
   for (const auto& h : header) o << "<th>" << html_escape(h) << "</th>";
   o << "</tr></thead><tbody>";
   for (const auto& r : rows) {
@@ -60,26 +67,19 @@ void HtmlReport::table(const std::vector<std::string>& header, const std::vector
     o << "</tr>";
   }
   o << "</tbody></table>\n";
-  body_ += o.str();
+  return o.str();
+}
+
+}  // namespace
+
+void HtmlReport::table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                       const std::string& caption) {
+  body_ += html_table({}, header, rows, caption);
 }
 
 void HtmlReport::grouped_table(const std::vector<std::pair<std::string, int>>& groups, const std::vector<std::string>& header,
                                const std::vector<std::vector<std::string>>& rows, const std::string& caption) {
-  std::ostringstream o;
-  o << "<table class=\"grouped\">";
-  if (!caption.empty()) o << "<caption>" << html_escape(caption) << "</caption>";
-  o << "<thead><tr>";
-  for (const auto& [label, span] : groups) o << "<th colspan=\"" << span << "\" class=\"group\">" << html_escape(label) << "</th>";
-  o << "</tr><tr>";
-  for (const auto& h : header) o << "<th>" << html_escape(h) << "</th>";
-  o << "</tr></thead><tbody>";
-  for (const auto& r : rows) {
-    o << "<tr>";
-    for (const auto& c : r) o << "<td>" << html_escape(c) << "</td>";
-    o << "</tr>";
-  }
-  o << "</tbody></table>\n";
-  body_ += o.str();
+  body_ += html_table(groups, header, rows, caption);
 }
 
 void HtmlReport::warning(const std::string& text) { body_ += "<p class=\"warning\">" + html_escape(text) + "</p>\n"; }
