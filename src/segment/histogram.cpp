@@ -4,6 +4,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -26,6 +27,27 @@ int Histogram::bin_of(double v) const {
   const double i = std::floor((v - lower) / bin_width);
   if (!(i > 0)) return 0;
   return i >= bins() ? bins() - 1 : static_cast<int>(i);
+}
+
+double Histogram::share_above(double v) const {
+  const double total = static_cast<double>(this->total());
+  if (total <= 0) return 0;
+  const double position = (v - lower) / bin_width;  // in bins from `lower`
+  double above = 0;
+  for (int i = bins() - 1; i >= 0 && i + 1 > position; --i)
+    above += static_cast<double>(counts[i]) * std::min(1.0, i + 1 - position);
+  return above / total;
+}
+
+double Histogram::upper_quantile(double share) const {
+  const double want = share * static_cast<double>(total());
+  double above = 0;
+  for (int i = bins() - 1; i >= 0; --i) {
+    const double k = static_cast<double>(counts[i]);
+    if (above + k >= want && k > 0) return lower + (i + 1 - (want - above) / k) * bin_width;  // linear within the bin
+    above += k;
+  }
+  return lower;
 }
 
 Histogram merge_bins(const Histogram& h, int factor) {

@@ -52,21 +52,6 @@ double refine_mode(const Histogram& h, double mean, double sigma, double lo, dou
   return h.center(best) + offset * h.bin_width;
 }
 
-// The grey above which `fraction` of the histogram's voxels lie (linear within the bin).
-double upper_quantile(const Histogram& h, double fraction) {
-  const double total = static_cast<double>(h.total()), want = fraction * total;
-  double above = 0;
-  for (int i = h.bins() - 1; i >= 0; --i) {
-    const double k = static_cast<double>(h.counts[i]);
-    if (above + k >= want && k > 0) {
-      const double share = (want - above) / k;  // of this bin, from its top
-      return h.lower + (i + 1 - share) * h.bin_width;
-    }
-    above += k;
-  }
-  return h.lower;
-}
-
 const char* kOverride = "; force a threshold with --method otsu or --method manual:T (analyze: --method / [segment] method)";
 
 }  // namespace
@@ -211,8 +196,8 @@ PvMixtureResult threshold_pv_mixture(const Histogram& h, const PvMixtureParams& 
     (excess(mid) > 0 ? b : a) = mid;
   }
   const double crossing = 0.5 * (a + b);
-  require(p.rule == "fraction" || p.rule == "posterior" || p.rule == "otsu",
-          "mixture: rule must be fraction, posterior or otsu, got '" + p.rule + "'");
+  require(p.rule == "fraction" || p.rule == "posterior" || p.rule == "otsu" || p.rule == "otsu-volume",
+          "mixture: rule must be fraction, posterior, otsu or otsu-volume, got '" + p.rule + "'");
   // Band of the posterior rule: the thresholds where the odds bright:dark stay within
   // [1/band_odds, band_odds].
   auto posterior_band = [&] {
@@ -231,15 +216,15 @@ PvMixtureResult threshold_pv_mixture(const Histogram& h, const PvMixtureParams& 
     auto fraction = [&](double dark, double bright) {
       return bright > dark ? std::clamp((m.mean_grey - dark) / (bright - dark), 0.0, 1.0) : m.fraction_estimate;
     };
-    return std::array<double, 2>{upper_quantile(h, fraction(m.level_dark - dd, m.level_bright - db)),
-                                 upper_quantile(h, fraction(m.level_dark + dd, m.level_bright + db))};  // most, fewest bright
+    return std::array<double, 2>{h.upper_quantile(fraction(m.level_dark - dd, m.level_bright - db)),
+                                 h.upper_quantile(fraction(m.level_dark + dd, m.level_bright + db))};  // most, fewest bright
   };
   double t = crossing, band_low = crossing, band_high = crossing;
   if (p.rule == "posterior") {
     const auto posterior = posterior_band();
     band_low = posterior[0], band_high = posterior[1];
   } else if (p.rule == "fraction") {
-    t = upper_quantile(h, m.fraction_estimate);
+    t = h.upper_quantile(m.fraction_estimate);
     const auto by_fraction = fraction_band();
     band_low = by_fraction[0], band_high = by_fraction[1];
   } else {
@@ -250,7 +235,7 @@ PvMixtureResult threshold_pv_mixture(const Histogram& h, const PvMixtureParams& 
     band_low = std::min(posterior[0], by_fraction[0]), band_high = std::max(posterior[1], by_fraction[1]);
   }
   band_low = std::min(band_low, t), band_high = std::max(band_high, t);
-  r.threshold.method = p.rule == "otsu" ? "mixture:otsu" : "mixture";
+  r.threshold.method = p.rule == "fraction" || p.rule == "posterior" ? "mixture" : "mixture:" + p.rule;
   r.threshold.thresholds = {t};
   r.threshold.threshold_bands = {{band_low, band_high}};
   r.threshold.threshold_bins = {h.bin_of(t)};

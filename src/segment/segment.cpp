@@ -7,6 +7,7 @@
 
 #include "emorph/error.hpp"
 #include "emorph/segment/fibsem_phases.hpp"
+#include "emorph/segment/filter_volume_correction.hpp"
 #include "emorph/parse.hpp"
 #include "emorph/segment/phase_map.hpp"
 
@@ -141,6 +142,7 @@ Json SegmentResult::to_json(bool with_histogram) const {
   Json j = {{"method", threshold.method}, {"thresholds", threshold.thresholds}, {"classes", class_names},
             {"phases", phases},           {"counted_voxels", counted_voxels}, {"denoise", denoise_used}};
   if (band) j["threshold_band"] = band->thresholds;
+  if (volume_correction) j["volume_correction"] = volume_correction->to_json();
   if (model)
     j["model"] = {{"mean_dark", model->mean_dark},         {"sigma_dark", model->sigma_dark},
                   {"mean_bright", model->mean_bright},     {"sigma_bright", model->sigma_bright},
@@ -194,18 +196,25 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
   }
   // The mean grey of the input (inside the mask): the mixture's fraction estimate needs a mean that
   // the pre-filter has not moved.
-  std::optional<double> input_mean;
-  if (!fibsem && method->name == "mixture")
-    input.visit([&](const auto& v) {
+  auto mean_grey = [&](const AnyVolume& volume) {
+    std::optional<double> mean;
+    volume.visit([&](const auto& v) {
       double sum = 0;
       int64_t n = 0;
       for (int64_t i = 0; i < v.size(); ++i)
         if (!mask || mask->data()[i]) sum += static_cast<double>(v.data()[i]), ++n;
-      if (n) input_mean = sum / static_cast<double>(n);
+      if (n) mean = sum / static_cast<double>(n);
     });
+    return mean;
+  };
+  std::optional<double> input_mean;
+  if (!fibsem && method->name == "mixture") input_mean = mean_grey(input);
   AnyVolume denoised;
   if (filter) denoised = denoise(input, *filter);
   const AnyVolume& grey = filter ? denoised : input;
+  // mixture:otsu-volume restores the bright volume the pre-filter removed (filter_volume_correction.hpp).
+  const bool restore_volume = filter && !fibsem && method->name == "mixture" && method->rule == "otsu-volume";
+  const std::optional<double> filtered_mean = restore_volume ? mean_grey(grey) : std::nullopt;
   grey.visit([&](const auto& v) {
     using T = typename std::decay_t<decltype(v)>::value_type;
     VolumeView<const T> view = v.view();
@@ -217,6 +226,16 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
         PvMixtureResult m = threshold_pv_mixture(h, mp, input_mean);
         r.threshold = std::move(m.threshold);
         r.model = m.model;
+        if (restore_volume && input_mean && filtered_mean) {
+          const FilterVolumeCorrection c = correct_filter_volume(
+              h, r.threshold.thresholds[0], {*input_mean, *filtered_mean, m.model.level_dark, m.model.level_bright});
+          const double t = c.threshold;
+          r.threshold.thresholds[0] = t;
+          r.threshold.threshold_bins = {h.bin_of(t)};
+          auto& band = r.threshold.threshold_bands[0];
+          band = {std::min(band[0], t), std::max(band[1], t)};
+          r.volume_correction = c;
+        }
       } else {
         r.threshold = compute_threshold(h, *method);
       }

@@ -31,8 +31,8 @@ ThresholdMethod parse_threshold_method(const std::string& spec, const std::strin
   ThresholdMethod m;
   m.name = name;
   if (name == "mixture") {
-    require(arg.empty() || arg == "fraction" || arg == "posterior" || arg == "otsu",
-            option + ": mixture takes fraction, posterior or otsu, got '" + arg + "'");
+    require(arg.empty() || arg == "fraction" || arg == "posterior" || arg == "otsu" || arg == "otsu-volume",
+            option + ": mixture takes fraction, posterior, otsu or otsu-volume, got '" + arg + "'");
     m.rule = arg;
   } else if (name == "otsu" || name == "minimum" || name == "intermodes") {
     require(arg.empty(), option + ": method '" + name + "' takes no argument");

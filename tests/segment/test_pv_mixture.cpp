@@ -83,7 +83,7 @@ SegmentResult segment_default(const AnyVolume& grey) {
 TEST(PvMixture, SharedDefaultIsModelCheckedOtsuAfterAMedian) {
   const SegmentParams p;
   EXPECT_EQ(p.method, std::string(kDefaultSegmentMethod));
-  EXPECT_EQ(p.method, "mixture:otsu");
+  EXPECT_EQ(p.method, "mixture:otsu-volume");  // Otsu, then the median's volume loss restored
   EXPECT_EQ(std::string(kDefaultDenoise), "median:1");
   EXPECT_TRUE(p.auto_denoise);  // library callers without a denoise spec: chosen from the noise
 }
@@ -179,8 +179,9 @@ TEST(PvMixture, FitRecoversPureLevelsOfAnAnalyticHistogram) {
   EXPECT_GE(r.threshold_band[1], r.threshold.thresholds[0]);
 }
 
-// The shared default (mixture:otsu): Otsu's threshold itself, the model's band around it, and the
-// model's refusal of one peak (the explicit --method otsu override stays available).
+// mixture:otsu (the default before the volume correction, test_filter_volume_correction.cpp): Otsu's
+// threshold itself, the model's band around it, and the model's refusal of one peak (the explicit
+// --method otsu override stays available).
 TEST(PvMixture, DefaultRouteIsOtsuCheckedByTheModel) {
   Histogram h;  // two Gaussians (grey 60 and 180, sigma 8), unequal shares, partial volume between
   h.lower = -0.5;
@@ -200,15 +201,16 @@ TEST(PvMixture, DefaultRouteIsOtsuCheckedByTheModel) {
   EXPECT_GE(r.threshold_band[1], r.threshold.thresholds[0]);
   EXPECT_LT(r.threshold_band[0], r.threshold_band[1]);  // a band, not a point
 
-  // On a noisy sphere packing the default equals the explicit Otsu route voxel for voxel.
+  // On a noisy sphere packing mixture:otsu equals the explicit Otsu route voxel for voxel.
   const auto truth = spheres(48, 4, 9, 0.3, 16);
   const auto grey = image(truth, 1.0, 6.0);
-  SegmentParams dflt;
-  dflt.classes = "pore,NMC";
-  set_denoise(dflt, kDefaultDenoise, "--denoise");
-  SegmentParams otsu = dflt;
+  SegmentParams checked;
+  checked.method = "mixture:otsu";
+  checked.classes = "pore,NMC";
+  set_denoise(checked, kDefaultDenoise, "--denoise");
+  SegmentParams otsu = checked;
   otsu.method = "otsu";
-  const SegmentResult a = segment(grey, dflt, PhaseTable::default_table());
+  const SegmentResult a = segment(grey, checked, PhaseTable::default_table());
   const SegmentResult b = segment(grey, otsu, PhaseTable::default_table());
   EXPECT_EQ(a.threshold.thresholds, b.threshold.thresholds);
   EXPECT_EQ(a.class_voxels, b.class_voxels);
@@ -217,11 +219,11 @@ TEST(PvMixture, DefaultRouteIsOtsuCheckedByTheModel) {
   EXPECT_LE((*a.fraction_band(1))[0], f);
   EXPECT_GE((*a.fraction_band(1))[1], f);
 
-  // One peak (contrast-to-noise 0.7): the default refuses and names the override; Otsu alone does not.
+  // One peak (contrast-to-noise 0.7): mixture:otsu refuses and names the override; Otsu alone does not.
   const auto flat = image(spheres(48, 4, 9, 0.3, 15), 1.0, 0.7);
   try {
-    segment(flat, dflt, PhaseTable::default_table());
-    FAIL() << "a one-peak histogram was thresholded by the default";
+    segment(flat, checked, PhaseTable::default_table());
+    FAIL() << "a one-peak histogram was thresholded by mixture:otsu";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("--method otsu"), std::string::npos) << e.what();
   }

@@ -26,6 +26,10 @@ struct Histogram {
   int64_t total() const;
   // Bin that holds grey value v, clamped to [0, bins-1].
   int bin_of(double v) const;
+  // Share of the counted voxels above grey v, and its inverse: the grey above which `share` of them lie
+  // (both linear within a bin).
+  double share_above(double v) const;
+  double upper_quantile(double share) const;
 };
 
 struct HistogramParams {

@@ -26,7 +26,9 @@ struct PvMixtureParams {
   double band_odds = 3.0;             // band: thresholds where P(bright)/P(dark) lies in [1/odds, odds]
   // "fraction": the threshold that segments the partial-volume-aware fraction (mean grey between the
   // pure-phase grey levels); "posterior": the posterior crossing; "otsu": Otsu's split, once the model
-  // has found two separable phases (the default route, docs/segmentation.md "Default XCT route").
+  // has found two separable phases; "otsu-volume" (the default route, docs/segmentation.md "Default XCT
+  // route"): the same here, `segment` then restores the volume its pre-filter removed
+  // (filter_volume_correction.hpp).
   std::string rule = "fraction";
 };
 

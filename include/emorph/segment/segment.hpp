@@ -12,6 +12,7 @@
 #include "emorph/segment/active_material_split.hpp"
 #include "emorph/segment/fibsem_columns.hpp"
 #include "emorph/segment/fibsem_pores.hpp"
+#include "emorph/segment/filter_volume_correction.hpp"
 #include "emorph/segment/histogram.hpp"
 #include "emorph/segment/pv_mixture.hpp"
 #include "emorph/segment/segment_defaults.hpp"
@@ -26,8 +27,9 @@ struct AutoDenoiseParams {
 };
 
 struct SegmentParams {
-  // mixture | otsu | minimum | intermodes | multiotsu:N | manual:T1,... | fibsem. Default: mixture
-  // (pv_mixture.hpp), the posterior crossing of a fitted histogram model with a partial-volume class.
+  // mixture[:rule] | otsu | minimum | intermodes | multiotsu:N | manual:T1,... | fibsem. Default
+  // (segment_defaults.hpp): mixture:otsu-volume, Otsu checked by the histogram model (pv_mixture.hpp),
+  // moved to restore the volume the pre-filter removed (filter_volume_correction.hpp).
   std::string method = kDefaultSegmentMethod;
   std::string classes;                  // "pore,NMC" (darkest first); empty: labels 0..K-1 (fibsem: pore,CBD,LFP,NMC)
   std::optional<DenoiseSpec> denoise;   // applied first
@@ -64,6 +66,7 @@ struct SegmentResult {
   std::optional<PvMixtureModel> model;     // the histogram model (two-class methods, when it fits)
   std::optional<SegmentBand> band;         // two-class methods with a model
   Json denoise_used;                       // the pre-filter applied (auto: with the estimated CNR), or null
+  std::optional<FilterVolumeCorrection> volume_correction;  // mixture:otsu-volume after a pre-filter
   // Band of a class's volume fraction [low, high] (two classes with a band), else nullopt.
   std::optional<std::array<double, 2>> fraction_band(std::size_t class_index) const;
   Json fibsem_solids;                      // method fibsem, default solid split: FibsemPhaseResult::to_json()

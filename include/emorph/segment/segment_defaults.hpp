@@ -1,13 +1,15 @@
 #pragma once
 // The default grey-volume route shared by `emorph segment`, `emorph analyze` and Python: Otsu's
 // threshold after a 3x3x3 median, kept only where the partial-volume histogram model finds two
-// separable phases (else exit 2), with the model's band. Chosen by measurement over bench_accuracy, the
-// real nano-CT slices and preset F (docs/segmentation.md, "Default XCT route"): the model's own
-// threshold wins on two-grey packings but loses on the real slices and reverses preset F's NMC slope;
-// intermodes loses everywhere and refuses a real slice.
+// separable phases (else exit 2), with the model's band, then moved to restore the bright volume the
+// median removed (the mean grey it lost over the pure-phase grey step; filter_volume_correction.hpp).
+// Chosen by measurement over bench_accuracy, the real nano-CT slices and preset F (docs/segmentation.md,
+// "Default XCT route"): plain Otsu after the median loses 1.0-1.7 vol% on blurred convex particles; the
+// model's own threshold wins on two-grey packings but loses on the real slices and preset F; intermodes
+// loses everywhere and refuses a real slice.
 namespace emorph {
 
-inline constexpr const char* kDefaultSegmentMethod = "mixture:otsu";
+inline constexpr const char* kDefaultSegmentMethod = "mixture:otsu-volume";
 inline constexpr const char* kDefaultDenoise = "median:1";  // auto | none | median:R | gaussian:S | bilateral:S,R
 
 }  // namespace emorph
