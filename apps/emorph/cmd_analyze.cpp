@@ -82,7 +82,7 @@ void setup_analyze(CLI::App& app) {
   sub->add_option("--size", o->size, "Synthetic volume size for --demo (default 128)")->check(CLI::Range(16, 4096));
   sub->add_option("--seed", o->seed, "Random seed for --demo (default 7)")->check(emorph::cli::non_negative());
   sub->add_option("--axis", o->axis, "Thickness axis (current collector at index 0; default " + std::to_string(defaults.axis) + ")")->check(CLI::Range(0, 2));
-  sub->add_option("--method", o->method, "Threshold method for grey inputs: mixture:otsu|mixture|otsu|minimum|intermodes|multiotsu:N|manual:T1,T2|fibsem (a raw FIB/SEM stack: destripe, flatten, align, then the phases present); default " +
+  sub->add_option("--method", o->method, "Threshold method for grey inputs: mixture:otsu-volume|mixture:otsu|mixture|otsu|minimum|intermodes|multiotsu:N|manual:T1,T2|fibsem (a raw FIB/SEM stack: destripe, flatten, align, then the phases present); default " +
                                              defaults.method + " after denoise " + defaults.denoise);
   sub->add_option("--classes", o->classes, "Phase of each grey class, darkest first, e.g. pore,LFP,NMC (default " + joined(defaults.classes) + ")");
   sub->add_option("--phases", o->phases, "Phase labels, e.g. pore=0,NMC=1,LFP=2,CBD=3");

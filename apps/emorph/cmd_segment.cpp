@@ -1,5 +1,6 @@
 // emorph segment IN OUT: grey volume -> uint8 phase map (labels of the phase table) by histogram
-// thresholds (mixture:otsu = the default, Otsu checked by the partial-volume model; mixture = that model, intermodes = the two-peak rule, minimum = the paper's wording of it, otsu, multiotsu:N,
+// thresholds (mixture:otsu-volume = the default, Otsu checked by the partial-volume model with the
+// median's volume loss restored; mixture:otsu = without that; mixture = that model, intermodes = the two-peak rule, minimum = the paper's wording of it, otsu, multiotsu:N,
 // manual:T1,T2) or, for FIB/SEM stacks, shine-through-robust pores then thresholds on the solids (--method fibsem).
 #include <iostream>
 #include <memory>
@@ -112,8 +113,8 @@ void setup_segment(CLI::App& app) {
   emorph::cli::declare_path(sub->add_option("output", o->output, "Output label volume (uint8)")->required(),
                             emorph::PathKind::output_volume, o->output);
   sub->add_option("--method", o->params.method,
-                  "mixture:otsu (default: Otsu's threshold, refused when the histogram model finds no two separable "
-                  "phases) | mixture[:fraction|posterior] (histogram model with a partial-volume class; refuses one-peak histograms) | "
+                  "mixture:otsu-volume (default: Otsu's threshold, refused when the histogram model finds no two separable "
+                  "phases, moved to restore the volume the pre-filter removed) | mixture:otsu (the same, not moved) | mixture[:fraction|posterior] (histogram model with a partial-volume class; refuses one-peak histograms) | "
                   "intermodes (two-peak, threshold half-way between the peaks) | minimum (two-peak, lowest point between "
                   "them: the paper's) | otsu | multiotsu:N | manual:T1,T2,... | fibsem")
       ->capture_default_str();

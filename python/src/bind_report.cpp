@@ -101,7 +101,7 @@ preset, size, seed : str, int, int, optional
 axis : int, optional
     Thickness axis (current collector at index 0).
 method : str, optional
-    Threshold method for grey inputs: mixture:otsu (default, as ``emorph segment``), mixture, otsu, minimum, intermodes,
+    Threshold method for grey inputs: mixture:otsu-volume (default, as ``emorph segment``), mixture:otsu, mixture, otsu, minimum, intermodes,
     multiotsu:N, manual:T1,T2, fibsem.
 classes : list of str, optional
     Phase of each grey class, darkest first, e.g. ["pore", "LFP", "NMC"].

@@ -182,8 +182,9 @@ Parameters
 image : numpy.ndarray
     C-contiguous (z, y, x) grey volume (the library's pipeline works on one copy).
 method : str
-    "mixture:otsu" (default, as ``emorph segment``: Otsu's threshold, raising ValueError when a
-    histogram model with a partial-volume class finds the phases not separable), "mixture" (that
+    "mixture:otsu-volume" (default, as ``emorph segment``: Otsu's threshold, raising ValueError when a
+    histogram model with a partial-volume class finds the phases not separable, then moved to restore
+    the volume the pre-filter removed), "mixture:otsu" (the same without that move), "mixture" (that
     model's own threshold; also "mixture:posterior"), "intermodes" (two-peak
     rule halfway between the peaks), "minimum" (two-peak minimum, the paper's), "otsu",
     "multiotsu:N", "manual:T1,T2,...", "fibsem".
