@@ -31,13 +31,14 @@ Volume<uint8_t> two_balls(double radius, double distance, Spacing spacing) {
   return v;
 }
 
-// The obvious count: every voxel pair (p, p + v) over the 13 directions, net crossings per direction
-// (+1 from the smaller label to the larger, -1 back), weighted per direction.
+// The obvious count: pairs = any two different nonzero labels adjacent along one of the 13 directions;
+// area = norm of the vector area of the faces between them (+1 face along +axis from the smaller label
+// to the larger, -1 back).
 std::map<std::pair<uint32_t, uint32_t>, double> brute_force_pairs(const Volume<uint32_t>& p) {
   const auto& dirs = crofton_directions();
-  const auto w = crofton_weights(p.spacing());
   const Spacing s = p.spacing();
-  std::map<std::pair<uint32_t, uint32_t>, std::array<int64_t, 13>> net;
+  const std::array<double, 3> face{s.dy * s.dx, s.dz * s.dx, s.dz * s.dy};
+  std::map<std::pair<uint32_t, uint32_t>, std::array<double, 3>> vector_area;
   for (int64_t z = 0; z < p.shape().nz; ++z)
     for (int64_t y = 0; y < p.shape().ny; ++y)
       for (int64_t x = 0; x < p.shape().nx; ++x)
@@ -46,15 +47,26 @@ std::map<std::pair<uint32_t, uint32_t>, double> brute_force_pairs(const Volume<u
           if (tz < 0 || ty < 0 || tx < 0 || tz >= p.shape().nz || ty >= p.shape().ny || tx >= p.shape().nx) continue;
           const uint32_t a = p(z, y, x), b = p(tz, ty, tx);
           if (a == 0 || b == 0 || a == b) continue;
-          net[{std::min(a, b), std::max(a, b)}][d] += a < b ? 1 : -1;
+          auto& v = vector_area[{std::min(a, b), std::max(a, b)}];
+          for (int axis = 0; axis < 3; ++axis)
+            if (std::abs(dirs[d][0]) + std::abs(dirs[d][1]) + std::abs(dirs[d][2]) == 1 && dirs[d][axis] != 0) {
+              // Rim: a voxel next to p or to the face's other voxel across one of the face's edges is
+              // neither a nor b.
+              bool rim = false;
+              for (int i = 0; i < 3; ++i)
+                for (int step : {-1, 1})
+                  for (int side = 0; side < 2; ++side) {
+                    std::array<int64_t, 3> n{z, y, x};
+                    n[axis] += side * dirs[d][axis];
+                    n[i] += step;
+                    if (i == axis || n[i] < 0 || n[i] >= p.shape()[i]) continue;
+                    if (p(n[0], n[1], n[2]) != a && p(n[0], n[1], n[2]) != b) rim = true;
+                  }
+              v[axis] += (a < b ? 1.0 : -1.0) * dirs[d][axis] * face[axis] * (rim ? 0.5 : 1.0);
+            }
         }
   std::map<std::pair<uint32_t, uint32_t>, double> out;
-  for (const auto& [key, counts] : net)
-    for (int d = 0; d < 13; ++d) {
-      const double lz = dirs[d][0] * s.dz, ly = dirs[d][1] * s.dy, lx = dirs[d][2] * s.dx;
-      out[key] += std::abs(static_cast<double>(counts[d])) * 2.0 * w[d] * s.voxel_volume_um3() /
-                  std::sqrt(lz * lz + ly * ly + lx * lx);
-    }
+  for (const auto& [key, v] : vector_area) out[key] = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
   return out;
 }
 
@@ -84,8 +96,7 @@ TEST(ContactAnalysis, TwoOverlappingBallsTouchOnTheirNeckDisk) {
   ASSERT_EQ(a.contacts.count, 2u);
   ASSERT_EQ(a.contacts.pairs.size(), 1u);
   const double expected = std::numbers::pi * (R * R - d * d / 4) * voxel * voxel;
-  // Acceptance (issue 20): within 10% (measured -6.3%: the Crofton estimate of a plane normal to a
-  // lattice axis is 7.3% low, docs/surface_area.md).
+  // Acceptance (issue 20): within 10% (measured -6.5 % for a neck in a lattice plane, docs/surface_area.md).
   EXPECT_NEAR(a.contacts.contact_area_um2_total, expected, 0.10 * expected);
   EXPECT_DOUBLE_EQ(a.contacts.mean_coordination_number, 1.0);
   EXPECT_EQ(a.contacts.coordination_number, (std::vector<int>{1, 1}));
@@ -102,16 +113,22 @@ TEST(ContactAnalysis, TwoOverlappingBallsTouchOnTheirNeckDisk) {
   EXPECT_EQ(contact_csv_rows(a).size(), 1u);
 }
 
-TEST(ContactAnalysis, ObliqueNeckWithinTenPercent) {
-  // Along the cube diagonal the watershed cut is rough at the voxel scale; net crossings keep the
-  // estimate on the flat disk (+1 % measured; a generic direction such as (0.3, 0.5, 0.81) gives
-  // +10 %, axis-aligned -6 %: see docs/surface_area.md).
-  const double R = 14, d = 18;
-  const auto v = two_balls_along(R, d, {1, 1, 1});
-  const auto a = analyse_contacts(v.view(), PhaseTable::default_table().at("NMC", "test"));
-  ASSERT_EQ(a.contacts.pairs.size(), 1u);
-  const double expected = std::numbers::pi * (R * R - d * d / 4) * 0.25;
-  EXPECT_NEAR(a.contacts.contact_area_um2_total, expected, 0.10 * expected);
+TEST(ContactAnalysis, NeckDiskWithinTenPercentAtEveryOrientation) {
+  // Acceptance (issue 20): the contact of two overlapping balls within 10 % of pi (R^2 - d^2/4), for
+  // necks along the lattice axes, face and cube diagonals and generic directions, and for small and
+  // large overlaps (disk radius 6.6 to 10.7 voxels). Measured -9.2 % to +3.7 % (docs/surface_area.md):
+  // the rim faces' half weight is exact only on average over the rim's lattice positions, and the
+  // disk's digitisation leaves +-0.5 voxel on its radius, i.e. up to ~+-9 % at r = 10 voxels.
+  for (const auto& [R, d] : {std::pair{12.0, 16.0}, {14.0, 18.0}, {10.0, 14.0}, {12.0, 20.0}})
+    for (const auto& u : {std::array<double, 3>{1, 0, 0}, {0, 1, 1}, {1, 1, 1}, {0.3, 0.5, 0.81}, {0.2, 0.9, 0.4},
+                          {0.7, 0.1, 0.35}}) {
+      const auto v = two_balls_along(R, d, u);
+      const auto a = analyse_contacts(v.view(), PhaseTable::default_table().at("NMC", "test"));
+      ASSERT_EQ(a.contacts.pairs.size(), 1u);
+      const double expected = std::numbers::pi * (R * R - d * d / 4) * 0.25;
+      EXPECT_NEAR(a.contacts.contact_area_um2_total, expected, 0.10 * expected)
+          << "R " << R << " d " << d << " along " << u[0] << "," << u[1] << "," << u[2];
+    }
 }
 
 TEST(ContactAnalysis, CrossingsMatchBruteForceAndThreadCount) {
