@@ -62,18 +62,30 @@ TEST(Rev, BooleanSpheresVarianceFollowsTheAnalyticLaw) {
 }
 
 TEST(Rev, BooleanSpheresIntegralRange) {
-  // The default sizes (2 .. 64 voxels, ratio sqrt 2): the fit uses cubes of 8 .. 32 voxels (1 .. 4
-  // correlation lengths 2R), where the plain law var V / (phi (1 - phi)) is still 35 % below A3; the
-  // 1/L extrapolation leaves ~ -8 % (second-order term) and the sampling noise of a few per cent: 15 %.
-  test::BooleanSpheres model;
-  const auto m = test::boolean_spheres({128, 128, 128}, 4.0, 0.5, 23, model);
-  const auto r = representative_volume(m.view());
-  const double a3 = analytic_integral_range(model);
-  EXPECT_NEAR(r.integral_range_um3 / a3, 1.0, 0.15) << "A3 " << r.integral_range_um3 << " expected " << a3;
-  const double pv = r.volume_fraction * (1 - r.volume_fraction);
-  EXPECT_NEAR(r.volume_fraction_std, std::sqrt(pv * a3 / std::pow(128.0, 3)),
-              0.08 * std::sqrt(pv * a3 / std::pow(128.0, 3)));
-  EXPECT_GE(std::count(r.used_in_fit.begin(), r.used_in_fit.end(), true), 2);
+  // The default sizes (2 .. 64 voxels, ratio sqrt 2): the fit uses cubes of 4 .. 32 voxels (0.5 .. 4
+  // correlation lengths 2R), where the plain law var V / (phi (1 - phi)) is still 18-86 % below A3.
+  // The parabola in 1/L leaves -0.3 % on noise-free variances (docs/statistics.md); what remains is the
+  // realisation's scatter, ~7 % (1 sd) for one 128^3 volume holding ~10^4 integral ranges. Six fixed
+  // seeds: each within 20 % (~3 sd), their mean within 6 % (~2 sd of a mean of six; the straight line
+  // in 1/L used before gave a mean near 0.90 on these volumes and fails it).
+  double sum = 0;
+  int seeds = 0;
+  for (uint64_t seed : {23, 5, 7, 11, 13, 29}) {
+    test::BooleanSpheres model;
+    const auto m = test::boolean_spheres({128, 128, 128}, 4.0, 0.5, seed, model);
+    const auto r = representative_volume(m.view());
+    const double a3 = analytic_integral_range(model);
+    EXPECT_NEAR(r.integral_range_um3 / a3, 1.0, 0.20) << "seed " << seed << " A3 " << r.integral_range_um3 << " expected " << a3;
+    sum += r.integral_range_um3 / a3;
+    ++seeds;
+    if (seed == 23) {
+      const double pv = r.volume_fraction * (1 - r.volume_fraction);
+      const double bar = std::sqrt(pv * a3 / std::pow(128.0, 3));
+      EXPECT_NEAR(r.volume_fraction_std, bar, 0.08 * bar);
+      EXPECT_EQ(std::count(r.used_in_fit.begin(), r.used_in_fit.end(), true), 7);
+    }
+  }
+  EXPECT_NEAR(sum / seeds, 1.0, 0.06);
 }
 
 TEST(Rev, MatchesBruteForceWindowsWithAnisotropicSpacing) {

@@ -15,7 +15,7 @@ struct RevParams {
   // smallest extent. Each cube has round(edge / voxel size) voxels per axis (at least 1, at most the
   // extent), so with anisotropic spacing it is a cube in um, not in voxels.
   std::vector<double> sizes_um;
-  // The integral range is fitted on the larger half of the sizes whose subvolume is at most this
+  // The integral range is fitted on the larger three quarters of the sizes whose subvolume is at most this
   // share of the analysed volume (the variance law needs V much larger than A3; beyond the share too
   // few independent subvolumes are left).
   double fit_max_volume_share = 1.0 / 64;
