@@ -59,15 +59,18 @@ def main():
     im = np.fromfile(raw, dtype=np.uint8).reshape(n, n, n).astype(bool)
     base = peak_mb()
     t = time.perf_counter()
+    c = time.process_time()
     if which == "chords":
         counts = [chord_lengths(im, a) for a in range(3)]
         print(f"peer_chords_s={time.perf_counter() - t:.3f}")
+        print(f"peer_chords_cpu_s={time.process_time() - c:.3f}")
         print(f"peer_chords_extra_mb={peak_mb() - base:.1f}")
         for a, c in enumerate(counts):
             print(f"peer_mean_chord_{a}={(np.arange(len(c)) * c).sum() / c.sum():.9f}")
     else:
         s2 = two_point(im, workers)
         print(f"peer_s2_s={time.perf_counter() - t:.3f}")
+        print(f"peer_s2_cpu_s={time.process_time() - c:.3f}")
         print(f"peer_s2_extra_mb={peak_mb() - base:.1f}")
         for a in range(3):
             print(f"peer_s2_{a}_at_8={s2[a][8]:.9f}")

@@ -38,32 +38,35 @@ class TwoPointMethods : public ::testing::TestWithParam<CorrelationMethod> {};
 
 TEST_P(TwoPointMethods, MatchBruteForceOnRandomVolume) {
   const Spacing sp{0.5, 1.25, 2.0};
-  // Odd and prime extents (FFT padding not a power of two), x beyond 64 (several words per bit row).
-  const auto m = random_mask({9, 14, 131}, 0.4, 5, sp);
-  TwoPointCorrelationParams p;
-  p.max_lag_um = 1000;  // clamped to the extent minus one voxel: every lag the volume holds
-  p.method = GetParam();
-  const auto r = two_point_correlation(m.view(), p);
-  EXPECT_EQ(r.method, GetParam());
-  int64_t phase = 0;
-  for (auto v : m) phase += v != 0;
-  EXPECT_EQ(r.phase_voxels, phase);
-  for (int a = 0; a < 3; ++a) {
-    const auto& c = r.axes[a];
-    ASSERT_EQ(c.s2.size(), static_cast<std::size_t>(m.shape()[a]));
-    // S2(0) is the volume fraction exactly.
-    EXPECT_EQ(c.s2[0], static_cast<double>(phase) / static_cast<double>(m.size()));
-    for (std::size_t k = 0; k < c.s2.size(); ++k) {
-      // direct: exact integer counts. fft: float transforms of at most a few thousand lines, 1e-5 absolute
-      // is ample and far below 1 / pairs.
-      const double expected = brute_s2(m, a, static_cast<int64_t>(k));
-      if (GetParam() == CorrelationMethod::direct) {
-        EXPECT_DOUBLE_EQ(c.s2[k], expected) << "axis " << a << " lag " << k;
-      } else {
-        EXPECT_NEAR(c.s2[k], expected, 1e-5) << "axis " << a << " lag " << k;
+  // Odd and prime extents (FFT padding not a power of two), x beyond 64 (several words per bit row),
+  // then y beyond 64 too (several 64 x 64 blocks per transposed plane, partial ones at both edges).
+  for (const Shape shape : {Shape{9, 14, 131}, Shape{4, 77, 131}}) {
+    const auto m = random_mask(shape, 0.4, 5, sp);
+    TwoPointCorrelationParams p;
+    p.max_lag_um = 1000;  // clamped to the extent minus one voxel: every lag the volume holds
+    p.method = GetParam();
+    const auto r = two_point_correlation(m.view(), p);
+    EXPECT_EQ(r.method, GetParam());
+    int64_t phase = 0;
+    for (auto v : m) phase += v != 0;
+    EXPECT_EQ(r.phase_voxels, phase);
+    for (int a = 0; a < 3; ++a) {
+      const auto& c = r.axes[a];
+      ASSERT_EQ(c.s2.size(), static_cast<std::size_t>(m.shape()[a]));
+      // S2(0) is the volume fraction exactly.
+      EXPECT_EQ(c.s2[0], static_cast<double>(phase) / static_cast<double>(m.size()));
+      for (std::size_t k = 0; k < c.s2.size(); ++k) {
+        // direct: exact integer counts. fft: float transforms of at most a few thousand lines, 1e-5 absolute
+        // is ample and far below 1 / pairs.
+        const double expected = brute_s2(m, a, static_cast<int64_t>(k));
+        if (GetParam() == CorrelationMethod::direct) {
+          EXPECT_DOUBLE_EQ(c.s2[k], expected) << "axis " << a << " lag " << k;
+        } else {
+          EXPECT_NEAR(c.s2[k], expected, 1e-5) << "axis " << a << " lag " << k;
+        }
+        EXPECT_DOUBLE_EQ(c.r_um[k], static_cast<double>(k) * sp[a]);
+        EXPECT_EQ(c.pairs[k], (m.shape()[a] - static_cast<int64_t>(k)) * (m.size() / m.shape()[a]));
       }
-      EXPECT_DOUBLE_EQ(c.r_um[k], static_cast<double>(k) * sp[a]);
-      EXPECT_EQ(c.pairs[k], (m.shape()[a] - static_cast<int64_t>(k)) * (m.size() / m.shape()[a]));
     }
   }
 }

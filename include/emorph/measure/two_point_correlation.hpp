@@ -12,7 +12,8 @@
 
 namespace emorph {
 
-// direct: exact pair counts by AND + popcount of bit-packed rows (cost ~ max lag / 64 word operations
+// direct: exact pair counts by AND + popcount of bit-packed rows (cost ~ max lag / 64 word operations, 8 words
+// per instruction with AVX-512 VPOPCNTQ,
 // per voxel and axis); fft: zero-padded FFTW line transforms (cost ~ log of the line length, float
 // precision); automatic: the cheaper of the two by that cost model (direct below lags of ~400 voxels).
 enum class CorrelationMethod { automatic, direct, fft };
@@ -45,7 +46,7 @@ struct TwoPointCorrelationResult {
 // fft: each line along the axis is zero-padded to at least N_a + max lag and transformed with FFTW
 // (float), the power spectra are summed in double over all lines and the inverse transform of that sum
 // is evaluated in double (relative error ~1e-6); memory per thread one plane of padded lines.
-// direct: exact integer counts; memory 1 bit per voxel. S2(0) is the phase fraction exactly either way
+// direct: exact integer counts; memory 2 bits per voxel (the bits and their transposed planes). S2(0) is the phase fraction exactly either way
 // (I * I = I). Deterministic for any thread count.
 // "auto", "direct", "fft" and back; InputError naming `option` for another name.
 const char* correlation_method_name(CorrelationMethod m);
