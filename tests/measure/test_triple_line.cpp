@@ -95,3 +95,42 @@ TEST(TripleLine, NoThirdPhaseNoLine) {
   bad.phases = {1, 1, 0};
   EXPECT_THROW(triple_line_length(v.view(), bad), InputError);
 }
+
+namespace {
+// A ball of radius R voxels (NMC, 1) cut by the plane n . (p - c) = h (unit normal n): CBD (3) on the
+// positive side outside the ball, pore (0) on the other. Centre off the lattice by (0.25, 0.35, 0.15).
+Volume<uint8_t> tilted_cut_ball(double radius, double h, std::array<double, 3> n) {
+  const double norm = std::sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+  for (auto& c : n) c /= norm;
+  const int size = static_cast<int>(2 * radius + 8);
+  const double c[3] = {size / 2.0 + 0.25, size / 2.0 + 0.35, size / 2.0 + 0.15};
+  Volume<uint8_t> v = Volume<uint8_t>::filled({size, size, size}, {1, 1, 1}, 0);
+  for (int z = 0; z < size; ++z)
+    for (int y = 0; y < size; ++y)
+      for (int x = 0; x < size; ++x) {
+        const double pz = z - c[0], py = y - c[1], px = x - c[2];
+        if (pz * pz + py * py + px * px <= radius * radius) v(z, y, x) = 1;
+        else if (n[0] * pz + n[1] * py + n[2] * px > h) v(z, y, x) = 3;
+      }
+  return v;
+}
+}  // namespace
+
+TEST(TripleLine, TiltedCutsOverARangeOfRadii) {
+  // Balls of R = 8, 12, 16 voxels cut by planes through the lattice axes, face and cube diagonals and a
+  // generic direction, at h = 0.05 R and 0.4 R (the sphere meets the plane at 87 and 66 degrees):
+  // acceptance (issue 20) within 5 % of 2 pi sqrt(R^2 - h^2); measured -0.1 to +3.1 % (table in
+  // docs/surface_area.md). At h = 0.7 R (46 degrees) the digital sphere and plane run close over a wide
+  // band, the line wanders in it and the length is +3 to +11 % long: checked within 12 % only, so that
+  // a regression still fails; that case does not meet the 5 % target.
+  for (double R : {8.0, 12.0, 16.0})
+    for (double f : {0.05, 0.4, 0.7})
+      for (const auto& n : {std::array<double, 3>{1, 0, 0}, {0, 1, 1}, {1, 1, 1}, {0.3, 0.5, 0.81}}) {
+        const double h = f * R;
+        const auto r = triple_line_length(tilted_cut_ball(R, h, n).view());
+        const double expected = 2 * std::numbers::pi * std::sqrt(R * R - h * h);
+        EXPECT_NEAR(r.length_um, expected, (f < 0.5 ? 0.05 : 0.12) * expected)
+            << "R " << R << " h " << h << " normal " << n[0] << "," << n[1] << "," << n[2];
+        EXPECT_EQ(r.ends, 0);
+      }
+}

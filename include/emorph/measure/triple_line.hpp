@@ -19,9 +19,10 @@ struct TripleLineParams {
   int smoothing_steps = 30;
   // The smoothed line's length is summed over chords spanning this much polyline (in voxels of the
   // smallest size): the wiggle left after smoothing (the line hopping between the digital boundaries of
-  // neighbouring slices) adds no length, while a chord of 3 voxels on a curve of radius rho voxels
-  // loses only 9 / (24 rho^2) (0.3 % at rho = 12). 0: the polyline itself.
-  double chord_voxels = 3;
+  // neighbouring slices, over a few voxels where the phases meet at shallow angles) adds no length, while
+  // a chord of 6 voxels on a curve of radius rho voxels loses 36 / (24 rho^2) (1.0 % at rho = 12, 4 % at
+  // rho = 6). 3 voxels left +5 to +19 % on tilted cuts (docs/surface_area.md). 0: the polyline itself.
+  double chord_voxels = 6;
 };
 
 struct TripleLineResult {
