@@ -15,7 +15,8 @@ namespace emorph {
 // direct: exact pair counts by AND + popcount of bit-packed rows (cost ~ max lag / 64 word operations, 8 words
 // per instruction with AVX-512 VPOPCNTQ,
 // per voxel and axis); fft: zero-padded FFTW line transforms (cost ~ log of the line length, float
-// precision); automatic: the cheaper of the two by that cost model (direct below lags of ~400 voxels).
+// precision); automatic: the cheaper of the two by that cost model (direct below lags of ~400 voxels,
+// ~3000 where the CPU has AVX-512 VPOPCNTQ: the choice, hence the last digits of S2, depends on the CPU).
 enum class CorrelationMethod { automatic, direct, fft };
 
 struct TwoPointCorrelationParams {
