@@ -9,7 +9,8 @@
 // bias on a plane (-7 % for a lattice-plane neck, +10 to +12 % for a generic one). The net face
 // crossings along each axis are exactly the components of the interface's vector area, so its norm
 // needs no direction weights: exact for a planar contact bounded by the true neck loop whatever its
-// orientation, low for a strongly curved one (a particle nested in another's concavity).
+// orientation, low for a strongly curved one (a particle nested in another's concavity). Faces on the
+// contact's rim are weighted by the share of their edge neighbours inside the two particles.
 #include "emorph/measure/contacts.hpp"
 
 #include <algorithm>
@@ -31,12 +32,13 @@ uint64_t pair_key(uint32_t a, uint32_t b) {
   return (static_cast<uint64_t>(a) << 32) | b;
 }
 
-// Per touching pair: the net faces between the two labels along each axis, in half faces (a face on
-// the contact's rim counts 1, any other 2; signed +1 from the smaller label to the larger along +axis).
-using HalfFaces = std::array<int64_t, 3>;
+// Per touching pair: the net faces between the two labels along each axis, in eighths of a face (each
+// face weighted by the share of its 8 edge neighbours inside the pair; signed +1 from the smaller label
+// to the larger along +axis).
+using EighthFaces = std::array<int64_t, 3>;
 
 struct LocalCounts {
-  std::map<uint64_t, HalfFaces> pairs;
+  std::map<uint64_t, EighthFaces> pairs;
   // [(particle label) * num_labels + phase label][direction]
   std::vector<DirectionCounts> particle_phase;
 };
@@ -71,30 +73,31 @@ ContactsResult particle_contacts(VolumeView<const uint8_t> labels, VolumeView<co
   for (int d = 0; d < kDirections; ++d)
     for (int a = 0; a < 3; ++a)
       if (dirs[d][a] != 0 && std::abs(dirs[d][0]) + std::abs(dirs[d][1]) + std::abs(dirs[d][2]) == 1) axis_direction[a] = d;
-  // A face between particles a (voxel p) and b (voxel q = p + e_axis) is on the contact's rim when one of
-  // the 8 voxels sharing one of its edges (p and q moved by +-1 along the two other axes) belongs to
-  // neither: the rim faces straddle the contact's boundary loop and count half, as the boundary points
-  // of Pick's formula do. Without it the faces over-cover the neck: the voxels on both sides sit half a
-  // voxel off the contact plane, where the two particles' cross-sections are wider than the contact.
-  auto on_rim = [&](uint32_t a, uint32_t b, int64_t z, int64_t y, int64_t x, int axis) {
+  // A face between particles a (voxel p) and b (voxel q = p + e_axis) counts the share of the 8 voxels
+  // across its edges (p and q moved by +-1 along the two other axes) that belong to a or b: 1 inside
+  // the contact, less on its rim, where the face straddles the contact's boundary loop (the estimate of
+  // its covered share, as boundary points count half in Pick's formula). Whole faces over-cover the
+  // neck: the voxels on both sides sit up to half a voxel off the contact plane, where the particles'
+  // cross-sections are wider than the contact (+1 to +13 %).
+  auto outside_neighbours = [&](uint32_t a, uint32_t b, int64_t z, int64_t y, int64_t x, int axis) {
     const std::array<int64_t, 3> p{z, y, x};
+    int outside = 0;
     for (int i = 0; i < 3; ++i) {
       if (i == axis) continue;
-      for (int step : {-1, 1}) {
+      for (int step : {-1, 1})
         for (int side = 0; side < 2; ++side) {
           std::array<int64_t, 3> n = p;
           n[axis] += side * dirs[axis_direction[axis]][axis];  // q = p + the axis direction
           n[i] += step;
           if (n[i] < 0 || n[i] >= particles.shape()[i]) continue;  // the volume's faces are not the contact's rim
           const uint32_t l = particles(n[0], n[1], n[2]);
-          if (l != a && l != b) return true;
+          outside += l != a && l != b;
         }
-      }
     }
-    return false;
+    return outside;
   };
 
-  std::map<uint64_t, HalfFaces> pair_counts;
+  std::map<uint64_t, EighthFaces> pair_counts;
   std::vector<DirectionCounts> phase_counts((static_cast<std::size_t>(count) + 1) * L, DirectionCounts{});
 #pragma omp parallel
   {
@@ -125,7 +128,7 @@ ContactsResult particle_contacts(VolumeView<const uint8_t> labels, VolumeView<co
               auto& faces = local.pairs[pair_key(a, b)];  // any of the 13 directions makes the pair touch
               for (int axis = 0; axis < 3; ++axis)
                 if (d == axis_direction[axis])
-                  faces[axis] += (a < b ? 1 : -1) * dirs[d][axis] * (on_rim(a, b, z, y, x, axis) ? 1 : 2);
+                  faces[axis] += (a < b ? 1 : -1) * dirs[d][axis] * (8 - outside_neighbours(a, b, z, y, x, axis));
             } else {
               cross(a, b, b_phase, d);
               cross(b, a, a_phase, d);
@@ -148,13 +151,13 @@ ContactsResult particle_contacts(VolumeView<const uint8_t> labels, VolumeView<co
     for (int d = 0; d < kDirections; ++d) a += static_cast<double>(c[d]) * per_crossing[d];
     return a;
   };
-  // Particle-particle: the net (half) faces along axis a are the a-component of the interface's vector
+  // Particle-particle: the net (weighted) faces along axis a are the a-component of the interface's vector
   // area (one face = voxel volume / spacing_a); the area is its norm.
   const std::array<double, 3> face_area_um2{sp.dy * sp.dx, sp.dz * sp.dx, sp.dz * sp.dy};
-  auto vector_area = [&](const HalfFaces& c) {
+  auto vector_area = [&](const EighthFaces& c) {
     double sum2 = 0;
     for (int a = 0; a < 3; ++a) {
-      const double component = 0.5 * static_cast<double>(c[a]) * face_area_um2[a];
+      const double component = static_cast<double>(c[a]) / 8 * face_area_um2[a];
       sum2 += component * component;
     }
     return std::sqrt(sum2);

@@ -36,7 +36,7 @@ Json contact_results(const ContactAnalysis& a, const PhaseTable& table, const st
     with[table.name_of(static_cast<uint8_t>(l))] = {{"area_um2", area}, {"share", area / surface}};
   }
   return {{"phase", phase},
-          {"method", "vector area of the faces between separated particles (rim faces half); crofton-13 crossings with the other phases"},
+          {"method", "vector area of the faces between separated particles (rim faces by their edge neighbours inside); crofton-13 crossings with the other phases"},
           {"count", c.count},
           {"excluded_border", a.particles.excluded_border},
           {"excluded_small", a.particles.excluded_small},
