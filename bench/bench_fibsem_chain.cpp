@@ -66,6 +66,8 @@ int main(int argc, char** argv) {
   bool final_only = false;
   double whitening = -1;
   bool true_drift = false;  // the align stage uses the simulator's drift: the ceiling of alignment
+  synth::FibsemParams imaging;  // the simulator's defaults unless --shine-depth / --shine-strength
+  bool fixed_shine = false;     // segment with the column model's default shine-through (no fit)
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--presets" && i + 1 < argc) presets = argv[++i];
@@ -75,8 +77,12 @@ int main(int argc, char** argv) {
     else if (a == "--final-only") final_only = true;
     else if (a == "--whitening" && i + 1 < argc) whitening = std::atof(argv[++i]);
     else if (a == "--true-drift") true_drift = true;
+    else if (a == "--shine-depth" && i + 1 < argc) imaging.shine_depth_um = std::atof(argv[++i]);
+    else if (a == "--shine-strength" && i + 1 < argc) imaging.shine_strength = std::atof(argv[++i]);
+    else if (a == "--fixed-shine") fixed_shine = true;
+    else if (a == "--blur" && i + 1 < argc) imaging.blur_px = std::atof(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size N] [--final-only] [--true-drift] [--whitening W]\n");
+      std::fprintf(stderr, "usage: bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size N] [--final-only] [--true-drift] [--whitening W] [--shine-depth UM] [--shine-strength S] [--blur PX] [--fixed-shine]\n");
       return 2;
     }
   }
@@ -90,7 +96,7 @@ int main(int argc, char** argv) {
       for (const auto& seed_s : split(seeds)) {
         const uint64_t seed = std::stoull(seed_s);
         auto gen = synth::generate_electrode(synth::preset(preset, size, std::stod(voxel), seed));
-        synth::FibsemParams fp;
+        synth::FibsemParams fp = imaging;
         fp.seed = seed;
         const auto sim = synth::simulate_fibsem(gen.labels.view(), fp);
         Volume<float> raw(sim.image.shape(), sim.image.spacing());
@@ -118,6 +124,7 @@ int main(int argc, char** argv) {
           if (whitening >= 0) pp.drift.correlation.whitening = whitening;
           SegmentParams sp;
           sp.method = "fibsem";
+          sp.fibsem_columns.fit_shine = !fixed_shine;
           std::string row;
           try {
             if (true_drift) pp.align = false;
@@ -132,6 +139,11 @@ int main(int argc, char** argv) {
             }
             const auto seg = segment(AnyVolume(std::move(prepared.stack)), sp, table);
             const Score s = score(seg.labels, gen.labels.view().crop(prepared.crop));
+            if (seg.fibsem_solids.contains("columns") && seg.fibsem_solids["columns"].contains("shine_fit")) {
+              const Json& f = seg.fibsem_solids["columns"]["shine_fit"];
+              std::printf("  shine fit: depth %.3f um, strength %.2f (simulated %.3f, %.2f)\n", f["depth_um"].get<double>(),
+                          f["strength"].get<double>(), fp.shine_depth_um, fp.shine_strength);
+            }
             if (prepared.record.contains("align_skipped")) std::printf("  align skipped: %s\n", prepared.record["align_skipped"].get<std::string>().c_str());
             if (prepared.drift) {
               double err = 0;

@@ -139,6 +139,8 @@ void setup_synth(CLI::App& app) {
   sub->add_option("--cupping", x.cupping, "XCT: centre darkened by this share (beam hardening)")->capture_default_str();
   auto& f = o->fibsem_params;
   sub->add_option("--shine-depth", f.shine_depth_um, "FIB/SEM: shine-through depth, um")->capture_default_str();
+  sub->add_option("--shine-strength", f.shine_strength, "FIB/SEM: share of the solid's contrast seen through a pore (0..1)")
+      ->capture_default_str();
   sub->add_option("--curtains", f.curtain_amplitude, "FIB/SEM: curtaining stripe amplitude, grey")->capture_default_str();
   sub->add_option("--drift", f.drift_step_px, "FIB/SEM: drift step per slice, px")->capture_default_str();
   sub->callback([o]() { run_synth(*o); });

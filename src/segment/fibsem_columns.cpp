@@ -74,8 +74,10 @@ FibsemColumnLevels fibsem_column_levels(VolumeView<const float> grey, VolumeView
   require(noise_sigma > 0, "fibsem columns: the noise level must be positive");
   const Shape s = grey.shape();
   const int64_t nz = s.nz;
-  // Deep pores: no solid within two shine depths behind them (their grey is the pores' own).
-  const int64_t deep = std::max<int64_t>(2, static_cast<int64_t>(std::ceil(2 * depth_slices(p, grey.spacing().dz))));
+  // Deep pores: no solid within four shine depths behind them (their grey is the pores' own: 2 % of
+  // the contrast remain at 4 depths; at 2 depths 10 % raised the pores' level by about 5 grey levels and
+  // biased the shine-through fit, fibsem_shine.hpp, to shorter depths and higher strengths).
+  const int64_t deep = std::max<int64_t>(2, static_cast<int64_t>(std::ceil(4 * depth_slices(p, grey.spacing().dz))));
   Volume<int16_t> gap(s);  // slices to the first solid behind (capped)
   for (int64_t t = 0; t < nz; ++t) {
     const int64_t z = p.behind > 0 ? nz - 1 - t : t, zb = z + p.behind;
@@ -185,94 +187,137 @@ FibsemColumnLevels fibsem_column_levels(VolumeView<const float> grey, VolumeView
   return lv;
 }
 
-Volume<uint8_t> fibsem_column_labels(VolumeView<const float> grey, const FibsemColumnLevels& lv, uint8_t pore_label,
-                                     const FibsemColumnParams& p) {
-  require(p.milling_axis == 0 && (p.behind == 1 || p.behind == -1), "fibsem columns: milling axis must be 0, behind +1 or -1");
-  require(!lv.labels.empty() && lv.noise_sigma > 0, "fibsem columns: no solid level or no noise level");
+namespace {
+
+// In-plane gradient of the slices smoothed by smoothing_sigma, and the edge threshold (edge_fraction of
+// the grey range, 1st to 99th percentile).
+Volume<float> edge_relief(VolumeView<const float> grey, const FibsemColumnParams& p, float& edge_threshold) {
   const Shape s = grey.shape();
-  const int64_t nz = s.nz;
-  require(int64_t(lv.pore_grey.size()) == nz, "fibsem columns: one pore level per slice");
-  const int ns = static_cast<int>(lv.labels.size());
-  const double lambda = depth_slices(p, grey.spacing().dz);
-  const int depth_states = std::max(1, static_cast<int>(std::ceil(4 * lambda)));  // exp(-4): below the noise
-  // States: 0..ns-1 solid k; ns + k * D + (d - 1): pore d slices in front of solid k; last: deep pore.
-  const int n_states = ns + ns * depth_states + 1, deep = n_states - 1;
-  std::vector<double> mu(std::size_t(n_states) * nz);
-  for (int64_t z = 0; z < nz; ++z) {
-    double* m = &mu[std::size_t(z) * n_states];
-    const double pore = lv.pore_grey[z];
-    for (int k = 0; k < ns; ++k) {
-      m[k] = lv.grey[k][z];
-      for (int d = 1; d <= depth_states; ++d)
-        m[ns + k * depth_states + d - 1] = pore + p.shine_strength * (lv.grey[k][z] - pore) * std::exp(-d / lambda);
-    }
-    m[deep] = pore;
-  }
-  const double inv = 1.0 / (2 * lv.noise_sigma * lv.noise_sigma), pen = p.change_penalty;
-  const double inf = std::numeric_limits<double>::infinity();
-  Volume<uint8_t> out(s, grey.spacing(), grey.thickness_axis());
-  const int64_t columns = s.ny * s.nx;
-#pragma omp parallel num_threads(thread_count())
-  {
-    std::vector<double> cost(n_states), next(n_states);
-    std::vector<int16_t> back(std::size_t(n_states) * nz);
-#pragma omp for schedule(static)
-    for (int64_t c = 0; c < columns; ++c) {
-      const int64_t y = c / s.nx, x = c % s.nx;
-      // Walk from the back (the unmilled side) to the front.
-      auto slice = [&](int64_t t) { return p.behind > 0 ? nz - 1 - t : t; };
-      {
-        const int64_t z = slice(0);
-        const double g = grey(z, y, x);
-        const double* m = &mu[std::size_t(z) * n_states];
-        for (int i = 0; i < n_states; ++i) cost[i] = inf;
-        for (int k = 0; k < ns; ++k) cost[k] = (g - m[k]) * (g - m[k]) * inv;
-        cost[deep] = (g - m[deep]) * (g - m[deep]) * inv;  // nothing seen behind the last slice
-      }
-      for (int64_t t = 1; t < nz; ++t) {
-        const int64_t z = slice(t);
-        int16_t* b = &back[std::size_t(t) * n_states];
-        int best = 0;
-        for (int i = 1; i < n_states; ++i)
-          if (cost[i] < cost[best]) best = i;
-        for (int k = 0; k < ns; ++k) {
-          const double change = cost[best] + pen;
-          if (change < cost[k]) next[k] = change, b[k] = int16_t(best);
-          else next[k] = cost[k], b[k] = int16_t(k);
-        }
-        for (int k = 0; k < ns; ++k) {
-          const int first = ns + k * depth_states;
-          next[first] = cost[k] + pen, b[first] = int16_t(k);
-          for (int d = 2; d <= depth_states; ++d) next[first + d - 1] = cost[first + d - 2], b[first + d - 1] = int16_t(first + d - 2);
-        }
-        next[deep] = cost[deep], b[deep] = int16_t(deep);
-        for (int k = 0; k < ns; ++k) {
-          const int last = ns + k * depth_states + depth_states - 1;
-          if (cost[last] < next[deep]) next[deep] = cost[last], b[deep] = int16_t(last);
-        }
-        const double g = grey(z, y, x);
-        const double* m = &mu[std::size_t(z) * n_states];
-        for (int i = 0; i < n_states; ++i) next[i] += (g - m[i]) * (g - m[i]) * inv;
-        cost.swap(next);
-      }
-      int state = 0;
-      for (int i = 1; i < n_states; ++i)
-        if (cost[i] < cost[state]) state = i;
-      for (int64_t t = nz - 1; t >= 0; --t) {
-        out(slice(t), y, x) = state < ns ? lv.labels[state] : pore_label;
-        if (t > 0) state = back[std::size_t(t) * n_states + state];
-      }
-    }
-  }
-  if (!p.watershed_edges) return out;
   GaussianParams smooth;
   smooth.sigma_voxels = std::array<double, 3>{0.0, p.smoothing_sigma, p.smoothing_sigma};
-  const Volume<float> relief = in_plane_gradient(gaussian_filter<float>(grey, smooth), 0);
+  Volume<float> relief = in_plane_gradient(gaussian_filter<float>(grey, smooth), 0);
   std::vector<float> sample;
   const int64_t stride = std::max<int64_t>(1, grey.size() / (1 << 18));
   for (int64_t i = 0; i < grey.size(); i += stride) sample.push_back(grey(i / (s.ny * s.nx), (i / s.nx) % s.ny, i % s.nx));
   std::sort(sample.begin(), sample.end());
-  const float edge_t = static_cast<float>(p.edge_fraction * (sample[sample.size() * 99 / 100] - sample[sample.size() / 100]));
+  edge_threshold = static_cast<float>(p.edge_fraction * (sample[sample.size() * 99 / 100] - sample[sample.size() / 100]));
+  return relief;
+}
+
+// The column model's states and their grey per slice: 0..ns-1 solid k; ns + k * D + (d - 1): pore d
+// slices in front of solid k; last: deep pore.
+struct ColumnModel {
+  int ns = 0, depth_states = 0, n_states = 0, deep = 0;
+  std::vector<double> mu;  // [slice][state]
+  double inv = 0, pen = 0;
+};
+
+ColumnModel column_model(const FibsemColumnLevels& lv, const FibsemColumnParams& p, int64_t nz, double dz) {
+  require(p.milling_axis == 0 && (p.behind == 1 || p.behind == -1), "fibsem columns: milling axis must be 0, behind +1 or -1");
+  require(!lv.labels.empty() && lv.noise_sigma > 0, "fibsem columns: no solid level or no noise level");
+  require(int64_t(lv.pore_grey.size()) == nz, "fibsem columns: one pore level per slice");
+  require(p.shine_depth_um > 0 && p.shine_strength >= 0 && p.shine_strength < 1 && p.change_penalty >= 0,
+          "fibsem columns: shine depth > 0, strength in [0, 1), change penalty >= 0");
+  ColumnModel cm;
+  cm.ns = static_cast<int>(lv.labels.size());
+  const double lambda = depth_slices(p, dz);
+  cm.depth_states = std::max(1, static_cast<int>(std::ceil(4 * lambda)));  // exp(-4): below the noise
+  cm.n_states = cm.ns + cm.ns * cm.depth_states + 1, cm.deep = cm.n_states - 1;
+  cm.mu.resize(std::size_t(cm.n_states) * nz);
+  for (int64_t z = 0; z < nz; ++z) {
+    double* m = &cm.mu[std::size_t(z) * cm.n_states];
+    const double pore = lv.pore_grey[z];
+    for (int k = 0; k < cm.ns; ++k) {
+      m[k] = lv.grey[k][z];
+      for (int d = 1; d <= cm.depth_states; ++d)
+        m[cm.ns + k * cm.depth_states + d - 1] = pore + p.shine_strength * (lv.grey[k][z] - pore) * std::exp(-d / lambda);
+    }
+    m[cm.deep] = pore;
+  }
+  cm.inv = 1.0 / (2 * lv.noise_sigma * lv.noise_sigma), cm.pen = p.change_penalty;
+  return cm;
+}
+
+// The most probable state sequence of column (y, x), walked from the back (the unmilled side) to the
+// front, into `out`.
+void solve_column(VolumeView<const float> grey, const ColumnModel& cm, const FibsemColumnLevels& lv, uint8_t pore_label,
+                  int behind, int64_t y, int64_t x, std::vector<double>& cost, std::vector<double>& next,
+                  std::vector<int16_t>& back, const VolumeView<uint8_t>& out) {
+  const int64_t nz = grey.nz();
+  const int ns = cm.ns, n_states = cm.n_states, deep = cm.deep, depth_states = cm.depth_states;
+  const double inv = cm.inv, pen = cm.pen, inf = std::numeric_limits<double>::infinity();
+  cost.assign(n_states, inf), next.assign(n_states, inf);
+  back.resize(std::size_t(n_states) * nz);
+  auto slice = [&](int64_t t) { return behind > 0 ? nz - 1 - t : t; };
+  {
+    const int64_t z = slice(0);
+    const double g = grey(z, y, x);
+    const double* m = &cm.mu[std::size_t(z) * n_states];
+    for (int k = 0; k < ns; ++k) cost[k] = (g - m[k]) * (g - m[k]) * inv;
+    cost[deep] = (g - m[deep]) * (g - m[deep]) * inv;  // nothing seen behind the last slice
+  }
+  for (int64_t t = 1; t < nz; ++t) {
+    const int64_t z = slice(t);
+    int16_t* b = &back[std::size_t(t) * n_states];
+    int best = 0;
+    for (int i = 1; i < n_states; ++i)
+      if (cost[i] < cost[best]) best = i;
+    for (int k = 0; k < ns; ++k) {
+      const double change = cost[best] + pen;
+      if (change < cost[k]) next[k] = change, b[k] = int16_t(best);
+      else next[k] = cost[k], b[k] = int16_t(k);
+    }
+    for (int k = 0; k < ns; ++k) {
+      const int first = ns + k * depth_states;
+      next[first] = cost[k] + pen, b[first] = int16_t(k);
+      for (int d = 2; d <= depth_states; ++d) next[first + d - 1] = cost[first + d - 2], b[first + d - 1] = int16_t(first + d - 2);
+    }
+    next[deep] = cost[deep], b[deep] = int16_t(deep);
+    for (int k = 0; k < ns; ++k) {
+      const int last = ns + k * depth_states + depth_states - 1;
+      if (cost[last] < next[deep]) next[deep] = cost[last], b[deep] = int16_t(last);
+    }
+    const double g = grey(z, y, x);
+    const double* m = &cm.mu[std::size_t(z) * n_states];
+    for (int i = 0; i < n_states; ++i) next[i] += (g - m[i]) * (g - m[i]) * inv;
+    cost.swap(next);
+  }
+  int state = 0;
+  for (int i = 1; i < n_states; ++i)
+    if (cost[i] < cost[state]) state = i;
+  for (int64_t t = nz - 1; t >= 0; --t) {
+    out(slice(t), y, x) = state < ns ? lv.labels[state] : pore_label;
+    if (t > 0) state = back[std::size_t(t) * n_states + state];
+  }
+}
+
+}  // namespace
+
+Volume<uint8_t> fibsem_column_edges(VolumeView<const float> grey, const FibsemColumnParams& p) {
+  float edge_t = 0;
+  const Volume<float> relief = edge_relief(grey, p, edge_t);
+  Volume<uint8_t> edges(grey.shape(), grey.spacing(), grey.thickness_axis());
+  for (int64_t i = 0; i < edges.size(); ++i) edges.data()[i] = relief.data()[i] > edge_t;
+  return edges;
+}
+
+Volume<uint8_t> fibsem_column_labels(VolumeView<const float> grey, const FibsemColumnLevels& lv, uint8_t pore_label,
+                                     const FibsemColumnParams& p) {
+  const Shape s = grey.shape();
+  const ColumnModel cm = column_model(lv, p, s.nz, grey.spacing().dz);
+  Volume<uint8_t> out(s, grey.spacing(), grey.thickness_axis());
+  const VolumeView<uint8_t> ov = out.view();
+  const int64_t columns = s.ny * s.nx;
+#pragma omp parallel num_threads(thread_count())
+  {
+    std::vector<double> cost, next;
+    std::vector<int16_t> back;
+#pragma omp for schedule(static)
+    for (int64_t c = 0; c < columns; ++c) solve_column(grey, cm, lv, pore_label, p.behind, c / s.nx, c % s.nx, cost, next, back, ov);
+  }
+  if (!p.watershed_edges) return out;
+  float edge_t = 0;
+  const Volume<float> relief = edge_relief(grey, p, edge_t);
   // Markers: the column labels off the edges, as 1 + index into `classes`.
   std::vector<uint8_t> classes = lv.labels;
   classes.push_back(pore_label);

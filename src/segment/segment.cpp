@@ -7,6 +7,7 @@
 
 #include "emorph/error.hpp"
 #include "emorph/segment/fibsem_phases.hpp"
+#include "emorph/segment/fibsem_shine.hpp"
 #include "emorph/segment/filter_volume_correction.hpp"
 #include "emorph/parse.hpp"
 #include "emorph/segment/phase_map.hpp"
@@ -43,15 +44,40 @@ SegmentBand measure_band(VolumeView<const T> v, std::array<double, 2> t, VolumeV
 // the first labelling, then the most probable labels per column. A phase tried at its expected contrast
 // (absent from the first labelling) stays only when it takes at least min_phase_share of the solid;
 // otherwise the columns are solved again without it. The classes still follow the phases present.
+constexpr int shine_passes = 2;
+
 template <class T>
 Json refine_fibsem_columns(VolumeView<const T> view, FibsemPhaseResult& phases, const FibsemPhaseParams& fp,
-                           const FibsemColumnParams& cp) {
+                           const FibsemColumnParams& columns) {
   Volume<float> grey(view.shape(), view.spacing(), view.thickness_axis());
   for (int64_t z = 0; z < view.nz(); ++z)
     for (int64_t y = 0; y < view.ny(); ++y)
       for (int64_t x = 0; x < view.nx(); ++x) grey(z, y, x) = static_cast<float>(view(z, y, x));
-  FibsemColumnLevels lv = fibsem_column_levels(grey.view(), phases.labels.view(), fp.pore_label, fp.names, fp.labels,
-                                               fp.expected_contrast, phases.noise_sigma, cp);
+  FibsemColumnParams cp = columns;
+  auto levels = [&](VolumeView<const uint8_t> labelling) {
+    return fibsem_column_levels(grey.view(), labelling, fp.pore_label, fp.names, fp.labels, fp.expected_contrast,
+                                phases.noise_sigma, cp);
+  };
+  FibsemColumnLevels lv = levels(phases.labels.view());
+  Json shine_fit;
+  if (cp.fit_shine) {
+    // The shine-through depth and strength of this stack (fibsem_shine.hpp), from the first labelling,
+    // then again from the column labels of that estimate (the first labelling takes the brightest part
+    // of a ramp for solid); the levels are measured again each time (the deep pores that set the pores'
+    // level depend on the depth).
+    FibsemShineEstimate e;
+    Volume<uint8_t> current = phases.labels.clone();
+    for (int pass = 0; pass < shine_passes; ++pass) {
+      e = estimate_fibsem_shine(grey.view(), current.view(), fp.pore_label, lv, cp);
+      cp.shine_depth_um = e.depth_um, cp.shine_strength = e.strength;
+      FibsemColumnParams plain = cp;
+      plain.watershed_edges = false;
+      current = fibsem_column_labels(grey.view(), lv, fp.pore_label, plain);
+      lv = levels(current.view());
+    }
+    shine_fit = e.to_json();
+    shine_fit["passes"] = shine_passes;
+  }
   Volume<uint8_t> labels;
   std::vector<int64_t> counts;
   int64_t pore_voxels = 0;
@@ -92,6 +118,7 @@ Json refine_fibsem_columns(VolumeView<const T> view, FibsemPhaseResult& phases, 
   phases.labels = std::move(labels);
   Json j = lv.to_json();
   j["shine_depth_um"] = cp.shine_depth_um, j["shine_strength"] = cp.shine_strength, j["change_penalty"] = cp.change_penalty;
+  if (!shine_fit.is_null()) j["shine_fit"] = shine_fit;
   return j;
 }
 

@@ -20,8 +20,11 @@ struct FibsemColumnParams {
   bool enabled = true;            // segment --method fibsem: refine the default solid split (fibsem_phases)
   int milling_axis = 0;           // only 0 (z) is supported; other axes keep the unrefined labels
   int behind = +1;                // +1: the unmilled material (shine-through source) lies at larger indices
+  // The shine-through parameters: the starting point of their fit to the stack (fit_shine,
+  // fibsem_shine.hpp), or the values used when the fit is off.
   double shine_depth_um = 0.08;   // attenuation length of the solid seen through a pore, um
   double shine_strength = 0.7;    // share of the solid's contrast seen through a pore at depth 0
+  bool fit_shine = true;          // segment --method fibsem: estimate depth and strength from the stack
   double change_penalty = 4.0;    // cost of a change of phase along a column, in units of the
                                   // log-likelihood (residual^2 / 2 sigma^2)
   // The rims: a column sees one pixel, and the probe blur mixes the phases at in-plane edges, so voxels
@@ -53,6 +56,10 @@ FibsemColumnLevels fibsem_column_levels(VolumeView<const float> grey, VolumeView
                                         const std::vector<std::string>& names, const std::vector<uint8_t>& solid_labels,
                                         const std::vector<double>& expected_contrast, double noise_sigma,
                                         const FibsemColumnParams& params);
+
+// The in-plane edges (1) of the stack: gradient of the slices smoothed by smoothing_sigma above
+// edge_fraction of the grey range; the voxels the watershed relabels in fibsem_column_labels.
+Volume<uint8_t> fibsem_column_edges(VolumeView<const float> grey, const FibsemColumnParams& params);
 
 // The most probable labels of every column (pore_label for pores).
 Volume<uint8_t> fibsem_column_labels(VolumeView<const float> grey, const FibsemColumnLevels& levels, uint8_t pore_label,
