@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
   double whitening = -1;
   bool true_drift = false;  // the align stage uses the simulator's drift: the ceiling of alignment
   synth::FibsemParams imaging;  // the simulator's defaults unless --shine-depth / --shine-strength
-  bool fixed_shine = false;     // segment with the column model's default shine-through (no fit)
+  bool fit_shine = false;       // estimate the shine-through from the stack (fibsem_shine.hpp)
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--presets" && i + 1 < argc) presets = argv[++i];
@@ -79,10 +79,10 @@ int main(int argc, char** argv) {
     else if (a == "--true-drift") true_drift = true;
     else if (a == "--shine-depth" && i + 1 < argc) imaging.shine_depth_um = std::atof(argv[++i]);
     else if (a == "--shine-strength" && i + 1 < argc) imaging.shine_strength = std::atof(argv[++i]);
-    else if (a == "--fixed-shine") fixed_shine = true;
+    else if (a == "--fit-shine") fit_shine = true;
     else if (a == "--blur" && i + 1 < argc) imaging.blur_px = std::atof(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size N] [--final-only] [--true-drift] [--whitening W] [--shine-depth UM] [--shine-strength S] [--blur PX] [--fixed-shine]\n");
+      std::fprintf(stderr, "usage: bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size N] [--final-only] [--true-drift] [--whitening W] [--shine-depth UM] [--shine-strength S] [--blur PX] [--fit-shine]\n");
       return 2;
     }
   }
@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
           if (whitening >= 0) pp.drift.correlation.whitening = whitening;
           SegmentParams sp;
           sp.method = "fibsem";
-          sp.fibsem_columns.fit_shine = !fixed_shine;
+          sp.fibsem_columns.fit_shine = fit_shine;
           std::string row;
           try {
             if (true_drift) pp.align = false;

@@ -74,19 +74,7 @@ FibsemColumnLevels fibsem_column_levels(VolumeView<const float> grey, VolumeView
   require(noise_sigma > 0, "fibsem columns: the noise level must be positive");
   const Shape s = grey.shape();
   const int64_t nz = s.nz;
-  // Deep pores: no solid within four shine depths behind them (their grey is the pores' own: 2 % of
-  // the contrast remain at 4 depths; at 2 depths 10 % raised the pores' level by about 5 grey levels and
-  // biased the shine-through fit, fibsem_shine.hpp, to shorter depths and higher strengths).
-  const int64_t deep = std::max<int64_t>(2, static_cast<int64_t>(std::ceil(4 * depth_slices(p, grey.spacing().dz))));
-  Volume<int16_t> gap(s);  // slices to the first solid behind (capped)
-  for (int64_t t = 0; t < nz; ++t) {
-    const int64_t z = p.behind > 0 ? nz - 1 - t : t, zb = z + p.behind;
-    for (int64_t y = 0; y < s.ny; ++y)
-      for (int64_t x = 0; x < s.nx; ++x) {
-        const int16_t before = (zb >= 0 && zb < nz) ? gap(zb, y, x) : int16_t(deep + 1);
-        gap(z, y, x) = labels(z, y, x) != pore_label ? int16_t(0) : int16_t(std::min<int64_t>(before + 1, deep + 1));
-      }
-  }
+  const std::size_t min_count = 200;  // voxels for a mode
   // Interior voxels (all 8 in-plane neighbours share the label): blur mixes the rims.
   auto interior = [&](int64_t z, int64_t y, int64_t x, uint8_t l) {
     if (y == 0 || x == 0 || y + 1 == s.ny || x + 1 == s.nx) return false;
@@ -95,6 +83,31 @@ FibsemColumnLevels fibsem_column_levels(VolumeView<const float> grey, VolumeView
         if (labels(z, y + dy, x + dx) != l) return false;
     return true;
   };
+  // Deep pores: no solid within two shine depths behind them (their grey is the pores' own). A stack
+  // with fewer than min_count such pores (a dense cube, a deep shine-through) takes 2 slices.
+  const double lambda = depth_slices(p, grey.spacing().dz);
+  const int64_t deepest = std::max<int64_t>(2, static_cast<int64_t>(std::ceil(2 * lambda)));
+  Volume<int16_t> gap(s);  // slices to the first solid behind (capped)
+  for (int64_t t = 0; t < nz; ++t) {
+    const int64_t z = p.behind > 0 ? nz - 1 - t : t, zb = z + p.behind;
+    for (int64_t y = 0; y < s.ny; ++y)
+      for (int64_t x = 0; x < s.nx; ++x) {
+        const int16_t before = (zb >= 0 && zb < nz) ? gap(zb, y, x) : int16_t(deepest + 1);
+        gap(z, y, x) = labels(z, y, x) != pore_label ? int16_t(0) : int16_t(std::min<int64_t>(before + 1, deepest + 1));
+      }
+  }
+  std::vector<std::size_t> pores_at_gap(std::size_t(deepest + 2), 0);
+  for (int64_t z = 0; z < nz; ++z)
+    for (int64_t y = 0; y < s.ny; ++y)
+      for (int64_t x = 0; x < s.nx; ++x)
+        if (labels(z, y, x) == pore_label && interior(z, y, x, pore_label)) ++pores_at_gap[gap(z, y, x)];
+  int64_t deep = deepest;
+  for (double depths : {2.0, 0.0}) {
+    deep = std::max<int64_t>(2, static_cast<int64_t>(std::ceil(depths * lambda)));
+    std::size_t n = 0;
+    for (int64_t g = deep + 1; g <= deepest + 1; ++g) n += pores_at_gap[g];
+    if (n >= min_count) break;
+  }
   FibsemColumnLevels lv;
   lv.noise_sigma = noise_sigma;
   // Each phase's voxels per slice (the pores: deep ones only).
@@ -113,7 +126,6 @@ FibsemColumnLevels fibsem_column_levels(VolumeView<const float> grey, VolumeView
   // L_k the phase's mode over the stack, a and b lines in z fitted to local modes (windows of 9 slices)
   // of every phase present there. A phase's own local modes alone would be extrapolated where it
   // thins out (the last slices of a cube that ends in one particle).
-  const std::size_t min_count = 200;  // voxels for a local mode
   std::vector<double> global(m + 1), a_w, b_w, w_w, z_w;
   std::vector<float> pool;
   for (std::size_t k = 0; k <= m; ++k) {

@@ -13,7 +13,7 @@
 namespace emorph {
 
 Json FibsemShineEstimate::to_json() const {
-  return {{"depth_um", depth_um}, {"strength", strength}, {"residual_rms", residual_rms}, {"gaps", gaps}, {"voxels", voxels}};
+  return {{"fitted", fitted}, {"depth_um", depth_um}, {"strength", strength}, {"residual_rms", residual_rms}, {"gaps", gaps}, {"voxels", voxels}};
 }
 
 FibsemShineEstimate estimate_fibsem_shine(VolumeView<const float> grey, VolumeView<const uint8_t> labels, uint8_t pore_label,
@@ -68,8 +68,25 @@ FibsemShineEstimate estimate_fibsem_shine(VolumeView<const float> grey, VolumeVi
     median[d] = *mid, weight[d] = double(ratio[d].size());
     ++e.gaps, e.voxels += int64_t(ratio[d].size());
   }
-  require(e.gaps >= 2, "fibsem shine: fewer than two distances in front of a solid hold " + std::to_string(p.min_voxels) +
-                           " pore voxels; the shine-through cannot be estimated (give its depth and strength)");
+  // The fit stops at the first distance (from the third on) whose median ratio is below tail_ratio: past
+  // it the ramp has decayed into the offsets of the pores' level and the voxels a labelling got wrong,
+  // which, many and flat, pulled the depth to its upper bound on 80^3 cubes.
+  // A labelling whose ratios never fall below it does not follow the model (on 80^3 cubes the first
+  // labelling's "pores" far from any solid held enough solid to keep the medians above 0.1, and the fit
+  // ran to its depth bound): the estimate is not trusted, the given values are kept.
+  bool tail_reached = false;
+  for (std::size_t d = 3; d < median.size(); ++d)
+    if (weight[d] > 0 && median[d] < p.tail_ratio) {
+      for (std::size_t later = d + 1; later < median.size(); ++later)
+        if (weight[later] > 0) --e.gaps, e.voxels -= int64_t(weight[later]), weight[later] = 0;
+      tail_reached = true;
+      break;
+    }
+  if (e.gaps < 2 || !tail_reached) {
+    e.depth_um = cp.shine_depth_um, e.strength = cp.shine_strength;
+    return e;
+  }
+  e.fitted = true;
   // Least squares over the depth grid (400 steps: 1 % apart over 0.005-0.4 um), strength in closed form.
   double best = std::numeric_limits<double>::infinity(), total_weight = 0;
   for (double w : weight) total_weight += w;

@@ -67,8 +67,11 @@ Json refine_fibsem_columns(VolumeView<const T> view, FibsemPhaseResult& phases, 
     // level depend on the depth).
     FibsemShineEstimate e;
     Volume<uint8_t> current = phases.labels.clone();
+    int fitted_passes = 0;
     for (int pass = 0; pass < shine_passes; ++pass) {
       e = estimate_fibsem_shine(grey.view(), current.view(), fp.pore_label, lv, cp);
+      if (!e.fitted) break;
+      ++fitted_passes;
       cp.shine_depth_um = e.depth_um, cp.shine_strength = e.strength;
       FibsemColumnParams plain = cp;
       plain.watershed_edges = false;
@@ -76,7 +79,8 @@ Json refine_fibsem_columns(VolumeView<const T> view, FibsemPhaseResult& phases, 
       lv = levels(current.view());
     }
     shine_fit = e.to_json();
-    shine_fit["passes"] = shine_passes;
+    shine_fit["fitted"] = fitted_passes > 0;  // the depth and strength used are the last fitted ones
+    shine_fit["fitted_passes"] = fitted_passes;
   }
   Volume<uint8_t> labels;
   std::vector<int64_t> counts;

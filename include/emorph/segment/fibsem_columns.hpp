@@ -20,11 +20,13 @@ struct FibsemColumnParams {
   bool enabled = true;            // segment --method fibsem: refine the default solid split (fibsem_phases)
   int milling_axis = 0;           // only 0 (z) is supported; other axes keep the unrefined labels
   int behind = +1;                // +1: the unmilled material (shine-through source) lies at larger indices
-  // The shine-through parameters: the starting point of their fit to the stack (fit_shine,
-  // fibsem_shine.hpp), or the values used when the fit is off.
+  // The shine-through parameters (the simulator's defaults), or the starting point of their fit.
   double shine_depth_um = 0.08;   // attenuation length of the solid seen through a pore, um
   double shine_strength = 0.7;    // share of the solid's contrast seen through a pore at depth 0
-  bool fit_shine = true;          // segment --method fibsem: estimate depth and strength from the stack
+  // Estimate depth and strength from the stack (fibsem_shine.hpp). Off by default: on the simulator's
+  // 128^3 stacks at 20 nm it follows other shine-through settings, but on 80^3 cubes and at 10 nm with
+  // deep shine-through the labelling it starts from is too poor (docs/validation.md, issue 14 point 7).
+  bool fit_shine = false;
   double change_penalty = 4.0;    // cost of a change of phase along a column, in units of the
                                   // log-likelihood (residual^2 / 2 sigma^2)
   // The rims: a column sees one pixel, and the probe blur mixes the phases at in-plane edges, so voxels

@@ -28,9 +28,13 @@ struct FibsemShineParams {
   // contrast makes the ratio noise), and only gaps with at least min_voxels ratios enter the fit.
   double min_contrast_sigmas = 8;
   int64_t min_voxels = 50;
+  double tail_ratio = 0.1;  // the fit ends at the first distance (>= 3) whose median ratio is below it
 };
 
 struct FibsemShineEstimate {
+  // false: too few pore voxels in front of a contrasted solid, or median ratios that never decay below
+  // tail_ratio (the labelling does not follow the model); the given values are kept
+  bool fitted = false;
   double depth_um = 0, strength = 0;
   double residual_rms = 0;  // weighted rms of the median ratios about the fitted curve
   int gaps = 0;             // distances d (slices) with enough ratios
@@ -38,9 +42,10 @@ struct FibsemShineEstimate {
   Json to_json() const;
 };
 
-// `labels`: pore_label or one of levels.labels (other labels are ignored as solids with no level).
-// Throws InputError for bad bounds, a label shape other than the grey volume's, or no gap with enough
-// ratios (no pore in front of a contrasted solid: name the parameters instead).
+// `labels`: pore_label or one of levels.labels (other labels are ignored as solids with no level). With
+// fewer than two distances holding min_voxels ratios, or no distance (>= 3) whose median ratio is below
+// tail_ratio, returns columns' depth and strength, not fitted.
+// Throws InputError for bad bounds or a label shape other than the grey volume's.
 FibsemShineEstimate estimate_fibsem_shine(VolumeView<const float> grey, VolumeView<const uint8_t> labels, uint8_t pore_label,
                                           const FibsemColumnLevels& levels, const FibsemColumnParams& columns,
                                           const FibsemShineParams& params = {});
