@@ -137,6 +137,8 @@ void setup_segment(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--behind", o->params.fibsem.behind, "fibsem: +1 if unmilled material lies at larger indices, else -1")
       ->capture_default_str();
+  sub->add_flag("--fit-shine", o->params.fibsem_columns.fit_shine,
+                "fibsem: estimate the shine-through depth and strength from the stack (default: 0.08 um, 0.7)");
   sub->add_option("--grey-classes", o->params.fibsem.grey_classes,
                   "fibsem: multi-Otsu classes of the flat voxels, one per phase of distinct grey (3 for pore,CBD,LFP)")
       ->capture_default_str();
