@@ -12,73 +12,22 @@
 #include "emorph/segment/segment.hpp"
 #include "emorph/synth/electrode.hpp"
 #include "emorph/synth/fibsem.hpp"
+#include "fibsem_model.hpp"
 
 using namespace emorph;
+using emorph::test::ModelStack;
 
 namespace {
 
-// Columns along z of pore runs (lengths 1..12) and solid runs (LFP 2 or CBD 3, lengths 3..12); the grey
-// follows the model exactly: solid k its level, a pore d slices in front of solid k
-// pore + s (level_k - pore) exp(-d dz / depth), a pore with nothing behind the pore level.
-struct ModelStack {
-  Volume<uint8_t> labels;
-  Volume<float> grey;
-};
+// Columns along z (block 1) of pore runs and LFP 2 / CBD 3 runs following the model (fibsem_model.hpp).
+ModelStack model_stack(double noise, uint64_t seed) { return test::model_stack(Shape{96, 6, 6}, 1, 2, 0.08, 0.7, noise, seed); }
 
-ModelStack model_stack(double noise, uint64_t seed) {
-  const Shape s{96, 6, 6};
-  const double dz = 0.02, depth = 0.08, strength = 0.7, pore = 25, level[4] = {0, 200, 140, 75};
-  ModelStack m{Volume<uint8_t>(s, Spacing{dz, dz, dz}), Volume<float>(s, Spacing{dz, dz, dz})};
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> n(0, 1);
-  for (int64_t y = 0; y < s.ny; ++y)
-    for (int64_t x = 0; x < s.nx; ++x) {
-      int64_t z = 0;
-      while (z < s.nz) {
-        const uint8_t l = (z == 0 || m.labels(z - 1, y, x) != 0) ? 0 : uint8_t(2 + rng() % 2);
-        const int64_t run = l == 0 ? 1 + int64_t(rng() % 12) : 3 + int64_t(rng() % 10);
-        for (int64_t k = 0; k < run && z < s.nz; ++k, ++z) m.labels(z, y, x) = l;
-      }
-      for (int64_t z2 = s.nz - 1, behind = -1; z2 >= 0; --z2) {
-        const uint8_t l = m.labels(z2, y, x);
-        double g = l ? level[l] : pore;
-        if (l) behind = z2;
-        else if (behind >= 0) g += strength * (level[m.labels(behind, y, x)] - pore) * std::exp(-(behind - z2) * dz / depth);
-        m.grey(z2, y, x) = float(g + noise * n(rng));
-      }
-    }
-  return m;
-}
-
-FibsemColumnLevels exact_levels(int64_t nz, double noise) {
-  FibsemColumnLevels lv;
-  lv.names = {"CBD", "LFP"};
-  lv.labels = {3, 2};
-  lv.grey = {std::vector<double>(nz, 75.0), std::vector<double>(nz, 140.0)};
-  lv.pore_grey.assign(nz, 25.0);
-  lv.from_expected = {false, false};
-  lv.noise_sigma = noise;
-  return lv;
-}
+FibsemColumnLevels exact_levels(int64_t nz, double noise) { return test::exact_levels(nz, noise, {"CBD", "LFP"}, {3, 2}); }
 
 double agreement(const Volume<uint8_t>& a, const Volume<uint8_t>& b) {
   int64_t same = 0;
   for (int64_t i = 0; i < a.size(); ++i) same += a.data()[i] == b.data()[i];
   return double(same) / double(a.size());
-}
-
-// Pore Dice and the largest |segmented - true| vol% over labels 0..3.
-std::pair<double, double> score(const Volume<uint8_t>& seg, const Volume<uint8_t>& truth) {
-  int64_t n_seg[4] = {0}, n_true[4] = {0}, both = 0;
-  for (int64_t i = 0; i < seg.size(); ++i) {
-    const uint8_t s = seg.data()[i], t = truth.data()[i];
-    if (s < 4) ++n_seg[s];
-    if (t < 4) ++n_true[t];
-    both += s == 0 && t == 0;
-  }
-  double worst = 0;
-  for (int l = 0; l < 4; ++l) worst = std::max(worst, 100.0 * std::abs(double(n_seg[l] - n_true[l])) / double(seg.size()));
-  return {2.0 * double(both) / double(n_seg[0] + n_true[0]), worst};
 }
 
 }  // namespace
@@ -128,7 +77,7 @@ TEST(FibsemColumns, SegmentationBeatsTheWatershedSplitOnSimulatedStacks) {
     const auto with = segment(AnyVolume(sim.image.clone()), sp, PhaseTable::default_table());
     sp.fibsem_columns.enabled = false;
     const auto without = segment(AnyVolume(sim.image.clone()), sp, PhaseTable::default_table());
-    const auto a = score(with.labels, gen.labels), b = score(without.labels, gen.labels);
+    const auto a = test::pore_dice_and_worst_error(with.labels, gen.labels), b = test::pore_dice_and_worst_error(without.labels, gen.labels);
     std::printf("%s seed %llu: columns: pore Dice %.3f, worst %.2f vol%% | watershed split: %.3f, %.2f vol%%\n", c.preset,
                 static_cast<unsigned long long>(c.seed), a.first, a.second, b.first, b.second);
     EXPECT_GE(a.first, c.min_dice) << c.preset;

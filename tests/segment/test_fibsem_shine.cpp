@@ -5,7 +5,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <random>
 
 #include "emorph/error.hpp"
 #include "emorph/phase_table.hpp"
@@ -13,73 +12,20 @@
 #include "emorph/segment/segment.hpp"
 #include "emorph/synth/electrode.hpp"
 #include "emorph/synth/fibsem.hpp"
+#include "fibsem_model.hpp"
 
 using namespace emorph;
 
 namespace {
 
-// Blocks of 8 x 8 columns along z share one sequence of pore runs (1..12 slices) and solid runs (LFP 2
-// or NMC 1, 3..12 slices); each voxel's grey follows the model (a pore d slices in front of solid k:
-// pore + s (level_k - pore) exp(-d dz / depth)) plus Gaussian noise. Blocks, not single columns: the
-// estimate leaves out in-plane edges, as the probe blur mixes them on real stacks.
-struct ModelStack {
-  Volume<uint8_t> labels;
-  Volume<float> grey;
-};
-
-ModelStack model_stack(double depth, double strength, double noise, uint64_t seed) {
-  const Shape s{96, 48, 48};
-  const double dz = 0.02, pore = 25, level[3] = {0, 200, 140};
-  ModelStack m{Volume<uint8_t>(s, Spacing{dz, dz, dz}), Volume<float>(s, Spacing{dz, dz, dz})};
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> n(0, 1);
-  std::vector<uint8_t> column(s.nz);
-  for (int64_t by = 0; by < s.ny; by += 8)
-    for (int64_t bx = 0; bx < s.nx; bx += 8) {
-      int64_t z = 0;
-      while (z < s.nz) {
-        const uint8_t l = (z == 0 || column[z - 1] != 0) ? 0 : uint8_t(1 + rng() % 2);
-        const int64_t run = l == 0 ? 1 + int64_t(rng() % 12) : 3 + int64_t(rng() % 10);
-        for (int64_t k = 0; k < run && z < s.nz; ++k, ++z) column[z] = l;
-      }
-      for (int64_t y = by; y < by + 8; ++y)
-        for (int64_t x = bx; x < bx + 8; ++x)
-          for (int64_t z2 = s.nz - 1, behind = -1; z2 >= 0; --z2) {
-            const uint8_t l = column[z2];
-            m.labels(z2, y, x) = l;
-            double g = l ? level[l] : pore;
-            if (l) behind = z2;
-            else if (behind >= 0) g += strength * (level[column[behind]] - pore) * std::exp(-(behind - z2) * dz / depth);
-            m.grey(z2, y, x) = float(g + noise * n(rng));
-          }
-    }
-  return m;
+// Blocks of 8 x 8 columns along z share one sequence of pore runs and NMC 1 / LFP 2 runs following the
+// model (fibsem_model.hpp). Blocks, not single columns: the estimate leaves out in-plane edges, as the
+// probe blur mixes them on real stacks.
+test::ModelStack model_stack(double depth, double strength, double noise, uint64_t seed) {
+  return test::model_stack(Shape{96, 48, 48}, 8, 1, depth, strength, noise, seed);
 }
 
-FibsemColumnLevels exact_levels(int64_t nz, double noise) {
-  FibsemColumnLevels lv;
-  lv.names = {"LFP", "NMC"};
-  lv.labels = {2, 1};
-  lv.grey = {std::vector<double>(nz, 140.0), std::vector<double>(nz, 200.0)};
-  lv.pore_grey.assign(nz, 25.0);
-  lv.from_expected = {false, false};
-  lv.noise_sigma = noise;
-  return lv;
-}
-
-// Pore Dice and the largest |segmented - true| vol% over labels 0..3.
-std::pair<double, double> score(const Volume<uint8_t>& seg, const Volume<uint8_t>& truth) {
-  int64_t n_seg[4] = {0}, n_true[4] = {0}, both = 0;
-  for (int64_t i = 0; i < seg.size(); ++i) {
-    const uint8_t s = seg.data()[i], t = truth.data()[i];
-    if (s < 4) ++n_seg[s];
-    if (t < 4) ++n_true[t];
-    both += s == 0 && t == 0;
-  }
-  double worst = 0;
-  for (int l = 0; l < 4; ++l) worst = std::max(worst, 100.0 * std::abs(double(n_seg[l] - n_true[l])) / double(seg.size()));
-  return {2.0 * double(both) / double(n_seg[0] + n_true[0]), worst};
-}
+FibsemColumnLevels exact_levels(int64_t nz, double noise) { return test::exact_levels(nz, noise, {"LFP", "NMC"}, {2, 1}); }
 
 }  // namespace
 
@@ -91,7 +37,7 @@ TEST(FibsemShine, ModelStacksGiveBackTheirParameters) {
     double depth, strength;
   };
   for (const Case c : {Case{0.04, 0.5}, Case{0.08, 0.7}, Case{0.10, 0.8}}) {
-    const ModelStack m = model_stack(c.depth, c.strength, 8.0, 7);
+    const test::ModelStack m = model_stack(c.depth, c.strength, 8.0, 7);
     FibsemColumnParams cp;  // starts at 0.08 um, 0.7
     const FibsemShineEstimate e = estimate_fibsem_shine(m.grey.view(), m.labels.view(), 0, exact_levels(m.grey.nz(), 8.0), cp);
     std::printf("depth %.3f strength %.2f: estimated %.4f, %.3f (%d distances, %lld voxels)\n", c.depth, c.strength, e.depth_um,
@@ -101,7 +47,7 @@ TEST(FibsemShine, ModelStacksGiveBackTheirParameters) {
     EXPECT_NEAR(e.strength, c.strength, 0.05);
   }
   // No pore in front of a solid: nothing to fit, the given values are kept.
-  ModelStack solid = model_stack(0.08, 0.7, 8.0, 3);
+  test::ModelStack solid = model_stack(0.08, 0.7, 8.0, 3);
   for (auto& l : solid.labels) l = 1;
   FibsemColumnParams cp;
   cp.shine_depth_um = 0.05, cp.shine_strength = 0.6;
@@ -143,7 +89,7 @@ TEST(FibsemShine, SegmentationWithTheEstimateOnSimulatedStacks) {
     const auto fixed = segment(AnyVolume(sim.image.clone()), sp, PhaseTable::default_table());
     sp.fibsem_columns.fit_shine = true;
     const auto fitted = segment(AnyVolume(sim.image.clone()), sp, PhaseTable::default_table());
-    const auto a = score(fitted.labels, gen.labels), b = score(fixed.labels, gen.labels);
+    const auto a = test::pore_dice_and_worst_error(fitted.labels, gen.labels), b = test::pore_dice_and_worst_error(fixed.labels, gen.labels);
     const Json& fit = fitted.fibsem_solids["columns"]["shine_fit"];
     std::printf("shine %.2f um, %.2f: estimated %.3f um, %.2f | estimate: pore Dice %.3f, worst %.2f vol%% | fixed default: %.3f, %.2f vol%%\n",
                 c.depth, c.strength, fit["depth_um"].get<double>(), fit["strength"].get<double>(), a.first, a.second, b.first,
