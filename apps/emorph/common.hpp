@@ -29,6 +29,15 @@ CLI::Option* declare_path(CLI::Option* option, PathKind kind, const std::vector<
 // The declared paths of a parsed subcommand, checked; returns the output files to commit together.
 std::vector<std::filesystem::path> check_declared_paths(const CLI::App& command);
 
+// The input volumes a parsed subcommand names (its declared input_volume paths that were given).
+std::vector<std::string> declared_input_volumes(const CLI::App& command);
+
+// The global --raw-shape, --raw-dtype, --raw-byte-order and --sidecar options (raw_input_options.cpp);
+// apply_raw_input_options hands them to the readers once parsing is complete (InputError when malformed,
+// contradictory, or given to a command that reads no .raw input).
+void add_raw_input_options(CLI::App& app);
+void apply_raw_input_options(const CLI::App& command);
+
 struct InputOptions {
   std::string input;
   std::string voxel;  // "0.32" or "DZ,DY,DX"; empty: from the file

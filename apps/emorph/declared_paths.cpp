@@ -3,6 +3,7 @@
 #include <map>
 
 #include "common.hpp"
+#include "emorph/io/raw_input.hpp"
 
 namespace emorph::cli {
 namespace {
@@ -29,8 +30,22 @@ CLI::Option* declare_path(CLI::Option* option, PathKind kind, const std::vector<
   return option;
 }
 
+std::vector<std::string> declared_input_volumes(const CLI::App& command) {
+  std::vector<std::string> inputs;
+  for (const auto* o : command.get_options()) {
+    const auto found = declared().find(o);
+    if (found == declared().end() || found->second.kind != PathKind::input_volume) continue;
+    for (const auto& v : found->second.values())
+      if (!v.empty()) inputs.push_back(v);
+  }
+  return inputs;
+}
+
 std::vector<std::filesystem::path> check_declared_paths(const CLI::App& command) {
   std::vector<PathUse> uses;
+  // The global --sidecar is an input of whichever command reads the .raw file it describes.
+  if (const std::string& sidecar = raw_input_options().sidecar; !sidecar.empty())
+    uses.push_back({"--sidecar", sidecar, PathKind::input_file});
   bool compress = false;
   for (const auto* o : command.get_options()) {
     if (o->get_name() == "--compress" && o->count() > 0) compress = o->as<bool>();

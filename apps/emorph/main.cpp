@@ -1,5 +1,7 @@
 // emorph command-line tool: global options, subcommand dispatch, and the exit-code contract
 // (0 success, 2 bad input or option, 1 internal failure).
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -47,7 +49,7 @@ void print_command_list(CLI::App& app) {
     const std::string first_line = description.substr(0, description.find('\n'));
     std::printf("  %-16s %s\n", name.c_str(), first_line.c_str());
   };
-  std::printf("%s\n\nUsage: emorph [--threads N] [--quiet] [--memory-limit SIZE] COMMAND [OPTIONS]\n", app.get_description().c_str());
+  std::printf("%s\n\nUsage: emorph [--threads N] [--quiet] [--memory-limit SIZE] [--raw-shape Z,Y,X --raw-dtype T | --sidecar PATH] COMMAND [OPTIONS]\n", app.get_description().c_str());
   for (const auto& [group, names] : groups) {
     bool header = false;
     for (const auto& name : names) {
@@ -83,8 +85,18 @@ int main(int argc, char** argv) {
          "Memory budget, e.g. 512MiB or 4GiB: commands whose volume would not fit stream it in slabs (default: half "
          "the physical memory)")
       ->trigger_on_parse();
-  app.add_flag_function("--quiet,-q", [](std::int64_t) { emorph::set_progress_enabled(false); }, "No progress output")
+  // The library reports progress to this sink and never prints itself (emorph/progress.hpp).
+  emorph::set_progress_sink(emorph::progress_text_sink(
+      [](const std::string& text) {
+        std::fputs(text.c_str(), stderr);
+        std::fflush(stderr);
+      },
+      ::isatty(2) != 0));
+  app.add_flag_function("--quiet,-q", [](std::int64_t) { emorph::set_progress_sink({}); },
+                        "No progress output (else on stderr: a line redrawn on a terminal, one line per 10 % of each "
+                        "long step in a log)")
       ->trigger_on_parse();
+  emorph::cli::add_raw_input_options(app);
   app.fallthrough();
 
   auto setups = emorph::cli::command_setups();
@@ -95,6 +107,8 @@ int main(int argc, char** argv) {
   for (CLI::App* sub : app.get_subcommands({}))
     for (CLI::Option* opt : sub->get_options())
       if (opt->get_type_size() != 0) opt->check(non_empty);
+  for (const char* global : {"--raw-shape", "--raw-dtype", "--raw-byte-order", "--sidecar"})
+    app.get_option(global)->check(non_empty);
   std::string help_topic;
   auto* help = app.add_subcommand("help", "Show help for a command: emorph help COMMAND");
   help->add_option("command", help_topic, "Command name");
@@ -104,7 +118,10 @@ int main(int argc, char** argv) {
   emorph::remove_temporaries_on_signals();
   std::optional<emorph::OutputTransaction> outputs;
   app.parse_complete_callback([&] {
-    for (const CLI::App* command : app.get_subcommands()) outputs.emplace(emorph::cli::check_declared_paths(*command));
+    for (const CLI::App* command : app.get_subcommands()) {
+      emorph::cli::apply_raw_input_options(*command);
+      outputs.emplace(emorph::cli::check_declared_paths(*command));
+    }
   });
 
   int code = 0;

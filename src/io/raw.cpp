@@ -1,14 +1,61 @@
 // Raw binary volume with a JSON sidecar beside it: file.raw + file.json
-// {"shape": [nz, ny, nx], "dtype": "uint16", "byte_order": "little", "voxel_um": [dz, dy, dx]}.
+// {"shape": [nz, ny, nx], "dtype": "uint16", "byte_order": "little", "voxel_um": [dz, dy, dx]}, or the
+// same layout from the command line (emorph/io/raw_input.hpp) when the sidecar is elsewhere or absent.
 #include <cmath>
 #include <filesystem>
 
 #include "emorph/error.hpp"
+#include "emorph/io/raw_input.hpp"
+#include "emorph/parse.hpp"
 #include "emorph/result.hpp"
 #include "io/headers.hpp"
 #include "io/io_util.hpp"
 
 namespace fs = std::filesystem;
+
+namespace emorph {
+
+RawInputOptions parse_raw_input_options(const std::string& shape, const std::string& dtype,
+                                        const std::string& byte_order, const std::string& sidecar) {
+  RawInputOptions o;
+  if (!shape.empty()) {
+    const auto items = split_list(shape, "--raw-shape");
+    if (items.size() != 3) throw InputError("--raw-shape: expected Z,Y,X (three voxel counts), got '" + shape.substr(0, 80) + "'");
+    int64_t n[3];
+    for (int i = 0; i < 3; ++i) {
+      n[i] = parse_int(items[i], "--raw-shape");
+      if (n[i] <= 0) throw InputError("--raw-shape: every size must be positive, got '" + shape.substr(0, 80) + "'");
+    }
+    o.shape = Shape{n[0], n[1], n[2]};
+  }
+  if (!dtype.empty()) {
+    o.dtype = parse_dtype(dtype, "--raw-dtype");
+    if (dtype[0] == '>' || dtype[0] == '<') o.big_endian = dtype[0] == '>';  // numpy's byte-order prefix
+  }
+  if (!byte_order.empty()) {
+    if (byte_order != "little" && byte_order != "big")
+      throw InputError("--raw-byte-order: expected little or big, got '" + byte_order.substr(0, 40) + "'");
+    const bool big = byte_order == "big";
+    if (o.big_endian && *o.big_endian != big)
+      throw InputError("--raw-dtype " + dtype + " contradicts --raw-byte-order " + byte_order);
+    o.big_endian = big;
+  }
+  if (o.shape && o.dtype) io::check_header_shape(*o.shape, *o.dtype, "--raw-shape");
+  o.sidecar = sidecar;
+  return o;
+}
+
+namespace {
+RawInputOptions& raw_options() {
+  static RawInputOptions options;
+  return options;
+}
+}  // namespace
+
+void set_raw_input_options(const RawInputOptions& options) { raw_options() = options; }
+const RawInputOptions& raw_input_options() { return raw_options(); }
+
+}  // namespace emorph
 
 namespace emorph::io {
 namespace {
@@ -143,23 +190,54 @@ std::string format_raw_sidecar(const Shape& shape, DType dtype, const Spacing& s
   return j.dump(2) + "\n";
 }
 
+namespace {
+
+// Options given together with a sidecar must say what it says: a contradiction is an error, never a choice.
+void check_options_agree(const RawSidecar& s, const RawInputOptions& o, const std::string& side) {
+  if (o.shape && *o.shape != s.shape)
+    throw InputError("--raw-shape " + o.shape->str() + " contradicts the sidecar " + side + " (shape " + s.shape.str() + ")");
+  if (o.dtype && *o.dtype != s.dtype)
+    throw InputError("--raw-dtype " + dtype_name(*o.dtype) + " contradicts the sidecar " + side + " (dtype " +
+                     dtype_name(s.dtype) + ")");
+  if (o.big_endian && *o.big_endian != s.big_endian && dtype_size(s.dtype) > 1)
+    throw InputError(std::string("--raw-byte-order ") + (*o.big_endian ? "big" : "little") + " contradicts the sidecar " +
+                     side + " (" + (s.big_endian ? "big" : "little") + "-endian)");
+}
+
+}  // namespace
+
 std::unique_ptr<SlabReader> open_raw(const std::string& path) {
   require_regular_file(path);
-  const std::string side = sidecar_path(path);
+  const RawInputOptions& o = raw_input_options();
+  const std::string side = o.sidecar.empty() ? sidecar_path(path) : o.sidecar;
   std::error_code ec;
-  if (!fs::exists(side, ec))
+  const bool have_sidecar = fs::exists(side, ec);
+  if (!o.sidecar.empty() && !have_sidecar) throw InputError("--sidecar " + side + ": no such file");
+  RawSidecar s;
+  std::string layout;  // what the size check names
+  if (have_sidecar) {
+    s = parse_raw_sidecar(read_text_file(side), side);
+    check_options_agree(s, o, side);
+    layout = "sidecar " + side;
+  } else if (o.shape && o.dtype) {
+    s.shape = *o.shape;
+    s.dtype = *o.dtype;
+    s.big_endian = o.big_endian.value_or(false);
+    layout = "--raw-shape/--raw-dtype";
+  } else {
     throw InputError(path + ": raw data needs a sidecar " + side +
-                     " with {\"shape\": [nz, ny, nx], \"dtype\": ..., \"byte_order\": ..., \"voxel_um\": ...}");
-  RawSidecar s = parse_raw_sidecar(read_text_file(side), side);
+                     " with {\"shape\": [nz, ny, nx], \"dtype\": ..., \"byte_order\": ..., \"voxel_um\": ...}, or its "
+                     "layout on the command line: --raw-shape Z,Y,X --raw-dtype TYPE (and --voxel UM), or --sidecar PATH");
+  }
   const uint64_t bytes = static_cast<uint64_t>(s.shape.voxels()) * dtype_size(s.dtype);
-  check_raw_size(path, s.offset, bytes, "sidecar " + side + " (shape " + s.shape.str() + ", " + dtype_name(s.dtype) + ")");
+  check_raw_size(path, s.offset, bytes, layout + " (shape " + s.shape.str() + ", " + dtype_name(s.dtype) + ")");
   VolumeInfo info;
   info.format = "raw";
   info.shape = s.shape;
   info.dtype = s.dtype;
   info.spacing = s.spacing;
   info.spacing_from_file = s.has_spacing;
-  info.files = {path, side};
+  info.files = have_sidecar ? std::vector<std::string>{path, side} : std::vector<std::string>{path};
   const bool swap = s.big_endian == host_is_little_endian() && dtype_size(s.dtype) > 1;
   return std::make_unique<RawSlabReader>(std::move(info), path, s.offset, swap);
 }

@@ -116,6 +116,9 @@ void make_fixtures(const fs::path& d, const std::string& emorph) {
   fs::copy_file(d / "labr.raw", d / "sidejunk.raw");
   write_file(d / "sidejunk.json", R"({"shape": [16, 16, )");
   fs::copy_file(d / "labr.raw", d / "sidenone.raw");
+  // A raw file with no sidecar beside it, read through the global --sidecar or --raw-shape/--raw-dtype.
+  fs::copy_file(d / "labr.raw", d / "labs.raw");
+  fs::copy_file(d / "labr.json", d / "meta.json");
   fs::copy_file(d / "labr.raw", d / "dtype64.raw");
   write_file(d / "dtype64.json", R"({"shape": [16, 16, 2], "dtype": "float64", "voxel_um": [0.5, 0.5, 0.5]})");
   fs::copy_file(d / "labr.raw", d / "sidecontra.raw");
@@ -171,6 +174,7 @@ std::string fixture_of(const std::string& token) {
 struct BadInput {
   std::string token, label;
   std::vector<std::string> mentions;
+  std::vector<std::string> options = {};  // global options the input comes with (a raw layout)
 };
 
 std::vector<BadInput> bad_volumes(bool labels_expected) {
@@ -207,6 +211,8 @@ std::vector<BadInput> bad_volumes(bool labels_expected) {
       // Contradictions and invalid spacings (once resolved silently).
       {"@sidecontra.raw", "sidecar dtype/byte_order contradiction", {"sidecontra"}},
       {"@badspacing.nrrd", "invalid spacings in the header", {"badspacing", "spacing"}},
+      {"@labs.raw", "--raw-shape disagrees with the file size", {"labs"}, {"--raw-shape", "16,16,17", "--raw-dtype", "uint8"}},
+      {"@labs.raw", "--raw-shape contradicts --sidecar", {"--raw-shape"}, {"--sidecar", "@meta.json", "--raw-shape", "16,16,8"}},
   };
   if (labels_expected) v.push_back({"@flt.tif", "float32 where labels are expected", {"flt", "uint8", "label"}});
   return v;
@@ -237,6 +243,7 @@ std::vector<BadInput> bad_inputs(InputRole role) {
 struct Fixture {
   std::string token;
   std::vector<std::string> files;  // every file behind it (tokens)
+  std::vector<std::string> options = {};  // global options it is read with
 };
 
 std::vector<Fixture> input_formats(InputRole role, const std::string& fixture) {
@@ -245,7 +252,9 @@ std::vector<Fixture> input_formats(InputRole role, const std::string& fixture) {
             {"@labr.raw", {"@labr.raw", "@labr.json"}},
             {"@labn.nhdr", {"@labn.nhdr", "@labn.raw"}},
             {"@labm.mhd", {"@labm.mhd", "@labm.raw"}},
-            {"@labh.h5:/a", {"@labh.h5"}}};
+            {"@labh.h5:/a", {"@labh.h5"}},
+            {"@labs.raw", {"@labs.raw", "@meta.json"}, {"--sidecar", "@meta.json"}},
+            {"@labs.raw", {"@labs.raw"}, {"--raw-shape", "16,16,16", "--raw-dtype", "uint8", "--voxel", "0.5"}}};
   return {{"@" + fixture, {"@" + fixture}}};
 }
 
@@ -316,7 +325,7 @@ std::vector<Case> generate(const std::vector<Command>& table, const std::string&
           ins[k] = bad.token;
           cases.push_back({c.name + ": " + (c.inputs[k].flag.empty() ? "input" : c.inputs[k].flag) + " " +
                                           bad.label + " -> " + ext,
-                           build(ins, outputs_with_format(ext), {}), 2, bad.mentions});
+                           build(ins, outputs_with_format(ext), bad.options), 2, bad.mentions});
         }
 
     // Outputs that would overwrite an input (every file behind it, every input format) or another output.
@@ -333,7 +342,7 @@ std::vector<Case> generate(const std::vector<Command>& table, const std::string&
             // An HDF5 output adds its dataset to an existing file: the clash is the same dataset.
             outs[o] = slot.role == OutputRole::volume && file == "@labh.h5" ? f.token : file;
             cases.push_back({c.name + ": " + oname + " = input " + outs[o] + " (of " + f.token + ")",
-                             build(ins, outs, {}), 2,
+                             build(ins, outs, f.options), 2,
                              slot.role == OutputRole::folder ? std::vector<std::string>{"equals", "not a folder"}
                                                              : std::vector<std::string>{"equals", "unknown volume format"}});
           }
