@@ -154,7 +154,6 @@ int main(int argc, char** argv) {
     }
   }
   if (size_mib < 2) size_mib = 2;
-  set_progress_enabled(false);
   const fs::path work = fs::path(dir) / ("emorph-bench-io-" + std::to_string(getpid()));
   fs::create_directories(work);
   // uint16, 1024 x 1024 slices (2 MiB each): the common XCT layout.

@@ -1,5 +1,8 @@
 // Version, errors, threads, progress, the default phase table and the debugging hook of the numpy bridge.
 #include <pybind11/stl.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include "bindings.hpp"
 #include "emorph/error.hpp"
@@ -35,8 +38,16 @@ Parameters
 n : int
     Number of threads; 0 or negative: all cores.)doc");
   m.def("thread_count", &thread_count, "Number of threads emorph functions use.");
-  m.def("set_progress", &set_progress_enabled, py::arg("enabled"),
-        "Show (True) or hide (False) the progress lines printed on stderr during long steps (shown only when stderr is a terminal).");
+  m.def(
+      "set_progress",
+      [](bool enabled) {
+        set_progress_sink(enabled ? progress_text_sink([](const std::string& text) { std::fputs(text.c_str(), stderr); },
+                                                       ::isatty(2) != 0)
+                                  : ProgressSink());
+      },
+      py::arg("enabled"),
+      "Show (True) or hide (False, the default) progress on stderr during long steps: a line redrawn in place on a "
+      "terminal, one line per 10 % of each step otherwise.");
 
   m.def(
       "default_phases",

@@ -8,6 +8,7 @@
 
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/edt.hpp"
+#include "emorph/progress.hpp"
 #include "emorph/segment/hmaxima.hpp"
 #include "emorph/segment/watershed.hpp"
 
@@ -59,6 +60,8 @@ SeparateParticlesResult separate_particles(VolumeView<const uint8_t> mask_view, 
 
   // Distance map quantised to 16 bits: 1/8 voxel steps unless the largest distance needs coarser ones.
   // Squared distances in um^2 (no float distance volume), square roots taken while quantising.
+  // Stages: the distance map, the h-maxima markers, the watershed.
+  Progress progress("separating particles", 3);
   Volume<uint16_t> height(s, sp, mask.thickness_axis());
   {
     const Volume<float> d2 = squared_distance_transform(mask, Spacing{sp.dz * sp.dz, sp.dy * sp.dy, sp.dx * sp.dx});
@@ -85,10 +88,12 @@ SeparateParticlesResult separate_particles(VolumeView<const uint8_t> mask_view, 
                                                     1L, 65000L));
     }
   }
+  progress.advance();
   HMaximaParams hp;
   hp.h = static_cast<uint16_t>(std::clamp(std::lround(h_um / r.height_quantum_um), 1L, 65000L));
   hp.connectivity = params.marker_connectivity;
   ComponentsResult markers = h_maxima_markers(height.view(), hp);
+  progress.advance();
   r.labels = std::move(markers.labels);
   r.labels.set_spacing(sp);
   r.labels.set_thickness_axis(mask.thickness_axis());
@@ -110,6 +115,8 @@ ParticleAnalysis analyse_particles(VolumeView<const uint8_t> mask, const Particl
   const double min_volume = params.measures.min_volume_um3;
   require(std::isfinite(min_volume) && min_volume >= 0, "particles: --min-volume must be a finite volume >= 0 (um^3)");
   ParticleAnalysis a;
+  // Stages: separation (or labelling), the size cut, the measures, the distributions and size classes.
+  Progress progress("particles", 4);
   uint32_t count = 0;
   if (params.separate) {
     SeparateParticlesResult s = separate_particles(mask, params.separation);
@@ -122,13 +129,16 @@ ParticleAnalysis analyse_particles(VolumeView<const uint8_t> mask, const Particl
     count = c.count;
     if (params.separation.exclude_border) a.excluded_border = drop_border_particles(a.labels, count);
   }
+  progress.advance();
   if (min_volume > 0) {
     const double voxel_um3 = mask.spacing().voxel_volume_um3();
     a.excluded_small = drop_particles(a.labels, count, [&](const ComponentStats& st, uint32_t l) {
       return static_cast<double>(st.voxels[l]) * voxel_um3 < min_volume;
     });
   }
+  progress.advance();
   a.particles = measure_particles(a.labels.view(), count, params.measures);
+  progress.advance();
   std::vector<double> diameters, volumes;
   std::vector<int64_t> voxels(static_cast<std::size_t>(count) + 1, 0);
   for (const auto& p : a.particles) {

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "emorph/banded_cholesky.hpp"
+#include "emorph/progress.hpp"
 #include "emorph/transport/connectivity.hpp"
 #include "hypre_solve.hpp"
 
@@ -655,6 +656,10 @@ void solve_cg(const FineLevel& fine, Preconditioner& precond, std::vector<double
       return s;
     });
     check_cg_curvature("r.z", rz, 0);
+    // Progress in decades of the residual: from where the solve starts down to the tolerance.
+    Progress progress("tortuosity", 1000);
+    const double start_residual = result.relative_residual;
+    const double decades = std::log(start_residual / params.tolerance);
     while (result.iterations < params.max_iterations) {
       ++result.iterations;
       apply(fine, p.data(), q.data());
@@ -678,6 +683,8 @@ void solve_cg(const FineLevel& fine, Preconditioner& precond, std::vector<double
         result.converged = true;
         break;
       }
+      if (decades > 0 && result.relative_residual > 0)
+        progress.reach(static_cast<int64_t>(1000 * std::clamp(std::log(start_residual / result.relative_residual) / decades, 0.0, 1.0)));
       precond.apply_inverse(r.data(), zv.data(), q.data());
       const double rz_new = chunked_sum(m, [&](int64_t k0, int64_t k1) {
         double s = 0;
