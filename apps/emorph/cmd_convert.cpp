@@ -25,6 +25,8 @@ void setup_convert(CLI::App& app) {
     emorph::WriteOptions w;
     w.compress = o->compress;
     emorph::convert_volume(o->in.input, o->output, o->in.read_options(), w);
+    const emorph::VolumeInfo info = emorph::read_info(o->in.input);
+    std::cout << "wrote " << o->output << ": " << info.shape.str() << " voxels, " << emorph::dtype_name(info.dtype) << "\n";
   });
 }
 

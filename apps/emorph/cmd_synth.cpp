@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <filesystem>
-#include <iostream>
 #include <limits>
 #include <memory>
 
@@ -29,6 +28,7 @@ struct SynthOptions {
   double voxel = 0.32;
   uint64_t seed = 1;
   std::string out;
+  emorph::cli::OutputOptions report;  // --json: the summary below as a JSON envelope
   bool xct = false, fibsem = false;
   // Overrides of the preset (NaN: keep the preset's value).
   double nmc = kUnset, lfp = kUnset, cbd = kUnset, gradient = kUnset, lfp_gradient = kUnset, size_gradient = kUnset, depleted = kUnset,
@@ -101,7 +101,9 @@ void run_synth(const SynthOptions& o) {
   summary["seed"] = p.seed;
   for (auto& [name, ph] : truth["phases"].items()) summary["volume_fraction"][name] = ph["volume_fraction"];
   summary["nmc_particles"] = r.nmc.size();
-  std::cout << summary.dump(2) << "\n";
+  const Json parameters = {{"preset", o.preset}, {"size", o.size}, {"shape", o.shape}, {"voxel", o.voxel},
+                           {"seed", o.seed},     {"xct", o.xct},   {"fibsem", o.fibsem}};
+  emorph::cli::emit_results(o.report, "synth", parameters, "", summary);
 }
 
 void setup_synth(CLI::App& app) {
@@ -114,6 +116,7 @@ void setup_synth(CLI::App& app) {
   sub->add_option("--seed", o->seed, "Random seed (same seed, same bytes)")->capture_default_str()->check(emorph::cli::non_negative());
   emorph::cli::declare_path(sub->add_option("--out", o->out, "Output folder (labels.tif, truth.json, xct.tif, fibsem.tif)")->required(),
                             emorph::PathKind::output_folder, o->out);
+  emorph::cli::add_json_option(sub, o->report);
   sub->add_flag("--xct", o->xct, "Also simulate a synchrotron XCT grey volume (xct.tif)");
   sub->add_flag("--fibsem", o->fibsem, "Also simulate a FIB/SEM BSE stack (fibsem.tif)");
   sub->add_option("--nmc", o->nmc, "NMC volume fraction of the electrode (0..1; default: preset)");
