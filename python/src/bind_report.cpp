@@ -38,7 +38,17 @@ void bind_report(py::module_& m) {
         // The same resolution as the CLI: config file, then keywords (emorph::resolve_analysis_config).
         AnalysisOverrides o;
         if (!config.is_none()) o.config = path_arg(config, "config");
-        if (!input.is_none()) o.input = path_arg(input, "input");
+        // A numpy array is analysed in memory; it names itself "numpy array" in the results.
+        const bool array = py::isinstance<py::array>(input);
+        std::optional<AnyVolume> volume;
+        if (array) {
+          if (spacing.is_none())
+            throw py::value_error("analyze: a numpy array needs spacing= (its voxel size in um; emorph never assumes 1 um)");
+          volume = visit_array(input, "input", spacing_arg(spacing), [](auto view) { return AnyVolume(to_volume(view)); });
+          o.input = "numpy array";
+        } else if (!input.is_none()) {
+          o.input = path_arg(input, "input");
+        }
         o.demo = demo;
         if (!spacing.is_none()) o.voxel = spacing_arg(spacing);
         if (!out_dir.is_none()) o.out_dir = path_arg(out_dir, "out_dir");
@@ -64,7 +74,8 @@ void bind_report(py::module_& m) {
         AnalysisOutcome outcome;
         {
           py::gil_scoped_release release;
-          outcome = run_analysis(c, analysis_config_json(c));
+          outcome = volume ? run_analysis(c, analysis_config_json(c), std::move(*volume))
+                           : run_analysis(c, analysis_config_json(c));
         }
         warn_all(outcome.warnings);
         throw_if_steps_failed(outcome);
@@ -85,9 +96,10 @@ thickness profiles, surfaces, granulometry, particles and tortuosity as configur
 
 Parameters
 ----------
-input : str or os.PathLike, optional
-    Grey or label volume (any format ``emorph.read`` reads). Omit with ``demo=True`` or a config that
-    names it.
+input : str, os.PathLike or numpy.ndarray, optional
+    Grey or label volume (any format ``emorph.read`` reads), or a C-contiguous (z, y, x) array (uint8 labels
+    or a grey volume of the dtypes ``emorph.read`` returns) with its voxel size in ``spacing``. Omit with
+    ``demo=True`` or a config that names it.
 out_dir : str or os.PathLike, optional
     Results folder (default "emorph-results").
 demo : bool

@@ -12,6 +12,7 @@
 #include "emorph/measure/granulometry.hpp"
 #include "emorph/measure/results_json.hpp"
 #include "emorph/measure/size_distribution.hpp"
+#include "emorph/report/analysis_config.hpp"
 #include "emorph/segment/particle_results.hpp"
 #include "json_python.hpp"
 #include "numpy_volume.hpp"
@@ -81,7 +82,7 @@ void bind_sizes(py::module_& m) {
       "particles",
       [](const py::handle& labels, const py::object& phase, const py::object& spacing, const py::object& phases,
          bool separate, std::optional<double> hmax, bool exclude_border, int connectivity, bool surface,
-         double quantile, int axis, int bins, double min_volume, bool return_labels) {
+         double quantile, int axis, int bins, std::optional<double> min_volume, bool return_labels) {
         const PhaseMask mask = phase_mask(labels, phase, phases, spacing);
         ParticleAnalysisParams p;
         p.separate = separate;
@@ -92,7 +93,10 @@ void bind_sizes(py::module_& m) {
         p.separation.exclude_border = exclude_border;
         p.connectivity = connectivity;
         p.measures.surface_area = surface;
-        p.measures.min_volume_um3 = min_volume;
+        // Default: analyze's rule ([measure] min_particle_voxels, 3x3x3 voxels), so both give the same particles.
+        p.measures.min_volume_um3 =
+            min_volume ? *min_volume
+                       : static_cast<double>(AnalysisConfig{}.min_particle_voxels) * mask.view.spacing().voxel_volume_um3();
         p.distribution.bins = bins;
         p.classes.quantile = quantile;
         p.classes.axis = axis_arg(axis);
@@ -111,7 +115,7 @@ void bind_sizes(py::module_& m) {
       py::arg("labels"), py::arg("phase") = py::none(), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
       py::arg("separate") = true, py::arg("hmax") = py::none(), py::arg("exclude_border") = false,
       py::arg("connectivity") = 26, py::arg("surface") = true, py::arg("quantile") = 0.25, py::arg("axis") = 0,
-      py::arg("bins") = 30, py::arg("min_volume") = 0.0, py::arg("return_labels") = false,
+      py::arg("bins") = 30, py::arg("min_volume") = py::none(), py::arg("return_labels") = false,
       R"doc(Separate, measure and size the particles of a phase (as ``emorph particles``).
 
 Method: touching particles are split by a watershed of the distance map seeded by its h-maxima
@@ -143,9 +147,9 @@ axis : int
     Thickness axis of the size-class profiles.
 bins : int
     Logarithmic histogram bins of the distribution.
-min_volume : float
+min_volume : float, optional
     Leave out particles smaller than this volume in um3 (threshold specks; ``excluded_small`` counts
-    them); 0: keep all.
+    them); 0: keep all. Default: 27 voxels (3x3x3), as ``emorph.analyze`` ([measure] min_particle_voxels).
 return_labels : bool
     Also return ``labels``: the uint32 particle label volume (0 outside).
 

@@ -66,15 +66,16 @@ Volume<uint8_t> phase_mask(const Volume<uint8_t>& labels, uint8_t label) {
 
 class Pipeline {
  public:
-  Pipeline(const AnalysisConfig& c, const Json& config_json) : c_(c), config_json_(config_json) {}
+  Pipeline(const AnalysisConfig& c, const Json& config_json, std::optional<AnyVolume> given = std::nullopt)
+      : c_(c), config_json_(config_json), given_(std::move(given)) {}
 
   // Every step writes into a staging folder beside the results folder, which replaces it only when all
   // steps succeeded; at the first failed step the run stops and only analyze.log is kept (CONTRACT).
   AnalysisOutcome run() {
-    if (!c_.input.empty()) check_output_differs(c_.input, c_.out_dir);
+    if (!c_.input.empty() && !given_) check_output_differs(c_.input, c_.out_dir);
     table_ = c_.phases.empty() ? PhaseTable::default_table() : PhaseTable::parse(c_.phases, "[phases]");
     if (!c_.density.empty()) table_.set_densities(c_.density, "[density]");
-    StagedResultsFolder folder(c_.out_dir, c_.demo ? "" : c_.input);
+    StagedResultsFolder folder(c_.out_dir, c_.demo || given_ ? "" : c_.input);
     out_ = folder.staging();
     outcome_.out_dir = folder.target().string();
     log_.open(out_ / "analyze.log", std::ios::trunc);
@@ -166,10 +167,11 @@ class Pipeline {
       demo_lfp_defaults(sp, xct.truth);
       sample = {{"source", "synthetic XCT"}, {"preset", c_.demo_preset}, {"seed", c_.demo_seed}};
     } else {
-      require(!c_.input.empty(), "no input: give a volume, a config with [input] path, or --demo");
+      require(!c_.input.empty() || given_, "no input: give a volume, a config with [input] path, or --demo");
       ReadOptions ro;
       ro.voxel = c_.voxel;
-      AnyVolume v = read_volume(c_.input, ro);
+      AnyVolume v = given_ ? std::move(*given_) : read_volume(c_.input, ro);
+      if (given_ && c_.voxel) v.set_spacing(*c_.voxel);
       if (is_label_input(v, c_.kind, c_.input))
         labels_ = to_label_volume(std::move(v), c_.input);
       else
@@ -580,7 +582,7 @@ class Pipeline {
       results_["truth"] = truth_;
       if (!truth_profiles_.is_null()) results_["truth"]["bulk_profiles"] = truth_profiles_;
     }
-    const std::string input = c_.demo ? "" : c_.input;
+    const std::string input = c_.demo || given_ ? "" : c_.input;  // an array in memory has no file to checksum
     write_json((out_ / "results.json").string(), result_envelope("analyze", config_json_, input, results_));
     AnalysisReportInputs ri{results_, table_, out_.string(), threshold_};
     write_analysis_report((out_ / "report.html").string(), ri);
@@ -589,6 +591,7 @@ class Pipeline {
 
   AnalysisConfig c_;  // a copy: the demo may adapt the default segmentation to its preset
   Json config_json_;
+  std::optional<AnyVolume> given_;  // a volume in memory (Python) instead of c_.input
   fs::path out_;
   std::ofstream log_;
   PhaseTable table_;
@@ -694,6 +697,10 @@ void throw_if_steps_failed(const AnalysisOutcome& outcome) {
 
 AnalysisOutcome run_analysis(const AnalysisConfig& config, const Json& config_json) {
   return Pipeline(config, config_json).run();
+}
+
+AnalysisOutcome run_analysis(const AnalysisConfig& config, const Json& config_json, AnyVolume volume) {
+  return Pipeline(config, config_json, std::move(volume)).run();
 }
 
 }  // namespace emorph

@@ -27,6 +27,9 @@ struct AnalysisOutcome {
 // only when every step succeeded. At the first failed step the run stops: the failure is recorded in
 // `failures` and out_dir/analyze.log is all that is written (an earlier results folder keeps its files).
 AnalysisOutcome run_analysis(const AnalysisConfig& config, const Json& config_json);
+// The same on a volume in memory (a numpy array) instead of reading config.input, which then only names
+// it (results.sample.source, parameters.input); config.voxel, when set, is its voxel size.
+AnalysisOutcome run_analysis(const AnalysisConfig& config, const Json& config_json, AnyVolume volume);
 
 Json analysis_config_json(const AnalysisConfig& config);
 
