@@ -6,6 +6,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
 #include <string>
 
@@ -191,66 +192,70 @@ std::array<double, 3> ComponentStats::centroid(uint32_t l) const {
   return {static_cast<double>(sum[l][0]) / n, static_cast<double>(sum[l][1]) / n, static_cast<double>(sum[l][2]) / n};
 }
 
+namespace {
+
+void atomic_min(int64_t& target, int64_t value) {
+  std::atomic_ref<int64_t> a(target);
+  int64_t seen = a.load(std::memory_order_relaxed);
+  while (value < seen && !a.compare_exchange_weak(seen, value, std::memory_order_relaxed)) {
+  }
+}
+
+void atomic_max(int64_t& target, int64_t value) {
+  std::atomic_ref<int64_t> a(target);
+  int64_t seen = a.load(std::memory_order_relaxed);
+  while (value > seen && !a.compare_exchange_weak(seen, value, std::memory_order_relaxed)) {
+  }
+}
+
+void atomic_add(int64_t& target, int64_t value) {
+  std::atomic_ref<int64_t>(target).fetch_add(value, std::memory_order_relaxed);
+}
+
+}  // namespace
+
+// One set of per-label arrays shared by the threads (memory O(labels), whatever the thread count):
+// each thread reads whole rows and adds every run of one label with a few relaxed atomics. Sums,
+// minima and maxima of integers do not depend on the order, so the result is the same for any
+// number of threads, and no per-thread copy has to be sized or merged.
 ComponentStats component_statistics(VolumeView<const uint32_t> labels, uint32_t count) {
   const std::size_t n = static_cast<std::size_t>(count) + 1;
-  const int nthreads = omp_get_max_threads();
-  std::vector<ComponentStats> partial(static_cast<std::size_t>(nthreads));
   const int64_t nz = labels.nz(), ny = labels.ny(), nx = labels.nx();
-  const std::array<int64_t, 6> empty_box{std::numeric_limits<int64_t>::max(), 0, std::numeric_limits<int64_t>::max(), 0,
-                                         std::numeric_limits<int64_t>::max(), 0};
+  const int64_t sx = labels.strides().sx;
+  ComponentStats out;
+  out.voxels.assign(n, 0);
+  out.sum.assign(n, {0, 0, 0});
+  out.bbox.assign(n, {std::numeric_limits<int64_t>::max(), 0, std::numeric_limits<int64_t>::max(), 0,
+                      std::numeric_limits<int64_t>::max(), 0});
+  out.touches_border.assign(n, 0);
   bool bad_label = false;
-#pragma omp parallel num_threads(nthreads)
-  {
-    ComponentStats& st = partial[static_cast<std::size_t>(omp_get_thread_num())];
-    st.voxels.assign(n, 0);
-    st.sum.assign(n, {0, 0, 0});
-    st.bbox.assign(n, empty_box);
-    st.touches_border.assign(n, 0);
-    bool bad = false;
-#pragma omp for schedule(static)
-    for (int64_t z = 0; z < nz; ++z)
-      for (int64_t y = 0; y < ny; ++y) {
-        const uint32_t* row = labels.row(z, y);
-        const int64_t sx = labels.strides().sx;
-        const bool edge_row = z == 0 || z == nz - 1 || y == 0 || y == ny - 1;
-        for (int64_t x = 0; x < nx; ++x) {
-          const uint32_t l = row[x * sx];
-          if (l == 0) continue;
-          if (l > count) {
-            bad = true;
-            continue;
-          }
-          st.voxels[l] += 1;
-          st.sum[l][0] += z;
-          st.sum[l][1] += y;
-          st.sum[l][2] += x;
-          auto& b = st.bbox[l];
-          b[0] = std::min(b[0], z), b[1] = std::max(b[1], z + 1);
-          b[2] = std::min(b[2], y), b[3] = std::max(b[3], y + 1);
-          b[4] = std::min(b[4], x), b[5] = std::max(b[5], x + 1);
-          if (edge_row || x == 0 || x == nx - 1) st.touches_border[l] = 1;
+#pragma omp parallel for schedule(static) reduction(|| : bad_label)
+  for (int64_t z = 0; z < nz; ++z)
+    for (int64_t y = 0; y < ny; ++y) {
+      const uint32_t* row = labels.row(z, y);
+      const bool edge_row = z == 0 || z == nz - 1 || y == 0 || y == ny - 1;
+      for (int64_t x = 0; x < nx;) {
+        const uint32_t l = row[x * sx];
+        if (l == 0 || l > count) {
+          bad_label = bad_label || l > count;
+          ++x;
+          continue;
         }
+        const int64_t x0 = x;
+        while (x < nx && row[x * sx] == l) ++x;
+        const int64_t run = x - x0;  // voxels x0 .. x - 1
+        atomic_add(out.voxels[l], run);
+        atomic_add(out.sum[l][0], z * run);
+        atomic_add(out.sum[l][1], y * run);
+        atomic_add(out.sum[l][2], run * (x0 + x - 1) / 2);  // x0 + ... + (x - 1): run * (x0 + x - 1) is even
+        auto& box = out.bbox[l];
+        atomic_min(box[0], z), atomic_max(box[1], z + 1);
+        atomic_min(box[2], y), atomic_max(box[3], y + 1);
+        atomic_min(box[4], x0), atomic_max(box[5], x);
+        if (edge_row || x0 == 0 || x == nx) std::atomic_ref<uint8_t>(out.touches_border[l]).store(1, std::memory_order_relaxed);
       }
-    if (bad) {
-#pragma omp critical
-      bad_label = true;
     }
-  }
   require(!bad_label, "component statistics: label volume holds labels above the count " + std::to_string(count));
-  ComponentStats out = std::move(partial[0]);
-  for (std::size_t t = 1; t < partial.size(); ++t) {
-    const ComponentStats& p = partial[t];
-    for (std::size_t l = 1; l < n; ++l) {
-      if (p.voxels[l] == 0) continue;
-      out.voxels[l] += p.voxels[l];
-      for (int a = 0; a < 3; ++a) out.sum[l][a] += p.sum[l][a];
-      for (int a = 0; a < 6; a += 2) {
-        out.bbox[l][a] = std::min(out.bbox[l][a], p.bbox[l][a]);
-        out.bbox[l][a + 1] = std::max(out.bbox[l][a + 1], p.bbox[l][a + 1]);
-      }
-      out.touches_border[l] |= p.touches_border[l];
-    }
-  }
   for (std::size_t l = 1; l < n; ++l)
     if (out.voxels[l] == 0) out.bbox[l] = {0, 0, 0, 0, 0, 0};
   return out;

@@ -34,8 +34,8 @@ struct ComponentStats {
   std::array<double, 3> centroid(uint32_t l) const;
 };
 
-// Integer reductions per thread merged in a fixed order: identical for any thread count. Labels
-// above `count` are an error (InputError).
+// Integer sums, minima and maxima into one set of per-label arrays (memory O(count), not O(threads x
+// count)): identical for any thread count. Labels above `count` are an error (InputError).
 ComponentStats component_statistics(VolumeView<const uint32_t> labels, uint32_t count);
 
 // {labels == label} as a 0/1 mask with the labels' spacing and thickness axis (parallel).
