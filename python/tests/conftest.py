@@ -70,3 +70,14 @@ def assert_same(py, cli, path="results", rel=1e-15):
         assert py == pytest.approx(cli, rel=rel, abs=1e-300), path
     else:
         assert py == cli, path
+
+
+def write_synth_sample(tmp, spacing, seed, config_text):
+    """A 40^3 preset-F label volume (no collector) as tmp/labels.tif at `spacing` um, and tmp/config.toml
+    holding config_text: returns (labels, path, config)."""
+    labels, _ = emorph.synth("F", size=40, voxel_um=spacing, seed=seed)
+    path = tmp / "labels.tif"
+    emorph.write(str(path), labels, spacing=spacing)
+    config = tmp / "config.toml"
+    config.write_text(config_text)
+    return labels, path, config

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import emorph
+from conftest import write_synth_sample
 
 SPACING = 0.5
 PHASES = {"pore": 0, "NMC": 1, "LFP": 2, "CBD": 3}
@@ -30,12 +31,7 @@ def without_run_details(results):
 @pytest.fixture(scope="module")
 def labels_and_path(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("array")
-    labels, _ = emorph.synth("F", size=40, voxel_um=SPACING, seed=4)
-    path = tmp / "labels.tif"
-    emorph.write(str(path), labels, spacing=SPACING)
-    config = tmp / "config.toml"
-    config.write_text(CONFIG)
-    return labels, path, config, tmp
+    return (*write_synth_sample(tmp, SPACING, 4, CONFIG), tmp)
 
 
 def test_array_gives_the_results_of_its_file(labels_and_path):

@@ -12,7 +12,7 @@ import types
 import pytest
 
 import emorph
-from conftest import assert_same
+from conftest import assert_same, write_synth_sample
 
 PHASES = {"pore": 0, "NMC": 1, "LFP": 2, "CBD": 3}
 SPACING = 0.5
@@ -55,11 +55,7 @@ def assert_step_equal(function, analyze, extras, path):
 def sample(tmp_path_factory):
     """A 40^3 synthetic label volume without a collector (analyze's electrode region = the volume)."""
     tmp = tmp_path_factory.mktemp("equal")
-    labels, _ = emorph.synth("F", size=40, voxel_um=SPACING, seed=5)
-    path = tmp / "labels.tif"
-    emorph.write(str(path), labels, spacing=SPACING)
-    config = tmp / "eq.toml"
-    config.write_text(CONFIG)
+    labels, path, config = write_synth_sample(tmp, SPACING, 5, CONFIG)
     results = emorph.analyze(path, config=config, phases=PHASES, out_dir=tmp / "res")
     return types.SimpleNamespace(labels=labels, results=results, out_dir=tmp / "res")
 
