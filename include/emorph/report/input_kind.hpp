@@ -6,8 +6,9 @@
 
 namespace emorph {
 
-// `kind` is the config's input.kind: "labels", "grey" or "auto". With "auto" a uint8 volume holding at
-// most 8 distinct values is a label volume and any other volume is grey, except a float volume holding
+// `kind` is the config's input.kind: "labels", "grey" or "auto". With "auto" an integer volume (any
+// width) holding at most 8 distinct values is a label volume (refused when a value lies outside 0..255)
+// and any other volume is grey, except a float volume holding
 // at most 8 distinct values: that is a label map stored as float (no reconstruction is that flat), and
 // segmenting it would silently mix its phases, so it is refused (InputError naming `path` and
 // input.kind). Returns true for a label volume.
