@@ -198,6 +198,7 @@ void lfp_grey_step(const LfpStepInputs& in, Json& results) {
                                           {"slope_per_um", number_or_null(lfp.bulk.slope_per_um)},
                                           {"slope_stderr_per_um", number_or_null(lfp.bulk.slope_stderr_per_um)},
                                           {"slope_relative_percent_per_um", number_or_null(lfp.bulk.slope_relative_percent_per_um)},
+                                          {"mean_fraction_stderr", lfp.mean_stderr},
                                           {"mean_fraction_band", {lfp.mean_low, lfp.mean_high}},
                                           {"slope_band_per_um", {lfp.slope_low, lfp.slope_high}},
                                           {"electrode_mean_fraction", lfp.electrode_mean}};

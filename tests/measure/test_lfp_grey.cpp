@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "emorph/error.hpp"
 #include "emorph/measure/lfp_calibration.hpp"
@@ -237,7 +239,12 @@ TEST(LfpProfile, SelfCalibrationReproducesTheKnownMeanAndAnExactGradient) {
   const auto lfp = lfp_profile(p, map, {0, 9}, {2, 7});
   for (std::size_t i = 0; i < truth.size(); ++i) EXPECT_NEAR(lfp.fraction[i], truth[i], 1e-12);
   EXPECT_NEAR(lfp.electrode_mean, known, 1e-12);
-  EXPECT_DOUBLE_EQ(lfp.mean_low, lfp.bulk.mean_fraction);  // no uncertainty given: a point band
+  // No map uncertainty given (zero grey exact): the band is the fit's own, 2 standard errors either way;
+  // the slices scatter about their line (m_i alternates), so it has width.
+  EXPECT_GT(lfp.mean_stderr, 0.0);
+  EXPECT_NEAR(lfp.mean_high - lfp.bulk.mean_fraction, 2 * lfp.mean_stderr, 1e-12);
+  EXPECT_NEAR(lfp.bulk.mean_fraction - lfp.mean_low, 2 * lfp.mean_stderr, 1e-12);
+  EXPECT_NEAR(lfp.slope_high - lfp.bulk.slope_per_um, 2 * lfp.bulk.slope_stderr_per_um, 1e-12);
   EXPECT_THROW(self_calibrated_map(p, {0, 9}, 1000.0, 0.0, known), InputError);  // zero grey above the matrix
   EXPECT_THROW(self_calibrated_map(p, {0, 9}, 100.0, 0.0, 1.5), InputError);
 }
@@ -259,4 +266,41 @@ TEST(LfpProfile, CalibrationMapAndItsBand) {
   EXPECT_NEAR(lfp.bulk.mean_fraction - lfp.mean_low, 0.75 * cal.fraction_stderr(322.5), 1e-9);
   EXPECT_LT(lfp.slope_low, lfp.bulk.slope_per_um);
   EXPECT_GT(lfp.slope_high, lfp.bulk.slope_per_um);
+}
+
+// The zero-width band of issue 16 ([-0.985, -0.985] in a report): with an exact zero grey the map has no
+// uncertainty, but the slices still scatter. Noisy linear profiles (known truth) over 200 seeds: every
+// band holds its value and has width, and the true bulk mean and slope fall inside in about 95 % of the
+// seeds (2 standard errors; asserted >= 88 % so that 200 binomial draws at 95 % fail with p < 1e-4).
+TEST(LfpProfile, BandsFromTheSlopeStandardErrorHoldTheTruth) {
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> noise(0.0, 4.0);  // grey units; 500 grey = the whole LFP range
+  int mean_inside = 0, slope_inside = 0;
+  const int seeds = 200, slices = 30;
+  for (int seed = 0; seed < seeds; ++seed) {
+    std::vector<double> m(slices, 0.7), g, truth;
+    for (int i = 0; i < slices; ++i) {
+      const double c = 0.4 + 0.002 * i;  // LFP fraction of the matrix
+      g.push_back(100 + 500 * c + noise(rng));
+      truth.push_back(c * 0.7);
+    }
+    const auto p = hand_profile(m, g);
+    double known = 0;
+    for (double t : truth) known += t / slices;
+    const auto lfp = lfp_profile(p, self_calibrated_map(p, {0, slices - 1}, 100.0, 0.0, known), {0, slices - 1}, {5, 24});
+    ASSERT_LT(lfp.mean_low, lfp.mean_high);
+    ASSERT_LT(lfp.slope_low, lfp.slope_high);
+    ASSERT_LE(lfp.mean_low, lfp.bulk.mean_fraction);
+    ASSERT_GE(lfp.mean_high, lfp.bulk.mean_fraction);
+    ASSERT_LE(lfp.slope_low, lfp.bulk.slope_per_um);
+    ASSERT_GE(lfp.slope_high, lfp.bulk.slope_per_um);
+    double true_mean = 0;
+    for (int i = 5; i <= 24; ++i) true_mean += truth[static_cast<std::size_t>(i)] / 20;
+    const double true_slope = 0.7 * 0.002;  // per um: slices are 1 um apart
+    mean_inside += lfp.mean_low <= true_mean && true_mean <= lfp.mean_high;
+    slope_inside += lfp.slope_low <= true_slope && true_slope <= lfp.slope_high;
+  }
+  std::printf("LFP band coverage over %d seeds: mean %d, slope %d\n", seeds, mean_inside, slope_inside);
+  EXPECT_GE(mean_inside, 0.88 * seeds);
+  EXPECT_GE(slope_inside, 0.88 * seeds);
 }

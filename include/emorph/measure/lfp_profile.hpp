@@ -44,14 +44,18 @@ LfpGreyMap calibration_map(const LfpCalibration& calibration, double sample_matr
 LfpGreyMap self_calibrated_map(const MatrixGreyProfile& profile, SliceRange electrode, double zero_grey,
                                double zero_grey_stderr, double known_mean);
 
+inline constexpr double kBandStandardErrors = 2.0;  // LfpProfile bands: +-2 standard errors of the fit
+
 struct LfpProfile {
   std::vector<double> position_um;
   std::vector<double> fraction;            // LFP volume fraction of each slice (NaN: no matrix voxel averaged)
   std::vector<double> fraction_of_matrix;  // the calibrated LFP fraction of the slice's matrix
   ProfileStats bulk;                       // over the bulk window
   // Bands over the bulk window: every combination of the map at +-1 standard error and the matrix
-  // fraction at the segmentation band's two thresholds (the map's only, without a band).
+  // fraction at the segmentation band's two thresholds (the map's only, without a band), widened by
+  // kBandStandardErrors standard errors of the bulk slices' least-squares fit (mean and slope).
   double mean_low = 0, mean_high = 0, slope_low = 0, slope_high = 0;
+  double mean_stderr = 0, slope_stderr = 0;  // of the bulk fit: residual sd / sqrt(n), and the slope's
   double electrode_mean = 0;               // mean over the electrode slices
 };
 
