@@ -7,7 +7,9 @@
 // surface error of the 3x3x3 median image thresholded at exactly the true fraction (the surface floor
 // of a single threshold after the median).
 // Usage: bench_accuracy [--size N=96] [--seeds K=3] [--methods mixture:otsu/median:1,mixture/auto,...]
-//                       [--cells SUBSTRING] [--no-particles] [--verbose]
+//                       [--cells SUBSTRING] [--no-particles] [--verbose] [--zero-grey]
+// --zero-grey: the segmentation is also given the grey of zero attenuation (bright_phase.hpp, the
+// LFP-only check); a cell whose bright spheres it takes for LFP counts as refused.
 // A method is METHOD/DENOISE as `emorph segment --method METHOD --denoise DENOISE` (auto|none|median:1...).
 #include <algorithm>
 #include <cmath>
@@ -128,7 +130,7 @@ struct Row {
 
 int main(int argc, char** argv) {
   int size = 96, seeds = 3;
-  bool particles = true, verbose = false;
+  bool particles = true, verbose = false, zero_grey = false;
   std::string methods_arg = "mixture:otsu/median:1,mixture/auto,otsu/median:1,intermodes/median:1", filter;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -138,7 +140,8 @@ int main(int argc, char** argv) {
     else if (a == "--cells" && i + 1 < argc) filter = argv[++i];
     else if (a == "--no-particles") particles = false;
     else if (a == "--verbose") verbose = true;
-    else { std::fprintf(stderr, "usage: bench_accuracy [--size N] [--seeds K] [--methods M/D,...] [--cells SUB] [--no-particles] [--verbose]\n"); return 2; }
+    else if (a == "--zero-grey") zero_grey = true;
+    else { std::fprintf(stderr, "usage: bench_accuracy [--size N] [--seeds K] [--methods M/D,...] [--cells SUB] [--no-particles] [--verbose] [--zero-grey]\n"); return 2; }
   }
   std::vector<std::pair<std::string, std::string>> methods;
   for (std::size_t start = 0; start < methods_arg.size();) {
@@ -235,6 +238,7 @@ int main(int argc, char** argv) {
         sp.method = methods[k].first;
         sp.classes = "pore,NMC";
         set_denoise(sp, methods[k].second, "--denoise");
+        if (zero_grey) sp.zero_grey = (0.0 - xp.window_low) * (c.bits == 8 ? 255.0 : 65535.0) / (xp.window_high - xp.window_low);
         try {
           const SegmentResult r = segment(img.image, sp, table);
           if (verbose) {

@@ -142,6 +142,9 @@ void setup_segment(CLI::App& app) {
   sub->add_option("--grey-classes", o->params.fibsem.grey_classes,
                   "fibsem: multi-Otsu classes of the flat voxels, one per phase of distinct grey (3 for pore,CBD,LFP)")
       ->capture_default_str();
+  sub->add_option("--pore-grey", o->params.zero_grey,
+                  "Grey of air / empty pores (zero attenuation): checks that the bright class is NMC, and the default "
+                  "method refuses an LFP-only electrode (bright class < 2.5x the matrix's attenuation)");
   sub->add_flag("--region", o->region, "Also detect the electrode region (collector side, surface, thickness)");
   sub->add_option("--axis", o->axis, "Thickness axis for --region")->capture_default_str();
   emorph::cli::add_phase_options(sub, o->phases);

@@ -36,6 +36,7 @@
 #include "emorph/report/input_kind.hpp"
 #include "emorph/report/fibsem_analysis.hpp"
 #include "emorph/report/grey_bands.hpp"
+#include "emorph/report/lfp_only.hpp"
 #include "emorph/report/lfp_step.hpp"
 #include "emorph/report/results_folder.hpp"
 #include "emorph/report/slice_views.hpp"
@@ -202,12 +203,38 @@ class Pipeline {
     detect_layers();
     const Volume<uint8_t> mask = layers_ ? electrode_mask() : Volume<uint8_t>();
     SegmentResult seg = emorph::segment(grey_, sp, table_, layers_ ? &mask : nullptr);
+    const std::optional<BrightPhaseCheck> bright = lfp_only_check(seg);
+    if (bright && !bright->nmc_present) {  // LFP-only: one matrix, as the J demo (lfp_only.hpp)
+      c_.method = sp.method = kOneMatrixMethod;
+      c_.classes = {"pore", "matrix"};
+      sp.classes = "pore,matrix";
+      seg = emorph::segment(grey_, sp, table_, layers_ ? &mask : nullptr);
+      const std::string why = bright->reason + "; the electrode is one matrix (its LFP from the grey levels: " +
+                              "--lfp-mean F or --lfp-calibration CAL.json); force an NMC threshold with --method otsu";
+      results_["skipped"].push_back({{"step", "segment"}, {"phase", "NMC"}, {"reason", why}});
+      outcome_.warnings.push_back(why);
+      log_ << "warning: " << why << "\n";
+    }
     labels_ = std::move(seg.labels);
     threshold_ = seg.threshold;
     grey_bands_ = GreyBands(seg);
     results_["segmentation"] = seg.to_json(false);
     results_["segmentation"]["denoise"] = c_.denoise;
+    if (bright) results_["segmentation"]["bright_phase"] = bright->to_json();
     if (layers_) paint_layers();
+  }
+
+  // The default NMC threshold checked against the zero-attenuation grey, when it is known (lfp_only.hpp).
+  std::optional<BrightPhaseCheck> lfp_only_check(const SegmentResult& seg) {
+    const AnalysisConfig defaults;
+    std::string source;
+    const auto zero = zero_attenuation_grey(c_.lfp, layers_, source);
+    if (!zero || !seg.model || c_.method != defaults.method || c_.classes != defaults.classes) return std::nullopt;
+    BrightPhaseCheck check = check_bright_phase(*seg.model, *zero);
+    check.zero_grey_source = source;
+    log_ << "bright phase: attenuation ratio " << check.attenuation_ratio << " above the zero grey " << *zero << " ("
+         << source << ")\n";
+    return check;
   }
 
   // Collector and air beside the electrode of a grey volume (kept only when one is found): segmentation

@@ -146,6 +146,7 @@ std::optional<std::array<double, 2>> SegmentResult::fraction_band(std::size_t k)
 Json SegmentParams::to_json() const {
   Json j = {{"method", method}, {"classes", classes}, {"bins", histogram.bins}};
   j["denoise"] = denoise ? denoise->to_json() : Json(auto_denoise ? "auto" : "none");
+  if (zero_grey) j["pore_grey"] = *zero_grey;
   if (histogram.range_min) j["range_min"] = *histogram.range_min;
   if (histogram.range_max) j["range_max"] = *histogram.range_max;
   if (method == "fibsem")
@@ -174,6 +175,7 @@ Json SegmentResult::to_json(bool with_histogram) const {
             {"phases", phases},           {"counted_voxels", counted_voxels}, {"denoise", denoise_used}};
   if (band) j["threshold_band"] = band->thresholds;
   if (volume_correction) j["volume_correction"] = volume_correction->to_json();
+  if (bright_phase) j["bright_phase"] = bright_phase->to_json();
   if (model)
     j["model"] = {{"mean_dark", model->mean_dark},         {"sigma_dark", model->sigma_dark},
                   {"mean_bright", model->mean_bright},     {"sigma_bright", model->sigma_bright},
@@ -287,6 +289,13 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
         }
       }
       r.band = measure_band<T>(view, r.threshold.threshold_bands[0], mask_view);
+      if (p.zero_grey && r.model) {
+        r.bright_phase = check_bright_phase(*r.model, *p.zero_grey, p.bright_phase);
+        if (!r.bright_phase->nmc_present && method->name == "mixture")
+          throw InputError("segment: " + r.bright_phase->reason +
+                           "; force a threshold with --method otsu or --method manual:T, or measure the LFP from the grey "
+                           "levels with emorph analyze --lfp-mean F / --lfp-calibration CAL.json");
+      }
       return;
     }
     const std::string classes = p.classes.empty() ? "pore,CBD,LFP,NMC" : p.classes;

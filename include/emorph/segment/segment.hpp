@@ -10,6 +10,7 @@
 #include "emorph/phase_table.hpp"
 #include "emorph/result.hpp"
 #include "emorph/segment/active_material_split.hpp"
+#include "emorph/segment/bright_phase.hpp"
 #include "emorph/segment/fibsem_columns.hpp"
 #include "emorph/segment/fibsem_pores.hpp"
 #include "emorph/segment/filter_volume_correction.hpp"
@@ -36,6 +37,11 @@ struct SegmentParams {
   bool auto_denoise = true;             // without `denoise`: chosen from the estimated noise (AutoDenoiseParams)
   AutoDenoiseParams auto_denoise_params;
   PvMixtureParams mixture;              // method mixture, and the bands of the other two-class methods
+  // Grey of zero attenuation (air / empty pores; `--pore-grey`): when given, the bright class of a
+  // two-class segmentation is checked to be NMC (bright_phase.hpp); the mixture methods (the default)
+  // refuse an LFP-only electrode, any other method only records the check.
+  std::optional<double> zero_grey;
+  BrightPhaseParams bright_phase;
   HistogramParams histogram;
   FibsemPoreParams fibsem;              // method fibsem
   // method fibsem: thresholds of the solid voxels (e.g. multiotsu:3). Empty (default): the solid's grey
@@ -65,6 +71,7 @@ struct SegmentResult {
   std::optional<FibsemPoreResult> fibsem;  // method fibsem (its pore volume moved into labels)
   std::optional<PvMixtureModel> model;     // the histogram model (two-class methods, when it fits)
   std::optional<SegmentBand> band;         // two-class methods with a model
+  std::optional<BrightPhaseCheck> bright_phase;  // with SegmentParams::zero_grey, two classes and a model
   Json denoise_used;                       // the pre-filter applied (auto: with the estimated CNR), or null
   std::optional<FilterVolumeCorrection> volume_correction;  // mixture:otsu-volume after a pre-filter
   // Band of a class's volume fraction [low, high] (two classes with a band), else nullopt.

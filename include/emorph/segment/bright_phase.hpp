@@ -1,0 +1,40 @@
+#pragma once
+// Is the bright class of a two-class grey segmentation a resolved NMC phase, or dense LFP (agglomerates,
+// the bright tail of an unresolved LFP texture) in an LFP-only electrode? Beer-Lambert: grey minus the
+// grey of zero attenuation (air or empty pores) is proportional to attenuation, so the ratio of the
+// bright phase's grey level to the matrix's, both above that zero, is an attenuation ratio that the
+// grey scale's gain and offset do not change. NMC over an LFP/CB/PVdF/pore matrix: >= 3; pure LFP
+// over a porous LFP matrix: ~2 (measured, docs/validation.md "LFP-only grey electrodes").
+// Without the zero grey the ratio is unknown: no histogram or component statistic measured on one grey
+// volume told the LFP agglomerates of presets J, K from small NMC particles (same docs section).
+#include <string>
+
+#include "emorph/result.hpp"
+#include "emorph/segment/pv_mixture.hpp"
+
+namespace emorph {
+
+struct BrightPhaseParams {
+  // Below this attenuation ratio the bright class is not NMC. Measured (docs/validation.md): presets
+  // A-I at 0.32 um over the imaging matrix >= 4.0; bench_accuracy's packings (NMC 1.0 over a dense 0.3
+  // matrix, true ratio 3.33, blur lowers the measured one) >= 2.9; LFP-only J and K <= 2.0. 2.5 is the
+  // geometric middle of 2.0 and 3.0: an LFP-only electrode whose matrix holds >= 40 % of LFP's
+  // attenuation is refused, an NMC one over a matrix below 40 % of NMC's is not.
+  double min_attenuation_ratio = 2.5;
+};
+
+struct BrightPhaseCheck {
+  double zero_grey = 0, dark_level = 0, bright_level = 0;
+  double attenuation_ratio = 0;  // (bright_level - zero_grey) / (dark_level - zero_grey); inf when dark <= zero
+  bool nmc_present = true;
+  std::string reason;            // why the bright class is not NMC (empty when it is)
+  std::string zero_grey_source;  // the caller's: where the zero grey came from (--pore-grey, air, ...)
+  Json to_json() const;
+};
+
+// `model`: the histogram model of the segmentation (its pure-phase grey levels); `zero_grey`: the grey of
+// air / empty pores in the same scan. Throws InputError when zero_grey is not below the bright level
+// (it cannot be the grey of zero attenuation).
+BrightPhaseCheck check_bright_phase(const PvMixtureModel& model, double zero_grey, const BrightPhaseParams& params = {});
+
+}  // namespace emorph
