@@ -262,6 +262,7 @@ int main(int argc, char** argv) {
         } catch (const InputError& e) {
           row.refused = true;
           row.reason = e.what();
+          if (verbose) std::printf("  %s seed %d refused: %s\n", c.name.c_str(), seed, e.what());
         }
         rows[k].push_back(row);
       }

@@ -144,7 +144,7 @@ void setup_segment(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--pore-grey", o->params.zero_grey,
                   "Grey of air / empty pores (zero attenuation): checks that the bright class is NMC, and the default "
-                  "method refuses an LFP-only electrode (bright class < 2.25x the matrix's attenuation)");
+                  "method refuses an LFP-only electrode (bright class < 2.05x the matrix's attenuation)");
   sub->add_flag("--region", o->region, "Also detect the electrode region (collector side, surface, thickness)");
   sub->add_option("--axis", o->axis, "Thickness axis for --region")->capture_default_str();
   emorph::cli::add_phase_options(sub, o->phases);

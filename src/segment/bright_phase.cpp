@@ -42,7 +42,7 @@ BrightPhaseCheck check_bright_phase(const PvMixtureModel& m, double zero_grey, c
     s << "no resolved NMC: the bright class attenuates only " << c.attenuation_ratio << " times as much as the matrix";
     s.precision(6);
     s << " above the zero grey " << zero_grey << " (limit "
-      << p.min_attenuation_ratio << "; NMC over an electrode matrix: >= 2.45 measured, dense LFP over a porous LFP matrix: ~2), so it is LFP of an LFP-only electrode, "
+      << p.min_attenuation_ratio << "; NMC over an electrode matrix: >= 2.11 measured, dense LFP over a porous LFP matrix: ~2), so it is LFP of an LFP-only electrode, "
       << "not a phase to threshold";
     c.reason = s.str();
   }
