@@ -7,11 +7,13 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "command.hpp"
 #include "common.hpp"
 #include "emorph/error.hpp"
 #include "emorph/memory_budget.hpp"
+#include "emorph/mpi/world.hpp"
 #include "emorph/text.hpp"
 #include "emorph/output_transaction.hpp"
 #include "emorph/parallel.hpp"
@@ -68,9 +70,24 @@ void print_command_list(CLI::App& app) {
   std::printf("\nemorph help COMMAND (or emorph COMMAND --help) shows a command's options.\n");
 }
 
-}  // namespace
+// Under several MPI ranks only these commands run distributed (docs/slurm.md); the others exit 2.
+void require_distributed(const CLI::App& command) {
+  static const std::set<std::string> distributed = {"fractions", "histogram", "profile", "surface", "tortuosity", "help"};
+  if (emorph::world_ranks() > 1 && !distributed.count(command.get_name()))
+    throw emorph::InputError(command.get_name() + ": not distributed over MPI ranks yet; run it without mpirun (or with -np 1). "
+                             "Distributed: fractions, histogram, profile, surface, tortuosity (docs/slurm.md)");
+}
 
-int main(int argc, char** argv) {
+// Under MPI every rank runs the command; rank 0 alone prints and commits the outputs (the others'
+// temporary files are removed uncommitted).
+void quiet_other_ranks() {
+  if (emorph::is_root_rank()) return;
+  emorph::set_progress_enabled(false);
+  if (!std::freopen("/dev/null", "w", stdout)) throw emorph::InternalError("cannot silence standard output of rank " +
+                                                                          std::to_string(emorph::world_rank()));
+}
+
+int run(int argc, char** argv) {
   CLI::App app{"emorph: 3D morphology of battery electrodes from X-ray CT and FIB/SEM tomography"};
   app.set_version_flag("--version", std::string("emorph ") + emorph::kVersion);
   app.require_subcommand(0, 1);
@@ -119,6 +136,7 @@ int main(int argc, char** argv) {
   std::optional<emorph::OutputTransaction> outputs;
   app.parse_complete_callback([&] {
     for (const CLI::App* command : app.get_subcommands()) {
+      require_distributed(*command);
       emorph::cli::apply_raw_input_options(*command);
       outputs.emplace(emorph::cli::check_declared_paths(*command));
     }
@@ -127,7 +145,7 @@ int main(int argc, char** argv) {
   int code = 0;
   try {
     app.parse(argc, argv);
-    if (outputs) outputs->commit();
+    if (outputs && emorph::is_root_rank()) outputs->commit();
     if (app.get_subcommands().empty()) {
       print_command_list(app);
     } else if (help->parsed()) {
@@ -162,5 +180,26 @@ int main(int argc, char** argv) {
     std::cerr << "emorph: internal error: " << e.what() << "\n";
     code = 1;
   }
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    emorph::start_world(&argc, &argv);
+    quiet_other_ranks();
+  } catch (const std::exception& e) {
+    std::cerr << "emorph: error: " << e.what() << "\n";
+    return 2;
+  }
+  const int code = run(argc, argv);
+  // A rank that failed alone would leave the others waiting in a collective: end them all.
+  if (code != 0 && emorph::world_ranks() > 1) {
+    std::cout.flush();
+    std::cerr.flush();
+    emorph::abort_world(code);
+  }
+  emorph::stop_world();
   return code;
 }

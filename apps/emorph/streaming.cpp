@@ -5,6 +5,7 @@
 
 #include "emorph/io.hpp"
 #include "emorph/memory_budget.hpp"
+#include "emorph/parallel.hpp"
 
 namespace emorph::cli {
 namespace {
@@ -24,12 +25,15 @@ bool exceeds(const VolumeInfo& info, double bytes_per_voxel) {
 
 }  // namespace
 
+// Under several MPI ranks every streaming command streams: each rank walks its own z slices.
 bool should_stream(const InputOptions& in, double extra_bytes_per_voxel) {
+  if (world_ranks() > 1) return true;
   const VolumeInfo info = read_info(in.input);
   return exceeds(info, static_cast<double>(dtype_size(info.dtype)) + extra_bytes_per_voxel);
 }
 
 bool should_stream_labels(const InputOptions& in) {
+  if (world_ranks() > 1) return true;
   const VolumeInfo info = read_info(in.input);
   return exceeds(info, static_cast<double>(dtype_size(info.dtype)) + (info.dtype == DType::u8 ? 0.0 : 1.0));
 }
@@ -37,6 +41,7 @@ bool should_stream_labels(const InputOptions& in) {
 StreamParams stream_params() {
   StreamParams p;
   p.budget_bytes = memory_limit() / 2;
+  p.distributed = world_ranks() > 1;
   return p;
 }
 

@@ -11,6 +11,7 @@ namespace emorph::cli {
 // True when the in-core working set, the input volume plus `extra_bytes_per_voxel` per voxel (copies and
 // outputs the command keeps), exceeds the memory limit.
 bool should_stream(const InputOptions& in, double extra_bytes_per_voxel);
+// Both are true under several MPI ranks: the streamed kernels are the distributed ones.
 // The same for a label command: the volume, plus its uint8 copy when the file holds a wider dtype.
 bool should_stream_labels(const InputOptions& in);
 

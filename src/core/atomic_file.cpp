@@ -7,6 +7,7 @@
 
 #include "emorph/error.hpp"
 #include "emorph/output_transaction.hpp"
+#include "emorph/parallel.hpp"
 
 namespace fs = std::filesystem;
 
@@ -22,6 +23,8 @@ AtomicOutput::AtomicOutput(fs::path target) : target_(std::move(target)) {
   static std::atomic<int> counter{0};
   temp_ = target_;
   temp_ += ".tmp-emorph-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  // Under MPI every rank runs the command but only rank 0 commits; ranks on other nodes may share a pid.
+  if (world_ranks() > 1) temp_ += "-rank" + std::to_string(world_rank());
   register_temporary(temp_);
 }
 

@@ -25,3 +25,27 @@ void set_threads(int n) {
 int thread_count() { return omp_get_max_threads(); }
 
 }  // namespace emorph
+
+namespace emorph {
+
+namespace {
+int g_rank = 0, g_ranks = 1;
+}  // namespace
+
+void set_world(int rank, int ranks) {
+  require(ranks >= 1 && rank >= 0 && rank < ranks, "MPI world: rank " + std::to_string(rank) + " of " + std::to_string(ranks));
+  g_rank = rank;
+  g_ranks = ranks;
+}
+int world_rank() { return g_rank; }
+int world_ranks() { return g_ranks; }
+
+SliceRange rank_slices(int64_t n, int rank, int ranks) {
+  const int64_t base = n / ranks, extra = n % ranks;
+  SliceRange r;
+  r.begin = rank * base + std::min<int64_t>(rank, extra);
+  r.end = r.begin + base + (rank < extra ? 1 : 0);
+  return r;
+}
+
+}  // namespace emorph

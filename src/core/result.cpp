@@ -37,7 +37,7 @@ Json result_envelope(const std::string& command, const Json& parameters, const s
           {"command", command},
           {"parameters", parameters},
           {"input", input},
-          {"parallel", {{"ranks", 1}, {"threads", thread_count()}}},
+          {"parallel", {{"ranks", world_ranks()}, {"threads", thread_count()}}},
           {"results", results}};
 }
 

@@ -22,17 +22,22 @@ SlabStream::SlabStream(std::unique_ptr<SlabReader> reader, const SlabStreamParam
   require(params_.slab_slices >= 1, "slab stream: at least one slice per slab");
   require(params_.halo >= 0, "slab stream: negative halo");
   const int64_t nz = info().shape.nz;
+  if (params_.z_end < 0) params_.z_end = nz;
+  require(params_.z_begin >= 0 && params_.z_begin <= params_.z_end && params_.z_end <= nz,
+          "slab stream: slices " + std::to_string(params_.z_begin) + ".." + std::to_string(params_.z_end) +
+              " outside the volume");
   const int64_t capacity = std::min(nz, params_.slab_slices + 2 * params_.halo);
   buffer_.resize(static_cast<std::size_t>(capacity) * reader_->slice_bytes());
   if (params_.labels && info().dtype != DType::u8) labels_.resize(static_cast<std::size_t>(capacity * info().shape.ny * info().shape.nx));
-  if (!params_.progress_label.empty()) progress_ = std::make_unique<Progress>(params_.progress_label, nz);
+  if (!params_.progress_label.empty())
+    progress_ = std::make_unique<Progress>(params_.progress_label, params_.z_end - params_.z_begin);
 }
 
 bool SlabStream::next() {
   const int64_t nz = info().shape.nz;
-  const int64_t begin = started_ ? core_end_ : 0;
-  if (begin >= nz) return false;
-  const int64_t end = std::min(nz, begin + params_.slab_slices);
+  const int64_t begin = started_ ? core_end_ : params_.z_begin;
+  if (begin >= params_.z_end) return false;
+  const int64_t end = std::min(params_.z_end, begin + params_.slab_slices);
   const int64_t first = std::max<int64_t>(0, begin - params_.halo), last = std::min(nz, end + params_.halo);
   const std::size_t sb = reader_->slice_bytes();
   // Slices [first, end_) are already in the buffer from the previous slab: move them to its front.

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "emorph/io/slab_stream.hpp"
+#include "rank_sums.hpp"
 
 namespace emorph {
 
@@ -23,6 +24,7 @@ Histogram streamed_histogram(const std::string& address, const HistogramParams& 
   if (stream.progress)
     p.progress_label = "histogram " + std::filesystem::path(file_part(address)).filename().string() + " by slabs of " +
                        std::to_string(p.slab_slices);
+  restrict_to_own_slices(p, stream.distributed, info.shape.nz);
   if (report) report->slab_slices = p.slab_slices, report->halo = 0;
   SlabStream s(std::move(reader), p);
   std::vector<int64_t> counts;
@@ -30,6 +32,7 @@ Histogram streamed_histogram(const std::string& address, const HistogramParams& 
     using T = decltype(t);
     if constexpr (std::is_integral_v<T> && sizeof(T) <= 2) {
       while (s.next()) accumulate_value_counts<T>(counts, s.view<T>({}));
+      if (stream.distributed) sum_over_ranks(counts, std::size_t{1} << (8 * sizeof(T)));
       if (report) report->slabs = s.slabs_read();
       return histogram_from_value_counts<T>(counts, params);
     } else {

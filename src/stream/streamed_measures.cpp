@@ -9,6 +9,7 @@
 
 #include "emorph/io/slab_stream.hpp"
 #include "emorph/measure/surface_area.hpp"
+#include "rank_sums.hpp"
 
 namespace emorph {
 namespace {
@@ -27,6 +28,7 @@ SlabStream open_label_stream(const std::string& address, const StreamParams& str
   p.halo = halo;
   p.labels = true;
   p.source = address;
+  restrict_to_own_slices(p, stream.distributed, info.shape.nz);
   if (stream.progress) p.progress_label = what + " " + file_name(address) + " by slabs of " + std::to_string(p.slab_slices);
   if (report) report->slab_slices = p.slab_slices, report->halo = halo;
   return SlabStream(std::move(reader), p);
@@ -42,6 +44,7 @@ SliceLabelCounts streamed_slice_counts(const std::string& address, const ReadOpt
   const Spacing spacing = spacing_of(s, read_options);
   SliceLabelCounts counts;
   while (s.next()) accumulate_slice_label_counts(counts, s.label_view(spacing), s.core_begin(), s.info().shape, {axis});
+  if (stream.distributed) sum_over_ranks(counts, s.info().shape, axis);
   if (report) report->slabs = s.slabs_read();
   *slice_um = spacing[axis];
   return counts;
@@ -89,8 +92,10 @@ GreyProfile streamed_grey_profile(const std::string& labels_address, const std::
   lp.source = labels_address;
   if (stream.progress)
     lp.progress_label = "grey profile " + file_name(grey_address) + " by slabs of " + std::to_string(lp.slab_slices);
+  restrict_to_own_slices(lp, stream.distributed, info.shape.nz);
   SlabStreamParams gp;
   gp.slab_slices = lp.slab_slices;
+  restrict_to_own_slices(gp, stream.distributed, info.shape.nz);
   if (report) report->slab_slices = lp.slab_slices, report->halo = 0;
   SlabStream labels(std::move(label_reader), lp), grey(std::move(grey_reader), gp);
   const Spacing spacing = read_options.voxel ? *read_options.voxel : info.spacing;
@@ -101,6 +106,7 @@ GreyProfile streamed_grey_profile(const std::string& labels_address, const std::
       while (labels.next() && grey.next())
         accumulate_grey_profile<T>(sums, grey.view<T>(spacing), labels.label_view(spacing), labels.core_begin(), info.shape,
                                    params);
+      if (stream.distributed) sum_over_ranks(sums, info.shape, params.axis);
       if (report) report->slabs = labels.slabs_read();
       return grey_profile(sums, spacing[params.axis]);
     } else {
@@ -121,6 +127,7 @@ Json streamed_surface_results(const std::string& address, const ReadOptions& rea
     const int64_t owned = s.core_begin() - s.first_slice();
     accumulate_surface_crossings(tally, s.label_view(spacing), owned, owned + (s.core_end() - s.core_begin()));
   }
+  if (stream.distributed) sum_over_ranks(tally);
   if (report) report->slabs = s.slabs_read();
   return surface_results(surface_areas(tally, spacing), spacing, table, params);
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "emorph/error.hpp"
+#include "emorph/parallel.hpp"
 
 #ifdef EMORPH_WITH_HYPRE
 #include <mpi.h>
@@ -53,10 +54,18 @@ bool hypre_available() { return true; }
 HypreSolveResult hypre_struct_pfmg_cg(const GridSystem& system, const HypreSolveParams& params, double* x) {
   ensure_mpi();
   const Shape s = system.shape;
-  require(s.voxels() < (int64_t(1) << 31), "tortuosity: --solver hypre-pfmg handles at most 2^31 voxels per process");
-  const MPI_Comm comm = MPI_COMM_SELF;
-  HYPRE_Int lower[3] = {0, 0, 0};
-  HYPRE_Int upper[3] = {HYPRE_Int(s.nx - 1), HYPRE_Int(s.ny - 1), HYPRE_Int(s.nz - 1)};
+  // Under several MPI ranks (emorph/mpi/world.hpp) each rank holds and assembles the rows of its own z
+  // slab of the grid; HYPRE exchanges the halos and runs PCG-PFMG across the ranks.
+  const bool distributed = world_ranks() > 1;
+  require(!distributed || s.nz >= world_ranks(),
+          "tortuosity: " + std::to_string(world_ranks()) + " MPI ranks need at least as many slices (" + std::to_string(s.nz) +
+              ") along z");
+  const SliceRange own = own_slices(s.nz);
+  require(s.ny * s.nx * (own.end - own.begin) < (int64_t(1) << 31),
+          "tortuosity: --solver hypre-pfmg handles at most 2^31 voxels per process (run more MPI ranks)");
+  const MPI_Comm comm = distributed ? MPI_COMM_WORLD : MPI_COMM_SELF;
+  HYPRE_Int lower[3] = {0, 0, HYPRE_Int(own.begin)};
+  HYPRE_Int upper[3] = {HYPRE_Int(s.nx - 1), HYPRE_Int(s.ny - 1), HYPRE_Int(own.end - 1)};
 
   HYPRE_StructGrid grid;
   HYPRE_StructGridCreate(comm, 3, &grid);
@@ -82,7 +91,7 @@ HypreSolveResult hypre_struct_pfmg_cg(const GridSystem& system, const HypreSolve
   std::vector<double> values(static_cast<std::size_t>(4 * plane)), bp(static_cast<std::size_t>(plane)),
       xp(static_cast<std::size_t>(plane));
   HYPRE_Int entries[4] = {0, 1, 2, 3};
-  for (int64_t z = 0; z < s.nz; ++z) {
+  for (int64_t z = own.begin; z < own.end; ++z) {
     for (int64_t i = 0; i < plane; ++i) {
       const uint32_t k = system.unknown_of_cell[z * plane + i];
       double* v = &values[4 * i];
@@ -135,13 +144,22 @@ HypreSolveResult hypre_struct_pfmg_cg(const GridSystem& system, const HypreSolve
   HYPRE_StructPCGGetFinalRelativeResidualNorm(pcg, &r.relative_residual);
   r.iterations = iterations;
 
-  for (int64_t z = 0; z < s.nz; ++z) {
+  // Each rank's own unknowns, zero elsewhere, summed over the ranks: every rank gets the whole field
+  // (the fluxes are then computed as in one process).
+  if (distributed) std::fill(x, x + system.unknowns, 0.0);
+  for (int64_t z = own.begin; z < own.end; ++z) {
     HYPRE_Int lo[3] = {0, 0, HYPRE_Int(z)}, hi[3] = {HYPRE_Int(s.nx - 1), HYPRE_Int(s.ny - 1), HYPRE_Int(z)};
     HYPRE_StructVectorGetBoxValues(xv, lo, hi, xp.data());
     for (int64_t i = 0; i < plane; ++i) {
       const uint32_t k = system.unknown_of_cell[z * plane + i];
       if (k != kNoUnknown) x[k] = xp[i];
     }
+  }
+  if (distributed) {
+    // MPI counts are int: the field goes in chunks.
+    for (int64_t k0 = 0; k0 < system.unknowns; k0 += int64_t(1) << 30)
+      MPI_Allreduce(MPI_IN_PLACE, x + k0, static_cast<int>(std::min<int64_t>(int64_t(1) << 30, system.unknowns - k0)),
+                    MPI_DOUBLE, MPI_SUM, comm);
   }
   HYPRE_StructPFMGDestroy(pfmg);
   HYPRE_StructPCGDestroy(pcg);
@@ -154,6 +172,7 @@ HypreSolveResult hypre_struct_pfmg_cg(const GridSystem& system, const HypreSolve
 }
 
 HypreSolveResult hypre_ij_boomeramg_cg(const GridSystem& system, const HypreSolveParams& params, double* x) {
+  require(world_ranks() == 1, "--solver hypre-boomeramg: not distributed over MPI ranks yet (use --solver hypre-pfmg)");
   ensure_mpi();
   const Shape s = system.shape;
   const int64_t m = system.unknowns;

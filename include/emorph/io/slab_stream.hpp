@@ -21,6 +21,9 @@ struct SlabStreamParams {
   bool labels = false;      // also convert each slab to uint8 labels (label_view()); refuses values outside 0..255
   std::string progress_label;  // shown on stderr per slab; empty: no progress line
   std::string source;          // the file's name in messages
+  // The core slices walked, [z_begin, z_end) (z_end -1: to the end): one MPI rank's share. Halos still
+  // reach past them into the rest of the volume.
+  int64_t z_begin = 0, z_end = -1;
 };
 
 // Core slices per slab such that (slab + 2 halo) slices of `bytes_per_slice` (all buffers a kernel
@@ -32,7 +35,7 @@ class SlabStream {
   SlabStream(std::unique_ptr<SlabReader> reader, const SlabStreamParams& params);
   const VolumeInfo& info() const { return reader_->info(); }
 
-  // Reads the next slab; false once the whole volume has been walked.
+  // Reads the next slab; false once the whole volume (or [z_begin, z_end)) has been walked.
   bool next();
 
   int64_t core_begin() const { return core_begin_; }  // global z of the first core slice

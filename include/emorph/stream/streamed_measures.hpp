@@ -20,6 +20,9 @@ namespace emorph {
 struct StreamParams {
   uint64_t budget_bytes = uint64_t{64} << 20;  // slab buffers, all included
   bool progress = true;                        // a progress line by slab on stderr
+  // Under MPI (emorph/mpi/world.hpp): each rank walks only its own z slices (own_slices) and the tallies
+  // are summed over the ranks, so every rank returns the whole volume's results.
+  bool distributed = false;
 };
 
 // What a streamed run did, for the JSON envelope's memory section.

@@ -1,0 +1,162 @@
+// The same emorph binary under `mpirun -np N` (issue 19): z slabs per rank, tallies summed with
+// MPI_Allreduce, HYPRE's PCG-PFMG across the ranks. Each distributed command's JSON `results` must equal
+// the single-process run's exactly (integer tallies: any other outcome is a bug), tortuosity's tau within
+// 1e-6 relative (two solves to the relative residual 1e-9, the same PFMG-CG iteration, summed in another
+// order). Sizes are odd (37 x 29 x 31) so that 2, 3 and 4 ranks get uneven slabs. The runs go over
+// OpenMPI's shared-memory and self transports only (no network), oversubscribed on this machine's cores.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "emorph/io.hpp"
+#include "emorph/result.hpp"
+#include "support/test_support.hpp"
+
+using emorph::Json;
+using emorph::test::CliResult;
+using emorph::test::read_json;
+using emorph::test::run_cli;
+using emorph::test::TempDir;
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+// mpirun as root, without a network and without a resource manager, oversubscribed.
+CliResult run_mpi(int ranks, const std::string& args) {
+  TempDir tmp;
+  const std::string env =
+      "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none "
+      "OMPI_MCA_plm=isolated OMPI_MCA_plm_rsh_agent=false OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_hwloc_base_binding_policy=none "
+      "OMPI_MCA_orte_tmpdir_base=/tmp PMIX_MCA_gds=hash ";
+  const std::string cmd = env + EMORPH_MPIRUN + std::string(" --oversubscribe -np ") + std::to_string(ranks) + " " + EMORPH_CLI +
+                          " --quiet --threads 1 " + args + " >" + (tmp / "out") + " 2>" + (tmp / "err");
+  const int status = std::system(cmd.c_str());
+  CliResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(tmp / "out");
+  r.err = slurp(tmp / "err");
+  return r;
+}
+
+// Layers along z (collector, electrode of NMC/CBD/pore cells with NMC falling along z, air) so that the
+// profiles, the electrode region and the surfaces all depend on every slab.
+emorph::Volume<uint8_t> electrode(emorph::Shape shape) {
+  emorph::Volume<uint8_t> v(shape, {0.5, 0.5, 0.5});
+  for (int64_t z = 0; z < shape.nz; ++z)
+    for (int64_t y = 0; y < shape.ny; ++y)
+      for (int64_t x = 0; x < shape.nx; ++x) {
+        uint8_t l = 0;
+        if (z < 3) l = 4;
+        else if (z < shape.nz - 3) {
+          const int64_t cell = (x / 3 + 7 * (y / 4) + 13 * (z / 2) + (x * y + z) % 5) % 10;
+          l = cell < 6 - 3 * z / shape.nz ? 1 : cell < 8 ? 3 : 0;
+        }
+        v(z, y, x) = l;
+      }
+  return v;
+}
+
+class MpiDistributed : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto labels = electrode({37, 29, 31});
+    emorph::write_volume(labels_, labels);
+    emorph::Volume<uint16_t> grey(labels.shape(), labels.spacing());
+    for (int64_t i = 0; i < grey.size(); ++i) grey.data()[i] = static_cast<uint16_t>(9000 * labels.data()[i] + (i * 37) % 2000);
+    emorph::write_volume(grey_, grey);
+  }
+  Json single(const std::string& command, const std::string& name) {
+    const std::string json = dir_ / (name + "_1.json");
+    const auto r = run_cli("--threads 1 " + command + " --json " + json);
+    EXPECT_EQ(r.exit_code, 0) << command << "\n" << r.err;
+    return r.exit_code == 0 ? read_json(json) : Json();
+  }
+  Json distributed(int ranks, const std::string& command, const std::string& name) {
+    const std::string json = dir_ / (name + "_" + std::to_string(ranks) + ".json");
+    const auto r = run_mpi(ranks, command + " --json " + json);
+    EXPECT_EQ(r.exit_code, 0) << "np " << ranks << ": " << command << "\n" << r.err;
+    return r.exit_code == 0 ? read_json(json) : Json();
+  }
+  TempDir dir_;
+  std::string labels_ = dir_ / "labels.tif";
+  std::string grey_ = dir_ / "grey.nrrd";
+};
+
+TEST_F(MpiDistributed, LocalKernelsEqualTheSingleProcessRunExactly) {
+  const std::vector<std::pair<std::string, std::string>> commands = {
+      {"fractions", "fractions " + labels_},
+      {"fractions_axis1", "fractions " + labels_ + " --axis 1"},
+      {"profile", "profile " + labels_ + " --window 3"},
+      {"surface", "surface " + labels_},
+      {"histogram", "histogram " + grey_ + " --bins 64"},
+      {"grey_profile", "profile " + labels_ + " --grey " + grey_ + " --grey-phases pore,CBD --calibration 0.001,0.5"},
+  };
+  for (const auto& [name, command] : commands) {
+    const Json one = single(command, name);
+    ASSERT_TRUE(one.is_object()) << name;
+    EXPECT_EQ(one["parallel"]["ranks"], 1);
+    for (int ranks : {1, 2, 3, 4}) {
+      const Json many = distributed(ranks, command, name);
+      ASSERT_TRUE(many.is_object()) << name << " np " << ranks;
+      EXPECT_EQ(many["results"].dump(), one["results"].dump()) << name << " np " << ranks;
+      EXPECT_EQ(many["parallel"]["ranks"], ranks) << name;
+      EXPECT_EQ(many["parallel"]["threads"], 1) << name;
+    }
+  }
+}
+
+TEST_F(MpiDistributed, OnlyRankZeroWritesAndPrints) {
+  const std::string csv = dir_ / "fractions.csv";
+  const auto r = run_mpi(3, "fractions " + labels_ + " --csv " + csv + " --json -");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = Json::parse(r.out);  // one JSON document on standard output, not three
+  EXPECT_EQ(j["parallel"]["ranks"], 3);
+  EXPECT_TRUE(std::filesystem::exists(csv));
+  for (const auto& e : std::filesystem::directory_iterator(dir_.path()))
+    EXPECT_EQ(e.path().string().find(".tmp-emorph-"), std::string::npos) << e.path();  // no rank's temporary left
+}
+
+TEST_F(MpiDistributed, TortuosityWithHypreAcrossRanksMatchesOneProcess) {
+  // Pore along z, and CBD with NMC conducting along y; a tight tolerance so that the solves agree far
+  // below the 1e-6 asked.
+  const std::vector<std::pair<std::string, std::string>> commands = {
+      {"tau_pore_z", "tortuosity " + labels_ + " --phase pore --axis 0 --solver hypre-pfmg --tolerance 1e-9"},
+      {"tau_nmc_y", "tortuosity " + labels_ + " --phase NMC --axis 1 --solver hypre-pfmg --tolerance 1e-9"},
+  };
+  for (const auto& [name, command] : commands) {
+    const Json one = single(command, name);
+    ASSERT_TRUE(one.is_object()) << name;
+    const double tau = one["results"]["tau"].get<double>();
+    // The same system solved by emorph's own multigrid CG: HYPRE's answer is the same tau.
+    const Json own = single("tortuosity " + labels_ + (name == "tau_pore_z" ? " --phase pore --axis 0" : " --phase NMC --axis 1") +
+                                " --tolerance 1e-9",
+                            name + "_own");
+    EXPECT_NEAR(own["results"]["tau"].get<double>() / tau, 1.0, 1e-6) << name;
+    for (int ranks : {2, 3, 4}) {
+      const Json many = distributed(ranks, command, name);
+      ASSERT_TRUE(many.is_object()) << name << " np " << ranks;
+      EXPECT_NEAR(many["results"]["tau"].get<double>() / tau, 1.0, 1e-6) << name << " np " << ranks;
+      EXPECT_EQ(many["results"]["unknowns"], one["results"]["unknowns"]) << name;
+      EXPECT_EQ(many["results"]["volume_fraction"], one["results"]["volume_fraction"]) << name;
+      EXPECT_TRUE(many["results"]["converged"].get<bool>()) << name;
+      EXPECT_EQ(many["parallel"]["ranks"], ranks);
+    }
+  }
+}
+
+TEST_F(MpiDistributed, CommandsNotDistributedExitTwoAndSayWhy) {
+  const auto r = run_mpi(2, "granulometry " + labels_ + " --phase NMC --voxel 0.5");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("not distributed over MPI ranks yet"), std::string::npos) << r.err;
+  const auto t = run_mpi(2, "tortuosity " + labels_ + " --phase pore");  // own multigrid: one process only
+  EXPECT_EQ(t.exit_code, 2) << t.err;
+  EXPECT_NE(t.err.find("--solver hypre-pfmg"), std::string::npos) << t.err;
+}
+
+}  // namespace
