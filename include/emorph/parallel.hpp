@@ -16,10 +16,10 @@ inline bool is_root_rank() { return world_rank() == 0; }
 
 // The z slices [begin, end) that `rank` of `ranks` owns when n slices are split in contiguous slabs:
 // sizes differ by at most one, the larger ones first (n = 10, ranks = 4: 3, 3, 2, 2).
-struct SliceRange {
+struct RankSlab {
   int64_t begin = 0, end = 0;
 };
-SliceRange rank_slices(int64_t n, int rank, int ranks);
-inline SliceRange own_slices(int64_t n) { return rank_slices(n, world_rank(), world_ranks()); }
+RankSlab rank_slices(int64_t n, int rank, int ranks);
+inline RankSlab own_slices(int64_t n) { return rank_slices(n, world_rank(), world_ranks()); }
 
 }  // namespace emorph

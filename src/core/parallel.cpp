@@ -40,9 +40,9 @@ void set_world(int rank, int ranks) {
 int world_rank() { return g_rank; }
 int world_ranks() { return g_ranks; }
 
-SliceRange rank_slices(int64_t n, int rank, int ranks) {
+RankSlab rank_slices(int64_t n, int rank, int ranks) {
   const int64_t base = n / ranks, extra = n % ranks;
-  SliceRange r;
+  RankSlab r;
   r.begin = rank * base + std::min<int64_t>(rank, extra);
   r.end = r.begin + base + (rank < extra ? 1 : 0);
   return r;

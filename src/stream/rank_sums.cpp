@@ -2,6 +2,8 @@
 // empty tables and contributes zeros.
 #include "rank_sums.hpp"
 
+#include <algorithm>
+
 #include "emorph/mpi/world.hpp"
 #include "emorph/parallel.hpp"
 
@@ -9,9 +11,10 @@ namespace emorph {
 
 void restrict_to_own_slices(SlabStreamParams& params, bool distributed, int64_t nz) {
   if (!distributed) return;
-  const SliceRange own = own_slices(nz);
+  const RankSlab own = own_slices(nz);
   params.z_begin = own.begin;
   params.z_end = own.end;
+  params.slab_slices = std::clamp<int64_t>(own.end - own.begin, 1, params.slab_slices);  // no buffer beyond the share
 }
 
 void sum_over_ranks(SliceLabelCounts& counts, const Shape& shape, int axis) {

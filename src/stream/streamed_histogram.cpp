@@ -21,10 +21,10 @@ Histogram streamed_histogram(const std::string& address, const HistogramParams& 
           address + ": a " + dtype_name(info.dtype) + " histogram is not streamed yet (8- and 16-bit integers are)");
   SlabStreamParams p;
   p.slab_slices = slab_slices_for_budget(stream.budget_bytes, reader->slice_bytes(), 0, info.shape.nz);
+  restrict_to_own_slices(p, stream.distributed, info.shape.nz);
   if (stream.progress)
     p.progress_label = "histogram " + std::filesystem::path(file_part(address)).filename().string() + " by slabs of " +
                        std::to_string(p.slab_slices);
-  restrict_to_own_slices(p, stream.distributed, info.shape.nz);
   if (report) report->slab_slices = p.slab_slices, report->halo = 0;
   SlabStream s(std::move(reader), p);
   std::vector<int64_t> counts;

@@ -90,9 +90,9 @@ GreyProfile streamed_grey_profile(const std::string& labels_address, const std::
   lp.slab_slices = slab_slices_for_budget(stream.budget_bytes, per_slice, 0, info.shape.nz);
   lp.labels = true;
   lp.source = labels_address;
+  restrict_to_own_slices(lp, stream.distributed, info.shape.nz);
   if (stream.progress)
     lp.progress_label = "grey profile " + file_name(grey_address) + " by slabs of " + std::to_string(lp.slab_slices);
-  restrict_to_own_slices(lp, stream.distributed, info.shape.nz);
   SlabStreamParams gp;
   gp.slab_slices = lp.slab_slices;
   restrict_to_own_slices(gp, stream.distributed, info.shape.nz);

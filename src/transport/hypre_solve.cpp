@@ -47,6 +47,25 @@ void check(HYPRE_Int code, const char* what) {
   if (code) HYPRE_ClearAllErrors();
 }
 
+// Unknowns are numbered in raster order, so those of z slices [z0, z1) are the contiguous range
+// [first_unknown_from(z0), first_unknown_from(z1)).
+int64_t first_unknown_from(const GridSystem& system, int64_t z) {
+  const int64_t plane = system.shape.ny * system.shape.nx, cells = system.shape.nz * plane;
+  for (int64_t i = z * plane; i < cells; ++i)
+    if (system.unknown_of_cell[i] != kNoUnknown) return static_cast<int64_t>(system.unknown_of_cell[i]);
+  return system.unknowns;
+}
+
+// Every rank solved for its own unknowns [begin, end): zero elsewhere and summed over the ranks, every
+// rank gets the whole field (the fluxes are then computed as in one process).
+void share_field(double* x, int64_t unknowns, int64_t begin, int64_t end) {
+  std::fill(x, x + begin, 0.0);
+  std::fill(x + end, x + unknowns, 0.0);
+  for (int64_t k0 = 0; k0 < unknowns; k0 += int64_t(1) << 30)  // MPI counts are int
+    MPI_Allreduce(MPI_IN_PLACE, x + k0, static_cast<int>(std::min<int64_t>(int64_t(1) << 30, unknowns - k0)), MPI_DOUBLE,
+                  MPI_SUM, MPI_COMM_WORLD);
+}
+
 }  // namespace
 
 bool hypre_available() { return true; }
@@ -60,7 +79,7 @@ HypreSolveResult hypre_struct_pfmg_cg(const GridSystem& system, const HypreSolve
   require(!distributed || s.nz >= world_ranks(),
           "tortuosity: " + std::to_string(world_ranks()) + " MPI ranks need at least as many slices (" + std::to_string(s.nz) +
               ") along z");
-  const SliceRange own = own_slices(s.nz);
+  const RankSlab own = own_slices(s.nz);
   require(s.ny * s.nx * (own.end - own.begin) < (int64_t(1) << 31),
           "tortuosity: --solver hypre-pfmg handles at most 2^31 voxels per process (run more MPI ranks)");
   const MPI_Comm comm = distributed ? MPI_COMM_WORLD : MPI_COMM_SELF;
@@ -144,9 +163,6 @@ HypreSolveResult hypre_struct_pfmg_cg(const GridSystem& system, const HypreSolve
   HYPRE_StructPCGGetFinalRelativeResidualNorm(pcg, &r.relative_residual);
   r.iterations = iterations;
 
-  // Each rank's own unknowns, zero elsewhere, summed over the ranks: every rank gets the whole field
-  // (the fluxes are then computed as in one process).
-  if (distributed) std::fill(x, x + system.unknowns, 0.0);
   for (int64_t z = own.begin; z < own.end; ++z) {
     HYPRE_Int lo[3] = {0, 0, HYPRE_Int(z)}, hi[3] = {HYPRE_Int(s.nx - 1), HYPRE_Int(s.ny - 1), HYPRE_Int(z)};
     HYPRE_StructVectorGetBoxValues(xv, lo, hi, xp.data());
@@ -155,12 +171,8 @@ HypreSolveResult hypre_struct_pfmg_cg(const GridSystem& system, const HypreSolve
       if (k != kNoUnknown) x[k] = xp[i];
     }
   }
-  if (distributed) {
-    // MPI counts are int: the field goes in chunks.
-    for (int64_t k0 = 0; k0 < system.unknowns; k0 += int64_t(1) << 30)
-      MPI_Allreduce(MPI_IN_PLACE, x + k0, static_cast<int>(std::min<int64_t>(int64_t(1) << 30, system.unknowns - k0)),
-                    MPI_DOUBLE, MPI_SUM, comm);
-  }
+  if (distributed)
+    share_field(x, system.unknowns, first_unknown_from(system, own.begin), first_unknown_from(system, own.end));
   HYPRE_StructPFMGDestroy(pfmg);
   HYPRE_StructPCGDestroy(pcg);
   HYPRE_StructVectorDestroy(xv);
@@ -172,23 +184,28 @@ HypreSolveResult hypre_struct_pfmg_cg(const GridSystem& system, const HypreSolve
 }
 
 HypreSolveResult hypre_ij_boomeramg_cg(const GridSystem& system, const HypreSolveParams& params, double* x) {
-  require(world_ranks() == 1, "--solver hypre-boomeramg: not distributed over MPI ranks yet (use --solver hypre-pfmg)");
   ensure_mpi();
   const Shape s = system.shape;
   const int64_t m = system.unknowns;
-  require(m < (int64_t(1) << 31), "tortuosity: --solver hypre-boomeramg handles at most 2^31 unknowns per process");
-  const MPI_Comm comm = MPI_COMM_SELF;
+  require(m < (int64_t(1) << 31), "tortuosity: --solver hypre-boomeramg handles at most 2^31 unknowns");
+  // Under several MPI ranks each rank assembles the rows of its own z slab (a contiguous range).
+  const bool distributed = world_ranks() > 1;
+  const int64_t plane = s.ny * s.nx;
+  const RankSlab own = own_slices(s.nz);
+  const int64_t row_begin = first_unknown_from(system, own.begin), row_end = first_unknown_from(system, own.end);
+  const int64_t local = row_end - row_begin;
+  const MPI_Comm comm = distributed ? MPI_COMM_WORLD : MPI_COMM_SELF;
   HYPRE_IJMatrix a;
-  HYPRE_IJMatrixCreate(comm, 0, HYPRE_BigInt(m - 1), 0, HYPRE_BigInt(m - 1), &a);
+  HYPRE_IJMatrixCreate(comm, row_begin, HYPRE_BigInt(row_end - 1), row_begin, HYPRE_BigInt(row_end - 1), &a);
   HYPRE_IJMatrixSetObjectType(a, HYPRE_PARCSR);
   {
-    std::vector<HYPRE_Int> sizes(static_cast<std::size_t>(m), 7);
+    std::vector<HYPRE_Int> sizes(static_cast<std::size_t>(local), 7);
     HYPRE_IJMatrixSetRowSizes(a, sizes.data());
   }
   HYPRE_IJMatrixInitialize(a);
   HYPRE_IJVector b, xv;
-  HYPRE_IJVectorCreate(comm, 0, HYPRE_BigInt(m - 1), &b);
-  HYPRE_IJVectorCreate(comm, 0, HYPRE_BigInt(m - 1), &xv);
+  HYPRE_IJVectorCreate(comm, row_begin, HYPRE_BigInt(row_end - 1), &b);
+  HYPRE_IJVectorCreate(comm, row_begin, HYPRE_BigInt(row_end - 1), &xv);
   HYPRE_IJVectorSetObjectType(b, HYPRE_PARCSR);
   HYPRE_IJVectorSetObjectType(xv, HYPRE_PARCSR);
   HYPRE_IJVectorInitialize(b);
@@ -196,11 +213,10 @@ HypreSolveResult hypre_ij_boomeramg_cg(const GridSystem& system, const HypreSolv
 
   // Rows in unknown order (raster order of the percolating cells); the upper links are the lower links
   // of the upper neighbours, so each row needs its neighbours' rows too: read them through the grid.
-  const int64_t plane = s.ny * s.nx;
   const int64_t step[3] = {plane, s.nx, 1};
-  std::vector<double> rhs_all(static_cast<std::size_t>(m));
-  std::vector<HYPRE_BigInt> rows(static_cast<std::size_t>(m));
-  for (int64_t z = 0; z < s.nz; ++z)
+  std::vector<double> rhs_all(static_cast<std::size_t>(local));
+  std::vector<HYPRE_BigInt> rows(static_cast<std::size_t>(local));
+  for (int64_t z = own.begin; z < own.end; ++z)
     for (int64_t y = 0; y < s.ny; ++y)
       for (int64_t xx = 0; xx < s.nx; ++xx) {
         const int64_t i = z * plane + y * s.nx + xx;
@@ -232,11 +248,11 @@ HypreSolveResult hypre_ij_boomeramg_cg(const GridSystem& system, const HypreSolv
         }
         HYPRE_BigInt row = k;
         HYPRE_IJMatrixSetValues(a, 1, &n, &row, cols, vals);
-        rhs_all[k] = rhs;
-        rows[k] = k;
+        rhs_all[k - row_begin] = rhs;
+        rows[k - row_begin] = k;
       }
-  HYPRE_IJVectorSetValues(b, HYPRE_Int(m), rows.data(), rhs_all.data());
-  HYPRE_IJVectorSetValues(xv, HYPRE_Int(m), rows.data(), x);
+  HYPRE_IJVectorSetValues(b, HYPRE_Int(local), rows.data(), rhs_all.data());
+  HYPRE_IJVectorSetValues(xv, HYPRE_Int(local), rows.data(), x + row_begin);
   rhs_all = {};
   HYPRE_IJMatrixAssemble(a);
   HYPRE_IJVectorAssemble(b);
@@ -270,7 +286,8 @@ HypreSolveResult hypre_ij_boomeramg_cg(const GridSystem& system, const HypreSolv
   HYPRE_PCGGetNumIterations(pcg, &iterations);
   HYPRE_PCGGetFinalRelativeResidualNorm(pcg, &r.relative_residual);
   r.iterations = iterations;
-  HYPRE_IJVectorGetValues(xv, HYPRE_Int(m), rows.data(), x);
+  HYPRE_IJVectorGetValues(xv, HYPRE_Int(local), rows.data(), x + row_begin);
+  if (distributed) share_field(x, m, row_begin, row_end);
   HYPRE_BoomerAMGDestroy(amg);
   HYPRE_ParCSRPCGDestroy(pcg);
   HYPRE_IJVectorDestroy(xv);

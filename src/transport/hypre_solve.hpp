@@ -29,6 +29,10 @@ struct HypreSolveResult {
   double relative_residual = 0;  // as HYPRE reports it
 };
 
+// Under several MPI ranks (emorph/parallel.hpp world_ranks) both solves are distributed: each rank
+// assembles the rows of its own z slab (own_slices), HYPRE solves across the ranks, and every rank
+// returns the whole solution x.
+
 // CG preconditioned by PFMG on the Struct interface over the whole grid; cells that are not unknowns get
 // identity rows (x = 0). x: per unknown, initial guess in, solution out.
 HypreSolveResult hypre_struct_pfmg_cg(const GridSystem& system, const HypreSolveParams& params, double* x);

@@ -748,10 +748,10 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
   require(params.flux_tolerance > 0 && params.flux_tolerance < 1, "--flux-tolerance must be in (0, 1)");
   require(params.max_iterations > 0, "--max-iterations must be positive");
   require(!labels.empty(), "tortuosity: the volume is empty");
-  // Over several MPI ranks only HYPRE's Struct solve is distributed (docs/slurm.md).
-  require(world_ranks() == 1 || params.backend == TortuosityBackend::hypre_pfmg,
+  // Over several MPI ranks only HYPRE's solves are distributed (docs/slurm.md).
+  require(world_ranks() == 1 || params.backend != TortuosityBackend::own,
           "--solver: under " + std::to_string(world_ranks()) +
-              " MPI ranks tortuosity solves with HYPRE across the ranks: pass --solver hypre-pfmg");
+              " MPI ranks tortuosity solves with HYPRE across the ranks: pass --solver hypre-boomeramg (or hypre-pfmg)");
   const Diffusivities d = resolve_diffusivities(params);
   const Shape shape = labels.shape();
   const Spacing sp = labels.spacing();

@@ -9,6 +9,7 @@
 
 #include "emorph/io.hpp"
 #include "emorph/io/slab_stream.hpp"
+#include "emorph/parallel.hpp"
 #include "support/test_support.hpp"
 
 using emorph::test::TempDir;
@@ -137,3 +138,42 @@ TEST(SlabStream, ReadsNearTheEndOfAVolumeBeyond2To31Voxels) {
 }
 
 }  // namespace
+
+// One MPI rank's share (issue 19): the stream walks only slices [z_begin, z_end), its halos reaching into
+// the neighbours' slices; the shares of 1..5 ranks (emorph/parallel.hpp rank_slices) tile the volume.
+TEST(SlabStream, WalksOnlyTheGivenSlicesWithHalosBeyondThem) {
+  TempDir dir;
+  const auto truth = ramp({23, 5, 4});
+  const std::string path = dir / "v.nrrd";
+  emorph::write_volume(path, truth);
+  const int64_t plane = truth.ny() * truth.nx();
+  for (int ranks = 1; ranks <= 5; ++ranks) {
+    int64_t covered = 0;
+    for (int rank = 0; rank < ranks; ++rank) {
+      const emorph::RankSlab share = emorph::rank_slices(truth.nz(), rank, ranks);
+      ASSERT_EQ(share.begin, covered) << ranks;  // contiguous, in rank order
+      EXPECT_LE(share.end - share.begin, truth.nz() / ranks + 1);
+      EXPECT_GE(share.end - share.begin, truth.nz() / ranks);
+      emorph::SlabStreamParams p;
+      p.slab_slices = 2;
+      p.halo = 1;
+      p.z_begin = share.begin;
+      p.z_end = share.end;
+      emorph::SlabStream s(emorph::open_slab_reader(path), p);
+      int64_t next_core = share.begin;
+      while (s.next()) {
+        ASSERT_EQ(s.core_begin(), next_core);
+        EXPECT_LE(s.core_end(), share.end);
+        EXPECT_EQ(s.first_slice(), std::max<int64_t>(0, s.core_begin() - 1));
+        EXPECT_EQ(s.end_slice(), std::min(truth.nz(), s.core_end() + 1));
+        const auto v = s.view<uint16_t>({});
+        EXPECT_EQ(0, std::memcmp(v.data(), truth.data() + s.first_slice() * plane,
+                                 static_cast<std::size_t>(v.size()) * sizeof(uint16_t)));
+        next_core = s.core_end();
+      }
+      EXPECT_EQ(next_core, share.end);
+      covered = share.end;
+    }
+    EXPECT_EQ(covered, truth.nz()) << ranks;
+  }
+}
