@@ -9,7 +9,6 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
@@ -23,43 +22,27 @@ using emorph::test::TempDir;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
-
 // mpirun as root, without a network and without a resource manager, oversubscribed.
 CliResult run_mpi(int ranks, const std::string& args) {
-  TempDir tmp;
   const std::string env =
       "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none "
       "OMPI_MCA_plm=isolated OMPI_MCA_plm_rsh_agent=false OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_hwloc_base_binding_policy=none "
       "OMPI_MCA_orte_tmpdir_base=/tmp PMIX_MCA_gds=hash ";
-  const std::string cmd = env + EMORPH_MPIRUN + std::string(" --oversubscribe -np ") + std::to_string(ranks) + " " + EMORPH_CLI +
-                          " --quiet --threads 1 " + args + " >" + (tmp / "out") + " 2>" + (tmp / "err");
-  const int status = std::system(cmd.c_str());
-  CliResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(tmp / "out");
-  r.err = slurp(tmp / "err");
-  return r;
+  return emorph::test::run_shell(env + EMORPH_MPIRUN + std::string(" --oversubscribe -np ") + std::to_string(ranks) + " " +
+                                 EMORPH_CLI + " --quiet --threads 1 " + args);
 }
 
 // Layers along z (collector, electrode of NMC/CBD/pore cells with NMC falling along z, air) so that the
 // profiles, the electrode region and the surfaces all depend on every slab.
 emorph::Volume<uint8_t> electrode(emorph::Shape shape) {
   emorph::Volume<uint8_t> v(shape, {0.5, 0.5, 0.5});
-  for (int64_t z = 0; z < shape.nz; ++z)
-    for (int64_t y = 0; y < shape.ny; ++y)
-      for (int64_t x = 0; x < shape.nx; ++x) {
-        uint8_t l = 0;
-        if (z < 3) l = 4;
-        else if (z < shape.nz - 3) {
-          const int64_t cell = (x / 3 + 7 * (y / 4) + 13 * (z / 2) + (x * y + z) % 5) % 10;
-          l = cell < 6 - 3 * z / shape.nz ? 1 : cell < 8 ? 3 : 0;
-        }
-        v(z, y, x) = l;
-      }
+  const int64_t plane = shape.ny * shape.nx;
+  for (int64_t i = 0; i < v.size(); ++i) {
+    const int64_t z = i / plane, y = (i % plane) / shape.nx, x = i % shape.nx;
+    const int64_t cell = (x / 3 + 7 * (y / 4) + 13 * (z / 2) + (x * y + z) % 5) % 10;
+    const bool collector = z < 3, air = z >= shape.nz - 3;
+    v.data()[i] = collector ? 4 : air ? 0 : cell < 6 - 3 * z / shape.nz ? 1 : cell < 8 ? 3 : 0;
+  }
   return v;
 }
 

@@ -33,16 +33,20 @@ static std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-CliResult run_cli(const std::string& args) {
-#ifdef EMORPH_CLI
+CliResult run_shell(const std::string& command) {
   TempDir tmp;
-  const std::string cmd = std::string(EMORPH_CLI) + " --quiet " + args + " >" + (tmp / "out") + " 2>" + (tmp / "err");
+  const std::string cmd = command + " >" + (tmp / "out") + " 2>" + (tmp / "err");
   int status = std::system(cmd.c_str());
   CliResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = slurp(tmp / "out");
   r.err = slurp(tmp / "err");
   return r;
+}
+
+CliResult run_cli(const std::string& args) {
+#ifdef EMORPH_CLI
+  return run_shell(std::string(EMORPH_CLI) + " --quiet " + args);
 #else
   return {};
 #endif

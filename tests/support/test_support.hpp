@@ -27,6 +27,8 @@ struct CliResult {
 
 // Runs the built emorph binary with the given argument string (shell-quoted by the caller).
 CliResult run_cli(const std::string& args);
+// Runs a shell command line, capturing its standard output and error.
+CliResult run_shell(const std::string& command);
 
 // Parses a JSON file (a command's --json output).
 nlohmann::json read_json(const std::string& path);
