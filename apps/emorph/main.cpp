@@ -82,7 +82,7 @@ void require_distributed(const CLI::App& command) {
 // temporary files are removed uncommitted).
 void quiet_other_ranks() {
   if (emorph::is_root_rank()) return;
-  emorph::set_progress_enabled(false);
+  emorph::set_progress_sink({});
   if (!std::freopen("/dev/null", "w", stdout)) throw emorph::InternalError("cannot silence standard output of rank " +
                                                                           std::to_string(emorph::world_rank()));
 }
