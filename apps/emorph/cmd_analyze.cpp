@@ -7,6 +7,7 @@
 
 #include "checks.hpp"
 #include "command.hpp"
+#include "streaming.hpp"
 #include "common.hpp"
 #include "emorph/memory_budget.hpp"
 #include "emorph/atomic_file.hpp"
@@ -46,6 +47,7 @@ void run_analyze(const AnalyzeOptions& o) {
   // [resources] memory_limit applies unless --memory-limit was given.
   if (!c.memory_limit.empty() && emorph::memory_limit_is_default())
     emorph::set_memory_limit(emorph::parse_memory_size(c.memory_limit, "resources.memory_limit"));
+  if (!c.input.empty()) emorph::cli::check_in_core_need("analyze", c.input);
   const auto outcome = emorph::run_analysis(c, emorph::analysis_config_json(c));
   for (const auto& w : outcome.warnings) std::cerr << "emorph: warning: " << w << "\n";
   emorph::throw_if_steps_failed(outcome);

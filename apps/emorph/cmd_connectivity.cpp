@@ -9,7 +9,9 @@
 #include "emorph/io.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/phase_selection.hpp"
+#include "emorph/stream/streamed_components.hpp"
 #include "emorph/transport/connectivity.hpp"
+#include "streaming.hpp"
 
 namespace {
 
@@ -30,22 +32,33 @@ void run_connectivity(const ConnectivityOptions& o) {
   emorph::require(o.classes_out.empty() || o.only.size() == 1, "--out needs exactly one --phase");
   for (const auto* out : {&o.classes_out, &o.out.json})
     if (!out->empty()) emorph::check_output_differs(o.in.input, *out);
-  const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
-
+  // In core: the volume, its uint8 copy, the mask, the uint32 components and the classes.
+  const bool stream = emorph::cli::should_stream(o.in, 1.0 + 1.0 + 4.0 + 1.0);
+  emorph::StreamReport report;
+  emorph::Volume<uint8_t> labels;
   std::vector<int64_t> voxels(256, 0);
-  for (uint8_t l : labels) ++voxels[l];
+  if (stream) {
+    voxels = emorph::streamed_label_voxels(o.in.input, emorph::cli::stream_params(), &report);
+  } else {
+    labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
+    for (uint8_t l : labels) ++voxels[l];
+  }
+  const int64_t total = emorph::read_info(o.in.input).shape.voxels();
   Json phases = Json::object();
   for (const auto& phase : emorph::select_phases(table, voxels, o.only)) {
     emorph::ConnectivityParams p;
     p.axis = o.axis;
     p.connectivity = o.connectivity;
     p.phase_labels = {phase.label};
-    auto r = emorph::connectivity(labels.view(), p);
-    phases[phase.name] = emorph::connectivity_phase_json(r, phase.label, labels.size());
+    auto r = stream ? emorph::streamed_connectivity(o.in.input, p, o.classes_out, o.in.read_options(),
+                                                    emorph::cli::stream_params(), &report)
+                    : emorph::connectivity(labels.view(), p);
+    phases[phase.name] = emorph::connectivity_phase_json(r, phase.label, total);
     if (r.phase_voxels > 0 && r.percolating_voxels == 0)
       std::cerr << "emorph: warning: phase '" << phase.name << "' has no percolating path along axis " << o.axis << "\n";
-    if (!o.classes_out.empty()) emorph::write_volume(o.classes_out, emorph::AnyVolume(std::move(r.classes)));
+    if (!stream && !o.classes_out.empty()) emorph::write_volume(o.classes_out, emorph::AnyVolume(std::move(r.classes)));
   }
+  if (stream) emorph::cli::record_streamed_run(report);
   Json results = {{"axis", o.axis}, {"connectivity", o.connectivity}, {"phases", phases}};
   if (const auto unlisted = emorph::unlisted_labels(table, voxels); o.only.empty() && !unlisted.empty())
     results["unlisted_labels"] = unlisted;

@@ -10,6 +10,8 @@
 #include "emorph/measure/edt.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/phase_selection.hpp"
+#include "emorph/stream/streamed_edt.hpp"
+#include "streaming.hpp"
 
 namespace {
 
@@ -23,9 +25,23 @@ struct EdtOptions {
   std::string phase;
 };
 
+void emit_edt(const EdtOptions& o, const emorph::EdtSummary& s);
+
 void run_edt(const EdtOptions& o) {
   emorph::check_output_differs(o.in.input, o.output);
   const emorph::PhaseTable table = o.phases.table();
+  // In core: the volume, its uint8 copy with --phase, the mask and the float distances.
+  if (emorph::cli::should_stream(o.in, (o.phase.empty() ? 0.0 : 1.0) + 1.0 + 4.0)) {
+    emorph::StreamedEdtParams sp;
+    if (!o.phase.empty()) sp.phase = table.at(o.phase, "--phase");
+    sp.scratch_dir = emorph::cli::scratch_dir_for(o.output);
+    sp.scratch_option = emorph::cli::scratch_option();
+    emorph::StreamReport report;
+    const emorph::EdtSummary s =
+        emorph::streamed_edt(o.in.input, o.output, sp, o.in.read_options(), emorph::cli::stream_params(), &report);
+    emorph::cli::record_streamed_run(report);
+    return emit_edt(o, s);
+  }
   emorph::Volume<uint8_t> mask;
   if (o.phase.empty()) {
     mask = emorph::nonzero_mask(emorph::read_volume(o.in.input, o.in.read_options()));
@@ -36,19 +52,23 @@ void run_edt(const EdtOptions& o) {
     mask = emorph::label_mask(labels.view(), phase.label);
   }
   const emorph::Volume<float> d = emorph::distance_transform(mask.view());
-  int64_t foreground = 0;
-  double largest = 0, sum = 0;
+  emorph::EdtSummary s;
   for (int64_t i = 0; i < d.size(); ++i) {
     if (!mask.data()[i]) continue;
-    ++foreground;
-    sum += d.data()[i];
-    largest = std::max(largest, static_cast<double>(d.data()[i]));
+    ++s.foreground_voxels;
+    s.sum_distance += d.data()[i];
+    s.max_distance = std::max(s.max_distance, static_cast<double>(d.data()[i]));
   }
   emorph::write_volume<float>(o.output, d.view());
+  emit_edt(o, s);
+}
+
+void emit_edt(const EdtOptions& o, const emorph::EdtSummary& s) {
+  const int64_t foreground = s.foreground_voxels;
   const Json results = {{"output", o.output},
                         {"foreground_voxels", foreground},
-                        {"max_distance_um", foreground ? Json(largest) : Json(nullptr)},
-                        {"mean_distance_um", foreground ? Json(sum / static_cast<double>(foreground)) : Json(nullptr)}};
+                        {"max_distance_um", foreground ? Json(s.max_distance) : Json(nullptr)},
+                        {"mean_distance_um", foreground ? Json(s.sum_distance / static_cast<double>(foreground)) : Json(nullptr)}};
   const Json params = {{"voxel", o.in.voxel}, {"phase", o.phase}, {"phases", o.phases.phases}};
   emorph::cli::emit_results(o.out, "edt", params, o.in, results);
 }

@@ -65,6 +65,7 @@ void run_histogram(HistogramOptions& o) {
     h = emorph::streamed_histogram(o.in.input, o.params, emorph::cli::stream_params(), &report);
     emorph::cli::record_streamed_run(report);
   } else {
+    emorph::cli::check_in_core_need("histogram (with --mask or a 32-bit/float volume)", o.in.input, o.mask.empty() ? 0.0 : 1.0);
     const auto grey = emorph::read_volume(o.in.input, o.in.read_options());
     emorph::Volume<uint8_t> mask;
     if (!o.mask.empty()) {

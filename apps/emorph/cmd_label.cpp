@@ -9,6 +9,8 @@
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/particles.hpp"
 #include "emorph/measure/phase_selection.hpp"
+#include "emorph/stream/streamed_components.hpp"
+#include "streaming.hpp"
 
 namespace {
 
@@ -23,10 +25,26 @@ struct LabelOptions {
   int connectivity = 26;
 };
 
+void emit_label(const LabelOptions& o, uint32_t count, const std::vector<emorph::ParticleRecord>& records);
+
 void run_label(const LabelOptions& o) {
   emorph::check_output_differs(o.in.input, o.output);
   if (!o.out.csv.empty()) emorph::check_output_differs(o.in.input, o.out.csv);
   const emorph::PhaseTable table = o.phases.table();
+  emorph::ParticlesParams pp;
+  pp.surface_area = false;
+  // In core: the volume, its uint8 copy with --phase, the mask and the uint32 labels.
+  if (emorph::cli::should_stream(o.in, (o.phase.empty() ? 0.0 : 1.0) + 1.0 + 4.0)) {
+    emorph::StreamedLabelParams sp;
+    if (!o.phase.empty()) sp.phase = table.at(o.phase, "--phase");
+    sp.connectivity = o.connectivity;
+    emorph::StreamReport report;
+    const auto r = emorph::streamed_label_components(o.in.input, o.output, sp, o.in.read_options(),
+                                                     emorph::cli::stream_params(), &report);
+    emorph::cli::record_streamed_run(report);
+    const emorph::VolumeInfo info = emorph::read_info(o.in.input);
+    return emit_label(o, r.count, emorph::particle_records(r.stats, o.in.read_options().voxel.value_or(info.spacing), pp));
+  }
   emorph::Volume<uint8_t> mask;
   if (o.phase.empty()) {
     mask = emorph::nonzero_mask(emorph::read_volume(o.in.input, o.in.read_options()));
@@ -38,9 +56,13 @@ void run_label(const LabelOptions& o) {
   }
   const auto c = emorph::label_components(mask.view(), {o.connectivity});
   mask = emorph::Volume<uint8_t>();
-  emorph::ParticlesParams pp;
-  pp.surface_area = false;
   const auto records = emorph::measure_particles(c.labels.view(), c.count, pp);
+  emorph::write_volume<uint32_t>(o.output, c.labels.view());
+  emit_label(o, c.count, records);
+}
+
+// The CSV table and the JSON results, in core or streamed.
+void emit_label(const LabelOptions& o, uint32_t count, const std::vector<emorph::ParticleRecord>& records) {
   int64_t largest = 0, border = 0;
   for (const auto& r : records) largest = std::max(largest, r.voxels), border += r.touches_border;
   if (!o.out.csv.empty()) {
@@ -56,9 +78,8 @@ void run_label(const LabelOptions& o) {
                        "bbox_z1", "bbox_y0", "bbox_y1", "bbox_x0", "bbox_x1", "touches_border"},
                       rows);
   }
-  emorph::write_volume<uint32_t>(o.output, c.labels.view());
   const Json results = {{"output", o.output},
-                        {"count", c.count},
+                        {"count", count},
                         {"connectivity", o.connectivity},
                         {"largest_voxels", largest},
                         {"touching_border", border}};

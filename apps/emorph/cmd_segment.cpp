@@ -13,6 +13,8 @@
 #include "emorph/segment/active_material_split.hpp"
 #include "emorph/segment/grey_region.hpp"
 #include "emorph/segment/segment.hpp"
+#include "emorph/stream/streamed_segment.hpp"
+#include "streaming.hpp"
 
 namespace {
 
@@ -42,6 +44,8 @@ uint8_t parse_label(const std::string& text, const emorph::PhaseTable& table, co
   return static_cast<uint8_t>(v);
 }
 
+void finish_segment(const SegmentOptions& o, Json results);
+
 void run_segment(SegmentOptions& o) {
   const emorph::PhaseTable table = o.phases.table();
   emorph::check_output_differs(o.in.input, o.output);
@@ -55,6 +59,20 @@ void run_segment(SegmentOptions& o) {
     o.params.histogram.range_min = r[0];
     o.params.histogram.range_max = r[1];
   }
+  // Without a mask, a correction or the region, an 8/16-bit volume streams when grey, filtered copy and labels do not fit.
+  if (o.mask.empty() && o.mask_fix.empty() && !o.region) {
+    const emorph::DType dtype = emorph::read_info(o.in.input).dtype;
+    if (emorph::segment_streams(dtype, o.params) &&
+        emorph::cli::should_stream(o.in, static_cast<double>(emorph::dtype_size(dtype)) + 1.0)) {
+      emorph::StreamReport report;
+      const emorph::SegmentResult r = emorph::streamed_segment(o.in.input, o.output, o.params, table, o.in.read_options(),
+                                                               emorph::cli::stream_params(), &report);
+      emorph::cli::record_streamed_run(report);
+      return finish_segment(o, r.to_json(!o.out.json.empty()));
+    }
+  }
+  emorph::cli::check_in_core_need("segment (with a mask, --region, fibsem, a wide dtype or a non-median filter)", o.in.input,
+                                  2.0 * static_cast<double>(emorph::dtype_size(emorph::read_info(o.in.input).dtype)) + 1.0);
   const auto grey = emorph::read_volume(o.in.input, o.in.read_options());
   std::optional<emorph::Volume<uint8_t>> mask;
   if (!o.mask.empty()) mask = read_mask(o.mask, "--mask");
@@ -91,6 +109,11 @@ void run_segment(SegmentOptions& o) {
                                    {"collector_side_found", reg.lower_found}, {"surface_found", reg.upper_found}};
   }
   emorph::write_volume<uint8_t>(o.output, r.labels.view());
+  finish_segment(o, std::move(results));
+}
+
+// The JSON envelope and the summary, in core or streamed.
+void finish_segment(const SegmentOptions& o, Json results) {
   Json params = o.params.to_json();
   params["voxel"] = o.in.voxel;
   params["phases"] = o.phases.phases;

@@ -31,6 +31,7 @@ void add_input_options(CLI::App* cmd, InputOptions& o, const std::string& what) 
   declare_path(cmd->add_option("input", o.input, what + " (file, folder of slices, or file.h5:/dataset)")->required(),
                PathKind::input_volume, o.input);
   cmd->add_option("--voxel", o.voxel, "Voxel size in um: 0.32 or DZ,DY,DX (default: from the file)");
+  cmd->parse_complete_callback([cmd, &o] { check_in_core_need(cmd->get_name(), o.input); });  // --memory-limit
 }
 
 PhaseTable PhaseOptions::table() const {

@@ -14,6 +14,7 @@
 #include "emorph/error.hpp"
 #include "emorph/memory_budget.hpp"
 #include "emorph/mpi/world.hpp"
+#include "streaming.hpp"
 #include "emorph/text.hpp"
 #include "emorph/output_transaction.hpp"
 #include "emorph/parallel.hpp"
@@ -51,7 +52,7 @@ void print_command_list(CLI::App& app) {
     const std::string first_line = description.substr(0, description.find('\n'));
     std::printf("  %-16s %s\n", name.c_str(), first_line.c_str());
   };
-  std::printf("%s\n\nUsage: emorph [--threads N] [--quiet] [--memory-limit SIZE] [--raw-shape Z,Y,X --raw-dtype T | --sidecar PATH] COMMAND [OPTIONS]\n", app.get_description().c_str());
+  std::printf("%s\n\nUsage: emorph [--threads N] [--quiet] [--memory-limit SIZE] [--scratch DIR] [--raw-shape Z,Y,X --raw-dtype T | --sidecar PATH] COMMAND [OPTIONS]\n", app.get_description().c_str());
   for (const auto& [group, names] : groups) {
     bool header = false;
     for (const auto& name : names) {
@@ -101,6 +102,10 @@ int run(int argc, char** argv) {
          [](const std::string& size) { emorph::set_memory_limit(emorph::parse_memory_size(size, "--memory-limit")); },
          "Memory budget, e.g. 512MiB or 4GiB: commands whose volume would not fit stream it in slabs (default: half "
          "the physical memory)")
+      ->trigger_on_parse();
+  app.add_option_function<std::string>(
+         "--scratch", [](const std::string& dir) { emorph::cli::set_scratch_dir(dir); },
+         "Folder for the scratch store of streamed runs (EDT), checked for free space first (default: the output's folder)")
       ->trigger_on_parse();
   // The library reports progress to this sink and never prints itself (emorph/progress.hpp).
   emorph::set_progress_sink(emorph::progress_text_sink(

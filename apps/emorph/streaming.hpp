@@ -2,6 +2,7 @@
 // The CLI side of --memory-limit: a command estimates its in-core working set, streams when it would
 // not fit, and a streamed run reports itself in the JSON envelope's `memory` section.
 #include <cstdint>
+#include <string>
 
 #include "common.hpp"
 #include "emorph/stream/streamed_measures.hpp"
@@ -14,6 +15,23 @@ bool should_stream(const InputOptions& in, double extra_bytes_per_voxel);
 // Both are true under several MPI ranks: the streamed kernels are the distributed ones.
 // The same for a label command: the volume, plus its uint8 copy when the file holds a wider dtype.
 bool should_stream_labels(const InputOptions& in);
+
+// --scratch DIR (global): the folder of scratch stores (streamed EDT); default: the output's folder.
+void set_scratch_dir(const std::string& dir);
+// The scratch folder for a run writing `output`, and the name its free-space error gives it.
+std::string scratch_dir_for(const std::string& output);
+std::string scratch_option();
+
+// Commands that run in core only (or with options that do not stream) and whose working set, the
+// input volume plus `extra_bytes_per_voxel`, exceeds the memory limit: with a limit given
+// (--memory-limit or [resources] memory_limit) an InputError naming --memory-limit and the estimated
+// need (exit 2); with the default limit a warning on stderr, and the command runs in core.
+void check_in_core_need(const std::string& command, const std::string& input, double extra_bytes_per_voxel);
+// The same with the command's own estimate (in_core_bytes_per_voxel); commands without one pass.
+void check_in_core_need(const std::string& command, const std::string& input);
+// Bytes per voxel beyond the input volume that an in-core-only command keeps; < 0: not checked (the
+// command streams, or reads no volume).
+double in_core_bytes_per_voxel(const std::string& command);
 
 // Slab buffers get half the limit; the rest covers the program, its libraries and the kernels' tables.
 StreamParams stream_params();

@@ -214,20 +214,61 @@ void atomic_add(int64_t& target, int64_t value) {
 
 }  // namespace
 
+ComponentStats new_component_statistics(uint32_t count) {
+  const std::size_t n = static_cast<std::size_t>(count) + 1;
+  ComponentStats st;
+  st.voxels.assign(n, 0);
+  st.sum.assign(n, {0, 0, 0});
+  st.bbox.assign(n, {std::numeric_limits<int64_t>::max(), 0, std::numeric_limits<int64_t>::max(), 0,
+                     std::numeric_limits<int64_t>::max(), 0});
+  st.touches_border.assign(n, 0);
+  return st;
+}
+
+bool add_component_statistics(VolumeView<const uint32_t> labels, int64_t z0, int64_t volume_nz, ComponentStats& st) {
+  const uint32_t count = static_cast<uint32_t>(st.voxels.size() - 1);
+  const int64_t ny = labels.ny(), nx = labels.nx();
+  bool bad = false;
+  for (int64_t zl = 0; zl < labels.nz(); ++zl)
+    for (int64_t y = 0; y < ny; ++y) {
+      const int64_t z = z0 + zl;
+      const uint32_t* row = labels.row(zl, y);
+      const int64_t sx = labels.strides().sx;
+      const bool edge_row = z == 0 || z == volume_nz - 1 || y == 0 || y == ny - 1;
+      for (int64_t x = 0; x < nx; ++x) {
+        const uint32_t l = row[x * sx];
+        if (l == 0) continue;
+        if (l > count) {
+          bad = true;
+          continue;
+        }
+        st.voxels[l] += 1;
+        st.sum[l][0] += z;
+        st.sum[l][1] += y;
+        st.sum[l][2] += x;
+        auto& b = st.bbox[l];
+        b[0] = std::min(b[0], z), b[1] = std::max(b[1], z + 1);
+        b[2] = std::min(b[2], y), b[3] = std::max(b[3], y + 1);
+        b[4] = std::min(b[4], x), b[5] = std::max(b[5], x + 1);
+        if (edge_row || x == 0 || x == nx - 1) st.touches_border[l] = 1;
+      }
+    }
+  return !bad;
+}
+
+void finish_component_statistics(ComponentStats& st) {
+  for (std::size_t l = 1; l < st.voxels.size(); ++l)
+    if (st.voxels[l] == 0) st.bbox[l] = {0, 0, 0, 0, 0, 0};
+}
+
 // One set of per-label arrays shared by the threads (memory O(labels), whatever the thread count):
 // each thread reads whole rows and adds every run of one label with a few relaxed atomics. Sums,
 // minima and maxima of integers do not depend on the order, so the result is the same for any
 // number of threads, and no per-thread copy has to be sized or merged.
 ComponentStats component_statistics(VolumeView<const uint32_t> labels, uint32_t count) {
-  const std::size_t n = static_cast<std::size_t>(count) + 1;
   const int64_t nz = labels.nz(), ny = labels.ny(), nx = labels.nx();
   const int64_t sx = labels.strides().sx;
-  ComponentStats out;
-  out.voxels.assign(n, 0);
-  out.sum.assign(n, {0, 0, 0});
-  out.bbox.assign(n, {std::numeric_limits<int64_t>::max(), 0, std::numeric_limits<int64_t>::max(), 0,
-                      std::numeric_limits<int64_t>::max(), 0});
-  out.touches_border.assign(n, 0);
+  ComponentStats out = new_component_statistics(count);
   bool bad_label = false;
 #pragma omp parallel for schedule(static) reduction(|| : bad_label)
   for (int64_t z = 0; z < nz; ++z)
@@ -256,8 +297,7 @@ ComponentStats component_statistics(VolumeView<const uint32_t> labels, uint32_t 
       }
     }
   require(!bad_label, "component statistics: label volume holds labels above the count " + std::to_string(count));
-  for (std::size_t l = 1; l < n; ++l)
-    if (out.voxels[l] == 0) out.bbox[l] = {0, 0, 0, 0, 0, 0};
+  finish_component_statistics(out);
   return out;
 }
 

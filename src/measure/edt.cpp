@@ -161,6 +161,10 @@ void squared_distance_transform_into(VolumeView<const uint8_t> mask, const Spaci
   if (mask.nz() > 1) envelope_pass(out, 0, weights.dz);
 }
 
+void squared_distance_z_pass_inplace(VolumeView<float> out, double wz) {
+  if (out.nz() > 1) envelope_pass(out, 0, wz);
+}
+
 void squared_distance_to_seeds_inplace(VolumeView<float> out, const Spacing& weights) {
   check_weights(weights);
   if (out.empty()) return;

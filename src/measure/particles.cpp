@@ -12,12 +12,10 @@
 
 namespace emorph {
 
-std::vector<ParticleRecord> measure_particles(VolumeView<const uint32_t> labels, uint32_t count,
-                                              const ParticlesParams& params) {
+std::vector<ParticleRecord> particle_records(const ComponentStats& st, const Spacing& sp, const ParticlesParams& params) {
   require(std::isfinite(params.min_volume_um3) && params.min_volume_um3 >= 0,
           "particles: --min-volume must be a finite volume >= 0 (um^3)");
-  const Spacing sp = labels.spacing();
-  const ComponentStats st = component_statistics(labels, count);
+  const uint32_t count = static_cast<uint32_t>(st.voxels.size() - 1);
   std::vector<ParticleRecord> out;
   for (uint32_t l = 1; l <= count; ++l) {
     if (st.voxels[l] == 0) continue;
@@ -35,6 +33,13 @@ std::vector<ParticleRecord> measure_particles(VolumeView<const uint32_t> labels,
     p.sphericity = std::numeric_limits<double>::quiet_NaN();
     out.push_back(p);
   }
+  return out;
+}
+
+std::vector<ParticleRecord> measure_particles(VolumeView<const uint32_t> labels, uint32_t count,
+                                              const ParticlesParams& params) {
+  const Spacing sp = labels.spacing();
+  std::vector<ParticleRecord> out = particle_records(component_statistics(labels, count), sp, params);
   if (!params.surface_area) return out;
   const int64_t n = static_cast<int64_t>(out.size());
 #pragma omp parallel

@@ -5,11 +5,9 @@
 
 namespace emorph {
 
-namespace {
 std::string absent_phase_message(const Phase& p, const std::string& option) {
   return option + ": phase '" + p.name + "' (label " + std::to_string(p.label) + ") is absent from the volume";
 }
-}  // namespace
 
 int64_t require_phase_present(VolumeView<const uint8_t> labels, const Phase& phase, const std::string& option) {
   int64_t voxels = 0;

@@ -3,6 +3,7 @@
 #include "emorph/segment/segment.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <sstream>
 
 #include "emorph/error.hpp"
@@ -15,30 +16,6 @@
 namespace emorph {
 
 namespace {
-
-// The band's re-measurement: voxels above the band's high and low thresholds, in total and per slice
-// along each axis (one pass; the profiles of analyze are built from these).
-template <class T>
-SegmentBand measure_band(VolumeView<const T> v, std::array<double, 2> t, VolumeView<const uint8_t> mask) {
-  const Shape s = v.shape();
-  SegmentBand b;
-  b.thresholds = t;
-  const int64_t n[3] = {s.nz, s.ny, s.nx};
-  for (int a = 0; a < 3; ++a)
-    for (int k = 0; k < 2; ++k) b.bright_per_slice[a][k].assign(static_cast<std::size_t>(n[a]), 0);
-  for (int64_t z = 0; z < s.nz; ++z)
-    for (int64_t y = 0; y < s.ny; ++y)
-      for (int64_t x = 0; x < s.nx; ++x) {
-        if (mask.size() && !mask(z, y, x)) continue;
-        const double g = static_cast<double>(v(z, y, x));
-        for (int k = 0; k < 2; ++k)
-          if (g > t[1 - k]) {  // k = 0: above the high threshold, k = 1: above the low one
-            ++b.bright_voxels[k];
-            ++b.bright_per_slice[0][k][z], ++b.bright_per_slice[1][k][y], ++b.bright_per_slice[2][k][x];
-          }
-      }
-  return b;
-}
 
 // The column model's relabelling of fibsem_phases' result (fibsem_columns.hpp), in place: levels from
 // the first labelling, then the most probable labels per column. A phase tried at its expected contrast
@@ -128,6 +105,41 @@ Json refine_fibsem_columns(VolumeView<const T> view, FibsemPhaseResult& phases, 
 
 }  // namespace
 
+// The band's re-measurement: voxels above the band's high and low thresholds, in total and per slice
+// along each axis (one pass; the profiles of analyze are built from these).
+template <class T>
+SegmentBand measure_band(VolumeView<const T> v, std::array<double, 2> t, VolumeView<const uint8_t> mask) {
+  const Shape s = v.shape();
+  SegmentBand b;
+  b.thresholds = t;
+  const int64_t n[3] = {s.nz, s.ny, s.nx};
+  for (int a = 0; a < 3; ++a)
+    for (int k = 0; k < 2; ++k) b.bright_per_slice[a][k].assign(static_cast<std::size_t>(n[a]), 0);
+  for (int64_t z = 0; z < s.nz; ++z)
+    for (int64_t y = 0; y < s.ny; ++y)
+      for (int64_t x = 0; x < s.nx; ++x) {
+        if (mask.size() && !mask(z, y, x)) continue;
+        const double g = static_cast<double>(v(z, y, x));
+        for (int k = 0; k < 2; ++k)
+          if (g > t[1 - k]) {  // k = 0: above the high threshold, k = 1: above the low one
+            ++b.bright_voxels[k];
+            ++b.bright_per_slice[0][k][z], ++b.bright_per_slice[1][k][y], ++b.bright_per_slice[2][k][x];
+          }
+      }
+  return b;
+}
+
+#define EMORPH_MEASURE_BAND(T) \
+  template SegmentBand measure_band(VolumeView<const T>, std::array<double, 2>, VolumeView<const uint8_t>);
+EMORPH_MEASURE_BAND(uint8_t)
+EMORPH_MEASURE_BAND(int8_t)
+EMORPH_MEASURE_BAND(uint16_t)
+EMORPH_MEASURE_BAND(int16_t)
+EMORPH_MEASURE_BAND(uint32_t)
+EMORPH_MEASURE_BAND(int32_t)
+EMORPH_MEASURE_BAND(float)
+#undef EMORPH_MEASURE_BAND
+
 void set_denoise(SegmentParams& p, const std::string& spec, const std::string& option) {
   p.denoise.reset();
   p.auto_denoise = spec == "auto";
@@ -200,6 +212,69 @@ Json SegmentResult::to_json(bool with_histogram) const {
   return j;
 }
 
+std::optional<DenoiseSpec> choose_auto_denoise(const std::function<Histogram()>& raw_histogram, const SegmentParams& p,
+                                               Json& denoise_used) {
+  // The pure phases' spread in the raw histogram is the noise; a median where it is large.
+  std::optional<PvMixtureModel> raw;
+  try {
+    raw = fit_pv_mixture(raw_histogram(), p.mixture);
+  } catch (const InputError&) {  // a single grey value: nothing to choose from
+  }
+  std::optional<DenoiseSpec> filter;
+  if (raw && raw->cnr() < p.auto_denoise_params.median_below_cnr) filter = parse_denoise_spec("median:1");
+  denoise_used = {{"auto", true}, {"filter", filter ? filter->to_json() : Json("none")},
+                  {"raw_cnr", raw ? Json(raw->cnr()) : Json(nullptr)},
+                  {"raw_separability", raw ? Json(raw->separability) : Json(nullptr)}};
+  return filter;
+}
+
+void threshold_segment_classes(const Histogram& h, const SegmentParams& p, const ThresholdMethod& method,
+                               std::optional<double> input_mean, std::optional<double> filtered_mean,
+                               const PhaseTable& table, SegmentResult& r) {
+  if (method.name == "mixture") {
+    PvMixtureParams mp = p.mixture;
+    if (!method.rule.empty()) mp.rule = method.rule;
+    PvMixtureResult m = threshold_pv_mixture(h, mp, input_mean);
+    r.threshold = std::move(m.threshold);
+    r.model = m.model;
+    if (input_mean && filtered_mean) {
+      const FilterVolumeCorrection c = correct_filter_volume(
+          h, r.threshold.thresholds[0], {*input_mean, *filtered_mean, m.model.level_dark, m.model.level_bright});
+      const double t = c.threshold;
+      r.threshold.thresholds[0] = t;
+      r.threshold.threshold_bins = {h.bin_of(t)};
+      auto& band = r.threshold.threshold_bands[0];
+      band = {std::min(band[0], t), std::max(band[1], t)};
+      r.volume_correction = c;
+    }
+  } else {
+    r.threshold = compute_threshold(h, method);
+  }
+  r.class_labels = class_labels(p.classes, table, method.class_count(), "--classes");
+  if (r.threshold.thresholds.size() != 1) return;
+  // Two classes: the band of the histogram model, widened to hold the method's own threshold.
+  if (r.threshold.threshold_bands.empty()) {
+    try {
+      const PvMixtureResult m = threshold_pv_mixture(h, p.mixture);
+      r.model = m.model;
+      const double t = r.threshold.thresholds[0];
+      r.threshold.threshold_bands = {{std::min(t, m.threshold_band[0]), std::max(t, m.threshold_band[1])}};
+    } catch (const InputError&) {  // no model: no band
+    }
+  }
+  if (p.zero_grey && r.model) {
+    r.bright_phase = check_bright_phase(*r.model, *p.zero_grey, p.bright_phase);
+    if (!r.bright_phase->nmc_present && method.name == "mixture")
+      throw InputError("segment: " + r.bright_phase->reason +
+                       "; force a threshold with --method otsu or --method manual:T, or measure the LFP from the grey "
+                       "levels with emorph analyze --lfp-mean F / --lfp-calibration CAL.json");
+  }
+}
+
+bool segment_has_band(const SegmentResult& r) {
+  return r.threshold.thresholds.size() == 1 && !r.threshold.threshold_bands.empty();
+}
+
 SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const PhaseTable& table, const Volume<uint8_t>* mask) {
   const bool fibsem = p.method == "fibsem";
   std::optional<ThresholdMethod> method;
@@ -211,19 +286,14 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
   SegmentResult r;
   std::optional<DenoiseSpec> filter = p.denoise;
   if (!filter && p.auto_denoise && !fibsem && method->name != "manual") {
-    // The pure phases' spread in the raw histogram is the noise; a median where it is large.
-    std::optional<PvMixtureModel> raw;
-    input.visit([&](const auto& v) {
-      using T = typename std::decay_t<decltype(v)>::value_type;
-      try {
-        raw = fit_pv_mixture(histogram<T>(v.view(), p.histogram, mask_view), p.mixture);
-      } catch (const InputError&) {  // a single grey value: nothing to choose from
-      }
-    });
-    if (raw && raw->cnr() < p.auto_denoise_params.median_below_cnr) filter = parse_denoise_spec("median:1");
-    r.denoise_used = {{"auto", true}, {"filter", filter ? filter->to_json() : Json("none")},
-                      {"raw_cnr", raw ? Json(raw->cnr()) : Json(nullptr)},
-                      {"raw_separability", raw ? Json(raw->separability) : Json(nullptr)}};
+    filter = choose_auto_denoise(
+        [&] {
+          return input.visit([&](const auto& v) {
+            using T = typename std::decay_t<decltype(v)>::value_type;
+            return histogram<T>(v.view(), p.histogram, mask_view);
+          });
+        },
+        p, r.denoise_used);
   } else if (filter) {
     r.denoise_used = {{"auto", false}, {"filter", filter->to_json()}};
   }
@@ -252,50 +322,11 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
     using T = typename std::decay_t<decltype(v)>::value_type;
     VolumeView<const T> view = v.view();
     if (!fibsem) {
-      const Histogram h = histogram<T>(view, p.histogram, mask_view);
-      if (method->name == "mixture") {
-        PvMixtureParams mp = p.mixture;
-        if (!method->rule.empty()) mp.rule = method->rule;
-        PvMixtureResult m = threshold_pv_mixture(h, mp, input_mean);
-        r.threshold = std::move(m.threshold);
-        r.model = m.model;
-        if (restore_volume && input_mean && filtered_mean) {
-          const FilterVolumeCorrection c = correct_filter_volume(
-              h, r.threshold.thresholds[0], {*input_mean, *filtered_mean, m.model.level_dark, m.model.level_bright});
-          const double t = c.threshold;
-          r.threshold.thresholds[0] = t;
-          r.threshold.threshold_bins = {h.bin_of(t)};
-          auto& band = r.threshold.threshold_bands[0];
-          band = {std::min(band[0], t), std::max(band[1], t)};
-          r.volume_correction = c;
-        }
-      } else {
-        r.threshold = compute_threshold(h, *method);
-      }
-      r.class_labels = class_labels(p.classes, table, method->class_count(), "--classes");
+      threshold_segment_classes(histogram<T>(view, p.histogram, mask_view), p, *method, input_mean, filtered_mean, table, r);
       auto pm = phase_map<T>(view, r.threshold.thresholds, r.class_labels, mask_view, 0);
       r.labels = std::move(pm.labels);
       r.class_voxels = pm.class_voxels;
-      if (r.threshold.thresholds.size() != 1) return;
-      // Two classes: the band of the histogram model, widened to hold the method's own threshold.
-      if (r.threshold.threshold_bands.empty()) {
-        try {
-          const PvMixtureResult m = threshold_pv_mixture(h, p.mixture);
-          r.model = m.model;
-          const double t = r.threshold.thresholds[0];
-          r.threshold.threshold_bands = {{std::min(t, m.threshold_band[0]), std::max(t, m.threshold_band[1])}};
-        } catch (const InputError&) {  // no model: no band
-          return;
-        }
-      }
-      r.band = measure_band<T>(view, r.threshold.threshold_bands[0], mask_view);
-      if (p.zero_grey && r.model) {
-        r.bright_phase = check_bright_phase(*r.model, *p.zero_grey, p.bright_phase);
-        if (!r.bright_phase->nmc_present && method->name == "mixture")
-          throw InputError("segment: " + r.bright_phase->reason +
-                           "; force a threshold with --method otsu or --method manual:T, or measure the LFP from the grey "
-                           "levels with emorph analyze --lfp-mean F / --lfp-calibration CAL.json");
-      }
+      if (segment_has_band(r)) r.band = measure_band<T>(view, r.threshold.threshold_bands[0], mask_view);
       return;
     }
     const std::string classes = p.classes.empty() ? "pore,CBD,LFP,NMC" : p.classes;

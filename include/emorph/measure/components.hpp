@@ -38,6 +38,13 @@ struct ComponentStats {
 // count)): identical for any thread count. Labels above `count` are an error (InputError).
 ComponentStats component_statistics(VolumeView<const uint32_t> labels, uint32_t count);
 
+// The same statistics accumulated slab by slab (streamed labelling): start from
+// new_component_statistics(count), add each z slab (first slice at global z0 of a volume of
+// volume_nz slices; false when it holds a label above count), then finish (empty boxes to zeros).
+ComponentStats new_component_statistics(uint32_t count);
+bool add_component_statistics(VolumeView<const uint32_t> labels, int64_t z0, int64_t volume_nz, ComponentStats& st);
+void finish_component_statistics(ComponentStats& st);
+
 // {labels == label} as a 0/1 mask with the labels' spacing and thickness axis (parallel).
 Volume<uint8_t> label_mask(VolumeView<const uint8_t> labels, uint8_t label);
 

@@ -32,4 +32,9 @@ void squared_distance_transform_into(VolumeView<const uint8_t> mask, const Spaci
 // nearest seed. Used to dilate a set by a ball (distance to the set <= r).
 void squared_distance_to_seeds_inplace(VolumeView<float> out, const Spacing& weights);
 
+// The last of squared_distance_transform_into's passes alone: the lower envelope along z, weight wz,
+// of every (y, x) line of `out`, in place. The streamed EDT (stream/streamed_edt.hpp) runs the x and
+// y passes slice by slice and this one on y-slabs: the same line operations as in core, so the same values.
+void squared_distance_z_pass_inplace(VolumeView<float> out, double wz);
+
 }  // namespace emorph

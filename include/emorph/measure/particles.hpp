@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "emorph/measure/components.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -33,6 +34,10 @@ struct ParticleRecord {
   std::array<int64_t, 6> bbox{};        // z0, z1, y0, y1, x0, x1 in voxels (half-open)
   bool touches_border = false;          // a voxel on a face of the volume
 };
+
+// The records of measure_particles without surface areas (NaN), from the labels' statistics.
+std::vector<ParticleRecord> particle_records(const ComponentStats& stats, const Spacing& spacing,
+                                             const ParticlesParams& params);
 
 // One record per label 1..count that holds at least one voxel and at least params.min_volume_um3, in
 // label order. Spacing from the view.

@@ -24,6 +24,8 @@ std::vector<NamedLabel> select_phases(const PhaseTable& table, const std::vector
 // The voxel count of `phase` in `labels`. A phase a command is asked to analyse must be present: an
 // empty one is bad input (InputError naming `option`, the phase and its label; CONTRACT "Phases"),
 // never an empty result.
+// The error of require_phase_present (streamed runs count the phase slab by slab).
+std::string absent_phase_message(const Phase& phase, const std::string& option);
 int64_t require_phase_present(VolumeView<const uint8_t> labels, const Phase& phase, const std::string& option);
 
 // Labels present in the volume (voxels[l] > 0) that the table does not name, in increasing order.

@@ -2,6 +2,7 @@
 // Grey volume -> phase map in one call (the `emorph segment` pipeline, reusable from Python): optional
 // denoising, histogram (optionally masked), thresholds by the chosen method, classes mapped to phase
 // labels; or, for FIB/SEM stacks, shine-through-robust pores then thresholds on the solid voxels.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -89,5 +90,24 @@ void set_denoise(SegmentParams& params, const std::string& spec, const std::stri
 // label 0. Throws InputError for bad parameters or a histogram the method cannot threshold.
 SegmentResult segment(const AnyVolume& grey, const SegmentParams& params, const PhaseTable& table,
                       const Volume<uint8_t>* mask = nullptr);
+
+// The steps of segment() that the streamed run (stream/streamed_segment.hpp) shares with it.
+// "auto" pre-filter: a 3x3x3 median when the model fitted on the raw histogram finds a low
+// contrast-to-noise; sets `denoise_used` (the results' "denoise").
+std::optional<DenoiseSpec> choose_auto_denoise(const std::function<Histogram()>& raw_histogram, const SegmentParams& params,
+                                               Json& denoise_used);
+// Thresholds, model and class labels of the (pre-filtered) histogram; two classes also get the
+// model's threshold band when it fits. `filtered_mean` (the pre-filtered volume's mean grey, given
+// for mixture:otsu-volume with a pre-filter) moves the threshold to restore the volume the filter
+// removed (filter_volume_correction.hpp).
+void threshold_segment_classes(const Histogram& h, const SegmentParams& params, const ThresholdMethod& method,
+                               std::optional<double> input_mean, std::optional<double> filtered_mean,
+                               const PhaseTable& table, SegmentResult& r);
+// True when r's band is to be re-measured (two classes with a band).
+bool segment_has_band(const SegmentResult& r);
+// The band's re-measurement on a volume (any dtype but fibsem's): voxels above the band's high and
+// low thresholds, in total and per slice along each axis.
+template <class T>
+SegmentBand measure_band(VolumeView<const T> v, std::array<double, 2> thresholds, VolumeView<const uint8_t> mask = {});
 
 }  // namespace emorph

@@ -1,0 +1,36 @@
+// Per-slab binary masks for the streamed EDT, labelling and connectivity.
+#include "slab_masks.hpp"
+
+
+namespace emorph {
+
+SlabStream open_mask_stream(const std::string& address, int64_t slab_slices, const std::optional<uint8_t>& phase,
+                            const std::string& progress_label) {
+  SlabStreamParams p;
+  p.slab_slices = slab_slices;
+  p.labels = phase.has_value();
+  p.source = address;
+  p.progress_label = progress_label;
+  return SlabStream(open_slab_reader(address), p);
+}
+
+void slab_mask(const SlabStream& s, const std::optional<uint8_t>& phase, std::vector<uint8_t>& mask) {
+  const std::size_t n = static_cast<std::size_t>((s.end_slice() - s.first_slice()) * s.info().shape.ny * s.info().shape.nx);
+  mask.resize(n);
+  if (phase) {
+    const uint8_t* l = s.label_view({}).data();
+    for (std::size_t i = 0; i < n; ++i) mask[i] = l[i] == *phase;
+    return;
+  }
+  visit_dtype(s.info().dtype, [&](auto t) {
+    using T = decltype(t);
+    const T* v = static_cast<const T*>(s.data());
+    for (std::size_t i = 0; i < n; ++i) mask[i] = v[i] != T(0);  // NaN != 0: foreground, as nonzero_mask
+  });
+}
+
+uint64_t mask_stream_bytes_per_voxel(DType dtype, bool phase) {
+  return dtype_size(dtype) + (phase && dtype != DType::u8 ? 1 : 0) + 1;
+}
+
+}  // namespace emorph

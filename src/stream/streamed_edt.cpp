@@ -1,0 +1,108 @@
+// Streamed exact EDT: x/y passes per slice on z slabs -> chunked scratch store -> z pass on y slabs
+// (in place) -> square roots on z slabs -> output (Felzenszwalb & Huttenlocher 2012, as edt.cpp).
+#include "emorph/stream/streamed_edt.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "emorph/io/scratch_store.hpp"
+#include "emorph/measure/edt.hpp"
+#include "emorph/measure/phase_selection.hpp"
+#include "emorph/progress.hpp"
+#include "slab_masks.hpp"
+
+namespace emorph {
+
+EdtSummary streamed_edt(const std::string& input, const std::string& output, const StreamedEdtParams& params,
+                        const ReadOptions& read_options, const StreamParams& stream, StreamReport* report) {
+  const VolumeInfo info = read_info(input);
+  const Shape shape = info.shape;
+  const Spacing s = read_options.voxel ? *read_options.voxel : info.spacing;
+  for (int a = 0; a < 3; ++a)
+    require(std::isfinite(s[a]) && s[a] > 0, "distance transform: voxel size must be positive and finite");
+  const Spacing weights{s.dz * s.dz, s.dy * s.dy, s.dx * s.dx};
+  const int64_t plane = shape.ny * shape.nx;
+  const std::string name = std::filesystem::path(file_part(input)).filename().string();
+  const std::optional<uint8_t> phase = params.phase ? std::optional<uint8_t>(params.phase->label) : std::nullopt;
+  // z slabs: the file's slices, the mask and the squared distances; y slabs: whole z columns of floats.
+  const int64_t slab_z = slab_slices_for_budget(
+      stream.budget_bytes, static_cast<uint64_t>(plane) * (mask_stream_bytes_per_voxel(info.dtype, phase.has_value()) + 4), 0,
+      shape.nz);
+  const int64_t slab_y = std::clamp<int64_t>(
+      static_cast<int64_t>(stream.budget_bytes / std::max<uint64_t>(1, static_cast<uint64_t>(shape.nz * shape.nx) * 4)), 1,
+      shape.ny);
+  if (report) report->slab_slices = slab_z, report->halo = 0, report->slabs = 0;
+  ScratchStore store(params.scratch_dir, shape, slab_z, slab_y, params.scratch_option);
+
+  // x and y passes, slice by slice.
+  {
+    SlabStream in = open_mask_stream(input, slab_z, phase,
+                                     stream.progress ? "edt x/y passes " + name + " by slabs of " + std::to_string(slab_z) : "");
+    std::vector<uint8_t> mask;
+    std::vector<float> squared;
+    int64_t foreground = 0;
+    while (in.next()) {
+      slab_mask(in, phase, mask);
+      const int64_t n = in.end_slice() - in.first_slice();
+      squared.resize(static_cast<std::size_t>(n * plane));
+      for (int64_t z = 0; z < n; ++z) {
+        const VolumeView<const uint8_t> m(mask.data() + z * plane, Shape{1, shape.ny, shape.nx});
+        squared_distance_transform_into(m, weights, VolumeView<float>(squared.data() + z * plane, Shape{1, shape.ny, shape.nx}));
+      }
+      if (phase) foreground += std::count(mask.begin(), mask.end(), uint8_t{1});
+      store.write(in.first_slice(), in.end_slice(), 0, shape.ny, squared.data());
+    }
+    if (report) report->slabs += in.slabs_read();
+    if (phase && foreground == 0) throw InputError(absent_phase_message(*params.phase, "--phase"));
+  }
+  // z pass on y slabs, written back in place.
+  if (shape.nz > 1) {
+    std::vector<float> columns(static_cast<std::size_t>(shape.nz * slab_y * shape.nx));
+    std::unique_ptr<Progress> progress;
+    if (stream.progress)
+      progress = std::make_unique<Progress>("edt z pass " + name + " by y slabs of " + std::to_string(slab_y),
+                                            (shape.ny + slab_y - 1) / slab_y);
+    for (int64_t y0 = 0; y0 < shape.ny; y0 += slab_y) {
+      const int64_t y1 = std::min(shape.ny, y0 + slab_y);
+      store.read(0, shape.nz, y0, y1, columns.data());
+      squared_distance_z_pass_inplace(VolumeView<float>(columns.data(), Shape{shape.nz, y1 - y0, shape.nx}), weights.dz);
+      store.write(0, shape.nz, y0, y1, columns.data());
+      if (progress) progress->advance();
+      if (report) ++report->slabs;
+    }
+  }
+  // Square roots, the figures in raster order, and the output.
+  EdtSummary summary;
+  {
+    auto writer = open_slab_writer(output, VolumeHeader{shape, DType::f32, s});
+    std::vector<float> d(static_cast<std::size_t>(slab_z * plane));
+    std::unique_ptr<Progress> progress;
+    if (stream.progress)
+      progress = std::make_unique<Progress>("edt output " + name + " by slabs of " + std::to_string(slab_z),
+                                            (shape.nz + slab_z - 1) / slab_z);
+    for (int64_t z0 = 0; z0 < shape.nz; z0 += slab_z) {
+      const int64_t z1 = std::min(shape.nz, z0 + slab_z);
+      const int64_t n = (z1 - z0) * plane;
+      store.read(z0, z1, 0, shape.ny, d.data());
+      for (int64_t i = 0; i < n; ++i) {
+        float& v = d[static_cast<std::size_t>(i)];
+        v = std::sqrt(v);
+        // Foreground voxels are at least one voxel step away: d > 0 exactly where the mask is set.
+        if (v == 0.0f) continue;
+        ++summary.foreground_voxels;
+        summary.sum_distance += v;
+        summary.max_distance = std::max(summary.max_distance, static_cast<double>(v));
+      }
+      writer->write(d.data(), z1 - z0);
+      if (progress) progress->advance();
+      if (report) ++report->slabs;
+    }
+    writer->commit();
+  }
+  return summary;
+}
+
+}  // namespace emorph
