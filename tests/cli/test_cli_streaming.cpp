@@ -117,8 +117,10 @@ TEST_F(CliStreaming, BadSizesExit2NamingTheOption) {
 }
 
 TEST_F(CliStreaming, OptionsThatNeedTheWholeVolumeStayInCore) {
-  const CliRun r = run_json(dir_, "--memory-limit 64KiB", "surface " + labels_ + " --count-boundary", "boundary");
+  const CliRun r = run_json(dir_, "--memory-limit 1MiB", "surface " + labels_ + " --count-boundary", "boundary");
   EXPECT_FALSE(r.envelope.contains("memory"));
+  // Under a limit the in-core run exceeds it refuses, naming the option (tests/cli/test_cli_streaming_kernels.cpp).
+  EXPECT_EQ(run_cli("--memory-limit 64KiB surface " + labels_ + " --count-boundary").exit_code, 2);
 }
 
 // Peak RSS of `emorph --memory-limit 8MiB surface` (and the other streamed commands) on a 64 MiB label volume: at most 8 x 1.25 + 48 =

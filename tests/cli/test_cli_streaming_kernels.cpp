@@ -1,0 +1,231 @@
+// --memory-limit for segment, edt, label and connectivity (issue 18): under a limit that forces slabs
+// of 1 to 10 slices, the JSON results equal the in-core run's as text and the output volumes are
+// byte-identical; the EDT's scratch store is removed; commands that cannot stream refuse a limit they
+// exceed (exit 2 naming --memory-limit); peak RSS stays within limit x 1.25 + 48 MiB.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "emorph/io.hpp"
+#include "emorph/io/scratch_store.hpp"
+#include "emorph/result.hpp"
+#include "support/test_support.hpp"
+
+using emorph::Json;
+using emorph::test::read_json;
+using emorph::test::run_cli;
+using emorph::test::TempDir;
+
+namespace {
+
+// A pseudo-random value 0..99 per voxel: masks near the percolation threshold have components of
+// every shape (U-turns that join only slabs later), which exercises the merge across slab faces.
+int cell(int64_t z, int64_t y, int64_t x) {
+  uint64_t h = static_cast<uint64_t>(z) * 73856093u ^ static_cast<uint64_t>(y) * 19349663u ^ static_cast<uint64_t>(x) * 83492791u;
+  h ^= h >> 13, h *= 0x9E3779B97F4A7C15ull, h ^= h >> 29;
+  return static_cast<int>(h % 100);
+}
+
+// Labels 0 (pore), 1 (NMC) and 3 (CBD): coarse blobs (2 x 3 x 3 blocks) mixed with single voxels;
+// `blocks_only`: 4 x 4 x 4 blocks alone (fewer, larger components, as in an electrode).
+emorph::Volume<uint8_t> random_labels(emorph::Shape shape, bool blocks_only = false) {
+  emorph::Volume<uint8_t> v(shape, {0.5, 0.4, 0.3});
+  for (int64_t z = 0; z < shape.nz; ++z)
+    for (int64_t y = 0; y < shape.ny; ++y)
+      for (int64_t x = 0; x < shape.nx; ++x) {
+        const int c = blocks_only ? cell(z / 4, y / 4, x / 4)
+                                  : (x + y + z) % 4 == 0 ? cell(z, y, x) : cell(z / 2, y / 3, x / 3);
+        v(z, y, x) = c < 35 ? 0 : c < 80 ? 1 : 3;
+      }
+  return v;
+}
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+class CliStreamingKernels : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto labels = random_labels({40, 24, 30});
+    emorph::write_volume(labels_, labels);
+    // Two grey phases with noise (contrast-to-noise ~4: the auto pre-filter picks the median).
+    emorph::Volume<uint16_t> grey(labels.shape(), labels.spacing());
+    for (int64_t i = 0; i < grey.size(); ++i) {
+      const int64_t z = i / (24 * 30), y = i / 30 % 24, x = i % 30;
+      grey.data()[i] = static_cast<uint16_t>(8000 + 6000 * (labels.data()[i] != 0) + 40 * cell(x, z, y));
+    }
+    emorph::write_volume(grey_, grey);
+  }
+
+  // Runs `command` (OUT replaced by an output path) in core and under each limit; compares results
+  // and every output file named OUT.*.
+  void expect_streamed_equal(const std::string& command, const std::vector<std::string>& outputs,
+                             const std::vector<std::string>& limits = {"16KiB", "48KiB", "96KiB"}) {
+    auto run = [&](const std::string& global, const std::string& tag) {
+      std::string c = command;
+      for (std::size_t p; (p = c.find("OUT")) != std::string::npos;) c.replace(p, 3, dir_ / tag);
+      const std::string json = dir_ / (tag + ".json");
+      const auto r = run_cli(global + " --quiet " + c + " --json " + json);
+      EXPECT_EQ(r.exit_code, 0) << global << " " << c << "\n" << r.err;
+      return r.exit_code == 0 ? read_json(json) : Json();
+    };
+    // Output paths differ by their tag only.
+    auto normalised = [&](const Json& j, const std::string& tag) {
+      std::string text = j.dump();
+      for (std::size_t p; (p = text.find(dir_ / tag)) != std::string::npos;) text.replace(p, (dir_ / tag).size(), "OUT");
+      return text;
+    };
+    const Json core = run("", "core");
+    ASSERT_TRUE(core.is_object());
+    EXPECT_FALSE(core.contains("memory"));
+    for (const std::string& limit : limits) {
+      const std::string tag = "streamed_" + limit;
+      const Json streamed = run("--memory-limit " + limit, tag);
+      ASSERT_TRUE(streamed.is_object()) << command << " " << limit;
+      EXPECT_EQ(normalised(streamed["results"], tag), normalised(core["results"], "core")) << command << " at " << limit;
+      EXPECT_EQ(normalised(streamed["parameters"], tag), normalised(core["parameters"], "core")) << command;
+      EXPECT_EQ(streamed["memory"]["streamed"], true) << command << " " << limit;
+      EXPECT_GT(streamed["memory"]["slabs"].get<int64_t>(), 3) << command << " " << limit;
+      for (const std::string& ext : outputs)
+        EXPECT_TRUE(file_bytes(dir_ / ("core" + ext)) == file_bytes(dir_ / (tag + ext)))
+            << command << " at " << limit << ": " << ext << " differs";
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(dir_ / "")))
+      EXPECT_EQ(entry.path().filename().string().find("scratch"), std::string::npos) << entry.path() << " left behind";
+  }
+
+  TempDir dir_;
+  std::string labels_ = dir_ / "labels.nrrd";
+  std::string grey_ = dir_ / "grey.tif";
+};
+
+TEST_F(CliStreamingKernels, SegmentEqualsInCore) {
+  expect_streamed_equal("segment " + grey_ + " OUT.tif", {".tif"});  // mixture:otsu, auto pre-filter
+  expect_streamed_equal("segment " + grey_ + " OUT.tif --method otsu --denoise none", {".tif"});
+  expect_streamed_equal("segment " + grey_ + " OUT.tif --method multiotsu:3 --denoise median:2 --classes pore,NMC,CBD", {".tif"});
+  expect_streamed_equal("segment " + grey_ + " OUT.tif --method manual:11000 --bins 64", {".tif"});
+}
+
+TEST_F(CliStreamingKernels, EdtEqualsInCore) {
+  expect_streamed_equal("edt " + labels_ + " OUT.tif", {".tif"});
+  expect_streamed_equal("edt " + labels_ + " OUT.nrrd --phase CBD --voxel 0.3,0.5,0.7", {".nrrd"});
+  // A scratch folder of its own: the store goes there and is removed.
+  const std::string scratch = dir_ / "scratch_dir";
+  std::filesystem::create_directory(scratch);
+  const auto r = run_cli("--memory-limit 16KiB --quiet --scratch " + scratch + " edt " + labels_ + " " + (dir_ / "s.tif"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::is_empty(scratch));
+  const auto missing = run_cli("--memory-limit 16KiB --quiet --scratch " + (dir_ / "nowhere") + " edt " + labels_ + " " + (dir_ / "t.tif"));
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("--scratch"), std::string::npos) << missing.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "t.tif"));
+}
+
+TEST_F(CliStreamingKernels, LabelEqualsInCore) {
+  expect_streamed_equal("label " + labels_ + " OUT.tif --csv OUT.csv", {".tif", ".csv"});
+  expect_streamed_equal("label " + labels_ + " OUT.tif --phase pore --connectivity 6 --csv OUT.csv", {".tif", ".csv"});
+  expect_streamed_equal("label " + labels_ + " OUT.nrrd --phase CBD --connectivity 18", {".nrrd"});
+}
+
+TEST_F(CliStreamingKernels, ConnectivityEqualsInCore) {
+  expect_streamed_equal("connectivity " + labels_ + " --axis 0", {});
+  expect_streamed_equal("connectivity " + labels_ + " --axis 1 --connectivity 26 --phase CBD --out OUT.tif", {".tif"});
+  expect_streamed_equal("connectivity " + labels_ + " --axis 2 --phase pore --out OUT.tif", {".tif"});
+}
+
+TEST_F(CliStreamingKernels, AbsentPhaseLeavesNoOutput) {
+  for (const std::string& command : {"edt", "label"}) {
+    const auto r = run_cli("--memory-limit 16KiB --quiet " + command + " " + labels_ + " " + (dir_ / "x.tif") + " --phase LFP");
+    EXPECT_EQ(r.exit_code, 2) << command;
+    EXPECT_NE(r.err.find("absent"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "x.tif")) << command;
+  }
+}
+
+// A command that cannot stream refuses a limit its working set exceeds (exit 2 naming the option and
+// the estimated need) and runs under a limit it fits.
+TEST_F(CliStreamingKernels, InCoreOnlyCommandsRefuseALimitTheyExceed) {
+  for (const std::string& command : {"particles " + labels_ + " --phase NMC", "segment " + grey_ + " " + (dir_ / "m.tif") + " --mask " + labels_,
+                                     "surface " + labels_ + " --count-boundary"}) {
+    const auto r = run_cli("--memory-limit 16KiB --quiet " + command);
+    EXPECT_EQ(r.exit_code, 2) << command;
+    EXPECT_NE(r.err.find("--memory-limit"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("needs about"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(run_cli("--memory-limit 1GiB --quiet particles " + labels_ + " --phase NMC").exit_code, 0);
+}
+
+TEST(ScratchStore, RefusesAFolderWithoutTheSpaceAndLeavesNothing) {
+  TempDir dir;
+  try {
+    emorph::ScratchStore store(dir / "", {int64_t{1} << 20, int64_t{1} << 20, int64_t{1} << 12}, 1, 1, "--scratch");
+    FAIL() << "a 16 EiB store was accepted";
+  } catch (const emorph::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("--scratch"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir / ""));
+}
+
+TEST(ScratchStore, BoxesReadBackWhatWasWritten) {
+  TempDir dir;
+  const emorph::Shape shape{7, 5, 3};
+  std::vector<float> all(static_cast<std::size_t>(shape.voxels()));
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<float>(i) * 0.5f;
+  {
+    emorph::ScratchStore store(dir / "", shape, 3, 2, "--scratch");
+    for (int64_t z0 = 0; z0 < 7; z0 += 3) store.write(z0, std::min<int64_t>(7, z0 + 3), 0, 5, all.data() + z0 * 15);
+    std::vector<float> box(7 * 2 * 3);
+    store.read(0, 7, 2, 4, box.data());
+    for (int64_t z = 0; z < 7; ++z)
+      for (int64_t y = 0; y < 2; ++y)
+        for (int64_t x = 0; x < 3; ++x)
+          EXPECT_EQ(box[static_cast<std::size_t>((z * 2 + y) * 3 + x)], all[static_cast<std::size_t>(z * 15 + (y + 2) * 3 + x)]);
+    EXPECT_TRUE(std::filesystem::exists(store.path()));
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir / ""));
+}
+
+// Peak RSS of segment, edt, label and connectivity at --memory-limit 8MiB on a 128 x 512 x 512 volume
+// (32 MiB of 4^3 blocks; in core each needs 3 to 7 bytes per voxel, 96 to 224 MiB): at most 8 x 1.25 + 48 =
+// 58 MiB. Labelling also keeps ~17 bytes per component of each slab (union-find, counts), as in core:
+// a volume of noise with millions of components needs more.
+TEST(CliStreamingKernelsMemory, PeakResidentSetStaysWithinTheLimit) {
+  TempDir dir;
+  const std::string labels = dir / "big.raw";
+  emorph::write_volume(labels, random_labels({128, 512, 512}, true));
+  const double bound = 8.0 * (1 << 20) * 1.25 + 48.0 * (1 << 20);
+  const std::vector<std::pair<std::string, std::string>> commands = {
+      {"segment", "segment " + labels + " " + (dir / "seg.raw") + " --method otsu --denoise median:1"},
+      {"edt", "edt " + labels + " " + (dir / "edt.raw")},
+      {"label", "label " + labels + " " + (dir / "label.raw") + " --phase NMC"},
+      {"connectivity", "connectivity " + labels + " --phase pore --out " + (dir / "classes.raw")},
+  };
+  for (const auto& [command, args] : commands) {
+    const std::string json = dir / (command + "_results.json");
+    const std::string line = "--memory-limit 8MiB --quiet " + args + " --json " + json;
+    double peak = 0;
+    if (std::filesystem::exists("/usr/bin/time")) {
+      const std::string report = dir / "time.txt";
+      ASSERT_EQ(std::system(("/usr/bin/time -v -o " + report + " " + std::string(EMORPH_CLI) + " " + line + " > /dev/null 2>&1").c_str()), 0)
+          << command;
+      std::smatch m;
+      const std::string text = file_bytes(report);
+      ASSERT_TRUE(std::regex_search(text, m, std::regex(R"(Maximum resident set size \(kbytes\): (\d+))"))) << text;
+      peak = std::stod(m[1]) * 1024;
+    } else {
+      ASSERT_EQ(run_cli(line).exit_code, 0) << command;
+    }
+    const Json envelope = read_json(json);
+    ASSERT_EQ(envelope["memory"]["streamed"], true) << command;
+    if (peak == 0) peak = envelope["memory"]["peak_memory_bytes"].get<double>();
+    EXPECT_LE(peak, bound) << command << ": peak RSS " << peak / (1 << 20) << " MiB";
+    std::printf("%s: peak RSS %.1f MiB (bound %.1f MiB)\n", command.c_str(), peak / (1 << 20), bound / (1 << 20));
+  }
+}
+
+}  // namespace
