@@ -11,9 +11,7 @@
 #include <string>
 
 namespace emorph {
-namespace {
-
-uint32_t find_root(std::vector<uint32_t>& parent, uint32_t i) {
+uint32_t union_find_root(std::vector<uint32_t>& parent, uint32_t i) {
   uint32_t r = i;
   while (parent[r] != r) r = parent[r];
   while (parent[i] != r) {
@@ -25,9 +23,9 @@ uint32_t find_root(std::vector<uint32_t>& parent, uint32_t i) {
 }
 
 // Links the two trees; the smaller root (created first) stays the root.
-uint32_t unite(std::vector<uint32_t>& parent, uint32_t a, uint32_t b) {
-  a = find_root(parent, a);
-  b = find_root(parent, b);
+uint32_t union_find_unite(std::vector<uint32_t>& parent, uint32_t a, uint32_t b) {
+  a = union_find_root(parent, a);
+  b = union_find_root(parent, b);
   if (a == b) return a;
   if (a < b) {
     parent[b] = a;
@@ -37,7 +35,6 @@ uint32_t unite(std::vector<uint32_t>& parent, uint32_t a, uint32_t b) {
   return b;
 }
 
-}  // namespace
 
 ComponentsResult label_components(VolumeView<const uint8_t> mask, const ComponentsParams& params) {
   const auto offsets = neighbour_offsets(params.connectivity, true, "label_components");
@@ -97,7 +94,7 @@ ComponentsResult label_components(VolumeView<const uint8_t> mask, const Componen
           } else {
             label = neighbours[0];
             for (int i = 1; i < found; ++i)
-              if (neighbours[i] != label) label = unite(parent, label, neighbours[i]);
+              if (neighbours[i] != label) label = union_find_unite(parent, label, neighbours[i]);
           }
           o[x * osx] = label;
           previous = label;
@@ -118,7 +115,7 @@ ComponentsResult label_components(VolumeView<const uint8_t> mask, const Componen
   for (int64_t s = 0; s < nslabs; ++s) {
     auto& lp = local_parent[static_cast<std::size_t>(s)];
     const auto off = static_cast<uint32_t>(offset[static_cast<std::size_t>(s)]);
-    for (uint32_t i = 1; i < lp.size(); ++i) parent[off + i] = off + find_root(lp, i);
+    for (uint32_t i = 1; i < lp.size(); ++i) parent[off + i] = off + union_find_root(lp, i);
   }
 
   // Merge across slab borders: the first plane of slab s against the last plane of slab s - 1.
@@ -135,7 +132,7 @@ ComponentsResult label_components(VolumeView<const uint8_t> mask, const Componen
           const int64_t yy = y + d[1], xx = x + d[2];
           if (yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
           const uint32_t p = out(z - 1, yy, xx);
-          if (p != 0) unite(parent, off + l, off_prev + p);
+          if (p != 0) union_find_unite(parent, off + l, off_prev + p);
         }
       }
   }
@@ -145,7 +142,7 @@ ComponentsResult label_components(VolumeView<const uint8_t> mask, const Componen
   std::vector<uint32_t> final_id(parent.size(), 0);
   uint32_t next = 0;
   for (uint32_t g = 1; g < parent.size(); ++g) {
-    const uint32_t r = find_root(parent, g);
+    const uint32_t r = union_find_root(parent, g);
     if (final_id[r] == 0) final_id[r] = ++next;
     final_id[g] = final_id[r];
   }

@@ -47,7 +47,7 @@ class SlabUnionFind {
             const int64_t yy = y + d[1], xx = x + d[2];
             if (yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
             const uint32_t p = previous_last_[static_cast<std::size_t>(yy * nx + xx)];
-            if (p != 0) unite(static_cast<uint32_t>(offset_ + l), static_cast<uint32_t>(previous_offset_ + p));
+            if (p != 0) union_find_unite(parent_, static_cast<uint32_t>(offset_ + l), static_cast<uint32_t>(previous_offset_ + p));
           }
         }
     const uint32_t* last = local_.labels.data() + (slices - 1) * plane;
@@ -57,16 +57,7 @@ class SlabUnionFind {
   }
   uint64_t offset() const { return offset_; }
   uint64_t provisional() const { return parent_.size() - 1; }
-  uint32_t root(uint32_t i) {
-    uint32_t r = i;
-    while (parent_[r] != r) r = parent_[r];
-    while (parent_[i] != r) {
-      const uint32_t next = parent_[i];
-      parent_[i] = r;
-      i = next;
-    }
-    return r;
-  }
+  uint32_t root(uint32_t i) { return union_find_root(parent_, i); }
   // Final numbering: the first id met of each tree is its component's first voxel in raster order.
   std::vector<uint32_t> final_ids(uint32_t& count) {
     std::vector<uint32_t> final_id(parent_.size(), 0);
@@ -80,11 +71,6 @@ class SlabUnionFind {
   }
 
  private:
-  void unite(uint32_t a, uint32_t b) {  // the smaller root (created first) stays the root
-    a = root(a), b = root(b);
-    if (a < b) parent_[b] = a;
-    else if (b < a) parent_[a] = b;
-  }
   Shape shape_;
   int connectivity_;
   std::vector<std::array<int, 3>> backward_;

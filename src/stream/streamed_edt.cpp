@@ -35,6 +35,12 @@ EdtSummary streamed_edt(const std::string& input, const std::string& output, con
       static_cast<int64_t>(stream.budget_bytes / std::max<uint64_t>(1, static_cast<uint64_t>(shape.nz * shape.nx) * 4)), 1,
       shape.ny);
   if (report) report->slab_slices = slab_z, report->halo = 0, report->slabs = 0;
+  // A progress line by slab for the walks over the scratch store (none without stream.progress).
+  auto slab_progress = [&](const std::string& what, int64_t slab, int64_t extent) {
+    return stream.progress ? std::make_unique<Progress>(what + " " + name + " by slabs of " + std::to_string(slab),
+                                                        (extent + slab - 1) / slab)
+                           : std::unique_ptr<Progress>();
+  };
   ScratchStore store(params.scratch_dir, shape, slab_z, slab_y, params.scratch_option);
 
   // x and y passes, slice by slice.
@@ -61,10 +67,7 @@ EdtSummary streamed_edt(const std::string& input, const std::string& output, con
   // z pass on y slabs, written back in place.
   if (shape.nz > 1) {
     std::vector<float> columns(static_cast<std::size_t>(shape.nz * slab_y * shape.nx));
-    std::unique_ptr<Progress> progress;
-    if (stream.progress)
-      progress = std::make_unique<Progress>("edt z pass " + name + " by y slabs of " + std::to_string(slab_y),
-                                            (shape.ny + slab_y - 1) / slab_y);
+    const auto progress = slab_progress("edt z pass", slab_y, shape.ny);
     for (int64_t y0 = 0; y0 < shape.ny; y0 += slab_y) {
       const int64_t y1 = std::min(shape.ny, y0 + slab_y);
       store.read(0, shape.nz, y0, y1, columns.data());
@@ -79,10 +82,7 @@ EdtSummary streamed_edt(const std::string& input, const std::string& output, con
   {
     auto writer = open_slab_writer(output, VolumeHeader{shape, DType::f32, s});
     std::vector<float> d(static_cast<std::size_t>(slab_z * plane));
-    std::unique_ptr<Progress> progress;
-    if (stream.progress)
-      progress = std::make_unique<Progress>("edt output " + name + " by slabs of " + std::to_string(slab_z),
-                                            (shape.nz + slab_z - 1) / slab_z);
+    const auto progress = slab_progress("edt output", slab_z, shape.nz);
     for (int64_t z0 = 0; z0 < shape.nz; z0 += slab_z) {
       const int64_t z1 = std::min(shape.nz, z0 + slab_z);
       const int64_t n = (z1 - z0) * plane;

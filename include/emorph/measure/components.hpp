@@ -20,6 +20,11 @@ struct ComponentsResult {
   uint32_t count = 0;
 };
 
+// The union-find of provisional labels (also the streamed labeller's): the root of i, paths
+// compressed; and the union of the trees of a and b, whose smaller root (created first) stays the root.
+uint32_t union_find_root(std::vector<uint32_t>& parent, uint32_t i);
+uint32_t union_find_unite(std::vector<uint32_t>& parent, uint32_t a, uint32_t b);
+
 // Labels the components of {mask != 0}. Throws InputError for a bad connectivity or when the
 // volume holds more than 2^32 - 2 provisional labels.
 ComponentsResult label_components(VolumeView<const uint8_t> mask, const ComponentsParams& params = {});
