@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "emorph/dtype_list.hpp"
 #include "emorph/error.hpp"
 
 namespace emorph {
@@ -194,12 +195,7 @@ void rescale_stream(const Shape& in, const RescaleParams& p, RescaleMode mode, c
   template RescaleMode resolve_rescale_mode<T>(RescaleMode, const Shape&, const RescaleSource<T>&, std::size_t);    \
   template void rescale_stream<T>(const Shape&, const RescaleParams&, RescaleMode, const RescaleSource<T>&,         \
                                   const RescaleSink<T>&, std::size_t);
-EMORPH_INSTANTIATE_RESCALE(uint8_t)
-EMORPH_INSTANTIATE_RESCALE(int8_t)
-EMORPH_INSTANTIATE_RESCALE(uint16_t)
-EMORPH_INSTANTIATE_RESCALE(int16_t)
-EMORPH_INSTANTIATE_RESCALE(uint32_t)
-EMORPH_INSTANTIATE_RESCALE(int32_t)
-EMORPH_INSTANTIATE_RESCALE(float)
+EMORPH_FOR_EACH_DTYPE(EMORPH_INSTANTIATE_RESCALE)
+#undef EMORPH_INSTANTIATE_RESCALE
 
 }  // namespace emorph

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "emorph/error.hpp"
+#include "emorph/dtype_list.hpp"
 #include "emorph/memory_budget.hpp"
 #include "emorph/io/path_overlap.hpp"
 #include "emorph/progress.hpp"
@@ -200,12 +201,7 @@ void convert_volume(const std::string& input, const std::string& output, const R
 
 #define EMORPH_INSTANTIATE_WRITE(T) \
   template void write_volume<T>(const std::string&, VolumeView<const T>, const WriteOptions&);
-EMORPH_INSTANTIATE_WRITE(uint8_t)
-EMORPH_INSTANTIATE_WRITE(int8_t)
-EMORPH_INSTANTIATE_WRITE(uint16_t)
-EMORPH_INSTANTIATE_WRITE(int16_t)
-EMORPH_INSTANTIATE_WRITE(uint32_t)
-EMORPH_INSTANTIATE_WRITE(int32_t)
-EMORPH_INSTANTIATE_WRITE(float)
+EMORPH_FOR_EACH_DTYPE(EMORPH_INSTANTIATE_WRITE)
+#undef EMORPH_INSTANTIATE_WRITE
 
 }  // namespace emorph

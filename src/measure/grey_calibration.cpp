@@ -9,6 +9,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "emorph/dtype_list.hpp"
 #include "emorph/measure/profile_stats.hpp"
 #include "emorph/measure/results_json.hpp"
 
@@ -103,21 +104,12 @@ void accumulate_grey_profile(GreyProfileSums& whole, VolumeView<const T> grey, V
 #define EMORPH_ACCUMULATE_GREY(T)                                                                                  \
   template void accumulate_grey_profile(GreyProfileSums&, VolumeView<const T>, VolumeView<const uint8_t>, int64_t, \
                                         const Shape&, const GreyProfileParams&);
-EMORPH_ACCUMULATE_GREY(uint8_t)
-EMORPH_ACCUMULATE_GREY(int8_t)
-EMORPH_ACCUMULATE_GREY(uint16_t)
-EMORPH_ACCUMULATE_GREY(int16_t)
-EMORPH_ACCUMULATE_GREY(uint32_t)
-EMORPH_ACCUMULATE_GREY(int32_t)
-EMORPH_ACCUMULATE_GREY(float)
+EMORPH_FOR_EACH_DTYPE(EMORPH_ACCUMULATE_GREY)
+#undef EMORPH_ACCUMULATE_GREY
 
-template GreyProfile grey_profile(VolumeView<const uint8_t>, VolumeView<const uint8_t>, const GreyProfileParams&);
-template GreyProfile grey_profile(VolumeView<const int8_t>, VolumeView<const uint8_t>, const GreyProfileParams&);
-template GreyProfile grey_profile(VolumeView<const uint16_t>, VolumeView<const uint8_t>, const GreyProfileParams&);
-template GreyProfile grey_profile(VolumeView<const int16_t>, VolumeView<const uint8_t>, const GreyProfileParams&);
-template GreyProfile grey_profile(VolumeView<const uint32_t>, VolumeView<const uint8_t>, const GreyProfileParams&);
-template GreyProfile grey_profile(VolumeView<const int32_t>, VolumeView<const uint8_t>, const GreyProfileParams&);
-template GreyProfile grey_profile(VolumeView<const float>, VolumeView<const uint8_t>, const GreyProfileParams&);
+#define EMORPH_INSTANTIATE_GREY_PROFILE(T) template GreyProfile grey_profile(VolumeView<const T>, VolumeView<const uint8_t>, const GreyProfileParams&);
+EMORPH_FOR_EACH_DTYPE(EMORPH_INSTANTIATE_GREY_PROFILE)
+#undef EMORPH_INSTANTIATE_GREY_PROFILE
 
 GreyProfile grey_profile(const AnyVolume& grey, VolumeView<const uint8_t> labels, const GreyProfileParams& params) {
   return grey.visit([&](const auto& v) { return grey_profile(v.view(), labels, params); });

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "emorph/dtype_list.hpp"
 #include "emorph/error.hpp"
 #include "emorph/segment/phase_map.hpp"
 
@@ -60,12 +61,7 @@ int64_t apply_mask_fix(VolumeView<uint8_t> labels, VolumeView<const uint8_t> fix
 
 #define EMORPH_ACTIVE_SPLIT(T) \
   template ActiveSplitResult active_material_split(VolumeView<const T>, VolumeView<const uint8_t>, const ActiveSplitParams&);
-EMORPH_ACTIVE_SPLIT(uint8_t)
-EMORPH_ACTIVE_SPLIT(int8_t)
-EMORPH_ACTIVE_SPLIT(uint16_t)
-EMORPH_ACTIVE_SPLIT(int16_t)
-EMORPH_ACTIVE_SPLIT(uint32_t)
-EMORPH_ACTIVE_SPLIT(int32_t)
-EMORPH_ACTIVE_SPLIT(float)
+EMORPH_FOR_EACH_DTYPE(EMORPH_ACTIVE_SPLIT)
+#undef EMORPH_ACTIVE_SPLIT
 
 }  // namespace emorph

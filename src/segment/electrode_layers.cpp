@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "emorph/dtype_list.hpp"
 #include "emorph/error.hpp"
 
 namespace emorph {
@@ -151,12 +152,8 @@ ElectrodeLayers electrode_layers(VolumeView<const T> grey, const ElectrodeLayers
   return r;
 }
 
-template ElectrodeLayers electrode_layers(VolumeView<const uint8_t>, const ElectrodeLayersParams&);
-template ElectrodeLayers electrode_layers(VolumeView<const int8_t>, const ElectrodeLayersParams&);
-template ElectrodeLayers electrode_layers(VolumeView<const uint16_t>, const ElectrodeLayersParams&);
-template ElectrodeLayers electrode_layers(VolumeView<const int16_t>, const ElectrodeLayersParams&);
-template ElectrodeLayers electrode_layers(VolumeView<const uint32_t>, const ElectrodeLayersParams&);
-template ElectrodeLayers electrode_layers(VolumeView<const int32_t>, const ElectrodeLayersParams&);
-template ElectrodeLayers electrode_layers(VolumeView<const float>, const ElectrodeLayersParams&);
+#define EMORPH_INSTANTIATE_LAYERS(T) template ElectrodeLayers electrode_layers(VolumeView<const T>, const ElectrodeLayersParams&);
+EMORPH_FOR_EACH_DTYPE(EMORPH_INSTANTIATE_LAYERS)
+#undef EMORPH_INSTANTIATE_LAYERS
 
 }  // namespace emorph

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "emorph/dtype_list.hpp"
 #include "emorph/error.hpp"
 #include "emorph/filter/gaussian.hpp"
 #include "emorph/filter/grey_modes.hpp"
@@ -214,12 +215,7 @@ FibsemPhaseResult fibsem_phases(VolumeView<const T> grey, VolumeView<const uint8
 
 #define EMORPH_FIBSEM_PHASES(T) \
   template FibsemPhaseResult fibsem_phases(VolumeView<const T>, VolumeView<const uint8_t>, const FibsemPhaseParams&);
-EMORPH_FIBSEM_PHASES(uint8_t)
-EMORPH_FIBSEM_PHASES(int8_t)
-EMORPH_FIBSEM_PHASES(uint16_t)
-EMORPH_FIBSEM_PHASES(int16_t)
-EMORPH_FIBSEM_PHASES(uint32_t)
-EMORPH_FIBSEM_PHASES(int32_t)
-EMORPH_FIBSEM_PHASES(float)
+EMORPH_FOR_EACH_DTYPE(EMORPH_FIBSEM_PHASES)
+#undef EMORPH_FIBSEM_PHASES
 
 }  // namespace emorph

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <string>
 
+#include "emorph/dtype_list.hpp"
 #include "emorph/error.hpp"
 #include "emorph/filter/gaussian.hpp"
 #include "emorph/parallel.hpp"
@@ -152,12 +153,7 @@ FibsemPoreResult fibsem_pores(VolumeView<const T> grey, const FibsemPoreParams& 
 }
 
 #define EMORPH_FIBSEM_PORES(T) template FibsemPoreResult fibsem_pores(VolumeView<const T>, const FibsemPoreParams&);
-EMORPH_FIBSEM_PORES(uint8_t)
-EMORPH_FIBSEM_PORES(int8_t)
-EMORPH_FIBSEM_PORES(uint16_t)
-EMORPH_FIBSEM_PORES(int16_t)
-EMORPH_FIBSEM_PORES(uint32_t)
-EMORPH_FIBSEM_PORES(int32_t)
-EMORPH_FIBSEM_PORES(float)
+EMORPH_FOR_EACH_DTYPE(EMORPH_FIBSEM_PORES)
+#undef EMORPH_FIBSEM_PORES
 
 }  // namespace emorph

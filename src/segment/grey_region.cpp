@@ -8,6 +8,7 @@
 #include <cmath>
 #include <string>
 
+#include "emorph/dtype_list.hpp"
 #include "emorph/error.hpp"
 #include "emorph/parallel.hpp"
 
@@ -92,12 +93,8 @@ GreyRegion grey_electrode_region(VolumeView<const T> grey, const GreyRegionParam
   return r;
 }
 
-template GreyRegion grey_electrode_region(VolumeView<const uint8_t>, const GreyRegionParams&);
-template GreyRegion grey_electrode_region(VolumeView<const int8_t>, const GreyRegionParams&);
-template GreyRegion grey_electrode_region(VolumeView<const uint16_t>, const GreyRegionParams&);
-template GreyRegion grey_electrode_region(VolumeView<const int16_t>, const GreyRegionParams&);
-template GreyRegion grey_electrode_region(VolumeView<const uint32_t>, const GreyRegionParams&);
-template GreyRegion grey_electrode_region(VolumeView<const int32_t>, const GreyRegionParams&);
-template GreyRegion grey_electrode_region(VolumeView<const float>, const GreyRegionParams&);
+#define EMORPH_INSTANTIATE_GREY_REGION(T) template GreyRegion grey_electrode_region(VolumeView<const T>, const GreyRegionParams&);
+EMORPH_FOR_EACH_DTYPE(EMORPH_INSTANTIATE_GREY_REGION)
+#undef EMORPH_INSTANTIATE_GREY_REGION
 
 }  // namespace emorph

@@ -10,6 +10,7 @@
 #include <numeric>
 #include <string>
 
+#include "emorph/dtype_list.hpp"
 #include "emorph/error.hpp"
 #include "emorph/parallel.hpp"
 
@@ -269,12 +270,8 @@ EMORPH_INSTANTIATE_VALUE_COUNTS(int8_t)
 EMORPH_INSTANTIATE_VALUE_COUNTS(uint16_t)
 EMORPH_INSTANTIATE_VALUE_COUNTS(int16_t)
 
-template Histogram histogram(VolumeView<const uint8_t>, const HistogramParams&, VolumeView<const uint8_t>);
-template Histogram histogram(VolumeView<const int8_t>, const HistogramParams&, VolumeView<const uint8_t>);
-template Histogram histogram(VolumeView<const uint16_t>, const HistogramParams&, VolumeView<const uint8_t>);
-template Histogram histogram(VolumeView<const int16_t>, const HistogramParams&, VolumeView<const uint8_t>);
-template Histogram histogram(VolumeView<const uint32_t>, const HistogramParams&, VolumeView<const uint8_t>);
-template Histogram histogram(VolumeView<const int32_t>, const HistogramParams&, VolumeView<const uint8_t>);
-template Histogram histogram(VolumeView<const float>, const HistogramParams&, VolumeView<const uint8_t>);
+#define EMORPH_INSTANTIATE_HISTOGRAM(T) template Histogram histogram(VolumeView<const T>, const HistogramParams&, VolumeView<const uint8_t>);
+EMORPH_FOR_EACH_DTYPE(EMORPH_INSTANTIATE_HISTOGRAM)
+#undef EMORPH_INSTANTIATE_HISTOGRAM
 
 }  // namespace emorph

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "emorph/dtype_list.hpp"
 #include "emorph/error.hpp"
 #include "emorph/parallel.hpp"
 #include "emorph/parse.hpp"
@@ -73,12 +74,7 @@ PhaseMapResult phase_map(VolumeView<const T> grey, const std::vector<double>& th
 #define EMORPH_PHASE_MAP(T)                                                                                  \
   template PhaseMapResult phase_map(VolumeView<const T>, const std::vector<double>&, const std::vector<uint8_t>&, \
                                     VolumeView<const uint8_t>, uint8_t);
-EMORPH_PHASE_MAP(uint8_t)
-EMORPH_PHASE_MAP(int8_t)
-EMORPH_PHASE_MAP(uint16_t)
-EMORPH_PHASE_MAP(int16_t)
-EMORPH_PHASE_MAP(uint32_t)
-EMORPH_PHASE_MAP(int32_t)
-EMORPH_PHASE_MAP(float)
+EMORPH_FOR_EACH_DTYPE(EMORPH_PHASE_MAP)
+#undef EMORPH_PHASE_MAP
 
 }  // namespace emorph
