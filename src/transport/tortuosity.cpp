@@ -179,11 +179,6 @@ struct FineLevel {
     const double s = row_parts(k, v, d);
     return d * double(v[k]) - s;
   }
-  template <class V>
-  double row_apply(int64_t k, const V* v) const {
-    double d;
-    return row_apply(k, v, d);
-  }
   uint32_t hi(int64_t k, int d) const {
     return d == 0 ? nb.zhi[k] : d == 1 ? nb.yhi[k] : static_cast<uint32_t>(k + 1);
   }
@@ -226,11 +221,6 @@ struct CoarseLevel {
     const double s = row_parts(k, v, d);
     return d * double(v[k]) - s;
   }
-  template <class V>
-  double row_apply(int64_t k, const V* v) const {
-    double d;
-    return row_apply(k, v, d);
-  }
   template <class F>
   void for_links(int64_t k, F&& f) const {
     if (nb.zlo[k] != kNone) f(nb.zlo[k], double(gup[0][nb.zlo[k]]));
@@ -243,11 +233,18 @@ struct CoarseLevel {
   }
 };
 
+// (A v)[k] of either level, when the diagonal is not needed.
+template <class L, class V>
+double apply_row(const L& level, int64_t k, const V* v) {
+  double d;
+  return level.row_apply(k, v, d);
+}
+
 template <class L, class In, class Out>
 void apply(const L& level, const In* in, Out* out) {
   const int64_t m = level.m();
 #pragma omp parallel for schedule(static) if (m >= kParallelMin)
-  for (int64_t k = 0; k < m; ++k) out[k] = static_cast<Out>(level.row_apply(k, in));
+  for (int64_t k = 0; k < m; ++k) out[k] = static_cast<Out>(apply_row(level, k, in));
 }
 
 inline double diag_of(const FineLevel& level, int64_t k) { return level.diag(k); }
@@ -418,7 +415,7 @@ class Preconditioner {
     for (int64_t Z = 0; Z < cz; ++Z) {
       for (int64_t K = coarse.num.plane_start[Z]; K < coarse.num.plane_start[Z + 1]; ++K) coarse.b[K] = 0;
       const int64_t k0 = level.num.plane_start[2 * Z], k1 = level.num.plane_start[std::min(fz, 2 * Z + 2)];
-      for (int64_t k = k0; k < k1; ++k) coarse.b[level.parent[k]] += static_cast<float>(double(b[k]) - level.row_apply(k, x));
+      for (int64_t k = k0; k < k1; ++k) coarse.b[level.parent[k]] += static_cast<float>(double(b[k]) - apply_row(level, k, x));
     }
   }
 
@@ -457,7 +454,7 @@ void solve_with_hypre(const TortuosityParams& params, const FineLevel& fine, Sha
   double bb = 0, rr = 0;
 #pragma omp parallel for schedule(static) reduction(+ : bb, rr)
   for (int64_t k = 0; k < m; ++k) {
-    const double bk = rhs(k), rk = bk - fine.row_apply(k, x.data());
+    const double bk = rhs(k), rk = bk - apply_row(fine, k, x.data());
     bb += bk * bk;
     rr += rk * rk;
   }
