@@ -194,18 +194,16 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
     r.check_keys(*t, "measure", {"fractions", "profiles", "surface", "granulometry", "particles", "tortuosity",
                                  "size_class_quantile", "min_particle_voxels", "chords", "correlation", "rev",
                                  "contacts", "tpb", "anisotropy", "export_bpx"});
-    r.get(*t, "measure", "fractions", c.fractions);
-    r.get(*t, "measure", "profiles", c.profiles);
-    r.get(*t, "measure", "surface", c.surface);
-    r.get_strings(*t, "measure", "granulometry", c.granulometry);
-    r.get_strings(*t, "measure", "particles", c.particles);
-    r.get_strings(*t, "measure", "tortuosity", c.tortuosity);
-    for (const auto& [key, names] : {std::pair{"chords", &c.chords}, std::pair{"correlation", &c.correlation}, std::pair{"rev", &c.rev}})
+    // The on/off steps and the steps run on a list of phases.
+    for (const auto& [key, on] : {std::pair{"fractions", &c.fractions}, std::pair{"profiles", &c.profiles},
+                                  std::pair{"surface", &c.surface}, std::pair{"tpb", &c.tpb},
+                                  std::pair{"export_bpx", &c.export_bpx}})
+      r.get(*t, "measure", key, *on);
+    for (const auto& [key, names] :
+         {std::pair{"granulometry", &c.granulometry}, std::pair{"particles", &c.particles},
+          std::pair{"tortuosity", &c.tortuosity}, std::pair{"chords", &c.chords}, std::pair{"correlation", &c.correlation},
+          std::pair{"rev", &c.rev}, std::pair{"contacts", &c.contacts}, std::pair{"anisotropy", &c.anisotropy}})
       r.get_strings(*t, "measure", key, *names);
-    r.get_strings(*t, "measure", "contacts", c.contacts);
-    r.get(*t, "measure", "tpb", c.tpb);
-    r.get_strings(*t, "measure", "anisotropy", c.anisotropy);
-    r.get(*t, "measure", "export_bpx", c.export_bpx);
     r.get_number(*t, "measure", "size_class_quantile", c.size_class_quantile);
     r.get(*t, "measure", "min_particle_voxels", c.min_particle_voxels);
     if (c.min_particle_voxels < 0) r.fail(*t->get("min_particle_voxels"), "measure.min_particle_voxels", "must be >= 0");
