@@ -17,10 +17,7 @@ namespace {
 
 using emorph::Json;
 
-struct ConnectivityOptions {
-  emorph::cli::InputOptions in;
-  emorph::cli::PhaseOptions phases;
-  emorph::cli::OutputOptions out;
+struct ConnectivityOptions : emorph::cli::VolumeCommandOptions {
   std::vector<std::string> only;
   int axis = 0;
   int connectivity = 6;
@@ -71,8 +68,7 @@ void setup_connectivity(CLI::App& app) {
   auto o = std::make_shared<ConnectivityOptions>();
   auto* sub = app.add_subcommand(
       "connectivity", "Percolating, dead-end and isolated fractions of each phase along an axis");
-  emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
-  emorph::cli::add_phase_options(sub, o->phases);
+  emorph::cli::add_volume_command_options(sub, *o);
   sub->add_option("--phase", o->only, "Phases to analyse (default: every phase of the table present)");
   sub->add_option("--axis", o->axis, "Axis whose two end faces are tested")->capture_default_str();
   sub->add_option("--connectivity", o->connectivity, "6 (faces) or 26 (faces, edges, corners)")
@@ -81,7 +77,6 @@ void setup_connectivity(CLI::App& app) {
       sub->add_option("--out", o->classes_out,
                       "Write the classes (uint8: 0 other phase, 1 percolating, 2 dead-end, 3 isolated); one --phase"),
       emorph::PathKind::output_volume, o->classes_out);
-  emorph::cli::add_json_option(sub, o->out);
   sub->callback([o] { run_connectivity(*o); });
 }
 

@@ -16,10 +16,7 @@ namespace {
 
 using emorph::Json;
 
-struct ContactsOptions {
-  emorph::cli::InputOptions in;
-  emorph::cli::PhaseOptions phases;
-  emorph::cli::OutputOptions out;
+struct ContactsOptions : emorph::cli::VolumeCommandOptions {
   emorph::cli::SeparationOptions separation;  // as `emorph particles`
   std::string phase;
   std::string particles_csv;
@@ -50,11 +47,9 @@ void run_contacts(const ContactsOptions& o) {
 void setup_contacts(CLI::App& app) {
   auto o = std::make_shared<ContactsOptions>();
   auto* sub = app.add_subcommand("contacts", "Contact areas and coordination numbers of the particles of a phase");
-  emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
+  emorph::cli::add_volume_command_options(sub, *o);
   sub->add_option("--phase", o->phase, "Phase whose particles are analysed (name in the phase table)")->required();
   o->separation.add_to(sub);
-  emorph::cli::add_phase_options(sub, o->phases);
-  emorph::cli::add_json_option(sub, o->out);
   emorph::cli::add_csv_option(sub, o->out);
   emorph::cli::declare_path(
       sub->add_option("--particles-csv", o->particles_csv,

@@ -12,25 +12,14 @@
 
 namespace {
 
-struct CorrelationOptions {
-  emorph::cli::InputOptions in;
-  emorph::cli::PhaseOptions phases;
-  emorph::cli::OutputOptions out;
-  std::string phase;
+struct CorrelationOptions : emorph::cli::PhaseInputOptions {
   double max_lag_um = 0;
   std::string method = "auto";
 };
 
 void run_correlation(const CorrelationOptions& o) {
-  const emorph::PhaseTable table = o.phases.table();
-  const emorph::Phase& phase = table.at(o.phase, "--phase");
   if (!o.out.csv.empty()) emorph::check_output_differs(o.in.input, o.out.csv);
-  emorph::Volume<uint8_t> mask;
-  {
-    const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
-    emorph::require_phase_present(labels.view(), phase, "--phase");
-    mask = emorph::label_mask(labels.view(), phase.label);
-  }
+  const emorph::Volume<uint8_t> mask = o.read_mask();
   emorph::TwoPointCorrelationParams p;
   if (o.max_lag_um != 0) p.max_lag_um = o.max_lag_um;
   p.method = emorph::parse_correlation_method(o.method);
@@ -39,27 +28,20 @@ void run_correlation(const CorrelationOptions& o) {
     const auto t = emorph::correlation_table(c);
     emorph::write_csv(o.out.csv, t.header, t.rows);
   }
-  const emorph::Json params = {{"voxel", o.in.voxel},
-                               {"phase", o.phase},
-                               {"phases", o.phases.phases},
-                               {"max_lag_um", p.max_lag_um ? emorph::Json(*p.max_lag_um) : emorph::Json(nullptr)},
-                               {"method", o.method}};
+  emorph::Json params = o.params();
+  params.update({{"max_lag_um", p.max_lag_um ? emorph::Json(*p.max_lag_um) : emorph::Json(nullptr)}, {"method", o.method}});
   emorph::cli::emit_results(o.out, "correlation", params, o.in, emorph::correlation_results(c, o.phase));
 }
 
 void setup_correlation(CLI::App& app) {
   auto o = std::make_shared<CorrelationOptions>();
   auto* sub = app.add_subcommand("correlation", "Two-point correlation S2(r) of a phase along each axis (non-periodic)");
-  emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
-  o->in.needs_voxel_size = true;  // results in um
-  sub->add_option("--phase", o->phase, "Phase to analyse (name in the phase table)")->required();
+  emorph::cli::add_phase_input_options(sub, *o)->required();
+  emorph::cli::add_csv_option(sub, o->out);
   sub->add_option("--max-lag", o->max_lag_um, "Largest lag in um (default: half the extent along each axis)")
       ->check(CLI::PositiveNumber);
   sub->add_option("--method", o->method,
                   "auto (default: the cheaper), direct (exact bitwise pair counts) or fft (FFTW, zero-padded lines)");
-  emorph::cli::add_phase_options(sub, o->phases);
-  emorph::cli::add_json_option(sub, o->out);
-  emorph::cli::add_csv_option(sub, o->out);
   sub->callback([o] { run_correlation(*o); });
 }
 

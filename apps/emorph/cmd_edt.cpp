@@ -17,12 +17,8 @@ namespace {
 
 using emorph::Json;
 
-struct EdtOptions {
-  emorph::cli::InputOptions in;
-  emorph::cli::PhaseOptions phases;
-  emorph::cli::OutputOptions out;
+struct EdtOptions : emorph::cli::PhaseInputOptions {
   std::string output;
-  std::string phase;
 };
 
 void emit_edt(const EdtOptions& o, const emorph::EdtSummary& s);
@@ -42,15 +38,7 @@ void run_edt(const EdtOptions& o) {
     emorph::cli::record_streamed_run(report);
     return emit_edt(o, s);
   }
-  emorph::Volume<uint8_t> mask;
-  if (o.phase.empty()) {
-    mask = emorph::nonzero_mask(emorph::read_volume(o.in.input, o.in.read_options()));
-  } else {
-    const emorph::Phase& phase = table.at(o.phase, "--phase");
-    const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
-    emorph::require_phase_present(labels.view(), phase, "--phase");
-    mask = emorph::label_mask(labels.view(), phase.label);
-  }
+  emorph::Volume<uint8_t> mask = o.read_mask();
   const emorph::Volume<float> d = emorph::distance_transform(mask.view());
   emorph::EdtSummary s;
   for (int64_t i = 0; i < d.size(); ++i) {
@@ -69,20 +57,17 @@ void emit_edt(const EdtOptions& o, const emorph::EdtSummary& s) {
                         {"foreground_voxels", foreground},
                         {"max_distance_um", foreground ? Json(s.max_distance) : Json(nullptr)},
                         {"mean_distance_um", foreground ? Json(s.sum_distance / static_cast<double>(foreground)) : Json(nullptr)}};
-  const Json params = {{"voxel", o.in.voxel}, {"phase", o.phase}, {"phases", o.phases.phases}};
+  const Json params = o.params();
   emorph::cli::emit_results(o.out, "edt", params, o.in, results);
 }
 
 void setup_edt(CLI::App& app) {
   auto o = std::make_shared<EdtOptions>();
   auto* sub = app.add_subcommand("edt", "Exact Euclidean distance transform (um) to the nearest background voxel");
-  emorph::cli::add_input_options(sub, o->in, "Mask (non-zero = foreground) or label volume with --phase");
-  o->in.needs_voxel_size = true;  // results in um
+  auto* phase = emorph::cli::add_phase_input_options(sub, *o, "Mask (non-zero = foreground) or label volume with --phase");
   emorph::cli::declare_path(sub->add_option("output", o->output, "Output float32 volume of distances in um (0 on background)")->required(),
                             emorph::PathKind::output_volume, o->output);
-  sub->add_option("--phase", o->phase, "Foreground = this phase of a label volume (default: every non-zero voxel)");
-  emorph::cli::add_phase_options(sub, o->phases);
-  emorph::cli::add_json_option(sub, o->out);
+  phase->description("Foreground = this phase of a label volume (default: every non-zero voxel)");
   sub->callback([o] { run_edt(*o); });
 }
 

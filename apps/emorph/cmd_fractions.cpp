@@ -14,10 +14,7 @@ namespace {
 
 using emorph::Json;
 
-struct FractionsOptions {
-  emorph::cli::InputOptions in;
-  emorph::cli::PhaseOptions phases;
-  emorph::cli::OutputOptions out;
+struct FractionsOptions : emorph::cli::VolumeCommandOptions {
   int axis = 0;
   std::vector<std::string> only;
   std::string ratios;
@@ -61,12 +58,10 @@ void run_fractions(const FractionsOptions& o) {
 void setup_fractions(CLI::App& app) {
   auto o = std::make_shared<FractionsOptions>();
   auto* sub = app.add_subcommand("fractions", "Volume fractions of each phase (whole volume and electrode region)");
-  emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
-  emorph::cli::add_phase_options(sub, o->phases);
+  emorph::cli::add_volume_command_options(sub, *o);
   sub->add_option("--axis", o->axis, "Thickness axis (collector at index 0)")->capture_default_str();
   sub->add_option("--phase", o->only, "Report only these phases (each must be present)");
   sub->add_option("--ratios", o->ratios, "Fraction ratios, e.g. LFP/pore,LFP/CBD (default: solids over pore and CBD)");
-  emorph::cli::add_json_option(sub, o->out);
   emorph::cli::add_csv_option(sub, o->out);
   sub->callback([o] { run_fractions(*o); });
 }

@@ -15,27 +15,16 @@ namespace {
 
 using emorph::Json;
 
-struct GranulometryOptions {
-  emorph::cli::InputOptions in;
-  emorph::cli::PhaseOptions phases;
-  emorph::cli::OutputOptions out;
-  std::string phase;
+struct GranulometryOptions : emorph::cli::PhaseInputOptions {
   double max_radius_um = 0;
   double step_um = 0;
   std::string local_thickness;
 };
 
 void run_granulometry(const GranulometryOptions& o) {
-  const emorph::PhaseTable table = o.phases.table();
-  const emorph::Phase& phase = table.at(o.phase, "--phase");
   if (!o.local_thickness.empty()) emorph::check_output_differs(o.in.input, o.local_thickness);
   if (!o.out.csv.empty()) emorph::check_output_differs(o.in.input, o.out.csv);
-  emorph::Volume<uint8_t> mask;
-  {
-    const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
-    emorph::require_phase_present(labels.view(), phase, "--phase");
-    mask = emorph::label_mask(labels.view(), phase.label);
-  }
+  const emorph::Volume<uint8_t> mask = o.read_mask();
   emorph::GranulometryParams p;
   if (o.max_radius_um != 0) p.max_radius_um = o.max_radius_um;
   if (o.step_um != 0) p.step_um = o.step_um;
@@ -51,28 +40,22 @@ void run_granulometry(const GranulometryOptions& o) {
                       rows);
   }
   if (p.local_thickness) emorph::write_volume<float>(o.local_thickness, g.local_thickness_um.view());
-  const Json params = {{"voxel", o.in.voxel},
-                       {"phase", o.phase},
-                       {"phases", o.phases.phases},
-                       {"max_radius_um", p.max_radius_um ? Json(*p.max_radius_um) : Json(nullptr)},
-                       {"step_um", p.step_um ? Json(*p.step_um) : Json(nullptr)}};
+  Json params = o.params();
+  params.update({{"max_radius_um", p.max_radius_um ? Json(*p.max_radius_um) : Json(nullptr)},
+                 {"step_um", p.step_um ? Json(*p.step_um) : Json(nullptr)}});
   emorph::cli::emit_results(o.out, "granulometry", params, o.in, results);
 }
 
 void setup_granulometry(CLI::App& app) {
   auto o = std::make_shared<GranulometryOptions>();
   auto* sub = app.add_subcommand("granulometry", "Size distribution of a phase by openings with growing balls");
-  emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
-  o->in.needs_voxel_size = true;  // results in um
-  sub->add_option("--phase", o->phase, "Phase to analyse (name in the phase table)")->required();
+  emorph::cli::add_phase_input_options(sub, *o)->required();
+  emorph::cli::add_csv_option(sub, o->out);
   sub->add_option("--max-radius", o->max_radius_um, "Largest opening radius in um (default: until the phase is empty)")
       ->check(CLI::PositiveNumber);
   sub->add_option("--step", o->step_um, "Radius step in um (default: the smallest voxel size)")->check(CLI::PositiveNumber);
   emorph::cli::declare_path(sub->add_option("--local-thickness", o->local_thickness,
                   "Also write the local-thickness map (float32 um: 2 r of the largest opening keeping each voxel)"), emorph::PathKind::output_volume, o->local_thickness);
-  emorph::cli::add_phase_options(sub, o->phases);
-  emorph::cli::add_json_option(sub, o->out);
-  emorph::cli::add_csv_option(sub, o->out);
   sub->callback([o] { run_granulometry(*o); });
 }
 

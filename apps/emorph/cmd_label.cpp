@@ -16,12 +16,8 @@ namespace {
 
 using emorph::Json;
 
-struct LabelOptions {
-  emorph::cli::InputOptions in;
-  emorph::cli::PhaseOptions phases;
-  emorph::cli::OutputOptions out;
+struct LabelOptions : emorph::cli::PhaseInputOptions {
   std::string output;
-  std::string phase;
   int connectivity = 26;
 };
 
@@ -45,15 +41,7 @@ void run_label(const LabelOptions& o) {
     const emorph::VolumeInfo info = emorph::read_info(o.in.input);
     return emit_label(o, r.count, emorph::particle_records(r.stats, o.in.read_options().voxel.value_or(info.spacing), pp));
   }
-  emorph::Volume<uint8_t> mask;
-  if (o.phase.empty()) {
-    mask = emorph::nonzero_mask(emorph::read_volume(o.in.input, o.in.read_options()));
-  } else {
-    const emorph::Phase& phase = table.at(o.phase, "--phase");
-    const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
-    emorph::require_phase_present(labels.view(), phase, "--phase");
-    mask = emorph::label_mask(labels.view(), phase.label);
-  }
+  emorph::Volume<uint8_t> mask = o.read_mask();
   const auto c = emorph::label_components(mask.view(), {o.connectivity});
   mask = emorph::Volume<uint8_t>();
   const auto records = emorph::measure_particles(c.labels.view(), c.count, pp);
@@ -83,22 +71,19 @@ void emit_label(const LabelOptions& o, uint32_t count, const std::vector<emorph:
                         {"connectivity", o.connectivity},
                         {"largest_voxels", largest},
                         {"touching_border", border}};
-  const Json params = {{"voxel", o.in.voxel}, {"phase", o.phase}, {"phases", o.phases.phases},
-                       {"connectivity", o.connectivity}};
+  Json params = o.params();
+  params["connectivity"] = o.connectivity;
   emorph::cli::emit_results(o.out, "label", params, o.in, results);
 }
 
 void setup_label(CLI::App& app) {
   auto o = std::make_shared<LabelOptions>();
   auto* sub = app.add_subcommand("label", "Connected components of a mask or of one phase (uint32 labels)");
-  emorph::cli::add_input_options(sub, o->in, "Mask (non-zero = foreground) or label volume with --phase");
-  o->in.needs_voxel_size = true;  // results in um
+  auto* phase = emorph::cli::add_phase_input_options(sub, *o, "Mask (non-zero = foreground) or label volume with --phase");
   emorph::cli::declare_path(sub->add_option("output", o->output, "Output uint32 label volume (0 = background)")->required(),
                             emorph::PathKind::output_volume, o->output);
-  sub->add_option("--phase", o->phase, "Label this phase of a label volume (default: every non-zero voxel)");
+  phase->description("Label this phase of a label volume (default: every non-zero voxel)");
   sub->add_option("--connectivity", o->connectivity, "6, 18 or 26 neighbours")->capture_default_str();
-  emorph::cli::add_phase_options(sub, o->phases);
-  emorph::cli::add_json_option(sub, o->out);
   emorph::cli::add_csv_option(sub, o->out);
   sub->callback([o] { run_label(*o); });
 }

@@ -14,25 +14,14 @@ namespace {
 
 using emorph::Json;
 
-struct LocalThicknessOptions {
-  emorph::cli::InputOptions in;
-  emorph::cli::PhaseOptions phases;
-  emorph::cli::OutputOptions out;
+struct LocalThicknessOptions : emorph::cli::PhaseInputOptions {
   std::string output;
-  std::string phase;
   double max_radius_um = 0;
 };
 
 void run_localthickness(const LocalThicknessOptions& o) {
   emorph::check_output_differs(o.in.input, o.output);
-  const emorph::PhaseTable table = o.phases.table();
-  const emorph::Phase& phase = table.at(o.phase, "--phase");
-  emorph::Volume<uint8_t> mask;
-  {
-    const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
-    emorph::require_phase_present(labels.view(), phase, "--phase");
-    mask = emorph::label_mask(labels.view(), phase.label);
-  }
+  const emorph::Volume<uint8_t> mask = o.read_mask();
   emorph::GranulometryParams p;
   if (o.max_radius_um != 0) p.max_radius_um = o.max_radius_um;
   p.local_thickness = true;
@@ -51,23 +40,19 @@ void run_localthickness(const LocalThicknessOptions& o) {
       {"mean_thickness_um", g.phase_voxels ? Json(sum / static_cast<double>(g.phase_voxels)) : Json(nullptr)},
       {"max_thickness_um", g.phase_voxels ? Json(largest) : Json(nullptr)},
       {"d50_um", g.d50_um ? Json(*g.d50_um) : Json(nullptr)}};
-  const Json params = {{"voxel", o.in.voxel}, {"phase", o.phase}, {"phases", o.phases.phases},
-                       {"max_radius_um", p.max_radius_um ? Json(*p.max_radius_um) : Json(nullptr)}};
+  Json params = o.params();
+  params["max_radius_um"] = p.max_radius_um ? Json(*p.max_radius_um) : Json(nullptr);
   emorph::cli::emit_results(o.out, "localthickness", params, o.in, results);
 }
 
 void setup_localthickness(CLI::App& app) {
   auto o = std::make_shared<LocalThicknessOptions>();
   auto* sub = app.add_subcommand("localthickness", "Local-thickness map of a phase (float32 um)");
-  emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
-  o->in.needs_voxel_size = true;  // results in um
+  emorph::cli::add_phase_input_options(sub, *o)->required();
   emorph::cli::declare_path(sub->add_option("output", o->output, "Output float32 volume: local thickness in um, 0 outside the phase")->required(),
                             emorph::PathKind::output_volume, o->output);
-  sub->add_option("--phase", o->phase, "Phase to analyse (name in the phase table)")->required();
   sub->add_option("--max-radius", o->max_radius_um, "Largest ball radius in um (default: until the phase is empty)")
       ->check(CLI::PositiveNumber);
-  emorph::cli::add_phase_options(sub, o->phases);
-  emorph::cli::add_json_option(sub, o->out);
   sub->callback([o] { run_localthickness(*o); });
 }
 

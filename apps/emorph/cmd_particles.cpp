@@ -16,12 +16,8 @@ namespace {
 
 using emorph::Json;
 
-struct ParticlesOptions {
-  emorph::cli::InputOptions in;
-  emorph::cli::PhaseOptions phases;
-  emorph::cli::OutputOptions out;
+struct ParticlesOptions : emorph::cli::PhaseInputOptions {
   emorph::cli::SeparationOptions separation;
-  std::string phase;
   bool no_surface = false;
   double quantile = 0.25;
   int axis = 0;
@@ -30,17 +26,10 @@ struct ParticlesOptions {
 };
 
 void run_particles(const ParticlesOptions& o) {
-  const emorph::PhaseTable table = o.phases.table();
-  const emorph::Phase& phase = table.at(o.phase, "--phase");
   emorph::require(o.axis >= 0 && o.axis <= 2, "--axis must be 0, 1 or 2 (got " + std::to_string(o.axis) + ")");
   for (const std::string* path : {&o.out.csv, &o.labels_out})
     if (!path->empty()) emorph::check_output_differs(o.in.input, *path);
-  emorph::Volume<uint8_t> mask;
-  {
-    const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
-    emorph::require_phase_present(labels.view(), phase, "--phase");
-    mask = emorph::label_mask(labels.view(), phase.label);
-  }
+  emorph::Volume<uint8_t> mask = o.read_mask();
 
   emorph::ParticleAnalysisParams p;
   o.separation.apply(p);
@@ -56,17 +45,17 @@ void run_particles(const ParticlesOptions& o) {
   if (!o.out.csv.empty()) emorph::write_particle_table_csv(o.out.csv, a, o.phase);
   if (!o.labels_out.empty()) emorph::write_volume<uint32_t>(o.labels_out, a.labels.view());
   Json params = o.separation.json();
-  params.update({{"voxel", o.in.voxel}, {"phase", o.phase},   {"phases", o.phases.phases},
-                 {"quantile", o.quantile}, {"axis", o.axis}, {"bins", o.bins}});
+  params.update(o.params());
+  params.update({{"quantile", o.quantile}, {"axis", o.axis}, {"bins", o.bins}});
   emorph::cli::emit_results(o.out, "particles", params, o.in, results);
 }
 
 void setup_particles(CLI::App& app) {
   auto o = std::make_shared<ParticlesOptions>();
   auto* sub = app.add_subcommand("particles", "Separate, measure and size the particles of a phase");
-  emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
-  o->in.needs_voxel_size = true;  // results in um
-  sub->add_option("--phase", o->phase, "Phase whose particles are analysed (name in the phase table)")->required();
+  emorph::cli::add_phase_input_options(sub, *o, "Label volume (uint8)",
+                                       "Phase whose particles are analysed (name in the phase table)")
+      ->required();
   o->separation.add_to(sub);
   sub->add_flag("--no-surface", o->no_surface, "Skip surface areas and sphericity (faster)");
   sub->add_option("--quantile", o->quantile, "Share of particles in the smallest and largest size classes")
@@ -75,8 +64,6 @@ void setup_particles(CLI::App& app) {
   sub->add_option("--bins", o->bins, "Histogram bins (logarithmic) of the size distribution")->capture_default_str();
   emorph::cli::declare_path(sub->add_option("--labels-out", o->labels_out, "Write the particle labels (uint32) to this volume"),
                             emorph::PathKind::output_volume, o->labels_out);
-  emorph::cli::add_phase_options(sub, o->phases);
-  emorph::cli::add_json_option(sub, o->out);
   emorph::cli::add_csv_option(sub, o->out);
   sub->add_option("--table", o->out.csv, "Same as --csv");
   sub->callback([o] { run_particles(*o); });

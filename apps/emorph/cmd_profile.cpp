@@ -19,10 +19,7 @@ namespace {
 
 using emorph::Json;
 
-struct ProfileOptions {
-  emorph::cli::InputOptions in;
-  emorph::cli::PhaseOptions phases;
-  emorph::cli::OutputOptions out;
+struct ProfileOptions : emorph::cli::VolumeCommandOptions {
   int axis = 0;
   int window = 1;
   std::string bulk;
@@ -130,9 +127,8 @@ void run_profile(const ProfileOptions& o) {
 void setup_profile(CLI::App& app) {
   auto o = std::make_shared<ProfileOptions>();
   auto* sub = app.add_subcommand("profile", "Phase fraction profiles along an axis, with bulk mean, RSD and slope");
-  emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
+  emorph::cli::add_volume_command_options(sub, *o);
   o->in.needs_voxel_size = true;  // results in um
-  emorph::cli::add_phase_options(sub, o->phases);
   sub->add_option("--axis", o->axis, "Axis of the profile (thickness axis: collector at index 0)")->capture_default_str();
   sub->add_option("--window", o->window, "Moving average over this odd number of slices")->capture_default_str();
   auto* bulk = sub->add_option("--bulk", o->bulk, "Bulk window START_UM:END_UM (slices whose centre lies inside)");
@@ -156,7 +152,6 @@ void setup_profile(CLI::App& app) {
                             emorph::PathKind::input_volume, o->grey);
   sub->add_option("--grey-phases", o->grey_phases, "Phases averaged in the grey profile, e.g. pore,LFP,CBD");
   sub->add_option("--calibration", o->calibration, "SLOPE,INTERCEPT (from emorph calibrate): grey -> density g/cm3");
-  emorph::cli::add_json_option(sub, o->out);
   emorph::cli::add_csv_option(sub, o->out);
   sub->callback([o] { run_profile(*o); });
 }

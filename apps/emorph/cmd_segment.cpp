@@ -20,10 +20,7 @@ namespace {
 
 using emorph::Json;
 
-struct SegmentOptions {
-  emorph::cli::InputOptions in;
-  emorph::cli::PhaseOptions phases;
-  emorph::cli::OutputOptions out;
+struct SegmentOptions : emorph::cli::VolumeCommandOptions {
   std::string output;
   emorph::SegmentParams params;
   std::string denoise = emorph::kDefaultDenoise, mask, mask_fix, mask_label, range;
@@ -132,7 +129,7 @@ void finish_segment(const SegmentOptions& o, Json results) {
 void setup_segment(CLI::App& app) {
   auto o = std::make_shared<SegmentOptions>();
   auto* sub = app.add_subcommand("segment", "Grey volume -> phase map (uint8 labels) by histogram thresholds");
-  emorph::cli::add_input_options(sub, o->in, "Grey volume");
+  emorph::cli::add_volume_command_options(sub, *o, "Grey volume");
   emorph::cli::declare_path(sub->add_option("output", o->output, "Output label volume (uint8)")->required(),
                             emorph::PathKind::output_volume, o->output);
   sub->add_option("--method", o->params.method,
@@ -170,8 +167,6 @@ void setup_segment(CLI::App& app) {
                   "method refuses an LFP-only electrode (bright class < 2.05x the matrix's attenuation)");
   sub->add_flag("--region", o->region, "Also detect the electrode region (collector side, surface, thickness)");
   sub->add_option("--axis", o->axis, "Thickness axis for --region")->capture_default_str();
-  emorph::cli::add_phase_options(sub, o->phases);
-  emorph::cli::add_json_option(sub, o->out);
   sub->callback([o] { run_segment(*o); });
 }
 

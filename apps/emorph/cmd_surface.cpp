@@ -17,10 +17,7 @@ namespace {
 
 using emorph::Json;
 
-struct SurfaceOptions {
-  emorph::cli::InputOptions in;
-  emorph::cli::PhaseOptions phases;
-  emorph::cli::OutputOptions out;
+struct SurfaceOptions : emorph::cli::VolumeCommandOptions {
   bool count_boundary = false;
   std::string mesh;
   std::string mesh_phase;
@@ -92,15 +89,13 @@ void run_surface(const SurfaceOptions& o) {
 void setup_surface(CLI::App& app) {
   auto o = std::make_shared<SurfaceOptions>();
   auto* sub = app.add_subcommand("surface", "Surface areas of phases and interfaces, specific surfaces");
-  emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
+  emorph::cli::add_volume_command_options(sub, *o);
   o->in.needs_voxel_size = true;  // results in um
-  emorph::cli::add_phase_options(sub, o->phases);
   sub->add_flag("--count-boundary", o->count_boundary,
                 "Count the volume's outer faces as surface (default: only surfaces inside the volume)");
   emorph::cli::declare_path(sub->add_option("--mesh", o->mesh, "Write the isosurface of --phase as a binary mesh (.ply or .stl)"),
                             emorph::PathKind::output_file, o->mesh);
   sub->add_option("--phase", o->mesh_phase, "Phase to mesh with --mesh");
-  emorph::cli::add_json_option(sub, o->out);
   emorph::cli::add_csv_option(sub, o->out);
   sub->callback([o] { run_surface(*o); });
 }

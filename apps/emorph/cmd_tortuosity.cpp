@@ -18,10 +18,7 @@ namespace {
 
 using emorph::Json;
 
-struct CliOptions {
-  emorph::cli::InputOptions in;
-  emorph::cli::PhaseOptions phases;
-  emorph::cli::OutputOptions out;
+struct CliOptions : emorph::cli::VolumeCommandOptions {
   std::string phase = "pore";
   int axis = 0;
   std::string conductivity;
@@ -99,8 +96,7 @@ void setup_tortuosity(CLI::App& app) {
   auto o = std::make_shared<CliOptions>();
   auto* sub = app.add_subcommand(
       "tortuosity", "Tortuosity factor and effective diffusivity of a phase (steady-state diffusion along an axis)");
-  emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
-  emorph::cli::add_phase_options(sub, o->phases);
+  emorph::cli::add_volume_command_options(sub, *o);
   sub->add_option("--phase", o->phase, "Conducting phase whose tau is computed (its diffusivity is D0)")
       ->capture_default_str();
   sub->add_option("--axis", o->axis, "Transport axis: c = 1 before slice 0, c = 0 after the last slice")
@@ -118,7 +114,6 @@ void setup_tortuosity(CLI::App& app) {
                             emorph::PathKind::output_volume, o->flux_field);
   emorph::cli::declare_path(sub->add_option("--series", o->series, "More label volumes: fit Bruggeman's exponent over all inputs")
       ->delimiter(','), emorph::PathKind::input_volume, o->series);
-  emorph::cli::add_json_option(sub, o->out);
   sub->callback([o] { run_tortuosity(*o); });
 }
 

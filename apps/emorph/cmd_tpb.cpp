@@ -15,10 +15,7 @@ namespace {
 
 using emorph::Json;
 
-struct TpbOptions {
-  emorph::cli::InputOptions in;
-  emorph::cli::PhaseOptions phases;
-  emorph::cli::OutputOptions out;
+struct TpbOptions : emorph::cli::VolumeCommandOptions {
   std::string active = "NMC", conductor = "CBD", pore = "pore";
   int smoothing = emorph::TripleLineParams{}.smoothing_steps;
 };
@@ -43,15 +40,13 @@ void run_tpb(const TpbOptions& o) {
 void setup_tpb(CLI::App& app) {
   auto o = std::make_shared<TpbOptions>();
   auto* sub = app.add_subcommand("tpb", "Triple-phase boundary length (active material / CBD / pore) per volume");
-  emorph::cli::add_input_options(sub, o->in, "Label volume (uint8)");
+  emorph::cli::add_volume_command_options(sub, *o);
   sub->add_option("--active", o->active, "Active material phase")->capture_default_str();
   sub->add_option("--conductor", o->conductor, "Electronic conductor phase (carbon-binder domain)")->capture_default_str();
   sub->add_option("--pore", o->pore, "Pore (electrolyte) phase")->capture_default_str();
   sub->add_option("--smoothing", o->smoothing, "Taubin smoothing steps of the triple line (0: raw lattice polyline)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  emorph::cli::add_phase_options(sub, o->phases);
-  emorph::cli::add_json_option(sub, o->out);
   sub->callback([o] { run_tpb(*o); });
 }
 

@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "emorph/atomic_file.hpp"
+#include "emorph/measure/components.hpp"
+#include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/phase_selection.hpp"
 #include "emorph/parse.hpp"
 
@@ -53,6 +55,30 @@ void add_json_option(CLI::App* cmd, OutputOptions& o) {
 void add_csv_option(CLI::App* cmd, OutputOptions& o) {
   declare_path(cmd->add_option("--csv", o.csv, "Write the result table as CSV to this path"), PathKind::output_file,
                o.csv);
+}
+
+Volume<uint8_t> read_phase_mask(const InputOptions& in, const PhaseTable& table, const std::string& phase,
+                                const std::string& option) {
+  if (phase.empty()) return nonzero_mask(read_volume(in.input, in.read_options()));
+  const Phase& selected = table.at(phase, option);
+  const auto labels = to_label_volume(read_volume(in.input, in.read_options()), in.input);
+  require_phase_present(labels.view(), selected, option);
+  return label_mask(labels.view(), selected.label);
+}
+
+void add_volume_command_options(CLI::App* cmd, VolumeCommandOptions& o, const std::string& input_help) {
+  add_input_options(cmd, o.in, input_help);
+  add_phase_options(cmd, o.phases);
+  add_json_option(cmd, o.out);
+}
+
+Json PhaseInputOptions::params() const { return {{"voxel", in.voxel}, {"phase", phase}, {"phases", phases.phases}}; }
+
+CLI::Option* add_phase_input_options(CLI::App* cmd, PhaseInputOptions& o, const std::string& input_help,
+                                     const std::string& phase_help) {
+  add_volume_command_options(cmd, o, input_help);
+  o.in.needs_voxel_size = true;  // results in um
+  return cmd->add_option("--phase", o.phase, phase_help);
 }
 
 Json input_envelope(const std::string& command, const Json& parameters, const InputOptions& in, const Json& results) {

@@ -58,12 +58,40 @@ struct PhaseOptions {
 };
 void add_phase_options(CLI::App* cmd, PhaseOptions& o);
 
+// The mask of `phase` in the label volume `in` reads (the phase must be present; `option` names it in
+// errors); an empty `phase` selects every non-zero voxel of a volume of any dtype.
+Volume<uint8_t> read_phase_mask(const InputOptions& in, const PhaseTable& table, const std::string& phase,
+                                const std::string& option = "--phase");
+
 struct OutputOptions {
   std::string json;  // --json PATH
   std::string csv;   // --csv PATH
 };
 void add_json_option(CLI::App* cmd, OutputOptions& o);
 void add_csv_option(CLI::App* cmd, OutputOptions& o);
+
+// The options of a command reading one volume with a phase table: the input, --voxel, the phase
+// table and --json.
+struct VolumeCommandOptions {
+  InputOptions in;
+  PhaseOptions phases;
+  OutputOptions out;
+};
+void add_volume_command_options(CLI::App* cmd, VolumeCommandOptions& o,
+                                const std::string& input_help = "Label volume (uint8)");
+
+// A command measuring one phase of a label volume in um: the options above (voxel size required)
+// and --phase.
+struct PhaseInputOptions : VolumeCommandOptions {
+  std::string phase;
+  Volume<uint8_t> read_mask() const { return read_phase_mask(in, phases.table(), phase); }
+  // The parameters such a command echoes first: voxel, phase, phases.
+  Json params() const;
+};
+// Adds the options above and --phase (returned, for ->required()).
+CLI::Option* add_phase_input_options(CLI::App* cmd, PhaseInputOptions& o,
+                                     const std::string& input_help = "Label volume (uint8)",
+                                     const std::string& phase_help = "Phase to analyse (name in the phase table)");
 
 // Writes the JSON envelope to --json (if given) and a compact summary of `results` to stdout.
 void emit_results(const OutputOptions& o, const std::string& command, const Json& parameters,
