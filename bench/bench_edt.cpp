@@ -9,17 +9,14 @@
 
 int main(int argc, char** argv) {
   using namespace emorph;
-  const int64_t n = argc > 1 ? std::atoll(argv[1]) : 256;
+  const int64_t n = bench::size_argument(argc, argv, 256);
   const auto v = bench::random_balls(n, 0.5, 4, 16, 1);
   const std::string raw = "/tmp/emorph_bench_edt.raw";
   bench::write_raw(raw, v);
-  const double base = bench::peak_rss_bytes();
-  auto t0 = std::chrono::steady_clock::now();
-  const Volume<float> d = distance_transform(v.view());
-  const double ours = bench::seconds_since(t0);
-  const double extra = bench::peak_rss_bytes() - base;
+  const auto run = bench::measured_run([&] { return distance_transform(v.view()); });
+  const double ours = run.seconds, extra = run.extra_bytes;
   double checksum = 0;
-  for (float x : d) checksum += x;
+  for (float x : run.result) checksum += x;
   std::printf("volume %lld^3, %d threads\nemorph edt: %.3f s, peak extra %.2f bytes/voxel, sum %.6e\n",
               static_cast<long long>(n), thread_count(), ours, extra / static_cast<double>(v.size()), checksum);
   const auto peer = bench::run_python(bench::python_prologue(raw, n) +

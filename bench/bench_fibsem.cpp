@@ -24,6 +24,7 @@
 #include "emorph/result.hpp"
 #include "emorph/segment/histogram.hpp"
 #include "emorph/segment/threshold.hpp"
+#include "sizes_bench_common.hpp"
 
 using namespace emorph;
 using Clock = std::chrono::steady_clock;
@@ -33,12 +34,12 @@ using test::phase_variation_along_y;
 
 namespace {
 
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-double peak_rss_mib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss / 1024.0;
+// The synthetic stack, generated on all threads; the timings that follow run on `threads`.
+test::SyntheticFibsem generate_stack(const test::SyntheticFibsemParams& p, int all_threads, int threads) {
+  omp_set_num_threads(all_threads);
+  auto s = test::make_synthetic_fibsem(p);
+  omp_set_num_threads(threads);
+  return s;
 }
 
 // Multi-Otsu (4 classes, segment library) mapped to phases by grey order (pore < CBD < LFP < NMC);
@@ -134,30 +135,28 @@ int main(int argc, char** argv) {
     p.noise_sigma = 8;
     p.fiducial_rows = 64;
     p.seed = 2024;
-    omp_set_num_threads(all_threads);
-    const auto s = test::make_synthetic_fibsem(p);
-    omp_set_num_threads(threads);
+    const auto s = generate_stack(p, all_threads, threads);
     auto t0 = Clock::now();
     const DriftTrack whole = estimate_drift(s.stack.view());
-    const double t_whole = seconds_since(t0);
+    const double t_whole = bench::seconds_since(t0);
     DriftTrackParams chain_params;
     chain_params.lags = {1};
     t0 = Clock::now();
     const DriftTrack chain = estimate_drift(s.stack.view(), chain_params);
-    const double t_chain = seconds_since(t0);
+    const double t_chain = bench::seconds_since(t0);
     omp_set_num_threads(1);
     t0 = Clock::now();
     estimate_drift(s.stack.view(), chain_params);
-    const double t_chain_1 = seconds_since(t0);
+    const double t_chain_1 = bench::seconds_since(t0);
     omp_set_num_threads(threads);
     DriftTrackParams fiducial;
     fiducial.region = Box{0, 0, 0, 40, 0, size};
     t0 = Clock::now();
     const DriftTrack roi = estimate_drift(s.stack.view(), fiducial);
-    const double t_roi = seconds_since(t0);
+    const double t_roi = bench::seconds_since(t0);
     t0 = Clock::now();
     const auto aligned = apply_drift(s.stack.view(), roi.drift_px);
-    const double t_shift = seconds_since(t0);
+    const double t_shift = bench::seconds_since(t0);
     std::printf("\n[alignment] residual drift RMS (px) vs truth, acceptance < 0.5\n");
     std::printf("  whole slice, lags 1,2,4,8 : %.3f px  (%.2f s, %.1f ms/slice)\n", test::drift_rms_error(whole.drift_px, s.drift),
                 t_whole, 1e3 * t_whole / slices);
@@ -187,9 +186,7 @@ int main(int argc, char** argv) {
     p.stripe_amplitude = 25;
     p.noise_sigma = 6;
     p.seed = 7;
-    omp_set_num_threads(all_threads);
-    const auto s = test::make_synthetic_fibsem(p);
-    omp_set_num_threads(threads);
+    const auto s = generate_stack(p, all_threads, threads);
     const double before = stripe_band_power(difference(s.stack, s.without_stripes).view(), 90);
     const double edges = edge_gradient(s.without_stripes, s.labels);
     std::printf("\n[destripe] 8 slices 512 x 512: stripe band energy of (out - stripe-free) removed (>= 90%% asked),\n"
@@ -199,7 +196,7 @@ int main(int argc, char** argv) {
       dp.method = method;
       const auto t0 = Clock::now();
       const auto out = destripe(s.stack.view(), dp);
-      const double t = seconds_since(t0);
+      const double t = bench::seconds_since(t0);
       const double after = stripe_band_power(difference(out, s.without_stripes).view(), 90);
       std::printf("  %-14s removed %.1f%%  edge ratio %.3f  %.1f ms/slice\n", method_name(method),
                   100 * (1 - after / before), edge_gradient(out, s.labels) / edges, 1e3 * t / p.nz);
@@ -218,9 +215,7 @@ int main(int argc, char** argv) {
     p.contrast_drift = 0.25;
     p.noise_sigma = 8;
     p.seed = 11;
-    omp_set_num_threads(all_threads);
-    const auto s = test::make_synthetic_fibsem(p);
-    omp_set_num_threads(threads);
+    const auto s = generate_stack(p, all_threads, threads);
     const auto destriped = destripe(s.stack.view());
     const auto shaded = correct_shading(destriped.view());
     const auto normalised = normalise_intensity(shaded.stack.view());
@@ -249,11 +244,9 @@ int main(int argc, char** argv) {
     p.stripe_amplitude = 25;
     p.shading_amplitude = 0.3;
     p.seed = 5;
-    omp_set_num_threads(all_threads);
-    auto s = test::make_synthetic_fibsem(p);
+    auto s = generate_stack(p, all_threads, threads);
     s.without_stripes = Volume<float>();
     s.labels = Volume<uint8_t>();
-    omp_set_num_threads(threads);
     std::printf("\n[speed] full correction of %ld x %ld x %ld float32 on %d threads\n", long(p.nz), long(p.ny),
                 long(p.nx), threads);
     std::vector<DestripeMethod> methods = {DestripeMethod::column_offsets};
@@ -263,18 +256,18 @@ int main(int argc, char** argv) {
       DestripeParams dp;
       dp.method = method;
       auto v = destripe(s.stack.view(), dp);
-      const double t1 = seconds_since(t0);
+      const double t1 = bench::seconds_since(t0);
       v = correct_shading(v.view()).stack;
       v = normalise_intensity(v.view()).stack;
-      const double t2 = seconds_since(t0);
+      const double t2 = bench::seconds_since(t0);
       const auto track = estimate_drift(v.view());
-      const double t3 = seconds_since(t0);
+      const double t3 = bench::seconds_since(t0);
       v = apply_drift(v.view(), track.drift_px);
-      const double t4 = seconds_since(t0);
+      const double t4 = bench::seconds_since(t0);
       std::printf("  %-14s destripe %.1f s, flatten %.1f s, drift %.1f s, shift %.1f s: total %.1f s (%.2f min)\n",
                   method_name(method), t1, t2 - t1, t3 - t2, t4 - t3, t4, t4 / 60);
     }
   }
-  std::printf("\npeak memory (ru_maxrss): %.0f MiB\n", peak_rss_mib());
+  std::printf("\npeak memory (ru_maxrss): %.0f MiB\n", bench::peak_rss_mib());
   return 0;
 }

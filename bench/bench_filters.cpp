@@ -15,16 +15,11 @@
 #include "emorph/filter/gaussian.hpp"
 #include "emorph/filter/median.hpp"
 #include "emorph/parallel.hpp"
+#include "sizes_bench_common.hpp"
 
 using namespace emorph;
 using Clock = std::chrono::steady_clock;
 
-static double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-static double peak_rss_mb() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss / 1024.0;
-}
 
 int main(int argc, char** argv) {
   int64_t n = 256;
@@ -47,13 +42,13 @@ int main(int argc, char** argv) {
   std::printf("volume %lld^3 uint16, %d threads\n", static_cast<long long>(n), thread_count());
   auto t = Clock::now();
   auto med = median_filter<uint16_t>(v.view(), {1});
-  const double t_med = seconds_since(t);
+  const double t_med = bench::seconds_since(t);
   t = Clock::now();
   auto gau = gaussian_filter<uint16_t>(v.view(), {1.0});
-  const double t_gau = seconds_since(t);
+  const double t_gau = bench::seconds_since(t);
   std::printf("emorph median 3x3x3: %.3f s (%.1f Mvoxel/s)\n", t_med, n * n * n / t_med / 1e6);
   std::printf("emorph gaussian s=1: %.3f s (%.1f Mvoxel/s)\n", t_gau, n * n * n / t_gau / 1e6);
-  std::printf("emorph peak RSS: %.0f MB (input %.0f MB)\n", peak_rss_mb(), v.bytes() / 1048576.0);
+  std::printf("emorph peak RSS: %.0f MB (input %.0f MB)\n", bench::peak_rss_mib(), v.bytes() / 1048576.0);
   if (!peer) return 0;
 
   const auto dir = std::filesystem::temp_directory_path() / ("emorph-bench-filters-" + std::to_string(::getpid()));

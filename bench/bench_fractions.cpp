@@ -14,31 +14,9 @@
 
 #include "emorph/measure/fractions.hpp"
 #include "emorph/measure/profile.hpp"
+#include "sizes_bench_common.hpp"
 
 using namespace emorph;
-
-namespace {
-
-double peak_rss_mb() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;
-}
-
-std::string run_python(const std::string& script) {
-  const std::string path = (std::filesystem::temp_directory_path() / "emorph_bench_fractions.py").string();
-  std::ofstream(path) << script;
-  std::string out;
-  if (FILE* p = popen(("/usr/bin/python3 " + path + " 2>/dev/null").c_str(), "r")) {
-    char buf[4096];
-    while (std::fgets(buf, sizeof(buf), p)) out += buf;
-    pclose(p);
-  }
-  std::filesystem::remove(path);
-  return out;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   Shape shape{512, 1024, 1024};
@@ -74,7 +52,7 @@ int main(int argc, char** argv) {
   for (int axis = 0; axis < 3; ++axis)
     std::printf("emorph fractions + profile along axis %d: %.3f s, %.2f Gvoxel/s (best of 3)\n", axis, best[axis],
                 static_cast<double>(v.size()) / best[axis] / 1e9);
-  std::printf("emorph peak RSS %.0f MB (checksum %lld)\n", peak_rss_mb(), static_cast<long long>(checksum));
+  std::printf("emorph peak RSS %.0f MB (checksum %lld)\n", bench::peak_rss_mib(), static_cast<long long>(checksum));
   if (!peer) return 0;
 
   const std::string path = (std::filesystem::temp_directory_path() / "emorph_bench_fractions.raw").string();
@@ -86,7 +64,7 @@ int main(int argc, char** argv) {
     << "t = time.perf_counter(); p = np.stack([np.bincount(s.ravel(), minlength=256) for s in v]); tp = time.perf_counter() - t\n"
     << "assert (p.sum(0) == h).all()\n"
     << "print(tg, tp, h[1], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)\n";
-  std::istringstream out(run_python(s.str()));
+  std::istringstream out(bench::python_stdout(s.str(), "fractions"));
   std::filesystem::remove(path);
   double tg = 0, tp = 0, h1 = 0, mem = 0;
   if (!(out >> tg >> tp >> h1 >> mem)) {

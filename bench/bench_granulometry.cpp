@@ -15,7 +15,7 @@
 
 int main(int argc, char** argv) {
   using namespace emorph;
-  const int64_t n = argc > 1 ? std::atoll(argv[1]) : 96;
+  const int64_t n = bench::size_argument(argc, argv, 96);
   const int radius = argc > 2 ? std::atoi(argv[2]) : 20;
   const int peer_radius = argc > 3 ? std::atoi(argv[3]) : radius;
   const auto v = bench::random_balls(n, 0.5, 3, 24, 3);
@@ -23,11 +23,9 @@ int main(int argc, char** argv) {
   bench::write_raw(raw, v);
   GranulometryParams p;
   p.max_radius_um = radius;
-  const double base = bench::peak_rss_bytes();
-  auto t0 = std::chrono::steady_clock::now();
-  const auto g = granulometry(v.view(), p);
-  const double ours = bench::seconds_since(t0);
-  const double extra = bench::peak_rss_bytes() - base;
+  const auto run = bench::measured_run([&] { return granulometry(v.view(), p); });
+  const auto& g = run.result;
+  const double ours = run.seconds, extra = run.extra_bytes;
   std::printf("volume %lld^3, radii 1..%d, %d threads\nemorph granulometry: %.3f s (%zu openings), peak extra %.2f bytes/voxel\n",
               static_cast<long long>(n), radius, thread_count(), ours, g.radius_um.size(),
               extra / static_cast<double>(v.size()));

@@ -9,16 +9,14 @@
 
 int main(int argc, char** argv) {
   using namespace emorph;
-  const int64_t n = argc > 1 ? std::atoll(argv[1]) : 256;
+  const int64_t n = bench::size_argument(argc, argv, 256);
   // Many small blobs: 30% of the volume in balls of radius 1.5..4 voxels.
   const auto v = bench::random_balls(n, 0.3, 1.5, 4, 2);
   const std::string raw = "/tmp/emorph_bench_label.raw";
   bench::write_raw(raw, v);
-  const double base = bench::peak_rss_bytes();
-  auto t0 = std::chrono::steady_clock::now();
-  const auto r = label_components(v.view(), {26});
-  const double ours = bench::seconds_since(t0);
-  const double extra = bench::peak_rss_bytes() - base;
+  const auto run = bench::measured_run([&] { return label_components(v.view(), {26}); });
+  const auto& r = run.result;
+  const double ours = run.seconds, extra = run.extra_bytes;
   std::printf("volume %lld^3, %d threads\nemorph label (26): %.3f s, %u components, peak extra %.2f bytes/voxel\n",
               static_cast<long long>(n), thread_count(), ours, r.count, extra / static_cast<double>(v.size()));
   const auto peer = bench::run_python(

@@ -10,15 +10,13 @@
 
 int main(int argc, char** argv) {
   using namespace emorph;
-  const int64_t n = argc > 1 ? std::atoll(argv[1]) : 256;
+  const int64_t n = bench::size_argument(argc, argv, 256);
   const auto v = bench::random_balls(n, 0.45, 5, 15, 4);
   const std::string raw = "/tmp/emorph_bench_separate.raw";
   bench::write_raw(raw, v);
-  const double base = bench::peak_rss_bytes();
-  auto t0 = std::chrono::steady_clock::now();
-  const auto r = separate_particles(v.view());
-  const double ours = bench::seconds_since(t0);
-  const double extra = bench::peak_rss_bytes() - base;
+  const auto run = bench::measured_run([&] { return separate_particles(v.view()); });
+  const auto& r = run.result;
+  const double ours = run.seconds, extra = run.extra_bytes;
   std::printf("volume %lld^3, %d threads\nemorph separate_particles: %.3f s, %u particles, peak extra %.2f bytes/voxel "
               "(output labels included)\n",
               static_cast<long long>(n), thread_count(), ours, r.count, extra / static_cast<double>(v.size()));

@@ -22,11 +22,12 @@ namespace {
 // Resets the peak RSS so that the next reading is the peak of what follows (Linux >= 4.0).
 void reset_peak() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
-double peak_rss_mb() {
+// A memory line of /proc/self/status ("VmHWM:", "VmRSS:", in kB) in MiB; 0 when absent.
+double status_mib(const std::string& key) {
   std::ifstream f("/proc/self/status");
   std::string line;
   while (std::getline(f, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
+    if (line.rfind(key, 0) == 0) return std::atof(line.c_str() + key.size()) / 1024.0;
   return 0;
 }
 
@@ -38,13 +39,8 @@ double cpu_s() {
   return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
-double rss_mb() {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
-  return 0;
-}
+double peak_rss_mb() { return status_mib("VmHWM:"); }
+double rss_mb() { return status_mib("VmRSS:"); }
 
 }  // namespace
 

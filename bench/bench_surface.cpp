@@ -17,20 +17,13 @@
 #include <string>
 
 #include "emorph/measure/surface_area.hpp"
+#include "sizes_bench_common.hpp"
 
 using namespace emorph;
 
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
-double peak_rss_mb() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;
-}
 
 std::string temp_path(const std::string& name) {
   return (std::filesystem::temp_directory_path() / ("emorph_bench_surface_" + name)).string();
@@ -40,19 +33,6 @@ void save_raw(const Volume<uint8_t>& v, const std::string& path) {
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(v.data()), v.size());
 }
 
-// Runs /usr/bin/python3 with a script; returns its stdout (empty when python or skimage is missing).
-std::string run_python(const std::string& script) {
-  const std::string path = temp_path("peer.py");
-  std::ofstream(path) << script;
-  std::string out;
-  if (FILE* p = popen(("/usr/bin/python3 " + path + " 2>/dev/null").c_str(), "r")) {
-    char buf[4096];
-    while (std::fgets(buf, sizeof(buf), p)) out += buf;
-    pclose(p);
-  }
-  std::filesystem::remove(path);
-  return out;
-}
 
 // scikit-image area of {v == label} padded by one background voxel (closed surface), spacing (1,1,1).
 std::string skimage_areas_script(const std::vector<std::pair<std::string, Shape>>& volumes) {
@@ -153,7 +133,7 @@ void accuracy(bool peer) {
     files.emplace_back(temp_path("case" + std::to_string(i) + ".raw"), cases[i].volume.shape());
     save_raw(cases[i].volume, files.back().first);
   }
-  std::istringstream peer_out(peer ? run_python(skimage_areas_script(files)) : "");
+  std::istringstream peer_out(peer ? bench::python_stdout(skimage_areas_script(files), "surface_peer") : "");
   std::printf("| shape | exact um2 | emorph (Crofton-13) | error | skimage MC | error |\n|---|---|---|---|---|---|\n");
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const double ours = phase_surface_area_um2(cases[i].volume.view(), 1, Spacing{}, true);
@@ -194,19 +174,19 @@ void speed(int64_t n, bool peer) {
   const auto v = packed_spheres(n, 7);
   auto t0 = std::chrono::steady_clock::now();
   const auto all = surface_areas(v.view());
-  const double t_all = seconds_since(t0);
+  const double t_all = bench::seconds_since(t0);
   t0 = std::chrono::steady_clock::now();
   const double nmc = phase_surface_area_um2(v.view(), 1, Spacing{}, true);
-  const double t_one = seconds_since(t0);
+  const double t_one = bench::seconds_since(t0);
   std::printf("\nvolume %lld^3 packed spheres (labels 0/1/3), threads from OMP_NUM_THREADS\n", static_cast<long long>(n));
   std::printf("emorph surface_areas (all phases + interfaces): %.3f s, %.2f Gvoxel/s\n", t_all,
               static_cast<double>(v.size()) / t_all / 1e9);
   std::printf("emorph phase_surface_area_um2 (label 1, closed): %.3f s, area %.1f um2\n", t_one, nmc);
-  std::printf("emorph peak RSS %.0f MB (volume %.0f MB)\n", peak_rss_mb(), static_cast<double>(v.bytes()) / 1048576.0);
+  std::printf("emorph peak RSS %.0f MB (volume %.0f MB)\n", bench::peak_rss_mib(), static_cast<double>(v.bytes()) / 1048576.0);
   if (!peer) return;
   const std::string path = temp_path("speed.raw");
   save_raw(v, path);
-  std::istringstream out(run_python(skimage_areas_script({{path, v.shape()}})));
+  std::istringstream out(bench::python_stdout(skimage_areas_script({{path, v.shape()}}), "surface_peer"));
   std::filesystem::remove(path);
   double sk = NAN, t = NAN, mem = NAN;
   if (!(out >> sk >> t >> mem)) {

@@ -16,20 +16,13 @@
 #include "emorph/parallel.hpp"
 #include "emorph/synth/electrode.hpp"
 #include "emorph/synth/xct.hpp"
+#include "sizes_bench_common.hpp"
 
 using namespace emorph;
 using namespace emorph::synth;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-double peak_rss_mib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss / 1024.0;
-}
 
 void acceptance() {
   std::printf("\n== acceptance: 256^3 at 0.32 um, seed 7: electrode volume fractions (target / reached)\n");
@@ -130,14 +123,14 @@ int main(int argc, char** argv) {
     const SynthParams p = preset("F", n, 0.32, 7);
     const auto t0 = Clock::now();
     const SynthResult r = generate_electrode(p);
-    const double gen = seconds_since(t0);
+    const double gen = bench::seconds_since(t0);
     XctParams xp;
     const auto t1 = Clock::now();
     const XctResult x = simulate_xct(r.labels.view(), xp);
-    const double xct = seconds_since(t1);
+    const double xct = bench::seconds_since(t1);
     std::printf("preset F %d^3 (%.1f um cube): labels %.2f s (%zu NMC, %d sweeps), XCT %.2f s, total %.2f s, "
                 "peak RSS %.0f MiB\n",
-                n, n * 0.32, gen, r.nmc.size(), r.packing_sweeps, xct, gen + xct, peak_rss_mib());
+                n, n * 0.32, gen, r.nmc.size(), r.packing_sweeps, xct, gen + xct, bench::peak_rss_mib());
     if (with_peer && n <= 256) {
       // Our painting alone, for the peer comparison: the NMC step of a pure NMC packing.
       SynthParams only = p;
@@ -145,7 +138,7 @@ int main(int argc, char** argv) {
       const auto t2 = Clock::now();
       const SynthResult o = generate_electrode(only);
       const XctResult ox = simulate_xct(o.labels.view(), xp);
-      peer(o, xp, seconds_since(t2));
+      peer(o, xp, bench::seconds_since(t2));
     }
   }
   if (with_acceptance) acceptance();

@@ -28,16 +28,11 @@
 #include "emorph/synth/electrode.hpp"
 #include "emorph/synth/fibsem.hpp"
 #include "emorph/synth/xct.hpp"
+#include "sizes_bench_common.hpp"
 
 using namespace emorph;
 using Clock = std::chrono::steady_clock;
 
-static double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-static double peak_rss_mb() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss / 1024.0;
-}
 
 struct Score {
   double dice, fraction_truth, fraction_seg;
@@ -79,12 +74,12 @@ int main(int argc, char** argv) {
     for (auto& x : v) x = static_cast<uint16_t>(std::clamp(u(rng) < 0.4 ? b(rng) : a(rng), 0.0, 65535.0));
     auto t = Clock::now();
     const Histogram h = histogram<uint16_t>(v.view(), {});
-    const double t_hist = since(t);
+    const double t_hist = bench::seconds_since(t);
     t = Clock::now();
     const double otsu = threshold_otsu(h).thresholds[0];
-    const double t_otsu = since(t);
+    const double t_otsu = bench::seconds_since(t);
     std::printf("emorph histogram (256 bins): %.3f s, Otsu on it: %.6f s, threshold %.1f, peak RSS %.0f MB\n", t_hist,
-                t_otsu, otsu, peak_rss_mb());
+                t_otsu, otsu, bench::peak_rss_mib());
     if (peer) {
       const auto dir = std::filesystem::temp_directory_path() / ("emorph-bench-thr-" + std::to_string(::getpid()));
       std::filesystem::create_directories(dir);
@@ -202,6 +197,6 @@ print(dt, th, dt256, th256)
                   name.c_str(), behind, sm.dice, sm.fraction_seg, sm.fraction_truth, so.dice, so.fraction_seg);
     }
   }
-  std::printf("peak RSS %.0f MB\n", peak_rss_mb());
+  std::printf("peak RSS %.0f MB\n", bench::peak_rss_mib());
   return 0;
 }

@@ -1,18 +1,20 @@
 #pragma once
-// Shared by the particle/pore size benchmarks (bench_edt, bench_label, bench_granulometry,
-// bench_separate): a reproducible test volume, timing, peak memory, and running the Python peer on
-// the same bytes.
+// Shared by the benchmarks: a reproducible test volume (the particle/pore size benchmarks bench_edt,
+// bench_label, bench_granulometry, bench_separate), timing, peak memory, and running the Python peer on
+// the same bytes (those and bench_fractions, bench_surface).
 #include <sys/resource.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
 #include <sstream>
 #include <string>
+#include <type_traits>
 
 #include "emorph/volume.hpp"
 
@@ -55,6 +57,28 @@ inline void write_raw(const std::string& path, const Volume<uint8_t>& v) {
   f.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size()));
 }
 
+// The volume edge N from the first argument, `fallback` without one.
+inline int64_t size_argument(int argc, char** argv, int64_t fallback) {
+  return argc > 1 ? std::atoll(argv[1]) : fallback;
+}
+
+// One run of f: its result, wall time and the growth of the process's peak resident memory.
+template <class R>
+struct MeasuredRun {
+  R result;
+  double seconds = 0;
+  double extra_bytes = 0;
+};
+template <class F>
+auto measured_run(F&& f) {
+  const double base = peak_rss_bytes();
+  const auto t0 = std::chrono::steady_clock::now();
+  MeasuredRun<std::invoke_result_t<F>> run{f()};
+  run.seconds = seconds_since(t0);
+  run.extra_bytes = peak_rss_bytes() - base;
+  return run;
+}
+
 // Runs /usr/bin/python3 SCRIPT ARGS and returns the "key=value" lines it prints.
 inline std::map<std::string, double> run_python_file(const std::string& script, const std::string& args) {
   std::map<std::string, double> out;
@@ -77,6 +101,24 @@ inline std::map<std::string, double> run_python(const std::string& script) {
   std::ofstream(path) << script;
   return run_python_file(path, "");
 }
+
+// Runs /usr/bin/python3 on `script` (saved as a temporary emorph_bench_TAG.py) and returns its stdout:
+// empty when python or one of the script's modules is missing.
+inline std::string python_stdout(const std::string& script, const std::string& tag) {
+  const std::string path = (std::filesystem::temp_directory_path() / ("emorph_bench_" + tag + ".py")).string();
+  std::ofstream(path) << script;
+  std::string out;
+  if (FILE* p = popen(("/usr/bin/python3 " + path + " 2>/dev/null").c_str(), "r")) {
+    char buf[4096];
+    while (std::fgets(buf, sizeof(buf), p)) out += buf;
+    pclose(p);
+  }
+  std::filesystem::remove(path);
+  return out;
+}
+
+// Peak resident memory of this process so far, in MiB.
+inline double peak_rss_mib() { return peak_rss_bytes() / (1024.0 * 1024.0); }
 
 // Python prologue: loads the raw volume into `m` (bool) and defines peak_mb().
 inline std::string python_prologue(const std::string& raw, int64_t n) {
