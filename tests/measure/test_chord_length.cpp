@@ -6,17 +6,12 @@
 
 #include "emorph/measure/chord_length.hpp"
 #include "emorph/parallel.hpp"
+#include "random_mask.hpp"
 
 namespace emorph {
 namespace {
 
-Volume<uint8_t> random_mask(Shape s, double p, uint64_t seed, Spacing sp = {}) {
-  std::mt19937_64 rng(seed);
-  std::bernoulli_distribution on(p);
-  auto m = Volume<uint8_t>::filled(s, sp, 0);
-  for (auto& v : m) v = on(rng) ? 1 : 0;
-  return m;
-}
+using test::random_mask;
 
 // Brute force: walk every line along `axis`, voxel by voxel, and list its runs of phase voxels.
 std::map<int64_t, int64_t> brute_chords(const Volume<uint8_t>& m, int axis, bool include_border) {

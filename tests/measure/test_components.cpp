@@ -5,17 +5,12 @@
 
 #include "emorph/measure/components.hpp"
 #include "emorph/parallel.hpp"
+#include "random_mask.hpp"
 
 namespace emorph {
 namespace {
 
-Volume<uint8_t> random_mask(Shape s, double p, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::bernoulli_distribution fg(p);
-  Volume<uint8_t> m(s);
-  for (auto& v : m) v = fg(rng) ? 1 : 0;
-  return m;
-}
+using test::random_mask;
 
 // Reference: breadth-first flood from each unlabelled foreground voxel in raster order.
 Volume<uint32_t> bfs_labels(const Volume<uint8_t>& m, int connectivity, uint32_t& count) {

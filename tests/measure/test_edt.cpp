@@ -6,15 +6,15 @@
 
 #include "emorph/measure/edt.hpp"
 #include "emorph/parallel.hpp"
+#include "random_mask.hpp"
 
 namespace emorph {
 namespace {
 
+// Background (0) with probability p_background, else foreground (1).
 Volume<uint8_t> random_mask(Shape s, double p_background, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::bernoulli_distribution bg(p_background);
-  Volume<uint8_t> m(s);
-  for (auto& v : m) v = bg(rng) ? 0 : 1;
+  Volume<uint8_t> m = test::random_mask(s, p_background, seed);
+  for (auto& v : m) v = 1 - v;
   return m;
 }
 

@@ -6,17 +6,12 @@
 #include "boolean_spheres.hpp"
 #include "emorph/measure/rev.hpp"
 #include "emorph/parallel.hpp"
+#include "random_mask.hpp"
 
 namespace emorph {
 namespace {
 
-Volume<uint8_t> random_mask(Shape s, double p, uint64_t seed, Spacing sp = {}) {
-  std::mt19937_64 rng(seed);
-  std::bernoulli_distribution on(p);
-  auto m = Volume<uint8_t>::filled(s, sp, 0);
-  for (auto& v : m) v = on(rng) ? 1 : 0;
-  return m;
-}
+using test::random_mask;
 
 // Variance of the fraction over a cube of w voxels for the Boolean model: (1 / w^6) sum over lattice
 // lags h of C(|h|) prod (w - |h_i|) (the cube's covariogram); exact on the voxel lattice, since the

@@ -6,16 +6,14 @@
 #include "boolean_spheres.hpp"
 #include "emorph/measure/two_point_correlation.hpp"
 #include "emorph/parallel.hpp"
+#include "random_mask.hpp"
 
 namespace emorph {
 namespace {
 
+// Any nonzero value is the phase: 3 here.
 Volume<uint8_t> random_mask(Shape s, double p, uint64_t seed, Spacing sp = {}) {
-  std::mt19937_64 rng(seed);
-  std::bernoulli_distribution on(p);
-  auto m = Volume<uint8_t>::filled(s, sp, 0);
-  for (auto& v : m) v = on(rng) ? 3 : 0;  // any nonzero value is the phase
-  return m;
+  return test::random_mask(s, p, seed, sp, 3);
 }
 
 // Brute force: average of I(p) I(p + k e_axis) over the pairs inside the volume.
