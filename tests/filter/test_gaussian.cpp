@@ -6,6 +6,7 @@
 #include "emorph/error.hpp"
 #include "emorph/filter/gaussian.hpp"
 #include "emorph/parallel.hpp"
+#include "support/uniform_volume.hpp"
 
 using namespace emorph;
 
@@ -45,13 +46,7 @@ Volume<double> gaussian_reference(const Volume<uint16_t>& in, double sz, double 
   return out;
 }
 
-Volume<uint16_t> random_volume(Shape s, uint64_t seed) {
-  Volume<uint16_t> v(s);
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> d(0, 1000);
-  for (auto& x : v) x = d(rng);
-  return v;
-}
+Volume<uint16_t> random_volume(Shape s, uint64_t seed) { return test::uniform_volume<uint16_t>(s, 0, 1000, seed); }
 
 // float32 accumulation over <= 3 passes of <= 17 taps: relative error ~1e-6 of the data range (1000).
 constexpr double kTolerance = 1e-3;

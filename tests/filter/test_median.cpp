@@ -6,6 +6,7 @@
 #include "emorph/error.hpp"
 #include "emorph/filter/median.hpp"
 #include "emorph/parallel.hpp"
+#include "support/uniform_volume.hpp"
 
 using namespace emorph;
 
@@ -35,14 +36,6 @@ Volume<T> median_reference(const Volume<T>& in, int r) {
   return out;
 }
 
-template <class T>
-Volume<T> random_volume(Shape s, int lo, int hi, uint64_t seed) {
-  Volume<T> v(s);
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> d(lo, hi);
-  for (auto& x : v) x = static_cast<T>(d(rng));
-  return v;
-}
 
 template <class T>
 void expect_equal(const Volume<T>& a, const Volume<T>& b) {
@@ -75,12 +68,12 @@ TEST(MedianNetwork, SelectsTheMedianOfRandomInputs) {
 
 TEST(Median, EqualsBruteForceForEachDtypeAndRadius) {
   // nx = 300 spans two x blocks of the implementation; odd sizes exercise the reflected edges.
-  auto u8 = random_volume<uint8_t>({5, 7, 300}, 0, 255, 2);
+  auto u8 = test::uniform_volume<uint8_t>({5, 7, 300}, 0, 255, 2);
   expect_equal(median_filter<uint8_t>(u8.view(), {1}), median_reference(u8, 1));
-  auto u16 = random_volume<uint16_t>({6, 5, 33}, 0, 65535, 3);
+  auto u16 = test::uniform_volume<uint16_t>({6, 5, 33}, 0, 65535, 3);
   expect_equal(median_filter<uint16_t>(u16.view(), {1}), median_reference(u16, 1));
   expect_equal(median_filter<uint16_t>(u16.view(), {2}), median_reference(u16, 2));
-  auto i16 = random_volume<int16_t>({4, 9, 10}, -1000, 1000, 4);
+  auto i16 = test::uniform_volume<int16_t>({4, 9, 10}, -1000, 1000, 4);
   expect_equal(median_filter<int16_t>(i16.view(), {2}), median_reference(i16, 2));
   Volume<float> f({5, 6, 7});
   std::mt19937_64 rng(5);
@@ -90,14 +83,14 @@ TEST(Median, EqualsBruteForceForEachDtypeAndRadius) {
 }
 
 TEST(Median, TinyVolumesReflectLikeScipy) {
-  auto one = random_volume<uint8_t>({1, 1, 1}, 0, 255, 6);
+  auto one = test::uniform_volume<uint8_t>({1, 1, 1}, 0, 255, 6);
   EXPECT_EQ(median_filter<uint8_t>(one.view(), {2})(0, 0, 0), one(0, 0, 0));
-  auto thin = random_volume<uint8_t>({1, 2, 3}, 0, 255, 7);
+  auto thin = test::uniform_volume<uint8_t>({1, 2, 3}, 0, 255, 7);
   expect_equal(median_filter<uint8_t>(thin.view(), {2}), median_reference(thin, 2));
 }
 
 TEST(Median, StridedViewAndThreadCountsGiveIdenticalResults) {
-  auto v = random_volume<uint16_t>({12, 13, 40}, 0, 4000, 8);
+  auto v = test::uniform_volume<uint16_t>({12, 13, 40}, 0, 4000, 8);
   auto crop = VolumeView<const uint16_t>(v.view()).crop({1, 11, 2, 12, 3, 37});
   auto copy = to_volume(crop);
   set_threads(1);
@@ -119,7 +112,7 @@ TEST(Median, RemovesSaltNoiseFromAFlatVolume) {
 }
 
 TEST(Median, BadRadiusIsAnInputError) {
-  auto v = random_volume<uint8_t>({3, 3, 3}, 0, 9, 9);
+  auto v = test::uniform_volume<uint8_t>({3, 3, 3}, 0, 9, 9);
   EXPECT_THROW(median_filter<uint8_t>(v.view(), {0}), InputError);
   EXPECT_THROW(median_filter<uint8_t>(v.view(), {3}), InputError);
 }

@@ -6,23 +6,14 @@
 #include "emorph/error.hpp"
 #include "emorph/parallel.hpp"
 #include "emorph/segment/histogram.hpp"
+#include "support/uniform_volume.hpp"
 
 using namespace emorph;
 
-namespace {
-template <class T>
-Volume<T> random_volume(Shape s, T lo, T hi, uint64_t seed) {
-  Volume<T> v(s);
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int64_t> d(lo, hi);
-  for (auto& x : v) x = static_cast<T>(d(rng));
-  return v;
-}
-}  // namespace
 
 TEST(Histogram, Uint8OneBinPerValueMatchesCountingWithMask) {
-  auto v = random_volume<uint8_t>({7, 9, 11}, 20, 200, 1);
-  auto m = random_volume<uint8_t>({7, 9, 11}, 0, 1, 2);
+  auto v = test::uniform_volume<uint8_t>({7, 9, 11}, 20, 200, 1);
+  auto m = test::uniform_volume<uint8_t>({7, 9, 11}, 0, 1, 2);
   Histogram h = histogram<uint8_t>(v.view(), {}, m.view());
   int lo = 255, hi = 0;
   for (int64_t i = 0; i < v.size(); ++i)
@@ -38,7 +29,7 @@ TEST(Histogram, Uint8OneBinPerValueMatchesCountingWithMask) {
 }
 
 TEST(Histogram, Uint16RebinnedEdgesAreHalfWayBetweenGreyValues) {
-  auto v = random_volume<uint16_t>({5, 6, 7}, 1000, 1999, 3);  // span <= 1000 -> 256 bins of width span/256
+  auto v = test::uniform_volume<uint16_t>({5, 6, 7}, 1000, 1999, 3);  // span <= 1000 -> 256 bins of width span/256
   Histogram h = histogram<uint16_t>(v.view(), {});
   ASSERT_EQ(h.bins(), 256);
   std::vector<int64_t> ref(256, 0);
@@ -64,7 +55,7 @@ TEST(Histogram, FloatRangeAndNaNAreExcluded) {
 }
 
 TEST(Histogram, StridedViewEqualsCopy) {
-  auto v = random_volume<int16_t>({8, 8, 8}, -300, 300, 4);
+  auto v = test::uniform_volume<int16_t>({8, 8, 8}, -300, 300, 4);
   auto crop = v.view().crop({1, 7, 2, 5, 3, 8});
   VolumeView<const int16_t> ccrop = crop;
   auto copy = to_volume(ccrop);
@@ -76,7 +67,7 @@ TEST(Histogram, OneAndManyThreadsIdentical) {
   std::mt19937_64 rng(5);
   std::normal_distribution<float> d(0.f, 1.f);
   for (auto& x : v) x = d(rng);
-  auto u = random_volume<uint16_t>({16, 16, 16}, 0, 65535, 6);
+  auto u = test::uniform_volume<uint16_t>({16, 16, 16}, 0, 65535, 6);
   set_threads(1);
   auto hf1 = histogram<float>(v.view(), {}), hu1 = histogram<uint16_t>(u.view(), {});
   set_threads(4);
@@ -88,7 +79,7 @@ TEST(Histogram, OneAndManyThreadsIdentical) {
 }
 
 TEST(Histogram, EmptyMaskAndBadParametersAreInputErrors) {
-  auto v = random_volume<uint8_t>({4, 4, 4}, 0, 255, 7);
+  auto v = test::uniform_volume<uint8_t>({4, 4, 4}, 0, 255, 7);
   auto empty = Volume<uint8_t>::filled({4, 4, 4}, {}, 0);
   EXPECT_THROW(histogram<uint8_t>(v.view(), {}, empty.view()), InputError);
   auto wrong = Volume<uint8_t>::filled({4, 4, 5}, {}, 1);
