@@ -6,13 +6,16 @@
 
 #include <filesystem>
 #include <random>
+#include <string_view>
 #include <vector>
 
 #include "emorph/error.hpp"
 #include "emorph/io/stream.hpp"
 #include "io/headers.hpp"
 #include "io/io_test_util.hpp"
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
+#include "support/mutate.hpp"
 
 namespace fs = std::filesystem;
 using namespace emorph;
@@ -23,25 +26,12 @@ const fs::path kCorpus = fs::path(EMORPH_SOURCE_DIR) / "fuzz" / "corpus";
 
 std::vector<std::string> seeds(const std::string& dir) {
   std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(kCorpus / dir)) out.push_back(test::file_bytes(e.path().string()));
+  for (const auto& e : fs::directory_iterator(kCorpus / dir)) out.push_back(test::read_text(e.path().string()));
   return out;
 }
 
-std::string mutate(std::string s, std::mt19937_64& rng) {
-  const int edits = 1 + static_cast<int>(rng() % 4);
-  for (int i = 0; i < edits; ++i) {
-    if (s.empty()) s = "x";
-    const std::size_t at = rng() % s.size();
-    switch (rng() % 5) {
-      case 0: s[at] = static_cast<char>(rng()); break;
-      case 1: s.resize(at); break;
-      case 2: s.insert(at, 1, "0123456789-: =\n\"[]{},.e"[rng() % 23]); break;
-      case 3: s.erase(at, 1 + rng() % 8); break;
-      case 4: s[at] = static_cast<char>(s[at] ^ (1 << (rng() % 8))); break;
-    }
-  }
-  return s;
-}
+// Characters inserted by the mutations: the syntax of the formats read.
+constexpr std::string_view kAlphabet = "0123456789-: =\n\"[]{},.e";
 
 template <class F>
 void replay(const std::string& dir, int mutations_per_seed, F&& parse) {
@@ -57,7 +47,7 @@ void replay(const std::string& dir, int mutations_per_seed, F&& parse) {
       } catch (const std::exception& e) {
         ADD_FAILURE() << "non-InputError exception " << typeid(e).name() << ": " << e.what();
       }
-      input = mutate(i % 3 == 0 ? seed : input, rng);
+      input = test::mutate(i % 3 == 0 ? seed : input, rng, kAlphabet);
     }
   }
 }

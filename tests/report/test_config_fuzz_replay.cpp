@@ -7,10 +7,12 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <string_view>
 #include <vector>
 
 #include "emorph/error.hpp"
 #include "emorph/report/analysis_config.hpp"
+#include "support/mutate.hpp"
 
 namespace fs = std::filesystem;
 using namespace emorph;
@@ -19,21 +21,8 @@ namespace {
 
 const fs::path kCorpus = fs::path(EMORPH_SOURCE_DIR) / "fuzz" / "corpus" / "config";
 
-std::string mutate(std::string s, std::mt19937_64& rng) {
-  const int edits = 1 + static_cast<int>(rng() % 4);
-  for (int i = 0; i < edits; ++i) {
-    if (s.empty()) s = "x";
-    const std::size_t at = rng() % s.size();
-    switch (rng() % 5) {
-      case 0: s[at] = static_cast<char>(rng()); break;
-      case 1: s.resize(at); break;
-      case 2: s.insert(at, 1, "0123456789-: =\n\"[]{},.e#"[rng() % 24]); break;
-      case 3: s.erase(at, 1 + rng() % 8); break;
-      case 4: s[at] = static_cast<char>(s[at] ^ (1 << (rng() % 8))); break;
-    }
-  }
-  return s;
-}
+// Characters inserted by the mutations: the syntax of the formats read.
+constexpr std::string_view kAlphabet = "0123456789-: =\n\"[]{},.e#";
 
 std::string config_error(const std::string& text) {
   try {
@@ -63,7 +52,7 @@ TEST(ConfigFuzzReplay, MutatedSeedsParseOrThrowInputError) {
       } catch (const std::exception& ex) {
         ADD_FAILURE() << "non-InputError exception " << typeid(ex).name() << ": " << ex.what() << "\ninput:\n" << input;
       }
-      input = mutate(i % 3 == 0 ? seed : input, rng);
+      input = test::mutate(i % 3 == 0 ? seed : input, rng, kAlphabet);
     }
   }
   EXPECT_GE(seeds, 2);
