@@ -17,7 +17,9 @@
 #include "emorph/io/summary.hpp"
 #include "io/headers.hpp"
 #include "io/io_test_util.hpp"
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
+#include "support/input_error.hpp"
 
 namespace fs = std::filesystem;
 using namespace emorph;
@@ -27,13 +29,9 @@ namespace {
 
 template <class F>
 std::string input_error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected InputError";
-  return "";
+  const std::string message = test::input_error_message(f);
+  if (message.empty()) ADD_FAILURE() << "expected InputError";
+  return message;
 }
 
 void expect_error(const std::string& msg, std::initializer_list<std::string> fragments) {
@@ -78,7 +76,7 @@ Volume<uint8_t> ramp(Shape s) {
 TEST(IoHardening, EmorphTiffCutInsideItsDirectoriesIsRefused) {
   TempDir d;
   write_volume(d / "full.tif", ramp({48, 8, 8}));
-  const std::string b = test::file_bytes(d / "full.tif");
+  const std::string b = test::read_text(d / "full.tif");
   const auto ifds = ifd_offsets(b);
   ASSERT_EQ(ifds.size(), 48u);
   test::put_file(d / "cut.tif", b.substr(0, ifds[23] + 10));
@@ -90,7 +88,7 @@ TEST(IoHardening, EmorphTiffCutInsideItsDirectoriesIsRefused) {
 TEST(IoHardening, NextDirectoryPointerPastTheEndIsRefused) {
   TempDir d;
   write_volume(d / "full.tif", ramp({3, 4, 5}));
-  std::string b = test::file_bytes(d / "full.tif");
+  std::string b = test::read_text(d / "full.tif");
   const auto ifds = ifd_offsets(b);
   const uint32_t past = static_cast<uint32_t>(b.size() + 4096);
   std::memcpy(b.data() + next_field(b, ifds.back()), &past, 4);
@@ -108,7 +106,7 @@ TEST(IoHardening, CompressedTiffCutMidFileIsRefused) {
   WriteOptions w;
   w.compress = true;
   write_volume(d / "full.tif", ramp({10, 16, 16}), w);
-  const std::string b = test::file_bytes(d / "full.tif");
+  const std::string b = test::read_text(d / "full.tif");
   ASSERT_EQ(read_info(d / "full.tif").shape.nz, 10);
   for (std::size_t cut : {b.size() / 2, b.size() - 3}) {
     test::put_file(d / "cut.tif", b.substr(0, cut));
@@ -119,7 +117,7 @@ TEST(IoHardening, CompressedTiffCutMidFileIsRefused) {
 TEST(IoHardening, ImageJImageCountMustMatchThePages) {
   TempDir d;
   write_volume(d / "full.tif", ramp({3, 4, 5}));
-  std::string b = test::file_bytes(d / "full.tif");
+  std::string b = test::read_text(d / "full.tif");
   const std::size_t at = b.find("images=3");
   ASSERT_NE(at, std::string::npos);
   b[at + 7] = '5';

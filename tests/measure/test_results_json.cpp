@@ -16,6 +16,7 @@
 #include "emorph/measure/profile.hpp"
 #include "emorph/measure/results_json.hpp"
 #include "emorph/measure/specific_surface.hpp"
+#include "support/input_error.hpp"
 
 using namespace emorph;
 
@@ -31,14 +32,6 @@ Volume<uint8_t> layered() {
   return v;
 }
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 }  // namespace
 
@@ -88,26 +81,26 @@ TEST(ResultsJson, ErrorsNameTheOptionAsTheCallerSpellsIt) {
   const auto table = PhaseTable::default_table();
   FractionsReportParams fp;
   fp.only = {"LFP"};  // absent from the volume
-  EXPECT_NE(message_of([&] { fractions_results(v.view(), table, fp); }).find("--phase"), std::string::npos);
+  EXPECT_NE(test::input_error_message([&] { fractions_results(v.view(), table, fp); }).find("--phase"), std::string::npos);
   fp.style = OptionStyle::python;
-  const std::string py = message_of([&] { fractions_results(v.view(), table, fp); });
+  const std::string py = test::input_error_message([&] { fractions_results(v.view(), table, fp); });
   EXPECT_EQ(py.rfind("phase: ", 0), 0u) << py;
 
   ProfileReportParams pp;
   pp.bulk_um = std::make_pair(1.0, 4.0);
   pp.exclude_surface_um = 1;
-  EXPECT_NE(message_of([&] { profile_results(v.view(), table, pp); }).find("--bulk excludes --exclude-collector"),
+  EXPECT_NE(test::input_error_message([&] { profile_results(v.view(), table, pp); }).find("--bulk excludes --exclude-collector"),
             std::string::npos);
   pp.style = OptionStyle::python;
-  EXPECT_NE(message_of([&] { profile_results(v.view(), table, pp); }).find("bulk excludes exclude_collector"),
+  EXPECT_NE(test::input_error_message([&] { profile_results(v.view(), table, pp); }).find("bulk excludes exclude_collector"),
             std::string::npos);
   pp = {};
   pp.window = 2;
-  EXPECT_NE(message_of([&] { profile_results(v.view(), table, pp); }).find("--window"), std::string::npos);
+  EXPECT_NE(test::input_error_message([&] { profile_results(v.view(), table, pp); }).find("--window"), std::string::npos);
   pp = {};
   pp.bulk_um = std::make_pair(50.0, 60.0);  // beyond the volume: empty window
   pp.style = OptionStyle::python;
-  EXPECT_EQ(message_of([&] { profile_results(v.view(), table, pp); }).rfind("bulk", 0), 0u);
+  EXPECT_EQ(test::input_error_message([&] { profile_results(v.view(), table, pp); }).rfind("bulk", 0), 0u);
 }
 
 TEST(ResultsJson, ProfileStatisticsOverTheBulkWindow) {
