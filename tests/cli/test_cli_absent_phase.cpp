@@ -11,6 +11,7 @@
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
+#include "support/ball_volume.hpp"
 #include "support/test_support.hpp"
 
 using emorph::test::read_json;
@@ -23,13 +24,11 @@ using test::TempDir;
 
 // pore (0), an NMC ball (1) touching a CBD slab (3); LFP (2) is absent. 0.5 um voxels in the file.
 void write_labels_without_lfp(const std::string& path) {
-  auto v = Volume<uint8_t>::filled({24, 24, 24}, {0.5, 0.5, 0.5}, 0);
-  for (int z = 0; z < 24; ++z)
-    for (int y = 0; y < 24; ++y)
-      for (int x = 0; x < 24; ++x) {
-        if ((z - 12) * (z - 12) + (y - 11) * (y - 11) + (x - 11) * (x - 11) <= 36) v(z, y, x) = 1;
-        if (z >= 17 && x < 12 && v(z, y, x) == 0) v(z, y, x) = 3;
-      }
+  auto v = test::ball_volume(24, {0.5, 0.5, 0.5}, {12, 11, 11}, 36);
+  for (int64_t z = 17; z < 24; ++z)
+    for (int64_t y = 0; y < 24; ++y)
+      for (int64_t x = 0; x < 12; ++x)
+        if (v(z, y, x) == 0) v(z, y, x) = 3;
   write_volume<uint8_t>(path, v.view());
 }
 

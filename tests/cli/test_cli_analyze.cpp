@@ -4,22 +4,15 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
 
 using emorph::test::read_json;
 
 namespace fs = std::filesystem;
+using emorph::test::read_text;
 using emorph::test::run_cli;
 using emorph::test::TempDir;
-
-namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-}  // namespace
 
 // The demo pipeline end to end on a small synthetic XCT volume: every step runs, the measured NMC
 // fraction matches the generator's exact truth. Intermodes puts the threshold halfway between the NMC
@@ -54,7 +47,7 @@ TEST(CliAnalyze, DemoProducesResultsReportAndMatchesTruth) {
   const auto& nmc = res["profiles"]["phases"]["NMC"];
   EXPECT_EQ(nmc["position_um"].size(), 48u);
   EXPECT_TRUE(nmc["rsd_percent"].is_number());
-  const std::string html = slurp(out + "/report.html");
+  const std::string html = read_text(out + "/report.html");
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_NE(html.find("data:image/png;base64,"), std::string::npos);
   EXPECT_EQ(html.find("src=\"http"), std::string::npos);
@@ -96,7 +89,7 @@ TEST(CliAnalyze, MissingInputAndUnknownPhase) {
   EXPECT_NE(r.err.find("nope.tif"), std::string::npos) << r.err;
   // A failed analysis leaves only its log, which names the failed step.
   EXPECT_FALSE(fs::exists(dir / "res/results.json"));
-  EXPECT_NE(slurp(dir / "res/analyze.log").find("[load] FAILED"), std::string::npos);
+  EXPECT_NE(read_text(dir / "res/analyze.log").find("[load] FAILED"), std::string::npos);
 
   const std::string cfg = dir / "c.toml";
   std::ofstream(cfg) << "[measure]\nparticles = [\"graphite\"]\ngranulometry = []\ntortuosity = []\n";
@@ -112,7 +105,7 @@ TEST(CliAnalyze, InitConfigWritesParsableExampleAndRefusesOverwrite) {
   ASSERT_EQ(run_cli("init-config " + cfg).exit_code, 0);
   EXPECT_EQ(run_cli("init-config " + cfg).exit_code, 2);
   std::ofstream(cfg, std::ios::app) << "\n[demo]\nsize = 32\nvoxel_um = 0.6\n";
-  std::string text = slurp(cfg);
+  std::string text = read_text(cfg);
   // Keep the run short: drop the heavier measurements.
   text.replace(text.find("granulometry = [\"NMC\", \"pore\"]"), 30, "granulometry = []");
   text.replace(text.find("tortuosity = [\"pore\"]"), 21, "tortuosity = []");
@@ -168,7 +161,7 @@ TEST(CliAnalyze, CompareMatchesEachPresetsTruth) {
   // J has no NMC in truth or measurement: its NMC cells stay empty, not zero.
   EXPECT_FALSE(c["samples"][2]["truth"].contains("NMC"));
   EXPECT_TRUE(c["samples"][2]["phases"]["NMC"]["volume_fraction"].is_null());
-  const std::string csv = slurp(dir / "cmp/table.csv");
+  const std::string csv = read_text(dir / "cmp/table.csv");
   EXPECT_NE(csv.find("truth_NMC_slope_vol_percent_per_um"), std::string::npos);
 }
 
@@ -185,11 +178,11 @@ TEST(CliAnalyze, CompareCombinesXctAndFibsemScales) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = run_cli("compare " + (dir / "xct") + " " + (dir / "fibres") + " --names XCT,FIBSEM --out " + (dir / "cmp"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::string matrix = slurp(dir / "cmp/matrix_composition.csv");
+  const std::string matrix = read_text(dir / "cmp/matrix_composition.csv");
   EXPECT_NE(matrix.find("matrix_percent_of_matrix"), std::string::npos) << matrix;
   EXPECT_NE(matrix.find("LFP_percent_of_matrix"), std::string::npos) << matrix;
   EXPECT_NE(matrix.find("FIBSEM,"), std::string::npos) << matrix;
-  const std::string html = slurp(dir / "cmp/report.html");
+  const std::string html = read_text(dir / "cmp/report.html");
   EXPECT_NE(html.find("pore size distributions"), std::string::npos);
   EXPECT_NE(html.find("Matrix composition"), std::string::npos);
 }

@@ -11,10 +11,12 @@
 #include <set>
 #include <sstream>
 
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
 
 namespace fs = std::filesystem;
 using emorph::test::read_json;
+using emorph::test::read_text;
 using emorph::test::run_cli;
 using emorph::test::TempDir;
 using nlohmann::json;
@@ -41,13 +43,6 @@ void expect_same(const json& command, const json& analyze, const std::set<std::s
   for (const auto& [key, value] : analyze.items())
     if (!command.contains(key) && !extras.count(key))
       ADD_FAILURE() << path << "." << key << ": in analyze only, and not a declared analyze extension";
-}
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 class AnalyzeEqualsCommands : public ::testing::Test {

@@ -11,19 +11,17 @@
 #include "emorph/io.hpp"
 #include "emorph/synth/electrode.hpp"
 #include "emorph/synth/xct.hpp"
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
 
 namespace fs = std::filesystem;
 using emorph::test::read_json;
+using emorph::test::read_text;
 using emorph::test::run_cli;
 using emorph::test::TempDir;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
 
 // The cheap steps only: fractions, profiles, surface.
 std::string fast_config(const TempDir& dir) {
@@ -148,7 +146,7 @@ TEST(CliAnalyzeRegion, LabelCollectorTortuosityInElectrodeRegionAndNullTauExplai
   EXPECT_TRUE(collector["tau"].is_null());
   ASSERT_TRUE(collector.contains("tau_null_reason"));
   EXPECT_NE(collector["tau_null_reason"].get<std::string>().find("no percolating path"), std::string::npos);
-  EXPECT_NE(slurp(dir / "res/report.html").find("No tortuosity factor for collector"), std::string::npos);
+  EXPECT_NE(read_text(dir / "res/report.html").find("No tortuosity factor for collector"), std::string::npos);
 }
 
 // --phases pore=0,fiber=1: every default step follows the table (fractions, profiles, surfaces,
@@ -289,30 +287,30 @@ TEST(CliAnalyzeRegion, FailedAnalysisKeepsEarlierResultsAndExits2) {
   std::vector<std::string> left;
   for (const auto& e : fs::directory_iterator(dir / "fresh")) left.push_back(e.path().filename().string());
   EXPECT_EQ(left, std::vector<std::string>{"analyze.log"});
-  EXPECT_NE(slurp(dir / "fresh/analyze.log").find("FAILED"), std::string::npos);
+  EXPECT_NE(read_text(dir / "fresh/analyze.log").find("FAILED"), std::string::npos);
 
   // A good result, then a failing run into the same folder: the results are untouched.
   ASSERT_EQ(run_cli("analyze " + good + " --config " + cfg + " --out " + out).exit_code, 0);
-  const std::string before = slurp(out + "/results.json");
+  const std::string before = read_text(out + "/results.json");
   r = run_cli("analyze " + empty + " --config " + cfg + " --out " + out);
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_EQ(slurp(out + "/results.json"), before);
+  EXPECT_EQ(read_text(out + "/results.json"), before);
   EXPECT_TRUE(fs::exists(out + "/report.html"));
-  EXPECT_NE(slurp(out + "/analyze.log").find("analysis failed"), std::string::npos);
+  EXPECT_NE(read_text(out + "/analyze.log").find("analysis failed"), std::string::npos);
   // A missing input fails the same way.
   r = run_cli("analyze " + (dir / "nope.tif") + " --config " + cfg + " --out " + out);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(slurp(out + "/results.json"), before);
+  EXPECT_EQ(read_text(out + "/results.json"), before);
   // No staging folder is left beside the results.
   for (const auto& e : fs::directory_iterator(dir.path()))
     EXPECT_EQ(e.path().filename().string().rfind(".res.", 0), std::string::npos) << e.path();
 
   // A success replaces the earlier folder as a whole; a folder that is not a results folder is refused.
   ASSERT_EQ(run_cli("analyze " + good + " --config " + cfg + " --out " + out).exit_code, 0);
-  EXPECT_EQ(slurp(out + "/analyze.log").find("analysis failed"), std::string::npos);
+  EXPECT_EQ(read_text(out + "/analyze.log").find("analysis failed"), std::string::npos);
   fs::create_directories(dir / "mine");
   std::ofstream(dir / "mine/notes.txt") << "keep";
   r = run_cli("analyze " + good + " --config " + cfg + " --out " + (dir / "mine"));
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(slurp(dir / "mine/notes.txt"), "keep");
+  EXPECT_EQ(read_text(dir / "mine/notes.txt"), "keep");
 }

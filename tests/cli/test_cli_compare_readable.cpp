@@ -10,21 +10,14 @@
 #include <set>
 #include <sstream>
 
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
 
 namespace fs = std::filesystem;
 using emorph::test::read_json;
+using emorph::test::read_text;
 using emorph::test::run_cli;
 using emorph::test::TempDir;
-
-namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-}  // namespace
 
 TEST(CliCompareReadable, TablesColoursMatrixAndWarnings) {
   TempDir dir;
@@ -38,7 +31,7 @@ TEST(CliCompareReadable, TablesColoursMatrixAndWarnings) {
   const auto cmp = read_json(dir / "cmp/compare.json");
   EXPECT_NE(cmp["warnings"].dump().find("B: no particles"), std::string::npos) << cmp["warnings"].dump();
 
-  const std::string html = slurp(dir / "cmp/report.html");
+  const std::string html = read_text(dir / "cmp/report.html");
   EXPECT_NE(html.find("class=\"warning\""), std::string::npos);
   EXPECT_NE(html.find("colspan="), std::string::npos);  // grouped headers
   // No raw snake_case column names in the report's tables.
@@ -58,7 +51,7 @@ TEST(CliCompareReadable, TablesColoursMatrixAndWarnings) {
   EXPECT_EQ(html.find("collector fraction through the thickness"), std::string::npos);
 
   // The matrix over the electrode: no collector share, the shares add up to 100 %.
-  const std::string matrix = slurp(dir / "cmp/matrix_composition.csv");
+  const std::string matrix = read_text(dir / "cmp/matrix_composition.csv");
   EXPECT_EQ(matrix.find("collector"), std::string::npos) << matrix;
   std::istringstream lines(matrix);
   std::string line;
@@ -74,7 +67,7 @@ TEST(CliCompareReadable, TablesColoursMatrixAndWarnings) {
     EXPECT_NEAR(sum, 100.0, 1e-6) << line;
   }
   // Surfaces and the size spread in table.csv and compare.json.
-  const std::string table = slurp(dir / "cmp/table.csv");
+  const std::string table = read_text(dir / "cmp/table.csv");
   for (const char* col : {"NMC_d10_um", "NMC_d90_um", "NMC_specific_surface_per_um", "NMC_specific_surface_m2_per_g"})
     EXPECT_NE(table.find(col), std::string::npos) << col;
   EXPECT_TRUE(cmp["samples"][0]["NMC_d10_um"].is_number());

@@ -16,23 +16,17 @@
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
 #include "io/io_test_util.hpp"
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace emorph;
+using emorph::test::quoted;
+using emorph::test::expect_one_line_input_error;
 using emorph::test::run_cli;
 using emorph::test::TempDir;
 
 namespace {
-
-std::string q(const std::string& s) { return "'" + s + "'"; }
-
-void expect_bad(const test::CliResult& r, std::initializer_list<std::string> fragments, const std::string& what) {
-  EXPECT_EQ(r.exit_code, 2) << what << "\n" << r.err;
-  EXPECT_EQ(r.err.rfind("emorph: error: ", 0), 0u) << what << "\n" << r.err;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << what << "\n" << r.err;
-  for (const auto& f : fragments) EXPECT_NE(r.err.find(f), std::string::npos) << what << ": " << r.err << " lacks " << f;
-}
 
 // run_cli as user `nobody` (setpriv drops root's privileges), so that permission bits are enforced.
 test::CliResult run_cli_as_nobody(const std::string& args) {
@@ -42,8 +36,8 @@ test::CliResult run_cli_as_nobody(const std::string& args) {
   const int status = std::system(cmd.c_str());
   test::CliResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = test::file_bytes(tmp / "out");
-  r.err = test::file_bytes(tmp / "err");
+  r.out = test::read_text(tmp / "out");
+  r.err = test::read_text(tmp / "err");
   return r;
 }
 
@@ -73,7 +67,7 @@ TEST(CliHardening, LaxOptionValuesAreRefused) {
   Volume<uint8_t> grey({4, 8, 8}, {1, 1, 1});
   for (int64_t i = 0; i < grey.size(); ++i) grey.data()[i] = static_cast<uint8_t>(i % 200);
   write_volume(d / "g.tif", grey);
-  const std::string L = q(labels), G = q(d / "g.tif");
+  const std::string L = quoted(labels), G = quoted(d / "g.tif");
   struct Case {
     std::string args;
     std::vector<std::string> fragments;
@@ -89,17 +83,17 @@ TEST(CliHardening, LaxOptionValuesAreRefused) {
       {"fractions " + L + " --ratios NMC/pore,NMC/pore", {"--ratios", "twice"}},
       {"composition --wt NMC=50,NMC=50", {"--wt", "'NMC' is given twice"}},
       {"composition --wt NMC=50,LFP=50 --bet NMC=1,NMC=2", {"--bet", "twice"}},
-      {"segment " + G + " " + q(d / "s.tif") + " --method otsu --classes pore,pore", {"--classes", "'pore' is given twice"}},
-      {"segment " + G + " " + q(d / "s.tif") + " --method multiotsu: ", {"--method", "empty argument"}},
-      {"analyze " + L + " --classes pore,pore --out " + q(d / "a"), {"--classes", "twice"}},
-      {"analyze " + L + " --axis -1 --out " + q(d / "a"), {"--axis"}},
-      {"analyze --demo --size 0 --out " + q(d / "a"), {"--size"}},
-      {"analyze --demo --seed -1 --out " + q(d / "a"), {"--seed"}},
-      {"slice " + G + " " + q(d / "s.png") + " --index -1", {"--index"}},
-      {"denoise " + G + " " + q(d / "o.tif") + " --filter median:", {"--filter", "empty argument"}},
-      {"denoise " + G + " " + q(d / "o.tif") + " --filter gaussian:", {"--filter", "empty argument"}},
+      {"segment " + G + " " + quoted(d / "s.tif") + " --method otsu --classes pore,pore", {"--classes", "'pore' is given twice"}},
+      {"segment " + G + " " + quoted(d / "s.tif") + " --method multiotsu: ", {"--method", "empty argument"}},
+      {"analyze " + L + " --classes pore,pore --out " + quoted(d / "a"), {"--classes", "twice"}},
+      {"analyze " + L + " --axis -1 --out " + quoted(d / "a"), {"--axis"}},
+      {"analyze --demo --size 0 --out " + quoted(d / "a"), {"--size"}},
+      {"analyze --demo --seed -1 --out " + quoted(d / "a"), {"--seed"}},
+      {"slice " + G + " " + quoted(d / "s.png") + " --index -1", {"--index"}},
+      {"denoise " + G + " " + quoted(d / "o.tif") + " --filter median:", {"--filter", "empty argument"}},
+      {"denoise " + G + " " + quoted(d / "o.tif") + " --filter gaussian:", {"--filter", "empty argument"}},
       {"histogram " + G + " --mark bogus", {"--mark"}},
-      {"synth --out " + q(d / "s") + " --seed -1 --size 16", {"--seed"}},
+      {"synth --out " + quoted(d / "s") + " --seed -1 --size 16", {"--seed"}},
       {"profile " + L + " --exclude-collector -1", {"--exclude-collector"}},
       {"profile " + L + " --exclude-surface -2", {"--exclude-surface"}},
       {"calibrate --grey 1,2, --density 1,2,3", {"--grey", "empty item"}},
@@ -110,7 +104,7 @@ TEST(CliHardening, LaxOptionValuesAreRefused) {
   };
   for (const auto& c : cases) {
     const auto r = run_cli(c.args);
-    expect_bad(r, {}, c.args);
+    expect_one_line_input_error(r, {}, c.args);
     for (const auto& f : c.fragments) EXPECT_NE(r.err.find(f), std::string::npos) << c.args << ": " << r.err << " lacks " << f;
   }
   EXPECT_FALSE(fs::exists(d / "s.tif"));
@@ -123,13 +117,13 @@ TEST(CliHardening, LaxOptionValuesAreRefused) {
 TEST(CliHardening, HugeGaussianSigmaIsRefusedNotACrash) {
   TempDir d;
   write_volume(d / "g.tif", Volume<uint8_t>::filled({4, 8, 8}, {1, 1, 1}, 7));
-  expect_bad(run_cli("denoise " + q(d / "g.tif") + " " + q(d / "o.tif") + " --filter gaussian:1e9"),
+  expect_one_line_input_error(run_cli("denoise " + quoted(d / "g.tif") + " " + quoted(d / "o.tif") + " --filter gaussian:1e9"),
              {"gaussian", "more than 16 times the volume"}, "denoise");
-  expect_bad(run_cli("segment " + q(d / "g.tif") + " " + q(d / "o.tif") + " --denoise gaussian:1e9"),
+  expect_one_line_input_error(run_cli("segment " + quoted(d / "g.tif") + " " + quoted(d / "o.tif") + " --denoise gaussian:1e9"),
              {"gaussian", "more than 16 times the volume"}, "segment");
   EXPECT_FALSE(fs::exists(d / "o.tif"));
   // A sigma within the volume still runs.
-  EXPECT_EQ(run_cli("denoise " + q(d / "g.tif") + " " + q(d / "o.tif") + " --filter gaussian:1").exit_code, 0);
+  EXPECT_EQ(run_cli("denoise " + quoted(d / "g.tif") + " " + quoted(d / "o.tif") + " --filter gaussian:1").exit_code, 0);
 }
 
 TEST(CliHardening, UnconvergedTortuosityReportsNoNumber) {
@@ -144,8 +138,8 @@ TEST(CliHardening, UnconvergedTortuosityReportsNoNumber) {
         if (!hole) v(z, y, x) = 1;
       }
   const std::string labels = test::write_raw(d, "l", v);
-  const auto r = run_cli("tortuosity " + q(labels) + " --phase pore --axis 0 --max-iterations 1 --solver jacobi "
-                         "--json " + q(d / "t.json"));
+  const auto r = run_cli("tortuosity " + quoted(labels) + " --phase pore --axis 0 --max-iterations 1 --solver jacobi "
+                         "--json " + quoted(d / "t.json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("without reaching the tolerance"), std::string::npos) << r.err;
   const Json j = test::read_json(d / "t.json");
@@ -153,7 +147,7 @@ TEST(CliHardening, UnconvergedTortuosityReportsNoNumber) {
   EXPECT_TRUE(j["results"]["tau"].is_null()) << j["results"].dump();
   EXPECT_TRUE(j["results"]["deff_over_d0"].is_null());
   // Converged, the same volume gives a number >= 1.
-  const auto ok = run_cli("tortuosity " + q(labels) + " --phase pore --axis 0 --json " + q(d / "t2.json"));
+  const auto ok = run_cli("tortuosity " + quoted(labels) + " --phase pore --axis 0 --json " + quoted(d / "t2.json"));
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_GE(test::read_json(d / "t2.json")["results"]["tau"].get<double>(), 1.0 - 1e-9);
 }
@@ -161,10 +155,10 @@ TEST(CliHardening, UnconvergedTortuosityReportsNoNumber) {
 TEST(CliHardening, ConfigNamingInputAndDemoIsRefused) {
   TempDir d;
   test::put_file(d / "c.toml", "[input]\npath = \"x.tif\"\n\n[demo]\nsize = 32\n");
-  expect_bad(run_cli("analyze --config " + q(d / "c.toml") + " --out " + q(d / "out")), {"c.toml", "[input] path and [demo]"},
+  expect_one_line_input_error(run_cli("analyze --config " + quoted(d / "c.toml") + " --out " + quoted(d / "out")), {"c.toml", "[input] path and [demo]"},
              "config");
   test::put_file(d / "c2.toml", "[profile]\nexclude_surface_um = -3\n");
-  expect_bad(run_cli("analyze --demo --config " + q(d / "c2.toml") + " --out " + q(d / "out")),
+  expect_one_line_input_error(run_cli("analyze --demo --config " + quoted(d / "c2.toml") + " --out " + quoted(d / "out")),
              {"c2.toml", "exclude_surface_um", ">= 0"}, "config");
   EXPECT_FALSE(fs::exists(d / "out"));
 }
@@ -172,8 +166,8 @@ TEST(CliHardening, ConfigNamingInputAndDemoIsRefused) {
 TEST(CliHardening, SynthIntoAFileOrAReadOnlyFolderIsAnInputError) {
   TempDir d;
   test::put_file(d / "file", "x");
-  expect_bad(run_cli("synth --size 64 --out " + q(d / "file")), {"--out", "not a folder"}, "onto a file");
-  expect_bad(run_cli("synth --size 64 --out " + q(d / "file/sub")), {"--out"}, "under a file");
+  expect_one_line_input_error(run_cli("synth --size 64 --out " + quoted(d / "file")), {"--out", "not a folder"}, "onto a file");
+  expect_one_line_input_error(run_cli("synth --size 64 --out " + quoted(d / "file/sub")), {"--out"}, "under a file");
   fs::create_directory(d / "ro");
   ::chmod((d / "ro").c_str(), 0555);
   // Root ignores permission bits, so as root the command runs as `nobody` (setpriv), for whom they hold.
@@ -186,11 +180,11 @@ TEST(CliHardening, SynthIntoAFileOrAReadOnlyFolderIsAnInputError) {
   auto run = [&](const std::string& args) {
     return root ? run_cli_as_nobody(args) : run_cli(args);
   };
-  expect_bad(run("synth --size 64 --out " + q(d / "ro")), {"--out " + (d / "ro") + ": cannot write", "Permission denied"}, "read-only");
-  expect_bad(run("synth --size 64 --out " + q(d / "ro/new")), {"--out " + (d / "ro/new") + ": cannot write", "Permission denied"},
+  expect_one_line_input_error(run("synth --size 64 --out " + quoted(d / "ro")), {"--out " + (d / "ro") + ": cannot write", "Permission denied"}, "read-only");
+  expect_one_line_input_error(run("synth --size 64 --out " + quoted(d / "ro/new")), {"--out " + (d / "ro/new") + ": cannot write", "Permission denied"},
              "read-only parent");
   EXPECT_TRUE(fs::is_empty(d / "ro"));
-  EXPECT_EQ(test::file_bytes(d / "file"), "x");
+  EXPECT_EQ(test::read_text(d / "file"), "x");
 }
 
 // crop and slice read a few slices but validate the whole file: a later page broken is exit 2.
@@ -199,15 +193,15 @@ TEST(CliHardening, CropAndSliceRefuseTiffsWithBrokenLaterPages) {
   Volume<uint8_t> v({48, 8, 8}, {1, 1, 1});
   for (int64_t i = 0; i < v.size(); ++i) v.data()[i] = static_cast<uint8_t>(i);
   write_volume(d / "full.tif", v);
-  const std::string b = test::file_bytes(d / "full.tif");
+  const std::string b = test::read_text(d / "full.tif");
   test::put_file(d / "cut.tif", b.substr(0, b.size() - 200));  // inside the directories of the last pages
-  const std::string before = test::file_bytes(d / "cut.tif");
-  expect_bad(run_cli("crop " + q(d / "cut.tif") + " " + q(d / "c.tif") + " --box 0:2,0:8,0:8"), {"cut.tif", "truncated"}, "crop");
-  expect_bad(run_cli("slice " + q(d / "cut.tif") + " " + q(d / "s.png") + " --index 0"), {"cut.tif", "truncated"}, "slice");
-  expect_bad(run_cli("info " + q(d / "cut.tif")), {"cut.tif", "truncated"}, "info");
+  const std::string before = test::read_text(d / "cut.tif");
+  expect_one_line_input_error(run_cli("crop " + quoted(d / "cut.tif") + " " + quoted(d / "c.tif") + " --box 0:2,0:8,0:8"), {"cut.tif", "truncated"}, "crop");
+  expect_one_line_input_error(run_cli("slice " + quoted(d / "cut.tif") + " " + quoted(d / "s.png") + " --index 0"), {"cut.tif", "truncated"}, "slice");
+  expect_one_line_input_error(run_cli("info " + quoted(d / "cut.tif")), {"cut.tif", "truncated"}, "info");
   EXPECT_FALSE(fs::exists(d / "c.tif"));
   EXPECT_FALSE(fs::exists(d / "s.png"));
-  EXPECT_EQ(test::file_bytes(d / "cut.tif"), before);
+  EXPECT_EQ(test::read_text(d / "cut.tif"), before);
 }
 
 // The acceptance case: a tiny HDF5 file declaring 100000^3 voxels.
@@ -222,20 +216,20 @@ TEST(CliHardening, InfoOnAnHdf5DeclaringAHugeDatasetIsExit2) {
   H5Dclose(H5Dcreate2(f, "/v", H5T_NATIVE_UINT8, s, H5P_DEFAULT, plist, H5P_DEFAULT));
   H5Pclose(plist), H5Sclose(s), H5Fclose(f);
   ASSERT_LT(fs::file_size(path), 16u << 10);
-  expect_bad(run_cli("info " + q(path)), {"huge.h5", "missing"}, "info");
+  expect_one_line_input_error(run_cli("info " + quoted(path)), {"huge.h5", "missing"}, "info");
   // Refused from the header, before any allocation: the same answer with the address space capped at
   // 256 MiB (no wall-clock assert; measured 0.05-0.10 s, 18.7 MB peak: docs/validation.md), while a
   // valid volume's info still runs under that cap (the control).
   write_volume(d / "ok.tif", labels_volume());
   auto capped = [&](const std::string& file) {
-    const std::string cmd = "ulimit -v 262144; " + std::string(EMORPH_CLI) + " --quiet info " + q(file) + " >/dev/null 2>" +
-                            q(d / "err");
+    const std::string cmd = "ulimit -v 262144; " + std::string(EMORPH_CLI) + " --quiet info " + quoted(file) + " >/dev/null 2>" +
+                            quoted(d / "err");
     const int status = std::system(cmd.c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   };
-  EXPECT_EQ(capped(d / "ok.tif"), 0) << test::file_bytes(d / "err");
+  EXPECT_EQ(capped(d / "ok.tif"), 0) << test::read_text(d / "err");
   EXPECT_EQ(capped(path), 2);
-  EXPECT_NE(test::file_bytes(d / "err").find("the data are missing"), std::string::npos) << test::file_bytes(d / "err");
+  EXPECT_NE(test::read_text(d / "err").find("the data are missing"), std::string::npos) << test::read_text(d / "err");
 }
 
 // analyze on a float32 label map (a few distinct values): refused with kind "auto" naming the file and
@@ -250,12 +244,12 @@ TEST(CliHardening, AnalyzeRefusesAFloatLabelMapUnlessToldItIsGrey) {
                            "[output]\nlabels = false\nslices = false\n";
   test::put_file(d / "auto.toml", fast);
   test::put_file(d / "grey.toml", "[input]\nkind = \"grey\"\n[segment]\nmethod = \"otsu\"\n" + fast);
-  expect_bad(run_cli("analyze " + q(d / "flt.tif") + " --config " + q(d / "auto.toml") + " --out " + q(d / "a")),
+  expect_one_line_input_error(run_cli("analyze " + quoted(d / "flt.tif") + " --config " + quoted(d / "auto.toml") + " --out " + quoted(d / "a")),
              {"flt.tif", "label map stored as float", "kind = \"grey\""}, "auto");
   std::set<std::string> left;  // a failed analyze keeps only its log (CONTRACT)
   for (const auto& e : fs::directory_iterator(d / "a")) left.insert(e.path().filename().string());
   EXPECT_EQ(left, (std::set<std::string>{"analyze.log"}));
-  const auto r = run_cli("analyze " + q(d / "flt.tif") + " --config " + q(d / "grey.toml") + " --out " + q(d / "g"));
+  const auto r = run_cli("analyze " + quoted(d / "flt.tif") + " --config " + quoted(d / "grey.toml") + " --out " + quoted(d / "g"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(test::read_json(d / "g/results.json")["results"]["sample"]["kind"], "grey");
 }
@@ -265,24 +259,24 @@ TEST(CliHardening, AnalyzeRefusesAFloatLabelMapUnlessToldItIsGrey) {
 TEST(CliHardening, NoVoxelSizeMeansNoPhysicalFigures) {
   TempDir d;
   const std::string novox = write_raw_without_voxel(d, labels_volume());
-  for (const std::string args : {"surface " + q(novox), "particles " + q(novox) + " --phase NMC",
-                                 "granulometry " + q(novox) + " --phase NMC", "profile " + q(novox),
-                                 "label " + q(novox) + " " + q(d / "l.tif") + " --phase NMC",
-                                 "localthickness " + q(novox) + " " + q(d / "t.tif") + " --phase pore"})
-    expect_bad(run_cli(args), {"novox.raw", "no voxel size", "--voxel"}, args);
+  for (const std::string args : {"surface " + quoted(novox), "particles " + quoted(novox) + " --phase NMC",
+                                 "granulometry " + quoted(novox) + " --phase NMC", "profile " + quoted(novox),
+                                 "label " + quoted(novox) + " " + quoted(d / "l.tif") + " --phase NMC",
+                                 "localthickness " + quoted(novox) + " " + quoted(d / "t.tif") + " --phase pore"})
+    expect_one_line_input_error(run_cli(args), {"novox.raw", "no voxel size", "--voxel"}, args);
   EXPECT_FALSE(fs::exists(d / "l.tif"));
   EXPECT_FALSE(fs::exists(d / "t.tif"));
-  expect_bad(run_cli("edt " + q(novox) + " " + q(d / "e.tif") + " --phase pore"), {"--voxel"}, "edt");
-  expect_bad(run_cli("crop " + q(novox) + " " + q(d / "c.tif") + " --box 0:2,0:2,0:2um"), {"--voxel", "--box"}, "crop um");
-  expect_bad(run_cli("analyze " + q(novox) + " --out " + q(d / "a")), {"novox.raw", "--voxel"}, "analyze");
+  expect_one_line_input_error(run_cli("edt " + quoted(novox) + " " + quoted(d / "e.tif") + " --phase pore"), {"--voxel"}, "edt");
+  expect_one_line_input_error(run_cli("crop " + quoted(novox) + " " + quoted(d / "c.tif") + " --box 0:2,0:2,0:2um"), {"--voxel", "--box"}, "crop um");
+  expect_one_line_input_error(run_cli("analyze " + quoted(novox) + " --out " + quoted(d / "a")), {"novox.raw", "--voxel"}, "analyze");
   EXPECT_FALSE(fs::exists(d / "e.tif"));
   EXPECT_FALSE(fs::exists(d / "a"));
 
   // Fractions are dimensionless: they run, and the JSON records that no size was known.
-  auto r = run_cli("fractions " + q(novox) + " --json " + q(d / "f.json"));
+  auto r = run_cli("fractions " + quoted(novox) + " --json " + quoted(d / "f.json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(test::read_json(d / "f.json")["input"]["voxel_source"], "none");
-  r = run_cli("info " + q(novox) + " --json " + q(d / "i.json"));
+  r = run_cli("info " + quoted(novox) + " --json " + quoted(d / "i.json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json info = test::read_json(d / "i.json");
   EXPECT_TRUE(info["results"]["voxel_um"].is_null());
@@ -290,11 +284,11 @@ TEST(CliHardening, NoVoxelSizeMeansNoPhysicalFigures) {
   EXPECT_EQ(info["results"]["voxel_source"], "none");
 
   // With --voxel the physical commands run and say "option"; a file's own size says "file".
-  r = run_cli("surface " + q(novox) + " --voxel 0.5 --json " + q(d / "s.json"));
+  r = run_cli("surface " + quoted(novox) + " --voxel 0.5 --json " + quoted(d / "s.json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(test::read_json(d / "s.json")["input"]["voxel_source"], "option");
   const std::string withvox = test::write_raw(d, "w", labels_volume());
-  r = run_cli("surface " + q(withvox) + " --json " + q(d / "s2.json"));
+  r = run_cli("surface " + quoted(withvox) + " --json " + quoted(d / "s2.json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(test::read_json(d / "s2.json")["input"]["voxel_source"], "file");
   // Same figures either way: the file's 0.5 um and --voxel 0.5.
@@ -309,16 +303,16 @@ TEST(CliHardening, NonFiniteVoxelsAreRefusedConsistently) {
   for (int64_t i = 0; i < v.size(); ++i) v.data()[i] = static_cast<float>(i % 50);
   v(3, 2, 1) = std::numeric_limits<float>::quiet_NaN();
   write_volume(d / "nan.tif", v);
-  const std::string in = q(d / "nan.tif");
-  for (const std::string args : {"segment " + in + " " + q(d / "o.tif"), "histogram " + in, "denoise " + in + " " + q(d / "o.tif"),
-                                 "rescale " + in + " " + q(d / "o.tif") + " --factor 2",
-                                 "fibsem-prep " + in + " " + q(d / "o.tif") + " --flatten"})
-    expect_bad(run_cli(args), {"nan.tif", "NaN or infinite", "3,2,1"}, args);
+  const std::string in = quoted(d / "nan.tif");
+  for (const std::string args : {"segment " + in + " " + quoted(d / "o.tif"), "histogram " + in, "denoise " + in + " " + quoted(d / "o.tif"),
+                                 "rescale " + in + " " + quoted(d / "o.tif") + " --factor 2",
+                                 "fibsem-prep " + in + " " + quoted(d / "o.tif") + " --flatten"})
+    expect_one_line_input_error(run_cli(args), {"nan.tif", "NaN or infinite", "3,2,1"}, args);
   EXPECT_FALSE(fs::exists(d / "o.tif"));
-  auto r = run_cli("info " + in + " --json " + q(d / "i.json"));
+  auto r = run_cli("info " + in + " --json " + quoted(d / "i.json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(test::read_json(d / "i.json")["results"]["nan_voxels"], 1);
-  r = run_cli("crop " + in + " " + q(d / "c.tif") + " --box 3:4,0:8,0:8");
+  r = run_cli("crop " + in + " " + quoted(d / "c.tif") + " --box 3:4,0:8,0:8");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(std::isnan(read_volume(d / "c.tif", {std::nullopt, true}).as<float>()(0, 2, 1)));
 }
@@ -326,7 +320,7 @@ TEST(CliHardening, NonFiniteVoxelsAreRefusedConsistently) {
 TEST(CliHardening, AnalyzeExclusionWiderThanTheElectrodeIsAnInputError) {
   TempDir d;
   test::put_file(d / "c.toml", "[profile]\nexclude_surface_um = 1000\n");
-  const auto r = run_cli("analyze --demo --size 64 --config " + q(d / "c.toml") + " --out " + q(d / "a"));
+  const auto r = run_cli("analyze --demo --size 64 --config " + quoted(d / "c.toml") + " --out " + quoted(d / "a"));
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("exclude"), std::string::npos) << r.err;
 }

@@ -9,9 +9,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
 
 using emorph::test::read_json;
+using emorph::test::read_text;
 using emorph::test::run_cli;
 using emorph::test::TempDir;
 namespace fs = std::filesystem;
@@ -26,13 +28,6 @@ std::string fast(const TempDir& dir) {
   return " --config " + path;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 TEST(CliLfp, CalibrateFitsLfpFractionWithResidualsAndPlot) {
@@ -45,7 +40,7 @@ TEST(CliLfp, CalibrateFitsLfpFractionWithResidualsAndPlot) {
   EXPECT_NEAR(j["slope"].get<double>(), 0.42 / 80, 1e-12);
   EXPECT_EQ(j["residuals"].size(), 3u);
   EXPECT_GT(j["r_squared"].get<double>(), 0.99);
-  EXPECT_NE(slurp(dir / "cal.svg").find("<svg"), std::string::npos);
+  EXPECT_NE(read_text(dir / "cal.svg").find("<svg"), std::string::npos);
   // The g/cm3 form stays; giving both or neither is a bad option.
   EXPECT_EQ(run_cli("calibrate --grey 100,140 --density 2.5,2.9").exit_code, 0);
   EXPECT_EQ(run_cli("calibrate --grey 100,140 --density 2.5,2.9 --lfp-fraction 0.3,0.5").exit_code, 2);
@@ -104,7 +99,7 @@ TEST(CliLfp, DemoJReportsLfpFromGreyCalibration) {
   EXPECT_GE(band[1].get<double>(), lfp["mean_fraction"].get<double>());
   for (const char* k : {"rsd_percent", "slope_per_um", "slope_stderr_per_um", "slope_band_per_um"}) EXPECT_TRUE(lfp.contains(k)) << k;
   EXPECT_TRUE(res["grey_profile"]["matrix_mean_grey"].is_number());
-  const std::string html = slurp(dir / "J/report.html");
+  const std::string html = read_text(dir / "J/report.html");
   EXPECT_NE(html.find("Table 1 summary"), std::string::npos);
 }
 
@@ -124,7 +119,7 @@ TEST(CliLfp, WithoutCalibrationTheLfpStepIsSkippedAndThresholdLfpFlagged) {
   for (const auto& s : res["skipped"]) listed = listed || s["step"] == "lfp";
   EXPECT_TRUE(listed);
   EXPECT_FALSE(res["warnings"].empty());
-  EXPECT_NE(slurp(dir / "a/report.html").find("LFP density: skipped"), std::string::npos);
+  EXPECT_NE(read_text(dir / "a/report.html").find("LFP density: skipped"), std::string::npos);
   // Both a calibration and a known mean: a bad option.
   r = run_cli("analyze " + (dir / "s/xct.tif") + " --lfp-mean 0.5 --lfp-calibration x.json --out " + (dir / "b") + fast(dir));
   EXPECT_EQ(r.exit_code, 2);
@@ -162,7 +157,7 @@ TEST(CliLfp, CompareSplitsTheXctMatrixByFibsemSharesAndChecksComposition) {
   EXPECT_NEAR(sum, 100.0, 1e-9);
   EXPECT_GT(m["fibsem_ratios"]["lfp_over_pore"].get<double>(), 0);
   EXPECT_TRUE(fs::exists(dir / "cmp/composition.csv"));
-  EXPECT_NE(slurp(dir / "cmp/report.html").find("Multiscale"), std::string::npos);
+  EXPECT_NE(read_text(dir / "cmp/report.html").find("Multiscale"), std::string::npos);
 }
 
 // Blur and phase-contrast fringes on (PSF 0.7 um, Laplacian edge term 0.08 um^2) and an imposed LFP

@@ -16,12 +16,15 @@
 #include "emorph/phase_table.hpp"
 #include "emorph/result.hpp"
 #include "emorph/volume.hpp"
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
 
 using emorph::test::read_json;
 using emorph::test::write_raw;
 
 using emorph::Json;
+using emorph::test::quoted;
+using emorph::test::read_text;
 using emorph::test::run_cli;
 using emorph::test::TempDir;
 
@@ -41,16 +44,9 @@ emorph::Volume<uint8_t> electrode() {
   return v;
 }
 
-std::string q(const std::string& s) { return "'" + s + "'"; }
-
 // A results object as the CLI's --json file holds it: written with 17 significant digits and read
 // back, NaN as null (so the comparison below is exact).
 Json as_written(const Json& results) { return Json::parse(results.dump()); }
-
-std::string read_text(const std::string& path) {
-  std::ifstream f(path);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
 
 }  // namespace
 
@@ -58,7 +54,7 @@ TEST(CliMeasure, FractionsExactAndRegion) {
   TempDir dir;
   const auto v = electrode();
   const auto in = write_raw(dir, "lab", v);
-  const auto r = run_cli("fractions " + q(in) + " --json " + q(dir / "f.json") + " --csv " + q(dir / "f.csv"));
+  const auto r = run_cli("fractions " + quoted(in) + " --json " + quoted(dir / "f.json") + " --csv " + quoted(dir / "f.csv"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = read_json(dir / "f.json");
   EXPECT_EQ(j["command"], "fractions");
@@ -83,7 +79,7 @@ TEST(CliMeasure, ProfileBulkSlopeAndErrors) {
   TempDir dir;
   const auto in = write_raw(dir, "lab", electrode());
   // Bulk 2..18 um: slices 4..35 (centres 2.25 .. 17.75). NMC rows 12 - floor((z-4)/4) of 16.
-  auto r = run_cli("profile " + q(in) + " --axis 0 --bulk 2:18 --json " + q(dir / "p.json") + " --csv " + q(dir / "p.csv"));
+  auto r = run_cli("profile " + quoted(in) + " --axis 0 --bulk 2:18 --json " + quoted(dir / "p.json") + " --csv " + quoted(dir / "p.csv"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = read_json(dir / "p.json");
   const Json& nmc = j["results"]["phases"]["NMC"];
@@ -105,7 +101,7 @@ TEST(CliMeasure, ProfileBulkSlopeAndErrors) {
   EXPECT_EQ(j["results"]["bulk"]["last_slice"], 35);
 
   // The detected region trimmed by 1 um on each side gives slices 6..33.
-  r = run_cli("profile " + q(in) + " --exclude-collector 1 --exclude-surface 1 --json " + q(dir / "p2.json"));
+  r = run_cli("profile " + quoted(in) + " --exclude-collector 1 --exclude-surface 1 --json " + quoted(dir / "p2.json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j2 = read_json(dir / "p2.json");
   EXPECT_EQ(j2["results"]["bulk"]["first_slice"], 6);
@@ -113,7 +109,7 @@ TEST(CliMeasure, ProfileBulkSlopeAndErrors) {
 
   // Bad input: empty window, axis out of range, a phase absent from the volume; no output written.
   for (const std::string bad : {" --bulk 30:40", " --bulk 5.3:5.4", " --axis 3", " --phase LFP", " --exclude-collector 10 --exclude-surface 10"}) {
-    r = run_cli("profile " + q(in) + bad + " --json " + q(dir / "bad.json"));
+    r = run_cli("profile " + quoted(in) + bad + " --json " + quoted(dir / "bad.json"));
     EXPECT_EQ(r.exit_code, 2) << bad;
     EXPECT_FALSE(r.err.empty()) << bad;
     EXPECT_FALSE(std::filesystem::exists(dir / "bad.json")) << bad;
@@ -130,8 +126,8 @@ TEST(CliMeasure, SurfaceKeysInterfacesAndMesh) {
     for (int y = 0; y < 20; ++y)
       for (int x = 0; x < 20; ++x) v(z, y, x) = 1;
   const auto in = write_raw(dir, "slab", v);
-  const auto r = run_cli("surface " + q(in) + " --json " + q(dir / "s.json") + " --csv " + q(dir / "s.csv") + " --mesh " +
-                         q(dir / "m.ply") + " --phase NMC");
+  const auto r = run_cli("surface " + quoted(in) + " --json " + quoted(dir / "s.json") + " --csv " + quoted(dir / "s.csv") + " --mesh " +
+                         quoted(dir / "m.ply") + " --phase NMC");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = read_json(dir / "s.json")["results"];
   const double area = j["interfaces"]["pore|NMC"]["area_um2"].get<double>();
@@ -152,18 +148,18 @@ TEST(CliMeasure, SurfaceKeysInterfacesAndMesh) {
   EXPECT_TRUE(std::filesystem::exists(dir / "m.ply"));
 
   // --mesh without --phase, an unknown density name, a wrong mesh extension: exit 2.
-  EXPECT_EQ(run_cli("surface " + q(in) + " --mesh " + q(dir / "x.ply")).exit_code, 2);
-  EXPECT_EQ(run_cli("surface " + q(in) + " --density Graphite=2.2").exit_code, 2);
-  EXPECT_EQ(run_cli("surface " + q(in) + " --mesh " + q(dir / "x.obj") + " --phase NMC").exit_code, 2);
+  EXPECT_EQ(run_cli("surface " + quoted(in) + " --mesh " + quoted(dir / "x.ply")).exit_code, 2);
+  EXPECT_EQ(run_cli("surface " + quoted(in) + " --density Graphite=2.2").exit_code, 2);
+  EXPECT_EQ(run_cli("surface " + quoted(in) + " --mesh " + quoted(dir / "x.obj") + " --phase NMC").exit_code, 2);
   EXPECT_FALSE(std::filesystem::exists(dir / "x.obj"));
-  EXPECT_EQ(run_cli("surface " + q(in) + " --mesh " + q(dir / "y.ply") + " --phase LFP").exit_code, 2);  // absent
+  EXPECT_EQ(run_cli("surface " + quoted(in) + " --mesh " + quoted(dir / "y.ply") + " --phase LFP").exit_code, 2);  // absent
   EXPECT_FALSE(std::filesystem::exists(dir / "y.ply"));
 }
 
 TEST(CliMeasure, CompositionTable4AndErrors) {
   TempDir dir;
   const auto r = run_cli("composition --wt NMC=44,LFP=44,PVdF=7.5,CB=4.5 --density PVdF=1.78,CB=1.95 --porosity 29 "
-                         "--bet NMC=0.28,LFP=18.3,CB=65 --json " + q(dir / "c.json"));
+                         "--bet NMC=0.28,LFP=18.3,CB=65 --json " + quoted(dir / "c.json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = read_json(dir / "c.json")["results"];
   EXPECT_NEAR(j["theoretical_ssa_m2_per_g"].get<double>(), 11.1, 0.05);  // paper Table 4, sample F
@@ -192,7 +188,7 @@ TEST(CliMeasure, RealVolumesWhenPresent) {
     const auto ext = e.path().extension().string();
     if (ext != ".tif" && ext != ".tiff") continue;
     TempDir dir;
-    const auto r = run_cli("fractions " + q(e.path().string()) + " --json " + q(dir / "f.json"));
+    const auto r = run_cli("fractions " + quoted(e.path().string()) + " --json " + quoted(dir / "f.json"));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     double total = 0;
     const Json j = read_json(dir / "f.json");  // kept alive: items() would dangle on a temporary
@@ -212,34 +208,34 @@ TEST(CliMeasure, ResultsEqualTheLibraryResultsFunctions) {
   const auto in = write_raw(dir, "lab", v);
   const auto table = emorph::PhaseTable::default_table();
   auto cli_results = [&](const std::string& args) {
-    const auto r = run_cli(args + " --json " + q(dir / "r.json"));
+    const auto r = run_cli(args + " --json " + quoted(dir / "r.json"));
     EXPECT_EQ(r.exit_code, 0) << args << ": " << r.err;
     return read_json(dir / "r.json")["results"];
   };
   emorph::FractionsReportParams fp;
-  EXPECT_EQ(cli_results("fractions " + q(in)), as_written(emorph::fractions_results(v.view(), table, fp)));
+  EXPECT_EQ(cli_results("fractions " + quoted(in)), as_written(emorph::fractions_results(v.view(), table, fp)));
   fp.axis = 1;
   fp.only = {"NMC", "pore"};
   fp.ratios = "NMC/pore";
-  EXPECT_EQ(cli_results("fractions " + q(in) + " --axis 1 --phase NMC --phase pore --ratios NMC/pore"),
+  EXPECT_EQ(cli_results("fractions " + quoted(in) + " --axis 1 --phase NMC --phase pore --ratios NMC/pore"),
             as_written(emorph::fractions_results(v.view(), table, fp)));
 
   emorph::ProfileReportParams pp;
-  EXPECT_EQ(cli_results("profile " + q(in)), as_written(emorph::profile_results(v.view(), table, pp)));
+  EXPECT_EQ(cli_results("profile " + quoted(in)), as_written(emorph::profile_results(v.view(), table, pp)));
   pp.window = 3;
   pp.bulk_um = std::make_pair(3.0, 15.0);
-  EXPECT_EQ(cli_results("profile " + q(in) + " --window 3 --bulk 3:15"),
+  EXPECT_EQ(cli_results("profile " + quoted(in) + " --window 3 --bulk 3:15"),
             as_written(emorph::profile_results(v.view(), table, pp)));
   pp = {};
   pp.exclude_depleted = true;
   pp.exclude_surface_um = 1;
-  EXPECT_EQ(cli_results("profile " + q(in) + " --exclude-depleted --exclude-surface 1"),
+  EXPECT_EQ(cli_results("profile " + quoted(in) + " --exclude-depleted --exclude-surface 1"),
             as_written(emorph::profile_results(v.view(), table, pp)));
 
   emorph::SurfaceReportParams sp;
-  EXPECT_EQ(cli_results("surface " + q(in)), as_written(emorph::surface_results(v.view(), table, sp)));
+  EXPECT_EQ(cli_results("surface " + quoted(in)), as_written(emorph::surface_results(v.view(), table, sp)));
   sp.count_volume_boundary = true;
-  EXPECT_EQ(cli_results("surface " + q(in) + " --count-boundary"), as_written(emorph::surface_results(v.view(), table, sp)));
+  EXPECT_EQ(cli_results("surface " + quoted(in) + " --count-boundary"), as_written(emorph::surface_results(v.view(), table, sp)));
 
   emorph::CompositionParams cp;
   cp.wt_percent = {{"NMC", 44}, {"LFP", 44}, {"PVdF", 7.5}, {"CB", 4.5}};
@@ -259,15 +255,15 @@ TEST(CliMeasure, ResultsEqualTheLibraryResultsFunctions) {
 TEST(CliMeasure, CsvTablesFollowTheResults) {
   TempDir dir;
   const auto in = write_raw(dir, "lab", electrode());
-  ASSERT_EQ(run_cli("fractions " + q(in) + " --csv " + q(dir / "f.csv")).exit_code, 0);
+  ASSERT_EQ(run_cli("fractions " + quoted(in) + " --csv " + quoted(dir / "f.csv")).exit_code, 0);
   const std::string f = read_text(dir / "f.csv");
   EXPECT_EQ(f.rfind("phase,label,voxels,volume_fraction,region_voxels,region_volume_fraction\npore,0,", 0), 0u) << f;
   EXPECT_LT(f.find("\nNMC,1,"), f.find("\nLFP,2,"));
   EXPECT_LT(f.find("\nLFP,2,"), f.find("\nCBD,3,"));
   EXPECT_LT(f.find("\nCBD,3,"), f.find("\ncollector,4,"));
-  ASSERT_EQ(run_cli("profile " + q(in) + " --phase NMC --phase CBD --csv " + q(dir / "p.csv")).exit_code, 0);
+  ASSERT_EQ(run_cli("profile " + quoted(in) + " --phase NMC --phase CBD --csv " + quoted(dir / "p.csv")).exit_code, 0);
   EXPECT_EQ(read_text(dir / "p.csv").rfind("position_um,NMC,CBD\n0.", 0), 0u);
-  ASSERT_EQ(run_cli("surface " + q(in) + " --csv " + q(dir / "s.csv")).exit_code, 0);
+  ASSERT_EQ(run_cli("surface " + quoted(in) + " --csv " + quoted(dir / "s.csv")).exit_code, 0);
   const std::string s = read_text(dir / "s.csv");
   const auto pore_nmc = s.find("\ninterface,pore|NMC,"), pore_cbd = s.find("\ninterface,pore|CBD,");
   const auto nmc_cbd = s.find("\ninterface,NMC|CBD,"), nmc_collector = s.find("\ninterface,NMC|collector,");

@@ -13,22 +13,17 @@
 
 #include "emorph/io.hpp"
 #include "io/io_test_util.hpp"
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace emorph;
+using emorph::test::quoted;
+using emorph::test::expect_input_error;
 using emorph::test::run_cli;
 using emorph::test::TempDir;
 
 namespace {
-
-std::string q(const std::string& s) { return "'" + s + "'"; }
-
-void expect_bad(const test::CliResult& r, std::initializer_list<std::string> fragments) {
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_EQ(r.err.rfind("emorph: error: ", 0), 0u) << r.err;
-  for (const auto& f : fragments) EXPECT_NE(r.err.find(f), std::string::npos) << r.err << " lacks " << f;
-}
 
 std::set<std::string> names_in(const fs::path& dir) {
   std::set<std::string> n;
@@ -47,17 +42,17 @@ Volume<uint8_t> labels() {
 TEST(CliOutputs, OutputOverARawSidecarOrDetachedDataIsRefused) {
   TempDir d;
   write_volume(d / "v.raw", labels());
-  const std::string raw = test::file_bytes(d / "v.raw"), side = test::file_bytes(d / "v.json");
-  expect_bad(run_cli("fractions " + q(d / "v.raw") + " --json " + q(d / "v.json")), {"v.json", "equals the input"});
-  expect_bad(run_cli("fractions " + q(d / "v.raw") + " --csv " + q(d / "v.json")), {"v.json", "equals the input"});
-  expect_bad(run_cli("convert " + q(d / "v.raw") + " " + q(d / "v.nhdr")), {"v.raw", "equals the input"});
-  expect_bad(run_cli("convert " + q(d / "v.raw") + " " + q(d / "v.mhd")), {"v.raw", "equals the input"});
+  const std::string raw = test::read_text(d / "v.raw"), side = test::read_text(d / "v.json");
+  expect_input_error(run_cli("fractions " + quoted(d / "v.raw") + " --json " + quoted(d / "v.json")), {"v.json", "equals the input"});
+  expect_input_error(run_cli("fractions " + quoted(d / "v.raw") + " --csv " + quoted(d / "v.json")), {"v.json", "equals the input"});
+  expect_input_error(run_cli("convert " + quoted(d / "v.raw") + " " + quoted(d / "v.nhdr")), {"v.raw", "equals the input"});
+  expect_input_error(run_cli("convert " + quoted(d / "v.raw") + " " + quoted(d / "v.mhd")), {"v.raw", "equals the input"});
   write_volume(d / "w.nhdr", labels());
-  const std::string data = test::file_bytes(d / "w.raw");
-  expect_bad(run_cli("info " + q(d / "w.nhdr") + " --json " + q(d / "w.raw")), {"w.raw", "equals the input"});
-  EXPECT_EQ(raw, test::file_bytes(d / "v.raw"));
-  EXPECT_EQ(side, test::file_bytes(d / "v.json"));
-  EXPECT_EQ(data, test::file_bytes(d / "w.raw"));
+  const std::string data = test::read_text(d / "w.raw");
+  expect_input_error(run_cli("info " + quoted(d / "w.nhdr") + " --json " + quoted(d / "w.raw")), {"w.raw", "equals the input"});
+  EXPECT_EQ(raw, test::read_text(d / "v.raw"));
+  EXPECT_EQ(side, test::read_text(d / "v.json"));
+  EXPECT_EQ(data, test::read_text(d / "w.raw"));
   EXPECT_EQ(names_in(d.path()), (std::set<std::string>{"v.raw", "v.json", "w.nhdr", "w.raw"}));
 }
 
@@ -66,32 +61,32 @@ TEST(CliOutputs, OutputOverAMaskSeriesOrConfigIsRefused) {
   write_volume(d / "v.tif", labels());
   write_volume(d / "m.tif", labels());
   write_volume(d / "s.tif", labels());
-  ASSERT_EQ(run_cli("init-config " + q(d / "c.toml")).exit_code, 0);
-  const std::string mask = test::file_bytes(d / "m.tif"), series = test::file_bytes(d / "s.tif"),
-                    config = test::file_bytes(d / "c.toml");
-  expect_bad(run_cli("histogram " + q(d / "v.tif") + " --mask " + q(d / "m.tif") + " --csv " + q(d / "m.tif")),
+  ASSERT_EQ(run_cli("init-config " + quoted(d / "c.toml")).exit_code, 0);
+  const std::string mask = test::read_text(d / "m.tif"), series = test::read_text(d / "s.tif"),
+                    config = test::read_text(d / "c.toml");
+  expect_input_error(run_cli("histogram " + quoted(d / "v.tif") + " --mask " + quoted(d / "m.tif") + " --csv " + quoted(d / "m.tif")),
              {"--mask", "m.tif", "equals the input"});
-  expect_bad(run_cli("segment " + q(d / "v.tif") + " " + q(d / "m.tif") + " --mask " + q(d / "m.tif")),
+  expect_input_error(run_cli("segment " + quoted(d / "v.tif") + " " + quoted(d / "m.tif") + " --mask " + quoted(d / "m.tif")),
              {"m.tif", "equals the input"});
-  expect_bad(run_cli("tortuosity " + q(d / "v.tif") + " --phase pore --series " + q(d / "s.tif") + " --field " + q(d / "s.tif")),
+  expect_input_error(run_cli("tortuosity " + quoted(d / "v.tif") + " --phase pore --series " + quoted(d / "s.tif") + " --field " + quoted(d / "s.tif")),
              {"--series", "equals the input"});
-  expect_bad(run_cli("analyze " + q(d / "v.tif") + " --config " + q(d / "c.toml") + " --out " + q(d / "c.toml")),
+  expect_input_error(run_cli("analyze " + quoted(d / "v.tif") + " --config " + quoted(d / "c.toml") + " --out " + quoted(d / "c.toml")),
              {"c.toml"});
-  EXPECT_EQ(mask, test::file_bytes(d / "m.tif"));
-  EXPECT_EQ(series, test::file_bytes(d / "s.tif"));
-  EXPECT_EQ(config, test::file_bytes(d / "c.toml"));
+  EXPECT_EQ(mask, test::read_text(d / "m.tif"));
+  EXPECT_EQ(series, test::read_text(d / "s.tif"));
+  EXPECT_EQ(config, test::read_text(d / "c.toml"));
 }
 
 TEST(CliOutputs, TwoOutputsOfOneCommandMayNotShareAFile) {
   TempDir d;
   write_volume(d / "v.tif", labels());
-  expect_bad(run_cli("fractions " + q(d / "v.tif") + " --json " + q(d / "x") + " --csv " + q(d / "x")),
+  expect_input_error(run_cli("fractions " + quoted(d / "v.tif") + " --json " + quoted(d / "x") + " --csv " + quoted(d / "x")),
              {"equals the output"});
-  expect_bad(run_cli("tortuosity " + q(d / "v.tif") + " --phase pore --field " + q(d / "f.tif") + " --flux-field " +
-                     q(d / "f.tif")),
+  expect_input_error(run_cli("tortuosity " + quoted(d / "v.tif") + " --phase pore --field " + quoted(d / "f.tif") + " --flux-field " +
+                     quoted(d / "f.tif")),
              {"--field", "--flux-field", "equals the output"});
   // A raw output's own sidecar is o.json: --json o.json would be written twice.
-  expect_bad(run_cli("crop " + q(d / "v.tif") + " " + q(d / "o.raw") + " --box 0:2,0:2,0:2 --json " + q(d / "o.json")),
+  expect_input_error(run_cli("crop " + quoted(d / "v.tif") + " " + quoted(d / "o.raw") + " --box 0:2,0:2,0:2 --json " + quoted(d / "o.json")),
              {"o.json", "equals the output"});
   EXPECT_EQ(names_in(d.path()), (std::set<std::string>{"v.tif"}));
 }
@@ -102,9 +97,9 @@ TEST(CliOutputs, ConvertIntoAnHdf5FileAddsTheDataset) {
   write_volume(d / "multi.h5:/a", v);
   write_volume(d / "multi.h5:/b", v);
   write_volume(d / "x.tif", v);
-  ASSERT_EQ(run_cli("convert " + q(d / "x.tif") + " " + q(d / "multi.h5:/c")).exit_code, 0);
+  ASSERT_EQ(run_cli("convert " + quoted(d / "x.tif") + " " + quoted(d / "multi.h5:/c")).exit_code, 0);
   for (const char* ds : {"/a", "/b", "/c"}) EXPECT_EQ(read_info(d / (std::string("multi.h5:") + ds)).shape.nz, 8) << ds;
-  expect_bad(run_cli("convert " + q(d / "multi.h5:/a") + " " + q(d / "multi.h5:/a")), {"equals the input"});
+  expect_input_error(run_cli("convert " + quoted(d / "multi.h5:/a") + " " + quoted(d / "multi.h5:/a")), {"equals the input"});
   EXPECT_EQ(names_in(d.path()), (std::set<std::string>{"multi.h5", "x.tif"}));
 }
 
@@ -113,30 +108,30 @@ TEST(CliOutputs, AFailingLaterOutputLeavesNoEarlierOutput) {
   write_volume(d / "v.tif", labels());
   const std::string box = " --box 0:4,0:4,0:4";
   for (const std::string cmd :
-       {"crop " + q(d / "v.tif") + " " + q(d / "o.tif") + box, "edt " + q(d / "v.tif") + " " + q(d / "o.tif"),
-        "rescale " + q(d / "v.tif") + " " + q(d / "o.tif"), "slice " + q(d / "v.tif") + " " + q(d / "o.png"),
-        "localthickness " + q(d / "v.tif") + " " + q(d / "o.tif") + " --phase NMC",
-        "denoise " + q(d / "v.tif") + " " + q(d / "o.tif") + " --filter median:1",
-        "segment " + q(d / "v.tif") + " " + q(d / "o.tif") + " --method otsu --classes pore,NMC",
-        "fibsem-prep " + q(d / "v.tif") + " " + q(d / "o.tif")}) {
-    expect_bad(run_cli(cmd + " --json " + q(d / "missing/r.json")), {"missing", "does not exist"});
+       {"crop " + quoted(d / "v.tif") + " " + quoted(d / "o.tif") + box, "edt " + quoted(d / "v.tif") + " " + quoted(d / "o.tif"),
+        "rescale " + quoted(d / "v.tif") + " " + quoted(d / "o.tif"), "slice " + quoted(d / "v.tif") + " " + quoted(d / "o.png"),
+        "localthickness " + quoted(d / "v.tif") + " " + quoted(d / "o.tif") + " --phase NMC",
+        "denoise " + quoted(d / "v.tif") + " " + quoted(d / "o.tif") + " --filter median:1",
+        "segment " + quoted(d / "v.tif") + " " + quoted(d / "o.tif") + " --method otsu --classes pore,NMC",
+        "fibsem-prep " + quoted(d / "v.tif") + " " + quoted(d / "o.tif")}) {
+    expect_input_error(run_cli(cmd + " --json " + quoted(d / "missing/r.json")), {"missing", "does not exist"});
     EXPECT_EQ(names_in(d.path()), (std::set<std::string>{"v.tif"})) << cmd;
   }
-  expect_bad(run_cli("histogram " + q(d / "v.tif") + " --csv " + q(d / "h.csv") + " --png " + q(d / "missing/h.png")),
+  expect_input_error(run_cli("histogram " + quoted(d / "v.tif") + " --csv " + quoted(d / "h.csv") + " --png " + quoted(d / "missing/h.png")),
              {"does not exist"});
   EXPECT_EQ(names_in(d.path()), (std::set<std::string>{"v.tif"}));
   // And all of them when the command succeeds.
-  ASSERT_EQ(run_cli("crop " + q(d / "v.tif") + " " + q(d / "o.tif") + box + " --json " + q(d / "r.json")).exit_code, 0);
+  ASSERT_EQ(run_cli("crop " + quoted(d / "v.tif") + " " + quoted(d / "o.tif") + box + " --json " + quoted(d / "r.json")).exit_code, 0);
   EXPECT_EQ(names_in(d.path()), (std::set<std::string>{"v.tif", "o.tif", "r.json"}));
 }
 
 TEST(CliOutputs, OutputsInUnwritablePlacesAreRefusedBeforeAnyWork) {
   TempDir d;
   write_volume(d / "v.tif", labels());
-  expect_bad(run_cli("convert " + q(d / "v.tif") + " " + q(d / "o.xyz")), {"o.xyz", "unknown volume format"});
-  expect_bad(run_cli("info " + q(d / "v.tif") + " --json " + q(d.path().string())), {"is a directory"});
+  expect_input_error(run_cli("convert " + quoted(d / "v.tif") + " " + quoted(d / "o.xyz")), {"o.xyz", "unknown volume format"});
+  expect_input_error(run_cli("info " + quoted(d / "v.tif") + " --json " + quoted(d.path().string())), {"is a directory"});
   if (::geteuid() == 0)
-    expect_bad(run_cli("convert " + q(d / "v.tif") + " /proc/emorph-o.tif"), {"/proc", "cannot write"});
+    expect_input_error(run_cli("convert " + quoted(d / "v.tif") + " /proc/emorph-o.tif"), {"/proc", "cannot write"});
   EXPECT_EQ(names_in(d.path()), (std::set<std::string>{"v.tif"}));
 }
 
@@ -160,7 +155,7 @@ TEST(CliOutputs, WriteErrorNamesTheOutputNotTheTemporaryFolder) {
   ::waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 2);
-  const std::string err = test::file_bytes(d / "err");
+  const std::string err = test::read_text(d / "err");
   EXPECT_NE(err.find("slices"), std::string::npos) << err;
   EXPECT_EQ(err.find(".tmp-emorph"), std::string::npos) << err;
   EXPECT_EQ(names_in(d.path()), (std::set<std::string>{"v.tif", "err"}));
@@ -204,12 +199,12 @@ TEST(CliOutputs, CompareWarnsAboutFailedResultsAndRefusesWhenNoneIsUsable) {
                  R"({"command": "analyze", "results": {"fractions": {"phases": {"pore": {"volume_fraction": 0.4}}}, "failed_steps": []}})");
   test::put_file(d / "failed/results.json",
                  R"({"command": "analyze", "results": {"failed_steps": [{"step": "load", "error": "x.tif: no such file"}]}})");
-  const auto r = run_cli("compare " + q(d / "good") + " " + q(d / "failed") + " --out " + q(d / "cmp"));
+  const auto r = run_cli("compare " + quoted(d / "good") + " " + quoted(d / "failed") + " --out " + quoted(d / "cmp"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("emorph: warning: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("failed"), std::string::npos) << r.err;
   const auto j = test::read_json(d / "cmp/compare.json");
   ASSERT_EQ(j["warnings"].size(), 2u);  // the failed step, and no fractions
-  expect_bad(run_cli("compare " + q(d / "failed") + " --out " + q(d / "cmp2")), {"no", "usable"});
+  expect_input_error(run_cli("compare " + quoted(d / "failed") + " --out " + quoted(d / "cmp2")), {"no", "usable"});
   EXPECT_FALSE(fs::exists(d / "cmp2"));
 }

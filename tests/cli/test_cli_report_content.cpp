@@ -8,27 +8,20 @@
 #include <fstream>
 #include <map>
 
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
 
 namespace fs = std::filesystem;
 using emorph::test::read_json;
+using emorph::test::read_text;
 using emorph::test::run_cli;
 using emorph::test::TempDir;
-
-namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-}  // namespace
 
 TEST(CliReportContent, SlopesSizeClassesAndHowToRead) {
   TempDir dir;
   auto r = run_cli("analyze --demo --size 48 --voxel 0.5 --seed 3 --set measure.granulometry=[] --out " + (dir / "F"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::string html = slurp(dir / "F/report.html");
+  const std::string html = read_text(dir / "F/report.html");
   const auto res = read_json(dir / "F/results.json")["results"];
   EXPECT_NE(html.find("How to read this report"), std::string::npos);
   // The NMC slope with its standard error, rounded to two significant digits of the error.
@@ -68,7 +61,7 @@ TEST(CliReportContent, ElectrodeSpecificSurfaceFromTheInterfaces) {
   ASSERT_GT(mass, 0);
   char expected[32];
   std::snprintf(expected, sizeof expected, "<td>%.4g</td>", area / mass);
-  const std::string html = slurp(dir / "res/report.html");
+  const std::string html = read_text(dir / "res/report.html");
   EXPECT_NE(html.find("m2/g of solids"), std::string::npos);
   EXPECT_NE(html.find(expected), std::string::npos) << expected;
 }

@@ -7,23 +7,21 @@
 #include <fstream>
 
 #include "emorph/report/svg_plot.hpp"
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
 
 namespace fs = std::filesystem;
+using emorph::test::read_text;
 using emorph::test::run_cli;
 using emorph::test::TempDir;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
 
 // The plots of one report with their problems; at least `min_plots` plots must be there.
 void expect_clean_layout(const std::string& report, std::size_t min_plots) {
   SCOPED_TRACE(report);
-  const auto svgs = emorph::svg_elements(slurp(report));
+  const auto svgs = emorph::svg_elements(read_text(report));
   EXPECT_GE(svgs.size(), min_plots);
   for (std::size_t i = 0; i < svgs.size(); ++i) {
     for (const auto& problem : emorph::svg_layout_problems(svgs[i]))

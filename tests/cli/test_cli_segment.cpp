@@ -35,16 +35,32 @@ Volume<uint8_t> two_phase(uint64_t seed) {
   return v;
 }
 
+// Grey values of one Gaussian peak (sigma 15 around `mean`, seed 5): no threshold separates two phases.
+Volume<uint8_t> one_peak(Shape s, Spacing spacing, double mean) {
+  Volume<uint8_t> v(s, spacing);
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> n(mean, 15);
+  for (auto& x : v) x = static_cast<uint8_t>(std::clamp(n(rng), 0.0, 255.0));
+  return v;
+}
+
+// Writes `grey` as grey.tif in d, segments it into labels.tif with `options` (exit 0 asserted) and reads
+// the --json into j.
+void segment_grey(const TempDir& d, const Volume<uint8_t>& grey, const std::string& options, Json& j) {
+  write_volume<uint8_t>(d / "grey.tif", grey.view());
+  const auto r =
+      run_cli("segment " + (d / "grey.tif") + " " + (d / "labels.tif") + " " + options + " --json " + (d / "seg.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = read_json(d / "seg.json");
+}
+
 }  // namespace
 
 TEST(CliSegment, MinimumMethodWritesLabelsAndJson) {
   TempDir d;
-  auto v = two_phase(1);
-  write_volume<uint8_t>(d / "grey.tif", v.view());
-  auto r = run_cli("segment " + (d / "grey.tif") + " " + (d / "labels.tif") +
-                   " --method minimum --denoise none --classes pore,NMC --json " + (d / "seg.json"));
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const Json j = read_json(d / "seg.json");
+  const auto v = two_phase(1);
+  Json j;
+  ASSERT_NO_FATAL_FAILURE(segment_grey(d, v, "--method minimum --denoise none --classes pore,NMC", j));
   EXPECT_EQ(j["command"], "segment");
   const double t = j["results"]["thresholds"][0];
   EXPECT_GT(t, 90);
@@ -62,12 +78,9 @@ TEST(CliSegment, MinimumMethodWritesLabelsAndJson) {
 
 TEST(CliSegment, MultiOtsuWithDenoiseAndRegion) {
   TempDir d;
-  auto v = two_phase(2);
-  write_volume<uint8_t>(d / "grey.tif", v.view());
-  auto r = run_cli("segment " + (d / "grey.tif") + " " + (d / "labels.tif") +
-                   " --method multiotsu:3 --classes pore,CBD,NMC --denoise median:1 --region --json " + (d / "s.json"));
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const Json j = read_json(d / "s.json");
+  Json j;
+  ASSERT_NO_FATAL_FAILURE(
+      segment_grey(d, two_phase(2), "--method multiotsu:3 --classes pore,CBD,NMC --denoise median:1 --region", j));
   EXPECT_EQ(j["results"]["thresholds"].size(), 2u);
   EXPECT_EQ(j["parameters"]["denoise"]["filter"], "median");
   EXPECT_TRUE(j["results"].contains("electrode_region"));
@@ -112,11 +125,7 @@ TEST(CliSegment, BadInputIsExitTwoWithAClearMessageAndNoOutput) {
   EXPECT_NE(r.err.find("no voxel selected"), std::string::npos) << r.err;
 
   // One Gaussian peak: the two-peak method must refuse, not invent a threshold.
-  Volume<uint8_t> uni({16, 16, 16});
-  std::mt19937_64 rng(5);
-  std::normal_distribution<double> n(128, 15);
-  for (auto& x : uni) x = static_cast<uint8_t>(std::clamp(n(rng), 0.0, 255.0));
-  write_volume<uint8_t>(d / "uni.tif", uni.view());
+  write_volume<uint8_t>(d / "uni.tif", one_peak({16, 16, 16}, {}, 128).view());
   r = run_cli("segment " + (d / "uni.tif") + " " + (d / "out.tif") + " --method minimum");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("single peak"), std::string::npos) << r.err;
@@ -224,11 +233,7 @@ TEST(CliSegment, DefaultRouteReportsABandAndRefusesOnePeak) {
   EXPECT_LE(nmc["volume_fraction_band"][0].get<double>(), truth);
   EXPECT_GE(nmc["volume_fraction_band"][1].get<double>(), truth);
 
-  Volume<uint8_t> noise({24, 32, 32}, {0.5, 0.5, 0.5});
-  std::mt19937_64 rng(5);
-  std::normal_distribution<double> n(120, 15);
-  for (auto& g : noise) g = static_cast<uint8_t>(std::clamp(n(rng), 0.0, 255.0));
-  write_volume<uint8_t>(d / "noise.tif", noise.view());
+  write_volume<uint8_t>(d / "noise.tif", one_peak({24, 32, 32}, {0.5, 0.5, 0.5}, 120).view());
   r = run_cli("segment " + (d / "noise.tif") + " " + (d / "n.tif") + " --classes pore,NMC --method mixture --denoise auto");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("not separable"), std::string::npos) << r.err;

@@ -6,6 +6,7 @@
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
 #include "emorph/synth/electrode.hpp"
+#include "support/ball_volume.hpp"
 #include "support/test_support.hpp"
 
 using emorph::test::read_json;
@@ -18,13 +19,10 @@ using test::TempDir;
 
 // Two phases: a ball of NMC (label 1, radius 6 voxels) and a slab of CBD (label 3) in pore.
 void write_simple_labels(const std::string& path) {
-  auto v = Volume<uint8_t>::filled({24, 24, 24}, {0.5, 0.5, 0.5}, 0);
-  for (int z = 0; z < 24; ++z)
-    for (int y = 0; y < 24; ++y)
-      for (int x = 0; x < 24; ++x) {
-        if ((z - 11) * (z - 11) + (y - 11) * (y - 11) + (x - 11) * (x - 11) <= 36) v(z, y, x) = 1;
-        if (z >= 20) v(z, y, x) = 3;
-      }
+  auto v = test::ball_volume(24, {0.5, 0.5, 0.5}, {11, 11, 11}, 36);
+  for (int64_t z = 20; z < 24; ++z)
+    for (int64_t y = 0; y < 24; ++y)
+      for (int64_t x = 0; x < 24; ++x) v(z, y, x) = 3;
   write_volume<uint8_t>(path, v.view());
 }
 

@@ -6,6 +6,8 @@
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
+#include "support/checks.hpp"
+#include "support/ball_volume.hpp"
 #include "support/test_support.hpp"
 
 using emorph::test::read_json;
@@ -13,32 +15,21 @@ using emorph::test::read_json;
 namespace emorph {
 namespace {
 
+using test::read_text;
+using test::run_cli_json;
 using test::run_cli;
 using test::TempDir;
 
 // NMC (label 1): one ball of radius 6 voxels in the middle of 24^3 voxels of 0.5 x 0.25 x 0.25 um.
 void write_ball(const std::string& path) {
-  auto v = Volume<uint8_t>::filled({24, 24, 24}, {0.5, 0.25, 0.25}, 0);
-  for (int z = 0; z < 24; ++z)
-    for (int y = 0; y < 24; ++y)
-      for (int x = 0; x < 24; ++x)
-        if ((z - 11) * (z - 11) + (y - 11) * (y - 11) + (x - 11) * (x - 11) <= 36) v(z, y, x) = 1;
-  write_volume<uint8_t>(path, v.view());
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
+  write_volume<uint8_t>(path, test::ball_volume(24, {0.5, 0.25, 0.25}, {11, 11, 11}, 36).view());
 }
 
 TEST(CliStats, ChordsKeysCsvAndSpacing) {
   TempDir t;
   write_ball(t / "labels.tif");
-  const auto r = run_cli("chords " + (t / "labels.tif") + " --phase NMC --json " + (t / "c.json") + " --csv " + (t / "c.csv"));
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const Json j = read_json(t / "c.json");
+  Json j;
+  ASSERT_NO_FATAL_FAILURE(run_cli_json("chords " + (t / "labels.tif") + " --phase NMC --csv " + (t / "c.csv"), t / "c.json", j));
   EXPECT_EQ(j["command"], "chords");
   ASSERT_EQ(j["results"]["axes"].size(), 3u);
   // The longest chord crosses the ball's diameter: 13 voxels, of 0.5 um along z and 0.25 um in-plane.
@@ -51,9 +42,9 @@ TEST(CliStats, ChordsKeysCsvAndSpacing) {
 TEST(CliStats, CorrelationStartsAtTheVolumeFraction) {
   TempDir t;
   write_ball(t / "labels.tif");
-  const auto r = run_cli("correlation " + (t / "labels.tif") + " --phase NMC --max-lag 2 --json " + (t / "s.json"));
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const Json res = read_json(t / "s.json")["results"];
+  Json j;
+  ASSERT_NO_FATAL_FAILURE(run_cli_json("correlation " + (t / "labels.tif") + " --phase NMC --max-lag 2", t / "s.json", j));
+  const Json& res = j["results"];
   const double phi = res["volume_fraction"].get<double>();
   for (int a = 0; a < 3; ++a) {
     EXPECT_EQ(res["axes"][a]["s2"][0].get<double>(), phi);
@@ -66,9 +57,9 @@ TEST(CliStats, CorrelationStartsAtTheVolumeFraction) {
 TEST(CliStats, RevReportsIntegralRangeAndErrorBar) {
   TempDir t;
   write_ball(t / "labels.tif");
-  const auto r = run_cli("rev " + (t / "labels.tif") + " --phase pore --sizes 1,1.5 --json " + (t / "r.json"));
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const Json res = read_json(t / "r.json")["results"];
+  Json j;
+  ASSERT_NO_FATAL_FAILURE(run_cli_json("rev " + (t / "labels.tif") + " --phase pore --sizes 1,1.5", t / "r.json", j));
+  const Json& res = j["results"];
   EXPECT_EQ(res["sizes_um"].size(), 2u);
   EXPECT_EQ(res["std_fraction"].size(), 2u);
   EXPECT_TRUE(res.contains("integral_range_um3"));

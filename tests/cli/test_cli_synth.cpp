@@ -6,24 +6,14 @@
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
 
+using emorph::test::read_json;
+using emorph::test::read_text;
 using emorph::test::run_cli;
 using emorph::test::TempDir;
 namespace fs = std::filesystem;
-
-namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-emorph::Json read_json(const std::string& path) { return emorph::Json::parse(slurp(path)); }
-
-}  // namespace
 
 TEST(CliSynth, WritesLabelsAndTruthThatAgree) {
   TempDir tmp;
@@ -54,8 +44,8 @@ TEST(CliSynth, SameSeedSameBytes) {
   ASSERT_EQ(run_cli("synth --preset H --size 40 --voxel 0.5 --seed 9 --out " + (tmp / "a")).exit_code, 0);
   ASSERT_EQ(run_cli("--threads 1 synth --preset H --size 40 --voxel 0.5 --seed 9 --out " + (tmp / "b")).exit_code, 0);
   ASSERT_EQ(run_cli("synth --preset H --size 40 --voxel 0.5 --seed 10 --out " + (tmp / "c")).exit_code, 0);
-  EXPECT_EQ(slurp(tmp / "a/labels.tif"), slurp(tmp / "b/labels.tif"));
-  EXPECT_NE(slurp(tmp / "a/labels.tif"), slurp(tmp / "c/labels.tif"));
+  EXPECT_EQ(read_text(tmp / "a/labels.tif"), read_text(tmp / "b/labels.tif"));
+  EXPECT_NE(read_text(tmp / "a/labels.tif"), read_text(tmp / "c/labels.tif"));
 }
 
 TEST(CliSynth, SimulatedImages) {

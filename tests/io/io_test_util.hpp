@@ -1,5 +1,5 @@
 #pragma once
-// Small helpers for the I/O tests: deterministic random volumes of every dtype, file bytes.
+// Small helpers for the I/O tests: deterministic random volumes of every dtype, file bytes (read_text is in test_support).
 #include <cstdint>
 #include <fstream>
 #include <limits>
@@ -8,6 +8,7 @@
 #include <string>
 
 #include "emorph/volume.hpp"
+#include "support/test_support.hpp"  // read_text
 
 namespace emorph::test {
 
@@ -26,13 +27,6 @@ Volume<T> random_volume(Shape shape, Spacing spacing, uint64_t seed) {
   v.data()[0] = std::numeric_limits<T>::lowest();
   if (v.size() > 1) v.data()[1] = std::numeric_limits<T>::max();
   return v;
-}
-
-inline std::string file_bytes(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
 }
 
 inline std::string file_bytes_prefix(const std::string& path, std::size_t n) {

@@ -10,6 +10,7 @@
 #include "emorph/io/stream.hpp"
 #include "io/headers.hpp"
 #include "io/io_test_util.hpp"
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -81,16 +82,16 @@ TEST(IoBadInput, TruncatedCompressedData) {
   w.compress = true;
   for (const std::string name : {"c.nrrd", "c.mha"}) {
     write_volume(d / name, v, w);
-    std::string bytes = test::file_bytes(d / name);
+    std::string bytes = test::read_text(d / name);
     test::put_file(d / ("cut_" + name), bytes.substr(0, bytes.size() - 200));
     expect_input_error([&] { read_volume(d / ("cut_" + name)); }, {"cut_" + name});
   }
   write_volume(d / "c.tif", v);
-  std::string bytes = test::file_bytes(d / "c.tif");
+  std::string bytes = test::read_text(d / "c.tif");
   test::put_file(d / "cut.tif", bytes.substr(0, bytes.size() / 2));
   expect_input_error([&] { read_volume(d / "cut.tif"); }, {"cut.tif"});
   write_volume(d / "c.h5", v);
-  bytes = test::file_bytes(d / "c.h5");
+  bytes = test::read_text(d / "c.h5");
   test::put_file(d / "cut.h5", bytes.substr(0, bytes.size() / 2));
   expect_input_error([&] { read_volume(d / "cut.h5"); }, {"cut.h5"});
 }
@@ -115,7 +116,7 @@ TEST(IoBadInput, UnsupportedDtype) {
   // A 64-bit float TIFF: patch BitsPerSample of a float32 file of our own to 64.
   Volume<float> v = Volume<float>::filled({1, 1, 2}, {}, 1.f);
   write_volume(d / "f.tif", v);
-  std::string bytes = test::file_bytes(d / "f.tif");
+  std::string bytes = test::read_text(d / "f.tif");
   const std::string tag = std::string("\x02\x01\x03\x00\x01\x00\x00\x00\x20\x00", 10);  // tag 258 SHORT 1 = 32
   const auto at = bytes.find(tag);
   ASSERT_NE(at, std::string::npos);
@@ -131,7 +132,7 @@ TEST(IoBadInput, UnsupportedCompressionOrEncoding) {
   // TIFF compression scheme 34712 (JPEG 2000) is not built into libtiff here.
   Volume<uint8_t> v = Volume<uint8_t>::filled({1, 2, 2}, {}, 1);
   write_volume(d / "u.tif", v);
-  std::string bytes = test::file_bytes(d / "u.tif");
+  std::string bytes = test::read_text(d / "u.tif");
   const std::string tag = std::string("\x03\x01\x03\x00\x01\x00\x00\x00\x01\x00", 10);  // tag 259 SHORT 1 = none
   const auto at = bytes.find(tag);
   ASSERT_NE(at, std::string::npos);
@@ -196,20 +197,20 @@ TEST(IoBadInput, OutputEqualToInputIsRefusedAndInputUntouched) {
   TempDir d;
   Volume<uint16_t> v = test::random_volume<uint16_t>({2, 3, 4}, {}, 4);
   write_volume(d / "v.tif", v);
-  const std::string before = test::file_bytes(d / "v.tif");
+  const std::string before = test::read_text(d / "v.tif");
   expect_input_error([&] { convert_volume(d / "v.tif", d / "v.tif"); }, {"v.tif", "equals the input"});
   expect_input_error([&] { convert_volume(d / "v.tif", d.path().string() + "/./v.tif"); }, {"equals the input"});
-  EXPECT_EQ(before, test::file_bytes(d / "v.tif"));
+  EXPECT_EQ(before, test::read_text(d / "v.tif"));
   write_volume(d / "v.h5", v);
   expect_input_error([&] { convert_volume(d / "v.h5:/volume", d / "v.h5:/volume"); }, {"equals the input"});
   expect_input_error([&] { convert_volume(d / "v.raw", d / "v.raw"); }, {"v.raw"});
   // A detached NRRD header writes v.raw beside it: that is the input's data file.
   write_volume(d / "v.raw", v);
-  const std::string raw = test::file_bytes(d / "v.raw"), side = test::file_bytes(d / "v.json");
+  const std::string raw = test::read_text(d / "v.raw"), side = test::read_text(d / "v.json");
   expect_input_error([&] { convert_volume(d / "v.raw", d / "v.nhdr"); }, {"v.raw", "equals the input"});
   expect_input_error([&] { convert_volume(d / "v.raw", d / "v.mhd"); }, {"v.raw", "equals the input"});
-  EXPECT_EQ(raw, test::file_bytes(d / "v.raw"));
-  EXPECT_EQ(side, test::file_bytes(d / "v.json"));
+  EXPECT_EQ(raw, test::read_text(d / "v.raw"));
+  EXPECT_EQ(side, test::read_text(d / "v.json"));
   EXPECT_FALSE(fs::exists(d / "v.nhdr"));
 }
 
@@ -236,9 +237,9 @@ TEST(IoHdf5, WritingADatasetKeepsTheOtherDatasets) {
   write_volume(d / "m.h5:/a", c);  // the same path: replaced, the others kept
   EXPECT_TRUE(same_voxels(read_volume(d / "m.h5:/a").as<uint16_t>(), c));
   EXPECT_TRUE(same_voxels(read_volume(d / "m.h5:/g/b").as<uint16_t>(), b));
-  const std::string before = test::file_bytes(d / "m.h5");
+  const std::string before = test::read_text(d / "m.h5");
   expect_input_error([&] { write_volume(d / "m.h5:/g", c); }, {"m.h5:/g", "group"});
-  EXPECT_EQ(before, test::file_bytes(d / "m.h5"));
+  EXPECT_EQ(before, test::read_text(d / "m.h5"));
 }
 
 TEST(IoBadInput, FailedConversionLeavesNoPartialOutput) {
@@ -252,7 +253,7 @@ TEST(IoBadInput, FailedConversionLeavesNoPartialOutput) {
   WriteOptions w;
   w.compress = true;
   write_volume(d / "c.nrrd", v, w);
-  std::string bytes = test::file_bytes(d / "c.nrrd");
+  std::string bytes = test::read_text(d / "c.nrrd");
   test::put_file(d / "cut.nrrd", bytes.substr(0, bytes.size() * 3 / 4));
   for (const std::string out : {"p.tif", "p.raw", "p.h5", "p_dir/"})
     expect_input_error([&] { convert_volume(d / "cut.nrrd", d / out); }, {"cut.nrrd"});

@@ -12,6 +12,7 @@
 #include "emorph/io/stream.hpp"
 #include "io/io_util.hpp"
 #include "io/io_test_util.hpp"
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -202,7 +203,7 @@ TEST(IoFormats, ImageJHugeStackLayoutWithOneDirectory) {
   TempDir d;
   Volume<uint16_t> v = test::random_volume<uint16_t>({3, 4, 5}, {2, 1, 1}, 21);
   write_volume(d / "full.tif", v.view());
-  std::string bytes = test::file_bytes(d / "full.tif");
+  std::string bytes = test::read_text(d / "full.tif");
   uint32_t ifd0;
   std::memcpy(&ifd0, bytes.data() + 4, 4);
   uint16_t n;

@@ -6,6 +6,7 @@
 #include "emorph/error.hpp"
 #include "emorph/report/html_report.hpp"
 #include "emorph/report/svg_plot.hpp"
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
 
 using namespace emorph;
@@ -41,8 +42,7 @@ TEST(Report, WritesSelfContainedPage) {
   r.heading("Fractions");
   r.table({"phase", "vol%"}, {{"NMC", "41.2"}, {"pore", "29.0"}});
   r.write(dir / "report.html");
-  std::ifstream f(dir / "report.html");
-  std::string html((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const std::string html = test::read_text(dir / "report.html");
   EXPECT_NE(html.find("<td>41.2</td>"), std::string::npos);
   EXPECT_EQ(html.find("src=\"http"), std::string::npos);  // nothing fetched from a network
   EXPECT_EQ(html.find("<script src"), std::string::npos);

@@ -7,16 +7,12 @@
 
 #include "emorph/io.hpp"
 #include "emorph/stream/streamed_denoise.hpp"
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
 
 using emorph::test::TempDir;
 
 namespace {
-
-std::string file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 emorph::Volume<uint16_t> noisy_layers(emorph::Shape shape) {
   emorph::Volume<uint16_t> v(shape, {0.5, 0.4, 0.4});
@@ -51,8 +47,8 @@ TEST(StreamedDenoise, OutputsAreByteIdenticalToInCore) {
       const auto dtype = emorph::streamed_denoise(input, out, spec, {}, stream, &report);
       EXPECT_EQ(dtype, spec.filter == "median" ? emorph::DType::u16 : emorph::DType::f32);
       EXPECT_EQ(report.halo, halo) << filter;
-      EXPECT_TRUE(file_bytes(out) == file_bytes(core_out)) << filter << " budget " << budget << " slabs " << report.slabs;
-      EXPECT_EQ(file_bytes(dir / "streamed.json"), file_bytes(dir / "core.json")) << filter;
+      EXPECT_TRUE(emorph::test::read_text(out) == emorph::test::read_text(core_out)) << filter << " budget " << budget << " slabs " << report.slabs;
+      EXPECT_EQ(emorph::test::read_text(dir / "streamed.json"), emorph::test::read_text(dir / "core.json")) << filter;
     }
   }
 }

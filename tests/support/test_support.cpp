@@ -1,4 +1,9 @@
 #include "support/test_support.hpp"
+#include "support/checks.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,8 +31,8 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
-static std::string slurp(const fs::path& p) {
-  std::ifstream f(p);
+std::string read_text(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
   std::stringstream ss;
   ss << f.rdbuf();
   return ss.str();
@@ -39,8 +44,8 @@ CliResult run_shell(const std::string& command) {
   int status = std::system(cmd.c_str());
   CliResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(tmp / "out");
-  r.err = slurp(tmp / "err");
+  r.out = read_text(tmp / "out");
+  r.err = read_text(tmp / "err");
   return r;
 }
 
@@ -50,6 +55,26 @@ CliResult run_cli(const std::string& args) {
 #else
   return {};
 #endif
+}
+
+std::string quoted(const std::string& path) { return "'" + path + "'"; }
+
+void run_cli_json(const std::string& args, const std::string& json_path, nlohmann::json& out) {
+  const CliResult r = run_cli(args + " --json " + quoted(json_path));
+  ASSERT_EQ(r.exit_code, 0) << args << "\n" << r.err;
+  out = read_json(json_path);
+}
+
+void expect_input_error(const CliResult& r, std::initializer_list<std::string> fragments, const std::string& what) {
+  EXPECT_EQ(r.exit_code, 2) << what << "\n" << r.err;
+  EXPECT_EQ(r.err.rfind("emorph: error: ", 0), 0u) << what << "\n" << r.err;
+  for (const auto& f : fragments) EXPECT_NE(r.err.find(f), std::string::npos) << what << ": " << r.err << " lacks " << f;
+}
+
+void expect_one_line_input_error(const CliResult& r, std::initializer_list<std::string> fragments,
+                                 const std::string& what) {
+  expect_input_error(r, fragments, what);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << what << "\n" << r.err;
 }
 
 nlohmann::json read_json(const std::string& path) {
