@@ -150,10 +150,11 @@ dict
       "segment",
       [](const py::handle& image, const std::string& method, const std::string& classes, const py::object& denoise,
          int bins, const std::optional<std::pair<double, double>>& range, const py::object& mask,
-         const py::object& phases, const py::object& spacing) {
+         const py::object& phases, const py::object& spacing, std::optional<double> pore_grey) {
         const PhaseTable table = phase_table_arg(phases, py::none());
         SegmentParams p;
         p.method = method;
+        p.zero_grey = pore_grey;
         p.classes = classes;
         p.histogram = histogram_params(bins, range);
         set_denoise(p, denoise.cast<std::string>(), "denoise");
@@ -171,7 +172,7 @@ dict
       },
       py::arg("image"), py::arg("method") = SegmentParams{}.method, py::arg("classes") = "", py::arg("denoise") = kDefaultDenoise,
       py::arg("bins") = 0, py::arg("range") = py::none(), py::arg("mask") = py::none(),
-      py::arg("phases") = py::none(), py::arg("spacing") = py::none(),
+      py::arg("phases") = py::none(), py::arg("spacing") = py::none(), py::arg("pore_grey") = py::none(),
       R"doc(Grey volume -> phase map (uint8 labels of the phase table), as ``emorph segment``.
 
 Method (Etiemble et al. 2017, 3.1.2): histogram thresholds; class k (darkest first) gets the label of
@@ -199,6 +200,10 @@ phases : dict or str, optional
     Phase table.
 spacing : float or (dz, dy, dx), optional
     Voxel size in um (for "gaussian:SIGMAum").
+pore_grey : float, optional
+    Grey of air / empty pores (zero attenuation), as ``--pore-grey``: the bright class is checked to be
+    NMC, and the mixture methods raise ValueError for an LFP-only electrode (bright class attenuating
+    less than 2.05x the matrix).
 
 Returns
 -------

@@ -106,3 +106,30 @@ def test_quickstart_example_runs_and_writes_png(tmp_path):
     # volume (few large spheres; at 256^3 it is within 0.2 vol%, docs/segmentation.md).
     for truth, seg in fractions.values():
         assert seg == pytest.approx(truth, abs=0.015)
+
+
+@pytest.mark.parametrize("bright, refused", [(150.0, True), (300.0, False)])
+def test_segment_pore_grey_refuses_a_bright_class_too_weak_for_nmc(bright, refused):
+    # Bright blobs over a matrix of grey 100, zero attenuation at grey 0: a ratio of 1.5 is below the
+    # 2.05 that separates NMC from LFP agglomerates (bright_phase.hpp), 3.0 is above it. Without
+    # pore_grey no check is made, as in `emorph segment`.
+    rng = np.random.default_rng(1)
+    n = 64
+    z, y, x = np.mgrid[0:n, 0:n, 0:n]
+    blobs = np.zeros((n, n, n), bool)
+    for _ in range(40):
+        c, r = rng.uniform(0, n, 3), rng.uniform(4, 7)
+        blobs |= (z - c[0]) ** 2 + (y - c[1]) ** 2 + (x - c[2]) ** 2 < r * r
+    grey = ndimage.gaussian_filter(np.where(blobs, bright, 100.0), 1.0) + rng.normal(0, 4, blobs.shape)
+    grey = np.clip(grey, 0, 65535).astype(np.uint16)
+    kw = dict(classes="matrix,NMC", phases={"matrix": 0, "NMC": 1})
+    _, unchecked = emorph.segment(grey, **kw)
+    assert "bright_phase" not in unchecked or unchecked["bright_phase"] is None
+    if refused:
+        with pytest.raises(ValueError, match="no resolved NMC"):
+            emorph.segment(grey, pore_grey=0.0, **kw)
+    else:
+        _, checked = emorph.segment(grey, pore_grey=0.0, **kw)
+        assert checked["bright_phase"]["nmc_present"]
+        assert checked["bright_phase"]["attenuation_ratio"] == pytest.approx(bright / 100.0, rel=0.05)
+        assert checked["phases"]["NMC"]["volume_fraction"] == pytest.approx(blobs.mean(), abs=0.01)
