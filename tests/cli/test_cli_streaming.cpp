@@ -6,10 +6,10 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
+#include "support/streamed_peak.hpp"
 #include "support/test_support.hpp"
 
 using emorph::Json;
@@ -144,26 +144,7 @@ TEST(CliStreamingMemory, PeakResidentSetStaysWithinTheLimit) {
   for (const auto& [command, command_args] : commands) {
     const std::string json = dir / (command + ".json");
     const std::string args = "--memory-limit 8MiB --quiet " + command_args + " --json " + json;
-    double peak = 0;
-    if (std::filesystem::exists("/usr/bin/time")) {
-      const std::string report = dir / "time.txt";
-      const int code = std::system(("/usr/bin/time -v -o " + report + " " + std::string(EMORPH_CLI) + " " + args +
-                                    " > /dev/null 2>&1")
-                                       .c_str());
-      ASSERT_EQ(code, 0) << command;
-      std::ifstream in(report);
-      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      std::smatch m;
-      ASSERT_TRUE(std::regex_search(text, m, std::regex(R"(Maximum resident set size \(kbytes\): (\d+))"))) << text;
-      peak = std::stod(m[1]) * 1024;
-    } else {
-      ASSERT_EQ(run_cli(args).exit_code, 0) << command;
-    }
-    const Json envelope = read_json(json);
-    ASSERT_EQ(envelope["memory"]["streamed"], true) << command;
-    if (peak == 0) peak = envelope["memory"]["peak_memory_bytes"].get<double>();  // VmHWM of the run itself
-    EXPECT_LE(peak, bound) << command << ": peak RSS " << peak / (1 << 20) << " MiB";
-    std::printf("%s: peak RSS %.1f MiB (bound %.1f MiB)\n", command.c_str(), peak / (1 << 20), bound / (1 << 20));
+    expect_streamed_peak_within(command, args, json, dir, bound);
   }
 }
 

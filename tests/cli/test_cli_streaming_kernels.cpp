@@ -4,14 +4,13 @@
 // exceed (exit 2 naming --memory-limit); peak RSS stays within limit x 1.25 + 48 MiB.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 
 #include "emorph/io.hpp"
 #include "emorph/io/scratch_store.hpp"
 #include "emorph/result.hpp"
+#include "support/streamed_peak.hpp"
 #include "support/test_support.hpp"
 
 using emorph::Json;
@@ -208,23 +207,7 @@ TEST(CliStreamingKernelsMemory, PeakResidentSetStaysWithinTheLimit) {
   for (const auto& [command, args] : commands) {
     const std::string json = dir / (command + "_results.json");
     const std::string line = "--memory-limit 8MiB --quiet " + args + " --json " + json;
-    double peak = 0;
-    if (std::filesystem::exists("/usr/bin/time")) {
-      const std::string report = dir / "time.txt";
-      ASSERT_EQ(std::system(("/usr/bin/time -v -o " + report + " " + std::string(EMORPH_CLI) + " " + line + " > /dev/null 2>&1").c_str()), 0)
-          << command;
-      std::smatch m;
-      const std::string text = file_bytes(report);
-      ASSERT_TRUE(std::regex_search(text, m, std::regex(R"(Maximum resident set size \(kbytes\): (\d+))"))) << text;
-      peak = std::stod(m[1]) * 1024;
-    } else {
-      ASSERT_EQ(run_cli(line).exit_code, 0) << command;
-    }
-    const Json envelope = read_json(json);
-    ASSERT_EQ(envelope["memory"]["streamed"], true) << command;
-    if (peak == 0) peak = envelope["memory"]["peak_memory_bytes"].get<double>();
-    EXPECT_LE(peak, bound) << command << ": peak RSS " << peak / (1 << 20) << " MiB";
-    std::printf("%s: peak RSS %.1f MiB (bound %.1f MiB)\n", command.c_str(), peak / (1 << 20), bound / (1 << 20));
+    expect_streamed_peak_within(command, line, json, dir, bound);
   }
 }
 
