@@ -39,6 +39,18 @@ std::vector<double> doubles(const Json& a) {
   return v;
 }
 
+// "[36463.5, 41002]": a grey threshold needs no more than 6 significant digits to be reproduced.
+std::string rounded_list(const Json& values) {
+  if (!values.is_array()) return num(values, 6);
+  std::string out = "[";
+  for (const auto& v : values) {
+    if (out.size() > 1) out += ", ";
+    out += num(v, 6);
+  }
+  out += ']';
+  return out;
+}
+
 void summary(HtmlReport& r, const Json& res) {
   const Json& s = res.value("sample", Json::object());
   std::vector<std::vector<std::string>> rows;
@@ -50,7 +62,7 @@ void summary(HtmlReport& r, const Json& res) {
   if (s.contains("thickness_um")) rows.push_back({"electrode thickness (um)", num(s["thickness_um"])});
   if (res.contains("segmentation"))
     rows.push_back({"segmentation", res["segmentation"]["method"].get<std::string>() + ", thresholds " +
-                                        res["segmentation"]["thresholds"].dump()});
+                                        rounded_list(res["segmentation"]["thresholds"])});
   r.table({"item", "value"}, rows, "Sample");
 }
 
