@@ -221,6 +221,7 @@ class Pipeline {
     results_["segmentation"] = seg.to_json(false);
     results_["segmentation"]["denoise"] = c_.denoise;
     if (bright) results_["segmentation"]["bright_phase"] = bright->to_json();
+    else if (assumes_nmc(seg)) results_["segmentation"]["bright_phase"] = unchecked_bright_phase();
     if (layers_) paint_layers();
   }
 
@@ -235,6 +236,12 @@ class Pipeline {
     log_ << "bright phase: attenuation ratio " << check.attenuation_ratio << " above the zero grey " << *zero << " ("
          << source << ")\n";
     return check;
+  }
+
+  // The default two classes with no zero grey to check them: the bright class is assumed NMC (lfp_only.hpp).
+  bool assumes_nmc(const SegmentResult& seg) const {
+    const AnalysisConfig defaults;
+    return seg.model && c_.method == defaults.method && c_.classes == defaults.classes;
   }
 
   // Collector and air beside the electrode of a grey volume (kept only when one is found): segmentation

@@ -65,6 +65,26 @@ void lfp_route(HtmlReport& r, const Json& res) {
   r.paragraph(text);
 }
 
+// Whether the bright class of the default segmentation is NMC was checked (attenuation ratio above the
+// zero grey) or assumed (no zero grey known): the reader sees which, and how to override the assumption.
+void bright_class(HtmlReport& r, const Json& res) {
+  const Json& b = at_path(res, {"segmentation", "bright_phase"});
+  if (!b.is_object()) return;
+  if (!b.value("checked", true)) {
+    std::string text = "Assumption: " + b.value("reason", std::string()) + ". If this is an LFP-only electrode, give";
+    const char* sep = " ";
+    for (const auto& o : b["options"]) {
+      text += sep + o.get<std::string>();
+      sep = "; or ";
+    }
+    r.paragraph(text + ".");
+  } else if (b.value("nmc_present", false)) {
+    r.paragraph("Bright class checked as NMC: it attenuates " + fmt(b["attenuation_ratio"], 1, 2) +
+                " times as much as the matrix above the zero grey " + fmt(b["zero_grey"], 1, 1) + " (" +
+                b.value("zero_grey_source", std::string()) + "; dense LFP over an LFP matrix: ~2, NMC: >= 2.11).");
+  }
+}
+
 void composition(HtmlReport& r, const Json& res) {
   const Json& c = at_path(res, {"composition_check"});
   if (c.is_null() || c.empty()) return;
@@ -86,6 +106,7 @@ void composition(HtmlReport& r, const Json& res) {
 void lfp_report_sections(HtmlReport& r, const Json& res) {
   if (res.contains("warnings"))
     for (const auto& w : res["warnings"]) r.paragraph("Warning: " + w.get<std::string>());
+  bright_class(r, res);
   table1(r, res);
   lfp_route(r, res);
   composition(r, res);

@@ -12,7 +12,8 @@
 namespace emorph {
 
 Json BrightPhaseCheck::to_json() const {
-  Json j = {{"zero_grey", zero_grey},
+  Json j = {{"checked", true},
+            {"zero_grey", zero_grey},
             {"dark_level", dark_level},
             {"bright_level", bright_level},
             {"attenuation_ratio", std::isfinite(attenuation_ratio) ? Json(attenuation_ratio) : Json(nullptr)},

@@ -12,16 +12,20 @@
 #include "emorph/io.hpp"
 #include "emorph/synth/electrode.hpp"
 #include "emorph/synth/xct.hpp"
+#include "support/checks.hpp"
 #include "support/test_support.hpp"
 
 using emorph::test::read_json;
+using emorph::test::read_text;
 using emorph::test::run_cli;
 using emorph::test::TempDir;
 
 namespace {
 
-// The preset's electrode (64^3 at 0.32 um) with `air` slices of pore above it, imaged by the simulator.
-std::string electrode_under_air(const TempDir& dir, const std::string& preset, int64_t air, uint64_t seed) {
+// The preset's electrode (64^3 at 0.32 um) with `air` slices of pore above it, imaged by the simulator;
+// `pore_grey`, when given, receives the scan's grey of zero attenuation.
+std::string electrode_under_air(const TempDir& dir, const std::string& preset, int64_t air, uint64_t seed,
+                                double* pore_grey = nullptr) {
   const auto gen = emorph::synth::generate_electrode(emorph::synth::preset(preset, 64, 0.32, seed));
   const emorph::Shape s = gen.labels.shape();
   auto labels = emorph::Volume<uint8_t>::filled({s.nz + air, s.ny, s.nx}, gen.labels.spacing(), 0);
@@ -29,7 +33,9 @@ std::string electrode_under_air(const TempDir& dir, const std::string& preset, i
   emorph::synth::XctParams xp;
   xp.seed = seed;
   const std::string path = dir / (preset + "_air.tif");
-  emorph::write_volume(path, emorph::synth::simulate_xct(labels.view(), xp).image);
+  const auto xct = emorph::synth::simulate_xct(labels.view(), xp);
+  emorph::write_volume(path, xct.image);
+  if (pore_grey) *pore_grey = xct.truth["grey_of_phase"]["pore"].get<double>();
   return path;
 }
 
@@ -54,6 +60,7 @@ TEST(CliLfpOnly, LfpOnlyElectrodeUnderAirIsOneMatrixNotNmc) {
   const auto res = read_json(out + "/results.json")["results"];
   EXPECT_EQ(res["sample"]["layers"]["upper"], "air");
   const auto& check = res["segmentation"]["bright_phase"];
+  EXPECT_TRUE(check["checked"].get<bool>()) << check.dump();
   EXPECT_FALSE(check["nmc_present"].get<bool>()) << check.dump();
   EXPECT_EQ(check["zero_grey_source"], "air above the electrode");
   EXPECT_FALSE(res["fractions"]["phases"].contains("NMC")) << res["fractions"]["phases"].dump();
@@ -83,4 +90,51 @@ TEST(CliLfpOnly, NmcElectrodeUnderAirKeepsItsNmc) {
     EXPECT_TRUE(res["fractions"]["phases"].contains("NMC"));
     EXPECT_FALSE(skipped(res, "segment", "NMC"));
   }
+}
+
+// Without air and without --pore-grey the check cannot run, and no statistic of one grey volume tells J's
+// dense LFP agglomerates from NMC (docs/validation.md, "LFP-only without a known zero grey"): J is
+// thresholded as before, but results.json and the report say the bright class was assumed to be NMC and
+// name the options that check it or analyse the electrode as one matrix. With --pore-grey the same
+// volume is checked and analysed as one matrix.
+TEST(CliLfpOnly, WithoutZeroGreyTheBrightClassIsAStatedAssumption) {
+  TempDir dir;
+  const std::string cfg = dir / "fast.toml";
+  std::ofstream(cfg) << kFast;
+  double pore_grey = 0;
+  const std::string grey = electrode_under_air(dir, "J", 0, 1, &pore_grey), out = dir / "j";
+  const auto r = run_cli("analyze " + grey + " --config " + cfg + " --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto res = read_json(out + "/results.json")["results"];
+  const auto& b = res["segmentation"]["bright_phase"];
+  ASSERT_TRUE(b.is_object()) << res["segmentation"].dump();
+  EXPECT_FALSE(b["checked"].get<bool>());
+  EXPECT_EQ(b["assumed"], "NMC");
+  ASSERT_EQ(b["options"].size(), 2u);
+  EXPECT_NE(b["options"][0].get<std::string>().find("--pore-grey"), std::string::npos);
+  EXPECT_NE(b["options"][1].get<std::string>().find("--method manual:-1 --classes pore,matrix"), std::string::npos);
+  const std::string html = read_text(out + "/report.html");
+  EXPECT_NE(html.find("Assumption: the bright class is taken as NMC"), std::string::npos);
+  // The first option, with the simulator's pore grey, runs the check: one matrix, no NMC.
+  const std::string out2 = dir / "j_zero";
+  const auto r2 = run_cli("analyze " + grey + " --config " + cfg + " --pore-grey " + std::to_string(pore_grey) + " --out " + out2);
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  const auto res2 = read_json(out2 + "/results.json")["results"];
+  EXPECT_TRUE(res2["segmentation"]["bright_phase"]["checked"].get<bool>());
+  EXPECT_FALSE(res2["segmentation"]["bright_phase"]["nmc_present"].get<bool>());
+  EXPECT_FALSE(res2["fractions"]["phases"].contains("NMC"));
+}
+
+// An NMC electrode without a zero grey: the same stated assumption, and its NMC kept.
+TEST(CliLfpOnly, NmcElectrodeWithoutZeroGreyKeepsNmcUnderTheAssumption) {
+  TempDir dir;
+  const std::string cfg = dir / "fast.toml";
+  std::ofstream(cfg) << kFast;
+  const std::string grey = electrode_under_air(dir, "F", 0, 2), out = dir / "f";
+  const auto r = run_cli("analyze " + grey + " --config " + cfg + " --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto res = read_json(out + "/results.json")["results"];
+  EXPECT_FALSE(res["segmentation"]["bright_phase"]["checked"].get<bool>());
+  EXPECT_TRUE(res["fractions"]["phases"].contains("NMC"));
+  EXPECT_FALSE(skipped(res, "segment", "NMC"));
 }
