@@ -48,16 +48,23 @@ bool skipped(const nlohmann::json& res, const std::string& step, const std::stri
 // Only the steps these tests read: fractions, profiles and the LFP route.
 const char* kFast = "[measure]\nsurface = false\ngranulometry = []\ntortuosity = []\nparticles = []\n[output]\nlabels = false\nslices = false\n";
 
+// `emorph analyze GREY --config <kFast> OPTIONS --out DIR/NAME`; its results (empty after a failure, which
+// is reported).
+nlohmann::json analyse(const TempDir& dir, const std::string& grey, const std::string& name, const std::string& options = "") {
+  const std::string cfg = dir / "fast.toml", out = dir / name;
+  std::ofstream(cfg) << kFast;
+  const auto r = run_cli("analyze " + grey + " --config " + cfg + " " + options + " --out " + out);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return r.exit_code == 0 ? read_json(out + "/results.json")["results"] : nlohmann::json::object();
+}
+
 }  // namespace
 
 TEST(CliLfpOnly, LfpOnlyElectrodeUnderAirIsOneMatrixNotNmc) {
   TempDir dir;
-  const std::string cfg = dir / "fast.toml";
-  std::ofstream(cfg) << kFast;
-  const std::string grey = electrode_under_air(dir, "J", 24, 1), out = dir / "j";
-  const auto r = run_cli("analyze " + grey + " --config " + cfg + " --out " + out);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto res = read_json(out + "/results.json")["results"];
+  const std::string grey = electrode_under_air(dir, "J", 24, 1);
+  const auto res = analyse(dir, grey, "j");
+  ASSERT_FALSE(res.empty());
   EXPECT_EQ(res["sample"]["layers"]["upper"], "air");
   const auto& check = res["segmentation"]["bright_phase"];
   EXPECT_TRUE(check["checked"].get<bool>()) << check.dump();
@@ -68,24 +75,19 @@ TEST(CliLfpOnly, LfpOnlyElectrodeUnderAirIsOneMatrixNotNmc) {
   EXPECT_TRUE(skipped(res, "lfp", "LFP")) << res["skipped"].dump();  // no calibration nor known mean
   // With the known LFP content the grey route measures it (the self-calibration fixes the electrode's
   // mean; the bulk window's mean stays within 3 vol%, issue 16's demo target).
-  const std::string out2 = dir / "j_mean";
-  const auto r2 = run_cli("analyze " + grey + " --config " + cfg + " --lfp-mean 0.539 --out " + out2);
-  ASSERT_EQ(r2.exit_code, 0) << r2.err;
-  const auto lfp = read_json(out2 + "/results.json")["results"]["profiles"]["phases"]["LFP"];
+  const auto res2 = analyse(dir, grey, "j_mean", "--lfp-mean 0.539");
+  ASSERT_FALSE(res2.empty());
+  const auto& lfp = res2["profiles"]["phases"]["LFP"];
   EXPECT_EQ(lfp["source"], "grey_calibration");
   EXPECT_NEAR(lfp["mean_fraction"].get<double>(), 0.539, 0.03);
 }
 
 TEST(CliLfpOnly, NmcElectrodeUnderAirKeepsItsNmc) {
   TempDir dir;
-  const std::string cfg = dir / "fast.toml";
-  std::ofstream(cfg) << kFast;
   for (const char* preset : {"F", "I"}) {
     SCOPED_TRACE(preset);
-    const std::string grey = electrode_under_air(dir, preset, 24, 2), out = dir / preset;
-    const auto r = run_cli("analyze " + grey + " --config " + cfg + " --out " + out);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    const auto res = read_json(out + "/results.json")["results"];
+    const auto res = analyse(dir, electrode_under_air(dir, preset, 24, 2), preset);
+    ASSERT_FALSE(res.empty());
     EXPECT_TRUE(res["segmentation"]["bright_phase"]["nmc_present"].get<bool>()) << res["segmentation"]["bright_phase"].dump();
     EXPECT_TRUE(res["fractions"]["phases"].contains("NMC"));
     EXPECT_FALSE(skipped(res, "segment", "NMC"));
@@ -99,13 +101,10 @@ TEST(CliLfpOnly, NmcElectrodeUnderAirKeepsItsNmc) {
 // volume is checked and analysed as one matrix.
 TEST(CliLfpOnly, WithoutZeroGreyTheBrightClassIsAStatedAssumption) {
   TempDir dir;
-  const std::string cfg = dir / "fast.toml";
-  std::ofstream(cfg) << kFast;
   double pore_grey = 0;
-  const std::string grey = electrode_under_air(dir, "J", 0, 1, &pore_grey), out = dir / "j";
-  const auto r = run_cli("analyze " + grey + " --config " + cfg + " --out " + out);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto res = read_json(out + "/results.json")["results"];
+  const std::string grey = electrode_under_air(dir, "J", 0, 1, &pore_grey);
+  const auto res = analyse(dir, grey, "j");
+  ASSERT_FALSE(res.empty());
   const auto& b = res["segmentation"]["bright_phase"];
   ASSERT_TRUE(b.is_object()) << res["segmentation"].dump();
   EXPECT_FALSE(b["checked"].get<bool>());
@@ -113,13 +112,10 @@ TEST(CliLfpOnly, WithoutZeroGreyTheBrightClassIsAStatedAssumption) {
   ASSERT_EQ(b["options"].size(), 2u);
   EXPECT_NE(b["options"][0].get<std::string>().find("--pore-grey"), std::string::npos);
   EXPECT_NE(b["options"][1].get<std::string>().find("--method manual:-1 --classes pore,matrix"), std::string::npos);
-  const std::string html = read_text(out + "/report.html");
-  EXPECT_NE(html.find("Assumption: the bright class is taken as NMC"), std::string::npos);
+  EXPECT_NE(read_text(dir / "j/report.html").find("Assumption: the bright class is taken as NMC"), std::string::npos);
   // The first option, with the simulator's pore grey, runs the check: one matrix, no NMC.
-  const std::string out2 = dir / "j_zero";
-  const auto r2 = run_cli("analyze " + grey + " --config " + cfg + " --pore-grey " + std::to_string(pore_grey) + " --out " + out2);
-  ASSERT_EQ(r2.exit_code, 0) << r2.err;
-  const auto res2 = read_json(out2 + "/results.json")["results"];
+  const auto res2 = analyse(dir, grey, "j_zero", "--pore-grey " + std::to_string(pore_grey));
+  ASSERT_FALSE(res2.empty());
   EXPECT_TRUE(res2["segmentation"]["bright_phase"]["checked"].get<bool>());
   EXPECT_FALSE(res2["segmentation"]["bright_phase"]["nmc_present"].get<bool>());
   EXPECT_FALSE(res2["fractions"]["phases"].contains("NMC"));
@@ -128,12 +124,8 @@ TEST(CliLfpOnly, WithoutZeroGreyTheBrightClassIsAStatedAssumption) {
 // An NMC electrode without a zero grey: the same stated assumption, and its NMC kept.
 TEST(CliLfpOnly, NmcElectrodeWithoutZeroGreyKeepsNmcUnderTheAssumption) {
   TempDir dir;
-  const std::string cfg = dir / "fast.toml";
-  std::ofstream(cfg) << kFast;
-  const std::string grey = electrode_under_air(dir, "F", 0, 2), out = dir / "f";
-  const auto r = run_cli("analyze " + grey + " --config " + cfg + " --out " + out);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto res = read_json(out + "/results.json")["results"];
+  const auto res = analyse(dir, electrode_under_air(dir, "F", 0, 2), "f");
+  ASSERT_FALSE(res.empty());
   EXPECT_FALSE(res["segmentation"]["bright_phase"]["checked"].get<bool>());
   EXPECT_TRUE(res["fractions"]["phases"].contains("NMC"));
   EXPECT_FALSE(skipped(res, "segment", "NMC"));
