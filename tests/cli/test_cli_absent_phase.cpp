@@ -12,15 +12,10 @@
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
 #include "support/ball_volume.hpp"
-#include "support/test_support.hpp"
-
-using emorph::test::read_json;
+#include "cli/cli_test.hpp"
 
 namespace emorph {
 namespace {
-
-using test::run_cli;
-using test::TempDir;
 
 // pore (0), an NMC ball (1) touching a CBD slab (3); LFP (2) is absent. 0.5 um voxels in the file.
 void write_labels_without_lfp(const std::string& path) {

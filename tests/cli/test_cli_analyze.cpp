@@ -4,15 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "support/checks.hpp"
-#include "support/test_support.hpp"
-
-using emorph::test::read_json;
-
-namespace fs = std::filesystem;
-using emorph::test::read_text;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
+#include "cli/cli_test.hpp"
 
 // The demo pipeline end to end on a small synthetic XCT volume: every step runs, the measured NMC
 // fraction matches the generator's exact truth. Intermodes puts the threshold halfway between the NMC

@@ -11,14 +11,8 @@
 #include <set>
 #include <sstream>
 
-#include "support/checks.hpp"
-#include "support/test_support.hpp"
+#include "cli/cli_test.hpp"
 
-namespace fs = std::filesystem;
-using emorph::test::read_json;
-using emorph::test::read_text;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
 using nlohmann::json;
 
 namespace {

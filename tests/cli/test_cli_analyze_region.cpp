@@ -11,17 +11,9 @@
 #include "emorph/io.hpp"
 #include "emorph/synth/electrode.hpp"
 #include "emorph/synth/xct.hpp"
-#include "support/checks.hpp"
-#include "support/test_support.hpp"
-
-namespace fs = std::filesystem;
-using emorph::test::read_json;
-using emorph::test::read_text;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
+#include "cli/cli_test.hpp"
 
 namespace {
-
 
 // The cheap steps only: fractions, profiles, surface.
 std::string fast_config(const TempDir& dir) {

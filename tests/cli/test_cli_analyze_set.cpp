@@ -5,12 +5,7 @@
 #include <filesystem>
 
 #include "emorph/report/analysis_config.hpp"
-#include "support/test_support.hpp"
-
-namespace fs = std::filesystem;
-using emorph::test::read_json;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
+#include "cli/cli_test.hpp"
 
 TEST(CliAnalyzeSet, KeysReachTheAnalysisWithoutAConfigFile) {
   TempDir dir;

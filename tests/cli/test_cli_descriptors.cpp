@@ -8,12 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "support/test_support.hpp"
-
-namespace fs = std::filesystem;
-using emorph::test::read_json;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
+#include "cli/cli_test.hpp"
 
 namespace {
 

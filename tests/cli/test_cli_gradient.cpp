@@ -5,11 +5,7 @@
 #include <cmath>
 #include <string>
 
-#include "support/test_support.hpp"
-
-using emorph::test::read_json;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
+#include "cli/cli_test.hpp"
 
 // On a label volume the profile is exact, so the measured slope equals the slope of the realised
 // profile that synth records (to rounding); the realised slope itself scatters around the imposed one

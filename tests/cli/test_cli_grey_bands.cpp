@@ -8,11 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "support/test_support.hpp"
-
-using emorph::test::read_json;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
+#include "cli/cli_test.hpp"
 
 namespace {
 

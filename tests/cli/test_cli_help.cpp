@@ -6,10 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emorph/result.hpp"
-#include "support/test_support.hpp"
-
-using emorph::test::run_cli;
-using emorph::test::TempDir;
+#include "cli/cli_test.hpp"
 
 namespace {
 

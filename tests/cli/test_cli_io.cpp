@@ -8,25 +8,9 @@
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
 #include "io/io_test_util.hpp"
-#include "support/checks.hpp"
-#include "support/test_support.hpp"
+#include "cli/cli_test.hpp"
 
-namespace fs = std::filesystem;
 using namespace emorph;
-using emorph::test::quoted;
-using emorph::test::expect_one_line_input_error;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
-
-namespace {
-
-std::size_t entries(const fs::path& dir) {
-  std::size_t n = 0;
-  for (auto it = fs::directory_iterator(dir); it != fs::directory_iterator(); ++it) ++n;
-  return n;
-}
-
-}  // namespace
 
 TEST(CliIo, InfoReportsShapeVoxelSizeStatisticsAndMemory) {
   TempDir d;
@@ -167,7 +151,7 @@ TEST(CliIo, BadInputsExitTwoWithOneLineAndNoOutput) {
   test::put_file(d / "z.json", R"({"shape": [0, 3, 4], "dtype": "uint8"})");
   test::put_file(d / "o.raw", "x");
   test::put_file(d / "o.json", R"({"shape": [4000000000, 4000000000, 4000000000], "dtype": "uint8"})");
-  const std::size_t n_before = entries(d.path());
+  const std::size_t n_before = test::entry_count(d.path());
 
   expect_one_line_input_error(run_cli("info " + quoted(d / "nope.tif")), {"nope.tif", "no such file"});
   expect_one_line_input_error(run_cli("convert " + quoted(d / "adir.tif") + " " + quoted(d / "o1.raw")), {"adir.tif", "directory"});
@@ -187,6 +171,6 @@ TEST(CliIo, BadInputsExitTwoWithOneLineAndNoOutput) {
   expect_one_line_input_error(run_cli("convert " + quoted(d / "v.tif") + " " + quoted(d / "out.xyz")), {"out.xyz", "unknown volume format"});
   expect_one_line_input_error(run_cli("info " + quoted(d / "v.tif") + " --voxel -1"), {"--voxel"});
 
-  EXPECT_EQ(entries(d.path()), n_before);  // no output, no temporary file
+  EXPECT_EQ(test::entry_count(d.path()), n_before);  // no output, no temporary file
   EXPECT_EQ(before, test::read_text(d / "v.tif"));
 }

@@ -9,14 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "support/checks.hpp"
-#include "support/test_support.hpp"
-
-using emorph::test::read_json;
-using emorph::test::read_text;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
-namespace fs = std::filesystem;
+#include "cli/cli_test.hpp"
 
 namespace {
 

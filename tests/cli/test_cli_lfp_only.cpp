@@ -12,13 +12,7 @@
 #include "emorph/io.hpp"
 #include "emorph/synth/electrode.hpp"
 #include "emorph/synth/xct.hpp"
-#include "support/checks.hpp"
-#include "support/test_support.hpp"
-
-using emorph::test::read_json;
-using emorph::test::read_text;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
+#include "cli/cli_test.hpp"
 
 namespace {
 

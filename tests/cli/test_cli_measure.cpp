@@ -16,17 +16,7 @@
 #include "emorph/phase_table.hpp"
 #include "emorph/result.hpp"
 #include "emorph/volume.hpp"
-#include "support/checks.hpp"
-#include "support/test_support.hpp"
-
-using emorph::test::read_json;
-using emorph::test::write_raw;
-
-using emorph::Json;
-using emorph::test::quoted;
-using emorph::test::read_text;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
+#include "cli/cli_test.hpp"
 
 namespace {
 

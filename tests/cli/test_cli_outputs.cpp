@@ -13,15 +13,9 @@
 
 #include "emorph/io.hpp"
 #include "io/io_test_util.hpp"
-#include "support/checks.hpp"
-#include "support/test_support.hpp"
+#include "cli/cli_test.hpp"
 
-namespace fs = std::filesystem;
 using namespace emorph;
-using emorph::test::quoted;
-using emorph::test::expect_input_error;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
 
 namespace {
 

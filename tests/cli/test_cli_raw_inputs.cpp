@@ -8,12 +8,7 @@
 #include <fstream>
 #include <vector>
 
-#include "support/test_support.hpp"
-
-using emorph::test::read_json;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
-namespace fs = std::filesystem;
+#include "cli/cli_test.hpp"
 
 namespace {
 

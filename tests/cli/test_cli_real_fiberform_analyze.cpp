@@ -5,12 +5,7 @@
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
-#include "support/test_support.hpp"
-
-using emorph::Json;
-using emorph::test::read_json;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
+#include "cli/cli_test.hpp"
 
 TEST(CliRealFiberform, AnalyzeOfTheThresholdedVolumeMeasuresBothPhases) {
   const std::string grey = emorph::test::shared_data("fiberform-puma/100_fiberform.tif");

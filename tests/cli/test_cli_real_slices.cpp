@@ -10,11 +10,9 @@
 #include <string>
 
 #include "emorph/io.hpp"
-#include "support/test_support.hpp"
+#include "cli/cli_test.hpp"
 
 using namespace emorph;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
 
 namespace {
 

@@ -8,14 +8,7 @@
 #include <fstream>
 #include <map>
 
-#include "support/checks.hpp"
-#include "support/test_support.hpp"
-
-namespace fs = std::filesystem;
-using emorph::test::read_json;
-using emorph::test::read_text;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
+#include "cli/cli_test.hpp"
 
 TEST(CliReportContent, SlopesSizeClassesAndHowToRead) {
   TempDir dir;

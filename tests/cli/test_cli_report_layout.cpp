@@ -7,16 +7,9 @@
 #include <fstream>
 
 #include "emorph/report/svg_plot.hpp"
-#include "support/checks.hpp"
-#include "support/test_support.hpp"
-
-namespace fs = std::filesystem;
-using emorph::test::read_text;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
+#include "cli/cli_test.hpp"
 
 namespace {
-
 
 // The plots of one report with their problems; at least `min_plots` plots must be there.
 void expect_clean_layout(const std::string& report, std::size_t min_plots) {

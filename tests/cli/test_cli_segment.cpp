@@ -11,13 +11,9 @@
 #include "emorph/segment/threshold.hpp"
 #include "emorph/synth/electrode.hpp"
 #include "emorph/synth/fibsem.hpp"
-#include "support/test_support.hpp"
-
-using emorph::test::read_json;
+#include "cli/cli_test.hpp"
 
 using namespace emorph;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
 
 namespace {
 

@@ -7,15 +7,10 @@
 #include "emorph/result.hpp"
 #include "emorph/synth/electrode.hpp"
 #include "support/ball_volume.hpp"
-#include "support/test_support.hpp"
-
-using emorph::test::read_json;
+#include "cli/cli_test.hpp"
 
 namespace emorph {
 namespace {
-
-using test::run_cli;
-using test::TempDir;
 
 // Two phases: a ball of NMC (label 1, radius 6 voxels) and a slab of CBD (label 3) in pore.
 void write_simple_labels(const std::string& path) {

@@ -6,19 +6,11 @@
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
-#include "support/checks.hpp"
 #include "support/ball_volume.hpp"
-#include "support/test_support.hpp"
-
-using emorph::test::read_json;
+#include "cli/cli_test.hpp"
 
 namespace emorph {
 namespace {
-
-using test::read_text;
-using test::run_cli_json;
-using test::run_cli;
-using test::TempDir;
 
 // NMC (label 1): one ball of radius 6 voxels in the middle of 24^3 voxels of 0.5 x 0.25 x 0.25 um.
 void write_ball(const std::string& path) {

@@ -10,12 +10,7 @@
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
 #include "support/streamed_peak.hpp"
-#include "support/test_support.hpp"
-
-using emorph::Json;
-using emorph::test::read_json;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
+#include "cli/cli_test.hpp"
 
 namespace {
 

@@ -8,10 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "support/test_support.hpp"
-
-using emorph::test::run_cli;
-using emorph::test::TempDir;
+#include "cli/cli_test.hpp"
 
 namespace {
 

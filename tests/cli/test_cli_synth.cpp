@@ -6,14 +6,7 @@
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
-#include "support/checks.hpp"
-#include "support/test_support.hpp"
-
-using emorph::test::read_json;
-using emorph::test::read_text;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
-namespace fs = std::filesystem;
+#include "cli/cli_test.hpp"
 
 TEST(CliSynth, WritesLabelsAndTruthThatAgree) {
   TempDir tmp;

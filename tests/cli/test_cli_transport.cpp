@@ -12,14 +12,7 @@
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
 #include "emorph/volume.hpp"
-#include "support/test_support.hpp"
-
-using emorph::test::read_json;
-using emorph::test::write_raw;
-
-using emorph::Json;
-using emorph::test::run_cli;
-using emorph::test::TempDir;
+#include "cli/cli_test.hpp"
 
 namespace {
 

@@ -18,12 +18,6 @@ using emorph::test::TempDir;
 
 namespace {
 
-std::size_t entries(const fs::path& dir) {
-  std::size_t n = 0;
-  for (auto it = fs::directory_iterator(dir); it != fs::directory_iterator(); ++it) ++n;
-  return n;
-}
-
 // Runs `body` in a child with the signal handlers installed; returns the child's wait status.
 template <class F>
 int in_child(F&& body) {
@@ -53,7 +47,7 @@ TEST(OutputTransaction, HeldOutputsAppearOnlyAtCommit) {
   }
   EXPECT_TRUE(fs::exists(d / "a.txt"));
   EXPECT_TRUE(fs::exists(d / "b.txt"));
-  EXPECT_EQ(entries(d.path()), 3u);  // no temporaries
+  EXPECT_EQ(test::entry_count(d.path()), 3u);  // no temporaries
 }
 
 TEST(OutputTransaction, FailureBeforeCommitLeavesNoHeldOutput) {
@@ -66,7 +60,7 @@ TEST(OutputTransaction, FailureBeforeCommitLeavesNoHeldOutput) {
     FAIL() << "expected an InputError";
   } catch (const InputError&) {
   }
-  EXPECT_EQ(entries(d.path()), 0u);
+  EXPECT_EQ(test::entry_count(d.path()), 0u);
 }
 
 TEST(OutputTransaction, SignalRemovesTemporaryFilesAndFoldersAndEndsByTheSignal) {
@@ -84,7 +78,7 @@ TEST(OutputTransaction, SignalRemovesTemporaryFilesAndFoldersAndEndsByTheSignal)
     });
     ASSERT_TRUE(WIFSIGNALED(status)) << status;
     EXPECT_EQ(WTERMSIG(status), sig);
-    EXPECT_EQ(entries(d.path()), 0u) << "temporaries left after signal " << sig;
+    EXPECT_EQ(test::entry_count(d.path()), 0u) << "temporaries left after signal " << sig;
   }
 }
 
@@ -96,5 +90,5 @@ TEST(OutputTransaction, SignalAfterDeferredCommitRemovesTheHeldTemporary) {
     std::raise(SIGTERM);
   });
   ASSERT_TRUE(WIFSIGNALED(status));
-  EXPECT_EQ(entries(d.path()), 0u);
+  EXPECT_EQ(test::entry_count(d.path()), 0u);
 }

@@ -31,6 +31,12 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
+std::size_t entry_count(const fs::path& dir) {
+  std::size_t n = 0;
+  for (auto it = fs::directory_iterator(dir); it != fs::directory_iterator(); ++it) ++n;
+  return n;
+}
+
 std::string read_text(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   std::stringstream ss;

@@ -25,6 +25,10 @@ struct CliResult {
   std::string out, err;
 };
 
+// How many entries a folder holds (files and folders, not recursing): a test's check that nothing,
+// temporaries included, was left behind.
+std::size_t entry_count(const std::filesystem::path& dir);
+
 // Runs the built emorph binary with the given argument string (shell-quoted by the caller).
 CliResult run_cli(const std::string& args);
 // Runs a shell command line, capturing its standard output and error.
