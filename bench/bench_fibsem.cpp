@@ -127,14 +127,8 @@ int main(int argc, char** argv) {
 
   // 1. Alignment: random walk up to 20 px, isotropic particles (radius 16 px), fiducial layer on top.
   if (!speed_only) {
-    test::SyntheticFibsemParams p;
-    p.nz = slices;
-    p.ny = p.nx = size;
-    p.max_drift_px = 20;
-    p.particle_radius_px = 16;
-    p.noise_sigma = 8;
-    p.fiducial_rows = 64;
-    p.seed = 2024;
+    const test::SyntheticFibsemParams p{.nz = slices, .ny = size, .nx = size, .seed = 2024, .max_drift_px = 20,
+        .particle_radius_px = 16, .noise_sigma = 8, .fiducial_rows = 64};
     const auto s = generate_stack(p, all_threads, threads);
     auto t0 = Clock::now();
     const DriftTrack whole = estimate_drift(s.stack.view());
@@ -179,13 +173,8 @@ int main(int argc, char** argv) {
 
   // 2. Destriping: curtains of 25 grey levels (a quarter start partway down) on 512 x 512 slices.
   if (!speed_only) {
-    test::SyntheticFibsemParams p;
-    p.nz = 8;
-    p.ny = p.nx = 512;
-    p.particle_radius_px = 16;
-    p.stripe_amplitude = 25;
-    p.noise_sigma = 6;
-    p.seed = 7;
+    const test::SyntheticFibsemParams p{.nz = 8, .ny = 512, .nx = 512, .seed = 7, .particle_radius_px = 16,
+        .noise_sigma = 6, .stripe_amplitude = 25};
     const auto s = generate_stack(p, all_threads, threads);
     const double before = stripe_band_power(difference(s.stack, s.without_stripes).view(), 90);
     const double edges = edge_gradient(s.without_stripes, s.labels);
@@ -206,15 +195,8 @@ int main(int argc, char** argv) {
 
   // 3. Shading and contrast, and segmentation Dice before/after the full correction (no drift).
   if (!speed_only) {
-    test::SyntheticFibsemParams p;
-    p.nz = 48;
-    p.ny = p.nx = size;
-    p.particle_radius_px = 10;
-    p.stripe_amplitude = 25;
-    p.shading_amplitude = 0.3;
-    p.contrast_drift = 0.25;
-    p.noise_sigma = 8;
-    p.seed = 11;
+    const test::SyntheticFibsemParams p{.nz = 48, .ny = size, .nx = size, .seed = 11, .particle_radius_px = 10,
+        .noise_sigma = 8, .stripe_amplitude = 25, .shading_amplitude = 0.3, .contrast_drift = 0.25};
     const auto s = generate_stack(p, all_threads, threads);
     const auto destriped = destripe(s.stack.view());
     const auto shaded = correct_shading(destriped.view());
@@ -235,15 +217,8 @@ int main(int argc, char** argv) {
 
   // 4. Speed of the full correction (destripe, shading, contrast, drift, shift) on a large stack.
   if (speed[0] > 0) {
-    test::SyntheticFibsemParams p;
-    p.nz = speed[0];
-    p.ny = speed[1];
-    p.nx = speed[2];
-    p.max_drift_px = 20;
-    p.particle_radius_px = 16;
-    p.stripe_amplitude = 25;
-    p.shading_amplitude = 0.3;
-    p.seed = 5;
+    const test::SyntheticFibsemParams p{.nz = speed[0], .ny = speed[1], .nx = speed[2], .seed = 5, .max_drift_px = 20,
+        .particle_radius_px = 16, .stripe_amplitude = 25, .shading_amplitude = 0.3};
     auto s = generate_stack(p, all_threads, threads);
     s.without_stripes = Volume<float>();
     s.labels = Volume<uint8_t>();

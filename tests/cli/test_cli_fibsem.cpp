@@ -19,26 +19,15 @@ void write_stack(const std::string& path, const emorph::Volume<float>& v) {
 }
 
 emorph::test::SyntheticFibsem small_stack() {
-  emorph::test::SyntheticFibsemParams p;
-  p.nz = 24;
-  p.ny = p.nx = 96;
-  p.max_drift_px = 8;
-  p.z_elongation = 4;
-  p.stripe_amplitude = 15;
-  p.shading_amplitude = 0.2;
-  p.contrast_drift = 0.2;
-  p.seed = 17;
+  const emorph::test::SyntheticFibsemParams p{.nz = 24, .ny = 96, .nx = 96, .seed = 17, .max_drift_px = 8,
+      .stripe_amplitude = 15, .shading_amplitude = 0.2, .contrast_drift = 0.2, .z_elongation = 4};
   return emorph::test::make_synthetic_fibsem(p);
 }
 
 TEST(CliFibsemPrep, AlignReportsDriftPerSlice) {
   TempDir dir;
-  emorph::test::SyntheticFibsemParams p;
-  p.nz = 24;
-  p.ny = p.nx = 128;
-  p.max_drift_px = 8;
-  p.z_elongation = 4;
-  p.seed = 17;
+  const emorph::test::SyntheticFibsemParams p{.nz = 24, .ny = 128, .nx = 128, .seed = 17, .max_drift_px = 8,
+      .z_elongation = 4};
   const auto s = emorph::test::make_synthetic_fibsem(p);
   write_stack(dir / "stack.tif", s.stack);
   const auto r = run_cli("fibsem-prep " + (dir / "stack.tif") + " " + (dir / "out.tif") + " --align --json " +

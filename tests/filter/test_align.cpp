@@ -18,11 +18,7 @@ TEST(PhaseCorrelation, RecoversRenderedSubPixelShifts) {
   // truth is exact. Consecutive slices also differ by the 3D structure and independent noise (measured
   // pair errors: 0.03 px RMS here, 0.1 px when particles change every slice); 0.1 px per pair keeps a
   // drift track well under 0.5 px RMS.
-  test::SyntheticFibsemParams p;
-  p.nz = 12;
-  p.z_elongation = 4;
-  p.max_drift_px = 6;
-  p.seed = 7;
+  const test::SyntheticFibsemParams p{.nz = 12, .seed = 7, .max_drift_px = 6, .z_elongation = 4};
   const auto s = test::make_synthetic_fibsem(p);
   PhaseCorrelator correlator(p.ny, p.nx);
   for (int64_t z = 1; z < p.nz; ++z) {

@@ -78,13 +78,8 @@ TEST(Destripe, RemovesCurtainsAndKeepsEdges) {
   // 512 x 512 slice: 98% (column offsets, default), 89% (variational), 46% (wavelet-FFT);
   // bench_fibsem reports more slices. The default is held to the acceptance figure itself; the
   // alternatives' bounds leave a few percent of margin.
-  test::SyntheticFibsemParams p;
-  p.nz = 1;
-  p.ny = p.nx = 512;
-  p.particle_radius_px = 16;
-  p.stripe_amplitude = 25;
-  p.noise_sigma = 6;
-  p.seed = 3;
+  const test::SyntheticFibsemParams p{.nz = 1, .ny = 512, .nx = 512, .seed = 3, .particle_radius_px = 16,
+      .noise_sigma = 6, .stripe_amplitude = 25};
   const auto s = test::make_synthetic_fibsem(p);
   const double before = stripe_band_power(difference(s.stack, s.without_stripes).view(), 90);
   const double edges = edge_gradient(s.without_stripes, s.labels);
@@ -127,13 +122,8 @@ TEST(Destripe, ObliqueStripes) {
   // on stripe-free content. Measured: 84% of the stripe band energy removed (column offsets; the
   // variational model 79%); interpolation to the rotated frame and back costs some of what vertical
   // stripes allow.
-  test::SyntheticFibsemParams p;
-  p.nz = 1;
-  p.ny = p.nx = 384;
-  p.particle_radius_px = 12;
-  p.stripe_amplitude = 25;
-  p.noise_sigma = 6;
-  p.seed = 3;
+  const test::SyntheticFibsemParams p{.nz = 1, .ny = 384, .nx = 384, .seed = 3, .particle_radius_px = 12,
+      .noise_sigma = 6, .stripe_amplitude = 25};
   const auto s = test::make_synthetic_fibsem(p);
   const auto field = difference(s.stack, s.without_stripes);
   const double a = 60 * std::numbers::pi / 180, c = 0.5 * (p.ny - 1);

@@ -48,11 +48,7 @@ TEST(Shading, FlattensOnePhaseOnASyntheticStack) {
   // 30% multiplicative shading; the phases' shares of each row vary (row means 80..150 here), which
   // the 0.9 row quantile alone feels little (1% left) and the row mean alone a lot (10% left); the
   // refit on one phase corrects the latter too. Acceptance: < 2% variation of the NMC grey along y.
-  test::SyntheticFibsemParams p;
-  p.nz = 32;
-  p.particle_radius_px = 4;
-  p.shading_amplitude = 0.3;
-  p.seed = 21;
+  const test::SyntheticFibsemParams p{.nz = 32, .seed = 21, .particle_radius_px = 4, .shading_amplitude = 0.3};
   const auto s = test::make_synthetic_fibsem(p);
   EXPECT_GT(phase_variation_along_y(s.stack, s.labels, 1), 0.15);
   const auto r = correct_shading(s.stack.view());
@@ -70,14 +66,8 @@ TEST(Shading, FitsOnePhaseWhereTheRowQuantileFollowsComposition) {
   // radius 10, noise 8, curtains, 30% shading and 25% contrast loss along z. Measured: the fitted
   // background within 0.5% of the true shading (quantile alone: 2-3%); NMC grey 1.0% along y after
   // shading and contrast correction (ideal correction with the true gains: 0.6%).
-  test::SyntheticFibsemParams p;
-  p.nz = 24;
-  p.ny = p.nx = 256;
-  p.particle_radius_px = 10;
-  p.noise_sigma = 8;
-  p.shading_amplitude = 0.3;
-  p.contrast_drift = 0.25;
-  p.seed = 11;
+  const test::SyntheticFibsemParams p{.nz = 24, .ny = 256, .nx = 256, .seed = 11, .particle_radius_px = 10,
+      .noise_sigma = 8, .shading_amplitude = 0.3, .contrast_drift = 0.25};
   const auto s = test::make_synthetic_fibsem(p);
   double mean = 0;
   for (double g : s.shading) mean += g / double(p.ny);
