@@ -1,7 +1,6 @@
 // Contrast along z: slices that differ by a gain and offset come out identical (mean/std) or with the
 // reference's grey-level distribution (histogram matching).
 #include <gtest/gtest.h>
-#include <omp.h>
 
 #include <cmath>
 #include <limits>
@@ -9,6 +8,7 @@
 
 #include "emorph/error.hpp"
 #include "emorph/filter/intensity_normalise.hpp"
+#include "support/threads.hpp"
 
 namespace emorph {
 namespace {
@@ -64,12 +64,8 @@ TEST(IntensityNormalise, OneAndManyThreadsIdentical) {
   for (auto method : {IntensityMethod::mean_std, IntensityMethod::histogram}) {
     IntensityNormaliseParams params;
     params.method = method;
-    const int saved = omp_get_max_threads();
-    omp_set_num_threads(1);
-    const auto one = normalise_intensity(v.view(), params);
-    omp_set_num_threads(3);
-    const auto many = normalise_intensity(v.view(), params);
-    omp_set_num_threads(saved);
+    const auto one = test::on_threads(1, [&] { return normalise_intensity(v.view(), params); });
+    const auto many = test::on_threads(3, [&] { return normalise_intensity(v.view(), params); });
     EXPECT_TRUE(std::equal(one.stack.begin(), one.stack.end(), many.stack.begin()));
   }
 }

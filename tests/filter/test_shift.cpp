@@ -1,7 +1,6 @@
 // Sub-pixel slice translation: separable Keys cubic equals a brute-force 2D cubic convolution; integer
 // shifts are exact; alignment with the true drift undoes a rendered drift.
 #include <gtest/gtest.h>
-#include <omp.h>
 
 #include <cmath>
 #include <limits>
@@ -10,6 +9,7 @@
 #include "emorph/error.hpp"
 #include "emorph/filter/shift.hpp"
 #include "filter/fibsem_synthetic.hpp"
+#include "support/threads.hpp"
 
 namespace emorph {
 namespace {
@@ -87,12 +87,8 @@ TEST(ApplyDrift, OneAndManyThreadsIdentical) {
   const auto v = random_stack({9, 31, 29}, 3);
   std::vector<std::array<double, 2>> drift;
   for (int z = 0; z < 9; ++z) drift.push_back({0.37 * z - 1, -0.61 * z});
-  const int saved = omp_get_max_threads();
-  omp_set_num_threads(1);
-  const auto one = apply_drift(v.view(), drift);
-  omp_set_num_threads(3);
-  const auto many = apply_drift(v.view(), drift);
-  omp_set_num_threads(saved);
+  const auto one = test::on_threads(1, [&] { return apply_drift(v.view(), drift); });
+  const auto many = test::on_threads(3, [&] { return apply_drift(v.view(), drift); });
   EXPECT_TRUE(std::equal(one.begin(), one.end(), many.begin()));
 }
 

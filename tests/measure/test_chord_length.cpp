@@ -5,8 +5,8 @@
 #include <random>
 
 #include "emorph/measure/chord_length.hpp"
-#include "emorph/parallel.hpp"
 #include "random_mask.hpp"
+#include "support/threads.hpp"
 
 namespace emorph {
 namespace {
@@ -72,10 +72,8 @@ TEST(ChordLength, MatchesBruteForceOnRandomVolume) {
 
 TEST(ChordLength, SameForAnyThreadCount) {
   const auto m = random_mask({40, 33, 29}, 0.55, 11);
-  set_threads(1);
-  const auto one = chord_lengths(m.view());
-  set_threads(0);
-  const auto many = chord_lengths(m.view());
+  const auto one = test::on_threads(1, [&] { return chord_lengths(m.view()); });
+  const auto many = test::on_threads(0, [&] { return chord_lengths(m.view()); });
   for (int a = 0; a < 3; ++a) {
     EXPECT_EQ(one.axes[a].count, many.axes[a].count);
     EXPECT_EQ(one.axes[a].border_chords, many.axes[a].border_chords);

@@ -4,7 +4,7 @@
 #include <random>
 
 #include "emorph/measure/granulometry.hpp"
-#include "emorph/parallel.hpp"
+#include "support/threads.hpp"
 
 namespace emorph {
 namespace {
@@ -198,11 +198,8 @@ TEST(Granulometry, OneThreadEqualsManyThreads) {
   const auto m = random_blobs({40, 32, 36}, 30, 3);
   GranulometryParams p;
   p.local_thickness = true;
-  set_threads(1);
-  const auto a = granulometry(m.view(), p);
-  set_threads(4);
-  const auto b = granulometry(m.view(), p);
-  set_threads(0);
+  const auto a = test::on_threads(1, [&] { return granulometry(m.view(), p); });
+  const auto b = test::on_threads(4, [&] { return granulometry(m.view(), p); });
   EXPECT_EQ(a.opening_voxels, b.opening_voxels);
   for (int64_t k = 0; k < m.size(); ++k) ASSERT_EQ(a.local_thickness_um.data()[k], b.local_thickness_um.data()[k]);
 }

@@ -5,8 +5,8 @@
 
 #include "boolean_spheres.hpp"
 #include "emorph/measure/rev.hpp"
-#include "emorph/parallel.hpp"
 #include "random_mask.hpp"
+#include "support/threads.hpp"
 
 namespace emorph {
 namespace {
@@ -118,10 +118,8 @@ TEST(Rev, MatchesBruteForceWindowsWithAnisotropicSpacing) {
 
 TEST(Rev, SameForAnyThreadCount) {
   const auto m = random_mask({40, 36, 30}, 0.4, 5);
-  set_threads(1);
-  const auto one = representative_volume(m.view());
-  set_threads(0);
-  const auto many = representative_volume(m.view());
+  const auto one = test::on_threads(1, [&] { return representative_volume(m.view()); });
+  const auto many = test::on_threads(0, [&] { return representative_volume(m.view()); });
   EXPECT_EQ(one.std_fraction, many.std_fraction);
   EXPECT_EQ(one.mean_fraction, many.mean_fraction);
 }

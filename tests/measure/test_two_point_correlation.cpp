@@ -5,8 +5,8 @@
 
 #include "boolean_spheres.hpp"
 #include "emorph/measure/two_point_correlation.hpp"
-#include "emorph/parallel.hpp"
 #include "random_mask.hpp"
+#include "support/threads.hpp"
 
 namespace emorph {
 namespace {
@@ -96,10 +96,8 @@ TEST(TwoPointCorrelation, SameForAnyThreadCount) {
   for (auto method : {CorrelationMethod::direct, CorrelationMethod::fft}) {
     TwoPointCorrelationParams p;
     p.method = method;
-    set_threads(1);
-    const auto one = two_point_correlation(m.view(), p);
-    set_threads(0);
-    const auto many = two_point_correlation(m.view(), p);
+    const auto one = test::on_threads(1, [&] { return two_point_correlation(m.view(), p); });
+    const auto many = test::on_threads(0, [&] { return two_point_correlation(m.view(), p); });
     for (int a = 0; a < 3; ++a) EXPECT_EQ(one.axes[a].s2, many.axes[a].s2);
   }
 }
