@@ -1,7 +1,6 @@
 // Curtaining removal: structure without stripes is left alone, synthetic curtains are removed while
 // phase edges keep their sharpness, orientation handling, thread identity and parameter checks.
 #include <gtest/gtest.h>
-#include <omp.h>
 
 #include <cmath>
 #include <numbers>
@@ -10,6 +9,7 @@
 #include "emorph/error.hpp"
 #include "emorph/filter/destripe.hpp"
 #include "filter/fibsem_synthetic.hpp"
+#include "support/threads.hpp"
 
 namespace emorph {
 namespace {
@@ -149,12 +149,8 @@ TEST(Destripe, OneAndManyThreadsIdentical) {
   p.stripe_amplitude = 20;
   const auto s = test::make_synthetic_fibsem(p);
   for (const DestripeParams& params : {DestripeParams{}, variational_params(), wavelet_params()}) {
-    const int saved = omp_get_max_threads();
-    omp_set_num_threads(1);
-    const auto one = destripe(s.stack.view(), params);
-    omp_set_num_threads(3);
-    const auto many = destripe(s.stack.view(), params);
-    omp_set_num_threads(saved);
+    const auto one = test::on_threads(1, [&] { return destripe(s.stack.view(), params); });
+    const auto many = test::on_threads(3, [&] { return destripe(s.stack.view(), params); });
     EXPECT_TRUE(std::equal(one.begin(), one.end(), many.begin()));
   }
 }

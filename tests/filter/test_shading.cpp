@@ -1,7 +1,6 @@
 // Shading along y: an exact polynomial background is removed exactly; on a synthetic FIB/SEM stack
 // the mean grey of one phase becomes flat along y (acceptance: < 2% variation).
 #include <gtest/gtest.h>
-#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,6 +8,7 @@
 #include "emorph/error.hpp"
 #include "emorph/filter/shading.hpp"
 #include "filter/fibsem_synthetic.hpp"
+#include "support/threads.hpp"
 
 namespace emorph {
 namespace {
@@ -98,12 +98,8 @@ TEST(Shading, OneAndManyThreadsIdentical) {
   ShadingParams per_slice;
   per_slice.per_slice = true;
   for (const ShadingParams& params : {ShadingParams{}, per_slice}) {
-    const int saved = omp_get_max_threads();
-    omp_set_num_threads(1);
-    const auto one = correct_shading(s.stack.view(), params);
-    omp_set_num_threads(3);
-    const auto many = correct_shading(s.stack.view(), params);
-    omp_set_num_threads(saved);
+    const auto one = test::on_threads(1, [&] { return correct_shading(s.stack.view(), params); });
+    const auto many = test::on_threads(3, [&] { return correct_shading(s.stack.view(), params); });
     EXPECT_EQ(one.background, many.background);
     EXPECT_TRUE(std::equal(one.stack.begin(), one.stack.end(), many.stack.begin()));
   }

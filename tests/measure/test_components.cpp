@@ -6,6 +6,7 @@
 #include "emorph/measure/components.hpp"
 #include "emorph/parallel.hpp"
 #include "random_mask.hpp"
+#include "support/threads.hpp"
 
 namespace emorph {
 namespace {
@@ -72,11 +73,8 @@ TEST(Components, SlabBordersMergeOnTallVolumes) {
 TEST(Components, StatisticsMatchDirectCount) {
   const auto m = random_mask({20, 21, 22}, 0.3, 7);
   const auto r = label_components(m.view(), {6});
-  set_threads(1);
-  const auto a = component_statistics(r.labels.view(), r.count);
-  set_threads(4);
-  const auto b = component_statistics(r.labels.view(), r.count);
-  set_threads(0);
+  const auto a = test::on_threads(1, [&] { return component_statistics(r.labels.view(), r.count); });
+  const auto b = test::on_threads(4, [&] { return component_statistics(r.labels.view(), r.count); });
   EXPECT_EQ(a.voxels, b.voxels);
   EXPECT_EQ(a.sum, b.sum);
   EXPECT_EQ(a.bbox, b.bbox);

@@ -5,8 +5,8 @@
 #include <random>
 
 #include "emorph/measure/edt.hpp"
-#include "emorph/parallel.hpp"
 #include "random_mask.hpp"
+#include "support/threads.hpp"
 
 namespace emorph {
 namespace {
@@ -106,11 +106,8 @@ TEST(Edt, StridedViewAndThinVolumes) {
 TEST(Edt, OneThreadEqualsManyThreads) {
   const auto m = random_mask({40, 37, 45}, 0.02, 11);
   const Spacing w{1.3, 0.9, 1.0};
-  set_threads(1);
-  const auto a = squared_distance_transform(m.view(), w);
-  set_threads(4);
-  const auto b = squared_distance_transform(m.view(), w);
-  set_threads(0);
+  const auto a = test::on_threads(1, [&] { return squared_distance_transform(m.view(), w); });
+  const auto b = test::on_threads(4, [&] { return squared_distance_transform(m.view(), w); });
   for (int64_t i = 0; i < m.size(); ++i) ASSERT_EQ(a.data()[i], b.data()[i]);
 }
 

@@ -6,6 +6,7 @@
 
 #include "emorph/measure/fractions.hpp"
 #include "emorph/parallel.hpp"
+#include "support/threads.hpp"
 
 using namespace emorph;
 
@@ -63,10 +64,8 @@ TEST(Fractions, ThreadCountDoesNotChangeTheResult) {
   auto v = random_labels({33, 41, 29}, 5, 3, 5);
   const int before = thread_count();
   for (int axis = 0; axis < 3; ++axis) {
-    set_threads(1);
-    const auto one = slice_label_counts(v.view(), {axis});
-    set_threads(3);
-    const auto many = slice_label_counts(v.view(), {axis});
+    const auto one = test::on_threads(1, [&] { return slice_label_counts(v.view(), {axis}); });
+    const auto many = test::on_threads(3, [&] { return slice_label_counts(v.view(), {axis}); });
     EXPECT_EQ(one.counts, many.counts);
   }
   set_threads(before);

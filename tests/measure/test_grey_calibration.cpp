@@ -7,6 +7,7 @@
 
 #include "emorph/measure/grey_calibration.hpp"
 #include "emorph/parallel.hpp"
+#include "support/threads.hpp"
 
 using namespace emorph;
 
@@ -34,10 +35,8 @@ TEST(GreyProfile, MaskedMeansEqualBruteForceOnEveryAxis) {
     p.axis = axis;
     p.mask_labels = {0, 2};
     const int before = thread_count();
-    set_threads(1);
-    const auto one = grey_profile(any, labels.view(), p);
-    set_threads(3);
-    const auto r = grey_profile(any, labels.view(), p);
+    const auto one = test::on_threads(1, [&] { return grey_profile(any, labels.view(), p); });
+    const auto r = test::on_threads(3, [&] { return grey_profile(any, labels.view(), p); });
     set_threads(before);
     EXPECT_EQ(one.mean_grey, r.mean_grey);
     const int64_t n = labels.shape()[axis];

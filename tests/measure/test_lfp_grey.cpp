@@ -14,6 +14,7 @@
 #include "emorph/measure/lfp_profile.hpp"
 #include "emorph/measure/matrix_grey.hpp"
 #include "emorph/parallel.hpp"
+#include "support/threads.hpp"
 
 using namespace emorph;
 
@@ -176,10 +177,8 @@ TEST(MatrixGrey, ThreadCountDoesNotChangeTheResult) {
   p.band_thresholds = std::array<double, 3>{400, 600, 800};
   const AnyVolume grey(e.grey.clone());
   const int before = thread_count();
-  set_threads(1);
-  const auto one = matrix_grey_profile(grey, e.labels.view(), p);
-  set_threads(3);
-  const auto three = matrix_grey_profile(grey, e.labels.view(), p);
+  const auto one = test::on_threads(1, [&] { return matrix_grey_profile(grey, e.labels.view(), p); });
+  const auto three = test::on_threads(3, [&] { return matrix_grey_profile(grey, e.labels.view(), p); });
   set_threads(before);
   EXPECT_EQ(one.mean_grey, three.mean_grey);
   EXPECT_EQ(one.below_low, three.below_low);

@@ -6,7 +6,7 @@
 #include "emorph/measure/particles.hpp"
 #include "emorph/measure/size_class_profile.hpp"
 #include "emorph/measure/size_distribution.hpp"
-#include "emorph/parallel.hpp"
+#include "support/threads.hpp"
 
 namespace emorph {
 namespace {
@@ -73,11 +73,8 @@ TEST(Particles, CubeAreaAndBorderAndThreads) {
   for (int z = 0; z < 6; ++z)
     for (int y = 4; y < 10; ++y)
       for (int x = 4; x < 10; ++x) v(z, y, x) = 1;
-  set_threads(1);
-  const auto a = measure_particles(v.view(), 1);
-  set_threads(3);
-  const auto b = measure_particles(v.view(), 1);
-  set_threads(0);
+  const auto a = test::on_threads(1, [&] { return measure_particles(v.view(), 1); });
+  const auto b = test::on_threads(3, [&] { return measure_particles(v.view(), 1); });
   ASSERT_EQ(a.size(), 1u);
   EXPECT_TRUE(a[0].touches_border);
   EXPECT_EQ(a[0].bbox, (std::array<int64_t, 6>{0, 6, 4, 10, 4, 10}));

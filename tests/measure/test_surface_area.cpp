@@ -7,6 +7,7 @@
 
 #include "emorph/measure/surface_area.hpp"
 #include "emorph/parallel.hpp"
+#include "support/threads.hpp"
 
 using namespace emorph;
 
@@ -159,10 +160,8 @@ TEST(SurfaceArea, ThreadCountDoesNotChangeTheResult) {
   Volume<uint8_t> v({40, 33, 57}, {1, 1, 1});
   for (auto& x : v) x = static_cast<uint8_t>((rng() % 7) < 5 ? 0 : rng() % 3);
   const int before = thread_count();
-  set_threads(1);
-  const auto one = surface_areas(v.view());
-  set_threads(4);
-  const auto many = surface_areas(v.view());
+  const auto one = test::on_threads(1, [&] { return surface_areas(v.view()); });
+  const auto many = test::on_threads(4, [&] { return surface_areas(v.view()); });
   set_threads(before);
   EXPECT_EQ(one.interface_area_um2, many.interface_area_um2);
   EXPECT_EQ(one.phase_area_um2, many.phase_area_um2);

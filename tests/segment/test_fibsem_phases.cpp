@@ -9,8 +9,8 @@
 
 #include "emorph/error.hpp"
 #include "emorph/filter/gaussian.hpp"
-#include "emorph/parallel.hpp"
 #include "emorph/segment/fibsem_phases.hpp"
+#include "support/threads.hpp"
 
 using namespace emorph;
 
@@ -116,11 +116,8 @@ TEST(FibsemPhases, OneModeForSeveralPhasesIsRefusedAndThreadsAgree) {
   one.expected_contrast = {0.66};
   EXPECT_EQ(fibsem_phases<float>(st.grey.view(), true_pores(st).view(), one).phases, (std::vector<std::string>{"LFP"}));
   const Stack all = make_stack({1, 2, 3}, 5);
-  set_threads(1);
-  const auto a = fibsem_phases<float>(all.grey.view(), true_pores(all).view());
-  set_threads(3);
-  const auto c = fibsem_phases<float>(all.grey.view(), true_pores(all).view());
-  set_threads(0);
+  const auto a = test::on_threads(1, [&] { return fibsem_phases<float>(all.grey.view(), true_pores(all).view()); });
+  const auto c = test::on_threads(3, [&] { return fibsem_phases<float>(all.grey.view(), true_pores(all).view()); });
   EXPECT_TRUE(std::equal(a.labels.begin(), a.labels.end(), c.labels.begin()));
   Volume<uint8_t> wrong({2, 2, 2});
   EXPECT_THROW(fibsem_phases<float>(all.grey.view(), wrong.view()), InputError);

@@ -4,8 +4,8 @@
 #include <map>
 
 #include "emorph/measure/components.hpp"
-#include "emorph/parallel.hpp"
 #include "emorph/segment/separate_particles.hpp"
+#include "support/threads.hpp"
 
 namespace emorph {
 namespace {
@@ -95,11 +95,8 @@ TEST(SeparateParticles, ExcludeBorderDropsCutParticles) {
 
 TEST(SeparateParticles, OneThreadEqualsManyThreadsAndAnisotropic) {
   auto m = rasterise({44, 44, 100}, chain(), nullptr);
-  set_threads(1);
-  const auto a = separate_particles(m.view());
-  set_threads(4);
-  const auto b = separate_particles(m.view());
-  set_threads(0);
+  const auto a = test::on_threads(1, [&] { return separate_particles(m.view()); });
+  const auto b = test::on_threads(4, [&] { return separate_particles(m.view()); });
   ASSERT_EQ(a.count, b.count);
   for (int64_t i = 0; i < m.size(); ++i) ASSERT_EQ(a.labels.data()[i], b.labels.data()[i]);
   // Same balls sampled with voxels twice as long along z (half the slices): still one per ball.

@@ -4,6 +4,7 @@
 #include "emorph/parallel.hpp"
 #include "emorph/transport/connectivity.hpp"
 #include "reference.hpp"
+#include "support/threads.hpp"
 
 using namespace emorph;
 using emorph::test::random_labels;
@@ -99,11 +100,8 @@ TEST(Connectivity, OneAndManyThreadsGiveIdenticalClasses) {
     ConnectivityParams p;
     p.connectivity = conn;
     p.axis = 1;
-    set_threads(1);
-    const auto a = connectivity(v, p);
-    set_threads(5);
-    const auto b = connectivity(v, p);
-    set_threads(0);
+    const auto a = test::on_threads(1, [&] { return connectivity(v, p); });
+    const auto b = test::on_threads(5, [&] { return connectivity(v, p); });
     ASSERT_TRUE(std::equal(a.classes.begin(), a.classes.end(), b.classes.begin()));
     EXPECT_EQ(a.components, b.components);
     EXPECT_EQ(a.percolating_components, b.percolating_components);

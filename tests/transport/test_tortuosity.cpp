@@ -4,9 +4,9 @@
 #include <string>
 
 #include "emorph/error.hpp"
-#include "emorph/parallel.hpp"
 #include "emorph/transport/tortuosity.hpp"
 #include "reference.hpp"
+#include "support/threads.hpp"
 
 using namespace emorph;
 using emorph::test::random_labels;
@@ -185,11 +185,8 @@ TEST(Tortuosity, OneAndManyThreadsGiveIdenticalResults) {
   auto v = random_labels({40, 36, 33}, 0.55, 5, 0, 1);
   TortuosityParams p;
   p.keep_fields = true;
-  set_threads(1);
-  const auto a = tortuosity(v, p);
-  set_threads(4);
-  const auto b = tortuosity(v, p);
-  set_threads(0);
+  const auto a = test::on_threads(1, [&] { return tortuosity(v, p); });
+  const auto b = test::on_threads(4, [&] { return tortuosity(v, p); });
   ASSERT_TRUE(a.percolating);
   EXPECT_GT(a.levels, 2);
   EXPECT_EQ(a.iterations, b.iterations);
