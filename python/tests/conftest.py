@@ -4,6 +4,8 @@ import math
 import os
 import pathlib
 import subprocess
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -81,3 +83,29 @@ def write_synth_sample(tmp, spacing, seed, config_text):
     config = tmp / "config.toml"
     config.write_text(config_text)
     return labels, path, config
+
+
+def ticks_in_middle_half(call, tick_s, settle_s):
+    """Runs call() while another Python thread ticks every tick_s seconds (started settle_s before):
+    returns (call's result, ticks inside the middle half of the call, the call's duration in s). With
+    the GIL held for the whole call the counter could not tick there."""
+    ticks = []
+    stop = threading.Event()
+
+    def counter():
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(tick_s)
+
+    thread = threading.Thread(target=counter)
+    thread.start()
+    try:
+        time.sleep(settle_s)
+        t0 = time.perf_counter()
+        result = call()
+        t1 = time.perf_counter()
+    finally:
+        stop.set()
+        thread.join()
+    lo, hi = t0 + 0.25 * (t1 - t0), t0 + 0.75 * (t1 - t0)
+    return result, sum(lo <= t <= hi for t in ticks), t1 - t0

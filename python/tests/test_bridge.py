@@ -1,12 +1,12 @@
 """The numpy bridge: zero-copy inputs, owned outputs, the GIL released, clear errors on bad arrays."""
 import gc
 import threading
-import time
 
 import numpy as np
 import pytest
 
 import emorph
+from conftest import ticks_in_middle_half
 
 
 def test_version():
@@ -50,31 +50,12 @@ def test_distance_transform_512_cubed_no_copy_and_gil_released():
     n = 512
     mask = np.ones((n, n, n), np.uint8)
     mask[::64, ::64, ::64] = 0
-    ticks = []
-    stop = threading.Event()
-
-    def counter():
-        while not stop.is_set():
-            ticks.append(time.perf_counter())
-            time.sleep(0.001)
-
-    thread = threading.Thread(target=counter)
-    thread.start()
-    try:
-        time.sleep(0.05)
-        t0 = time.perf_counter()
-        d = emorph.distance_transform(mask)
-        t1 = time.perf_counter()
-    finally:
-        stop.set()
-        thread.join()
+    d, inside, seconds = ticks_in_middle_half(lambda: emorph.distance_transform(mask), tick_s=0.001, settle_s=0.05)
     assert emorph._core._debug_last_input_address() == mask.ctypes.data  # the library read numpy's buffer
     assert d.shape == mask.shape and d.dtype == np.float32
     assert d[0, 0, 0] == 0 and d[32, 32, 32] == pytest.approx(np.sqrt(3 * 32**2))
     # With the GIL held for the whole call the counter could not tick in its middle half.
-    lo, hi = t0 + 0.25 * (t1 - t0), t0 + 0.75 * (t1 - t0)
-    inside = sum(lo <= t <= hi for t in ticks)
-    assert inside >= 5, f"counter ticked {inside} times during the middle of a {t1 - t0:.2f} s call"
+    assert inside >= 5, f"counter ticked {inside} times during the middle of a {seconds:.2f} s call"
 
 
 def test_two_threads_compute_concurrently_with_identical_results(rng):

@@ -4,7 +4,7 @@ import pytest
 from scipy import ndimage
 
 import emorph
-from conftest import random_labels
+from conftest import random_labels, ticks_in_middle_half
 
 
 @pytest.mark.parametrize("spacing", [None, 0.32, (1.0, 0.5, 0.25), (0.3, 0.7, 0.45)])
@@ -117,31 +117,11 @@ def test_errors_name_python_keywords(rng):
 ], ids=["local_thickness", "particles"])
 def test_new_functions_read_in_place_and_release_the_gil(call):
     """Zero copy (pointer identity) and another Python thread runs while emorph computes."""
-    import threading
-    import time
-
     mask = np.zeros((96, 96, 96), np.uint8)
     z, y, x = np.indices(mask.shape)
     for c in ((30, 30, 30), (60, 62, 58), (30, 66, 64)):
         mask[(z - c[0]) ** 2 + (y - c[1]) ** 2 + (x - c[2]) ** 2 <= 20 ** 2] = 1
-    ticks, stop = [], threading.Event()
-
-    def counter():
-        while not stop.is_set():
-            ticks.append(time.perf_counter())
-            time.sleep(0.0005)
-
-    thread = threading.Thread(target=counter)
-    thread.start()
-    try:
-        time.sleep(0.02)
-        t0 = time.perf_counter()
-        call(mask)
-        t1 = time.perf_counter()
-    finally:
-        stop.set()
-        thread.join()
+    _, inside, seconds = ticks_in_middle_half(lambda: call(mask), tick_s=0.0005, settle_s=0.02)
     assert emorph._core._debug_last_input_address() == mask.ctypes.data
     # With the GIL held throughout, the counter could not tick inside the middle half of the call.
-    lo, hi = t0 + 0.25 * (t1 - t0), t0 + 0.75 * (t1 - t0)
-    assert sum(lo <= t <= hi for t in ticks) >= 2, f"{t1 - t0:.3f} s call"
+    assert inside >= 2, f"{seconds:.3f} s call"
