@@ -2,7 +2,6 @@
 // damaged TIFFs in crop/slice, the voxel-size rule, NaN voxels and unconverged solves. Every refusal
 // is exit 2 with one "emorph: error:" line naming the option or file.
 #include <gtest/gtest.h>
-#include <hdf5.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
+#include "io/hollow_hdf5.hpp"
 #include "io/io_test_util.hpp"
 #include "cli/cli_test.hpp"
 
@@ -202,13 +202,7 @@ TEST(CliHardening, CropAndSliceRefuseTiffsWithBrokenLaterPages) {
 TEST(CliHardening, InfoOnAnHdf5DeclaringAHugeDatasetIsExit2) {
   TempDir d;
   const std::string path = d / "huge.h5";
-  hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  const hsize_t dims[3] = {100000, 100000, 100000}, chunk[3] = {1, 32, 32};
-  hid_t s = H5Screate_simple(3, dims, nullptr);
-  hid_t plist = H5Pcreate(H5P_DATASET_CREATE);
-  H5Pset_chunk(plist, 3, chunk);
-  H5Dclose(H5Dcreate2(f, "/v", H5T_NATIVE_UINT8, s, H5P_DEFAULT, plist, H5P_DEFAULT));
-  H5Pclose(plist), H5Sclose(s), H5Fclose(f);
+  test::write_hollow_hdf5(path, 32);
   ASSERT_LT(fs::file_size(path), 16u << 10);
   expect_one_line_input_error(run_cli("info " + quoted(path)), {"huge.h5", "missing"}, "info");
   // Refused from the header, before any allocation: the same answer with the address space capped at

@@ -16,6 +16,7 @@
 #include "emorph/io/stream.hpp"
 #include "emorph/io/summary.hpp"
 #include "io/headers.hpp"
+#include "io/hollow_hdf5.hpp"
 #include "io/io_test_util.hpp"
 #include "support/checks.hpp"
 #include "support/test_support.hpp"
@@ -256,13 +257,7 @@ TEST(IoHardening, BinaryDataNeverReachesAMessage) {
 TEST(IoHardening, Hdf5DeclaringFarMoreThanItHoldsIsRefused) {
   TempDir d;
   const std::string path = d / "huge.h5";
-  hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  const hsize_t dims[3] = {100000, 100000, 100000}, chunk[3] = {1, 64, 64};
-  hid_t s = H5Screate_simple(3, dims, nullptr);
-  hid_t plist = H5Pcreate(H5P_DATASET_CREATE);
-  H5Pset_chunk(plist, 3, chunk);
-  hid_t ds = H5Dcreate2(f, "/v", H5T_NATIVE_UINT8, s, H5P_DEFAULT, plist, H5P_DEFAULT);
-  H5Dclose(ds), H5Pclose(plist), H5Sclose(s), H5Fclose(f);
+  test::write_hollow_hdf5(path, 64);
   ASSERT_LT(fs::file_size(path), 16u << 10);
   expect_error(input_error_of([&] { read_info(path); }), {"huge.h5:/v", "100000 x 100000 x 100000", "missing"});
   expect_error(input_error_of([&] { volume_summary(path); }), {"huge.h5"});
