@@ -29,6 +29,7 @@
 #include "emorph/synth/fibsem.hpp"
 #include "emorph/synth/xct.hpp"
 #include "sizes_bench_common.hpp"
+#include "../tests/support/prepped_fibsem.hpp"
 
 using namespace emorph;
 using Clock = std::chrono::steady_clock;
@@ -176,12 +177,7 @@ print(dt, th, dt256, th256)
       std::printf("preset %s: generator failed: %s\n", name.c_str(), ex.what());
       continue;
     }
-    synth::FibsemParams fp;
-    fp.curtain_amplitude = 0;
-    fp.drift_step_px = 0;
-    fp.shading = 0;
-    fp.contrast_decay = 0;
-    const auto f = synth::simulate_fibsem(e.labels.view(), fp);
+    const auto f = test::simulate_prepped_fibsem(e.labels.view());
     const Histogram h = histogram<uint8_t>(f.image.view(), {});
     const auto ot = threshold_otsu(h);
     Volume<uint8_t> otsu_pores(f.image.shape());

@@ -12,6 +12,7 @@
 #include "emorph/synth/electrode.hpp"
 #include "emorph/synth/fibsem.hpp"
 #include "cli/cli_test.hpp"
+#include "support/prepped_fibsem.hpp"
 
 using namespace emorph;
 
@@ -250,12 +251,7 @@ TEST(CliSegment, FibsemPresetHMorphologicalPoresBeatGlobalOtsu) {
     sp.domain_lateral_um = 40;  // a FIB/SEM window of a 40 um electrode
     sp.domain_thickness_um = 40;
     const auto e = synth::generate_electrode(sp);
-    synth::FibsemParams fp;
-    fp.curtain_amplitude = 0;
-    fp.drift_step_px = 0;
-    fp.shading = 0;
-    fp.contrast_decay = 0;
-    const auto f = synth::simulate_fibsem(e.labels.view(), fp);
+    const auto f = test::simulate_prepped_fibsem(e.labels.view());
     const auto morph = fibsem_pores<uint8_t>(f.image.view(), {});
     const double t = threshold_otsu(histogram<uint8_t>(f.image.view(), {})).thresholds[0];
     Volume<uint8_t> otsu(f.image.shape());
