@@ -12,6 +12,7 @@
 #include "emorph/segment/segment.hpp"
 #include "emorph/synth/electrode.hpp"
 #include "emorph/synth/fibsem.hpp"
+#include "fibsem_comparison.hpp"
 #include "fibsem_model.hpp"
 
 using namespace emorph;
@@ -72,18 +73,15 @@ TEST(FibsemColumns, SegmentationBeatsTheWatershedSplitOnSimulatedStacks) {
     fp.seed = c.seed;
     fp.drift_step_px = 0;
     const auto sim = synth::simulate_fibsem(gen.labels.view(), fp);
-    SegmentParams sp;
-    sp.method = "fibsem";
-    const auto with = segment(AnyVolume(sim.image.clone()), sp, PhaseTable::default_table());
-    sp.fibsem_columns.enabled = false;
-    const auto without = segment(AnyVolume(sim.image.clone()), sp, PhaseTable::default_table());
-    const auto a = test::pore_dice_and_worst_error(with.labels, gen.labels), b = test::pore_dice_and_worst_error(without.labels, gen.labels);
+    const auto [with, without] = test::segment_fibsem_default_and_changed(
+        sim.image, gen.labels, [](SegmentParams& sp) { sp.fibsem_columns.enabled = false; });
+    const auto a = with.score, b = without.score;
     std::printf("%s seed %llu: columns: pore Dice %.3f, worst %.2f vol%% | watershed split: %.3f, %.2f vol%%\n", c.preset,
                 static_cast<unsigned long long>(c.seed), a.first, a.second, b.first, b.second);
     EXPECT_GE(a.first, c.min_dice) << c.preset;
     EXPECT_LE(a.second, c.max_error) << c.preset;
     EXPECT_GT(a.first, b.first) << c.preset;
-    EXPECT_TRUE(with.fibsem_solids.contains("columns"));
-    EXPECT_FALSE(without.fibsem_solids.contains("columns"));
+    EXPECT_TRUE(with.result.fibsem_solids.contains("columns"));
+    EXPECT_FALSE(without.result.fibsem_solids.contains("columns"));
   }
 }

@@ -12,6 +12,7 @@
 #include "emorph/segment/segment.hpp"
 #include "emorph/synth/electrode.hpp"
 #include "emorph/synth/fibsem.hpp"
+#include "fibsem_comparison.hpp"
 #include "fibsem_model.hpp"
 
 using namespace emorph;
@@ -84,13 +85,10 @@ TEST(FibsemShine, SegmentationWithTheEstimateOnSimulatedStacks) {
     fp.drift_step_px = 0;
     fp.shine_depth_um = c.depth, fp.shine_strength = c.strength;
     const auto sim = synth::simulate_fibsem(gen.labels.view(), fp);
-    SegmentParams sp;
-    sp.method = "fibsem";
-    const auto fixed = segment(AnyVolume(sim.image.clone()), sp, PhaseTable::default_table());
-    sp.fibsem_columns.fit_shine = true;
-    const auto fitted = segment(AnyVolume(sim.image.clone()), sp, PhaseTable::default_table());
-    const auto a = test::pore_dice_and_worst_error(fitted.labels, gen.labels), b = test::pore_dice_and_worst_error(fixed.labels, gen.labels);
-    const Json& fit = fitted.fibsem_solids["columns"]["shine_fit"];
+    const auto [fixed, fitted] = test::segment_fibsem_default_and_changed(
+        sim.image, gen.labels, [](SegmentParams& sp) { sp.fibsem_columns.fit_shine = true; });
+    const auto a = fitted.score, b = fixed.score;
+    const Json& fit = fitted.result.fibsem_solids["columns"]["shine_fit"];
     std::printf("shine %.2f um, %.2f: estimated %.3f um, %.2f | estimate: pore Dice %.3f, worst %.2f vol%% | fixed default: %.3f, %.2f vol%%\n",
                 c.depth, c.strength, fit["depth_um"].get<double>(), fit["strength"].get<double>(), a.first, a.second, b.first,
                 b.second);
@@ -99,6 +97,6 @@ TEST(FibsemShine, SegmentationWithTheEstimateOnSimulatedStacks) {
     EXPECT_LE(a.second, c.fit_error);
     EXPECT_GE(b.first, c.fixed_dice);
     EXPECT_LE(b.second, c.fixed_error);
-    EXPECT_FALSE(fixed.fibsem_solids["columns"].contains("shine_fit"));
+    EXPECT_FALSE(fixed.result.fibsem_solids["columns"].contains("shine_fit"));
   }
 }
