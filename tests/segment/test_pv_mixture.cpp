@@ -155,8 +155,11 @@ TEST(PvMixture, OnePeakIsRefusedNamingTheOverride) {
   EXPECT_NO_THROW(segment(image(truth, 1.0, 0.7), p, PhaseTable::default_table()));
 }
 
-TEST(PvMixture, FitRecoversPureLevelsOfAnAnalyticHistogram) {
-  // Two Gaussians (grey 60 and 180, sigma 8) and a uniform partial-volume class between them.
+namespace {
+
+// A histogram of 10^6 counts over grey 0..255: shares of a dark and a bright Gaussian (grey 60 and 180,
+// sigma 8) and of a uniform partial-volume class between them.
+Histogram two_peaks_with_partial_volume(double dark, double bright, double partial) {
   Histogram h;
   h.lower = -0.5;
   h.counts.assign(256, 0);
@@ -164,8 +167,16 @@ TEST(PvMixture, FitRecoversPureLevelsOfAnAnalyticHistogram) {
     const double d = std::exp(-0.5 * (g - 60.0) * (g - 60.0) / 64) / (8 * std::sqrt(2 * M_PI));
     const double b = std::exp(-0.5 * (g - 180.0) * (g - 180.0) / 64) / (8 * std::sqrt(2 * M_PI));
     const double pv = (g > 60 && g < 180) ? 1.0 / 120 : 0.0;
-    h.counts[g] = static_cast<int64_t>(std::llround(1e6 * (0.5 * d + 0.3 * b + 0.2 * pv)));
+    h.counts[g] = static_cast<int64_t>(std::llround(1e6 * (dark * d + bright * b + partial * pv)));
   }
+  return h;
+}
+
+}  // namespace
+
+TEST(PvMixture, FitRecoversPureLevelsOfAnAnalyticHistogram) {
+  // Two Gaussians (grey 60 and 180, sigma 8) and a uniform partial-volume class between them.
+  const Histogram h = two_peaks_with_partial_volume(0.5, 0.3, 0.2);
   const PvMixtureModel m = fit_pv_mixture(h);
   // The partial-volume plateau tilts each peak's top inwards: measured 61.5 and 178.2.
   EXPECT_NEAR(m.level_dark, 60, 2.5);
@@ -182,15 +193,8 @@ TEST(PvMixture, FitRecoversPureLevelsOfAnAnalyticHistogram) {
 // threshold itself, the model's band around it, and the model's refusal of one peak (the explicit
 // --method otsu override stays available).
 TEST(PvMixture, DefaultRouteIsOtsuCheckedByTheModel) {
-  Histogram h;  // two Gaussians (grey 60 and 180, sigma 8), unequal shares, partial volume between
-  h.lower = -0.5;
-  h.counts.assign(256, 0);
-  for (int g = 0; g < 256; ++g) {
-    const double d = std::exp(-0.5 * (g - 60.0) * (g - 60.0) / 64) / (8 * std::sqrt(2 * M_PI));
-    const double b = std::exp(-0.5 * (g - 180.0) * (g - 180.0) / 64) / (8 * std::sqrt(2 * M_PI));
-    const double pv = (g > 60 && g < 180) ? 1.0 / 120 : 0.0;
-    h.counts[g] = static_cast<int64_t>(std::llround(1e6 * (0.6 * d + 0.25 * b + 0.15 * pv)));
-  }
+  // Two Gaussians (grey 60 and 180, sigma 8), unequal shares, partial volume between.
+  const Histogram h = two_peaks_with_partial_volume(0.6, 0.25, 0.15);
   PvMixtureParams mp;
   mp.rule = "otsu";
   const PvMixtureResult r = threshold_pv_mixture(h, mp);
