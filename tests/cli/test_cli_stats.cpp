@@ -17,11 +17,16 @@ void write_ball(const std::string& path) {
   write_volume<uint8_t>(path, test::ball_volume(24, {0.5, 0.25, 0.25}, {11, 11, 11}, 36).view());
 }
 
+// Writes the ball as t/labels.tif and runs `command labels.tif options --json`: the JSON in `out`.
+void run_on_ball(const TempDir& t, const std::string& command, const std::string& options, Json& out) {
+  write_ball(t / "labels.tif");
+  run_cli_json(command + " " + (t / "labels.tif") + " " + options, t / (command + ".json"), out);
+}
+
 TEST(CliStats, ChordsKeysCsvAndSpacing) {
   TempDir t;
-  write_ball(t / "labels.tif");
   Json j;
-  ASSERT_NO_FATAL_FAILURE(run_cli_json("chords " + (t / "labels.tif") + " --phase NMC --csv " + (t / "c.csv"), t / "c.json", j));
+  ASSERT_NO_FATAL_FAILURE(run_on_ball(t, "chords", "--phase NMC --csv " + (t / "c.csv"), j));
   EXPECT_EQ(j["command"], "chords");
   ASSERT_EQ(j["results"]["axes"].size(), 3u);
   // The longest chord crosses the ball's diameter: 13 voxels, of 0.5 um along z and 0.25 um in-plane.
@@ -33,9 +38,8 @@ TEST(CliStats, ChordsKeysCsvAndSpacing) {
 
 TEST(CliStats, CorrelationStartsAtTheVolumeFraction) {
   TempDir t;
-  write_ball(t / "labels.tif");
   Json j;
-  ASSERT_NO_FATAL_FAILURE(run_cli_json("correlation " + (t / "labels.tif") + " --phase NMC --max-lag 2", t / "s.json", j));
+  ASSERT_NO_FATAL_FAILURE(run_on_ball(t, "correlation", "--phase NMC --max-lag 2", j));
   const Json& res = j["results"];
   const double phi = res["volume_fraction"].get<double>();
   for (int a = 0; a < 3; ++a) {
@@ -48,9 +52,8 @@ TEST(CliStats, CorrelationStartsAtTheVolumeFraction) {
 
 TEST(CliStats, RevReportsIntegralRangeAndErrorBar) {
   TempDir t;
-  write_ball(t / "labels.tif");
   Json j;
-  ASSERT_NO_FATAL_FAILURE(run_cli_json("rev " + (t / "labels.tif") + " --phase pore --sizes 1,1.5", t / "r.json", j));
+  ASSERT_NO_FATAL_FAILURE(run_on_ball(t, "rev", "--phase pore --sizes 1,1.5", j));
   const Json& res = j["results"];
   EXPECT_EQ(res["sizes_um"].size(), 2u);
   EXPECT_EQ(res["std_fraction"].size(), 2u);
