@@ -9,6 +9,8 @@
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
+#include "support/labels_and_grey.hpp"
+#include "support/layered_electrode.hpp"
 #include "support/streamed_peak.hpp"
 #include "cli/cli_test.hpp"
 
@@ -16,19 +18,10 @@ namespace {
 
 // Layers along z: collector, an electrode of NMC/CBD/pore blobs (NMC falling with z), air on top.
 emorph::Volume<uint8_t> electrode(emorph::Shape shape) {
-  emorph::Volume<uint8_t> v(shape, {0.5, 0.5, 0.5});
-  for (int64_t z = 0; z < shape.nz; ++z)
-    for (int64_t y = 0; y < shape.ny; ++y)
-      for (int64_t x = 0; x < shape.nx; ++x) {
-        uint8_t l = 0;
-        if (z < 4) l = 4;
-        else if (z < shape.nz - 4) {
-          const int64_t cell = (x / 3 + 7 * (y / 5) + 13 * (z / 2) + (x * y) % 5) % 10;
-          l = cell < 6 - 3 * z / shape.nz ? 1 : cell < 8 ? 3 : 0;
-        }
-        v(z, y, x) = l;
-      }
-  return v;
+  return emorph::test::layered_electrode(shape, {0.5, 0.5, 0.5}, 4, [&](int64_t z, int64_t y, int64_t x) -> uint8_t {
+    const int64_t cell = (x / 3 + 7 * (y / 5) + 13 * (z / 2) + (x * y) % 5) % 10;
+    return cell < 6 - 3 * z / shape.nz ? 1 : cell < 8 ? 3 : 0;
+  });
 }
 
 struct CliRun {
@@ -43,30 +36,18 @@ CliRun run_json(const TempDir& dir, const std::string& global, const std::string
   return {r.exit_code == 0 ? read_json(json) : Json(), r.err};
 }
 
-class CliStreaming : public ::testing::Test {
+class CliStreaming : public emorph::test::LabelsAndGreyFiles {
  protected:
-  void SetUp() override {
-    const auto labels = electrode({48, 40, 36});
-    emorph::write_volume(labels_, labels);
-    emorph::Volume<uint16_t> grey(labels.shape(), labels.spacing());  // grey levels per phase, plus texture
-    for (int64_t i = 0; i < grey.size(); ++i) grey.data()[i] = static_cast<uint16_t>(9000 * labels.data()[i] + (i * 37) % 2000);
-    emorph::write_volume(grey_, grey);
-  }
-  TempDir dir_;
-  std::string labels_ = dir_ / "labels.nrrd";
-  std::string grey_ = dir_ / "grey.tif";
+  CliStreaming() : LabelsAndGreyFiles("labels.nrrd", "grey.tif", electrode({48, 40, 36})) {}
 };
 
 TEST_F(CliStreaming, StreamedCommandsGiveTheInCoreResults) {
-  const std::vector<std::pair<std::string, std::string>> commands = {
-      {"fractions", "fractions " + labels_},
-      {"fractions_axis2", "fractions " + labels_ + " --axis 2"},
-      {"profile", "profile " + labels_ + " --window 3"},
-      {"surface", "surface " + labels_},
+  auto commands = emorph::test::label_kernel_commands(labels_, 2);
+  commands.insert(commands.end(), {
       {"histogram", "histogram " + grey_},
       {"grey_profile", "profile " + labels_ + " --grey " + grey_ + " --grey-phases pore,CBD --calibration 0.001,0.5"},
       {"histogram_bins", "histogram " + grey_ + " --bins 64 --range 1000,30000"},
-  };
+  });
   for (const auto& [name, command] : commands) {
     const CliRun core = run_json(dir_, "", command, name + "_core");
     // 64 KiB: slab buffers of 32 KiB, 22 slices of 1440 voxels (surface: 20 and a halo slice each side).

@@ -10,6 +10,7 @@
 #include "emorph/io.hpp"
 #include "emorph/io/scratch_store.hpp"
 #include "emorph/result.hpp"
+#include "support/labels_and_grey.hpp"
 #include "support/streamed_peak.hpp"
 #include "cli/cli_test.hpp"
 
@@ -42,19 +43,19 @@ std::string file_bytes(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-class CliStreamingKernels : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto labels = random_labels({40, 24, 30});
-    emorph::write_volume(labels_, labels);
-    // Two grey phases with noise (contrast-to-noise ~4: the auto pre-filter picks the median).
-    emorph::Volume<uint16_t> grey(labels.shape(), labels.spacing());
-    for (int64_t i = 0; i < grey.size(); ++i) {
-      const int64_t z = i / (24 * 30), y = i / 30 % 24, x = i % 30;
-      grey.data()[i] = static_cast<uint16_t>(8000 + 6000 * (labels.data()[i] != 0) + 40 * cell(x, z, y));
-    }
-    emorph::write_volume(grey_, grey);
+// Two grey phases with noise (contrast-to-noise ~4: the auto pre-filter picks the median), for 40 x 24 x 30 labels.
+emorph::Volume<uint16_t> noisy_grey(const emorph::Volume<uint8_t>& labels) {
+  emorph::Volume<uint16_t> grey(labels.shape(), labels.spacing());
+  for (int64_t i = 0; i < grey.size(); ++i) {
+    const int64_t z = i / (24 * 30), y = i / 30 % 24, x = i % 30;
+    grey.data()[i] = static_cast<uint16_t>(8000 + 6000 * (labels.data()[i] != 0) + 40 * cell(x, z, y));
   }
+  return grey;
+}
+
+class CliStreamingKernels : public emorph::test::LabelsAndGreyFiles {
+ protected:
+  CliStreamingKernels() : LabelsAndGreyFiles("labels.nrrd", "grey.tif", random_labels({40, 24, 30}), noisy_grey) {}
 
   // Runs `command` (OUT replaced by an output path) in core and under each limit; compares results
   // and every output file named OUT.*.
@@ -92,10 +93,6 @@ class CliStreamingKernels : public ::testing::Test {
     for (const auto& entry : std::filesystem::directory_iterator(std::string(dir_ / "")))
       EXPECT_EQ(entry.path().filename().string().find("scratch"), std::string::npos) << entry.path() << " left behind";
   }
-
-  TempDir dir_;
-  std::string labels_ = dir_ / "labels.nrrd";
-  std::string grey_ = dir_ / "grey.tif";
 };
 
 TEST_F(CliStreamingKernels, SegmentEqualsInCore) {

@@ -12,6 +12,7 @@
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
+#include "support/labels_and_grey.hpp"
 #include "support/test_support.hpp"
 
 using emorph::Json;
@@ -46,15 +47,9 @@ emorph::Volume<uint8_t> electrode(emorph::Shape shape) {
   return v;
 }
 
-class MpiDistributed : public ::testing::Test {
+class MpiDistributed : public emorph::test::LabelsAndGreyFiles {
  protected:
-  void SetUp() override {
-    const auto labels = electrode({37, 29, 31});
-    emorph::write_volume(labels_, labels);
-    emorph::Volume<uint16_t> grey(labels.shape(), labels.spacing());
-    for (int64_t i = 0; i < grey.size(); ++i) grey.data()[i] = static_cast<uint16_t>(9000 * labels.data()[i] + (i * 37) % 2000);
-    emorph::write_volume(grey_, grey);
-  }
+  MpiDistributed() : LabelsAndGreyFiles("labels.tif", "grey.nrrd", electrode({37, 29, 31})) {}
   Json single(const std::string& command, const std::string& name) {
     const std::string json = dir_ / (name + "_1.json");
     const auto r = run_cli("--threads 1 " + command + " --json " + json);
@@ -67,20 +62,14 @@ class MpiDistributed : public ::testing::Test {
     EXPECT_EQ(r.exit_code, 0) << "np " << ranks << ": " << command << "\n" << r.err;
     return r.exit_code == 0 ? read_json(json) : Json();
   }
-  TempDir dir_;
-  std::string labels_ = dir_ / "labels.tif";
-  std::string grey_ = dir_ / "grey.nrrd";
 };
 
 TEST_F(MpiDistributed, LocalKernelsEqualTheSingleProcessRunExactly) {
-  const std::vector<std::pair<std::string, std::string>> commands = {
-      {"fractions", "fractions " + labels_},
-      {"fractions_axis1", "fractions " + labels_ + " --axis 1"},
-      {"profile", "profile " + labels_ + " --window 3"},
-      {"surface", "surface " + labels_},
+  auto commands = emorph::test::label_kernel_commands(labels_, 1);
+  commands.insert(commands.end(), {
       {"histogram", "histogram " + grey_ + " --bins 64"},
       {"grey_profile", "profile " + labels_ + " --grey " + grey_ + " --grey-phases pore,CBD --calibration 0.001,0.5"},
-  };
+  });
   for (const auto& [name, command] : commands) {
     const Json one = single(command, name);
     ASSERT_TRUE(one.is_object()) << name;

@@ -10,6 +10,7 @@
 #include "emorph/measure/profile.hpp"
 #include "emorph/measure/specific_surface.hpp"
 #include "emorph/stream/streamed_measures.hpp"
+#include "support/layered_electrode.hpp"
 #include "support/test_support.hpp"
 
 using emorph::test::TempDir;
@@ -19,22 +20,14 @@ namespace {
 // A layered electrode: collector (4) below z = 3, then blobs of NMC (1), CBD (3) and pore (0) whose
 // NMC share falls with z, a label 7 outside the default table, and air (0) in the last 4 slices.
 emorph::Volume<uint8_t> electrode(emorph::Shape shape, uint32_t seed) {
-  emorph::Volume<uint8_t> v(shape, {0.4, 0.5, 0.6});
   std::mt19937 rng(seed);
-  for (int64_t z = 0; z < shape.nz; ++z)
-    for (int64_t y = 0; y < shape.ny; ++y)
-      for (int64_t x = 0; x < shape.nx; ++x) {
-        uint8_t l = 0;
-        if (z < 3) l = 4;
-        else if (z < shape.nz - 4) {
-          const int64_t cell = (x / 3 + 5 * (y / 4) + 11 * (z / 2)) % 10;
-          l = cell < 6 - 3 * z / shape.nz ? 1 : cell < 7 ? 3 : 0;
-          if (rng() % 9 == 0) l = static_cast<uint8_t>(rng() % 4);
-          if (rng() % 997 == 0) l = 7;
-        }
-        v(z, y, x) = l;
-      }
-  return v;
+  return emorph::test::layered_electrode(shape, {0.4, 0.5, 0.6}, 3, [&](int64_t z, int64_t y, int64_t x) {
+    const int64_t cell = (x / 3 + 5 * (y / 4) + 11 * (z / 2)) % 10;
+    uint8_t l = cell < 6 - 3 * z / shape.nz ? 1 : cell < 7 ? 3 : 0;
+    if (rng() % 9 == 0) l = static_cast<uint8_t>(rng() % 4);
+    if (rng() % 997 == 0) l = 7;
+    return l;
+  });
 }
 
 emorph::StreamParams tiny(uint64_t bytes) {
