@@ -88,26 +88,24 @@ TEST(Granulometry, EqualsBruteForceOpeningsOn48Cubed) {
   }
 }
 
-TEST(Granulometry, AnisotropicEqualsBruteForceEllipsoidOpenings) {
-  auto m = random_blobs({24, 30, 36}, 25, 5);
-  m.set_spacing({0.9, 0.5, 0.4});
+// Blobs at anisotropic voxels, openings up to max_radius_um: 5 radii (step = the smallest voxel size),
+// each opening's voxel count equal to the brute-force ellipsoid opening's.
+void expect_anisotropic_openings_equal_brute_force(Volume<uint8_t> m, Spacing spacing, double max_radius_um) {
+  m.set_spacing(spacing);
   GranulometryParams p;
-  p.max_radius_um = 2.0;
+  p.max_radius_um = max_radius_um;
   const auto g = granulometry(m.view(), p);
-  ASSERT_EQ(g.radius_um.size(), 5u);  // step = smallest voxel size, 0.4 um
+  ASSERT_EQ(g.radius_um.size(), 5u);
   for (std::size_t i = 0; i < g.radius_um.size(); ++i)
     EXPECT_EQ(g.opening_voxels[i], brute_opening_voxels(m, g.radius_um[i], m.spacing())) << g.radius_um[i];
 }
 
+TEST(Granulometry, AnisotropicEqualsBruteForceEllipsoidOpenings) {
+  expect_anisotropic_openings_equal_brute_force(random_blobs({24, 30, 36}, 25, 5), {0.9, 0.5, 0.4}, 2.0);  // step 0.4 um
+}
+
 TEST(Granulometry, AnisotropicEqualsBruteForceOn48Cubed) {
-  auto m = random_blobs({48, 48, 48}, 40, 11);
-  m.set_spacing({1.0, 0.7, 0.5});
-  GranulometryParams p;
-  p.max_radius_um = 2.5;
-  const auto g = granulometry(m.view(), p);
-  ASSERT_EQ(g.radius_um.size(), 5u);  // step = 0.5 um
-  for (std::size_t i = 0; i < g.radius_um.size(); ++i)
-    EXPECT_EQ(g.opening_voxels[i], brute_opening_voxels(m, g.radius_um[i], m.spacing())) << g.radius_um[i];
+  expect_anisotropic_openings_equal_brute_force(random_blobs({48, 48, 48}, 40, 11), {1.0, 0.7, 0.5}, 2.5);  // step 0.5 um
 }
 
 TEST(Granulometry, SparseCentresEqualBruteForce) {
