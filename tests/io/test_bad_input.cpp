@@ -32,15 +32,23 @@ void expect_input_error(F&& f, std::initializer_list<std::string> fragments) {
   }
 }
 
-std::size_t entries(const fs::path& dir) {
-  std::size_t n = 0;
-  for (auto it = fs::directory_iterator(dir); it != fs::directory_iterator(); ++it) ++n;
-  return n;
-}
-
 void write_raw(const TempDir& d, const std::string& name, std::size_t bytes, const std::string& sidecar) {
   test::put_file(d / (name + ".raw"), std::string(bytes, '\x07'));
   test::put_file(d / (name + ".json"), sidecar);
+}
+
+// d/name holding `content`: reading it is refused with every fragment.
+void expect_file_refused(const TempDir& d, const std::string& name, const std::string& content,
+                         std::initializer_list<std::string> fragments) {
+  test::put_file(d / name, content);
+  expect_input_error([&] { read_volume(d / name); }, fragments);
+}
+
+// name.raw of `bytes` bytes beside the sidecar name.json: reading it is refused with every fragment.
+void expect_raw_refused(const TempDir& d, const std::string& name, std::size_t bytes, const std::string& sidecar,
+                        std::initializer_list<std::string> fragments) {
+  write_raw(d, name, bytes, sidecar);
+  expect_input_error([&] { read_volume(d / (name + ".raw")); }, fragments);
 }
 
 }  // namespace
@@ -69,10 +77,10 @@ TEST(IoBadInput, TruncatedRaw) {
   TempDir d;
   write_raw(d, "t", 2 * 3 * 4 * 2 - 1, R"({"shape": [2, 3, 4], "dtype": "uint16"})");
   expect_input_error([&] { read_volume(d / "t.raw"); }, {"t.raw", "truncated", "48"});
-  test::put_file(d / "t.nrrd", "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 4 3 2\nencoding: raw\n\n" + std::string(10, 'x'));
-  expect_input_error([&] { read_volume(d / "t.nrrd"); }, {"t.nrrd", "truncated"});
-  test::put_file(d / "t.mha", "NDims = 3\nDimSize = 4 3 2\nElementType = MET_UCHAR\nElementDataFile = LOCAL\n" + std::string(5, 'x'));
-  expect_input_error([&] { read_volume(d / "t.mha"); }, {"t.mha", "truncated"});
+  expect_file_refused(d, "t.nrrd", "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 4 3 2\nencoding: raw\n\n" + std::string(10, 'x'),
+                      {"t.nrrd", "truncated"});
+  expect_file_refused(d, "t.mha", "NDims = 3\nDimSize = 4 3 2\nElementType = MET_UCHAR\nElementDataFile = LOCAL\n" + std::string(5, 'x'),
+                      {"t.mha", "truncated"});
 }
 
 TEST(IoBadInput, TruncatedCompressedData) {
@@ -88,12 +96,10 @@ TEST(IoBadInput, TruncatedCompressedData) {
   }
   write_volume(d / "c.tif", v);
   std::string bytes = test::read_text(d / "c.tif");
-  test::put_file(d / "cut.tif", bytes.substr(0, bytes.size() / 2));
-  expect_input_error([&] { read_volume(d / "cut.tif"); }, {"cut.tif"});
+  expect_file_refused(d, "cut.tif", bytes.substr(0, bytes.size() / 2), {"cut.tif"});
   write_volume(d / "c.h5", v);
   bytes = test::read_text(d / "c.h5");
-  test::put_file(d / "cut.h5", bytes.substr(0, bytes.size() / 2));
-  expect_input_error([&] { read_volume(d / "cut.h5"); }, {"cut.h5"});
+  expect_file_refused(d, "cut.h5", bytes.substr(0, bytes.size() / 2), {"cut.h5"});
 }
 
 TEST(IoBadInput, HeaderDisagreesWithFileSize) {
@@ -107,12 +113,12 @@ TEST(IoBadInput, HeaderDisagreesWithFileSize) {
 
 TEST(IoBadInput, UnsupportedDtype) {
   TempDir d;
-  write_raw(d, "f64", 8, R"({"shape": [1, 1, 1], "dtype": "float64"})");
-  expect_input_error([&] { read_volume(d / "f64.raw"); }, {"f64.json", "unsupported dtype", "float64"});
-  test::put_file(d / "d.nrrd", "NRRD0004\ntype: double\ndimension: 3\nsizes: 1 1 1\nencoding: raw\n\n12345678");
-  expect_input_error([&] { read_volume(d / "d.nrrd"); }, {"d.nrrd", "unsupported NRRD type", "double"});
-  test::put_file(d / "d.mha", "NDims = 3\nDimSize = 1 1 1\nElementType = MET_DOUBLE\nElementDataFile = LOCAL\n12345678");
-  expect_input_error([&] { read_volume(d / "d.mha"); }, {"d.mha", "unsupported MetaImage ElementType", "MET_DOUBLE"});
+  expect_raw_refused(d, "f64", 8, R"({"shape": [1, 1, 1], "dtype": "float64"})",
+                     {"f64.json", "unsupported dtype", "float64"});
+  expect_file_refused(d, "d.nrrd", "NRRD0004\ntype: double\ndimension: 3\nsizes: 1 1 1\nencoding: raw\n\n12345678",
+                      {"d.nrrd", "unsupported NRRD type", "double"});
+  expect_file_refused(d, "d.mha", "NDims = 3\nDimSize = 1 1 1\nElementType = MET_DOUBLE\nElementDataFile = LOCAL\n12345678",
+                      {"d.mha", "unsupported MetaImage ElementType", "MET_DOUBLE"});
   // A 64-bit float TIFF: patch BitsPerSample of a float32 file of our own to 64.
   Volume<float> v = Volume<float>::filled({1, 1, 2}, {}, 1.f);
   write_volume(d / "f.tif", v);
@@ -121,14 +127,13 @@ TEST(IoBadInput, UnsupportedDtype) {
   const auto at = bytes.find(tag);
   ASSERT_NE(at, std::string::npos);
   bytes[at + 8] = 64;
-  test::put_file(d / "f64.tif", bytes);
-  expect_input_error([&] { read_volume(d / "f64.tif"); }, {"f64.tif", "unsupported TIFF dtype float64"});
+  expect_file_refused(d, "f64.tif", bytes, {"f64.tif", "unsupported TIFF dtype float64"});
 }
 
 TEST(IoBadInput, UnsupportedCompressionOrEncoding) {
   TempDir d;
-  test::put_file(d / "b.nrrd", "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 1 1 1\nencoding: bzip2\n\nx");
-  expect_input_error([&] { read_volume(d / "b.nrrd"); }, {"b.nrrd", "unsupported NRRD encoding", "bzip2"});
+  expect_file_refused(d, "b.nrrd", "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 1 1 1\nencoding: bzip2\n\nx",
+                      {"b.nrrd", "unsupported NRRD encoding", "bzip2"});
   // TIFF compression scheme 34712 (JPEG 2000) is not built into libtiff here.
   Volume<uint8_t> v = Volume<uint8_t>::filled({1, 2, 2}, {}, 1);
   write_volume(d / "u.tif", v);
@@ -138,50 +143,40 @@ TEST(IoBadInput, UnsupportedCompressionOrEncoding) {
   ASSERT_NE(at, std::string::npos);
   bytes[at + 8] = static_cast<char>(34712 & 0xff);
   bytes[at + 9] = static_cast<char>(34712 >> 8);
-  test::put_file(d / "j2k.tif", bytes);
-  expect_input_error([&] { read_volume(d / "j2k.tif"); }, {"j2k.tif", "compression"});
+  expect_file_refused(d, "j2k.tif", bytes, {"j2k.tif", "compression"});
 }
 
 TEST(IoBadInput, ZeroOrNegativeShape) {
   TempDir d;
-  write_raw(d, "z", 0, R"({"shape": [0, 3, 4], "dtype": "uint8"})");
-  expect_input_error([&] { read_volume(d / "z.raw"); }, {"z.json", "positive"});
-  write_raw(d, "n", 0, R"({"shape": [2, -3, 4], "dtype": "uint8"})");
-  expect_input_error([&] { read_volume(d / "n.raw"); }, {"n.json", "positive"});
-  test::put_file(d / "z.nrrd", "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 4 0 2\nencoding: raw\n\n");
-  expect_input_error([&] { read_volume(d / "z.nrrd"); }, {"z.nrrd", "positive"});
-  test::put_file(d / "z.mha", "NDims = 3\nDimSize = 4 -1 2\nElementType = MET_UCHAR\nElementDataFile = LOCAL\n");
-  expect_input_error([&] { read_volume(d / "z.mha"); }, {"z.mha", "positive"});
+  expect_raw_refused(d, "z", 0, R"({"shape": [0, 3, 4], "dtype": "uint8"})", {"z.json", "positive"});
+  expect_raw_refused(d, "n", 0, R"({"shape": [2, -3, 4], "dtype": "uint8"})", {"n.json", "positive"});
+  expect_file_refused(d, "z.nrrd", "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 4 0 2\nencoding: raw\n\n",
+                      {"z.nrrd", "positive"});
+  expect_file_refused(d, "z.mha", "NDims = 3\nDimSize = 4 -1 2\nElementType = MET_UCHAR\nElementDataFile = LOCAL\n",
+                      {"z.mha", "positive"});
 }
 
 TEST(IoBadInput, ShapeWhoseByteSizeOverflows) {
   TempDir d;
-  write_raw(d, "o", 1, R"({"shape": [3000000000, 3000000000, 3000000000], "dtype": "uint16"})");
-  expect_input_error([&] { read_volume(d / "o.raw"); }, {"o.json", "overflows"});
-  test::put_file(d / "o.nrrd", "NRRD0004\ntype: float\ndimension: 3\nsizes: 4000000000 4000000000 4000000000\nencoding: raw\n\n");
-  expect_input_error([&] { read_volume(d / "o.nrrd"); }, {"o.nrrd", "overflows"});
-  test::put_file(d / "o2.nrrd", "NRRD0004\ntype: float\ndimension: 3\nsizes: 99999999999999999999 1 1\nencoding: raw\n\n");
-  expect_input_error([&] { read_volume(d / "o2.nrrd"); }, {"o2.nrrd", "sizes"});
+  expect_raw_refused(d, "o", 1, R"({"shape": [3000000000, 3000000000, 3000000000], "dtype": "uint16"})",
+                     {"o.json", "overflows"});
+  expect_file_refused(d, "o.nrrd", "NRRD0004\ntype: float\ndimension: 3\nsizes: 4000000000 4000000000 4000000000\nencoding: raw\n\n",
+                      {"o.nrrd", "overflows"});
+  expect_file_refused(d, "o2.nrrd", "NRRD0004\ntype: float\ndimension: 3\nsizes: 99999999999999999999 1 1\nencoding: raw\n\n",
+                      {"o2.nrrd", "sizes"});
 }
 
 TEST(IoBadInput, MalformedHeaders) {
   TempDir d;
   test::put_file(d / "bad.json", "{not json");
-  test::put_file(d / "bad.raw", "x");
-  expect_input_error([&] { read_volume(d / "bad.raw"); }, {"bad.json", "not valid JSON"});
-  test::put_file(d / "nos.raw", "x");
-  expect_input_error([&] { read_volume(d / "nos.raw"); }, {"nos.raw", "sidecar", "nos.json"});
-  test::put_file(d / "magic.nrrd", "NRRX0004\n");
-  expect_input_error([&] { read_volume(d / "magic.nrrd"); }, {"magic.nrrd", "not a NRRD file"});
-  test::put_file(d / "nodata.mha", "NDims = 3\nDimSize = 1 1 1\n");
-  expect_input_error([&] { read_volume(d / "nodata.mha"); }, {"nodata.mha", "ElementDataFile"});
-  test::put_file(d / "junk.tif", "this is not a tiff file at all");
-  expect_input_error([&] { read_volume(d / "junk.tif"); }, {"junk.tif", "TIFF"});
-  test::put_file(d / "junk.h5", "this is not an hdf5 file");
-  expect_input_error([&] { read_volume(d / "junk.h5"); }, {"junk.h5", "not an HDF5 file"});
+  expect_file_refused(d, "bad.raw", "x", {"bad.json", "not valid JSON"});
+  expect_file_refused(d, "nos.raw", "x", {"nos.raw", "sidecar", "nos.json"});
+  expect_file_refused(d, "magic.nrrd", "NRRX0004\n", {"magic.nrrd", "not a NRRD file"});
+  expect_file_refused(d, "nodata.mha", "NDims = 3\nDimSize = 1 1 1\n", {"nodata.mha", "ElementDataFile"});
+  expect_file_refused(d, "junk.tif", "this is not a tiff file at all", {"junk.tif", "TIFF"});
+  expect_file_refused(d, "junk.h5", "this is not an hdf5 file", {"junk.h5", "not an HDF5 file"});
   expect_input_error([&] { read_volume(d / "v.xyz"); }, {"v.xyz", "no such file"});
-  test::put_file(d / "v.xyz", "x");
-  expect_input_error([&] { read_volume(d / "v.xyz"); }, {"v.xyz", "unknown volume format"});
+  expect_file_refused(d, "v.xyz", "x", {"v.xyz", "unknown volume format"});
 }
 
 TEST(IoBadInput, Hdf5DatasetChoice) {
@@ -247,7 +242,7 @@ TEST(IoBadInput, FailedConversionLeavesNoPartialOutput) {
   write_raw(d, "t", 2 * 64 * 64 - 1, R"({"shape": [2, 64, 64], "dtype": "uint8"})");
   for (const std::string out : {"o.tif", "o.raw", "o.nrrd", "o.nhdr", "o.mha", "o.mhd", "o.h5", "o_dir/"})
     expect_input_error([&] { convert_volume(d / "t.raw", d / out); }, {"t.raw", "truncated"});
-  EXPECT_EQ(entries(d.path()), 2u);  // t.raw and t.json only
+  EXPECT_EQ(test::entry_count(d.path()), 2u);  // t.raw and t.json only
   // A truncated compressed stream fails midway through writing: still nothing left behind.
   Volume<uint16_t> v = test::random_volume<uint16_t>({64, 32, 32}, {}, 5);
   WriteOptions w;
@@ -257,7 +252,7 @@ TEST(IoBadInput, FailedConversionLeavesNoPartialOutput) {
   test::put_file(d / "cut.nrrd", bytes.substr(0, bytes.size() * 3 / 4));
   for (const std::string out : {"p.tif", "p.raw", "p.h5", "p_dir/"})
     expect_input_error([&] { convert_volume(d / "cut.nrrd", d / out); }, {"cut.nrrd"});
-  EXPECT_EQ(entries(d.path()), 4u);
+  EXPECT_EQ(test::entry_count(d.path()), 4u);
 }
 
 TEST(IoBadInput, OutputFolderMustExist) {
