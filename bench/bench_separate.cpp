@@ -4,25 +4,17 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "emorph/parallel.hpp"
 #include "emorph/segment/separate_particles.hpp"
 #include "sizes_bench_common.hpp"
 
 int main(int argc, char** argv) {
   using namespace emorph;
-  const int64_t n = bench::size_argument(argc, argv, 256);
-  const auto v = bench::random_balls(n, 0.45, 5, 15, 4);
-  const std::string raw = "/tmp/emorph_bench_separate.raw";
-  bench::write_raw(raw, v);
-  const auto run = bench::measured_run([&] { return separate_particles(v.view()); });
-  const auto& r = run.result;
-  const double ours = run.seconds, extra = run.extra_bytes;
-  std::printf("volume %lld^3, %d threads\nemorph separate_particles: %.3f s, %u particles, peak extra %.2f bytes/voxel "
-              "(output labels included)\n",
-              static_cast<long long>(n), thread_count(), ours, r.count, extra / static_cast<double>(v.size()));
+  const bench::BallsInput input(argc, argv, "separate", 0.45, 5, 15, 4);
+  const auto run = bench::measured_run([&] { return separate_particles(input.volume.view()); });
+  std::printf("emorph separate_particles: %.3f s, %u particles, peak extra %.2f bytes/voxel (output labels included)\n",
+              run.seconds, run.result.count, input.extra_per_voxel(run));
   if (argc > 2 && std::atoi(argv[2]) == 0) return 0;
-  const auto peer = bench::run_python(
-      bench::python_prologue(raw, n) +
+  const auto peer = bench::run_python(input.peer_script(
       "from scipy import ndimage\nfrom skimage.feature import peak_local_max\nfrom skimage.segmentation import watershed\n"
       "t = time.perf_counter()\n"
       "d = ndimage.distance_transform_edt(m)\n"
@@ -30,10 +22,10 @@ int main(int argc, char** argv) {
       "markers = np.zeros(m.shape, dtype=np.int32); markers[tuple(peaks.T)] = np.arange(1, len(peaks) + 1)\n"
       "lab = watershed(-d, markers, mask=m)\n"
       "t = time.perf_counter() - t\n"
-      "print(f'skimage_s={t:.3f}'); print(f'skimage_count={len(peaks)}'); print(f'skimage_extra_mb={peak_mb() - base:.1f}')\n");
+      "print(f'skimage_s={t:.3f}'); print(f'skimage_count={len(peaks)}'); print(f'skimage_extra_mb={peak_mb() - base:.1f}')\n"));
   if (peer.count("skimage_s"))
     std::printf("skimage recipe: %.3f s, %.0f particles, peak extra %.2f bytes/voxel -> emorph %.1fx faster\n",
                 peer.at("skimage_s"), peer.at("skimage_count"),
-                peer.at("skimage_extra_mb") * 1048576.0 / static_cast<double>(v.size()), peer.at("skimage_s") / ours);
-  std::remove(raw.c_str());
+                peer.at("skimage_extra_mb") * 1048576.0 / static_cast<double>(input.volume.size()),
+                peer.at("skimage_s") / run.seconds);
 }

@@ -16,6 +16,7 @@
 #include <string>
 #include <type_traits>
 
+#include "emorph/parallel.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph::bench {
@@ -129,5 +130,32 @@ inline std::string python_prologue(const std::string& raw, int64_t n) {
     << "base = peak_mb()\n";
   return s.str();
 }
+
+// The input of a size benchmark that runs a Python peer: N^3 random balls (N from the first argument,
+// 256 without one), also written as /tmp/emorph_bench_<name>.raw for the peer and removed at the end.
+struct BallsInput {
+  BallsInput(int argc, char** argv, const std::string& name, double fraction, double rmin, double rmax, uint64_t seed)
+      : n(size_argument(argc, argv, 256)),
+        volume(random_balls(n, fraction, rmin, rmax, seed)),
+        raw("/tmp/emorph_bench_" + name + ".raw") {
+    write_raw(raw, volume);
+    std::printf("volume %lld^3, %d threads\n", static_cast<long long>(n), thread_count());
+  }
+  BallsInput(const BallsInput&) = delete;
+  BallsInput& operator=(const BallsInput&) = delete;
+  ~BallsInput() { std::remove(raw.c_str()); }
+
+  // A run's peak extra memory per voxel of the volume.
+  template <class R>
+  double extra_per_voxel(const MeasuredRun<R>& run) const {
+    return run.extra_bytes / static_cast<double>(volume.size());
+  }
+  // The peer's script: python_prologue (the volume as `m`, peak_mb()) then `body`.
+  std::string peer_script(const std::string& body) const { return python_prologue(raw, n) + body; }
+
+  const int64_t n;
+  const Volume<uint8_t> volume;
+  const std::string raw;
+};
 
 }  // namespace emorph::bench
