@@ -42,6 +42,23 @@ double cpu_s() {
 double peak_rss_mb() { return status_mib("VmHWM:"); }
 double rss_mb() { return status_mib("VmRSS:"); }
 
+// One run of f: its result, wall and CPU seconds, and its peak memory above base_mb.
+template <class R>
+struct TimedRun {
+  R result;
+  double seconds = 0, cpu = 0, peak_mb = 0;
+};
+template <class F>
+auto timed(double base_mb, F&& f) {
+  reset_peak();
+  const auto t0 = std::chrono::steady_clock::now();
+  const double c0 = cpu_s();
+  TimedRun<std::invoke_result_t<F>> run{f()};
+  run.seconds = bench::seconds_since(t0), run.cpu = cpu_s() - c0;
+  run.peak_mb = peak_rss_mb() - base_mb;
+  return run;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -73,46 +90,31 @@ int main(int argc, char** argv) {
   const double mask_s = bench::seconds_since(t0);
   const double base_mb = rss_mb();
 
-  reset_peak();
-  t0 = std::chrono::steady_clock::now();
-  double c0 = cpu_s();
-  const auto chords = chord_lengths(mask.view());
-  const double chords_s = bench::seconds_since(t0), chords_cpu = cpu_s() - c0;
-  const double chords_mb = peak_rss_mb() - base_mb;
-
-  reset_peak();
-  t0 = std::chrono::steady_clock::now();
-  c0 = cpu_s();
-  const auto s2 = two_point_correlation(mask.view());
-  const double s2_s = bench::seconds_since(t0), s2_cpu = cpu_s() - c0;
-  const double s2_mb = peak_rss_mb() - base_mb;
-
+  const auto chords = timed(base_mb, [&] { return chord_lengths(mask.view()); });
+  const auto s2 = timed(base_mb, [&] { return two_point_correlation(mask.view()); });
   // The FFTW path too, for the record (auto picks direct for these lags).
-  reset_peak();
-  t0 = std::chrono::steady_clock::now();
-  c0 = cpu_s();
-  const auto s2_fft = two_point_correlation(mask.view(), {.max_lag_um = std::nullopt, .method = CorrelationMethod::fft});
-  const double fft_s = bench::seconds_since(t0), fft_cpu = cpu_s() - c0;
-  const double fft_mb = peak_rss_mb() - base_mb;
+  const auto s2_fft = timed(base_mb, [&] {
+    return two_point_correlation(mask.view(), {.max_lag_um = std::nullopt, .method = CorrelationMethod::fft});
+  });
 
   std::printf("label mask: %.3f s\n", mask_s);
   std::printf("CPU seconds (all threads): read %.3f, chords %.3f = %.2fx, correlation (%s) %.3f = %.2fx, correlation fft %.3f = %.2fx\n",
-              read_cpu, chords_cpu, chords_cpu / read_cpu, correlation_method_name(s2.method), s2_cpu, s2_cpu / read_cpu,
-              fft_cpu, fft_cpu / read_cpu);
+              read_cpu, chords.cpu, chords.cpu / read_cpu, correlation_method_name(s2.result.method), s2.cpu, s2.cpu / read_cpu,
+              s2_fft.cpu, s2_fft.cpu / read_cpu);
   std::printf("emorph correlation --method fft: %.3f s = %.2fx the read; peak extra %.1f MiB; max |S2 fft - S2 direct| %.2e\n",
-              fft_s, fft_s / read_s, fft_mb, [&] {
+              s2_fft.seconds, s2_fft.seconds / read_s, s2_fft.peak_mb, [&] {
                 double d = 0;
                 for (int a = 0; a < 3; ++a)
-                  for (std::size_t k = 0; k < s2.axes[a].s2.size(); ++k)
-                    d = std::max(d, std::abs(s2.axes[a].s2[k] - s2_fft.axes[a].s2[k]));
+                  for (std::size_t k = 0; k < s2.result.axes[a].s2.size(); ++k)
+                    d = std::max(d, std::abs(s2.result.axes[a].s2[k] - s2_fft.result.axes[a].s2[k]));
                 return d;
               }());
-  std::printf("emorph chords (3 axes): %.3f s = %.2fx the read (%.2fx with the mask); peak extra %.1f MiB\n", chords_s,
-              chords_s / read_s, (chords_s + mask_s) / read_s, chords_mb);
+  std::printf("emorph chords (3 axes): %.3f s = %.2fx the read (%.2fx with the mask); peak extra %.1f MiB\n", chords.seconds,
+              chords.seconds / read_s, (chords.seconds + mask_s) / read_s, chords.peak_mb);
   std::printf("emorph correlation (3 axes, lags to N/2, method %s): %.3f s = %.2fx the read (%.2fx with the mask); peak extra %.1f MiB\n",
-              correlation_method_name(s2.method), s2_s, s2_s / read_s, (s2_s + mask_s) / read_s, s2_mb);
+              correlation_method_name(s2.result.method), s2.seconds, s2.seconds / read_s, (s2.seconds + mask_s) / read_s, s2.peak_mb);
   for (int a = 0; a < 3; ++a)
-    std::printf("  axis %d: mean chord %.6f voxels, S2(8) %.6f\n", a, chords.axes[a].mean_chord_um, s2.axes[a].s2[8]);
+    std::printf("  axis %d: mean chord %.6f voxels, S2(8) %.6f\n", a, chords.result.axes[a].mean_chord_um, s2.result.axes[a].s2[8]);
 
   const std::string peer = std::string(EMORPH_SOURCE_DIR) + "/bench/stats_peer.py";
   const std::string args = " " + raw + " " + std::to_string(n);
@@ -120,14 +122,14 @@ int main(int argc, char** argv) {
   const auto ps = bench::run_python_file(peer, args + " s2 " + std::to_string(thread_count()));
   if (pc.count("peer_chords_s"))
     std::printf("-> chords: PoreSpy-equivalent %.3f s, emorph %.1fx faster; peak extra %.1f MiB vs %.1f MiB\n",
-                pc.at("peer_chords_s"), pc.at("peer_chords_s") / chords_s, pc.at("peer_chords_extra_mb"), chords_mb);
+                pc.at("peer_chords_s"), pc.at("peer_chords_s") / chords.seconds, pc.at("peer_chords_extra_mb"), chords.peak_mb);
   if (ps.count("peer_s2_s"))
     std::printf("-> correlation: PoreSpy-equivalent (periodic rfftn, float32) %.3f s, emorph %.1fx faster; peak extra %.1f MiB vs %.1f MiB\n",
-                ps.at("peer_s2_s"), ps.at("peer_s2_s") / s2_s, ps.at("peer_s2_extra_mb"), s2_mb);
+                ps.at("peer_s2_s"), ps.at("peer_s2_s") / s2.seconds, ps.at("peer_s2_extra_mb"), s2.peak_mb);
   if (pc.count("peer_chords_cpu_s") && ps.count("peer_s2_cpu_s"))
     std::printf("-> CPU seconds: peer chords %.3f (emorph %.1fx less), peer correlation %.3f (emorph %.1fx less)\n",
-                pc.at("peer_chords_cpu_s"), pc.at("peer_chords_cpu_s") / chords_cpu, ps.at("peer_s2_cpu_s"),
-                ps.at("peer_s2_cpu_s") / s2_cpu);
+                pc.at("peer_chords_cpu_s"), pc.at("peer_chords_cpu_s") / chords.cpu, ps.at("peer_s2_cpu_s"),
+                ps.at("peer_s2_cpu_s") / s2.cpu);
   std::remove(tif.c_str());
   std::remove(raw.c_str());
   return 0;
