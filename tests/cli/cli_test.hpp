@@ -11,6 +11,7 @@ namespace fs = std::filesystem;
 
 using emorph::Json;
 using emorph::test::CliResult;
+using emorph::test::expect_exit_2;
 using emorph::test::expect_input_error;
 using emorph::test::expect_one_line_input_error;
 using emorph::test::quoted;

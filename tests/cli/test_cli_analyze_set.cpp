@@ -25,16 +25,10 @@ TEST(CliAnalyzeSet, KeysReachTheAnalysisWithoutAConfigFile) {
 
 TEST(CliAnalyzeSet, UnknownKeyAndWrongTypeAreExit2) {
   TempDir dir;
-  auto r = run_cli("analyze --demo --size 32 --set measure.tortuosty=[pore] --out " + (dir / "a"));
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("--set measure.tortuosty=[pore]"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("unknown key"), std::string::npos) << r.err;
-  r = run_cli("analyze --demo --size 32 --set profile.window=wide --out " + (dir / "b"));
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("expected an integer"), std::string::npos) << r.err;
-  r = run_cli("analyze --demo --size 32 --set window=3 --out " + (dir / "c"));
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("SECTION.KEY=VALUE"), std::string::npos) << r.err;
+  expect_exit_2(run_cli("analyze --demo --size 32 --set measure.tortuosty=[pore] --out " + (dir / "a")),
+                {"--set measure.tortuosty=[pore]", "unknown key"});
+  expect_exit_2(run_cli("analyze --demo --size 32 --set profile.window=wide --out " + (dir / "b")), {"expected an integer"});
+  expect_exit_2(run_cli("analyze --demo --size 32 --set window=3 --out " + (dir / "c")), {"SECTION.KEY=VALUE"});
   EXPECT_FALSE(fs::exists(dir / "a/results.json"));
 }
 

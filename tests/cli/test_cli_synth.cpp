@@ -57,14 +57,8 @@ TEST(CliSynth, SimulatedImages) {
 
 TEST(CliSynth, BadOptionsExitTwoWithoutOutput) {
   TempDir tmp;
-  auto r = run_cli("synth --preset Z --size 32 --out " + (tmp / "z"));
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("--preset"), std::string::npos) << r.err;
-  r = run_cli("synth --preset F --size 48 --voxel 0.5 --nmc 0.5 --lfp 0.5 --out " + (tmp / "sum"));
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("over 1"), std::string::npos) << r.err;
-  r = run_cli("synth --preset F --size 16 --voxel 0.32 --out " + (tmp / "small"));
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("--size"), std::string::npos) << r.err;
+  expect_exit_2(run_cli("synth --preset Z --size 32 --out " + (tmp / "z")), {"--preset"});
+  expect_exit_2(run_cli("synth --preset F --size 48 --voxel 0.5 --nmc 0.5 --lfp 0.5 --out " + (tmp / "sum")), {"over 1"});
+  expect_exit_2(run_cli("synth --preset F --size 16 --voxel 0.32 --out " + (tmp / "small")), {"--size"});
   for (const char* d : {"z", "sum", "small"}) EXPECT_FALSE(fs::exists(tmp / (std::string(d) + "/labels.tif")));
 }

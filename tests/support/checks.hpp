@@ -18,6 +18,9 @@ std::string quoted(const std::string& path);
 // (call it inside ASSERT_NO_FATAL_FAILURE to stop the test when the command failed).
 void run_cli_json(const std::string& args, const std::string& json_path, nlohmann::json& out);
 
+// Exit code 2 and stderr mentioning every fragment; `what` labels a failure.
+void expect_exit_2(const CliResult& r, std::initializer_list<std::string> fragments, const std::string& what = "");
+
 // The bad-input contract (CONTRACT.md): exit code 2 and stderr starting "emorph: error: " and mentioning
 // every fragment; `what` labels a failure. expect_one_line_input_error also wants the message on one line.
 void expect_input_error(const CliResult& r, std::initializer_list<std::string> fragments, const std::string& what = "");
