@@ -102,17 +102,31 @@ TEST(ProfileStats, ImposedVoxelGradientRecovered) {
   EXPECT_NEAR(st.slope_per_um, -0.01 / 0.5, 1e-12);  // 1% per slice of 0.5 um
 }
 
-TEST(ElectrodeRegion, CollectorAndSurfaceFound) {
-  // Along z: 5 slices collector (4), 40 slices electrode (60% NMC), 15 slices of air (pore).
-  const Spacing s{0.5, 1, 1};
-  Volume<uint8_t> v = Volume<uint8_t>::filled({60, 20, 20}, s, 0);
-  std::mt19937_64 rng(2);
+namespace {
+
+enum class Layer { collector, electrode, air };
+
+// 60 x 20 x 20 voxels whose slices along z are collector (4), air (0) or electrode: NMC (1) with
+// probability 6/10 from mt19937_64(seed), drawn voxel by voxel in z, y, x order, pore otherwise.
+template <class LayerOf>
+Volume<uint8_t> layers_along_z(Spacing spacing, uint64_t seed, LayerOf&& layer_of) {
+  Volume<uint8_t> v = Volume<uint8_t>::filled({60, 20, 20}, spacing, 0);
+  std::mt19937_64 rng(seed);
   for (int z = 0; z < 60; ++z)
     for (int y = 0; y < 20; ++y)
       for (int x = 0; x < 20; ++x) {
-        if (z < 5) v(z, y, x) = 4;
-        else if (z < 45) v(z, y, x) = (rng() % 10) < 6 ? 1 : 0;
+        if (layer_of(z) == Layer::collector) v(z, y, x) = 4;
+        else if (layer_of(z) == Layer::electrode) v(z, y, x) = (rng() % 10) < 6 ? 1 : 0;
       }
+  return v;
+}
+
+}  // namespace
+
+TEST(ElectrodeRegion, CollectorAndSurfaceFound) {
+  // Along z: 5 slices collector (4), 40 slices electrode (60% NMC), 15 slices of air (pore).
+  const Spacing s{0.5, 1, 1};
+  const auto v = layers_along_z(s, 2, [](int z) { return z < 5 ? Layer::collector : z < 45 ? Layer::electrode : Layer::air; });
   const auto counts = slice_label_counts(v.view(), {0});
   const auto r = electrode_region(counts, s.dz);
   EXPECT_EQ(r.collector_slices, 5);
@@ -133,14 +147,7 @@ TEST(ElectrodeRegion, CollectorAndSurfaceFound) {
 // A flipped sample: air (pore) at the start, the collector at the far end.
 TEST(ElectrodeRegion, CollectorAtTheFarEnd) {
   const Spacing s{0.5, 1, 1};
-  Volume<uint8_t> v = Volume<uint8_t>::filled({60, 20, 20}, s, 0);
-  std::mt19937_64 rng(3);
-  for (int z = 0; z < 60; ++z)
-    for (int y = 0; y < 20; ++y)
-      for (int x = 0; x < 20; ++x) {
-        if (z >= 54) v(z, y, x) = 4;
-        else if (z >= 10) v(z, y, x) = (rng() % 10) < 6 ? 1 : 0;
-      }
+  const auto v = layers_along_z(s, 3, [](int z) { return z >= 54 ? Layer::collector : z >= 10 ? Layer::electrode : Layer::air; });
   const auto r = electrode_region(slice_label_counts(v.view(), {0}), s.dz);
   EXPECT_EQ(r.collector_slices, 0);
   EXPECT_EQ(r.upper_collector_slices, 6);
