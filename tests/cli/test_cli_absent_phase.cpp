@@ -20,10 +20,7 @@ namespace {
 // pore (0), an NMC ball (1) touching a CBD slab (3); LFP (2) is absent. 0.5 um voxels in the file.
 void write_labels_without_lfp(const std::string& path) {
   auto v = test::ball_volume(24, {0.5, 0.5, 0.5}, {12, 11, 11}, 36);
-  for (int64_t z = 17; z < 24; ++z)
-    for (int64_t y = 0; y < 24; ++y)
-      for (int64_t x = 0; x < 12; ++x)
-        if (v(z, y, x) == 0) v(z, y, x) = 3;
+  test::paint_box(v, {.z0 = 17, .z1 = 24, .y0 = 0, .y1 = 24, .x0 = 0, .x1 = 12}, 3, true);
   write_volume<uint8_t>(path, v.view());
 }
 

@@ -15,9 +15,7 @@ namespace {
 // Two phases: a ball of NMC (label 1, radius 6 voxels) and a slab of CBD (label 3) in pore.
 void write_simple_labels(const std::string& path) {
   auto v = test::ball_volume(24, {0.5, 0.5, 0.5}, {11, 11, 11}, 36);
-  for (int64_t z = 20; z < 24; ++z)
-    for (int64_t y = 0; y < 24; ++y)
-      for (int64_t x = 0; x < 24; ++x) v(z, y, x) = 3;
+  test::paint_box(v, {.z0 = 20, .z1 = 24, .y0 = 0, .y1 = 24, .x0 = 0, .x1 = 24}, 3);
   write_volume<uint8_t>(path, v.view());
 }
 

@@ -19,4 +19,12 @@ inline Volume<uint8_t> ball_volume(int64_t n, Spacing spacing, std::array<int64_
   return v;
 }
 
+// The other phases: `label` in the box's voxels (with only_background, in those still 0).
+inline void paint_box(Volume<uint8_t>& v, Box box, uint8_t label, bool only_background = false) {
+  for (int64_t z = box.z0; z < box.z1; ++z)
+    for (int64_t y = box.y0; y < box.y1; ++y)
+      for (int64_t x = box.x0; x < box.x1; ++x)
+        if (!only_background || v(z, y, x) == 0) v(z, y, x) = label;
+}
+
 }  // namespace emorph::test
