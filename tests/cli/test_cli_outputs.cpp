@@ -10,6 +10,8 @@
 #include <csignal>
 #include <filesystem>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "emorph/io.hpp"
 #include "io/io_test_util.hpp"
@@ -29,6 +31,23 @@ Volume<uint8_t> labels() {
   Volume<uint8_t> v({8, 8, 8}, {0.5, 0.5, 0.5});
   for (int64_t i = 0; i < v.size(); ++i) v.data()[i] = static_cast<uint8_t>((i / 7) % 4);
   return v;
+}
+
+// Starts `emorph --quiet args...` in a child process that first runs prepare() and sends its stderr to
+// stderr_path; returns the child's pid.
+template <class Prepare>
+pid_t start_cli(const std::vector<std::string>& args, const std::string& stderr_path, Prepare&& prepare) {
+  std::vector<char*> argv{const_cast<char*>(EMORPH_CLI), const_cast<char*>("--quiet")};
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    prepare();
+    ::freopen(stderr_path.c_str(), "w", stderr);
+    ::execv(EMORPH_CLI, argv.data());
+    ::_exit(127);
+  }
+  return pid;
 }
 
 }  // namespace
@@ -135,16 +154,11 @@ TEST(CliOutputs, WriteErrorNamesTheOutputNotTheTemporaryFolder) {
   TempDir d;
   Volume<uint8_t> v({3, 128, 128}, {1, 1, 1});
   write_volume(d / "v.tif", v);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
+  const pid_t pid = start_cli({"convert", d / "v.tif", d / "slices/"}, d / "err", [] {
     std::signal(SIGXFSZ, SIG_IGN);
     rlimit limit{8192, 8192};
     ::setrlimit(RLIMIT_FSIZE, &limit);
-    const std::string err = d / "err";
-    ::freopen(err.c_str(), "w", stderr);
-    ::execl(EMORPH_CLI, EMORPH_CLI, "--quiet", "convert", (d / "v.tif").c_str(), (d / "slices/").c_str(), nullptr);
-    ::_exit(127);
-  }
+  });
   int status = 0;
   ::waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFEXITED(status));
@@ -160,13 +174,7 @@ TEST(CliOutputs, SigtermDuringAWriteLeavesNoTemporary) {
   // Large enough that the write is still running when the signal comes (64 MiB of float32).
   Volume<float> big({256, 256, 256}, {1, 1, 1});
   write_volume(d / "big.raw", big);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::freopen("/dev/null", "w", stderr);
-    ::execl(EMORPH_CLI, EMORPH_CLI, "--quiet", "convert", (d / "big.raw").c_str(), (d / "out.nrrd").c_str(), "--compress",
-            nullptr);
-    ::_exit(127);
-  }
+  const pid_t pid = start_cli({"convert", d / "big.raw", d / "out.nrrd", "--compress"}, "/dev/null", [] {});
   // Wait until the temporary output exists, then interrupt.
   bool started = false;
   for (int i = 0; i < 2000 && !started; ++i) {
