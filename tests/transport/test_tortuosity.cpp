@@ -114,51 +114,59 @@ TEST(Tortuosity, PeriodicArrayOfSpheresMatchesMaxwell) {
   }
 }
 
-TEST(Tortuosity, MatchesDenseDirectSolveOnRandomVolumes) {
-  // Random two- and three-phase volumes, solved here by Gaussian elimination on the same voxel system.
-  // Both preconditioners, sizes below and above the multigrid's direct-solve size (512 unknowns).
-  int seed = 100;
+namespace {
+
+// The cases of the direct-solve comparisons: both preconditioners, sizes below and above the
+// multigrid's direct-solve size (512 unknowns), each axis.
+template <class F>
+void for_each_solver_case(F&& f) {
   for (bool multigrid : {true, false})
     for (Shape shape : {Shape{6, 7, 8}, Shape{11, 10, 12}})
-      for (int axis = 0; axis < 3; ++axis) {
-        auto v = random_labels(shape, 0.35, seed++, 1, 0);
-        auto w = random_labels(shape, 0.3, seed++, 3, 0);
-        for (int64_t i = 0; i < v.size(); ++i)
-          if (w.data()[i] && v.data()[i] == 1) v.data()[i] = 3;
-        v.set_spacing({0.7, 1.0, 1.3});
-        TortuosityParams p = tight(axis);
-        p.multigrid = multigrid;
-        p.conductivity = {{0, 1.0}, {3, 0.2}};
-        const auto r = tortuosity(v, p);
-        std::array<double, 256> sigma{};
-        sigma[0] = 1.0;
-        sigma[3] = 0.2;
-        const double expected = reference_deff(v, sigma, axis, 1.0);
-        ASSERT_GT(expected, 0);
-        EXPECT_NEAR(r.deff_over_d0 / expected, 1.0, 1e-8) << "axis " << axis << " mg " << multigrid;
-        EXPECT_TRUE(r.converged);
-      }
+      for (int axis = 0; axis < 3; ++axis) f(multigrid, shape, axis);
+}
+
+}  // namespace
+
+TEST(Tortuosity, MatchesDenseDirectSolveOnRandomVolumes) {
+  // Random two- and three-phase volumes, solved here by Gaussian elimination on the same voxel system.
+  int seed = 100;
+  for_each_solver_case([&](bool multigrid, Shape shape, int axis) {
+    auto v = random_labels(shape, 0.35, seed++, 1, 0);
+    auto w = random_labels(shape, 0.3, seed++, 3, 0);
+    for (int64_t i = 0; i < v.size(); ++i)
+      if (w.data()[i] && v.data()[i] == 1) v.data()[i] = 3;
+    v.set_spacing({0.7, 1.0, 1.3});
+    TortuosityParams p = tight(axis);
+    p.multigrid = multigrid;
+    p.conductivity = {{0, 1.0}, {3, 0.2}};
+    const auto r = tortuosity(v, p);
+    std::array<double, 256> sigma{};
+    sigma[0] = 1.0;
+    sigma[3] = 0.2;
+    const double expected = reference_deff(v, sigma, axis, 1.0);
+    ASSERT_GT(expected, 0);
+    EXPECT_NEAR(r.deff_over_d0 / expected, 1.0, 1e-8) << "axis " << axis << " mg " << multigrid;
+    EXPECT_TRUE(r.converged);
+  });
 }
 
 TEST(Tortuosity, MatchesDenseDirectSolveWithOneConductingPhase) {
   // One conducting class takes the branch-free fine-level rows (neighbour indices of missing links point
   // to the unknown itself); the same Gaussian-elimination reference as above, multigrid and Jacobi.
   int seed = 300;
-  for (bool multigrid : {true, false})
-    for (Shape shape : {Shape{6, 7, 8}, Shape{11, 10, 12}})
-      for (int axis = 0; axis < 3; ++axis) {
-        auto v = random_labels(shape, 0.3, seed++, 1, 0);
-        v.set_spacing({0.7, 1.0, 1.3});
-        TortuosityParams p = tight(axis);
-        p.multigrid = multigrid;
-        const auto r = tortuosity(v, p);
-        if (!r.percolating) continue;
-        std::array<double, 256> sigma{};
-        sigma[0] = 1.0;
-        const double expected = reference_deff(v, sigma, axis, 1.0);
-        EXPECT_NEAR(r.deff_over_d0 / expected, 1.0, 1e-8) << "axis " << axis << " mg " << multigrid;
-        EXPECT_TRUE(r.converged);
-      }
+  for_each_solver_case([&](bool multigrid, Shape shape, int axis) {
+    auto v = random_labels(shape, 0.3, seed++, 1, 0);
+    v.set_spacing({0.7, 1.0, 1.3});
+    TortuosityParams p = tight(axis);
+    p.multigrid = multigrid;
+    const auto r = tortuosity(v, p);
+    if (!r.percolating) return;
+    std::array<double, 256> sigma{};
+    sigma[0] = 1.0;
+    const double expected = reference_deff(v, sigma, axis, 1.0);
+    EXPECT_NEAR(r.deff_over_d0 / expected, 1.0, 1e-8) << "axis " << axis << " mg " << multigrid;
+    EXPECT_TRUE(r.converged);
+  });
 }
 
 TEST(Tortuosity, AnisotropicSpacingScalesEachAxis) {
