@@ -37,6 +37,16 @@ void write_raw(const TempDir& d, const std::string& name, std::size_t bytes, con
   test::put_file(d / (name + ".json"), sidecar);
 }
 
+// A raw-encoded NRRD header of `type` and `sizes` (x y z), the data to follow it.
+std::string nrrd_header(const std::string& type, const std::string& sizes) {
+  return "NRRD0004\ntype: " + type + "\ndimension: 3\nsizes: " + sizes + "\nencoding: raw\n\n";
+}
+
+// A MetaImage header of `dim_size` (x y z) and `element_type`, the data to follow it (LOCAL).
+std::string mha_header(const std::string& dim_size, const std::string& element_type) {
+  return "NDims = 3\nDimSize = " + dim_size + "\nElementType = " + element_type + "\nElementDataFile = LOCAL\n";
+}
+
 // d/name holding `content`: reading it is refused with every fragment.
 void expect_file_refused(const TempDir& d, const std::string& name, const std::string& content,
                          std::initializer_list<std::string> fragments) {
@@ -77,10 +87,8 @@ TEST(IoBadInput, TruncatedRaw) {
   TempDir d;
   write_raw(d, "t", 2 * 3 * 4 * 2 - 1, R"({"shape": [2, 3, 4], "dtype": "uint16"})");
   expect_input_error([&] { read_volume(d / "t.raw"); }, {"t.raw", "truncated", "48"});
-  expect_file_refused(d, "t.nrrd", "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 4 3 2\nencoding: raw\n\n" + std::string(10, 'x'),
-                      {"t.nrrd", "truncated"});
-  expect_file_refused(d, "t.mha", "NDims = 3\nDimSize = 4 3 2\nElementType = MET_UCHAR\nElementDataFile = LOCAL\n" + std::string(5, 'x'),
-                      {"t.mha", "truncated"});
+  expect_file_refused(d, "t.nrrd", nrrd_header("uint8", "4 3 2") + std::string(10, 'x'), {"t.nrrd", "truncated"});
+  expect_file_refused(d, "t.mha", mha_header("4 3 2", "MET_UCHAR") + std::string(5, 'x'), {"t.mha", "truncated"});
 }
 
 TEST(IoBadInput, TruncatedCompressedData) {
@@ -115,9 +123,9 @@ TEST(IoBadInput, UnsupportedDtype) {
   TempDir d;
   expect_raw_refused(d, "f64", 8, R"({"shape": [1, 1, 1], "dtype": "float64"})",
                      {"f64.json", "unsupported dtype", "float64"});
-  expect_file_refused(d, "d.nrrd", "NRRD0004\ntype: double\ndimension: 3\nsizes: 1 1 1\nencoding: raw\n\n12345678",
+  expect_file_refused(d, "d.nrrd", nrrd_header("double", "1 1 1") + "12345678",
                       {"d.nrrd", "unsupported NRRD type", "double"});
-  expect_file_refused(d, "d.mha", "NDims = 3\nDimSize = 1 1 1\nElementType = MET_DOUBLE\nElementDataFile = LOCAL\n12345678",
+  expect_file_refused(d, "d.mha", mha_header("1 1 1", "MET_DOUBLE") + "12345678",
                       {"d.mha", "unsupported MetaImage ElementType", "MET_DOUBLE"});
   // A 64-bit float TIFF: patch BitsPerSample of a float32 file of our own to 64.
   Volume<float> v = Volume<float>::filled({1, 1, 2}, {}, 1.f);
@@ -150,20 +158,16 @@ TEST(IoBadInput, ZeroOrNegativeShape) {
   TempDir d;
   expect_raw_refused(d, "z", 0, R"({"shape": [0, 3, 4], "dtype": "uint8"})", {"z.json", "positive"});
   expect_raw_refused(d, "n", 0, R"({"shape": [2, -3, 4], "dtype": "uint8"})", {"n.json", "positive"});
-  expect_file_refused(d, "z.nrrd", "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 4 0 2\nencoding: raw\n\n",
-                      {"z.nrrd", "positive"});
-  expect_file_refused(d, "z.mha", "NDims = 3\nDimSize = 4 -1 2\nElementType = MET_UCHAR\nElementDataFile = LOCAL\n",
-                      {"z.mha", "positive"});
+  expect_file_refused(d, "z.nrrd", nrrd_header("uint8", "4 0 2"), {"z.nrrd", "positive"});
+  expect_file_refused(d, "z.mha", mha_header("4 -1 2", "MET_UCHAR"), {"z.mha", "positive"});
 }
 
 TEST(IoBadInput, ShapeWhoseByteSizeOverflows) {
   TempDir d;
   expect_raw_refused(d, "o", 1, R"({"shape": [3000000000, 3000000000, 3000000000], "dtype": "uint16"})",
                      {"o.json", "overflows"});
-  expect_file_refused(d, "o.nrrd", "NRRD0004\ntype: float\ndimension: 3\nsizes: 4000000000 4000000000 4000000000\nencoding: raw\n\n",
-                      {"o.nrrd", "overflows"});
-  expect_file_refused(d, "o2.nrrd", "NRRD0004\ntype: float\ndimension: 3\nsizes: 99999999999999999999 1 1\nencoding: raw\n\n",
-                      {"o2.nrrd", "sizes"});
+  expect_file_refused(d, "o.nrrd", nrrd_header("float", "4000000000 4000000000 4000000000"), {"o.nrrd", "overflows"});
+  expect_file_refused(d, "o2.nrrd", nrrd_header("float", "99999999999999999999 1 1"), {"o2.nrrd", "sizes"});
 }
 
 TEST(IoBadInput, MalformedHeaders) {
