@@ -8,11 +8,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "emorph/filter/fibsem_prep.hpp"
+#include "emorph/parse.hpp"
 #include "emorph/phase_table.hpp"
 #include "emorph/segment/fibsem_route.hpp"
 #include "emorph/segment/segment.hpp"
@@ -22,14 +22,6 @@
 using namespace emorph;
 
 namespace {
-
-std::vector<std::string> split(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) out.push_back(item);
-  return out;
-}
 
 struct Score {
   double pore_dice = 0;
@@ -91,9 +83,9 @@ int main(int argc, char** argv) {
               "NMC%", "LFP%", "CBD%", "worst");
   double worst = 0, worst_dice = 1;
   std::string worst_cell, worst_dice_cell;
-  for (const auto& preset : split(presets))
-    for (const auto& voxel : split(voxels))
-      for (const auto& seed_s : split(seeds)) {
+  for (const auto& preset : split_list(presets, "--presets"))
+    for (const auto& voxel : split_list(voxels, "--voxels"))
+      for (const auto& seed_s : split_list(seeds, "--seeds")) {
         const uint64_t seed = std::stoull(seed_s);
         auto gen = synth::generate_electrode(synth::preset(preset, size, std::stod(voxel), seed));
         synth::FibsemParams fp = imaging;
