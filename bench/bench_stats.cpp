@@ -54,7 +54,7 @@ auto timed(double base_mb, F&& f) {
   const auto t0 = std::chrono::steady_clock::now();
   const double c0 = cpu_s();
   TimedRun<std::invoke_result_t<F>> run{f()};
-  run.seconds = bench::seconds_since(t0), run.cpu = cpu_s() - c0;
+  run.seconds = emorph::bench::seconds_since(t0), run.cpu = cpu_s() - c0;
   run.peak_mb = peak_rss_mb() - base_mb;
   return run;
 }
