@@ -403,8 +403,8 @@ void how_to_read(HtmlReport& r, const Json& res) {
               "particles. Irregular or elongated particles give a granulometry D50 below the particle D50; touching "
               "particles that the separation leaves joined raise the particle D50.");
   r.paragraph("Bands and errors: a band [low, high] is the range a figure takes when the segmentation threshold moves "
-              "across the uncertainty the grey histogram allows (grey inputs only). '± SE' is the standard error of a "
-              "least-squares slope from the scatter of the slices about the line. A slope whose band or ± 2 SE "
+              "across the uncertainty the grey histogram allows (grey inputs only); a slope band also holds ± 2 SE of the "
+              "slope. '± SE' is the standard error of a least-squares slope from the scatter of the slices about the line. A slope whose band or ± 2 SE "
               "includes 0 cannot be told from a flat profile.");
 }
 

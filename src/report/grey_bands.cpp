@@ -2,6 +2,8 @@
 // docs/segmentation.md "Uncertainty bands").
 #include "emorph/report/grey_bands.hpp"
 
+#include "emorph/measure/lfp_profile.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -15,6 +17,12 @@ Json span(const Json& point, double a, double b) {
   if (point.is_number()) lo = std::min(lo, point.get<double>()), hi = std::max(hi, point.get<double>());
   if (!std::isfinite(lo) || !std::isfinite(hi)) return nullptr;
   return Json::array({lo, hi});
+}
+
+// The band widened by `margin` on both sides (a null band or a non-finite margin: unchanged).
+Json widen(Json band, double margin) {
+  if (band.is_null() || !std::isfinite(margin) || margin <= 0) return band;
+  return Json::array({band[0].get<double>() - margin, band[1].get<double>() + margin});
 }
 
 }  // namespace
@@ -78,7 +86,8 @@ void GreyBands::add_profile_bands(Json& phases, int axis, const std::vector<doub
     if (!phases.contains(class_names_[k])) continue;
     Json& p = phases[class_names_[k]];
     p["mean_fraction_band"] = span(p.value("mean_fraction", Json()), stats[0][k].mean_fraction, stats[1][k].mean_fraction);
-    p["slope_band_per_um"] = span(p.value("slope_per_um", Json()), stats[0][k].slope_per_um, stats[1][k].slope_per_um);
+    p["slope_band_per_um"] = widen(span(p.value("slope_per_um", Json()), stats[0][k].slope_per_um, stats[1][k].slope_per_um),
+                                   kBandStandardErrors * p.value("slope_stderr_per_um", 0.0));
   }
 }
 

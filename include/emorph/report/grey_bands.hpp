@@ -24,7 +24,10 @@ class GreyBands {
   // (collector and air painted afterwards), so its own fractions have another denominator.
   void add_fraction_bands(Json& phases, int axis, SliceRange region, int64_t voxels_per_slice,
                           int64_t total_voxels) const;
-  // results.profiles.phases.<name>.mean_fraction_band and .slope_band_per_um over the bulk window.
+  // results.profiles.phases.<name>.mean_fraction_band and .slope_band_per_um over the bulk window; the
+  // slope band is widened by kBandStandardErrors times the point profile's slope_stderr_per_um (the
+  // slice-to-slice segmentation error, which a threshold moving every slice alike does not span).
+  // `phases` must hold the point statistics (slope_per_um, slope_stderr_per_um) already.
   void add_profile_bands(Json& phases, int axis, const std::vector<double>& position_um, SliceRange bulk,
                          int64_t voxels_per_slice) const;
 
