@@ -6,7 +6,7 @@
 // on the true labels, and whether the true fraction lies inside the reported band; ssa@f: the specific
 // surface error of the 3x3x3 median image thresholded at exactly the true fraction (the surface floor
 // of a single threshold after the median).
-// Usage: bench_accuracy [--size N=96] [--seeds K=3] [--methods mixture:otsu/median:1,mixture/auto,...]
+// Usage: bench_accuracy [--size N=96] [--seeds K=3] [--methods mixture:otsu-volume/median:1,mixture/median:1,...]
 //                       [--cells SUBSTRING] [--no-particles] [--verbose] [--zero-grey]
 // --zero-grey: the segmentation is also given the grey of zero attenuation (bright_phase.hpp, the
 // LFP-only check); a cell whose bright spheres it takes for LFP counts as refused.
@@ -131,7 +131,7 @@ struct Row {
 int main(int argc, char** argv) {
   int size = 96, seeds = 3;
   bool particles = true, verbose = false, zero_grey = false;
-  std::string methods_arg = "mixture:otsu/median:1,mixture/auto,otsu/median:1,intermodes/median:1", filter;
+  std::string methods_arg = "mixture:otsu-volume/median:1,mixture:otsu/median:1,mixture/median:1", filter;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--size" && i + 1 < argc) size = std::atoi(argv[++i]);

@@ -230,7 +230,8 @@ std::optional<DenoiseSpec> choose_auto_denoise(const std::function<Histogram()>&
 
 void threshold_segment_classes(const Histogram& h, const SegmentParams& p, const ThresholdMethod& method,
                                std::optional<double> input_mean, std::optional<double> filtered_mean,
-                               const PhaseTable& table, SegmentResult& r) {
+                               const PhaseTable& table, SegmentResult& r,
+                               const std::function<std::array<double, 2>(double)>& repeat_shares) {
   if (method.name == "mixture") {
     PvMixtureParams mp = p.mixture;
     if (!method.rule.empty()) mp.rule = method.rule;
@@ -238,8 +239,10 @@ void threshold_segment_classes(const Histogram& h, const SegmentParams& p, const
     r.threshold = std::move(m.threshold);
     r.model = m.model;
     if (input_mean && filtered_mean) {
-      const FilterVolumeCorrection c = correct_filter_volume(
-          h, r.threshold.thresholds[0], {*input_mean, *filtered_mean, m.model.level_dark, m.model.level_bright});
+      const double before = r.threshold.thresholds[0];
+      FilterVolumeCorrectionParams cp{*input_mean, *filtered_mean, m.model.level_dark, m.model.level_bright, std::nullopt};
+      if (repeat_shares) cp.repeat_shares = repeat_shares(before);
+      const FilterVolumeCorrection c = correct_filter_volume(h, before, cp);
       const double t = c.threshold;
       r.threshold.thresholds[0] = t;
       r.threshold.threshold_bins = {h.bin_of(t)};
@@ -322,7 +325,24 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
     using T = typename std::decay_t<decltype(v)>::value_type;
     VolumeView<const T> view = v.view();
     if (!fibsem) {
-      threshold_segment_classes(histogram<T>(view, p.histogram, mask_view), p, *method, input_mean, filtered_mean, table, r);
+      // The repeat estimate of the volume restoration: the filter applied again to its own output.
+      auto repeat_shares = [&](double t) {
+        AnyVolume last = denoise(grey, *filter);
+        for (int pass = 2; pass < kRepeatPass; ++pass) last = denoise(last, *filter);
+        std::array<double, 2> shares{};
+        for (int k = 0; k < 2; ++k) {
+          if (k == 1) last = denoise(last, *filter);
+          int64_t above = 0, counted = 0;
+          const T* data = last.as<T>().data();
+          for (int64_t i = 0; i < view.size(); ++i)
+            if (!mask || mask->data()[i]) above += static_cast<double>(data[i]) > t, ++counted;
+          shares[static_cast<std::size_t>(k)] = counted ? static_cast<double>(above) / static_cast<double>(counted) : 0.0;
+        }
+        return shares;
+      };
+      threshold_segment_classes(histogram<T>(view, p.histogram, mask_view), p, *method, input_mean, filtered_mean, table, r,
+                                restore_volume ? std::function<std::array<double, 2>(double)>(repeat_shares)
+                                               : std::function<std::array<double, 2>(double)>());
       auto pm = phase_map<T>(view, r.threshold.thresholds, r.class_labels, mask_view, 0);
       r.labels = std::move(pm.labels);
       r.class_voxels = pm.class_voxels;

@@ -1,5 +1,5 @@
 // Streamed segmentation: value counts per slab (raw, then median-filtered slabs with a halo of the
-// radius), the in-core threshold step on the whole histogram, then a classifying walk (phase_map and
+// radius; the default's volume restoration: the median repeated, halo the passes' radii), the in-core threshold step on the whole histogram, then a classifying walk (phase_map and
 // measure_band per slab) writing the labels through a slab writer.
 #include "emorph/stream/streamed_segment.hpp"
 
@@ -15,19 +15,22 @@
 namespace emorph {
 namespace {
 
-// Walks `input` in slabs with a halo of the median's radius (0 without filter) and calls
-// visit(core view of the filtered (or raw) slab, global z of its first slice).
+// Walks `input` in slabs with a halo of `passes` times the median's radius (0 without filter), the
+// median applied `passes` times, and calls visit(core view of the last pass (or raw slab), global z of
+// its first slice), or visit(core of the pass before the last, core of the last, z).
 template <class T, class Visit>
 void walk_filtered(const std::string& input, const Spacing& spacing, const std::optional<DenoiseSpec>& filter,
-                   uint64_t extra_per_voxel, const StreamParams& stream, const std::string& what, StreamReport* report,
-                   Visit&& visit) {
+                   int passes, uint64_t extra_per_voxel, const StreamParams& stream, const std::string& what,
+                   StreamReport* report, Visit&& visit) {
   auto reader = open_slab_reader(input);
   const Shape shape = reader->info().shape;
-  const int64_t halo = filter ? filter->median.radius : 0;
+  const int64_t halo = filter ? passes * filter->median.radius : 0;
   const uint64_t plane = static_cast<uint64_t>(shape.ny * shape.nx);
   SlabStreamParams p;
-  // Per slice: the input slice, its filtered copy and what the visitor keeps per voxel.
-  p.slab_slices = slab_slices_for_budget(stream.budget_bytes, plane * (sizeof(T) * (filter ? 2 : 1) + extra_per_voxel),
+  // Per slice: the input slice, its filtered copies (the last two passes) and what the visitor keeps
+  // per voxel.
+  p.slab_slices = slab_slices_for_budget(stream.budget_bytes,
+                                         plane * (sizeof(T) * (filter ? std::min(passes, 2) + 1 : 1) + extra_per_voxel),
                                          halo, shape.nz);
   p.halo = halo;
   p.source = input;
@@ -43,9 +46,13 @@ void walk_filtered(const std::string& input, const Spacing& spacing, const std::
       return VolumeView<const T>(data + skip * static_cast<int64_t>(plane), Shape{count, shape.ny, shape.nx}, spacing);
     };
     if (filter) {
-      const Volume<T> filtered = median_filter<T>(slab, filter->median);
-      visit(core_of(filtered.data()), s.core_begin());
-    } else {
+      Volume<T> previous, filtered = median_filter<T>(slab, filter->median);
+      for (int pass = 2; pass <= passes; ++pass) previous = std::move(filtered), filtered = median_filter<T>(previous.view(), filter->median);
+      if constexpr (std::is_invocable_v<Visit, VolumeView<const T>, VolumeView<const T>, int64_t>)
+        visit(core_of(previous.data()), core_of(filtered.data()), s.core_begin());
+      else
+        visit(core_of(filtered.data()), s.core_begin());
+    } else if constexpr (!std::is_invocable_v<Visit, VolumeView<const T>, VolumeView<const T>, int64_t>) {
       visit(core_of(slab.data()), s.core_begin());
     }
   }
@@ -88,7 +95,7 @@ SegmentResult streamed_segment(const std::string& input, const std::string& outp
       std::vector<int64_t> raw_counts;
       const bool auto_filter = !filter && p.auto_denoise && method.name != "manual";
       if (auto_filter || method.name == "mixture" || !filter)
-        walk_filtered<T>(input, spacing, std::nullopt, 0, stream, "segment (histogram)", report,
+        walk_filtered<T>(input, spacing, std::nullopt, 1, 0, stream, "segment (histogram)", report,
                          [&](VolumeView<const T> core, int64_t) { accumulate_value_counts<T>(raw_counts, core); });
       if (auto_filter)
         filter = choose_auto_denoise([&] { return histogram_from_value_counts<T>(raw_counts, p.histogram); }, p,
@@ -110,12 +117,28 @@ SegmentResult streamed_segment(const std::string& input, const std::string& outp
       // Walk 2 (with a pre-filter): counts of the filtered grey values.
       std::vector<int64_t> counts;
       if (filter)
-        walk_filtered<T>(input, spacing, filter, 0, stream, "segment (filtered histogram)", report,
+        walk_filtered<T>(input, spacing, filter, 1, 0, stream, "segment (filtered histogram)", report,
                          [&](VolumeView<const T> core, int64_t) { accumulate_value_counts<T>(counts, core); });
       // mixture:otsu-volume restores the bright volume the pre-filter removed (as segment()).
       const bool restore_volume = filter && method.name == "mixture" && method.rule == "otsu-volume";
+      // Its repeat estimate (as segment()): one more walk, the median applied kRepeatPass + 1 times.
+      auto repeat_shares = [&](double t) {
+        int64_t above[2] = {0, 0};
+        walk_filtered<T>(input, spacing, filter, kRepeatPass + 1, 0, stream, "segment (volume restoration)", report,
+                         [&](VolumeView<const T> before, VolumeView<const T> after, int64_t) {
+                           for (int64_t z = 0; z < before.nz(); ++z)
+                             for (int64_t y = 0; y < before.ny(); ++y)
+                               for (int64_t x = 0; x < before.nx(); ++x)
+                                 above[0] += static_cast<double>(before(z, y, x)) > t,
+                                     above[1] += static_cast<double>(after(z, y, x)) > t;
+                         });
+        const double n = static_cast<double>(info.shape.voxels());
+        return std::array<double, 2>{static_cast<double>(above[0]) / n, static_cast<double>(above[1]) / n};
+      };
       threshold_segment_classes(histogram_from_value_counts<T>(filter ? counts : raw_counts, p.histogram), p, method,
-                                input_mean, restore_volume ? mean_of(counts) : std::nullopt, table, r);
+                                input_mean, restore_volume ? mean_of(counts) : std::nullopt, table, r,
+                                restore_volume ? std::function<std::array<double, 2>(double)>(repeat_shares)
+                                               : std::function<std::array<double, 2>(double)>());
       // Walk 3: classify, re-measure the band, write the labels.
       const bool band = segment_has_band(r);
       if (band) {
@@ -127,7 +150,7 @@ SegmentResult streamed_segment(const std::string& input, const std::string& outp
       }
       r.class_voxels.assign(r.class_labels.size(), 0);
       auto writer = open_slab_writer(output, VolumeHeader{info.shape, DType::u8, spacing});
-      walk_filtered<T>(input, spacing, filter, 1, stream, "segment", report, [&](VolumeView<const T> core, int64_t z0) {
+      walk_filtered<T>(input, spacing, filter, 1, 1, stream, "segment", report, [&](VolumeView<const T> core, int64_t z0) {
         const PhaseMapResult pm = phase_map<T>(core, r.threshold.thresholds, r.class_labels, {}, 0);
         for (std::size_t k = 0; k < pm.class_voxels.size(); ++k) r.class_voxels[k] += pm.class_voxels[k];
         if (band) add_band(*r.band, measure_band<T>(core, r.band->thresholds), z0);

@@ -81,3 +81,28 @@ TEST(CliGreyBands, EveryValueInsideItsBandWithCollector) {
   const auto res = read_json(out + "/results.json")["results"];
   EXPECT_GE(check_all_bands(res, "collector"), 6);
 }
+
+// The slope band holds 2 standard errors of the slope beyond the threshold range (the slice-to-slice
+// segmentation error that a threshold moving every slice alike does not span): on the small demo the
+// threshold range alone was [0.127, 0.210] vol%/um against a true NMC slope of 0.296 (docs/validation.md,
+// issue 14 third pass). The truth is the generator's labels over the same bulk window.
+TEST(CliGreyBands, SlopeBandHoldsTheTruthOnTheSmallDemo) {
+  TempDir dir;
+  const std::string cfg = dir / "fast.toml";
+  std::ofstream(cfg) << kFast;
+  const std::string out = dir / "r";
+  const auto r = run_cli("analyze --demo --size 48 --voxel 0.5 --seed 3 --config " + cfg + " --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto res = read_json(out + "/results.json")["results"];
+  const auto& nmc = res["profiles"]["phases"]["NMC"];
+  const auto& band = nmc["slope_band_per_um"];
+  const double truth = res["truth"]["bulk_profiles"]["NMC"]["slope_per_um"].get<double>();
+  const double stderr_per_um = nmc["slope_stderr_per_um"].get<double>();
+  ASSERT_GT(stderr_per_um, 0.0);
+  EXPECT_LE(band[0].get<double>(), truth) << band.dump();
+  EXPECT_GE(band[1].get<double>(), truth) << band.dump();
+  // Widened on both sides of the point slope by at least 2 standard errors.
+  const double slope = nmc["slope_per_um"].get<double>();
+  EXPECT_LE(band[0].get<double>(), slope - 2 * stderr_per_um + 1e-12);
+  EXPECT_GE(band[1].get<double>(), slope + 2 * stderr_per_um - 1e-12);
+}

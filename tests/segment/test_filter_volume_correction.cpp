@@ -40,3 +40,26 @@ TEST(FilterVolumeCorrection, MovesTheThresholdByTheLostMeanOverTheGreyStep) {
   EXPECT_DOUBLE_EQ(correct_filter_volume(h, 100, {80.0, 80.0, 25.0, 175.0}).threshold, 100);
   EXPECT_THROW(correct_filter_volume(h, 100, {80.0, 77.0, 175.0, 25.0}), InputError);
 }
+
+// The repeat estimate (the bright share the filter's next pass removes at the threshold) replaces the
+// mean-based shift where it is larger; where the next pass adds bright volume the mean-based one stands.
+TEST(FilterVolumeCorrection, TakesTheLargerOfTheMeanAndTheRepeatShift) {
+  const Histogram h = flat_histogram();
+  FilterVolumeCorrectionParams p{80.0, 77.0, 25.0, 175.0, std::array<double, 2>{0.30, 0.26}};
+  const FilterVolumeCorrection larger = correct_filter_volume(h, 100, p);
+  EXPECT_DOUBLE_EQ(larger.mean_shift, 0.02);
+  ASSERT_TRUE(larger.repeat_shift);
+  EXPECT_NEAR(*larger.repeat_shift, 0.04, 1e-15);
+  EXPECT_NEAR(larger.fraction_shift, 0.04, 1e-15);
+  EXPECT_NEAR(larger.threshold, 92.0, 1e-9);  // 4 % of 200 grey units: 8 units lower
+  const Json j = larger.to_json();
+  EXPECT_NEAR(j["repeat_shift"].get<double>(), 0.04, 1e-15);
+  EXPECT_DOUBLE_EQ(j["mean_shift"].get<double>(), 0.02);
+  p.repeat_shares = std::array<double, 2>{0.30, 0.31};  // the next pass adds 1 % bright
+  const FilterVolumeCorrection smaller = correct_filter_volume(h, 100, p);
+  EXPECT_DOUBLE_EQ(smaller.fraction_shift, 0.02);
+  EXPECT_NEAR(smaller.threshold, 96.0, 1e-9);
+  p.repeat_shares.reset();
+  EXPECT_FALSE(correct_filter_volume(h, 100, p).repeat_shift);
+  EXPECT_FALSE(correct_filter_volume(h, 100, p).to_json().contains("repeat_shift"));
+}

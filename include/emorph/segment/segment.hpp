@@ -2,6 +2,7 @@
 // Grey volume -> phase map in one call (the `emorph segment` pipeline, reusable from Python): optional
 // denoising, histogram (optionally masked), thresholds by the chosen method, classes mapped to phase
 // labels; or, for FIB/SEM stacks, shine-through-robust pores then thresholds on the solid voxels.
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
@@ -99,10 +100,12 @@ std::optional<DenoiseSpec> choose_auto_denoise(const std::function<Histogram()>&
 // Thresholds, model and class labels of the (pre-filtered) histogram; two classes also get the
 // model's threshold band when it fits. `filtered_mean` (the pre-filtered volume's mean grey, given
 // for mixture:otsu-volume with a pre-filter) moves the threshold to restore the volume the filter
-// removed (filter_volume_correction.hpp).
+// removed (filter_volume_correction.hpp); `repeat_shares(t)`, when given with it, returns the bright
+// shares above t after the filter applied kRepeatPass and kRepeatPass + 1 times.
 void threshold_segment_classes(const Histogram& h, const SegmentParams& params, const ThresholdMethod& method,
                                std::optional<double> input_mean, std::optional<double> filtered_mean,
-                               const PhaseTable& table, SegmentResult& r);
+                               const PhaseTable& table, SegmentResult& r,
+                               const std::function<std::array<double, 2>(double)>& repeat_shares = {});
 // True when r's band is to be re-measured (two classes with a band).
 bool segment_has_band(const SegmentResult& r);
 // The band's re-measurement on a volume (any dtype but fibsem's): voxels above the band's high and

@@ -2,7 +2,8 @@
 // The default grey-volume route shared by `emorph segment`, `emorph analyze` and Python: Otsu's
 // threshold after a 3x3x3 median, kept only where the partial-volume histogram model finds two
 // separable phases (else exit 2), with the model's band, then moved to restore the bright volume the
-// median removed (the mean grey it lost over the pure-phase grey step; filter_volume_correction.hpp).
+// median removed (the larger of the mean grey it lost over the pure-phase grey step and the share the
+// median, repeated, removes at the threshold; filter_volume_correction.hpp).
 // Chosen by measurement over bench_accuracy, the real nano-CT slices and preset F (docs/segmentation.md,
 // "Default XCT route"): plain Otsu after the median loses 1.0-1.7 vol% on blurred convex particles; the
 // model's own threshold wins on two-grey packings but loses on the real slices and preset F; intermodes
