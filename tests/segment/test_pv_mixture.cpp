@@ -7,6 +7,7 @@
 #include <cmath>
 #include <random>
 #include <string>
+#include <utility>
 
 #include "emorph/error.hpp"
 #include "emorph/phase_table.hpp"
@@ -233,6 +234,16 @@ TEST(PvMixture, DefaultRouteIsOtsuCheckedByTheModel) {
   EXPECT_NO_THROW(segment(flat, otsu, PhaseTable::default_table()));
 }
 
+// The default route and mixture:otsu (the same without the volume restoration) on `grey`, pore/NMC.
+std::pair<SegmentResult, SegmentResult> default_and_mixture_otsu(const AnyVolume& grey) {
+  SegmentParams p;
+  p.classes = "pore,NMC";
+  set_denoise(p, kDefaultDenoise, "--denoise");
+  SegmentResult dflt = segment(grey, p, PhaseTable::default_table());
+  p.method = "mixture:otsu";
+  return {std::move(dflt), segment(grey, p, PhaseTable::default_table())};
+}
+
 // Blurred (PSF 1 voxel) noisy (contrast-to-noise 12) packings of spheres of radius 4-10 voxels, 30 % NMC:
 // the 3x3x3 median shrinks the convex particles and Otsu after it loses more than the 1 vol% target
 // (bench_accuracy cell cnr12: -1.42 vol% mean over 3 seeds at 96^3); the default restores the volume
@@ -242,12 +253,7 @@ TEST(PvMixture, DefaultMeetsTheFractionTargetWhereOtsuAfterTheMedianDoesNot) {
   for (const uint64_t seed : {3u, 4u}) {
     const auto truth = spheres(80, 4, 10, 0.3, seed);
     const AnyVolume grey = image(truth, 1.0, 12.0, 16, seed);
-    SegmentParams p;
-    p.classes = "pore,NMC";
-    set_denoise(p, kDefaultDenoise, "--denoise");
-    const SegmentResult dflt = segment(grey, p, PhaseTable::default_table());
-    p.method = "mixture:otsu";
-    const SegmentResult otsu = segment(grey, p, PhaseTable::default_table());
+    const auto [dflt, otsu] = default_and_mixture_otsu(grey);
     const Score sd = score(truth, dflt), so = score(truth, otsu);
     const double f = sd.fraction_truth, f_default = sd.fraction_seg, f_otsu = so.fraction_seg;
     std::printf("seed %d: truth %.4f, default %.4f, Otsu after the median %.4f\n", int(seed), f, f_default, f_otsu);
@@ -270,12 +276,7 @@ TEST(PvMixture, DefaultRestoresTheMediansLossAtTheThreshold) {
   for (const uint64_t seed : {3u, 4u}) {
     const auto truth = spheres(80, 4, 10, 0.3, seed);
     const AnyVolume grey = image(truth, 1.5, 8.0, 16, seed);
-    SegmentParams p;
-    p.classes = "pore,NMC";
-    set_denoise(p, kDefaultDenoise, "--denoise");
-    const SegmentResult dflt = segment(grey, p, PhaseTable::default_table());
-    p.method = "mixture:otsu";
-    const SegmentResult otsu = segment(grey, p, PhaseTable::default_table());
+    const auto [dflt, otsu] = default_and_mixture_otsu(grey);
     ASSERT_TRUE(dflt.volume_correction && dflt.volume_correction->repeat_shift);
     const FilterVolumeCorrection& c = *dflt.volume_correction;
     const Score sd = score(truth, dflt), so = score(truth, otsu);
