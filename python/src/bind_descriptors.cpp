@@ -63,13 +63,16 @@ dict
   m.def(
       "tpb",
       [](const py::handle& labels, const py::object& spacing, const py::object& phases, const std::string& active,
-         const std::string& conductor, const std::string& pore, int smoothing, double chord_voxels) {
+         const std::string& conductor, const std::string& pore, int smoothing, double chord_voxels,
+         const std::string& estimator) {
         const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
         const PhaseTable table = phase_table_arg(phases, py::none());
         TripleLineParams p;
         p.phases = {table.at(active, "active").label, table.at(conductor, "conductor").label, table.at(pore, "pore").label};
         p.smoothing_steps = smoothing;
         p.chord_voxels = chord_voxels;
+        require(estimator == "polyline" || estimator == "intersection", "tpb: estimator must be polyline or intersection");
+        if (estimator == "intersection") p.estimator = TripleLineParams::Estimator::intersection;
         TripleLineResult r;
         {
           py::gil_scoped_release release;
@@ -79,11 +82,13 @@ dict
       },
       py::arg("labels"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(), py::arg("active") = "NMC",
       py::arg("conductor") = "CBD", py::arg("pore") = "pore", py::arg("smoothing") = TripleLineParams{}.smoothing_steps,
-      py::arg("chord_voxels") = TripleLineParams{}.chord_voxels,
+      py::arg("chord_voxels") = TripleLineParams{}.chord_voxels, py::arg("estimator") = "polyline",
       R"doc(Triple-phase boundary length (as ``emorph tpb``): active material / conductor / pore lines.
 
 Method: the voxel centres are split into Freudenthal tetrahedra; the triple line runs through the
 triangles whose vertices carry the three phases; the polyline is Taubin-smoothed and its length summed.
+``estimator="intersection"`` (``emorph tpb --estimator intersection``) measures instead the intersection of
+the smoothed active surface with a plane fitted to the conductor|pore faces.
 Returns ``length_um``, ``length_per_um2`` (per um^3 of the whole volume), ``raw_length_um``,
 ``total_volume_um3``, ``segments``, ``ends``.)doc");
 

@@ -79,7 +79,7 @@ Json granulometry_results(const GranulometryResult& g, const Json& phase) {
 }
 
 Json triple_line_results(const TripleLineResult& r, const std::vector<std::string>& phases) {
-  return {{"method", "Freudenthal triangulation, Taubin-smoothed triple line"},
+  return {{"method", r.method},
           {"phases", phases},
           {"length_um", r.length_um},
           {"length_per_um2", r.length_per_um2},

@@ -104,7 +104,10 @@ TripleLineResult triple_line_length(VolumeView<const uint8_t> labels, const Trip
   require(params.smoothing_steps >= 0, "triple line: smoothing steps must be >= 0");
   require(std::isfinite(params.chord_voxels) && params.chord_voxels >= 0, "triple line: the chord span must be >= 0 voxels");
   const int64_t nz = labels.nz(), ny = labels.ny(), nx = labels.nx();
+  const bool intersection = params.estimator == TripleLineParams::Estimator::intersection;
   TripleLineResult r;
+  r.method = intersection ? "intersection of the smoothed active surface and the fitted conductor|pore plane"
+                          : "Freudenthal triangulation, Taubin-smoothed triple line";
   r.total_volume_um3 = static_cast<double>(nz * ny * nx) * sp.voxel_volume_um3();
   if (nz < 2 || ny < 2 || nx < 2) return r;
 
@@ -246,9 +249,15 @@ TripleLineResult triple_line_length(VolumeView<const uint8_t> labels, const Trip
     relax(0.5);
     relax(-0.53);
   }
-  r.length_um = params.chord_voxels == 0 ? length(node)
-                                         : chord_length(node, neighbours, degree,
-                                                        params.chord_voxels * std::min({sp.dz, sp.dy, sp.dx}));
+  if (intersection) {
+    TripleLineIntersectionParams ip = params.intersection;
+    ip.phases = params.phases;
+    r.length_um = triple_line_intersection_length(labels, ip);
+  } else {
+    r.length_um = params.chord_voxels == 0 ? length(node)
+                                           : chord_length(node, neighbours, degree,
+                                                          params.chord_voxels * std::min({sp.dz, sp.dy, sp.dx}));
+  }
   r.length_per_um2 = r.length_um / r.total_volume_um3;
   return r;
 }

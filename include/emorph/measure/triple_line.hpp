@@ -1,13 +1,18 @@
 #pragma once
 // Triple-phase boundary (TPB): length of the lines where three phases meet (active material / CBD /
-// pore), from a label volume. The voxel centres are split into Freudenthal (Kuhn) tetrahedra; with
+// pore), from a label volume. Two estimators of `length_um`: the smoothed lattice polyline below (the
+// default), or the intersection of two sub-voxel surfaces (measure/triple_line_intersection.hpp;
+// accurate on smooth interfaces at shallow angles, unstable on conductor features of a few voxels).
+// The voxel centres are split into Freudenthal (Kuhn) tetrahedra; with
 // labels constant on the vertices, the triple line crosses each triangle whose three vertices carry
 // the three phases once, and runs through each tetrahedron holding two such triangles. That polyline
 // is a 1-manifold by construction; its lattice zigzag is removed by Taubin smoothing and its length is
 // summed over chords of a few voxels (docs/surface_area.md, "Triple-phase boundary").
 #include <array>
 #include <cstdint>
+#include <string>
 
+#include "emorph/measure/triple_line_intersection.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -23,10 +28,15 @@ struct TripleLineParams {
   // a chord of 6 voxels on a curve of radius rho voxels loses 36 / (24 rho^2) (1.0 % at rho = 12, 4 % at
   // rho = 6). 3 voxels left +5 to +19 % on tilted cuts (docs/surface_area.md). 0: the polyline itself.
   double chord_voxels = 6;
+  // The estimator of `length_um`: the smoothed polyline, or the surfaces' intersection (whose `phases`
+  // are replaced by the ones above; the polyline is still traced for `raw_length_um`, segments, ends).
+  enum class Estimator { polyline, intersection } estimator = Estimator::polyline;
+  TripleLineIntersectionParams intersection;
 };
 
 struct TripleLineResult {
-  double length_um = 0;          // smoothed polyline length
+  double length_um = 0;          // the chosen estimator's length
+  std::string method;            // that estimator, in words (results JSON `method`)
   double raw_length_um = 0;      // before smoothing (overestimates by the lattice zigzag)
   double total_volume_um3 = 0;   // the whole label volume
   double length_per_um2 = 0;     // length_um / total_volume_um3 (um per um^3)

@@ -1,0 +1,31 @@
+#pragma once
+// Triple-line length as the intersection of two sub-voxel surfaces (docs/methods/surfaces.md,
+// "Triple-phase boundary"): the active material's surface, the 0.5 level of its Gaussian-smoothed
+// indicator with the smoothing's curvature shift taken back, and the conductor|pore interface, a local
+// plane fitted to the conductor|pore voxel faces around each point. The line is where both fields
+// vanish, traced by marching the Freudenthal tetrahedra of the voxel centres.
+#include <array>
+#include <cstdint>
+
+#include "emorph/volume.hpp"
+
+namespace emorph {
+
+struct TripleLineIntersectionParams {
+  std::array<uint8_t, 3> phases{1, 3, 0};  // active material (the smooth surface), conductor, pore
+  // Gaussian sigma of the active material's indicator, in voxels of the smallest size: removes the
+  // lattice steps of its surface; the curvature shift (sigma^2 H) is taken back by one backward heat
+  // step. 0.8 leaves steps (+10 % on shallow cuts), 1.5 over-corrects (-5 %).
+  double surface_sigma_voxels = 1.0;
+  // Gaussian windows of the conductor|pore plane fit: sigma of the faces' weighted centroid (small, so
+  // that the plane stays local) and of their vector area (the normal; wider, as its error is multiplied
+  // by the distance from the centroid to the line, where the faces end).
+  double plane_sigma_voxels = 1.0;
+  double normal_sigma_voxels = 2.5;
+};
+
+// Length in um of the lines where the three phases meet. OpenMP; the result does not depend on the
+// thread count. Memory: about 12 float volumes of the labels' shape.
+double triple_line_intersection_length(VolumeView<const uint8_t> labels, const TripleLineIntersectionParams& params = {});
+
+}  // namespace emorph
