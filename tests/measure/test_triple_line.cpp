@@ -129,8 +129,8 @@ TEST(TripleLine, CutSphereSweepOverRadiusDepthAndOrientation) {
   // = 0 to 0.9 by planes normal to z, (0,1,1), (1,1,1) and (0.3,0.5,0.81); truth 2 pi sqrt(R^2 - h^2).
   // A plane normal to a lattice axis is placed half-way between two voxel layers: the labels only
   // locate such a plane to within its layer (every h in the layer gives the same volume, and at
-  // h = 0.9 R the true circle's length varies by +-12 % across it), so no estimator can do better
-  // there; tilted planes cross the layers and are located to a fraction of a voxel.
+  // h = 0.9 R the true circle's length varies by +-24 % (R 8) to +-10 % (R 24) across it), so no
+  // estimator can do better there; tilted planes cross the layers and are located to a fraction of a voxel.
   // Tolerances (issue 20 acceptance, 5 %) where the sphere meets the plane at >= 45 degrees (h <= 0.7 R)
   // and the circle's radius is >= 5 voxels: measured -2.5 to +4.4 % (docs/methods/surfaces.md).
   // Shallower cuts are a documented limit: at h = 0.85-0.9 R (32-26 degrees) a plane located to 0.1
