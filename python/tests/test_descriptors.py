@@ -61,6 +61,11 @@ def test_tpb_cut_ball():
     assert res["length_per_um2"] == pytest.approx(res["length_um"] / (n ** 3 * 0.125))
     with pytest.raises(ValueError):
         emorph.tpb(labels, active="NMC", conductor="NMC")
+    crossed = emorph.tpb(labels, spacing=0.5, estimator="intersection")
+    assert crossed["length_um"] == pytest.approx(expected, rel=0.05)
+    assert crossed["method"] != res["method"]
+    with pytest.raises(ValueError):
+        emorph.tpb(labels, estimator="nope")
 
 
 def test_export_bpx_consistency():

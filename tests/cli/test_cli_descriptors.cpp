@@ -141,6 +141,12 @@ TEST(CliDescriptors, ContactsTpbAndSurfaceShares) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_GT(read_json(dir / "t.json")["results"]["length_per_um2"].get<double>(), 0);
   EXPECT_EQ(run_cli("tpb " + labels + " --active nope").exit_code, 2);
+  r = run_cli("tpb " + labels + " --estimator intersection --json " + (dir / "ti.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto ti = read_json(dir / "ti.json");
+  EXPECT_EQ(ti["parameters"]["estimator"], "intersection");
+  EXPECT_NE(ti["results"]["method"], read_json(dir / "t.json")["results"]["method"]);
+  EXPECT_EQ(run_cli("tpb " + labels + " --estimator nope").exit_code, 2);
 
   ASSERT_EQ(run_cli("surface " + labels + " --json " + (dir / "s.json")).exit_code, 0);
   double sum = 0;

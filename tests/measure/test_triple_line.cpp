@@ -29,6 +29,16 @@ Volume<uint8_t> cut_ball(double radius, double h, Spacing spacing) {
   return v;
 }
 
+// Both estimators of `length_um` within `tolerance` (relative) of `expected`.
+void expect_length_with_each_estimator(const Volume<uint8_t>& v, double expected, double tolerance) {
+  for (auto estimator : {TripleLineParams::Estimator::polyline, TripleLineParams::Estimator::intersection}) {
+    TripleLineParams p;
+    p.estimator = estimator;
+    EXPECT_NEAR(triple_line_length(v.view(), p).length_um, expected, tolerance * expected)
+        << (estimator == TripleLineParams::Estimator::polyline ? "polyline" : "intersection");
+  }
+}
+
 }  // namespace
 
 TEST(TripleLine, CutBallGivesTheCircleOfTheCut) {
@@ -50,11 +60,7 @@ TEST(TripleLine, AnisotropicVoxels) {
   const double R = 14, h = 4.3;
   const auto v = cut_ball(R, h, {0.8, 0.5, 0.5});
   const double expected = 2 * std::numbers::pi * std::sqrt(R * R - h * h) * 0.5;
-  for (auto estimator : {TripleLineParams::Estimator::polyline, TripleLineParams::Estimator::intersection}) {
-    TripleLineParams p;
-    p.estimator = estimator;
-    EXPECT_NEAR(triple_line_length(v.view(), p).length_um, expected, 0.05 * expected) << static_cast<int>(estimator);
-  }
+  expect_length_with_each_estimator(v, expected, 0.05);
 }
 
 TEST(TripleLine, StraightObliqueLine) {
@@ -73,11 +79,7 @@ TEST(TripleLine, StraightObliqueLine) {
   // The line u = w = 0 is x = y = z (shifted): it crosses the box's diagonal, n - 1 voxel steps per axis
   // between the first and last voxel centres.
   const double expected = std::sqrt(3.0) * (n - 1);
-  for (auto estimator : {TripleLineParams::Estimator::polyline, TripleLineParams::Estimator::intersection}) {
-    TripleLineParams p;
-    p.estimator = estimator;
-    EXPECT_NEAR(triple_line_length(v.view(), p).length_um, expected, 0.05 * expected) << static_cast<int>(estimator);
-  }
+  expect_length_with_each_estimator(v, expected, 0.05);
 }
 
 TEST(TripleLine, ThreadCountDoesNotChangeTheResult) {
@@ -183,11 +185,7 @@ TEST(TripleLine, CylinderThroughSlabGivesTwoCircles) {
         else if (z > 12.5 && z < 27.5) v(z, y, x) = 3;
       }
   const double expected = 2 * 2 * std::numbers::pi * 7.3;
-  for (auto estimator : {TripleLineParams::Estimator::polyline, TripleLineParams::Estimator::intersection}) {
-    TripleLineParams p;
-    p.estimator = estimator;
-    EXPECT_NEAR(triple_line_length(v.view(), p).length_um, expected, 0.03 * expected) << static_cast<int>(estimator);
-  }
+  expect_length_with_each_estimator(v, expected, 0.03);
 }
 
 TEST(TripleLine, StraightLineAlongAnAxis) {
@@ -198,9 +196,5 @@ TEST(TripleLine, StraightLineAlongAnAxis) {
   for (int z = 0; z < n; ++z)
     for (int y = 0; y < n; ++y)
       for (int x = 0; x < n; ++x) v(z, y, x) = x < 20.3 ? 1 : (y >= 20.4 ? 3 : 0);
-  for (auto estimator : {TripleLineParams::Estimator::polyline, TripleLineParams::Estimator::intersection}) {
-    TripleLineParams p;
-    p.estimator = estimator;
-    EXPECT_NEAR(triple_line_length(v.view(), p).length_um, n - 1.0, 0.02 * (n - 1)) << static_cast<int>(estimator);
-  }
+  expect_length_with_each_estimator(v, n - 1.0, 0.02);
 }
