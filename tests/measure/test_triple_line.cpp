@@ -29,6 +29,16 @@ Volume<uint8_t> cut_ball(double radius, double h, Spacing spacing) {
   return v;
 }
 
+// An n^3 cube of unit voxels labelled by label_at(z, y, x).
+template <class LabelAt>
+Volume<uint8_t> labelled_cube(int n, LabelAt label_at) {
+  Volume<uint8_t> v = Volume<uint8_t>::filled({n, n, n}, {1, 1, 1}, 0);
+  for (int z = 0; z < n; ++z)
+    for (int y = 0; y < n; ++y)
+      for (int x = 0; x < n; ++x) v(z, y, x) = label_at(z, y, x);
+  return v;
+}
+
 // Both estimators of `length_um` within `tolerance` (relative) of `expected`.
 void expect_length_with_each_estimator(const Volume<uint8_t>& v, double expected, double tolerance) {
   for (auto estimator : {TripleLineParams::Estimator::polyline, TripleLineParams::Estimator::intersection}) {
@@ -68,14 +78,11 @@ TEST(TripleLine, StraightObliqueLine) {
   // A: u < 0, B: u >= 0 and w < 0, C: u >= 0 and w >= 0 meet on u = w = 0, a straight line of
   // direction (1, 1, 1)-ish crossing the whole box.
   const int n = 40;
-  Volume<uint8_t> v = Volume<uint8_t>::filled({n, n, n}, {1, 1, 1}, 0);
-  for (int z = 0; z < n; ++z)
-    for (int y = 0; y < n; ++y)
-      for (int x = 0; x < n; ++x) {
-        const double u = (x - 20.1) - (y - 20.3);  // normal (0, -1, 1)
-        const double w = (z - 20.2) - (y - 20.3);  // normal (1, -1, 0)
-        v(z, y, x) = u < 0 ? 1 : (w < 0 ? 3 : 0);
-      }
+  const auto v = labelled_cube(n, [](int z, int y, int x) {
+    const double u = (x - 20.1) - (y - 20.3);  // normal (0, -1, 1)
+    const double w = (z - 20.2) - (y - 20.3);  // normal (1, -1, 0)
+    return u < 0 ? 1 : (w < 0 ? 3 : 0);
+  });
   // The line u = w = 0 is x = y = z (shifted): it crosses the box's diagonal, n - 1 voxel steps per axis
   // between the first and last voxel centres.
   const double expected = std::sqrt(3.0) * (n - 1);
@@ -175,15 +182,10 @@ TEST(TripleLine, CylinderThroughSlabGivesTwoCircles) {
   // An NMC cylinder of radius 7.3 voxels along z through a CBD slab (pore above and below): two circles
   // where the cylinder crosses the slab's faces (placed half-way between layers, as above). The phases
   // meet at right angles, the easiest case: within 3 %.
-  const int n = 40;
-  Volume<uint8_t> v = Volume<uint8_t>::filled({n, n, n}, {1, 1, 1}, 0);
-  for (int z = 0; z < n; ++z)
-    for (int y = 0; y < n; ++y)
-      for (int x = 0; x < n; ++x) {
-        const double py = y - 20.3, px = x - 19.6;
-        if (py * py + px * px <= 7.3 * 7.3) v(z, y, x) = 1;
-        else if (z > 12.5 && z < 27.5) v(z, y, x) = 3;
-      }
+  const auto v = labelled_cube(40, [](int z, int y, int x) {
+    const double py = y - 20.3, px = x - 19.6;
+    return py * py + px * px <= 7.3 * 7.3 ? 1 : (z > 12.5 && z < 27.5 ? 3 : 0);
+  });
   const double expected = 2 * 2 * std::numbers::pi * 7.3;
   expect_length_with_each_estimator(v, expected, 0.03);
 }
@@ -192,9 +194,6 @@ TEST(TripleLine, StraightLineAlongAnAxis) {
   // NMC for x < 20.3, CBD and pore split at y = 20.4 beyond: the line x = 20.3, y = 20.4 along z, n - 1
   // voxel steps between the first and last voxel centres. Within 2 %.
   const int n = 40;
-  Volume<uint8_t> v = Volume<uint8_t>::filled({n, n, n}, {1, 1, 1}, 0);
-  for (int z = 0; z < n; ++z)
-    for (int y = 0; y < n; ++y)
-      for (int x = 0; x < n; ++x) v(z, y, x) = x < 20.3 ? 1 : (y >= 20.4 ? 3 : 0);
+  const auto v = labelled_cube(n, [](int, int y, int x) { return x < 20.3 ? 1 : (y >= 20.4 ? 3 : 0); });
   expect_length_with_each_estimator(v, n - 1.0, 0.02);
 }
