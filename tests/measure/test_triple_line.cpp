@@ -141,7 +141,7 @@ TEST(TripleLine, CutSphereSweepOverRadiusDepthAndOrientation) {
   // h = 0.9 R the true circle's length varies by +-24 % (R 8) to +-10 % (R 24) across it), so no
   // estimator can do better there; tilted planes cross the layers and are located to a fraction of a voxel.
   // Tolerances (issue 20 acceptance, 5 %) where the sphere meets the plane at >= 45 degrees (h <= 0.7 R)
-  // and the circle's radius is >= 5 voxels: measured -2.5 to +4.4 % (docs/methods/surfaces.md).
+  // and the circle's radius is >= 5 voxels: measured -2.5 to +4.4 % (docs/validation.md, issue 20 tpb branch).
   // Shallower cuts are a documented limit: at h = 0.85-0.9 R (32-26 degrees) a plane located to 0.1
   // voxel near the line moves the circle's radius by 0.1 h / r voxel, and the measured error is -16 to
   // +14 %; they are checked within 18 % per case and 6 % on average, so that a regression still fails
