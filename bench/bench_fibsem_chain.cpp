@@ -4,7 +4,11 @@
 // and the route (shading, guarded align and crop), each stage segmented by the default four-phase FIB/SEM segmentation and scored
 // against the generator's labels (same region): pore Dice and each phase's vol% error.
 //   bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size 128] [--final-only]
+//                      [--drift-only] [--artefact-free] [--tile PX] [--lags 1,2,4,8]
 // Prints one row per (preset, voxel, seed, stage) and the worst final cell; docs/validation.md records a run.
+// --drift-only: the drift tracker alone (after the route's shading correction) against the simulator's
+// drift: largest and rms error per cell, slices without registrable texture; --artefact-free: no drift,
+// curtains, shading, contrast decay or shine-through (the tracker must not invent a drift).
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -50,6 +54,51 @@ Score score(const Volume<uint8_t>& seg, VolumeView<const uint8_t> truth) {
   return r;
 }
 
+// The tracker on the route's shaded stack against the simulator's drift, one row per cell.
+int drift_errors(const std::vector<std::string>& presets, const std::vector<std::string>& voxels,
+                 const std::vector<std::string>& seeds, int size, const synth::FibsemParams& imaging, int tile_px,
+                 const std::vector<int>& lags) {
+  std::printf("%-6s %-6s %-4s %10s %10s %10s %8s %8s %8s\n", "preset", "voxel", "seed", "max_err_px", "rms_err_px",
+              "true_max", "featless", "unrel", "resid");
+  double worst = 0;
+  for (const auto& preset : presets)
+    for (const auto& voxel : voxels)
+      for (const auto& seed_s : seeds) {
+        const uint64_t seed = std::stoull(seed_s);
+        auto gen = synth::generate_electrode(synth::preset(preset, size, std::stod(voxel), seed));
+        synth::FibsemParams fp = imaging;
+        fp.seed = seed;
+        const auto sim = synth::simulate_fibsem(gen.labels.view(), fp);
+        Volume<float> raw(sim.image.shape(), sim.image.spacing());
+        for (int64_t i = 0; i < raw.size(); ++i) raw.data()[i] = sim.image.data()[i];
+        FibsemPrepParams pp = FibsemRouteParams().prep;
+        pp.align = false;
+        const auto shaded = fibsem_prepare(raw.view(), pp);
+        DriftTrackParams dp = pp.drift;
+        if (tile_px >= 0) dp.tiles.tile_px = tile_px;
+        if (!lags.empty()) dp.lags = lags;
+        const DriftTrack track = estimate_drift(shaded.stack.view(), dp);
+        double largest = 0, sum = 0, true_max = 0;
+        for (std::size_t z = 0; z < sim.drift_px.size(); ++z)
+          for (int axis = 0; axis < 2; ++axis) {
+            const double e = track.drift_px[z][axis] - sim.drift_px[z][axis];
+            largest = std::max(largest, std::abs(e));
+            sum += e * e;
+            true_max = std::max(true_max, double(std::abs(sim.drift_px[z][axis])));
+          }
+        worst = std::max(worst, largest);
+        if (std::getenv("EMORPH_BENCH_PROFILE"))
+          for (std::size_t z = 0; z < sim.drift_px.size(); z += 8)
+            std::printf("  z %3zu error %+6.2f %+6.2f\n", z, track.drift_px[z][0] - sim.drift_px[z][0], track.drift_px[z][1] - sim.drift_px[z][1]);
+        std::printf("%-6s %-6s %-4s %10.2f %10.2f %10.0f %8zu %8zu %8.2f\n", preset.c_str(), voxel.c_str(), seed_s.c_str(),
+                    largest, std::sqrt(sum / (2.0 * double(sim.drift_px.size()))), true_max, track.featureless_slices.size(),
+                    track.unreliable_slices.size(), track.residual_rms_px);
+        std::fflush(stdout);
+      }
+  std::printf("drift: worst largest error %.2f px\n", worst);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -60,6 +109,9 @@ int main(int argc, char** argv) {
   bool true_drift = false;  // the align stage uses the simulator's drift: the ceiling of alignment
   synth::FibsemParams imaging;  // the simulator's defaults unless --shine-depth / --shine-strength
   bool fit_shine = false;       // estimate the shine-through from the stack (fibsem_shine.hpp)
+  bool drift_only = false;
+  int tile_px = -1;  // -1: the tracker's default
+  std::vector<int> lags;  // empty: the tracker's default
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--presets" && i + 1 < argc) presets = argv[++i];
@@ -72,13 +124,22 @@ int main(int argc, char** argv) {
     else if (a == "--shine-depth" && i + 1 < argc) imaging.shine_depth_um = std::atof(argv[++i]);
     else if (a == "--shine-strength" && i + 1 < argc) imaging.shine_strength = std::atof(argv[++i]);
     else if (a == "--fit-shine") fit_shine = true;
+    else if (a == "--drift-only") drift_only = true;
+    else if (a == "--tile" && i + 1 < argc) tile_px = std::atoi(argv[++i]);
+    else if (a == "--lags" && i + 1 < argc)
+      for (const auto& l : split(argv[++i])) lags.push_back(std::stoi(l));
+    else if (a == "--artefact-free") {
+      imaging.drift_step_px = imaging.curtain_amplitude = imaging.shading = imaging.contrast_decay = 0;
+      imaging.shine_depth_um = 0;
+    }
     else if (a == "--blur" && i + 1 < argc) imaging.blur_px = std::atof(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size N] [--final-only] [--true-drift] [--whitening W] [--shine-depth UM] [--shine-strength S] [--blur PX] [--fit-shine]\n");
+      std::fprintf(stderr, "usage: bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size N] [--final-only] [--true-drift] [--whitening W] [--shine-depth UM] [--shine-strength S] [--blur PX] [--fit-shine] [--drift-only] [--artefact-free] [--tile PX] [--lags 1,2,4,8]\n");
       return 2;
     }
   }
   const PhaseTable table = PhaseTable::default_table();
+  if (drift_only) return drift_errors(split(presets), split(voxels), split(seeds), size, imaging, tile_px, lags);
   std::printf("%-6s %-6s %-4s %-22s %8s %8s %8s %8s %8s %8s\n", "preset", "voxel", "seed", "stage", "poreDice", "pore%",
               "NMC%", "LFP%", "CBD%", "worst");
   double worst = 0, worst_dice = 1;

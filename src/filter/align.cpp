@@ -151,32 +151,40 @@ PhaseCorrelator::Spectrum PhaseCorrelator::spectrum(VolumeView<const float> imag
 }
 
 TranslationEstimate PhaseCorrelator::estimate(const Spectrum& fixed, const Spectrum& moving) const {
+  return estimate_combined({{&fixed, &moving}});
+}
+
+TranslationEstimate PhaseCorrelator::estimate_combined(const std::vector<std::pair<const Spectrum*, const Spectrum*>>& pairs) const {
   const Impl& m = *impl_;
   const std::size_t n = static_cast<std::size_t>(m.ny * m.nxc);
-  require(fixed.size() == n && moving.size() == n, "phase correlation: spectrum size mismatch");
+  require(!pairs.empty(), "phase correlation: no image pair");
   auto r = detail::fftw_array<std::complex<float>>(n);
+  std::fill(r.get(), r.get() + n, std::complex<float>(0, 0));
   const float whitening = static_cast<float>(m.params.whitening);
   // The surface's value at a perfect match is the sum of |r| over the full spectrum: the peak's scale.
   // Magnitudes in double (a product of two spectra can exceed float's range when squared) by plain
   // square roots: std::abs and std::pow on complex floats were half of the registration's time.
+  // Several pairs (tiles of one slice pair) add their normalised cross-power spectra: one surface.
   double r_sum = 0;
-  for (int64_t ky = 0; ky < m.ny; ++ky)
-    for (int64_t kx = 0; kx < m.nxc; ++kx) {
-      const std::size_t i = static_cast<std::size_t>(ky * m.nxc + kx);
-      const std::complex<float> x = moving[i] * std::conj(fixed[i]);
-      const double re = x.real(), im = x.imag(), mag2 = re * re + im * im;
-      if (!(mag2 > 1e-60)) {
-        r[i] = std::complex<float>(0, 0);
-        continue;
+  for (const auto& [fixed_spectrum, moving_spectrum] : pairs) {
+    const Spectrum& fixed = *fixed_spectrum;
+    const Spectrum& moving = *moving_spectrum;
+    require(fixed.size() == n && moving.size() == n, "phase correlation: spectrum size mismatch");
+    for (int64_t ky = 0; ky < m.ny; ++ky)
+      for (int64_t kx = 0; kx < m.nxc; ++kx) {
+        const std::size_t i = static_cast<std::size_t>(ky * m.nxc + kx);
+        const std::complex<float> x = moving[i] * std::conj(fixed[i]);
+        const double re = x.real(), im = x.imag(), mag2 = re * re + im * im;
+        if (!(mag2 > 1e-60)) continue;
+        const double mag = std::sqrt(mag2);
+        const double denominator =
+            whitening == 0.5f ? std::sqrt(mag) : whitening == 1.0f ? mag : std::pow(mag, double(whitening));
+        const double scale = m.weight[i] / denominator;
+        r[i] += std::complex<float>(static_cast<float>(re * scale), static_cast<float>(im * scale));
+        const bool single = kx == 0 || (m.nx % 2 == 0 && kx == m.nx / 2);
+        r_sum += (single ? 1.0 : 2.0) * mag * scale;
       }
-      const double mag = std::sqrt(mag2);
-      const double denominator =
-          whitening == 0.5f ? std::sqrt(mag) : whitening == 1.0f ? mag : std::pow(mag, double(whitening));
-      const double scale = m.weight[i] / denominator;
-      r[i] = std::complex<float>(static_cast<float>(re * scale), static_cast<float>(im * scale));
-      const bool single = kx == 0 || (m.nx % 2 == 0 && kx == m.nx / 2);
-      r_sum += (single ? 1.0 : 2.0) * mag * scale;
-    }
+  }
   // The Hermitian half spectrum is kept for the refinement: c2r overwrites its input.
   std::vector<std::complex<float>> r_kept(r.get(), r.get() + n);
   auto surface = detail::fftw_array<float>(static_cast<std::size_t>(m.ny * m.nx));

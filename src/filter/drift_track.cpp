@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <optional>
 
 #include "emorph/banded_cholesky.hpp"
 #include "emorph/error.hpp"
@@ -46,11 +47,13 @@ std::vector<std::array<double, 2>> solve_positions(int64_t nz, int64_t bw, const
   return p;
 }
 
+// The middle value (the mean of the two middle values for an even count: two tiles' median is their mean).
 double median_of(std::vector<double> v) {
   if (v.empty()) return 0;
   const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
   std::nth_element(v.begin(), mid, v.end());
-  return *mid;
+  if (v.size() % 2 == 1) return *mid;
+  return 0.5 * (*mid + *std::max_element(v.begin(), mid));
 }
 
 }  // namespace
@@ -93,21 +96,59 @@ DriftTrack estimate_drift(VolumeView<const float> stack, const DriftTrackParams&
   const int64_t bw = std::min<int64_t>(lags.back(), nz - 1);
 
   const VolumeView<const float> roi = stack.crop(region);
-  PhaseCorrelator correlator(roi.ny(), roi.nx(), params.correlation);
+  const std::vector<Box> tiles = registration_tile_grid(roi.ny(), roi.nx(), params.tiles);
+  const bool tiled = tiles.size() > 1;
+  const double noise = tiled ? stack_noise_sigma_along_y(roi, std::max<int64_t>(1, nz / 32)) : 0.0;
+  PhaseCorrelator correlator(tiles[0].y1 - tiles[0].y0, tiles[0].x1 - tiles[0].x0, params.correlation);
+  // Slices without a large flat region are registered whole, as without tiles: the longer wavelengths,
+  // which change least from slice to slice, then take part.
+  std::optional<PhaseCorrelator> whole_correlator;
+  if (tiled) whole_correlator.emplace(roi.ny(), roi.nx(), params.correlation);
+  // Per slice: each tile's spectrum (empty when the tile is not used), its large-flat share, and the
+  // whole slice's spectrum when every tile is used.
+  struct SliceTiles {
+    std::vector<PhaseCorrelator::Spectrum> spectra;
+    std::vector<float> flat;
+    PhaseCorrelator::Spectrum whole;
+  };
+  auto usable_tile = [&](const SliceTiles& s, std::size_t t) {
+    return !s.spectra[t].empty() && s.flat[t] <= params.tiles.max_flat_share;
+  };
   // Slices are processed in chunks so that only the chunk's spectra and the `bw` before it are held.
   const int64_t chunk = 64;
-  std::map<int64_t, PhaseCorrelator::Spectrum> spectra;
+  std::map<int64_t, SliceTiles> spectra;
   std::size_t next_pair = 0;
   Progress progress("drift", nz);
   for (int64_t z0 = 0; z0 < nz; z0 += chunk) {
     const int64_t z1 = std::min(nz, z0 + chunk);
-    std::vector<PhaseCorrelator::Spectrum> fresh(static_cast<std::size_t>(z1 - z0));
+    std::vector<SliceTiles> fresh(static_cast<std::size_t>(z1 - z0));
     int64_t constant_slice = -1;
 #pragma omp parallel for schedule(dynamic)
     for (int64_t z = z0; z < z1; ++z) {
-      try {
-        fresh[z - z0] = correlator.spectrum(roi.slab(z, z + 1));
-      } catch (const InputError&) {
+      const VolumeView<const float> slice = roi.slab(z, z + 1);
+      SliceTiles& st = fresh[z - z0];
+      st.flat = tiled ? large_flat_share(slice, tiles, noise, params.tiles) : std::vector<float>(1, 0.0f);
+      st.spectra.resize(tiles.size());
+      bool any = false;
+      for (std::size_t t = 0; t < tiles.size(); ++t) {
+        if (st.flat[t] > params.tiles.max_flat_share) continue;
+        Box b = tiles[t];
+        b.z1 = 1;
+        try {
+          st.spectra[t] = correlator.spectrum(slice.crop(b));
+          any = true;
+        } catch (const InputError&) {  // a constant tile: nothing to register in it
+        }
+      }
+      if (tiled && std::all_of(st.spectra.begin(), st.spectra.end(), [](const auto& sp) { return !sp.empty(); }))
+        st.whole = whole_correlator->spectrum(slice);
+      bool constant = !any;
+      if (tiled && constant) {  // a slice whose used tiles are all constant may still vary elsewhere
+        const float first = slice(0, 0, 0);
+        for (int64_t y = 0; y < slice.ny() && constant; ++y)
+          for (int64_t x = 0; x < slice.nx() && constant; ++x) constant = slice(0, y, x) == first;
+      }
+      if (constant) {
 #pragma omp critical(emorph_drift_error)
         if (constant_slice < 0 || z < constant_slice) constant_slice = z;
       }
@@ -120,8 +161,22 @@ DriftTrack estimate_drift(VolumeView<const float> stack, const DriftTrackParams&
     std::size_t end_pair = next_pair;
     while (end_pair < track.pairs.size() && track.pairs[end_pair].moving < z1) ++end_pair;
 #pragma omp parallel for schedule(dynamic)
-    for (std::size_t k = next_pair; k < end_pair; ++k)
-      track.pairs[k].measured = correlator.estimate(spectra.at(track.pairs[k].fixed), spectra.at(track.pairs[k].moving));
+    for (std::size_t k = next_pair; k < end_pair; ++k) {
+      DriftPair& pr = track.pairs[k];
+      const SliceTiles &a = spectra.at(pr.fixed), &b = spectra.at(pr.moving);
+      if (!a.whole.empty() && !b.whole.empty()) {
+        pr.measured = whole_correlator->estimate(a.whole, b.whole);
+        pr.tiles_used = static_cast<int>(tiles.size());
+        continue;
+      }
+      std::vector<std::pair<const PhaseCorrelator::Spectrum*, const PhaseCorrelator::Spectrum*>> used;
+      for (std::size_t t = 0; t < tiles.size(); ++t)
+        if (usable_tile(a, t) && usable_tile(b, t)) used.push_back({&a.spectra[t], &b.spectra[t]});
+      pr.tiles_used = static_cast<int>(used.size());
+      // One correlation surface from the tiles clear of large flat regions: a particle's moving face
+      // does not take part.
+      if (!used.empty()) pr.measured = correlator.estimate_combined(used);
+    }
     next_pair = end_pair;
     for (auto it = spectra.begin(); it != spectra.end() && it->first < z1 - bw;) it = spectra.erase(it);
   }
@@ -132,18 +187,28 @@ DriftTrack estimate_drift(VolumeView<const float> stack, const DriftTrackParams&
   // variance, so precise short-lag pairs lead while long-lag pairs stop the random walk. A pair's
   // correlation peak, relative to its lag's median, is a prior weight: a ruined slice correlates
   // weakly with everything, and its pairs, consistent among themselves, must not outvote the pairs
-  // that bridge it.
+  // that bridge it. A pair measured on fewer tiles than its lag's median is weighted down in proportion
+  // (the variance of a median falls as the count rises); a pair without tiles has no weight.
   const std::size_t npairs = track.pairs.size();
-  std::vector<double> prior(npairs, 1.0);
+  auto informative = [&](std::size_t k) { return track.pairs[k].tiles_used > 0; };
+  std::vector<double> prior(npairs, 0.0);
   {
-    std::map<int64_t, std::vector<double>> peaks;
-    for (const auto& pr : track.pairs) peaks[pr.moving - pr.fixed].push_back(pr.measured.peak);
-    std::map<int64_t, double> typical;
+    std::map<int64_t, std::vector<double>> peaks, counts;
+    for (std::size_t k = 0; k < npairs; ++k)
+      if (informative(k)) {
+        const int64_t lag = track.pairs[k].moving - track.pairs[k].fixed;
+        peaks[lag].push_back(track.pairs[k].measured.peak);
+        counts[lag].push_back(track.pairs[k].tiles_used);
+      }
+    std::map<int64_t, double> typical, typical_tiles;
     for (auto& [lag, v] : peaks) typical[lag] = median_of(v);
+    for (auto& [lag, v] : counts) typical_tiles[lag] = median_of(v);
     for (std::size_t k = 0; k < npairs; ++k) {
-      const double t = typical[track.pairs[k].moving - track.pairs[k].fixed];
+      if (!informative(k)) continue;
+      const int64_t lag = track.pairs[k].moving - track.pairs[k].fixed;
+      const double t = typical[lag];
       const double q = t > 0 ? std::clamp(track.pairs[k].measured.peak / t, 0.0, 1.0) : 1.0;
-      prior[k] = q * q;
+      prior[k] = q * q * std::min(1.0, track.pairs[k].tiles_used / typical_tiles[lag]);
     }
   }
   std::vector<double> weights(npairs), residual(npairs, 0.0), robust(npairs, 1.0);
@@ -157,7 +222,9 @@ DriftTrack estimate_drift(VolumeView<const float> stack, const DriftTrackParams&
   };
   // Pairs touching an excluded slice keep no weight.
   auto irls = [&](const std::vector<bool>& excluded) {
-    auto usable = [&](std::size_t k) { return !excluded[track.pairs[k].fixed] && !excluded[track.pairs[k].moving]; };
+    auto usable = [&](std::size_t k) {
+      return informative(k) && !excluded[track.pairs[k].fixed] && !excluded[track.pairs[k].moving];
+    };
     for (std::size_t k = 0; k < npairs; ++k) weights[k] = usable(k) ? prior[k] : 0.0;
     std::map<int64_t, double> lag_scale;
     for (int iteration = 0; iteration < 12; ++iteration) {
@@ -194,10 +261,13 @@ DriftTrack estimate_drift(VolumeView<const float> stack, const DriftTrackParams&
   // are left out and the fit redone; their positions are interpolated from their neighbours.
   std::vector<int> pair_count(static_cast<std::size_t>(nz), 0), accepted(static_cast<std::size_t>(nz), 0);
   for (std::size_t k = 0; k < npairs; ++k)
-    for (int64_t z : {track.pairs[k].fixed, track.pairs[k].moving}) {
-      ++pair_count[z];
-      if (robust[k] > 0) ++accepted[z];
-    }
+    if (informative(k))
+      for (int64_t z : {track.pairs[k].fixed, track.pairs[k].moving}) {
+        ++pair_count[z];
+        if (robust[k] > 0) ++accepted[z];
+      }
+  for (int64_t z = 0; z < nz; ++z)
+    if (pair_count[z] == 0) track.featureless_slices.push_back(z);
   for (int64_t z = 0; z < nz; ++z)
     if (accepted[z] < std::min(2, pair_count[z])) {
       excluded[z] = true;
@@ -207,23 +277,31 @@ DriftTrack estimate_drift(VolumeView<const float> stack, const DriftTrackParams&
     require(std::count(excluded.begin(), excluded.end(), false) >= 2,
             "drift estimation: fewer than two slices register consistently; the stack cannot be aligned");
     irls(excluded);
-    for (int64_t z : track.unreliable_slices) {
+  }
+  // Unreliable and featureless slices take the positions of their nearest placed neighbours, linearly
+  // between them (a random walk's most likely path between two known points), held beyond the ends.
+  std::vector<bool> unplaced = excluded;
+  for (int64_t z : track.featureless_slices) unplaced[z] = true;
+  if (std::count(unplaced.begin(), unplaced.end(), false) > 0) {
+    for (int64_t z = 0; z < nz; ++z) {
+      if (!unplaced[z]) continue;
       int64_t before = z - 1, after = z + 1;
-      while (before >= 0 && excluded[before]) --before;
-      while (after < nz && excluded[after]) ++after;
+      while (before >= 0 && unplaced[before]) --before;
+      while (after < nz && unplaced[after]) ++after;
       for (int axis = 0; axis < 2; ++axis) {
         if (before < 0) p[z][axis] = p[after][axis];
         else if (after >= nz) p[z][axis] = p[before][axis];
         else p[z][axis] = p[before][axis] + (p[after][axis] - p[before][axis]) * double(z - before) / double(after - before);
       }
     }
-    update_residuals();
   }
+  update_residuals();
 
   double sum = 0;
   int64_t used = 0;
   for (std::size_t k = 0; k < npairs; ++k) {
     track.pairs[k].weight = robust[k];
+    if (!informative(k)) continue;
     if (robust[k] > 0) {
       sum += residual[k] * residual[k];
       ++used;

@@ -84,6 +84,7 @@ FibsemPrepResult fibsem_prepare(VolumeView<const float> input, const FibsemPrepP
     r.record["alignment"] = {{"pairs", track.pairs.size()},
                              {"rejected_pairs", track.rejected_pairs},
                              {"unreliable_slices", track.unreliable_slices},
+                             {"featureless_slices", track.featureless_slices},
                              {"residual_rms_px", track.residual_rms_px},
                              {"reference_slice", p.drift.reference_slice}};
     if (p.crop_to_common) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -36,6 +37,62 @@ TEST(DriftTrack, FollowsRandomWalkWithinAFractionOfAPixel) {
   EXPECT_LT(test::drift_rms_error(t.drift_px, s.drift), 0.4);
   EXPECT_TRUE(t.unreliable_slices.empty());
   EXPECT_LT(t.residual_rms_px, 0.25);
+}
+
+// A stack with one particle far larger than the field painted in (content frame, so it drifts with the
+// rest): its face, inclined to the sections, sweeps down the field the way a large NMC particle's face
+// does in a FIB/SEM stack (the emorph simulator's case: tests/report/test_fibsem_analysis.cpp).
+test::SyntheticFibsem with_large_particle(test::SyntheticFibsem s) {
+  std::mt19937_64 rng(5);
+  std::normal_distribution<float> noise(0.0f, 4.0f);
+  const double cz = 100, cy = -40, cx = 64, radius = 110;
+  for (int64_t z = 0; z < s.stack.nz(); ++z)
+    for (int64_t y = 0; y < s.stack.ny(); ++y)
+      for (int64_t x = 0; x < s.stack.nx(); ++x) {
+        const double yc = y - s.drift[z][0] - cy, xc = x - s.drift[z][1] - cx;
+        if ((z - cz) * (z - cz) + yc * yc + xc * xc < radius * radius) s.stack(z, y, x) = 200.0f + noise(rng);
+      }
+  return s;
+}
+
+double largest_error(const DriftTrack& t, const test::SyntheticFibsem& s) {
+  double e = 0;
+  for (std::size_t z = 0; z < s.drift.size(); ++z)
+    for (int a = 0; a < 2; ++a) e = std::max(e, std::abs(t.drift_px[z][a] - s.drift[z][a]));
+  return e;
+}
+
+TEST(DriftTrack, ASliceInsideOneParticleHoldsItsPosition) {
+  // The last 8 slices show nothing but the inside of one particle (noise): they carry no information,
+  // so they hold the last textured slice's position rather than follow the noise.
+  auto s = drifting_stack(32, 8);
+  std::mt19937_64 rng(6);
+  std::normal_distribution<float> noise(200.0f, 4.0f);
+  for (int64_t z = 24; z < 32; ++z)
+    for (int64_t y = 0; y < s.stack.ny(); ++y)
+      for (int64_t x = 0; x < s.stack.nx(); ++x) s.stack(z, y, x) = noise(rng);
+  const DriftTrack t = estimate_drift(s.stack.view());
+  EXPECT_EQ(t.featureless_slices, (std::vector<int64_t>{24, 25, 26, 27, 28, 29, 30, 31}));
+  EXPECT_TRUE(t.unreliable_slices.empty());
+  for (int64_t z = 24; z < 32; ++z) {
+    EXPECT_NEAR(t.drift_px[z][0], t.drift_px[23][0], 1e-3);
+    EXPECT_NEAR(t.drift_px[z][1], t.drift_px[23][1], 1e-3);
+  }
+  double sum = 0;
+  for (int64_t z = 0; z < 24; ++z)
+    for (int a = 0; a < 2; ++a) sum += std::pow(t.drift_px[z][a] - s.drift[z][a], 2);
+  EXPECT_LT(std::sqrt(sum / 24), 0.4);
+}
+
+TEST(DriftTrack, NoDriftGivesNoDrift) {
+  // Without drift the track must stay at zero: no structure, large particle included, is read as drift.
+  test::SyntheticFibsemParams p;
+  p.nz = 32;
+  p.seed = 12;
+  p.z_elongation = 4;
+  const auto s = with_large_particle(test::make_synthetic_fibsem(p));
+  const DriftTrack t = estimate_drift(s.stack.view());
+  EXPECT_LT(largest_error(t, s), 0.5);
 }
 
 TEST(DriftTrack, RuinedSliceIsFlaggedAndInterpolated) {

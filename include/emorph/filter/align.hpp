@@ -3,6 +3,7 @@
 #include <complex>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "emorph/volume.hpp"
@@ -45,6 +46,9 @@ class PhaseCorrelator {
   // Throws InputError when the image is constant: it has no features to register.
   Spectrum spectrum(VolumeView<const float> image) const;
   TranslationEstimate estimate(const Spectrum& fixed, const Spectrum& moving) const;
+  // One translation shared by several (fixed, moving) pairs, such as tiles of two slices: their
+  // normalised cross-power spectra are added into one correlation surface.
+  TranslationEstimate estimate_combined(const std::vector<std::pair<const Spectrum*, const Spectrum*>>& pairs) const;
 
  private:
   struct Impl;

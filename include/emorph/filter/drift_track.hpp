@@ -1,6 +1,7 @@
 #pragma once
 // Drift of a FIB/SEM stack: phase correlations between slices at several lags, combined by robust
-// least squares (IRLS, Huber then Tukey biweight) into one position per slice.
+// least squares (IRLS, Huber then Tukey biweight) into one position per slice. Each pair is the median
+// of its tiles' correlations over the tiles clear of large flat regions (registration_tiles.hpp).
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "emorph/filter/align.hpp"
+#include "emorph/filter/registration_tiles.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -23,18 +25,26 @@ struct DriftTrackParams {
   // A pair whose residual exceeds this many robust standard deviations (and 0.5 px) gets no weight.
   double outlier_threshold = 4.685;
   PhaseCorrelationParams correlation;
+  // The tiles correlated (tile_px 0: whole slices, as before tiles were introduced).
+  RegistrationTileParams tiles;
 };
 
 struct DriftPair {
   int64_t fixed = 0, moving = 0;  // slice indices, fixed < moving
   TranslationEstimate measured;   // moving's content relative to fixed's
   double weight = 1;              // final robust weight in [0, 1]; 0: rejected as an outlier
+  // Tiles whose correlations gave `measured` (their median); 0: no tile of the pair is clear of large
+  // flat regions, the pair holds no information and no weight (measured is 0, 0).
+  int tiles_used = 0;
 };
 
 struct DriftTrack {
   std::vector<std::array<double, 2>> drift_px;  // [dy, dx] per slice: its content's position relative to the reference
   std::vector<DriftPair> pairs;
   std::vector<int64_t> unreliable_slices;  // every pair rejected: position interpolated from neighbours
+  // No pair of these slices has a tile clear of large flat regions (a slice inside one particle): their
+  // positions follow the random-walk prior, no step, where no pair ties them to the rest.
+  std::vector<int64_t> featureless_slices;
   int64_t rejected_pairs = 0;
   double residual_rms_px = 0;  // of the accepted pairs, after the fit: the track's internal consistency
 };
