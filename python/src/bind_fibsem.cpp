@@ -92,6 +92,7 @@ void bind_fibsem(py::module_& m) {
         info["pairs"] = track.pairs.size();
         info["rejected_pairs"] = track.rejected_pairs;
         info["unreliable_slices"] = track.unreliable_slices;
+        info["featureless_slices"] = track.featureless_slices;
         info["residual_rms_px"] = track.residual_rms_px;
         info["reference_slice"] = reference;
         return py::make_tuple(to_numpy(std::move(aligned)), info);
@@ -122,7 +123,8 @@ aligned : numpy.ndarray of float32
 info : dict
     ``drift_px``: (nz, 2) array of [dy, dx] in pixels, each slice's content relative to the reference
     (the CLI's ``results.drift_px``); ``drift_max_px``, ``pairs``, ``rejected_pairs``,
-    ``unreliable_slices``, ``residual_rms_px``, ``reference_slice``.)doc")
+    ``unreliable_slices``, ``featureless_slices`` (no texture to register: inside one particle),
+    ``residual_rms_px``, ``reference_slice``.)doc")
           .c_str());
 
   m.def(
