@@ -4,7 +4,8 @@
 // and the route (shading, guarded align and crop), each stage segmented by the default four-phase FIB/SEM segmentation and scored
 // against the generator's labels (same region): pore Dice and each phase's vol% error.
 //   bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size 128] [--final-only]
-//                      [--drift-only] [--artefact-free] [--tile PX] [--lags 1,2,4,8]
+//                      [--drift-only] [--artefact-free] [--tile PX] [--lags 1,2,4,8] [--flat-tiles T]
+//                      [--flat-factor F] (tracker settings, for the chain too) [--guard PX] (route's residual guard)
 // Prints one row per (preset, voxel, seed, stage) and the worst final cell; docs/validation.md records a run.
 // --drift-only: the drift tracker alone (after the route's shading correction) against the simulator's
 // drift: largest error (all slices, and the slices with texture), rms error, slices without texture; --artefact-free: no drift,
@@ -57,8 +58,8 @@ Score score(const Volume<uint8_t>& seg, VolumeView<const uint8_t> truth) {
 
 // The tracker on the route's shaded stack against the simulator's drift, one row per cell.
 int drift_errors(const std::vector<std::string>& presets, const std::vector<std::string>& voxels,
-                 const std::vector<std::string>& seeds, int size, const synth::FibsemParams& imaging, int tile_px,
-                 const std::vector<int>& lags, double whitening) {
+                 const std::vector<std::string>& seeds, int size, const synth::FibsemParams& imaging,
+                 const DriftTrackParams& tracker) {
   std::printf("%-6s %-6s %-4s %10s %10s %10s %10s %8s %8s %8s\n", "preset", "voxel", "seed", "max_err_px", "textured",
               "rms_err_px", "true_max", "featless", "unrel", "resid");
   double worst = 0;
@@ -75,11 +76,7 @@ int drift_errors(const std::vector<std::string>& presets, const std::vector<std:
         FibsemPrepParams pp = FibsemRouteParams().prep;
         pp.align = false;
         const auto shaded = fibsem_prepare(raw.view(), pp);
-        DriftTrackParams dp = pp.drift;
-        if (tile_px >= 0) dp.tiles.tile_px = tile_px;
-        if (!lags.empty()) dp.lags = lags;
-        if (whitening >= 0) dp.correlation.whitening = whitening;
-        const DriftTrack track = estimate_drift(shaded.stack.view(), dp);
+        const DriftTrack track = estimate_drift(shaded.stack.view(), tracker);
         double largest = 0, sum = 0, true_max = 0, textured = 0;
         for (std::size_t z = 0; z < sim.drift_px.size(); ++z)
           for (int axis = 0; axis < 2; ++axis) {
@@ -116,6 +113,7 @@ int main(int argc, char** argv) {
   bool drift_only = false;
   int tile_px = -1;  // -1: the tracker's default
   std::vector<int> lags;  // empty: the tracker's default
+  double flat_tiles = -1, flat_factor = -1, guard = -1;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--presets" && i + 1 < argc) presets = argv[++i];
@@ -130,6 +128,9 @@ int main(int argc, char** argv) {
     else if (a == "--fit-shine") fit_shine = true;
     else if (a == "--drift-only") drift_only = true;
     else if (a == "--tile" && i + 1 < argc) tile_px = std::atoi(argv[++i]);
+    else if (a == "--guard" && i + 1 < argc) guard = std::atof(argv[++i]);
+    else if (a == "--flat-tiles" && i + 1 < argc) flat_tiles = std::atof(argv[++i]);
+    else if (a == "--flat-factor" && i + 1 < argc) flat_factor = std::atof(argv[++i]);
     else if (a == "--lags" && i + 1 < argc)
       for (const auto& l : split(argv[++i])) lags.push_back(std::stoi(l));
     else if (a == "--artefact-free") {
@@ -138,12 +139,18 @@ int main(int argc, char** argv) {
     }
     else if (a == "--blur" && i + 1 < argc) imaging.blur_px = std::atof(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size N] [--final-only] [--true-drift] [--whitening W] [--shine-depth UM] [--shine-strength S] [--blur PX] [--fit-shine] [--drift-only] [--artefact-free] [--tile PX] [--lags 1,2,4,8]\n");
+      std::fprintf(stderr, "usage: bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size N] [--final-only] [--true-drift] [--whitening W] [--shine-depth UM] [--shine-strength S] [--blur PX] [--fit-shine] [--drift-only] [--artefact-free] [--tile PX] [--lags 1,2,4,8] [--flat-tiles T] [--flat-factor F] [--guard PX]\n");
       return 2;
     }
   }
   const PhaseTable table = PhaseTable::default_table();
-  if (drift_only) return drift_errors(split(presets), split(voxels), split(seeds), size, imaging, tile_px, lags, whitening);
+  DriftTrackParams tracker;
+  if (tile_px >= 0) tracker.tiles.tile_px = tile_px;
+  if (!lags.empty()) tracker.lags = lags;
+  if (whitening >= 0) tracker.correlation.whitening = whitening;
+  if (flat_tiles >= 0) tracker.tiles.large_flat_tiles = flat_tiles;
+  if (flat_factor >= 0) tracker.tiles.flat_gradient_factor = flat_factor;
+  if (drift_only) return drift_errors(split(presets), split(voxels), split(seeds), size, imaging, tracker);
   std::printf("%-6s %-6s %-4s %-22s %8s %8s %8s %8s %8s %8s\n", "preset", "voxel", "seed", "stage", "poreDice", "pore%",
               "NMC%", "LFP%", "CBD%", "worst");
   double worst = 0, worst_dice = 1;
@@ -178,7 +185,8 @@ int main(int argc, char** argv) {
           if (st.intensity) pp.intensity = IntensityNormaliseParams{IntensityMethod::phase_modes};
           pp.align = st.align;
           pp.crop_to_common = st.align;
-          if (whitening >= 0) pp.drift.correlation.whitening = whitening;
+          pp.drift = tracker;
+          if (guard >= 0) pp.max_track_residual_px = guard;
           SegmentParams sp;
           sp.method = "fibsem";
           sp.fibsem_columns.fit_shine = fit_shine;
