@@ -56,6 +56,25 @@ Score score(const Volume<uint8_t>& seg, VolumeView<const uint8_t> truth) {
   return r;
 }
 
+// One cell: the generator's electrode, its FIB/SEM image (the simulator's artefacts as `imaging`, the
+// cell's seed) and that image as float.
+struct SimulatedCell {
+  synth::SynthResult gen;
+  synth::FibsemResult sim;
+  Volume<float> raw;
+};
+
+SimulatedCell simulate_cell(const std::string& preset, const std::string& voxel, const std::string& seed_s, int size,
+                            synth::FibsemParams imaging) {
+  const uint64_t seed = std::stoull(seed_s);
+  SimulatedCell c{synth::generate_electrode(synth::preset(preset, size, std::stod(voxel), seed)), {}, {}};
+  imaging.seed = seed;
+  c.sim = synth::simulate_fibsem(c.gen.labels.view(), imaging);
+  c.raw = Volume<float>(c.sim.image.shape(), c.sim.image.spacing());
+  for (int64_t i = 0; i < c.raw.size(); ++i) c.raw.data()[i] = c.sim.image.data()[i];
+  return c;
+}
+
 // The tracker on the route's shaded stack against the simulator's drift, one row per cell.
 int drift_errors(const std::vector<std::string>& presets, const std::vector<std::string>& voxels,
                  const std::vector<std::string>& seeds, int size, const synth::FibsemParams& imaging,
@@ -66,13 +85,10 @@ int drift_errors(const std::vector<std::string>& presets, const std::vector<std:
   for (const auto& preset : presets)
     for (const auto& voxel : voxels)
       for (const auto& seed_s : seeds) {
-        const uint64_t seed = std::stoull(seed_s);
-        auto gen = synth::generate_electrode(synth::preset(preset, size, std::stod(voxel), seed));
-        synth::FibsemParams fp = imaging;
-        fp.seed = seed;
-        const auto sim = synth::simulate_fibsem(gen.labels.view(), fp);
-        Volume<float> raw(sim.image.shape(), sim.image.spacing());
-        for (int64_t i = 0; i < raw.size(); ++i) raw.data()[i] = sim.image.data()[i];
+        const SimulatedCell cell = simulate_cell(preset, voxel, seed_s, size, imaging);
+        const auto& gen = cell.gen;
+        const auto& sim = cell.sim;
+        const Volume<float>& raw = cell.raw;
         FibsemPrepParams pp = FibsemRouteParams().prep;
         pp.align = false;
         const auto shaded = fibsem_prepare(raw.view(), pp);
@@ -132,7 +148,7 @@ int main(int argc, char** argv) {
     else if (a == "--flat-tiles" && i + 1 < argc) flat_tiles = std::atof(argv[++i]);
     else if (a == "--flat-factor" && i + 1 < argc) flat_factor = std::atof(argv[++i]);
     else if (a == "--lags" && i + 1 < argc)
-      for (const auto& l : split(argv[++i])) lags.push_back(std::stoi(l));
+      for (const auto& l : split_list(argv[++i], "--lags")) lags.push_back(std::stoi(l));
     else if (a == "--artefact-free") {
       imaging.drift_step_px = imaging.curtain_amplitude = imaging.shading = imaging.contrast_decay = 0;
       imaging.shine_depth_um = 0;
@@ -150,7 +166,7 @@ int main(int argc, char** argv) {
   if (whitening >= 0) tracker.correlation.whitening = whitening;
   if (flat_tiles >= 0) tracker.tiles.large_flat_tiles = flat_tiles;
   if (flat_factor >= 0) tracker.tiles.flat_gradient_factor = flat_factor;
-  if (drift_only) return drift_errors(split(presets), split(voxels), split(seeds), size, imaging, tracker);
+  if (drift_only) return drift_errors(split_list(presets, "--presets"), split_list(voxels, "--voxels"), split_list(seeds, "--seeds"), size, imaging, tracker);
   std::printf("%-6s %-6s %-4s %-22s %8s %8s %8s %8s %8s %8s\n", "preset", "voxel", "seed", "stage", "poreDice", "pore%",
               "NMC%", "LFP%", "CBD%", "worst");
   double worst = 0, worst_dice = 1;
@@ -158,13 +174,10 @@ int main(int argc, char** argv) {
   for (const auto& preset : split_list(presets, "--presets"))
     for (const auto& voxel : split_list(voxels, "--voxels"))
       for (const auto& seed_s : split_list(seeds, "--seeds")) {
-        const uint64_t seed = std::stoull(seed_s);
-        auto gen = synth::generate_electrode(synth::preset(preset, size, std::stod(voxel), seed));
-        synth::FibsemParams fp = imaging;
-        fp.seed = seed;
-        const auto sim = synth::simulate_fibsem(gen.labels.view(), fp);
-        Volume<float> raw(sim.image.shape(), sim.image.spacing());
-        for (int64_t i = 0; i < raw.size(); ++i) raw.data()[i] = sim.image.data()[i];
+        const SimulatedCell cell = simulate_cell(preset, voxel, seed_s, size, imaging);
+        const auto& gen = cell.gen;
+        const auto& sim = cell.sim;
+        const Volume<float>& raw = cell.raw;
         struct Stage {
           const char* name;
           bool destripe, flatten, intensity, align;
@@ -207,7 +220,7 @@ int main(int argc, char** argv) {
             if (seg.fibsem_solids.contains("columns") && seg.fibsem_solids["columns"].contains("shine_fit")) {
               const Json& f = seg.fibsem_solids["columns"]["shine_fit"];
               std::printf("  shine fit: depth %.3f um, strength %.2f (simulated %.3f, %.2f)\n", f["depth_um"].get<double>(),
-                          f["strength"].get<double>(), fp.shine_depth_um, fp.shine_strength);
+                          f["strength"].get<double>(), imaging.shine_depth_um, imaging.shine_strength);
             }
             if (prepared.record.contains("align_skipped")) std::printf("  align skipped: %s\n", prepared.record["align_skipped"].get<std::string>().c_str());
             if (prepared.drift) {

@@ -12,20 +12,15 @@
 namespace emorph {
 
 struct RegistrationTileParams {
-  // Tile side in pixels; tiles overlap by half. 0, or a region smaller than two tiles across: the whole
-  // region is one tile (plain phase correlation of whole slices).
-  int tile_px = 32;
-  // At most this many tiles along each axis (the step grows beyond half a tile on large slices).
-  int max_tiles_per_axis = 16;
-  // A pixel is flat where the local mean of its squared y gradient (Gaussian of 1 px, then 2 px) is
-  // below this multiple of pure noise's. The y gradient only: curtains are constant along y, and a
-  // particle's face crossed by curtains is still flat.
-  double flat_gradient_factor = 3.0;
-  // A flat region is large from this many tiles' area on: small particles (flat inside too) are the
-  // texture that registers.
-  double large_flat_tiles = 3.0;
-  int flat_margin_px = 4;         // large flat regions are grown by this much: their edge is left out too
-  double max_flat_share = 0.05;   // a tile is used when at most this share of it is large-flat or margin
+  int tile_px = 32;             // tile side (px), half overlap; 0 or a region under 2 tiles across: one tile
+  int max_tiles_per_axis = 16;  // on large slices the step grows beyond half a tile
+  double flat_gradient_factor = 3.0;  // flat: local mean of the squared y gradient below this x noise's (*)
+  double large_flat_tiles = 3.0;      // a flat region is large from this many tiles' area on (**)
+  int flat_margin_px = 4;             // large flat regions grow by this much: their edge is left out too
+  double max_flat_share = 0.05;       // a tile is used when at most this share of it is large-flat
+  // (*) Gaussian of 1 px, gradient, Gaussian of 2 px. The y gradient only: curtains are constant along
+  //     y, and a particle's face crossed by curtains is still flat.
+  // (**) Small particles, flat inside too, are the texture that registers.
 };
 
 // The tile grid of an ny x nx region (boxes with z0 = 0, z1 = 1): one box for the whole region when
