@@ -1,6 +1,8 @@
 // Drift track from a network of pairwise phase correlations (lags 1, 2, 4, 8 by default) solved by
 // iteratively reweighted least squares (Huber, then Tukey's biweight; Holland & Welsch 1977): each
 // pair (i, j) says p_j - p_i = m_ij, the banded normal equations are solved by Cholesky factorisation.
+// A pair is correlated over the tiles of its slices clear of large flat regions (registration_tiles),
+// or whole when neither slice has such a region.
 #include "emorph/filter/drift_track.hpp"
 
 #include <algorithm>
