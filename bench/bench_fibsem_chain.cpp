@@ -166,7 +166,9 @@ int main(int argc, char** argv) {
   if (whitening >= 0) tracker.correlation.whitening = whitening;
   if (flat_tiles >= 0) tracker.tiles.large_flat_tiles = flat_tiles;
   if (flat_factor >= 0) tracker.tiles.flat_gradient_factor = flat_factor;
-  if (drift_only) return drift_errors(split_list(presets, "--presets"), split_list(voxels, "--voxels"), split_list(seeds, "--seeds"), size, imaging, tracker);
+  if (drift_only)
+    return drift_errors(split_list(presets, "--presets"), split_list(voxels, "--voxels"), split_list(seeds, "--seeds"),
+                        size, imaging, tracker);
   std::printf("%-6s %-6s %-4s %-22s %8s %8s %8s %8s %8s %8s\n", "preset", "voxel", "seed", "stage", "poreDice", "pore%",
               "NMC%", "LFP%", "CBD%", "worst");
   double worst = 0, worst_dice = 1;
