@@ -9,6 +9,8 @@
 #include "emorph/io.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/phase_selection.hpp"
+#include "emorph/mpi/distributed_components.hpp"
+#include "emorph/parallel.hpp"
 #include "emorph/stream/streamed_components.hpp"
 #include "emorph/transport/connectivity.hpp"
 #include "streaming.hpp"
@@ -35,7 +37,8 @@ void run_connectivity(const ConnectivityOptions& o) {
   emorph::Volume<uint8_t> labels;
   std::vector<int64_t> voxels(256, 0);
   if (stream) {
-    voxels = emorph::streamed_label_voxels(o.in.input, emorph::cli::stream_params(), &report);
+    voxels = emorph::world_ranks() > 1 ? emorph::distributed_label_voxels(o.in.input)
+                                       : emorph::streamed_label_voxels(o.in.input, emorph::cli::stream_params(), &report);
   } else {
     labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
     for (uint8_t l : labels) ++voxels[l];
@@ -47,9 +50,10 @@ void run_connectivity(const ConnectivityOptions& o) {
     p.axis = o.axis;
     p.connectivity = o.connectivity;
     p.phase_labels = {phase.label};
-    auto r = stream ? emorph::streamed_connectivity(o.in.input, p, o.classes_out, o.in.read_options(),
-                                                    emorph::cli::stream_params(), &report)
-                    : emorph::connectivity(labels.view(), p);
+    auto r = emorph::world_ranks() > 1 ? emorph::distributed_connectivity(o.in.input, p, o.classes_out, o.in.read_options(), &report)
+             : stream ? emorph::streamed_connectivity(o.in.input, p, o.classes_out, o.in.read_options(),
+                                                      emorph::cli::stream_params(), &report)
+                      : emorph::connectivity(labels.view(), p);
     phases[phase.name] = emorph::connectivity_phase_json(r, phase.label, total);
     if (r.phase_voxels > 0 && r.percolating_voxels == 0)
       std::cerr << "emorph: warning: phase '" << phase.name << "' has no percolating path along axis " << o.axis << "\n";

@@ -10,6 +10,8 @@
 #include "emorph/measure/edt.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/phase_selection.hpp"
+#include "emorph/mpi/distributed_edt.hpp"
+#include "emorph/parallel.hpp"
 #include "emorph/stream/streamed_edt.hpp"
 #include "streaming.hpp"
 
@@ -34,7 +36,9 @@ void run_edt(const EdtOptions& o) {
     sp.scratch_option = emorph::cli::scratch_option();
     emorph::StreamReport report;
     const emorph::EdtSummary s =
-        emorph::streamed_edt(o.in.input, o.output, sp, o.in.read_options(), emorph::cli::stream_params(), &report);
+        emorph::world_ranks() > 1
+            ? emorph::distributed_edt(o.in.input, o.output, sp, o.in.read_options(), &report)
+            : emorph::streamed_edt(o.in.input, o.output, sp, o.in.read_options(), emorph::cli::stream_params(), &report);
     emorph::cli::record_streamed_run(report);
     return emit_edt(o, s);
   }

@@ -9,6 +9,8 @@
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/particles.hpp"
 #include "emorph/measure/phase_selection.hpp"
+#include "emorph/mpi/distributed_components.hpp"
+#include "emorph/parallel.hpp"
 #include "emorph/stream/streamed_components.hpp"
 #include "streaming.hpp"
 
@@ -35,8 +37,10 @@ void run_label(const LabelOptions& o) {
     if (!o.phase.empty()) sp.phase = table.at(o.phase, "--phase");
     sp.connectivity = o.connectivity;
     emorph::StreamReport report;
-    const auto r = emorph::streamed_label_components(o.in.input, o.output, sp, o.in.read_options(),
-                                                     emorph::cli::stream_params(), &report);
+    const auto r = emorph::world_ranks() > 1
+                       ? emorph::distributed_label_components(o.in.input, o.output, sp, o.in.read_options(), &report)
+                       : emorph::streamed_label_components(o.in.input, o.output, sp, o.in.read_options(),
+                                                           emorph::cli::stream_params(), &report);
     emorph::cli::record_streamed_run(report);
     const emorph::VolumeInfo info = emorph::read_info(o.in.input);
     return emit_label(o, r.count, emorph::particle_records(r.stats, o.in.read_options().voxel.value_or(info.spacing), pp));

@@ -1,0 +1,168 @@
+// Exchanges of the distributed kernels over MPI (MPI 3.1): Alltoallv transpose, halo pass, gather and
+// scatter of equivalences, output slabs collected on rank 0.
+#include "emorph/mpi/exchange.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <string>
+
+#include "emorph/error.hpp"
+#include "emorph/parallel.hpp"
+
+#ifdef EMORPH_WITH_MPI
+#include <mpi.h>
+#endif
+
+namespace emorph {
+
+#ifdef EMORPH_WITH_MPI
+
+namespace {
+
+constexpr int kTagSize = 19001, kTagData = 19002;
+constexpr int64_t kChunk = int64_t(1) << 30;  // elements per message: MPI counts are int
+
+int as_count(int64_t n, const char* what) {
+  require(n >= 0 && n <= INT_MAX, std::string("MPI exchange: ") + what + " of " + std::to_string(n) +
+                                      " elements exceeds MPI's int counts; use more ranks");
+  return static_cast<int>(n);
+}
+
+// Blocking send / receive of n elements of `type`, split in chunks below the int counts.
+void send_all(const void* data, int64_t n, MPI_Datatype type, int size_of, int to) {
+  const auto* p = static_cast<const char*>(data);
+  for (int64_t k = 0; k < n; k += kChunk)
+    MPI_Send(p + k * size_of, static_cast<int>(std::min(kChunk, n - k)), type, to, kTagData, MPI_COMM_WORLD);
+}
+void receive_all(void* data, int64_t n, MPI_Datatype type, int size_of, int from) {
+  auto* p = static_cast<char*>(data);
+  for (int64_t k = 0; k < n; k += kChunk)
+    MPI_Recv(p + k * size_of, static_cast<int>(std::min(kChunk, n - k)), type, from, kTagData, MPI_COMM_WORLD,
+             MPI_STATUS_IGNORE);
+}
+
+void reduce_in_place(std::vector<int64_t>& values, MPI_Op op) {
+  if (world_ranks() == 1 || values.empty()) return;
+  MPI_Allreduce(MPI_IN_PLACE, values.data(), as_count(static_cast<int64_t>(values.size()), "reduction"), MPI_INT64_T, op,
+                MPI_COMM_WORLD);
+}
+
+}  // namespace
+
+int64_t world_sum_before(int64_t value) {
+  if (world_ranks() == 1) return 0;
+  int64_t before = 0;
+  MPI_Exscan(&value, &before, 1, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+  return world_rank() == 0 ? 0 : before;  // MPI leaves rank 0's result undefined
+}
+
+void world_min(std::vector<int64_t>& values) { reduce_in_place(values, MPI_MIN); }
+void world_max(std::vector<int64_t>& values) { reduce_in_place(values, MPI_MAX); }
+
+void world_alltoall(const float* send, const std::vector<int64_t>& send_counts, float* recv,
+                    const std::vector<int64_t>& recv_counts) {
+  const int n = world_ranks();
+  std::vector<int> sc(n), sd(n), rc(n), rd(n);
+  int64_t s = 0, r = 0;
+  for (int i = 0; i < n; ++i) {
+    sc[i] = as_count(send_counts[i], "transpose block");
+    rc[i] = as_count(recv_counts[i], "transpose block");
+    sd[i] = as_count(s, "transpose offset");
+    rd[i] = as_count(r, "transpose offset");
+    s += send_counts[i];
+    r += recv_counts[i];
+  }
+  if (n == 1) {
+    std::copy(send, send + s, recv);
+    return;
+  }
+  MPI_Alltoallv(send, sc.data(), sd.data(), MPI_FLOAT, recv, rc.data(), rd.data(), MPI_FLOAT, MPI_COMM_WORLD);
+}
+
+std::vector<int64_t> world_pass_forward(const std::vector<int64_t>& values) {
+  const int rank = world_rank(), n = world_ranks();
+  if (n == 1) return {};
+  const int next = rank + 1 < n ? rank + 1 : MPI_PROC_NULL, previous = rank > 0 ? rank - 1 : MPI_PROC_NULL;
+  int64_t size = static_cast<int64_t>(values.size()), incoming = 0;
+  MPI_Sendrecv(&size, 1, MPI_INT64_T, next, kTagSize, &incoming, 1, MPI_INT64_T, previous, kTagSize, MPI_COMM_WORLD,
+               MPI_STATUS_IGNORE);
+  std::vector<int64_t> received(static_cast<std::size_t>(rank > 0 ? incoming : 0));
+  MPI_Sendrecv(values.data(), as_count(size, "halo"), MPI_INT64_T, next, kTagData, received.data(),
+               as_count(static_cast<int64_t>(received.size()), "halo"), MPI_INT64_T, previous, kTagData, MPI_COMM_WORLD,
+               MPI_STATUS_IGNORE);
+  return received;
+}
+
+std::vector<std::vector<int64_t>> world_gather(const std::vector<int64_t>& values) {
+  const int n = world_ranks();
+  if (n == 1) return {values};
+  const int size = as_count(static_cast<int64_t>(values.size()), "gather");
+  std::vector<int> counts(n, 0), offsets(n, 0);
+  MPI_Gather(&size, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+  int64_t total = 0;
+  for (int r = 0; r < n; ++r) offsets[r] = as_count(total, "gather"), total += counts[r];
+  std::vector<int64_t> all(static_cast<std::size_t>(is_root_rank() ? total : 0));
+  MPI_Gatherv(values.data(), size, MPI_INT64_T, all.data(), counts.data(), offsets.data(), MPI_INT64_T, 0, MPI_COMM_WORLD);
+  std::vector<std::vector<int64_t>> per_rank;
+  if (!is_root_rank()) return per_rank;
+  for (int r = 0; r < n; ++r) per_rank.emplace_back(all.begin() + offsets[r], all.begin() + offsets[r] + counts[r]);
+  return per_rank;
+}
+
+std::vector<int64_t> world_scatter(const std::vector<std::vector<int64_t>>& per_rank) {
+  const int n = world_ranks();
+  if (n == 1) return per_rank.at(0);
+  std::vector<int> counts(n, 0), offsets(n, 0);
+  std::vector<int64_t> all;
+  if (is_root_rank()) {
+    int64_t total = 0;
+    for (int r = 0; r < n; ++r) {
+      counts[r] = as_count(static_cast<int64_t>(per_rank.at(r).size()), "scatter");
+      offsets[r] = as_count(total, "scatter");
+      total += counts[r];
+      all.insert(all.end(), per_rank[r].begin(), per_rank[r].end());
+    }
+  }
+  int size = 0;
+  MPI_Scatter(counts.data(), 1, MPI_INT, &size, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  std::vector<int64_t> mine(static_cast<std::size_t>(size));
+  MPI_Scatterv(all.data(), counts.data(), offsets.data(), MPI_INT64_T, mine.data(), size, MPI_INT64_T, 0, MPI_COMM_WORLD);
+  return mine;
+}
+
+void world_collect_on_root(const void* bytes, uint64_t size, const std::function<void(const void*, uint64_t)>& consume) {
+  if (!is_root_rank()) {
+    uint64_t n = size;
+    MPI_Send(&n, 1, MPI_UINT64_T, 0, kTagSize, MPI_COMM_WORLD);
+    send_all(bytes, static_cast<int64_t>(size), MPI_BYTE, 1, 0);
+    return;
+  }
+  consume(bytes, size);
+  std::vector<unsigned char> buffer;
+  for (int r = 1; r < world_ranks(); ++r) {
+    uint64_t n = 0;
+    MPI_Recv(&n, 1, MPI_UINT64_T, r, kTagSize, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    buffer.resize(n);
+    receive_all(buffer.data(), static_cast<int64_t>(n), MPI_BYTE, 1, r);
+    consume(buffer.data(), n);
+  }
+}
+
+#else
+
+int64_t world_sum_before(int64_t) { return 0; }
+void world_min(std::vector<int64_t>&) {}
+void world_max(std::vector<int64_t>&) {}
+void world_alltoall(const float* send, const std::vector<int64_t>& send_counts, float* recv, const std::vector<int64_t>&) {
+  std::copy(send, send + send_counts.at(0), recv);
+}
+std::vector<int64_t> world_pass_forward(const std::vector<int64_t>&) { return {}; }
+std::vector<std::vector<int64_t>> world_gather(const std::vector<int64_t>& values) { return {values}; }
+std::vector<int64_t> world_scatter(const std::vector<std::vector<int64_t>>& per_rank) { return per_rank.at(0); }
+void world_collect_on_root(const void* bytes, uint64_t size, const std::function<void(const void*, uint64_t)>& consume) {
+  consume(bytes, size);
+}
+
+#endif
+
+}  // namespace emorph
