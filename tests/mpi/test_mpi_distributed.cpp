@@ -12,6 +12,7 @@
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
+#include "support/checks.hpp"
 #include "support/labels_and_grey.hpp"
 #include "support/test_support.hpp"
 
@@ -132,6 +133,54 @@ TEST_F(MpiDistributed, TortuosityWithHypreAcrossRanksMatchesOneProcess) {
       EXPECT_EQ(many["results"]["volume_fraction"], one["results"]["volume_fraction"]) << name;
       EXPECT_TRUE(many["results"]["converged"].get<bool>()) << name;
       EXPECT_EQ(many["parallel"]["ranks"], ranks);
+    }
+  }
+}
+
+TEST_F(MpiDistributed, EdtLabelsAndConnectivityEqualTheSingleProcessRunExactly) {
+  // A random 3-phase volume with NMC near the site-percolation threshold of 6-connectivity (0.31):
+  // hundreds of components, some crossing every rank face, one percolating. Distances are exact
+  // integer sums of squares before the square root, labels integers: anything but identity is a bug.
+  emorph::Volume<uint8_t> speckle({37, 29, 31}, {0.5, 0.5, 0.5});
+  uint64_t state = 12345;
+  for (uint8_t& v : speckle) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const uint64_t u = (state >> 33) % 100;
+    v = u < 33 ? 1 : u < 50 ? 3 : 0;
+  }
+  const std::string speckle_path = dir_ / "speckle.nrrd";
+  emorph::write_volume(speckle_path, speckle);
+  // {out} is the command's output volume; results name it, so "output" is compared apart.
+  const std::vector<std::pair<std::string, std::string>> commands = {
+      {"edt_nmc", "edt " + labels_ + " {out} --phase NMC"},
+      {"edt_nonzero", "edt " + speckle_path + " {out}"},
+      {"label_6", "label " + speckle_path + " {out} --phase NMC --connectivity 6 --csv {out}.csv"},
+      {"label_26", "label " + speckle_path + " {out} --phase NMC --csv {out}.csv"},
+      {"label_electrode", "label " + labels_ + " {out} --phase CBD --connectivity 18 --csv {out}.csv"},
+      {"connectivity_z", "connectivity " + speckle_path + " --phase NMC --axis 0 --out {out}"},
+      {"connectivity_y26", "connectivity " + speckle_path + " --phase CBD --axis 1 --connectivity 26 --out {out}"},
+      {"connectivity_all_phases", "connectivity " + speckle_path + " --axis 2"},
+  };
+  auto with_output = [&](std::string command, const std::string& out) {
+    for (std::size_t at; (at = command.find("{out}")) != std::string::npos;) command.replace(at, 5, out);
+    return command;
+  };
+  for (const auto& [name, command] : commands) {
+    const std::string out_1 = dir_ / (name + "_1.nrrd");
+    Json one = single(with_output(command, out_1), name);
+    ASSERT_TRUE(one.is_object()) << name;
+    one["results"].erase("output");
+    const bool writes = command.find("{out}") != std::string::npos;
+    const std::string volume_1 = emorph::test::read_text(out_1);
+    ASSERT_EQ(volume_1.empty(), !writes) << name;
+    for (int ranks : {2, 3, 4}) {
+      const std::string out_n = dir_ / (name + "_" + std::to_string(ranks) + ".nrrd");
+      Json many = distributed(ranks, with_output(command, out_n), name);
+      ASSERT_TRUE(many.is_object()) << name << " np " << ranks;
+      many["results"].erase("output");
+      EXPECT_EQ(many["results"].dump(), one["results"].dump()) << name << " np " << ranks;
+      EXPECT_TRUE(emorph::test::read_text(out_n) == volume_1) << name << " np " << ranks << ": output volume differs";
+      EXPECT_EQ(emorph::test::read_text(out_n + ".csv"), emorph::test::read_text(out_1 + ".csv")) << name << " np " << ranks;
     }
   }
 }
