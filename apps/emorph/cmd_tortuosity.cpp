@@ -9,6 +9,8 @@
 #include "emorph/atomic_file.hpp"
 #include "emorph/io.hpp"
 #include "emorph/measure/label_volume.hpp"
+#include "emorph/mpi/distributed_tortuosity.hpp"
+#include "emorph/parallel.hpp"
 #include "emorph/parse.hpp"
 #include "emorph/transport/tortuosity.hpp"
 #include "emorph/transport/tortuosity_options.hpp"
@@ -33,9 +35,16 @@ struct CliOptions : emorph::cli::VolumeCommandOptions {
 // `phase_option` names where the phase came from in the message when it is absent from this volume.
 emorph::TortuosityResult solve(const std::string& path, const CliOptions& o, const emorph::TortuosityParams& p,
                                const std::string& phase_option) {
-  const auto labels = emorph::to_label_volume(emorph::read_volume(path, o.in.read_options()), path);
-  emorph::require_phase_present(labels.view(), o.phases.table().at(o.phase, "--phase"), phase_option);
-  auto r = emorph::tortuosity(labels.view(), p);
+  const emorph::Phase phase = o.phases.table().at(o.phase, "--phase");
+  emorph::TortuosityResult r;
+  if (emorph::world_ranks() > 1) {  // each rank reads and holds its own slab only
+    r = emorph::distributed_tortuosity(path, p, o.in.read_options());
+    emorph::require(r.volume_fraction > 0, emorph::absent_phase_message(phase, phase_option));
+  } else {
+    const auto labels = emorph::to_label_volume(emorph::read_volume(path, o.in.read_options()), path);
+    emorph::require_phase_present(labels.view(), phase, phase_option);
+    r = emorph::tortuosity(labels.view(), p);
+  }
   const std::string warning = emorph::tortuosity_warning(r, path, o.phase, o.axis);
   if (!warning.empty()) std::cerr << "emorph: warning: " << warning << "\n";
   return r;

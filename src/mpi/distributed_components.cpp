@@ -14,19 +14,10 @@
 #include "emorph/neighbour_offsets.hpp"
 #include "emorph/parallel.hpp"
 #include "own_slab.hpp"
+#include "rank_components.hpp"
 
 namespace emorph {
 namespace {
-
-// One rank's components, numbered as in one process.
-struct RankComponents {
-  OwnSlab<uint32_t> labels;           // local provisional ids 1..local_count of the slab
-  uint32_t local_count = 0;
-  std::vector<uint32_t> final_id;     // [local_count + 1]: the component's number in the whole volume (0 for 0)
-  std::vector<uint8_t> tree_faces;    // [local_count + 1]: faces touched by the whole component (when asked)
-  std::vector<uint8_t> is_first;      // [local_count + 1]: 1 when the id is its component's smallest
-  int64_t count = 0;                  // components in the whole volume
-};
 
 // The ids of this rank's first and last slices (sorted, distinct): the only ones that can join a
 // component of another rank.
@@ -121,8 +112,46 @@ std::vector<uint8_t> local_faces(const OwnSlab<uint32_t>& l, uint32_t local_coun
   return faces;
 }
 
-// Labels the rank's mask and numbers its components as one process would; face flags along `axis`
-// (-1: none) are merged per component.
+// Writes the rank slabs of `volume` (global z order) to `output` through rank 0.
+template <class T>
+void write_through_root(const std::string& output, const Volume<T>& slab, const Shape& whole, const Spacing& spacing) {
+  std::unique_ptr<SlabWriter> writer;
+  if (is_root_rank()) writer = open_slab_writer(output, VolumeHeader{whole, dtype_of<T>, spacing});
+  const int64_t plane_bytes = whole.ny * whole.nx * static_cast<int64_t>(sizeof(T));
+  world_collect_on_root(slab.data(), static_cast<uint64_t>(slab.size()) * sizeof(T),
+                        [&](const void* bytes, uint64_t size) { writer->write(bytes, static_cast<int64_t>(size) / plane_bytes); });
+  if (writer) writer->commit();
+}
+
+// Per-label statistics of every rank's slab, reduced over the ranks (sums, minima, maxima: exact).
+void reduce_statistics(ComponentStats& st) {
+  const std::size_t n = st.voxels.size();
+  std::vector<int64_t> sums(4 * n), minima(3 * n), maxima(4 * n);
+  for (std::size_t l = 0; l < n; ++l) {
+    sums[4 * l] = st.voxels[l];
+    for (int a = 0; a < 3; ++a) {
+      sums[4 * l + 1 + a] = st.sum[l][a];
+      minima[3 * l + a] = st.bbox[l][2 * a];
+      maxima[4 * l + a] = st.bbox[l][2 * a + 1];
+    }
+    maxima[4 * l + 3] = st.touches_border[l];
+  }
+  world_sum(sums);
+  world_min(minima);
+  world_max(maxima);
+  for (std::size_t l = 0; l < n; ++l) {
+    st.voxels[l] = sums[4 * l];
+    for (int a = 0; a < 3; ++a) {
+      st.sum[l][a] = sums[4 * l + 1 + a];
+      st.bbox[l][2 * a] = minima[3 * l + a];
+      st.bbox[l][2 * a + 1] = maxima[4 * l + a];
+    }
+    st.touches_border[l] = static_cast<uint8_t>(maxima[4 * l + 3]);
+  }
+}
+
+}  // namespace
+
 RankComponents label_across_ranks(OwnSlab<uint8_t>&& mask, int connectivity, int axis) {
   RankComponents c;
   ComponentsResult local = label_components(mask.voxels.view(), {connectivity});
@@ -172,46 +201,6 @@ RankComponents label_across_ranks(OwnSlab<uint8_t>&& mask, int connectivity, int
   c.is_first[0] = 0;
   return c;
 }
-
-// Writes the rank slabs of `volume` (global z order) to `output` through rank 0.
-template <class T>
-void write_through_root(const std::string& output, const Volume<T>& slab, const Shape& whole, const Spacing& spacing) {
-  std::unique_ptr<SlabWriter> writer;
-  if (is_root_rank()) writer = open_slab_writer(output, VolumeHeader{whole, dtype_of<T>, spacing});
-  const int64_t plane_bytes = whole.ny * whole.nx * static_cast<int64_t>(sizeof(T));
-  world_collect_on_root(slab.data(), static_cast<uint64_t>(slab.size()) * sizeof(T),
-                        [&](const void* bytes, uint64_t size) { writer->write(bytes, static_cast<int64_t>(size) / plane_bytes); });
-  if (writer) writer->commit();
-}
-
-// Per-label statistics of every rank's slab, reduced over the ranks (sums, minima, maxima: exact).
-void reduce_statistics(ComponentStats& st) {
-  const std::size_t n = st.voxels.size();
-  std::vector<int64_t> sums(4 * n), minima(3 * n), maxima(4 * n);
-  for (std::size_t l = 0; l < n; ++l) {
-    sums[4 * l] = st.voxels[l];
-    for (int a = 0; a < 3; ++a) {
-      sums[4 * l + 1 + a] = st.sum[l][a];
-      minima[3 * l + a] = st.bbox[l][2 * a];
-      maxima[4 * l + a] = st.bbox[l][2 * a + 1];
-    }
-    maxima[4 * l + 3] = st.touches_border[l];
-  }
-  world_sum(sums);
-  world_min(minima);
-  world_max(maxima);
-  for (std::size_t l = 0; l < n; ++l) {
-    st.voxels[l] = sums[4 * l];
-    for (int a = 0; a < 3; ++a) {
-      st.sum[l][a] = sums[4 * l + 1 + a];
-      st.bbox[l][2 * a] = minima[3 * l + a];
-      st.bbox[l][2 * a + 1] = maxima[4 * l + a];
-    }
-    st.touches_border[l] = static_cast<uint8_t>(maxima[4 * l + 3]);
-  }
-}
-
-}  // namespace
 
 StreamedLabelResult distributed_label_components(const std::string& input, const std::string& output,
                                                  const StreamedLabelParams& params, const ReadOptions& read_options,

@@ -79,18 +79,32 @@ void world_alltoall(const float* send, const std::vector<int64_t>& send_counts, 
   MPI_Alltoallv(send, sc.data(), sd.data(), MPI_FLOAT, recv, rc.data(), rd.data(), MPI_FLOAT, MPI_COMM_WORLD);
 }
 
+namespace {
+
+// Sends `values` to rank `to` and returns what rank `from` sent (MPI_PROC_NULL: none).
+std::vector<int64_t> pass(const std::vector<int64_t>& values, int to, int from) {
+  int64_t size = static_cast<int64_t>(values.size()), incoming = 0;
+  MPI_Sendrecv(&size, 1, MPI_INT64_T, to, kTagSize, &incoming, 1, MPI_INT64_T, from, kTagSize, MPI_COMM_WORLD,
+               MPI_STATUS_IGNORE);
+  std::vector<int64_t> received(static_cast<std::size_t>(from != MPI_PROC_NULL ? incoming : 0));
+  MPI_Sendrecv(values.data(), as_count(size, "halo"), MPI_INT64_T, to, kTagData, received.data(),
+               as_count(static_cast<int64_t>(received.size()), "halo"), MPI_INT64_T, from, kTagData, MPI_COMM_WORLD,
+               MPI_STATUS_IGNORE);
+  return received;
+}
+
+}  // namespace
+
 std::vector<int64_t> world_pass_forward(const std::vector<int64_t>& values) {
   const int rank = world_rank(), n = world_ranks();
   if (n == 1) return {};
-  const int next = rank + 1 < n ? rank + 1 : MPI_PROC_NULL, previous = rank > 0 ? rank - 1 : MPI_PROC_NULL;
-  int64_t size = static_cast<int64_t>(values.size()), incoming = 0;
-  MPI_Sendrecv(&size, 1, MPI_INT64_T, next, kTagSize, &incoming, 1, MPI_INT64_T, previous, kTagSize, MPI_COMM_WORLD,
-               MPI_STATUS_IGNORE);
-  std::vector<int64_t> received(static_cast<std::size_t>(rank > 0 ? incoming : 0));
-  MPI_Sendrecv(values.data(), as_count(size, "halo"), MPI_INT64_T, next, kTagData, received.data(),
-               as_count(static_cast<int64_t>(received.size()), "halo"), MPI_INT64_T, previous, kTagData, MPI_COMM_WORLD,
-               MPI_STATUS_IGNORE);
-  return received;
+  return pass(values, rank + 1 < n ? rank + 1 : MPI_PROC_NULL, rank > 0 ? rank - 1 : MPI_PROC_NULL);
+}
+
+std::vector<int64_t> world_pass_backward(const std::vector<int64_t>& values) {
+  const int rank = world_rank(), n = world_ranks();
+  if (n == 1) return {};
+  return pass(values, rank > 0 ? rank - 1 : MPI_PROC_NULL, rank + 1 < n ? rank + 1 : MPI_PROC_NULL);
 }
 
 std::vector<std::vector<int64_t>> world_gather(const std::vector<int64_t>& values) {
@@ -157,6 +171,7 @@ void world_alltoall(const float* send, const std::vector<int64_t>& send_counts, 
   std::copy(send, send + send_counts.at(0), recv);
 }
 std::vector<int64_t> world_pass_forward(const std::vector<int64_t>&) { return {}; }
+std::vector<int64_t> world_pass_backward(const std::vector<int64_t>&) { return {}; }
 std::vector<std::vector<int64_t>> world_gather(const std::vector<int64_t>& values) { return {values}; }
 std::vector<int64_t> world_scatter(const std::vector<std::vector<int64_t>>& per_rank) { return per_rank.at(0); }
 void world_collect_on_root(const void* bytes, uint64_t size, const std::function<void(const void*, uint64_t)>& consume) {

@@ -50,6 +50,7 @@ void check(HYPRE_Int code, const char* what) {
 // Unknowns are numbered in raster order, so those of z slices [z0, z1) are the contiguous range
 // [first_unknown_from(z0), first_unknown_from(z1)).
 int64_t first_unknown_from(const GridSystem& system, int64_t z) {
+  if (system.own_begin >= 0) return z == own_slices(system.shape.nz).begin ? system.own_begin : system.own_end;
   const int64_t plane = system.shape.ny * system.shape.nx, cells = system.shape.nz * plane;
   for (int64_t i = z * plane; i < cells; ++i)
     if (system.unknown_of_cell[i] != kNoUnknown) return static_cast<int64_t>(system.unknown_of_cell[i]);
@@ -83,6 +84,7 @@ HypreSolveResult hypre_struct_pfmg_cg(const GridSystem& system, const HypreSolve
   require(s.ny * s.nx * (own.end - own.begin) < (int64_t(1) << 31),
           "tortuosity: --solver hypre-pfmg handles at most 2^31 voxels per process (run more MPI ranks)");
   const MPI_Comm comm = distributed ? MPI_COMM_WORLD : MPI_COMM_SELF;
+  const int64_t x_base = std::max<int64_t>(system.own_begin, 0);  // x holds unknowns from here
   HYPRE_Int lower[3] = {0, 0, HYPRE_Int(own.begin)};
   HYPRE_Int upper[3] = {HYPRE_Int(s.nx - 1), HYPRE_Int(s.ny - 1), HYPRE_Int(own.end - 1)};
 
@@ -112,7 +114,7 @@ HypreSolveResult hypre_struct_pfmg_cg(const GridSystem& system, const HypreSolve
   HYPRE_Int entries[4] = {0, 1, 2, 3};
   for (int64_t z = own.begin; z < own.end; ++z) {
     for (int64_t i = 0; i < plane; ++i) {
-      const uint32_t k = system.unknown_of_cell[z * plane + i];
+      const uint32_t k = system.cell(z, i);
       double* v = &values[4 * i];
       if (k == kNoUnknown) {
         v[0] = 1;  // identity row: x = 0, decoupled from its neighbours (their links to it are 0 too)
@@ -127,7 +129,7 @@ HypreSolveResult hypre_struct_pfmg_cg(const GridSystem& system, const HypreSolve
       v[2] = -g[1];
       v[3] = -g[0];
       bp[i] = rhs;
-      xp[i] = x[k];
+      xp[i] = x[k - x_base];
     }
     HYPRE_Int lo[3] = {0, 0, HYPRE_Int(z)}, hi[3] = {HYPRE_Int(s.nx - 1), HYPRE_Int(s.ny - 1), HYPRE_Int(z)};
     HYPRE_StructMatrixSetBoxValues(a, lo, hi, 4, entries, values.data());
@@ -167,11 +169,11 @@ HypreSolveResult hypre_struct_pfmg_cg(const GridSystem& system, const HypreSolve
     HYPRE_Int lo[3] = {0, 0, HYPRE_Int(z)}, hi[3] = {HYPRE_Int(s.nx - 1), HYPRE_Int(s.ny - 1), HYPRE_Int(z)};
     HYPRE_StructVectorGetBoxValues(xv, lo, hi, xp.data());
     for (int64_t i = 0; i < plane; ++i) {
-      const uint32_t k = system.unknown_of_cell[z * plane + i];
-      if (k != kNoUnknown) x[k] = xp[i];
+      const uint32_t k = system.cell(z, i);
+      if (k != kNoUnknown) x[k - x_base] = xp[i];
     }
   }
-  if (distributed)
+  if (distributed && system.own_begin < 0)
     share_field(x, system.unknowns, first_unknown_from(system, own.begin), first_unknown_from(system, own.end));
   HYPRE_StructPFMGDestroy(pfmg);
   HYPRE_StructPCGDestroy(pcg);
@@ -219,8 +221,8 @@ HypreSolveResult hypre_ij_boomeramg_cg(const GridSystem& system, const HypreSolv
   for (int64_t z = own.begin; z < own.end; ++z)
     for (int64_t y = 0; y < s.ny; ++y)
       for (int64_t xx = 0; xx < s.nx; ++xx) {
-        const int64_t i = z * plane + y * s.nx + xx;
-        const uint32_t k = system.unknown_of_cell[i];
+        const int64_t i = y * s.nx + xx;  // within plane z; neighbours at i -/+ step, plane z -/+ 1 for d = 0
+        const uint32_t k = system.cell(z, i);
         if (k == kNoUnknown) continue;
         double g[3], diagonal, rhs;
         system.row(k, g, diagonal, rhs);
@@ -232,11 +234,11 @@ HypreSolveResult hypre_ij_boomeramg_cg(const GridSystem& system, const HypreSolv
         const int64_t pos[3] = {z, y, xx}, extent[3] = {s.nz, s.ny, s.nx};
         for (int d = 0; d < 3; ++d) {
           if (g[d] != 0) {
-            cols[n] = system.unknown_of_cell[i - step[d]];
+            cols[n] = system.cell(z, i - step[d]);
             vals[n++] = -g[d];
           }
           if (pos[d] + 1 < extent[d]) {
-            const uint32_t j = system.unknown_of_cell[i + step[d]];
+            const uint32_t j = system.cell(z, i + step[d]);
             if (j == kNoUnknown) continue;
             double gj[3], dj, rj;
             system.row(j, gj, dj, rj);
@@ -252,7 +254,8 @@ HypreSolveResult hypre_ij_boomeramg_cg(const GridSystem& system, const HypreSolv
         rows[k - row_begin] = k;
       }
   HYPRE_IJVectorSetValues(b, HYPRE_Int(local), rows.data(), rhs_all.data());
-  HYPRE_IJVectorSetValues(xv, HYPRE_Int(local), rows.data(), x + row_begin);
+  const int64_t x_base = system.own_begin >= 0 ? system.own_begin : 0;  // x holds unknowns from here
+  HYPRE_IJVectorSetValues(xv, HYPRE_Int(local), rows.data(), x + row_begin - x_base);
   rhs_all = {};
   HYPRE_IJMatrixAssemble(a);
   HYPRE_IJVectorAssemble(b);
@@ -286,8 +289,8 @@ HypreSolveResult hypre_ij_boomeramg_cg(const GridSystem& system, const HypreSolv
   HYPRE_PCGGetNumIterations(pcg, &iterations);
   HYPRE_PCGGetFinalRelativeResidualNorm(pcg, &r.relative_residual);
   r.iterations = iterations;
-  HYPRE_IJVectorGetValues(xv, HYPRE_Int(local), rows.data(), x + row_begin);
-  if (distributed) share_field(x, m, row_begin, row_end);
+  HYPRE_IJVectorGetValues(xv, HYPRE_Int(local), rows.data(), x + row_begin - x_base);
+  if (distributed && system.own_begin < 0) share_field(x, m, row_begin, row_end);
   HYPRE_BoomerAMGDestroy(amg);
   HYPRE_ParCSRPCGDestroy(pcg);
   HYPRE_IJVectorDestroy(xv);

@@ -17,6 +17,14 @@ struct GridSystem {
   // Row of unknown k: conductances to its lower neighbours along z, y, x (0 where there is no link),
   // its diagonal (sum of link and boundary conductances) and its right-hand side.
   std::function<void(int64_t k, double g_lower[3], double& diagonal, double& rhs)> row;
+  // Slab-held systems (a distributed caller holding only its own z slab, emorph/mpi/distributed_tortuosity.hpp):
+  // unknown_of_cell then covers the global z planes [first_plane, ...) only (the own slab and one halo
+  // plane each side), the own unknowns are [own_begin, own_end), x holds only those (x[k - own_begin]) and
+  // is not shared, and `row` also answers g_lower for the unknowns of the upper halo plane. own_begin < 0:
+  // the whole grid is held and every rank returns the whole x.
+  int64_t first_plane = 0;
+  int64_t own_begin = -1, own_end = -1;
+  uint32_t cell(int64_t z, int64_t i) const { return unknown_of_cell[(z - first_plane) * shape.ny * shape.nx + i]; }
 };
 
 struct HypreSolveParams {

@@ -20,6 +20,7 @@
 #include "emorph/parallel.hpp"
 #include "emorph/transport/connectivity.hpp"
 #include "hypre_solve.hpp"
+#include "tortuosity_parts.hpp"
 
 namespace emorph {
 
@@ -461,12 +462,6 @@ void solve_with_hypre(const TortuosityParams& params, const FineLevel& fine, Sha
   result.relative_residual = std::sqrt(rr / bb);
 }
 
-// Relative diffusivity of every label, and D0 (the asked phase's).
-struct Diffusivities {
-  std::array<double, 256> sigma{};
-  double d0 = 0;
-};
-
 Diffusivities resolve_diffusivities(const TortuosityParams& params) {
   Diffusivities d;
   for (const auto& [label, value] : params.conductivity) {
@@ -481,6 +476,18 @@ Diffusivities resolve_diffusivities(const TortuosityParams& params) {
   require(d.d0 > 0, "--conductivity: the phase whose tortuosity is asked must conduct (D0 > 0)");
   return d;
 }
+
+}  // namespace
+
+Diffusivities check_tortuosity_params(const TortuosityParams& params) {
+  require(params.axis >= 0 && params.axis <= 2, "--axis must be 0, 1 or 2, got " + std::to_string(params.axis));
+  require(params.tolerance > 0 && params.tolerance < 1, "--tolerance must be in (0, 1)");
+  require(params.flux_tolerance > 0 && params.flux_tolerance < 1, "--flux-tolerance must be in (0, 1)");
+  require(params.max_iterations > 0, "--max-iterations must be positive");
+  return resolve_diffusivities(params);
+}
+
+namespace {
 
 // Volume fractions: of the phase, and weighted by relative diffusivity over all conducting labels.
 // Returns the number of conducting voxels.
@@ -501,6 +508,13 @@ int64_t measure_fractions(VolumeView<const uint8_t> labels, const TortuosityPara
     for (const auto& h : per_plane)
       for (int l = 0; l < 256; ++l) histogram[l] += h[l];
   }
+  return fractions_from_histogram(histogram, n_voxels, params, d, result);
+}
+
+}  // namespace
+
+int64_t fractions_from_histogram(const std::array<int64_t, 256>& histogram, int64_t n_voxels, const TortuosityParams& params,
+                                 const Diffusivities& d, TortuosityResult& result) {
   result.volume_fraction = double(histogram[params.phase_label]) / double(n_voxels);
   int64_t conducting_voxels = 0;
   for (int l = 0; l < 256; ++l) {
@@ -509,6 +523,8 @@ int64_t measure_fractions(VolumeView<const uint8_t> labels, const TortuosityPara
   }
   return conducting_voxels;
 }
+
+namespace {
 
 // Assembly: the unknowns are the percolating voxels of the conducting labels (face connectivity, as the
 // links); conductances are face area over centre distance times the harmonic mean of the two
@@ -534,10 +550,10 @@ void assemble(VolumeView<const uint8_t> labels, const TortuosityParams& params, 
     for (int b = 0; b < nc; ++b)
       for (int k = 0; k < 3; ++k) {
         const double sa = class_sigma[a], sb = class_sigma[b];
-        fine.gtab[(a * nc + b) * 3 + k] = area[k] / length[k] * 2 * sa * sb / (sa + sb);
+        fine.gtab[(a * nc + b) * 3 + k] = face_conductance(area[k], length[k], sa, sb);
       }
   fine.gboundary.resize(static_cast<std::size_t>(nc));
-  for (int a = 0; a < nc; ++a) fine.gboundary[a] = area[axis] / (0.5 * length[axis]) * class_sigma[a];
+  for (int a = 0; a < nc; ++a) fine.gboundary[a] = boundary_conductance(area[axis], length[axis], class_sigma[a]);
 
   const int64_t m = fine.m();
   fine.nb.build(fine.num);
@@ -740,16 +756,12 @@ void fill_fields(const FineLevel& fine, const std::vector<double>& x, Spacing sp
 
 TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityParams& params) {
   const auto start = std::chrono::steady_clock::now();
-  require(params.axis >= 0 && params.axis <= 2, "--axis must be 0, 1 or 2, got " + std::to_string(params.axis));
-  require(params.tolerance > 0 && params.tolerance < 1, "--tolerance must be in (0, 1)");
-  require(params.flux_tolerance > 0 && params.flux_tolerance < 1, "--flux-tolerance must be in (0, 1)");
-  require(params.max_iterations > 0, "--max-iterations must be positive");
   require(!labels.empty(), "tortuosity: the volume is empty");
   // Over several MPI ranks only HYPRE's solves are distributed (docs/slurm.md).
   require(world_ranks() == 1 || params.backend != TortuosityBackend::own,
           "--solver: under " + std::to_string(world_ranks()) +
               " MPI ranks tortuosity solves with HYPRE across the ranks: pass --solver hypre-boomeramg (or hypre-pfmg)");
-  const Diffusivities d = resolve_diffusivities(params);
+  const Diffusivities d = check_tortuosity_params(params);
   const Shape shape = labels.shape();
   const Spacing sp = labels.spacing();
   const int axis = params.axis;
@@ -801,11 +813,17 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
     solve_cg(fine, precond, x, params, result);
   }
 
+  finish_tortuosity(shape, sp, axis, d.d0, result);
+  if (params.keep_fields) fill_fields(fine, x, sp, axis, result);
+  return finish();
+}
+
+void finish_tortuosity(const Shape& shape, const Spacing& sp, int axis, double d0, TortuosityResult& result) {
   const double area = axis == 0 ? sp.dy * sp.dx : axis == 1 ? sp.dz * sp.dx : sp.dz * sp.dy;
   const double flux = 0.5 * (result.flux_in + result.flux_out);
   const double cross_section = double(shape.voxels() / shape[axis]) * area;
   const double length_um = double(shape[axis]) * sp[axis];
-  result.deff_over_d0 = flux * length_um / (cross_section * d.d0);
+  result.deff_over_d0 = flux * length_um / (cross_section * d0);
   result.tau = result.weighted_volume_fraction / result.deff_over_d0;
   result.macmullin = 1.0 / result.deff_over_d0;
   if (!result.converged) {
@@ -813,8 +831,6 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
     // JSON, NaN in Python) and `converged` says why (CONTRACT.md, tortuosity).
     result.deff_over_d0 = result.tau = result.macmullin = std::numeric_limits<double>::quiet_NaN();
   }
-  if (params.keep_fields) fill_fields(fine, x, sp, axis, result);
-  return finish();
 }
 
 bool tortuosity_hypre_available() { return hypre_available(); }

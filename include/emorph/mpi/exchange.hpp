@@ -24,6 +24,8 @@ void world_alltoall(const float* send, const std::vector<int64_t>& send_counts, 
 
 // Sends `values` to the next rank and returns those the previous rank sent (empty on rank 0).
 std::vector<int64_t> world_pass_forward(const std::vector<int64_t>& values);
+// Sends `values` to the previous rank and returns those the next rank sent (empty on the last rank).
+std::vector<int64_t> world_pass_backward(const std::vector<int64_t>& values);
 
 // Rank 0 returns every rank's `values`, indexed by rank; the other ranks an empty vector.
 std::vector<std::vector<int64_t>> world_gather(const std::vector<int64_t>& values);
