@@ -1,5 +1,6 @@
 // The same emorph binary under `mpirun -np N` (issue 19): z slabs per rank, tallies summed with
-// MPI_Allreduce, HYPRE's PCG (BoomerAMG or PFMG) across the ranks. Each distributed command's JSON
+// MPI_Allreduce, the EDT's z pass after an all-to-all transpose, components merged across rank faces,
+// HYPRE's PCG (BoomerAMG or PFMG) across the ranks on slab-held systems. Each distributed command's JSON
 // `results` must equal the single-process run's exactly (integer tallies: any other outcome is a bug);
 // tortuosity's tau within 1e-6 relative (solves run to relative residuals of 1e-9 to 1e-11; BoomerAMG's
 // hybrid Gauss-Seidel is Jacobi between ranks, so its iterations may differ). Sizes are odd
@@ -114,6 +115,7 @@ TEST_F(MpiDistributed, TortuosityWithHypreAcrossRanksMatchesOneProcess) {
       {"tau_pore_z_amg", open_path + " --phase pore --conductivity pore=1,CBD=0.1 --axis 0 --tolerance 1e-11",
        "hypre-boomeramg"},
       {"tau_nmc_y_amg", labels_ + " --phase NMC --axis 1 --tolerance 1e-9", "hypre-boomeramg"},
+      {"tau_nmc_x_pfmg", labels_ + " --phase NMC --axis 2 --tolerance 1e-10", "hypre-pfmg"},
   };
   for (const auto& [name, args, solver] : cases) {
     const std::string command = "tortuosity " + args + " --solver " + solver;
@@ -192,6 +194,13 @@ TEST_F(MpiDistributed, CommandsNotDistributedExitTwoAndSayWhy) {
   const auto t = run_mpi(2, "tortuosity " + labels_ + " --phase NMC --axis 1");  // own multigrid: one process only
   EXPECT_EQ(t.exit_code, 2) << t.err;
   EXPECT_NE(t.err.find("--solver hypre-boomeramg"), std::string::npos) << t.err;
+  // Each rank holds its slab only: the whole fields are not assembled under several ranks.
+  const auto f = run_mpi(2, "tortuosity " + labels_ + " --phase NMC --axis 1 --solver hypre-pfmg --field " + (dir_ / "c.tif"));
+  EXPECT_EQ(f.exit_code, 2) << f.err;
+  EXPECT_NE(f.err.find("--field"), std::string::npos) << f.err;
+  const auto g = run_mpi(2, "tortuosity " + labels_ + " --phase LFP --solver hypre-pfmg");  // no LFP voxel
+  EXPECT_EQ(g.exit_code, 2) << g.err;
+  EXPECT_NE(g.err.find("LFP"), std::string::npos) << g.err;
 }
 
 }  // namespace
