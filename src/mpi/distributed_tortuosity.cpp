@@ -12,7 +12,6 @@
 #include "emorph/mpi/world.hpp"
 #include "emorph/parallel.hpp"
 #include "rank_components.hpp"
-#include "transport/hypre_solve.hpp"
 #include "transport/tortuosity_parts.hpp"
 
 namespace emorph {
@@ -206,13 +205,7 @@ TortuosityResult distributed_tortuosity(const std::string& path, const Tortuosit
   grid.first_plane = held.first;
   grid.own_begin = held.own_begin, grid.own_end = held.own_end;
   grid.row = [&](int64_t k, double g_lower[3], double& diagonal, double& rhs) { system.row(system.cell_of(k), g_lower, diagonal, rhs); };
-  HypreSolveParams hp;
-  hp.tolerance = params.tolerance;
-  hp.max_iterations = params.max_iterations;
-  const HypreSolveResult h = params.backend == TortuosityBackend::hypre_pfmg ? hypre_struct_pfmg_cg(grid, hp, x.data())
-                                                                            : hypre_ij_boomeramg_cg(grid, hp, x.data());
-  result.iterations = h.iterations;
-  result.converged = h.relative_residual < params.tolerance;  // HYPRE's own (recursive) residual, as in one process
+  solve_grid_with_hypre(grid, params, x.data(), result);
 
   // The true residual under the assembled operator (the halo planes' solution from the neighbours) and
   // the fluxes through the inlet and outlet faces, summed over the ranks.

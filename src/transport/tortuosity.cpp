@@ -443,14 +443,7 @@ void solve_with_hypre(const TortuosityParams& params, const FineLevel& fine, Sha
     diagonal = fine.diag(k);
     b = rhs(k);
   };
-  HypreSolveParams hp;
-  hp.tolerance = params.tolerance;
-  hp.max_iterations = params.max_iterations;
-  const HypreSolveResult h = params.backend == TortuosityBackend::hypre_pfmg ? hypre_struct_pfmg_cg(system, hp, x.data())
-                                                                            : hypre_ij_boomeramg_cg(system, hp, x.data());
-  result.iterations = h.iterations;
-  result.levels = 0;  // HYPRE builds its own hierarchy
-  result.converged = h.relative_residual < params.tolerance;  // HYPRE's own (recursive) residual, as CG's
+  solve_grid_with_hypre(system, params, x.data(), result);
   const int64_t m = fine.m();
   double bb = 0, rr = 0;
 #pragma omp parallel for schedule(static) reduction(+ : bb, rr)
@@ -816,6 +809,17 @@ TortuosityResult tortuosity(VolumeView<const uint8_t> labels, const TortuosityPa
   finish_tortuosity(shape, sp, axis, d.d0, result);
   if (params.keep_fields) fill_fields(fine, x, sp, axis, result);
   return finish();
+}
+
+void solve_grid_with_hypre(const GridSystem& system, const TortuosityParams& params, double* x, TortuosityResult& result) {
+  HypreSolveParams hp;
+  hp.tolerance = params.tolerance;
+  hp.max_iterations = params.max_iterations;
+  const HypreSolveResult h = params.backend == TortuosityBackend::hypre_pfmg ? hypre_struct_pfmg_cg(system, hp, x)
+                                                                            : hypre_ij_boomeramg_cg(system, hp, x);
+  result.iterations = h.iterations;
+  result.levels = 0;  // HYPRE builds its own hierarchy
+  result.converged = h.relative_residual < params.tolerance;  // HYPRE's own (recursive) residual, as CG's
 }
 
 void finish_tortuosity(const Shape& shape, const Spacing& sp, int axis, double d0, TortuosityResult& result) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "emorph/transport/tortuosity.hpp"
+#include "hypre_solve.hpp"
 
 namespace emorph {
 
@@ -26,7 +27,11 @@ int64_t fractions_from_histogram(const std::array<int64_t, 256>& histogram, int6
 inline double face_conductance(double area, double length, double sa, double sb) { return area / length * 2 * sa * sb / (sa + sb); }
 inline double boundary_conductance(double area, double length, double s) { return area / (0.5 * length) * s; }
 
-// flux_mismatch from flux_in and flux_out, then D_eff/D0, tau and MacMullin (NaN unless converged).
+// Solves the system with params.backend (a HYPRE one; x: start in, solution out) and records iterations,
+// levels (0) and convergence by HYPRE's relative residual.
+void solve_grid_with_hypre(const GridSystem& system, const TortuosityParams& params, double* x, TortuosityResult& result);
+
+// D_eff/D0, tau and MacMullin from flux_in and flux_out (NaN unless converged).
 void finish_tortuosity(const Shape& shape, const Spacing& spacing, int axis, double d0, TortuosityResult& result);
 
 }  // namespace emorph
