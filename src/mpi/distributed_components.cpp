@@ -118,7 +118,7 @@ void write_through_root(const std::string& output, const Volume<T>& slab, const 
   std::unique_ptr<SlabWriter> writer;
   if (is_root_rank()) writer = open_slab_writer(output, VolumeHeader{whole, dtype_of<T>, spacing});
   const int64_t plane_bytes = whole.ny * whole.nx * static_cast<int64_t>(sizeof(T));
-  world_collect_on_root(slab.data(), static_cast<uint64_t>(slab.size()) * sizeof(T),
+  world_collect_on_root(slab.data(), static_cast<uint64_t>(slab.size()) * sizeof(T), static_cast<uint64_t>(plane_bytes),
                         [&](const void* bytes, uint64_t size) { writer->write(bytes, static_cast<int64_t>(size) / plane_bytes); });
   if (writer) writer->commit();
 }

@@ -21,6 +21,7 @@ namespace {
 
 constexpr int kTagSize = 19001, kTagData = 19002;
 constexpr int64_t kChunk = int64_t(1) << 30;  // elements per message: MPI counts are int
+constexpr uint64_t kCollectBytes = uint64_t(8) << 20;  // output slabs travel to rank 0 in parts of this size
 
 int as_count(int64_t n, const char* what) {
   require(n >= 0 && n <= INT_MAX, std::string("MPI exchange: ") + what + " of " + std::to_string(n) +
@@ -144,11 +145,15 @@ std::vector<int64_t> world_scatter(const std::vector<std::vector<int64_t>>& per_
   return mine;
 }
 
-void world_collect_on_root(const void* bytes, uint64_t size, const std::function<void(const void*, uint64_t)>& consume) {
+void world_collect_on_root(const void* bytes, uint64_t size, uint64_t unit,
+                           const std::function<void(const void*, uint64_t)>& consume) {
+  // Messages of whole units, about kCollectBytes each: rank 0's receive buffer stays small.
+  const uint64_t chunk = std::max<uint64_t>(1, kCollectBytes / std::max<uint64_t>(unit, 1)) * std::max<uint64_t>(unit, 1);
   if (!is_root_rank()) {
     uint64_t n = size;
     MPI_Send(&n, 1, MPI_UINT64_T, 0, kTagSize, MPI_COMM_WORLD);
-    send_all(bytes, static_cast<int64_t>(size), MPI_BYTE, 1, 0);
+    for (uint64_t at = 0; at < size; at += chunk)
+      send_all(static_cast<const char*>(bytes) + at, static_cast<int64_t>(std::min(chunk, size - at)), MPI_BYTE, 1, 0);
     return;
   }
   consume(bytes, size);
@@ -156,9 +161,12 @@ void world_collect_on_root(const void* bytes, uint64_t size, const std::function
   for (int r = 1; r < world_ranks(); ++r) {
     uint64_t n = 0;
     MPI_Recv(&n, 1, MPI_UINT64_T, r, kTagSize, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    buffer.resize(n);
-    receive_all(buffer.data(), static_cast<int64_t>(n), MPI_BYTE, 1, r);
-    consume(buffer.data(), n);
+    buffer.resize(std::min(chunk, n));
+    for (uint64_t at = 0; at < n; at += chunk) {
+      const uint64_t part = std::min(chunk, n - at);
+      receive_all(buffer.data(), static_cast<int64_t>(part), MPI_BYTE, 1, r);
+      consume(buffer.data(), part);
+    }
   }
 }
 
@@ -174,7 +182,7 @@ std::vector<int64_t> world_pass_forward(const std::vector<int64_t>&) { return {}
 std::vector<int64_t> world_pass_backward(const std::vector<int64_t>&) { return {}; }
 std::vector<std::vector<int64_t>> world_gather(const std::vector<int64_t>& values) { return {values}; }
 std::vector<int64_t> world_scatter(const std::vector<std::vector<int64_t>>& per_rank) { return per_rank.at(0); }
-void world_collect_on_root(const void* bytes, uint64_t size, const std::function<void(const void*, uint64_t)>& consume) {
+void world_collect_on_root(const void* bytes, uint64_t size, uint64_t, const std::function<void(const void*, uint64_t)>& consume) {
   consume(bytes, size);
 }
 

@@ -11,10 +11,10 @@
 
 namespace emorph {
 
-// The squared-distance passes on this rank's z slab (slices [z0, z0 + mask.nz) of a volume of
-// `whole` shape; mask.nz may be 0): returns the squared distances of the slab, the same floats as
-// squared_distance_transform of the whole mask. Collective: every rank calls it.
-Volume<float> distributed_squared_distances(VolumeView<const uint8_t> mask, const Shape& whole, const Spacing& weights);
+// The z pass of the squared EDT over the ranks (collective): `squared` holds this rank's z slab (its
+// own_slices of a volume of nz slices) after the x and y passes, and receives the squared distances,
+// the same floats as squared_distance_transform of the whole mask. Peak: two slab-sized float buffers.
+void distributed_z_pass(Volume<float>& squared, int64_t nz, double wz);
 
 // emorph edt under several ranks: the results of streamed_edt / the in-core run, the output written by rank 0.
 EdtSummary distributed_edt(const std::string& input, const std::string& output, const StreamedEdtParams& params,

@@ -32,8 +32,10 @@ std::vector<std::vector<int64_t>> world_gather(const std::vector<int64_t>& value
 // Each rank returns per_rank[its rank], as given on rank 0 (ignored elsewhere).
 std::vector<int64_t> world_scatter(const std::vector<std::vector<int64_t>>& per_rank);
 
-// Rank 0 calls consume(bytes, size) once per rank, in rank order (its own first); the other ranks send
-// their `bytes` to it. Rank 0 holds at most its own bytes and one other rank's at a time.
-void world_collect_on_root(const void* bytes, uint64_t size, const std::function<void(const void*, uint64_t)>& consume);
+// Rank 0 calls consume(bytes, size) on every rank's `bytes` in rank order (its own first, whole; the
+// others' in parts of whole `unit`s of about 8 MiB); the other ranks send theirs. Rank 0 holds its own
+// bytes and one part at a time.
+void world_collect_on_root(const void* bytes, uint64_t size, uint64_t unit,
+                           const std::function<void(const void*, uint64_t)>& consume);
 
 }  // namespace emorph
