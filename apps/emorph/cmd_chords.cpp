@@ -22,10 +22,7 @@ void run_chords(const ChordsOptions& o) {
   emorph::ChordLengthParams p;
   p.include_border_chords = o.include_border;
   const auto c = emorph::chord_lengths(mask.view(), p);
-  if (!o.out.csv.empty()) {
-    const auto t = emorph::chords_table(c);
-    emorph::write_csv(o.out.csv, t.header, t.rows);
-  }
+  emorph::write_csv_table(o.out.csv, emorph::chords_table(c));
   emorph::Json params = o.params();
   params["include_border"] = o.include_border;
   emorph::cli::emit_results(o.out, "chords", params, o.in, emorph::chords_results(c, o.phase, o.include_border));

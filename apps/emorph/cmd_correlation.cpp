@@ -24,10 +24,7 @@ void run_correlation(const CorrelationOptions& o) {
   if (o.max_lag_um != 0) p.max_lag_um = o.max_lag_um;
   p.method = emorph::parse_correlation_method(o.method);
   const auto c = emorph::two_point_correlation(mask.view(), p);
-  if (!o.out.csv.empty()) {
-    const auto t = emorph::correlation_table(c);
-    emorph::write_csv(o.out.csv, t.header, t.rows);
-  }
+  emorph::write_csv_table(o.out.csv, emorph::correlation_table(c));
   emorph::Json params = o.params();
   params.update({{"max_lag_um", p.max_lag_um ? emorph::Json(*p.max_lag_um) : emorph::Json(nullptr)}, {"method", o.method}});
   emorph::cli::emit_results(o.out, "correlation", params, o.in, emorph::correlation_results(c, o.phase));

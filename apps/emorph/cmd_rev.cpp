@@ -24,10 +24,7 @@ void run_rev(const RevOptions& o) {
   if (!o.sizes.empty()) p.sizes_um = emorph::parse_double_list(o.sizes, "--sizes");
   const emorph::Volume<uint8_t> mask = o.read_mask();
   const auto r = emorph::representative_volume(mask.view(), p);
-  if (!o.out.csv.empty()) {
-    const auto t = emorph::rev_table(r);
-    emorph::write_csv(o.out.csv, t.header, t.rows);
-  }
+  emorph::write_csv_table(o.out.csv, emorph::rev_table(r));
   emorph::Json params = o.params();
   params["sizes_um"] = p.sizes_um;
   emorph::cli::emit_results(o.out, "rev", params, o.in, emorph::rev_results(r, o.phase));

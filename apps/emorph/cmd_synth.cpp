@@ -10,11 +10,11 @@
 #include "checks.hpp"
 #include "command.hpp"
 #include "common.hpp"
+#include "param_options.hpp"
 #include "emorph/io.hpp"
 #include "emorph/parse.hpp"
 #include "emorph/synth/electrode.hpp"
-#include "emorph/synth/fibsem.hpp"
-#include "emorph/synth/xct.hpp"
+#include "emorph/synth/imaging_params.hpp"
 
 namespace {
 
@@ -131,21 +131,8 @@ void setup_synth(CLI::App& app) {
   sub->add_option("--cavities", o->cavities, "Volume fraction of large cavities");
   sub->add_option("--collector", o->collector, "Aluminium collector thickness at z = 0, um (default 0: none)");
   sub->add_option("--domain", o->domain, "Lateral size (um) of the virtual electrode the box is cut from");
-  auto& x = o->xct_params;
-  sub->add_option("--bits", x.bits, "XCT: 8 or 16 bit")->capture_default_str();
-  sub->add_option("--psf", x.psf_sigma_um, "XCT: Gaussian PSF sigma, um")->capture_default_str();
-  sub->add_option("--noise", x.noise, "XCT: gaussian, poisson or none")->capture_default_str();
-  sub->add_option("--noise-sigma", x.noise_sigma, "XCT: Gaussian noise (NMC attenuation = 1)")->capture_default_str();
-  sub->add_option("--phase-contrast", x.phase_contrast, "XCT: edge enhancement, um^2 (0: attenuation only)")
-      ->capture_default_str();
-  sub->add_option("--shading", x.shading, "XCT: linear gain ramp across x (0.1 = +-5 %)")->capture_default_str();
-  sub->add_option("--cupping", x.cupping, "XCT: centre darkened by this share (beam hardening)")->capture_default_str();
-  auto& f = o->fibsem_params;
-  sub->add_option("--shine-depth", f.shine_depth_um, "FIB/SEM: shine-through depth, um")->capture_default_str();
-  sub->add_option("--shine-strength", f.shine_strength, "FIB/SEM: share of the solid's contrast seen through a pore (0..1)")
-      ->capture_default_str();
-  sub->add_option("--curtains", f.curtain_amplitude, "FIB/SEM: curtaining stripe amplitude, grey")->capture_default_str();
-  sub->add_option("--drift", f.drift_step_px, "FIB/SEM: drift step per slice, px")->capture_default_str();
+  emorph::cli::add_param_options(sub, o->xct_params, emorph::synth::xct_param_table(), "XCT: ");
+  emorph::cli::add_param_options(sub, o->fibsem_params, emorph::synth::fibsem_param_table(), "FIB/SEM: ");
   sub->callback([o]() { run_synth(*o); });
 }
 

@@ -6,6 +6,7 @@
 
 #include "command.hpp"
 #include "common.hpp"
+#include "param_options.hpp"
 #include "emorph/atomic_file.hpp"
 #include "emorph/io.hpp"
 #include "emorph/measure/label_volume.hpp"
@@ -21,13 +22,8 @@ namespace {
 using emorph::Json;
 
 struct CliOptions : emorph::cli::VolumeCommandOptions {
-  std::string phase = "pore";
-  int axis = 0;
+  emorph::TortuosityOptions options;  // the options of its parameter table, set by the CLI directly
   std::string conductivity;
-  double tolerance = 1e-6;
-  double flux_tolerance = 1e-4;
-  int64_t max_iterations = 100000;
-  std::string solver = "multigrid";
   std::string field, flux_field;
   std::vector<std::string> series;
 };
@@ -35,7 +31,7 @@ struct CliOptions : emorph::cli::VolumeCommandOptions {
 // `phase_option` names where the phase came from in the message when it is absent from this volume.
 emorph::TortuosityResult solve(const std::string& path, const CliOptions& o, const emorph::TortuosityParams& p,
                                const std::string& phase_option) {
-  const emorph::Phase phase = o.phases.table().at(o.phase, "--phase");
+  const emorph::Phase phase = o.phases.table().at(o.options.phase, "--phase");
   emorph::TortuosityResult r;
   if (emorph::world_ranks() > 1) {  // each rank reads and holds its own slab only
     r = emorph::distributed_tortuosity(path, p, o.in.read_options());
@@ -45,20 +41,14 @@ emorph::TortuosityResult solve(const std::string& path, const CliOptions& o, con
     emorph::require_phase_present(labels.view(), phase, phase_option);
     r = emorph::tortuosity(labels.view(), p);
   }
-  const std::string warning = emorph::tortuosity_warning(r, path, o.phase, o.axis);
+  const std::string warning = emorph::tortuosity_warning(r, path, o.options.phase, o.options.axis);
   if (!warning.empty()) std::cerr << "emorph: warning: " << warning << "\n";
   return r;
 }
 
 void run_tortuosity(const CliOptions& o) {
-  emorph::TortuosityOptions options;
-  options.phase = o.phase;
-  options.axis = o.axis;
+  emorph::TortuosityOptions options = o.options;
   if (!o.conductivity.empty()) options.conductivity = emorph::parse_name_values(o.conductivity, "--conductivity");
-  options.tolerance = o.tolerance;
-  options.flux_tolerance = o.flux_tolerance;
-  options.max_iterations = o.max_iterations;
-  options.solver = o.solver;
   options.keep_fields = !o.field.empty() || !o.flux_field.empty();
   const auto setup = emorph::tortuosity_setup(options, o.phases.table());
   auto p = setup.params;
@@ -87,17 +77,15 @@ void run_tortuosity(const CliOptions& o) {
     }
     const auto fit = emorph::fit_bruggeman(eps, deff);
     results["series"] = series;
-    results["bruggeman"] = {{"exponent", fit.exponent},
-                            {"free_exponent", fit.free_exponent},
-                            {"free_prefactor", fit.free_prefactor},
-                            {"r_squared", fit.r_squared},
-                            {"points", fit.points}};
+    results["bruggeman"] = emorph::bruggeman_json(fit);
   }
-  const Json params = {{"voxel", o.in.voxel},           {"phases", o.phases.phases},   {"phase", o.phase},
-                       {"axis", o.axis},                {"conductivity", o.conductivity},
-                       {"tolerance", o.tolerance},      {"flux_tolerance", o.flux_tolerance},
-                       {"max_iterations", o.max_iterations}, {"solver", o.solver},
-                       {"field", o.field},              {"flux_field", o.flux_field}, {"series", o.series}};
+  Json params = emorph::params_json(o.options, emorph::tortuosity_param_table());
+  params.update({{"voxel", o.in.voxel},
+                 {"phases", o.phases.phases},
+                 {"conductivity", o.conductivity},
+                 {"field", o.field},
+                 {"flux_field", o.flux_field},
+                 {"series", o.series}});
   emorph::cli::emit_results(o.out, "tortuosity", params, o.in, results);
 }
 
@@ -106,17 +94,9 @@ void setup_tortuosity(CLI::App& app) {
   auto* sub = app.add_subcommand(
       "tortuosity", "Tortuosity factor and effective diffusivity of a phase (steady-state diffusion along an axis)");
   emorph::cli::add_volume_command_options(sub, *o);
-  sub->add_option("--phase", o->phase, "Conducting phase whose tau is computed (its diffusivity is D0)")
-      ->capture_default_str();
-  sub->add_option("--axis", o->axis, "Transport axis: c = 1 before slice 0, c = 0 after the last slice")
-      ->capture_default_str();
+  emorph::cli::add_param_options(sub, o->options, emorph::tortuosity_param_table());
   sub->add_option("--conductivity", o->conductivity,
                   "Relative diffusivities D/D0 of conducting phases, e.g. pore=1,CBD=0.1 (default: only --phase)");
-  sub->add_option("--tolerance", o->tolerance, "Relative residual ||b-Ax||/||b|| to reach")->capture_default_str();
-  sub->add_option("--flux-tolerance", o->flux_tolerance, "Largest relative inlet/outlet flux mismatch")
-      ->capture_default_str();
-  sub->add_option("--max-iterations", o->max_iterations, "Conjugate-gradient iteration limit")->capture_default_str();
-  sub->add_option("--solver", o->solver, "Solver: multigrid or jacobi (emorph's CG), hypre-pfmg or hypre-boomeramg (HYPRE builds)")->capture_default_str();
   emorph::cli::declare_path(sub->add_option("--field", o->field, "Write the concentration field (float32, NaN outside the percolating phase)"),
                             emorph::PathKind::output_volume, o->field);
   emorph::cli::declare_path(sub->add_option("--flux-field", o->flux_field, "Write the flux magnitude (float32, D0 x dc / um)"),

@@ -3,11 +3,15 @@
 // (phases="pore=0,NMC=1" or {"pore": 0, "NMC": 1}).
 #include <pybind11/pybind11.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "emorph/error.hpp"
+#include "emorph/param_table.hpp"
 #include "emorph/phase_table.hpp"
+#include "emorph/segment/separate_particles.hpp"
 
 namespace emorph::python {
 
@@ -23,8 +27,24 @@ PhaseTable phase_table_arg(const pybind11::object& phases, const pybind11::objec
 // None, "NMC" or ["NMC", "pore"] -> names.
 std::vector<std::string> names_arg(const pybind11::object& obj, const char* keyword);
 
+// The particle separation keywords of particles() and contacts(): separate, hmax (a positive depth in um;
+// None: the default), exclude_border, connectivity.
+ParticleAnalysisParams particle_separation_arg(bool separate, const std::optional<double>& hmax, bool exclude_border,
+                                               int connectivity);
+
 // Throws ValueError unless axis is 0, 1 or 2.
 int axis_arg(int axis);
+
+// Runs f(); an InputError from it is raised again with its options spelt as Python keywords (the library
+// names them the CLI's way: "--exclude-depleted" becomes "exclude_depleted").
+template <class F>
+decltype(auto) with_keyword_spelling(F&& f) {
+  try {
+    return f();
+  } catch (const InputError& e) {
+    throw InputError(keyword_spelling(e.what()));
+  }
+}
 
 // Issues each message as a Python UserWarning (the CLI prints them as "emorph: warning: ..."). Needs the GIL.
 void warn_all(const std::vector<std::string>& messages);

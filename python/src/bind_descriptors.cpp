@@ -23,14 +23,7 @@ void bind_descriptors(py::module_& m) {
         const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
         const PhaseTable table = phase_table_arg(phases, py::none());
         const Phase& p = table.at(phase, "phase");
-        ParticleAnalysisParams params;
-        params.separate = separate;
-        if (hmax) {
-          if (!(*hmax > 0)) throw py::value_error("hmax must be a positive depth in um");
-          params.separation.h_um = *hmax;
-        }
-        params.separation.exclude_border = exclude_border;
-        params.connectivity = connectivity;
+        ParticleAnalysisParams params = particle_separation_arg(separate, hmax, exclude_border, connectivity);
         params.measures.min_volume_um3 = min_volume;
         ContactAnalysis a;
         {

@@ -109,12 +109,11 @@ count : int)doc");
         p.axis = axis;
         p.only = names_arg(phase, "phase");
         p.ratios = ratios;
-        p.style = OptionStyle::python;
         std::vector<std::string> warnings;
         Json results;
         {
           py::gil_scoped_release release;
-          results = fractions_results(view, table, p, &warnings);
+          results = with_keyword_spelling([&] { return fractions_results(view, table, p, &warnings); });
         }
         warn_all(warnings);
         warn_unlisted(results);
@@ -171,11 +170,10 @@ dict
         p.only = names_arg(phase, "phase");
         p.depleted_phase = depleted_phase;
         p.exclude_depleted = exclude_depleted;
-        p.style = OptionStyle::python;
         Json results;
         {
           py::gil_scoped_release release;
-          results = profile_results(view, table, p);
+          results = with_keyword_spelling([&] { return profile_results(view, table, p); });
         }
         warn_unlisted(results);
         return to_python(results);

@@ -54,6 +54,19 @@ range : (lo, hi), optional
 mask : numpy.ndarray of uint8 or bool, optional
     Only voxels where mask != 0 are counted (same shape).)doc";
 
+// filter(view) over any dtype of `image`, run without the GIL, as a numpy array.
+template <class Filter>
+py::object filter_array(const py::handle& image, const Spacing& spacing, Filter&& filter) {
+  return visit_array(image, "image", spacing, [&](auto view) {
+    decltype(filter(view)) out;
+    {
+      py::gil_scoped_release release;
+      out = filter(view);
+    }
+    return to_numpy(std::move(out));
+  });
+}
+
 }  // namespace
 
 void bind_segment(py::module_& m) {
@@ -294,15 +307,7 @@ excluded_border : int)doc");
       [](const py::handle& image, int radius) {
         MedianParams p;
         p.radius = radius;
-        return visit_array(image, "image", Spacing{}, [&](auto view) {
-          using T = element_t<decltype(view)>;
-          Volume<T> out;
-          {
-            py::gil_scoped_release release;
-            out = median_filter<T>(view, p);
-          }
-          return to_numpy(std::move(out));
-        });
+        return filter_array(image, Spacing{}, [&](auto view) { return median_filter<element_t<decltype(view)>>(view, p); });
       },
       py::arg("image"), py::arg("radius") = 1,
       R"doc(3D median filter over the (2 radius + 1)^3 cube (pruned sorting network), same dtype out;
@@ -322,15 +327,8 @@ edges replicated. radius: 1 (3x3x3) or 2 (5x5x5).)doc");
         } else {
           p.sigma = sigma.cast<double>();
         }
-        return visit_array(image, "image", spacing_arg(spacing), [&](auto view) {
-          using T = element_t<decltype(view)>;
-          Volume<float> out;
-          {
-            py::gil_scoped_release release;
-            out = gaussian_filter<T>(view, p);
-          }
-          return to_numpy(std::move(out));
-        });
+        return filter_array(image, spacing_arg(spacing),
+                            [&](auto view) { return gaussian_filter<element_t<decltype(view)>>(view, p); });
       },
       py::arg("image"), py::arg("sigma") = 1.0, py::arg("spacing") = py::none(), py::arg("sigma_in_um") = false,
       py::arg("truncate") = 4.0,
@@ -348,15 +346,7 @@ sigma : float or (sz, sy, sx)
         BilateralParams p;
         p.sigma_spatial = sigma_spatial;
         p.sigma_range = sigma_range;
-        return visit_array(image, "image", Spacing{}, [&](auto view) {
-          using T = element_t<decltype(view)>;
-          Volume<float> out;
-          {
-            py::gil_scoped_release release;
-            out = bilateral_filter<T>(view, p);
-          }
-          return to_numpy(std::move(out));
-        });
+        return filter_array(image, Spacing{}, [&](auto view) { return bilateral_filter<element_t<decltype(view)>>(view, p); });
       },
       py::arg("image"), py::arg("sigma_spatial") = 1.0, py::arg("sigma_range"),
       R"doc(Edge-preserving bilateral filter to float32 (Tomasi & Manduchi 1998): window radius

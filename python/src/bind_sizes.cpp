@@ -84,14 +84,7 @@ void bind_sizes(py::module_& m) {
          bool separate, std::optional<double> hmax, bool exclude_border, int connectivity, bool surface,
          double quantile, int axis, int bins, std::optional<double> min_volume, bool return_labels) {
         const PhaseMask mask = phase_mask(labels, phase, phases, spacing);
-        ParticleAnalysisParams p;
-        p.separate = separate;
-        if (hmax) {
-          if (!(*hmax > 0)) throw py::value_error("hmax must be a positive depth in um");
-          p.separation.h_um = *hmax;
-        }
-        p.separation.exclude_border = exclude_border;
-        p.connectivity = connectivity;
+        ParticleAnalysisParams p = particle_separation_arg(separate, hmax, exclude_border, connectivity);
         p.measures.surface_area = surface;
         // Default: analyze's rule ([measure] min_particle_voxels, 3x3x3 voxels), so both give the same particles.
         p.measures.min_volume_um3 =

@@ -6,10 +6,10 @@
 
 #include "bindings.hpp"
 #include "emorph/synth/electrode.hpp"
-#include "emorph/synth/fibsem.hpp"
-#include "emorph/synth/xct.hpp"
+#include "emorph/synth/imaging_params.hpp"
 #include "json_python.hpp"
 #include "numpy_volume.hpp"
+#include "param_keywords.hpp"
 
 namespace emorph::python {
 
@@ -17,6 +17,38 @@ namespace {
 
 void set_if(double& target, const std::optional<double>& value) {
   if (value) target = *value;
+}
+
+// name(labels, spacing=None, *args, **kwargs) -> (image, truth): an imaging simulator whose keywords,
+// defaults and their docs come from its parameter table. `summary` opens the docstring, `returns` ends it.
+template <class Params, class Result>
+void def_simulator(py::module_& m, const char* name, const ParamTable<Params>& table,
+                   Result (*simulate)(VolumeView<const uint8_t>, const Params&), const std::string& summary,
+                   const std::string& returns) {
+  const std::string doc = summary + R"doc(
+Parameters
+----------
+labels : numpy.ndarray of uint8
+    Label volume (default phase table).
+spacing : float or (dz, dy, dx), optional
+    Voxel size in um (default 1).
+)doc" + params_doc(table) + "\nReturns\n-------\n" + returns;
+  m.def(
+      name,
+      [name, &table, simulate](const py::handle& labels, const py::object& spacing, const py::args& args,
+                               const py::kwargs& kwargs) {
+        const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
+        Params p;
+        set_params(p, table, args, kwargs, name);
+        Result r;
+        {
+          py::gil_scoped_release release;
+          r = simulate(view, p);
+        }
+        py::object truth = to_python(r.truth);
+        return py::make_tuple(to_numpy(std::move(r.image)), truth);
+      },
+      py::arg("labels"), py::arg("spacing") = py::none(), doc.c_str());
 }
 
 }  // namespace
@@ -93,98 +125,23 @@ truth : dict
     The truth.json content: exact phase fractions (``phases[name].volume_fraction``), particles, profiles,
     size distributions and surface areas, and the parameters.)doc");
 
-  // Keyword defaults are the library's, so the two cannot drift apart.
-  const synth::XctParams kXct;
-  const synth::FibsemParams kFibsem;
-  m.def(
-      "simulate_xct",
-      [](const py::handle& labels, const py::object& spacing, double psf_sigma_um, double phase_contrast,
-         const std::string& noise, double noise_sigma, double photons, int bits, uint64_t seed) {
-        const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
-        synth::XctParams p;
-        p.psf_sigma_um = psf_sigma_um;
-        p.phase_contrast = phase_contrast;
-        p.noise = noise;
-        p.noise_sigma = noise_sigma;
-        p.photons = photons;
-        p.bits = bits;
-        p.seed = seed;
-        synth::XctResult r;
-        {
-          py::gil_scoped_release release;
-          r = synth::simulate_xct(view, p);
-        }
-        py::object truth = to_python(r.truth);
-        return py::make_tuple(to_numpy(std::move(r.image)), truth);
-      },
-      py::arg("labels"), py::arg("spacing") = py::none(), py::arg("psf_sigma_um") = kXct.psf_sigma_um,
-      py::arg("phase_contrast") = kXct.phase_contrast, py::arg("noise") = kXct.noise,
-      py::arg("noise_sigma") = kXct.noise_sigma, py::arg("photons") = kXct.photons, py::arg("bits") = kXct.bits,
-      py::arg("seed") = kXct.seed,
-      R"doc(Simulate a synchrotron X-ray CT grey volume from a label volume (as ``emorph synth --xct``).
+  def_simulator(m, "simulate_xct", synth::xct_param_table(), &synth::simulate_xct,
+                R"doc(Simulate a synchrotron X-ray CT grey volume from a label volume (as ``emorph synth --xct``).
 
 Per-phase attenuation (NMC brightest, CBD close to pores), partial volume and Gaussian point spread,
 optional propagation phase contrast, Gaussian or photon-counting noise.
-
-Parameters
-----------
-labels : numpy.ndarray of uint8
-    Label volume (default phase table).
-spacing : float or (dz, dy, dx), optional
-    Voxel size in um (default 1), used by the point spread.
-psf_sigma_um : float
-    Standard deviation of the Gaussian point spread in um (0: none).
-phase_contrast : float
-    Edge enhancement (grey -= phase_contrast * laplacian, um^2).
-noise : str
-    "gaussian", "poisson" or "none"; noise_sigma (in units of the NMC attenuation) or photons per voxel.
-bits : int
-    8 or 16: the dtype of the result.
-seed : int
-
-Returns
--------
-image : numpy.ndarray of uint8 or uint16
+)doc",
+                R"doc(image : numpy.ndarray of uint8 or uint16
 truth : dict
     Parameters, grey of each phase before blur and noise, noise level in grey units.)doc");
 
-  m.def(
-      "simulate_fibsem",
-      [](const py::handle& labels, const py::object& spacing, double curtain_amplitude, double drift_step_px,
-         double contrast_decay, double shading, double blur_px, double noise_sigma, double shine_depth_um,
-         uint64_t seed) {
-        const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
-        synth::FibsemParams p;
-        p.curtain_amplitude = curtain_amplitude;
-        p.drift_step_px = drift_step_px;
-        p.contrast_decay = contrast_decay;
-        p.shading = shading;
-        p.blur_px = blur_px;
-        p.noise_sigma = noise_sigma;
-        p.shine_depth_um = shine_depth_um;
-        p.seed = seed;
-        synth::FibsemResult r;
-        {
-          py::gil_scoped_release release;
-          r = synth::simulate_fibsem(view, p);
-        }
-        py::object truth = to_python(r.truth);
-        return py::make_tuple(to_numpy(std::move(r.image)), truth);
-      },
-      py::arg("labels"), py::arg("spacing") = py::none(), py::arg("curtain_amplitude") = kFibsem.curtain_amplitude,
-      py::arg("drift_step_px") = kFibsem.drift_step_px, py::arg("contrast_decay") = kFibsem.contrast_decay,
-      py::arg("shading") = kFibsem.shading, py::arg("blur_px") = kFibsem.blur_px,
-      py::arg("noise_sigma") = kFibsem.noise_sigma, py::arg("shine_depth_um") = kFibsem.shine_depth_um,
-      py::arg("seed") = kFibsem.seed,
-      R"doc(Simulate a FIB/SEM BSE stack from a label volume (as ``emorph synth --fibsem``).
+  def_simulator(m, "simulate_fibsem", synth::fibsem_param_table(), &synth::simulate_fibsem,
+                R"doc(Simulate a FIB/SEM BSE stack from a label volume (as ``emorph synth --fibsem``).
 
-Each z slice becomes a BSE-like image of the section: shine-through in pores (depth in um), vertical
-curtaining stripes (grey amplitude), x-y drift between slices (step in pixels), contrast decay along z,
-shading along y, probe blur (pixels) and noise (grey).
-
-Returns
--------
-image : numpy.ndarray of uint8
+Each z slice becomes a BSE-like image of the section: shine-through in pores, vertical curtaining
+stripes, x-y drift between slices, contrast decay along z, shading along y, probe blur and noise.
+)doc",
+                R"doc(image : numpy.ndarray of uint8
 truth : dict
     Includes the drift per slice [dy, dx] in pixels and the curtain profile.)doc");
 }

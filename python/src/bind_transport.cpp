@@ -32,7 +32,8 @@ void bind_transport(py::module_& m) {
         options.max_iterations = max_iterations;
         options.solver = solver;
         options.keep_fields = fields;
-        const auto setup = tortuosity_setup(options, phase_table_arg(phases, py::none()), "");
+        const PhaseTable table = phase_table_arg(phases, py::none());
+        const auto setup = with_keyword_spelling([&] { return tortuosity_setup(options, table); });
         TortuosityResult r;
         {
           py::gil_scoped_release release;

@@ -246,8 +246,7 @@ PhaseFractions phase_fractions(VolumeView<const uint8_t> labels) {
 
 Json fractions_results(VolumeView<const uint8_t> labels, const PhaseTable& table, const FractionsReportParams& params,
                        std::vector<std::string>* warnings) {
-  require(params.axis >= 0 && params.axis <= 2, option_name(params.style, "axis") + " must be 0, 1 or 2 (got " +
-                                                    std::to_string(params.axis) + ")");
+  require(params.axis >= 0 && params.axis <= 2, "--axis must be 0, 1 or 2 (got " + std::to_string(params.axis) + ")");
   return fractions_results(slice_label_counts(labels, {params.axis}), labels.spacing()[params.axis], table, params,
                            warnings);
 }
@@ -255,7 +254,6 @@ Json fractions_results(VolumeView<const uint8_t> labels, const PhaseTable& table
 Json fractions_results(const SliceLabelCounts& counts, double slice_um, const PhaseTable& table,
                        const FractionsReportParams& params, std::vector<std::string>* warnings) {
   require(params.axis == counts.axis, "fractions: the counts are along another axis");
-  const std::string ratios_option = option_name(params.style, "ratios");
   const auto all = phase_fractions(counts, 0, counts.slices - 1);
   std::optional<ElectrodeRegion> region;
   try {
@@ -267,7 +265,7 @@ Json fractions_results(const SliceLabelCounts& counts, double slice_um, const Ph
   if (region) inside = phase_fractions(counts, region->first_slice, region->last_slice);
 
   Json phases = Json::object();
-  for (const auto& p : select_phases(table, all.voxels, params.only, option_name(params.style, "phase"))) {
+  for (const auto& p : select_phases(table, all.voxels, params.only, "--phase")) {
     Json j = {{"label", p.label}, {"voxels", all.count(p.label)}, {"volume_fraction", all.fraction(p.label)}};
     if (inside) {
       j["region_voxels"] = inside->count(p.label);
@@ -278,12 +276,12 @@ Json fractions_results(const SliceLabelCounts& counts, double slice_um, const Ph
   Json results = {{"phases", phases},
                   {"total_voxels", all.total},
                   {"axis", params.axis},
-                  {"ratios", phase_ratios_json(phase_ratios(all, table, params.ratios, ratios_option))}};
+                  {"ratios", phase_ratios_json(phase_ratios(all, table, params.ratios, "--ratios"))}};
   if (const auto unlisted = unlisted_labels(table, all.voxels); params.only.empty() && !unlisted.empty())
     results["unlisted_labels"] = unlisted;
   if (region) {
     results["electrode_region"] = electrode_region_json(*region);
-    results["region_ratios"] = phase_ratios_json(phase_ratios(*inside, table, params.ratios, ratios_option));
+    results["region_ratios"] = phase_ratios_json(phase_ratios(*inside, table, params.ratios, "--ratios"));
   }
   return results;
 }

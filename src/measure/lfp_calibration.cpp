@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "emorph/error.hpp"
+#include "emorph/fields.hpp"
 #include "emorph/measure/profile_stats.hpp"
 #include "emorph/measure/results_json.hpp"
 
@@ -61,20 +62,17 @@ LfpCalibration fit_lfp_calibration(const std::vector<double>& matrix_grey, const
   return c;
 }
 
+namespace {
+
+EMORPH_JSON_FIELDS_OR_NULL(lfp_calibration_fields, LfpCalibration, samples, slope, intercept, r_squared, slope_stderr,
+                           intercept_stderr, residual_std, grey_mean, grey_sxx, grey, lfp_fraction, residuals)
+
+}  // namespace
+
 Json lfp_calibration_results(const LfpCalibration& c) {
-  return {{"kind", kKind},
-          {"samples", c.samples},
-          {"slope", c.slope},
-          {"intercept", c.intercept},
-          {"r_squared", number_or_null(c.r_squared)},
-          {"slope_stderr", number_or_null(c.slope_stderr)},
-          {"intercept_stderr", number_or_null(c.intercept_stderr)},
-          {"residual_std", number_or_null(c.residual_std)},
-          {"grey_mean", c.grey_mean},
-          {"grey_sxx", c.grey_sxx},
-          {"grey", c.grey},
-          {"lfp_fraction", c.lfp_fraction},
-          {"residuals", c.residuals}};
+  Json j = lfp_calibration_fields(c);
+  j["kind"] = kKind;
+  return j;
 }
 
 LfpCalibration read_lfp_calibration(const std::string& path, const std::string& option) {

@@ -53,29 +53,25 @@ FractionProfile fraction_profile(VolumeView<const uint8_t> labels, const Profile
 }
 
 Json profile_results(VolumeView<const uint8_t> labels, const PhaseTable& table, const ProfileReportParams& params) {
-  require(params.axis >= 0 && params.axis <= 2,
-          option_name(params.style, "axis") + " must be 0, 1 or 2 (got " + std::to_string(params.axis) + ")");
+  require(params.axis >= 0 && params.axis <= 2, "--axis must be 0, 1 or 2 (got " + std::to_string(params.axis) + ")");
   return profile_results(slice_label_counts(labels, {params.axis}), labels.spacing()[params.axis], table, params);
 }
 
 Json profile_results(const SliceLabelCounts& counts, double slice_um, const PhaseTable& table,
                      const ProfileReportParams& params) {
-  const auto name = [&](const char* key) { return option_name(params.style, key); };
-  require(params.axis >= 0 && params.axis <= 2,
-          name("axis") + " must be 0, 1 or 2 (got " + std::to_string(params.axis) + ")");
+  require(params.axis >= 0 && params.axis <= 2, "--axis must be 0, 1 or 2 (got " + std::to_string(params.axis) + ")");
   require(params.window >= 1 && params.window % 2 == 1,
-          name("window") + " must be an odd number of slices >= 1 (got " + std::to_string(params.window) + ")");
+          "--window must be an odd number of slices >= 1 (got " + std::to_string(params.window) + ")");
   if (params.bulk_um) {
-    require(params.bulk_um->first <= params.bulk_um->second, name("bulk") + ": start must not exceed end");
+    require(params.bulk_um->first <= params.bulk_um->second, "--bulk: start must not exceed end");
     require(params.exclude_collector_um == 0 && params.exclude_surface_um == 0 && !params.exclude_depleted,
-            name("bulk") + " excludes " + name("exclude_collector") + ", " + name("exclude_surface") + " and " +
-                name("exclude_depleted") + ": give one or the other");
+            "--bulk excludes --exclude-collector, --exclude-surface and --exclude-depleted: give one or the other");
   }
   require(!(params.exclude_depleted && params.exclude_collector_um != 0),
-          name("exclude_depleted") + " excludes " + name("exclude_collector"));
+          "--exclude-depleted excludes --exclude-collector");
   const Phase* depleted_phase = table.find(params.depleted_phase);
   require(depleted_phase || !params.exclude_depleted,
-          name("depleted_phase") + ": unknown phase '" + params.depleted_phase + "'");
+          "--depleted-phase: unknown phase '" + params.depleted_phase + "'");
 
   const auto profile = fraction_profile(counts, slice_um, {params.axis, params.window});
   const auto raw = params.window == 1 ? profile : fraction_profile(counts, slice_um, {params.axis, 1});
@@ -85,7 +81,7 @@ Json profile_results(const SliceLabelCounts& counts, double slice_um, const Phas
     try {
       region = electrode_region(counts, slice_um, electrode_region_params(table));
     } catch (const InputError& e) {
-      if (!params.bulk_um) throw InputError("no " + name("bulk") + " window and " + e.what());
+      if (!params.bulk_um) throw InputError(std::string("no --bulk window and ") + e.what());
     }
   }
   // The depleted layer above the collector, when the region and the phase exist.
@@ -94,18 +90,18 @@ Json profile_results(const SliceLabelCounts& counts, double slice_um, const Phas
       region->last_slice - region->first_slice >= 3)
     depleted = detect_depleted_layer(raw.fraction[depleted_phase->label], {region->first_slice, region->last_slice},
                                      slice_um);
-  require(depleted || !params.exclude_depleted, name("exclude_depleted") +
-                                                    ": no depleted layer could be detected (no electrode region or no " +
-                                                    params.depleted_phase + ")");
+  require(depleted || !params.exclude_depleted,
+          "--exclude-depleted: no depleted layer could be detected (no electrode region or no " +
+              params.depleted_phase + ")");
   const double exclude_collector_um = params.exclude_depleted ? depleted->thickness_um : params.exclude_collector_um;
   const SliceRange window =
-      params.bulk_um ? bulk_slices(profile.position_um, params.bulk_um->first, params.bulk_um->second, name("bulk"))
+      params.bulk_um ? bulk_slices(profile.position_um, params.bulk_um->first, params.bulk_um->second, "--bulk")
                      : trimmed_region_slices(profile.position_um, region->start_um, region->end_um, exclude_collector_um,
                                              params.exclude_surface_um);
 
   Json phases = Json::object();
   const std::vector<double> absent(profile.position_um.size(), 0.0);  // a table phase not in the volume
-  for (const auto& p : select_phases(table, counts.totals(), params.only, name("phase"))) {
+  for (const auto& p : select_phases(table, counts.totals(), params.only, "--phase")) {
     const auto& fraction = p.label < counts.num_labels ? profile.fraction[p.label] : absent;
     const auto& raw_fraction = p.label < counts.num_labels ? raw.fraction[p.label] : absent;
     // Statistics on the per-slice fractions: the moving average would correlate neighbouring slices.

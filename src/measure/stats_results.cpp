@@ -1,6 +1,7 @@
 // JSON and CSV forms of the chord-length, two-point correlation and REV results.
 #include "emorph/measure/stats_results.hpp"
 
+#include "emorph/fields.hpp"
 #include "emorph/measure/chord_length.hpp"
 #include "emorph/measure/results_json.hpp"
 #include "emorph/measure/rev.hpp"
@@ -10,21 +11,18 @@ namespace emorph {
 
 namespace {
 std::string cell(double v) { return number_or_null(v).dump(); }
+
+EMORPH_JSON_FIELDS_OR_NULL(axis_chords_json, AxisChords, voxel_um, mean_chord_um, chords, border_chords, chord_um, count,
+                           frequency, length_weighted)
 }  // namespace
 
 Json chords_results(const ChordLengthResult& c, const Json& phase, bool include_border_chords) {
   Json axes = Json::array();
   for (int a = 0; a < 3; ++a) {
     const AxisChords& x = c.axes[a];
-    axes.push_back({{"axis", a},
-                    {"voxel_um", x.voxel_um},
-                    {"mean_chord_um", number_or_null(x.mean_chord_um)},
-                    {"chords", x.chords},
-                    {"border_chords", x.border_chords},
-                    {"chord_um", x.chord_um},
-                    {"count", x.count},
-                    {"frequency", x.frequency},
-                    {"length_weighted", x.length_weighted}});
+    Json axis = axis_chords_json(x);
+    axis["axis"] = a;
+    axes.push_back(axis);
   }
   return {{"phase", phase},
           {"phase_voxels", c.phase_voxels},
@@ -87,6 +85,10 @@ CsvTable rev_table(const RevResult& r) {
     t.rows.push_back({cell(r.sizes_um[i]), cell(r.volumes_um3[i]), std::to_string(r.subvolumes[i]),
                       cell(r.mean_fraction[i]), cell(r.std_fraction[i]), r.used_in_fit[i] ? "1" : "0"});
   return t;
+}
+
+void write_csv_table(const std::string& path, const CsvTable& table) {
+  if (!path.empty()) write_csv(path, table.header, table.rows);
 }
 
 }  // namespace emorph

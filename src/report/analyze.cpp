@@ -41,6 +41,7 @@
 #include "emorph/report/results_folder.hpp"
 #include "emorph/report/slice_views.hpp"
 #include "emorph/segment/electrode_layers.hpp"
+#include "emorph/segment/electrode_layers_results.hpp"
 #include "emorph/segment/particle_results.hpp"
 #include "emorph/segment/segment.hpp"
 #include "emorph/segment/separate_particles.hpp"
@@ -254,16 +255,7 @@ class Pipeline {
       layers_ = electrode_layers<T>(v.view(), lp);
     });
     const ElectrodeLayers& l = *layers_;
-    results_["sample"]["layers"] = {{"lower", end_layer_name(l.lower)},
-                                    {"upper", end_layer_name(l.upper)},
-                                    {"lower_mean_grey", l.lower_mean_grey},
-                                    {"upper_mean_grey", l.upper_mean_grey},
-                                    {"pore_grey", l.pore_grey},
-                                    {"electrode_mean_grey", l.electrode_mean_grey},
-                                    {"noise_std", l.noise_std},
-                                    {"electrode_structure_std", l.electrode_structure_std},
-                                    {"lower_structure_std", l.lower_structure_std},
-                                    {"upper_structure_std", l.upper_structure_std}};
+    results_["sample"]["layers"] = electrode_layers_json(l);
     if (l.lower == EndLayer::none && l.upper == EndLayer::none) layers_.reset();
   }
 

@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 
+#include "emorph/fields.hpp"
 #include "emorph/synth/electrode.hpp"
 #include "emorph/version.hpp"
 
@@ -18,43 +19,18 @@ constexpr int kLabels = 5;
 const std::array<const char*, kLabels> kNames{"pore", "NMC", "LFP", "CBD", "collector"};
 constexpr double kPi = 3.14159265358979323846;
 
+EMORPH_JSON_FIELDS(synth_params_fields, SynthParams, preset, voxel_um, seed, nmc_fraction, lfp_fraction, cbd_fraction,
+                   nmc_d10_um, nmc_d50_um, nmc_d90_um, nmc_min_diameter_um, nmc_max_diameter_um, collector_um,
+                   domain_lateral_um, domain_thickness_um, nmc_slope_per_um, nmc_size_slope_per_um, depleted_layer_um,
+                   depleted_nmc_factor, depleted_size_factor, depleted_cbd_boost, dense_surface_um,
+                   dense_surface_factor, cracked_surface_um, crack_width_um, cracks_per_particle, lfp_slope_per_um,
+                   lfp_primary_um, lfp_agglomerate_d50_um, lfp_agglomerate_max_um, lfp_agglomerate_share,
+                   cbd_cluster_um, cbd_neck_um, cavity_fraction, cavity_d50_um, packing_z_mobility)
+
 Json params_json(const SynthParams& p) {
-  return Json{{"preset", p.preset},
-              {"shape", {p.shape.nz, p.shape.ny, p.shape.nx}},
-              {"voxel_um", p.voxel_um},
-              {"seed", p.seed},
-              {"nmc_fraction", p.nmc_fraction},
-              {"lfp_fraction", p.lfp_fraction},
-              {"cbd_fraction", p.cbd_fraction},
-              {"nmc_d10_um", p.nmc_d10_um},
-              {"nmc_d50_um", p.nmc_d50_um},
-              {"nmc_d90_um", p.nmc_d90_um},
-              {"nmc_min_diameter_um", p.nmc_min_diameter_um},
-              {"nmc_max_diameter_um", p.nmc_max_diameter_um},
-              {"collector_um", p.collector_um},
-              {"domain_lateral_um", p.domain_lateral_um},
-              {"domain_thickness_um", p.domain_thickness_um},
-              {"nmc_slope_per_um", p.nmc_slope_per_um},
-              {"nmc_size_slope_per_um", p.nmc_size_slope_per_um},
-              {"depleted_layer_um", p.depleted_layer_um},
-              {"depleted_nmc_factor", p.depleted_nmc_factor},
-              {"depleted_size_factor", p.depleted_size_factor},
-              {"depleted_cbd_boost", p.depleted_cbd_boost},
-              {"dense_surface_um", p.dense_surface_um},
-              {"dense_surface_factor", p.dense_surface_factor},
-              {"cracked_surface_um", p.cracked_surface_um},
-              {"crack_width_um", p.crack_width_um},
-              {"cracks_per_particle", p.cracks_per_particle},
-              {"lfp_slope_per_um", p.lfp_slope_per_um},
-              {"lfp_primary_um", p.lfp_primary_um},
-              {"lfp_agglomerate_d50_um", p.lfp_agglomerate_d50_um},
-              {"lfp_agglomerate_max_um", p.lfp_agglomerate_max_um},
-              {"lfp_agglomerate_share", p.lfp_agglomerate_share},
-              {"cbd_cluster_um", p.cbd_cluster_um},
-              {"cbd_neck_um", p.cbd_neck_um},
-              {"cavity_fraction", p.cavity_fraction},
-              {"cavity_d50_um", p.cavity_d50_um},
-              {"packing_z_mobility", p.packing_z_mobility}};
+  Json j = synth_params_fields(p);
+  j["shape"] = {p.shape.nz, p.shape.ny, p.shape.nx};
+  return j;
 }
 
 Json particle_json(const Particle& pt, const char* phase) {

@@ -6,6 +6,7 @@
 #include <array>
 #include <string>
 
+#include "emorph/fields.hpp"
 #include "emorph/measure/components.hpp"
 
 namespace emorph {
@@ -93,18 +94,22 @@ ConnectivityResult connectivity(VolumeView<const uint8_t> labels, const Connecti
   return label_and_classify(labels, member, params);
 }
 
+namespace {
+
+EMORPH_JSON_FIELDS(connectivity_counts_json, ConnectivityResult, percolating_voxels, dead_end_voxels, isolated_voxels,
+                   components, percolating_components)
+
+}  // namespace
+
 Json connectivity_phase_json(const ConnectivityResult& r, uint8_t label, int64_t total_voxels) {
-  return {{"label", label},
-          {"volume_fraction", static_cast<double>(r.phase_voxels) / static_cast<double>(total_voxels)},
-          {"percolating_fraction", r.percolating_fraction()},
-          {"dead_end_fraction", r.dead_end_fraction()},
-          {"isolated_fraction", r.isolated_fraction()},
-          {"voxels", r.phase_voxels},
-          {"percolating_voxels", r.percolating_voxels},
-          {"dead_end_voxels", r.dead_end_voxels},
-          {"isolated_voxels", r.isolated_voxels},
-          {"components", r.components},
-          {"percolating_components", r.percolating_components}};
+  Json j = connectivity_counts_json(r);
+  j["label"] = label;
+  j["voxels"] = r.phase_voxels;
+  j["volume_fraction"] = static_cast<double>(r.phase_voxels) / static_cast<double>(total_voxels);
+  j["percolating_fraction"] = r.percolating_fraction();
+  j["dead_end_fraction"] = r.dead_end_fraction();
+  j["isolated_fraction"] = r.isolated_fraction();
+  return j;
 }
 
 }  // namespace emorph

@@ -7,24 +7,39 @@
 #include <sstream>
 
 #include "emorph/error.hpp"
+#include "emorph/fields.hpp"
 
 namespace emorph {
 
-TortuositySetup tortuosity_setup(const TortuosityOptions& o, const PhaseTable& table, const std::string& prefix) {
+const ParamTable<TortuosityOptions>& tortuosity_param_table() {
+  using O = TortuosityOptions;
+  static const ParamTable<O> table = {
+      {"phase", &O::phase, "", "Conducting phase whose tau is computed (its diffusivity is D0)"},
+      {"axis", &O::axis, "", "Transport axis: c = 1 before slice 0, c = 0 after the last slice"},
+      {"tolerance", &O::tolerance, "", "Relative residual ||b-Ax||/||b|| to reach"},
+      {"flux_tolerance", &O::flux_tolerance, "", "Largest relative inlet/outlet flux mismatch"},
+      {"max_iterations", &O::max_iterations, "", "Conjugate-gradient iteration limit"},
+      {"solver", &O::solver, "",
+       "Solver: multigrid or jacobi (emorph's CG), hypre-pfmg or hypre-boomeramg (HYPRE builds)"},
+  };
+  return table;
+}
+
+TortuositySetup tortuosity_setup(const TortuosityOptions& o, const PhaseTable& table) {
   require(o.solver == "multigrid" || o.solver == "jacobi" || o.solver == "hypre-pfmg" || o.solver == "hypre-boomeramg",
-          prefix + "solver must be multigrid, jacobi, hypre-pfmg or hypre-boomeramg, got '" + o.solver + "'");
+          "--solver must be multigrid, jacobi, hypre-pfmg or hypre-boomeramg, got '" + o.solver + "'");
   require(o.solver.rfind("hypre-", 0) != 0 || tortuosity_hypre_available(),
-          prefix + "solver " + o.solver + ": this emorph was built without HYPRE (cmake -DEMORPH_WITH_HYPRE=ON)");
-  require(o.axis >= 0 && o.axis <= 2, prefix + "axis must be 0, 1 or 2, got " + std::to_string(o.axis));
+          "--solver " + o.solver + ": this emorph was built without HYPRE (cmake -DEMORPH_WITH_HYPRE=ON)");
+  require(o.axis >= 0 && o.axis <= 2, "--axis must be 0, 1 or 2, got " + std::to_string(o.axis));
   TortuositySetup s;
   TortuosityParams& p = s.params;
   p.axis = o.axis;
-  p.phase_label = table.at(o.phase, prefix + "phase").label;
+  p.phase_label = table.at(o.phase, "--phase").label;
   for (const auto& [name, value] : o.conductivity) {
-    const uint8_t label = table.at(name, prefix + "conductivity").label;
+    const uint8_t label = table.at(name, "--conductivity").label;
     const bool repeated = std::any_of(p.conductivity.begin(), p.conductivity.end(),
                                       [&](const auto& c) { return c.first == label; });
-    require(!repeated, prefix + "conductivity: phase '" + name + "' is given twice");
+    require(!repeated, "--conductivity: phase '" + name + "' is given twice");
     p.conductivity.emplace_back(label, value);
     s.conductivity.emplace_back(name, value);
   }
@@ -42,21 +57,21 @@ TortuositySetup tortuosity_setup(const TortuosityOptions& o, const PhaseTable& t
   return s;
 }
 
+namespace {
+
+EMORPH_JSON_FIELDS(tortuosity_fields, TortuosityResult, tau, deff_over_d0, volume_fraction, percolating_fraction,
+                   percolating, weighted_volume_fraction, flux_mismatch, relative_residual, iterations, converged,
+                   unknowns, seconds)
+
+}  // namespace
+
+EMORPH_JSON_FIELDS(bruggeman_json, BruggemanFit, exponent, free_exponent, free_prefactor, r_squared, points)
+
 Json tortuosity_result_json(const TortuosityResult& r) {
-  return {{"tau", r.tau},
-          {"deff_over_d0", r.deff_over_d0},
-          {"volume_fraction", r.volume_fraction},
-          {"percolating_fraction", r.percolating_fraction},
-          {"percolating", r.percolating},
-          {"macmullin_number", r.macmullin},
-          {"weighted_volume_fraction", r.weighted_volume_fraction},
-          {"flux_mismatch", r.flux_mismatch},
-          {"relative_residual", r.relative_residual},
-          {"iterations", r.iterations},
-          {"converged", r.converged},
-          {"unknowns", r.unknowns},
-          {"multigrid_levels", r.levels},
-          {"seconds", r.seconds}};
+  Json j = tortuosity_fields(r);
+  j["macmullin_number"] = r.macmullin;
+  j["multigrid_levels"] = r.levels;
+  return j;
 }
 
 Json tortuosity_results(const TortuosityResult& r, const TortuosityOptions& options, const TortuositySetup& setup) {

@@ -15,6 +15,7 @@
 #include "emorph/measure/grey_calibration.hpp"
 #include "emorph/measure/profile.hpp"
 #include "emorph/measure/results_json.hpp"
+#include "emorph/param_table.hpp"
 #include "emorph/measure/specific_surface.hpp"
 #include "support/input_error.hpp"
 
@@ -36,8 +37,8 @@ Volume<uint8_t> layered() {
 }  // namespace
 
 TEST(ResultsJson, OptionNamesFollowTheCallersStyle) {
-  EXPECT_EQ(option_name(OptionStyle::cli, "exclude_depleted"), "--exclude-depleted");
-  EXPECT_EQ(option_name(OptionStyle::python, "exclude_depleted"), "exclude_depleted");
+  EXPECT_EQ(option_flag("exclude_depleted"), "--exclude-depleted");
+  EXPECT_EQ(keyword_spelling("--exclude-depleted"), "exclude_depleted");
   EXPECT_TRUE(number_or_null(std::numeric_limits<double>::quiet_NaN()).is_null());
   EXPECT_TRUE(number_or_null(INFINITY).is_null());
   EXPECT_EQ(number_or_null(0.5), Json(0.5));
@@ -82,8 +83,7 @@ TEST(ResultsJson, ErrorsNameTheOptionAsTheCallerSpellsIt) {
   FractionsReportParams fp;
   fp.only = {"LFP"};  // absent from the volume
   EXPECT_NE(test::input_error_message([&] { fractions_results(v.view(), table, fp); }).find("--phase"), std::string::npos);
-  fp.style = OptionStyle::python;
-  const std::string py = test::input_error_message([&] { fractions_results(v.view(), table, fp); });
+  const std::string py = keyword_spelling(test::input_error_message([&] { fractions_results(v.view(), table, fp); }));
   EXPECT_EQ(py.rfind("phase: ", 0), 0u) << py;
 
   ProfileReportParams pp;
@@ -91,16 +91,16 @@ TEST(ResultsJson, ErrorsNameTheOptionAsTheCallerSpellsIt) {
   pp.exclude_surface_um = 1;
   EXPECT_NE(test::input_error_message([&] { profile_results(v.view(), table, pp); }).find("--bulk excludes --exclude-collector"),
             std::string::npos);
-  pp.style = OptionStyle::python;
-  EXPECT_NE(test::input_error_message([&] { profile_results(v.view(), table, pp); }).find("bulk excludes exclude_collector"),
+  EXPECT_NE(keyword_spelling(test::input_error_message([&] { profile_results(v.view(), table, pp); }))
+                .find("bulk excludes exclude_collector"),
             std::string::npos);
   pp = {};
   pp.window = 2;
   EXPECT_NE(test::input_error_message([&] { profile_results(v.view(), table, pp); }).find("--window"), std::string::npos);
   pp = {};
   pp.bulk_um = std::make_pair(50.0, 60.0);  // beyond the volume: empty window
-  pp.style = OptionStyle::python;
-  EXPECT_EQ(test::input_error_message([&] { profile_results(v.view(), table, pp); }).rfind("bulk", 0), 0u);
+  EXPECT_EQ(keyword_spelling(test::input_error_message([&] { profile_results(v.view(), table, pp); })).rfind("bulk", 0),
+            0u);
 }
 
 TEST(ResultsJson, ProfileStatisticsOverTheBulkWindow) {

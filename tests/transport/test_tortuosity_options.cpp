@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "emorph/error.hpp"
+#include "emorph/param_table.hpp"
 #include "emorph/transport/tortuosity_options.hpp"
 #include "reference.hpp"
 
@@ -65,9 +66,9 @@ TEST(TortuosityOptions, BadOptionsNameTheOption) {
   const PhaseTable table = PhaseTable::default_table();
   auto message = [&](TortuosityOptions o, const std::string& prefix) {
     try {
-      tortuosity_setup(o, table, prefix);
+      tortuosity_setup(o, table);
     } catch (const InputError& e) {
-      return std::string(e.what());
+      return prefix.empty() ? keyword_spelling(e.what()) : std::string(e.what());
     }
     return std::string("no error");
   };

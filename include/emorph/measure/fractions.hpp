@@ -57,7 +57,6 @@ struct FractionsReportParams {
   int axis = 0;                   // thickness axis (collector at index 0) of the electrode region
   std::vector<std::string> only;  // report only these phases (each must be present); empty: all
   std::string ratios;             // phase_ratios spec ("LFP/pore,LFP/CBD"); empty: the default ratios
-  OptionStyle style = OptionStyle::cli;
 };
 
 // The `results` object of `emorph fractions` (CONTRACT.md): phases.<name>.{label, voxels,

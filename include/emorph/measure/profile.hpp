@@ -46,7 +46,6 @@ struct ProfileReportParams {
   bool exclude_depleted = false;       // collector-side exclusion = the detected layer's thickness
   // The electrode region when the caller knows it (analyze's grey boundaries); unset: detected from the labels.
   std::optional<ElectrodeRegion> region;
-  OptionStyle style = OptionStyle::cli;
 };
 
 // The `results` object of `emorph profile` (CONTRACT.md): phases.<name>.{label, position_um[],

@@ -16,12 +16,6 @@ struct SizeDistribution;
 struct GranulometryResult;
 struct TripleLineResult;
 
-// How error messages name an option: the CLI's "--exclude-depleted" or Python's "exclude_depleted".
-enum class OptionStyle { cli, python };
-
-// `key` in snake_case, spelt for `style`.
-std::string option_name(OptionStyle style, const std::string& key);
-
 // A finite number, or null (NaN, infinities: undefined statistics such as an RSD of a zero mean).
 Json number_or_null(double v);
 Json optional_json(const std::optional<double>& v);

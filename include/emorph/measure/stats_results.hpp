@@ -30,4 +30,7 @@ CsvTable chords_table(const ChordLengthResult& c);
 CsvTable correlation_table(const TwoPointCorrelationResult& c);
 CsvTable rev_table(const RevResult& r);
 
+// Writes `table` to `path` (atomically) unless path is empty (no --csv asked).
+void write_csv_table(const std::string& path, const CsvTable& table);
+
 }  // namespace emorph

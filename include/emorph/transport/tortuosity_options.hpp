@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "emorph/param_table.hpp"
 #include "emorph/phase_table.hpp"
 #include "emorph/result.hpp"
 #include "emorph/transport/tortuosity.hpp"
@@ -25,6 +26,10 @@ struct TortuosityOptions {
   bool keep_fields = false;
 };
 
+// phase, axis, tolerance, flux_tolerance, max_iterations, solver: `emorph tortuosity`'s options and their
+// echo in `parameters` (conductivity and keep_fields are set apart: a list, and a consequence of --field).
+const ParamTable<TortuosityOptions>& tortuosity_param_table();
+
 struct TortuositySetup {
   TortuosityParams params;
   // Every conducting phase by name with its D/D0, `phase` included (with 1 unless given).
@@ -32,9 +37,8 @@ struct TortuositySetup {
 };
 
 // Resolves names through `table` and validates the options; an error is an InputError naming the option
-// as `option_prefix` + name ("--" gives "--conductivity" for the CLI, "" gives "conductivity" for Python).
-TortuositySetup tortuosity_setup(const TortuosityOptions& options, const PhaseTable& table,
-                                 const std::string& option_prefix = "--");
+// as the CLI spells it ("--conductivity"; keyword_spelling gives Python's "conductivity").
+TortuositySetup tortuosity_setup(const TortuosityOptions& options, const PhaseTable& table);
 
 // results.{tau, deff_over_d0, volume_fraction, percolating_fraction, percolating, macmullin_number,
 // weighted_volume_fraction, flux_mismatch, relative_residual, iterations, converged, unknowns,
@@ -45,6 +49,9 @@ Json tortuosity_result_json(const TortuosityResult& r);
 // results.tortuosity.<phase>): tortuosity_result_json + phase, axis, conductivity (every conducting
 // phase with its D/D0).
 Json tortuosity_results(const TortuosityResult& r, const TortuosityOptions& options, const TortuositySetup& setup);
+
+// results.bruggeman of `emorph tortuosity --series`: exponent, free_exponent, free_prefactor, r_squared, points.
+Json bruggeman_json(const BruggemanFit& fit);
 
 // The warning a result deserves (no percolating path: tau infinite; or the solver stopped before the
 // tolerance), empty when none. `source` names the input (a path, or "labels").
