@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "emorph/error.hpp"
+#include "emorph/synth/imaging_params.hpp"
 #include "random.hpp"
 
 namespace emorph::synth {
@@ -141,21 +142,12 @@ FibsemResult simulate_fibsem(VolumeView<const uint8_t> labels, const FibsemParam
   }
   Json drift = Json::array();
   for (const auto& d : r.drift_px) drift.push_back({d[0], d[1]});
-  r.truth = {{"modality", "fibsem"},
-             {"grey_of_phase", {{"pore", p.grey[0]}, {"NMC", p.grey[1]}, {"LFP", p.grey[2]}, {"CBD", p.grey[3]}, {"collector", p.grey[4]}}},
-             {"shine_depth_um", p.shine_depth_um},
-             {"shine_strength", p.shine_strength},
-             {"curtain_amplitude", p.curtain_amplitude},
-             {"curtain_width_px", p.curtain_width_px},
-             {"curtain_profile_slice0", r.curtain_profile},
-             {"drift_step_px", p.drift_step_px},
-             {"drift_px", drift},
-             {"contrast_decay", p.contrast_decay},
-             {"shading", p.shading},
-             {"blur_px", p.blur_px},
-             {"noise_sigma", p.noise_sigma},
-             {"slice_axis", 0},
-             {"seed", p.seed}};
+  r.truth = params_json(p, fibsem_param_table());
+  r.truth.update({{"modality", "fibsem"},
+                  {"grey_of_phase", {{"pore", p.grey[0]}, {"NMC", p.grey[1]}, {"LFP", p.grey[2]}, {"CBD", p.grey[3]}, {"collector", p.grey[4]}}},
+                  {"curtain_profile_slice0", r.curtain_profile},
+                  {"drift_px", drift},
+                  {"slice_axis", 0}});
   return r;
 }
 

@@ -1,6 +1,6 @@
 // Parameter tables of the XCT and FIB/SEM simulators (see imaging_params.hpp). The seed is set by
 // `emorph synth --seed` for the whole sample, so it is a Python keyword only; the FIB/SEM frame effects
-// that share a name with an XCT option are Python keywords only too.
+// that share a name with an XCT option are Python keywords only too. The FIB/SEM truth echoes its table.
 #include "emorph/synth/imaging_params.hpp"
 
 namespace emorph::synth {
@@ -33,6 +33,7 @@ const ParamTable<FibsemParams>& fibsem_param_table() {
       {"shine_depth_um", &P::shine_depth_um, "um", "Shine-through depth in pores (0: none)", "--shine-depth"},
       {"seed", &P::seed, "", "Random seed", "none"},
       {"shine_strength", &P::shine_strength, "", "Share of the solid's contrast seen through a pore (0..1)"},
+      {"curtain_width_px", &P::curtain_width_px, "px", "Correlation length of the stripes across x", "none"},
   };
   return table;
 }
