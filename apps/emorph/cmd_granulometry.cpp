@@ -10,6 +10,8 @@
 #include "emorph/measure/results_json.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/phase_selection.hpp"
+#include "emorph/stream/streamed_granulometry.hpp"
+#include "streaming.hpp"
 
 namespace {
 
@@ -24,12 +26,17 @@ struct GranulometryOptions : emorph::cli::PhaseInputOptions {
 void run_granulometry(const GranulometryOptions& o) {
   if (!o.local_thickness.empty()) emorph::check_output_differs(o.in.input, o.local_thickness);
   if (!o.out.csv.empty()) emorph::check_output_differs(o.in.input, o.out.csv);
-  const emorph::Volume<uint8_t> mask = o.read_mask();
   emorph::GranulometryParams p;
   if (o.max_radius_um != 0) p.max_radius_um = o.max_radius_um;
   if (o.step_um != 0) p.step_um = o.step_um;
   p.local_thickness = !o.local_thickness.empty();
-  const auto g = emorph::granulometry(mask.view(), p);
+  emorph::GranulometryResult g;
+  if (emorph::cli::should_stream(o.in, emorph::cli::in_core_granulometry_bytes_per_voxel)) {
+    g = emorph::cli::streamed_granulometry_run(o, p, o.local_thickness).result;  // the map is written
+  } else {
+    g = emorph::granulometry(o.read_mask().view(), p);
+    if (p.local_thickness) emorph::write_volume<float>(o.local_thickness, g.local_thickness_um.view());
+  }
   const Json results = emorph::granulometry_results(g, o.phase);
   if (!o.out.csv.empty()) {
     std::vector<std::vector<std::string>> rows;
@@ -39,7 +46,6 @@ void run_granulometry(const GranulometryOptions& o) {
     emorph::write_csv(o.out.csv, {"radius_um", "diameter_um", "opening_voxels", "volume_fraction_removed", "cumulative_fraction"},
                       rows);
   }
-  if (p.local_thickness) emorph::write_volume<float>(o.local_thickness, g.local_thickness_um.view());
   Json params = o.params();
   params.update({{"max_radius_um", p.max_radius_um ? Json(*p.max_radius_um) : Json(nullptr)},
                  {"step_um", p.step_um ? Json(*p.step_um) : Json(nullptr)}});

@@ -1,6 +1,7 @@
 // emorph localthickness LABELS OUT --phase NAME: per voxel of a phase, the thickness 2 r of the
 // largest ball opening that keeps it (the granulometry's map), float32 um, 0 outside the phase.
 #include <memory>
+#include <utility>
 
 #include "command.hpp"
 #include "common.hpp"
@@ -9,6 +10,8 @@
 #include "emorph/measure/granulometry.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/phase_selection.hpp"
+#include "emorph/stream/streamed_granulometry.hpp"
+#include "streaming.hpp"
 
 namespace {
 
@@ -21,18 +24,25 @@ struct LocalThicknessOptions : emorph::cli::PhaseInputOptions {
 
 void run_localthickness(const LocalThicknessOptions& o) {
   emorph::check_output_differs(o.in.input, o.output);
-  const emorph::Volume<uint8_t> mask = o.read_mask();
   emorph::GranulometryParams p;
   if (o.max_radius_um != 0) p.max_radius_um = o.max_radius_um;
   p.local_thickness = true;
-  const auto g = emorph::granulometry(mask.view(), p);
+  emorph::GranulometryResult g;
   double sum = 0, largest = 0;
-  for (int64_t i = 0; i < mask.size(); ++i) {
-    if (!mask.data()[i]) continue;
-    sum += g.local_thickness_um.data()[i];
-    largest = std::max(largest, static_cast<double>(g.local_thickness_um.data()[i]));
+  if (emorph::cli::should_stream(o.in, emorph::cli::in_core_granulometry_bytes_per_voxel)) {
+    emorph::StreamedGranulometry streamed = emorph::cli::streamed_granulometry_run(o, p, o.output);
+    g = std::move(streamed.result);
+    sum = streamed.thickness_sum_um, largest = streamed.thickness_max_um;
+  } else {
+    const emorph::Volume<uint8_t> mask = o.read_mask();
+    g = emorph::granulometry(mask.view(), p);
+    for (int64_t i = 0; i < mask.size(); ++i) {
+      if (!mask.data()[i]) continue;
+      sum += g.local_thickness_um.data()[i];
+      largest = std::max(largest, static_cast<double>(g.local_thickness_um.data()[i]));
+    }
+    emorph::write_volume<float>(o.output, g.local_thickness_um.view());
   }
-  emorph::write_volume<float>(o.output, g.local_thickness_um.view());
   const Json results = {
       {"output", o.output},
       {"phase", o.phase},

@@ -68,9 +68,10 @@ std::string scratch_option() { return scratch_dir().empty() ? "output folder (or
 double in_core_bytes_per_voxel(const std::string& command) {
   // Peak RSS above the program's 18 MB on a 96^3 synthetic electrode (uint8 labels, 2026-12-07):
   // particles 17.6, tortuosity 28.5, granulometry 11.8, tpb 8.8 bytes per voxel, rounded up; the
-  // others at least a uint8 copy of the volume. analyze runs particles and tortuosity.
+  // others at least a uint8 copy of the volume. analyze runs particles and tortuosity. granulometry and
+  // localthickness stream (in_core_granulometry_bytes_per_voxel).
   static const std::map<std::string, double> table = {
-      {"particles", 18},     {"tortuosity", 30}, {"granulometry", 12}, {"localthickness", 12}, {"tpb", 9},
+      {"particles", 18},     {"tortuosity", 30}, {"tpb", 9},
       {"contacts", 10},      {"chords", 1},      {"rev", 1},           {"composition", 1},     {"correlation", 8},
       {"calibrate", 1},      {"fibsem-prep", 8}, {"analyze", 30}};
   const auto it = table.find(command);
@@ -105,6 +106,20 @@ void check_in_core_need(const std::string& command, const std::string& input) {
 }
 
 void record_streamed_run(const StreamReport& report) { recorded() = report; }
+
+StreamedGranulometry streamed_granulometry_run(const PhaseInputOptions& o, const GranulometryParams& p,
+                                               const std::string& map_output) {
+  StreamedGranulometryParams sp;
+  sp.phase = o.phases.table().at(o.phase, "--phase");
+  sp.granulometry = p;
+  sp.local_thickness_output = map_output;
+  sp.scratch_dir = scratch_dir_for(map_output);  // no map: the current folder (or --scratch)
+  sp.scratch_option = scratch_option();
+  StreamReport report;
+  StreamedGranulometry g = streamed_granulometry(o.in.input, sp, o.in.read_options(), stream_params(), &report);
+  record_streamed_run(report);
+  return g;
+}
 
 Json memory_section() {
   if (!recorded()) return nullptr;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common.hpp"
+#include "emorph/stream/streamed_granulometry.hpp"
 #include "emorph/stream/streamed_measures.hpp"
 
 namespace emorph::cli {
@@ -35,6 +36,14 @@ double in_core_bytes_per_voxel(const std::string& command);
 
 // Slab buffers get half the limit; the rest covers the program, its libraries and the kernels' tables.
 StreamParams stream_params();
+
+// granulometry and localthickness: bytes per voxel beyond the input that the in-core run keeps (the
+// mask, codes, partial sums, the EDT while it lasts and the map; measured, see in_core_bytes_per_voxel).
+inline constexpr double in_core_granulometry_bytes_per_voxel = 12;
+// Streams the granulometry of `o`'s phase (streamed_granulometry), the map (if p.local_thickness) to
+// `map_output`, and records the run.
+StreamedGranulometry streamed_granulometry_run(const PhaseInputOptions& o, const GranulometryParams& p,
+                                               const std::string& map_output);
 
 // Records a streamed run; input_envelope then adds "memory": {limit_bytes, peak_memory_bytes,
 // streamed, slab_slices, halo_slices, slabs}.

@@ -1,4 +1,4 @@
-// Per-slab binary masks for the streamed EDT, labelling and connectivity.
+// Per-slab binary masks for the streamed EDT, labelling and connectivity; progress by slab.
 #include "slab_masks.hpp"
 
 
@@ -27,6 +27,11 @@ void slab_mask(const SlabStream& s, const std::optional<uint8_t>& phase, std::ve
     const T* v = static_cast<const T*>(s.data());
     for (std::size_t i = 0; i < n; ++i) mask[i] = v[i] != T(0);  // NaN != 0: foreground, as nonzero_mask
   });
+}
+
+std::unique_ptr<Progress> slab_progress(bool enabled, const std::string& label, int64_t slab, int64_t extent) {
+  if (!enabled) return nullptr;
+  return std::make_unique<Progress>(label + " by slabs of " + std::to_string(slab), (extent + slab - 1) / slab);
 }
 
 uint64_t mask_stream_bytes_per_voxel(DType dtype, bool phase) {

@@ -3,11 +3,13 @@
 // (any dtype, NaN counting as non-zero, as nonzero_mask) or equal to one phase's label (uint8 labels,
 // as to_label_volume + label_mask), as a contiguous uint8 0/1 buffer.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "emorph/io/slab_stream.hpp"
+#include "emorph/progress.hpp"
 
 namespace emorph {
 
@@ -20,5 +22,9 @@ void slab_mask(const SlabStream& s, const std::optional<uint8_t>& phase, std::ve
 
 // Bytes per voxel a mask stream keeps: the file's dtype, its uint8 copy with a phase, and the mask.
 uint64_t mask_stream_bytes_per_voxel(DType dtype, bool phase);
+
+// A progress line "LABEL by slabs of SLAB" advanced once per slab of `extent` slices or rows, for the
+// walks over a scratch store; null when `enabled` is false.
+std::unique_ptr<Progress> slab_progress(bool enabled, const std::string& label, int64_t slab, int64_t extent);
 
 }  // namespace emorph

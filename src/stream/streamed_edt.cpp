@@ -16,33 +16,13 @@
 
 namespace emorph {
 
-EdtSummary streamed_edt(const std::string& input, const std::string& output, const StreamedEdtParams& params,
-                        const ReadOptions& read_options, const StreamParams& stream, StreamReport* report) {
-  const VolumeInfo info = read_info(input);
-  const Shape shape = info.shape;
-  const Spacing s = read_options.voxel ? *read_options.voxel : info.spacing;
-  for (int a = 0; a < 3; ++a)
-    require(std::isfinite(s[a]) && s[a] > 0, "distance transform: voxel size must be positive and finite");
-  const Spacing weights{s.dz * s.dz, s.dy * s.dy, s.dx * s.dx};
+void streamed_squared_edt_into(const std::string& input, const std::optional<Phase>& phase_option, const Spacing& weights,
+                               ScratchStore& store, int64_t slab_z, int64_t slab_y, const StreamParams& stream,
+                               StreamReport* report) {
+  const Shape shape = read_info(input).shape;
   const int64_t plane = shape.ny * shape.nx;
   const std::string name = std::filesystem::path(file_part(input)).filename().string();
-  const std::optional<uint8_t> phase = params.phase ? std::optional<uint8_t>(params.phase->label) : std::nullopt;
-  // z slabs: the file's slices, the mask and the squared distances; y slabs: whole z columns of floats.
-  const int64_t slab_z = slab_slices_for_budget(
-      stream.budget_bytes, static_cast<uint64_t>(plane) * (mask_stream_bytes_per_voxel(info.dtype, phase.has_value()) + 4), 0,
-      shape.nz);
-  const int64_t slab_y = std::clamp<int64_t>(
-      static_cast<int64_t>(stream.budget_bytes / std::max<uint64_t>(1, static_cast<uint64_t>(shape.nz * shape.nx) * 4)), 1,
-      shape.ny);
-  if (report) report->slab_slices = slab_z, report->halo = 0, report->slabs = 0;
-  // A progress line by slab for the walks over the scratch store (none without stream.progress).
-  auto slab_progress = [&](const std::string& what, int64_t slab, int64_t extent) {
-    return stream.progress ? std::make_unique<Progress>(what + " " + name + " by slabs of " + std::to_string(slab),
-                                                        (extent + slab - 1) / slab)
-                           : std::unique_ptr<Progress>();
-  };
-  ScratchStore store(params.scratch_dir, shape, slab_z, slab_y, params.scratch_option);
-
+  const std::optional<uint8_t> phase = phase_option ? std::optional<uint8_t>(phase_option->label) : std::nullopt;
   // x and y passes, slice by slice.
   {
     SlabStream in = open_mask_stream(input, slab_z, phase,
@@ -62,12 +42,12 @@ EdtSummary streamed_edt(const std::string& input, const std::string& output, con
       store.write(in.first_slice(), in.end_slice(), 0, shape.ny, squared.data());
     }
     if (report) report->slabs += in.slabs_read();
-    if (phase && foreground == 0) throw InputError(absent_phase_message(*params.phase, "--phase"));
+    if (phase && foreground == 0) throw InputError(absent_phase_message(*phase_option, "--phase"));
   }
   // z pass on y slabs, written back in place.
   if (shape.nz > 1) {
     std::vector<float> columns(static_cast<std::size_t>(shape.nz * slab_y * shape.nx));
-    const auto progress = slab_progress("edt z pass", slab_y, shape.ny);
+    const auto progress = slab_progress(stream.progress, "edt z pass " + name, slab_y, shape.ny);
     for (int64_t y0 = 0; y0 < shape.ny; y0 += slab_y) {
       const int64_t y1 = std::min(shape.ny, y0 + slab_y);
       store.read(0, shape.nz, y0, y1, columns.data());
@@ -77,12 +57,34 @@ EdtSummary streamed_edt(const std::string& input, const std::string& output, con
       if (report) ++report->slabs;
     }
   }
+}
+
+EdtSummary streamed_edt(const std::string& input, const std::string& output, const StreamedEdtParams& params,
+                        const ReadOptions& read_options, const StreamParams& stream, StreamReport* report) {
+  const VolumeInfo info = read_info(input);
+  const Shape shape = info.shape;
+  const Spacing s = read_options.voxel ? *read_options.voxel : info.spacing;
+  for (int a = 0; a < 3; ++a)
+    require(std::isfinite(s[a]) && s[a] > 0, "distance transform: voxel size must be positive and finite");
+  const int64_t plane = shape.ny * shape.nx;
+  const std::string name = std::filesystem::path(file_part(input)).filename().string();
+  // z slabs: the file's slices, the mask and the squared distances; y slabs: whole z columns of floats.
+  const int64_t slab_z = slab_slices_for_budget(
+      stream.budget_bytes, static_cast<uint64_t>(plane) * (mask_stream_bytes_per_voxel(info.dtype, params.phase.has_value()) + 4), 0,
+      shape.nz);
+  const int64_t slab_y = std::clamp<int64_t>(
+      static_cast<int64_t>(stream.budget_bytes / std::max<uint64_t>(1, static_cast<uint64_t>(shape.nz * shape.nx) * 4)), 1,
+      shape.ny);
+  if (report) report->slab_slices = slab_z, report->halo = 0, report->slabs = 0;
+  ScratchStore store(params.scratch_dir, shape, slab_z, slab_y, params.scratch_option);
+  streamed_squared_edt_into(input, params.phase, Spacing{s.dz * s.dz, s.dy * s.dy, s.dx * s.dx}, store, slab_z, slab_y, stream,
+                            report);
   // Square roots, the figures in raster order, and the output.
   EdtSummary summary;
   {
     auto writer = open_slab_writer(output, VolumeHeader{shape, DType::f32, s});
     std::vector<float> d(static_cast<std::size_t>(slab_z * plane));
-    const auto progress = slab_progress("edt output", slab_z, shape.nz);
+    const auto progress = slab_progress(stream.progress, "edt output " + name, slab_z, shape.nz);
     for (int64_t z0 = 0; z0 < shape.nz; z0 += slab_z) {
       const int64_t z1 = std::min(shape.nz, z0 + slab_z);
       const int64_t n = (z1 - z0) * plane;

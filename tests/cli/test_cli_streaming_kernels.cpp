@@ -129,8 +129,46 @@ TEST_F(CliStreamingKernels, ConnectivityEqualsInCore) {
   expect_streamed_equal("connectivity " + labels_ + " --axis 2 --phase pore --out OUT.tif", {".tif"});
 }
 
+// Anisotropic voxels (the fixture's) take the float passes in core, isotropic ones at the default step
+// the uint16 passes; the streamed run decides every voxel alike either way.
+TEST_F(CliStreamingKernels, GranulometryEqualsInCore) {
+  expect_streamed_equal("granulometry " + labels_ + " --phase NMC --csv OUT.csv --local-thickness OUT.tif", {".csv", ".tif"});
+  expect_streamed_equal("granulometry " + labels_ + " --phase pore --voxel 0.5 --csv OUT.csv", {".csv"});
+  expect_streamed_equal("granulometry " + labels_ + " --phase CBD --step 0.2 --max-radius 0.9 --local-thickness OUT.nrrd", {".nrrd"});
+}
+
+TEST_F(CliStreamingKernels, LocalThicknessEqualsInCore) {
+  expect_streamed_equal("localthickness " + labels_ + " OUT.tif --phase NMC --voxel 0.5", {".tif"});
+  expect_streamed_equal("localthickness " + labels_ + " OUT.nrrd --phase pore --max-radius 0.8", {".nrrd"});
+}
+
+// A ball of radius 9 voxels in a 40^3 cube, isotropic: the largest opening radius (9) reaches across
+// many slabs of one slice, so the z pass must see the whole column; the map is 2 r = 18 at its core.
+TEST(CliStreamingGranulometry, ABallKeepsItsRadiusAcrossSlabs) {
+  TempDir dir;
+  emorph::Volume<uint8_t> ball({40, 40, 40}, {1, 1, 1});
+  for (int64_t z = 0; z < 40; ++z)
+    for (int64_t y = 0; y < 40; ++y)
+      for (int64_t x = 0; x < 40; ++x)
+        ball(z, y, x) = (z - 20) * (z - 20) + (y - 19) * (y - 19) + (x - 21) * (x - 21) <= 81 ? 1 : 0;
+  const std::string input = dir / "ball.nrrd";
+  emorph::write_volume(input, ball);
+  for (const std::string& global : {std::string(""), std::string("--memory-limit 32KiB ")}) {
+    const std::string tag = global.empty() ? "core" : "streamed";
+    const auto r = run_cli(global + "--quiet localthickness " + input + " " + (dir / (tag + ".nrrd")) + " --phase NMC --json " +
+                           (dir / (tag + ".json")));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  const Json core = read_json(dir / "core.json"), streamed = read_json(dir / "streamed.json");
+  EXPECT_EQ(streamed["results"]["max_thickness_um"], 18.0);
+  EXPECT_EQ(streamed["results"]["phase_voxels"], core["results"]["phase_voxels"]);
+  EXPECT_EQ(streamed["results"]["mean_thickness_um"].dump(), core["results"]["mean_thickness_um"].dump());
+  EXPECT_EQ(streamed["memory"]["slab_slices"], 1);
+  EXPECT_TRUE(file_bytes(dir / "core.nrrd") == file_bytes(dir / "streamed.nrrd"));
+}
+
 TEST_F(CliStreamingKernels, AbsentPhaseLeavesNoOutput) {
-  for (const std::string& command : {"edt", "label"}) {
+  for (const std::string& command : {"edt", "label", "localthickness"}) {
     const auto r = run_cli("--memory-limit 16KiB --quiet " + command + " " + labels_ + " " + (dir_ / "x.tif") + " --phase LFP");
     EXPECT_EQ(r.exit_code, 2) << command;
     EXPECT_NE(r.err.find("absent"), std::string::npos) << r.err;
@@ -201,6 +239,19 @@ TEST(CliStreamingKernelsMemory, PeakResidentSetStaysWithinTheLimit) {
     const std::string line = "--memory-limit 8MiB --quiet " + args + " --json " + json;
     expect_streamed_peak_within(command, line, json, dir, bound);
   }
+}
+
+// The same bound for granulometry with its map (three scratch stores) on 64 x 512 x 512 (16 MiB; in
+// core 13 bytes per voxel, 208 MiB).
+TEST(CliStreamingKernelsMemory, GranulometryPeakResidentSetStaysWithinTheLimit) {
+  TempDir dir;
+  const std::string labels = dir / "big.raw";
+  emorph::write_volume(labels, random_labels({64, 512, 512}, true));
+  const std::string json = dir / "granulometry_results.json";
+  expect_streamed_peak_within("granulometry",
+                              "--memory-limit 8MiB --quiet granulometry " + labels + " --phase NMC --local-thickness " +
+                                  (dir / "lt.raw") + " --json " + json,
+                              json, dir, 8.0 * (1 << 20) * 1.25 + 48.0 * (1 << 20));
 }
 
 }  // namespace

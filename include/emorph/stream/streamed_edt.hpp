@@ -27,6 +27,16 @@ struct EdtSummary {
   double sum_distance = 0;  // um
 };
 
+class ScratchStore;
+
+// The squared distances of the mask of `input` (foreground: `phase`, or every non-zero voxel), with
+// `weights` the squared steps along z, y and x, into `store` (chunks of slab_z x slab_y x nx): the x
+// and y passes on z slabs of slab_z slices, the z pass on y slabs of slab_y rows, the same values as
+// squared_distance_transform in core. Throws InputError when the phase has no voxel.
+void streamed_squared_edt_into(const std::string& input, const std::optional<Phase>& phase, const Spacing& weights,
+                               ScratchStore& store, int64_t slab_z, int64_t slab_y, const StreamParams& stream,
+                               StreamReport* report);
+
 EdtSummary streamed_edt(const std::string& input, const std::string& output, const StreamedEdtParams& params,
                         const ReadOptions& read_options, const StreamParams& stream, StreamReport* report = nullptr);
 
