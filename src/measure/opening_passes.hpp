@@ -109,30 +109,35 @@ void row_distance(const Code* code, T* out, int64_t n, int64_t i, const std::vec
   }
 }
 
+// acc = min over the rows k within reach of row `at` (|k - at| <= the parabola's reach, 0 <= k < count)
+// that `use(k)` of row(k) + p[|k - at|]; false when no row is used (acc then untouched).
+template <class T, class Use, class Row>
+bool min_plus_rows(T* acc, int64_t nx, int64_t at, int64_t count, const std::vector<T>& p, Use use, Row row) {
+  const auto r = static_cast<int64_t>(p.size()) - 2;
+  bool any = false;
+  for (int64_t k = std::max<int64_t>(0, at - r); k <= std::min(count - 1, at + r); ++k) {
+    if (!use(k)) continue;
+    const T c = p[static_cast<std::size_t>(std::abs(k - at))];
+    if (any)
+      min_plus_row(acc, row(k), c, nx);
+    else
+      add_row(acc, row(k), c, nx);
+    any = true;
+  }
+  return any;
+}
+
 // The x and y passes of radius index i on one plane of ny rows: `row_top[y]` is row y's largest code
 // (rows without a centre are skipped and never read), `rows` scratch of ny * nx values; writes the
 // partial sums of the rows some centre reaches into `partial` and flags those rows in `reached`.
 template <class T>
 void xy_pass_plane(const Code* code, const Code* row_top, int64_t ny, int64_t nx, int64_t i, const std::vector<T>& px,
                    const std::vector<T>& py, T* rows, T* partial, uint8_t* reached) {
-  const auto ry = static_cast<int64_t>(py.size()) - 2;
   auto has_centre = [&](int64_t y) { return row_top[y] > i; };
   for (int64_t y = 0; y < ny; ++y)
     if (has_centre(y)) row_distance(code + y * nx, rows + y * nx, nx, i, px);
-  for (int64_t y = 0; y < ny; ++y) {
-    T* acc = partial + y * nx;
-    bool any = false;
-    for (int64_t yy = std::max<int64_t>(0, y - ry); yy <= std::min(ny - 1, y + ry); ++yy) {
-      if (!has_centre(yy)) continue;
-      const T c = py[static_cast<std::size_t>(std::abs(yy - y))];
-      if (any)
-        min_plus_row(acc, rows + yy * nx, c, nx);
-      else
-        add_row(acc, rows + yy * nx, c, nx);
-      any = true;
-    }
-    reached[y] = any;
-  }
+  for (int64_t y = 0; y < ny; ++y)
+    reached[y] = min_plus_rows(partial + y * nx, nx, y, ny, py, has_centre, [&](int64_t yy) { return rows + yy * nx; });
 }
 
 // The z pass of row z of a column of nz rows (row zz's partial sums at column + zz * stride, its
@@ -140,18 +145,8 @@ void xy_pass_plane(const Code* code, const Code* row_top, int64_t ny, int64_t nx
 template <class T>
 bool z_pass_row(const T* column, int64_t stride, const uint8_t* reached, int64_t reached_stride, int64_t nz, int64_t z,
                 const std::vector<T>& pz, T* acc, int64_t nx) {
-  const auto rz = static_cast<int64_t>(pz.size()) - 2;
-  bool any = false;
-  for (int64_t zz = std::max<int64_t>(0, z - rz); zz <= std::min(nz - 1, z + rz); ++zz) {
-    if (!reached[zz * reached_stride]) continue;
-    const T c = pz[static_cast<std::size_t>(std::abs(zz - z))];
-    if (any)
-      min_plus_row(acc, column + zz * stride, c, nx);
-    else
-      add_row(acc, column + zz * stride, c, nx);
-    any = true;
-  }
-  return any;
+  return min_plus_rows(acc, nx, z, nz, pz, [&](int64_t zz) { return reached[zz * reached_stride] != 0; },
+                       [&](int64_t zz) { return column + zz * stride; });
 }
 
 // Opening voxels of one row: phase voxels (code != 0) within the threshold of a centre; writes

@@ -1,6 +1,11 @@
 // Per-slab binary masks for the streamed EDT, labelling and connectivity; progress by slab.
 #include "slab_masks.hpp"
 
+#include <algorithm>
+
+#include "emorph/io.hpp"
+#include "emorph/io/scratch_store.hpp"
+
 
 namespace emorph {
 
@@ -32,6 +37,24 @@ void slab_mask(const SlabStream& s, const std::optional<uint8_t>& phase, std::ve
 std::unique_ptr<Progress> slab_progress(bool enabled, const std::string& label, int64_t slab, int64_t extent) {
   if (!enabled) return nullptr;
   return std::make_unique<Progress>(label + " by slabs of " + std::to_string(slab), (extent + slab - 1) / slab);
+}
+
+void write_store_by_slabs(const ScratchStore& store, const std::string& output, const Shape& shape, const Spacing& spacing,
+                          int64_t slab_z, const std::function<void(float*, int64_t)>& each, bool progress_on,
+                          const std::string& label, StreamReport* report) {
+  const int64_t plane = shape.ny * shape.nx;
+  auto writer = open_slab_writer(output, VolumeHeader{shape, DType::f32, spacing});
+  std::vector<float> values(static_cast<std::size_t>(slab_z * plane));
+  const auto progress = slab_progress(progress_on, label, slab_z, shape.nz);
+  for (int64_t z0 = 0; z0 < shape.nz; z0 += slab_z) {
+    const int64_t z1 = std::min(shape.nz, z0 + slab_z);
+    store.read(z0, z1, 0, shape.ny, values.data());
+    each(values.data(), (z1 - z0) * plane);
+    writer->write(values.data(), z1 - z0);
+    if (progress) progress->advance();
+    if (report) ++report->slabs;
+  }
+  writer->commit();
 }
 
 uint64_t mask_stream_bytes_per_voxel(DType dtype, bool phase) {

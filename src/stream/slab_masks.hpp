@@ -1,8 +1,9 @@
 #pragma once
 // The binary masks of streamed mask kernels (EDT, labelling, connectivity): each slab's voxels != 0
 // (any dtype, NaN counting as non-zero, as nonzero_mask) or equal to one phase's label (uint8 labels,
-// as to_label_volume + label_mask), as a contiguous uint8 0/1 buffer.
+// as to_label_volume + label_mask), as a contiguous uint8 0/1 buffer; progress and output helpers.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "emorph/io/slab_stream.hpp"
 #include "emorph/progress.hpp"
+#include "emorph/stream/streamed_measures.hpp"
 
 namespace emorph {
 
@@ -26,5 +28,13 @@ uint64_t mask_stream_bytes_per_voxel(DType dtype, bool phase);
 // A progress line "LABEL by slabs of SLAB" advanced once per slab of `extent` slices or rows, for the
 // walks over a scratch store; null when `enabled` is false.
 std::unique_ptr<Progress> slab_progress(bool enabled, const std::string& label, int64_t slab, int64_t extent);
+
+class ScratchStore;
+// Writes `store` (of `shape`) to `output` as float32 with `spacing`, by z slabs of `slab_z` slices; each
+// slab's values go first through `each(values, count)` (in place, raster order). Progress by slab
+// under `label` when `progress`; counts the slabs in `report`.
+void write_store_by_slabs(const ScratchStore& store, const std::string& output, const Shape& shape, const Spacing& spacing,
+                          int64_t slab_z, const std::function<void(float*, int64_t)>& each, bool progress,
+                          const std::string& label, StreamReport* report);
 
 }  // namespace emorph

@@ -81,16 +81,9 @@ EdtSummary streamed_edt(const std::string& input, const std::string& output, con
                             report);
   // Square roots, the figures in raster order, and the output.
   EdtSummary summary;
-  {
-    auto writer = open_slab_writer(output, VolumeHeader{shape, DType::f32, s});
-    std::vector<float> d(static_cast<std::size_t>(slab_z * plane));
-    const auto progress = slab_progress(stream.progress, "edt output " + name, slab_z, shape.nz);
-    for (int64_t z0 = 0; z0 < shape.nz; z0 += slab_z) {
-      const int64_t z1 = std::min(shape.nz, z0 + slab_z);
-      const int64_t n = (z1 - z0) * plane;
-      store.read(z0, z1, 0, shape.ny, d.data());
+  write_store_by_slabs(store, output, shape, s, slab_z, [&](float* d, int64_t n) {
       for (int64_t i = 0; i < n; ++i) {
-        float& v = d[static_cast<std::size_t>(i)];
+        float& v = d[i];
         v = std::sqrt(v);
         // Foreground voxels are at least one voxel step away: d > 0 exactly where the mask is set.
         if (v == 0.0f) continue;
@@ -98,12 +91,7 @@ EdtSummary streamed_edt(const std::string& input, const std::string& output, con
         summary.sum_distance += v;
         summary.max_distance = std::max(summary.max_distance, static_cast<double>(v));
       }
-      writer->write(d.data(), z1 - z0);
-      if (progress) progress->advance();
-      if (report) ++report->slabs;
-    }
-    writer->commit();
-  }
+    }, stream.progress, "edt output " + name, report);
   return summary;
 }
 

@@ -203,25 +203,14 @@ StreamedGranulometry streamed_granulometry(const std::string& input, const Strea
     opening::set_d50(r);
   }
   // The map, its sum and largest value in raster order (0 outside the phase adds nothing).
-  if (with_map) {
-    auto writer = open_slab_writer(params.local_thickness_output, VolumeHeader{shape, DType::f32, s});
-    std::vector<float> t(static_cast<std::size_t>(slab_z * plane));
-    const auto progress = slab_progress(stream.progress, "local thickness output " + name, slab_z, nz);
-    for (int64_t z0 = 0; z0 < nz; z0 += slab_z) {
-      const int64_t z1 = std::min(nz, z0 + slab_z);
-      map->read(z0, z1, 0, ny, t.data());
-      for (int64_t k = 0; k < (z1 - z0) * plane; ++k) {
-        const float v = t[static_cast<std::size_t>(k)];
-        if (v == 0.0f) continue;
-        out.thickness_sum_um += v;
-        out.thickness_max_um = std::max(out.thickness_max_um, static_cast<double>(v));
-      }
-      writer->write(t.data(), z1 - z0);
-      if (progress) progress->advance();
-      if (report) ++report->slabs;
-    }
-    writer->commit();
-  }
+  if (with_map)
+    write_store_by_slabs(*map, params.local_thickness_output, shape, s, slab_z, [&](float* t, int64_t n) {
+        for (int64_t k = 0; k < n; ++k) {
+          if (t[k] == 0.0f) continue;
+          out.thickness_sum_um += t[k];
+          out.thickness_max_um = std::max(out.thickness_max_um, static_cast<double>(t[k]));
+        }
+      }, stream.progress, "local thickness output " + name, report);
   return out;
 }
 
