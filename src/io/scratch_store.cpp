@@ -28,19 +28,24 @@ std::string gib(uint64_t bytes) {
 
 uint64_t scratch_store_bytes(const Shape& shape) { return static_cast<uint64_t>(shape.voxels()) * sizeof(float); }
 
-ScratchStore::ScratchStore(const std::string& dir_in, const Shape& shape, int64_t chunk_z, int64_t chunk_y,
-                           const std::string& option)
-    : shape_(shape) {
+void check_scratch_space(const std::string& dir_in, uint64_t need, const std::string& option) {
   const fs::path dir = dir_in.empty() ? fs::path(".") : fs::path(dir_in);
   std::error_code ec;
   require(fs::is_directory(dir, ec), option + ": scratch folder '" + dir.string() + "' does not exist");
-  const uint64_t need = scratch_store_bytes(shape);
   const fs::space_info space = fs::space(dir, ec);
   require(!ec, option + ": cannot query the free space of '" + dir.string() + "' (" + ec.message() + ")");
   const uint64_t margin = need / 100 + (uint64_t{16} << 20);
   if (space.available < need + margin)
     throw InputError(option + ": the scratch store needs " + gib(need + margin) + " in '" + dir.string() + "', only " +
                      gib(space.available) + " free; give a folder with more space (--scratch DIR) or a larger --memory-limit");
+}
+
+ScratchStore::ScratchStore(const std::string& dir_in, const Shape& shape, int64_t chunk_z, int64_t chunk_y,
+                           const std::string& option)
+    : shape_(shape) {
+  const fs::path dir = dir_in.empty() ? fs::path(".") : fs::path(dir_in);
+  check_scratch_space(dir.string(), scratch_store_bytes(shape), option);
+  std::error_code ec;
   static std::atomic<int> serial{0};
   path_ = (dir / (".emorph-scratch-" + std::to_string(::getpid()) + "-" + std::to_string(serial++) + ".h5")).string();
   register_temporary(path_);  // removed on SIGINT/SIGTERM too

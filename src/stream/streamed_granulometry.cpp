@@ -142,6 +142,8 @@ StreamedGranulometry streamed_granulometry(const std::string& input, const Strea
       static_cast<int64_t>(stream.budget_bytes / std::max<uint64_t>(1, static_cast<uint64_t>(nz * nx) * y_bytes)), 1, ny);
   if (report) report->slab_slices = slab_z, report->halo = 0, report->slabs = 0;
 
+  // The codes, the partial sums and the map: three stores of the volume's size.
+  check_scratch_space(params.scratch_dir, scratch_store_bytes(shape) * (with_map ? 3 : 2), params.scratch_option);
   ScratchStore codes(params.scratch_dir, shape, slab_z, slab_y, params.scratch_option);
   streamed_squared_edt_into(input, params.phase, steps.w, codes, slab_z, slab_y, stream, report);
 

@@ -200,6 +200,19 @@ TEST(ScratchStore, RefusesAFolderWithoutTheSpaceAndLeavesNothing) {
   EXPECT_TRUE(std::filesystem::is_empty(dir / ""));
 }
 
+// Kernels with several stores (granulometry: codes, partial sums, the map) check their sum first.
+TEST(ScratchStore, SpaceCheckOfSeveralStoresNamesTheOption) {
+  TempDir dir;
+  EXPECT_NO_THROW(emorph::check_scratch_space(dir / "", 1 << 20, "--scratch"));
+  try {
+    emorph::check_scratch_space(dir / "", uint64_t{1} << 62, "output folder (or --scratch DIR)");
+    FAIL() << "4 EiB of scratch space was accepted";
+  } catch (const emorph::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("--scratch DIR"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(emorph::check_scratch_space(dir / "missing", 1, "--scratch"), emorph::InputError);
+}
+
 TEST(ScratchStore, BoxesReadBackWhatWasWritten) {
   TempDir dir;
   const emorph::Shape shape{7, 5, 3};

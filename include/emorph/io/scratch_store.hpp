@@ -14,6 +14,10 @@ namespace emorph {
 // Bytes a store of `shape` takes on disk (the data; HDF5's own index is small beside it).
 uint64_t scratch_store_bytes(const Shape& shape);
 
+// Throws InputError naming `option` when folder `dir` is missing or has less free space than `need`
+// bytes plus 1 % and 16 MiB (a kernel with several stores checks their sum before creating the first).
+void check_scratch_space(const std::string& dir, uint64_t need, const std::string& option);
+
 class ScratchStore {
  public:
   // Creates the store in folder `dir`. Throws InputError naming `option` (e.g. "--scratch") when the
