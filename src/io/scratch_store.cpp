@@ -50,7 +50,12 @@ ScratchStore::ScratchStore(const std::string& dir_in, const Shape& shape, int64_
   path_ = (dir / (".emorph-scratch-" + std::to_string(::getpid()) + "-" + std::to_string(serial++) + ".h5")).string();
   register_temporary(path_);  // removed on SIGINT/SIGTERM too
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  file_ = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  // The latest file format indexes the chunks of a fixed-size dataset by a fixed array (one lookup per
+  // chunk) instead of a B-tree: small chunks (low limits) then cost little metadata work.
+  const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
+  file_ = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose(fapl);
   if (file_ < 0) {
     unregister_temporary(path_);
     throw InputError(option + ": cannot create the scratch store " + path_);
