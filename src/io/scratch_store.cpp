@@ -54,6 +54,16 @@ ScratchStore::ScratchStore(const std::string& dir_in, const Shape& shape, int64_
   // chunk) instead of a B-tree: small chunks (low limits) then cost little metadata work.
   const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
   H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
+  // A fixed 1 MiB metadata cache: HDF5's adaptive one grows to 32 MiB per file, beyond a low limit.
+  H5AC_cache_config_t mdc;
+  mdc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+  H5Pget_mdc_config(fapl, &mdc);
+  mdc.set_initial_size = true;
+  mdc.initial_size = mdc.min_size = mdc.max_size = std::size_t{1} << 20;
+  mdc.incr_mode = H5C_incr__off;
+  mdc.flash_incr_mode = H5C_flash_incr__off;
+  mdc.decr_mode = H5C_decr__off;
+  H5Pset_mdc_config(fapl, &mdc);
   file_ = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   H5Pclose(fapl);
   if (file_ < 0) {
