@@ -41,7 +41,9 @@ void run_surface(const SurfaceOptions& o) {
                                                &report);
     emorph::cli::record_streamed_run(report);
   } else {
-    emorph::cli::check_in_core_need("surface (with --mesh or --count-boundary)", o.in.input, 1.0);
+    // Only --mesh/--count-boundary force the in-core route; otherwise should_stream_labels already found it fits.
+    if (!o.mesh.empty() || o.count_boundary)
+      emorph::cli::check_in_core_need("surface (with --mesh or --count-boundary)", o.in.input, 1.0);
     labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
     results = emorph::surface_results(labels.view(), table, sp);
   }

@@ -82,6 +82,10 @@ TEST_F(CliStreaming, StreamedDenoiseWritesTheInCoreVolume) {
 TEST_F(CliStreaming, ALimitThatFitsRunsInCore) {
   const CliRun r = run_json(dir_, "--memory-limit 1GiB", "fractions " + labels_, "fits");
   EXPECT_FALSE(r.envelope.contains("memory"));
+  // A uint8 volume exactly the size of the limit (48 x 40 x 36 = 69120 bytes) fits: surface runs in core
+  // rather than refusing with a second, stricter in-core estimate.
+  const CliRun exact = run_json(dir_, "--memory-limit 69120", "surface " + labels_, "exact");
+  EXPECT_FALSE(exact.envelope.contains("memory"));
 }
 
 TEST_F(CliStreaming, BadSizesExit2NamingTheOption) {
