@@ -403,22 +403,11 @@ void validate(const SynthParams& p) {
           "synth: --gradient makes the NMC fraction negative within the electrode");
 }
 
-SynthResult generate_electrode(const SynthParams& p) {
-  validate(p);
-  const Frame f = make_frame(p);
-  const Shape shape = p.shape;
-  const int64_t plane = shape.ny * shape.nx;
-  SynthResult res;
-  res.labels = Volume<uint8_t>(shape, f.sp, 0);
-  res.collector_voxels_z = f.collector_z;
-  res.periodic_lateral = !f.window;
-  res.window_origin_um = {f.oz, f.oy, f.ox};
-  res.electrode_thickness_um = f.thickness;
-#pragma omp parallel for schedule(static)
-  for (int64_t z = 0; z < shape.nz; ++z)
-    std::fill_n(&res.labels(z, 0, 0), plane, z < f.collector_z ? kCollector : kPore);
+namespace {
 
-  // NMC: pack, crack at the surface, paint.
+// NMC: pack, crack at the surface, paint. Returns the packed spheres (the CB+PVdF is placed around them).
+std::vector<Sphere> place_nmc(const SynthParams& p, const Frame& f, SynthResult& res) {
+  const Shape shape = p.shape;
   const NmcProfile prof = nmc_profile(p, f.thickness);
   res.imposed_nmc_slope_per_um = p.nmc_slope_per_um * prof.slope_scale;
   res.target_nmc_profile.resize(shape.nz);
@@ -450,25 +439,190 @@ SynthResult generate_electrode(const SynthParams& p) {
     nmc[i].voxels = counts[i];
     if (!f.window || counts[i] > 0) res.nmc.push_back(std::move(nmc[i]));
   }
+  return spheres;
+}
 
-  const double domain_volume = f.thickness * f.dom_y * f.dom_x;
-  // Cavities: reserved while LFP and CBD are placed, pores in the end.
-  if (p.cavity_fraction > 0) {
-    const auto env = random_envelopes(p.cavity_fraction * domain_volume, p.cavity_d50_um, 0.3, 0.3 * p.cavity_d50_um,
-                                      3.0 * p.cavity_d50_um, f, stream_seed(p.seed, kCavities));
-    std::vector<RasterSphere> cav;
-    std::vector<Particle> cavities(env.size());
+// Cavities: reserved while LFP and CBD are placed, pores in the end.
+void reserve_cavities(const SynthParams& p, const Frame& f, double domain_volume, SynthResult& res) {
+  const auto env = random_envelopes(p.cavity_fraction * domain_volume, p.cavity_d50_um, 0.3, 0.3 * p.cavity_d50_um,
+                                    3.0 * p.cavity_d50_um, f, stream_seed(p.seed, kCavities));
+  std::vector<RasterSphere> cav;
+  std::vector<Particle> cavities(env.size());
+  for (std::size_t i = 0; i < env.size(); ++i) {
+    cavities[i] = {kPore, {f.to_box_z(env[i].z), env[i].y - f.oy, env[i].x - f.ox}, env[i].r, 0, {}};
+    add_envelope(cav, f, env[i].z, env[i].y, env[i].x, env[i].r, static_cast<int32_t>(i));
+  }
+  const auto cav_counts = paint(res.labels, cav, cavities.size(), kPore, kReserved, nullptr);
+  for (std::size_t i = 0; i < cavities.size(); ++i) {
+    cavities[i].voxels = cav_counts[i];
+    if (cav_counts[i] > 0) res.cavities.push_back(cavities[i]);
+  }
+}
+
+// LFP: primary-particle noise, a bonus inside secondary agglomerates, gradients.
+void place_lfp(const SynthParams& p, const Frame& f, int64_t lfp_count, double domain_volume, SynthResult& res) {
+  const Shape shape = p.shape;
+  const int64_t plane = shape.ny * shape.nx;
+  std::vector<RasterSphere> agg_items;
+  if (p.lfp_agglomerate_share > 0) {
+    const auto env = random_envelopes(p.lfp_agglomerate_share * p.lfp_fraction * domain_volume / 0.8,
+                                      p.lfp_agglomerate_d50_um, 0.5, 0.3 * p.lfp_agglomerate_d50_um,
+                                      p.lfp_agglomerate_max_um, f, stream_seed(p.seed, kAgglomerates));
     for (std::size_t i = 0; i < env.size(); ++i) {
-      cavities[i] = {kPore, {f.to_box_z(env[i].z), env[i].y - f.oy, env[i].x - f.ox}, env[i].r, 0, {}};
-      add_envelope(cav, f, env[i].z, env[i].y, env[i].x, env[i].r, static_cast<int32_t>(i));
-    }
-    const auto cav_counts = paint(res.labels, cav, cavities.size(), kPore, kReserved, nullptr);
-    for (std::size_t i = 0; i < cavities.size(); ++i) {
-      cavities[i].voxels = cav_counts[i];
-      if (cav_counts[i] > 0) res.cavities.push_back(cavities[i]);
+      const std::size_t before = agg_items.size();
+      add_envelope(agg_items, f, env[i].z, env[i].y, env[i].x, env[i].r, static_cast<int32_t>(i));
+      if (agg_items.size() > before)
+        res.lfp_agglomerates.push_back({kLfp, {f.to_box_z(env[i].z), env[i].y - f.oy, env[i].x - f.ox}, env[i].r, 0, {}});
     }
   }
+  const PlaneIndex agg_index(agg_items, shape, f.sp);
+  // Primary particles resolved (>= 2 voxels): random overlapping spheres (log-normal, 50-800 nm)
+  // whose cores score highest, so LFP appears as rounded particles with necks. Unresolved: per-voxel
+  // noise, LFP then acts as a sub-voxel density.
+  const bool resolved = p.lfp_primary_um / p.voxel_um >= 2.0;
+  std::vector<RasterSphere> primaries;
+  if (resolved) {
+    Rng prng(stream_seed(p.seed, kPrimaries));
+    const LogNormal ln{std::log(p.lfp_primary_um), 0.5};
+    const double dmin = std::min(0.05, 0.5 * p.lfp_primary_um), dmax = std::max(0.8, 2.0 * p.lfp_primary_um);
+    const double free_space = std::max(0.05, 1.0 - p.nmc_fraction - p.cavity_fraction);
+    // Cover enough of the free space that the target count is found inside spheres.
+    const double coverage = std::min(0.98, 2.0 * p.lfp_fraction / free_space);
+    const double box_volume = f.box_z * f.box_y * f.box_x;
+    const double needed = -std::log(1.0 - coverage) * box_volume;
+    double placed = 0;
+    while (placed < needed) {
+      const double d = draw_diameter(prng, ln, dmin, dmax);
+      const double r = 0.5 * d;
+      primaries.push_back({prng.uniform(-r, f.box_z + r), prng.uniform(-r, f.box_y + r), prng.uniform(-r, f.box_x + r), r,
+                           static_cast<int32_t>(primaries.size())});
+      placed += kPi / 6 * d * d * d;
+    }
+  }
+  const PlaneIndex primary_index(primaries, shape, f.sp);
+  const ValueNoise noise(shape, 1.0, stream_seed(p.seed, kLfpNoise));
+  const double free_share = std::max(0.05, 1.0 - p.nmc_fraction - p.cavity_fraction);
+  const double T = f.thickness;
+  auto scorer = [&](int64_t z, float* s) {
+    const double ez = f.electrode_z(z);
+    float zterm = static_cast<float>(p.lfp_slope_per_um * (ez - 0.5 * T) / free_share);
+    if (ez > T - p.dense_surface_um) zterm += 0.15f;
+    if (ez < p.depleted_layer_um) zterm += 0.1f;
+    for (int64_t y = 0; y < shape.ny; ++y) noise.row(z, y, s + y * shape.nx);
+    std::vector<float> core(resolved ? static_cast<std::size_t>(plane) : 0, 0.f);
+    if (resolved) {
+      for (const int32_t* it = primary_index.begin(z); it != primary_index.end(z); ++it) {
+        const RasterSphere& sp = primaries[*it];
+        for_each_run(sp, z, shape, f.sp, [&](int64_t y, int64_t x0, int64_t x1) {
+          const double pz = (z + 0.5) * f.sp.dz - sp.z, py = (y + 0.5) * f.sp.dy - sp.y;
+          float* c = &core[y * shape.nx];
+          for (int64_t x = x0; x <= x1; ++x) {
+            const double px = (x + 0.5) * f.sp.dx - sp.x;
+            c[x] = std::max(c[x], static_cast<float>(1.0 - std::sqrt(pz * pz + py * py + px * px) / sp.r));
+          }
+        });
+      }
+      for (int64_t i = 0; i < plane; ++i) s[i] = core[i] + 0.01f * s[i];
+    }
+    std::vector<uint8_t> inside(static_cast<std::size_t>(plane), 0);
+    for (const int32_t* it = agg_index.begin(z); it != agg_index.end(z); ++it)
+      for_each_run(agg_items[*it], z, shape, f.sp, [&](int64_t y, int64_t x0, int64_t x1) {
+        std::fill(inside.begin() + y * shape.nx + x0, inside.begin() + y * shape.nx + x1 + 1, uint8_t{1});
+      });
+    // Resolved: agglomerates favour their primary particles, never the space between them.
+    if (resolved)
+      for (int64_t i = 0; i < plane; ++i) s[i] += zterm + (core[i] > 0 ? 0.2f * inside[i] : 0.f);
+    else
+      for (int64_t i = 0; i < plane; ++i) s[i] += zterm + 0.5f * inside[i];
+  };
+  select_top_voxels(res.labels, kPore, kLfp, lfp_count, -1.5f, 2.5f, scorer);
+}
 
+// CB+PVdF: near NMC surfaces and necks (sum of shell kernels), on solid surfaces, in clusters.
+void place_cbd(const SynthParams& p, const Frame& f, const std::vector<Sphere>& spheres, int64_t cbd_count,
+               SynthResult& res) {
+  const Shape shape = p.shape;
+  const int64_t plane = shape.ny * shape.nx;
+  const double neck = p.cbd_neck_um;
+  std::vector<RasterSphere> shells;
+  std::vector<double> true_radius;
+  for (const auto& s : spheres) {
+    const std::size_t before = shells.size();
+    add_envelope(shells, f, s.z, s.y, s.x, s.r + neck, 0);
+    for (std::size_t k = before; k < shells.size(); ++k) true_radius.push_back(s.r);
+  }
+  const PlaneIndex shell_index(shells, shape, f.sp);
+  const ValueNoise noise(shape, p.cbd_cluster_um / p.voxel_um, stream_seed(p.seed, kCbdNoise));
+  const Volume<uint8_t>& lab = res.labels;
+  auto scorer = [&](int64_t z, float* s) {
+    const double ez = f.electrode_z(z);
+    const float zterm = ez < p.depleted_layer_um ? static_cast<float>(p.depleted_cbd_boost) : 0.f;
+    for (int64_t y = 0; y < shape.ny; ++y) noise.row(z, y, s + y * shape.nx);
+    std::vector<float> kernel(static_cast<std::size_t>(plane), 0.f);
+    for (const int32_t* it = shell_index.begin(z); it != shell_index.end(z); ++it) {
+      const RasterSphere& sh = shells[*it];
+      const double r = true_radius[*it];
+      for_each_run(sh, z, shape, f.sp, [&](int64_t y, int64_t x0, int64_t x1) {
+        const double pz = (z + 0.5) * f.sp.dz - sh.z, py = (y + 0.5) * f.sp.dy - sh.y;
+        const double base = pz * pz + py * py;
+        float* k = &kernel[y * shape.nx];
+        // Voxels inside the particle itself are NMC, never candidates: only the shell is evaluated.
+        int64_t in0 = x1 + 1, in1 = x1;
+        if (r * r > base) {
+          const double rx = std::sqrt(r * r - base);
+          in0 = std::max(x0, static_cast<int64_t>(std::ceil((sh.x - rx) / f.sp.dx - 0.5)) + 1);
+          in1 = std::min(x1, static_cast<int64_t>(std::floor((sh.x + rx) / f.sp.dx - 0.5)) - 1);
+          if (in1 < in0) in0 = x1 + 1, in1 = x1;
+        }
+        for (int64_t x = x0; x <= x1; ++x) {
+          if (x == in0) x = in1 + 1;
+          if (x > x1) break;
+          const double px = (x + 0.5) * f.sp.dx - sh.x;
+          const double d = std::sqrt(base + px * px) - r;
+          if (d > 0) k[x] += static_cast<float>(1.0 - d / neck);
+        }
+      });
+    }
+    auto solid = [](uint8_t v) { return v == kNmc || v == kLfp || v == kCollector; };
+    const uint8_t* cur = &lab(z, 0, 0);
+    for (int64_t y = 0; y < shape.ny; ++y) {
+      for (int64_t x = 0; x < shape.nx; ++x) {
+        const int64_t i = y * shape.nx + x;
+        if (cur[i] != kPore) continue;
+        int adjacent = 0;
+        if (x > 0) adjacent += solid(cur[i - 1]);
+        if (x + 1 < shape.nx) adjacent += solid(cur[i + 1]);
+        if (y > 0) adjacent += solid(cur[i - shape.nx]);
+        if (y + 1 < shape.ny) adjacent += solid(cur[i + shape.nx]);
+        if (z > 0) adjacent += solid(cur[i - plane]);
+        if (z + 1 < shape.nz) adjacent += solid(cur[i + plane]);
+        s[i] = 0.5f * s[i] + 0.45f * std::min(kernel[i], 2.f) + 0.25f / 6.f * adjacent + zterm;
+      }
+    }
+  };
+  select_top_voxels(res.labels, kPore, kCbd, cbd_count, -0.5f, 3.0f, scorer);
+}
+
+}  // namespace
+
+SynthResult generate_electrode(const SynthParams& p) {
+  validate(p);
+  const Frame f = make_frame(p);
+  const Shape shape = p.shape;
+  const int64_t plane = shape.ny * shape.nx;
+  SynthResult res;
+  res.labels = Volume<uint8_t>(shape, f.sp, 0);
+  res.collector_voxels_z = f.collector_z;
+  res.periodic_lateral = !f.window;
+  res.window_origin_um = {f.oz, f.oy, f.ox};
+  res.electrode_thickness_um = f.thickness;
+#pragma omp parallel for schedule(static)
+  for (int64_t z = 0; z < shape.nz; ++z)
+    std::fill_n(&res.labels(z, 0, 0), plane, z < f.collector_z ? kCollector : kPore);
+
+  const std::vector<Sphere> spheres = place_nmc(p, f, res);
+  const double domain_volume = f.thickness * f.dom_y * f.dom_x;
+  if (p.cavity_fraction > 0) reserve_cavities(p, f, domain_volume, res);
   const int64_t electrode_voxels = (shape.nz - f.collector_z) * plane;
   int64_t lfp_count = std::llround(p.lfp_fraction * static_cast<double>(electrode_voxels));
   int64_t cbd_count = std::llround(p.cbd_fraction * static_cast<double>(electrode_voxels));
@@ -482,144 +636,8 @@ SynthResult generate_electrode(const SynthParams& p) {
     cbd_count = std::llround(p.cbd_fraction * matrix);
   }
 
-  // LFP: primary-particle noise, a bonus inside secondary agglomerates, gradients.
-  if (lfp_count > 0) {
-    std::vector<RasterSphere> agg_items;
-    if (p.lfp_agglomerate_share > 0) {
-      const auto env = random_envelopes(p.lfp_agglomerate_share * p.lfp_fraction * domain_volume / 0.8,
-                                        p.lfp_agglomerate_d50_um, 0.5, 0.3 * p.lfp_agglomerate_d50_um,
-                                        p.lfp_agglomerate_max_um, f, stream_seed(p.seed, kAgglomerates));
-      for (std::size_t i = 0; i < env.size(); ++i) {
-        const std::size_t before = agg_items.size();
-        add_envelope(agg_items, f, env[i].z, env[i].y, env[i].x, env[i].r, static_cast<int32_t>(i));
-        if (agg_items.size() > before)
-          res.lfp_agglomerates.push_back({kLfp, {f.to_box_z(env[i].z), env[i].y - f.oy, env[i].x - f.ox}, env[i].r, 0, {}});
-      }
-    }
-    const PlaneIndex agg_index(agg_items, shape, f.sp);
-    // Primary particles resolved (>= 2 voxels): random overlapping spheres (log-normal, 50-800 nm)
-    // whose cores score highest, so LFP appears as rounded particles with necks. Unresolved: per-voxel
-    // noise, LFP then acts as a sub-voxel density.
-    const bool resolved = p.lfp_primary_um / p.voxel_um >= 2.0;
-    std::vector<RasterSphere> primaries;
-    if (resolved) {
-      Rng prng(stream_seed(p.seed, kPrimaries));
-      const LogNormal ln{std::log(p.lfp_primary_um), 0.5};
-      const double dmin = std::min(0.05, 0.5 * p.lfp_primary_um), dmax = std::max(0.8, 2.0 * p.lfp_primary_um);
-      const double free_space = std::max(0.05, 1.0 - p.nmc_fraction - p.cavity_fraction);
-      // Cover enough of the free space that the target count is found inside spheres.
-      const double coverage = std::min(0.98, 2.0 * p.lfp_fraction / free_space);
-      const double box_volume = f.box_z * f.box_y * f.box_x;
-      const double needed = -std::log(1.0 - coverage) * box_volume;
-      double placed = 0;
-      while (placed < needed) {
-        const double d = draw_diameter(prng, ln, dmin, dmax);
-        const double r = 0.5 * d;
-        primaries.push_back({prng.uniform(-r, f.box_z + r), prng.uniform(-r, f.box_y + r), prng.uniform(-r, f.box_x + r), r,
-                             static_cast<int32_t>(primaries.size())});
-        placed += kPi / 6 * d * d * d;
-      }
-    }
-    const PlaneIndex primary_index(primaries, shape, f.sp);
-    const ValueNoise noise(shape, 1.0, stream_seed(p.seed, kLfpNoise));
-    const double free_share = std::max(0.05, 1.0 - p.nmc_fraction - p.cavity_fraction);
-    const double T = f.thickness;
-    auto scorer = [&](int64_t z, float* s) {
-      const double ez = f.electrode_z(z);
-      float zterm = static_cast<float>(p.lfp_slope_per_um * (ez - 0.5 * T) / free_share);
-      if (ez > T - p.dense_surface_um) zterm += 0.15f;
-      if (ez < p.depleted_layer_um) zterm += 0.1f;
-      for (int64_t y = 0; y < shape.ny; ++y) noise.row(z, y, s + y * shape.nx);
-      std::vector<float> core(resolved ? static_cast<std::size_t>(plane) : 0, 0.f);
-      if (resolved) {
-        for (const int32_t* it = primary_index.begin(z); it != primary_index.end(z); ++it) {
-          const RasterSphere& sp = primaries[*it];
-          for_each_run(sp, z, shape, f.sp, [&](int64_t y, int64_t x0, int64_t x1) {
-            const double pz = (z + 0.5) * f.sp.dz - sp.z, py = (y + 0.5) * f.sp.dy - sp.y;
-            float* c = &core[y * shape.nx];
-            for (int64_t x = x0; x <= x1; ++x) {
-              const double px = (x + 0.5) * f.sp.dx - sp.x;
-              c[x] = std::max(c[x], static_cast<float>(1.0 - std::sqrt(pz * pz + py * py + px * px) / sp.r));
-            }
-          });
-        }
-        for (int64_t i = 0; i < plane; ++i) s[i] = core[i] + 0.01f * s[i];
-      }
-      std::vector<uint8_t> inside(static_cast<std::size_t>(plane), 0);
-      for (const int32_t* it = agg_index.begin(z); it != agg_index.end(z); ++it)
-        for_each_run(agg_items[*it], z, shape, f.sp, [&](int64_t y, int64_t x0, int64_t x1) {
-          std::fill(inside.begin() + y * shape.nx + x0, inside.begin() + y * shape.nx + x1 + 1, uint8_t{1});
-        });
-      // Resolved: agglomerates favour their primary particles, never the space between them.
-      if (resolved)
-        for (int64_t i = 0; i < plane; ++i) s[i] += zterm + (core[i] > 0 ? 0.2f * inside[i] : 0.f);
-      else
-        for (int64_t i = 0; i < plane; ++i) s[i] += zterm + 0.5f * inside[i];
-    };
-    select_top_voxels(res.labels, kPore, kLfp, lfp_count, -1.5f, 2.5f, scorer);
-  }
-
-  // CB+PVdF: near NMC surfaces and necks (sum of shell kernels), on solid surfaces, in clusters.
-  if (cbd_count > 0) {
-    const double neck = p.cbd_neck_um;
-    std::vector<RasterSphere> shells;
-    std::vector<double> true_radius;
-    for (const auto& s : spheres) {
-      const std::size_t before = shells.size();
-      add_envelope(shells, f, s.z, s.y, s.x, s.r + neck, 0);
-      for (std::size_t k = before; k < shells.size(); ++k) true_radius.push_back(s.r);
-    }
-    const PlaneIndex shell_index(shells, shape, f.sp);
-    const ValueNoise noise(shape, p.cbd_cluster_um / p.voxel_um, stream_seed(p.seed, kCbdNoise));
-    const Volume<uint8_t>& lab = res.labels;
-    auto scorer = [&](int64_t z, float* s) {
-      const double ez = f.electrode_z(z);
-      const float zterm = ez < p.depleted_layer_um ? static_cast<float>(p.depleted_cbd_boost) : 0.f;
-      for (int64_t y = 0; y < shape.ny; ++y) noise.row(z, y, s + y * shape.nx);
-      std::vector<float> kernel(static_cast<std::size_t>(plane), 0.f);
-      for (const int32_t* it = shell_index.begin(z); it != shell_index.end(z); ++it) {
-        const RasterSphere& sh = shells[*it];
-        const double r = true_radius[*it];
-        for_each_run(sh, z, shape, f.sp, [&](int64_t y, int64_t x0, int64_t x1) {
-          const double pz = (z + 0.5) * f.sp.dz - sh.z, py = (y + 0.5) * f.sp.dy - sh.y;
-          const double base = pz * pz + py * py;
-          float* k = &kernel[y * shape.nx];
-          // Voxels inside the particle itself are NMC, never candidates: only the shell is evaluated.
-          int64_t in0 = x1 + 1, in1 = x1;
-          if (r * r > base) {
-            const double rx = std::sqrt(r * r - base);
-            in0 = std::max(x0, static_cast<int64_t>(std::ceil((sh.x - rx) / f.sp.dx - 0.5)) + 1);
-            in1 = std::min(x1, static_cast<int64_t>(std::floor((sh.x + rx) / f.sp.dx - 0.5)) - 1);
-            if (in1 < in0) in0 = x1 + 1, in1 = x1;
-          }
-          for (int64_t x = x0; x <= x1; ++x) {
-            if (x == in0) x = in1 + 1;
-            if (x > x1) break;
-            const double px = (x + 0.5) * f.sp.dx - sh.x;
-            const double d = std::sqrt(base + px * px) - r;
-            if (d > 0) k[x] += static_cast<float>(1.0 - d / neck);
-          }
-        });
-      }
-      auto solid = [](uint8_t v) { return v == kNmc || v == kLfp || v == kCollector; };
-      const uint8_t* cur = &lab(z, 0, 0);
-      for (int64_t y = 0; y < shape.ny; ++y) {
-        for (int64_t x = 0; x < shape.nx; ++x) {
-          const int64_t i = y * shape.nx + x;
-          if (cur[i] != kPore) continue;
-          int adjacent = 0;
-          if (x > 0) adjacent += solid(cur[i - 1]);
-          if (x + 1 < shape.nx) adjacent += solid(cur[i + 1]);
-          if (y > 0) adjacent += solid(cur[i - shape.nx]);
-          if (y + 1 < shape.ny) adjacent += solid(cur[i + shape.nx]);
-          if (z > 0) adjacent += solid(cur[i - plane]);
-          if (z + 1 < shape.nz) adjacent += solid(cur[i + plane]);
-          s[i] = 0.5f * s[i] + 0.45f * std::min(kernel[i], 2.f) + 0.25f / 6.f * adjacent + zterm;
-        }
-      }
-    };
-    select_top_voxels(res.labels, kPore, kCbd, cbd_count, -0.5f, 3.0f, scorer);
-  }
+  if (lfp_count > 0) place_lfp(p, f, lfp_count, domain_volume, res);
+  if (cbd_count > 0) place_cbd(p, f, spheres, cbd_count, res);
 
   if (p.cavity_fraction > 0) {
     uint8_t* d = res.labels.data();
