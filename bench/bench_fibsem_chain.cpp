@@ -86,7 +86,6 @@ int drift_errors(const std::vector<std::string>& presets, const std::vector<std:
     for (const auto& voxel : voxels)
       for (const auto& seed_s : seeds) {
         const SimulatedCell cell = simulate_cell(preset, voxel, seed_s, size, imaging);
-        const auto& gen = cell.gen;
         const auto& sim = cell.sim;
         const Volume<float>& raw = cell.raw;
         FibsemPrepParams pp = FibsemRouteParams().prep;

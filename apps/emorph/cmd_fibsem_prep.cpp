@@ -77,7 +77,9 @@ void write_drift_plot(const std::string& path, const emorph::DriftTrack& track) 
     spec.title = "Drift track";
     spec.x_label = "slice";
     spec.y_label = "drift (px)";
-    emorph::PlotSeries dy{"dy"}, dx{"dx"};
+    emorph::PlotSeries dy, dx;
+    dy.name = "dy";
+    dx.name = "dx";
     for (std::size_t z = 0; z < track.drift_px.size(); ++z) {
       dy.x.push_back(double(z));
       dy.y.push_back(track.drift_px[z][0]);

@@ -69,7 +69,7 @@ HeldSlab hold_slab(const OwnSlab<uint8_t>& labels, const std::vector<uint8_t>& p
   if (h.first < labels.z0) put(below, 0);
   if (h.end > labels.z1) put(above, offset + own_cells);
   // Halo unknowns in increasing order: those below precede the own ones, those above follow them.
-  for (const auto [from, to] : {std::pair<int64_t, int64_t>(0, offset), {offset + own_cells, static_cast<int64_t>(h.unknown.size())}})
+  for (const auto& [from, to] : {std::pair<int64_t, int64_t>(0, offset), {offset + own_cells, static_cast<int64_t>(h.unknown.size())}})
     for (int64_t c = from; c < to; ++c)
       if (h.unknown[c] != kNoUnknown) h.halo.emplace_back(h.unknown[c], static_cast<uint32_t>(c));
   return h;

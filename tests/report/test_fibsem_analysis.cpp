@@ -23,7 +23,7 @@ struct Chain {
 };
 
 Chain simulate(const std::string& preset, int size, double voxel_um, uint64_t seed) {
-  Chain c{synth::generate_electrode(synth::preset(preset, size, voxel_um, seed)), {}};
+  Chain c{synth::generate_electrode(synth::preset(preset, size, voxel_um, seed)), {}, {}};
   synth::FibsemParams fp;
   fp.seed = seed;
   auto sim = synth::simulate_fibsem(c.gen.labels.view(), fp);

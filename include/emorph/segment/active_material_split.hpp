@@ -11,7 +11,7 @@
 namespace emorph {
 
 struct ActiveSplitParams {
-  ThresholdMethod method{"multiotsu", 3, {}};  // on the histogram of the solid voxels
+  ThresholdMethod method{"multiotsu", 3, {}, {}};  // on the histogram of the solid voxels
   std::vector<uint8_t> solid_labels{3, 2, 1};   // darkest class first: CBD, LFP, NMC (default table)
   uint8_t pore_label = 0;
   int bins = 256;                               // histogram bins of the solid voxels
