@@ -112,7 +112,7 @@ def test_quickstart_example_runs_and_writes_png(tmp_path):
 def test_segment_pore_grey_refuses_a_bright_class_too_weak_for_nmc(bright, refused):
     # Bright blobs over a matrix of grey 100, zero attenuation at grey 0: a ratio of 1.5 is below the
     # 2.05 that separates NMC from LFP agglomerates (bright_phase.hpp), 3.0 is above it. Without
-    # pore_grey no check is made, as in `emorph segment`.
+    # pore_grey no check is made, as in `emorph segment`: the bright class is stated as assumed NMC.
     rng = np.random.default_rng(1)
     n = 64
     z, y, x = np.mgrid[0:n, 0:n, 0:n]
@@ -124,7 +124,7 @@ def test_segment_pore_grey_refuses_a_bright_class_too_weak_for_nmc(bright, refus
     grey = np.clip(grey, 0, 65535).astype(np.uint16)
     kw = dict(classes="matrix,NMC", phases={"matrix": 0, "NMC": 1})
     _, unchecked = emorph.segment(grey, **kw)
-    assert "bright_phase" not in unchecked or unchecked["bright_phase"] is None
+    assert unchecked["bright_phase"]["checked"] is False and unchecked["bright_phase"]["assumed"] == "NMC"
     if refused:
         with pytest.raises(ValueError, match="no resolved NMC"):
             emorph.segment(grey, pore_grey=0.0, **kw)

@@ -221,28 +221,21 @@ class Pipeline {
     grey_bands_ = GreyBands(seg);
     results_["segmentation"] = seg.to_json(false);
     results_["segmentation"]["denoise"] = c_.denoise;
-    if (bright) results_["segmentation"]["bright_phase"] = bright->to_json();
-    else if (assumes_nmc(seg)) results_["segmentation"]["bright_phase"] = unchecked_bright_phase();
+    if (bright) results_["segmentation"]["bright_phase"] = bright->to_json();  // else segment's (bright_phase.hpp)
     if (layers_) paint_layers();
   }
 
-  // The default NMC threshold checked against the zero-attenuation grey, when it is known (lfp_only.hpp).
+  // The default NMC threshold checked against the zero-attenuation grey, when it is known (lfp_only.hpp);
+  // unknown, segment's record states the assumption (bright_phase.hpp).
   std::optional<BrightPhaseCheck> lfp_only_check(const SegmentResult& seg) {
-    const AnalysisConfig defaults;
     std::string source;
     const auto zero = zero_attenuation_grey(c_.lfp, layers_, source);
-    if (!zero || !seg.model || c_.method != defaults.method || c_.classes != defaults.classes) return std::nullopt;
+    if (!zero || !seg.bright_phase_assumed) return std::nullopt;
     BrightPhaseCheck check = check_bright_phase(*seg.model, *zero);
     check.zero_grey_source = source;
     log_ << "bright phase: attenuation ratio " << check.attenuation_ratio << " above the zero grey " << *zero << " ("
          << source << ")\n";
     return check;
-  }
-
-  // The default two classes with no zero grey to check them: the bright class is assumed NMC (lfp_only.hpp).
-  bool assumes_nmc(const SegmentResult& seg) const {
-    const AnalysisConfig defaults;
-    return seg.model && c_.method == defaults.method && c_.classes == defaults.classes;
   }
 
   // Collector and air beside the electrode of a grey volume (kept only when one is found): segmentation

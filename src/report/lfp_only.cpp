@@ -21,16 +21,4 @@ std::optional<double> zero_attenuation_grey(const LfpOptions& lfp, const std::op
   return std::nullopt;
 }
 
-Json unchecked_bright_phase() {
-  return {{"checked", false},
-          {"assumed", "NMC"},
-          {"reason", "the bright class is taken as NMC: the grey of zero attenuation (air or empty pores) is unknown "
-                     "(no air layer beside the electrode, no --pore-grey), so dense LFP of an LFP-only electrode "
-                     "cannot be told from NMC"},
-          {"options", {"--pore-grey G (the grey of air / empty pores in this scan): checks the bright class, and an "
-                       "LFP-only electrode is then one matrix, its LFP from the grey levels with --lfp-mean F",
-                       "--method manual:-1 --classes pore,matrix --lfp-calibration CAL.json (an LFP-only electrode as "
-                       "one matrix, its LFP from a calibration on reference samples)"}}};
-}
-
 }  // namespace emorph

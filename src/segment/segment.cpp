@@ -188,6 +188,7 @@ Json SegmentResult::to_json(bool with_histogram) const {
   if (band) j["threshold_band"] = band->thresholds;
   if (volume_correction) j["volume_correction"] = volume_correction->to_json();
   if (bright_phase) j["bright_phase"] = bright_phase->to_json();
+  else if (bright_phase_assumed) j["bright_phase"] = unchecked_bright_phase();
   if (model)
     j["model"] = {{"mean_dark", model->mean_dark},         {"sigma_dark", model->sigma_dark},
                   {"mean_bright", model->mean_bright},     {"sigma_bright", model->sigma_bright},
@@ -272,6 +273,8 @@ void threshold_segment_classes(const Histogram& h, const SegmentParams& p, const
                        "; force a threshold with --method otsu or --method manual:T, or measure the LFP from the grey "
                        "levels with emorph analyze --lfp-mean F / --lfp-calibration CAL.json");
   }
+  r.bright_phase_assumed = !p.zero_grey && r.model && p.method == kDefaultSegmentMethod &&
+                           table.name_of(r.class_labels.back()) == "NMC";
 }
 
 bool segment_has_band(const SegmentResult& r) {

@@ -92,7 +92,7 @@ TEST(CliLfpOnly, NmcElectrodeUnderAirKeepsItsNmc) {
 // dense LFP agglomerates from NMC (docs/validation.md, "LFP-only without a known zero grey"): J is
 // thresholded as before, but results.json and the report say the bright class was assumed to be NMC and
 // name the options that check it or analyse the electrode as one matrix. With --pore-grey the same
-// volume is checked and analysed as one matrix.
+// volume is checked and analysed as one matrix. `emorph segment` records the same.
 TEST(CliLfpOnly, WithoutZeroGreyTheBrightClassIsAStatedAssumption) {
   TempDir dir;
   double pore_grey = 0;
@@ -113,6 +113,23 @@ TEST(CliLfpOnly, WithoutZeroGreyTheBrightClassIsAStatedAssumption) {
   EXPECT_TRUE(res2["segmentation"]["bright_phase"]["checked"].get<bool>());
   EXPECT_FALSE(res2["segmentation"]["bright_phase"]["nmc_present"].get<bool>());
   EXPECT_FALSE(res2["fractions"]["phases"].contains("NMC"));
+  // `emorph segment` states the same assumption (one library record, bright_phase.hpp), in core and
+  // streamed; with --pore-grey the check runs instead (J refused), and a method the user chose states nothing.
+  for (const std::string limit : {"", "--memory-limit 256KiB "}) {
+    nlohmann::json seg;
+    run_cli_json(limit + "segment " + grey + " " + (dir / "seg.tif"), dir / "seg.json", seg);
+    ASSERT_TRUE(seg.is_object()) << limit;
+    EXPECT_EQ(seg["results"]["bright_phase"], res["segmentation"]["bright_phase"]) << limit << seg["results"].dump();
+    EXPECT_FALSE(seg["results"]["bright_phase"]["checked"].get<bool>());
+    EXPECT_EQ(seg["results"]["classes"].back(), "NMC");
+    if (!limit.empty()) EXPECT_EQ(seg["memory"]["streamed"], true);
+  }
+  expect_exit_2(run_cli("segment " + grey + " " + (dir / "seg2.tif") + " --pore-grey " + std::to_string(pore_grey)),
+                {"no resolved NMC", "--method otsu"});
+  nlohmann::json otsu;
+  run_cli_json("segment " + grey + " " + (dir / "seg3.tif") + " --method otsu", dir / "seg3.json", otsu);
+  ASSERT_TRUE(otsu.is_object());
+  EXPECT_FALSE(otsu["results"].contains("bright_phase")) << otsu["results"]["bright_phase"].dump();
 }
 
 // An NMC electrode without a zero grey: the same stated assumption, and its NMC kept.
@@ -124,3 +141,4 @@ TEST(CliLfpOnly, NmcElectrodeWithoutZeroGreyKeepsNmcUnderTheAssumption) {
   EXPECT_TRUE(res["fractions"]["phases"].contains("NMC"));
   EXPECT_FALSE(skipped(res, "segment", "NMC"));
 }
+

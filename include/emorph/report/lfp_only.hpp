@@ -17,12 +17,6 @@ namespace emorph {
 std::optional<double> zero_attenuation_grey(const LfpOptions& lfp, const std::optional<ElectrodeLayers>& layers,
                                             std::string& source);
 
-// Without the zero grey the check cannot run, and no other statistic of one grey volume measured so far
-// tells dense LFP from NMC (docs/validation.md, "LFP-only without a known zero grey"): the bright class
-// is then taken as NMC. `results.segmentation.bright_phase` says so: checked false, the assumption, why,
-// and the options that either run the check or analyse the electrode as one LFP matrix.
-Json unchecked_bright_phase();
-
 // The classes and method that treat the whole electrode as one matrix (no threshold inside it).
 inline constexpr const char* kOneMatrixMethod = "manual:-1";
 

@@ -38,4 +38,11 @@ struct BrightPhaseCheck {
 // (it cannot be the grey of zero attenuation).
 BrightPhaseCheck check_bright_phase(const PvMixtureModel& model, double zero_grey, const BrightPhaseParams& params = {});
 
+// Without the zero grey the check cannot run, and no other statistic of one grey volume measured so far
+// tells dense LFP from NMC (docs/validation.md, "LFP-only without a known zero grey"): the bright class of
+// the default two-class segmentation is then taken as NMC. This record says so (`emorph segment`'s
+// `results.bright_phase`, analyze's `results.segmentation.bright_phase`): checked false, the assumption,
+// why, and the options that either run the check or analyse the electrode as one LFP matrix.
+Json unchecked_bright_phase();
+
 }  // namespace emorph

@@ -74,6 +74,9 @@ struct SegmentResult {
   std::optional<PvMixtureModel> model;     // the histogram model (two-class methods, when it fits)
   std::optional<SegmentBand> band;         // two-class methods with a model
   std::optional<BrightPhaseCheck> bright_phase;  // with SegmentParams::zero_grey, two classes and a model
+  // Without zero_grey, the default method and a bright class named NMC: taken as NMC unchecked
+  // (to_json writes unchecked_bright_phase(), bright_phase.hpp).
+  bool bright_phase_assumed = false;
   Json denoise_used;                       // the pre-filter applied (auto: with the estimated CNR), or null
   std::optional<FilterVolumeCorrection> volume_correction;  // mixture:otsu-volume after a pre-filter
   // Band of a class's volume fraction [low, high] (two classes with a band), else nullopt.
