@@ -151,7 +151,14 @@ def main():
               f"{r[8]:.4f} ({r[9]:.4f}) | {r[10]:.2f} | {'yes' if r[11] else 'NO'} |")
     for c in calibrations:
         print(f"calibration {c[0]} seed {c[1]}: r2 = {c[2]:.5f}")
-    print(f"\n{failures} failure(s)")
+    met = sum(r[11] for r in rows)
+    print(f"\ncases met: {met} / {len(rows)}; calibrations with r2 >= 0.99: "
+          f"{sum(c[2] >= 0.99 for c in calibrations)} / {len(calibrations)}")
+    for r in rows:
+        if not r[11]:
+            print(f"missed: {r[0]} {r[1]} seed {r[2]} {r[3]}: mean {r[4]:.2f} ({r[5]:.2f}), RSD {r[6]:.2f} ({r[7]:.2f}), "
+                  f"slope {r[8]:.4f} ({r[9]:.4f}) vol%/um")
+    print(f"{failures} failure(s)")
     return 1 if failures else 0
 
 
