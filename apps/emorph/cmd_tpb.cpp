@@ -1,5 +1,5 @@
 // emorph tpb LABELS: triple-phase boundary length (active material / CBD / pore) and its density per
-// volume, from the Freudenthal triangulation of the voxel centres (measure/triple_line.hpp).
+// volume, from the Freudenthal triangulation of the voxel centres and sub-voxel surfaces (measure/triple_line.hpp).
 #include <array>
 #include <memory>
 
@@ -18,7 +18,7 @@ using emorph::Json;
 struct TpbOptions : emorph::cli::VolumeCommandOptions {
   std::string active = "NMC", conductor = "CBD", pore = "pore";
   int smoothing = emorph::TripleLineParams{}.smoothing_steps;
-  std::string estimator = "polyline";
+  std::string estimator = "hybrid";
 };
 
 void run_tpb(const TpbOptions& o) {
@@ -29,7 +29,10 @@ void run_tpb(const TpbOptions& o) {
        {&table.at(o.pore, "--pore"), "--pore"}}};
   p.phases = {named[0].first->label, named[1].first->label, named[2].first->label};
   p.smoothing_steps = o.smoothing;
-  if (o.estimator == "intersection") p.estimator = emorph::TripleLineParams::Estimator::intersection;
+  using Estimator = emorph::TripleLineParams::Estimator;
+  p.estimator = o.estimator == "intersection" ? Estimator::intersection
+                : o.estimator == "polyline"   ? Estimator::polyline
+                                              : Estimator::hybrid;
   const auto labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
   for (const auto& [phase, option] : named) emorph::require_phase_present(labels.view(), *phase, option);
   const auto r = emorph::triple_line_length(labels.view(), p);
@@ -51,10 +54,11 @@ void setup_tpb(CLI::App& app) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   sub->add_option("--estimator", o->estimator,
-                  "polyline (default) or intersection: the smoothed active surface crossed with a plane fitted to "
-                  "the CBD|pore faces; within 5 % on cut spheres down to 45 degree contact, but not for CBD features "
-                  "of a few voxels (docs/methods/surfaces.md)")
-      ->check(CLI::IsMember({"polyline", "intersection"}))
+                  "hybrid (default): per triple line, the intersection where the CBD|pore interface is planar and "
+                  "agrees with the polyline, else the polyline; polyline: the smoothed voxel-edge triple line; "
+                  "intersection: the smoothed active surface crossed with a plane fitted to the CBD|pore faces, "
+                  "which misses CBD features of a few voxels (docs/methods/surfaces.md)")
+      ->check(CLI::IsMember({"hybrid", "polyline", "intersection"}))
       ->capture_default_str();
   sub->callback([o] { run_tpb(*o); });
 }

@@ -64,8 +64,10 @@ dict
         p.phases = {table.at(active, "active").label, table.at(conductor, "conductor").label, table.at(pore, "pore").label};
         p.smoothing_steps = smoothing;
         p.chord_voxels = chord_voxels;
-        require(estimator == "polyline" || estimator == "intersection", "tpb: estimator must be polyline or intersection");
+        require(estimator == "hybrid" || estimator == "polyline" || estimator == "intersection",
+                "tpb: estimator must be hybrid, polyline or intersection");
         if (estimator == "intersection") p.estimator = TripleLineParams::Estimator::intersection;
+        if (estimator == "polyline") p.estimator = TripleLineParams::Estimator::polyline;
         TripleLineResult r;
         {
           py::gil_scoped_release release;
@@ -75,15 +77,17 @@ dict
       },
       py::arg("labels"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(), py::arg("active") = "NMC",
       py::arg("conductor") = "CBD", py::arg("pore") = "pore", py::arg("smoothing") = TripleLineParams{}.smoothing_steps,
-      py::arg("chord_voxels") = TripleLineParams{}.chord_voxels, py::arg("estimator") = "polyline",
+      py::arg("chord_voxels") = TripleLineParams{}.chord_voxels, py::arg("estimator") = "hybrid",
       R"doc(Triple-phase boundary length (as ``emorph tpb``): active material / conductor / pore lines.
 
 Method: the voxel centres are split into Freudenthal tetrahedra; the triple line runs through the
 triangles whose vertices carry the three phases; the polyline is Taubin-smoothed and its length summed.
 ``estimator="intersection"`` (``emorph tpb --estimator intersection``) measures instead the intersection of
-the smoothed active surface with a plane fitted to the conductor|pore faces.
+the smoothed active surface with a plane fitted to the conductor|pore faces; the default ``"hybrid"`` takes
+that intersection on the lines where the conductor|pore interface is planar and it agrees with the
+polyline, the polyline elsewhere.
 Returns ``length_um``, ``length_per_um2`` (per um^3 of the whole volume), ``raw_length_um``,
-``total_volume_um3``, ``segments``, ``ends``.)doc");
+``total_volume_um3``, ``segments``, ``ends``, ``intersection_share``.)doc");
 
   m.def(
       "export_bpx",

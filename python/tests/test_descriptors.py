@@ -64,6 +64,12 @@ def test_tpb_cut_ball():
     crossed = emorph.tpb(labels, spacing=0.5, estimator="intersection")
     assert crossed["length_um"] == pytest.approx(expected, rel=0.05)
     assert crossed["method"] != res["method"]
+    # The default hybrid measures this planar CBD|pore interface by the intersection throughout.
+    assert res["intersection_share"] == 1.0
+    assert res["length_um"] == pytest.approx(crossed["length_um"], rel=1e-12)
+    lattice = emorph.tpb(labels, spacing=0.5, estimator="polyline")
+    assert lattice["length_um"] == pytest.approx(expected, rel=0.05)
+    assert lattice["intersection_share"] == 0.0
     with pytest.raises(ValueError):
         emorph.tpb(labels, estimator="nope")
 

@@ -43,7 +43,7 @@ namespace {
 EMORPH_JSON_FIELDS(granulometry_fields, GranulometryResult, phase_voxels, radius_um, opening_voxels,
                    volume_fraction_removed, cumulative_fraction, d50_um)
 EMORPH_JSON_FIELDS(triple_line_fields, TripleLineResult, length_um, length_per_um2, raw_length_um, total_volume_um3,
-                   segments, ends)
+                   segments, ends, intersection_share)
 
 }  // namespace
 

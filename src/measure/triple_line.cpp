@@ -51,18 +51,23 @@ struct Segment {
 };
 
 // Length of each chain (paths from an end, then closed loops) measured by chords spanning `span_um`
-// of polyline each: wiggles shorter than the span no longer add length.
-double chord_length(const std::vector<Point>& p, const std::vector<std::array<int64_t, 2>>& neighbours,
-                    const std::vector<int>& degree, double span_um) {
+// of polyline each (span 0: the polyline itself): wiggles shorter than the span no longer add length.
+// Fills chain_of_node; returns the chains' lengths.
+std::vector<double> chord_lengths(const std::vector<Point>& p, const std::vector<std::array<int64_t, 2>>& neighbours,
+                                  const std::vector<int>& degree, double span_um, std::vector<int64_t>& chain_of_node) {
   const int64_t n = static_cast<int64_t>(p.size());
   std::vector<char> visited(static_cast<std::size_t>(n), 0);
-  double total = 0;
+  chain_of_node.assign(static_cast<std::size_t>(n), -1);
+  std::vector<double> lengths;
   std::vector<int64_t> chain;
   auto walk = [&](int64_t start) {
     chain.clear();
+    const auto id = static_cast<int64_t>(lengths.size());
+    double total = 0;
     int64_t prev = -1, cur = start;
     while (cur >= 0 && !visited[cur]) {
       visited[cur] = 1;
+      chain_of_node[cur] = id;
       chain.push_back(cur);
       int64_t next = -1;
       for (int k = 0; k < std::min(degree[cur], 2); ++k)
@@ -85,12 +90,13 @@ double chord_length(const std::vector<Point>& p, const std::vector<std::array<in
       }
     }
     if (last + 1 < chain.size()) total += distance(p[chain[last]], p[chain.back()]);
+    lengths.push_back(total);
   };
   for (int64_t i = 0; i < n; ++i)
     if (!visited[i] && degree[i] <= 1) walk(i);
   for (int64_t i = 0; i < n; ++i)
     if (!visited[i]) walk(i);
-  return total;
+  return lengths;
 }
 
 }  // namespace
@@ -104,10 +110,15 @@ TripleLineResult triple_line_length(VolumeView<const uint8_t> labels, const Trip
   require(params.smoothing_steps >= 0, "triple line: smoothing steps must be >= 0");
   require(std::isfinite(params.chord_voxels) && params.chord_voxels >= 0, "triple line: the chord span must be >= 0 voxels");
   const int64_t nz = labels.nz(), ny = labels.ny(), nx = labels.nx();
-  const bool intersection = params.estimator == TripleLineParams::Estimator::intersection;
+  using Estimator = TripleLineParams::Estimator;
   TripleLineResult r;
-  r.method = intersection ? "intersection of the smoothed active surface and the fitted conductor|pore plane"
-                          : "Freudenthal triangulation, Taubin-smoothed triple line";
+  r.method = params.estimator == Estimator::intersection
+                 ? "intersection of the smoothed active surface and the fitted conductor|pore plane"
+             : params.estimator == Estimator::polyline
+                 ? "Freudenthal triangulation, Taubin-smoothed triple line"
+                 : "hybrid: intersection of the smoothed active surface and the fitted conductor|pore plane on the "
+                   "triple lines where that interface is planar and both estimators agree, Taubin-smoothed "
+                   "Freudenthal polyline elsewhere";
   r.total_volume_um3 = static_cast<double>(nz * ny * nx) * sp.voxel_volume_um3();
   if (nz < 2 || ny < 2 || nx < 2) return r;
 
@@ -249,14 +260,34 @@ TripleLineResult triple_line_length(VolumeView<const uint8_t> labels, const Trip
     relax(0.5);
     relax(-0.53);
   }
-  if (intersection) {
-    TripleLineIntersectionParams ip = params.intersection;
-    ip.phases = params.phases;
+  const double unit = std::min({sp.dz, sp.dy, sp.dx});
+  TripleLineIntersectionParams ip = params.intersection;
+  ip.phases = params.phases;
+  if (params.estimator == Estimator::intersection) {
     r.length_um = triple_line_intersection_length(labels, ip);
+    r.intersection_share = r.length_um > 0 ? 1 : 0;
   } else {
-    r.length_um = params.chord_voxels == 0 ? length(node)
-                                           : chord_length(node, neighbours, degree,
-                                                          params.chord_voxels * std::min({sp.dz, sp.dy, sp.dx}));
+    std::vector<int64_t> chain_of_node;
+    const auto chain_length = chord_lengths(node, neighbours, degree, params.chord_voxels * unit, chain_of_node);
+    if (params.estimator == Estimator::polyline) {
+      for (double l : chain_length) r.length_um += l;
+    } else {
+      // Each chain's chord length spread over its edges in proportion to their smoothed lengths.
+      std::vector<double> arc(chain_length.size(), 0.0);
+      for (const auto& e : edges) arc[static_cast<std::size_t>(chain_of_node[e[0]])] += distance(node[e[0]], node[e[1]]);
+      std::vector<TripleLinePiece> pieces;
+      pieces.reserve(edges.size());
+      for (const auto& e : edges) {
+        const Point &a = node[e[0]], &b = node[e[1]];
+        const auto c = static_cast<std::size_t>(chain_of_node[e[0]]);
+        if (arc[c] > 0)
+          pieces.push_back({{(a.z + b.z) / 2, (a.y + b.y) / 2, (a.x + b.x) / 2}, distance(a, b) * chain_length[c] / arc[c], 0});
+      }
+      const auto segments = triple_line_intersection_segments(labels, ip, &pieces);
+      const auto h = hybrid_triple_line_length(pieces, segments, params.hybrid);
+      r.length_um = h.length_um;
+      r.intersection_share = h.intersection_share;
+    }
   }
   r.length_per_um2 = r.length_um / r.total_volume_um3;
   return r;

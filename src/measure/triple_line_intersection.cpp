@@ -71,14 +71,16 @@ void add_into(Volume<float>& sum, const Volume<float>& term) {
 
 }  // namespace
 
-double triple_line_intersection_length(VolumeView<const uint8_t> labels, const TripleLineIntersectionParams& params) {
+std::vector<TripleLinePiece> triple_line_intersection_segments(VolumeView<const uint8_t> labels,
+                                                              const TripleLineIntersectionParams& params,
+                                                              std::vector<TripleLinePiece>* probes) {
   const Spacing sp = labels.spacing();
   require(std::isfinite(params.surface_sigma_voxels) && params.surface_sigma_voxels > 0 &&
               std::isfinite(params.plane_sigma_voxels) && params.plane_sigma_voxels > 0 &&
               std::isfinite(params.normal_sigma_voxels) && params.normal_sigma_voxels > 0,
           "triple line: the smoothing sigmas must be positive");
   const Shape s = labels.shape();
-  if (s.nz < 2 || s.ny < 2 || s.nx < 2) return 0;
+  if (s.nz < 2 || s.ny < 2 || s.nx < 2) return {};
   const uint8_t A = params.phases[0], B = params.phases[1], C = params.phases[2];
   const double unit = std::min({sp.dz, sp.dy, sp.dx});
   const double step[3] = {sp.dz, sp.dy, sp.dx};
@@ -97,7 +99,7 @@ double triple_line_intersection_length(VolumeView<const uint8_t> labels, const T
         for (int k = 0; k < 8; ++k) all |= bit(labels(z + (k >> 2), y + ((k >> 1) & 1), x + (k & 1)));
         if (all == 7) near(z, y, x) = 1, any = true;
       }
-  if (!any) return 0;
+  if (!any) return {};
   for (int axis = 0; axis < 3; ++axis) {  // dilation by 2 cells along each axis (a 5^3 box)
     Volume<uint8_t> grown = Volume<uint8_t>::filled(cs, sp, 0);
 #pragma omp parallel for schedule(static)
@@ -159,7 +161,7 @@ double triple_line_intersection_length(VolumeView<const uint8_t> labels, const T
   // -1 the other way; weight W = sum w, normal N = sum w S e_a, first
   // moment D = sum w (q - p): the plane through the weighted centroid p + D/W with normal N.
   const double sigma_p = params.plane_sigma_voxels * unit, sigma_n = params.normal_sigma_voxels * unit;
-  Volume<float> weight = Volume<float>::filled(s, sp, 0.f);
+  Volume<float> weight = Volume<float>::filled(s, sp, 0.f), area = Volume<float>::filled(s, sp, 0.f);
   std::array<Volume<float>, 3> normal, moment;
   for (int b = 0; b < 3; ++b) moment[b] = Volume<float>::filled(s, sp, 0.f);
   for (int a = 0; a < 3; ++a) {
@@ -182,6 +184,7 @@ double triple_line_intersection_length(VolumeView<const uint8_t> labels, const T
     }
     add_into(weight, correlate3(face_abs, base));
     normal[a] = correlate3(face, normal_kernel);
+    add_into(area, correlate3(face_abs, normal_kernel));
     for (int b = 0; b < 3; ++b) {
       auto k = base;
       k[b] = axis_kernel(sigma_p, step[b], b == a ? 0.5 : 0.0, true);
@@ -198,14 +201,37 @@ double triple_line_intersection_length(VolumeView<const uint8_t> labels, const T
     for (int b = 0; b < 3; ++b) dot += n[b] * moment[b](z, y, x);
     return -dot / (norm * w);  // signed distance to the fitted plane, positive on the pore side
   };
+  // Planarity of the faces in the normal's window: the faces of a plane (a monotone staircase) all face
+  // the same way along each axis, so sum_a |N_a| equals their area; a cap or a blob a few voxels
+  // across cancels part of it.
+  auto planarity = [&](int64_t z, int64_t y, int64_t x) -> double {
+    const double total = area(z, y, x);
+    if (!(total > 1e-6)) return 0;
+    return (std::abs(normal[0](z, y, x)) + std::abs(normal[1](z, y, x)) + std::abs(normal[2](z, y, x))) / total;
+  };
+  auto planarity_of_cell = [&](int64_t z, int64_t y, int64_t x) {
+    double lowest = 1;
+    for (int k = 0; k < 8; ++k) lowest = std::min(lowest, planarity(z + (k >> 2), y + ((k >> 1) & 1), x + (k & 1)));
+    return lowest;
+  };
+  if (probes) {
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < static_cast<int64_t>(probes->size()); ++i) {
+      auto& probe = (*probes)[static_cast<std::size_t>(i)];
+      int64_t c[3];
+      for (int axis = 0; axis < 3; ++axis)
+        c[axis] = std::clamp<int64_t>(static_cast<int64_t>(std::floor(probe.point_um[axis] / step[axis])), 0, cs[axis] - 1);
+      probe.planarity = planarity_of_cell(c[0], c[1], c[2]);
+    }
+  }
 
   // Marching the 6 Kuhn tetrahedra of each cell near the line: on each triangle, the point where both
   // linear interpolants vanish; two such points bound the line's segment in the tetrahedron.
   static const int kOrders[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
-  std::vector<double> per_slice(static_cast<std::size_t>(cs.nz), 0.0);
+  std::vector<std::vector<TripleLinePiece>> per_slice(static_cast<std::size_t>(cs.nz));
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t z = 0; z < cs.nz; ++z) {
-    double sum = 0;
+    auto& out = per_slice[static_cast<std::size_t>(z)];
     for (int64_t y = 0; y < cs.ny; ++y)
       for (int64_t x = 0; x < cs.nx; ++x) {
         if (!near(z, y, x)) continue;
@@ -221,6 +247,7 @@ double triple_line_intersection_length(VolumeView<const uint8_t> labels, const T
           gmin = std::min(gmin, g[k]), gmax = std::max(gmax, g[k]);
         }
         if (!ok || !(fmin < 0 && fmax > 0 && gmin < 0 && gmax > 0)) continue;
+        const double cell_planarity = planarity_of_cell(z, y, x);
         for (const auto& order : kOrders) {
           int corner[4] = {0, 0, 0, 7};
           int bits = 0;
@@ -251,18 +278,32 @@ double triple_line_intersection_length(VolumeView<const uint8_t> labels, const T
           // Two points bound the segment; more only where it passes through an edge or a vertex
           // (repeated points): the farthest pair.
           double longest = 0;
+          int ends[2] = {0, 0};
           for (int i = 0; i < found; ++i)
             for (int j = i + 1; j < found; ++j) {
               const double dz = pts[i][0] - pts[j][0], dy = pts[i][1] - pts[j][1], dx = pts[i][2] - pts[j][2];
-              longest = std::max(longest, std::sqrt(dz * dz + dy * dy + dx * dx));
+              const double d = std::sqrt(dz * dz + dy * dy + dx * dx);
+              if (d > longest) longest = d, ends[0] = i, ends[1] = j;
             }
-          sum += longest;
+          if (longest == 0) continue;
+          const double origin[3] = {z * step[0], y * step[1], x * step[2]};
+          TripleLinePiece seg;
+          for (int axis = 0; axis < 3; ++axis)
+            seg.point_um[axis] = origin[axis] + (pts[ends[0]][axis] + pts[ends[1]][axis]) / 2;
+          seg.length_um = longest;
+          seg.planarity = cell_planarity;
+          out.push_back(seg);
         }
       }
-    per_slice[static_cast<std::size_t>(z)] = sum;
   }
+  std::vector<TripleLinePiece> all;
+  for (auto& slice : per_slice) all.insert(all.end(), slice.begin(), slice.end());
+  return all;
+}
+
+double triple_line_intersection_length(VolumeView<const uint8_t> labels, const TripleLineIntersectionParams& params) {
   double total = 0;
-  for (double v : per_slice) total += v;
+  for (const auto& seg : triple_line_intersection_segments(labels, params)) total += seg.length_um;
   return total;
 }
 

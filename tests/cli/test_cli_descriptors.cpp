@@ -140,6 +140,10 @@ TEST(CliDescriptors, ContactsTpbAndSurfaceShares) {
   r = run_cli("tpb " + labels + " --json " + (dir / "t.json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_GT(read_json(dir / "t.json")["results"]["length_per_um2"].get<double>(), 0);
+  EXPECT_EQ(read_json(dir / "t.json")["parameters"]["estimator"], "hybrid");
+  EXPECT_TRUE(read_json(dir / "t.json")["results"].contains("intersection_share"));
+  ASSERT_EQ(run_cli("tpb " + labels + " --estimator polyline --json " + (dir / "tp.json")).exit_code, 0);
+  EXPECT_NE(read_json(dir / "tp.json")["results"]["method"], read_json(dir / "t.json")["results"]["method"]);
   EXPECT_EQ(run_cli("tpb " + labels + " --active nope").exit_code, 2);
   r = run_cli("tpb " + labels + " --estimator intersection --json " + (dir / "ti.json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;

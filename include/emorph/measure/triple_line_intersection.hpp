@@ -6,6 +6,7 @@
 // vanish, traced by marching the Freudenthal tetrahedra of the voxel centres.
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "emorph/volume.hpp"
 
@@ -24,8 +25,25 @@ struct TripleLineIntersectionParams {
   double normal_sigma_voxels = 2.5;
 };
 
-// Length in um of the lines where the three phases meet. OpenMP; the result does not depend on the
-// thread count. Memory: about 12 float volumes of the labels' shape.
+// A piece of a triple line: a segment of the traced intersection (inside one Freudenthal tetrahedron)
+// or an edge of the polyline.
+struct TripleLinePiece {
+  std::array<double, 3> point_um{};  // its midpoint: z, y, x from the first voxel's centre
+  double length_um = 0;
+  // Planarity of the conductor|pore faces around it (the lowest over the corners of its voxel cell):
+  // sum_a |N_a| / sum_a A_a of the faces' vector area N and area A in the normal's window; 1 on a plane
+  // of any orientation (a monotone staircase), about 0.5 on a hemispherical cap, 0 with no face near.
+  double planarity = 0;
+};
+
+// The line's segments, in slice order; `probes` (the polyline's pieces), when given, get their
+// planarity. OpenMP; the result does not depend on the thread count. Memory: about 13 float volumes of
+// the labels' shape.
+std::vector<TripleLinePiece> triple_line_intersection_segments(VolumeView<const uint8_t> labels,
+                                                              const TripleLineIntersectionParams& params = {},
+                                                              std::vector<TripleLinePiece>* probes = nullptr);
+
+// Length in um of the lines where the three phases meet: the segments' sum.
 double triple_line_intersection_length(VolumeView<const uint8_t> labels, const TripleLineIntersectionParams& params = {});
 
 }  // namespace emorph
