@@ -1,5 +1,6 @@
-// Optional analyze steps of issue 20: contacts (Crofton contact areas), triple-phase boundary
-// (Freudenthal triple line), anisotropy of tau with Bruggeman exponents (tau = eps^(1 - alpha)), BPX.
+// Optional analyze steps of issue 20: contacts (Crofton contact areas), triple-phase boundary (hybrid
+// triple line: surfaces' intersection or Freudenthal polyline), anisotropy of tau with Bruggeman
+// exponents (tau = eps^(1 - alpha)), BPX.
 #include "emorph/report/descriptor_steps.hpp"
 
 #include <cmath>
