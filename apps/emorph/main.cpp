@@ -73,11 +73,13 @@ void print_command_list(CLI::App& app) {
 
 // Under several MPI ranks only these commands run distributed (docs/slurm.md); the others exit 2.
 void require_distributed(const CLI::App& command) {
-  static const std::set<std::string> distributed = {"fractions", "histogram", "profile", "surface", "tortuosity",
-                                                     "edt",       "label",     "connectivity", "help"};
+  static const std::set<std::string> distributed = {"fractions", "histogram", "profile",      "surface",
+                                                     "tortuosity", "edt",      "label",        "connectivity",
+                                                     "granulometry", "localthickness", "denoise", "help"};
   if (emorph::world_ranks() > 1 && !distributed.count(command.get_name()))
     throw emorph::InputError(command.get_name() + ": not distributed over MPI ranks yet; run it without mpirun (or with -np 1). "
-                             "Distributed: fractions, histogram, profile, surface, edt, label, connectivity, tortuosity (docs/slurm.md)");
+                             "Distributed: fractions, histogram, profile, surface, edt, label, connectivity, tortuosity, granulometry, "
+                             "localthickness, denoise (docs/slurm.md)");
 }
 
 // Under MPI every rank runs the command; rank 0 alone prints and commits the outputs (the others'

@@ -10,6 +10,7 @@
 #include "emorph/atomic_file.hpp"
 #include "emorph/io.hpp"
 #include "emorph/memory_budget.hpp"
+#include "emorph/mpi/distributed_granulometry.hpp"
 #include "emorph/parallel.hpp"
 
 namespace emorph::cli {
@@ -116,7 +117,8 @@ StreamedGranulometry streamed_granulometry_run(const PhaseInputOptions& o, const
   sp.scratch_dir = scratch_dir_for(map_output);  // no map: the current folder (or --scratch)
   sp.scratch_option = scratch_option();
   StreamReport report;
-  StreamedGranulometry g = streamed_granulometry(o.in.input, sp, o.in.read_options(), stream_params(), &report);
+  StreamedGranulometry g = world_ranks() > 1 ? distributed_granulometry(o.in.input, sp, o.in.read_options(), &report)
+                                             : streamed_granulometry(o.in.input, sp, o.in.read_options(), stream_params(), &report);
   record_streamed_run(report);
   return g;
 }

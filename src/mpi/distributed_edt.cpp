@@ -16,49 +16,79 @@
 
 namespace emorph {
 
-void distributed_z_pass(Volume<float>& squared, int64_t nz, double wz) {
-  if (nz <= 1) return;
+namespace {
+
+// Block sizes of the transpose: this rank's z slices times each rank's y rows (z slab side), and each
+// rank's z slices times this rank's y rows (y slab side).
+struct TransposeCounts {
+  std::vector<int64_t> z_side, y_side;
+};
+TransposeCounts transpose_counts(int64_t nz, int64_t ny, int64_t nx) {
   const int ranks = world_ranks();
-  const int64_t ny = squared.ny(), nx = squared.nx(), plane = ny * nx, own_nz = squared.nz();
-  // Transpose: the block for rank r is (own z) x (r's y rows) x nx; what arrives from the ranks in
-  // order is (every z) x (own y rows) x nx, i.e. the y slab itself. At most two slab-sized buffers
-  // live at a time: each is freed as soon as its content has moved on.
-  const RankSlab own_y = rank_slices(ny, world_rank(), ranks);
-  const int64_t own_ny = own_y.end - own_y.begin;
-  std::vector<int64_t> to_ranks(ranks), from_ranks(ranks);
+  const RankSlab own_z = rank_slices(nz, world_rank(), ranks), own_y = rank_slices(ny, world_rank(), ranks);
+  TransposeCounts c{std::vector<int64_t>(ranks), std::vector<int64_t>(ranks)};
   for (int r = 0; r < ranks; ++r) {
     const RankSlab ys = rank_slices(ny, r, ranks), zs = rank_slices(nz, r, ranks);
-    to_ranks[r] = own_nz * (ys.end - ys.begin) * nx;
-    from_ranks[r] = (zs.end - zs.begin) * own_ny * nx;
+    c.z_side[r] = (own_z.end - own_z.begin) * (ys.end - ys.begin) * nx;
+    c.y_side[r] = (zs.end - zs.begin) * (own_y.end - own_y.begin) * nx;
   }
-  // (own z, r's rows) blocks <-> the z slab, in rank order: pack (to_blocks) or unpack.
-  auto move_blocks = [&](float* blocks, float* slab, bool to_blocks) {
-    int64_t at = 0;
-    for (int r = 0; r < ranks; ++r) {
-      const RankSlab ys = rank_slices(ny, r, ranks);
-      const std::size_t n = static_cast<std::size_t>((ys.end - ys.begin) * nx);
-      for (int64_t z = 0; z < own_nz; ++z, at += static_cast<int64_t>(n)) {
-        float* in_slab = slab + z * plane + ys.begin * nx;
-        if (to_blocks)
-          std::memcpy(blocks + at, in_slab, n * sizeof(float));
-        else
-          std::memcpy(in_slab, blocks + at, n * sizeof(float));
-      }
+  return c;
+}
+
+// (own z, r's rows) blocks for ranks 0..N-1 <-> the z slab: pack (to_blocks) or unpack.
+void move_blocks(float* blocks, float* slab, int64_t own_nz, int64_t ny, int64_t nx, bool to_blocks) {
+  const int ranks = world_ranks();
+  int64_t at = 0;
+  for (int r = 0; r < ranks; ++r) {
+    const RankSlab ys = rank_slices(ny, r, ranks);
+    const std::size_t n = static_cast<std::size_t>((ys.end - ys.begin) * nx);
+    for (int64_t z = 0; z < own_nz; ++z, at += static_cast<int64_t>(n)) {
+      float* in_slab = slab + (z * ny + ys.begin) * nx;
+      if (to_blocks)
+        std::memcpy(blocks + at, in_slab, n * sizeof(float));
+      else
+        std::memcpy(in_slab, blocks + at, n * sizeof(float));
     }
-  };
-  std::vector<float> blocks(static_cast<std::size_t>(own_nz * plane));
-  move_blocks(blocks.data(), squared.data(), true);
-  squared = Volume<float>();
-  std::vector<float> columns(static_cast<std::size_t>(nz * own_ny * nx));
-  world_alltoall(blocks.data(), to_ranks, columns.data(), from_ranks);
-  blocks = std::vector<float>();
-  if (own_ny > 0) squared_distance_z_pass_inplace(VolumeView<float>(columns.data(), Shape{nz, own_ny, nx}), wz);
-  // Back: the y slab in z order is already the blocks for ranks 0..N-1.
-  blocks.resize(static_cast<std::size_t>(own_nz * plane));
-  world_alltoall(columns.data(), from_ranks, blocks.data(), to_ranks);
-  columns = std::vector<float>();
-  squared = Volume<float>(Shape{own_nz, ny, nx});
-  move_blocks(blocks.data(), squared.data(), false);
+  }
+}
+
+}  // namespace
+
+std::vector<float> z_slab_to_y_slab(Volume<float>& z_slab, int64_t nz) {
+  // What arrives from the ranks in order is (every z) x (own y rows) x nx, i.e. the y slab itself. At
+  // most two slab-sized buffers live at a time: each is freed as soon as its content has moved on.
+  const int64_t own_nz = z_slab.nz(), ny = z_slab.ny(), nx = z_slab.nx();
+  const TransposeCounts counts = transpose_counts(nz, ny, nx);
+  std::vector<float> blocks(static_cast<std::size_t>(own_nz * ny * nx));
+  move_blocks(blocks.data(), z_slab.data(), own_nz, ny, nx, true);
+  z_slab = Volume<float>();
+  const RankSlab own_y = own_slices(ny);
+  std::vector<float> y_slab(static_cast<std::size_t>(nz * (own_y.end - own_y.begin) * nx));
+  world_alltoall(blocks.data(), counts.z_side, y_slab.data(), counts.y_side);
+  return y_slab;
+}
+
+Volume<float> y_slab_to_z_slab(std::vector<float>& y_slab, const Shape& whole) {
+  // The y slab in z order is already the blocks for ranks 0..N-1.
+  const TransposeCounts counts = transpose_counts(whole.nz, whole.ny, whole.nx);
+  const RankSlab own_z = own_slices(whole.nz);
+  const int64_t own_nz = own_z.end - own_z.begin;
+  std::vector<float> blocks(static_cast<std::size_t>(own_nz * whole.ny * whole.nx));
+  world_alltoall(y_slab.data(), counts.y_side, blocks.data(), counts.z_side);
+  y_slab = std::vector<float>();
+  Volume<float> z_slab(Shape{own_nz, whole.ny, whole.nx});
+  move_blocks(blocks.data(), z_slab.data(), own_nz, whole.ny, whole.nx, false);
+  return z_slab;
+}
+
+void distributed_z_pass(Volume<float>& squared, int64_t nz, double wz) {
+  if (nz <= 1) return;
+  const Shape whole{nz, squared.ny(), squared.nx()};
+  const RankSlab own_y = own_slices(whole.ny);
+  std::vector<float> columns = z_slab_to_y_slab(squared, nz);
+  if (own_y.end > own_y.begin)
+    squared_distance_z_pass_inplace(VolumeView<float>(columns.data(), Shape{nz, own_y.end - own_y.begin, whole.nx}), wz);
+  squared = y_slab_to_z_slab(columns, whole);
 }
 
 EdtSummary distributed_edt(const std::string& input, const std::string& output, const StreamedEdtParams& params,

@@ -1,12 +1,17 @@
 // Streamed denoising: slab + halo in, filter (median_filter / gaussian_filter / bilateral_filter on the
-// slab), core slices out through a slab writer.
+// slab), core slices out through a slab writer. Under MPI ranks each rank filters its own z slices (the
+// halo slices read from the file, beyond its share) and rank 0 writes them in z order.
 #include "emorph/stream/streamed_denoise.hpp"
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <type_traits>
 
 #include "emorph/io/slab_stream.hpp"
+#include "emorph/mpi/exchange.hpp"
+#include "emorph/parallel.hpp"
+#include "rank_sums.hpp"
 
 namespace emorph {
 
@@ -35,12 +40,22 @@ DType streamed_denoise(const std::string& input, const std::string& output, cons
   SlabStreamParams p;
   p.slab_slices = slab_slices_for_budget(stream.budget_bytes, per_slice, halo, info.shape.nz);
   p.halo = halo;
+  restrict_to_own_slices(p, stream.distributed, info.shape.nz);
   if (stream.progress)
     p.progress_label = "denoise " + std::filesystem::path(file_part(input)).filename().string() + " by slabs of " +
                        std::to_string(p.slab_slices);
   if (report) report->slab_slices = p.slab_slices, report->halo = halo;
   SlabStream s(std::move(reader), p);
-  auto writer = open_slab_writer(output, VolumeHeader{info.shape, out_dtype, spacing});
+  const uint64_t out_slice_bytes = plane * dtype_size(out_dtype);
+  std::unique_ptr<SlabWriter> writer;
+  if (!stream.distributed || is_root_rank()) writer = open_slab_writer(output, VolumeHeader{info.shape, out_dtype, spacing});
+  std::vector<unsigned char> own_output;  // distributed: this rank's filtered core slices, for rank 0
+  auto emit = [&](const void* slices, int64_t count) {
+    if (!stream.distributed) return writer->write(slices, count);
+    const std::size_t at = own_output.size(), bytes = static_cast<std::size_t>(count) * out_slice_bytes;
+    own_output.resize(at + bytes);
+    std::memcpy(own_output.data() + at, slices, bytes);
+  };
   visit_dtype(info.dtype, [&](auto t) {
     using T = decltype(t);
     while (s.next()) {
@@ -49,14 +64,18 @@ DType streamed_denoise(const std::string& input, const std::string& output, cons
         if (!read_options.allow_nonfinite)
           require_finite_voxels(slab.data(), static_cast<std::size_t>(slab.size()), input, s.first_slice(), info.shape);
       const int64_t skip = s.core_begin() - s.first_slice(), count = s.core_end() - s.core_begin();
-      auto write_core = [&](const auto& filtered) { writer->write(filtered.data() + skip * static_cast<int64_t>(plane), count); };
+      auto write_core = [&](const auto& filtered) { emit(filtered.data() + skip * static_cast<int64_t>(plane), count); };
       if (spec.filter == "median") write_core(median_filter<T>(slab, spec.median));
       else if (spec.filter == "gaussian") write_core(gaussian_filter<T>(slab, spec.gaussian));
       else if (spec.filter == "bilateral") write_core(bilateral_filter<T>(slab, spec.bilateral));
       else throw InputError("unknown filter '" + spec.filter + "'");
     }
   });
-  writer->commit();
+  if (stream.distributed)
+    world_collect_on_root(own_output.data(), own_output.size(), out_slice_bytes, [&](const void* bytes, uint64_t size) {
+      writer->write(bytes, static_cast<int64_t>(size / out_slice_bytes));
+    });
+  if (writer) writer->commit();
   if (report) report->slabs = s.slabs_read();
   return out_dtype;
 }

@@ -13,6 +13,7 @@
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
+#include "support/ball_volume.hpp"
 #include "support/checks.hpp"
 #include "support/labels_and_grey.hpp"
 #include "support/test_support.hpp"
@@ -63,6 +64,33 @@ class MpiDistributed : public emorph::test::LabelsAndGreyFiles {
     const auto r = run_mpi(ranks, command + " --json " + json);
     EXPECT_EQ(r.exit_code, 0) << "np " << ranks << ": " << command << "\n" << r.err;
     return r.exit_code == 0 ? read_json(json) : Json();
+  }
+  // Runs each {name, command} in one process and under 2, 3 and 4 ranks: the results, the output volume
+  // ({out} in the command; results name it, so "output" is compared apart) and its CSV ({out}.csv) must
+  // be identical.
+  void expect_identical_runs(const std::vector<std::pair<std::string, std::string>>& commands) {
+    auto with_output = [&](std::string command, const std::string& out) {
+      for (std::size_t at; (at = command.find("{out}")) != std::string::npos;) command.replace(at, 5, out);
+      return command;
+    };
+    for (const auto& [name, command] : commands) {
+      const std::string out_1 = dir_ / (name + "_1.nrrd");
+      Json one = single(with_output(command, out_1), name);
+      ASSERT_TRUE(one.is_object()) << name;
+      one["results"].erase("output");
+      const bool writes = command.find("{out}") != std::string::npos;
+      const std::string volume_1 = emorph::test::read_text(out_1);
+      ASSERT_EQ(volume_1.empty(), !writes) << name;
+      for (int ranks : {2, 3, 4}) {
+        const std::string out_n = dir_ / (name + "_" + std::to_string(ranks) + ".nrrd");
+        Json many = distributed(ranks, with_output(command, out_n), name);
+        ASSERT_TRUE(many.is_object()) << name << " np " << ranks;
+        many["results"].erase("output");
+        EXPECT_EQ(many["results"].dump(), one["results"].dump()) << name << " np " << ranks;
+        EXPECT_TRUE(emorph::test::read_text(out_n) == volume_1) << name << " np " << ranks << ": output volume differs";
+        EXPECT_EQ(emorph::test::read_text(out_n + ".csv"), emorph::test::read_text(out_1 + ".csv")) << name << " np " << ranks;
+      }
+    }
   }
 };
 
@@ -152,7 +180,6 @@ TEST_F(MpiDistributed, EdtLabelsAndConnectivityEqualTheSingleProcessRunExactly) 
   }
   const std::string speckle_path = dir_ / "speckle.nrrd";
   emorph::write_volume(speckle_path, speckle);
-  // {out} is the command's output volume; results name it, so "output" is compared apart.
   const std::vector<std::pair<std::string, std::string>> commands = {
       {"edt_nmc", "edt " + labels_ + " {out} --phase NMC"},
       {"edt_nonzero", "edt " + speckle_path + " {out}"},
@@ -163,32 +190,33 @@ TEST_F(MpiDistributed, EdtLabelsAndConnectivityEqualTheSingleProcessRunExactly) 
       {"connectivity_y26", "connectivity " + speckle_path + " --phase CBD --axis 1 --connectivity 26 --out {out}"},
       {"connectivity_all_phases", "connectivity " + speckle_path + " --axis 2"},
   };
-  auto with_output = [&](std::string command, const std::string& out) {
-    for (std::size_t at; (at = command.find("{out}")) != std::string::npos;) command.replace(at, 5, out);
-    return command;
-  };
-  for (const auto& [name, command] : commands) {
-    const std::string out_1 = dir_ / (name + "_1.nrrd");
-    Json one = single(with_output(command, out_1), name);
-    ASSERT_TRUE(one.is_object()) << name;
-    one["results"].erase("output");
-    const bool writes = command.find("{out}") != std::string::npos;
-    const std::string volume_1 = emorph::test::read_text(out_1);
-    ASSERT_EQ(volume_1.empty(), !writes) << name;
-    for (int ranks : {2, 3, 4}) {
-      const std::string out_n = dir_ / (name + "_" + std::to_string(ranks) + ".nrrd");
-      Json many = distributed(ranks, with_output(command, out_n), name);
-      ASSERT_TRUE(many.is_object()) << name << " np " << ranks;
-      many["results"].erase("output");
-      EXPECT_EQ(many["results"].dump(), one["results"].dump()) << name << " np " << ranks;
-      EXPECT_TRUE(emorph::test::read_text(out_n) == volume_1) << name << " np " << ranks << ": output volume differs";
-      EXPECT_EQ(emorph::test::read_text(out_n + ".csv"), emorph::test::read_text(out_1 + ".csv")) << name << " np " << ranks;
-    }
-  }
+  expect_identical_runs(commands);
+}
+
+TEST_F(MpiDistributed, GranulometryAndFiltersEqualTheSingleProcessRunExactly) {
+  // A ball of radius 10 voxels in a 31^3 cube (slabs of 8 or 7 slices under 4 ranks: the opening's
+  // balls reach over more than one neighbouring rank), CBD in a box cutting it, and the electrode
+  // layers. Openings are integer counts and the maps floats decided by the same arithmetic: anything
+  // but identity is a bug. The filters' halo slices come from the file: were they dropped, the slices
+  // next to each rank face would be filtered with reflected neighbours and their bytes would differ
+  // (the grey texture varies along z).
+  auto ball = emorph::test::ball_volume(31, {0.5, 0.5, 0.5}, {15, 14, 16}, 100, 1);
+  emorph::test::paint_box(ball, emorph::Box{6, 20, 0, 31, 20, 26}, 3);
+  const std::string ball_path = dir_ / "ball.nrrd";
+  emorph::write_volume(ball_path, ball);
+  expect_identical_runs({
+      {"granulometry_ball", "granulometry " + ball_path + " --phase NMC --local-thickness {out} --csv {out}.csv"},
+      {"granulometry_ball_anisotropic", "granulometry " + ball_path + " --phase NMC --voxel 0.5,0.4,0.6 --step 0.45 --local-thickness {out}"},
+      {"granulometry_pore_max", "granulometry " + ball_path + " --phase pore --max-radius 2 --local-thickness {out} --csv {out}.csv"},
+      {"localthickness_electrode", "localthickness " + labels_ + " {out} --phase pore"},
+      {"denoise_median", "denoise " + grey_ + " {out} --filter median:2"},
+      {"denoise_gaussian", "denoise " + grey_ + " {out} --filter gaussian:1.2"},
+      {"denoise_bilateral", "denoise " + grey_ + " {out} --filter bilateral:1.5,3000"},
+  });
 }
 
 TEST_F(MpiDistributed, CommandsNotDistributedExitTwoAndSayWhy) {
-  const auto r = run_mpi(2, "granulometry " + labels_ + " --phase NMC --voxel 0.5");
+  const auto r = run_mpi(2, "particles " + labels_ + " --phase NMC");
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("not distributed over MPI ranks yet"), std::string::npos) << r.err;
   const auto t = run_mpi(2, "tortuosity " + labels_ + " --phase NMC --axis 1");  // own multigrid: one process only

@@ -5,11 +5,18 @@
 // writes the output slab by slab in z order and sums the figures in raster order. Every line sees the
 // same 1D operations as in core (distance_transform), so the output and the figures are identical.
 #include <string>
+#include <vector>
 
 #include "emorph/io.hpp"
 #include "emorph/stream/streamed_edt.hpp"
 
 namespace emorph {
+
+// The transpose over the ranks (collective, MPI_Alltoallv): this rank's z slab (its own_slices of the
+// nz slices) -> its y slab (own_slices of the ny rows) of whole z columns, nz x own ny x nx, and back.
+// Each releases its input, so that at most two slab-sized buffers live at a time.
+std::vector<float> z_slab_to_y_slab(Volume<float>& z_slab, int64_t nz);
+Volume<float> y_slab_to_z_slab(std::vector<float>& y_slab, const Shape& whole);
 
 // The z pass of the squared EDT over the ranks (collective): `squared` holds this rank's z slab (its
 // own_slices of a volume of nz slices) after the x and y passes, and receives the squared distances,
