@@ -199,23 +199,29 @@ struct FineLevel {
 // Coarse level: explicit upward conductances (z, y, x); a downward link is the neighbour's upward one.
 // It only serves the preconditioner, so conductances and work vectors are float (the diagonal stays
 // double: rows without a boundary link sum to zero, and a separately rounded diagonal could break that).
+// Missing neighbours point to a dummy unknown m (one past the last) whose conductances and x, t entries
+// stay 0, so a row is applied without branches (a missing link adds 0 x 0).
 struct CoarseLevel {
   Numbering num;
   Neighbours nb;
-  std::array<std::vector<float>, 3> gup;
+  std::array<std::vector<float>, 3> gup;  // m + 1 entries each, the last 0
   std::vector<double> diag;
   std::vector<uint32_t> parent;
-  std::vector<float> b, x, t;
+  std::vector<float> b, x, t;  // x and t: m + 1 entries, the last 0
 
   int64_t m() const { return num.m; }
+  uint32_t dummy() const { return static_cast<uint32_t>(num.m); }
   double up_g(int64_t k, int d) const { return gup[d][k]; }
   double diag_at(int64_t k) const { return diag[k]; }
   template <class V>
   double row_parts(int64_t k, const V* v, double& d) const {
-    double s = 0;
     d = diag[k];
-    for_links(k, [&](int64_t j, double g) { s += g * double(v[j]); });
-    return s;
+    const uint32_t zl = nb.zlo[k], yl = nb.ylo[k];
+    // The unknown before k is its lower x neighbour exactly when that one links upward (otherwise its
+    // upward conductance, hence the term, is 0).
+    const double x_lower = k > 0 ? double(gup[2][k - 1]) * double(v[k - 1]) : 0.0;
+    return double(gup[0][zl]) * double(v[zl]) + double(gup[0][k]) * double(v[nb.zhi[k]]) + double(gup[1][yl]) * double(v[yl]) +
+           double(gup[1][k]) * double(v[nb.yhi[k]]) + x_lower + double(gup[2][k]) * double(v[k + 1]);
   }
   template <class V>
   double row_apply(int64_t k, const V* v, double& d) const {
@@ -224,11 +230,10 @@ struct CoarseLevel {
   }
   template <class F>
   void for_links(int64_t k, F&& f) const {
-    if (nb.zlo[k] != kNone) f(nb.zlo[k], double(gup[0][nb.zlo[k]]));
-    if (nb.zhi[k] != kNone) f(nb.zhi[k], double(gup[0][k]));
-    if (nb.ylo[k] != kNone) f(nb.ylo[k], double(gup[1][nb.ylo[k]]));
-    if (nb.yhi[k] != kNone) f(nb.yhi[k], double(gup[1][k]));
-    // The unknown before k is its lower x neighbour exactly when that one links upward (it is then k's cell).
+    if (nb.zlo[k] != dummy()) f(nb.zlo[k], double(gup[0][nb.zlo[k]]));
+    if (nb.zhi[k] != dummy()) f(nb.zhi[k], double(gup[0][k]));
+    if (nb.ylo[k] != dummy()) f(nb.ylo[k], double(gup[1][nb.ylo[k]]));
+    if (nb.yhi[k] != dummy()) f(nb.yhi[k], double(gup[1][k]));
     if (k > 0 && gup[2][k - 1] > 0) f(k - 1, double(gup[2][k - 1]));
     if (gup[2][k] > 0) f(k + 1, double(gup[2][k]));
   }
@@ -269,7 +274,11 @@ CoarseLevel coarsen(L& fine) {
   });
   c.nb.build(c.num);
   const int64_t m = c.m();
-  for (auto& g : c.gup) g.assign(static_cast<std::size_t>(m), 0.0f);
+#pragma omp parallel for schedule(static)
+  for (int64_t k = 0; k < m; ++k)
+    for (auto* v : {&c.nb.zlo, &c.nb.zhi, &c.nb.ylo, &c.nb.yhi})
+      if ((*v)[k] == kNone) (*v)[k] = c.dummy();
+  for (auto& g : c.gup) g.assign(static_cast<std::size_t>(m) + 1, 0.0f);
   c.diag.assign(static_cast<std::size_t>(m), 0.0);
   fine.parent.resize(static_cast<std::size_t>(fine.m()));
 #pragma omp parallel for schedule(static)
@@ -300,8 +309,8 @@ CoarseLevel coarsen(L& fine) {
         for (int d = 0; d < 3; ++d) c.gup[d][K] = static_cast<float>(gup[d]);
       }
   c.b.resize(static_cast<std::size_t>(m));
-  c.x.resize(static_cast<std::size_t>(m));
-  c.t.resize(static_cast<std::size_t>(m));
+  c.x.resize(static_cast<std::size_t>(m) + 1);
+  c.t.resize(static_cast<std::size_t>(m) + 1);
   return c;
 }
 
@@ -350,8 +359,8 @@ class Preconditioner {
   }
   int levels() const { return multigrid_ ? 1 + static_cast<int>(levels_.size()) : 1; }
 
-  // z = B r with B symmetric positive definite (up to the float rounding of z); t is scratch of the fine size.
-  void apply_inverse(const double* r, float* z, double* t) {
+  // z = B r with B symmetric positive definite (up to the float rounding of the V-cycle).
+  void apply_inverse(const double* r, float* z) {
     const int64_t m = fine_.m();
     if (!multigrid_) {
 #pragma omp parallel for schedule(static)
@@ -362,7 +371,13 @@ class Preconditioner {
       direct_solve(r, z);
       return;
     }
-    vcycle(fine_, r, z, t, 0);
+    // The fine level's right-hand side and scratch in float, as the coarse levels: the V-cycle only
+    // preconditions (CG keeps r, x and A p in double), and float halves the memory traffic of its passes.
+    fine_b_.resize(static_cast<std::size_t>(m));
+    fine_t_.resize(static_cast<std::size_t>(m));
+#pragma omp parallel for schedule(static)
+    for (int64_t k = 0; k < m; ++k) fine_b_[k] = static_cast<float>(r[k]);
+    vcycle(fine_, fine_b_.data(), z, fine_t_.data(), 0);
   }
 
  private:
@@ -424,6 +439,7 @@ class Preconditioner {
   bool multigrid_;
   std::vector<CoarseLevel> levels_;
   std::optional<BandedCholesky> direct_;
+  std::vector<float> fine_b_, fine_t_;
 };
 
 // Solves A x = b with one of HYPRE's preconditioned CG solvers (x: initial guess in, solution out) and
@@ -653,7 +669,7 @@ void solve_cg(const FineLevel& fine, Preconditioner& precond, std::vector<double
   };
   result.converged = converged();
   if (!result.converged) {
-    precond.apply_inverse(r.data(), zv.data(), q.data());
+    precond.apply_inverse(r.data(), zv.data());
     double rz = chunked_sum(m, [&](int64_t k0, int64_t k1) {
       double s = 0;
       for (int64_t k = k0; k < k1; ++k) {
@@ -692,7 +708,7 @@ void solve_cg(const FineLevel& fine, Preconditioner& precond, std::vector<double
       }
       if (decades > 0 && result.relative_residual > 0)
         progress.reach(static_cast<int64_t>(1000 * std::clamp(std::log(start_residual / result.relative_residual) / decades, 0.0, 1.0)));
-      precond.apply_inverse(r.data(), zv.data(), q.data());
+      precond.apply_inverse(r.data(), zv.data());
       const double rz_new = chunked_sum(m, [&](int64_t k0, int64_t k1) {
         double s = 0;
         for (int64_t k = k0; k < k1; ++k) s += r[k] * double(zv[k]);
