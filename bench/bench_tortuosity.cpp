@@ -1,11 +1,12 @@
 // Benchmark of emorph::tortuosity (multigrid-preconditioned CG, and Jacobi-preconditioned CG) on the pore
 // phase of a synthetic electrode (preset F, default 256^3), next to scipy.sparse.linalg.cg with a Jacobi
-// preconditioner on the same finite-volume system (bench/tortuosity_peer.py), in the same run.
-// Each solve runs in a child process so that its peak memory (ru_maxrss) is its own; it is printed in
-// bytes per voxel of the whole volume.
+// preconditioner on the same finite-volume system (bench/tortuosity_peer.py), in the same run; with
+// --hypre also HYPRE's PFMG-CG (Struct, identity rows) and BoomerAMG-CG (IJ, compressed) on the same system.
+// Each solve runs in a child process so that its peak memory (ru_maxrss) and its CPU time (user + sys,
+// all threads) are its own; memory is printed in bytes per voxel of the whole volume.
 //
 // usage: bench_tortuosity [SIZE=256] [PRESET=F] [AXIS=0] [--no-peer] [--no-jacobi] [--peer-cap SECONDS]
-//                         [--cbd D]
+//                         [--cbd D] [--hypre] [--no-pfmg] [--tolerance T=1e-6]
 //   --peer-cap: stop scipy's CG after that many seconds and report the residual it reached (loaded machines)
 //   --cbd D: CB+PVdF conducts too, with D/D0 = D (its nanoporosity; pore and CBD solved together)
 //        bench_tortuosity --converge [SIZE=128]   (tolerance study on a random sphere packing)
@@ -34,6 +35,13 @@ double peak_rss_mb() {
   return double(u.ru_maxrss) / 1024.0;
 }
 
+// User and system CPU seconds of this process so far (every thread).
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
 std::string run_capture(const std::string& cmd) {
   std::string out;
   FILE* p = popen(cmd.c_str(), "r");
@@ -53,12 +61,15 @@ int solve_child(const std::string& path, Shape shape, const std::string& solver,
   p.axis = axis;
   if (cbd > 0) p.conductivity = {{0, 1.0}, {3, cbd}};
   p.multigrid = solver == "multigrid";
+  if (solver == "hypre-pfmg") p.backend = TortuosityBackend::hypre_pfmg;
+  if (solver == "hypre-boomeramg") p.backend = TortuosityBackend::hypre_boomeramg;
   p.tolerance = tol;
+  const double cpu0 = cpu_seconds();
   const auto r = tortuosity(labels.view(), p);
-  std::printf("tau %.6f deff %.6f eps %.4f perc %.4f iterations %lld levels %d seconds %.2f residual %.2e "
+  std::printf("tau %.10f deff %.6f eps %.4f perc %.4f iterations %lld levels %d seconds %.2f cpu_s %.2f residual %.2e "
               "mismatch %.2e unknowns %lld peak_mb %.1f\n",
               r.tau, r.deff_over_d0, r.volume_fraction, r.percolating_fraction, (long long)r.iterations, r.levels,
-              r.seconds, r.relative_residual, r.flux_mismatch, (long long)r.unknowns, peak_rss_mb());
+              r.seconds, cpu_seconds() - cpu0, r.relative_residual, r.flux_mismatch, (long long)r.unknowns, peak_rss_mb());
   return 0;
 }
 
@@ -121,8 +132,9 @@ int main(int argc, char** argv) {
   }
 
   std::vector<std::string> positional;
-  bool peer = true, jacobi = true;
+  bool peer = true, jacobi = true, hypre = false, pfmg = true;
   double peer_cap = 0, cbd = 0;
+  std::string tolerance = "1e-6";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--no-peer")
@@ -133,6 +145,12 @@ int main(int argc, char** argv) {
       peer_cap = std::atof(argv[++i]);
     else if (a == "--cbd" && i + 1 < argc)
       cbd = std::atof(argv[++i]);
+    else if (a == "--hypre")
+      hypre = true;
+    else if (a == "--no-pfmg")
+      pfmg = false;
+    else if (a == "--tolerance" && i + 1 < argc)
+      tolerance = argv[++i];
     else
       positional.push_back(a);
   }
@@ -162,19 +180,26 @@ int main(int argc, char** argv) {
     if (!std::isnan(mb)) std::printf("%-22s peak RSS per voxel: %.1f bytes\n", "", mb * 1048576.0 / voxels);
   };
   const std::string ax = std::to_string(axis), cbd_arg = cbd > 0 ? " " + std::to_string(cbd) : "";
-  const std::string mg = run_capture(self + " --solve " + path + " " + dims + " multigrid 1e-6 " + ax + cbd_arg);
+  auto solve = [&](const std::string& solver) {
+    return run_capture(self + " --solve " + path + " " + dims + " " + solver + " " + tolerance + " " + ax + cbd_arg);
+  };
+  const std::string mg = solve("multigrid");
   report("emorph multigrid-PCG", mg);
   std::string jac;
   if (jacobi) {
-    jac = run_capture(self + " --solve " + path + " " + dims + " jacobi 1e-6 " + ax + cbd_arg);
+    jac = solve("jacobi");
     report("emorph Jacobi-PCG", jac);
+  }
+  if (hypre) {
+    if (pfmg) report("HYPRE PFMG-PCG", solve("hypre-pfmg"));
+    report("HYPRE BoomerAMG-PCG", solve("hypre-boomeramg"));
   }
   if (peer && cbd == 0) {
     std::string script = __FILE__;  // the peer script sits beside this file (or under ./bench when moved)
     script = script.substr(0, script.find_last_of('/') + 1) + "tortuosity_peer.py";
     if (!std::ifstream(script)) script = "bench/tortuosity_peer.py";
     const std::string cap = peer_cap > 0 ? " --time-cap " + std::to_string(peer_cap) : "";
-    const std::string sp = run_capture("/usr/bin/python3 " + script + " " + path + " " + dims + " " + ax + " 0 1e-6" + cap);
+    const std::string sp = run_capture("/usr/bin/python3 " + script + " " + path + " " + dims + " " + ax + " 0 " + tolerance + cap);
     report("scipy cg (Jacobi)", sp);
     // Time to tolerance as a ratio (all times include connectivity and set-up).
     const double t_mg = field(mg, "seconds"), t_sp = field(sp, "seconds");
