@@ -90,18 +90,11 @@ GranulometryResult granulometry(VolumeView<const uint8_t> mask, const Granulomet
     const Volume<float> d2 = squared_distance_transform(mask, w);
 #pragma omp parallel for schedule(static) reduction(+ : phase_voxels) reduction(max : largest) reduction(|| : unbounded)
     for (int64_t zy = 0; zy < rows; ++zy) {
-      const float* d = d2.data() + zy * nx;
-      Code* c = code.data() + zy * nx;
-      Code top = 0;
-      for (int64_t x = 0; x < nx; ++x) {
-        bool infinite = false;
-        c[x] = opening::code_of(d[x], infinite);
-        phase_voxels += c[x] != 0;
-        unbounded = unbounded || infinite;
-        if (c[x] != 0 && !infinite) largest = std::max(largest, d[x]);
-        top = std::max(top, c[x]);
-      }
-      row_code[static_cast<std::size_t>(zy)] = top;
+      opening::CodeTally tally;
+      row_code[static_cast<std::size_t>(zy)] = opening::code_row(d2.data() + zy * nx, code.data() + zy * nx, nx, tally);
+      phase_voxels += tally.phase_voxels;
+      unbounded = unbounded || tally.unbounded;
+      largest = std::max(largest, tally.largest);
     }
   }
   r.phase_voxels = phase_voxels;

@@ -28,6 +28,19 @@ Code code_of(float v, bool& unbounded) {
   return static_cast<Code>(std::min<int64_t>(i + 1, kLargestCode));
 }
 
+Code code_row(const float* d, Code* code, int64_t n, CodeTally& tally) {
+  Code top = 0;
+  for (int64_t x = 0; x < n; ++x) {
+    bool infinite = false;
+    code[x] = code_of(d[x], infinite);
+    tally.phase_voxels += code[x] != 0;
+    tally.unbounded = tally.unbounded || infinite;
+    if (code[x] != 0 && !infinite) tally.largest = std::max(tally.largest, d[x]);
+    top = std::max(top, code[x]);
+  }
+  return top;
+}
+
 Steps opening_steps(const Spacing& s, const GranulometryParams& params) {
   for (int a = 0; a < 3; ++a)
     require(std::isfinite(s[a]) && s[a] > 0, "granulometry: voxel size must be positive and finite");

@@ -34,6 +34,17 @@ int64_t reach(double w, double threshold);
 // (v == 0); kLargestCode with `unbounded` set when no background exists (v infinite).
 Code code_of(float v, bool& unbounded);
 
+// The phase's figures gathered while coding rows: its voxels, whether some voxel has no background
+// (infinite distance), and the largest finite squared distance.
+struct CodeTally {
+  int64_t phase_voxels = 0;
+  bool unbounded = false;
+  float largest = 0;
+};
+// Codes of a row of n squared distances `d` into `code` (code_of), adding to `tally`; returns the row's
+// largest code.
+Code code_row(const float* d, Code* code, int64_t n, CodeTally& tally);
+
 // The radius step (um) and the squared step along each axis in radius steps; checks the voxel size,
 // --step and --max-radius.
 struct Steps {

@@ -91,6 +91,40 @@ void distributed_z_pass(Volume<float>& squared, int64_t nz, double wz) {
   squared = y_slab_to_z_slab(columns, whole);
 }
 
+Volume<float> distributed_squared_edt(Volume<uint8_t>& mask_slab, int64_t nz, const Spacing& weights) {
+  // x and y passes, slice by slice (one slice is a volume of one z: no z pass), then the z pass.
+  const int64_t ny = mask_slab.ny(), nx = mask_slab.nx(), plane = ny * nx;
+  Volume<float> d(Shape{mask_slab.nz(), ny, nx});
+  for (int64_t z = 0; z < d.nz(); ++z)
+    squared_distance_transform_into(VolumeView<const uint8_t>(mask_slab.data() + z * plane, Shape{1, ny, nx}), weights,
+                                    VolumeView<float>(d.data() + z * plane, Shape{1, ny, nx}));
+  mask_slab = Volume<uint8_t>();
+  distributed_z_pass(d, nz, weights.dz);
+  return d;
+}
+
+NonzeroFigures write_slabs_on_root(const Volume<float>& slab, const std::string& output, const Shape& whole,
+                                   const Spacing& spacing) {
+  const int64_t plane = whole.ny * whole.nx;
+  NonzeroFigures figures;
+  std::unique_ptr<SlabWriter> writer;
+  if (is_root_rank()) writer = open_slab_writer(output, VolumeHeader{whole, DType::f32, spacing});
+  world_collect_on_root(slab.data(), static_cast<uint64_t>(slab.size()) * sizeof(float), plane * sizeof(float),
+                        [&](const void* bytes, uint64_t size) {
+                          const auto* v = static_cast<const float*>(bytes);
+                          const int64_t n = static_cast<int64_t>(size / sizeof(float));
+                          for (int64_t i = 0; i < n; ++i) {
+                            if (v[i] == 0.0f) continue;
+                            ++figures.count;
+                            figures.sum += v[i];
+                            figures.max = std::max(figures.max, static_cast<double>(v[i]));
+                          }
+                          writer->write(bytes, n / plane);
+                        });
+  if (writer) writer->commit();
+  return figures;
+}
+
 EdtSummary distributed_edt(const std::string& input, const std::string& output, const StreamedEdtParams& params,
                            const ReadOptions& read_options, StreamReport* report) {
   const std::optional<uint8_t> phase = params.phase ? std::optional<uint8_t>(params.phase->label) : std::nullopt;
@@ -104,33 +138,16 @@ EdtSummary distributed_edt(const std::string& input, const std::string& output, 
     world_sum(foreground);  // every rank throws alike, none is left waiting
     if (foreground[0] == 0) throw InputError(absent_phase_message(*params.phase, "--phase"));
   }
-  // x and y passes, slice by slice (one slice is a volume of one z: no z pass), then the z pass.
-  const Spacing weights{s.dz * s.dz, s.dy * s.dy, s.dx * s.dx};
-  const int64_t plane = shape.ny * shape.nx;
-  Volume<float> d(Shape{own.z1 - own.z0, shape.ny, shape.nx});
-  for (int64_t z = 0; z < d.nz(); ++z)
-    squared_distance_transform_into(VolumeView<const uint8_t>(own.voxels.data() + z * plane, Shape{1, shape.ny, shape.nx}),
-                                    weights, VolumeView<float>(d.data() + z * plane, Shape{1, shape.ny, shape.nx}));
-  own.voxels = Volume<uint8_t>();
-  distributed_z_pass(d, shape.nz, weights.dz);
+  Volume<float> d = distributed_squared_edt(own.voxels, shape.nz, Spacing{s.dz * s.dz, s.dy * s.dy, s.dx * s.dx});
   for (float& v : d) v = std::sqrt(v);
   if (report) report->slab_slices = own.z1 - own.z0, report->halo = 0, report->slabs = 1;
-  // Rank 0 writes the slabs in z order and sums as the in-core run does (raster order, the same doubles).
+  // Rank 0 writes the slabs in z order and sums as the in-core run does (raster order, the same doubles;
+  // foreground voxels are at least one voxel step away, so the nonzero values are exactly they).
+  const NonzeroFigures figures = write_slabs_on_root(d, output, shape, s);
   EdtSummary summary;
-  std::unique_ptr<SlabWriter> writer;
-  if (is_root_rank()) writer = open_slab_writer(output, VolumeHeader{shape, DType::f32, s});
-  world_collect_on_root(d.data(), static_cast<uint64_t>(d.size()) * sizeof(float), plane * sizeof(float), [&](const void* bytes, uint64_t size) {
-    const auto* v = static_cast<const float*>(bytes);
-    const int64_t n = static_cast<int64_t>(size / sizeof(float));
-    for (int64_t i = 0; i < n; ++i) {
-      if (v[i] == 0.0f) continue;  // foreground voxels are at least one voxel step away
-      ++summary.foreground_voxels;
-      summary.sum_distance += v[i];
-      summary.max_distance = std::max(summary.max_distance, static_cast<double>(v[i]));
-    }
-    writer->write(bytes, n / plane);
-  });
-  if (writer) writer->commit();
+  summary.foreground_voxels = figures.count;
+  summary.sum_distance = figures.sum;
+  summary.max_distance = figures.max;
   return summary;
 }
 

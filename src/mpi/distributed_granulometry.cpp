@@ -94,7 +94,7 @@ StreamedGranulometry distributed_granulometry(const std::string& input, const St
                                               const ReadOptions& read_options, StreamReport* report) {
   OwnSlab<uint8_t> own = read_own_slab_mask(input, params.phase.label, "granulometry");
   const Shape shape = own.info.shape;
-  const int64_t nz = shape.nz, ny = shape.ny, nx = shape.nx, plane = ny * nx;
+  const int64_t nz = shape.nz, ny = shape.ny, nx = shape.nx;
   const RankSlab own_y = own_slices(ny);
   const Share sh{shape, own.z0, own.z1, own_y.begin, own_y.end};
   const Spacing s = read_options.voxel ? *read_options.voxel : own.info.spacing;
@@ -108,42 +108,27 @@ StreamedGranulometry distributed_granulometry(const std::string& input, const St
 
   // Squared EDT in radius steps (x/y passes per slice, the z pass across the ranks), then per voxel its
   // code and per row its largest code; the phase's figures over all ranks.
-  Volume<float> d2(Shape{sh.own_nz(), ny, nx});
-  for (int64_t z = 0; z < sh.own_nz(); ++z)
-    squared_distance_transform_into(VolumeView<const uint8_t>(own.voxels.data() + z * plane, Shape{1, ny, nx}), steps.w,
-                                    VolumeView<float>(d2.data() + z * plane, Shape{1, ny, nx}));
-  own.voxels = Volume<uint8_t>();
-  distributed_z_pass(d2, nz, steps.w.dz);
+  Volume<float> d2 = distributed_squared_edt(own.voxels, nz, steps.w);
   Volume<Code> code_z(d2.shape());
   std::vector<int64_t> own_row_code(static_cast<std::size_t>(nz * ny), 0);
-  int64_t phase_voxels = 0;
-  bool unbounded = false;
-  float largest = 0;
+  opening::CodeTally tally;
   for (int64_t zy = 0; zy < sh.own_nz() * ny; ++zy) {
     float* d = d2.data() + zy * nx;
     Code* c = code_z.data() + zy * nx;
-    Code top = 0;
-    for (int64_t x = 0; x < nx; ++x) {
-      bool infinite = false;
-      c[x] = opening::code_of(d[x], infinite);
-      phase_voxels += c[x] != 0;
-      unbounded = unbounded || infinite;
-      if (c[x] != 0 && !infinite) largest = std::max(largest, d[x]);
-      top = std::max(top, c[x]);
-      d[x] = static_cast<float>(c[x]);  // exact: codes are integers below 2^16
-    }
-    own_row_code[static_cast<std::size_t>(sh.z0 * ny + zy)] = top;
+    own_row_code[static_cast<std::size_t>(sh.z0 * ny + zy)] = opening::code_row(d, c, nx, tally);
+    for (int64_t x = 0; x < nx; ++x) d[x] = static_cast<float>(c[x]);  // exact: codes are integers below 2^16
   }
   const std::vector<Code> row_code = whole_rows<Code>(own_row_code);
   // Non-negative floats order as their bit patterns: the maximum over ranks is taken on those.
   uint32_t largest_bits = 0;
-  std::memcpy(&largest_bits, &largest, sizeof largest);
-  std::vector<int64_t> figures{phase_voxels}, maxima{unbounded ? 1 : 0, static_cast<int64_t>(largest_bits)};
-  world_sum(figures);
+  std::memcpy(&largest_bits, &tally.largest, sizeof tally.largest);
+  std::vector<int64_t> phase_voxels{tally.phase_voxels}, maxima{tally.unbounded ? 1 : 0, static_cast<int64_t>(largest_bits)};
+  world_sum(phase_voxels);
   world_max(maxima);
   largest_bits = static_cast<uint32_t>(maxima[1]);
+  float largest = 0;
   std::memcpy(&largest, &largest_bits, sizeof largest);
-  unbounded = maxima[0] != 0;
+  const bool unbounded = maxima[0] != 0;
   // The codes on the y slab too, for the z pass (transposed as floats, exact).
   std::vector<Code> code_y;
   {
@@ -153,7 +138,7 @@ StreamedGranulometry distributed_granulometry(const std::string& input, const St
 
   StreamedGranulometry out;
   GranulometryResult& r = out.result;
-  r.phase_voxels = figures[0];
+  r.phase_voxels = phase_voxels[0];
   const bool with_map = params.granulometry.local_thickness;
   std::vector<float> map_y;
   if (with_map) map_y.assign(code_y.size(), 0.0f);
@@ -170,21 +155,9 @@ StreamedGranulometry distributed_granulometry(const std::string& input, const St
 
   // The map back on the z slabs; rank 0 writes it in z order and sums it in raster order (0 outside the
   // phase adds nothing), as the in-core localthickness does.
-  const Volume<float> map_z = y_slab_to_z_slab(map_y, shape);
-  std::unique_ptr<SlabWriter> writer;
-  if (is_root_rank()) writer = open_slab_writer(params.local_thickness_output, VolumeHeader{shape, DType::f32, s});
-  world_collect_on_root(map_z.data(), static_cast<uint64_t>(map_z.size()) * sizeof(float), plane * sizeof(float),
-                        [&](const void* bytes, uint64_t size) {
-                          const auto* t = static_cast<const float*>(bytes);
-                          const int64_t n = static_cast<int64_t>(size / sizeof(float));
-                          for (int64_t k = 0; k < n; ++k) {
-                            if (t[k] == 0.0f) continue;
-                            out.thickness_sum_um += t[k];
-                            out.thickness_max_um = std::max(out.thickness_max_um, static_cast<double>(t[k]));
-                          }
-                          writer->write(bytes, n / plane);
-                        });
-  if (writer) writer->commit();
+  const NonzeroFigures figures = write_slabs_on_root(y_slab_to_z_slab(map_y, shape), params.local_thickness_output, shape, s);
+  out.thickness_sum_um = figures.sum;
+  out.thickness_max_um = figures.max;
   return out;
 }
 

@@ -23,6 +23,20 @@ Volume<float> y_slab_to_z_slab(std::vector<float>& y_slab, const Shape& whole);
 // the same floats as squared_distance_transform of the whole mask. Peak: two slab-sized float buffers.
 void distributed_z_pass(Volume<float>& squared, int64_t nz, double wz);
 
+// The squared EDT (weights: squared voxel steps) of this rank's z slab of a 0/1 mask of nz slices, as
+// squared_distance_transform of the whole mask gives it (collective); the mask is released.
+Volume<float> distributed_squared_edt(Volume<uint8_t>& mask_slab, int64_t nz, const Spacing& weights);
+
+// Rank 0 writes every rank's z slab of floats (collective, rank order = z order) to `output` as a
+// float32 volume of shape `whole`, and returns the count, sum and largest of the nonzero values in
+// raster order (the other ranks: zeros).
+struct NonzeroFigures {
+  int64_t count = 0;
+  double sum = 0, max = 0;
+};
+NonzeroFigures write_slabs_on_root(const Volume<float>& slab, const std::string& output, const Shape& whole,
+                                   const Spacing& spacing);
+
 // emorph edt under several ranks: the results of streamed_edt / the in-core run, the output written by rank 0.
 EdtSummary distributed_edt(const std::string& input, const std::string& output, const StreamedEdtParams& params,
                            const ReadOptions& read_options, StreamReport* report = nullptr);
