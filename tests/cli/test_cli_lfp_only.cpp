@@ -122,7 +122,9 @@ TEST(CliLfpOnly, WithoutZeroGreyTheBrightClassIsAStatedAssumption) {
     EXPECT_EQ(seg["results"]["bright_phase"], res["segmentation"]["bright_phase"]) << limit << seg["results"].dump();
     EXPECT_FALSE(seg["results"]["bright_phase"]["checked"].get<bool>());
     EXPECT_EQ(seg["results"]["classes"].back(), "NMC");
-    if (!limit.empty()) EXPECT_EQ(seg["memory"]["streamed"], true);
+    if (!limit.empty()) {
+      EXPECT_EQ(seg["memory"]["streamed"], true);
+    }
   }
   expect_exit_2(run_cli("segment " + grey + " " + (dir / "seg2.tif") + " --pore-grey " + std::to_string(pore_grey)),
                 {"no resolved NMC", "--method otsu"});
