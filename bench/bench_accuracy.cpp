@@ -7,7 +7,7 @@
 // surface error of the 3x3x3 median image thresholded at exactly the true fraction (the surface floor
 // of a single threshold after the median).
 // Usage: bench_accuracy [--size N=96] [--seeds K=3] [--methods mixture:otsu-volume/median:1,mixture/median:1,...]
-//                       [--cells SUBSTRING] [--no-particles] [--verbose] [--zero-grey]
+//                       [--cells SUB1|SUB2...] [--no-particles] [--verbose] [--zero-grey]
 // --zero-grey: the segmentation is also given the grey of zero attenuation (bright_phase.hpp, the
 // LFP-only check); a cell whose bright spheres it takes for LFP counts as refused.
 // A method is METHOD/DENOISE as `emorph segment --method METHOD --denoise DENOISE` (auto|none|median:1...).
@@ -77,6 +77,17 @@ Volume<uint8_t> sphere_packing(int n, const Cell& c, uint64_t seed) {
         }
   }
   return v;
+}
+
+// --cells: substrings separated by '|'; a cell runs when its name holds any of them.
+bool name_matches(const std::string& name, const std::string& filter) {
+  for (std::size_t start = 0; start <= filter.size();) {
+    std::size_t end = filter.find('|', start);
+    if (end == std::string::npos) end = filter.size();
+    if (name.find(filter.substr(start, end - start)) != std::string::npos) return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 struct Measures {
@@ -190,7 +201,7 @@ int main(int argc, char** argv) {
   struct Totals { int cells = 0, pass = 0, bands = 0, inside = 0, refused_ok = 0, refused_bad = 0; double worst = 0; std::string worst_cell; };
   std::map<std::string, Totals> totals;
   for (const Cell& c : cells) {
-    if (!filter.empty() && c.name.find(filter) == std::string::npos) continue;
+    if (!filter.empty() && !name_matches(c.name, filter)) continue;
     const bool limit = c.name.rfind("LIMIT", 0) == 0;
     std::vector<std::vector<Row>> rows(methods.size());
     for (int seed = 1; seed <= seeds; ++seed) {
@@ -244,6 +255,7 @@ int main(int argc, char** argv) {
           if (verbose) {
             Json j = r.to_json(false);
             j.erase("phases");
+            j["bright_fraction"] = double(r.class_voxels.back()) / double(r.counted_voxels);
             std::printf("  %s seed %d truth %.4f %s\n", c.name.c_str(), seed, mt.fraction, j.dump().c_str());
           }
           const Measures ms = measure(r.labels, particles && !limit);

@@ -10,6 +10,7 @@
 #include "emorph/segment/fibsem_phases.hpp"
 #include "emorph/segment/fibsem_shine.hpp"
 #include "emorph/segment/filter_volume_correction.hpp"
+#include "emorph/segment/noise_estimate.hpp"
 #include "emorph/parse.hpp"
 #include "emorph/segment/phase_map.hpp"
 
@@ -196,6 +197,9 @@ Json SegmentResult::to_json(bool with_histogram) const {
                   {"weight_partial", model->weight_partial}, {"cnr", model->cnr()},
                   {"level_dark", model->level_dark},       {"level_bright", model->level_bright},
                   {"fraction_estimate", model->fraction_estimate}, {"separability", model->separability}};
+  if (model && model->posterior_crossing != 0) j["model"]["posterior_crossing"] = model->posterior_crossing;
+  if (model && model->input_cnr)
+    j["model"]["input_cnr"] = *model->input_cnr, j["model"]["input_noise_sigma"] = *model->input_noise_sigma;
   if (!threshold.peak_bins.empty()) {
     std::vector<double> peaks;
     for (int b : threshold.peak_bins) peaks.push_back(threshold.bin_centers[b]);
@@ -232,11 +236,12 @@ std::optional<DenoiseSpec> choose_auto_denoise(const std::function<Histogram()>&
 void threshold_segment_classes(const Histogram& h, const SegmentParams& p, const ThresholdMethod& method,
                                std::optional<double> input_mean, std::optional<double> filtered_mean,
                                const PhaseTable& table, SegmentResult& r,
-                               const std::function<std::array<double, 2>(double)>& repeat_shares) {
+                               const std::function<std::array<double, 2>(double)>& repeat_shares,
+                               std::optional<double> input_noise_sigma) {
   if (method.name == "mixture") {
     PvMixtureParams mp = p.mixture;
     if (!method.rule.empty()) mp.rule = method.rule;
-    PvMixtureResult m = threshold_pv_mixture(h, mp, input_mean);
+    PvMixtureResult m = threshold_pv_mixture(h, mp, input_mean, input_noise_sigma);
     r.threshold = std::move(m.threshold);
     r.model = m.model;
     if (input_mean && filtered_mean) {
@@ -316,8 +321,11 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
     });
     return mean;
   };
-  std::optional<double> input_mean;
-  if (!fibsem && method->name == "mixture") input_mean = mean_grey(input);
+  std::optional<double> input_mean, input_noise_sigma;
+  if (!fibsem && method->name == "mixture") {
+    input_mean = mean_grey(input);
+    input_noise_sigma = input.visit([&](const auto& v) { return estimate_noise_sigma(v.view(), mask_view); });
+  }
   AnyVolume denoised;
   if (filter) denoised = denoise(input, *filter);
   const AnyVolume& grey = filter ? denoised : input;
@@ -345,7 +353,8 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
       };
       threshold_segment_classes(histogram<T>(view, p.histogram, mask_view), p, *method, input_mean, filtered_mean, table, r,
                                 restore_volume ? std::function<std::array<double, 2>(double)>(repeat_shares)
-                                               : std::function<std::array<double, 2>(double)>());
+                                               : std::function<std::array<double, 2>(double)>(),
+                                input_noise_sigma);
       auto pm = phase_map<T>(view, r.threshold.thresholds, r.class_labels, mask_view, 0);
       r.labels = std::move(pm.labels);
       r.class_voxels = pm.class_voxels;

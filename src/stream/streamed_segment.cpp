@@ -9,6 +9,7 @@
 
 #include "emorph/filter/median.hpp"
 #include "emorph/io/slab_stream.hpp"
+#include "emorph/segment/noise_estimate.hpp"
 #include "emorph/segment/phase_map.hpp"
 #include "emorph/stream/streamed_histogram.hpp"
 
@@ -92,11 +93,15 @@ SegmentResult streamed_segment(const std::string& input, const std::string& outp
     using T = decltype(t);
     if constexpr (std::is_integral_v<T> && sizeof(T) <= 2) {
       // Walk 1, the raw grey values: counts for the auto pre-filter's histogram and the input mean.
-      std::vector<int64_t> raw_counts;
+      // The mixture methods also count neighbour differences for the input's noise (noise_estimate.hpp).
+      std::vector<int64_t> raw_counts, difference_counts;
       const bool auto_filter = !filter && p.auto_denoise && method.name != "manual";
       if (auto_filter || method.name == "mixture" || !filter)
         walk_filtered<T>(input, spacing, std::nullopt, 1, 0, stream, "segment (histogram)", report,
-                         [&](VolumeView<const T> core, int64_t) { accumulate_value_counts<T>(raw_counts, core); });
+                         [&](VolumeView<const T> core, int64_t) {
+                           accumulate_value_counts<T>(raw_counts, core);
+                           if (method.name == "mixture") accumulate_difference_counts<T>(difference_counts, core);
+                         });
       if (auto_filter)
         filter = choose_auto_denoise([&] { return histogram_from_value_counts<T>(raw_counts, p.histogram); }, p,
                                      r.denoise_used);
@@ -138,7 +143,9 @@ SegmentResult streamed_segment(const std::string& input, const std::string& outp
       threshold_segment_classes(histogram_from_value_counts<T>(filter ? counts : raw_counts, p.histogram), p, method,
                                 input_mean, restore_volume ? mean_of(counts) : std::nullopt, table, r,
                                 restore_volume ? std::function<std::array<double, 2>(double)>(repeat_shares)
-                                               : std::function<std::array<double, 2>(double)>());
+                                               : std::function<std::array<double, 2>(double)>(),
+                                method.name == "mixture" ? noise_sigma_from_difference_counts(difference_counts)
+                                                         : std::nullopt);
       // Walk 3: classify, re-measure the band, write the labels.
       const bool band = segment_has_band(r);
       if (band) {

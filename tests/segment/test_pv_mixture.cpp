@@ -19,8 +19,10 @@ using namespace emorph;
 
 namespace {
 
-// Non-overlapping spheres (1-voxel gaps) with radii uniform in [rmin, rmax] until `fraction` is filled.
-Volume<uint8_t> spheres(int n, double rmin, double rmax, double fraction, uint64_t seed) {
+// Non-overlapping spheres (1-voxel gaps) with radii uniform in [rmin, rmax] until `fraction` is filled;
+// `overlapping`: centres only 0.7 of the radii sum apart (as bench_accuracy once its box is jammed), for
+// fractions above what separate spheres reach.
+Volume<uint8_t> spheres(int n, double rmin, double rmax, double fraction, uint64_t seed, bool overlapping = false) {
   Volume<uint8_t> v(Shape{n, n, n}, Spacing{1, 1, 1});
   std::fill(v.data(), v.data() + v.size(), uint8_t{0});
   std::mt19937_64 rng(seed);
@@ -31,7 +33,7 @@ Volume<uint8_t> spheres(int n, double rmin, double rmax, double fraction, uint64
     const double r = rmin + (rmax - rmin) * u(rng), z = u(rng) * n, y = u(rng) * n, x = u(rng) * n;
     bool free = true;
     for (const auto& s : placed)
-      free = free && std::hypot(z - s[0], y - s[1], x - s[2]) >= r + s[3] + 1;
+      free = free && std::hypot(z - s[0], y - s[1], x - s[2]) >= (overlapping ? 0.7 * (r + s[3]) : r + s[3] + 1);
     if (!free) continue;
     placed.push_back({z, y, x, r});
     for (int zz = std::max(0, int(z - r)); zz <= std::min(n - 1, int(z + r) + 1); ++zz)
@@ -302,5 +304,58 @@ TEST(PvMixture, DefaultStillRefusesOnePeak) {
     FAIL() << "a one-peak histogram was thresholded by the default";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("--method otsu"), std::string::npos) << e.what();
+  }
+}
+
+// Issue 14 stop 17. A median turns noise at an input contrast-to-noise of 1.5 into two histogram peaks
+// (bench_accuracy LIMIT_cnr1.5: model CNR 5.7 after the median, above its limit of 4) whose split lies
+// in the noise (+2.6 to +3.0 vol%). The input's own contrast-to-noise, from neighbouring voxels, is
+// 1.41 there and at least 2.37 in every segmented cell of the matrix: the default refuses below 1.8,
+// naming the override, and segments CNR 3 (measured 2.73 in the matrix).
+TEST(PvMixture, DefaultRefusesAnInputWhoseContrastToNoiseIsBelowTheLimit) {
+  const auto truth = spheres(64, 4, 9, 0.3, 21);
+  SegmentParams p;
+  p.classes = "pore,NMC";
+  set_denoise(p, kDefaultDenoise, "--denoise");
+  const AnyVolume noisy = image(truth, 1.0, 1.5);
+  try {
+    segment(noisy, p, PhaseTable::default_table());
+    FAIL() << "an input at contrast-to-noise 1.5 was thresholded by the default";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("input's contrast-to-noise"), std::string::npos) << what;  // not the model's one-peak check
+    EXPECT_NE(what.find("--method otsu"), std::string::npos) << what;
+  }
+  const SegmentResult r = segment(image(truth, 1.0, 3.0), p, PhaseTable::default_table());
+  ASSERT_TRUE(r.model && r.model->input_cnr);
+  EXPECT_GT(*r.model->input_cnr, 2.2);  // the estimate, near the true 3 (blur and boundaries lower it)
+  EXPECT_LT(*r.model->input_cnr, 3.3);
+  expect_fraction_kept(truth, r, 0.9);
+  p.method = "otsu";  // the override
+  EXPECT_NO_THROW(segment(noisy, p, PhaseTable::default_table()));
+}
+
+// Issue 14 stop 17. 60 % NMC (overlapping spheres, PSF 1, CNR 8): Otsu's split drifts towards the bright
+// majority, past the posterior crossing, and under-counts by more than the 1 vol% target (bench_accuracy
+// f0.60: -2.0 vol%); the default stops at the crossing (f0.60: +0.3). Tolerance: the issue's 1 vol%;
+// on these 72^3 boxes Otsu's bias is a little smaller than at 96^3, hence its 0.75 vol% guard.
+TEST(PvMixture, DefaultNeverPlacesOtsuAboveThePosteriorCrossing) {
+  for (const uint64_t seed : {5u, 6u}) {
+    const auto truth = spheres(72, 4, 10, 0.6, seed, true);
+    const AnyVolume grey = image(truth, 1.0, 8.0, 16, seed);
+    const auto [dflt, otsu] = default_and_mixture_otsu(grey);
+    const Score sd = score(truth, dflt), so = score(truth, otsu);
+    std::printf("seed %d: truth %.4f, default %.4f, Otsu after the median %.4f\n", int(seed), sd.fraction_truth,
+                sd.fraction_seg, so.fraction_seg);
+    ASSERT_GT(sd.fraction_truth, 0.55);
+    // Measured here: Otsu -1.28 / -0.93 vol%, the default +0.31 / +0.62.
+    EXPECT_LT(so.fraction_seg - sd.fraction_truth, -0.0075) << "Otsu no longer under-counts: the test lost its point";
+    EXPECT_LT(std::abs(sd.fraction_seg - sd.fraction_truth), std::abs(so.fraction_seg - sd.fraction_truth));
+    ASSERT_TRUE(dflt.model && dflt.volume_correction);
+    EXPECT_DOUBLE_EQ(dflt.volume_correction->threshold_before, dflt.model->posterior_crossing);
+    EXPECT_GT(otsu.threshold.thresholds[0], dflt.model->posterior_crossing);
+    EXPECT_LE(std::abs(sd.fraction_seg - sd.fraction_truth), 0.01);
+    EXPECT_LE(sd.band[0], sd.fraction_truth);
+    EXPECT_GE(sd.band[1], sd.fraction_truth);
   }
 }

@@ -21,6 +21,11 @@ struct PvMixtureParams {
   // Classes closer than this contrast-to-noise ratio (phase-mean difference / pooled pure-phase
   // sigma) are refused: measured, see docs/segmentation.md "Default XCT route".
   double min_cnr = 4.0;
+  // The same ratio on the input before any pre-filter: phase-mean difference over the noise sigma
+  // measured from neighbouring voxels (noise_estimate.hpp). A median turns noise at contrast-to-noise
+  // 1.5 into two histogram peaks (filtered model CNR 5.7) whose split lies in the noise (+2.6 to +3.0
+  // vol%); measured limit, docs/validation.md "#14 stop 17".
+  double min_input_cnr = 1.8;
   double min_class_fraction = 0.005;  // each phase (pure + half partial volume) must hold this share
   double min_pure_fraction = 0.05;    // the pure phases together: else the histogram has no phase peak
   double band_odds = 3.0;             // band: thresholds where P(bright)/P(dark) lies in [1/odds, odds]
@@ -40,6 +45,9 @@ struct PvMixtureModel {
   // Pure-phase grey levels (histogram modes near the fitted means), the mean grey, and the bright
   // phase's partial-volume-aware fraction (mean - level_dark) / (level_bright - level_dark).
   double level_dark = 0, level_bright = 0, mean_grey = 0, fraction_estimate = 0;
+  double posterior_crossing = 0;  // set by threshold_pv_mixture: the grey where the phases' posteriors cross
+  // Noise sigma of the input from neighbouring voxels and (mean_bright - mean_dark) over it, when given.
+  std::optional<double> input_noise_sigma, input_cnr;
   double cnr() const;                 // (mean_bright - mean_dark) / pooled sigma
   double noise_sigma() const;         // pooled pure-phase sigma, grey units
   // Density of the dark (pure + dark half of partial volume) and bright phase at grey v.
@@ -61,8 +69,10 @@ PvMixtureModel fit_pv_mixture(const Histogram& h, const PvMixtureParams& params 
 
 // Fits and thresholds; throws InputError naming the reason and the options that override it
 // (--method otsu | manual:T) when the phases are not separable (contrast-to-noise below min_cnr, one
-// phase under min_class_fraction, or no posterior crossing between the phase means).
+// phase under min_class_fraction, no posterior crossing between the phase means, or, given the input's
+// noise sigma (grey units of `h`), the input's contrast-to-noise below min_input_cnr).
 PvMixtureResult threshold_pv_mixture(const Histogram& h, const PvMixtureParams& params = {},
-                                     std::optional<double> mean_grey = std::nullopt);
+                                     std::optional<double> mean_grey = std::nullopt,
+                                     std::optional<double> input_noise_sigma = std::nullopt);
 
 }  // namespace emorph

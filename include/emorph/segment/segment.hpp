@@ -104,11 +104,14 @@ std::optional<DenoiseSpec> choose_auto_denoise(const std::function<Histogram()>&
 // model's threshold band when it fits. `filtered_mean` (the pre-filtered volume's mean grey, given
 // for mixture:otsu-volume with a pre-filter) moves the threshold to restore the volume the filter
 // removed (filter_volume_correction.hpp); `repeat_shares(t)`, when given with it, returns the bright
-// shares above t after the filter applied kRepeatPass and kRepeatPass + 1 times.
+// shares above t after the filter applied kRepeatPass and kRepeatPass + 1 times. `input_noise_sigma`
+// (the unfiltered input's, noise_estimate.hpp) lets the mixture methods refuse an input whose
+// contrast-to-noise is below PvMixtureParams::min_input_cnr.
 void threshold_segment_classes(const Histogram& h, const SegmentParams& params, const ThresholdMethod& method,
                                std::optional<double> input_mean, std::optional<double> filtered_mean,
                                const PhaseTable& table, SegmentResult& r,
-                               const std::function<std::array<double, 2>(double)>& repeat_shares = {});
+                               const std::function<std::array<double, 2>(double)>& repeat_shares = {},
+                               std::optional<double> input_noise_sigma = std::nullopt);
 // True when r's band is to be re-measured (two classes with a band).
 bool segment_has_band(const SegmentResult& r);
 // The band's re-measurement on a volume (any dtype but fibsem's): voxels above the band's high and
