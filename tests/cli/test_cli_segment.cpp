@@ -266,3 +266,27 @@ TEST(CliSegment, FibsemPresetHMorphologicalPoresBeatGlobalOtsu) {
     EXPECT_GE(m.dice - o.dice, 0.05);
   }
 }
+
+// Issue 14 stop 17: below the measured contrast-to-noise limit of the input (1.8, from neighbouring
+// voxels) the shared default refuses in `segment` and in `analyze` (exit 2, the reason and the override),
+// although the median's histogram shows two peaks; `--method otsu` still segments.
+TEST(CliSegment, DefaultRefusesAnInputAtContrastToNoiseOnePointFive) {
+  TempDir d;
+  Volume<uint16_t> v({32, 48, 48}, {0.5, 0.5, 0.5});
+  std::mt19937_64 rng(9);
+  std::normal_distribution<double> noise(0, 10000.0 / 1.5);  // phase step 10000 grey
+  for (int64_t z = 0; z < v.nz(); ++z)
+    for (int64_t y = 0; y < v.ny(); ++y)
+      for (int64_t x = 0; x < v.nx(); ++x) {
+        const bool in = (z % 16 - 8) * (z % 16 - 8) + (y % 16 - 8) * (y % 16 - 8) + (x % 16 - 8) * (x % 16 - 8) < 36;
+        v(z, y, x) = static_cast<uint16_t>(std::clamp((in ? 35000 : 25000) + noise(rng), 0.0, 65535.0));
+      }
+  write_volume<uint16_t>(d / "grey.tif", v.view());
+  auto r = run_cli("segment " + (d / "grey.tif") + " " + (d / "labels.tif") + " --classes pore,NMC");
+  expect_exit_2(r, {"input's contrast-to-noise", "--method otsu"});
+  EXPECT_FALSE(std::filesystem::exists(d / "labels.tif"));
+  r = run_cli("analyze " + (d / "grey.tif") + " --out " + (d / "res"));
+  expect_exit_2(r, {"input's contrast-to-noise"});
+  r = run_cli("segment " + (d / "grey.tif") + " " + (d / "labels.tif") + " --classes pore,NMC --method otsu");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
