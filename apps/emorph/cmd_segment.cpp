@@ -133,8 +133,9 @@ void setup_segment(CLI::App& app) {
   emorph::cli::declare_path(sub->add_option("output", o->output, "Output label volume (uint8)")->required(),
                             emorph::PathKind::output_volume, o->output);
   sub->add_option("--method", o->params.method,
-                  "mixture:otsu-volume (default: Otsu's threshold, refused when the histogram model finds no two separable "
-                  "phases, moved to restore the volume the pre-filter removed) | mixture:otsu (the same, not moved) | mixture[:fraction|posterior] (histogram model with a partial-volume class; refuses one-peak histograms) | "
+                  "mixture:otsu-volume (default: Otsu's threshold, never above the model's posterior crossing, refused when the "
+                  "histogram model finds no two separable phases or the input's contrast-to-noise is below 1.8, moved to "
+                  "restore the volume the pre-filter removed) | mixture:otsu (the same, not moved) | mixture[:fraction|posterior] (histogram model with a partial-volume class; refuses one-peak histograms) | "
                   "intermodes (two-peak, threshold half-way between the peaks) | minimum (two-peak, lowest point between "
                   "them: the paper's) | otsu | multiotsu:N | manual:T1,T2,... | fibsem")
       ->capture_default_str();

@@ -32,8 +32,8 @@ struct PvMixtureParams {
   // "fraction": the threshold that segments the partial-volume-aware fraction (mean grey between the
   // pure-phase grey levels); "posterior": the posterior crossing; "otsu": Otsu's split, once the model
   // has found two separable phases; "otsu-volume" (the default route, docs/segmentation.md "Default XCT
-  // route"): the same here, `segment` then restores the volume its pre-filter removed
-  // (filter_volume_correction.hpp).
+  // route"): Otsu's split, never above the posterior crossing; `segment` then restores the volume its
+  // pre-filter removed (filter_volume_correction.hpp).
   std::string rule = "fraction";
 };
 

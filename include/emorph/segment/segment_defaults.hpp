@@ -1,7 +1,8 @@
 #pragma once
 // The default grey-volume route shared by `emorph segment`, `emorph analyze` and Python: Otsu's
-// threshold after a 3x3x3 median, kept only where the partial-volume histogram model finds two
-// separable phases (else exit 2), with the model's band, then moved to restore the bright volume the
+// threshold after a 3x3x3 median, never above the model's posterior crossing, kept only where the
+// partial-volume histogram model finds two separable phases and the input's contrast-to-noise (noise
+// from neighbouring voxels) is at least 1.8 (else exit 2), with the model's band, then moved to restore the bright volume the
 // median removed (the larger of the mean grey it lost over the pure-phase grey step and the share the
 // median, repeated, removes at the threshold; filter_volume_correction.hpp).
 // Chosen by measurement over bench_accuracy, the real nano-CT slices and preset F (docs/segmentation.md,
