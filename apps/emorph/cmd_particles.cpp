@@ -2,6 +2,7 @@
 // markers), measures each one, and reports size distributions (D10/D50/D90 by volume and number) and
 // the profiles of the smallest and largest particles through the thickness (paper Fig. 6e-h).
 #include <memory>
+#include <utility>
 
 #include "command.hpp"
 #include "common.hpp"
@@ -11,6 +12,8 @@
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/segment/particle_results.hpp"
 #include "emorph/measure/phase_selection.hpp"
+#include "emorph/stream/streamed_particles.hpp"
+#include "streaming.hpp"
 
 namespace {
 
@@ -25,25 +28,48 @@ struct ParticlesOptions : emorph::cli::PhaseInputOptions {
   std::string labels_out;
 };
 
+// The seam-stitched separation under --memory-limit (streamed_particles): no surface areas (NaN, as
+// with --no-surface); the labels go to --labels-out by slabs.
+emorph::ParticleAnalysis streamed_particles_run(const ParticlesOptions& o, const emorph::ParticleAnalysisParams& p) {
+  emorph::StreamedParticlesParams sp;
+  sp.phase = o.phases.table().at(o.phase, "--phase");
+  sp.analysis = p;
+  sp.labels_output = o.labels_out;
+  sp.scratch_dir = emorph::cli::scratch_dir_for(o.labels_out);
+  sp.scratch_option = emorph::cli::scratch_option();
+  emorph::StreamReport report;
+  emorph::StreamedParticles r =
+      emorph::streamed_particles(o.in.input, sp, o.in.read_options(), emorph::cli::stream_params(), &report);
+  emorph::cli::record_streamed_run(report);
+  return std::move(r.analysis);
+}
+
 void run_particles(const ParticlesOptions& o) {
   emorph::require(o.axis >= 0 && o.axis <= 2, "--axis must be 0, 1 or 2 (got " + std::to_string(o.axis) + ")");
   for (const std::string* path : {&o.out.csv, &o.labels_out})
     if (!path->empty()) emorph::check_output_differs(o.in.input, *path);
-  emorph::Volume<uint8_t> mask = o.read_mask();
-
   emorph::ParticleAnalysisParams p;
   o.separation.apply(p);
   p.measures.surface_area = !o.no_surface;
   p.distribution.bins = o.bins;
   p.classes.quantile = o.quantile;
   p.classes.axis = o.axis;
-  const emorph::ParticleAnalysis a = emorph::analyse_particles(mask.view(), p);
-  mask = emorph::Volume<uint8_t>();
+  emorph::ParticleAnalysis a;
+  // In core: the label volume plus in_core_particles_bytes_per_voxel (streaming.cpp's measured 18).
+  const bool stream = emorph::cli::should_stream(o.in, emorph::cli::in_core_particles_bytes_per_voxel);
+  if (stream && !o.separation.no_separate) {
+    a = streamed_particles_run(o, p);
+  } else {
+    if (stream) emorph::cli::check_in_core_need("particles (with --no-separate)", o.in.input,
+                                                emorph::cli::in_core_particles_bytes_per_voxel);
+    const emorph::Volume<uint8_t> mask = o.read_mask();
+    a = emorph::analyse_particles(mask.view(), p);
+  }
   if (a.particles.empty()) std::cerr << "emorph: warning: no particle of phase " << o.phase << " found\n";
 
   const Json results = emorph::particle_analysis_results(a, o.phase, o.quantile);
   if (!o.out.csv.empty()) emorph::write_particle_table_csv(o.out.csv, a, o.phase);
-  if (!o.labels_out.empty()) emorph::write_volume<uint32_t>(o.labels_out, a.labels.view());
+  if (!o.labels_out.empty() && a.labels.size() != 0) emorph::write_volume<uint32_t>(o.labels_out, a.labels.view());
   Json params = o.separation.json();
   params.update(o.params());
   params.update({{"quantile", o.quantile}, {"axis", o.axis}, {"bins", o.bins}});

@@ -70,9 +70,10 @@ double in_core_bytes_per_voxel(const std::string& command) {
   // Peak RSS above the program's 18 MB on a 96^3 synthetic electrode (uint8 labels, 2026-12-07):
   // particles 17.6, tortuosity 28.5, granulometry 11.8, tpb 8.8 bytes per voxel, rounded up; the
   // others at least a uint8 copy of the volume. analyze runs particles and tortuosity. granulometry and
-  // localthickness stream (in_core_granulometry_bytes_per_voxel).
+  // localthickness stream (in_core_granulometry_bytes_per_voxel), particles too
+  // (in_core_particles_bytes_per_voxel).
   static const std::map<std::string, double> table = {
-      {"particles", 18},     {"tortuosity", 30}, {"tpb", 9},
+      {"tortuosity", 30}, {"tpb", 9},
       {"contacts", 10},      {"chords", 1},      {"rev", 1},           {"composition", 1},     {"correlation", 8},
       {"calibrate", 1},      {"fibsem-prep", 8}, {"analyze", 30}};
   const auto it = table.find(command);

@@ -40,6 +40,9 @@ StreamParams stream_params();
 // granulometry and localthickness: bytes per voxel beyond the input that the in-core run keeps (the
 // mask, codes, partial sums, the EDT while it lasts and the map; measured, see in_core_bytes_per_voxel).
 inline constexpr double in_core_granulometry_bytes_per_voxel = 12;
+// particles: bytes per voxel beyond the input that the in-core separation keeps (measured, see
+// in_core_bytes_per_voxel); above the limit it streams (stream/streamed_particles.hpp).
+inline constexpr double in_core_particles_bytes_per_voxel = 18;
 // Streams the granulometry of `o`'s phase (streamed_granulometry), the map (if p.local_thickness) to
 // `map_output`, and records the run.
 StreamedGranulometry streamed_granulometry_run(const PhaseInputOptions& o, const GranulometryParams& p,

@@ -8,7 +8,6 @@
 
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/edt.hpp"
-#include "emorph/progress.hpp"
 #include "emorph/segment/hmaxima.hpp"
 #include "emorph/segment/watershed.hpp"
 
@@ -41,6 +40,53 @@ uint32_t drop_border_particles(Volume<uint32_t>& labels, uint32_t& count) {
 
 }  // namespace
 
+LargestDistance largest_distance(const float* squared_um2, int64_t n) {
+  float largest2 = 0;
+  bool unbounded = false;
+#pragma omp parallel for schedule(static) reduction(max : largest2) reduction(|| : unbounded)
+  for (int64_t i = 0; i < n; ++i) {
+    const float v = squared_um2[i];
+    if (std::isinf(v)) unbounded = true;
+    else largest2 = std::max(largest2, v);
+  }
+  return {std::sqrt(static_cast<double>(largest2)), unbounded};
+}
+
+double height_quantum_um(double largest_um, double smallest_voxel_um) {
+  return std::max(smallest_voxel_um / 8.0, largest_um / 65000.0);
+}
+
+void quantise_heights(const float* squared_um2, int64_t n, double largest_um, double quantum_um, uint16_t* height) {
+  const double inv = 1.0 / quantum_um;
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < n; ++i) {
+    const float v = squared_um2[i];
+    // Foreground voxels get at least 1 so that 0 means "outside the phase".
+    height[i] = v == 0 ? 0
+                       : static_cast<uint16_t>(std::clamp(
+                             std::lround(std::min(std::sqrt(static_cast<double>(v)), largest_um) * inv), 1L, 65000L));
+  }
+}
+
+ComponentsResult flood_heights(Volume<uint16_t>& height, VolumeView<const uint8_t> mask, double h_um, double quantum_um,
+                               const SeparateParticlesParams& params, Progress* progress) {
+  HMaximaParams hp;
+  hp.h = static_cast<uint16_t>(std::clamp(std::lround(h_um / quantum_um), 1L, 65000L));
+  hp.connectivity = params.marker_connectivity;
+  ComponentsResult markers = h_maxima_markers(height.view(), hp);
+  if (progress) progress->advance();
+  // Flood from the highest distances down: relief = 65535 - height, restricted to the phase.
+  uint16_t* h = height.data();
+  const int64_t n = height.size();
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < n; ++i) h[i] = static_cast<uint16_t>(65535 - h[i]);
+  WatershedParams wp;
+  wp.connectivity = params.flood_connectivity;
+  watershed_levels_inplace(height.view(), mask, markers.labels.view(), wp);
+  height = Volume<uint16_t>();
+  return markers;
+}
+
 SeparateParticlesResult separate_particles(VolumeView<const uint8_t> mask_view, const SeparateParticlesParams& params) {
   const Spacing sp = mask_view.spacing();
   for (int a = 0; a < 3; ++a)
@@ -65,47 +111,18 @@ SeparateParticlesResult separate_particles(VolumeView<const uint8_t> mask_view, 
   Volume<uint16_t> height(s, sp, mask.thickness_axis());
   {
     const Volume<float> d2 = squared_distance_transform(mask, Spacing{sp.dz * sp.dz, sp.dy * sp.dy, sp.dx * sp.dx});
-    float largest2 = 0;
-    bool unbounded = false;
-#pragma omp parallel for schedule(static) reduction(max : largest2) reduction(|| : unbounded)
-    for (int64_t i = 0; i < n; ++i) {
-      const float v = d2.data()[i];
-      if (std::isinf(v)) unbounded = true;
-      else largest2 = std::max(largest2, v);
-    }
+    const LargestDistance largest = largest_distance(d2.data(), n);
     // No background at all (the phase fills the volume): the distances are capped at the volume's size.
-    const double largest = unbounded ? smallest * static_cast<double>(std::max({s.nz, s.ny, s.nx}))
-                                     : std::sqrt(static_cast<double>(largest2));
-    r.height_quantum_um = std::max(smallest / 8.0, largest / 65000.0);
-    const double inv = 1.0 / r.height_quantum_um;
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < n; ++i) {
-      const float v = d2.data()[i];
-      // Foreground voxels get at least 1 so that 0 means "outside the phase".
-      height.data()[i] =
-          v == 0 ? 0
-                 : static_cast<uint16_t>(std::clamp(std::lround(std::min(std::sqrt(static_cast<double>(v)), largest) * inv),
-                                                    1L, 65000L));
-    }
+    const double top = largest.unbounded ? smallest * static_cast<double>(std::max({s.nz, s.ny, s.nx})) : largest.um;
+    r.height_quantum_um = height_quantum_um(top, smallest);
+    quantise_heights(d2.data(), n, top, r.height_quantum_um, height.data());
   }
   progress.advance();
-  HMaximaParams hp;
-  hp.h = static_cast<uint16_t>(std::clamp(std::lround(h_um / r.height_quantum_um), 1L, 65000L));
-  hp.connectivity = params.marker_connectivity;
-  ComponentsResult markers = h_maxima_markers(height.view(), hp);
-  progress.advance();
-  r.labels = std::move(markers.labels);
+  ComponentsResult flooded = flood_heights(height, mask, h_um, r.height_quantum_um, params, &progress);
+  r.labels = std::move(flooded.labels);
   r.labels.set_spacing(sp);
   r.labels.set_thickness_axis(mask.thickness_axis());
-  r.count = markers.count;
-
-  // Flood from the highest distances down: relief = 65535 - height, restricted to the phase.
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < n; ++i) height.data()[i] = static_cast<uint16_t>(65535 - height.data()[i]);
-  WatershedParams wp;
-  wp.connectivity = params.flood_connectivity;
-  watershed_levels_inplace(height.view(), mask, r.labels.view(), wp);
-  height = Volume<uint16_t>();
+  r.count = flooded.count;
 
   if (params.exclude_border) r.excluded_border = drop_border_particles(r.labels, r.count);
   return r;

@@ -179,7 +179,7 @@ TEST_F(CliStreamingKernels, AbsentPhaseLeavesNoOutput) {
 // A command that cannot stream refuses a limit its working set exceeds (exit 2 naming the option and
 // the estimated need) and runs under a limit it fits.
 TEST_F(CliStreamingKernels, InCoreOnlyCommandsRefuseALimitTheyExceed) {
-  for (const std::string& command : {"particles " + labels_ + " --phase NMC", "segment " + grey_ + " " + (dir_ / "m.tif") + " --mask " + labels_,
+  for (const std::string& command : {"particles " + labels_ + " --phase NMC --no-separate", "segment " + grey_ + " " + (dir_ / "m.tif") + " --mask " + labels_,
                                      "surface " + labels_ + " --count-boundary"}) {
     const auto r = run_cli("--memory-limit 16KiB --quiet " + command);
     EXPECT_EQ(r.exit_code, 2) << command;
@@ -187,6 +187,15 @@ TEST_F(CliStreamingKernels, InCoreOnlyCommandsRefuseALimitTheyExceed) {
     EXPECT_NE(r.err.find("needs about"), std::string::npos) << r.err;
   }
   EXPECT_EQ(run_cli("--memory-limit 1GiB --quiet particles " + labels_ + " --phase NMC").exit_code, 0);
+}
+
+// particles streams the separation; a limit below one slab and its two halos (the largest particle
+// radius each) is refused naming --memory-limit and the size it needs.
+TEST_F(CliStreamingKernels, ParticlesRefuseALimitBelowTheHalo) {
+  const auto r = run_cli("--memory-limit 16KiB --quiet particles " + labels_ + " --phase NMC");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--memory-limit of at least"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("halo"), std::string::npos) << r.err;
 }
 
 TEST(ScratchStore, RefusesAFolderWithoutTheSpaceAndLeavesNothing) {

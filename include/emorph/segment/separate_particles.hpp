@@ -6,9 +6,11 @@
 #include <optional>
 #include <vector>
 
+#include "emorph/measure/components.hpp"
 #include "emorph/measure/particles.hpp"
 #include "emorph/measure/size_class_profile.hpp"
 #include "emorph/measure/size_distribution.hpp"
+#include "emorph/progress.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -30,6 +32,23 @@ struct SeparateParticlesResult {
   uint32_t excluded_border = 0;  // particles dropped by exclude_border
   double height_quantum_um = 0;  // distance step of the integer relief flooded by the watershed
 };
+
+// The steps of separate_particles, shared with the streamed separation (stream/streamed_particles.hpp).
+// The largest finite distance (um) among n squared distances (um^2); unbounded: some are infinite
+// (no background voxel).
+struct LargestDistance {
+  double um = 0;
+  bool unbounded = false;
+};
+LargestDistance largest_distance(const float* squared_um2, int64_t n);
+// The distance step of the 16-bit relief: 1/8 of the smallest voxel side, coarser if `largest_um` needs it.
+double height_quantum_um(double largest_um, double smallest_voxel_um);
+// Heights: 0 outside the phase (squared distance 0), else round(min(d, largest) / quantum) in 1..65000.
+void quantise_heights(const float* squared_um2, int64_t n, double largest_um, double quantum_um, uint16_t* height);
+// h-maxima markers (h = h_um in quanta) of `height`, then the watershed of the inverted heights within
+// `mask`; `height` is consumed (freed). Labels 1..count in raster order of the markers' first voxels.
+ComponentsResult flood_heights(Volume<uint16_t>& height, VolumeView<const uint8_t> mask, double h_um, double quantum_um,
+                               const SeparateParticlesParams& params, Progress* progress = nullptr);
 
 // Peak memory beyond the input and output: about 6 bytes per voxel (distance map quantised to 16 bits,
 // its h-dome reconstruction, and a flag volume).
