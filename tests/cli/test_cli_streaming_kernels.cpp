@@ -276,4 +276,18 @@ TEST(CliStreamingKernelsMemory, GranulometryPeakResidentSetStaysWithinTheLimit) 
                               json, dir, 8.0 * (1 << 20) * 1.25 + 48.0 * (1 << 20));
 }
 
+// The same bound for the streamed particle separation (two scratch stores, windows of a slab and its
+// halos) on 64 x 256 x 256 (4 MiB; in core 18 bytes per voxel, 76 MiB) at 48 MiB (32 MiB cannot hold
+// the halo of this volume's 2.2 um radius: 0.5 um slices of 1.1 MiB each).
+TEST(CliStreamingKernelsMemory, ParticlesPeakResidentSetStaysWithinTheLimit) {
+  TempDir dir;
+  const std::string labels = dir / "big.raw";
+  emorph::write_volume(labels, random_labels({64, 256, 256}, true));
+  const std::string json = dir / "particles_results.json";
+  expect_streamed_peak_within("particles",
+                              "--memory-limit 48MiB --quiet particles " + labels + " --phase NMC --no-surface --labels-out " +
+                                  (dir / "particles.raw") + " --json " + json,
+                              json, dir, 48.0 * (1 << 20) * 1.25 + 48.0 * (1 << 20));
+}
+
 }  // namespace
