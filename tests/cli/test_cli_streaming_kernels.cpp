@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 #include "emorph/io.hpp"
 #include "emorph/io/scratch_store.hpp"
@@ -263,31 +264,29 @@ TEST(CliStreamingKernelsMemory, PeakResidentSetStaysWithinTheLimit) {
   }
 }
 
+// `args` (BLOCKS: a volume of 4^3 blocks of `shape`, OUT: the output folder) run at --memory-limit
+// `limit_mib`: peak RSS at most limit x 1.25 + 48 MiB.
+void expect_blocks_peak_within(const std::string& command, emorph::Shape shape, const std::string& args, double limit_mib) {
+  TempDir dir;
+  emorph::write_volume(dir / "big.raw", random_labels(shape, true));
+  std::string line = "--memory-limit " + std::to_string(static_cast<int>(limit_mib)) + "MiB --quiet " + command + " " + args;
+  for (const auto& [key, value] : {std::pair{std::string("BLOCKS"), dir / "big.raw"}, std::pair{std::string("OUT"), dir / ""}})
+    for (std::size_t p; (p = line.find(key)) != std::string::npos;) line.replace(p, key.size(), value);
+  const std::string json = dir / (command + "_results.json");
+  expect_streamed_peak_within(command, line + " --json " + json, json, dir, (limit_mib * 1.25 + 48.0) * (1 << 20));
+}
+
 // The same bound for granulometry with its map (three scratch stores) on 64 x 512 x 512 (16 MiB; in
 // core 13 bytes per voxel, 208 MiB).
 TEST(CliStreamingKernelsMemory, GranulometryPeakResidentSetStaysWithinTheLimit) {
-  TempDir dir;
-  const std::string labels = dir / "big.raw";
-  emorph::write_volume(labels, random_labels({64, 512, 512}, true));
-  const std::string json = dir / "granulometry_results.json";
-  expect_streamed_peak_within("granulometry",
-                              "--memory-limit 8MiB --quiet granulometry " + labels + " --phase NMC --local-thickness " +
-                                  (dir / "lt.raw") + " --json " + json,
-                              json, dir, 8.0 * (1 << 20) * 1.25 + 48.0 * (1 << 20));
+  expect_blocks_peak_within("granulometry", {64, 512, 512}, "BLOCKS --phase NMC --local-thickness OUTlt.raw", 8);
 }
 
 // The same bound for the streamed particle separation (two scratch stores, windows of a slab and its
 // halos) on 64 x 256 x 256 (4 MiB; in core 18 bytes per voxel, 76 MiB) at 48 MiB (32 MiB cannot hold
 // the halo of this volume's 2.2 um radius: 0.5 um slices of 1.1 MiB each).
 TEST(CliStreamingKernelsMemory, ParticlesPeakResidentSetStaysWithinTheLimit) {
-  TempDir dir;
-  const std::string labels = dir / "big.raw";
-  emorph::write_volume(labels, random_labels({64, 256, 256}, true));
-  const std::string json = dir / "particles_results.json";
-  expect_streamed_peak_within("particles",
-                              "--memory-limit 48MiB --quiet particles " + labels + " --phase NMC --no-surface --labels-out " +
-                                  (dir / "particles.raw") + " --json " + json,
-                              json, dir, 48.0 * (1 << 20) * 1.25 + 48.0 * (1 << 20));
+  expect_blocks_peak_within("particles", {64, 256, 256}, "BLOCKS --phase NMC --no-surface --labels-out OUTparticles.raw", 48);
 }
 
 }  // namespace
