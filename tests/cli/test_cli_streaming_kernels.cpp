@@ -169,7 +169,7 @@ TEST(CliStreamingGranulometry, ABallKeepsItsRadiusAcrossSlabs) {
 }
 
 TEST_F(CliStreamingKernels, AbsentPhaseLeavesNoOutput) {
-  for (const std::string& command : {"edt", "label", "localthickness"}) {
+  for (const std::string command : {"edt", "label", "localthickness"}) {
     const auto r = run_cli("--memory-limit 16KiB --quiet " + command + " " + labels_ + " " + (dir_ / "x.tif") + " --phase LFP");
     EXPECT_EQ(r.exit_code, 2) << command;
     EXPECT_NE(r.err.find("absent"), std::string::npos) << r.err;
