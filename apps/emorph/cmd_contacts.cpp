@@ -17,7 +17,7 @@ namespace {
 using emorph::Json;
 
 struct ContactsOptions : emorph::cli::VolumeCommandOptions {
-  emorph::cli::SeparationOptions separation;  // as `emorph particles`
+  emorph::SeparationOptions separation;  // as `emorph particles`
   std::string phase;
   std::string particles_csv;
 };
@@ -31,15 +31,14 @@ void run_contacts(const ContactsOptions& o) {
   emorph::require_phase_present(labels.view(), phase, "--phase");
 
   // The particle options and defaults of `emorph particles`.
-  emorph::ParticleAnalysisParams p;
-  o.separation.apply(p);
+  const emorph::ParticleAnalysisParams p = emorph::particle_analysis_params(o.separation);
   const emorph::ContactAnalysis a = emorph::analyse_contacts(labels.view(), phase, p);
   if (a.contacts.count == 0) std::cerr << "emorph: warning: no particle of phase " << o.phase << " found\n";
 
   if (!o.out.csv.empty()) emorph::write_csv(o.out.csv, emorph::contact_csv_header(), emorph::contact_csv_rows(a));
   if (!o.particles_csv.empty())
     emorph::write_csv(o.particles_csv, emorph::contact_particle_csv_header(a, table), emorph::contact_particle_csv_rows(a));
-  Json params = o.separation.json();
+  Json params = emorph::params_json(o.separation, emorph::separation_param_table());
   params.update({{"voxel", o.in.voxel}, {"phase", o.phase}, {"phases", o.phases.phases}});
   emorph::cli::emit_results(o.out, "contacts", params, o.in.input, emorph::contact_results(a, table, o.phase));
 }
@@ -49,7 +48,7 @@ void setup_contacts(CLI::App& app) {
   auto* sub = app.add_subcommand("contacts", "Contact areas and coordination numbers of the particles of a phase");
   emorph::cli::add_volume_command_options(sub, *o);
   sub->add_option("--phase", o->phase, "Phase whose particles are analysed (name in the phase table)")->required();
-  o->separation.add_to(sub);
+  emorph::cli::add_separation_options(sub, o->separation, emorph::separation_param_table());
   emorph::cli::add_csv_option(sub, o->out);
   emorph::cli::declare_path(
       sub->add_option("--particles-csv", o->particles_csv,

@@ -5,9 +5,11 @@
 
 #include "command.hpp"
 #include "common.hpp"
+#include "param_options.hpp"
 #include "streaming.hpp"
 #include "emorph/io.hpp"
 #include "emorph/measure/fractions.hpp"
+#include "emorph/measure/report_param_tables.hpp"
 #include "emorph/measure/label_volume.hpp"
 
 namespace {
@@ -15,17 +17,12 @@ namespace {
 using emorph::Json;
 
 struct FractionsOptions : emorph::cli::VolumeCommandOptions {
-  int axis = 0;
-  std::vector<std::string> only;
-  std::string ratios;
+  emorph::FractionsReportParams report;  // the options of its parameter table, set by the CLI directly
 };
 
 void run_fractions(const FractionsOptions& o) {
   const emorph::PhaseTable table = o.phases.table();
-  emorph::FractionsReportParams p;
-  p.axis = o.axis;
-  p.only = o.only;
-  p.ratios = o.ratios;
+  const emorph::FractionsReportParams& p = o.report;
   std::vector<std::string> warnings;
   Json results;
   if (emorph::cli::should_stream_labels(o.in)) {
@@ -41,7 +38,7 @@ void run_fractions(const FractionsOptions& o) {
   if (!o.out.csv.empty()) {
     emorph::check_output_differs(o.in.input, o.out.csv);
     std::vector<std::vector<std::string>> rows;
-    for (const auto& name : emorph::phase_order(table, results["phases"], o.only)) {
+    for (const auto& name : emorph::phase_order(table, results["phases"], p.only)) {
       const Json& j = results["phases"][name];
       const bool region = j.contains("region_voxels");
       rows.push_back({name, j["label"].dump(), j["voxels"].dump(), j["volume_fraction"].dump(),
@@ -50,8 +47,8 @@ void run_fractions(const FractionsOptions& o) {
     emorph::write_csv(o.out.csv, {"phase", "label", "voxels", "volume_fraction", "region_voxels", "region_volume_fraction"},
                       rows);
   }
-  const Json params = {{"voxel", o.in.voxel}, {"phases", o.phases.phases}, {"axis", o.axis}, {"phase", o.only},
-                       {"ratios", o.ratios}};
+  Json params = emorph::params_json(p, emorph::fractions_param_table());
+  params.update({{"voxel", o.in.voxel}, {"phases", o.phases.phases}});
   emorph::cli::emit_results(o.out, "fractions", params, o.in, results);
 }
 
@@ -59,9 +56,7 @@ void setup_fractions(CLI::App& app) {
   auto o = std::make_shared<FractionsOptions>();
   auto* sub = app.add_subcommand("fractions", "Volume fractions of each phase (whole volume and electrode region)");
   emorph::cli::add_volume_command_options(sub, *o);
-  sub->add_option("--axis", o->axis, "Thickness axis (collector at index 0)")->capture_default_str();
-  sub->add_option("--phase", o->only, "Report only these phases (each must be present)");
-  sub->add_option("--ratios", o->ratios, "Fraction ratios, e.g. LFP/pore,LFP/CBD (default: solids over pore and CBD)");
+  emorph::cli::add_param_options(sub, o->report, emorph::fractions_param_table());
   emorph::cli::add_csv_option(sub, o->out);
   sub->callback([o] { run_fractions(*o); });
 }

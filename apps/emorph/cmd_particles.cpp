@@ -19,18 +19,14 @@ namespace {
 
 using emorph::Json;
 
-struct ParticlesOptions : emorph::cli::PhaseInputOptions {
-  emorph::cli::SeparationOptions separation;
-  bool no_surface = false;
-  double quantile = 0.25;
-  int axis = 0;
-  int bins = 30;
+struct CliOptions : emorph::cli::PhaseInputOptions {
+  emorph::ParticlesOptions options;  // the options of its parameter table, set by the CLI directly
   std::string labels_out;
 };
 
 // The seam-stitched separation under --memory-limit (streamed_particles): no surface areas (NaN, as
 // with --no-surface); the labels go to --labels-out by slabs.
-emorph::ParticleAnalysis streamed_particles_run(const ParticlesOptions& o, const emorph::ParticleAnalysisParams& p) {
+emorph::ParticleAnalysis streamed_particles_run(const CliOptions& o, const emorph::ParticleAnalysisParams& p) {
   emorph::StreamedParticlesParams sp;
   sp.phase = o.phases.table().at(o.phase, "--phase");
   sp.analysis = p;
@@ -44,20 +40,14 @@ emorph::ParticleAnalysis streamed_particles_run(const ParticlesOptions& o, const
   return std::move(r.analysis);
 }
 
-void run_particles(const ParticlesOptions& o) {
-  emorph::require(o.axis >= 0 && o.axis <= 2, "--axis must be 0, 1 or 2 (got " + std::to_string(o.axis) + ")");
+void run_particles(const CliOptions& o) {
+  const emorph::ParticleAnalysisParams p = emorph::particle_analysis_params(o.options);
   for (const std::string* path : {&o.out.csv, &o.labels_out})
     if (!path->empty()) emorph::check_output_differs(o.in.input, *path);
-  emorph::ParticleAnalysisParams p;
-  o.separation.apply(p);
-  p.measures.surface_area = !o.no_surface;
-  p.distribution.bins = o.bins;
-  p.classes.quantile = o.quantile;
-  p.classes.axis = o.axis;
   emorph::ParticleAnalysis a;
   // In core: the label volume plus in_core_particles_bytes_per_voxel (streaming.cpp's measured 18).
   const bool stream = emorph::cli::should_stream(o.in, emorph::cli::in_core_particles_bytes_per_voxel);
-  if (stream && !o.separation.no_separate) {
+  if (stream && o.options.separate) {
     a = streamed_particles_run(o, p);
   } else {
     if (stream) emorph::cli::check_in_core_need("particles (with --no-separate)", o.in.input,
@@ -67,27 +57,21 @@ void run_particles(const ParticlesOptions& o) {
   }
   if (a.particles.empty()) std::cerr << "emorph: warning: no particle of phase " << o.phase << " found\n";
 
-  const Json results = emorph::particle_analysis_results(a, o.phase, o.quantile);
+  const Json results = emorph::particle_analysis_results(a, o.phase, o.options.quantile);
   if (!o.out.csv.empty()) emorph::write_particle_table_csv(o.out.csv, a, o.phase);
   if (!o.labels_out.empty() && a.labels.size() != 0) emorph::write_volume<uint32_t>(o.labels_out, a.labels.view());
-  Json params = o.separation.json();
+  Json params = emorph::params_json(o.options, emorph::particles_param_table());
   params.update(o.params());
-  params.update({{"quantile", o.quantile}, {"axis", o.axis}, {"bins", o.bins}});
   emorph::cli::emit_results(o.out, "particles", params, o.in, results);
 }
 
 void setup_particles(CLI::App& app) {
-  auto o = std::make_shared<ParticlesOptions>();
+  auto o = std::make_shared<CliOptions>();
   auto* sub = app.add_subcommand("particles", "Separate, measure and size the particles of a phase");
   emorph::cli::add_phase_input_options(sub, *o, "Label volume (uint8)",
                                        "Phase whose particles are analysed (name in the phase table)")
       ->required();
-  o->separation.add_to(sub);
-  sub->add_flag("--no-surface", o->no_surface, "Skip surface areas and sphericity (faster)");
-  sub->add_option("--quantile", o->quantile, "Share of particles in the smallest and largest size classes")
-      ->capture_default_str();
-  sub->add_option("--axis", o->axis, "Thickness axis for the size-class profiles")->capture_default_str();
-  sub->add_option("--bins", o->bins, "Histogram bins (logarithmic) of the size distribution")->capture_default_str();
+  emorph::cli::add_separation_options(sub, o->options, emorph::particles_param_table());
   emorph::cli::declare_path(sub->add_option("--labels-out", o->labels_out, "Write the particle labels (uint32) to this volume"),
                             emorph::PathKind::output_volume, o->labels_out);
   emorph::cli::add_csv_option(sub, o->out);

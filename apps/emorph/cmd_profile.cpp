@@ -8,11 +8,13 @@
 #include "checks.hpp"
 #include "command.hpp"
 #include "common.hpp"
+#include "param_options.hpp"
 #include "streaming.hpp"
 #include "emorph/io.hpp"
 #include "emorph/measure/grey_calibration.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/profile.hpp"
+#include "emorph/measure/report_param_tables.hpp"
 #include "emorph/parse.hpp"
 
 namespace {
@@ -20,13 +22,8 @@ namespace {
 using emorph::Json;
 
 struct ProfileOptions : emorph::cli::VolumeCommandOptions {
-  int axis = 0;
-  int window = 1;
+  emorph::ProfileReportParams report;  // the options of its parameter table, set by the CLI directly
   std::string bulk;
-  double exclude_collector_um = 0, exclude_surface_um = 0;
-  std::vector<std::string> only;
-  std::string depleted_phase = "NMC";  // phase whose depleted layer above the collector is detected
-  bool exclude_depleted = false;       // collector-side exclusion = the detected layer
   std::string grey;         // grey volume for the grey-level density profile
   std::string grey_phases;  // phases averaged in it, e.g. pore,LFP,CBD
   std::string calibration;  // SLOPE,INTERCEPT from `emorph calibrate`
@@ -41,7 +38,7 @@ struct GreyProfileRequest {
 GreyProfileRequest grey_profile_request(const ProfileOptions& o, const emorph::PhaseTable& table) {
   emorph::require(!o.grey_phases.empty(), "--grey needs --grey-phases (e.g. pore,LFP,CBD)");
   GreyProfileRequest r;
-  r.params.axis = o.axis;
+  r.params.axis = o.report.axis;
   for (const auto& name : emorph::parse_name_list(o.grey_phases, "--grey-phases"))
     r.params.mask_labels.push_back(table.at(name, "--grey-phases").label);
   if (!o.calibration.empty()) {
@@ -75,15 +72,8 @@ std::pair<double, double> parse_bulk(const std::string& spec) {
 
 void run_profile(const ProfileOptions& o) {
   const emorph::PhaseTable table = o.phases.table();
-  emorph::ProfileReportParams p;
-  p.axis = o.axis;
-  p.window = o.window;
+  emorph::ProfileReportParams p = o.report;
   if (!o.bulk.empty()) p.bulk_um = parse_bulk(o.bulk);
-  p.exclude_collector_um = o.exclude_collector_um;
-  p.exclude_surface_um = o.exclude_surface_um;
-  p.only = o.only;
-  p.depleted_phase = o.depleted_phase;
-  p.exclude_depleted = o.exclude_depleted;
   Json results;
   // With --grey both volumes are in core together; an 8/16-bit grey volume streams beside the labels.
   const bool stream =
@@ -112,15 +102,15 @@ void run_profile(const ProfileOptions& o) {
   }
   if (!o.out.csv.empty()) {
     emorph::check_output_differs(o.in.input, o.out.csv);
-    emorph::write_profile_csv(o.out.csv, results, emorph::phase_order(table, results["phases"], o.only));
+    emorph::write_profile_csv(o.out.csv, results, emorph::phase_order(table, results["phases"], p.only));
   }
-  const Json params = {{"voxel", o.in.voxel},   {"phases", o.phases.phases},
-                       {"axis", o.axis},        {"window", o.window},
-                       {"bulk", o.bulk},        {"exclude_collector_um", o.exclude_collector_um},
-                       {"exclude_surface_um", o.exclude_surface_um}, {"phase", o.only},
-                       {"grey", o.grey},        {"grey_phases", o.grey_phases},
-                       {"calibration", o.calibration}, {"depleted_phase", o.depleted_phase},
-                       {"exclude_depleted", o.exclude_depleted}};
+  Json params = emorph::params_json(o.report, emorph::profile_param_table());
+  params.update({{"voxel", o.in.voxel},
+                 {"phases", o.phases.phases},
+                 {"bulk", o.bulk},
+                 {"grey", o.grey},
+                 {"grey_phases", o.grey_phases},
+                 {"calibration", o.calibration}});
   emorph::cli::emit_results(o.out, "profile", params, o.in, results);
 }
 
@@ -129,25 +119,13 @@ void setup_profile(CLI::App& app) {
   auto* sub = app.add_subcommand("profile", "Phase fraction profiles along an axis, with bulk mean, RSD and slope");
   emorph::cli::add_volume_command_options(sub, *o);
   o->in.needs_voxel_size = true;  // results in um
-  sub->add_option("--axis", o->axis, "Axis of the profile (thickness axis: collector at index 0)")->capture_default_str();
-  sub->add_option("--window", o->window, "Moving average over this odd number of slices")->capture_default_str();
   auto* bulk = sub->add_option("--bulk", o->bulk, "Bulk window START_UM:END_UM (slices whose centre lies inside)");
-  auto* exclude_collector = sub->add_option("--exclude-collector", o->exclude_collector_um,
-                  "Bulk = electrode region minus this collector-side layer (um)")
-      ->check(emorph::cli::non_negative())
-      ->capture_default_str()
-      ->excludes(bulk);
-  sub->add_option("--exclude-surface", o->exclude_surface_um, "Bulk = electrode region minus this surface layer (um)")
-      ->check(emorph::cli::non_negative())
-      ->capture_default_str()
-      ->excludes(bulk);
-  sub->add_option("--depleted-phase", o->depleted_phase, "Phase whose depleted layer above the collector is detected")
-      ->capture_default_str();
-  sub->add_flag("--exclude-depleted", o->exclude_depleted,
-                "Collector-side exclusion = the detected depleted layer (instead of --exclude-collector)")
-      ->excludes(bulk)
-      ->excludes(exclude_collector);
-  sub->add_option("--phase", o->only, "Report only these phases (each must be present)");
+  emorph::cli::add_param_options(sub, o->report, emorph::profile_param_table());
+  // The bulk window is given or derived from the electrode region: the ways of deriving it exclude it.
+  auto* exclude_collector = sub->get_option("--exclude-collector");
+  exclude_collector->check(emorph::cli::non_negative())->excludes(bulk);
+  sub->get_option("--exclude-surface")->check(emorph::cli::non_negative())->excludes(bulk);
+  sub->get_option("--exclude-depleted")->excludes(bulk)->excludes(exclude_collector);
   emorph::cli::declare_path(sub->add_option("--grey", o->grey, "Grey volume (same shape): adds the mean grey of --grey-phases per slice"),
                             emorph::PathKind::input_volume, o->grey);
   sub->add_option("--grey-phases", o->grey_phases, "Phases averaged in the grey profile, e.g. pore,LFP,CBD");

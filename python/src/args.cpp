@@ -52,19 +52,6 @@ std::vector<std::string> names_arg(const py::object& obj, const char* keyword) {
   }
 }
 
-ParticleAnalysisParams particle_separation_arg(bool separate, const std::optional<double>& hmax, bool exclude_border,
-                                               int connectivity) {
-  ParticleAnalysisParams p;
-  p.separate = separate;
-  if (hmax) {
-    if (!(*hmax > 0)) throw py::value_error("hmax must be a positive depth in um");
-    p.separation.h_um = *hmax;
-  }
-  p.separation.exclude_border = exclude_border;
-  p.connectivity = connectivity;
-  return p;
-}
-
 int axis_arg(int axis) {
   if (axis < 0 || axis > 2) throw py::value_error("axis must be 0, 1 or 2 (got " + std::to_string(axis) + ")");
   return axis;

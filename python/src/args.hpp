@@ -11,7 +11,6 @@
 #include "emorph/error.hpp"
 #include "emorph/param_table.hpp"
 #include "emorph/phase_table.hpp"
-#include "emorph/segment/separate_particles.hpp"
 
 namespace emorph::python {
 
@@ -26,11 +25,6 @@ PhaseTable phase_table_arg(const pybind11::object& phases, const pybind11::objec
 
 // None, "NMC" or ["NMC", "pore"] -> names.
 std::vector<std::string> names_arg(const pybind11::object& obj, const char* keyword);
-
-// The particle separation keywords of particles() and contacts(): separate, hmax (a positive depth in um;
-// None: the default), exclude_border, connectivity.
-ParticleAnalysisParams particle_separation_arg(bool separate, const std::optional<double>& hmax, bool exclude_border,
-                                               int connectivity);
 
 // Throws ValueError unless axis is 0, 1 or 2.
 int axis_arg(int axis);

@@ -12,19 +12,45 @@
 #include "emorph/segment/contact_analysis.hpp"
 #include "json_python.hpp"
 #include "numpy_volume.hpp"
+#include "param_keywords.hpp"
+#include "emorph/segment/particle_options.hpp"
 
 namespace emorph::python {
 
 void bind_descriptors(py::module_& m) {
+  static const std::string contacts_doc = R"doc(Contacts of the particles of a phase (as ``emorph contacts``).
+
+Parameters
+----------
+labels : numpy.ndarray of uint8
+    C-contiguous (z, y, x) label volume.
+phase : str
+    Phase whose particles are analysed (name in the phase table).
+spacing : float or (dz, dy, dx), optional
+    Voxel size in um (default 1).
+phases : dict or str, optional
+    Phase table {name: label} or "pore=0,NMC=1,...".
+)doc" + params_doc(separation_param_table()) + R"doc(
+The particles are separated exactly as ``emorph.particles`` does (same keywords and defaults); contact
+areas come from the Crofton crossings between two particles (and between a particle and another
+phase) over the 13 lattice directions.
+
+Returns
+-------
+dict
+    ``count``, ``contacting_pairs``, ``contact_area_um2_total``, ``mean_coordination_number``,
+    ``coordination_histogram``, ``contact_with[<phase>]`` (``area_um2``, ``share``), plus ``pairs``
+    (list of (label_a, label_b, area_um2)) and ``coordination_number`` (per particle label 1..count).)doc";
   m.def(
       "contacts",
       [](const py::handle& labels, const std::string& phase, const py::object& spacing, const py::object& phases,
-         bool separate, std::optional<double> hmax, bool exclude_border, int connectivity, double min_volume) {
+         const py::args& args, const py::kwargs& kwargs) {
         const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
         const PhaseTable table = phase_table_arg(phases, py::none());
         const Phase& p = table.at(phase, "phase");
-        ParticleAnalysisParams params = particle_separation_arg(separate, hmax, exclude_border, connectivity);
-        params.measures.min_volume_um3 = min_volume;
+        SeparationOptions options;
+        set_params(options, separation_param_table(), args, kwargs, "contacts", 4);
+        const ParticleAnalysisParams params = with_keyword_spelling([&] { return particle_analysis_params(options); });
         ContactAnalysis a;
         {
           py::gil_scoped_release release;
@@ -38,20 +64,7 @@ void bind_descriptors(py::module_& m) {
         return out;
       },
       py::arg("labels"), py::arg("phase"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
-      py::arg("separate") = true, py::arg("hmax") = py::none(), py::arg("exclude_border") = false,
-      py::arg("connectivity") = 26, py::arg("min_volume") = 0.0,
-      R"doc(Contacts of the particles of a phase (as ``emorph contacts``).
-
-The particles are separated exactly as ``emorph.particles`` does (same keywords and defaults); contact
-areas come from the Crofton crossings between two particles (and between a particle and another
-phase) over the 13 lattice directions.
-
-Returns
--------
-dict
-    ``count``, ``contacting_pairs``, ``contact_area_um2_total``, ``mean_coordination_number``,
-    ``coordination_histogram``, ``contact_with[<phase>]`` (``area_um2``, ``share``), plus ``pairs``
-    (list of (label_a, label_b, area_um2)) and ``coordination_number`` (per particle label 1..count).)doc");
+      contacts_doc.c_str());
 
   m.def(
       "tpb",

@@ -15,9 +15,11 @@
 #include "emorph/measure/grey_calibration.hpp"
 #include "emorph/measure/phase_selection.hpp"
 #include "emorph/measure/profile.hpp"
+#include "emorph/measure/report_param_tables.hpp"
 #include "emorph/measure/specific_surface.hpp"
 #include "json_python.hpp"
 #include "numpy_volume.hpp"
+#include "param_keywords.hpp"
 
 namespace emorph::python {
 
@@ -99,16 +101,34 @@ labels : numpy.ndarray of uint32
     0 on background, 1..count on the components.
 count : int)doc");
 
+  static const std::string fractions_doc = R"doc(Volume fractions of each phase, in the whole volume and in the electrode region.
+
+Same figures as ``emorph fractions LABELS --json`` (its ``results`` object).
+
+Parameters
+----------
+labels : numpy.ndarray
+    C-contiguous (z, y, x) uint8 label volume (default table: 0 pore, 1 NMC, 2 LFP, 3 CBD, 4 collector).
+spacing : float or (dz, dy, dx), optional
+    Voxel size in um (default 1); only the electrode region's um positions depend on it.
+phases : dict or str, optional
+    Phase table {name: label} or "pore=0,NMC=1,...", as --phases.
+)doc" + params_doc(fractions_param_table()) + R"doc(
+Returns
+-------
+dict
+    ``phases[name]`` with ``label``, ``voxels``, ``volume_fraction`` (0..1) and, when an electrode region
+    is found along `axis`, ``region_voxels`` and ``region_volume_fraction``; ``total_voxels``, ``axis``,
+    ``ratios``, and ``electrode_region`` (first_slice, last_slice, collector_slices, start_um, end_um,
+    thickness_um) with ``region_ratios``.)doc";
   m.def(
       "fractions",
-      [](const py::handle& labels, const py::object& spacing, int axis, const py::object& phases,
-         const py::object& phase, const std::string& ratios) {
+      [](const py::handle& labels, const py::object& spacing, const py::args& args, const py::object& phases,
+         const py::kwargs& kwargs) {
         const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
         const PhaseTable table = phase_table_arg(phases, py::none());
         FractionsReportParams p;
-        p.axis = axis;
-        p.only = names_arg(phase, "phase");
-        p.ratios = ratios;
+        set_params(p, fractions_param_table(), args, kwargs, "fractions");
         std::vector<std::string> warnings;
         Json results;
         {
@@ -119,70 +139,9 @@ count : int)doc");
         warn_unlisted(results);
         return to_python(results);
       },
-      py::arg("labels"), py::arg("spacing") = py::none(), py::arg("axis") = 0, py::arg("phases") = py::none(),
-      py::arg("phase") = py::none(), py::arg("ratios") = "",
-      R"doc(Volume fractions of each phase, in the whole volume and in the electrode region.
+      py::arg("labels"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(), fractions_doc.c_str());
 
-Same figures as ``emorph fractions LABELS --json`` (its ``results`` object).
-
-Parameters
-----------
-labels : numpy.ndarray
-    C-contiguous (z, y, x) uint8 label volume (default table: 0 pore, 1 NMC, 2 LFP, 3 CBD, 4 collector).
-spacing : float or (dz, dy, dx), optional
-    Voxel size in um (default 1); only the electrode region's um positions depend on it.
-axis : int
-    Thickness axis (current collector at index 0), 0, 1 or 2.
-phases : dict or str, optional
-    Phase table {name: label} or "pore=0,NMC=1,...", as --phases.
-phase : str or list of str, optional
-    Report only these phases (each must be present in the volume).
-ratios : str
-    Fraction ratios "LFP/pore,LFP/CBD" (default: each solid over pore and over CBD).
-
-Returns
--------
-dict
-    ``phases[name]`` with ``label``, ``voxels``, ``volume_fraction`` (0..1) and, when an electrode region
-    is found along `axis`, ``region_voxels`` and ``region_volume_fraction``; ``total_voxels``, ``axis``,
-    ``ratios``, and ``electrode_region`` (first_slice, last_slice, collector_slices, start_um, end_um,
-    thickness_um) with ``region_ratios``.)doc");
-
-  m.def(
-      "profile",
-      [](const py::handle& labels, const py::object& spacing, int axis, int window, const py::object& bulk,
-         double exclude_collector, double exclude_surface, const py::object& phases, const py::object& phase,
-         const std::string& depleted_phase, bool exclude_depleted) {
-        const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
-        const PhaseTable table = phase_table_arg(phases, py::none());
-        ProfileReportParams p;
-        p.axis = axis;
-        p.window = window;
-        if (!bulk.is_none()) {
-          try {
-            p.bulk_um = bulk.cast<std::pair<double, double>>();
-          } catch (const py::cast_error&) {
-            throw py::type_error("bulk must be (start_um, end_um)");
-          }
-        }
-        p.exclude_collector_um = exclude_collector;
-        p.exclude_surface_um = exclude_surface;
-        p.only = names_arg(phase, "phase");
-        p.depleted_phase = depleted_phase;
-        p.exclude_depleted = exclude_depleted;
-        Json results;
-        {
-          py::gil_scoped_release release;
-          results = with_keyword_spelling([&] { return profile_results(view, table, p); });
-        }
-        warn_unlisted(results);
-        return to_python(results);
-      },
-      py::arg("labels"), py::arg("spacing") = py::none(), py::arg("axis") = 0, py::arg("window") = 1,
-      py::arg("bulk") = py::none(), py::arg("exclude_collector") = 0.0, py::arg("exclude_surface") = 0.0,
-      py::arg("phases") = py::none(), py::arg("phase") = py::none(), py::arg("depleted_phase") = "NMC",
-      py::arg("exclude_depleted") = false,
-      R"doc(Phase fraction profiles along an axis, with bulk mean, RSD and least-squares slope.
+  static const std::string profile_doc = R"doc(Phase fraction profiles along an axis, with bulk mean, RSD and least-squares slope.
 
 Same figures as ``emorph profile LABELS --axis A --json`` (its ``results`` object). Method: per-slice
 voxel counts; statistics over the bulk window on the per-slice fractions (Etiemble et al. 2017, Table 1:
@@ -194,24 +153,15 @@ labels : numpy.ndarray
     C-contiguous (z, y, x) uint8 label volume.
 spacing : float or (dz, dy, dx), optional
     Voxel size in um (default 1); positions and slopes are in um.
-axis : int
-    Axis of the profile (thickness axis: collector at index 0).
-window : int
-    Odd number of slices of a moving average applied to the reported ``fraction`` (1: none). The
-    statistics always use the per-slice fractions.
 bulk : (start_um, end_um), optional
     Bulk window: slices whose centre lies in [start_um, end_um], positions starting at 0 at the first
     slice's lower face. Default: the detected electrode region trimmed by `exclude_collector` and
     `exclude_surface` (um). An empty window raises ValueError.
 phases : dict or str, optional
     Phase table {name: label} or "pore=0,NMC=1,...".
-phase : str or list of str, optional
-    Report only these phases.
-depleted_phase : str
-    Phase whose depleted layer above the collector is detected (reported as ``depleted_layer``:
-    phase, thickness_um, end_um, bulk_fraction).
-exclude_depleted : bool
-    Use the detected depleted layer as the collector-side exclusion of the bulk window.
+)doc" + params_doc(profile_param_table()) + R"doc(
+The detected depleted layer is reported as ``depleted_layer`` (phase, thickness_um, end_um,
+bulk_fraction).
 
 Returns
 -------
@@ -224,7 +174,32 @@ dict
 Example
 -------
 >>> p = emorph.profile(labels, spacing=0.32, axis=0)
->>> plt.plot(p["phases"]["NMC"]["position_um"], p["phases"]["NMC"]["fraction"]))doc");
+>>> plt.plot(p["phases"]["NMC"]["position_um"], p["phases"]["NMC"]["fraction"]))doc";
+  m.def(
+      "profile",
+      [](const py::handle& labels, const py::object& spacing, const py::args& args, const py::object& bulk,
+         const py::object& phases, const py::kwargs& kwargs) {
+        const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
+        const PhaseTable table = phase_table_arg(phases, py::none());
+        ProfileReportParams p;
+        set_params(p, profile_param_table(), args, kwargs, "profile");
+        if (!bulk.is_none()) {
+          try {
+            p.bulk_um = bulk.cast<std::pair<double, double>>();
+          } catch (const py::cast_error&) {
+            throw py::type_error("bulk must be (start_um, end_um)");
+          }
+        }
+        Json results;
+        {
+          py::gil_scoped_release release;
+          results = with_keyword_spelling([&] { return profile_results(view, table, p); });
+        }
+        warn_unlisted(results);
+        return to_python(results);
+      },
+      py::arg("labels"), py::arg("spacing") = py::none(), py::arg("bulk") = py::none(), py::arg("phases") = py::none(),
+      profile_doc.c_str());
 
   m.def(
       "surface",

@@ -16,6 +16,8 @@
 #include "emorph/segment/particle_results.hpp"
 #include "json_python.hpp"
 #include "numpy_volume.hpp"
+#include "param_keywords.hpp"
+#include "emorph/segment/particle_options.hpp"
 
 namespace emorph::python {
 
@@ -78,38 +80,7 @@ PhaseMask phase_mask(const py::handle& labels, const py::object& phase, const py
 }  // namespace
 
 void bind_sizes(py::module_& m) {
-  m.def(
-      "particles",
-      [](const py::handle& labels, const py::object& phase, const py::object& spacing, const py::object& phases,
-         bool separate, std::optional<double> hmax, bool exclude_border, int connectivity, bool surface,
-         double quantile, int axis, int bins, std::optional<double> min_volume, bool return_labels) {
-        const PhaseMask mask = phase_mask(labels, phase, phases, spacing);
-        ParticleAnalysisParams p = particle_separation_arg(separate, hmax, exclude_border, connectivity);
-        p.measures.surface_area = surface;
-        // Default: analyze's rule ([measure] min_particle_voxels, 3x3x3 voxels), so both give the same particles.
-        p.measures.min_volume_um3 =
-            min_volume ? *min_volume
-                       : static_cast<double>(AnalysisConfig{}.min_particle_voxels) * mask.view.spacing().voxel_volume_um3();
-        p.distribution.bins = bins;
-        p.classes.quantile = quantile;
-        p.classes.axis = axis_arg(axis);
-        ParticleAnalysis a;
-        {
-          py::gil_scoped_release release;
-          a = analyse_particles(mask.view, p);
-        }
-        const Json results =
-            particle_analysis_results(a, phase.is_none() ? Json(nullptr) : Json(phase.cast<std::string>()), quantile);
-        py::dict out = to_python(results);
-        out["table"] = particle_table(a.particles);
-        if (return_labels) out["labels"] = to_numpy(std::move(a.labels));
-        return out;
-      },
-      py::arg("labels"), py::arg("phase") = py::none(), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
-      py::arg("separate") = true, py::arg("hmax") = py::none(), py::arg("exclude_border") = false,
-      py::arg("connectivity") = 26, py::arg("surface") = true, py::arg("quantile") = 0.25, py::arg("axis") = 0,
-      py::arg("bins") = 30, py::arg("min_volume") = py::none(), py::arg("return_labels") = false,
-      R"doc(Separate, measure and size the particles of a phase (as ``emorph particles``).
+  static const std::string particles_doc = R"doc(Separate, measure and size the particles of a phase (as ``emorph particles``).
 
 Method: touching particles are split by a watershed of the distance map seeded by its h-maxima
 (Beucher & Lantuejoul 1979; Soille 2003), each particle is measured (volume, equivalent sphere
@@ -126,25 +97,9 @@ spacing : float or (dz, dy, dx), optional
     Voxel size in um (default 1).
 phases : dict or str, optional
     Phase table {name: label} or "pore=0,NMC=1,...".
-separate : bool
-    Watershed separation (False: connected components only, with `connectivity` 6, 18 or 26).
-hmax : float, optional
-    Depth in um a distance-map maximum needs to seed its own particle (default 2 voxels).
-exclude_border : bool
-    Leave out particles cut by a face of the volume.
-surface : bool
-    Compute surface areas and sphericity (False: NaN columns, faster).
-quantile : float
-    Share of particles in the smallest and largest size classes (their thickness profiles).
-axis : int
-    Thickness axis of the size-class profiles.
-bins : int
-    Logarithmic histogram bins of the distribution.
-min_volume : float, optional
-    Leave out particles smaller than this volume in um3 (threshold specks; ``excluded_small`` counts
-    them); 0: keep all. Default: 27 voxels (3x3x3), as ``emorph.analyze`` ([measure] min_particle_voxels).
-return_labels : bool
-    Also return ``labels``: the uint32 particle label volume (0 outside).
+)doc" + params_doc(particles_param_table()) + R"doc(
+``min_volume=None`` leaves out 27 voxels (3x3x3) and smaller, as ``emorph.analyze`` ([measure]
+min_particle_voxels); ``excluded_small`` counts them.
 
 Returns
 -------
@@ -155,7 +110,33 @@ dict
     histogram) and ``size_classes``; plus ``table``: a dict of numpy columns, one row per particle
     (``label``, ``volume_um3``, ``equivalent_diameter_um``, ``surface_area_um2``, ``sphericity``,
     ``centroid_z_um``/``_y_um``/``_x_um``, ``touches_border``, ``voxels``, ``bbox_z0`` .. ``bbox_x1``
-    in voxels, half-open), e.g. ``pandas.DataFrame(r["table"])``.)doc");
+    in voxels, half-open), e.g. ``pandas.DataFrame(r["table"])``.)doc";
+  m.def(
+      "particles",
+      [](const py::handle& labels, const py::object& phase, const py::object& spacing, const py::object& phases,
+         const py::args& args, const py::kwargs& kwargs) {
+        const PhaseMask mask = phase_mask(labels, phase, phases, spacing);
+        ParticlesOptions options;
+        set_params(options, particles_param_table(), args, kwargs, "particles", 4);
+        // Default: analyze's rule ([measure] min_particle_voxels, 3x3x3 voxels), so both give the same particles.
+        if (!options.min_volume_um3)
+          options.min_volume_um3 =
+              static_cast<double>(AnalysisConfig{}.min_particle_voxels) * mask.view.spacing().voxel_volume_um3();
+        const ParticleAnalysisParams p = with_keyword_spelling([&] { return particle_analysis_params(options); });
+        ParticleAnalysis a;
+        {
+          py::gil_scoped_release release;
+          a = analyse_particles(mask.view, p);
+        }
+        const Json results = particle_analysis_results(a, phase.is_none() ? Json(nullptr) : Json(phase.cast<std::string>()),
+                                                       options.quantile);
+        py::dict out = to_python(results);
+        out["table"] = particle_table(a.particles);
+        if (options.return_labels) out["labels"] = to_numpy(std::move(a.labels));
+        return out;
+      },
+      py::arg("labels"), py::arg("phase") = py::none(), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
+      particles_doc.c_str());
 
   m.def(
       "local_thickness",

@@ -13,47 +13,12 @@
 #include "emorph/transport/tortuosity_options.hpp"
 #include "json_python.hpp"
 #include "numpy_volume.hpp"
+#include "param_keywords.hpp"
 
 namespace emorph::python {
 
 void bind_transport(py::module_& m) {
-  m.def(
-      "tortuosity",
-      [](const py::handle& labels, const std::string& phase, int axis, const py::object& spacing,
-         const py::object& phases, const py::object& conductivity, double tolerance, double flux_tolerance,
-         int64_t max_iterations, const std::string& solver, bool fields) {
-        const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
-        TortuosityOptions options;
-        options.phase = phase;
-        options.axis = axis_arg(axis);
-        options.conductivity = name_values_arg(conductivity, "conductivity");
-        options.tolerance = tolerance;
-        options.flux_tolerance = flux_tolerance;
-        options.max_iterations = max_iterations;
-        options.solver = solver;
-        options.keep_fields = fields;
-        const PhaseTable table = phase_table_arg(phases, py::none());
-        const auto setup = with_keyword_spelling([&] { return tortuosity_setup(options, table); });
-        TortuosityResult r;
-        {
-          py::gil_scoped_release release;
-          r = emorph::tortuosity(view, setup.params);
-        }
-        const std::string warning = tortuosity_warning(r, "labels", phase, axis);
-        if (!warning.empty()) warn_all({warning});
-        const Json results = tortuosity_results(r, options, setup);
-        py::dict out = to_python(results);
-        if (fields) {
-          out["concentration"] = to_numpy(std::move(r.concentration));
-          out["flux_magnitude"] = to_numpy(std::move(r.flux_magnitude));
-        }
-        return out;
-      },
-      py::arg("labels"), py::arg("phase") = "pore", py::arg("axis") = 0, py::arg("spacing") = py::none(),
-      py::arg("phases") = py::none(), py::arg("conductivity") = py::none(), py::arg("tolerance") = 1e-6,
-      py::arg("flux_tolerance") = 1e-4, py::arg("max_iterations") = 100000, py::arg("solver") = "multigrid",
-      py::arg("fields") = false,
-      R"doc(Tortuosity factor and effective diffusivity of a phase along an axis (as ``emorph tortuosity``).
+  static const std::string tortuosity_doc = R"doc(Tortuosity factor and effective diffusivity of a phase along an axis (as ``emorph tortuosity``).
 
 Method: steady-state diffusion on the voxel grid (finite volumes, harmonic face conductances), c = 1
 and 0 on the two faces normal to `axis`, solved by conjugate gradients with an aggregation multigrid
@@ -62,19 +27,12 @@ preconditioner; D_eff/D0 = J L / (A D0) and tau = eps / (D_eff/D0) (TauFactor's 
 Parameters
 ----------
 labels : numpy.ndarray of uint8
-phase : str
-    Conducting phase (name in the phase table) whose volume fraction defines tau.
-axis : int
-    Transport direction 0 (z), 1 (y) or 2 (x).
-spacing : float or (dz, dy, dx), optional
+)doc" + params_doc(tortuosity_param_table()) + R"doc(spacing : float or (dz, dy, dx), optional
     Voxel size in um (tau and D_eff/D0 depend only on its ratios).
+phases : dict or str, optional
+    Phase table {name: label} or "pore=0,NMC=1,...".
 conductivity : dict or str, optional
     Relative diffusivities {name: D/D0} of several conducting phases (default: only `phase`, with 1).
-tolerance, flux_tolerance, max_iterations, solver
-    Convergence: relative residual, in/out flux mismatch, iteration cap, "multigrid" or "jacobi".
-fields : bool
-    Also return ``concentration`` (NaN outside the percolating phase) and ``flux_magnitude`` arrays
-    (float32) in the dict.
 
 Returns
 -------
@@ -82,7 +40,34 @@ dict
     ``tau`` (inf when nothing percolates, with a UserWarning; null in the CLI JSON), ``deff_over_d0``, ``volume_fraction``,
     ``percolating_fraction``, ``percolating``, ``macmullin_number``, ``weighted_volume_fraction``,
     ``flux_mismatch``, ``relative_residual``, ``iterations``, ``converged``, ``unknowns``,
-    ``multigrid_levels``, ``seconds``, ``phase``, ``axis``, ``conductivity``.)doc");
+    ``multigrid_levels``, ``seconds``, ``phase``, ``axis``, ``conductivity``.)doc";
+  m.def(
+      "tortuosity",
+      [](const py::handle& labels, const py::args& args, const py::object& spacing, const py::object& phases,
+         const py::object& conductivity, const py::kwargs& kwargs) {
+        const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
+        TortuosityOptions options;
+        set_params(options, tortuosity_param_table(), args, kwargs, "tortuosity", 1);
+        options.conductivity = name_values_arg(conductivity, "conductivity");
+        const PhaseTable table = phase_table_arg(phases, py::none());
+        const auto setup = with_keyword_spelling([&] { return tortuosity_setup(options, table); });
+        TortuosityResult r;
+        {
+          py::gil_scoped_release release;
+          r = emorph::tortuosity(view, setup.params);
+        }
+        const std::string warning = tortuosity_warning(r, "labels", options.phase, options.axis);
+        if (!warning.empty()) warn_all({warning});
+        const Json results = tortuosity_results(r, options, setup);
+        py::dict out = to_python(results);
+        if (options.keep_fields) {
+          out["concentration"] = to_numpy(std::move(r.concentration));
+          out["flux_magnitude"] = to_numpy(std::move(r.flux_magnitude));
+        }
+        return out;
+      },
+      py::arg("labels"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
+      py::arg("conductivity") = py::none(), tortuosity_doc.c_str());
 
   m.def(
       "connectivity",

@@ -6,9 +6,11 @@
 #include <set>
 #include <sstream>
 #include <type_traits>
+#include <utility>
 #include <toml++/toml.h>
 
 #include "emorph/error.hpp"
+#include "emorph/report/analysis_param_tables.hpp"
 #include "analysis_settings.hpp"
 #include "emorph/memory_budget.hpp"
 
@@ -75,6 +77,36 @@ struct Reader {
       if (!s) fail(e, section + "." + key, "expected an array of strings");
       out.push_back(*s);
     }
+  }
+
+  // Every key of `table` present in the section, read with its type's checks.
+  template <class P>
+  void get_params(const toml::table& t, const std::string& section, const ParamTable<P>& table, P& out) const {
+    for (const auto& param : table)
+      visit_param(param, out, [&](auto& value) {
+        using T = std::decay_t<decltype(value)>;
+        const toml::node* n = t.get(param.key);
+        if constexpr (std::is_same_v<T, double>) {
+          get_number(t, section, param.key.c_str(), value);
+        } else if constexpr (std::is_same_v<T, std::optional<double>>) {
+          if (n) value = number(*n, section + "." + param.key);
+        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+          get_strings(t, section, param.key.c_str(), value);
+        } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+          int64_t v = static_cast<int64_t>(value);
+          get(t, section, param.key.c_str(), v);
+          if (!std::in_range<T>(v)) fail(*n, section + "." + param.key, "out of range");
+          value = static_cast<T>(v);
+        } else {
+          get(t, section, param.key.c_str(), value);
+        }
+      });
+  }
+
+  std::set<std::string> keys(const auto& table) const {
+    std::set<std::string> out;
+    for (const auto& param : table) out.insert(param.key);
+    return out;
   }
 
   std::string name_values(const toml::table& t, const std::string& section) const {
@@ -165,17 +197,12 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
   if (auto* t = section(root, "phases", r)) c.phases = r.name_values(*t, "phases");
   if (auto* t = section(root, "density", r)) c.density = r.name_values(*t, "density");
   if (auto* t = section(root, "profile", r)) {
-    r.check_keys(*t, "profile", {"exclude_collector_um", "exclude_surface_um", "auto_bulk", "window"});
-    r.get(*t, "profile", "auto_bulk", c.auto_bulk);
-    r.get_number(*t, "profile", "exclude_collector_um", c.exclude_collector_um);
-    r.get_number(*t, "profile", "exclude_surface_um", c.exclude_surface_um);
+    r.check_keys(*t, "profile", r.keys(analysis_profile_table()));
+    r.get_params(*t, "profile", analysis_profile_table(), c);
     for (const char* key : {"exclude_collector_um", "exclude_surface_um"})
       if (const toml::node* n = t->get(key); n && !(r.number(*n, std::string("profile.") + key) >= 0))
         r.fail(*n, std::string("profile.") + key, "must be >= 0 um");
-    int64_t w = c.window;
-    r.get(*t, "profile", "window", w);
-    if (w < 1) r.fail(*t->get("window"), "profile.window", "must be >= 1");
-    c.window = static_cast<int>(w);
+    if (c.window < 1) r.fail(*t->get("window"), "profile.window", "must be >= 1");
   }
   if (auto* t = section(root, "lfp", r)) {
     r.check_keys(*t, "lfp", {"calibration", "mean", "pore_grey", "composition", "porosity", "loading", "thickness", "bet", "erosion_um"});

@@ -21,6 +21,9 @@ const ParamTable<TortuosityOptions>& tortuosity_param_table() {
       {"max_iterations", &O::max_iterations, "", "Conjugate-gradient iteration limit"},
       {"solver", &O::solver, "",
        "Solver: multigrid or jacobi (emorph's CG), hypre-pfmg or hypre-boomeramg (HYPRE builds)"},
+      {"keep_fields", &O::keep_fields, "",
+       "Also return the concentration (NaN outside the percolating phase) and flux_magnitude arrays", "none",
+       "fields", false},
   };
   return table;
 }

@@ -42,6 +42,28 @@ const ParamTable<Knobs> kKnobs = {
     {"seed", &Knobs::seed, "", "Random seed", "none"},
 };
 
+// Options whose front ends spell some parameters their own way.
+struct Options {
+  std::optional<double> depth_um;  // unset: the front end's default
+  std::vector<std::string> only;
+  bool surface = true;
+  int bins = 30;
+};
+
+const ParamTable<Options> kOptions = {
+    {"depth_um", &Options::depth_um, "um", "Seed depth", "--depth", "depth"},
+    {"phase", &Options::only, "", "Report only these phases"},
+    {"surface", &Options::surface, "", "Surfaces (--no-surface skips them)", "--no-surface", "", false},
+    {"bins", &Options::bins, "", "Histogram bins", "", "none"},
+};
+
+// Another struct holding two of the parameters (as analyze's configuration holds profile's).
+struct Config {
+  std::optional<double> depth_um;
+  int bins = 1;
+  double scale = 1;
+};
+
 }  // namespace
 
 TEST(Fields, KeysAreTheMemberNames) {
@@ -84,6 +106,53 @@ TEST(ParamTable, DocstringListsTypeUnitAndDefault) {
   EXPECT_NE(doc.find("bits : int\n    8 or 16 bit (default 16).\n"), std::string::npos) << doc;
   EXPECT_NE(doc.find("noise : str\n    gaussian, poisson or none (default \"gaussian\").\n"), std::string::npos) << doc;
   EXPECT_NE(doc.find("flat : bool\n"), std::string::npos) << doc;
+}
+
+TEST(ParamTable, OptionalListAndFrontEndSpellings) {
+  Options o;
+  EXPECT_EQ(params_json(o, kOptions), Json::parse(R"({"depth_um": null, "phase": [], "bins": 30})"));  // no surface
+  o.depth_um = 2;
+  o.only = {"NMC"};
+  EXPECT_EQ(params_json(o, kOptions), Json::parse(R"({"depth_um": 2.0, "phase": ["NMC"], "bins": 30})"));
+  EXPECT_EQ(python_keyword(kOptions[0]), "depth");
+  EXPECT_EQ(python_keyword(kOptions[1]), "phase");
+  EXPECT_EQ(python_keyword(kOptions[3]), "");
+  EXPECT_EQ(cli_option(kOptions[2]), "--no-surface");
+  const std::string doc = params_doc(kOptions);
+  EXPECT_NE(doc.find("depth : float, optional\n    Seed depth, in um (default None).\n"), std::string::npos) << doc;
+  EXPECT_NE(doc.find("phase : str or list of str, optional\n    Report only these phases (default None).\n"),
+            std::string::npos) << doc;
+  EXPECT_NE(doc.find("surface : bool\n    Surfaces (no_surface skips them) (default true).\n"), std::string::npos)
+      << doc;  // options in the help are spelt as keywords
+  EXPECT_EQ(doc.find("bins"), std::string::npos) << doc;  // not a Python keyword
+  const auto rows = param_rows(kOptions);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0].default_value, "None");
+  EXPECT_EQ(rows[3].cli, "--bins");
+  EXPECT_EQ(rows[3].python, "");
+  EXPECT_FALSE(rows[2].echo);
+}
+
+TEST(ParamTable, DerivedAndReboundTablesKeepKeyUnitAndHelp) {
+  struct Derived : Options {
+    int extra = 0;
+  };
+  const auto derived = derived_table<Derived>(kOptions);
+  ASSERT_EQ(derived.size(), kOptions.size());
+  Derived d;
+  d.bins = 5;
+  EXPECT_EQ(params_json(d, derived), Json::parse(R"({"depth_um": null, "phase": [], "bins": 5})"));
+  EXPECT_EQ(python_keyword(derived[0]), "depth");
+
+  const Param<Config> depth = rebound(kOptions, "depth_um", &Config::depth_um);
+  EXPECT_EQ(depth.key, "depth_um");
+  EXPECT_EQ(depth.unit, "um");
+  EXPECT_EQ(depth.help, "Seed depth");
+  EXPECT_EQ(cli_option(depth), "");  // the other struct's front end spells it
+  EXPECT_EQ(python_keyword(depth), "");
+  EXPECT_NO_THROW(rebound(kOptions, "bins", &Config::bins));
+  EXPECT_THROW(rebound(kOptions, "bins", &Config::scale), std::logic_error);  // another type
+  EXPECT_THROW(rebound(kOptions, "nope", &Config::bins), std::logic_error);
 }
 
 }  // namespace emorph

@@ -27,7 +27,8 @@ struct TortuosityOptions {
 };
 
 // phase, axis, tolerance, flux_tolerance, max_iterations, solver: `emorph tortuosity`'s options and their
-// echo in `parameters` (conductivity and keep_fields are set apart: a list, and a consequence of --field).
+// echo in `parameters`; keep_fields is Python's fields= (the CLI's --field sets it). Conductivity is set
+// apart: a list of names and values.
 const ParamTable<TortuosityOptions>& tortuosity_param_table();
 
 struct TortuositySetup {

@@ -1,0 +1,86 @@
+"""Drift between the front ends: each parameter table (emorph-params --json, the source of docs/parameters.md)
+lists the same parameters as the CLI's --help, the Python keywords and the JSON echo of `parameters`."""
+import json
+import re
+import subprocess
+
+import pytest
+
+import emorph
+from conftest import cli_path, random_labels
+
+# What each command takes or echoes beyond its table (command-wide options, inputs, outputs).
+CLI_WIDE_ECHO = {"voxel", "phases"}
+EXTRA_ECHO = {
+    "fractions": set(),
+    "profile": {"bulk", "grey", "grey_phases", "calibration"},
+    "particles": {"phase"},
+    "contacts": {"phase"},
+    "tortuosity": {"conductivity", "field", "flux_field", "series"},
+}
+EXTRA_KEYWORDS = {"labels", "spacing", "phases", "phase", "bulk", "conductivity"}
+CLI_ARGS = {"particles": ["--phase", "NMC"], "contacts": ["--phase", "NMC"], "tortuosity": ["--phase", "pore"]}
+
+
+@pytest.fixture(scope="module")
+def tables():
+    exe = cli_path().parent / "emorph-params"
+    if not exe.exists():
+        pytest.skip(f"emorph-params not built at {exe}")
+    return json.loads(subprocess.run([str(exe), "--json"], capture_output=True, text=True, check=True).stdout)
+
+
+def python_keywords(function):
+    """The keywords a function documents: its signature's names and the "name : type" entries of its
+    docstring's Parameters section."""
+    doc = function.__doc__
+    signature = doc.splitlines()[0]
+    parameters = doc.split("Parameters\n----------\n", 1)[-1].split("\nReturns\n-------", 1)[0]
+    return set(re.findall(r"(\w+): ", signature)) | set(re.findall(r"^(\w+) : ", parameters, re.MULTILINE))
+
+
+def test_every_table_drives_a_front_end(tables):
+    names = {t["name"] for t in tables}
+    assert {"fractions", "profile", "particles", "contacts", "tortuosity", "synth-xct", "synth-fibsem"} <= names
+    for t in tables:
+        assert t["params"], t["name"]
+        assert t["command"] or t["python"] or t["toml"], t["name"]
+        assert len({p["key"] for p in t["params"]}) == len(t["params"]), t["name"]
+
+
+def test_cli_help_lists_each_table_option(tables):
+    for t in (t for t in tables if t["command"]):
+        help_text = subprocess.run([str(cli_path()), t["command"], "--help"], capture_output=True, text=True).stdout
+        options = set(re.findall(r"(--[a-z][a-z0-9-]*)", help_text))
+        wanted = {p["cli"] for p in t["params"] if p["cli"]}
+        assert wanted <= options, (t["name"], wanted - options)
+
+
+def test_python_keywords_are_the_table_keywords(tables):
+    for t in (t for t in tables if t["python"]):
+        documented = python_keywords(getattr(emorph, t["python"]))
+        wanted = {p["python"] for p in t["params"] if p["python"]}
+        assert wanted <= documented, (t["name"], wanted - documented)
+        assert documented - wanted <= EXTRA_KEYWORDS, (t["name"], documented - wanted)
+
+
+def test_json_echo_is_the_table(tables, tmp_path, rng):
+    labels = random_labels(rng, (24, 20, 20), phases=4)
+    path = tmp_path / "labels.tif"
+    emorph.write(str(path), labels, spacing=0.5)
+    for t in (t for t in tables if t["json"] == "parameters"):
+        out = tmp_path / (t["name"] + ".json")
+        proc = subprocess.run([str(cli_path()), "--quiet", t["command"], str(path), *CLI_ARGS.get(t["name"], []),
+                               "--json", str(out)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        echoed = set(json.loads(out.read_text())["parameters"])
+        wanted = {p["key"] for p in t["params"] if p["echo"]}
+        assert echoed == wanted | CLI_WIDE_ECHO | EXTRA_ECHO[t["name"]], t["name"]
+
+
+def test_python_rejects_a_keyword_outside_the_table(rng):
+    labels = random_labels(rng, (12, 10, 10), phases=4)
+    for call in (lambda: emorph.fractions(labels, no_such=1), lambda: emorph.profile(labels, no_such=1),
+                 lambda: emorph.particles(labels, "NMC", no_such=1), lambda: emorph.contacts(labels, "NMC", no_such=1)):
+        with pytest.raises(TypeError, match="no_such"):
+            call()

@@ -1,0 +1,37 @@
+// Parameter tables of the profile and fractions reports (see report_param_tables.hpp). Contract names:
+// the CLI spells exclude_collector_um --exclude-collector, Python exclude_collector; the phases to report
+// are --phase / phase= and echo as "phase".
+#include "emorph/measure/report_param_tables.hpp"
+
+namespace emorph {
+
+const ParamTable<ProfileReportParams>& profile_param_table() {
+  using P = ProfileReportParams;
+  static const ParamTable<P> table = {
+      {"axis", &P::axis, "", "Axis of the profile (thickness axis: collector at index 0)"},
+      {"window", &P::window, "slices",
+       "Moving average of the reported fractions over this odd number of slices (statistics use the per-slice "
+       "fractions)"},
+      {"exclude_collector_um", &P::exclude_collector_um, "um",
+       "Bulk window = electrode region minus this collector-side layer", "--exclude-collector", "exclude_collector"},
+      {"exclude_surface_um", &P::exclude_surface_um, "um", "Bulk window = electrode region minus this surface layer",
+       "--exclude-surface", "exclude_surface"},
+      {"phase", &P::only, "", "Report only these phases (each must be present)"},
+      {"depleted_phase", &P::depleted_phase, "", "Phase whose depleted layer above the collector is detected"},
+      {"exclude_depleted", &P::exclude_depleted, "",
+       "Collector-side exclusion = the detected depleted layer (instead of --exclude-collector)"},
+  };
+  return table;
+}
+
+const ParamTable<FractionsReportParams>& fractions_param_table() {
+  using P = FractionsReportParams;
+  static const ParamTable<P> table = {
+      {"axis", &P::axis, "", "Thickness axis (collector at index 0) of the electrode region"},
+      {"phase", &P::only, "", "Report only these phases (each must be present)"},
+      {"ratios", &P::ratios, "", "Fraction ratios, e.g. LFP/pore,LFP/CBD (default: solids over pore and CBD)"},
+  };
+  return table;
+}
+
+}  // namespace emorph

@@ -1,0 +1,86 @@
+// The registry of parameter tables and the parameters page generated from it (see parameter_docs.hpp).
+#include "emorph/report/parameter_docs.hpp"
+
+#include <sstream>
+
+#include "emorph/measure/report_param_tables.hpp"
+#include "emorph/report/analysis_param_tables.hpp"
+#include "emorph/segment/particle_options.hpp"
+#include "emorph/synth/imaging_params.hpp"
+#include "emorph/transport/tortuosity_options.hpp"
+
+namespace emorph {
+
+std::vector<CommandParams> parameter_tables() {
+  return {
+      {"fractions", "fractions", "fractions", "parameters", "", "Volume fractions of each phase",
+       param_rows(fractions_param_table())},
+      {"profile", "profile", "profile", "parameters", "", "Phase fraction profiles along an axis",
+       param_rows(profile_param_table())},
+      {"particles", "particles", "particles", "parameters", "", "Separate, measure and size the particles of a phase",
+       param_rows(particles_param_table())},
+      {"contacts", "contacts", "contacts", "parameters", "", "Contact areas of the particles of a phase",
+       param_rows(separation_param_table())},
+      {"tortuosity", "tortuosity", "tortuosity", "parameters", "", "Tortuosity factor and effective diffusivity",
+       param_rows(tortuosity_param_table())},
+      {"synth-xct", "synth", "simulate_xct", "", "", "XCT imaging of a synthetic electrode",
+       param_rows(synth::xct_param_table())},
+      {"synth-fibsem", "synth", "simulate_fibsem", "", "", "FIB/SEM imaging of a synthetic electrode",
+       param_rows(synth::fibsem_param_table())},
+      {"analyze-profile", "", "", "", "profile", "The bulk window of analyze's profiles (keys of emorph profile's table)",
+       param_rows(analysis_profile_table())},
+  };
+}
+
+namespace {
+
+std::string code(const std::string& s) { return s.empty() ? "" : "`" + s + "`"; }
+
+}  // namespace
+
+std::string parameters_markdown() {
+  std::ostringstream md;
+  md << "# Parameters\n\n"
+        "Generated from the parameter tables (include/emorph/param_table.hpp) by `build/bin/emorph-params "
+        "--markdown > docs/parameters.md`;\nthe test `parameters_doc` fails when this page differs from the "
+        "tables. Each row is one parameter: its key\n(the JSON echo in `parameters`, the TOML key), its CLI "
+        "option, its Python keyword, type, default, unit and help.\nA blank cell: that front end does not "
+        "take the parameter (a command-wide option or another keyword sets it).\n";
+  for (const auto& t : parameter_tables()) {
+    md << "\n## " << t.name << "\n\n" << t.summary << ":";
+    if (!t.command.empty()) md << " `emorph " << t.command << "`";
+    if (!t.python.empty()) md << (t.command.empty() ? "" : ",") << " `emorph." << t.python << "`";
+    if (!t.toml.empty()) md << " `emorph analyze`'s TOML section `[" << t.toml << "]`, or `--set " << t.toml << ".KEY=VALUE`";
+    md << ".\n\n| key | CLI | Python | type | default | unit | help |\n|---|---|---|---|---|---|---|\n";
+    for (const auto& r : t.rows)
+      md << "| " << code(r.key) << " | " << code(r.cli) << " | " << code(r.python) << " | " << r.type << " | "
+         << code(r.default_value) << " | " << r.unit << " | " << r.help << " |\n";
+  }
+  return md.str();
+}
+
+Json parameters_json() {
+  Json out = Json::array();
+  for (const auto& t : parameter_tables()) {
+    Json params = Json::array();
+    for (const auto& r : t.rows)
+      params.push_back({{"key", r.key},
+                        {"cli", r.cli},
+                        {"python", r.python},
+                        {"type", r.type},
+                        {"default", r.default_value},
+                        {"unit", r.unit},
+                        {"help", r.help},
+                        {"echo", r.echo}});
+    out.push_back({{"name", t.name},
+                   {"command", t.command},
+                   {"python", t.python},
+                   {"json", t.json},
+                   {"toml", t.toml},
+                   {"summary", t.summary},
+                   {"params", params}});
+  }
+  return out;
+}
+
+}  // namespace emorph
