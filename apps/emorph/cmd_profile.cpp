@@ -105,12 +105,8 @@ void run_profile(const ProfileOptions& o) {
     emorph::write_profile_csv(o.out.csv, results, emorph::phase_order(table, results["phases"], p.only));
   }
   Json params = emorph::params_json(o.report, emorph::profile_param_table());
-  params.update({{"voxel", o.in.voxel},
-                 {"phases", o.phases.phases},
-                 {"bulk", o.bulk},
-                 {"grey", o.grey},
-                 {"grey_phases", o.grey_phases},
-                 {"calibration", o.calibration}});
+  params.update({{"voxel", o.in.voxel}, {"phases", o.phases.phases}, {"bulk", o.bulk}});
+  params.update({{"grey", o.grey}, {"grey_phases", o.grey_phases}, {"calibration", o.calibration}});
   emorph::cli::emit_results(o.out, "profile", params, o.in, results);
 }
 

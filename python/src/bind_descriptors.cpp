@@ -45,9 +45,9 @@ dict
       "contacts",
       [](const py::handle& labels, const std::string& phase, const py::object& spacing, const py::object& phases,
          const py::args& args, const py::kwargs& kwargs) {
-        const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
         const PhaseTable table = phase_table_arg(phases, py::none());
         const Phase& p = table.at(phase, "phase");
+        const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
         SeparationOptions options;
         set_params(options, separation_param_table(), args, kwargs, "contacts", 4);
         const ParticleAnalysisParams params = with_keyword_spelling([&] { return particle_analysis_params(options); });

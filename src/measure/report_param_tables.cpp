@@ -25,11 +25,11 @@ const ParamTable<ProfileReportParams>& profile_param_table() {
 }
 
 const ParamTable<FractionsReportParams>& fractions_param_table() {
-  using P = FractionsReportParams;
-  static const ParamTable<P> table = {
-      {"axis", &P::axis, "", "Thickness axis (collector at index 0) of the electrode region"},
-      {"phase", &P::only, "", "Report only these phases (each must be present)"},
-      {"ratios", &P::ratios, "", "Fraction ratios, e.g. LFP/pore,LFP/CBD (default: solids over pore and CBD)"},
+  static const ParamTable<FractionsReportParams> table = {
+      {"axis", &FractionsReportParams::axis, "", "Thickness axis (collector at index 0) of the electrode region"},
+      {"phase", &FractionsReportParams::only, "", "Report only these phases (each must be present)"},
+      {"ratios", &FractionsReportParams::ratios, "",
+       "Fraction ratios, e.g. LFP/pore,LFP/CBD (default: solids over pore and CBD)"},
   };
   return table;
 }

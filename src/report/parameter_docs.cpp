@@ -3,6 +3,7 @@
 
 #include <sstream>
 
+#include "emorph/fields.hpp"
 #include "emorph/measure/report_param_tables.hpp"
 #include "emorph/report/analysis_param_tables.hpp"
 #include "emorph/segment/particle_options.hpp"
@@ -34,6 +35,9 @@ std::vector<CommandParams> parameter_tables() {
 
 namespace {
 
+EMORPH_JSON_FIELDS(param_row_json, ParamRow, key, cli, python, type, default_value, unit, help, echo)
+EMORPH_JSON_FIELDS(command_params_json, CommandParams, name, command, python, json, toml, summary)
+
 std::string code(const std::string& s) { return s.empty() ? "" : "`" + s + "`"; }
 
 }  // namespace
@@ -63,22 +67,10 @@ Json parameters_json() {
   Json out = Json::array();
   for (const auto& t : parameter_tables()) {
     Json params = Json::array();
-    for (const auto& r : t.rows)
-      params.push_back({{"key", r.key},
-                        {"cli", r.cli},
-                        {"python", r.python},
-                        {"type", r.type},
-                        {"default", r.default_value},
-                        {"unit", r.unit},
-                        {"help", r.help},
-                        {"echo", r.echo}});
-    out.push_back({{"name", t.name},
-                   {"command", t.command},
-                   {"python", t.python},
-                   {"json", t.json},
-                   {"toml", t.toml},
-                   {"summary", t.summary},
-                   {"params", params}});
+    for (const auto& r : t.rows) params.push_back(param_row_json(r));
+    Json table = command_params_json(t);
+    table["params"] = params;
+    out.push_back(table);
   }
   return out;
 }

@@ -23,7 +23,8 @@ std::vector<CommandParams> parameter_tables();
 // The Markdown page: one table per command (key, CLI option, Python keyword, type, default, unit, help).
 std::string parameters_markdown();
 
-// The tables as JSON: [{name, command, python, json, toml, summary, params: [{key, cli, python, ...}]}].
+// The tables as JSON: [{name, command, python, json, toml, summary, params: [{key, cli, python, type,
+// default_value, unit, help, echo}]}].
 Json parameters_json();
 
 }  // namespace emorph
