@@ -4,12 +4,14 @@
 
 #include "command.hpp"
 #include "common.hpp"
+#include "param_options.hpp"
 #include "emorph/io.hpp"
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/granulometry.hpp"
 #include "emorph/measure/results_json.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/phase_selection.hpp"
+#include "emorph/measure/report_param_tables.hpp"
 #include "emorph/stream/streamed_granulometry.hpp"
 #include "streaming.hpp"
 
@@ -18,17 +20,14 @@ namespace {
 using emorph::Json;
 
 struct GranulometryOptions : emorph::cli::PhaseInputOptions {
-  double max_radius_um = 0;
-  double step_um = 0;
+  emorph::GranulometryParams granulometry;  // the options of its parameter table, set by the CLI directly
   std::string local_thickness;
 };
 
 void run_granulometry(const GranulometryOptions& o) {
   if (!o.local_thickness.empty()) emorph::check_output_differs(o.in.input, o.local_thickness);
   if (!o.out.csv.empty()) emorph::check_output_differs(o.in.input, o.out.csv);
-  emorph::GranulometryParams p;
-  if (o.max_radius_um != 0) p.max_radius_um = o.max_radius_um;
-  if (o.step_um != 0) p.step_um = o.step_um;
+  emorph::GranulometryParams p = o.granulometry;
   p.local_thickness = !o.local_thickness.empty();
   emorph::GranulometryResult g;
   if (emorph::cli::should_stream(o.in, emorph::cli::in_core_granulometry_bytes_per_voxel)) {
@@ -46,9 +45,8 @@ void run_granulometry(const GranulometryOptions& o) {
     emorph::write_csv(o.out.csv, {"radius_um", "diameter_um", "opening_voxels", "volume_fraction_removed", "cumulative_fraction"},
                       rows);
   }
-  Json params = o.params();
-  params.update({{"max_radius_um", p.max_radius_um ? Json(*p.max_radius_um) : Json(nullptr)},
-                 {"step_um", p.step_um ? Json(*p.step_um) : Json(nullptr)}});
+  Json params = emorph::params_json(p, emorph::granulometry_param_table());
+  params.update(o.params());
   emorph::cli::emit_results(o.out, "granulometry", params, o.in, results);
 }
 
@@ -57,9 +55,8 @@ void setup_granulometry(CLI::App& app) {
   auto* sub = app.add_subcommand("granulometry", "Size distribution of a phase by openings with growing balls");
   emorph::cli::add_phase_input_options(sub, *o)->required();
   emorph::cli::add_csv_option(sub, o->out);
-  sub->add_option("--max-radius", o->max_radius_um, "Largest opening radius in um (default: until the phase is empty)")
-      ->check(CLI::PositiveNumber);
-  sub->add_option("--step", o->step_um, "Radius step in um (default: the smallest voxel size)")->check(CLI::PositiveNumber);
+  emorph::cli::add_param_options(sub, o->granulometry, emorph::granulometry_param_table());
+  for (const char* flag : {"--max-radius", "--step"}) sub->get_option(flag)->check(CLI::PositiveNumber);
   emorph::cli::declare_path(sub->add_option("--local-thickness", o->local_thickness,
                   "Also write the local-thickness map (float32 um: 2 r of the largest opening keeping each voxel)"), emorph::PathKind::output_volume, o->local_thickness);
   sub->callback([o] { run_granulometry(*o); });

@@ -52,6 +52,16 @@ std::vector<std::string> names_arg(const py::object& obj, const char* keyword) {
   }
 }
 
+const char* const kPhaseMaskParamsDoc = R"doc(labels : numpy.ndarray of uint8 or bool
+    C-contiguous (z, y, x) label volume; with ``phase=None`` a mask (the phase is mask != 0).
+phase : str, optional
+    Phase name in the phase table, as ``--phase``.
+spacing : float or (dz, dy, dx), optional
+    Voxel size in um (default 1).
+phases : dict or str, optional
+    Phase table {name: label} or "pore=0,NMC=1,...".
+)doc";
+
 int axis_arg(int axis) {
   if (axis < 0 || axis > 2) throw py::value_error("axis must be 0, 1 or 2 (got " + std::to_string(axis) + ")");
   return axis;

@@ -26,6 +26,10 @@ PhaseTable phase_table_arg(const pybind11::object& phases, const pybind11::objec
 // None, "NMC" or ["NMC", "pore"] -> names.
 std::vector<std::string> names_arg(const pybind11::object& obj, const char* keyword);
 
+// The "Parameters" entries of labels, phase, spacing and phases of a function on a phase of a label
+// volume, or on a mask with phase=None (particles, granulometry, local_thickness).
+extern const char* const kPhaseMaskParamsDoc;
+
 // Throws ValueError unless axis is 0, 1 or 2.
 int axis_arg(int axis);
 

@@ -89,15 +89,7 @@ equivalent diameters give volume- and number-weighted size distributions (ISO 92
 
 Parameters
 ----------
-labels : numpy.ndarray of uint8 or bool
-    C-contiguous (z, y, x) label volume; with ``phase=None`` a mask (particles are mask != 0).
-phase : str, optional
-    Phase analysed (name in the phase table), as ``--phase``.
-spacing : float or (dz, dy, dx), optional
-    Voxel size in um (default 1).
-phases : dict or str, optional
-    Phase table {name: label} or "pore=0,NMC=1,...".
-)doc" + params_doc(particles_param_table()) + R"doc(
+)doc" + std::string(kPhaseMaskParamsDoc) + params_doc(particles_param_table()) + R"doc(
 ``min_volume=None`` leaves out 27 voxels (3x3x3) and smaller, as ``emorph.analyze`` ([measure]
 min_particle_voxels); ``excluded_small`` counts them.
 
@@ -138,6 +130,24 @@ dict
       py::arg("labels"), py::arg("phase") = py::none(), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
       particles_doc.c_str());
 
+  static const std::string local_thickness_doc =
+      R"doc(Local-thickness map of a phase, in um (as ``emorph localthickness``).
+
+Per voxel of the phase, the diameter 2 r of the largest ball that fits in the phase and covers the
+voxel (Hildebrand & Rueegsegger 1997), with the discrete balls of the granulometry: the voxel
+offsets o with (oz dz)^2 + (oy dy)^2 + (ox dx)^2 <= r^2, r a multiple of the smallest voxel size.
+Computed exactly from distance transforms (Coeurjolly & Montanvert 2007), so the values equal
+brute-force openings with scikit-image ``ball(r)``.
+
+Parameters
+----------
+)doc" + std::string(kPhaseMaskParamsDoc) + R"doc(max_radius : float, optional
+    Largest ball radius in um (default: until the phase is empty).
+
+Returns
+-------
+numpy.ndarray of float32, same shape
+    Local thickness in um on the phase, 0 elsewhere.)doc";
   m.def(
       "local_thickness",
       [](const py::handle& labels, const py::object& phase, const py::object& spacing, const py::object& phases,
@@ -155,31 +165,7 @@ dict
       },
       py::arg("labels"), py::arg("phase") = py::none(), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
       py::arg("max_radius") = py::none(),
-      R"doc(Local-thickness map of a phase, in um (as ``emorph localthickness``).
-
-Per voxel of the phase, the diameter 2 r of the largest ball that fits in the phase and covers the
-voxel (Hildebrand & Rueegsegger 1997), with the discrete balls of the granulometry: the voxel
-offsets o with (oz dz)^2 + (oy dy)^2 + (ox dx)^2 <= r^2, r a multiple of the smallest voxel size.
-Computed exactly from distance transforms (Coeurjolly & Montanvert 2007), so the values equal
-brute-force openings with scikit-image ``ball(r)``.
-
-Parameters
-----------
-labels : numpy.ndarray of uint8 or bool
-    C-contiguous (z, y, x) label volume; with ``phase=None`` a mask (the phase is mask != 0).
-phase : str, optional
-    Phase name in the phase table.
-spacing : float or (dz, dy, dx), optional
-    Voxel size in um (default 1).
-phases : dict or str, optional
-    Phase table {name: label} or "pore=0,NMC=1,...".
-max_radius : float, optional
-    Largest ball radius in um (default: until the phase is empty).
-
-Returns
--------
-numpy.ndarray of float32, same shape
-    Local thickness in um on the phase, 0 elsewhere.)doc");
+      local_thickness_doc.c_str());
 
   m.def(
       "size_distribution",

@@ -7,6 +7,7 @@
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/fractions.hpp"
 #include "emorph/measure/phase_selection.hpp"
+#include "emorph/measure/report_param_tables.hpp"
 #include "emorph/measure/results_json.hpp"
 #include "emorph/transport/connectivity.hpp"
 #include "emorph/transport/tortuosity.hpp"
@@ -120,18 +121,30 @@ dict
     ``percolating_components``; ``axis``, ``connectivity``; with return_classes (one `phase`) also
     ``classes``: uint8 array, 0 not phase, 1 percolating, 2 dead-end, 3 isolated.)doc");
 
+  static const std::string granulometry_doc = R"doc(Size distribution of a phase by openings with growing discrete balls (as ``emorph granulometry``).
+
+Method: Matheron 1975 / Serra 1982 granulometry, openings computed exactly from distance transforms
+(Coeurjolly & Montanvert 2007); the ball of radius r is the set of voxel offsets with
+(oz dz)^2 + (oy dy)^2 + (ox dx)^2 <= r^2, so values equal brute-force openings with skimage ``ball(r)``.
+
+Parameters
+----------
+)doc" + std::string(kPhaseMaskParamsDoc) + params_doc(granulometry_param_table()) + R"doc(
+Returns
+-------
+dict
+    ``radius_um``, ``diameter_um``, ``opening_voxels``, ``volume_fraction_removed``,
+    ``cumulative_fraction``, ``d50_um``, ``phase_voxels``, ``phase``.)doc";
   m.def(
       "granulometry",
       [](const py::handle& labels, const py::object& phase_arg, const py::object& spacing, const py::object& phases,
-         std::optional<double> max_radius, std::optional<double> step, bool local_thickness) {
+         const py::args& args, const py::kwargs& kwargs) {
         const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
         // No phase: `labels` is a mask (boolean or 0/1), like particles.
         const std::string phase = phase_arg.is_none() ? "" : phase_arg.cast<std::string>();
         const uint8_t label = phase.empty() ? 0 : phase_table_arg(phases, py::none()).at(phase, "phase").label;
         GranulometryParams p;
-        p.max_radius_um = max_radius;
-        p.step_um = step;
-        p.local_thickness = local_thickness;
+        set_params(p, granulometry_param_table(), args, kwargs, "granulometry", 4);
         GranulometryResult g;
         {
           py::gil_scoped_release release;
@@ -144,34 +157,11 @@ dict
         }
         const Json results = granulometry_results(g, phase.empty() ? Json(nullptr) : Json(phase));
         py::dict out = to_python(results);
-        if (local_thickness) out["local_thickness_um"] = to_numpy(std::move(g.local_thickness_um));
+        if (p.local_thickness) out["local_thickness_um"] = to_numpy(std::move(g.local_thickness_um));
         return out;
       },
       py::arg("labels"), py::arg("phase") = py::none(), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
-      py::arg("max_radius") = py::none(), py::arg("step") = py::none(), py::arg("local_thickness") = false,
-      R"doc(Size distribution of a phase by openings with growing discrete balls (as ``emorph granulometry``).
-
-Method: Matheron 1975 / Serra 1982 granulometry, openings computed exactly from distance transforms
-(Coeurjolly & Montanvert 2007); the ball of radius r is the set of voxel offsets with
-(oz dz)^2 + (oy dy)^2 + (ox dx)^2 <= r^2, so values equal brute-force openings with skimage ``ball(r)``.
-
-Parameters
-----------
-labels : numpy.ndarray of uint8 or bool
-    C-contiguous (z, y, x) label volume; with ``phase=None`` a mask (the phase is mask != 0).
-phase : str, optional
-    Phase name in the phase table.
-spacing : float or (dz, dy, dx), optional
-max_radius, step : float, optional
-    Largest radius and radius step in um (default: until the phase is empty, the smallest voxel size).
-local_thickness : bool
-    Also return ``local_thickness_um`` (float32 array: 2 r of the largest opening keeping each voxel).
-
-Returns
--------
-dict
-    ``radius_um``, ``diameter_um``, ``opening_voxels``, ``volume_fraction_removed``,
-    ``cumulative_fraction``, ``d50_um``, ``phase_voxels``, ``phase``.)doc");
+      granulometry_doc.c_str());
 }
 
 }  // namespace emorph::python

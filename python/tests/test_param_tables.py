@@ -16,10 +16,12 @@ EXTRA_ECHO = {
     "profile": {"bulk", "grey", "grey_phases", "calibration"},
     "particles": {"phase"},
     "contacts": {"phase"},
+    "granulometry": {"phase"},
     "tortuosity": {"conductivity", "field", "flux_field", "series"},
 }
 EXTRA_KEYWORDS = {"labels", "spacing", "phases", "phase", "bulk", "conductivity"}
-CLI_ARGS = {"particles": ["--phase", "NMC"], "contacts": ["--phase", "NMC"], "tortuosity": ["--phase", "pore"]}
+CLI_ARGS = {"particles": ["--phase", "NMC"], "contacts": ["--phase", "NMC"], "granulometry": ["--phase", "NMC"],
+            "tortuosity": ["--phase", "pore"]}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +43,8 @@ def python_keywords(function):
 
 def test_every_table_drives_a_front_end(tables):
     names = {t["name"] for t in tables}
-    assert {"fractions", "profile", "particles", "contacts", "tortuosity", "synth-xct", "synth-fibsem"} <= names
+    assert {"fractions", "profile", "particles", "contacts", "granulometry", "tortuosity", "synth-xct",
+            "synth-fibsem"} <= names
     for t in tables:
         assert t["params"], t["name"]
         assert t["command"] or t["python"] or t["toml"], t["name"]

@@ -1,4 +1,4 @@
-// Parameter tables of the profile and fractions reports (see report_param_tables.hpp). Contract names:
+// Parameter tables of the profile and fractions reports and of granulometry (see report_param_tables.hpp). Contract names:
 // the CLI spells exclude_collector_um --exclude-collector, Python exclude_collector; the phases to report
 // are --phase / phase= and echo as "phase".
 #include "emorph/measure/report_param_tables.hpp"
@@ -27,9 +27,23 @@ const ParamTable<ProfileReportParams>& profile_param_table() {
 const ParamTable<FractionsReportParams>& fractions_param_table() {
   static const ParamTable<FractionsReportParams> table = {
       {"axis", &FractionsReportParams::axis, "", "Thickness axis (collector at index 0) of the electrode region"},
-      {"phase", &FractionsReportParams::only, "", "Report only these phases (each must be present)"},
+      {"phase", &FractionsReportParams::only, "",
+       "Report only these phases (each must be present; default: every phase found in the volume)"},
       {"ratios", &FractionsReportParams::ratios, "",
        "Fraction ratios, e.g. LFP/pore,LFP/CBD (default: solids over pore and CBD)"},
+  };
+  return table;
+}
+
+const ParamTable<GranulometryParams>& granulometry_param_table() {
+  static const ParamTable<GranulometryParams> table = {
+      {"max_radius_um", &GranulometryParams::max_radius_um, "um",
+       "Largest opening radius (default: until the phase is empty)", "--max-radius", "max_radius"},
+      {"step_um", &GranulometryParams::step_um, "um", "Radius step (default: the smallest voxel size)", "--step",
+       "step"},
+      {"local_thickness", &GranulometryParams::local_thickness, "",
+       "Also return local_thickness_um: 2 r of the largest opening keeping each voxel (float32 array)", "none", "",
+       false},
   };
   return table;
 }

@@ -12,18 +12,29 @@
 
 namespace emorph {
 
+namespace {
+
+// A table that drives the CLI command and the Python function of its name and echoes in `parameters`.
+template <class P>
+CommandParams command(const char* name, const char* summary, const ParamTable<P>& table) {
+  return {name, name, name, "parameters", "", summary, param_rows(table)};
+}
+
+EMORPH_JSON_FIELDS(param_row_json, ParamRow, key, cli, python, type, default_value, unit, help, echo)
+EMORPH_JSON_FIELDS(command_params_json, CommandParams, name, command, python, json, toml, summary)
+
+std::string code(const std::string& s) { return s.empty() ? "" : "`" + s + "`"; }
+
+}  // namespace
+
 std::vector<CommandParams> parameter_tables() {
   return {
-      {"fractions", "fractions", "fractions", "parameters", "", "Volume fractions of each phase",
-       param_rows(fractions_param_table())},
-      {"profile", "profile", "profile", "parameters", "", "Phase fraction profiles along an axis",
-       param_rows(profile_param_table())},
-      {"particles", "particles", "particles", "parameters", "", "Separate, measure and size the particles of a phase",
-       param_rows(particles_param_table())},
-      {"contacts", "contacts", "contacts", "parameters", "", "Contact areas of the particles of a phase",
-       param_rows(separation_param_table())},
-      {"tortuosity", "tortuosity", "tortuosity", "parameters", "", "Tortuosity factor and effective diffusivity",
-       param_rows(tortuosity_param_table())},
+      command("fractions", "Volume fractions of each phase", fractions_param_table()),
+      command("profile", "Phase fraction profiles along an axis", profile_param_table()),
+      command("particles", "Separate, measure and size the particles of a phase", particles_param_table()),
+      command("contacts", "Contact areas of the particles of a phase", separation_param_table()),
+      command("granulometry", "Size distribution of a phase by openings", granulometry_param_table()),
+      command("tortuosity", "Tortuosity factor and effective diffusivity", tortuosity_param_table()),
       {"synth-xct", "synth", "simulate_xct", "", "", "XCT imaging of a synthetic electrode",
        param_rows(synth::xct_param_table())},
       {"synth-fibsem", "synth", "simulate_fibsem", "", "", "FIB/SEM imaging of a synthetic electrode",
@@ -33,14 +44,6 @@ std::vector<CommandParams> parameter_tables() {
   };
 }
 
-namespace {
-
-EMORPH_JSON_FIELDS(param_row_json, ParamRow, key, cli, python, type, default_value, unit, help, echo)
-EMORPH_JSON_FIELDS(command_params_json, CommandParams, name, command, python, json, toml, summary)
-
-std::string code(const std::string& s) { return s.empty() ? "" : "`" + s + "`"; }
-
-}  // namespace
 
 std::string parameters_markdown() {
   std::ostringstream md;

@@ -1,7 +1,9 @@
 #pragma once
-// The parameter tables of `emorph profile` and `emorph fractions` (and emorph.profile, emorph.fractions,
-// analyze's [profile] keys): one declaration of each option's spellings, unit, help and default.
+// The parameter tables of `emorph profile`, `emorph fractions` and `emorph granulometry` (and
+// emorph.profile, emorph.fractions, emorph.granulometry, analyze's [profile] keys): one declaration of
+// each option's spellings, unit, help and default.
 #include "emorph/measure/fractions.hpp"
+#include "emorph/measure/granulometry.hpp"
 #include "emorph/measure/profile.hpp"
 #include "emorph/param_table.hpp"
 
@@ -13,5 +15,8 @@ const ParamTable<ProfileReportParams>& profile_param_table();
 
 // axis, phase (= only), ratios.
 const ParamTable<FractionsReportParams>& fractions_param_table();
+
+// max_radius_um, step_um, local_thickness (Python's switch; the CLI's --local-thickness PATH sets it).
+const ParamTable<GranulometryParams>& granulometry_param_table();
 
 }  // namespace emorph
