@@ -128,7 +128,7 @@ dict
         const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
         const PhaseTable table = phase_table_arg(phases, py::none());
         FractionsReportParams p;
-        set_params(p, fractions_param_table(), args, kwargs, "fractions");
+        set_params(p, fractions_param_table(), args, kwargs, "fractions", 2, 1);  // axis; phase moved from 5th
         std::vector<std::string> warnings;
         Json results;
         {
@@ -182,7 +182,7 @@ Example
         const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
         const PhaseTable table = phase_table_arg(phases, py::none());
         ProfileReportParams p;
-        set_params(p, profile_param_table(), args, kwargs, "profile");
+        set_params(p, profile_param_table(), args, kwargs, "profile", 2, 2);  // axis, window; bulk was 5th
         if (!bulk.is_none()) {
           try {
             p.bulk_um = bulk.cast<std::pair<double, double>>();

@@ -109,7 +109,7 @@ dict
          const py::args& args, const py::kwargs& kwargs) {
         const PhaseMask mask = phase_mask(labels, phase, phases, spacing);
         ParticlesOptions options;
-        set_params(options, particles_param_table(), args, kwargs, "particles", 4);
+        set_params(options, particles_param_table(), args, kwargs, "particles", 4, 4);  // min_volume was after quantile
         // Default: analyze's rule ([measure] min_particle_voxels, 3x3x3 voxels), so both give the same particles.
         if (!options.min_volume_um3)
           options.min_volume_um3 =

@@ -48,7 +48,7 @@ dict
          const py::object& conductivity, const py::kwargs& kwargs) {
         const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
         TortuosityOptions options;
-        set_params(options, tortuosity_param_table(), args, kwargs, "tortuosity", 1);
+        set_params(options, tortuosity_param_table(), args, kwargs, "tortuosity", 1, 2);  // phase, axis; spacing was 4th
         options.conductivity = name_values_arg(conductivity, "conductivity");
         const PhaseTable table = phase_table_arg(phases, py::none());
         const auto setup = with_keyword_spelling([&] { return tortuosity_setup(options, table); });

@@ -2,6 +2,8 @@
 // Python keywords from a parameter table (emorph/param_table.hpp): a function declared as
 // f(labels, spacing=None, *args, **kwargs) takes the table's Python keywords positionally (in table order)
 // or by keyword, with the library's defaults, and documents them from the table.
+#include <algorithm>
+#include <limits>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -19,14 +21,21 @@ namespace emorph::python {
 // `fixed` counts the arguments before *args (for the message).
 template <class P>
 void set_params(P& params, const ParamTable<P>& table, const pybind11::args& args, const pybind11::kwargs& kwargs,
-                const std::string& function, std::size_t fixed = 2) {
+                const std::string& function, std::size_t fixed = 2,
+                std::size_t max_positional = std::numeric_limits<std::size_t>::max()) {
   namespace py = pybind11;
   std::vector<const Param<P>*> keywords;
   for (const auto& param : table)
     if (!python_keyword(param).empty()) keywords.push_back(&param);
-  if (args.size() > keywords.size())
-    throw py::type_error(function + "() takes at most " + std::to_string(keywords.size() + fixed) +
-                         " positional arguments");
+  // max_positional keeps a call written for an earlier argument order from silently setting another
+  // parameter: past it, the table's parameters are accepted by keyword only.
+  const std::size_t positional = std::min(keywords.size(), max_positional);
+  if (args.size() > positional)
+    throw py::type_error(function + "() takes at most " + std::to_string(positional + fixed) +
+                         " positional arguments" +
+                         (positional < keywords.size() ? "; give " + python_keyword(*keywords[positional]) +
+                                                             " and later parameters by keyword"
+                                                       : std::string()));
   auto set = [&](const Param<P>& param, const py::handle& value) {
     visit_param(param, params, [&](auto& member) {
       using T = std::decay_t<decltype(member)>;

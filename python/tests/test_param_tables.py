@@ -87,3 +87,17 @@ def test_python_rejects_a_keyword_outside_the_table(rng):
                  lambda: emorph.particles(labels, "NMC", no_such=1), lambda: emorph.contacts(labels, "NMC", no_such=1)):
         with pytest.raises(TypeError, match="no_such"):
             call()
+
+
+def test_python_refuses_positional_calls_written_for_the_earlier_argument_order(rng):
+    # Before the tables, tortuosity's 4th positional was spacing (now tolerance), fractions' 4th was phases
+    # (now phase), profile's 5th was bulk and particles' 9th surface: such a call must fail loudly.
+    labels = random_labels(rng, (12, 10, 10), phases=4)
+    for call, keyword in ((lambda: emorph.tortuosity(labels, "pore", 0, 0.5), "tolerance"),
+                          (lambda: emorph.fractions(labels, 0.5, 0, "pore=0,NMC=1"), "phase"),
+                          (lambda: emorph.profile(labels, 0.5, 0, 1, (0.0, 2.0)), "exclude_collector"),
+                          (lambda: emorph.particles(labels, "NMC", 0.5, None, True, None, False, 26, True),
+                           "min_volume")):
+        with pytest.raises(TypeError, match=keyword):
+            call()
+    assert emorph.fractions(labels, 0.5, 0)["phases"]  # the positional prefix that kept its order still works
