@@ -5,7 +5,7 @@
 // against the generator's labels (same region): pore Dice and each phase's vol% error.
 //   bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size 128] [--final-only]
 //                      [--drift-only] [--artefact-free] [--tile PX] [--lags 1,2,4,8] [--flat-tiles T]
-//                      [--flat-factor F] (tracker settings, for the chain too) [--guard PX] (route's residual guard)
+//                      [--flat-factor F] [--tile-outlier PX] (tracker settings, for the chain too) [--guard PX] (route's residual guard)
 // Prints one row per (preset, voxel, seed, stage) and the worst final cell; docs/validation.md records a run.
 // --drift-only: the drift tracker alone (after the route's shading correction) against the simulator's
 // drift: largest error (all slices, and the slices with texture), rms error, slices without texture; --artefact-free: no drift,
@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
   bool drift_only = false;
   int tile_px = -1;  // -1: the tracker's default
   std::vector<int> lags;  // empty: the tracker's default
-  double flat_tiles = -1, flat_factor = -1, guard = -1;
+  double flat_tiles = -1, flat_factor = -1, guard = -1, tile_outlier = -1;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--presets" && i + 1 < argc) presets = argv[++i];
@@ -144,6 +144,7 @@ int main(int argc, char** argv) {
     else if (a == "--drift-only") drift_only = true;
     else if (a == "--tile" && i + 1 < argc) tile_px = std::atoi(argv[++i]);
     else if (a == "--guard" && i + 1 < argc) guard = std::atof(argv[++i]);
+    else if (a == "--tile-outlier" && i + 1 < argc) tile_outlier = std::atof(argv[++i]);
     else if (a == "--flat-tiles" && i + 1 < argc) flat_tiles = std::atof(argv[++i]);
     else if (a == "--flat-factor" && i + 1 < argc) flat_factor = std::atof(argv[++i]);
     else if (a == "--lags" && i + 1 < argc)
@@ -154,7 +155,7 @@ int main(int argc, char** argv) {
     }
     else if (a == "--blur" && i + 1 < argc) imaging.blur_px = std::atof(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size N] [--final-only] [--true-drift] [--whitening W] [--shine-depth UM] [--shine-strength S] [--blur PX] [--fit-shine] [--drift-only] [--artefact-free] [--tile PX] [--lags 1,2,4,8] [--flat-tiles T] [--flat-factor F] [--guard PX]\n");
+      std::fprintf(stderr, "usage: bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size N] [--final-only] [--true-drift] [--whitening W] [--shine-depth UM] [--shine-strength S] [--blur PX] [--fit-shine] [--drift-only] [--artefact-free] [--tile PX] [--lags 1,2,4,8] [--flat-tiles T] [--flat-factor F] [--tile-outlier PX] [--guard PX]\n");
       return 2;
     }
   }
@@ -165,6 +166,7 @@ int main(int argc, char** argv) {
   if (whitening >= 0) tracker.correlation.whitening = whitening;
   if (flat_tiles >= 0) tracker.tiles.large_flat_tiles = flat_tiles;
   if (flat_factor >= 0) tracker.tiles.flat_gradient_factor = flat_factor;
+  if (tile_outlier >= 0) tracker.tile_outlier_px = tile_outlier;
   if (drift_only)
     return drift_errors(split_list(presets, "--presets"), split_list(voxels, "--voxels"), split_list(seeds, "--seeds"),
                         size, imaging, tracker);

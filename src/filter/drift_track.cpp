@@ -178,6 +178,16 @@ DriftTrack estimate_drift(VolumeView<const float> stack, const DriftTrackParams&
       // One correlation surface from the tiles clear of large flat regions: a particle's moving face
       // does not take part.
       if (!used.empty()) pr.measured = correlator.estimate_combined(used);
+      // Tiles whose own shift lies far from the combined one see a face of their own moving (the
+      // structure's motion, not the drift): they are left out and the surface recombined.
+      if (params.tile_outlier_px > 0 && used.size() >= 4) {
+        std::vector<std::pair<const PhaseCorrelator::Spectrum*, const PhaseCorrelator::Spectrum*>> kept;
+        for (const auto& tile : used) {
+          const TranslationEstimate own = correlator.estimate(*tile.first, *tile.second);
+          if (std::hypot(own.dy - pr.measured.dy, own.dx - pr.measured.dx) <= params.tile_outlier_px) kept.push_back(tile);
+        }
+        if (kept.size() >= 2 && kept.size() < used.size()) pr.measured = correlator.estimate_combined(kept);
+      }
     }
     next_pair = end_pair;
     for (auto it = spectra.begin(); it != spectra.end() && it->first < z1 - bw;) it = spectra.erase(it);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "emorph/error.hpp"
+#include "emorph/filter/grey_modes.hpp"
 #include "emorph/progress.hpp"
 #include "polynomial_fit.hpp"
 #include "stack_checks.hpp"
@@ -35,108 +36,140 @@ std::vector<double> relative_background(const std::vector<double>& profile, cons
   return fit;
 }
 
-// Mean shift with a flat window of half-width h from `start` to the nearest mode of `values`.
-double nearest_mode(const std::vector<float>& values, double start, double h) {
-  double m = start;
-  for (int step = 0; step < 50; ++step) {
-    double sum = 0;
-    int64_t n = 0;
-    for (float v : values)
-      if (std::abs(v - m) < h) {
-        sum += v;
-        ++n;
-      }
-    if (n == 0) return m;
-    const double next = sum / double(n);
-    const bool settled = std::abs(next - m) < 1e-4 * h;
-    m = next;
-    if (settled) break;
+// Every 7th pixel of slice z of the stack flattened by bg (a sample for the slice's grey modes).
+std::vector<float> flattened_sample(VolumeView<const float> stack, int64_t z, const std::vector<double>& bg,
+                                    const ShadingParams& params) {
+  std::vector<float> sample;
+  const int64_t sx = stack.strides().sx;
+  for (int64_t y = 0; y < stack.ny(); ++y) {
+    const float* row = stack.row(z, y);
+    for (int64_t x = (y * 3) % 7; x < stack.nx(); x += 7)
+      sample.push_back(static_cast<float>(params.subtract ? row[x * sx] - bg[y] : row[x * sx] / bg[y]));
   }
-  return m;
+  return sample;
 }
 
-// Refits the relative background `bg` of slices [z0, z1) to one phase: the pixels of each flattened
-// slice within h (two noise standard deviations) of the grey mode nearest the slice's quantile (or
-// mean, row_quantile 0): the phase the row statistic follows. Each row's mean of them relative to
-// their slice's mode, weighted by their count, is fitted by the polynomial and folded into bg. A row statistic over mixed phases moves with the phases' shares of
-// the row, one phase's own mean does not; the window is symmetric about the mode, so what is left
-// of the shading shrinks with each refinement.
-void refine_on_one_phase(VolumeView<const float> stack, int64_t z0, int64_t z1, std::vector<double>& bg,
-                         const ShadingParams& params) {
-  const int64_t ny = stack.ny(), nx = stack.nx(), sx = stack.strides().sx;
-  auto flat = [&](float v, int64_t y) { return params.subtract ? v - bg[y] : v / bg[y]; };
-  // Noise of one pixel from vertical neighbour differences (median absolute deviation), and a
-  // grey level window of two of them about each mode.
-  std::vector<float> differences;
-  for (int64_t z = z0; z < z1; ++z)
-    for (int64_t y = 0; y + 1 < ny; y += 2) {
-      const float* a = stack.row(z, y);
-      const float* b = stack.row(z, y + 1);
-      for (int64_t x = 0; x < nx; x += 3) differences.push_back(std::abs(b[x * sx] - a[x * sx]));
+// The grey levels of slice z's phases in the stack flattened by bg: the modes of its sample holding at
+// least 2% of it (the phase the quantile follows is always among them).
+std::vector<double> phase_levels(VolumeView<const float> stack, int64_t z, const std::vector<double>& bg,
+                                 const ShadingParams& params, double h) {
+  std::vector<float> sample = flattened_sample(stack, z, bg, params);
+  std::vector<double> levels;
+  for (const GreyMode& m : grey_modes(sample, h, 0.02)) levels.push_back(m.grey);
+  if (params.row_quantile > 0 && !sample.empty()) {
+    const auto k = sample.begin() + static_cast<std::ptrdiff_t>(params.row_quantile * double(sample.size() - 1));
+    std::nth_element(sample.begin(), k, sample.end());
+    const double followed = window_mode(sample, *k, h).first;
+    if (std::none_of(levels.begin(), levels.end(), [&](double l) { return std::abs(l - followed) < h; }))
+      levels.push_back(followed);
+  }
+  return levels;
+}
+
+// Share of the flattened slices' pixels (every 7th, as sampled) within one noise standard deviation of
+// their slice's phase levels: the sharper the phases' grey levels, the closer bg is to the shading
+// (what is left of it spreads each phase along y).
+double phase_sharpness(VolumeView<const float> stack, int64_t z0, int64_t z1, const std::vector<double>& bg,
+                       const ShadingParams& params, double noise) {
+  int64_t near = 0, total = 0;
+#pragma omp parallel for schedule(static) reduction(+ : near, total)
+  for (int64_t z = z0; z < z1; ++z) {
+    const std::vector<double> levels = phase_levels(stack, z, bg, params, 2 * noise);
+    for (float v : flattened_sample(stack, z, bg, params)) {
+      ++total;
+      near += std::any_of(levels.begin(), levels.end(), [&](double l) { return std::abs(v - l) < noise; });
     }
-  const auto mid = differences.begin() + static_cast<std::ptrdiff_t>(differences.size() / 2);
-  std::nth_element(differences.begin(), mid, differences.end());
-  const double noise = 1.4826 * *mid / std::sqrt(2.0);
+  }
+  return total > 0 ? double(near) / double(total) : 0.0;
+}
+
+// Refits the relative background `bg` of slices [z0, z1) to the phases: the pixels of each flattened
+// slice within h (two noise standard deviations) of one of the slice's grey modes (phase_levels) are
+// that phase; each row's mean of them relative to their mode, weighted by their count and (dividing)
+// by the square of their level (the variance of v / level is noise^2 / level^2), is fitted by the
+// polynomial and folded into bg. A row statistic over mixed phases moves with the phases' shares of
+// the row, one phase's own level does not; every phase takes part, so rows without the brightest
+// phase (a large particle in one part of the field) are fitted on the others. The window is
+// symmetric about each mode, so what is left of the shading shrinks with each refinement.
+void refine_on_phases(VolumeView<const float> stack, int64_t z0, int64_t z1, std::vector<double>& bg,
+                      const ShadingParams& params, double noise) {
+  const int64_t ny = stack.ny(), nx = stack.nx(), sx = stack.strides().sx;
   const double h = 2 * noise;
   if (!(h > 0)) return;
-  std::vector<double> level(static_cast<std::size_t>(z1 - z0));
+  std::vector<std::vector<double>> levels(static_cast<std::size_t>(z1 - z0));
   for (int refinement = 0; refinement < params.refinements; ++refinement) {
-    // The phase's level in each slice (the contrast may still change along z): the mode nearest the
-    // slice's quantile, from every 7th pixel.
     bool usable = true;
 #pragma omp parallel for schedule(static) reduction(&& : usable)
     for (int64_t z = z0; z < z1; ++z) {
-      std::vector<float> sample;
-      for (int64_t y = 0; y < ny; ++y) {
-        const float* row = stack.row(z, y);
-        for (int64_t x = (y * 3) % 7; x < nx; x += 7) sample.push_back(static_cast<float>(flat(row[x * sx], y)));
-      }
-      if (sample.empty()) {
-        usable = false;
-        continue;
-      }
-      double start = 0;
-      if (params.row_quantile > 0) {
-        const auto k = sample.begin() + static_cast<std::ptrdiff_t>(params.row_quantile * double(sample.size() - 1));
-        std::nth_element(sample.begin(), k, sample.end());
-        start = *k;
-      } else {
-        for (float v : sample) start += v / double(sample.size());
-      }
-      level[z - z0] = nearest_mode(sample, start, h);
-      usable = usable && (params.subtract || level[z - z0] > 0);
+      levels[z - z0] = phase_levels(stack, z, bg, params, h);
+      if (!params.subtract) std::erase_if(levels[z - z0], [](double l) { return !(l > 0); });
+      usable = usable && !levels[z - z0].empty();
     }
     if (!usable) return;
     std::vector<double> row_level(static_cast<std::size_t>(ny), 0.0), count(static_cast<std::size_t>(ny), 0.0);
 #pragma omp parallel for schedule(static)
     for (int64_t y = 0; y < ny; ++y) {
-      double sum = 0;
+      double sum = 0, weight = 0;
       int64_t n = 0;
       for (int64_t z = z0; z < z1; ++z) {
         const float* row = stack.row(z, y);
-        const double l = level[z - z0];
+        const std::vector<double>& ls = levels[z - z0];
         for (int64_t x = 0; x < nx; ++x) {
-          const double f = flat(row[x * sx], y);
-          if (std::abs(f - l) < h) {
-            sum += params.subtract ? f - l : f / l;
-            ++n;
-          }
+          const double f = params.subtract ? row[x * sx] - bg[y] : row[x * sx] / bg[y];
+          for (double l : ls)
+            if (std::abs(f - l) < h) {
+              const double w = params.subtract ? 1.0 : l * l;
+              sum += w * (params.subtract ? f - l : f / l);
+              weight += w;
+              ++n;
+              break;
+            }
         }
       }
-      count[y] = double(n);
-      row_level[y] = n > 0 ? sum / double(n) : 0.0;
+      count[y] = weight;
+      row_level[y] = n > 0 ? sum / weight : 0.0;
     }
     int64_t rows_with_phase = 0;
     for (double c : count) rows_with_phase += c > 0;
-    if (rows_with_phase <= params.order) return;  // the phase is too rare to fit: keep the quantile's fit
+    if (rows_with_phase <= params.order) return;  // the phases are too rare to fit: keep the start's fit
     const std::vector<double> correction = detail::polynomial_fit(row_level, params.order, count);
-    double mean = 0;
+    double mean = 0, largest = 0;
     for (int64_t y = 0; y < ny; ++y) {
       bg[y] = params.subtract ? bg[y] + correction[y] : bg[y] * correction[y];
       mean += bg[y] / double(ny);
+      largest = std::max(largest, std::abs(params.subtract ? correction[y] : correction[y] - 1));
     }
     for (double& b : bg) b = params.subtract ? b - mean : b / mean;
+    // Converged: the last correction moved no row by more than 0.05% (dividing) or 0.05% of the
+    // brightest level (subtracting).
+    const double brightest = *std::max_element(levels.front().begin(), levels.front().end());
+    if (largest < 5e-4 * (params.subtract ? std::abs(brightest) : 1.0)) break;
   }
+}
+
+// The background of slices [z0, z1): refined from the row statistic's fit and from no shading at all,
+// whichever leaves the phases' grey levels sharper. A row statistic follows composition: where a large
+// particle of the brightest phase fills only part of the rows, the quantile's fit (off by 40 % on a
+// simulated stack) makes the refinement lift a darker phase onto the brightest one's level, and it
+// stays there; starting from no shading, the phases are told apart while the shading is smaller than
+// half their grey difference, and the refinement is repeated until it settles (each pass removes only
+// part of what is left: the window about each mode cuts the far side of a shifted phase).
+std::vector<double> refined_background(VolumeView<const float> stack, int64_t z0, int64_t z1,
+                                       std::vector<double> from_statistic, const ShadingParams& params) {
+  if (params.refinements == 0) return from_statistic;
+  const double noise = pixel_noise(stack.slab(z0, z1));
+  std::vector<double> from_flat(from_statistic.size(), params.subtract ? 0.0 : 1.0);
+  refine_on_phases(stack, z0, z1, from_statistic, params, noise);
+  ShadingParams from_flat_params = params;
+  from_flat_params.refinements = std::max(20, params.refinements);
+  refine_on_phases(stack, z0, z1, from_flat, from_flat_params, noise);
+  // The statistic's fit unless no shading gives clearly sharper levels (1% more of the pixels near
+  // them): on 16 simulated 128^3 stacks (presets H and F) the two starts tie within 0.003 except where
+  // the quantile's fit had merged two phases (0.025 and 0.084 sharper from no shading).
+  return phase_sharpness(stack, z0, z1, from_flat, params, noise) >
+                 phase_sharpness(stack, z0, z1, from_statistic, params, noise) + 0.01
+             ? from_flat
+             : from_statistic;
 }
 
 }  // namespace
@@ -178,16 +211,14 @@ ShadingResult correct_shading(VolumeView<const float> stack, const ShadingParams
     r.background.resize(static_cast<std::size_t>(nz * ny));
     for (int64_t z = 0; z < nz; ++z) {
       const std::vector<double> profile(row_mean.begin() + z * ny, row_mean.begin() + (z + 1) * ny);
-      auto bg = relative_background(profile, params, " of slice " + std::to_string(z));
-      refine_on_one_phase(stack, z, z + 1, bg, params);
+      const auto bg = refined_background(stack, z, z + 1, relative_background(profile, params, " of slice " + std::to_string(z)), params);
       std::copy(bg.begin(), bg.end(), r.background.begin() + z * ny);
     }
   } else {
     std::vector<double> profile(static_cast<std::size_t>(ny), 0.0);
     for (int64_t z = 0; z < nz; ++z)
       for (int64_t y = 0; y < ny; ++y) profile[y] += row_mean[z * ny + y] / double(nz);
-    r.background = relative_background(profile, params, "");
-    refine_on_one_phase(stack, 0, nz, r.background, params);
+    r.background = refined_background(stack, 0, nz, relative_background(profile, params, ""), params);
   }
 
   r.stack = Volume<float>(stack.shape(), stack.spacing(), stack.thickness_axis());

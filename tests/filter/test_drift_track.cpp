@@ -95,6 +95,38 @@ TEST(DriftTrack, NoDriftGivesNoDrift) {
   EXPECT_LT(largest_error(t, s), 0.5);
 }
 
+TEST(DriftTrack, TilesSeeingTheirOwnMotionAreLeftOut) {
+  // A large particle (so the pairs are correlated on tiles) and, in the bottom-left corner, a patch of
+  // strong texture that slides along x by 2 px per slice on top of the drift: the structure's own
+  // motion in a few tiles (a face inclined to the sections). Its tiles' own shifts lie far from the
+  // combined one: left out, the track follows the drift more closely. Measured: largest error 0.81 px
+  // with the outlier tiles left out, 0.99 px with every tile kept (the large particle's face alone
+  // leaves some error on its own).
+  test::SyntheticFibsemParams p;
+  p.nz = 32;
+  p.seed = 12;
+  p.max_drift_px = 8;
+  p.z_elongation = 4;
+  auto s = with_large_particle(test::make_synthetic_fibsem(p));
+  std::mt19937_64 rng(9);
+  std::uniform_real_distribution<float> blob(0.0f, 1.0f);
+  std::vector<float> texture(48 * 160);
+  for (float& v : texture) v = blob(rng) < 0.3f ? 230.0f : 20.0f;
+  for (int64_t z = 0; z < s.stack.nz(); ++z)
+    for (int64_t y = 88; y < 128; ++y)
+      for (int64_t x = 0; x < 48; ++x) {
+        // Content frame (the drift moves it too), then 1 px per slice along x of its own.
+        const int64_t cy = y - std::lround(s.drift[z][0]), cx = x - std::lround(s.drift[z][1]) - 2 * z + 96;
+        s.stack(z, y, x) = texture[std::clamp<int64_t>((cy - 60) / 3, 0, 47) * 160 + std::clamp<int64_t>(cx / 3, 0, 159)];
+      }
+  DriftTrackParams every_tile;
+  every_tile.tile_outlier_px = 0;
+  const double kept = largest_error(estimate_drift(s.stack.view(), every_tile), s);
+  const double left_out = largest_error(estimate_drift(s.stack.view()), s);
+  EXPECT_LT(left_out, kept - 0.1);
+  EXPECT_LT(left_out, 0.9);
+}
+
 TEST(DriftTrack, RuinedSliceIsFlaggedAndInterpolated) {
   auto s = drifting_stack(40, 3);
   const double intact_error = test::drift_rms_error(estimate_drift(s.stack.view()).drift_px, s.drift);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 #include "emorph/error.hpp"
 #include "emorph/filter/shading.hpp"
@@ -38,6 +39,7 @@ TEST(Shading, SubtractRemovesAnAdditiveBackgroundPerSlice) {
   params.subtract = true;
   params.per_slice = true;
   params.order = 1;
+  params.refinements = 0;  // the quantile's fit alone: ramps hold no phase to refine on
   const auto r = correct_shading(v.view(), params);
   for (int64_t z = 0; z < 2; ++z)
     for (int64_t y = 0; y < 40; ++y) EXPECT_NEAR(r.stack(z, y, 3), r.stack(z, 0, 3), 1e-3);
@@ -103,6 +105,42 @@ TEST(Shading, OneAndManyThreadsIdentical) {
     EXPECT_EQ(one.background, many.background);
     EXPECT_TRUE(std::equal(one.stack.begin(), one.stack.end(), many.stack.begin()));
   }
+}
+
+TEST(Shading, KeepsTheDarkerPhaseWhereTheBrightestFillsOnlyPartOfTheRows) {
+  // A particle of the brightest phase (grey 200) larger than the field fills the top 40 rows of every
+  // slice; below it, blocks of a darker phase (130) and pores (30). 10% linear shading, noise 8. The
+  // rows' 0.9 quantile steps from 200 to 130 at row 40, its fit is far from the shading, and refined on
+  // one phase it lifted the darker phase onto the brightest one's level (the simulator's preset H,
+  // 0.02 um, seed 6: one solid grey mode left). Refined on every phase from no shading, the background
+  // is within 1% of the truth (measured 0.3%) and each phase's grey flat along y within 2% (0.5%).
+  const int64_t nz = 12, ny = 96, nx = 96;
+  Volume<float> v({nz, ny, nx});
+  Volume<uint8_t> labels({nz, ny, nx});
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> noise(0.0, 8.0);
+  std::vector<double> gain(ny);
+  for (int64_t y = 0; y < ny; ++y) gain[y] = 1 + 0.2 * (double(y) / double(ny - 1) - 0.5);
+  for (int64_t z = 0; z < nz; ++z)
+    for (int64_t y = 0; y < ny; ++y)
+      for (int64_t x = 0; x < nx; ++x) {
+        const uint8_t phase = y < 40 ? 1 : (((y / 8) + (x / 8) + z / 4) % 3 == 0 ? 0 : 2);
+        labels(z, y, x) = phase;
+        v(z, y, x) = static_cast<float>(test::kSyntheticGrey[phase] * gain[y] + noise(rng));
+      }
+  const auto r = correct_shading(v.view());
+  double worst = 0;
+  for (int64_t y = 0; y < ny; ++y) worst = std::max(worst, std::abs(r.background[y] / gain[y] - 1));
+  EXPECT_LT(worst, 0.01);
+  EXPECT_LT(phase_variation_along_y(r.stack, labels, 1), 0.02);
+  EXPECT_LT(phase_variation_along_y(r.stack, labels, 2, 40), 0.02);
+  // The quantile's fit alone, for the record of why the refinement starts from no shading too.
+  ShadingParams quantile_only;
+  quantile_only.refinements = 0;
+  const auto q = correct_shading(v.view(), quantile_only);
+  double quantile_worst = 0;
+  for (int64_t y = 0; y < ny; ++y) quantile_worst = std::max(quantile_worst, std::abs(q.background[y] / gain[y] - 1));
+  EXPECT_GT(quantile_worst, 0.1);
 }
 
 TEST(Shading, BadInputThrows) {

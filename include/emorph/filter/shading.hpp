@@ -15,9 +15,12 @@ struct ShadingParams {
   // quantile follows the brightest phase and hardly moves when the phases' shares of a row change;
   // the mean does (it is pulled by composition), but needs no phase to be present in every row.
   double row_quantile = 0.9;
-  // Then refit to one phase this many times: the pixels near the grey mode the quantile's level lies
-  // in (see shading.cpp). The quantile of a row still moves a little with its composition (2-5% on
-  // 256-pixel rows); one phase's own mean does not. 0: the quantile's fit alone.
+  // Then refit to the phases this many times (stopping early when a correction moves no row by more
+  // than 0.05%): the pixels near each grey mode of a slice (see shading.cpp). Also refined from no
+  // shading (up to max(20, refinements) times: it starts further off), and whichever of the two leaves
+  // the phases' levels sharper is kept. The quantile of a row still moves a little with its
+  // composition (2-5% on 256-pixel rows), a lot where a large particle of the brightest phase fills
+  // part of the rows; one phase's own level does not. 0: the quantile's fit alone.
   int refinements = 3;
 };
 
