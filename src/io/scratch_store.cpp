@@ -1,14 +1,18 @@
-// Chunked HDF5 scratch store (pi2's approach to the EDT's z pass on volumes larger than memory):
-// float32, chunks of whole rows aligned with the slabs that write and read them, no chunk cache.
+// Scratch store in row blocks (pi2's z pass on volumes larger than memory, without HDF5's per-chunk
+// work): a plain float32 file read and written by positioned, gathered I/O (preadv/pwritev).
 #include "emorph/io/scratch_store.hpp"
 
-#include <hdf5.h>
+#include <fcntl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <filesystem>
+#include <vector>
 
 #include "emorph/error.hpp"
 #include "emorph/output_transaction.hpp"
@@ -22,6 +26,28 @@ std::string gib(uint64_t bytes) {
   char text[32];
   std::snprintf(text, sizeof text, "%.2f GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
   return text;
+}
+
+// Moves every byte of `iov` at `offset`, resuming after short transfers and EINTR.
+bool transfer_all(int fd, std::vector<iovec>& iov, off_t offset, bool writing) {
+  std::size_t first = 0;
+  while (first < iov.size()) {
+    const int count = static_cast<int>(std::min<std::size_t>(iov.size() - first, IOV_MAX));
+    const ssize_t done = writing ? ::pwritev(fd, iov.data() + first, count, offset) : ::preadv(fd, iov.data() + first, count, offset);
+    if (done < 0 && errno == EINTR) continue;
+    if (done <= 0) return false;
+    offset += done;
+    for (auto left = static_cast<std::size_t>(done); left > 0;) {
+      iovec& v = iov[first];
+      const std::size_t step = std::min(left, v.iov_len);
+      v.iov_base = static_cast<char*>(v.iov_base) + step;
+      v.iov_len -= step;
+      left -= step;
+      if (v.iov_len == 0) ++first;
+    }
+    while (first < iov.size() && iov[first].iov_len == 0) ++first;
+  }
+  return true;
 }
 
 }  // namespace
@@ -40,87 +66,66 @@ void check_scratch_space(const std::string& dir_in, uint64_t need, const std::st
                      gib(space.available) + " free; give a folder with more space (--scratch DIR) or a larger --memory-limit");
 }
 
-ScratchStore::ScratchStore(const std::string& dir_in, const Shape& shape, int64_t chunk_z, int64_t chunk_y,
-                           const std::string& option)
-    : shape_(shape) {
+ScratchStore::ScratchStore(const std::string& dir_in, const Shape& shape, int64_t block_rows, const std::string& option)
+    : shape_(shape), block_rows_(std::clamp<int64_t>(block_rows, 1, std::max<int64_t>(1, shape.ny))) {
   const fs::path dir = dir_in.empty() ? fs::path(".") : fs::path(dir_in);
   check_scratch_space(dir.string(), scratch_store_bytes(shape), option);
-  std::error_code ec;
   static std::atomic<int> serial{0};
-  path_ = (dir / (".emorph-scratch-" + std::to_string(::getpid()) + "-" + std::to_string(serial++) + ".h5")).string();
+  path_ = (dir / (".emorph-scratch-" + std::to_string(::getpid()) + "-" + std::to_string(serial++) + ".f32")).string();
   register_temporary(path_);  // removed on SIGINT/SIGTERM too
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  // The latest file format indexes the chunks of a fixed-size dataset by a fixed array (one lookup per
-  // chunk) instead of a B-tree: small chunks (low limits) then cost little metadata work.
-  const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-  H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
-  // A fixed 1 MiB metadata cache: HDF5's adaptive one grows to 32 MiB per file, beyond a low limit.
-  H5AC_cache_config_t mdc;
-  mdc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
-  H5Pget_mdc_config(fapl, &mdc);
-  mdc.set_initial_size = true;
-  mdc.initial_size = mdc.min_size = mdc.max_size = std::size_t{1} << 20;
-  mdc.incr_mode = H5C_incr__off;
-  mdc.flash_incr_mode = H5C_flash_incr__off;
-  mdc.decr_mode = H5C_decr__off;
-  H5Pset_mdc_config(fapl, &mdc);
-  file_ = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-  H5Pclose(fapl);
-  if (file_ < 0) {
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd_ < 0) {
     unregister_temporary(path_);
     throw InputError(option + ": cannot create the scratch store " + path_);
   }
-  const hsize_t dims[3] = {static_cast<hsize_t>(shape.nz), static_cast<hsize_t>(shape.ny), static_cast<hsize_t>(shape.nx)};
-  const hsize_t chunk[3] = {static_cast<hsize_t>(std::clamp<int64_t>(chunk_z, 1, shape.nz)),
-                            static_cast<hsize_t>(std::clamp<int64_t>(chunk_y, 1, shape.ny)), dims[2]};
-  const hid_t space_id = H5Screate_simple(3, dims, nullptr);
-  const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-  H5Pset_chunk(dcpl, 3, chunk);
-  H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);  // every voxel is written before it is read
-  const hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
-  H5Pset_chunk_cache(dapl, 0, 0, 1.0);  // boxes cover whole chunks: read and written directly
-  dataset_ = H5Dcreate2(file_, "distance", H5T_NATIVE_FLOAT, space_id, H5P_DEFAULT, dcpl, dapl);
-  H5Pclose(dapl), H5Pclose(dcpl), H5Sclose(space_id);
-  if (dataset_ < 0) {
-    H5Fclose(file_);
+  // Full size at once (sparse): a box never written reads as zeros, as HDF5's unallocated chunks did.
+  if (::ftruncate(fd_, static_cast<off_t>(scratch_store_bytes(shape))) != 0) {
+    ::close(fd_);
+    std::error_code ec;
     fs::remove(path_, ec);
     unregister_temporary(path_);
-    throw InputError(option + ": cannot create the scratch store " + path_);
+    throw InputError(option + ": cannot size the scratch store " + path_);
   }
 }
 
 ScratchStore::~ScratchStore() {
-  if (dataset_ >= 0) H5Dclose(dataset_);
-  if (file_ >= 0) H5Fclose(file_);
+  if (fd_ >= 0) ::close(fd_);
   std::error_code ec;
   fs::remove(path_, ec);
   unregister_temporary(path_);
 }
 
-void ScratchStore::select(int64_t z0, int64_t z1, int64_t y0, int64_t y1, int64_t& file_space, int64_t& memory_space) const {
+void ScratchStore::transfer(int64_t z0, int64_t z1, int64_t y0, int64_t y1, float* box, bool writing) const {
   if (z0 < 0 || z1 > shape_.nz || z0 >= z1 || y0 < 0 || y1 > shape_.ny || y0 >= y1)
     throw InternalError("scratch store: box outside the volume");
-  const hsize_t start[3] = {static_cast<hsize_t>(z0), static_cast<hsize_t>(y0), 0};
-  const hsize_t count[3] = {static_cast<hsize_t>(z1 - z0), static_cast<hsize_t>(y1 - y0), static_cast<hsize_t>(shape_.nx)};
-  file_space = H5Dget_space(dataset_);
-  H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr);
-  memory_space = H5Screate_simple(3, count, nullptr);
+  const int64_t nz = shape_.nz, ny = shape_.ny, nx = shape_.nx, box_rows = y1 - y0;
+  std::vector<iovec> iov;
+  for (int64_t b0 = y0 / block_rows_ * block_rows_; b0 < y1; b0 += block_rows_) {
+    const int64_t rows = std::min(block_rows_, ny - b0);       // rows of this block
+    const int64_t r0 = std::max(y0, b0), r1 = std::min(y1, b0 + rows);  // the box's rows in it
+    const auto file_at = [&](int64_t z) {
+      return static_cast<off_t>(((b0 * nz + z * rows) + (r0 - b0)) * nx * static_cast<int64_t>(sizeof(float)));
+    };
+    const auto piece = [&](int64_t z) {
+      return iovec{box + ((z - z0) * box_rows + (r0 - y0)) * nx, static_cast<std::size_t>((r1 - r0) * nx) * sizeof(float)};
+    };
+    // Whole rows of the block: its slices z0..z1 are one contiguous run of the file.
+    const bool whole = r0 == b0 && r1 == b0 + rows;
+    for (int64_t z = z0; z < z1; z = whole ? z1 : z + 1) {
+      iov.clear();
+      for (int64_t k = z; k < (whole ? z1 : z + 1); ++k) iov.push_back(piece(k));
+      if (!transfer_all(fd_, iov, file_at(z), writing))
+        throw InputError(path_ + (writing ? ": writing the scratch store failed (disk full?)" : ": reading the scratch store failed"));
+    }
+  }
 }
 
 void ScratchStore::write(int64_t z0, int64_t z1, int64_t y0, int64_t y1, const float* box) {
-  int64_t fspace = -1, mspace = -1;
-  select(z0, z1, y0, y1, fspace, mspace);
-  const herr_t status = H5Dwrite(dataset_, H5T_NATIVE_FLOAT, mspace, fspace, H5P_DEFAULT, box);
-  H5Sclose(mspace), H5Sclose(fspace);
-  if (status < 0) throw InputError(path_ + ": writing the scratch store failed (disk full?)");
+  transfer(z0, z1, y0, y1, const_cast<float*>(box), true);  // pwritev takes iovec's non-const pointer; it only reads
 }
 
 void ScratchStore::read(int64_t z0, int64_t z1, int64_t y0, int64_t y1, float* box) const {
-  int64_t fspace = -1, mspace = -1;
-  select(z0, z1, y0, y1, fspace, mspace);
-  const herr_t status = H5Dread(dataset_, H5T_NATIVE_FLOAT, mspace, fspace, H5P_DEFAULT, box);
-  H5Sclose(mspace), H5Sclose(fspace);
-  if (status < 0) throw InputError(path_ + ": reading the scratch store failed");
+  transfer(z0, z1, y0, y1, box, false);
 }
 
 }  // namespace emorph

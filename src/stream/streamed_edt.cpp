@@ -1,4 +1,4 @@
-// Streamed exact EDT: x/y passes per slice on z slabs -> chunked scratch store -> z pass on y slabs
+// Streamed exact EDT: x/y passes per slice on z slabs -> row-block scratch store -> z pass on y slabs
 // (in place) -> square roots on z slabs -> output (Felzenszwalb & Huttenlocher 2012, as edt.cpp).
 #include "emorph/stream/streamed_edt.hpp"
 
@@ -76,7 +76,7 @@ EdtSummary streamed_edt(const std::string& input, const std::string& output, con
       static_cast<int64_t>(stream.budget_bytes / std::max<uint64_t>(1, static_cast<uint64_t>(shape.nz * shape.nx) * 4)), 1,
       shape.ny);
   if (report) report->slab_slices = slab_z, report->halo = 0, report->slabs = 0;
-  ScratchStore store(params.scratch_dir, shape, slab_z, slab_y, params.scratch_option);
+  ScratchStore store(params.scratch_dir, shape, slab_y, params.scratch_option);
   streamed_squared_edt_into(input, params.phase, Spacing{s.dz * s.dz, s.dy * s.dy, s.dx * s.dx}, store, slab_z, slab_y, stream,
                             report);
   // Square roots, the figures in raster order, and the output.

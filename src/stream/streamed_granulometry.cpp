@@ -144,7 +144,7 @@ StreamedGranulometry streamed_granulometry(const std::string& input, const Strea
 
   // The codes, the partial sums and the map: three stores of the volume's size.
   check_scratch_space(params.scratch_dir, scratch_store_bytes(shape) * (with_map ? 3 : 2), params.scratch_option);
-  ScratchStore codes(params.scratch_dir, shape, slab_z, slab_y, params.scratch_option);
+  ScratchStore codes(params.scratch_dir, shape, slab_y, params.scratch_option);
   streamed_squared_edt_into(input, params.phase, steps.w, codes, slab_z, slab_y, stream, report);
 
   // Squared distances -> codes, in place; per row its largest code; the phase's figures.
@@ -182,14 +182,10 @@ StreamedGranulometry streamed_granulometry(const std::string& input, const Strea
   GranulometryResult& r = out.result;
   r.phase_voxels = phase_voxels;
   std::optional<ScratchStore> map;
-  if (with_map) {
-    map.emplace(params.scratch_dir, shape, slab_z, slab_y, params.scratch_option);
-    const std::vector<float> zeros(static_cast<std::size_t>(slab_z * plane), 0.0f);
-    for (int64_t z0 = 0; z0 < nz; z0 += slab_z) map->write(z0, std::min(nz, z0 + slab_z), 0, ny, zeros.data());
-  }
+  if (with_map) map.emplace(params.scratch_dir, shape, slab_y, params.scratch_option);  // a new store reads as zeros
   if (phase_voxels > 0) {
     const int64_t last = opening::last_radius_index(params.granulometry, steps.step, largest, unbounded);
-    ScratchStore partial(params.scratch_dir, shape, slab_z, slab_y, params.scratch_option);
+    ScratchStore partial(params.scratch_dir, shape, slab_y, params.scratch_option);
     const int64_t slabs_per_radius = (nz + slab_z - 1) / slab_z + (ny + slab_y - 1) / slab_y;
     const auto progress =
         stream.progress ? std::make_unique<Progress>("granulometry " + name + " by radius and slab", last * slabs_per_radius)

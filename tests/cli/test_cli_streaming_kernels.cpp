@@ -4,6 +4,8 @@
 // exceed (exit 2 naming --memory-limit); peak RSS stays within limit x 1.25 + 48 MiB.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <utility>
@@ -202,7 +204,7 @@ TEST_F(CliStreamingKernels, ParticlesRefuseALimitBelowTheHalo) {
 TEST(ScratchStore, RefusesAFolderWithoutTheSpaceAndLeavesNothing) {
   TempDir dir;
   try {
-    emorph::ScratchStore store(dir / "", {int64_t{1} << 20, int64_t{1} << 20, int64_t{1} << 12}, 1, 1, "--scratch");
+    emorph::ScratchStore store(dir / "", {int64_t{1} << 20, int64_t{1} << 20, int64_t{1} << 12}, 1, "--scratch");
     FAIL() << "a 16 EiB store was accepted";
   } catch (const emorph::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("--scratch"), std::string::npos) << e.what();
@@ -229,15 +231,29 @@ TEST(ScratchStore, BoxesReadBackWhatWasWritten) {
   std::vector<float> all(static_cast<std::size_t>(shape.voxels()));
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<float>(i) * 0.5f;
   {
-    emorph::ScratchStore store(dir / "", shape, 3, 2, "--scratch");
+    emorph::ScratchStore store(dir / "", shape, 2, "--scratch");
     for (int64_t z0 = 0; z0 < 7; z0 += 3) store.write(z0, std::min<int64_t>(7, z0 + 3), 0, 5, all.data() + z0 * 15);
-    std::vector<float> box(7 * 2 * 3);
-    store.read(0, 7, 2, 4, box.data());
-    for (int64_t z = 0; z < 7; ++z)
-      for (int64_t y = 0; y < 2; ++y)
-        for (int64_t x = 0; x < 3; ++x)
-          EXPECT_EQ(box[static_cast<std::size_t>((z * 2 + y) * 3 + x)], all[static_cast<std::size_t>(z * 15 + (y + 2) * 3 + x)]);
+    // A y slab of one row block, then boxes across blocks, a short last block and part of the slices.
+    for (const std::array<int64_t, 4> b : {std::array<int64_t, 4>{0, 7, 2, 4}, {2, 5, 1, 4}, {0, 7, 3, 5}, {6, 7, 0, 5}}) {
+      const int64_t rows = b[3] - b[2];
+      std::vector<float> box(static_cast<std::size_t>((b[1] - b[0]) * rows * 3));
+      store.read(b[0], b[1], b[2], b[3], box.data());
+      for (int64_t z = b[0]; z < b[1]; ++z)
+        for (int64_t y = b[2]; y < b[3]; ++y)
+          for (int64_t x = 0; x < 3; ++x)
+            EXPECT_EQ(box[static_cast<std::size_t>(((z - b[0]) * rows + y - b[2]) * 3 + x)], all[static_cast<std::size_t>(z * 15 + y * 3 + x)]);
+    }
     EXPECT_TRUE(std::filesystem::exists(store.path()));
+    // A box written across row blocks reads back; a store never written reads as zeros.
+    const std::vector<float> ones(2 * 3 * 3, 1.0f);
+    store.write(1, 3, 1, 4, ones.data());
+    std::vector<float> back(ones.size());
+    store.read(1, 3, 1, 4, back.data());
+    EXPECT_EQ(back, ones);
+    emorph::ScratchStore fresh(dir / "", shape, 4, "--scratch");
+    std::vector<float> unwritten(7 * 3, -1.0f);
+    fresh.read(0, 7, 4, 5, unwritten.data());
+    EXPECT_EQ(std::count(unwritten.begin(), unwritten.end(), 0.0f), 7 * 3);
   }
   EXPECT_TRUE(std::filesystem::is_empty(dir / ""));
 }

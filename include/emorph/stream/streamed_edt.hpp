@@ -1,7 +1,7 @@
 #pragma once
 // emorph edt streamed under a memory budget (pi2's scheme, docs/streaming.md): the x and y passes of
-// the exact EDT run slice by slice on z slabs of the mask, their squared distances go to a chunked
-// HDF5 scratch store (scratch_store.hpp); the z pass runs on y slabs read back from it and written
+// the exact EDT run slice by slice on z slabs of the mask, their squared distances go to a row-block
+// scratch store (scratch_store.hpp); the z pass runs on y slabs read back from it and written
 // in place; a last walk over z slabs takes the square roots and writes the output. Every line sees
 // the same 1D operations as in core (distance_transform), so the output is byte-identical. No halo.
 #include <cstdint>
@@ -30,7 +30,7 @@ struct EdtSummary {
 class ScratchStore;
 
 // The squared distances of the mask of `input` (foreground: `phase`, or every non-zero voxel), with
-// `weights` the squared steps along z, y and x, into `store` (chunks of slab_z x slab_y x nx): the x
+// `weights` the squared steps along z, y and x, into `store` (row blocks of slab_y rows): the x
 // and y passes on z slabs of slab_z slices, the z pass on y slabs of slab_y rows, the same values as
 // squared_distance_transform in core. Throws InputError when the phase has no voxel.
 void streamed_squared_edt_into(const std::string& input, const std::optional<Phase>& phase, const Spacing& weights,

@@ -2,7 +2,7 @@
 // emorph granulometry and localthickness streamed under a memory budget (docs/streaming.md): the same
 // openings with balls of growing radius as granulometry() in core, with every voxel decided by the same
 // arithmetic (measure/opening_passes.hpp), so the distribution and the local-thickness map are
-// identical. The squared EDT goes to a chunked HDF5 scratch store (streamed_squared_edt_into) and is
+// identical. The squared EDT goes to a scratch store (streamed_squared_edt_into) and is
 // turned into per-voxel codes there; per radius, the x and y passes run plane by plane on z slabs into
 // a second store, the z pass on y slabs of whole z columns read back from it (pi2's split of a
 // separable pass, so no halo of the largest radius is ever held). The map, when asked, is updated in a
