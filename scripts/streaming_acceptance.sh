@@ -1,24 +1,32 @@
 #!/usr/bin/env bash
 # Issue 18 acceptance: each streaming kernel on an N^3 synthetic label volume, in core and under
 # --memory-limit LIMIT; the results and parameters JSON must be equal (timing and memory keys apart,
-# output paths normalised) and every output volume identical byte for byte. Prints a Markdown table
-# (wall time and peak RSS by /usr/bin/time -v) for docs/benchmarks.md; exits 1 on any difference.
+# output paths normalised), every output volume identical byte for byte, and the streamed peak RSS at
+# most LIMIT x 1.25 + 48 MiB. Prints a Markdown table (wall time and peak RSS by /usr/bin/time -v) for
+# docs/benchmarks.md; exits 1 on any difference or a peak above the bound.
 #   scripts/streaming_acceptance.sh [N=512] [LIMIT=16MiB] [KERNELS="fractions ... localthickness"]
+# The grey kernels (median gaussian bilateral segment) run on the synthetic XCT volume (uint16).
 # Run it niced on a shared machine: at 512^3 the in-core granulometry alone keeps ~1.7 GiB.
 set -euo pipefail
 N=${1:-512}
 LIMIT=${2:-16MiB}
-KERNELS=${3:-"fractions profile surface edt label connectivity granulometry localthickness"}
+KERNELS=${3:-"fractions profile surface median gaussian bilateral segment edt label connectivity granulometry localthickness"}
 EMORPH=${EMORPH:-$(dirname "$0")/../build/bin/emorph}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/emorph-stream-accept.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-"$EMORPH" --quiet synth --preset F --size "$N" --seed 7 --out "$WORK/synth" >/dev/null
+"$EMORPH" --quiet synth --preset F --size "$N" --seed 7 --xct --out "$WORK/synth" >/dev/null
 LABELS="$WORK/synth/labels.tif"
+GREY="$WORK/synth/xct.tif"
+BOUND_MIB=$(python3 -c "import re,sys; m=re.fullmatch(r'(\d+(?:\.\d+)?)([KMG])iB', sys.argv[1]); print(float(m[1]) * {'K': 1/1024, 'M': 1, 'G': 1024}[m[2]] * 1.25 + 48)" "$LIMIT")
 
 declare -A ARGS=(
   [fractions]="fractions $LABELS"
   [profile]="profile $LABELS --axis 0"
   [surface]="surface $LABELS"
+  [median]="denoise $GREY OUT.nrrd --filter median:1"
+  [gaussian]="denoise $GREY OUT.nrrd --filter gaussian:1.5"
+  [bilateral]="denoise $GREY OUT.nrrd --filter bilateral:1,2000"
+  [segment]="segment $GREY OUT.nrrd --method otsu --denoise median:1"
   [edt]="edt $LABELS OUT.nrrd --phase NMC"
   [label]="label $LABELS OUT.nrrd --phase NMC"
   [connectivity]="connectivity $LABELS --phase pore --axis 0 --out OUT.nrrd"
@@ -57,8 +65,8 @@ print("equal" if ok else "DIFFERENT", memory.get("slab_slices") if memory else "
 PY
 }
 
-echo "| kernel | results | outputs | slab slices / slabs | in core: wall s, peak MiB | --memory-limit $LIMIT: wall s, peak MiB |"
-echo "|---|---|---|---|---|---|"
+echo "| kernel | results | outputs | slab slices / slabs | in core: wall s, peak MiB | --memory-limit $LIMIT: wall s, peak MiB | peak <= $BOUND_MIB MiB |"
+echo "|---|---|---|---|---|---|---|"
 status=0
 for kernel in $KERNELS; do
   core=$(run "$kernel" core "")
@@ -71,7 +79,9 @@ for kernel in $KERNELS; do
   [ "$verdict" = equal ] && [ "$outputs" != DIFFERENT ] || status=1
   read -r cw cp <<<"$core"
   read -r sw spk <<<"$streamed"
-  echo "| $kernel | $verdict | $outputs | $slab / $slabs | $cw, $cp | $sw, $spk |"
+  within=$(python3 -c "import sys; print('yes' if float(sys.argv[1]) <= float(sys.argv[2]) else 'NO')" "$spk" "$BOUND_MIB")
+  [ "$within" = yes ] || status=1
+  echo "| $kernel | $verdict | $outputs | $slab / $slabs | $cw, $cp | $sw, $spk | $within |"
   rm -f "$WORK/${kernel}"_*.nrrd
 done
 exit $status

@@ -47,8 +47,8 @@ void run_analyze(const AnalyzeOptions& o) {
   // [resources] memory_limit applies unless --memory-limit was given.
   if (!c.memory_limit.empty() && emorph::memory_limit_is_default())
     emorph::set_memory_limit(emorph::parse_memory_size(c.memory_limit, "resources.memory_limit"));
-  if (!c.input.empty()) emorph::cli::check_in_core_need("analyze", c.input);
-  const auto outcome = emorph::run_analysis(c, emorph::analysis_config_json(c));
+  const emorph::AnalysisStreaming streaming = emorph::cli::analysis_streaming(c.input);
+  const auto outcome = emorph::run_analysis(c, emorph::analysis_config_json(c), streaming);
   for (const auto& w : outcome.warnings) std::cerr << "emorph: warning: " << w << "\n";
   emorph::throw_if_steps_failed(outcome);
   std::cout << "results: " << outcome.out_dir << "/results.json\nreport:  " << outcome.out_dir << "/report.html\n";

@@ -109,6 +109,22 @@ void check_in_core_need(const std::string& command, const std::string& input) {
 
 void record_streamed_run(const StreamReport& report) { recorded() = report; }
 
+AnalysisStreaming analysis_streaming(const std::string& input) {
+  AnalysisStreaming s;
+  if (input.empty()) return s;
+  VolumeInfo info;
+  try {
+    info = read_info(input);
+  } catch (const InputError&) {
+    return s;  // the load step reports the input's problem
+  }
+  s.on = exceeds(info, static_cast<double>(dtype_size(info.dtype)) + in_core_bytes_per_voxel("analyze"));
+  s.stream = stream_params();
+  s.stream.distributed = false;  // analyze runs on one process
+  if (scratch_option() == "--scratch") s.scratch_dir = scratch_dir_for(""), s.scratch_option = scratch_option();
+  return s;
+}
+
 StreamedGranulometry streamed_granulometry_run(const PhaseInputOptions& o, const GranulometryParams& p,
                                                const std::string& map_output) {
   StreamedGranulometryParams sp;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common.hpp"
+#include "emorph/report/streamed_analysis.hpp"
 #include "emorph/stream/streamed_granulometry.hpp"
 #include "emorph/stream/streamed_measures.hpp"
 
@@ -47,6 +48,10 @@ inline constexpr double in_core_particles_bytes_per_voxel = 18;
 // `map_output`, and records the run.
 StreamedGranulometry streamed_granulometry_run(const PhaseInputOptions& o, const GranulometryParams& p,
                                                const std::string& map_output);
+
+// analyze: streams (the volume stays on disk, streamed_analysis.hpp) when the input's in-core working set,
+// the volume plus in_core_bytes_per_voxel("analyze"), exceeds the memory limit; off for the demo (no input).
+AnalysisStreaming analysis_streaming(const std::string& input);
 
 // Records a streamed run; input_envelope then adds "memory": {limit_bytes, peak_memory_bytes,
 // streamed, slab_slices, halo_slices, slabs}.

@@ -40,6 +40,7 @@
 #include "emorph/report/lfp_step.hpp"
 #include "emorph/report/results_folder.hpp"
 #include "emorph/report/slice_views.hpp"
+#include "emorph/report/streamed_analysis.hpp"
 #include "emorph/segment/electrode_layers.hpp"
 #include "emorph/segment/electrode_layers_results.hpp"
 #include "emorph/segment/particle_results.hpp"
@@ -68,8 +69,9 @@ Volume<uint8_t> phase_mask(const Volume<uint8_t>& labels, uint8_t label) {
 
 class Pipeline {
  public:
-  Pipeline(const AnalysisConfig& c, const Json& config_json, std::optional<AnyVolume> given = std::nullopt)
-      : c_(c), config_json_(config_json), given_(std::move(given)) {}
+  Pipeline(const AnalysisConfig& c, const Json& config_json, std::optional<AnyVolume> given = std::nullopt,
+           AnalysisStreaming streaming = {})
+      : c_(c), config_json_(config_json), given_(std::move(given)), streaming_(std::move(streaming)) {}
 
   // Every step writes into a staging folder beside the results folder, which replaces it only when all
   // steps succeeded; at the first failed step the run stops and only analyze.log is kept (CONTRACT).
@@ -90,7 +92,7 @@ class Pipeline {
     Progress progress("analyze", 14);
     bool ok = true;
     auto run_step = [&](bool wanted, const std::string& name, const std::function<void()>& fn) {
-      if (ok && wanted) ok = step(name, fn);
+      if (ok && wanted && !skipped_when_streamed(name)) ok = step(name, fn);
       progress.advance();
     };
     run_step(true, "load", [&] { load(); });
@@ -98,18 +100,20 @@ class Pipeline {
     run_step(true, "region", [&] { region(); });
     run_step(c_.fractions, "fractions", [&] { fractions(); });
     run_step(c_.profiles, "profiles", [&] { profiles(); });
-    run_step(c_.profiles && grey_.bytes(), "grey_profile", [&] { grey_profile_step(); });
-    run_step(c_.profiles && grey_.bytes() && results_["profiles"].contains("bulk"), "lfp", [&] { lfp_step(); });
+    run_step(c_.profiles && has_grey(), "grey_profile", [&] { grey_profile_step(); });
+    run_step(c_.profiles && has_grey() && results_["profiles"].contains("bulk"), "lfp", [&] { lfp_step(); });
     run_step(c_.surface, "surface", [&] { surface(); });
     run_step(!c_.granulometry.empty(), "granulometry", [&] { granulometry_step(); });
     run_step(!c_.particles.empty(), "particles", [&] { particles_step(); });
     run_step(!c_.tortuosity.empty(), "tortuosity", [&] { tortuosity_step(); });
     for (const auto& [key, names] : {std::pair{"chords", &c_.chords}, std::pair{"correlation", &c_.correlation},
                                      std::pair{"rev", &c_.rev}})
-      if (ok && !names->empty()) ok = step(key, [&] { statistics_step(key, *names); });
+      if (ok && !names->empty() && !skipped_when_streamed(key)) ok = step(key, [&] { statistics_step(key, *names); });
     run_step(!c_.lfp.composition.empty(), "composition",
              [&] { results_["composition_check"] = composition_check(c_.lfp, table_, results_); });
-    if (ok) descriptor_steps();
+    if (ok && !skipped_when_streamed("contacts", !c_.contacts.empty()) && !skipped_when_streamed("tpb", c_.tpb) &&
+        !skipped_when_streamed("anisotropy", !c_.anisotropy.empty()))
+      descriptor_steps();
     ok = ok && outcome_.failures.empty();
     run_step(true, "outputs", [&] { outputs(); });
     run_step(c_.export_bpx, "export_bpx", [&] { results_["export_bpx"] = export_bpx_step(results_, out_.string()); });
@@ -147,6 +151,20 @@ class Pipeline {
     return ok;
   }
 
+  // Under the limit, records why `name` is skipped (when `wanted`) and returns true for a step without a
+  // streamed kernel (streamed_analysis.hpp).
+  bool skipped_when_streamed(const std::string& name, bool wanted = true) {
+    if (!streaming_.on || !wanted) return false;
+    const std::string reason = streamed_analysis_skip_reason(name, input_);
+    if (reason.empty()) return false;
+    results_["skipped"].push_back({{"step", name}, {"phase", "all"}, {"reason", reason}});
+    log_ << "[" << name << "] skipped: " << reason << "\n";
+    return true;
+  }
+  bool has_labels() const { return streaming_.on ? !input_.labels.empty() : labels_.size() > 0; }
+  bool has_grey() const { return streaming_.on ? !input_.grey.empty() : grey_.bytes() > 0; }
+  Spacing spacing() const { return streaming_.on ? input_.spacing : labels_.spacing(); }
+
   void load() {
     Json sample;
     if (c_.demo) {
@@ -168,6 +186,9 @@ class Pipeline {
       grey_ = std::move(xct.image);
       demo_lfp_defaults(sp, xct.truth);
       sample = {{"source", "synthetic XCT"}, {"preset", c_.demo_preset}, {"seed", c_.demo_seed}};
+    } else if (streaming_.on) {  // the volume stays on disk
+      input_ = open_streamed_input(c_, streaming_.stream);
+      sample = {{"source", c_.input}, {"voxel_source", c_.voxel ? "option" : "file"}};
     } else {
       require(!c_.input.empty() || given_, "no input: give a volume, a config with [input] path, or --demo");
       ReadOptions ro;
@@ -180,17 +201,17 @@ class Pipeline {
         grey_ = std::move(v);
       sample = {{"source", c_.input}, {"voxel_source", c_.voxel ? "option" : "file"}};
     }
-    const Shape s = labels_.size() ? labels_.shape() : grey_.shape();
-    const Spacing sp = labels_.size() ? labels_.spacing() : grey_.spacing();
+    const Shape s = streaming_.on ? input_.info.shape : labels_.size() ? labels_.shape() : grey_.shape();
+    const Spacing sp = streaming_.on ? input_.spacing : labels_.size() ? labels_.spacing() : grey_.spacing();
     sample["shape"] = {s.nz, s.ny, s.nx};
     sample["voxel_um"] = {sp.dz, sp.dy, sp.dx};
-    sample["kind"] = labels_.size() ? "labels" : "grey";
+    sample["kind"] = has_labels() ? "labels" : "grey";
     sample["axis"] = c_.axis;
     results_["sample"] = sample;
   }
 
   void segment() {
-    if (labels_.size()) return;  // already a label volume
+    if (has_labels()) return;  // already a label volume
     if (c_.method == "fibsem") {  // a raw FIB/SEM stack: prepared, then the phases present (fibsem_analysis.hpp)
       const FibsemAnalysis f = analyse_fibsem_stack(grey_, labels_, c_.classes, c_.axis, table_);
       results_["segmentation"] = f.segmentation;
@@ -201,6 +222,7 @@ class Pipeline {
     sp.method = c_.method;
     for (const auto& name : c_.classes) sp.classes += (sp.classes.empty() ? "" : ",") + name;
     set_denoise(sp, c_.denoise, "[preprocess] denoise");
+    if (streaming_.on) return streamed_segment_step(sp);
     detect_layers();
     const Volume<uint8_t> mask = layers_ ? electrode_mask() : Volume<uint8_t>();
     SegmentResult seg = emorph::segment(grey_, sp, table_, layers_ ? &mask : nullptr);
@@ -223,6 +245,17 @@ class Pipeline {
     results_["segmentation"]["denoise"] = c_.denoise;
     if (bright) results_["segmentation"]["bright_phase"] = bright->to_json();  // else segment's (bright_phase.hpp)
     if (layers_) paint_layers();
+  }
+
+  // Segment by slabs into labels.tif (or a hidden file the outputs step removes); no layer detection.
+  void streamed_segment_step(const SegmentParams& sp) {
+    input_.labels = (out_ / (c_.write_labels ? "labels.tif" : ".labels-streamed.tif")).string();
+    const SegmentResult seg = streamed_analysis_segment(input_, sp, table_, input_.labels, streaming_.stream);
+    threshold_ = seg.threshold;
+    grey_bands_ = GreyBands(seg);
+    results_["segmentation"] = seg.to_json(false);
+    results_["segmentation"]["denoise"] = c_.denoise;
+    results_["skipped"].push_back({{"step", "layers"}, {"phase", "all"}, {"reason", "under --memory-limit: collector and air layers are not detected (the grey volume is not in memory)"}});
   }
 
   // The default NMC threshold checked against the zero-attenuation grey, when it is known (lfp_only.hpp);
@@ -293,7 +326,8 @@ class Pipeline {
   }
 
   void region() {
-    counts_ = slice_label_counts(labels_.view(), {c_.axis});
+    counts_ = streaming_.on ? streamed_analysis_counts(input_, c_.axis, streaming_.stream)
+                            : slice_label_counts(labels_.view(), {c_.axis});
     // CONTRACT: labels outside the phase table are measured as label_<n>, with a warning.
     const std::vector<uint8_t> unlisted = unlisted_labels(table_, counts_.totals());
     if (!unlisted.empty()) {
@@ -303,7 +337,7 @@ class Pipeline {
       log_ << "warning: " << warning << "\n";
       results_["unlisted_labels"] = unlisted;
     }
-    region_ = electrode_region(counts_, labels_.spacing()[c_.axis], electrode_region_params(table_));
+    region_ = electrode_region(counts_, spacing()[c_.axis], electrode_region_params(table_));
     Json j = electrode_region_json(*region_);
     j["source"] = "labels";
     if (layers_) {
@@ -327,7 +361,7 @@ class Pipeline {
   void fractions() {
     FractionsReportParams fp;
     fp.axis = c_.axis;
-    Json f = fractions_results(labels_.view(), table_, fp);
+    Json f = streaming_.on ? fractions_results(counts_, spacing()[c_.axis], table_, fp) : fractions_results(labels_.view(), table_, fp);
     const PhaseFractions electrode = phase_fractions(counts_, region_->first_slice, region_->last_slice);
     Json phases = Json::object();
     for (auto& [name, j] : f["phases"].items()) {
@@ -336,7 +370,7 @@ class Pipeline {
       phases[name] = j;
     }
     grey_bands_.add_fraction_bands(phases, c_.axis, {region_->first_slice, region_->last_slice}, counts_.voxels_per_slice,
-                                   labels_.size());
+                                   counts_.slices * counts_.voxels_per_slice);
     f["phases"] = phases;
     results_["fractions"] = f;
   }
@@ -348,7 +382,7 @@ class Pipeline {
     const SliceRange region{region_->first_slice, region_->last_slice};
     record = {{"auto", c_.auto_bulk}};
     if (c_.auto_bulk && main && region.last - region.first >= 3) {
-      const double slice_um = labels_.spacing()[c_.axis];
+      const double slice_um = spacing()[c_.axis];
       const auto& f = raw.fraction[main->label];
       const DepletedLayer below = detect_depleted_layer(f, region, slice_um);
       // The surface layer is the same rule read from the surface down.
@@ -372,7 +406,7 @@ class Pipeline {
 
   // The demo's truth measured exactly like the sample: same slices, same bulk window.
   Json truth_profile_stats(const FractionProfile& raw, SliceRange bulk) const {
-    const auto truth = fraction_profile(truth_counts_, labels_.spacing()[c_.axis], {c_.axis, 1});
+    const auto truth = fraction_profile(truth_counts_, spacing()[c_.axis], {c_.axis, 1});
     const auto totals = truth_counts_.totals();
     const double all = static_cast<double>(truth_counts_.slices) * static_cast<double>(truth_counts_.voxels_per_slice);
     Json phases = Json::object();
@@ -391,7 +425,7 @@ class Pipeline {
   // `emorph profile` on the label volume (phases present only) over analyze's electrode region and bulk
   // window, + bulk_selection (how the window was chosen) and the grey bands.
   void profiles() {
-    const double slice_um = labels_.spacing()[c_.axis];
+    const double slice_um = spacing()[c_.axis];
     const auto raw = fraction_profile(counts_, slice_um, {c_.axis, 1});
     const Phase* main = nullptr;
     for (const char* name : {"NMC", "LFP"}) {
@@ -407,8 +441,10 @@ class Pipeline {
     pp.region = *region_;
     Json r = profile_results(counts_, slice_um, table_, pp);  // = `emorph profile`
     Json phases = Json::object();
-    for (auto& [name, j] : r["phases"].items())
-      if (counts_.totals()[j["label"].get<std::size_t>()] > 0) phases[name] = j;
+    for (auto& [name, j] : r["phases"].items()) {
+      const int label = j["label"].get<int>();  // the table's labels may lie beyond the volume's largest
+      if (label < counts_.num_labels && counts_.totals()[static_cast<std::size_t>(label)] > 0) phases[name] = j;
+    }
     const SliceRange bulk{r["bulk"]["first_slice"].get<int64_t>(), r["bulk"]["last_slice"].get<int64_t>()};
     grey_bands_.add_profile_bands(phases, c_.axis, raw.position_um, bulk, counts_.voxels_per_slice);
     if (truth_counts_.slices > 0) truth_profiles_ = truth_profile_stats(raw, bulk);
@@ -420,7 +456,8 @@ class Pipeline {
 
   // `emorph surface` on the label volume (phases present only).
   void surface() {
-    Json s = surface_results(labels_.view(), table_);
+    Json s = streaming_.on ? streamed_surface_results(input_.labels, streamed_read_options(input_), table_, {}, streaming_.stream)
+                           : surface_results(labels_.view(), table_);
     Json phases = Json::object();
     for (const auto& [name, j] : s["phases"].items())
       if (j["voxels"].get<int64_t>() > 0) phases[name] = j;
@@ -446,7 +483,9 @@ class Pipeline {
     std::vector<uint8_t> matrix;
     for (const auto& p : table_.phases())
       if (p.name != "NMC" && p.name != "collector") matrix.push_back(p.label);
-    const auto g = grey_profile(grey_, labels_.view(), {c_.axis, matrix});
+    const GreyProfileParams gp{c_.axis, matrix};
+    const auto g = streaming_.on ? streamed_grey_profile(input_.labels, input_.grey, streamed_read_options(input_), gp, streaming_.stream)
+                                 : grey_profile(grey_, labels_.view(), gp);
     results_["grey_profile"] = {{"phases_averaged", "all but NMC and collector"},
                                 {"position_um", g.position_um},
                                 {"mean_grey", g.mean_grey},
@@ -477,6 +516,11 @@ class Pipeline {
 
   void granulometry_step() {
     Json out = Json::object();
+    if (streaming_.on) {
+      results_["granulometry"] =
+          streamed_analysis_granulometry(input_, present(c_.granulometry, "[measure] granulometry"), streaming_, out_.string());
+      return;
+    }
     for (const Phase* phase : present(c_.granulometry, "[measure] granulometry")) {
       const Phase& p = *phase;
       const std::string& name = p.name;
@@ -498,7 +542,7 @@ class Pipeline {
   ParticleAnalysisParams particle_params() const {
     ParticleAnalysisParams params;
     params.classes.quantile = c_.size_class_quantile;
-    const Spacing s = labels_.spacing();
+    const Spacing s = spacing();
     params.measures.min_volume_um3 = static_cast<double>(c_.min_particle_voxels) * s.dz * s.dy * s.dx;
     params.classes.axis = c_.axis;
     return params;
@@ -582,6 +626,13 @@ class Pipeline {
   }
 
   void outputs() {
+    if (streaming_.on) {  // labels.tif by slabs (streamed segment wrote it already); no slice views
+      const fs::path hidden = out_ / ".labels-streamed.tif";
+      if (c_.write_labels && input_.grey.empty()) write_streamed_labels(input_, (out_ / "labels.tif").string(), streaming_.stream);
+      if (fs::exists(hidden)) fs::remove(hidden);
+      if (c_.write_slices) skipped_when_streamed("slice_views");
+      return;
+    }
     if (c_.write_labels) write_volume((out_ / "labels.tif").string(), AnyVolume(labels_.clone()));
     if (c_.write_slices) {
       const AnyVolume* grey = grey_.bytes() ? &grey_ : nullptr;
@@ -602,7 +653,9 @@ class Pipeline {
       if (!truth_profiles_.is_null()) results_["truth"]["bulk_profiles"] = truth_profiles_;
     }
     const std::string input = c_.demo || given_ ? "" : c_.input;  // an array in memory has no file to checksum
-    write_json((out_ / "results.json").string(), result_envelope("analyze", config_json_, input, results_));
+    Json envelope = result_envelope("analyze", config_json_, input, results_);
+    if (streaming_.on) envelope["memory"] = streamed_memory_section(streaming_.stream);
+    write_json((out_ / "results.json").string(), envelope);
     AnalysisReportInputs ri{results_, table_, out_.string(), threshold_};
     write_analysis_report((out_ / "report.html").string(), ri);
     outcome_.results = results_;
@@ -611,6 +664,8 @@ class Pipeline {
   AnalysisConfig c_;  // a copy: the demo may adapt the default segmentation to its preset
   Json config_json_;
   std::optional<AnyVolume> given_;  // a volume in memory (Python) instead of c_.input
+  AnalysisStreaming streaming_;     // on: the volume does not fit the memory limit and stays on disk
+  StreamedInput input_;             // the files the streamed steps read
   fs::path out_;
   std::ofstream log_;
   PhaseTable table_;
@@ -714,8 +769,8 @@ void throw_if_steps_failed(const AnalysisOutcome& outcome) {
                    (fs::path(outcome.out_dir) / "analyze.log").string());
 }
 
-AnalysisOutcome run_analysis(const AnalysisConfig& config, const Json& config_json) {
-  return Pipeline(config, config_json).run();
+AnalysisOutcome run_analysis(const AnalysisConfig& config, const Json& config_json, const AnalysisStreaming& streaming) {
+  return Pipeline(config, config_json, std::nullopt, streaming).run();
 }
 
 AnalysisOutcome run_analysis(const AnalysisConfig& config, const Json& config_json, AnyVolume volume) {

@@ -52,6 +52,12 @@ SliceLabelCounts streamed_slice_counts(const std::string& address, const ReadOpt
 
 }  // namespace
 
+SliceLabelCounts streamed_slice_label_counts(const std::string& address, const ReadOptions& read_options, int axis,
+                                             const StreamParams& stream, StreamReport* report) {
+  double slice_um = 0;
+  return streamed_slice_counts(address, read_options, axis, stream, report, "label counts", &slice_um);
+}
+
 Json StreamReport::json() const {
   return {{"streamed", true}, {"slab_slices", slab_slices}, {"halo_slices", halo}, {"slabs", slabs}};
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "emorph/report/analysis_config.hpp"
+#include "emorph/report/streamed_analysis.hpp"
 #include "emorph/result.hpp"
 
 namespace emorph {
@@ -26,7 +27,8 @@ struct AnalysisOutcome {
 // Runs every configured step in order into a staging folder beside config.out_dir, renamed into place
 // only when every step succeeded. At the first failed step the run stops: the failure is recorded in
 // `failures` and out_dir/analyze.log is all that is written (an earlier results folder keeps its files).
-AnalysisOutcome run_analysis(const AnalysisConfig& config, const Json& config_json);
+// With streaming.on the volume stays on disk and the steps stream (streamed_analysis.hpp).
+AnalysisOutcome run_analysis(const AnalysisConfig& config, const Json& config_json, const AnalysisStreaming& streaming = {});
 // The same on a volume in memory (a numpy array) instead of reading config.input, which then only names
 // it (results.sample.source, parameters.input); config.voxel, when set, is its voxel size.
 AnalysisOutcome run_analysis(const AnalysisConfig& config, const Json& config_json, AnyVolume volume);

@@ -33,6 +33,10 @@ struct StreamReport {
   Json json() const;        // {"streamed": true, "slab_slices", "halo_slices", "slabs"}
 };
 
+// Slice label counts along `axis` of the label file at `address` (as slice_label_counts), by slabs.
+SliceLabelCounts streamed_slice_label_counts(const std::string& address, const ReadOptions& read_options, int axis,
+                                             const StreamParams& stream, StreamReport* report = nullptr);
+
 // emorph fractions (fractions_results) on the file at `address`; read_options.voxel as read_volume.
 Json streamed_fractions_results(const std::string& address, const ReadOptions& read_options, const PhaseTable& table,
                                 const FractionsReportParams& params, const StreamParams& stream,
