@@ -34,6 +34,10 @@ void streamed_squared_edt_into(const std::string& input, const std::optional<Pha
       slab_mask(in, phase, mask);
       const int64_t n = in.end_slice() - in.first_slice();
       squared.resize(static_cast<std::size_t>(n * plane));
+      // One parallel region per slab, slices shared out (the per-slice regions inside then run on one
+      // thread): many small regions cost more than they give, above all when threads must spin-wait for
+      // each other on a loaded machine. Each slice's values do not depend on the thread.
+#pragma omp parallel for schedule(dynamic, 1) if (n > 1)
       for (int64_t z = 0; z < n; ++z) {
         const VolumeView<const uint8_t> m(mask.data() + z * plane, Shape{1, shape.ny, shape.nx});
         squared_distance_transform_into(m, weights, VolumeView<float>(squared.data() + z * plane, Shape{1, shape.ny, shape.nx}));

@@ -20,6 +20,12 @@ namespace {
 
 using opening::Code;
 
+// Slabs below this many voxels run on one thread: at low limits a slab is a slice or a row, and a
+// parallel region per slab cost more than it gave (threads spin-waiting for each other on a loaded
+// machine: 100 s instead of 0.8 s for a 128^3 granulometry at 2 MiB, docs/benchmarks.md). The passes'
+// values do not depend on the thread count.
+constexpr int64_t kMinParallelVoxels = int64_t{1} << 17;
+
 // The volume's slabs and the stores the radius passes walk.
 struct Walk {
   Shape shape;
@@ -72,7 +78,7 @@ int64_t open_radius(const Walk& walk, const std::vector<Code>& row_code, std::ve
         continue;
       }
       read_codes(walk, z0, z1, 0, ny, values, code);
-#pragma omp parallel
+#pragma omp parallel if ((z1 - z0) * plane >= kMinParallelVoxels)
       {
         std::vector<float> rows(static_cast<std::size_t>(plane));
 #pragma omp for schedule(dynamic, 1)
@@ -102,7 +108,7 @@ int64_t open_radius(const Walk& walk, const std::vector<Code>& row_code, std::ve
       map.resize(partial.size());
       walk.map->read(0, nz, y0, y1, map.data());
     }
-#pragma omp parallel reduction(+ : kept)
+#pragma omp parallel reduction(+ : kept) if (nz * rows * nx >= kMinParallelVoxels)
     {
       std::vector<float> acc(static_cast<std::size_t>(nx));
 #pragma omp for schedule(dynamic, 1)
