@@ -4,7 +4,7 @@
 # output paths normalised), every output volume identical byte for byte, and the streamed peak RSS at
 # most LIMIT x 1.25 + 48 MiB. Prints a Markdown table (wall time and peak RSS by /usr/bin/time -v) for
 # docs/benchmarks.md; exits 1 on any difference or a peak above the bound.
-#   scripts/streaming_acceptance.sh [N=512] [LIMIT=16MiB] [KERNELS="fractions ... localthickness"]
+#   [SYNTH=DIR] scripts/streaming_acceptance.sh [N=512] [LIMIT=16MiB] [KERNELS="fractions ... localthickness"]
 # The grey kernels (median gaussian bilateral segment) run on the synthetic XCT volume (uint16).
 # Run it niced on a shared machine: at 512^3 the in-core granulometry alone keeps ~1.7 GiB.
 set -euo pipefail
@@ -14,9 +14,11 @@ KERNELS=${3:-"fractions profile surface median gaussian bilateral segment edt la
 EMORPH=${EMORPH:-$(dirname "$0")/../build/bin/emorph}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/emorph-stream-accept.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-"$EMORPH" --quiet synth --preset F --size "$N" --seed 7 --xct --out "$WORK/synth" >/dev/null
-LABELS="$WORK/synth/labels.tif"
-GREY="$WORK/synth/xct.tif"
+# SYNTH=DIR reuses the labels.tif and xct.tif of an earlier `synth --preset F --size N --seed 7 --xct`.
+SYNTH=${SYNTH:-$WORK/synth}
+[ -e "$SYNTH/xct.tif" ] || "$EMORPH" --quiet synth --preset F --size "$N" --seed 7 --xct --out "$SYNTH" >/dev/null
+LABELS="$SYNTH/labels.tif"
+GREY="$SYNTH/xct.tif"
 BOUND_MIB=$(python3 -c "import re,sys; m=re.fullmatch(r'(\d+(?:\.\d+)?)([KMG])iB', sys.argv[1]); print(float(m[1]) * {'K': 1/1024, 'M': 1, 'G': 1024}[m[2]] * 1.25 + 48)" "$LIMIT")
 
 declare -A ARGS=(
