@@ -111,9 +111,10 @@ dict
         ParticlesOptions options;
         set_params(options, particles_param_table(), args, kwargs, "particles", 4, 4);  // min_volume was after quantile
         // Default: analyze's rule ([measure] min_particle_voxels, 3x3x3 voxels), so both give the same particles.
+        static const AnalysisConfig analyze_defaults;
         if (!options.min_volume_um3)
           options.min_volume_um3 =
-              static_cast<double>(AnalysisConfig{}.min_particle_voxels) * mask.view.spacing().voxel_volume_um3();
+              static_cast<double>(analyze_defaults.min_particle_voxels) * mask.view.spacing().voxel_volume_um3();
         const ParticleAnalysisParams p = with_keyword_spelling([&] { return particle_analysis_params(options); });
         ParticleAnalysis a;
         {

@@ -115,7 +115,8 @@ struct Reader {
       if (!v.is_number()) fail(v, section + "." + std::string(k.str()), "expected a number");
       std::ostringstream o;
       o << number(v, section + "." + std::string(k.str()));
-      spec += (spec.empty() ? "" : ",") + std::string(k.str()) + "=" + o.str();
+      if (!spec.empty()) spec += ',';
+      spec.append(k.str()).append("=").append(o.str());
     }
     return spec;
   }

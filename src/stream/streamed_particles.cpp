@@ -109,7 +109,7 @@ StreamedParticles streamed_particles(const std::string& input, const StreamedPar
       static_cast<int64_t>(stream.budget_bytes / std::max<uint64_t>(1, static_cast<uint64_t>(shape.nz * shape.nx) * 4)), 1,
       shape.ny);
   check_scratch_space(params.scratch_dir, 2 * scratch_store_bytes(shape), params.scratch_option);
-  ScratchStore distances(params.scratch_dir, shape, edt_z, edt_y, params.scratch_option);
+  ScratchStore distances(params.scratch_dir, shape, edt_y, params.scratch_option);
   if (report) *report = StreamReport{};
   streamed_squared_edt_into(input, params.phase, Spacing{sp.dz * sp.dz, sp.dy * sp.dy, sp.dx * sp.dx}, distances, edt_z, edt_y,
                             stream, report);
@@ -149,7 +149,7 @@ StreamedParticles streamed_particles(const std::string& input, const StreamedPar
 
   // 3. Per slab: heights of the window, markers and watershed in core, node ids of the core slices to
   // a second store, the statistics of the core slices, and the seam with the previous window.
-  ScratchStore slab_labels(params.scratch_dir, shape, core, shape.ny, params.scratch_option);
+  ScratchStore slab_labels(params.scratch_dir, shape, shape.ny, params.scratch_option);  // z slabs of whole slices
   Nodes nodes;
   std::vector<uint32_t> previous_seam;  // the previous window's node ids on slices z0 - 1 and z0
   const auto progress = slab_progress(stream.progress, "particles " + name, core, shape.nz);
