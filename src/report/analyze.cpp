@@ -569,9 +569,19 @@ class Pipeline {
     for (const Phase* phase : present(c_.particles, "[measure] particles")) {
       const Phase& p = *phase;
       const std::string& name = p.name;
-      const auto mask = phase_mask(labels_, p.label);
       const ParticleAnalysisParams params = particle_params();
-      const auto a = analyse_particles(mask.view(), params);
+      ParticleAnalysis a;
+      if (streaming_.on) {
+        try {
+          a = streamed_analysis_particles(input_, p, params, streaming_, out_.string());
+        } catch (const InputError& e) {  // a slab and its halos do not fit: the step is skipped, with the size needed
+          results_["skipped"].push_back({{"step", "particles"}, {"phase", name}, {"reason", e.what()}});
+          log_ << "[particles] " << name << " skipped: " << e.what() << "\n";
+          continue;
+        }
+      } else {
+        a = analyse_particles(phase_mask(labels_, p.label).view(), params);
+      }
       const auto& d = a.distribution;
       auto opt = [](const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); };
       Json j = {{"count", d.count},

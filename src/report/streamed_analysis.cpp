@@ -14,6 +14,7 @@
 #include "emorph/report/analysis_config.hpp"
 #include "emorph/report/input_kind.hpp"
 #include "emorph/stream/streamed_granulometry.hpp"
+#include "emorph/stream/streamed_particles.hpp"
 #include "emorph/stream/streamed_segment.hpp"
 
 namespace emorph {
@@ -88,19 +89,39 @@ SliceLabelCounts streamed_analysis_counts(const StreamedInput& input, int axis, 
   return streamed_slice_label_counts(input.labels, streamed_read_options(input), axis, stream);
 }
 
+namespace {
+
+// The streamed kernels' scratch folder: --scratch DIR, else the results folder.
+template <class P>
+void set_scratch(P& p, const AnalysisStreaming& streaming, const std::string& results_folder) {
+  p.scratch_dir = streaming.scratch_dir.empty() ? results_folder : streaming.scratch_dir;
+  p.scratch_option = streaming.scratch_dir.empty() ? "results folder (or --scratch DIR)" : streaming.scratch_option;
+}
+
+}  // namespace
+
 Json streamed_analysis_granulometry(const StreamedInput& input, const std::vector<const Phase*>& phases,
                                     const AnalysisStreaming& streaming, const std::string& results_folder) {
   Json out = Json::object();
   for (const Phase* phase : phases) {
     StreamedGranulometryParams p;
     p.phase = *phase;
-    p.scratch_dir = streaming.scratch_dir.empty() ? results_folder : streaming.scratch_dir;
-    p.scratch_option = streaming.scratch_dir.empty() ? "results folder (or --scratch DIR)" : streaming.scratch_option;
+    set_scratch(p, streaming, results_folder);
     const StreamedGranulometry g = streamed_granulometry(input.labels, p, streamed_read_options(input), streaming.stream);
     if (g.result.phase_voxels == 0) continue;
     out[phase->name] = granulometry_results(g.result, phase->name);  // = `emorph granulometry --phase NAME`
   }
   return out;
+}
+
+ParticleAnalysis streamed_analysis_particles(const StreamedInput& input, const Phase& phase,
+                                             const ParticleAnalysisParams& params, const AnalysisStreaming& streaming,
+                                             const std::string& results_folder) {
+  StreamedParticlesParams p;
+  p.phase = phase;
+  p.analysis = params;
+  set_scratch(p, streaming, results_folder);
+  return streamed_particles(input.labels, p, streamed_read_options(input), streaming.stream).analysis;
 }
 
 void write_streamed_labels(const StreamedInput& input, const std::string& output, const StreamParams& stream) {
@@ -120,8 +141,6 @@ std::string streamed_analysis_skip_reason(const std::string& step, const Streame
   if (step == "grey_profile" && !grey_profile_streams(input.info.dtype))
     return limit + "the grey profile streams exactly for 8- and 16-bit grey values only";
   if (step == "lfp") return limit + "the LFP grey calibration needs the grey volume in memory";
-  if (step == "particles")
-    return limit + "particle separation (a distance watershed) has no streamed version behind analyze yet";
   if (step == "tortuosity") return limit + "the tortuosity solve has no streamed version";
   if (step == "slice_views") return limit + "slice views along every axis need the volume in memory";
   if (step == "chords" || step == "correlation" || step == "rev" || step == "contacts" || step == "tpb" || step == "anisotropy")
