@@ -287,7 +287,7 @@ axis = 0                     # thickness axis: current collector at index 0
 denoise = "median:1"         # median:1 (3x3x3) | auto (median when the estimated contrast-to-noise is low) | none | gaussian:1.0
 
 [segment]
-method = "mixture:otsu-volume"  # Otsu, refused when the histogram model finds one phase, moved to restore the median's volume loss | mixture:otsu (not moved) | mixture (model's own threshold) | otsu | intermodes | minimum | multiotsu:N | manual:T1,T2 | fibsem
+method = "mixture:otsu-volume"  # Otsu, capped at the model's posterior crossing and moved to restore the median's volume loss; refused (exit 2) when the model finds one phase or the input contrast-to-noise is below 1.8 | mixture:otsu (not moved) | mixture (model's own threshold) | otsu | intermodes | minimum | multiotsu:N | manual:T1,T2 | fibsem
 classes = ["matrix", "NMC"]  # phase of each grey class, darkest first. XCT at ~0.3 um: NMC against the
                              # LFP+CBD+pore matrix (its density follows from its mean grey, see profiles);
                              # a FIB/SEM stack: method = "fibsem", classes = ["pore", "CBD", "LFP", "NMC"]

@@ -68,8 +68,11 @@ TEST(CliRealTaufactor, NamedTableStepsEqualTheCommands) {
   // Every key the command reports, analyze reports with the same value (same code, same volume).
   auto expect_subset = [](const nlohmann::json& cmd, const nlohmann::json& ana, const std::string& what) {
     ASSERT_FALSE(cmd.empty()) << what;
-    for (const auto& [key, value] : cmd.items())
-      if (key != "seconds") EXPECT_EQ(ana.value(key, nlohmann::json()), value) << what << "." << key;
+    for (const auto& [key, value] : cmd.items()) {
+      if (key != "seconds") {
+        EXPECT_EQ(ana.value(key, nlohmann::json()), value) << what << "." << key;
+      }
+    }
   };
   const auto fractions = command("fractions");
   const auto surface = command("surface");
