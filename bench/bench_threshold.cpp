@@ -136,7 +136,7 @@ print(dt, th, dt256, th256)
           else ++other[b];
         }
         double best = 0, best_t = 0;
-        int64_t above_nmc = total_nmc, above_other = 0;
+        int64_t above_nmc = total_nmc;
         for (int b = 0; b < h.bins(); ++b) {
           above_nmc -= nmc[b];
           int64_t ao = 0;

@@ -57,7 +57,7 @@ TEST(CliAbsentPhase, EveryPhaseOptionRefusesAnAbsentPhaseWithoutOutput) {
       {"tpb {IN} --conductor {PHASE} --json {DIR}/o.json", "--conductor", "CBD"},
   };
   for (const auto& c : commands)
-    for (const std::string phase : {std::string("LFP"), c.present}) {
+    for (const std::string& phase : {std::string("LFP"), c.present}) {
       TempDir t;
       const std::string in = t / "labels.tif";
       write_labels_without_lfp(in);

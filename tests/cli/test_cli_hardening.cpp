@@ -247,7 +247,7 @@ TEST(CliHardening, AnalyzeRefusesAFloatLabelMapUnlessToldItIsGrey) {
 TEST(CliHardening, NoVoxelSizeMeansNoPhysicalFigures) {
   TempDir d;
   const std::string novox = write_raw_without_voxel(d, labels_volume());
-  for (const std::string args : {"surface " + quoted(novox), "particles " + quoted(novox) + " --phase NMC",
+  for (const std::string& args : {"surface " + quoted(novox), "particles " + quoted(novox) + " --phase NMC",
                                  "granulometry " + quoted(novox) + " --phase NMC", "profile " + quoted(novox),
                                  "label " + quoted(novox) + " " + quoted(d / "l.tif") + " --phase NMC",
                                  "localthickness " + quoted(novox) + " " + quoted(d / "t.tif") + " --phase pore"})
@@ -292,7 +292,7 @@ TEST(CliHardening, NonFiniteVoxelsAreRefusedConsistently) {
   v(3, 2, 1) = std::numeric_limits<float>::quiet_NaN();
   write_volume(d / "nan.tif", v);
   const std::string in = quoted(d / "nan.tif");
-  for (const std::string args : {"segment " + in + " " + quoted(d / "o.tif"), "histogram " + in, "denoise " + in + " " + quoted(d / "o.tif"),
+  for (const std::string& args : {"segment " + in + " " + quoted(d / "o.tif"), "histogram " + in, "denoise " + in + " " + quoted(d / "o.tif"),
                                  "rescale " + in + " " + quoted(d / "o.tif") + " --factor 2",
                                  "fibsem-prep " + in + " " + quoted(d / "o.tif") + " --flatten"})
     expect_one_line_input_error(run_cli(args), {"nan.tif", "NaN or infinite", "3,2,1"}, args);

@@ -120,7 +120,7 @@ TEST(CliOutputs, AFailingLaterOutputLeavesNoEarlierOutput) {
   TempDir d;
   write_volume(d / "v.tif", labels());
   const std::string box = " --box 0:4,0:4,0:4";
-  for (const std::string cmd :
+  for (const std::string& cmd :
        {"crop " + quoted(d / "v.tif") + " " + quoted(d / "o.tif") + box, "edt " + quoted(d / "v.tif") + " " + quoted(d / "o.tif"),
         "rescale " + quoted(d / "v.tif") + " " + quoted(d / "o.tif"), "slice " + quoted(d / "v.tif") + " " + quoted(d / "o.png"),
         "localthickness " + quoted(d / "v.tif") + " " + quoted(d / "o.tif") + " --phase NMC",

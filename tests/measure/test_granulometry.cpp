@@ -77,7 +77,9 @@ TEST(Granulometry, EqualsBruteForceOpeningsOn48Cubed) {
     const auto g = granulometry(m.view(), p);
     // Stops early once an opening is empty (salt and pepper holes the larger blobs).
     ASSERT_GE(g.radius_um.size(), 4u);
-    if (g.radius_um.size() < static_cast<std::size_t>(*p.max_radius_um)) EXPECT_EQ(g.opening_voxels.back(), 0);
+    if (g.radius_um.size() < static_cast<std::size_t>(*p.max_radius_um)) {
+      EXPECT_EQ(g.opening_voxels.back(), 0);
+    }
     int64_t previous = g.phase_voxels;
     for (std::size_t i = 0; i < g.radius_um.size(); ++i) {
       const int64_t ref = brute_opening_voxels(m, g.radius_um[i], {1, 1, 1});

@@ -50,8 +50,11 @@ TEST(SpecificSurface, PerVolumePerPhaseAndPerMass) {
   ASSERT_TRUE(r.electrode_specific_surface_m2_per_g);
   EXPECT_NEAR(*r.electrode_specific_surface_m2_per_g, areas.phase_area_um2[0] / ((800 * 4.75 + 400 * 1.8) * 0.125), 1e-12);
   // LFP absent: reported with zero area and no per-phase figure.
-  for (const auto& p : r.phases)
-    if (p.name == "LFP") EXPECT_FALSE(p.specific_surface_phase_per_um.has_value());
+  for (const auto& p : r.phases) {
+    if (p.name == "LFP") {
+      EXPECT_FALSE(p.specific_surface_phase_per_um.has_value());
+    }
+  }
 }
 
 TEST(SpecificSurface, MissingDensityIsAnErrorOnlyWhenRequired) {

@@ -224,7 +224,9 @@ TEST(Electrode, SupercalenderedSurface) {
     EXPECT_GT(pt.centre_um[0], 48.0 - p.cracked_surface_um);
     // Crack voxels stay pore: the particle holds fewer voxels than its intact ball would.
     const double ball = 4.18879 * std::pow(pt.radius_um, 3) / 0.125;
-    if (pt.centre_um[0] + pt.radius_um < 47 && pt.radius_um > 3) EXPECT_LT(pt.voxels, 0.97 * ball);
+    if (pt.centre_um[0] + pt.radius_um < 47 && pt.radius_um > 3) {
+      EXPECT_LT(pt.voxels, 0.97 * ball);
+    }
   }
   EXPECT_GT(cracked, 0);
   EXPECT_EQ(r.truth["size_distribution"]["NMC"]["cracked"].get<int>(), cracked);

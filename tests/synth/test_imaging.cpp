@@ -170,8 +170,9 @@ TEST(Fibsem, DriftMovesContentByTruth) {
     moved += (dy != 0 || dx != 0);
     for (int64_t y = 12; y < 36; ++y)
       for (int64_t x = 12; x < 36; ++x)
-        if (y - dy >= 0 && y - dy < 48 && x - dx >= 0 && x - dx < 48)
+        if (y - dy >= 0 && y - dy < 48 && x - dx >= 0 && x - dx < 48) {
           ASSERT_EQ(r.image(z, y, x), static_cast<uint8_t>(p.grey[e.labels(z, y - dy, x - dx)]));
+        }
   }
   EXPECT_GT(moved, 10);
   EXPECT_EQ(r.truth["drift_px"].size(), static_cast<std::size_t>(e.labels.nz()));
