@@ -24,56 +24,12 @@
 #include "emorph/segment/segment.hpp"
 #include "emorph/synth/electrode.hpp"
 #include "emorph/synth/fibsem.hpp"
+#include "fibsem_cells.hpp"
 
 using namespace emorph;
+using namespace emorph::bench;
 
 namespace {
-
-struct Score {
-  double pore_dice = 0;
-  double error[4] = {0, 0, 0, 0};  // segmented - true vol%, per label 0 pore, 1 NMC, 2 LFP, 3 CBD
-  double truth[4] = {0, 0, 0, 0};
-  double worst() const { return std::max({std::abs(error[0]), std::abs(error[1]), std::abs(error[2]), std::abs(error[3])}); }
-};
-
-Score score(const Volume<uint8_t>& seg, VolumeView<const uint8_t> truth) {
-  int64_t n_seg[4] = {0}, n_true[4] = {0}, both_pore = 0;
-  for (int64_t z = 0; z < truth.nz(); ++z)
-    for (int64_t y = 0; y < truth.ny(); ++y)
-      for (int64_t x = 0; x < truth.nx(); ++x) {
-        const uint8_t s = seg(z, y, x), t = truth(z, y, x);
-        if (s < 4) ++n_seg[s];
-        if (t < 4) ++n_true[t];
-        both_pore += s == 0 && t == 0;
-      }
-  Score r;
-  const double n = double(truth.size());
-  r.pore_dice = 2.0 * double(both_pore) / double(n_seg[0] + n_true[0]);
-  for (int l = 0; l < 4; ++l) {
-    r.error[l] = 100.0 * double(n_seg[l] - n_true[l]) / n;
-    r.truth[l] = 100.0 * double(n_true[l]) / n;
-  }
-  return r;
-}
-
-// One cell: the generator's electrode, its FIB/SEM image (the simulator's artefacts as `imaging`, the
-// cell's seed) and that image as float.
-struct SimulatedCell {
-  synth::SynthResult gen;
-  synth::FibsemResult sim;
-  Volume<float> raw;
-};
-
-SimulatedCell simulate_cell(const std::string& preset, const std::string& voxel, const std::string& seed_s, int size,
-                            synth::FibsemParams imaging) {
-  const uint64_t seed = std::stoull(seed_s);
-  SimulatedCell c{synth::generate_electrode(synth::preset(preset, size, std::stod(voxel), seed)), {}, {}};
-  imaging.seed = seed;
-  c.sim = synth::simulate_fibsem(c.gen.labels.view(), imaging);
-  c.raw = Volume<float>(c.sim.image.shape(), c.sim.image.spacing());
-  for (int64_t i = 0; i < c.raw.size(); ++i) c.raw.data()[i] = c.sim.image.data()[i];
-  return c;
-}
 
 // The tracker on the route's shaded stack against the simulator's drift, one row per cell.
 int drift_errors(const std::vector<std::string>& presets, const std::vector<std::string>& voxels,
@@ -209,15 +165,7 @@ int main(int argc, char** argv) {
           std::string row;
           try {
             if (true_drift) pp.align = false;
-            auto prepared = fibsem_prepare(raw.view(), pp);
-            if (true_drift && st.align) {
-              std::vector<std::array<double, 2>> d;
-              int64_t m = 0;
-              for (const auto& v : sim.drift_px) d.push_back({double(v[0]), double(v[1])}), m = std::max<int64_t>({m, std::abs(v[0]), std::abs(v[1])});
-              prepared.stack = apply_drift(prepared.stack.view(), d);
-              prepared.crop = {0, raw.nz(), m, raw.ny() - m, m, raw.nx() - m};
-              prepared.stack = to_volume(VolumeView<const float>(prepared.stack.view()).crop(prepared.crop));
-            }
+            auto prepared = true_drift && st.align ? prepare_with_true_drift(cell, pp) : fibsem_prepare(raw.view(), pp);
             const auto seg = segment(AnyVolume(std::move(prepared.stack)), sp, table);
             const Score s = score(seg.labels, gen.labels.view().crop(prepared.crop));
             if (seg.fibsem_solids.contains("columns") && seg.fibsem_solids["columns"].contains("shine_fit")) {

@@ -161,7 +161,8 @@ void setup_segment(CLI::App& app) {
   sub->add_flag("--fit-shine", o->params.fibsem_columns.fit_shine,
                 "fibsem: estimate the shine-through depth and strength from the stack (default: 0.08 um, 0.7)");
   sub->add_option("--grey-classes", o->params.fibsem.grey_classes,
-                  "fibsem: multi-Otsu classes of the flat voxels, one per phase of distinct grey (3 for pore,CBD,LFP)")
+                  "fibsem: most multi-Otsu classes of the flat voxels, one per phase of distinct grey; fewer are used while "
+                  "the lowest threshold lies below the pores' grey mode + 0.5 noise sd")
       ->capture_default_str();
   sub->add_option("--pore-grey", o->params.zero_grey,
                   "Grey of air / empty pores (zero attenuation): checks that the bright class is NMC, and the default "

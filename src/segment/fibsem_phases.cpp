@@ -42,31 +42,56 @@ std::vector<float> sample_where(const Volume<float>& v, int64_t limit, Keep keep
   return out;
 }
 
-// The k of the m named phases (ascending index lists) whose expected contrasts best fit the modes'
-// contrasts above the pores, up to one common scale: the score is sum (u c_i / e_i - 1)^2 with the
-// best u, so only the ratios between the modes count.
-std::vector<std::size_t> best_names(const std::vector<double>& contrast, const std::vector<double>& expected) {
-  const std::size_t k = contrast.size(), m = expected.size();
-  std::vector<std::size_t> pick(k), best;
-  double best_score = std::numeric_limits<double>::infinity();
-  // Enumerate ascending index combinations (m is small: the named solid phases).
-  std::vector<bool> chosen(m, false);
+// Misfit of naming the modes of contrasts `c` (above the pores, ascending) as the phases `pick` of
+// expected contrasts `e`: the largest disagreement between a measured and an expected contrast ratio,
+// max_i log(c_i / e_i) - min_i log(c_i / e_i) (0 for one mode). Only ratios count: the detector's gain
+// is unknown, the contrast of BSE grey between phases is not.
+double naming_misfit(const std::vector<double>& c, const std::vector<double>& e, const std::vector<std::size_t>& modes,
+                     const std::vector<std::size_t>& pick) {
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (std::size_t i = 0; i < modes.size(); ++i) {
+    const double r = std::log(c[modes[i]] / e[pick[i]]);
+    lo = std::min(lo, r), hi = std::max(hi, r);
+  }
+  return hi - lo;
+}
+
+// Every ascending choice of k of n indices, passed to visit.
+template <class Visit>
+void for_each_choice(std::size_t n, std::size_t k, Visit visit) {
+  std::vector<bool> chosen(n, false);
   std::fill(chosen.end() - static_cast<std::ptrdiff_t>(k), chosen.end(), true);
+  std::vector<std::size_t> pick;
   do {
-    std::size_t j = 0;
-    for (std::size_t i = 0; i < m; ++i)
-      if (chosen[i]) pick[j++] = i;
-    double sr = 0, srr = 0;
-    for (std::size_t i = 0; i < k; ++i) {
-      const double r = contrast[i] / expected[pick[i]];
-      sr += r, srr += r * r;
-    }
-    const double u = srr > 0 ? sr / srr : 0;
-    double score = 0;
-    for (std::size_t i = 0; i < k; ++i) score += std::pow(u * contrast[i] / expected[pick[i]] - 1, 2);
-    if (score < best_score) best_score = score, best = pick;
+    pick.clear();
+    for (std::size_t i = 0; i < n; ++i)
+      if (chosen[i]) pick.push_back(i);
+    visit(pick);
   } while (std::next_permutation(chosen.begin(), chosen.end()));
-  return best;
+}
+
+// The phase-present rule (docs/segmentation.md): the largest set of modes that can be named by distinct
+// phases, in the same order of grey, with every contrast ratio within the tolerance of the expected
+// one; among sets of that size the smallest misfit. Modes left out are not phases (a second level of
+// one phase, pores lit by shine-through): they join the nearest named mode.
+struct Naming {
+  std::vector<std::size_t> modes, names;
+  double misfit = std::numeric_limits<double>::infinity();
+};
+
+Naming name_by_contrast(const std::vector<double>& contrast, const std::vector<double>& expected, double tolerance) {
+  const std::size_t k = contrast.size(), m = expected.size();
+  for (std::size_t j = std::min(k, m); j >= 2; --j) {
+    Naming best;
+    for_each_choice(k, j, [&](const std::vector<std::size_t>& modes) {
+      for_each_choice(m, j, [&](const std::vector<std::size_t>& names) {
+        const double f = naming_misfit(contrast, expected, modes, names);
+        if (f < best.misfit) best = {modes, names, f};
+      });
+    });
+    if (best.misfit <= tolerance) return best;
+  }
+  return {};
 }
 
 }  // namespace
@@ -74,7 +99,8 @@ std::vector<std::size_t> best_names(const std::vector<double>& contrast, const s
 Json FibsemPhaseResult::to_json() const {
   Json j = {{"pore_grey", pore_grey},     {"noise_sigma", noise_sigma}, {"mode_grey", mode_grey},
             {"phases", phases},           {"absent", absent},           {"thresholds", thresholds},
-            {"phase_voxels", phase_voxels}, {"pore_voxels", pore_voxels}};
+            {"phase_voxels", phase_voxels}, {"pore_voxels", pore_voxels}, {"unnamed_mode_grey", unnamed_mode_grey}};
+  if (std::isfinite(contrast_misfit)) j["contrast_misfit"] = contrast_misfit;
   return j;
 }
 
@@ -87,6 +113,7 @@ FibsemPhaseResult fibsem_phases(VolumeView<const T> grey, VolumeView<const uint8
           "fibsem phases: one label and one expected contrast per named solid phase");
   require(p.min_phase_share > 0 && p.min_phase_share < 0.5, "fibsem phases: the minimum phase share must be in (0, 0.5)");
   require(p.smoothing_sigma >= 0 && p.smoothing_sigma <= 10, "fibsem phases: smoothing sigma must be in [0, 10] voxels");
+  require(p.contrast_tolerance > 0, "fibsem phases: the contrast tolerance must be positive");
   GaussianParams smooth, copy;
   smooth.sigma_voxels = std::array<double, 3>{p.smoothing_sigma, p.smoothing_sigma, p.smoothing_sigma};
   (*smooth.sigma_voxels)[p.milling_axis] = 0.0;
@@ -124,31 +151,48 @@ FibsemPhaseResult fibsem_phases(VolumeView<const T> grey, VolumeView<const uint8
     r.pore_grey = *low + 2.326 * r.noise_sigma;
   }
 
-  // More modes than named phases: the fullest ones are the phases.
   const std::size_t m = p.names.size();
-  if (modes.size() > m) {
-    std::vector<GreyMode> fullest = modes;
-    std::sort(fullest.begin(), fullest.end(), [](const GreyMode& a, const GreyMode& b) { return a.count > b.count; });
-    fullest.resize(m);
-    std::sort(fullest.begin(), fullest.end(), [](const GreyMode& a, const GreyMode& b) { return a.grey < b.grey; });
-    modes = fullest;
-  }
-  const std::size_t k = modes.size();
-  std::vector<std::size_t> named(k);
-  for (std::size_t i = 0; i < k; ++i) named[i] = i;
-  if (k < m) {
-    std::string list;
-    for (const auto& n : p.names) list += (list.empty() ? "" : ",") + n;
-    require(k >= 2, "fibsem phases: the solid shows one grey mode for the " + std::to_string(m) + " phases " + list +
-                        "; which phase it is cannot be told from one level: name it with --classes pore,<phase>");
-    for (double e : p.expected_contrast)
-      require(std::isfinite(e) && e > 0, "fibsem phases: " + std::to_string(k) + " grey modes for " + std::to_string(m) +
-                                             " phases (" + list + ") and no expected contrast to tell which are "
-                                             "present: name the present ones with --classes");
+  std::string list;
+  for (const auto& n : p.names) list.append(list.empty() ? "" : ",").append(n);
+  bool contrasts_known = m >= 2;
+  for (double e : p.expected_contrast) contrasts_known = contrasts_known && std::isfinite(e) && e > 0;
+  std::vector<std::size_t> named;
+  if (contrasts_known) {
+    // The classes follow the phases present: the modes are named by their contrast ratios
+    // (name_by_contrast, docs/segmentation.md); a mode no phase fits is no class.
+    require(modes.size() >= 2, "fibsem phases: the solid shows one grey mode for the " + std::to_string(m) + " phases " +
+                                   list + "; which phase it is cannot be told from one level: name it with --classes pore,<phase>");
     std::vector<double> contrast;
     for (const auto& mode : modes) contrast.push_back(std::max(mode.grey - r.pore_grey, 1e-6));
-    named = best_names(contrast, p.expected_contrast);
+    const Naming naming = name_by_contrast(contrast, p.expected_contrast, p.contrast_tolerance);
+    if (naming.modes.empty()) {
+      std::string found;
+      for (double c : contrast) found.append(found.empty() ? "" : ", ").append(std::to_string(int(std::lround(c))));
+      throw InputError("fibsem phases: the solid's grey modes (contrasts " + found + " above the pores) fit no set of the "
+                       "phases " + list + " within the contrast tolerance: name the phases present with --classes");
+    }
+    std::vector<GreyMode> kept;
+    for (std::size_t i = 0, j = 0; i < modes.size(); ++i)
+      if (j < naming.modes.size() && naming.modes[j] == i) kept.push_back(modes[i]), ++j;
+      else r.unnamed_mode_grey.push_back(modes[i].grey);
+    modes = kept;
+    named = naming.names;
+    r.contrast_misfit = naming.misfit;
+  } else {
+    // Names without expected contrasts: one mode per name, in grey order; more modes: the fullest.
+    if (modes.size() > m) {
+      std::vector<GreyMode> fullest = modes;
+      std::sort(fullest.begin(), fullest.end(), [](const GreyMode& a, const GreyMode& b) { return a.count > b.count; });
+      fullest.resize(m);
+      std::sort(fullest.begin(), fullest.end(), [](const GreyMode& a, const GreyMode& b) { return a.grey < b.grey; });
+      modes = fullest;
+    }
+    require(modes.size() == m, "fibsem phases: " + std::to_string(modes.size()) + " grey modes for " + std::to_string(m) +
+                                   " phases (" + list + ") and no expected contrast to tell which are present: name "
+                                   "the present ones with --classes");
+    for (std::size_t i = 0; i < m; ++i) named.push_back(i);
   }
+  const std::size_t k = modes.size();
   std::vector<bool> present(m, false);
   for (std::size_t i = 0; i < k; ++i) {
     present[named[i]] = true;

@@ -4,6 +4,7 @@
 // behind the section plane, cf. Salzer et al. 2012), see fibsem_pores.hpp.
 #include "emorph/segment/fibsem_pores.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <string>
@@ -11,6 +12,7 @@
 #include "emorph/dtype_list.hpp"
 #include "emorph/error.hpp"
 #include "emorph/filter/gaussian.hpp"
+#include "emorph/filter/grey_modes.hpp"
 #include "emorph/parallel.hpp"
 #include "emorph/segment/histogram.hpp"
 #include "emorph/segment/threshold.hpp"
@@ -111,8 +113,25 @@ FibsemPoreResult fibsem_pores(VolumeView<const T> grey, const FibsemPoreParams& 
   copy.sigma = 0.0;
   const Volume<float> raw = gaussian_filter<T>(grey, copy);
   const Histogram hflat = histogram<float>(raw.view(), {}, flat.view());
-  r.solid_threshold = threshold_multiotsu(hflat, p.grey_classes).thresholds[0];
-  r.grey_classes = p.grey_classes;
+  // The most classes (up to grey_classes) whose lowest threshold does not cut the pores' own peak: it
+  // must lie at least half a noise sd above the pores' grey mode (below that, >= 31 % of the flat pores
+  // fall on the solid side). A fixed four on a cube with fewer grey phases (preset A: pores, CB+PVdF, a
+  // little NMC, no LFP) put it at or below the pores' mode and left half the pores solid. The pores'
+  // mode is the darkest grey mode of the flat voxels when it lies within 3 noise sd of the darkest grey
+  // (background); preset F's flat voxels often hold none (its pores are ramps and edges): four classes.
+  std::vector<float> flat_sample;
+  const int64_t n_flat = std::count(flat.data(), flat.data() + flat.size(), uint8_t{1});
+  const int64_t stride = std::max<int64_t>(1, n_flat / (1 << 18));
+  for (int64_t i = 0, seen = 0; i < flat.size(); ++i)
+    if (flat.data()[i] && seen++ % stride == 0) flat_sample.push_back(raw.data()[i]);
+  const double noise = pixel_noise(raw.view());
+  const std::vector<GreyMode> modes = grey_modes(flat_sample, std::max(2 * noise, 0.01 * range), p.min_mode_share);
+  const bool pore_mode = !modes.empty() && modes.front().grey < r.background + 3 * noise;
+  for (int classes = p.grey_classes; classes >= 2; --classes) {
+    r.grey_classes = classes;
+    r.solid_threshold = threshold_multiotsu(hflat, classes).thresholds[0];
+    if (!pore_mode || r.solid_threshold >= modes.front().grey + 0.5 * noise) break;
+  }
   const float solid_t = static_cast<float>(r.solid_threshold);
 
   // Voxels on an in-plane edge stay unmarked: the watershed puts the boundary on the gradient crest,

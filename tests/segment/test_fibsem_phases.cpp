@@ -17,13 +17,14 @@ using namespace emorph;
 namespace {
 
 struct Stack {
-  Volume<uint8_t> labels;  // 0 pore, 1 NMC, 2 LFP, 3 CBD
+  Volume<uint8_t> labels;  // 0 pore, 1 NMC, 2 LFP, 3 CBD, 4 a second grey level of LFP (if asked for)
   Volume<float> grey;
 };
 
 // Random spheres of the given phases (radius 4-7 voxels) filling ~60 % of a 24 x 64 x 64 box; grey
-// pore 25, NMC 200, LFP 140, CBD 75 (the simulator's BSE levels), in-plane blur 0.7 px, noise sd 6.
-Stack make_stack(const std::vector<uint8_t>& phases, uint64_t seed) {
+// pore 25, NMC 200, LFP 140, CBD 75 (the simulator's BSE levels), label 4 at second_lfp_grey, in-plane
+// blur 0.7 px, noise sd 6.
+Stack make_stack(const std::vector<uint8_t>& phases, uint64_t seed, double second_lfp_grey = 110) {
   const Shape s{24, 64, 64};
   Stack st{Volume<uint8_t>::filled(s, {}, 0), Volume<float>(s)};
   std::mt19937_64 rng(seed);
@@ -40,7 +41,7 @@ Stack make_stack(const std::vector<uint8_t>& phases, uint64_t seed) {
             ++solid;
           }
   }
-  const double level[4] = {25, 200, 140, 75};
+  const double level[5] = {25, 200, 140, 75, second_lfp_grey};
   Volume<float> clean(s);
   for (int64_t i = 0; i < clean.size(); ++i) clean.data()[i] = static_cast<float>(level[st.labels.data()[i]]);
   GaussianParams psf;
@@ -105,6 +106,46 @@ TEST(FibsemPhases, ACubeWithoutNmcGetsNoNmcClass) {
   const Stack blend = make_stack({1, 2}, 3);
   const auto b = fibsem_phases<float>(blend.grey.view(), true_pores(blend).view());
   EXPECT_EQ(b.phases, (std::vector<std::string>{"LFP", "NMC"}));
+}
+
+TEST(FibsemPhases, AThirdModeWhoseContrastFitsNoPhaseIsNoNmcClass) {
+  // A cube without NMC whose LFP shows two grey levels (140 and 110: e.g. uncorrected shading across
+  // particles): three solid modes. Named in grey order they would be CBD, LFP, NMC; their contrasts
+  // over the pores, 50 / 85 / 115, fit CBD / LFP / NMC (0.29 / 0.66 / 1) nowhere near (log spread 0.40
+  // against the tolerance 0.2), so the 85 mode is no class and joins the nearest named mode.
+  const Stack st = make_stack({2, 3, 4}, 6, 110);
+  const auto r = fibsem_phases<float>(st.grey.view(), true_pores(st).view());
+  EXPECT_EQ(r.phases, (std::vector<std::string>{"CBD", "LFP"}));
+  EXPECT_EQ(r.absent, (std::vector<std::string>{"NMC"}));
+  ASSERT_EQ(r.unnamed_mode_grey.size(), 1u);
+  EXPECT_NEAR(r.unnamed_mode_grey[0], 110, 8);
+  EXPECT_LE(r.contrast_misfit, 0.2);
+  int64_t nmc = 0, second_level = 0, second_level_lfp = 0;
+  for (int64_t i = 0; i < r.labels.size(); ++i) {
+    nmc += r.labels.data()[i] == 1;
+    if (st.labels.data()[i] == 4) ++second_level, second_level_lfp += r.labels.data()[i] == 2;
+  }
+  EXPECT_EQ(nmc, 0);
+  // 110 lies 2.5 grey above the CBD | LFP mid-point 107.5, so most of the second level's voxels are
+  // LFP (66 % by the noise sd 6 alone; measured 75 % with the watershed). A level 120 merges into
+  // LFP's mode (mean shift window 12) and makes no third mode.
+  EXPECT_GE(double(second_level_lfp), 0.6 * double(second_level));
+  // The three phase levels with a true NMC (200): three classes (misfit 0.19 on this stack: the pores'
+  // level is read from their darkest voxels, a few grey above 25, which lowers the CBD contrast most).
+  const Stack three = make_stack({1, 2, 3}, 7);
+  const auto t = fibsem_phases<float>(three.grey.view(), true_pores(three).view());
+  EXPECT_EQ(t.phases, (std::vector<std::string>{"CBD", "LFP", "NMC"}));
+  EXPECT_TRUE(t.unnamed_mode_grey.empty());
+  // Two modes whose ratio fits no pair of phases (contrasts 50 and 230, e.g. CB+PVdF and a heavy-metal
+  // contaminant: ratio 4.6 against CBD/LFP 2.3, LFP/NMC 1.5, CBD/NMC 3.5, log distance 0.29 from the
+  // nearest): refused, naming --classes, rather than named.
+  const Stack foreign = make_stack({3, 4}, 8, 255);
+  try {
+    fibsem_phases<float>(foreign.grey.view(), true_pores(foreign).view());
+    ADD_FAILURE() << "two modes that fit no pair of phases were named";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("--classes"), std::string::npos) << e.what();
+  }
 }
 
 TEST(FibsemPhases, OneModeForSeveralPhasesIsRefusedAndThreadsAgree) {

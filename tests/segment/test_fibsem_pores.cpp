@@ -6,6 +6,7 @@
 #include "emorph/segment/histogram.hpp"
 #include "emorph/segment/threshold.hpp"
 #include "segment/fibsem_sim.hpp"
+#include "support/prepped_fibsem.hpp"
 
 using namespace emorph;
 
@@ -52,6 +53,25 @@ TEST(FibsemPores, ShineThroughStackBeatsGlobalOtsu) {
     EXPECT_GT(r.pore_markers, 0);
     EXPECT_GT(r.solid_markers, 0);
   }
+}
+
+// Preset A's failure (issue 14 point 7): a cube of 75 % pores, CB+PVdF and a little NMC, no LFP. Four
+// multi-Otsu classes on its flat voxels put the lowest threshold inside the pores' own peak (A 20 nm
+// seed 4: 36 % of 79 % pores found, Dice 0.62); the classes follow the grey modes present instead.
+TEST(FibsemPores, ClassesFollowTheGreyModesOfACubeWithoutLfp) {
+  auto sim = test::simulate_fibsem({48, 80, 80}, 7, 0.25);
+  Volume<uint8_t> labels(sim.labels.shape(), Spacing{0.02, 0.02, 0.02});
+  for (int64_t i = 0; i < labels.size(); ++i) labels.data()[i] = sim.labels.data()[i] == 2 ? 3 : sim.labels.data()[i];
+  // The FIB/SEM simulator's BSE levels and shine-through (0.08 um at 0.7), blur 0.7 px, noise 8.
+  const auto image = test::simulate_prepped_fibsem(labels.view());
+  const auto r = fibsem_pores<uint8_t>(image.image.view(), {});
+  const Scores s = score(labels, r.pores);
+  std::printf("grey classes %d, pore Dice %.3f, fraction error %+.3f\n", r.grey_classes, s.dice, s.fraction_error);
+  // Fewer than the four classes (the old fixed count): measured 3, pore Dice 0.987, fraction -0.001.
+  // Bounds as the issue's pore target and the 3 vol% of ShineThroughStackBeatsGlobalOtsu.
+  EXPECT_LT(r.grey_classes, 4);
+  EXPECT_GE(s.dice, 0.90);
+  EXPECT_LE(std::abs(s.fraction_error), 0.03);
 }
 
 TEST(FibsemPores, MillingAxisAndDirectionAreHonoured) {

@@ -4,6 +4,7 @@
 // watershed of the in-plane gradient places the boundaries, so the partial-volume rim of a particle
 // takes the particle's phase, not the grey class its blurred edge falls into.
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -22,11 +23,16 @@ struct FibsemPhaseParams {
   // it, a handful of voxels (a particle's tip in a corner of the cube) cannot be told from noise.
   double min_phase_share = 0.01;
   // Solid phases, darkest first, with their labels; expected_contrast[i] is the phase's BSE contrast
-  // above the pores relative to the brightest named phase (1), or NaN when unknown. When fewer grey
-  // modes than phases are found, the modes are given the names whose contrast ratios fit best.
+  // above the pores relative to the brightest named phase (1), or NaN when unknown. With every
+  // contrast known, the modes are named by the phase-present rule (docs/segmentation.md): the largest
+  // set of modes whose contrast ratios all lie within contrast_tolerance of the expected ones.
   std::vector<std::string> names = {"CBD", "LFP", "NMC"};
   std::vector<uint8_t> labels = {3, 2, 1};
   std::vector<double> expected_contrast = {0.29, 0.66, 1.0};
+  // Largest |log(measured / expected)| spread of the contrasts named (max minus min of
+  // log(c_i / e_i)). 0.2 (a factor 1.22): half the log distance between the two-mode ratios the rule
+  // must tell apart, CBD/LFP 0.44 and LFP/NMC 0.66, so a pair within it has one naming.
+  double contrast_tolerance = 0.2;
   uint8_t pore_label = 0;
   int connectivity = 6;  // watershed neighbourhood (within a section plane: 4 or 8)
 };
@@ -43,6 +49,8 @@ struct FibsemPhaseResult {
   std::vector<std::string> phases;   // the phase named for each mode
   std::vector<std::string> absent;   // named phases without a grey mode
   std::vector<double> thresholds;    // mid-points between the modes (markers and the fallback)
+  std::vector<double> unnamed_mode_grey;  // modes no phase fits (they join the nearest named mode)
+  double contrast_misfit = std::numeric_limits<double>::quiet_NaN();  // of the naming kept (NaN: not checked)
   std::vector<int64_t> phase_voxels; // per phase found
   int64_t pore_voxels = 0;
   Json to_json() const;

@@ -21,10 +21,14 @@ struct FibsemPoreParams {
                                  // It must lie below the steepest gradient of the weakest phase step:
                                  // pore | CB+PVdF, about 0.28 of the range in BSE grey, blurred by the
                                  // probe (~0.7 px) and the smoothing (1 px) peaks near 0.09 range/voxel
-  int grey_classes = 4;          // classes of the flat voxels' histogram (multi-Otsu): one per phase of
+  int grey_classes = 4;          // most classes of the flat voxels' histogram (multi-Otsu): one per phase of
                                  // distinct grey (pore, CB+PVdF, LFP, NMC); the lowest threshold separates
                                  // deep pores from the darkest solid phase. Fewer classes than phases
-                                 // merge the darkest solid (CB+PVdF) into the pores
+                                 // merge the darkest solid (CB+PVdF) into the pores. Used: the most classes
+                                 // (<= this) whose lowest threshold lies >= 0.5 noise sd above the pores'
+                                 // grey mode (more classes than phases cut the pores' peak), see
+                                 // docs/segmentation.md
+  double min_mode_share = 0.01;  // grey modes of the flat voxels (mean shift) hold this share of them
   int connectivity = 6;          // watershed neighbourhood: 6, 18 or 26 (within a section plane: 4 or 8)
 };
 
