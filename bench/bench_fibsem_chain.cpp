@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "emorph/filter/drift_split_check.hpp"
 #include "emorph/filter/fibsem_prep.hpp"
 #include "emorph/parse.hpp"
 #include "emorph/phase_table.hpp"
@@ -35,8 +36,12 @@ namespace {
 int drift_errors(const std::vector<std::string>& presets, const std::vector<std::string>& voxels,
                  const std::vector<std::string>& seeds, int size, const synth::FibsemParams& imaging,
                  const DriftTrackParams& tracker) {
-  std::printf("%-6s %-6s %-4s %10s %10s %10s %10s %8s %8s %8s\n", "preset", "voxel", "seed", "max_err_px", "textured",
-              "rms_err_px", "true_max", "featless", "unrel", "resid");
+  // before_rms: the unaligned stack's error (the true drift's rms); tex_rms_c: the track's rms error per
+  // axis on textured slices about its mean; est_err: the split-half check's
+  // truth-free estimate of the track's error (drift_split_check.hpp), spread: the track's spread, step_err and
+  // steps: the same for the steps between slices, helps: its verdict.
+  std::printf("%-6s %-6s %-4s %10s %10s %10s %10s %8s %8s %8s %10s %9s %8s %8s %8s %8s %5s\n", "preset", "voxel", "seed", "max_err_px", "textured",
+              "rms_err_px", "true_max", "featless", "unrel", "resid", "before_rms", "tex_rms_c", "est_err", "spread", "step_err", "steps", "helps");
   double worst = 0;
   for (const auto& preset : presets)
     for (const auto& voxel : voxels)
@@ -48,23 +53,37 @@ int drift_errors(const std::vector<std::string>& presets, const std::vector<std:
         pp.align = false;
         const auto shaded = fibsem_prepare(raw.view(), pp);
         const DriftTrack track = estimate_drift(shaded.stack.view(), tracker);
-        double largest = 0, sum = 0, true_max = 0, textured = 0;
+        const DriftSplitCheck check = check_drift_by_halves(shaded.stack.view(), track, tracker);
+        double largest = 0, sum = 0, true_max = 0, textured = 0, before = 0;
+        // The error about its mean over the textured slices: a constant offset of the whole aligned stack
+        // changes no measurement (it only moves the frame; across a featureless run it is unobservable).
+        std::vector<std::array<double, 2>> textured_error;
         for (std::size_t z = 0; z < sim.drift_px.size(); ++z)
           for (int axis = 0; axis < 2; ++axis) {
             const double e = track.drift_px[z][axis] - sim.drift_px[z][axis];
             largest = std::max(largest, std::abs(e));
-            if (!std::binary_search(track.featureless_slices.begin(), track.featureless_slices.end(), int64_t(z)))
+            if (!std::binary_search(track.featureless_slices.begin(), track.featureless_slices.end(), int64_t(z))) {
               textured = std::max(textured, std::abs(e));
+              if (axis == 0) textured_error.push_back({0.0, 0.0});
+              textured_error.back()[axis] = e;
+            }
             sum += e * e;
+            before += double(sim.drift_px[z][axis]) * sim.drift_px[z][axis];
             true_max = std::max(true_max, double(std::abs(sim.drift_px[z][axis])));
           }
         worst = std::max(worst, largest);
         if (std::getenv("EMORPH_BENCH_PROFILE"))
           for (std::size_t z = 0; z < sim.drift_px.size(); z += 8)
             std::printf("  z %3zu error %+6.2f %+6.2f\n", z, track.drift_px[z][0] - sim.drift_px[z][0], track.drift_px[z][1] - sim.drift_px[z][1]);
-        std::printf("%-6s %-6s %-4s %10.2f %10.2f %10.2f %10.0f %8zu %8zu %8.2f\n", preset.c_str(), voxel.c_str(), seed_s.c_str(),
-                    largest, textured, std::sqrt(sum / (2.0 * double(sim.drift_px.size()))), true_max, track.featureless_slices.size(),
-                    track.unreliable_slices.size(), track.residual_rms_px);
+        const double n = 2.0 * double(sim.drift_px.size());
+        double mean[2] = {0, 0}, about_mean = 0;
+        for (const auto& e : textured_error) mean[0] += e[0] / double(textured_error.size()), mean[1] += e[1] / double(textured_error.size());
+        for (const auto& e : textured_error) about_mean += (e[0] - mean[0]) * (e[0] - mean[0]) + (e[1] - mean[1]) * (e[1] - mean[1]);
+        about_mean = textured_error.empty() ? 0.0 : std::sqrt(about_mean / (2.0 * double(textured_error.size())));
+        std::printf("%-6s %-6s %-4s %10.2f %10.2f %10.2f %10.0f %8zu %8zu %8.2f %10.2f %9.2f %8.2f %8.2f %8.2f %8.2f %5s\n", preset.c_str(), voxel.c_str(),
+                    seed_s.c_str(), largest, textured, std::sqrt(sum / n), true_max, track.featureless_slices.size(),
+                    track.unreliable_slices.size(), track.residual_rms_px, std::sqrt(before / n), about_mean, check.estimated_error_px,
+                    check.drift_spread_px, check.estimated_step_error_px, check.step_rms_px, check.helps ? "yes" : "no");
         std::fflush(stdout);
       }
   std::printf("drift: worst largest error %.2f px\n", worst);

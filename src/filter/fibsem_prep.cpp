@@ -62,18 +62,32 @@ FibsemPrepResult fibsem_prepare(VolumeView<const float> input, const FibsemPrepP
   }
   if (p.align) {
     DriftTrack track = estimate_drift(current(), p.drift);
-    const bool consistent = track.residual_rms_px <= p.max_track_residual_px && track.unreliable_slices.empty();
-    if (p.max_track_residual_px > 0 && !consistent) {
-      r.record["align_skipped"] = "the drift track is not self-consistent (pairs' rms residual " +
-                                  std::to_string(track.residual_rms_px) + " px, " +
-                                  std::to_string(track.unreliable_slices.size()) +
-                                  " unreliable slices): the stack is left unaligned; register on fiducials "
-                                  "with emorph fibsem-prep --region";
-      r.record["alignment"] = {{"residual_rms_px", track.residual_rms_px},
-                               {"unreliable_slices", track.unreliable_slices}};
+    // A track that cannot show it helps is not applied: the stack is returned unaligned, the record says why.
+    auto leave_unaligned = [&](const std::string& why, Json alignment) {
+      r.record["align_skipped"] = why + ": the stack is left unaligned; register on fiducials with emorph fibsem-prep --region";
+      alignment["residual_rms_px"] = track.residual_rms_px;
+      alignment["unreliable_slices"] = track.unreliable_slices;
+      r.record["alignment"] = std::move(alignment);
       r.drift = std::move(track);
       r.stack = stack.size() ? std::move(stack) : to_volume(input);
-      return r;
+      return std::move(r);
+    };
+    const bool consistent = track.residual_rms_px <= p.max_track_residual_px && track.unreliable_slices.empty();
+    if (p.max_track_residual_px > 0 && !consistent)
+      return leave_unaligned("the drift track is not self-consistent (pairs' rms residual " +
+                                 std::to_string(track.residual_rms_px) + " px, " +
+                                 std::to_string(track.unreliable_slices.size()) + " unreliable slices)",
+                             Json::object());
+    if (p.drift_check) {
+      const DriftSplitCheck check = check_drift_by_halves(current(), track, p.drift, *p.drift_check);
+      const Json record = {{"checked", check.checked},
+                           {"step_rms_px", check.step_rms_px},
+                           {"estimated_step_error_px", check.estimated_step_error_px},
+                           {"drift_spread_px", check.drift_spread_px},
+                           {"estimated_error_px", check.estimated_error_px},
+                           {"max_error_share", p.drift_check->max_error_share}};
+      if (!check.helps) return leave_unaligned(check.reason, {{"split_check", record}});
+      r.record["alignment"]["split_check"] = record;
     }
     stack = apply_drift(current(), track.drift_px, p.shift);
     double largest = 0;
@@ -81,12 +95,12 @@ FibsemPrepResult fibsem_prepare(VolumeView<const float> input, const FibsemPrepP
     r.record["steps"].push_back("align");
     r.record["drift_px"] = track.drift_px;
     r.record["drift_max_px"] = largest;
-    r.record["alignment"] = {{"pairs", track.pairs.size()},
+    r.record["alignment"].update({{"pairs", track.pairs.size()},
                              {"rejected_pairs", track.rejected_pairs},
                              {"unreliable_slices", track.unreliable_slices},
                              {"featureless_slices", track.featureless_slices},
                              {"residual_rms_px", track.residual_rms_px},
-                             {"reference_slice", p.drift.reference_slice}};
+                             {"reference_slice", p.drift.reference_slice}});
     if (p.crop_to_common) {
       // out(z, y, x) = in(z, y + dy, x + dx): rows y with 0 <= y + dy <= ny - 1 for every slice (one
       // more pixel for the cubic interpolation of a fractional shift).

@@ -31,6 +31,8 @@ struct SyntheticFibsemParams {
   // Rows at the top (in the reference frame) showing the protective layer with milled fiducial marks:
   // the same in every slice, so registering on them is free of the structure's change along z.
   int64_t fiducial_rows = 0;
+  // Non-empty (nz entries, [dy, dx]): this drift instead of the random walk (max_drift_px is then ignored).
+  std::vector<std::array<double, 2>> drift_path;
 };
 
 struct SyntheticFibsem {
@@ -51,7 +53,13 @@ inline SyntheticFibsem make_synthetic_fibsem(const SyntheticFibsemParams& p) {
   SyntheticFibsem s;
 
   s.drift.assign(static_cast<std::size_t>(p.nz), {0.0, 0.0});
-  if (p.max_drift_px > 0) {
+  double max_drift_px = p.max_drift_px;
+  if (!p.drift_path.empty()) {
+    s.drift = p.drift_path;
+    s.drift.resize(static_cast<std::size_t>(p.nz), p.drift_path.back());
+    max_drift_px = 0;
+    for (const auto& d : s.drift) max_drift_px = std::max({max_drift_px, std::abs(d[0]), std::abs(d[1])});
+  } else if (p.max_drift_px > 0) {
     double largest = 0;
     for (int64_t z = 1; z < p.nz; ++z) {
       s.drift[z] = {s.drift[z - 1][0] + normal(rng), s.drift[z - 1][1] + normal(rng)};
@@ -66,7 +74,7 @@ inline SyntheticFibsem make_synthetic_fibsem(const SyntheticFibsemParams& p) {
     uint8_t phase;
   };
   std::vector<Sphere> spheres;
-  const double margin = p.max_drift_px + 2 * p.particle_radius_px;
+  const double margin = max_drift_px + 2 * p.particle_radius_px;
   const double world = (p.nz + 2 * p.particle_radius_px * p.z_elongation) / p.z_elongation * (p.ny + 2 * margin) *
                        (p.nx + 2 * margin);
   // Painted in this order, later phases on top: CBD, LFP, NMC, with target fractions before overlap.

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "emorph/filter/destripe.hpp"
+#include "emorph/filter/drift_split_check.hpp"
 #include "emorph/filter/drift_track.hpp"
 #include "emorph/filter/intensity_normalise.hpp"
 #include "emorph/filter/shading.hpp"
@@ -27,6 +28,10 @@ struct FibsemPrepParams {
   // the record says why (inclined structures, such as the face of a particle larger than the field,
   // move between slices like a drift and pull the pairs of different lags apart). 0: always applied.
   double max_track_residual_px = 0;
+  // Set: the drift is applied only when the field's two halves, tracked apart, agree well enough that
+  // the track's estimated error is a small share of the drift (drift_split_check.hpp); otherwise the
+  // stack is left unaligned and the record says why. Empty: no such check.
+  std::optional<DriftSplitCheckParams> drift_check;
   DestripeParams destripe_params;
   ShadingParams shading;
   // Contrast along z. The default follows the phases' own grey modes: a slice's mean and spread

@@ -23,6 +23,9 @@ struct FibsemRouteParams {
     prep.crop_to_common = true;
     prep.intensity.reset();
     prep.max_track_residual_px = 1.0;
+    // And only when the field's halves, tracked apart, show that it corrects the steps between slices
+    // (drift_split_check.hpp; on the simulator's 16 cells every track passes, share 0.06-0.49).
+    prep.drift_check = DriftSplitCheckParams{};
     segment.method = "fibsem";
   }
   FibsemPrepParams prep;
