@@ -18,7 +18,7 @@ namespace emorph {
 struct DriftSplitCheckParams {
   // The track helps when its steps' estimated error is at most this share of its steps: aligning leaves
   // the error, not aligning leaves the steps, so 1 is break-even; 0.75 keeps a margin for the estimate's
-  // own scatter (on the simulator's 16 cells the share is 0.06-0.49, on stacks without drift about 1:
+  // own scatter (on the simulator's 16 cells the share is 0.06-0.49, on a stack without drift 1.75:
   // docs/validation.md, issue 14 point 7).
   double max_error_share = 0.75;
 };
