@@ -32,7 +32,7 @@ struct SyntheticFibsemParams {
   // the same in every slice, so registering on them is free of the structure's change along z.
   int64_t fiducial_rows = 0;
   // Non-empty (nz entries, [dy, dx]): this drift instead of the random walk (max_drift_px is then ignored).
-  std::vector<std::array<double, 2>> drift_path;
+  std::vector<std::array<double, 2>> drift_path = {};
 };
 
 struct SyntheticFibsem {
