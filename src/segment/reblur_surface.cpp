@@ -1,0 +1,165 @@
+// Surface correction by re-imaging the segmentation: a parametric-bootstrap bias correction (Efron &
+// Tibshirani 1993, ch. 10) of the Crofton surface (Ohser & Muecklich 2000) of a thresholded phase.
+#include "emorph/segment/reblur_surface.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <type_traits>
+#include <vector>
+
+#include "emorph/error.hpp"
+#include "emorph/filter/gaussian.hpp"
+#include "emorph/measure/surface_area.hpp"
+
+namespace emorph {
+namespace {
+
+// Central block of at most `edge` voxels per axis.
+Box central_block(const Shape& s, int64_t edge) {
+  auto range = [&](int64_t n) {
+    const int64_t m = std::min(n, edge);
+    const int64_t a = (n - m) / 2;
+    return std::array<int64_t, 2>{a, a + m};
+  };
+  const auto z = range(s.nz), y = range(s.ny), x = range(s.nx);
+  return {z[0], z[1], y[0], y[1], x[0], x[1]};
+}
+
+// Least-squares fit grey ~ dark + contrast * model; returns the residual sum of squares.
+struct LinearFit {
+  double dark = 0, contrast = 0, residual = 0;
+};
+LinearFit fit_linear(const std::vector<float>& grey, const Volume<float>& model) {
+  const double n = static_cast<double>(grey.size());
+  double sg = 0, sm = 0;
+  for (std::size_t i = 0; i < grey.size(); ++i) sg += grey[i], sm += model.data()[i];
+  const double mg = sg / n, mm = sm / n;
+  double cgm = 0, cmm = 0, cgg = 0;
+  for (std::size_t i = 0; i < grey.size(); ++i) {
+    const double dg = grey[i] - mg, dm = model.data()[i] - mm;
+    cgm += dg * dm, cmm += dm * dm, cgg += dg * dg;
+  }
+  LinearFit f;
+  f.contrast = cmm > 0 ? cgm / cmm : 0;
+  f.dark = mg - f.contrast * mm;
+  f.residual = cgg - (cmm > 0 ? cgm * cgm / cmm : 0);
+  return f;
+}
+
+Volume<float> blurred(const Volume<float>& v, double sigma) {
+  GaussianParams g;
+  g.sigma = sigma;
+  return gaussian_filter(v.view(), g);
+}
+
+// The phase {value > t} holding as close to `count` voxels as the ties allow.
+template <class T>
+Volume<uint8_t> threshold_at_count(const Volume<T>& v, int64_t count) {
+  std::vector<T> sorted(v.data(), v.data() + v.size());
+  const int64_t n = v.size();
+  const int64_t k = std::clamp<int64_t>(count, 1, n);
+  std::nth_element(sorted.begin(), sorted.begin() + (n - k), sorted.end());
+  const T kth = sorted[static_cast<std::size_t>(n - k)];  // k-th largest
+  int64_t at_least = 0, above = 0;
+  for (const T& x : sorted) at_least += x >= kth, above += x > kth;
+  const bool include_ties = at_least - k <= k - above;
+  Volume<uint8_t> out(v.shape(), v.spacing());
+  for (int64_t i = 0; i < n; ++i) out.data()[i] = include_ties ? v.data()[i] >= kth : v.data()[i] > kth;
+  return out;
+}
+
+// The block's labels imaged again: dark + contrast * (G_sigma * L) + noise, in the input's dtype (rounded
+// and clipped as a scanner's output), pre-filtered as the segmentation was, thresholded at L's count.
+template <class T>
+Volume<uint8_t> reimage(const Volume<float>& phase, int64_t phase_voxels, double sigma, const LinearFit& fit,
+                        double noise_sigma, const std::optional<DenoiseSpec>& denoise_spec, uint64_t seed) {
+  const Volume<float> b = blurred(phase, sigma);
+  Volume<T> sim(phase.shape(), phase.spacing());
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> noise(0.0, noise_sigma > 0 ? noise_sigma : 1.0);
+  for (int64_t i = 0; i < sim.size(); ++i) {
+    double g = fit.dark + fit.contrast * b.data()[i] + (noise_sigma > 0 ? noise(rng) : 0.0);
+    if constexpr (std::is_integral_v<T>)
+      g = std::clamp(std::round(g), double(std::numeric_limits<T>::lowest()), double(std::numeric_limits<T>::max()));
+    sim.data()[i] = static_cast<T>(g);
+  }
+  if (!denoise_spec) return threshold_at_count(sim, phase_voxels);
+  const AnyVolume filtered = denoise(AnyVolume(std::move(sim)), *denoise_spec);
+  return filtered.visit([&](const auto& f) { return threshold_at_count(f, phase_voxels); });
+}
+
+double crofton_area(const Volume<uint8_t>& v) { return phase_surface_area_um2(v.view(), 1, v.spacing(), false); }
+
+}  // namespace
+
+Json ReblurSurface::to_json() const {
+  return {{"method", "re-imaging bias correction (Efron & Tibshirani 1993)"},
+          {"psf_sigma_voxels", psf_sigma_voxels},
+          {"noise_sigma", noise_sigma},
+          {"factor", factor},
+          {"factor_band", {factor_band[0], factor_band[1]}}};
+}
+
+std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, VolumeView<const uint8_t> labels,
+                                                       uint8_t bright_label, const std::optional<DenoiseSpec>& denoise,
+                                                       double noise_sigma, const ReblurSurfaceParams& params) {
+  if (grey.shape() != labels.shape()) throw InputError("reblur surface: grey and labels differ in shape");
+  if (params.max_block < 8) throw InputError("reblur surface: max_block must be at least 8");
+  const Box box = central_block(labels.shape(), params.max_block);
+  const Spacing spacing = grey.spacing();
+  Volume<float> phase(box.shape(), spacing);
+  const VolumeView<const uint8_t> lb = labels.crop(box);
+  int64_t phase_voxels = 0;
+  for (int64_t z = 0, i = 0; z < lb.nz(); ++z)
+    for (int64_t y = 0; y < lb.ny(); ++y)
+      for (int64_t x = 0; x < lb.nx(); ++x, ++i) {
+        const bool in = lb(z, y, x) == bright_label;
+        phase.data()[i] = in ? 1.0f : 0.0f;
+        phase_voxels += in;
+      }
+  if (phase_voxels == 0 || phase_voxels == phase.size()) return std::nullopt;
+  std::vector<float> g(static_cast<std::size_t>(phase.size()));
+  grey.visit([&](const auto& v) {
+    const auto c = v.view().crop(box);
+    for (int64_t z = 0, i = 0; z < c.nz(); ++z)
+      for (int64_t y = 0; y < c.ny(); ++y)
+        for (int64_t x = 0; x < c.nx(); ++x, ++i) g[static_cast<std::size_t>(i)] = static_cast<float>(c(z, y, x));
+  });
+
+  // PSF: the sigma whose blur of L best explains the grey (least squares, golden section on log sigma).
+  auto residual = [&](double log_sigma) { return fit_linear(g, blurred(phase, std::exp(log_sigma))).residual; };
+  const double golden = (std::sqrt(5.0) - 1) / 2;
+  double a = std::log(params.min_psf_voxels), b = std::log(params.max_psf_voxels);
+  double c = b - golden * (b - a), d = a + golden * (b - a);
+  double fc = residual(c), fd = residual(d);
+  for (int it = 0; it < params.psf_iterations; ++it) {
+    if (fc < fd) b = d, d = c, fd = fc, c = b - golden * (b - a), fc = residual(c);
+    else a = c, c = d, fc = fd, d = a + golden * (b - a), fd = residual(d);
+  }
+  ReblurSurface r;
+  r.psf_sigma_voxels = std::exp((a + b) / 2);
+  const LinearFit fit = fit_linear(g, blurred(phase, r.psf_sigma_voxels));
+  r.dark_grey = fit.dark, r.contrast_grey = fit.contrast;
+  r.noise_sigma = noise_sigma;
+
+  Volume<uint8_t> block_labels(phase.shape(), spacing);
+  for (int64_t i = 0; i < phase.size(); ++i) block_labels.data()[i] = phase.data()[i] > 0.5f;
+  r.block_area_um2 = crofton_area(block_labels);
+  auto factor_at = [&](double sigma, double* reimaged_area) {
+    const double area = grey.visit([&](const auto& v) {
+      using T = typename std::decay_t<decltype(v)>::value_type;
+      return crofton_area(reimage<T>(phase, phase_voxels, sigma, fit, noise_sigma, denoise, params.noise_seed));
+    });
+    if (reimaged_area) *reimaged_area = area;
+    return area > 0 ? r.block_area_um2 / area : 1.0;
+  };
+  r.factor = factor_at(r.psf_sigma_voxels, &r.reimaged_area_um2);
+  const double lo = factor_at(r.psf_sigma_voxels * (1 - params.psf_band), nullptr);
+  const double hi = factor_at(r.psf_sigma_voxels * (1 + params.psf_band), nullptr);
+  r.factor_band = {std::min({lo, hi, r.factor}), std::max({lo, hi, r.factor})};
+  return r;
+}
+
+}  // namespace emorph

@@ -1,0 +1,121 @@
+// The re-imaging surface correction (reblur_surface.hpp) on analytic shapes imaged in the test: a ball
+// (area 4 pi R^2) and a slab (two planes of n^2), blurred by a Gaussian PSF, with Gaussian noise on a
+// contrast of 110 grey, median-filtered and thresholded half-way between the phases.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <random>
+#include <vector>
+
+#include "emorph/filter/gaussian.hpp"
+#include "emorph/filter/median.hpp"
+#include "emorph/measure/surface_area.hpp"
+#include "emorph/segment/reblur_surface.hpp"
+#include "support/ball_volume.hpp"
+
+using namespace emorph;
+
+namespace {
+
+constexpr double kDark = 1000, kContrast = 110;
+
+// 16-bit grey: dark + contrast * (G_psf * phase) + noise, rounded.
+Volume<uint16_t> image(const Volume<uint8_t>& phase, double psf, double noise_sigma, uint64_t seed) {
+  Volume<float> f(phase.shape(), phase.spacing());
+  for (int64_t i = 0; i < f.size(); ++i) f.data()[i] = phase.data()[i];
+  GaussianParams g;
+  g.sigma = psf;
+  const Volume<float> b = gaussian_filter(VolumeView<const float>(f.view()), g);
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> noise(0, noise_sigma);
+  Volume<uint16_t> grey(phase.shape(), phase.spacing());
+  for (int64_t i = 0; i < grey.size(); ++i)
+    grey.data()[i] = static_cast<uint16_t>(std::lround(kDark + kContrast * b.data()[i] + noise(rng)));
+  return grey;
+}
+
+// The segmentation the correction is made for (one whose volume is right, as the default's restored
+// volume): 3x3x3 median, thresholded where it holds the true phase's voxel count.
+Volume<uint8_t> median_at_true_volume(const Volume<uint16_t>& grey, const Volume<uint8_t>& truth) {
+  const Volume<uint16_t> m = median_filter(grey.view(), MedianParams{});
+  const int64_t count = std::count(truth.data(), truth.data() + truth.size(), uint8_t{1});
+  std::vector<uint16_t> sorted(m.data(), m.data() + m.size());
+  std::sort(sorted.begin(), sorted.end());
+  const uint16_t t = sorted[static_cast<std::size_t>(m.size() - count)];
+  Volume<uint8_t> labels(grey.shape(), grey.spacing());
+  for (int64_t i = 0; i < m.size(); ++i) labels.data()[i] = m.data()[i] >= t;
+  return labels;
+}
+
+struct Measured {
+  double label_area = 0, corrected_area = 0, psf = 0;
+  std::array<double, 2> band{0, 0};
+};
+
+Measured measure(const Volume<uint8_t>& truth, double psf, double noise_sigma) {
+  const Volume<uint16_t> grey = image(truth, psf, noise_sigma, 5);
+  const Volume<uint8_t> labels = median_at_true_volume(grey, truth);
+  const auto rb = reblur_surface_correction(AnyVolume(grey.clone()), labels.view(), 1,
+                                            parse_denoise_spec("median:1"), noise_sigma);
+  EXPECT_TRUE(rb.has_value());
+  Measured m;
+  m.label_area = phase_surface_area_um2(labels.view(), 1, labels.spacing(), false);
+  m.corrected_area = m.label_area * rb->factor;
+  m.band = {m.label_area * rb->factor_band[0], m.label_area * rb->factor_band[1]};
+  m.psf = rb->psf_sigma_voxels;
+  return m;
+}
+
+}  // namespace
+
+// A ball of radius R segmented at its true volume: the blur and the median round nothing away there
+// that the volume does not restore, so the factor stays near 1 and the surface within 5 % of 4 pi R^2
+// (the SSA target; the Crofton estimate of a digital ball is itself within about 2 % at these
+// radii). The PSF is fitted within 25 % (the noise and the labels' own digitisation enter the fit).
+TEST(ReblurSurface, KeepsTheAreaOfABlurredBall) {
+  for (const double psf : {1.0, 1.5})
+    for (const int64_t r : {5, 8}) {
+      SCOPED_TRACE("psf " + std::to_string(psf) + " R " + std::to_string(r));
+      const Volume<uint8_t> ball = test::ball_volume(40, Spacing{}, {20, 20, 20}, r * r);
+      const double area = 4 * std::numbers::pi * double(r * r);
+      const Measured m = measure(ball, psf, 15);
+      EXPECT_NEAR(m.corrected_area / area, 1.0, 0.05) << "labels " << m.label_area / area;
+      EXPECT_NEAR(m.psf / psf, 1.0, 0.25);
+    }
+}
+
+// A slab between two planes has no curvature and no gap to lose: the factor stays within 2 % of 1 and
+// the area within 2 % of the Crofton area of the true slab (inside the box only, so below 2 n^2 by the
+// diagonal lines that leave through the box's sides). Noise 8 (CNR 14): the roughness strong noise
+// adds to a thresholded surface (+5 % at noise 25) is not a loss the re-imaging can measure (its
+// second pass starts from an already rough surface) and stays in the result.
+TEST(ReblurSurface, LeavesAFlatSlabUnchanged) {
+  Volume<uint8_t> slab = Volume<uint8_t>::filled({48, 48, 48}, Spacing{}, 0);
+  test::paint_box(slab, {16, 32, 0, 48, 0, 48}, 1);
+  const double area = phase_surface_area_um2(slab.view(), 1, slab.spacing(), false);
+  const Measured m = measure(slab, 1.5, 8);
+  EXPECT_NEAR(m.corrected_area / m.label_area, 1.0, 0.02);
+  EXPECT_NEAR(m.corrected_area / area, 1.0, 0.02);
+  EXPECT_NEAR(m.psf, 1.5, 0.3);
+}
+
+// Two balls one voxel apart: the blur shuts the gap, so the labels lose the facing surfaces; the
+// second imaging loses less (its input has no gap left), so the correction recovers part of the loss
+// only (docs/validation.md): the corrected error is smaller than the labels' and the factor above 1.
+TEST(ReblurSurface, RecoversPartOfAGapShutByTheBlur) {
+  Volume<uint8_t> pair = test::ball_volume(40, Spacing{}, {20, 20, 12}, 49);
+  const Volume<uint8_t> second = test::ball_volume(40, Spacing{}, {20, 20, 27}, 49);
+  for (int64_t i = 0; i < pair.size(); ++i) pair.data()[i] |= second.data()[i];
+  const double area = phase_surface_area_um2(pair.view(), 1, pair.spacing(), false);
+  const Measured m = measure(pair, 1.5, 8);
+  EXPECT_LT(m.label_area, area);
+  EXPECT_LT(std::abs(m.corrected_area / area - 1), std::abs(m.label_area / area - 1))
+      << "labels " << m.label_area / area << " corrected " << m.corrected_area / area;
+}
+TEST(ReblurSurface, EmptyPhaseGivesNoCorrection) {
+  const Volume<uint8_t> none = Volume<uint8_t>::filled({16, 16, 16}, Spacing{}, 0);
+  const Volume<uint16_t> grey = image(none, 1.0, 5, 1);
+  EXPECT_FALSE(reblur_surface_correction(AnyVolume(grey.clone()), none.view(), 1, std::nullopt, 5).has_value());
+}
