@@ -36,6 +36,7 @@
 #include "emorph/report/input_kind.hpp"
 #include "emorph/report/fibsem_analysis.hpp"
 #include "emorph/report/grey_bands.hpp"
+#include "emorph/report/grey_surface.hpp"
 #include "emorph/report/lfp_only.hpp"
 #include "emorph/report/lfp_step.hpp"
 #include "emorph/report/results_folder.hpp"
@@ -238,6 +239,7 @@ class Pipeline {
       outcome_.warnings.push_back(why);
       log_ << "warning: " << why << "\n";
     }
+    if (c_.surface && !layers_) grey_surface_ = grey_surface_correction(grey_, seg, sp);  // before the labels move
     labels_ = std::move(seg.labels);
     threshold_ = seg.threshold;
     grey_bands_ = GreyBands(seg);
@@ -462,6 +464,7 @@ class Pipeline {
     for (const auto& [name, j] : s["phases"].items())
       if (j["voxels"].get<int64_t>() > 0) phases[name] = j;
     s["phases"] = phases;
+    add_grey_corrected_surface(s, grey_surface_);
     results_["surface"] = s;
   }
 
@@ -686,6 +689,7 @@ class Pipeline {
   std::optional<ElectrodeLayers> layers_;  // grey input with a collector or air layer
   std::optional<ThresholdResult> threshold_;
   GreyBands grey_bands_;  // uncertainty bands of the grey segmentation (empty for label inputs)
+  std::optional<GreySurfaceCorrection> grey_surface_;  // the bright phase's re-imaging surface correction
   Json truth_;
   SliceLabelCounts truth_counts_;  // demo only: the generator's labels, slice by slice
   Json truth_profiles_;

@@ -1,0 +1,44 @@
+// Grey-input specific surface: the labels' Crofton surface times the re-imaging bias correction
+// (Efron & Tibshirani 1993, ch. 10; segment/reblur_surface.hpp).
+#include "emorph/report/grey_surface.hpp"
+
+namespace emorph {
+namespace {
+
+// The pre-filter the segmentation applied: the explicit one, else the one "auto" chose.
+std::optional<DenoiseSpec> applied_denoise(const SegmentResult& seg, const SegmentParams& params) {
+  if (params.denoise) return params.denoise;
+  const Json& used = seg.denoise_used;
+  if (!used.is_object() || !used.contains("filter") || !used["filter"].is_object()) return std::nullopt;
+  const Json& f = used["filter"];
+  if (f.value("filter", "") == "median") return parse_denoise_spec("median:" + std::to_string(f.value("radius", 1)));
+  if (f.value("filter", "") == "gaussian" && f.contains("sigma_voxels"))
+    return parse_denoise_spec("gaussian:" + std::to_string(f["sigma_voxels"].get<double>()));
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<GreySurfaceCorrection> grey_surface_correction(const AnyVolume& grey, const SegmentResult& seg,
+                                                             const SegmentParams& params) {
+  if (seg.fibsem || !seg.model || !seg.model->input_noise_sigma || seg.class_labels.size() != 2 ||
+      seg.labels.shape() != grey.shape())
+    return std::nullopt;
+  const auto r = reblur_surface_correction(grey, seg.labels.view(), seg.class_labels.back(), applied_denoise(seg, params),
+                                           *seg.model->input_noise_sigma);
+  if (!r) return std::nullopt;
+  return GreySurfaceCorrection{seg.class_names.back(), *r};
+}
+
+void add_grey_corrected_surface(Json& surface_results, const std::optional<GreySurfaceCorrection>& correction) {
+  if (!correction || !surface_results.contains("phases") || !surface_results["phases"].contains(correction->phase)) return;
+  Json& phase = surface_results["phases"][correction->phase];
+  const double sv = phase["specific_surface_per_um"].get<double>();
+  const ReblurSurface& c = correction->correction;
+  Json g = c.to_json();
+  g["specific_surface_per_um"] = sv * c.factor;
+  g["specific_surface_band_per_um"] = {sv * c.factor_band[0], sv * c.factor_band[1]};
+  phase["grey_corrected"] = g;
+}
+
+}  // namespace emorph
