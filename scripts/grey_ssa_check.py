@@ -74,7 +74,7 @@ def main():
                 out = os.path.join(tmp, "out")
                 run([a.emorph, "analyze", os.path.join(tmp, "grey.tif"), "--voxel", "1", "--classes", "pore,NMC", "--out", out,
                      "--set", "measure.tortuosity=[]", "--set", "measure.particles=[]", "--set", "measure.granulometry=[]"])
-                run([a.emorph, "surface", os.path.join(tmp, "truth.tif"), "--voxel", "1", "--phases", "pore=0,NMC=1", "--out",
+                run([a.emorph, "surface", os.path.join(tmp, "truth.tif"), "--voxel", "1", "--phases", "pore=0,NMC=1", "--json",
                      os.path.join(tmp, "truth.json")])
                 res = json.load(open(os.path.join(out, "results.json")))["results"]
                 nmc = res["surface"]["phases"]["NMC"]

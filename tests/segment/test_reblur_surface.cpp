@@ -7,6 +7,7 @@
 #include <cmath>
 #include <numbers>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "emorph/filter/gaussian.hpp"
@@ -75,28 +76,26 @@ Measured measure(const Volume<uint8_t>& truth, double psf, double noise_sigma) {
 // (the SSA target; the Crofton estimate of a digital ball is itself within about 2 % at these
 // radii). The PSF is fitted within 25 % (the noise and the labels' own digitisation enter the fit).
 TEST(ReblurSurface, KeepsTheAreaOfABlurredBall) {
-  for (const double psf : {1.0, 1.5})
-    for (const int64_t r : {5, 8}) {
-      SCOPED_TRACE("psf " + std::to_string(psf) + " R " + std::to_string(r));
-      const Volume<uint8_t> ball = test::ball_volume(40, Spacing{}, {20, 20, 20}, r * r);
-      const double area = 4 * std::numbers::pi * double(r * r);
-      const Measured m = measure(ball, psf, 15);
-      EXPECT_NEAR(m.corrected_area / area, 1.0, 0.05) << "labels " << m.label_area / area;
-      EXPECT_NEAR(m.psf / psf, 1.0, 0.25);
-    }
+  for (const auto& [psf, r] : {std::pair<double, int64_t>{1.0, 5}, {1.5, 8}}) {
+    SCOPED_TRACE("psf " + std::to_string(psf) + " R " + std::to_string(r));
+    const Volume<uint8_t> ball = test::ball_volume(40, Spacing{}, {20, 20, 20}, r * r);
+    const double area = 4 * std::numbers::pi * double(r * r);
+    const Measured m = measure(ball, psf, 15);
+    EXPECT_NEAR(m.corrected_area / area, 1.0, 0.05) << "labels " << m.label_area / area;
+    EXPECT_NEAR(m.psf / psf, 1.0, 0.25);
+  }
 }
 
-// A slab between two planes has no curvature and no gap to lose: the factor stays within 2 % of 1 and
-// the area within 2 % of the Crofton area of the true slab (inside the box only, so below 2 n^2 by the
-// diagonal lines that leave through the box's sides). Noise 8 (CNR 14): the roughness strong noise
-// adds to a thresholded surface (+5 % at noise 25) is not a loss the re-imaging can measure (its
-// second pass starts from an already rough surface) and stays in the result.
-TEST(ReblurSurface, LeavesAFlatSlabUnchanged) {
+// A slab between two planes has no curvature and no gap to lose: the area stays within 2 % of the
+// Crofton area of the true slab (inside the box only, so below 2 n^2 by the diagonal lines that leave
+// through the box's sides). Noise 25 (CNR 4.4): the roughness the noise adds
+// to the thresholded planes (+5 % here) is measured by the second imaging and taken off.
+TEST(ReblurSurface, TakesTheNoiseRoughnessOffAFlatSlab) {
   Volume<uint8_t> slab = Volume<uint8_t>::filled({48, 48, 48}, Spacing{}, 0);
   test::paint_box(slab, {16, 32, 0, 48, 0, 48}, 1);
   const double area = phase_surface_area_um2(slab.view(), 1, slab.spacing(), false);
-  const Measured m = measure(slab, 1.5, 8);
-  EXPECT_NEAR(m.corrected_area / m.label_area, 1.0, 0.02);
+  const Measured m = measure(slab, 1.5, 25);
+  EXPECT_GT(m.label_area / area, 1.02);
   EXPECT_NEAR(m.corrected_area / area, 1.0, 0.02);
   EXPECT_NEAR(m.psf, 1.5, 0.3);
 }

@@ -6,9 +6,11 @@
 // true surface (-5 to -25 % on bench_accuracy's blurred, small or dense packings) and no single
 // threshold or iso-surface of the grey gets it back (docs/validation.md). Here the segmentation L is
 // imaged by the same model (Gaussian PSF fitted to the grey, the estimated noise, the same pre-filter),
-// thresholded at L's own fraction, and the loss that second pass shows, S(L) / S(L'), is the factor
-// the measured surface is multiplied by: first-order, it under-corrects where the first pass removed
-// surface L no longer has (gaps already closed).
+// thresholded at L's own fraction, and the loss that second pass shows is the factor the measured
+// surface is multiplied by. The second imaging runs with and without noise: the difference is the
+// roughness noise adds to a thresholded surface, taken off first (without it the factor would count
+// the blur smoothing L's own noise roughness as a loss: +6 % at CNR 3). First-order: it under-corrects
+// where the first pass removed surface L no longer has (gaps between particles already shut).
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -25,8 +27,9 @@ struct ReblurSurfaceParams {
   int64_t max_block = 128;
   double min_psf_voxels = 0.2, max_psf_voxels = 4.0;  // search range of the fitted PSF sigma
   int psf_iterations = 24;                            // golden-section steps on log(sigma)
-  // Band: the factor re-measured with the PSF sigma scaled by 1 -+ psf_band (the fit's spread over
-  // bench_accuracy's cells, docs/validation.md).
+  // Band: the factor re-measured with the PSF sigma scaled by 1 -+ psf_band (the fit is within 15 %
+  // of the simulated PSF on bench_accuracy's cells, docs/validation.md), widened to 1 (no correction)
+  // and to factor^2 (the correction applied twice).
   double psf_band = 0.2;
   uint64_t noise_seed = 12345;  // the second imaging's noise (fixed: the result is reproducible)
 };
@@ -36,9 +39,10 @@ struct ReblurSurface {
   double dark_grey = 0, contrast_grey = 0;
   double noise_sigma = 0;            // the noise the second imaging adds (grey units)
   double block_area_um2 = 0;         // Crofton surface of L on the block
-  double reimaged_area_um2 = 0;      // of L imaged and thresholded again
-  double factor = 1;                 // block_area / reimaged_area: multiplies the labels' surface
-  std::array<double, 2> factor_band{1, 1};  // with the PSF sigma scaled by 1 -+ psf_band
+  double reimaged_area_um2 = 0;      // of L imaged again without noise and thresholded at L's count
+  double noise_roughness_share = 0;  // the area noise adds to a thresholded surface, over block_area
+  double factor = 1;                 // (block_area - roughness)^2 / (reimaged_area * block_area)
+  std::array<double, 2> factor_band{1, 1};  // [low, high]: 1, factor^2 and the PSF scaled by 1 -+ psf_band
   Json to_json() const;
 };
 
