@@ -1,6 +1,6 @@
 // analyze on a grey volume reports the bright phase's surface corrected for the imaging
 // (results.surface.phases.NMC.grey_corrected, segment/reblur_surface.hpp) next to the labels' own, and
-// a label input has none. Volume made here: 27 balls of radius 6 on a grid with 1-voxel gaps (the gaps
+// a label input has none. Volume made here: balls of radius 6 on a grid with 1-voxel gaps (the gaps
 // the blur shuts), Gaussian PSF 1.5 voxels, noise 10 on a contrast of 110 grey.
 #include <gtest/gtest.h>
 
@@ -17,7 +17,7 @@ using namespace emorph;
 TEST(CliGreySurface, AnalyzeCorrectsTheBrightPhasesSurfaceOfAGreyInput) {
   TempDir dir;
   auto truth = Volume<uint8_t>::filled({44, 44, 44}, Spacing{1, 1, 1}, 0);
-  for (int64_t cz = 8; cz < 44; cz += 14)
+  for (int64_t cz = 1; cz < 44; cz += 14)  // cut by the end slices: no empty slice taken for air
     for (int64_t cy = 8; cy < 44; cy += 14)
       for (int64_t cx = 8; cx < 44; cx += 14) {
         const Volume<uint8_t> ball = test::ball_volume(44, Spacing{1, 1, 1}, {cz, cy, cx}, 36);
