@@ -27,9 +27,9 @@ struct ReblurSurfaceParams {
   int64_t max_block = 128;
   double min_psf_voxels = 0.2, max_psf_voxels = 4.0;  // search range of the fitted PSF sigma
   int psf_iterations = 24;                            // golden-section steps on log(sigma)
-  // Band: the factor re-measured with the PSF sigma scaled by 1 -+ psf_band (the fit is within 15 %
-  // of the simulated PSF on bench_accuracy's cells, docs/validation.md), widened to 1 (no correction)
-  // and to factor^2 (the correction applied twice).
+  // Band: the factor re-measured with the PSF sigma scaled by 1 -+ psf_band (the fit is within 20 %
+  // of the simulated PSF on bench_accuracy's cells without phase contrast: psf2.0 -15 %, r2-4 -19 %;
+  // docs/validation.md), widened to 1 (no correction) and to factor^2 (the correction applied twice).
   double psf_band = 0.2;
   uint64_t noise_seed = 12345;  // the second imaging's noise (fixed: the result is reproducible)
 };
