@@ -7,7 +7,9 @@
 // surface error of the 3x3x3 median image thresholded at exactly the true fraction (the surface floor
 // of a single threshold after the median).
 // Usage: bench_accuracy [--size N=96] [--seeds K=3] [--methods mixture:otsu-volume/median:1,mixture/median:1,...]
-//                       [--cells SUB1|SUB2...] [--no-particles] [--verbose] [--zero-grey]
+//                       [--cells SUB1|SUB2...] [--no-particles] [--verbose] [--zero-grey] [--dump DIR]
+// --dump DIR: also writes each cell's raw grey (DIR/CELL_sSEED_grey.u8|u16, native endian) and truth
+// (DIR/CELL_sSEED_truth.u8), SIZE^3 in z,y,x order, for checks outside the bench (scripts/).
 // --zero-grey: the segmentation is also given the grey of zero attenuation (bright_phase.hpp, the
 // LFP-only check); a cell whose bright spheres it takes for LFP counts as refused.
 // A method is METHOD/DENOISE as `emorph segment --method METHOD --denoise DENOISE` (auto|none|median:1...).
@@ -22,6 +24,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <random>
 #include <string>
@@ -204,7 +207,7 @@ int main(int argc, char** argv) {
   bool particles = true, verbose = false, zero_grey = false, fibsem = false, true_drift = false;
   std::string fibsem_presets = "H,F,A", fibsem_voxels = "0.02,0.01";
   int fibsem_size = 128;
-  std::string methods_arg = "mixture:otsu-volume/median:1,mixture:otsu/median:1,mixture/median:1", filter;
+  std::string methods_arg = "mixture:otsu-volume/median:1,mixture:otsu/median:1,mixture/median:1", filter, dump_dir;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--size" && i + 1 < argc) size = std::atoi(argv[++i]);
@@ -219,7 +222,8 @@ int main(int argc, char** argv) {
     else if (a == "--fibsem-presets" && i + 1 < argc) fibsem_presets = argv[++i];
     else if (a == "--fibsem-voxels" && i + 1 < argc) fibsem_voxels = argv[++i];
     else if (a == "--fibsem-size" && i + 1 < argc) fibsem_size = std::atoi(argv[++i]);
-    else { std::fprintf(stderr, "usage: bench_accuracy [--size N] [--seeds K] [--methods M/D,...] [--cells SUB] [--no-particles] [--verbose] [--zero-grey] [--fibsem [--true-drift] [--fibsem-presets H,F,A] [--fibsem-voxels 0.02,0.01] [--fibsem-size 128]]\n"); return 2; }
+    else if (a == "--dump" && i + 1 < argc) dump_dir = argv[++i];
+    else { std::fprintf(stderr, "usage: bench_accuracy [--size N] [--seeds K] [--methods M/D,...] [--cells SUB] [--no-particles] [--verbose] [--zero-grey] [--dump DIR] [--fibsem [--true-drift] [--fibsem-presets H,F,A] [--fibsem-voxels 0.02,0.01] [--fibsem-size 128]]\n"); return 2; }
   }
   if (fibsem) return fibsem_matrix(fibsem_presets, fibsem_voxels, seeds, fibsem_size, true_drift);
   std::vector<std::pair<std::string, std::string>> methods;
@@ -296,6 +300,15 @@ int main(int argc, char** argv) {
       const synth::XctResult img = synth::simulate_xct(truth.view(), xp);
       const double oracle = img.image.visit([&](const auto& v) { return oracle_dice(v, truth); });
       const double noise_sigma = img.image.visit([&](const auto& v) { return estimate_noise_sigma(v.view()).value_or(0.0); });
+      if (!dump_dir.empty()) {
+        const std::string stem = dump_dir + "/" + c.name + "_s" + std::to_string(seed);
+        auto write_raw = [](const std::string& path, const auto& v) {
+          std::ofstream f(path, std::ios::binary);
+          f.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(*v.data())));
+        };
+        img.image.visit([&](const auto& v) { write_raw(stem + (sizeof(*v.data()) == 1 ? "_grey.u8" : "_grey.u16"), v); });
+        write_raw(stem + "_truth.u8", truth);
+      }
       // SSA floor of the median route: the median image thresholded where it holds exactly the true
       // fraction (no single threshold of it gets the volume and a smaller surface error at once).
       double ssa_at_true_fraction = 0;
