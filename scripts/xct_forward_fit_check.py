@@ -78,10 +78,10 @@ def evaluate(grey, truth):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("dump", nargs="?")
-    ap.add_argument("--cells", default="")
-    ap.add_argument("--real", default="")
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("dump", nargs="?", help="folder written by bench_accuracy --dump")
+    ap.add_argument("--cells", default="", help="SUB1|SUB2: only cells whose name holds one of these")
+    ap.add_argument("--real", default="", help="folder of the real nano-CT slices N.tif, N_label.tif")
     args = ap.parse_args()
     if args.real:
         for k in (1, 100, 200, 300, 400):
