@@ -1,8 +1,8 @@
 // Tortuosity factor by steady-state diffusion, finite volume on the voxel grid (Cooper et al. 2016,
 // TauFactor, SoftwareX 5:203): harmonic face conductances, Dirichlet faces half a voxel from the first
-// and last slice centres; solved by CG (Hestenes & Stiefel 1952) preconditioned by an aggregation
-// multigrid V-cycle (piecewise-constant 2x2x2 agglomeration with Galerkin coarse operators,
-// Braess 1995 / Notay 2010) or by Jacobi.
+// and last slice centres; solved by flexible CG (Notay 2000) preconditioned by an aggregation multigrid
+// K-cycle (piecewise-constant 2x2x2 agglomeration with Galerkin coarse operators, Braess 1995; two
+// Krylov-accelerated cycles per coarse level, Notay & Vassilevski 2008) or by CG with Jacobi.
 #include "emorph/transport/tortuosity.hpp"
 
 #include <omp.h>
@@ -30,25 +30,35 @@ constexpr uint32_t kNone = kNoUnknown;
 constexpr int64_t kDirectSize = 512;     // levels with at most this many unknowns are solved by Cholesky
 constexpr int64_t kChunk = 1 << 15;      // fixed reduction chunks: sums do not depend on the thread count
 constexpr int64_t kParallelMin = 1 << 16;  // smaller coarse levels run on one thread: a barrier costs more than their work
-constexpr double kJacobiWeight = 0.8;    // damped Jacobi smoother, < 1 keeps the V-cycle positive definite
+constexpr double kJacobiWeight = 0.8;    // damped Jacobi smoother, < 1 keeps the cycle positive definite
 constexpr int kSmoothingSteps = 2;
-constexpr double kCoarseScale = 1.8;     // over-correction of piecewise-constant prolongation (Vanek 1995; tuned: 16 iterations at 64^3 and 128^3)
 
 // Link bits of a fine-level unknown: neighbours along z, y, x (lower, upper), then the two Dirichlet faces.
 constexpr uint8_t kLo[3] = {1, 4, 16};
 constexpr uint8_t kHi[3] = {2, 8, 32};
 constexpr uint8_t kInlet = 64, kOutlet = 128;
 
+// Sums of f(begin, end, sums) over fixed chunks of [0, n), added in chunk order, so that they do not depend
+// on the thread count; on one thread below parallel_min unknowns.
+template <int N, class F>
+std::array<double, N> chunked_sums(int64_t n, int64_t parallel_min, F&& f) {
+  const int64_t chunks = (n + kChunk - 1) / kChunk;
+  std::vector<std::array<double, N>> partial(static_cast<std::size_t>(chunks));
+#pragma omp parallel for schedule(static) if (n >= parallel_min)
+  for (int64_t c = 0; c < chunks; ++c) {
+    partial[c].fill(0.0);
+    f(c * kChunk, std::min(n, (c + 1) * kChunk), partial[c]);
+  }
+  std::array<double, N> total{};
+  for (const auto& p : partial)
+    for (int i = 0; i < N; ++i) total[i] += p[i];
+  return total;
+}
+
 // Sum of f(begin, end) over fixed chunks of [0, n), added in chunk order.
 template <class F>
 double chunked_sum(int64_t n, F&& f) {
-  const int64_t chunks = (n + kChunk - 1) / kChunk;
-  std::vector<double> partial(static_cast<std::size_t>(chunks));
-#pragma omp parallel for schedule(static)
-  for (int64_t c = 0; c < chunks; ++c) partial[c] = f(c * kChunk, std::min(n, (c + 1) * kChunk));
-  double s = 0;
-  for (double v : partial) s += v;
-  return s;
+  return chunked_sums<1>(n, 0, [&](int64_t k0, int64_t k1, std::array<double, 1>& s) { s[0] = f(k0, k1); })[0];
 }
 
 // Unknowns numbered in raster order over a grid; plane_start[z] is the first unknown of plane z.
@@ -208,6 +218,9 @@ struct CoarseLevel {
   std::vector<double> diag;
   std::vector<uint32_t> parent;
   std::vector<float> b, x, t;  // x and t: m + 1 entries, the last 0
+  // K-cycle work vectors (Notay & Vassilevski 2008): the two preconditioned directions c1, c2 (m + 1
+  // entries, the last 0), A c1 and the residual rk after the first step.
+  std::vector<float> c1, c2, v1, rk;
 
   int64_t m() const { return num.m; }
   uint32_t dummy() const { return static_cast<uint32_t>(num.m); }
@@ -309,8 +322,8 @@ CoarseLevel coarsen(L& fine) {
         for (int d = 0; d < 3; ++d) c.gup[d][K] = static_cast<float>(gup[d]);
       }
   c.b.resize(static_cast<std::size_t>(m));
-  c.x.resize(static_cast<std::size_t>(m) + 1);
-  c.t.resize(static_cast<std::size_t>(m) + 1);
+  for (auto* v : {&c.x, &c.t, &c.c1, &c.c2}) v->assign(static_cast<std::size_t>(m) + 1, 0.0f);
+  for (auto* v : {&c.v1, &c.rk}) v->resize(static_cast<std::size_t>(m));
   return c;
 }
 
@@ -359,7 +372,8 @@ class Preconditioner {
   }
   int levels() const { return multigrid_ ? 1 + static_cast<int>(levels_.size()) : 1; }
 
-  // z = B r with B symmetric positive definite (up to the float rounding of the V-cycle).
+  // z = B(r): one multigrid cycle (or Jacobi). The K-cycle's coarse Krylov steps make B depend slightly
+  // on r (it is not one fixed matrix), so the outer solve is flexible CG; r.B(r) stays positive.
   void apply_inverse(const double* r, float* z) {
     const int64_t m = fine_.m();
     if (!multigrid_) {
@@ -371,13 +385,13 @@ class Preconditioner {
       direct_solve(r, z);
       return;
     }
-    // The fine level's right-hand side and scratch in float, as the coarse levels: the V-cycle only
+    // The fine level's right-hand side and scratch in float, as the coarse levels: the cycle only
     // preconditions (CG keeps r, x and A p in double), and float halves the memory traffic of its passes.
     fine_b_.resize(static_cast<std::size_t>(m));
     fine_t_.resize(static_cast<std::size_t>(m));
 #pragma omp parallel for schedule(static)
     for (int64_t k = 0; k < m; ++k) fine_b_[k] = static_cast<float>(r[k]);
-    vcycle(fine_, fine_b_.data(), z, fine_t_.data(), 0);
+    cycle(fine_, fine_b_.data(), z, fine_t_.data(), 0);
   }
 
  private:
@@ -388,12 +402,14 @@ class Preconditioner {
     for (int64_t i = 0; i < direct_->size(); ++i) x[i] = static_cast<X>(y[static_cast<std::size_t>(i)]);
   }
 
-  // Two damped-Jacobi sweeps before and after the coarse correction (the first from zero is w D^-1 b), so
-  // the V-cycle is symmetric. Each sweep is one pass (out = in + w D^-1 (b - A in)) alternating between x
-  // and the scratch t, and the residual is restricted in the same pass that computes it.
-  static_assert(kSmoothingSteps == 2, "the sweep sequence in vcycle assumes two pre- and two post-smoothing steps");
+  // One cycle at a level: two damped-Jacobi sweeps before and after the coarse correction (the first from
+  // zero is w D^-1 b); the coarse problem is solved by Cholesky on the coarsest level, else by the K-cycle
+  // (kcycle: two Krylov-accelerated cycles of the level below). Each sweep is one pass
+  // (out = in + w D^-1 (b - A in)) alternating between x and the scratch t, and the residual is restricted
+  // in the same pass that computes it.
+  static_assert(kSmoothingSteps == 2, "the sweep sequence in cycle assumes two pre- and two post-smoothing steps");
   template <class L, class B, class X, class T>
-  void vcycle(L& level, const B* b, X* x, T* t, std::size_t next) {
+  void cycle(L& level, const B* b, X* x, T* t, std::size_t next) {
     const int64_t m = level.m();
 #pragma omp parallel for schedule(static) if (m >= kParallelMin)
     for (int64_t k = 0; k < m; ++k) x[k] = static_cast<X>(kJacobiWeight * double(b[k]) / diag_of(level, k));
@@ -403,11 +419,64 @@ class Preconditioner {
     if (next + 1 == levels_.size())
       direct_solve(coarse.b.data(), coarse.x.data());
     else
-      vcycle(coarse, coarse.b.data(), coarse.x.data(), coarse.t.data(), next + 1);
+      kcycle(next);
 #pragma omp parallel for schedule(static) if (m >= kParallelMin)
-    for (int64_t k = 0; k < m; ++k) x[k] = static_cast<X>(double(t[k]) + kCoarseScale * double(coarse.x[level.parent[k]]));
+    for (int64_t k = 0; k < m; ++k) x[k] = static_cast<X>(double(t[k]) + double(coarse.x[level.parent[k]]));
     sweep(level, b, x, t);
     sweep(level, b, t, x);
+  }
+
+  // Coarse solve of level lv (right-hand side b, result x) by two steps of flexible CG preconditioned by
+  // the cycle below (the K-cycle of Notay & Vassilevski 2008, threshold t = 0.25): the
+  // Krylov step scales and combines two cycle corrections optimally in the level's energy norm, where a
+  // V-cycle of piecewise-constant aggregation under-corrects (it needed a fixed over-correction of 1.8;
+  // the K-cycle cuts F256's iterations 85 -> 64, docs/benchmarks.md). The second step is skipped when the
+  // first already reduced the residual fourfold.
+  void kcycle(std::size_t lv) {
+    CoarseLevel& c = levels_[lv];
+    const int64_t m = c.m();
+    const float* b = c.b.data();
+    float *c1 = c.c1.data(), *c2 = c.c2.data(), *v1 = c.v1.data(), *rk = c.rk.data(), *x = c.x.data();
+    cycle(c, b, c1, c.t.data(), lv + 1);
+    // rho1 = c1.A c1, alpha1 = c1.b, and b.b
+    const auto s1 = chunked_sums<3>(m, kParallelMin, [&](int64_t k0, int64_t k1, std::array<double, 3>& s) {
+      for (int64_t k = k0; k < k1; ++k) {
+        const float v = static_cast<float>(apply_row(c, k, c1));
+        v1[k] = v;
+        s[0] += double(c1[k]) * double(v);
+        s[1] += double(c1[k]) * double(b[k]);
+        s[2] += double(b[k]) * double(b[k]);
+      }
+    });
+    const double rho1 = s1[0];
+    const double a1 = rho1 > 0 ? s1[1] / rho1 : 1.0;
+    const auto s2 = chunked_sums<1>(m, kParallelMin, [&](int64_t k0, int64_t k1, std::array<double, 1>& s) {
+      for (int64_t k = k0; k < k1; ++k) {
+        const float r = static_cast<float>(double(b[k]) - a1 * double(v1[k]));
+        rk[k] = r;
+        s[0] += double(r) * double(r);
+      }
+    });
+    double w1 = a1, w2 = 0;
+    if (rho1 > 0 && s2[0] > 0.0625 * s1[2]) {
+      cycle(c, rk, c2, c.t.data(), lv + 1);
+      // gamma = c2.A c1, beta = c2.A c2, alpha2 = c2.rk
+      const auto s3 = chunked_sums<3>(m, kParallelMin, [&](int64_t k0, int64_t k1, std::array<double, 3>& s) {
+        for (int64_t k = k0; k < k1; ++k) {
+          const double v = apply_row(c, k, c2);
+          s[0] += double(c2[k]) * double(v1[k]);
+          s[1] += double(c2[k]) * v;
+          s[2] += double(c2[k]) * double(rk[k]);
+        }
+      });
+      const double rho2 = s3[1] - s3[0] * s3[0] / rho1;
+      if (rho2 > 0) {
+        w1 = a1 - s3[0] * s3[2] / (rho1 * rho2);
+        w2 = s3[2] / rho2;
+      }
+    }
+#pragma omp parallel for schedule(static) if (m >= kParallelMin)
+    for (int64_t k = 0; k < m; ++k) x[k] = static_cast<float>(w1 * double(c1[k]) + w2 * double(c2[k]));
   }
 
   // out = in + w D^-1 (b - A in).
@@ -709,13 +778,18 @@ void solve_cg(const FineLevel& fine, Preconditioner& precond, std::vector<double
       if (decades > 0 && result.relative_residual > 0)
         progress.reach(static_cast<int64_t>(1000 * std::clamp(std::log(start_residual / result.relative_residual) / decades, 0.0, 1.0)));
       precond.apply_inverse(r.data(), zv.data());
-      const double rz_new = chunked_sum(m, [&](int64_t k0, int64_t k1) {
-        double s = 0;
-        for (int64_t k = k0; k < k1; ++k) s += r[k] * double(zv[k]);
-        return s;
+      // Flexible CG (Notay 2000): the K-cycle preconditioner varies from one application to the next, so
+      // the new direction is made A-orthogonal to the previous one explicitly, beta = -z.Ap / p.Ap
+      // (equal to r.z / r_old.z_old for a fixed preconditioner).
+      const auto sums = chunked_sums<2>(m, 0, [&](int64_t k0, int64_t k1, std::array<double, 2>& s) {
+        for (int64_t k = k0; k < k1; ++k) {
+          s[0] += r[k] * double(zv[k]);
+          s[1] += q[k] * double(zv[k]);
+        }
       });
+      const double rz_new = sums[0], zq = sums[1];
       check_cg_curvature("r.z", rz_new, result.iterations);
-      const double beta = rz_new / rz;
+      const double beta = -zq / pq;
       rz = rz_new;
 #pragma omp parallel for schedule(static)
       for (int64_t k = 0; k < m; ++k) p[k] = static_cast<float>(double(zv[k]) + beta * double(p[k]));
