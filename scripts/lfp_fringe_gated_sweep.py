@@ -5,14 +5,16 @@ volumes, known-mean route, against the shipped route. Variants per case:
 - gaussian: the forward model with the fitted Gaussian PSF (stop 17's, fringe ignored);
 - fringe: the forward model whose blur is the estimated PSF and fringe, G_s * m - c lap(G_s * m);
 - gated: the Gaussian forward model only where the estimated fringe is small against the blur
-  (c / s^2 <= --gate), else the shipped route.
+  (c / s^2 <= --gate), else the shipped route;
+- PSF-gated: the Gaussian forward model only where the edge fit's PSF is at least --gate-psf um (the blur
+  that the shipped erosion cannot undo), else the shipped route.
 
 Inputs: the folders of scripts/lfp_grey_acceptance.py (SAMPLE = synth output with seg.tif written by
 lfp_fringe_estimate.py, SAMPLE_known_mean/results.json = analyze's known-mean result: bulk window, deep NMC
 grey, shipped LFP profile). The NMC mask is `emorph segment`'s default (analyze's labels are not kept by the
 acceptance).
 
-usage: lfp_fringe_gated_sweep.py SAMPLE... [--gate 0.2]
+usage: lfp_fringe_gated_sweep.py SAMPLE... [--gate 0.2] [--gate-psf 0.5]
 """
 import argparse
 import json
@@ -52,11 +54,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("samples", nargs="+")
     ap.add_argument("--gate", type=float, default=0.2)
+    ap.add_argument("--gate-psf", type=float, default=0.5)
     a = ap.parse_args()
-    print("| sample | c/s^2 est (true) | true slope | shipped | gaussian | fringe | gated | true RSD | shipped | gaussian "
-          "| fringe | gated | ok: shipped / gaussian / fringe / gated |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    met = np.zeros(4, int)
+    print("| sample | PSF um edge fit (true) | c/s^2 est (true) | true slope | shipped | gaussian | fringe | gated | PSF-gated "
+          "| true RSD | shipped | gaussian | fringe | gated | PSF-gated | ok: shipped / gaussian / fringe / gated / PSF-gated |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    met = np.zeros(5, int)
     for d in a.samples:
         d = d.rstrip("/")
         truth = json.load(open(os.path.join(d, "truth.json")))
@@ -87,16 +90,18 @@ def main():
         gaussian = lfp_of(forward_model_matrix_grey(grey, nmc, g_nmc, sigma_edge, voxel))
         fringe = lfp_of(forward_model_matrix_grey(grey, nmc, g_nmc, sigma_in, voxel, max(fringe_in, 0.0)))
         gated = gaussian if ratio <= a.gate else shipped
+        psf_gated = gaussian if sigma_edge * voxel >= a.gate_psf else shipped
         t_slope, t_rsd = fit(lfp_true), rsd(lfp_true)
         tol = max(0.2 * abs(t_slope), 0.02)
-        variants = [shipped, gaussian, fringe, gated]
+        variants = [shipped, gaussian, fringe, gated, psf_gated]
         oks = [abs(fit(v) - t_slope) <= tol and abs(rsd(v) - t_rsd) <= 2 for v in variants]
         met += oks
-        print(f"| {os.path.basename(d)} | {ratio:.2f} ({f / p ** 2:.2f}) | {t_slope:.4f} | " +
+        print(f"| {os.path.basename(d)} | {sigma_edge * voxel:.3f} ({p}) | {ratio:.2f} ({f / p ** 2:.2f}) | {t_slope:.4f} | " +
               " | ".join(f"{fit(v):.4f}" for v in variants) + f" | {t_rsd:.2f} | " +
               " | ".join(f"{rsd(v):.2f}" for v in variants) + " | " +
               " / ".join("yes" if o else "NO" for o in oks) + " |", flush=True)
-    print(f"met: shipped {met[0]}, gaussian {met[1]}, fringe {met[2]}, gated {met[3]} of {len(a.samples)}")
+    print(f"met: shipped {met[0]}, gaussian {met[1]}, fringe {met[2]}, gated {met[3]}, PSF-gated {met[4]} "
+          f"of {len(a.samples)}")
 
 
 if __name__ == "__main__":
