@@ -38,18 +38,22 @@ SURFACE_LAYER_UM = {"H": 10.0}
 NEAR_UM = 1.5
 
 
-def estimate_psf_sigma(grey, nmc):
-    """PSF sigma in voxels: blurred step + fringe fitted to the mean grey per signed-distance bin."""
-    signed = np.where(nmc, ndi.distance_transform_edt(nmc) - 0.5, 0.5 - ndi.distance_transform_edt(~nmc))
-    edges = np.arange(-2.0, 8.01, 0.5)
-    which = np.digitize(signed, edges)
+def binned_profile(x, y, edges, least=200):
+    """Mean x and mean y of the bins of x (bins with more than `least` voxels)."""
+    which = np.digitize(x, edges)
     at, mean = [], []
     for i in range(1, len(edges)):
         m = which == i
-        if m.sum() > 200:
-            at.append(signed[m].mean())
-            mean.append(grey[m].mean())
-    at, mean = np.array(at), np.array(mean)
+        if m.sum() > least:
+            at.append(x[m].mean())
+            mean.append(y[m].mean())
+    return np.array(at), np.array(mean)
+
+
+def estimate_psf_sigma(grey, nmc):
+    """PSF sigma in voxels: blurred step + fringe fitted to the mean grey per signed-distance bin."""
+    signed = np.where(nmc, ndi.distance_transform_edt(nmc) - 0.5, 0.5 - ndi.distance_transform_edt(~nmc))
+    at, mean = binned_profile(signed, grey, np.arange(-2.0, 8.01, 0.5))
 
     def step(x, low, rise, sigma, fringe, centre):
         u = (x - centre) / sigma
@@ -59,8 +63,12 @@ def estimate_psf_sigma(grey, nmc):
     return abs(p[2])
 
 
-def forward_model_matrix_grey(grey, nmc, g_nmc, sigma, voxel):
-    blur = lambda m: ndi.gaussian_filter(m.astype(np.float64), sigma, mode="mirror")
+def forward_model_matrix_grey(grey, nmc, g_nmc, sigma, voxel, fringe=0.0):
+    """Per slice least squares of grey - g_NMC op(NMC) on op(matrix), op(near shell), op(NMC edge), with
+    op(m) = G_s * m - fringe lap(G_s * m) (voxel units); the slice's matrix grey g + h x near share."""
+    def blur(m):
+        b = ndi.gaussian_filter(m.astype(np.float64), sigma, mode="mirror")
+        return b - fringe * ndi.laplace(b, mode="mirror") if fringe else b
     b_nmc = blur(nmc)
     near = ~nmc & (ndi.distance_transform_edt(~nmc) * voxel <= NEAR_UM)
     b_near, b_edge = blur(near), blur(nmc & ~ndi.binary_erosion(nmc))

@@ -22,11 +22,15 @@ import argparse
 import json
 import os
 import subprocess
+import sys
 
 import numpy as np
 import tifffile
 from scipy import ndimage as ndi
 from scipy.stats import norm
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lfp_forward_model_sweep import binned_profile  # noqa: E402
 
 
 def run(cmd):
@@ -75,16 +79,7 @@ def fit_inside_profile(grey, mask):
     deep side overshoots the plateau by c / sigma^2 u phi(u) (the fringe); the matrix side is left out,
     so the LFP density next to NMC does not enter."""
     depth = ndi.distance_transform_edt(mask)[mask] - 0.5
-    values = grey[mask]
-    edges = np.arange(0.0, 12.01, 0.5)
-    which = np.digitize(depth, edges)
-    at, mean = [], []
-    for i in range(1, len(edges)):
-        m = which == i
-        if m.sum() > 200:
-            at.append(depth[m].mean())
-            mean.append(values[m].mean())
-    at, mean = np.array(at), np.array(mean)
+    at, mean = binned_profile(depth, grey[mask], np.arange(0.0, 12.01, 0.5))
 
     # For a fixed (sigma, shift) the model plateau - rise sf(u) + rise c / sigma^2 u phi(u) is linear in
     # (plateau, rise, rise c): least squares on a grid.

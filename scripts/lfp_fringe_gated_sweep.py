@@ -23,31 +23,10 @@ import sys
 
 import numpy as np
 import tifffile
-from scipy import ndimage as ndi
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lfp_fringe_estimate import fit_inside_profile, laplacian  # noqa: E402
-from lfp_forward_model_sweep import estimate_psf_sigma, NEAR_UM  # noqa: E402
-
-
-def forward_model_matrix_grey(grey, nmc, g_nmc, sigma, voxel, fringe=0.0):
-    """Per slice least squares of grey - g_NMC op(NMC) on op(matrix), op(near shell), op(NMC edge), with
-    op(m) = G_s * m - fringe lap(G_s * m) (voxel units); the slice's matrix grey g + h x near share."""
-    def op(m):
-        b = ndi.gaussian_filter(m.astype(np.float64), sigma, mode="mirror")
-        return b - fringe * laplacian(b) if fringe else b
-    b_nmc = op(nmc)
-    near = ~nmc & (ndi.distance_transform_edt(~nmc) * voxel <= NEAR_UM)
-    b_near, b_edge = op(near), op(nmc & ~ndi.binary_erosion(nmc))
-    g = np.full(grey.shape[0], np.nan)
-    for k in range(grey.shape[0]):
-        matrix = ~nmc[k]
-        if not matrix.any():
-            continue
-        columns = np.stack([(1 - b_nmc[k]).ravel(), b_near[k].ravel(), b_edge[k].ravel()], 1)
-        coef = np.linalg.lstsq(columns, (grey[k] - g_nmc * b_nmc[k]).ravel(), rcond=None)[0]
-        g[k] = coef[0] + coef[1] * near[k][matrix].mean()
-    return g
+from lfp_fringe_estimate import fit_inside_profile  # noqa: E402
+from lfp_forward_model_sweep import estimate_psf_sigma, forward_model_matrix_grey  # noqa: E402
 
 
 def main():
