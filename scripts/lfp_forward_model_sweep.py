@@ -93,6 +93,19 @@ def wiener_matrix_grey(grey, nmc, sigma, lam=0.1, excl_voxels=1.5, pad=16):
     return (restored * matrix).sum((1, 2)) / np.maximum(matrix.sum((1, 2)), 1)
 
 
+def load_case(sample, results_dir, mask_path):
+    """analyze's results, the grey, the true labels, the NMC mask, the voxel size, the bulk slices and the
+    slice positions (um) of one case."""
+    res = json.load(open(os.path.join(results_dir, "results.json")))["results"]
+    grey = tifffile.imread(os.path.join(sample, "xct.tif")).astype(np.float64)
+    labels = tifffile.imread(os.path.join(sample, "labels.tif"))
+    nmc = tifffile.imread(mask_path) == 1
+    voxel = res["profiles"]["slice_um"]
+    bulk = res["profiles"]["bulk"]
+    return (res, grey, labels, nmc, voxel, slice(bulk["first_slice"], bulk["last_slice"] + 1),
+            (np.arange(grey.shape[0]) + 0.5) * voxel)
+
+
 def run(cmd):
     subprocess.run(cmd, check=True, capture_output=True, text=True)
 
@@ -125,14 +138,7 @@ def main():
                     run([a.emorph, "analyze", os.path.join(d, "xct.tif"), "--out", res_dir, "--config", config,
                          "--lfp-mean", str(truth["phases"]["LFP"]["volume_fraction"]),
                          "--pore-grey", str(truth["xct"]["grey_of_phase"]["pore"])])
-                res = json.load(open(os.path.join(res_dir, "results.json")))["results"]
-                grey = tifffile.imread(os.path.join(d, "xct.tif")).astype(np.float64)
-                labels = tifffile.imread(os.path.join(d, "labels.tif"))
-                nmc = tifffile.imread(os.path.join(res_dir, "labels.tif")) == 1
-                voxel = res["profiles"]["slice_um"]
-                bulk = res["profiles"]["bulk"]
-                sl = slice(bulk["first_slice"], bulk["last_slice"] + 1)
-                pos = (np.arange(grey.shape[0]) + 0.5) * voxel
+                res, grey, labels, nmc, voxel, sl, pos = load_case(d, res_dir, os.path.join(res_dir, "labels.tif"))
                 fit = lambda y: np.polyfit(pos[sl], y[sl], 1)[0]
                 rsd = lambda y: 100 * y[sl].std() / y[sl].mean()
                 lfp_true = (labels == 2).mean((1, 2))

@@ -22,11 +22,10 @@ import os
 import sys
 
 import numpy as np
-import tifffile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lfp_fringe_estimate import fit_inside_profile  # noqa: E402
-from lfp_forward_model_sweep import estimate_psf_sigma, forward_model_matrix_grey  # noqa: E402
+from lfp_forward_model_sweep import estimate_psf_sigma, forward_model_matrix_grey, load_case  # noqa: E402
 
 
 def main():
@@ -42,14 +41,7 @@ def main():
     for d in a.samples:
         d = d.rstrip("/")
         truth = json.load(open(os.path.join(d, "truth.json")))
-        res = json.load(open(d + "_known_mean/results.json"))["results"]
-        grey = tifffile.imread(os.path.join(d, "xct.tif")).astype(np.float64)
-        labels = tifffile.imread(os.path.join(d, "labels.tif"))
-        nmc = tifffile.imread(os.path.join(d, "seg.tif")) == 1
-        voxel = res["profiles"]["slice_um"]
-        bulk = res["profiles"]["bulk"]
-        sl = slice(bulk["first_slice"], bulk["last_slice"] + 1)
-        pos = (np.arange(grey.shape[0]) + 0.5) * voxel
+        res, grey, labels, nmc, voxel, sl, pos = load_case(d, d + "_known_mean", os.path.join(d, "seg.tif"))
         fit = lambda y: 100 * np.polyfit(pos[sl], y[sl], 1)[0]
         rsd = lambda y: 100 * y[sl].std() / y[sl].mean()
         lfp_true = (labels == 2).mean((1, 2))
