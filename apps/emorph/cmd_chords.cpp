@@ -3,6 +3,8 @@
 
 #include "command.hpp"
 #include "common.hpp"
+#include "param_options.hpp"
+#include "emorph/measure/descriptor_param_tables.hpp"
 #include "emorph/io.hpp"
 #include "emorph/measure/chord_length.hpp"
 #include "emorph/measure/components.hpp"
@@ -13,19 +15,18 @@
 namespace {
 
 struct ChordsOptions : emorph::cli::PhaseInputOptions {
-  bool include_border = false;
+  emorph::ChordLengthParams chords;  // the options of its parameter table, set by the CLI directly
 };
 
 void run_chords(const ChordsOptions& o) {
   if (!o.out.csv.empty()) emorph::check_output_differs(o.in.input, o.out.csv);
   const emorph::Volume<uint8_t> mask = o.read_mask();
-  emorph::ChordLengthParams p;
-  p.include_border_chords = o.include_border;
-  const auto c = emorph::chord_lengths(mask.view(), p);
+  const auto c = emorph::chord_lengths(mask.view(), o.chords);
   emorph::write_csv_table(o.out.csv, emorph::chords_table(c));
   emorph::Json params = o.params();
-  params["include_border"] = o.include_border;
-  emorph::cli::emit_results(o.out, "chords", params, o.in, emorph::chords_results(c, o.phase, o.include_border));
+  params.update(emorph::params_json(o.chords, emorph::chords_param_table()));
+  emorph::cli::emit_results(o.out, "chords", params, o.in,
+                            emorph::chords_results(c, o.phase, o.chords.include_border_chords));
 }
 
 void setup_chords(CLI::App& app) {
@@ -33,8 +34,7 @@ void setup_chords(CLI::App& app) {
   auto* sub = app.add_subcommand("chords", "Chord-length distribution and mean chord of a phase along each axis");
   emorph::cli::add_phase_input_options(sub, *o)->required();
   emorph::cli::add_csv_option(sub, o->out);
-  sub->add_flag("--include-border", o->include_border,
-                "Also count chords touching the volume's border (truncated; left out by default, as PoreSpy)");
+  emorph::cli::add_param_options(sub, o->chords, emorph::chords_param_table());
   sub->callback([o] { run_chords(*o); });
 }
 

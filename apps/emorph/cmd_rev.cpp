@@ -4,29 +4,28 @@
 
 #include "command.hpp"
 #include "common.hpp"
+#include "param_options.hpp"
+#include "emorph/measure/descriptor_param_tables.hpp"
 #include "emorph/io.hpp"
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/rev.hpp"
 #include "emorph/measure/stats_results.hpp"
-#include "emorph/parse.hpp"
 #include "emorph/measure/phase_selection.hpp"
 
 namespace {
 
 struct RevOptions : emorph::cli::PhaseInputOptions {
-  std::string sizes;
+  emorph::RevParams rev;  // the options of its parameter table, set by the CLI directly
 };
 
 void run_rev(const RevOptions& o) {
   if (!o.out.csv.empty()) emorph::check_output_differs(o.in.input, o.out.csv);
-  emorph::RevParams p;
-  if (!o.sizes.empty()) p.sizes_um = emorph::parse_double_list(o.sizes, "--sizes");
   const emorph::Volume<uint8_t> mask = o.read_mask();
-  const auto r = emorph::representative_volume(mask.view(), p);
+  const auto r = emorph::representative_volume(mask.view(), o.rev);
   emorph::write_csv_table(o.out.csv, emorph::rev_table(r));
   emorph::Json params = o.params();
-  params["sizes_um"] = p.sizes_um;
+  params.update(emorph::params_json(o.rev, emorph::rev_param_table()));
   emorph::cli::emit_results(o.out, "rev", params, o.in, emorph::rev_results(r, o.phase));
 }
 
@@ -35,8 +34,7 @@ void setup_rev(CLI::App& app) {
   auto* sub = app.add_subcommand("rev", "Volume-fraction variance over growing subvolumes, integral range and error bar");
   emorph::cli::add_phase_input_options(sub, *o)->required();
   emorph::cli::add_csv_option(sub, o->out);
-  sub->add_option("--sizes", o->sizes,
-                  "Cube edges in um, comma-separated (default: 2 voxels to half the smallest extent, ratio sqrt 2)");
+  emorph::cli::add_param_options(sub, o->rev, emorph::rev_param_table());
   sub->callback([o] { run_rev(*o); });
 }
 

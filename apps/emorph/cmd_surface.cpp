@@ -6,6 +6,8 @@
 
 #include "command.hpp"
 #include "common.hpp"
+#include "param_options.hpp"
+#include "emorph/measure/descriptor_param_tables.hpp"
 #include "streaming.hpp"
 #include "emorph/io.hpp"
 #include "emorph/measure/label_volume.hpp"
@@ -18,7 +20,7 @@ namespace {
 using emorph::Json;
 
 struct SurfaceOptions : emorph::cli::VolumeCommandOptions {
-  bool count_boundary = false;
+  emorph::SurfaceReportParams report;  // the options of its parameter table, set by the CLI directly
   std::string mesh;
   std::string mesh_phase;
 };
@@ -28,11 +30,10 @@ void run_surface(const SurfaceOptions& o) {
   emorph::require(o.mesh.empty() || !o.mesh_phase.empty(), "--mesh needs --phase NAME (the phase to mesh)");
   const emorph::Phase* mesh_phase = o.mesh_phase.empty() ? nullptr : &table.at(o.mesh_phase, "--phase");
   if (!o.mesh.empty()) emorph::check_output_differs(o.in.input, o.mesh);
-  emorph::SurfaceReportParams sp;
-  sp.count_volume_boundary = o.count_boundary;
+  emorph::SurfaceReportParams sp = o.report;
   sp.require_densities = !o.phases.density.empty();
   // --mesh and --count-boundary need the whole volume: they stay in core.
-  const bool stream = o.mesh.empty() && !o.count_boundary && emorph::cli::should_stream_labels(o.in);
+  const bool stream = o.mesh.empty() && !sp.count_volume_boundary && emorph::cli::should_stream_labels(o.in);
   emorph::Volume<uint8_t> labels;
   Json results;
   if (stream) {
@@ -42,7 +43,7 @@ void run_surface(const SurfaceOptions& o) {
     emorph::cli::record_streamed_run(report);
   } else {
     // Only --mesh/--count-boundary force the in-core route; otherwise should_stream_labels already found it fits.
-    if (!o.mesh.empty() || o.count_boundary)
+    if (!o.mesh.empty() || sp.count_volume_boundary)
       emorph::cli::check_in_core_need("surface (with --mesh or --count-boundary)", o.in.input, 1.0);
     labels = emorph::to_label_volume(emorph::read_volume(o.in.input, o.in.read_options()), o.in.input);
     results = emorph::surface_results(labels.view(), table, sp);
@@ -83,8 +84,9 @@ void run_surface(const SurfaceOptions& o) {
                        "specific_surface_m2_per_g"},
                       rows);
   }
-  const Json params = {{"voxel", o.in.voxel}, {"phases", o.phases.phases}, {"density", o.phases.density},
-                       {"count_boundary", o.count_boundary}, {"mesh", o.mesh}, {"phase", o.mesh_phase}};
+  Json params = emorph::params_json(o.report, emorph::surface_param_table());
+  params.update({{"voxel", o.in.voxel}, {"phases", o.phases.phases}, {"density", o.phases.density}, {"mesh", o.mesh},
+                 {"phase", o.mesh_phase}});
   emorph::cli::emit_results(o.out, "surface", params, o.in, results);
 }
 
@@ -93,8 +95,7 @@ void setup_surface(CLI::App& app) {
   auto* sub = app.add_subcommand("surface", "Surface areas of phases and interfaces, specific surfaces");
   emorph::cli::add_volume_command_options(sub, *o);
   o->in.needs_voxel_size = true;  // results in um
-  sub->add_flag("--count-boundary", o->count_boundary,
-                "Count the volume's outer faces as surface (default: only surfaces inside the volume)");
+  emorph::cli::add_param_options(sub, o->report, emorph::surface_param_table());
   emorph::cli::declare_path(sub->add_option("--mesh", o->mesh, "Write the isosurface of --phase as a binary mesh (.ply or .stl)"),
                             emorph::PathKind::output_file, o->mesh);
   sub->add_option("--phase", o->mesh_phase, "Phase to mesh with --mesh");

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "emorph/param_table.hpp"
+#include "emorph/parse.hpp"
 
 namespace emorph::cli {
 
@@ -31,6 +32,9 @@ void add_param_options(CLI::App* sub, P& params, const ParamTable<P>& table, con
         if (value) option->default_str(default_text(value));
       } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
         sub->add_option(flag, value, help);
+      } else if constexpr (std::is_same_v<T, std::vector<double>>) {  // one comma-separated list
+        sub->add_option_function<std::string>(
+            flag, [&value, flag](const std::string& text) { value = parse_double_list(text, flag); }, help);
       } else {
         sub->add_option(flag, value, help)->capture_default_str();
       }

@@ -21,9 +21,10 @@ namespace emorph {
 template <class P>
 struct Param {
   // std::optional<double>: unset is the front end's default (JSON null, Python None); a list of names is
-  // a repeated CLI option, a JSON array and a Python str or list of str.
+  // a repeated CLI option, a JSON array and a Python str or list of str; a list of numbers is a CLI
+  // comma-separated list, a JSON array and a Python list of float (empty: the front end's default).
   using Member = std::variant<double P::*, int P::*, int64_t P::*, uint64_t P::*, bool P::*, std::string P::*,
-                              std::optional<double> P::*, std::vector<std::string> P::*>;
+                              std::optional<double> P::*, std::vector<std::string> P::*, std::vector<double> P::*>;
   std::string key;   // snake_case: the Python keyword and the JSON key
   Member member;
   std::string unit;  // "" when dimensionless
@@ -117,7 +118,7 @@ Json params_json(const P& params, const ParamTable<P>& table) {
   return j;
 }
 
-// "float", "int", "bool", "str", "float, optional" or "str or list of str": the Python type of the parameter, for docstrings.
+// "float", "int", "bool", "str", "float, optional", "str or list of str" or "list of float": the Python type of the parameter, for docstrings.
 template <class P>
 std::string python_type(const Param<P>& param) {
   return std::visit(
@@ -128,6 +129,7 @@ std::string python_type(const Param<P>& param) {
         else if constexpr (std::is_same_v<T, std::string>) return "str";
         else if constexpr (std::is_same_v<T, std::optional<double>>) return "float, optional";
         else if constexpr (std::is_same_v<T, std::vector<std::string>>) return "str or list of str, optional";
+        else if constexpr (std::is_same_v<T, std::vector<double>>) return "list of float, optional";
         else return "int";
       },
       param.member);
@@ -142,6 +144,7 @@ inline std::string default_text(const std::optional<double>& value) { return val
 inline std::string default_text(const std::vector<std::string>& value) {
   return value.empty() ? "None" : Json(value).dump();
 }
+inline std::string default_text(const std::vector<double>& value) { return value.empty() ? "None" : Json(value).dump(); }
 
 // The numpy-style "Parameters" entries of the table's Python keywords, defaults from `defaults`:
 // "keyword : type\n    help, in unit (default value).\n" per parameter.

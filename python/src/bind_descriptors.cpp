@@ -6,6 +6,7 @@
 
 #include "args.hpp"
 #include "bindings.hpp"
+#include "emorph/measure/descriptor_param_tables.hpp"
 #include "emorph/measure/results_json.hpp"
 #include "emorph/measure/triple_line.hpp"
 #include "emorph/report/export_bpx.hpp"
@@ -66,32 +67,7 @@ dict
       py::arg("labels"), py::arg("phase"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
       contacts_doc.c_str());
 
-  m.def(
-      "tpb",
-      [](const py::handle& labels, const py::object& spacing, const py::object& phases, const std::string& active,
-         const std::string& conductor, const std::string& pore, int smoothing, double chord_voxels,
-         const std::string& estimator) {
-        const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
-        const PhaseTable table = phase_table_arg(phases, py::none());
-        TripleLineParams p;
-        p.phases = {table.at(active, "active").label, table.at(conductor, "conductor").label, table.at(pore, "pore").label};
-        p.smoothing_steps = smoothing;
-        p.chord_voxels = chord_voxels;
-        require(estimator == "hybrid" || estimator == "polyline" || estimator == "intersection",
-                "tpb: estimator must be hybrid, polyline or intersection");
-        if (estimator == "intersection") p.estimator = TripleLineParams::Estimator::intersection;
-        if (estimator == "polyline") p.estimator = TripleLineParams::Estimator::polyline;
-        TripleLineResult r;
-        {
-          py::gil_scoped_release release;
-          r = triple_line_length(view, p);
-        }
-        return to_python(triple_line_results(r, {active, conductor, pore}));  // = `emorph tpb --json`
-      },
-      py::arg("labels"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(), py::arg("active") = "NMC",
-      py::arg("conductor") = "CBD", py::arg("pore") = "pore", py::arg("smoothing") = TripleLineParams{}.smoothing_steps,
-      py::arg("chord_voxels") = TripleLineParams{}.chord_voxels, py::arg("estimator") = "hybrid",
-      R"doc(Triple-phase boundary length (as ``emorph tpb``): active material / conductor / pore lines.
+  static const std::string tpb_doc = R"doc(Triple-phase boundary length (as ``emorph tpb``): active material / conductor / pore lines.
 
 Method: the voxel centres are split into Freudenthal tetrahedra; the triple line runs through the
 triangles whose vertices carry the three phases; the polyline is Taubin-smoothed and its length summed.
@@ -99,8 +75,39 @@ triangles whose vertices carry the three phases; the polyline is Taubin-smoothed
 the smoothed active surface with a plane fitted to the conductor|pore faces; the default ``"hybrid"`` takes
 that intersection on the lines where the conductor|pore interface is planar and it agrees with the
 polyline, the polyline elsewhere.
-Returns ``length_um``, ``length_per_um2`` (per um^3 of the whole volume), ``raw_length_um``,
-``total_volume_um3``, ``segments``, ``ends``, ``intersection_share``.)doc");
+
+Parameters
+----------
+labels : numpy.ndarray of uint8
+    C-contiguous (z, y, x) label volume.
+spacing : float or (dz, dy, dx), optional
+    Voxel size in um (default 1).
+phases : dict or str, optional
+    Phase table {name: label} or "pore=0,NMC=1,...".
+)doc" + params_doc(tpb_param_table()) + R"doc(
+Returns
+-------
+dict
+    ``length_um``, ``length_per_um2`` (per um^3 of the whole volume), ``raw_length_um``,
+    ``total_volume_um3``, ``segments``, ``ends``, ``intersection_share``.)doc";
+  m.def(
+      "tpb",
+      [](const py::handle& labels, const py::object& spacing, const py::object& phases, const py::args& args,
+         const py::kwargs& kwargs) {
+        const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
+        const PhaseTable table = phase_table_arg(phases, py::none());
+        TripleLineOptions options;
+        set_params(options, tpb_param_table(), args, kwargs, "tpb", 3);
+        const TripleLineParams p = with_keyword_spelling([&] { return triple_line_params(options, table); });
+        TripleLineResult r;
+        {
+          py::gil_scoped_release release;
+          r = triple_line_length(view, p);
+        }
+        // = `emorph tpb --json`
+        return to_python(triple_line_results(r, {options.active, options.conductor, options.pore}));
+      },
+      py::arg("labels"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(), tpb_doc.c_str());
 
   m.def(
       "export_bpx",

@@ -10,6 +10,7 @@
 #include "bindings.hpp"
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/composition.hpp"
+#include "emorph/measure/descriptor_param_tables.hpp"
 #include "emorph/measure/edt.hpp"
 #include "emorph/measure/fractions.hpp"
 #include "emorph/measure/grey_calibration.hpp"
@@ -201,23 +202,7 @@ Example
       py::arg("labels"), py::arg("spacing") = py::none(), py::arg("bulk") = py::none(), py::arg("phases") = py::none(),
       profile_doc.c_str());
 
-  m.def(
-      "surface",
-      [](const py::handle& labels, const py::object& spacing, const py::object& phases, const py::object& density,
-         bool count_boundary) {
-        const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
-        const PhaseTable table = phase_table_arg(phases, density);
-        Json results;
-        {
-          py::gil_scoped_release release;
-          results = surface_results(view, table, {count_boundary, !density.is_none()});
-        }
-        warn_unlisted(results);
-        return to_python(results);
-      },
-      py::arg("labels"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
-      py::arg("density") = py::none(), py::arg("count_boundary") = false,
-      R"doc(Surface areas of every phase and interface, and specific surfaces.
+  static const std::string surface_doc = R"doc(Surface areas of every phase and interface, and specific surfaces.
 
 Same figures as ``emorph surface LABELS --json``. Method: discrete Crofton formula over the 13 lattice
 directions with Voronoi direction weights (Ohser & Muecklich 2000; Lehmann & Legland 2012), exact
@@ -235,9 +220,7 @@ phases : dict or str, optional
 density : dict or str, optional
     Densities in g/cm3 {name: rho}; when given every solid phase present needs one (mass-based figures).
     Default: the table's densities where known.
-count_boundary : bool
-    Count the volume's outer faces as surface (default: only surfaces inside the volume).
-
+)doc" + params_doc(surface_param_table()) + R"doc(
 Returns
 -------
 dict
@@ -245,7 +228,26 @@ dict
     ``specific_surface_per_um`` (area / total volume), ``specific_surface_phase_per_um`` (area / phase
     volume), ``specific_surface_m2_per_g`` (density known); ``interfaces["a|b"]``: ``area_um2``,
     ``specific_surface_per_um``; ``total_volume_um3``, ``method``, ``count_volume_boundary``,
-    ``solid_density_g_cm3`` and ``electrode_specific_surface_m2_per_g`` where densities are known.)doc");
+    ``solid_density_g_cm3`` and ``electrode_specific_surface_m2_per_g`` where densities are known.)doc";
+  m.def(
+      "surface",
+      [](const py::handle& labels, const py::object& spacing, const py::object& phases, const py::object& density,
+         const py::args& args, const py::kwargs& kwargs) {
+        const auto view = u8_arg(labels, "labels", spacing_arg(spacing));
+        const PhaseTable table = phase_table_arg(phases, density);
+        SurfaceReportParams p;
+        set_params(p, surface_param_table(), args, kwargs, "surface", 4);
+        p.require_densities = !density.is_none();
+        Json results;
+        {
+          py::gil_scoped_release release;
+          results = surface_results(view, table, p);
+        }
+        warn_unlisted(results);
+        return to_python(results);
+      },
+      py::arg("labels"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
+      py::arg("density") = py::none(), surface_doc.c_str());
 
   m.def(
       "composition",

@@ -6,11 +6,13 @@
 #include "bindings.hpp"
 #include "emorph/measure/chord_length.hpp"
 #include "emorph/measure/components.hpp"
+#include "emorph/measure/descriptor_param_tables.hpp"
 #include "emorph/measure/rev.hpp"
 #include "emorph/measure/stats_results.hpp"
 #include "emorph/measure/two_point_correlation.hpp"
 #include "json_python.hpp"
 #include "numpy_volume.hpp"
+#include "param_keywords.hpp"
 
 namespace emorph::python {
 
@@ -30,19 +32,7 @@ auto measure_phase(const py::handle& labels, const std::string& phase, const py:
 }  // namespace
 
 void bind_stats(py::module_& m) {
-  m.def(
-      "chords",
-      [](const py::handle& labels, const std::string& phase, const py::object& spacing, const py::object& phases,
-         bool include_border) {
-        ChordLengthParams p;
-        p.include_border_chords = include_border;
-        const auto c = measure_phase(labels, phase, spacing, phases,
-                                     [&](VolumeView<const uint8_t> mask) { return chord_lengths(mask, p); });
-        return to_python(chords_results(c, phase, include_border));
-      },
-      py::arg("labels"), py::arg("phase"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
-      py::arg("include_border") = false,
-      R"doc(Chord-length distribution and mean chord of a phase along each axis (as ``emorph chords``).
+  static const std::string chords_doc = R"doc(Chord-length distribution and mean chord of a phase along each axis (as ``emorph chords``).
 
 Method: Torquato 2002 ch. 2.8 (PoreSpy ``apply_chords`` + ``chord_length_distribution``): a chord is
 a maximal run of phase voxels along an axis; its length is the run's voxel count times the spacing.
@@ -53,29 +43,28 @@ labels : numpy.ndarray of uint8 (or bool)
 phase : str
     Phase name in the phase table.
 spacing : float or (dz, dy, dx), optional
-include_border : bool
-    Also count the chords that touch the volume's border (truncated; left out by default, as PoreSpy).
-
+phases : dict or str, optional
+    Phase table {name: label} or "pore=0,NMC=1,...".
+)doc" + params_doc(chords_param_table()) + R"doc(
 Returns
 -------
 dict
     ``axes[0..2]``: ``mean_chord_um``, ``chord_um`` (bin centres, one per length in voxels), ``count``,
-    ``frequency`` (number fraction), ``length_weighted``, ``chords``, ``border_chords``, ``voxel_um``.)doc");
-
+    ``frequency`` (number fraction), ``length_weighted``, ``chords``, ``border_chords``, ``voxel_um``.)doc";
   m.def(
-      "correlation",
+      "chords",
       [](const py::handle& labels, const std::string& phase, const py::object& spacing, const py::object& phases,
-         std::optional<double> max_lag, const std::string& method) {
-        TwoPointCorrelationParams p;
-        p.max_lag_um = max_lag;
-        p.method = parse_correlation_method(method, "method");
+         const py::args& args, const py::kwargs& kwargs) {
+        ChordLengthParams p;
+        set_params(p, chords_param_table(), args, kwargs, "chords", 4);
         const auto c = measure_phase(labels, phase, spacing, phases,
-                                     [&](VolumeView<const uint8_t> mask) { return two_point_correlation(mask, p); });
-        return to_python(correlation_results(c, phase));
+                                     [&](VolumeView<const uint8_t> mask) { return chord_lengths(mask, p); });
+        return to_python(chords_results(c, phase, p.include_border_chords));
       },
       py::arg("labels"), py::arg("phase"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
-      py::arg("max_lag") = py::none(), py::arg("method") = "auto",
-      R"doc(Two-point correlation S2(r) of a phase along each axis (as ``emorph correlation``).
+      chords_doc.c_str());
+
+  static const std::string correlation_doc = R"doc(Two-point correlation S2(r) of a phase along each axis (as ``emorph correlation``).
 
 Method: Torquato 2002 ch. 2.2; non-periodic autocorrelation of the phase indicator along every line
 of the axis (bitwise pair counts or zero-padded FFTs), divided by the number of voxel pairs at each lag inside the
@@ -83,30 +72,35 @@ volume. S2(0) is the volume fraction exactly.
 
 Parameters
 ----------
-max_lag : float, optional
-    Largest lag in um (default: half the extent along each axis).
-method : {"auto", "direct", "fft"}
-    direct: exact pair counts by bitwise AND + popcount; fft: FFTW transforms of the zero-padded lines
-    (float, ~1e-6 relative); auto: the cheaper by a cost model (direct below lags of ~400 voxels).
+labels : numpy.ndarray of uint8 (or bool)
+phase : str
+    Phase name in the phase table.
+spacing : float or (dz, dy, dx), optional
+phases : dict or str, optional
+    Phase table {name: label} or "pore=0,NMC=1,...".
+)doc" + params_doc(correlation_param_table()) + R"doc(
+direct: exact pair counts by bitwise AND + popcount; fft: FFTW transforms of the zero-padded lines
+(float, ~1e-6 relative); auto: the cheaper by a cost model (direct below lags of ~400 voxels).
 
 Returns
 -------
 dict
-    ``volume_fraction``, ``method`` (the one used), ``axes[0..2]``: ``r_um`` (from 0), ``s2``, ``pairs``, ``voxel_um``.)doc");
-
+    ``volume_fraction``, ``method`` (the one used), ``axes[0..2]``: ``r_um`` (from 0), ``s2``, ``pairs``, ``voxel_um``.)doc";
   m.def(
-      "rev",
+      "correlation",
       [](const py::handle& labels, const std::string& phase, const py::object& spacing, const py::object& phases,
-         std::optional<std::vector<double>> sizes) {
-        RevParams p;
-        if (sizes) p.sizes_um = *sizes;
-        const auto r = measure_phase(labels, phase, spacing, phases,
-                                     [&](VolumeView<const uint8_t> mask) { return representative_volume(mask, p); });
-        return to_python(rev_results(r, phase));
+         const py::args& args, const py::kwargs& kwargs) {
+        CorrelationOptions options;
+        set_params(options, correlation_param_table(), args, kwargs, "correlation", 4);
+        const TwoPointCorrelationParams p = with_keyword_spelling([&] { return two_point_correlation_params(options); });
+        const auto c = measure_phase(labels, phase, spacing, phases,
+                                     [&](VolumeView<const uint8_t> mask) { return two_point_correlation(mask, p); });
+        return to_python(correlation_results(c, phase));
       },
       py::arg("labels"), py::arg("phase"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
-      py::arg("sizes") = py::none(),
-      R"doc(Volume-fraction variance over cubic subvolumes of growing size, integral range and error bar
+      correlation_doc.c_str());
+
+  static const std::string rev_doc = R"doc(Volume-fraction variance over cubic subvolumes of growing size, integral range and error bar
 (as ``emorph rev``).
 
 Method: Matheron 1971, Kanit et al. 2003: var(V) = phi (1 - phi) A3 / V for V much larger than the
@@ -115,15 +109,31 @@ volume.
 
 Parameters
 ----------
-sizes : list of float, optional
-    Cube edges in um (default: 2 voxels to half the smallest extent, ratio sqrt 2).
-
+labels : numpy.ndarray of uint8 (or bool)
+phase : str
+    Phase name in the phase table.
+spacing : float or (dz, dy, dx), optional
+phases : dict or str, optional
+    Phase table {name: label} or "pore=0,NMC=1,...".
+)doc" + params_doc(rev_param_table()) + R"doc(
 Returns
 -------
 dict
     ``sizes_um``, ``volumes_um3``, ``subvolumes``, ``mean_fraction``, ``std_fraction``, ``used_in_fit``,
     ``integral_range_um3``, ``volume_fraction``, ``volume_fraction_std`` (one standard deviation of
-    the measured fraction at the analysed volume's size), ``analysed_volume_um3``.)doc");
+    the measured fraction at the analysed volume's size), ``analysed_volume_um3``.)doc";
+  m.def(
+      "rev",
+      [](const py::handle& labels, const std::string& phase, const py::object& spacing, const py::object& phases,
+         const py::args& args, const py::kwargs& kwargs) {
+        RevParams p;
+        set_params(p, rev_param_table(), args, kwargs, "rev", 4);
+        const auto r = measure_phase(labels, phase, spacing, phases,
+                                     [&](VolumeView<const uint8_t> mask) { return representative_volume(mask, p); });
+        return to_python(rev_results(r, phase));
+      },
+      py::arg("labels"), py::arg("phase"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
+      rev_doc.c_str());
 }
 
 }  // namespace emorph::python

@@ -10,6 +10,7 @@
 #include "emorph/measure/report_param_tables.hpp"
 #include "emorph/measure/results_json.hpp"
 #include "emorph/transport/connectivity.hpp"
+#include "emorph/transport/connectivity_options.hpp"
 #include "emorph/transport/tortuosity.hpp"
 #include "emorph/transport/tortuosity_options.hpp"
 #include "json_python.hpp"
@@ -70,13 +71,36 @@ dict
       py::arg("labels"), py::arg("spacing") = py::none(), py::arg("phases") = py::none(),
       py::arg("conductivity") = py::none(), tortuosity_doc.c_str());
 
+  static const std::string connectivity_doc = R"doc(Percolation of each phase along an axis (as ``emorph connectivity``).
+
+Each connected component of a phase (6 or 26 connectivity) is percolating (touches both faces normal to
+`axis`), dead-end (one face) or isolated (none).
+
+Parameters
+----------
+labels : numpy.ndarray of uint8
+    C-contiguous (z, y, x) label volume.
+phases : dict or str, optional
+    Phase table {name: label} or "pore=0,NMC=1,...".
+)doc" + params_doc(connectivity_param_table()) + R"doc(
+Returns
+-------
+dict
+    ``phases[name]``: ``volume_fraction``, ``percolating_fraction``, ``dead_end_fraction``,
+    ``isolated_fraction`` (fractions of the phase), voxel counts, ``components``,
+    ``percolating_components``; ``axis``, ``connectivity``; with return_classes (one `phase`) also
+    ``classes``: uint8 array, 0 not phase, 1 percolating, 2 dead-end, 3 isolated.)doc";
   m.def(
       "connectivity",
-      [](const py::handle& labels, int axis, int connectivity, const py::object& phases, const py::object& phase,
-         bool return_classes) {
+      [](const py::handle& labels, const py::args& args, const py::object& phases, const py::kwargs& kwargs) {
         const auto view = u8_arg(labels, "labels", Spacing{});
+        ConnectivityOptions options;
+        // axis, connectivity; phases was 4th (now phase)
+        set_params(options, connectivity_param_table(), args, kwargs, "connectivity", 1, 2);
         const PhaseTable table = phase_table_arg(phases, py::none());
-        const auto only = names_arg(phase, "phase");
+        const int axis = options.axis, connectivity = options.connectivity;
+        const std::vector<std::string>& only = options.only;
+        const bool return_classes = options.return_classes;
         axis_arg(axis);
         if (return_classes && only.size() != 1) throw py::value_error("return_classes needs exactly one phase=");
         py::dict out;
@@ -106,20 +130,7 @@ dict
         out["phases"] = phase_dicts;
         return out;
       },
-      py::arg("labels"), py::arg("axis") = 0, py::arg("connectivity") = 6, py::arg("phases") = py::none(),
-      py::arg("phase") = py::none(), py::arg("return_classes") = false,
-      R"doc(Percolation of each phase along an axis (as ``emorph connectivity``).
-
-Each connected component of a phase (6 or 26 connectivity) is percolating (touches both faces normal to
-`axis`), dead-end (one face) or isolated (none).
-
-Returns
--------
-dict
-    ``phases[name]``: ``volume_fraction``, ``percolating_fraction``, ``dead_end_fraction``,
-    ``isolated_fraction`` (fractions of the phase), voxel counts, ``components``,
-    ``percolating_components``; ``axis``, ``connectivity``; with return_classes (one `phase`) also
-    ``classes``: uint8 array, 0 not phase, 1 percolating, 2 dead-end, 3 isolated.)doc");
+      py::arg("labels"), py::arg("phases") = py::none(), connectivity_doc.c_str());
 
   static const std::string granulometry_doc = R"doc(Size distribution of a phase by openings with growing discrete balls (as ``emorph granulometry``).
 

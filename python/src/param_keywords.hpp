@@ -42,6 +42,9 @@ void set_params(P& params, const ParamTable<P>& table, const pybind11::args& arg
       try {
         if constexpr (std::is_same_v<T, std::optional<double>>) {
           member = value.is_none() ? std::nullopt : std::optional<double>(value.cast<double>());
+        } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+          if (value.is_none()) member.clear();
+          else member = value.cast<T>();
         } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
           if (value.is_none()) member.clear();
           else if (py::isinstance<py::str>(value)) member = {value.cast<std::string>()};
