@@ -92,6 +92,12 @@ struct Reader {
           if (n) value = number(*n, section + "." + param.key);
         } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
           get_strings(t, section, param.key.c_str(), value);
+        } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+          if (!n) return;
+          const toml::array* a = n->as_array();
+          if (!a) fail(*n, section + "." + param.key, "expected an array of numbers");
+          value.clear();
+          for (const auto& e : *a) value.push_back(number(e, section + "." + param.key));
         } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
           int64_t v = static_cast<int64_t>(value);
           get(t, section, param.key.c_str(), v);
@@ -129,6 +135,22 @@ const toml::table* section(const toml::table& root, const char* name, const Read
   return n->as_table();
 }
 
+// [particles]: keys of emorph particles' table; their older [measure] spellings still load, both is an error.
+void read_particles_section(const toml::table& t, const toml::table* measure, const Reader& r, AnalysisConfig& c) {
+  r.check_keys(t, "particles", r.keys(analysis_particles_table()));
+  for (const auto& a : analysis_config_aliases()) {
+    const toml::node* n = t.get(a.key);
+    if (n && measure && a.old_section == "measure" && measure->get(a.old_key))
+      r.fail(*n, a.section + "." + a.key,
+             "also given as " + a.old_section + "." + a.old_key + " (its older spelling): give one of them");
+  }
+  r.get_params(t, "particles", analysis_particles_table(), c);
+  if (const toml::node* n = t.get("quantile"); n && !(c.size_class_quantile > 0 && c.size_class_quantile < 0.5))
+    r.fail(*n, "particles.quantile", "expected a value in (0, 0.5)");
+  if (const toml::node* n = t.get("min_volume_um3"); n && !(*c.min_particle_volume_um3 >= 0))
+    r.fail(*n, "particles.min_volume_um3", "must be >= 0 um^3");
+}
+
 }  // namespace
 
 AnalysisConfig parse_analysis_config(const std::string& text, const std::string& source_name,
@@ -141,8 +163,8 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
   }
   for (const auto& setting : settings) apply_config_setting(root, setting);
   Reader r{source_name};
-  r.check_keys(root, "", {"input", "demo", "preprocess", "segment", "phases", "density", "profile", "lfp", "measure", "output",
-                      "resources"});
+  r.check_keys(root, "", {"input", "demo", "preprocess", "segment", "phases", "density", "profile", "lfp", "measure", "particles",
+                      "output", "resources"});
   AnalysisConfig c;
   if (auto* t = section(root, "input", r)) {
     r.check_keys(*t, "input", {"path", "voxel_um", "kind", "axis"});
@@ -238,6 +260,7 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
     if (c.size_class_quantile <= 0 || c.size_class_quantile >= 0.5)
       r.fail(*t->get("size_class_quantile"), "measure.size_class_quantile", "expected a value in (0, 0.5)");
   }
+  if (auto* t = section(root, "particles", r)) read_particles_section(*t, section(root, "measure", r), r, c);
   if (auto* t = section(root, "resources", r)) {
     r.check_keys(*t, "resources", {"memory_limit"});
     r.get(*t, "resources", "memory_limit", c.memory_limit);
@@ -326,8 +349,6 @@ surface = true
 granulometry = ["NMC", "pore"]
 particles = ["NMC"]
 tortuosity = ["pore"]
-size_class_quantile = 0.25   # smallest / largest quarter of particles for size-class profiles
-min_particle_voxels = 27     # smaller objects are threshold noise: excluded from particles (and counted)
 # chords = ["NMC", "pore"]     # chord-length distributions per axis (off by default)
 # correlation = ["pore"]       # two-point correlation S2(r) per axis
 # rev = ["NMC", "pore"]        # fraction variance over growing cubes, integral range, error bars
@@ -335,6 +356,11 @@ contacts = []                # e.g. ["NMC"]: particle contact areas and coordina
 tpb = false                  # triple-phase boundary length (NMC or LFP / CBD / pore)
 anisotropy = []              # e.g. ["pore"]: tau along all three axes, Bruggeman exponents (2 more solves)
 export_bpx = false           # bpx.json + bpx_profile.csv for battery models (needs tortuosity of pore)
+
+[particles]                  # sizing of the [measure] particles phases (keys of emorph particles' table)
+quantile = 0.25              # smallest / largest quarter of particles for size-class profiles
+# min_volume_um3 = 0.88      # smaller objects are threshold noise: excluded (and counted); default: 27 voxels
+# Older spellings, still read: [measure] size_class_quantile = 0.25, min_particle_voxels = 27 (in voxels)
 
 [resources]
 # memory_limit = "4GiB"      # memory budget (default: half the physical memory; --memory-limit wins)

@@ -1,7 +1,9 @@
-// analyze's [profile] keys from emorph profile's parameter table (see analysis_param_tables.hpp).
+// analyze's [profile] and [particles] keys from the parameter tables of emorph profile and emorph particles
+// (see analysis_param_tables.hpp).
 #include "emorph/report/analysis_param_tables.hpp"
 
 #include "emorph/measure/report_param_tables.hpp"
+#include "emorph/segment/particle_options.hpp"
 
 namespace emorph {
 
@@ -15,6 +17,24 @@ const ParamTable<AnalysisConfig>& analysis_profile_table() {
       rebound(profile_param_table(), "window", &C::window),
   };
   return table;
+}
+
+const ParamTable<AnalysisConfig>& analysis_particles_table() {
+  using C = AnalysisConfig;
+  static const ParamTable<C> table = {
+      rebound(particles_param_table(), "quantile", &C::size_class_quantile),
+      rebound(particles_param_table(), "min_volume_um3", &C::min_particle_volume_um3),
+  };
+  return table;
+}
+
+const std::vector<ConfigAlias>& analysis_config_aliases() {
+  static const std::vector<ConfigAlias> aliases = {
+      {"measure", "size_class_quantile", "particles", "quantile", ""},
+      {"measure", "min_particle_voxels", "particles", "min_volume_um3",
+       "in voxels (3x3x3 = 27, the default) instead of um^3"},
+  };
+  return aliases;
 }
 
 }  // namespace emorph

@@ -546,7 +546,8 @@ class Pipeline {
     ParticleAnalysisParams params;
     params.classes.quantile = c_.size_class_quantile;
     const Spacing s = spacing();
-    params.measures.min_volume_um3 = static_cast<double>(c_.min_particle_voxels) * s.dz * s.dy * s.dx;
+    params.measures.min_volume_um3 =
+        c_.min_particle_volume_um3.value_or(static_cast<double>(c_.min_particle_voxels) * s.dz * s.dy * s.dx);
     params.classes.axis = c_.axis;
     return params;
   }
@@ -730,6 +731,7 @@ Json analysis_config_json(const AnalysisConfig& c) {
             {"export_bpx", c.export_bpx},
             {"out_dir", c.out_dir}};
   if (c.voxel) j["voxel_um"] = {c.voxel->dz, c.voxel->dy, c.voxel->dx};
+  if (c.min_particle_volume_um3) j["min_volume_um3"] = *c.min_particle_volume_um3;
   if (c.lfp.active() || c.lfp.pore_grey || c.lfp.erosion_um) j["lfp"] = lfp_options_json(c.lfp);
   if (c.demo) j["demo_params"] = {{"preset", c.demo_preset}, {"size", c.demo_size}, {"voxel_um", c.demo_voxel_um}, {"seed", c.demo_seed}};
   return j;

@@ -46,18 +46,25 @@ TEST(CliAnalyze, DemoProducesResultsReportAndMatchesTruth) {
 }
 
 // Threshold specks (< min_particle_voxels) leave the particle table but are counted: the particles
-// kept plus those excluded equal the particles found without the minimum.
+// kept plus those excluded equal the particles found without the minimum. [particles] min_volume_um3
+// (particles' own key, in um^3) sets the same minimum as the older [measure] min_particle_voxels.
 TEST(CliAnalyze, MinParticleVoxelsExcludesSpecksAndCountsThem) {
   TempDir dir;
-  const std::string none = dir / "none.toml", dflt = dir / "default.toml";
+  const std::string none = dir / "none.toml", dflt = dir / "default.toml", none_um3 = dir / "none_um3.toml";
   const std::string fast = "[measure]\nsurface = false\ngranulometry = []\ntortuosity = []\n[output]\nlabels = false\nslices = false\n";
   std::ofstream(dflt) << fast;
   std::ofstream(none) << "[measure]\nmin_particle_voxels = 0\nsurface = false\ngranulometry = []\ntortuosity = []\n"
                          "[output]\nlabels = false\nslices = false\n";
   ASSERT_EQ(run_cli("analyze --demo --size 64 --config " + dflt + " --out " + (dir / "d")).exit_code, 0);
   ASSERT_EQ(run_cli("analyze --demo --size 64 --config " + none + " --out " + (dir / "n")).exit_code, 0);
+  std::ofstream(none_um3) << fast << "[particles]\nmin_volume_um3 = 0\n";
+  ASSERT_EQ(run_cli("analyze --demo --size 64 --config " + none_um3 + " --out " + (dir / "u")).exit_code, 0);
   const auto d = read_json(dir / "d/results.json")["results"]["particles"]["NMC"];
   const auto n = read_json(dir / "n/results.json")["results"]["particles"]["NMC"];
+  const auto u = read_json(dir / "u/results.json")["results"]["particles"]["NMC"];
+  EXPECT_EQ(read_json(dir / "u/results.json")["parameters"]["min_volume_um3"], 0.0);
+  EXPECT_EQ(u["count"], n["count"]);
+  EXPECT_EQ(u["excluded_small"], 0);
   EXPECT_EQ(n["excluded_small"], 0);
   EXPECT_GT(d["excluded_small"].get<int>(), 0);
   EXPECT_EQ(d["count"].get<int>() + d["excluded_small"].get<int>(), n["count"].get<int>());

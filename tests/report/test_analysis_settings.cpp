@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <tuple>
 
 #include "emorph/error.hpp"
 #include "emorph/report/analysis_config.hpp"
+#include "emorph/report/analysis_param_tables.hpp"
+#include "emorph/segment/particle_options.hpp"
 
 using namespace emorph;
 
@@ -64,6 +67,8 @@ TEST(AnalysisSettings, ReachEveryKey) {
       {"measure.tortuosity=[]", [](auto& c) { return c.tortuosity.empty(); }},
       {"measure.size_class_quantile=0.1", [](auto& c) { return c.size_class_quantile == 0.1; }},
       {"measure.min_particle_voxels=8", [](auto& c) { return c.min_particle_voxels == 8; }},
+      {"particles.quantile=0.1", [](auto& c) { return c.size_class_quantile == 0.1; }},
+      {"particles.min_volume_um3=2.5", [](auto& c) { return c.min_particle_volume_um3 == 2.5; }},
       {"measure.chords=[NMC, pore]", [](auto& c) { return c.chords == std::vector<std::string>{"NMC", "pore"}; }},
       {"measure.correlation=[pore]", [](auto& c) { return c.correlation == std::vector<std::string>{"pore"}; }},
       {"measure.rev=[\"NMC\"]", [](auto& c) { return c.rev == std::vector<std::string>{"NMC"}; }},
@@ -110,5 +115,38 @@ TEST(AnalysisSettings, ErrorsNameTheOption) {
   for (const std::string bad : {"tpb=true", "measure.tpb", ".tpb=1", "measure.=1", "a.b.c=1", "measure.tpb=",
                                 "measure.tpb=true\n[input]"}) {
     EXPECT_FALSE(error_of({bad}).empty()) << bad;
+  }
+}
+
+// [particles] spells particle sizing with emorph particles' keys and units; the older [measure] keys
+// still load, and giving a parameter in both spellings is an error naming both.
+TEST(AnalysisSettings, ParticlesKeysFromTheParticlesTableAndTheirOlderSpellings) {
+  const AnalysisConfig now = parse_analysis_config("[particles]\nquantile = 0.1\nmin_volume_um3 = 3\n", "c.toml");
+  EXPECT_EQ(now.size_class_quantile, 0.1);
+  EXPECT_EQ(now.min_particle_volume_um3, 3.0);
+  const AnalysisConfig before =
+      parse_analysis_config("[measure]\nsize_class_quantile = 0.1\nmin_particle_voxels = 8\n", "c.toml");
+  EXPECT_EQ(before.size_class_quantile, 0.1);
+  EXPECT_EQ(before.min_particle_voxels, 8);
+  EXPECT_FALSE(before.min_particle_volume_um3);  // analyze converts the voxels with the voxel size
+  using Both = std::tuple<std::string, std::vector<std::string>, std::string, std::string>;  // file, --set, keys
+  const std::vector<Both> both = {
+      {"[measure]\nsize_class_quantile = 0.1\n[particles]\nquantile = 0.2\n", {}, "measure.size_class_quantile",
+       "particles.quantile"},
+      {"", {"measure.min_particle_voxels=8", "particles.min_volume_um3=1"}, "measure.min_particle_voxels",
+       "particles.min_volume_um3"}};
+  for (const auto& [file, settings, old_key, key] : both) {
+    const std::string m = error_of(settings, file);
+    EXPECT_NE(m.find(old_key), std::string::npos) << m;
+    EXPECT_NE(m.find(key), std::string::npos) << m;
+  }
+  for (const std::string bad : {"particles.quantile=0.7", "particles.min_volume_um3=-1", "particles.hmax_um=1"})
+    EXPECT_NE(error_of({bad}).find("--set " + bad), std::string::npos) << bad;
+  // The keys, units and help are particles' own.
+  for (const auto& row : param_rows(analysis_particles_table())) {
+    bool found = false;
+    for (const auto& p : param_rows(particles_param_table()))
+      if (p.key == row.key) found = p.unit == row.unit && p.help == row.help && p.type == row.type;
+    EXPECT_TRUE(found) << row.key;
   }
 }

@@ -54,6 +54,8 @@ struct AnalysisConfig {
   // Particles under this many voxels (3x3x3) are threshold noise, not resolved particles: left out of
   // the table, the distributions and the size-class profiles, and counted as excluded_small.
   int64_t min_particle_voxels = 27;
+  // [particles] min_volume_um3 (particles' own key and unit): when set, it replaces min_particle_voxels.
+  std::optional<double> min_particle_volume_um3;
   // Optional descriptors (issue 20), off by default: particle contacts of these phases, the
   // NMC|LFP / CBD / pore triple-phase boundary, tau along all three axes of these phases (two more
   // transport solves each), and the BPX export (bpx.json + bpx_profile.csv, needs fractions, profiles,
