@@ -8,10 +8,9 @@
 namespace emorph {
 
 const ParamTable<SurfaceReportParams>& surface_param_table() {
-  static const ParamTable<SurfaceReportParams> table = {
-      {"count_boundary", &SurfaceReportParams::count_volume_boundary, "",
-       "Count the volume's outer faces as surface (default: only surfaces inside the volume)"},
-  };
+  static const ParamTable<SurfaceReportParams> table = {{"count_boundary", &SurfaceReportParams::count_volume_boundary,
+                                                         "", "Count the volume's outer faces as surface (default: "
+                                                         "only surfaces inside the volume)"}};
   return table;
 }
 
@@ -49,10 +48,9 @@ TripleLineParams triple_line_params(const TripleLineOptions& o, const PhaseTable
 }
 
 const ParamTable<ChordLengthParams>& chords_param_table() {
-  static const ParamTable<ChordLengthParams> table = {
-      {"include_border", &ChordLengthParams::include_border_chords, "",
-       "Also count chords touching the volume's border (truncated; left out by default, as PoreSpy)"},
-  };
+  static const ParamTable<ChordLengthParams> table = {{"include_border", &ChordLengthParams::include_border_chords, "",
+                                                       "Also count chords touching the volume's border (truncated; "
+                                                       "left out by default, as PoreSpy)"}};
   return table;
 }
 
