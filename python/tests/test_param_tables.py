@@ -4,6 +4,7 @@ import json
 import re
 import subprocess
 
+import numpy as np
 import pytest
 
 import emorph
@@ -18,10 +19,17 @@ EXTRA_ECHO = {
     "contacts": {"phase"},
     "granulometry": {"phase"},
     "tortuosity": {"conductivity", "field", "flux_field", "series"},
+    "connectivity": {"out"},
+    "surface": {"density", "mesh", "phase"},
+    "tpb": set(),
+    "chords": {"phase"},
+    "correlation": {"phase"},
+    "rev": {"phase"},
 }
-EXTRA_KEYWORDS = {"labels", "spacing", "phases", "phase", "bulk", "conductivity"}
+EXTRA_KEYWORDS = {"labels", "spacing", "phases", "phase", "bulk", "conductivity", "density"}
 CLI_ARGS = {"particles": ["--phase", "NMC"], "contacts": ["--phase", "NMC"], "granulometry": ["--phase", "NMC"],
-            "tortuosity": ["--phase", "pore"]}
+            "tortuosity": ["--phase", "pore"], "chords": ["--phase", "NMC"], "correlation": ["--phase", "NMC"],
+            "rev": ["--phase", "NMC"]}
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +51,9 @@ def python_keywords(function):
 
 def test_every_table_drives_a_front_end(tables):
     names = {t["name"] for t in tables}
-    assert {"fractions", "profile", "particles", "contacts", "granulometry", "tortuosity", "synth-xct",
-            "synth-fibsem"} <= names
+    assert {"fractions", "profile", "particles", "contacts", "granulometry", "tortuosity", "connectivity", "surface",
+            "tpb", "chords", "correlation", "rev", "synth-xct", "synth-fibsem", "analyze-profile",
+            "analyze-particles"} <= names
     for t in tables:
         assert t["params"], t["name"]
         assert t["command"] or t["python"] or t["toml"], t["name"]
@@ -84,20 +93,48 @@ def test_json_echo_is_the_table(tables, tmp_path, rng):
 def test_python_rejects_a_keyword_outside_the_table(rng):
     labels = random_labels(rng, (12, 10, 10), phases=4)
     for call in (lambda: emorph.fractions(labels, no_such=1), lambda: emorph.profile(labels, no_such=1),
-                 lambda: emorph.particles(labels, "NMC", no_such=1), lambda: emorph.contacts(labels, "NMC", no_such=1)):
+                 lambda: emorph.particles(labels, "NMC", no_such=1), lambda: emorph.contacts(labels, "NMC", no_such=1),
+                 lambda: emorph.connectivity(labels, no_such=1), lambda: emorph.surface(labels, no_such=1),
+                 lambda: emorph.tpb(labels, no_such=1), lambda: emorph.chords(labels, "NMC", no_such=1),
+                 lambda: emorph.correlation(labels, "NMC", no_such=1), lambda: emorph.rev(labels, "NMC", no_such=1)):
         with pytest.raises(TypeError, match="no_such"):
             call()
 
 
 def test_python_refuses_positional_calls_written_for_the_earlier_argument_order(rng):
     # Before the tables, tortuosity's 4th positional was spacing (now tolerance), fractions' 4th was phases
-    # (now phase), profile's 5th was bulk and particles' 9th surface: such a call must fail loudly.
+    # (now phase), profile's 5th was bulk, particles' 9th surface and connectivity's 4th phases (now phase):
+    # such a call must fail loudly.
     labels = random_labels(rng, (12, 10, 10), phases=4)
     for call, keyword in ((lambda: emorph.tortuosity(labels, "pore", 0, 0.5), "tolerance"),
                           (lambda: emorph.fractions(labels, 0.5, 0, "pore=0,NMC=1"), "phase"),
                           (lambda: emorph.profile(labels, 0.5, 0, 1, (0.0, 2.0)), "exclude_collector"),
                           (lambda: emorph.particles(labels, "NMC", 0.5, None, True, None, False, 26, True),
-                           "min_volume")):
+                           "min_volume"),
+                          (lambda: emorph.connectivity(labels, 0, 6, "pore=0,NMC=1"), "phase")):
         with pytest.raises(TypeError, match=keyword):
             call()
     assert emorph.fractions(labels, 0.5, 0)["phases"]  # the positional prefix that kept its order still works
+    assert emorph.connectivity(labels, 1, 26)["connectivity"] == 26
+
+
+def test_positional_arguments_land_on_the_same_parameters_as_before(rng):
+    # The tables of these functions list their parameters in the old signature's order, so positional
+    # calls keep working: each value must reach its parameter (seen in the result).
+    labels = random_labels(rng, (16, 12, 12), phases=4)
+    assert emorph.chords(labels, "NMC", 1.0, None, True)["include_border_chords"] is True
+    assert emorph.rev(labels, "NMC", 1.0, None, [2.0, 4.0])["sizes_um"] == [2.0, 4.0]
+    assert emorph.surface(labels, 1.0, None, None, True)["count_volume_boundary"] is True
+    direct = emorph.correlation(labels, "NMC", 1.0, None, 3.0, "direct")
+    assert direct["method"] == "direct" and direct["axes"][0]["r_um"][-1] == 3.0
+    # A ball of NMC cut by the CBD|pore plane: its triple line is a circle, whose raw polyline is longer
+    # than the smoothed one.
+    z, y, x = np.mgrid[:24, :24, :24]
+    ball = np.where(y < 12, 0, 3).astype(np.uint8)
+    ball[(z - 12) ** 2 + (y - 12) ** 2 + (x - 12) ** 2 <= 64] = 1
+    positional = emorph.tpb(ball, 1.0, None, "NMC", "CBD", "pore", 0, 2.0, "polyline")["length_um"]
+    assert positional == emorph.tpb(ball, smoothing=0, chord_voxels=2.0, estimator="polyline")["length_um"]
+    assert positional > 0 and positional != emorph.tpb(ball)["length_um"]  # the values did reach the parameters
+    with pytest.raises(ValueError) as error:  # an unknown phase names the keyword, not the CLI's --active
+        emorph.tpb(labels, active="nope")
+    assert "active" in str(error.value) and "--active" not in str(error.value)

@@ -32,7 +32,7 @@ const std::vector<ConfigAlias>& analysis_config_aliases() {
   static const std::vector<ConfigAlias> aliases = {
       {"measure", "size_class_quantile", "particles", "quantile", ""},
       {"measure", "min_particle_voxels", "particles", "min_volume_um3",
-       "in voxels (3x3x3 = 27, the default) instead of um^3"},
+       "in voxels instead of um^3 (given neither, analyze leaves out particles under 27 voxels, 3x3x3)"},
   };
   return aliases;
 }

@@ -4,10 +4,12 @@
 #include <sstream>
 
 #include "emorph/fields.hpp"
+#include "emorph/measure/descriptor_param_tables.hpp"
 #include "emorph/measure/report_param_tables.hpp"
 #include "emorph/report/analysis_param_tables.hpp"
 #include "emorph/segment/particle_options.hpp"
 #include "emorph/synth/imaging_params.hpp"
+#include "emorph/transport/connectivity_options.hpp"
 #include "emorph/transport/tortuosity_options.hpp"
 
 namespace emorph {
@@ -35,12 +37,20 @@ std::vector<CommandParams> parameter_tables() {
       command("contacts", "Contact areas of the particles of a phase", separation_param_table()),
       command("granulometry", "Size distribution of a phase by openings", granulometry_param_table()),
       command("tortuosity", "Tortuosity factor and effective diffusivity", tortuosity_param_table()),
+      command("connectivity", "Percolating, dead-end and isolated fractions of each phase", connectivity_param_table()),
+      command("surface", "Surface areas of phases and interfaces, specific surfaces", surface_param_table()),
+      command("tpb", "Triple-phase boundary length per volume", tpb_param_table()),
+      command("chords", "Chord-length distribution of a phase along each axis", chords_param_table()),
+      command("correlation", "Two-point correlation S2(r) of a phase along each axis", correlation_param_table()),
+      command("rev", "Volume-fraction variance over growing subvolumes, integral range", rev_param_table()),
       {"synth-xct", "synth", "simulate_xct", "", "", "XCT imaging of a synthetic electrode",
        param_rows(synth::xct_param_table())},
       {"synth-fibsem", "synth", "simulate_fibsem", "", "", "FIB/SEM imaging of a synthetic electrode",
        param_rows(synth::fibsem_param_table())},
       {"analyze-profile", "", "", "", "profile", "The bulk window of analyze's profiles (keys of emorph profile's table)",
        param_rows(analysis_profile_table())},
+      {"analyze-particles", "", "", "", "particles",
+       "The sizing of analyze's particles step (keys of emorph particles' table)", param_rows(analysis_particles_table())},
   };
 }
 
@@ -62,6 +72,10 @@ std::string parameters_markdown() {
     for (const auto& r : t.rows)
       md << "| " << code(r.key) << " | " << code(r.cli) << " | " << code(r.python) << " | " << r.type << " | "
          << code(r.default_value) << " | " << r.unit << " | " << r.help << " |\n";
+    for (const auto& a : analysis_config_aliases())
+      if (a.section == t.toml)
+        md << "\nOlder spelling, still read: `[" << a.old_section << "] " << a.old_key << "` for `" << a.key << "`"
+           << (a.note.empty() ? "" : ", " + a.note) << "; giving both is an error.\n";
   }
   return md.str();
 }
