@@ -2,6 +2,7 @@
 #include "slab_masks.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "emorph/io.hpp"
 #include "emorph/io/scratch_store.hpp"
@@ -55,6 +56,12 @@ void write_store_by_slabs(const ScratchStore& store, const std::string& output, 
     if (report) ++report->slabs;
   }
   writer->commit();
+}
+
+std::string mib_text(double bytes) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.1f MiB", bytes / (1024.0 * 1024.0));
+  return text;
 }
 
 uint64_t mask_stream_bytes_per_voxel(DType dtype, bool phase) {

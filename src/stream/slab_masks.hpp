@@ -22,6 +22,9 @@ SlabStream open_mask_stream(const std::string& address, int64_t slab_slices, con
 // The mask of the current slab (all its slices) into `mask`, resized to fit.
 void slab_mask(const SlabStream& s, const std::optional<uint8_t>& phase, std::vector<uint8_t>& mask);
 
+// "12.3 MiB", for the sizes in --memory-limit errors.
+std::string mib_text(double bytes);
+
 // Bytes per voxel a mask stream keeps: the file's dtype, its uint8 copy with a phase, and the mask.
 uint64_t mask_stream_bytes_per_voxel(DType dtype, bool phase);
 

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -21,12 +20,6 @@
 
 namespace emorph {
 namespace {
-
-std::string mib_text(double bytes) {
-  char text[48];
-  std::snprintf(text, sizeof text, "%.1f MiB", bytes / (1024.0 * 1024.0));
-  return text;
-}
 
 // Window particles (nodes) of every slab: their core-slice statistics and the union-find joining them.
 struct Nodes {

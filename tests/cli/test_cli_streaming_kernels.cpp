@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <utility>
 
 #include "emorph/io.hpp"
@@ -120,16 +122,20 @@ TEST_F(CliStreamingKernels, EdtEqualsInCore) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "t.tif"));
 }
 
+// Labelling sizes its slabs for the worst case of components per voxel: 16 KiB gives slabs of one slice,
+// 160 KiB of 2 to 8 (below the in-core estimate of this volume).
+const std::vector<std::string> kComponentLimits = {"16KiB", "96KiB", "160KiB"};
+
 TEST_F(CliStreamingKernels, LabelEqualsInCore) {
-  expect_streamed_equal("label " + labels_ + " OUT.tif --csv OUT.csv", {".tif", ".csv"});
-  expect_streamed_equal("label " + labels_ + " OUT.tif --phase pore --connectivity 6 --csv OUT.csv", {".tif", ".csv"});
-  expect_streamed_equal("label " + labels_ + " OUT.nrrd --phase CBD --connectivity 18", {".nrrd"});
+  expect_streamed_equal("label " + labels_ + " OUT.tif --csv OUT.csv", {".tif", ".csv"}, kComponentLimits);
+  expect_streamed_equal("label " + labels_ + " OUT.tif --phase pore --connectivity 6 --csv OUT.csv", {".tif", ".csv"}, kComponentLimits);
+  expect_streamed_equal("label " + labels_ + " OUT.nrrd --phase CBD --connectivity 18", {".nrrd"}, kComponentLimits);
 }
 
 TEST_F(CliStreamingKernels, ConnectivityEqualsInCore) {
-  expect_streamed_equal("connectivity " + labels_ + " --axis 0", {});
-  expect_streamed_equal("connectivity " + labels_ + " --axis 1 --connectivity 26 --phase CBD --out OUT.tif", {".tif"});
-  expect_streamed_equal("connectivity " + labels_ + " --axis 2 --phase pore --out OUT.tif", {".tif"});
+  expect_streamed_equal("connectivity " + labels_ + " --axis 0", {}, kComponentLimits);
+  expect_streamed_equal("connectivity " + labels_ + " --axis 1 --connectivity 26 --phase CBD --out OUT.tif", {".tif"}, kComponentLimits);
+  expect_streamed_equal("connectivity " + labels_ + " --axis 2 --phase pore --out OUT.tif", {".tif"}, kComponentLimits);
 }
 
 // Anisotropic voxels (the fixture's) take the float passes in core, isotropic ones at the default step
@@ -278,6 +284,47 @@ TEST(CliStreamingKernelsMemory, PeakResidentSetStaysWithinTheLimit) {
     const std::string line = "--memory-limit 8MiB --quiet " + args + " --json " + json;
     expect_streamed_peak_within(command, line, json, dir, bound);
   }
+}
+
+// The worst case of labelling: noise (a quarter of the voxels NMC, one by one, below the percolation
+// threshold) has some 10^5 components of a few voxels, tens of thousands open across each slab face.
+// connectivity keeps the components of one slab and the open ones (O(slice)), and with --out 8 bytes
+// per open component per slab face: within the bound and equal to in core. label keeps 85 bytes per
+// component (its table, as in core): above half the limit plus 16 MiB it exits 2 naming the
+// --memory-limit it needs.
+TEST(CliStreamingKernelsMemory, NoiseComponentsFitOrNameTheLimitTheyNeed) {
+  TempDir dir;
+  emorph::Volume<uint8_t> noise({32, 512, 512}, {1, 1, 1});
+  for (int64_t z = 0; z < 32; ++z)
+    for (int64_t y = 0; y < 512; ++y)
+      for (int64_t x = 0; x < 512; ++x) noise(z, y, x) = cell(z, y, x) < 25 ? 1 : 0;
+  const std::string input = dir / "noise.raw";
+  const double bound = 8.0 * (1 << 20) * 1.25 + 48.0 * (1 << 20);
+  emorph::write_volume(input, noise);
+  const std::string args = "connectivity " + input + " --phase NMC --axis 0 --out ";
+  ASSERT_EQ(run_cli("--quiet " + args + (dir / "core.raw") + " --json " + (dir / "core_results.json")).exit_code, 0);
+  const Json core = read_json(dir / "core_results.json");
+  ASSERT_GT(core["results"]["phases"]["NMC"]["components"].get<int64_t>(), 100000);
+  expect_streamed_peak_within("connectivity", "--memory-limit 8MiB --quiet " + args + (dir / "s.raw") + " --json " + (dir / "s_results.json"),
+                              dir / "s_results.json", dir, bound);
+  EXPECT_EQ(read_json(dir / "s_results.json")["results"].dump(), core["results"].dump());
+  EXPECT_TRUE(file_bytes(dir / "s.raw") == file_bytes(dir / "core.raw"));
+  // label: 645,716 components need 52 MiB of table alone, so 8 MiB is refused after the first walk, naming
+  // at least twice that beyond the 16 MiB allowance; at the size named (above this volume's in-core
+  // estimate, so it runs in core) the labels are the in-core ones.
+  const std::string label = "label " + input + " --phase NMC --connectivity 6 ";
+  ASSERT_EQ(run_cli("--quiet " + label + (dir / "core_labels.raw") + " --json " + (dir / "core_results.json")).exit_code, 0);
+  const int64_t components = read_json(dir / "core_results.json")["results"]["count"].get<int64_t>();
+  const auto over = run_cli("--memory-limit 8MiB --quiet " + label + (dir / "l.raw"));
+  ASSERT_EQ(over.exit_code, 2) << over.err;
+  std::smatch need;
+  ASSERT_TRUE(std::regex_search(over.err, need, std::regex(R"(--memory-limit of at least ([0-9.]+) MiB)"))) << over.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "l.raw"));
+  const double need_mib = std::stod(need[1]);
+  EXPECT_GE(need_mib, 2.0 * (static_cast<double>(components) * 85.0 / (1 << 20) - 16.0)) << over.err;
+  const std::string limit = "--memory-limit " + std::to_string(static_cast<int64_t>(std::ceil(need_mib * 1024))) + "KiB";
+  ASSERT_EQ(run_cli(limit + " --quiet " + label + (dir / "l.raw")).exit_code, 0);
+  EXPECT_TRUE(file_bytes(dir / "l.raw") == file_bytes(dir / "core_labels.raw"));
 }
 
 // `args` (BLOCKS: a volume of 4^3 blocks of `shape`, OUT: the output folder) run at --memory-limit
