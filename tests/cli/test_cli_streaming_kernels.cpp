@@ -266,8 +266,7 @@ TEST(ScratchStore, BoxesReadBackWhatWasWritten) {
 
 // Peak RSS of segment, edt, label and connectivity at --memory-limit 8MiB on a 128 x 512 x 512 volume
 // (32 MiB of 4^3 blocks; in core each needs 3 to 7 bytes per voxel, 96 to 224 MiB): at most 8 x 1.25 + 48 =
-// 58 MiB. Labelling also keeps ~17 bytes per component of each slab (union-find, counts), as in core:
-// a volume of noise with millions of components needs more.
+// 58 MiB. Labelling's worst case (noise) is the next test.
 TEST(CliStreamingKernelsMemory, PeakResidentSetStaysWithinTheLimit) {
   TempDir dir;
   const std::string labels = dir / "big.raw";
