@@ -17,35 +17,12 @@ import tempfile
 import numpy as np
 import scipy.ndimage as ndi
 import tifffile
+from sphere_packing import sphere_packing  # scripts/sphere_packing.py
 
 DARK, CONTRAST = 1000.0, 110.0
 # (radii, NMC fraction, PSF sigma voxels, noise sigma grey): the issue's six kinds of condition.
 CONDITIONS = [((3, 8), 0.25, 1.0, 8), ((3, 8), 0.35, 1.5, 15), ((4, 10), 0.15, 1.0, 30), ((6, 12), 0.35, 1.5, 8),
               ((8, 16), 0.25, 1.25, 20), ((4, 10), 0.30, 1.5, 30)]
-
-
-def sphere_packing(n, rmin, rmax, fraction, rng):
-    """Spheres with radii uniform in [rmin, rmax], without overlap first (gap >= 1 voxel), then with
-    overlaps of up to 30 % of the radii sum, until the fraction is reached."""
-    v = np.zeros((n, n, n), bool)
-    centres, radii, failures = [], [], 0
-    zz, yy, xx = np.mgrid[0:n, 0:n, 0:n]
-    while v.mean() < fraction and failures < 20000:
-        r = rng.uniform(rmin, rmax)
-        c = rng.uniform(0, n, 3)
-        if centres:
-            d = np.linalg.norm(np.array(centres) - c, axis=1)
-            limit = (np.array(radii) + r + 1) if failures < 3000 else 0.7 * (np.array(radii) + r)
-            if np.any(d < limit):
-                failures += 1
-                continue
-        centres.append(c)
-        radii.append(r)
-        lo = np.maximum(0, np.floor(c - r).astype(int))
-        hi = np.minimum(n, np.ceil(c + r).astype(int) + 1)
-        s = tuple(slice(a, b) for a, b in zip(lo, hi))
-        v[s] |= (zz[s] - c[0]) ** 2 + (yy[s] - c[1]) ** 2 + (xx[s] - c[2]) ** 2 <= r * r
-    return v
 
 
 def run(cmd):
@@ -67,7 +44,7 @@ def main():
         for (rmin, rmax), f, psf, noise in CONDITIONS:
             for seed in (int(s) for s in a.seeds.split(",")):
                 rng = np.random.default_rng(seed * 1000 + rmin)
-                truth = sphere_packing(a.size, rmin, rmax, f, rng)
+                truth = sphere_packing(a.size, rmin, rmax, f, rng, separated_tries=3000)
                 grey = DARK + CONTRAST * ndi.gaussian_filter(truth.astype(float), psf) + rng.normal(0, noise, truth.shape)
                 tifffile.imwrite(os.path.join(tmp, "truth.tif"), truth.astype(np.uint8))
                 tifffile.imwrite(os.path.join(tmp, "grey.tif"), np.clip(np.round(grey), 0, 65535).astype(np.uint16))

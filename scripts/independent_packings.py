@@ -19,6 +19,7 @@ import numpy as np
 import tifffile
 from scipy import ndimage as ndi
 from skimage.filters import threshold_otsu
+from sphere_packing import sphere_packing  # scripts/sphere_packing.py
 
 DARK, BRIGHT = 200.0, 310.0  # a 110-level contrast
 # (PSF sigma voxels, noise sigma grey, radius min, radius max, NMC fraction)
@@ -30,31 +31,6 @@ CONDITIONS = [
     (1.5, 30, 3, 8, 0.35),
     (1.5, 8, 3, 16, 0.35),
 ]
-
-
-def sphere_packing(n, rmin, rmax, fraction, rng):
-    """Spheres with radii uniform in [rmin, rmax], centres uniform, overlapping allowed up to 30 % of
-    the radii sum, added until the fraction is reached."""
-    labels = np.zeros((n, n, n), bool)
-    centres, radii = [], []
-    zz, yy, xx = np.ogrid[:n, :n, :n]
-    failures = 0
-    while labels.mean() < fraction and failures < 20000:
-        r = rng.uniform(rmin, rmax)
-        c = rng.uniform(0, n, 3)
-        if centres:
-            d = np.linalg.norm(np.asarray(centres) - c, axis=1)
-            if np.any(d < 0.7 * (np.asarray(radii) + r)):
-                failures += 1
-                continue
-        centres.append(c)
-        radii.append(r)
-        lo = np.maximum(0, np.floor(c - r).astype(int))
-        hi = np.minimum(n, np.ceil(c + r).astype(int) + 1)
-        sub = ((zz[lo[0]:hi[0]] - c[0]) ** 2 + (yy[:, lo[1]:hi[1]] - c[1]) ** 2 +
-               (xx[:, :, lo[2]:hi[2]] - c[2]) ** 2) <= r * r
-        labels[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]] |= sub
-    return labels
 
 
 def image(labels, psf, noise, rng):
