@@ -152,23 +152,24 @@ std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, Vo
   // thresholded surface (an addition, not a loss: taken off before the loss factor is applied), the
   // noise-free one the geometric loss alone. Corrected area (S - r)^2 / S0, with S the labels' area,
   // S0 the noise-free re-imaged one and r = S1 - S0 >= 0 the noisy one's excess.
-  struct Reimaged { double factor, noise_free, noisy; };
+  struct Reimaged { double factor, noise_free, roughness; };
   auto factor_at = [&](double sigma) {
     Reimaged m{};
+    double noisy = 0;
     grey.visit([&](const auto& v) {
       using T = typename std::decay_t<decltype(v)>::value_type;
       m.noise_free = crofton_area(reimage<T>(phase, phase_voxels, sigma, fit, 0.0, denoise, params.noise_seed));
-      m.noisy = crofton_area(reimage<T>(phase, phase_voxels, sigma, fit, noise_sigma, denoise, params.noise_seed));
+      noisy = crofton_area(reimage<T>(phase, phase_voxels, sigma, fit, noise_sigma, denoise, params.noise_seed));
     });
-    const double roughness = std::clamp(m.noisy - m.noise_free, 0.0, 0.5 * r.block_area_um2);
-    const double smooth = r.block_area_um2 - roughness;
+    m.roughness = std::clamp(noisy - m.noise_free, 0.0, 0.5 * r.block_area_um2);
+    const double smooth = r.block_area_um2 - m.roughness;
     m.factor = m.noise_free > 0 ? smooth * smooth / (m.noise_free * r.block_area_um2) : 1.0;
     return m;
   };
   const Reimaged at_fit = factor_at(r.psf_sigma_voxels);
   r.factor = at_fit.factor;
   r.reimaged_area_um2 = at_fit.noise_free;
-  r.noise_roughness_share = std::clamp(at_fit.noisy - at_fit.noise_free, 0.0, 0.5 * r.block_area_um2) / r.block_area_um2;
+  r.noise_roughness_share = at_fit.roughness / r.block_area_um2;
   const double lo = factor_at(r.psf_sigma_voxels * (1 - params.psf_band)).factor;
   const double hi = factor_at(r.psf_sigma_voxels * (1 + params.psf_band)).factor;
   // The band spans the labels' own surface (factor 1), the correction applied twice (a first-order
