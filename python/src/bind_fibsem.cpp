@@ -11,6 +11,7 @@
 #include "bindings.hpp"
 #include "emorph/filter/destripe.hpp"
 #include "emorph/filter/drift_track.hpp"
+#include "emorph/filter/fibsem_prep_options.hpp"
 #include "emorph/filter/intensity_normalise.hpp"
 #include "emorph/filter/shading.hpp"
 #include "emorph/filter/shift.hpp"
@@ -97,7 +98,8 @@ void bind_fibsem(py::module_& m) {
         info["reference_slice"] = reference;
         return py::make_tuple(to_numpy(std::move(aligned)), info);
       },
-      py::arg("stack"), py::arg("reference") = 0, py::arg("lags") = std::vector<int>{1, 2, 4, 8},
+      py::arg("stack"), py::arg("reference") = DriftTrackParams{}.reference_slice,
+      py::arg("lags") = DriftTrackParams{}.lags,
       py::arg("region") = py::none(), py::arg("fill_zero") = false,
       (std::string(R"doc(Register the slices of a FIB/SEM stack and remove the drift (``emorph fibsem-prep --align``).
 
@@ -107,10 +109,7 @@ shifted by separable cubic convolution (Keys 1981).
 
 Parameters
 ----------
-)doc") + kStackDoc + R"doc(
-reference : int
-    Slice whose drift is [0, 0].
-lags : sequence of int
+)doc") + kStackDoc + "\n" + params_doc(drift_param_table()) + R"doc(lags : sequence of int
     Register each slice to these earlier ones (longer lags outvote a bad pair).
 region : ((y0, y1), (x0, x1)), optional
     Register only this part of the slices, in pixels (fiducials, protective layer); >= 16 x 16.
@@ -147,8 +146,8 @@ info : dict
         info["background"] = py::array_t<double>(static_cast<py::ssize_t>(r.background.size()), r.background.data());
         return py::make_tuple(to_numpy(std::move(r.stack)), info);
       },
-      py::arg("stack"), py::arg("order") = 2, py::arg("mode") = "divide", py::arg("row_quantile") = 0.9,
-      py::arg("per_slice") = false,
+      py::arg("stack"), py::arg("order") = ShadingParams{}.order, py::arg("mode") = "divide",
+      py::arg("row_quantile") = ShadingParams{}.row_quantile, py::arg("per_slice") = ShadingParams{}.per_slice,
       (std::string(R"doc(Correct the shading along y of a FIB/SEM stack (first half of ``emorph fibsem-prep --flatten``).
 
 Method: a polynomial in y of degree `order` fitted to a row statistic (a high quantile, or the mean),
@@ -156,15 +155,8 @@ divided out (multiplicative shading) or subtracted.
 
 Parameters
 ----------
-)doc") + kStackDoc + R"doc(
-order : int
-    Polynomial degree, 0..6.
-mode : str
-    "divide" (normalised fit of mean 1) or "subtract" (fit of mean 0).
-row_quantile : float
-    Row statistic fitted: a quantile in (0, 1), or 0 for the row mean.
-per_slice : bool
-    Fit each slice separately (default: one profile averaged over z).
+)doc") + kStackDoc + "\n" + params_doc(shading_param_table()) + R"doc(mode : str
+    "divide" (normalised fit of mean 1) or "subtract" (fit of mean 0) (default "divide").
 
 Returns
 -------
@@ -192,17 +184,16 @@ info : dict
         info["slice_std_before"] = r.slice_std;
         return py::make_tuple(to_numpy(std::move(r.stack)), info);
       },
-      py::arg("stack"), py::arg("method") = "meanstd", py::arg("reference") = -1,
+      py::arg("stack"), py::arg("method") = "meanstd",
+      py::arg("reference") = IntensityNormaliseParams{}.reference_slice,
       (std::string(R"doc(Normalise the contrast of the slices along z (second half of ``emorph fibsem-prep --flatten``).
 
 Parameters
 ----------
-)doc") + kStackDoc + R"doc(
-method : str
-    "meanstd": each slice's mean and standard deviation matched to the target; "histogram": each
-    slice's histogram matched to the reference slice's.
-reference : int
-    Reference slice; -1: the stack's average statistics (meanstd) or the middle slice (histogram).
+)doc") + kStackDoc + "\n" + params_doc(intensity_param_table()) + R"doc(method : str
+    "meanstd" (the default here; the CLI's is modes): each slice's mean and standard deviation matched
+    to the target; "histogram": each slice's histogram matched to the reference slice's; "modes": the
+    phases' grey levels.
 
 Returns
 -------
@@ -244,7 +235,8 @@ info : dict
         info["stripe_band_power_removed_percent"] = before > 0 ? 100 * (1 - after / before) : 0.0;
         return py::make_tuple(to_numpy(std::move(out)), info);
       },
-      py::arg("stack"), py::arg("method") = py::none(), py::arg("angle") = 90.0, py::arg("alpha") = py::none(),
+      py::arg("stack"), py::arg("method") = py::none(), py::arg("angle") = DestripeParams{}.angle_deg,
+      py::arg("alpha") = py::none(),
       py::arg("stripe_length") = py::none(), py::arg("stripe_width") = py::none(), py::arg("iterations") = py::none(),
       py::arg("levels") = py::none(), py::arg("sigma") = py::none(), py::arg("wavelet") = py::none(),
       py::arg("offset_lags") = py::none(), py::arg("mode_window") = py::none(),
@@ -258,19 +250,12 @@ VSNR) and "wavelet-fft" (the wavelet-Fourier filter of Muench et al. 2009).
 
 Parameters
 ----------
-)doc") + kStackDoc + R"doc(
-method : str, optional
+)doc") + kStackDoc + "\n" + params_doc(destripe_param_table()) + R"doc(method : str, optional
     Default: the CLI's default method; or a name ``--destripe-method`` accepts.
-angle : float
-    Stripe direction in degrees from the x axis (90: vertical curtains).
-alpha, stripe_length, stripe_width, iterations : float, float, float, int, optional
-    Default: the CLI's defaults. Variational: regularisation weight (larger removes less), stripe kernel sigmas along and across
-    the stripes in pixels, primal-dual iterations.
-levels, sigma, wavelet : int, float, int, optional
-    Wavelet-FFT: decomposition levels, Gaussian damping width (frequency samples), Daubechies order.
-offset_lags, mode_window : list of int, float, optional
-    Column offsets: the column lags fitted (default [1, 2, 4, 8]) and the half-width of the mode
-    search in noise standard deviations of a difference (default 3).
+offset_lags : list of int, optional
+    Column offsets: the column lags fitted (default [1, 2, 4, 8]).
+
+None for a numeric keyword other than angle keeps its default, as the CLI's unset options do.
 
 Returns
 -------
