@@ -5,12 +5,12 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "command.hpp"
 #include "common.hpp"
 #include "emorph/atomic_file.hpp"
-#include "emorph/report/export_bpx.hpp"
+#include "emorph/report/export_bpx_options.hpp"
+#include "param_options.hpp"
 
 namespace fs = std::filesystem;
 
@@ -19,7 +19,8 @@ namespace {
 using emorph::Json;
 
 struct ExportBpxOptions {
-  std::string results_dir, out, template_path, electrode = "positive", materials, csv;
+  std::string results_dir, out, template_path, csv;
+  emorph::ExportBpxOptions params;  // the options of the parameter table
   emorph::cli::OutputOptions report;
 };
 
@@ -51,13 +52,7 @@ void run_export_bpx(const ExportBpxOptions& o) {
       throw emorph::InputError(*path + ": inside RESULTS_DIR " + o.results_dir +
                                " (the results folder is input; write elsewhere)");
 
-  emorph::ExportBpxParams p;
-  p.electrode = o.electrode;
-  if (!o.materials.empty()) {
-    std::stringstream ss(o.materials);
-    for (std::string m; std::getline(ss, m, ',');)
-      if (!m.empty()) p.materials.push_back(m);
-  }
+  emorph::ExportBpxParams p = emorph::export_bpx_params(o.params);
   if (!o.template_path.empty()) {
     p.bpx_template = read_json_file(o.template_path, "--template");
     emorph::validate_bpx(*p.bpx_template, "--template " + o.template_path);
@@ -81,15 +76,16 @@ void run_export_bpx(const ExportBpxOptions& o) {
                          {"surface_area_per_unit_volume_per_m", m.surface_area_per_volume_m}};
   const Json results = {{"bpx", o.out},
                         {"csv", csv},
-                        {"electrode", o.electrode},
+                        {"electrode", o.params.electrode},
                         {"porosity", r.porosity},
                         {"tau_through_plane", r.tau},
                         {"transport_efficiency", r.transport_efficiency},
                         {"thickness_m", r.thickness_m},
                         {"materials", materials},
                         {"notes", r.notes}};
-  const Json params = {{"results_dir", o.results_dir}, {"template", o.template_path}, {"electrode", o.electrode},
-                       {"materials", o.materials}};
+  Json params = emorph::params_json(o.params, emorph::export_bpx_param_table());
+  params["results_dir"] = o.results_dir;
+  params["template"] = o.template_path;
   emorph::cli::emit_results(o.report, "export-bpx", params, results_json.string(), results);
 }
 
@@ -104,10 +100,7 @@ void setup_export_bpx(CLI::App& app) {
   emorph::cli::declare_path(
       sub->add_option("--template", o->template_path, "BPX document whose other fields are kept (electrochemistry)"),
       emorph::PathKind::input_file, o->template_path);
-  sub->add_option("--electrode", o->electrode, "positive | negative")->capture_default_str();
-  sub->add_option("--materials", o->materials,
-                  "Active materials, comma-separated (default: every solid phase but CBD, collector, matrix); "
-                  "several make a blended electrode");
+  emorph::cli::add_param_options(sub, o->params, emorph::export_bpx_param_table());
   emorph::cli::declare_path(
       sub->add_option("--csv", o->csv, "Through-thickness table (default: FILE without extension + _profile.csv)"),
       emorph::PathKind::output_file, o->csv);

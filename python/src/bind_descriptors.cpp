@@ -9,7 +9,7 @@
 #include "emorph/measure/descriptor_param_tables.hpp"
 #include "emorph/measure/results_json.hpp"
 #include "emorph/measure/triple_line.hpp"
-#include "emorph/report/export_bpx.hpp"
+#include "emorph/report/export_bpx_options.hpp"
 #include "emorph/segment/contact_analysis.hpp"
 #include "json_python.hpp"
 #include "numpy_volume.hpp"
@@ -125,9 +125,9 @@ dict
         out["notes"] = r.notes;
         return out;
       },
-      py::arg("results"), py::arg("results_dir") = "", py::arg("electrode") = "positive",
+      py::arg("results"), py::arg("results_dir") = "", py::arg("electrode") = ExportBpxOptions{}.electrode,
       py::arg("materials") = py::none(), py::arg("template") = py::none(),
-      R"doc(BPX fields of an analysis (as ``emorph export-bpx``).
+      (R"doc(BPX fields of an analysis (as ``emorph export-bpx``).
 
 Parameters
 ----------
@@ -135,11 +135,17 @@ results : dict
     The parsed results.json of ``emorph analyze`` (or its "results").
 results_dir : str
     Where the per-particle tables are (for the radius profile); "" for none.
+)doc" + params_doc(export_bpx_param_table()) + R"doc(materials : str or list of str, optional
+    Active materials (default: every solid phase but CBD, collector, matrix); several make a blended
+    electrode.
+template : dict, optional
+    A BPX document whose other fields are kept (electrochemistry).
 
 Returns
 -------
 dict
-    ``bpx`` (the document), ``columns`` and ``rows`` (the through-thickness table), ``notes``.)doc");
+    ``bpx`` (the document), ``columns`` and ``rows`` (the through-thickness table), ``notes``.)doc")
+          .c_str());
 }
 
 }  // namespace emorph::python

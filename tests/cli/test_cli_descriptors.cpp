@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/cli_test.hpp"
+#include "emorph/report/export_bpx_options.hpp"
 
 namespace {
 
@@ -62,6 +63,12 @@ TEST(CliDescriptors, AnalyzeStepsThenExportBpx) {
               (dir / "x.json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(snapshot(dir / "res"), before);
+  // `parameters` echoes the parameter table (as typed) and the command's own paths.
+  nlohmann::json echo = emorph::params_json(emorph::ExportBpxOptions{"positive", "NMC,LFP"},
+                                            emorph::export_bpx_param_table());
+  echo["results_dir"] = dir / "res";
+  echo["template"] = "";
+  EXPECT_EQ(read_json(dir / "x.json")["parameters"], echo);
   const auto bpx = read_json(dir / "cell.json");
   const auto& e = bpx["Parameterisation"]["Positive electrode"];
   const double eps = res["fractions"]["phases"]["pore"]["electrode_volume_fraction"];
