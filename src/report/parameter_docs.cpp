@@ -4,6 +4,9 @@
 #include <sstream>
 
 #include "emorph/fields.hpp"
+#include "emorph/filter/fibsem_prep_options.hpp"
+#include "emorph/measure/composition_options.hpp"
+#include "emorph/report/export_bpx_options.hpp"
 #include "emorph/measure/descriptor_param_tables.hpp"
 #include "emorph/measure/report_param_tables.hpp"
 #include "emorph/report/analysis_param_tables.hpp"
@@ -47,6 +50,21 @@ std::vector<CommandParams> parameter_tables() {
        param_rows(synth::xct_param_table())},
       {"synth-fibsem", "synth", "simulate_fibsem", "", "", "FIB/SEM imaging of a synthetic electrode",
        param_rows(synth::fibsem_param_table())},
+      command("composition", "Electrode composition from wt%, densities and porosity (no image)",
+              composition_param_table()),
+      {"export-bpx", "export-bpx", "export_bpx", "parameters", "", "BPX export of an analysis",
+       param_rows(export_bpx_param_table())},
+      // fibsem-prep: one table per step, each also the keywords of the step's Python function.
+      {"fibsem-prep", "fibsem-prep", "", "parameters", "",
+       "FIB/SEM stack preparation: the steps, methods by name, lists as typed", param_rows(fibsem_prep_param_table())},
+      {"fibsem-prep-destripe", "fibsem-prep", "destripe", "parameters", "", "FIB/SEM curtaining removal",
+       param_rows(destripe_param_table())},
+      {"fibsem-prep-shading", "fibsem-prep", "correct_shading", "parameters", "", "FIB/SEM shading along y",
+       param_rows(shading_param_table())},
+      {"fibsem-prep-intensity", "fibsem-prep", "normalise_intensity", "parameters", "", "FIB/SEM contrast along z",
+       param_rows(intensity_param_table())},
+      {"fibsem-prep-align", "fibsem-prep", "align_slices", "parameters", "", "FIB/SEM slice alignment",
+       param_rows(drift_param_table())},
       {"analyze-profile", "", "", "", "profile", "The bulk window of analyze's profiles (keys of emorph profile's table)",
        param_rows(analysis_profile_table())},
       {"analyze-particles", "", "", "", "particles",
