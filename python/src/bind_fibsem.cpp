@@ -109,7 +109,7 @@ shifted by separable cubic convolution (Keys 1981).
 
 Parameters
 ----------
-)doc") + kStackDoc + "\n" + params_doc(drift_param_table()) + R"doc(lags : sequence of int
+)doc") + kStackDoc + "\n" + params_doc(fibsem_prep_tables().drift) + R"doc(lags : sequence of int
     Register each slice to these earlier ones (longer lags outvote a bad pair).
 region : ((y0, y1), (x0, x1)), optional
     Register only this part of the slices, in pixels (fiducials, protective layer); >= 16 x 16.
@@ -155,7 +155,7 @@ divided out (multiplicative shading) or subtracted.
 
 Parameters
 ----------
-)doc") + kStackDoc + "\n" + params_doc(shading_param_table()) + R"doc(mode : str
+)doc") + kStackDoc + "\n" + params_doc(fibsem_prep_tables().shading) + R"doc(mode : str
     "divide" (normalised fit of mean 1) or "subtract" (fit of mean 0) (default "divide").
 
 Returns
@@ -190,7 +190,7 @@ info : dict
 
 Parameters
 ----------
-)doc") + kStackDoc + "\n" + params_doc(intensity_param_table()) + R"doc(method : str
+)doc") + kStackDoc + "\n" + params_doc(fibsem_prep_tables().intensity) + R"doc(method : str
     "meanstd" (the default here; the CLI's is modes): each slice's mean and standard deviation matched
     to the target; "histogram": each slice's histogram matched to the reference slice's; "modes": the
     phases' grey levels.
@@ -250,7 +250,7 @@ VSNR) and "wavelet-fft" (the wavelet-Fourier filter of Muench et al. 2009).
 
 Parameters
 ----------
-)doc") + kStackDoc + "\n" + params_doc(destripe_param_table()) + R"doc(method : str, optional
+)doc") + kStackDoc + "\n" + params_doc(fibsem_prep_tables().destripe) + R"doc(method : str, optional
     Default: the CLI's default method; or a name ``--destripe-method`` accepts.
 offset_lags : list of int, optional
     Column offsets: the column lags fitted (default [1, 2, 4, 8]).

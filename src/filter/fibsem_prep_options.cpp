@@ -11,68 +11,57 @@
 
 namespace emorph {
 
-const ParamTable<FibsemPrepOptions>& fibsem_prep_param_table() {
+const FibsemPrepTables& fibsem_prep_tables() {
   using O = FibsemPrepOptions;
-  static const ParamTable<O> table = {
-      {"destripe", &O::destripe, "", "Remove curtaining stripes", "", "none"},
-      {"flatten", &O::flatten, "", "Correct shading along y and contrast along z", "", "none"},
-      {"align", &O::align, "", "Register slices and remove the drift (no step named: all three)", "", "none"},
-      {"destripe_method", &O::destripe_method, "",
-       "column-offsets (robust offset per column), variational (VSNR-like) or wavelet-fft (Muench 2009)", "", "none"},
-      {"stripe_lags", &O::stripe_lags, "", "Column offsets: column distances compared (must include 1)", "", "none"},
-      {"intensity", &O::intensity, "",
-       "Contrast along z: modes (the phases' grey levels), meanstd, histogram or none", "", "none"},
-      {"shading_mode", &O::shading_mode, "", "divide or subtract", "", "none"},
-      {"region", &O::region, "", "Register only y0:y1,x0:x1 (pixels): fiducials, protective layer", "", "none"},
-      {"lags", &O::lags, "", "Register each slice to these earlier ones", "", "none"},
-      {"fill_zero", &O::fill_zero, "", "Fill pixels shifted in from outside with 0 (default: nearest edge)", "",
-       "none"},
+  using D = DestripeParams;
+  using S = ShadingParams;
+  static const FibsemPrepTables tables = {
+      .options =
+          {
+              {"destripe", &O::destripe, "", "Remove curtaining stripes", "", "none"},
+              {"flatten", &O::flatten, "", "Correct shading along y and contrast along z", "", "none"},
+              {"align", &O::align, "", "Register slices and remove the drift (no step named: all three)", "", "none"},
+              {"destripe_method", &O::destripe_method, "",
+               "column-offsets (robust offset per column), variational (VSNR-like) or wavelet-fft (Muench 2009)", "",
+               "none"},
+              {"stripe_lags", &O::stripe_lags, "", "Column offsets: column distances compared (must include 1)", "",
+               "none"},
+              {"intensity", &O::intensity, "",
+               "Contrast along z: modes (the phases' grey levels), meanstd, histogram or none", "", "none"},
+              {"shading_mode", &O::shading_mode, "", "divide or subtract", "", "none"},
+              {"region", &O::region, "", "Register only y0:y1,x0:x1 (pixels): fiducials, protective layer", "",
+               "none"},
+              {"lags", &O::lags, "", "Register each slice to these earlier ones", "", "none"},
+              {"fill_zero", &O::fill_zero, "", "Fill pixels shifted in from outside with 0 (default: nearest edge)",
+               "", "none"},
+          },
+      .destripe =
+          {
+              {"angle", &D::angle_deg, "degrees", "Stripe direction from the x axis (90: vertical)"},
+              {"mode_window", &D::mode_window, "",
+               "Column offsets: mode window half-width, in noise standard deviations of a pixel difference"},
+              {"alpha", &D::alpha, "", "Variational: regularisation weight (larger removes less)"},
+              {"stripe_length_px", &D::stripe_length_px, "px", "Variational: stripe kernel sigma along",
+               "--stripe-length", "stripe_length"},
+              {"stripe_width_px", &D::stripe_width_px, "px", "Variational: stripe kernel sigma across",
+               "--stripe-width", "stripe_width"},
+              {"iterations", &D::iterations, "", "Variational: primal-dual iterations"},
+              {"levels", &D::levels, "", "Wavelet-FFT: decomposition levels"},
+              {"sigma", &D::sigma, "frequency samples", "Wavelet-FFT: Gaussian damping width"},
+              {"wavelet", &D::wavelet_order, "", "Wavelet-FFT: Daubechies order 1,2,4,6,8,10"},
+          },
+      .shading =
+          {
+              {"shading_order", &S::order, "", "Polynomial degree of the y shading (0..6)", "", "order"},
+              {"shading_quantile", &S::row_quantile, "", "Row statistic fitted: quantile, 0 = mean", "",
+               "row_quantile"},
+              {"shading_per_slice", &S::per_slice, "", "Fit the shading of each slice separately", "", "per_slice"},
+          },
+      .intensity = {{"intensity_reference", &IntensityNormaliseParams::reference_slice, "",
+                     "Reference slice (-1: stack average / middle)", "", "reference"}},
+      .drift = {{"reference", &DriftTrackParams::reference_slice, "", "Slice whose drift is [0, 0]"}},
   };
-  return table;
-}
-
-const ParamTable<DestripeParams>& destripe_param_table() {
-  using P = DestripeParams;
-  static const ParamTable<P> table = {
-      {"angle", &P::angle_deg, "degrees", "Stripe direction from the x axis (90: vertical)"},
-      {"mode_window", &P::mode_window, "",
-       "Column offsets: mode window half-width, in noise standard deviations of a pixel difference"},
-      {"alpha", &P::alpha, "", "Variational: regularisation weight (larger removes less)"},
-      {"stripe_length_px", &P::stripe_length_px, "px", "Variational: stripe kernel sigma along", "--stripe-length",
-       "stripe_length"},
-      {"stripe_width_px", &P::stripe_width_px, "px", "Variational: stripe kernel sigma across", "--stripe-width",
-       "stripe_width"},
-      {"iterations", &P::iterations, "", "Variational: primal-dual iterations"},
-      {"levels", &P::levels, "", "Wavelet-FFT: decomposition levels"},
-      {"sigma", &P::sigma, "frequency samples", "Wavelet-FFT: Gaussian damping width"},
-      {"wavelet", &P::wavelet_order, "", "Wavelet-FFT: Daubechies order 1,2,4,6,8,10"},
-  };
-  return table;
-}
-
-const ParamTable<ShadingParams>& shading_param_table() {
-  using P = ShadingParams;
-  static const ParamTable<P> table = {
-      {"shading_order", &P::order, "", "Polynomial degree of the y shading (0..6)", "", "order"},
-      {"shading_quantile", &P::row_quantile, "", "Row statistic fitted: quantile, 0 = mean", "", "row_quantile"},
-      {"shading_per_slice", &P::per_slice, "", "Fit the shading of each slice separately", "", "per_slice"},
-  };
-  return table;
-}
-
-const ParamTable<IntensityNormaliseParams>& intensity_param_table() {
-  static const ParamTable<IntensityNormaliseParams> table = {
-      {"intensity_reference", &IntensityNormaliseParams::reference_slice, "",
-       "Reference slice (-1: stack average / middle)", "", "reference"},
-  };
-  return table;
-}
-
-const ParamTable<DriftTrackParams>& drift_param_table() {
-  static const ParamTable<DriftTrackParams> table = {
-      {"reference", &DriftTrackParams::reference_slice, "", "Slice whose drift is [0, 0]"},
-  };
-  return table;
+  return tables;
 }
 
 namespace {
@@ -138,7 +127,8 @@ FibsemPrepParams fibsem_prep_params(const FibsemPrepOptions& options) {
 
 Json fibsem_prep_params_json(const FibsemPrepOptions& options) {
   Json j = Json::object();
-  for_each_fibsem_prep_table(options, [&](const auto& params, const auto& table) { j.update(params_json(params, table)); });
+  for_each_fibsem_prep_table(options,
+                             [&](const auto& params, const auto& table) { j.update(params_json(params, table)); });
   return j;
 }
 

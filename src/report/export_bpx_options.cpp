@@ -5,18 +5,6 @@
 
 namespace emorph {
 
-const ParamTable<ExportBpxOptions>& export_bpx_param_table() {
-  using O = ExportBpxOptions;
-  static const ParamTable<O> table = {
-      {"electrode", &O::electrode, "", "positive | negative"},
-      {"materials", &O::materials, "",
-       "Active materials, comma-separated (default: every solid phase but CBD, collector, matrix); several make a "
-       "blended electrode",
-       "", "none"},
-  };
-  return table;
-}
-
 ExportBpxParams export_bpx_params(const ExportBpxOptions& o) {
   ExportBpxParams p;
   p.electrode = o.electrode;
@@ -25,5 +13,19 @@ ExportBpxParams export_bpx_params(const ExportBpxOptions& o) {
     if (!m.empty()) p.materials.push_back(m);
   return p;
 }
+
+namespace {
+
+const ParamTable<ExportBpxOptions> kExportBpxTable = {
+    {"electrode", &ExportBpxOptions::electrode, "", "positive | negative"},
+    {"materials", &ExportBpxOptions::materials, "",
+     "Active materials, comma-separated (default: every solid phase but CBD, collector, matrix); several make a "
+     "blended electrode",
+     "", "none"},
+};
+
+}  // namespace
+
+const ParamTable<ExportBpxOptions>& export_bpx_param_table() { return kExportBpxTable; }
 
 }  // namespace emorph

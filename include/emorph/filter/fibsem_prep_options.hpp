@@ -27,33 +27,36 @@ struct FibsemPrepOptions {
   DriftTrackParams drift;
 };
 
-// destripe, flatten, align, destripe_method, stripe_lags, intensity, shading_mode, region, lags, fill_zero.
-const ParamTable<FibsemPrepOptions>& fibsem_prep_param_table();
-// angle, mode_window, alpha, stripe_length_px, stripe_width_px, iterations, levels, sigma, wavelet.
-const ParamTable<DestripeParams>& destripe_param_table();
-// shading_order, shading_quantile, shading_per_slice.
-const ParamTable<ShadingParams>& shading_param_table();
-// intensity_reference.
-const ParamTable<IntensityNormaliseParams>& intensity_param_table();
-// reference.
-const ParamTable<DriftTrackParams>& drift_param_table();
+// One table per struct of the chain.
+struct FibsemPrepTables {
+  // destripe, flatten, align, destripe_method, stripe_lags, intensity, shading_mode, region, lags, fill_zero.
+  ParamTable<FibsemPrepOptions> options;
+  // angle, mode_window, alpha, stripe_length_px, stripe_width_px, iterations, levels, sigma, wavelet.
+  ParamTable<DestripeParams> destripe;
+  ParamTable<ShadingParams> shading;                 // shading_order, shading_quantile, shading_per_slice
+  ParamTable<IntensityNormaliseParams> intensity;    // intensity_reference
+  ParamTable<DriftTrackParams> drift;                // reference
+};
+const FibsemPrepTables& fibsem_prep_tables();
 
 // Calls f(params, table) for the options' own table, then each step struct with its table (the order of
 // the CLI's --help and of docs/parameters.md).
 template <class Options, class F>
 void for_each_fibsem_prep_table(Options& o, F&& f) {
-  f(o, fibsem_prep_param_table());
-  f(o.destripe_params, destripe_param_table());
-  f(o.shading, shading_param_table());
-  f(o.intensity_params, intensity_param_table());
-  f(o.drift, drift_param_table());
+  const FibsemPrepTables& t = fibsem_prep_tables();
+  f(o, t.options);
+  f(o.destripe_params, t.destripe);
+  f(o.shading, t.shading);
+  f(o.intensity_params, t.intensity);
+  f(o.drift, t.drift);
 }
 
 // The options with none of the three steps set turned into all three set (what runs and is echoed).
 FibsemPrepOptions with_default_steps(FibsemPrepOptions options);
 
-// The chain's parameters (steps as with_default_steps), the names, lists and region parsed. Throws InputError naming the option (--destripe-method, --stripe-lags, --intensity,
-// --shading-mode, --lags, --region).
+// The chain's parameters (steps as with_default_steps), the names, lists and region parsed. Throws
+// InputError naming the option (--destripe-method, --stripe-lags, --intensity, --shading-mode, --lags,
+// --region).
 FibsemPrepParams fibsem_prep_params(const FibsemPrepOptions& options);
 
 // `parameters` of fibsem-prep's JSON: every table's echo.
