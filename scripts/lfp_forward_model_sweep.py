@@ -63,24 +63,37 @@ def estimate_psf_sigma(grey, nmc):
     return abs(p[2])
 
 
-def forward_model_matrix_grey(grey, nmc, g_nmc, sigma, voxel, fringe=0.0):
+def forward_model_matrix_grey(grey, nmc, g_nmc, sigma, voxel, fringe=0.0, fringe_column=False):
     """Per slice least squares of grey - g_NMC op(NMC) on op(matrix), op(near shell), op(NMC edge), with
-    op(m) = G_s * m - fringe lap(G_s * m) (voxel units); the slice's matrix grey g + h x near share."""
+    op(m) = G_s * m - fringe lap(G_s * m) (voxel units); the slice's matrix grey g + h x near share.
+    fringe_column: one more column, the Laplacian of op(NMC) (the fringe the Gaussian leaves); then also
+    returns its coefficient per slice over the NMC/matrix contrast (voxel^2; minus the unabsorbed fringe)."""
     def blur(m):
         b = ndi.gaussian_filter(m.astype(np.float64), sigma, mode="mirror")
         return b - fringe * ndi.laplace(b, mode="mirror") if fringe else b
     b_nmc = blur(nmc)
     near = ~nmc & (ndi.distance_transform_edt(~nmc) * voxel <= NEAR_UM)
     b_near, b_edge = blur(near), blur(nmc & ~ndi.binary_erosion(nmc))
+    lap = laplacian(b_nmc) if fringe_column else None
     g = np.full(grey.shape[0], np.nan)
+    fringe_per_contrast = np.full(grey.shape[0], np.nan)
     for k in range(grey.shape[0]):
         matrix = ~nmc[k]
         if not matrix.any():
             continue
-        columns = np.stack([(1 - b_nmc[k]).ravel(), b_near[k].ravel(), b_edge[k].ravel()], 1)
-        coef = np.linalg.lstsq(columns, (grey[k] - g_nmc * b_nmc[k]).ravel(), rcond=None)[0]
+        columns = [(1 - b_nmc[k]).ravel(), b_near[k].ravel(), b_edge[k].ravel()] + ([lap[k].ravel()] if fringe_column else [])
+        coef = np.linalg.lstsq(np.stack(columns, 1), (grey[k] - g_nmc * b_nmc[k]).ravel(), rcond=None)[0]
         g[k] = coef[0] + coef[1] * near[k][matrix].mean()
-    return g
+        if fringe_column:
+            fringe_per_contrast[k] = coef[3] / (g_nmc - coef[0])
+    return (g, fringe_per_contrast) if fringe_column else g
+
+
+def laplacian(v):
+    """The simulator's 6-neighbour Laplacian (voxel units), mirrored at the border."""
+    p = np.pad(v, 1, mode="reflect")
+    return (p[:-2, 1:-1, 1:-1] + p[2:, 1:-1, 1:-1] + p[1:-1, :-2, 1:-1] + p[1:-1, 2:, 1:-1] +
+            p[1:-1, 1:-1, :-2] + p[1:-1, 1:-1, 2:] - 6 * v)
 
 
 def wiener_matrix_grey(grey, nmc, sigma, lam=0.1, excl_voxels=1.5, pad=16):

@@ -30,18 +30,11 @@ from scipy import ndimage as ndi
 from scipy.stats import norm
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lfp_forward_model_sweep import binned_profile  # noqa: E402
+from lfp_forward_model_sweep import binned_profile, laplacian  # noqa: E402
 
 
 def run(cmd):
     subprocess.run(cmd, check=True, capture_output=True, text=True)
-
-
-def laplacian(v):
-    """The simulator's 6-neighbour Laplacian (voxel units), mirrored at the border."""
-    p = np.pad(v, 1, mode="reflect")
-    return (p[:-2, 1:-1, 1:-1] + p[2:, 1:-1, 1:-1] + p[1:-1, :-2, 1:-1] + p[1:-1, 2:, 1:-1] +
-            p[1:-1, 1:-1, :-2] + p[1:-1, 1:-1, 2:] - 6 * v)
 
 
 def fit_psf_fringe(grey, mask, sigmas, split=False):
