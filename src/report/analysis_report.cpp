@@ -316,15 +316,32 @@ void electrode_specific_surface(HtmlReport& r, const Json& surface) {
           "Surface of the solids exposed to the pores per gram of solids (electrode without the collector)");
 }
 
+// A grey input's surface corrected for the imaging (grey_surface.hpp): value [band], or why it is withheld.
+std::string grey_corrected_cell(const Json& phase) {
+  if (!phase.contains("grey_corrected")) return "";
+  const Json& g = phase["grey_corrected"];
+  if (g.value("skipped", false)) return "withheld: " + g.value("reason", std::string());
+  const Json& band = g["specific_surface_band_per_um"];
+  return num(g["specific_surface_per_um"]) + " [" + num(band[0]) + ", " + num(band[1]) + "]";
+}
+
 void surface_table(HtmlReport& r, const Json& res) {
   if (!res.contains("surface")) return;
   std::vector<std::vector<std::string>> rows;
-  for (const auto& [name, s] : res["surface"]["phases"].items())
+  bool grey_corrected = false;
+  for (const auto& [name, s] : res["surface"]["phases"].items()) grey_corrected |= s.contains("grey_corrected");
+  for (const auto& [name, s] : res["surface"]["phases"].items()) {
     rows.push_back({name, num(s["surface_area_um2"], 6), num(s["specific_surface_per_um"]),
                     num(s.value("specific_surface_phase_per_um", Json())), num(s.value("specific_surface_m2_per_g", Json()))});
+    if (grey_corrected) rows.back().push_back(grey_corrected_cell(s));
+  }
   r.heading("Surfaces");
-  r.table({"phase", "area (um2)", "per total volume (1/um)", "per phase volume (1/um)", "m2/g"}, rows,
-          "Surface areas (Crofton estimator on the label volume)");
+  std::vector<std::string> header = {"phase", "area (um2)", "per total volume (1/um)", "per phase volume (1/um)", "m2/g"};
+  if (grey_corrected) header.push_back("per total volume, corrected for the imaging (1/um) [band]");
+  r.table(header, rows,
+          grey_corrected ? "Surface areas (Crofton estimator on the label volume); the corrected column re-images the "
+                           "labels with the PSF fitted to the grey (results.surface.phases.*.grey_corrected)"
+                         : "Surface areas (Crofton estimator on the label volume)");
   rows.clear();
   for (const auto& [name, s] : res["surface"]["interfaces"].items())
     rows.push_back({name, num(s["area_um2"], 6), num(s["specific_surface_per_um"])});

@@ -24,8 +24,13 @@ std::optional<GreySurfaceCorrection> grey_surface_correction(const AnyVolume& gr
   if (seg.fibsem || !seg.model || !seg.model->input_noise_sigma || seg.class_labels.size() != 2 ||
       seg.labels.shape() != grey.shape())
     return std::nullopt;
+  // The threshold range: the bright fraction band over the segmented fraction.
+  std::optional<std::array<double, 2>> fraction_range;
+  const auto band = seg.fraction_band(1);
+  const double fraction = seg.counted_voxels ? double(seg.class_voxels.back()) / double(seg.counted_voxels) : 0.0;
+  if (band && fraction > 0) fraction_range = std::array<double, 2>{(*band)[0] / fraction, (*band)[1] / fraction};
   const auto r = reblur_surface_correction(grey, seg.labels.view(), seg.class_labels.back(), applied_denoise(seg, params),
-                                           *seg.model->input_noise_sigma);
+                                           *seg.model->input_noise_sigma, {}, fraction_range);
   if (!r) return std::nullopt;
   return GreySurfaceCorrection{seg.class_names.back(), *r};
 }
@@ -36,6 +41,10 @@ void add_grey_corrected_surface(Json& surface_results, const std::optional<GreyS
   const double sv = phase["specific_surface_per_um"].get<double>();
   const ReblurSurface& c = correction->correction;
   Json g = c.to_json();
+  if (!c.applied()) {  // withheld by the gate: the reason only, no value
+    phase["grey_corrected"] = g;
+    return;
+  }
   g["specific_surface_per_um"] = sv * c.factor;
   g["specific_surface_band_per_um"] = {sv * c.factor_band[0], sv * c.factor_band[1]};
   phase["grey_corrected"] = g;

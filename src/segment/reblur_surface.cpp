@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "emorph/error.hpp"
+#include "emorph/filter/denoise.hpp"
 #include "emorph/filter/gaussian.hpp"
 #include "emorph/measure/surface_area.hpp"
 
@@ -95,17 +96,27 @@ double crofton_area(const Volume<uint8_t>& v) { return phase_surface_area_um2(v.
 }  // namespace
 
 Json ReblurSurface::to_json() const {
-  return {{"method", "re-imaging bias correction (Efron & Tibshirani 1993)"},
-          {"psf_sigma_voxels", psf_sigma_voxels},
-          {"noise_sigma", noise_sigma},
-          {"noise_roughness_share", noise_roughness_share},
-          {"factor", factor},
-          {"factor_band", {factor_band[0], factor_band[1]}}};
+  Json j = {{"method", "re-imaging bias correction (Efron & Tibshirani 1993)"},
+            {"psf_sigma_voxels", psf_sigma_voxels},
+            {"noise_sigma", noise_sigma},
+            {"fit_residual_ratio", fit_residual_ratio}};
+  if (!applied()) {
+    j["skipped"] = true;
+    j["reason"] = withheld;
+    return j;
+  }
+  j["noise_roughness_share"] = noise_roughness_share;
+  j["first_order_factor"] = first_order_factor;
+  j["pass_losses"] = {first_pass_loss, second_pass_loss};
+  j["factor"] = factor;
+  j["factor_band"] = {factor_band[0], factor_band[1]};
+  return j;
 }
 
 std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, VolumeView<const uint8_t> labels,
                                                        uint8_t bright_label, const std::optional<DenoiseSpec>& denoise,
-                                                       double noise_sigma, const ReblurSurfaceParams& params) {
+                                                       double noise_sigma, const ReblurSurfaceParams& params,
+                                                       const std::optional<std::array<double, 2>>& fraction_range) {
   if (grey.shape() != labels.shape()) throw InputError("reblur surface: grey and labels differ in shape");
   if (params.max_block < 8) throw InputError("reblur surface: max_block must be at least 8");
   const Box box = central_block(labels.shape(), params.max_block);
@@ -144,6 +155,7 @@ std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, Vo
   const LinearFit fit = fit_linear(g, blurred(phase, r.psf_sigma_voxels));
   r.dark_grey = fit.dark, r.contrast_grey = fit.contrast;
   r.noise_sigma = noise_sigma;
+  if (noise_sigma > 0) r.fit_residual_ratio = std::sqrt(fit.residual / double(g.size())) / noise_sigma;
 
   Volume<uint8_t> block_labels(phase.shape(), spacing);
   for (int64_t i = 0; i < phase.size(); ++i) block_labels.data()[i] = phase.data()[i] > 0.5f;
@@ -153,30 +165,98 @@ std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, Vo
   // noise-free one the geometric loss alone. Corrected area (S - r)^2 / S0, with S the labels' area,
   // S0 the noise-free re-imaged one and r = S1 - S0 >= 0 the noisy one's excess.
   struct Reimaged { double factor, noise_free, roughness; };
-  auto factor_at = [&](double sigma) {
+  auto factor_at = [&](double sigma, uint64_t seed) {
     Reimaged m{};
     double noisy = 0;
     grey.visit([&](const auto& v) {
       using T = typename std::decay_t<decltype(v)>::value_type;
-      m.noise_free = crofton_area(reimage<T>(phase, phase_voxels, sigma, fit, 0.0, denoise, params.noise_seed));
-      noisy = crofton_area(reimage<T>(phase, phase_voxels, sigma, fit, noise_sigma, denoise, params.noise_seed));
+      m.noise_free = crofton_area(reimage<T>(phase, phase_voxels, sigma, fit, 0.0, denoise, seed));
+      noisy = crofton_area(reimage<T>(phase, phase_voxels, sigma, fit, noise_sigma, denoise, seed));
     });
     m.roughness = std::clamp(noisy - m.noise_free, 0.0, 0.5 * r.block_area_um2);
     const double smooth = r.block_area_um2 - m.roughness;
     m.factor = m.noise_free > 0 ? smooth * smooth / (m.noise_free * r.block_area_um2) : 1.0;
     return m;
   };
-  const Reimaged at_fit = factor_at(r.psf_sigma_voxels);
-  r.factor = at_fit.factor;
-  r.reimaged_area_um2 = at_fit.noise_free;
-  r.noise_roughness_share = at_fit.roughness / r.block_area_um2;
-  const double lo = factor_at(r.psf_sigma_voxels * (1 - params.psf_band)).factor;
-  const double hi = factor_at(r.psf_sigma_voxels * (1 + params.psf_band)).factor;
+  // The factor is the mean over the noise seeds (a parametric bootstrap); their spread enters the band.
+  std::vector<double> seed_factors;
+  double roughness = 0;
+  for (int k = 0; k < std::max(1, params.noise_seeds); ++k) {
+    const Reimaged m = factor_at(r.psf_sigma_voxels, params.noise_seed + static_cast<uint64_t>(k));
+    seed_factors.push_back(m.factor);
+    roughness += m.roughness, r.reimaged_area_um2 = m.noise_free;
+  }
+  r.factor = 0;
+  for (double f : seed_factors) r.factor += f / double(seed_factors.size());
+  r.noise_roughness_share = roughness / double(seed_factors.size()) / r.block_area_um2;
+  // The second pass: the noise-free re-imaged labels imaged once more; its loss against the first pass's
+  // shows how fast the loss shrinks once the labels are smooth (a first-order correction's residue).
+  grey.visit([&](const auto& v) {
+    using T = typename std::decay_t<decltype(v)>::value_type;
+    const Volume<uint8_t> once = reimage<T>(phase, phase_voxels, r.psf_sigma_voxels, fit, 0.0, denoise, params.noise_seed);
+    Volume<float> once_phase(once.shape(), spacing);
+    for (int64_t i = 0; i < once.size(); ++i) once_phase.data()[i] = once.data()[i];
+    const double twice_area =
+        crofton_area(reimage<T>(once_phase, phase_voxels, r.psf_sigma_voxels, fit, 0.0, denoise, params.noise_seed));
+    r.first_pass_loss = r.block_area_um2 * (1 - r.noise_roughness_share) / r.reimaged_area_um2;
+    r.second_pass_loss = twice_area > 0 ? r.reimaged_area_um2 / twice_area : 1.0;
+  });
+  // Second order: where the second pass loses less than the first (the labels' contacts and gaps are
+  // already shut, so imaging them again cannot lose them twice: dense packings), the losses are taken as
+  // a geometric sequence in log (log g_k = log g_0 q^k) and the imaging's own loss g_0 = g_1^(1/q)
+  // extrapolated, q = log g_2 / log g_1 clamped to [min_decay, 1] (q = 1: the first-order factor).
+  r.first_order_factor = r.factor;
+  const double log_g1 = std::log(r.first_pass_loss), log_g2 = std::log(r.second_pass_loss);
+  if (log_g1 > 0 && log_g2 < log_g1) {
+    const double q = std::max(params.min_decay, std::max(log_g2, 0.0) / log_g1);
+    r.factor *= std::exp(log_g1 / q - log_g1);
+  }
+  const double second_order = r.factor / r.first_order_factor;  // applied to the PSF and seed factors too
+  for (double& f : seed_factors) f *= second_order;
+  const double lo = factor_at(r.psf_sigma_voxels * (1 - params.psf_band), params.noise_seed).factor * second_order;
+  const double hi = factor_at(r.psf_sigma_voxels * (1 + params.psf_band), params.noise_seed).factor * second_order;
+  // Threshold range: the surface of the pre-filtered grey thresholded at the fraction band's ends,
+  // over its surface at L's own count (the same estimator, so only the threshold moves).
+  if (fraction_range) {
+    grey.visit([&](const auto& v) {
+      using T = typename std::decay_t<decltype(v)>::value_type;
+      Volume<T> block(phase.shape(), spacing);
+      const auto c = v.view().crop(box);
+      for (int64_t z = 0, i = 0; z < c.nz(); ++z)
+        for (int64_t y = 0; y < c.ny(); ++y)
+          for (int64_t x = 0; x < c.nx(); ++x, ++i) block.data()[i] = c(z, y, x);
+      const AnyVolume filtered = denoise ? emorph::denoise(AnyVolume(std::move(block)), *denoise) : AnyVolume(std::move(block));
+      filtered.visit([&](const auto& f) {
+        auto area_at = [&](double scale) {
+          return crofton_area(threshold_at_count(f, std::llround(double(phase_voxels) * scale)));
+        };
+        const double mid = area_at(1.0);
+        if (mid <= 0) return;
+        const double a0 = area_at((*fraction_range)[0]) / mid, a1 = area_at((*fraction_range)[1]) / mid;
+        r.threshold_area_ratio = {std::min({a0, a1, 1.0}), std::max({a0, a1, 1.0})};
+      });
+    });
+  }
   // The band spans the labels' own surface (factor 1), the correction applied twice (a first-order
-  // correction leaves a residue of its own order: under-corrected gaps, docs/validation.md) and the
-  // PSF range.
+  // correction leaves a residue of its own order: under-corrected gaps, docs/validation.md), the PSF
+  // range and the noise seeds, each at every threshold the histogram model allows.
   const double twice = r.factor * r.factor;
-  r.factor_band = {std::min({lo, hi, 1.0, twice}), std::max({lo, hi, 1.0, twice})};
+  const auto [seed_lo, seed_hi] = std::minmax_element(seed_factors.begin(), seed_factors.end());
+  const double first = r.first_order_factor;
+  r.factor_band = {std::min({lo, hi, 1.0, first, twice, *seed_lo}) * r.threshold_area_ratio[0],
+                   std::max({lo, hi, 1.0, first, twice, *seed_hi}) * r.threshold_area_ratio[1]};
+  // Gate: withheld where the Gaussian-PSF model does not explain the grey.
+  const double log_span = std::log(params.max_psf_voxels / params.min_psf_voxels);
+  const double at = std::log(r.psf_sigma_voxels / params.min_psf_voxels) / log_span;
+  if (noise_sigma <= 0) r.withheld = "no noise estimate: the second imaging cannot be matched to the input";
+  else if (r.fit_residual_ratio > params.max_residual_ratio)
+    r.withheld = "the Gaussian PSF fit leaves a residual of " + std::to_string(r.fit_residual_ratio).substr(0, 4) +
+                 " x the noise (limit " + std::to_string(params.max_residual_ratio).substr(0, 4) +
+                 "): the grey is not a blur of the labels (phase contrast, artefacts or wrong labels)";
+  else if (at < params.bound_margin || at > 1 - params.bound_margin)
+    r.withheld = "the fitted PSF sigma " + std::to_string(r.psf_sigma_voxels).substr(0, 4) +
+                 " voxels lies at the end of its search range (" + std::to_string(params.min_psf_voxels).substr(0, 4) +
+                 " to " + std::to_string(params.max_psf_voxels).substr(0, 4) + ")";
   return r;
 }
 

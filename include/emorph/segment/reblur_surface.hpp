@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "emorph/filter/denoise.hpp"
 #include "emorph/result.hpp"
@@ -26,12 +27,23 @@ struct ReblurSurfaceParams {
   // of the PSF fit and of the second imaging on large volumes.
   int64_t max_block = 128;
   double min_psf_voxels = 0.2, max_psf_voxels = 4.0;  // search range of the fitted PSF sigma
-  int psf_iterations = 24;                            // golden-section steps on log(sigma)
+  int psf_iterations = 14;  // golden-section steps on log(sigma): 0.618^14 x log(20) = 0.4 % of sigma
   // Band: the factor re-measured with the PSF sigma scaled by 1 -+ psf_band (the fit is within 20 %
   // of the simulated PSF on bench_accuracy's cells without phase contrast: psf2.0 -15 %, r2-4 -19 %;
   // docs/validation.md), widened to 1 (no correction) and to factor^2 (the correction applied twice).
   double psf_band = 0.2;
   uint64_t noise_seed = 12345;  // the second imaging's noise (fixed: the result is reproducible)
+  int noise_seeds = 3;          // second imagings with noise seeds noise_seed, +1, ...: factor = their mean
+  // Gate (truth-free): the correction is withheld when the Gaussian-PSF model cannot be trusted:
+  // the fit's rms residual over the input's noise sigma above max_residual_ratio (a grey that a blur of
+  // the labels does not explain: phase-contrast fringes, wrong labels), or the fitted sigma within
+  // bound_margin (a share of the log search range) of either end of it. Chosen on bench_accuracy's whole matrix
+  // and the independent packings (docs/validation.md, "#14 stop 19").
+  double max_residual_ratio = 1.5;
+  // Second order: the decay q of the loss from one imaging pass to the next is clamped to at least this
+  // (q = 0.5: at most the first-order loss squared; measured q 0.62-0.69 on the dense packings).
+  double min_decay = 0.5;
+  double bound_margin = 0.1;
 };
 
 struct ReblurSurface {
@@ -41,16 +53,35 @@ struct ReblurSurface {
   double block_area_um2 = 0;         // Crofton surface of L on the block
   double reimaged_area_um2 = 0;      // of L imaged again without noise and thresholded at L's count
   double noise_roughness_share = 0;  // the area noise adds to a thresholded surface, over block_area
-  double factor = 1;                 // (block_area - roughness)^2 / (reimaged_area * block_area)
-  std::array<double, 2> factor_band{1, 1};  // [low, high]: 1, factor^2 and the PSF scaled by 1 -+ psf_band
+  // First order: (block_area - roughness)^2 / (reimaged_area * block_area); factor: with the second-order
+  // extrapolation from the second pass's loss (reblur_surface.cpp).
+  double first_order_factor = 1;
+  double factor = 1;
+  // [low, high]: the envelope of 1 (no correction), factor^2 (applied twice), the PSF scaled by
+  // 1 -+ psf_band and each noise seed's factor, times the labels' surface change over the threshold range.
+  std::array<double, 2> factor_band{1, 1};
+  std::array<double, 2> threshold_area_ratio{1, 1};  // [min, max] surface at the fraction band's ends / at L's
+  // Area ratios of successive noise-free passes: labels (noise roughness off) / once re-imaged, and
+  // once / twice re-imaged (diagnostics of the first-order residue).
+  double first_pass_loss = 1, second_pass_loss = 1;
+  double fit_residual_ratio = 0;  // rms(grey - fitted model) / noise_sigma (0 without a noise estimate)
+  std::string withheld;           // why the gate withholds the correction ("": applied)
+  bool applied() const { return withheld.empty(); }
+  // Applied: method, psf_sigma_voxels, noise_sigma, noise_roughness_share, fit_residual_ratio,
+  // first_order_factor, pass_losses [first, second], factor, factor_band. Withheld: skipped: true, reason, method, psf_sigma_voxels, noise_sigma, fit_residual_ratio.
   Json to_json() const;
 };
 
 // `labels` segments `grey` (same shape); `bright_label` is the phase measured. `denoise`: the
 // pre-filter the segmentation applied (nullopt: none); `noise_sigma`: the input's noise
-// (noise_estimate.hpp). nullopt when the block holds no voxel of the phase, or only that phase.
+// (noise_estimate.hpp). `fraction_range`: the phase's fraction band over its measured fraction
+// ([low/f, high/f], from the histogram model): the labels are re-thresholded at its ends on the
+// pre-filtered grey and the band widened by the surface change (nullopt: not widened). nullopt when
+// the block holds no voxel of the phase, or only that phase. All figures are computed also when the
+// gate withholds the correction (`withheld` says why).
 std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, VolumeView<const uint8_t> labels,
                                                        uint8_t bright_label, const std::optional<DenoiseSpec>& denoise,
-                                                       double noise_sigma, const ReblurSurfaceParams& params = {});
+                                                       double noise_sigma, const ReblurSurfaceParams& params = {},
+                                                       const std::optional<std::array<double, 2>>& fraction_range = {});
 
 }  // namespace emorph
