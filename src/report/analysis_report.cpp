@@ -318,7 +318,7 @@ void electrode_specific_surface(HtmlReport& r, const Json& surface) {
 
 // A grey input's surface corrected for the imaging (grey_surface.hpp): value [band], or why it is withheld.
 std::string grey_corrected_cell(const Json& phase) {
-  if (!phase.contains("grey_corrected")) return "";
+  if (!phase.contains("grey_corrected")) return num(Json());  // "–", as the other empty cells
   const Json& g = phase["grey_corrected"];
   if (g.value("skipped", false)) return "withheld: " + g.value("reason", std::string());
   const Json& band = g["specific_surface_band_per_um"];

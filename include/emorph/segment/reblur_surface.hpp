@@ -9,8 +9,10 @@
 // thresholded at L's own fraction, and the loss that second pass shows is the factor the measured
 // surface is multiplied by. The second imaging runs with and without noise: the difference is the
 // roughness noise adds to a thresholded surface, taken off first (without it the factor would count
-// the blur smoothing L's own noise roughness as a loss: +6 % at CNR 3). First-order: it under-corrects
-// where the first pass removed surface L no longer has (gaps between particles already shut).
+// the blur smoothing L's own noise roughness as a loss: +6 % at CNR 3). Where the first pass removed
+// surface L no longer has (gaps between particles already shut), a second pass loses less than the
+// first: the loss is then extrapolated to second order. A truth-free gate withholds the correction where
+// the Gaussian-PSF model does not explain the grey (phase contrast).
 #include <array>
 #include <cstdint>
 #include <optional>
