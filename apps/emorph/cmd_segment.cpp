@@ -7,12 +7,14 @@
 
 #include "command.hpp"
 #include "common.hpp"
+#include "param_options.hpp"
 #include "emorph/atomic_file.hpp"
 #include "emorph/io.hpp"
 #include "emorph/parse.hpp"
 #include "emorph/segment/active_material_split.hpp"
 #include "emorph/segment/grey_region.hpp"
 #include "emorph/segment/segment.hpp"
+#include "emorph/segment/segment_options.hpp"
 #include "emorph/stream/streamed_segment.hpp"
 #include "streaming.hpp"
 
@@ -20,12 +22,11 @@ namespace {
 
 using emorph::Json;
 
-struct SegmentOptions : emorph::cli::VolumeCommandOptions {
+struct CliOptions : emorph::cli::VolumeCommandOptions {
   std::string output;
-  emorph::SegmentParams params;
-  std::string denoise = emorph::kDefaultDenoise, mask, mask_fix, mask_label, range;
-  bool region = false;
-  int axis = 0;
+  emorph::SegmentOptions options;  // the options of its parameter table, set by the CLI directly
+  emorph::SegmentParams params;    // what they give (segment_params)
+  std::string mask, mask_fix, mask_label;
 };
 
 emorph::Volume<uint8_t> read_mask(const std::string& path, const std::string& option) {
@@ -41,23 +42,17 @@ uint8_t parse_label(const std::string& text, const emorph::PhaseTable& table, co
   return static_cast<uint8_t>(v);
 }
 
-void finish_segment(const SegmentOptions& o, Json results);
+void finish_segment(const CliOptions& o, Json results);
 
-void run_segment(SegmentOptions& o) {
+void run_segment(CliOptions& o) {
   const emorph::PhaseTable table = o.phases.table();
   emorph::check_output_differs(o.in.input, o.output);
-  emorph::set_denoise(o.params, o.denoise, "--denoise");
+  o.params = emorph::segment_params(o.options);
   if (o.params.denoise && o.params.denoise->filter == "gaussian" && o.params.denoise->gaussian.sigma_in_um)
     o.in.require_voxel_size("--denoise gives sigma in um");
-  if (o.region) o.in.require_voxel_size("--region reports the electrode region in um");
-  if (!o.range.empty()) {
-    const auto r = emorph::parse_double_list(o.range, "--range");
-    emorph::require(r.size() == 2 && r[0] < r[1], "--range: expected LO,HI with LO < HI");
-    o.params.histogram.range_min = r[0];
-    o.params.histogram.range_max = r[1];
-  }
+  if (o.options.region) o.in.require_voxel_size("--region reports the electrode region in um");
   // Without a mask, a correction or the region, an 8/16-bit volume streams when grey, filtered copy and labels do not fit.
-  if (o.mask.empty() && o.mask_fix.empty() && !o.region) {
+  if (o.mask.empty() && o.mask_fix.empty() && !o.options.region) {
     const emorph::DType dtype = emorph::read_info(o.in.input).dtype;
     if (emorph::segment_streams(dtype, o.params) &&
         emorph::cli::should_stream(o.in, static_cast<double>(emorph::dtype_size(dtype)) + 1.0)) {
@@ -93,9 +88,9 @@ void run_segment(SegmentOptions& o) {
                          {"volume_fraction", static_cast<double>(counts[l]) / static_cast<double>(r.labels.size())}};
     results["phases"] = phases;
   }
-  if (o.region) {
+  if (o.options.region) {
     emorph::GreyRegionParams gp;
-    gp.axis = o.axis;
+    gp.axis = o.options.axis;
     const auto reg = grey.visit([&](const auto& v) {
       using T = typename std::decay_t<decltype(v)>::value_type;
       return emorph::grey_electrode_region<T>(v.view(), gp);
@@ -110,8 +105,8 @@ void run_segment(SegmentOptions& o) {
 }
 
 // The JSON envelope and the summary, in core or streamed.
-void finish_segment(const SegmentOptions& o, Json results) {
-  Json params = o.params.to_json();
+void finish_segment(const CliOptions& o, Json results) {
+  Json params = emorph::segment_parameters_json(o.options);
   params["voxel"] = o.in.voxel;
   params["phases"] = o.phases.phases;
   params["mask"] = o.mask;
@@ -127,48 +122,17 @@ void finish_segment(const SegmentOptions& o, Json results) {
 }
 
 void setup_segment(CLI::App& app) {
-  auto o = std::make_shared<SegmentOptions>();
+  auto o = std::make_shared<CliOptions>();
   auto* sub = app.add_subcommand("segment", "Grey volume -> phase map (uint8 labels) by histogram thresholds");
   emorph::cli::add_volume_command_options(sub, *o, "Grey volume");
   emorph::cli::declare_path(sub->add_option("output", o->output, "Output label volume (uint8)")->required(),
                             emorph::PathKind::output_volume, o->output);
-  sub->add_option("--method", o->params.method,
-                  "mixture:otsu-volume (default: Otsu's threshold, never above the model's posterior crossing, refused when the "
-                  "histogram model finds no two separable phases or the input's contrast-to-noise is below 1.8, moved to "
-                  "restore the volume the pre-filter removed) | mixture:otsu (the same, not moved) | mixture[:fraction|posterior] (histogram model with a partial-volume class; refuses one-peak histograms) | "
-                  "intermodes (two-peak, threshold half-way between the peaks) | minimum (two-peak, lowest point between "
-                  "them: the paper's) | otsu | multiotsu:N | manual:T1,T2,... | fibsem")
-      ->capture_default_str();
-  sub->add_option("--classes", o->params.classes,
-                  "Phase names of the classes, darkest first, e.g. pore,NMC or pore,CBD,LFP,NMC (default labels 0..K-1)");
-  sub->add_option("--denoise", o->denoise,
-                  "Pre-filter: auto (3x3x3 median when the estimated contrast-to-noise is low) | none | median:R | "
-                  "gaussian:SIGMA[um] | bilateral:S,R")
-      ->capture_default_str();
-  sub->add_option("--bins", o->params.histogram.bins, "Histogram bins (0: one per grey value up to 256, else 256)")
-      ->capture_default_str();
-  sub->add_option("--range", o->range, "Histogram grey range LO,HI (default: data min..max)");
+  emorph::cli::add_param_options(sub, o->options, emorph::segment_param_table());
   emorph::cli::declare_path(sub->add_option("--mask", o->mask, "uint8 volume: only voxels != 0 are counted and classified (others get 0)"),
                             emorph::PathKind::input_volume, o->mask);
   emorph::cli::declare_path(sub->add_option("--mask-fix", o->mask_fix, "uint8 volume: its non-zero solid voxels are relabelled --mask-label"),
                             emorph::PathKind::input_volume, o->mask_fix);
   sub->add_option("--mask-label", o->mask_label, "Phase name or label for --mask-fix");
-  sub->add_option("--solid-method", o->params.solid_method, "fibsem: thresholds of the solid voxels (default multiotsu:N)");
-  sub->add_option("--milling-axis", o->params.fibsem.milling_axis, "fibsem: axis normal to the section planes")
-      ->capture_default_str();
-  sub->add_option("--behind", o->params.fibsem.behind, "fibsem: +1 if unmilled material lies at larger indices, else -1")
-      ->capture_default_str();
-  sub->add_flag("--fit-shine", o->params.fibsem_columns.fit_shine,
-                "fibsem: estimate the shine-through depth and strength from the stack (default: 0.08 um, 0.7)");
-  sub->add_option("--grey-classes", o->params.fibsem.grey_classes,
-                  "fibsem: most multi-Otsu classes of the flat voxels, one per phase of distinct grey; fewer are used while "
-                  "the lowest threshold lies below the pores' grey mode + 0.5 noise sd")
-      ->capture_default_str();
-  sub->add_option("--pore-grey", o->params.zero_grey,
-                  "Grey of air / empty pores (zero attenuation): checks that the bright class is NMC, and the default "
-                  "method refuses an LFP-only electrode (bright class < 2.05x the matrix's attenuation)");
-  sub->add_flag("--region", o->region, "Also detect the electrode region (collector side, surface, thickness)");
-  sub->add_option("--axis", o->axis, "Thickness axis for --region")->capture_default_str();
   sub->callback([o] { run_segment(*o); });
 }
 

@@ -9,12 +9,15 @@
 #include "emorph/filter/bilateral.hpp"
 #include "emorph/filter/gaussian.hpp"
 #include "emorph/filter/median.hpp"
+#include "emorph/io.hpp"
 #include "emorph/segment/phase_map.hpp"
 #include "emorph/segment/segment.hpp"
+#include "emorph/segment/segment_options.hpp"
 #include "emorph/segment/separate_particles.hpp"
 #include "emorph/segment/watershed.hpp"
 #include "json_python.hpp"
 #include "numpy_volume.hpp"
+#include "param_keywords.hpp"
 
 namespace emorph::python {
 
@@ -38,6 +41,40 @@ std::optional<VolumeView<const uint8_t>> mask_arg(const py::object& mask, const 
   if (!(v.shape() == shape))
     throw py::value_error("mask has shape " + v.shape().str() + ", the image " + shape.str());
   return v;
+}
+
+// emorph.segment's keywords, its positional arguments after `image` named in their order before the
+// parameter table (method, classes, denoise, bins, range, mask, phases, spacing, pore_grey), so that
+// positional calls keep working; mask, phases and spacing are not table parameters.
+py::dict segment_keywords(const py::args& args, const py::kwargs& kwargs) {
+  static const char* const positional[] = {"method", "classes", "denoise", "bins",     "range",
+                                           "mask",   "phases",  "spacing", "pore_grey"};
+  constexpr std::size_t count = sizeof(positional) / sizeof(positional[0]);
+  if (args.size() > count)
+    throw py::type_error("segment() takes at most " + std::to_string(count + 1) + " positional arguments");
+  py::dict keywords;
+  for (std::size_t i = 0; i < args.size(); ++i) keywords[positional[i]] = args[i];
+  for (const auto& [key, value] : kwargs) {
+    if (keywords.contains(key))
+      throw py::type_error("segment() got multiple values for argument '" + std::string(py::str(key)) + "'");
+    keywords[key] = value;
+  }
+  return keywords;
+}
+
+// segment's mask: None, an array of the image's shape, or the path of a uint8 volume (as --mask).
+std::optional<Volume<uint8_t>> segment_mask(const py::object& mask, const Shape& shape) {
+  if (py::isinstance<py::str>(mask)) {
+    const std::string path = mask.cast<std::string>();
+    AnyVolume any = read_volume(path);
+    if (!any.holds<uint8_t>()) throw InputError("mask: " + path + " must be a uint8 volume (0 = outside)");
+    if (!(any.as<uint8_t>().shape() == shape))
+      throw py::value_error("mask has shape " + any.as<uint8_t>().shape().str() + ", the image " + shape.str());
+    return std::move(any.as<uint8_t>());
+  }
+  const auto view = mask_arg(mask, shape);
+  if (!view) return std::nullopt;
+  return to_volume(*view);
 }
 
 // A copy of a view into an owning volume, for library calls that take one (segment's denoise/fibsem paths).
@@ -161,69 +198,56 @@ dict
 
   m.def(
       "segment",
-      [](const py::handle& image, const std::string& method, const std::string& classes, const py::object& denoise,
-         int bins, const std::optional<std::pair<double, double>>& range, const py::object& mask,
-         const py::object& phases, const py::object& spacing, std::optional<double> pore_grey) {
+      [](const py::handle& image, const py::args& args, const py::kwargs& kwargs) {
+        py::dict keywords = segment_keywords(args, kwargs);
+        const py::object mask = keywords.attr("pop")("mask", py::none());
+        const py::object phases = keywords.attr("pop")("phases", py::none());
+        const py::object spacing = keywords.attr("pop")("spacing", py::none());
+        SegmentOptions options;
+        set_params(options, segment_param_table(), py::args(), py::reinterpret_borrow<py::kwargs>(keywords), "segment",
+                   1);
         const PhaseTable table = phase_table_arg(phases, py::none());
-        SegmentParams p;
-        p.method = method;
-        p.zero_grey = pore_grey;
-        p.classes = classes;
-        p.histogram = histogram_params(bins, range);
-        set_denoise(p, denoise.cast<std::string>(), "denoise");
+        const SegmentParams p = with_keyword_spelling([&] { return segment_params(options); });
         SegmentResult r;
         visit_array(image, "image", spacing_arg(spacing), [&](auto view) {
           // The library's pipeline (default pre-filter and bands included) on one copy of the input.
-          const auto mv = mask_arg(mask, view.shape());
-          std::optional<Volume<uint8_t>> owned_mask;
-          if (mv) owned_mask = to_volume(*mv);
+          std::optional<Volume<uint8_t>> owned_mask = segment_mask(mask, view.shape());
           py::gil_scoped_release release;
           r = emorph::segment(owned_copy(view), p, table, owned_mask ? &*owned_mask : nullptr);
         });
         py::object results = to_python(r.to_json(true));
         return py::make_tuple(to_numpy(std::move(r.labels)), results);
       },
-      py::arg("image"), py::arg("method") = SegmentParams{}.method, py::arg("classes") = "", py::arg("denoise") = kDefaultDenoise,
-      py::arg("bins") = 0, py::arg("range") = py::none(), py::arg("mask") = py::none(),
-      py::arg("phases") = py::none(), py::arg("spacing") = py::none(), py::arg("pore_grey") = py::none(),
-      R"doc(Grey volume -> phase map (uint8 labels of the phase table), as ``emorph segment``.
+      py::arg("image"),
+      (std::string(R"doc(Grey volume -> phase map (uint8 labels of the phase table), as ``emorph segment``.
 
 Method (Etiemble et al. 2017, 3.1.2): histogram thresholds; class k (darkest first) gets the label of
 the k-th name of `classes`. "fibsem": shine-through-robust pores, then thresholds of the solid voxels.
+Positional arguments after `image` keep their earlier order: method, classes, denoise, bins, range, mask,
+phases, spacing, pore_grey; the FIB/SEM parameters are keywords.
 
 Parameters
 ----------
 image : numpy.ndarray
     C-contiguous (z, y, x) grey volume (the library's pipeline works on one copy).
-method : str
-    "mixture:otsu-volume" (default, as ``emorph segment``: Otsu's threshold, raising ValueError when a
-    histogram model with a partial-volume class finds the phases not separable, then moved to restore
-    the volume the pre-filter removed), "mixture:otsu" (the same without that move), "mixture" (that
-    model's own threshold; also "mixture:posterior"), "intermodes" (two-peak
-    rule halfway between the peaks), "minimum" (two-peak minimum, the paper's), "otsu",
-    "multiotsu:N", "manual:T1,T2,...", "fibsem".
-classes : str
-    Phase names of the classes, darkest first, e.g. "pore,NMC" or "pore,CBD,LFP,NMC" (default labels 0..K-1).
-denoise : str
-    Pre-filter: "auto" (default: a 3x3x3 median when the estimated contrast-to-noise is low), "none",
-    "median:1", "gaussian:SIGMA" (voxels), "gaussian:SIGMAum" or "bilateral:S,R".
-bins, range, mask
-    As :func:`threshold`; voxels outside the mask get label 0.
+mask : numpy.ndarray of uint8 or bool, or str, optional
+    Only voxels where mask != 0 are counted and classified, the others get label 0 (same shape); a str is
+    the path of a uint8 volume, as ``--mask``.
 phases : dict or str, optional
     Phase table.
 spacing : float or (dz, dy, dx), optional
     Voxel size in um (for "gaussian:SIGMAum").
-pore_grey : float, optional
-    Grey of air / empty pores (zero attenuation), as ``--pore-grey``: the bright class is checked to be
-    NMC, and the mixture methods raise ValueError for an LFP-only electrode (bright class attenuating
-    less than 2.05x the matrix).
+)doc") + params_doc(segment_param_table()) +
+       R"doc(``range`` is (lo, hi), a list, or "LO,HI" as ``--range``; with ``pore_grey``, the mixture methods raise
+ValueError for an LFP-only electrode, where the CLI exits 2.
 
 Returns
 -------
 labels : numpy.ndarray of uint8
 results : dict
     The ``results`` of ``emorph segment --json``: ``method``, ``thresholds``, ``classes``,
-    ``phases[name]`` (label, voxels, volume_fraction), ``counted_voxels``, ``peaks``, ``histogram``.)doc");
+    ``phases[name]`` (label, voxels, volume_fraction), ``counted_voxels``, ``peaks``, ``histogram``.)doc")
+          .c_str());
 
   m.def(
       "watershed",

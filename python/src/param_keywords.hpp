@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "emorph/param_table.hpp"
+#include "emorph/parse.hpp"
 
 namespace emorph::python {
 
@@ -42,8 +43,9 @@ void set_params(P& params, const ParamTable<P>& table, const pybind11::args& arg
       try {
         if constexpr (std::is_same_v<T, std::optional<double>>) {
           member = value.is_none() ? std::nullopt : std::optional<double>(value.cast<double>());
-        } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+        } else if constexpr (std::is_same_v<T, std::vector<double>>) {  // also "A,B" as the CLI takes it
           if (value.is_none()) member.clear();
+          else if (py::isinstance<py::str>(value)) member = parse_double_list(value.cast<std::string>(), python_keyword(param));
           else member = value.cast<T>();
         } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
           if (value.is_none()) member.clear();

@@ -27,13 +27,16 @@ EXTRA_ECHO = {
     "rev": {"phase"},
     "fibsem-prep": set(),
     "composition": set(),
+    # segment: its paths, and the range echoed as range_min / range_max (method fibsem's parameters are
+    # nested under `fibsem`, tests/cli/test_cli_segment.cpp)
+    "segment": {"mask", "mask_fix", "mask_label", "output", "range_min", "range_max"},
 }
 # fibsem-prep echoes no phase table; composition reads no image.
 CLI_WIDE_ECHO_OF = {"fibsem-prep": {"voxel"}, "composition": set()}
 NO_INPUT = {"composition"}
 # export-bpx reads an analyze results folder: its echo is checked in tests/cli/test_cli_descriptors.cpp.
 ECHO_CHECKED_ELSEWHERE = {"export-bpx"}
-EXTRA_KEYWORDS = {"labels", "spacing", "phases", "phase", "bulk", "conductivity", "density"}
+EXTRA_KEYWORDS = {"labels", "spacing", "phases", "phase", "bulk", "conductivity", "density", "image", "mask"}
 # The FIB/SEM step functions take a stack and spell their method, lists and region the Python way.
 EXTRA_KEYWORDS_OF = {"destripe": {"stack", "method", "offset_lags"}, "correct_shading": {"stack", "mode"},
                      "normalise_intensity": {"stack", "method"},
@@ -42,7 +45,8 @@ EXTRA_KEYWORDS_OF = {"destripe": {"stack", "method", "offset_lags"}, "correct_sh
 CLI_ARGS = {"particles": ["--phase", "NMC"], "contacts": ["--phase", "NMC"], "granulometry": ["--phase", "NMC"],
             "tortuosity": ["--phase", "pore"], "chords": ["--phase", "NMC"], "correlation": ["--phase", "NMC"],
             "rev": ["--phase", "NMC"], "fibsem-prep": ["{out}.tif", "--destripe"],
-            "composition": ["--wt", "NMC=96,CB=4"]}
+            "composition": ["--wt", "NMC=96,CB=4"],
+            "segment": ["{out}.tif", "--method", "otsu", "--range", "0,3", "--pore-grey", "0"]}
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +71,7 @@ def test_every_table_drives_a_front_end(tables):
     assert {"fractions", "profile", "particles", "contacts", "granulometry", "tortuosity", "connectivity", "surface",
             "tpb", "chords", "correlation", "rev", "synth-xct", "synth-fibsem", "analyze-profile",
             "analyze-particles", "composition", "export-bpx", "fibsem-prep", "fibsem-prep-destripe", "fibsem-prep-shading",
-            "fibsem-prep-intensity", "fibsem-prep-align"} <= names
+            "fibsem-prep-intensity", "fibsem-prep-align", "segment", "analyze-segment", "analyze-preprocess"} <= names
     for t in tables:
         assert t["params"], t["name"]
         assert t["command"] or t["python"] or t["toml"], t["name"]
@@ -119,7 +123,8 @@ def test_python_rejects_a_keyword_outside_the_table(rng):
                  lambda: emorph.particles(labels, "NMC", no_such=1), lambda: emorph.contacts(labels, "NMC", no_such=1),
                  lambda: emorph.connectivity(labels, no_such=1), lambda: emorph.surface(labels, no_such=1),
                  lambda: emorph.tpb(labels, no_such=1), lambda: emorph.chords(labels, "NMC", no_such=1),
-                 lambda: emorph.correlation(labels, "NMC", no_such=1), lambda: emorph.rev(labels, "NMC", no_such=1)):
+                 lambda: emorph.correlation(labels, "NMC", no_such=1), lambda: emorph.rev(labels, "NMC", no_such=1),
+                 lambda: emorph.segment(labels, no_such=1)):
         with pytest.raises(TypeError, match="no_such"):
             call()
 
@@ -161,3 +166,28 @@ def test_positional_arguments_land_on_the_same_parameters_as_before(rng):
     with pytest.raises(ValueError) as error:  # an unknown phase names the keyword, not the CLI's --active
         emorph.tpb(labels, active="nope")
     assert "active" in str(error.value) and "--active" not in str(error.value)
+
+
+def test_segment_takes_the_cli_spellings_of_range_and_mask(rng, tmp_path):
+    # Python takes what the CLI takes: range also as "LO,HI" (as --range) and mask also as the path of a uint8
+    # volume (as --mask); the earlier positional order (method, classes, denoise, bins, range, mask, phases,
+    # spacing, pore_grey) still lands on the same parameters.
+    z, y, x = np.mgrid[:20, :24, :24]
+    bright = (z % 10 - 5) ** 2 + (y % 12 - 6) ** 2 + (x % 12 - 6) ** 2 < 16
+    grey = np.clip(np.where(bright, 180, 60) + rng.normal(0, 12, bright.shape), 0, 255).astype(np.uint8)
+    mask = np.zeros(grey.shape, np.uint8)
+    mask[2:18, 3:21, 3:21] = 1
+    emorph.write(str(tmp_path / "mask.tif"), mask)
+    positional = emorph.segment(grey, "otsu", "pore,NMC", "none", 0, (20, 230), mask, None, 0.5)
+    spelt = emorph.segment(grey, method="otsu", classes="pore,NMC", denoise="none", range="20,230",
+                           mask=str(tmp_path / "mask.tif"), spacing=0.5)
+    assert np.array_equal(positional[0], spelt[0]) and positional[1] == spelt[1]
+    assert positional[1]["counted_voxels"] == int(mask.sum())  # the mask and the range reached the run
+    assert not positional[0][mask == 0].any()
+    assert positional[1]["histogram"] != emorph.segment(grey, "otsu", "pore,NMC", "none")[1]["histogram"]
+    with pytest.raises(ValueError, match="range"):
+        emorph.segment(grey, range="230,20")
+    with pytest.raises(TypeError, match="positional"):
+        emorph.segment(grey, "otsu", "", "none", 0, None, None, None, None, None, 7)
+    with pytest.raises(TypeError, match="multiple values for argument 'method'"):
+        emorph.segment(grey, "otsu", method="otsu")

@@ -209,13 +209,12 @@ AnalysisConfig parse_analysis_config(const std::string& text, const std::string&
   if (c.demo && !c.input.empty())
     r.fail(*root.get("demo"), "demo", "the config names both [input] path and [demo]: give one or the other");
   if (auto* t = section(root, "preprocess", r)) {
-    r.check_keys(*t, "preprocess", {"denoise"});
-    r.get(*t, "preprocess", "denoise", c.denoise);
+    r.check_keys(*t, "preprocess", r.keys(analysis_preprocess_table()));
+    r.get_params(*t, "preprocess", analysis_preprocess_table(), c);
   }
   if (auto* t = section(root, "segment", r)) {
-    r.check_keys(*t, "segment", {"method", "classes"});
-    r.get(*t, "segment", "method", c.method);
-    r.get_strings(*t, "segment", "classes", c.classes);
+    r.check_keys(*t, "segment", r.keys(analysis_segment_table()));
+    r.get_params(*t, "segment", analysis_segment_table(), c);
   }
   if (auto* t = section(root, "phases", r)) c.phases = r.name_values(*t, "phases");
   if (auto* t = section(root, "density", r)) c.density = r.name_values(*t, "density");

@@ -1,9 +1,11 @@
-// analyze's [profile] and [particles] keys from the parameter tables of emorph profile and emorph particles
+// analyze's [profile], [particles], [segment] and [preprocess] keys from the parameter tables of emorph profile,
+// emorph particles and emorph segment
 // (see analysis_param_tables.hpp).
 #include "emorph/report/analysis_param_tables.hpp"
 
 #include "emorph/measure/report_param_tables.hpp"
 #include "emorph/segment/particle_options.hpp"
+#include "emorph/segment/segment_options.hpp"
 
 namespace emorph {
 
@@ -25,6 +27,22 @@ const ParamTable<AnalysisConfig>& analysis_particles_table() {
       rebound(particles_param_table(), "quantile", &C::size_class_quantile),
       rebound(particles_param_table(), "min_volume_um3", &C::min_particle_volume_um3),
   };
+  return table;
+}
+
+const ParamTable<AnalysisConfig>& analysis_segment_table() {
+  using C = AnalysisConfig;
+  static const ParamTable<C> table = {
+      rebound(segment_param_table(), "method", &C::method),
+      {"classes", &C::classes, "",
+       "Phase of each grey class, darkest first (a FIB/SEM stack: pore, CBD, LFP, NMC with method fibsem)", "none",
+       "none"},
+  };
+  return table;
+}
+
+const ParamTable<AnalysisConfig>& analysis_preprocess_table() {
+  static const ParamTable<AnalysisConfig> table = {rebound(segment_param_table(), "denoise", &AnalysisConfig::denoise)};
   return table;
 }
 

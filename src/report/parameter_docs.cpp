@@ -11,6 +11,7 @@
 #include "emorph/measure/report_param_tables.hpp"
 #include "emorph/report/analysis_param_tables.hpp"
 #include "emorph/segment/particle_options.hpp"
+#include "emorph/segment/segment_options.hpp"
 #include "emorph/synth/imaging_params.hpp"
 #include "emorph/transport/connectivity_options.hpp"
 #include "emorph/transport/tortuosity_options.hpp"
@@ -30,6 +31,13 @@ EMORPH_JSON_FIELDS(command_params_json, CommandParams, name, command, python, js
 
 std::string code(const std::string& s) { return s.empty() ? "" : "`" + s + "`"; }
 
+// A table cell's text with its pipes escaped (segment's --method lists its methods as a | b).
+std::string cell(const std::string& s) {
+  std::string out;
+  for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
+  return out;
+}
+
 }  // namespace
 
 std::vector<CommandParams> parameter_tables() {
@@ -46,6 +54,7 @@ std::vector<CommandParams> parameter_tables() {
       command("chords", "Chord-length distribution of a phase along each axis", chords_param_table()),
       command("correlation", "Two-point correlation S2(r) of a phase along each axis", correlation_param_table()),
       command("rev", "Volume-fraction variance over growing subvolumes, integral range", rev_param_table()),
+      command("segment", "Grey volume -> phase map (uint8 labels) by histogram thresholds", segment_param_table()),
       {"synth-xct", "synth", "simulate_xct", "", "", "XCT imaging of a synthetic electrode",
        param_rows(synth::xct_param_table())},
       {"synth-fibsem", "synth", "simulate_fibsem", "", "", "FIB/SEM imaging of a synthetic electrode",
@@ -69,6 +78,10 @@ std::vector<CommandParams> parameter_tables() {
        param_rows(analysis_profile_table())},
       {"analyze-particles", "", "", "", "particles",
        "The sizing of analyze's particles step (keys of emorph particles' table)", param_rows(analysis_particles_table())},
+      {"analyze-segment", "", "", "", "segment", "The segmentation of analyze's grey inputs (method: emorph segment's table)",
+       param_rows(analysis_segment_table())},
+      {"analyze-preprocess", "", "", "", "preprocess", "The pre-filter of analyze's grey inputs (emorph segment's denoise)",
+       param_rows(analysis_preprocess_table())},
   };
 }
 
@@ -89,7 +102,7 @@ std::string parameters_markdown() {
     md << ".\n\n| key | CLI | Python | type | default | unit | help |\n|---|---|---|---|---|---|---|\n";
     for (const auto& r : t.rows)
       md << "| " << code(r.key) << " | " << code(r.cli) << " | " << code(r.python) << " | " << r.type << " | "
-         << code(r.default_value) << " | " << r.unit << " | " << r.help << " |\n";
+         << code(r.default_value) << " | " << r.unit << " | " << cell(r.help) << " |\n";
     for (const auto& a : analysis_config_aliases())
       if (a.section == t.toml)
         md << "\nOlder spelling, still read: `[" << a.old_section << "] " << a.old_key << "` for `" << a.key << "`"

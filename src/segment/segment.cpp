@@ -156,20 +156,6 @@ std::optional<std::array<double, 2>> SegmentResult::fraction_band(std::size_t k)
   return std::array<double, 2>{1 - bright_high, 1 - bright_low};
 }
 
-Json SegmentParams::to_json() const {
-  Json j = {{"method", method}, {"classes", classes}, {"bins", histogram.bins}};
-  j["denoise"] = denoise ? denoise->to_json() : Json(auto_denoise ? "auto" : "none");
-  if (zero_grey) j["pore_grey"] = *zero_grey;
-  if (histogram.range_min) j["range_min"] = *histogram.range_min;
-  if (histogram.range_max) j["range_max"] = *histogram.range_max;
-  if (method == "fibsem")
-    j["fibsem"] = {{"milling_axis", fibsem.milling_axis},     {"behind", fibsem.behind},
-                   {"smoothing_sigma", fibsem.smoothing_sigma}, {"rise_fraction", fibsem.rise_fraction},
-                   {"edge_fraction", fibsem.edge_fraction},   {"grey_classes", fibsem.grey_classes},
-                   {"solid_method", solid_method}};
-  return j;
-}
-
 Json SegmentResult::to_json(bool with_histogram) const {
   Json phases = Json::object();
   for (std::size_t k = 0; k < class_labels.size(); ++k) {

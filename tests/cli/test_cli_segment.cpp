@@ -3,11 +3,13 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
 #include "emorph/segment/fibsem_pores.hpp"
 #include "emorph/segment/histogram.hpp"
+#include "emorph/segment/segment_options.hpp"
 #include "emorph/segment/threshold.hpp"
 #include "emorph/synth/electrode.hpp"
 #include "emorph/synth/fibsem.hpp"
@@ -71,6 +73,37 @@ TEST(CliSegment, MinimumMethodWritesLabelsAndJson) {
   }
   EXPECT_EQ(j["results"]["phases"]["NMC"]["voxels"].get<int64_t>(), nmc);
   EXPECT_NEAR(j["results"]["phases"]["NMC"]["volume_fraction"].get<double>(), double(nmc) / v.size(), 1e-12);
+}
+
+// Issue 17: segment's parameter table builds `parameters` in the shape its earlier outputs had (names are
+// only extended, CONTRACT.md): the range as range_min / range_max and pore_grey only when given, the
+// denoise spec applied, and method fibsem's parameters nested under `fibsem`, none of them at the top.
+TEST(CliSegment, ParametersEchoKeepsItsShape) {
+  TempDir d;
+  Json j;
+  ASSERT_NO_FATAL_FAILURE(
+      segment_grey(d, two_phase(3), "--method otsu --denoise none --range 10,250 --pore-grey 0 --classes pore,NMC", j));
+  std::set<std::string> keys;
+  for (const auto& [key, value] : j["parameters"].items()) keys.insert(key);
+  EXPECT_EQ(keys, (std::set<std::string>{"bins", "classes", "denoise", "mask", "mask_fix", "mask_label", "method",
+                                         "output", "phases", "pore_grey", "range_max", "range_min", "voxel"}));
+  EXPECT_EQ(j["parameters"]["range_min"], 10.0);
+  EXPECT_EQ(j["parameters"]["range_max"], 250.0);
+  EXPECT_EQ(j["parameters"]["pore_grey"], 0.0);
+  EXPECT_EQ(j["parameters"]["denoise"], "none");
+  EXPECT_EQ(j["parameters"]["classes"], "pore,NMC");
+  ASSERT_NO_FATAL_FAILURE(segment_grey(d, two_phase(3), "--method otsu --denoise gaussian:1", j));
+  for (const char* absent : {"pore_grey", "range_min", "range_max", "fibsem"}) EXPECT_FALSE(j["parameters"].contains(absent));
+  EXPECT_EQ(j["parameters"]["denoise"]["filter"], "gaussian");
+  SegmentOptions fibsem;
+  fibsem.method = "fibsem";
+  fibsem.solid_method = "multiotsu:3";
+  fibsem.grey_classes = 3;
+  const Json echo = segment_parameters_json(fibsem);
+  EXPECT_EQ(echo["fibsem"], Json({{"milling_axis", 0}, {"behind", 1}, {"smoothing_sigma", 1.0}, {"rise_fraction", 0.1},
+                                  {"edge_fraction", 0.08}, {"grey_classes", 3}, {"solid_method", "multiotsu:3"}}));
+  for (const char* nested : {"milling_axis", "behind", "grey_classes", "solid_method", "fit_shine", "region", "axis"})
+    EXPECT_FALSE(echo.contains(nested)) << nested;
 }
 
 TEST(CliSegment, MultiOtsuWithDenoiseAndRegion) {

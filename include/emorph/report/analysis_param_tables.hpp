@@ -17,6 +17,12 @@ const ParamTable<AnalysisConfig>& analysis_profile_table();
 // min_particle_volume_um3.
 const ParamTable<AnalysisConfig>& analysis_particles_table();
 
+// [segment]: method (emorph segment's table) and classes (a list of phase names here, one per grey class).
+const ParamTable<AnalysisConfig>& analysis_segment_table();
+
+// [preprocess]: denoise (emorph segment's table).
+const ParamTable<AnalysisConfig>& analysis_preprocess_table();
+
 // An older key that a table's key replaced: it still loads; giving both is an error naming both.
 struct ConfigAlias {
   std::string old_section, old_key;  // "measure", "size_class_quantile"

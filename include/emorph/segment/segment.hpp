@@ -52,7 +52,6 @@ struct SegmentParams {
   // method fibsem, default solid split: then each column along the milling axis relabelled by the
   // shine-through model (fibsem_columns.hpp); enabled = false keeps the watershed labels.
   FibsemColumnParams fibsem_columns;
-  Json to_json() const;
 };
 
 // A two-class segmentation re-measured at the ends of the threshold band: per axis, the voxels of the
