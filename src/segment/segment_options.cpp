@@ -6,9 +6,12 @@
 
 namespace emorph {
 
-const ParamTable<SegmentOptions>& segment_fibsem_param_table() {
-  using O = SegmentOptions;
-  static const ParamTable<O> table = {
+namespace {
+
+using O = SegmentOptions;
+
+ParamTable<O> fibsem_params() {
+  return {
       {"solid_method", &O::solid_method, "", "fibsem: thresholds of the solid voxels (default multiotsu:N)"},
       {"milling_axis", &O::milling_axis, "", "fibsem: axis normal to the section planes"},
       {"behind", &O::behind, "", "fibsem: +1 if unmilled material lies at larger indices, else -1"},
@@ -27,11 +30,16 @@ const ParamTable<SegmentOptions>& segment_fibsem_param_table() {
        "fibsem: voxels whose in-plane gradient exceeds this share of the grey range are left to the watershed",
        "none", "none"},
   };
+}
+
+}  // namespace
+
+const ParamTable<O>& segment_fibsem_param_table() {
+  static const ParamTable<O> table = fibsem_params();
   return table;
 }
 
-const ParamTable<SegmentOptions>& segment_param_table() {
-  using O = SegmentOptions;
+const ParamTable<O>& segment_param_table() {
   static const ParamTable<O> table = [] {
     ParamTable<O> t = {
         {"method", &O::method, "",
