@@ -138,15 +138,14 @@ def real(args):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--dump")
-    ap.add_argument("--log")
-    ap.add_argument("--cells", default="")
-    ap.add_argument("--seeds", default="1,2,3")
-    ap.add_argument("--size", type=int, default=None)
-    ap.add_argument("--independent", action="store_true")
-    ap.add_argument("--emorph", default="build/bin/emorph")
-    ap.add_argument("--packing-seeds", type=int, default=2)
-    ap.add_argument("--real", default="", help="folder of the real nano-CT slices N.tif, N_label.tif")
+    options = {
+        "--dump": {}, "--log": {}, "--cells": {"default": ""}, "--seeds": {"default": "1,2,3"},
+        "--size": {"type": int, "default": None}, "--independent": {"action": "store_true"},
+        "--emorph": {"default": "build/bin/emorph"}, "--packing-seeds": {"type": int, "default": 2},
+        "--real": {"default": "", "help": "folder of the real nano-CT slices N.tif, N_label.tif"},
+    }
+    for flag, kwargs in options.items():
+        ap.add_argument(flag, **kwargs)
     args = ap.parse_args()
     if args.real:
         real(args)
