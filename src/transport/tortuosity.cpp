@@ -1,8 +1,9 @@
 // Tortuosity factor by steady-state diffusion, finite volume on the voxel grid (Cooper et al. 2016,
 // TauFactor, SoftwareX 5:203): harmonic face conductances, Dirichlet faces half a voxel from the first
 // and last slice centres; solved by flexible CG (Notay 2000) preconditioned by an aggregation multigrid
-// K-cycle (piecewise-constant 2x2x2 agglomeration with Galerkin coarse operators, Braess 1995; two
-// Krylov-accelerated cycles per coarse level, Notay & Vassilevski 2008) or by CG with Jacobi.
+// K-cycle (piecewise-constant aggregates that are the connected pieces of 2x2x2 blocks, with Galerkin
+// coarse operators, Braess 1995; two Krylov-accelerated cycles per coarse level, Notay & Vassilevski 2008)
+// or by CG with Jacobi.
 #include "emorph/transport/tortuosity.hpp"
 
 #include <omp.h>
@@ -20,6 +21,7 @@
 #include "emorph/parallel.hpp"
 #include "emorph/transport/connectivity.hpp"
 #include "hypre_solve.hpp"
+#include "piece_aggregation.hpp"
 #include "tortuosity_parts.hpp"
 
 namespace emorph {
@@ -151,6 +153,7 @@ struct FineLevel {
   }
 
   int64_t m() const { return num.m; }
+  const std::vector<int64_t>& plane_start() const { return num.plane_start; }
   double g(int64_t a, int64_t b, int d) const { return gtab[(cls[a] * classes + cls[b]) * 3 + d]; }
   double boundary_g(int64_t k) const {
     const uint8_t l = links[k];
@@ -193,7 +196,6 @@ struct FineLevel {
   uint32_t hi(int64_t k, int d) const {
     return d == 0 ? nb.zhi[k] : d == 1 ? nb.yhi[k] : static_cast<uint32_t>(k + 1);
   }
-  double up_g(int64_t k, int d) const { return (links[k] & kHi[d]) ? g(k, hi(k, d), d) : 0.0; }
   template <class F>
   void for_links(int64_t k, F&& f) const {
     const uint8_t l = links[k];
@@ -206,49 +208,30 @@ struct FineLevel {
   }
 };
 
-// Coarse level: explicit upward conductances (z, y, x); a downward link is the neighbour's upward one.
-// It only serves the preconditioner, so conductances and work vectors are float (the diagonal stays
-// double: rows without a boundary link sum to zero, and a separately rounded diagonal could break that).
-// Missing neighbours point to a dummy unknown m (one past the last) whose conductances and x, t entries
-// stay 0, so a row is applied without branches (a missing link adds 0 x 0).
+// Coarse level: the Galerkin matrix of the aggregates in compressed rows (piece_aggregation.hpp). It only
+// serves the preconditioner, so conductances and work vectors are float (the diagonal stays double: rows
+// without a boundary link sum to zero, and a separately rounded diagonal could break that).
 struct CoarseLevel {
-  Numbering num;
-  Neighbours nb;
-  std::array<std::vector<float>, 3> gup;  // m + 1 entries each, the last 0
-  std::vector<double> diag;
+  piece_aggregation::GridPlacement place;  // place.cell is dropped once the level below is built
+  piece_aggregation::CsrGraph a;
   std::vector<uint32_t> parent;
-  std::vector<float> b, x, t;  // x and t: m + 1 entries, the last 0
-  // K-cycle work vectors (Notay & Vassilevski 2008): the two preconditioned directions c1, c2 (m + 1
-  // entries, the last 0), A c1 and the residual rk after the first step.
+  std::vector<float> b, x, t;
+  // K-cycle work vectors (Notay & Vassilevski 2008): the two preconditioned directions c1, c2, A c1 and
+  // the residual rk after the first step.
   std::vector<float> c1, c2, v1, rk;
 
-  int64_t m() const { return num.m; }
-  uint32_t dummy() const { return static_cast<uint32_t>(num.m); }
-  double up_g(int64_t k, int d) const { return gup[d][k]; }
-  double diag_at(int64_t k) const { return diag[k]; }
-  template <class V>
-  double row_parts(int64_t k, const V* v, double& d) const {
-    d = diag[k];
-    const uint32_t zl = nb.zlo[k], yl = nb.ylo[k];
-    // The unknown before k is its lower x neighbour exactly when that one links upward (otherwise its
-    // upward conductance, hence the term, is 0).
-    const double x_lower = k > 0 ? double(gup[2][k - 1]) * double(v[k - 1]) : 0.0;
-    return double(gup[0][zl]) * double(v[zl]) + double(gup[0][k]) * double(v[nb.zhi[k]]) + double(gup[1][yl]) * double(v[yl]) +
-           double(gup[1][k]) * double(v[nb.yhi[k]]) + x_lower + double(gup[2][k]) * double(v[k + 1]);
-  }
+  int64_t m() const { return a.m(); }
+  const std::vector<int64_t>& plane_start() const { return place.plane_start; }
   template <class V>
   double row_apply(int64_t k, const V* v, double& d) const {
-    const double s = row_parts(k, v, d);
+    d = a.diagonal[k];
+    double s = 0;
+    for (int64_t e = a.row_start[k]; e < a.row_start[k + 1]; ++e) s += double(a.g[e]) * double(v[a.column[e]]);
     return d * double(v[k]) - s;
   }
   template <class F>
   void for_links(int64_t k, F&& f) const {
-    if (nb.zlo[k] != dummy()) f(nb.zlo[k], double(gup[0][nb.zlo[k]]));
-    if (nb.zhi[k] != dummy()) f(nb.zhi[k], double(gup[0][k]));
-    if (nb.ylo[k] != dummy()) f(nb.ylo[k], double(gup[1][nb.ylo[k]]));
-    if (nb.yhi[k] != dummy()) f(nb.yhi[k], double(gup[1][k]));
-    if (k > 0 && gup[2][k - 1] > 0) f(k - 1, double(gup[2][k - 1]));
-    if (gup[2][k] > 0) f(k + 1, double(gup[2][k]));
+    for (int64_t e = a.row_start[k]; e < a.row_start[k + 1]; ++e) f(int64_t(a.column[e]), double(a.g[e]));
   }
 };
 
@@ -267,63 +250,30 @@ void apply(const L& level, const In* in, Out* out) {
 }
 
 inline double diag_of(const FineLevel& level, int64_t k) { return level.diag(k); }
-inline double diag_of(const CoarseLevel& level, int64_t k) { return level.diag[k]; }
+inline double diag_of(const CoarseLevel& level, int64_t k) { return level.a.diagonal[k]; }
 
-// Galerkin coarse level of 2x2x2 agglomerates: A_c = P^T A P for piecewise-constant P, i.e. coarse links
-// sum the fine links that cross between agglomerates and the diagonal sums the fine block.
+// The finest level's unknowns placed on the voxel grid (the raster order of the numbering).
+piece_aggregation::GridPlacement fine_placement(const FineLevel& fine) {
+  piece_aggregation::GridPlacement p{fine.num.shape, fine.num.plane_start, {}};
+  p.cell.resize(static_cast<std::size_t>(fine.m()));
+  const int64_t n = fine.num.shape.voxels();
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < n; ++i)
+    if (fine.num.map[i] != kNone) p.cell[fine.num.map[i]] = static_cast<uint32_t>(i);
+  return p;
+}
+
+// The coarse level of the connected pieces of 2x2x2 blocks, with its Galerkin matrix.
 template <class L>
-CoarseLevel coarsen(L& fine) {
-  const Shape fs = fine.num.shape;
-  const Shape cs{(fs.nz + 1) / 2, (fs.ny + 1) / 2, (fs.nx + 1) / 2};
-  const auto& fmap = fine.num.map;
-  auto fine_at = [&](int64_t z, int64_t y, int64_t x) { return fmap[(z * fs.ny + y) * fs.nx + x]; };
+CoarseLevel coarsen(L& fine, const piece_aggregation::GridPlacement& fine_place) {
+  auto links = [&](int64_t k, auto&& f) { fine.for_links(k, f); };
+  auto agg = piece_aggregation::aggregate_block_pieces(fine_place, links);
   CoarseLevel c;
-  c.num = number_cells(cs, [&](int64_t Z, int64_t Y, int64_t X) {
-    for (int64_t z = 2 * Z; z < std::min(fs.nz, 2 * Z + 2); ++z)
-      for (int64_t y = 2 * Y; y < std::min(fs.ny, 2 * Y + 2); ++y)
-        for (int64_t x = 2 * X; x < std::min(fs.nx, 2 * X + 2); ++x)
-          if (fine_at(z, y, x) != kNone) return true;
-    return false;
-  });
-  c.nb.build(c.num);
-  const int64_t m = c.m();
-#pragma omp parallel for schedule(static)
-  for (int64_t k = 0; k < m; ++k)
-    for (auto* v : {&c.nb.zlo, &c.nb.zhi, &c.nb.ylo, &c.nb.yhi})
-      if ((*v)[k] == kNone) (*v)[k] = c.dummy();
-  for (auto& g : c.gup) g.assign(static_cast<std::size_t>(m) + 1, 0.0f);
-  c.diag.assign(static_cast<std::size_t>(m), 0.0);
-  fine.parent.resize(static_cast<std::size_t>(fine.m()));
-#pragma omp parallel for schedule(static)
-  for (int64_t Z = 0; Z < cs.nz; ++Z)
-    for (int64_t Y = 0; Y < cs.ny; ++Y)
-      for (int64_t X = 0; X < cs.nx; ++X) {
-        const uint32_t K = c.num.map[(Z * cs.ny + Y) * cs.nx + X];
-        if (K == kNone) continue;
-        double diag = 0, gup[3] = {0, 0, 0};
-        for (int64_t z = 2 * Z; z < std::min(fs.nz, 2 * Z + 2); ++z)
-          for (int64_t y = 2 * Y; y < std::min(fs.ny, 2 * Y + 2); ++y)
-            for (int64_t x = 2 * X; x < std::min(fs.nx, 2 * X + 2); ++x) {
-              const uint32_t k = fine_at(z, y, x);
-              if (k == kNone) continue;
-              fine.parent[k] = K;
-              diag += diag_of(fine, k);
-              const int64_t pos[3] = {z, y, x};
-              for (int d = 0; d < 3; ++d) {
-                const double g = fine.up_g(k, d);
-                if (g == 0) continue;
-                if (pos[d] % 2 == 0)
-                  diag -= 2 * g;  // both ends inside the agglomerate: the link cancels in P^T A P
-                else
-                  gup[d] += g;
-              }
-            }
-        c.diag[K] = diag;
-        for (int d = 0; d < 3; ++d) c.gup[d][K] = static_cast<float>(gup[d]);
-      }
-  c.b.resize(static_cast<std::size_t>(m));
-  for (auto* v : {&c.x, &c.t, &c.c1, &c.c2}) v->assign(static_cast<std::size_t>(m) + 1, 0.0f);
-  for (auto* v : {&c.v1, &c.rk}) v->resize(static_cast<std::size_t>(m));
+  c.a = piece_aggregation::galerkin(fine_place, agg, links, [&](int64_t k) { return diag_of(fine, k); });
+  c.place = std::move(agg.coarse);
+  fine.parent = std::move(agg.aggregate_of);
+  const std::size_t m = static_cast<std::size_t>(c.m());
+  for (auto* v : {&c.b, &c.x, &c.t, &c.c1, &c.c2, &c.v1, &c.rk}) v->assign(m, 0.0f);
   return c;
 }
 
@@ -361,13 +311,15 @@ class Preconditioner {
       direct_.emplace(coarse_factor(fine));
       return;
     }
-    levels_.push_back(coarsen(fine));
-    while (levels_.back().m() > kDirectSize) {
-      CoarseLevel next = coarsen(levels_.back());
-      levels_.back().num.map = {};
+    levels_.push_back(coarsen(fine, fine_placement(fine)));
+    // Down to a direct solve; a level whose grid is one block cannot coarsen further (its aggregates would
+    // be its connected components), so it is factored whatever its size.
+    while (levels_.back().m() > kDirectSize && levels_.back().place.shape.voxels() > 1) {
+      CoarseLevel next = coarsen(levels_.back(), levels_.back().place);
+      levels_.back().place.cell = {};
       levels_.push_back(std::move(next));
     }
-    levels_.back().num.map = {};
+    levels_.back().place.cell = {};
     direct_.emplace(coarse_factor(levels_.back()));
   }
   int levels() const { return multigrid_ ? 1 + static_cast<int>(levels_.size()) : 1; }
@@ -495,11 +447,13 @@ class Preconditioner {
   // runs in fine raster order, so the result does not depend on the thread count.
   template <class L, class B, class X>
   static void restrict_residual(const L& level, const B* b, const X* x, CoarseLevel& coarse) {
-    const int64_t cz = coarse.num.shape.nz, fz = level.num.shape.nz, m = level.m();
+    const auto& cps = coarse.plane_start();
+    const auto& fps = level.plane_start();
+    const int64_t cz = static_cast<int64_t>(cps.size()) - 1, fz = static_cast<int64_t>(fps.size()) - 1, m = level.m();
 #pragma omp parallel for schedule(static) if (m >= kParallelMin)
     for (int64_t Z = 0; Z < cz; ++Z) {
-      for (int64_t K = coarse.num.plane_start[Z]; K < coarse.num.plane_start[Z + 1]; ++K) coarse.b[K] = 0;
-      const int64_t k0 = level.num.plane_start[2 * Z], k1 = level.num.plane_start[std::min(fz, 2 * Z + 2)];
+      for (int64_t K = cps[Z]; K < cps[Z + 1]; ++K) coarse.b[K] = 0;
+      const int64_t k0 = fps[2 * Z], k1 = fps[std::min(fz, 2 * Z + 2)];
       for (int64_t k = k0; k < k1; ++k) coarse.b[level.parent[k]] += static_cast<float>(double(b[k]) - apply_row(level, k, x));
     }
   }
