@@ -66,42 +66,70 @@ TEST(PieceAggregation, ABlockWithTwoDisconnectedPiecesGivesTwoAggregates) {
 }
 
 TEST(PieceAggregation, PiecesJoinedOnlyOutsideTheBlockStayApart) {
-  // Grid (z, y, x) 2 x 2 x 4, two blocks along x. Block 1 (x 0-1) holds an L, (0,0,0)-(1,0,0)-(1,0,1), and
-  // the lone cell (0,1,1), which shares no face with it; both are joined through block 2 (x 2-3), whose
-  // six cells (0,0,2..3), (0,1,2..3), (1,0,2..3) are connected.
-  std::vector<int> occupied(16, 0);
-  auto at = [&](int z, int y, int x) -> int& { return occupied[(z * 2 + y) * 4 + x]; };
-  at(0, 0, 0) = at(0, 0, 2) = at(0, 0, 3) = 1;
-  at(0, 1, 1) = at(0, 1, 2) = at(0, 1, 3) = 1;
-  for (int x = 0; x < 4; ++x) at(1, 0, x) = 1;
-  const GridGraph g({2, 2, 4}, occupied);
+  // Grid (z, y, x) 4 x 2 x 6: blocks 0, 1, 2 along x in the coarse plane z 0-1, and above them (z 2-3) a
+  // row at z = 2, y = 0 joining block 0 to block 2. Block 1 holds the z pairs A at (y0, x2) and B at
+  // (y1, x3), diagonal to each other: A links to block 0 only, B to block 2 only.
+  std::vector<int> occupied(48, 0);
+  auto at = [&](int z, int y, int x) -> int& { return occupied[(z * 2 + y) * 6 + x]; };
+  for (int z = 0; z < 2; ++z) {
+    at(z, 0, 0) = at(z, 0, 1) = 1;  // block 0
+    at(z, 0, 2) = 1;                // A
+    at(z, 1, 3) = 1;                // B
+    at(z, 1, 4) = 1;                // block 2 ...
+  }
+  at(1, 1, 5) = at(1, 0, 5) = 1;              // ... up to x = 5 at z = 1
+  for (int x = 0; x < 6; ++x) at(2, 0, x) = 1;  // the joining row
+  const GridGraph g({4, 2, 6}, occupied);
   const auto a = pa::aggregate_block_pieces(g.place, g.for_links());
-  // The L (smallest member: cell 0), the lone cell, then block 2.
-  ASSERT_EQ(a.aggregates(), 3);
-  EXPECT_EQ(a.coarse.cell, (std::vector<uint32_t>{0, 0, 1}));
-  const int64_t lone = g.unknown_of[(0 * 2 + 1) * 4 + 1], corner = g.unknown_of[0];
-  EXPECT_NE(a.aggregate_of[lone], a.aggregate_of[corner]);
-  // Galerkin links: the lone cell links to (0,1,2) in block 2 (1 link); the L piece links to block 2 by
-  // (1,0,1)-(1,0,2) (1 link); block 2's row has both. Symmetric, with increasing columns.
+  // Plane 0: block 0, A (smallest member (0,0,2) before B's (0,1,3)), B, block 2; plane 1: the row's three
+  // two-cell pieces, one per block.
+  ASSERT_EQ(a.aggregates(), 7);
+  EXPECT_EQ(a.coarse.plane_start, (std::vector<int64_t>{0, 4, 7}));
+  EXPECT_EQ(a.coarse.cell, (std::vector<uint32_t>{0, 1, 1, 2, 3, 4, 5}));
+  auto aggregate_at = [&](int z, int y, int x) { return a.aggregate_of[g.unknown_of[(z * 2 + y) * 6 + x]]; };
+  EXPECT_EQ(aggregate_at(0, 0, 2), 1u);
+  EXPECT_EQ(aggregate_at(1, 0, 2), 1u);
+  EXPECT_EQ(aggregate_at(0, 1, 3), 2u);
+  EXPECT_EQ(aggregate_at(1, 1, 3), 2u);
+  // Galerkin: symmetric; no A-B entry; A's row holds block 0 by two links (z = 0 and 1) and the row
+  // piece above it by one; the sum of all entries of P^T A P is that of A (6 per unknown less its links).
   const auto c = pa::galerkin(g.place, a, g.for_links(), [](int64_t) { return 6.0; });
-  ASSERT_EQ(c.m(), 3);
-  for (int64_t I = 0; I < 3; ++I)
-    for (int64_t e = c.row_start[I]; e < c.row_start[I + 1]; ++e) {
-      const uint32_t J = c.column[e];
-      bool mirrored = false;
-      for (int64_t f = c.row_start[J]; f < c.row_start[J + 1]; ++f) mirrored |= c.column[f] == I && c.g[f] == c.g[e];
-      EXPECT_TRUE(mirrored) << I << " -> " << J;
-    }
-  const uint32_t block2 = 2;
-  EXPECT_EQ(c.row_start[block2 + 1] - c.row_start[block2], 2);
-  EXPECT_EQ(c.g[c.row_start[block2]], 1.0f);
-  EXPECT_EQ(c.g[c.row_start[block2] + 1], 1.0f);
-  // The row sums of A (6 per unknown less its links) carry over: sum of P^T A P = sum of A.
+  ASSERT_EQ(c.m(), 7);
+  auto entry = [&](uint32_t I, uint32_t J) {
+    for (int64_t e = c.row_start[I]; e < c.row_start[I + 1]; ++e)
+      if (c.column[e] == J) return double(c.g[e]);
+    return 0.0;
+  };
+  for (uint32_t I = 0; I < 7; ++I)
+    for (uint32_t J = 0; J < 7; ++J) EXPECT_EQ(entry(I, J), entry(J, I)) << I << ", " << J;
+  EXPECT_EQ(entry(1, 2), 0.0);
+  EXPECT_EQ(entry(1, 0), 2.0);
+  EXPECT_EQ(entry(1, 5), 1.0);
+  EXPECT_EQ(entry(2, 3), 2.0);
   double fine_sum = 0, coarse_sum = 0;
-  for (std::size_t k = 0; k < g.links.size(); ++k) fine_sum += 6.0 - double(g.links[k].size());
-  for (int64_t I = 0; I < 3; ++I) {
+  for (const auto& l : g.links) fine_sum += 6.0 - double(l.size());
+  for (int64_t I = 0; I < 7; ++I) {
     coarse_sum += c.diagonal[I];
     for (int64_t e = c.row_start[I]; e < c.row_start[I + 1]; ++e) coarse_sum -= c.g[e];
   }
   EXPECT_DOUBLE_EQ(coarse_sum, fine_sum);
+}
+
+TEST(PieceAggregation, AOneCellFragmentJoinsTheNeighbourItLinksToMost) {
+  // Grid 2 x 2 x 4: block 0 holds a three-cell L and, diagonal to it, the lone cell (0,1,1); block 1 is
+  // full. The lone cell links only to block 1 ((0,1,2)): a fragment of one cell is not kept as an aggregate
+  // of its own (kSmallPieceMax) but joins that piece; the L stays apart from it.
+  std::vector<int> occupied(16, 0);
+  auto at = [&](int z, int y, int x) -> int& { return occupied[(z * 2 + y) * 4 + x]; };
+  at(0, 0, 0) = at(1, 0, 0) = at(1, 0, 1) = 1;
+  at(0, 1, 1) = 1;
+  for (int z = 0; z < 2; ++z)
+    for (int y = 0; y < 2; ++y) at(z, y, 2) = at(z, y, 3) = 1;
+  const GridGraph g({2, 2, 4}, occupied);
+  const auto a = pa::aggregate_block_pieces(g.place, g.for_links());
+  ASSERT_EQ(a.aggregates(), 2);
+  EXPECT_EQ(a.coarse.cell, (std::vector<uint32_t>{0, 1}));
+  auto aggregate_at = [&](int z, int y, int x) { return a.aggregate_of[g.unknown_of[(z * 2 + y) * 4 + x]]; };
+  EXPECT_EQ(aggregate_at(0, 1, 1), aggregate_at(0, 1, 2));
+  EXPECT_NE(aggregate_at(0, 1, 1), aggregate_at(0, 0, 0));
 }
