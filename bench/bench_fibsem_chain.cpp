@@ -5,11 +5,13 @@
 // against the generator's labels (same region): pore Dice and each phase's vol% error.
 //   bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size 128] [--final-only]
 //                      [--drift-only] [--artefact-free] [--tile PX] [--lags 1,2,4,8] [--flat-tiles T]
-//                      [--flat-factor F] [--tile-outlier PX] (tracker settings, for the chain too) [--guard PX] (route's residual guard)
+//                      [--flat-factor F] [--tile-outlier PX] [--curtain-lags 1,2] (tracker settings, for the chain too)
+//                      [--guard PX] (route's residual guard)
 // Prints one row per (preset, voxel, seed, stage) and the worst final cell; docs/validation.md records a run.
 // --drift-only: the drift tracker alone (after the route's shading correction) against the simulator's
 // drift: largest error (all slices, and the slices with texture), rms error, slices without texture; --artefact-free: no drift,
-// curtains, shading, contrast decay or shine-through (the tracker must not invent a drift).
+// curtains, shading, contrast decay or shine-through (the tracker must not invent a drift); c_agr, c_shr,
+// curt: the curtains' half agreement, step share and whether x was refitted with them (drift_curtains.hpp).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -40,8 +42,8 @@ int drift_errors(const std::vector<std::string>& presets, const std::vector<std:
   // axis on textured slices about its mean; est_err: the split-half check's
   // truth-free estimate of the track's error (drift_split_check.hpp), spread: the track's spread, step_err and
   // steps: the same for the steps between slices, helps: its verdict.
-  std::printf("%-6s %-6s %-4s %10s %10s %10s %10s %8s %8s %8s %10s %9s %8s %8s %8s %8s %5s\n", "preset", "voxel", "seed", "max_err_px", "textured",
-              "rms_err_px", "true_max", "featless", "unrel", "resid", "before_rms", "tex_rms_c", "est_err", "spread", "step_err", "steps", "helps");
+  std::printf("%-6s %-6s %-4s %10s %10s %10s %10s %8s %8s %8s %10s %9s %8s %8s %8s %8s %5s %6s %6s %4s\n", "preset", "voxel", "seed", "max_err_px", "textured",
+              "rms_err_px", "true_max", "featless", "unrel", "resid", "before_rms", "tex_rms_c", "est_err", "spread", "step_err", "steps", "helps", "c_agr", "c_shr", "curt");
   double worst = 0;
   for (const auto& preset : presets)
     for (const auto& voxel : voxels)
@@ -80,10 +82,11 @@ int drift_errors(const std::vector<std::string>& presets, const std::vector<std:
         for (const auto& e : textured_error) mean[0] += e[0] / double(textured_error.size()), mean[1] += e[1] / double(textured_error.size());
         for (const auto& e : textured_error) about_mean += (e[0] - mean[0]) * (e[0] - mean[0]) + (e[1] - mean[1]) * (e[1] - mean[1]);
         about_mean = textured_error.empty() ? 0.0 : std::sqrt(about_mean / (2.0 * double(textured_error.size())));
-        std::printf("%-6s %-6s %-4s %10.2f %10.2f %10.2f %10.0f %8zu %8zu %8.2f %10.2f %9.2f %8.2f %8.2f %8.2f %8.2f %5s\n", preset.c_str(), voxel.c_str(),
+        std::printf("%-6s %-6s %-4s %10.2f %10.2f %10.2f %10.0f %8zu %8zu %8.2f %10.2f %9.2f %8.2f %8.2f %8.2f %8.2f %5s %6.2f %6.2f %4s\n", preset.c_str(), voxel.c_str(),
                     seed_s.c_str(), largest, textured, std::sqrt(sum / n), true_max, track.featureless_slices.size(),
                     track.unreliable_slices.size(), track.residual_rms_px, std::sqrt(before / n), about_mean, check.estimated_error_px,
-                    check.drift_spread_px, check.estimated_step_error_px, check.step_rms_px, check.helps ? "yes" : "no");
+                    check.drift_spread_px, check.estimated_step_error_px, check.step_rms_px, check.helps ? "yes" : "no",
+                    track.curtain_agreement, track.curtain_step_share, track.curtains_used ? "yes" : "no");
         std::fflush(stdout);
       }
   std::printf("drift: worst largest error %.2f px\n", worst);
@@ -103,6 +106,7 @@ int main(int argc, char** argv) {
   bool drift_only = false;
   int tile_px = -1;  // -1: the tracker's default
   std::vector<int> lags;  // empty: the tracker's default
+  std::vector<int> curtain_lags;  // empty: the tracker's default (no curtain pairs)
   double flat_tiles = -1, flat_factor = -1, guard = -1, tile_outlier = -1;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -122,6 +126,8 @@ int main(int argc, char** argv) {
     else if (a == "--tile-outlier" && i + 1 < argc) tile_outlier = std::atof(argv[++i]);
     else if (a == "--flat-tiles" && i + 1 < argc) flat_tiles = std::atof(argv[++i]);
     else if (a == "--flat-factor" && i + 1 < argc) flat_factor = std::atof(argv[++i]);
+    else if (a == "--curtain-lags" && i + 1 < argc)
+      for (const auto& l : split_list(argv[++i], "--curtain-lags")) curtain_lags.push_back(std::stoi(l));
     else if (a == "--lags" && i + 1 < argc)
       for (const auto& l : split_list(argv[++i], "--lags")) lags.push_back(std::stoi(l));
     else if (a == "--artefact-free") {
@@ -130,7 +136,7 @@ int main(int argc, char** argv) {
     }
     else if (a == "--blur" && i + 1 < argc) imaging.blur_px = std::atof(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size N] [--final-only] [--true-drift] [--whitening W] [--shine-depth UM] [--shine-strength S] [--blur PX] [--fit-shine] [--drift-only] [--artefact-free] [--tile PX] [--lags 1,2,4,8] [--flat-tiles T] [--flat-factor F] [--tile-outlier PX] [--guard PX]\n");
+      std::fprintf(stderr, "usage: bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size N] [--final-only] [--true-drift] [--whitening W] [--shine-depth UM] [--shine-strength S] [--blur PX] [--fit-shine] [--drift-only] [--artefact-free] [--tile PX] [--lags 1,2,4,8] [--flat-tiles T] [--flat-factor F] [--tile-outlier PX] [--curtain-lags 1,2] [--guard PX]\n");
       return 2;
     }
   }
@@ -138,6 +144,7 @@ int main(int argc, char** argv) {
   DriftTrackParams tracker;
   if (tile_px >= 0) tracker.tiles.tile_px = tile_px;
   if (!lags.empty()) tracker.lags = lags;
+  if (!curtain_lags.empty()) tracker.curtain_lags = curtain_lags;
   if (whitening >= 0) tracker.correlation.whitening = whitening;
   if (flat_tiles >= 0) tracker.tiles.large_flat_tiles = flat_tiles;
   if (flat_factor >= 0) tracker.tiles.flat_gradient_factor = flat_factor;

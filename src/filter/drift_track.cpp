@@ -14,6 +14,7 @@
 
 #include "emorph/banded_cholesky.hpp"
 #include "emorph/error.hpp"
+#include "emorph/filter/drift_curtains.hpp"
 #include "emorph/progress.hpp"
 #include "stack_checks.hpp"
 
@@ -73,6 +74,9 @@ DriftTrack estimate_drift(VolumeView<const float> stack, const DriftTrackParams&
           "drift estimation: reference slice " + std::to_string(params.reference_slice) + " is outside 0.." +
               std::to_string(nz - 1));
   require(params.outlier_threshold > 0, "drift estimation: outlier threshold must be positive");
+  for (int lag : params.curtain_lags)
+    require(lag >= 1 && lag <= 1024, "drift estimation: curtain lags must be in 1..1024, got " + std::to_string(lag));
+  require(params.curtain_max_step_share > 0, "drift estimation: curtain step share must be positive");
   Box region{0, nz, 0, stack.ny(), 0, stack.nx()};
   if (params.region) {
     region = *params.region;
@@ -292,21 +296,21 @@ DriftTrack estimate_drift(VolumeView<const float> stack, const DriftTrackParams&
   }
   // Unreliable and featureless slices take the positions of their nearest placed neighbours, linearly
   // between them (a random walk's most likely path between two known points), held beyond the ends.
-  std::vector<bool> unplaced = excluded;
-  for (int64_t z : track.featureless_slices) unplaced[z] = true;
-  if (std::count(unplaced.begin(), unplaced.end(), false) > 0) {
+  auto place_between = [&](const std::vector<bool>& unplaced, int axis) {
+    if (std::count(unplaced.begin(), unplaced.end(), false) == 0) return;
     for (int64_t z = 0; z < nz; ++z) {
       if (!unplaced[z]) continue;
       int64_t before = z - 1, after = z + 1;
       while (before >= 0 && unplaced[before]) --before;
       while (after < nz && unplaced[after]) ++after;
-      for (int axis = 0; axis < 2; ++axis) {
-        if (before < 0) p[z][axis] = p[after][axis];
-        else if (after >= nz) p[z][axis] = p[before][axis];
-        else p[z][axis] = p[before][axis] + (p[after][axis] - p[before][axis]) * double(z - before) / double(after - before);
-      }
+      if (before < 0) p[z][axis] = p[after][axis];
+      else if (after >= nz) p[z][axis] = p[before][axis];
+      else p[z][axis] = p[before][axis] + (p[after][axis] - p[before][axis]) * double(z - before) / double(after - before);
     }
-  }
+  };
+  std::vector<bool> unplaced = excluded;
+  for (int64_t z : track.featureless_slices) unplaced[z] = true;
+  for (int axis = 0; axis < 2; ++axis) place_between(unplaced, axis);
   update_residuals();
 
   double sum = 0;
@@ -322,6 +326,88 @@ DriftTrack estimate_drift(VolumeView<const float> stack, const DriftTrackParams&
     }
   }
   track.residual_rms_px = used > 0 ? std::sqrt(sum / static_cast<double>(used)) : 0.0;
+
+  // Curtains: x refitted with the column profiles' pairs added to the slices' accepted pairs (dy is the
+  // slices' alone). The residual above stays the slices' own consistency.
+  if (!params.curtain_lags.empty()) {
+    const CurtainProfiles profiles = curtain_profiles(roi);
+    track.curtain_agreement = profiles.half_agreement;
+    if (profiles.half_agreement >= params.curtain_min_agreement) {
+      track.curtain_pairs = curtain_pairs(profiles, params.curtain_lags, params.correlation);
+      // Stripes fixed to the frame (a detector's, or curtains in a stack already drift-corrected) show no
+      // drift: the curtains' steps must explain the slices' own steps, where the slices measured them.
+      double disagreement = 0, steps = 0;
+      int64_t compared = 0;
+      for (const auto& pr : track.curtain_pairs)
+        if (pr.moving - pr.fixed == 1 && !unplaced[pr.fixed] && !unplaced[pr.moving]) {
+          const double step = p[pr.moving][1] - p[pr.fixed][1];
+          disagreement += (step - pr.measured.dx) * (step - pr.measured.dx);
+          steps += step * step;
+          ++compared;
+        }
+      track.curtain_step_share = steps > 0 ? std::sqrt(disagreement / steps) : 0.0;
+      track.curtains_used = compared >= 8 && steps > 0 && track.curtain_step_share <= params.curtain_max_step_share;
+      if (!track.curtains_used) track.curtain_pairs.clear();
+    }
+  }
+  if (track.curtains_used) {
+    std::vector<DriftPair> all;
+    std::vector<double> all_prior;
+    std::vector<int64_t> key;  // robust scale per lag and kind: slices' lags > 0, curtains' < 0
+    // Every slices' pair takes part (those without weight at the solver's floor, which keeps each slice
+    // tied to the next); the rejected and uninformative ones with no prior weight.
+    for (std::size_t k = 0; k < npairs; ++k) {
+      all.push_back(track.pairs[k]);
+      all_prior.push_back(weights[k] > 0 ? prior[k] : 0.0);
+      key.push_back(track.pairs[k].moving - track.pairs[k].fixed);
+    }
+    std::map<int64_t, std::vector<double>> curtain_peaks;
+    for (const auto& pr : track.curtain_pairs) curtain_peaks[pr.moving - pr.fixed].push_back(pr.measured.peak);
+    std::map<int64_t, double> typical_peak;
+    for (auto& [lag, v] : curtain_peaks) typical_peak[lag] = median_of(v);
+    for (const auto& pr : track.curtain_pairs) {
+      const double t = typical_peak[pr.moving - pr.fixed];
+      const double q = t > 0 ? std::clamp(pr.measured.peak / t, 0.0, 1.0) : 1.0;
+      all.push_back(pr);
+      all_prior.push_back(q * q);
+      key.push_back(-(pr.moving - pr.fixed));
+    }
+    const int64_t curtain_bw = std::min<int64_t>(
+        std::max<int64_t>(bw, *std::max_element(params.curtain_lags.begin(), params.curtain_lags.end())), nz - 1);
+    const std::size_t n_all = all.size();
+    std::vector<double> w = all_prior, r(n_all, 0.0), rob(n_all, 1.0);
+    std::vector<std::array<double, 2>> q;
+    for (int iteration = 0; iteration < 12; ++iteration) {
+      q = solve_positions(nz, curtain_bw, all, w);
+      std::map<int64_t, std::vector<double>> by_key;
+      for (std::size_t k = 0; k < n_all; ++k) {
+        r[k] = std::abs(q[all[k].moving][1] - q[all[k].fixed][1] - all[k].measured.dx);
+        if (all_prior[k] > 0) by_key[key[k]].push_back(r[k]);
+      }
+      std::map<int64_t, double> scale;
+      for (auto& [kk, v] : by_key) scale[kk] = std::max(1.4826 * median_of(v), 0.01);
+      for (std::size_t k = 0; k < n_all; ++k) {
+        const double sc = scale[key[k]];
+        if (iteration < 3) {
+          const double h = 1.345 * sc;
+          rob[k] = r[k] <= h ? 1.0 : h / r[k];
+        } else {
+          const double t = std::max(params.outlier_threshold * sc, 0.5);
+          const double u = r[k] / t;
+          rob[k] = u < 1 ? (1 - u * u) * (1 - u * u) : 0.0;
+        }
+        w[k] = all_prior[k] > 0 ? all_prior[k] * rob[k] / (sc * sc) : 0.0;
+      }
+    }
+    // Slices tied by an accepted curtain pair take the refitted x; the others are placed as before.
+    std::vector<bool> unplaced_x(static_cast<std::size_t>(nz), true);
+    for (std::size_t k = 0; k < n_all; ++k)
+      if (rob[k] > 0 && all_prior[k] > 0) unplaced_x[all[k].fixed] = unplaced_x[all[k].moving] = false;
+    for (std::size_t k = 0; k < n_all; ++k)
+      if (key[k] < 0) track.curtain_pairs[k - (n_all - track.curtain_pairs.size())].weight = rob[k];
+    for (int64_t z = 0; z < nz; ++z) p[z][1] = q[z][1];
+    place_between(unplaced_x, 1);
+  }
   const auto origin = p[params.reference_slice];
   for (int64_t z = 0; z < nz; ++z) track.drift_px[z] = {p[z][0] - origin[0], p[z][1] - origin[1]};
   return track;

@@ -25,6 +25,9 @@ struct SyntheticFibsemParams {
   int stripe_count = 0;           // 0: one stripe per 8 columns
   double stripe_width_px = 1.5;   // mean Gaussian sigma across a stripe (0.5x..1.5x)
   double partial_stripe_fraction = 0.25;  // stripes starting partway down (at a feature) rather than at the top
+  // Stripes drawn on the specimen's face, so they drift with the content along x (the FIB curtains of the
+  // emorph simulator); false: fixed in the frame.
+  bool stripes_drift = false;
   double shading_amplitude = 0;   // relative: gain 1 - a*t + 0.5*a*t^2 over t in [-1, 1] along y
   double contrast_drift = 0;      // relative gain loss from the first to the last slice
   double z_elongation = 1;        // particles are this many times longer along z (slower change between slices)
@@ -185,7 +188,13 @@ inline SyntheticFibsem make_synthetic_fibsem(const SyntheticFibsemParams& p) {
     const double amplitude_jitter = 0.8 + 0.4 * std::uniform_real_distribution<double>(0, 1)(noise_rng);
     for (int64_t y = 0; y < p.ny; ++y)
       for (int64_t x = 0; x < p.nx; ++x) {
-        const double stripe = amplitude_jitter * stripe_field[y * p.nx + x];
+        double field = stripe_field[y * p.nx + x];
+        if (p.stripes_drift) {  // the frame's column x shows the face's column x - dx (linear between columns)
+          const double fx = std::clamp(x - dx, 0.0, double(p.nx - 1));
+          const int64_t x0 = std::min<int64_t>(static_cast<int64_t>(fx), p.nx - 2);
+          field = (x0 + 1 - fx) * stripe_field[y * p.nx + x0] + (fx - x0) * stripe_field[y * p.nx + x0 + 1];
+        }
+        const double stripe = amplitude_jitter * field;
         const double base = grey[y * p.nx + x] * s.shading[y] * s.gain[z] + (p.noise_sigma > 0 ? noise(noise_rng) : 0.0);
         s.without_stripes(z, y, x) = static_cast<float>(base);
         s.stack(z, y, x) = static_cast<float>(base + stripe);

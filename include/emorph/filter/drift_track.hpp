@@ -32,6 +32,18 @@ struct DriftTrackParams {
   // simulator (issue 14 point 7, stop 17): 1 px lowers the largest error on textured slices from 2.86
   // to 2.60 px on average over 16 cells.
   double tile_outlier_px = 1.0;
+  // Curtains (drift_curtains.hpp): the x positions are refitted with the column profiles' pairs at these
+  // lags (e.g. {1, 2}) added to the slices' pairs, when the halves' curtain agreement is at least
+  // `curtain_min_agreement` (about 0 without curtains). Empty (the default): x from the slices' pairs
+  // alone. Off because on the simulator's 24 FIB/SEM cells {1, 2} raised the pore Dice in three (H 0.01/6
+  // 0.682 -> 0.766) but lowered it in four (H 0.01/3 0.857 -> 0.838; docs/validation.md, stop 19).
+  std::vector<int> curtain_lags = {};
+  double curtain_min_agreement = 0.1;
+  // And only when the curtains' steps between slices explain the slices' own (x) steps: the rms of
+  // their difference is at most this share of the steps' rms. Stripes that stay put in the frame
+  // (a detector's) give about 1 and are not used; on the simulator's H/F stacks 0.17-0.65, on preset A,
+  // whose slices' track is itself 2-3 px off, 0.8-2.1 (issue 14 point 7, stop 19).
+  double curtain_max_step_share = 0.75;
 };
 
 struct DriftPair {
@@ -52,6 +64,12 @@ struct DriftTrack {
   std::vector<int64_t> featureless_slices;
   int64_t rejected_pairs = 0;
   double residual_rms_px = 0;  // of the accepted pairs, after the fit: the track's internal consistency
+  // Curtains: the halves' agreement measured, whether the x positions were refitted with the column
+  // profiles' pairs, and those pairs (measured.dx only; weight: final robust weight).
+  double curtain_agreement = 0;
+  double curtain_step_share = 0;  // rms(curtain steps - slices' steps) / rms(slices' steps), lag 1, along x
+  bool curtains_used = false;
+  std::vector<DriftPair> curtain_pairs;
 };
 
 // Throws InputError for an empty or non-finite stack, a region outside the slices or under 16 x 16
