@@ -50,6 +50,18 @@ std::vector<std::array<double, 2>> solve_positions(int64_t nz, int64_t bw, const
   return p;
 }
 
+// IRLS weight of a residual: Huber's for the first 3 iterations (convex, a safe start from the plain
+// least-squares fit), then Tukey's biweight, which gives gross outliers (beyond `threshold` robust
+// scales, and 0.5 px) no weight at all.
+double robust_weight(double residual, double scale, int iteration, double threshold) {
+  if (iteration < 3) {
+    const double h = 1.345 * scale;
+    return residual <= h ? 1.0 : h / residual;
+  }
+  const double u = residual / std::max(threshold * scale, 0.5);
+  return u < 1 ? (1 - u * u) * (1 - u * u) : 0.0;
+}
+
 // The middle value (the mean of the two middle values for an even count: two tiles' median is their mean).
 double median_of(std::vector<double> v) {
   if (v.empty()) return 0;
@@ -257,14 +269,7 @@ DriftTrack estimate_drift(VolumeView<const float> stack, const DriftTrackParams&
           continue;
         }
         const double scale = lag_scale[track.pairs[k].moving - track.pairs[k].fixed];
-        if (iteration < 3) {
-          const double h = 1.345 * scale;
-          robust[k] = residual[k] <= h ? 1.0 : h / residual[k];
-        } else {
-          const double t = std::max(params.outlier_threshold * scale, 0.5);
-          const double u = residual[k] / t;
-          robust[k] = u < 1 ? (1 - u * u) * (1 - u * u) : 0.0;
-        }
+        robust[k] = robust_weight(residual[k], scale, iteration, params.outlier_threshold);
         weights[k] = prior[k] * robust[k] / (scale * scale);
       }
     }
@@ -388,14 +393,7 @@ DriftTrack estimate_drift(VolumeView<const float> stack, const DriftTrackParams&
       for (auto& [kk, v] : by_key) scale[kk] = std::max(1.4826 * median_of(v), 0.01);
       for (std::size_t k = 0; k < n_all; ++k) {
         const double sc = scale[key[k]];
-        if (iteration < 3) {
-          const double h = 1.345 * sc;
-          rob[k] = r[k] <= h ? 1.0 : h / r[k];
-        } else {
-          const double t = std::max(params.outlier_threshold * sc, 0.5);
-          const double u = r[k] / t;
-          rob[k] = u < 1 ? (1 - u * u) * (1 - u * u) : 0.0;
-        }
+        rob[k] = robust_weight(r[k], sc, iteration, params.outlier_threshold);
         w[k] = all_prior[k] > 0 ? all_prior[k] * rob[k] / (sc * sc) : 0.0;
       }
     }

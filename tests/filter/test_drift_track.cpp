@@ -56,6 +56,15 @@ test::SyntheticFibsem with_large_particle(test::SyntheticFibsem s) {
   return s;
 }
 
+// Random two-level texture: `bright_share` of the values bright, the rest dark.
+std::vector<float> binary_texture(std::size_t n, float bright_share, float bright, float dark, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> blob(0.0f, 1.0f);
+  std::vector<float> texture(n);
+  for (float& v : texture) v = blob(rng) < bright_share ? bright : dark;
+  return texture;
+}
+
 double largest_error(const DriftTrack& t, const test::SyntheticFibsem& s) {
   double e = 0;
   for (std::size_t z = 0; z < s.drift.size(); ++z)
@@ -109,10 +118,7 @@ TEST(DriftTrack, TilesSeeingTheirOwnMotionAreLeftOut) {
   p.max_drift_px = 8;
   p.z_elongation = 4;
   auto s = with_large_particle(test::make_synthetic_fibsem(p));
-  std::mt19937_64 rng(9);
-  std::uniform_real_distribution<float> blob(0.0f, 1.0f);
-  std::vector<float> texture(48 * 160);
-  for (float& v : texture) v = blob(rng) < 0.3f ? 230.0f : 20.0f;
+  const std::vector<float> texture = binary_texture(48 * 160, 0.3f, 230.0f, 20.0f, 9);
   for (int64_t z = 0; z < s.stack.nz(); ++z)
     for (int64_t y = 88; y < 128; ++y)
       for (int64_t x = 0; x < 48; ++x) {
@@ -192,10 +198,7 @@ test::SyntheticFibsem wandering_stack(bool stripes_drift, double stripe_amplitud
   p.partial_stripe_fraction = 0;
   p.stripes_drift = stripes_drift;
   auto s = test::make_synthetic_fibsem(p);
-  std::mt19937_64 rng(10);
-  std::uniform_real_distribution<float> blob(0.0f, 1.0f);
-  std::vector<float> texture(16 * 80);
-  for (float& v : texture) v = blob(rng) < 0.4f ? 110.0f : 60.0f;
+  const std::vector<float> texture = binary_texture(16 * 80, 0.4f, 110.0f, 60.0f, 10);
   for (int64_t z = 0; z < s.stack.nz(); ++z)
     for (int64_t y = 104; y < 128; ++y)
       for (int64_t x = 0; x < 128; ++x) {
