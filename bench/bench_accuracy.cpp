@@ -9,7 +9,8 @@
 // Usage: bench_accuracy [--size N=96] [--seeds K=3] [--methods mixture:otsu-volume/median:1,mixture/median:1,...]
 //                       [--cells SUB1|SUB2...] [--no-particles] [--verbose] [--ssa-detail] [--zero-grey] [--dump DIR]
 // --dump DIR: also writes each cell's raw grey (DIR/CELL_sSEED_grey.u8|u16, native endian) and truth
-// (DIR/CELL_sSEED_truth.u8), SIZE^3 in z,y,x order, for checks outside the bench (scripts/).
+// (DIR/CELL_sSEED_truth.u8), SIZE^3 in z,y,x order, for checks outside the bench (scripts/); with --fibsem the
+// prepared stack (DIR/fibsem_PRESET_VOXEL_sSEED_true|tracked_prep_SHAPE.f32) and the truth of its crop (_truth.u8).
 // --zero-grey: the segmentation is also given the grey of zero attenuation (bright_phase.hpp, the
 // LFP-only check); a cell whose bright spheres it takes for LFP counts as refused.
 // A method is METHOD/DENOISE as `emorph segment --method METHOD --denoise DENOISE` (auto|none|median:1...).
@@ -154,8 +155,16 @@ struct Row {
   std::string reason;
 };
 
+// A volume's voxels as they lie in memory (z, y, x order, native endian): the --dump files.
+template <class V>
+void write_raw(const std::string& path, const V& v) {
+  std::ofstream f(path, std::ios::binary);
+  f.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(*v.data())));
+}
+
 // The FIB/SEM cells: one row per (preset, voxel, seed), then the cells meeting each target.
-int fibsem_matrix(const std::string& presets, const std::string& voxels, int seeds, int size, bool true_drift) {
+int fibsem_matrix(const std::string& presets, const std::string& voxels, int seeds, int size, bool true_drift,
+                  const std::string& dump_dir) {
   std::printf("# FIB/SEM cells (%s drift, %d^3): pore Dice, segmented - true vol%% per phase, worst |error|, classes found,\n# their contrast misfit (docs/segmentation.md) and the grey modes left unnamed (un)\n",
               true_drift ? "true" : "tracked", size);
   std::printf("%-6s %-6s %-4s %8s %7s %7s %7s %7s %6s %-14s %6s %2s %s\n", "preset", "voxel", "seed", "poreDice", "pore", "NMC",
@@ -174,8 +183,16 @@ int fibsem_matrix(const std::string& presets, const std::string& voxels, int see
         try {
           const FibsemPrepResult prepared =
               true_drift ? bench::prepare_with_true_drift(cell, route.prep) : fibsem_prepare(cell.raw.view(), route.prep);
+          const Volume<uint8_t> truth = to_volume(cell.gen.labels.view().crop(prepared.crop));
+          if (!dump_dir.empty()) {
+            const std::string stem = dump_dir + "/fibsem_" + preset + "_" + voxel + "_s" + seed + (true_drift ? "_true" : "_tracked");
+            const Shape sh = truth.shape();
+            write_raw(stem + "_prep_" + std::to_string(sh.nz) + "x" + std::to_string(sh.ny) + "x" + std::to_string(sh.nx) + ".f32",
+                      prepared.stack);
+            write_raw(stem + "_truth.u8", truth);
+          }
           const SegmentResult seg = segment(AnyVolume(prepared.stack.clone()), route.segment, table);
-          const bench::Score s = bench::score(seg.labels, cell.gen.labels.view().crop(prepared.crop));
+          const bench::Score s = bench::score(seg.labels, truth.view());
           std::string classes;
           for (const auto& ph : seg.fibsem_solids["phases"]) classes.append(classes.empty() ? "" : ",").append(ph.get<std::string>());
           const Json& solids = seg.fibsem_solids;
@@ -226,7 +243,7 @@ int main(int argc, char** argv) {
     else if (a == "--dump" && i + 1 < argc) dump_dir = argv[++i];
     else { std::fprintf(stderr, "usage: bench_accuracy [--size N] [--seeds K] [--methods M/D,...] [--cells SUB] [--no-particles] [--verbose] [--ssa-detail] [--zero-grey] [--dump DIR] [--fibsem [--true-drift] [--fibsem-presets H,F,A] [--fibsem-voxels 0.02,0.01] [--fibsem-size 128]]\n"); return 2; }
   }
-  if (fibsem) return fibsem_matrix(fibsem_presets, fibsem_voxels, seeds, fibsem_size, true_drift);
+  if (fibsem) return fibsem_matrix(fibsem_presets, fibsem_voxels, seeds, fibsem_size, true_drift, dump_dir);
   std::vector<std::pair<std::string, std::string>> methods;
   for (std::size_t start = 0; start < methods_arg.size();) {
     std::size_t end = methods_arg.find(',', start);
@@ -303,10 +320,6 @@ int main(int argc, char** argv) {
       const double oracle = img.image.visit([&](const auto& v) { return oracle_dice(v, truth); });
       if (!dump_dir.empty()) {
         const std::string stem = dump_dir + "/" + c.name + "_s" + std::to_string(seed);
-        auto write_raw = [](const std::string& path, const auto& v) {
-          std::ofstream f(path, std::ios::binary);
-          f.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(*v.data())));
-        };
         img.image.visit([&](const auto& v) { write_raw(stem + (sizeof(*v.data()) == 1 ? "_grey.u8" : "_grey.u16"), v); });
         write_raw(stem + "_truth.u8", truth);
       }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include "emorph/dtype_list.hpp"
 #include "emorph/error.hpp"
@@ -94,6 +95,21 @@ Naming name_by_contrast(const std::vector<double>& contrast, const std::vector<d
   return {};
 }
 
+// Why one solid grey mode is refused, with what was seen: expected contrasts are ratios between phases
+// (the detector's gain is unknown), so one level names no phase. Without pores (one population fills
+// the stack) there is not even a contrast.
+std::string one_solid_mode_reason(double mode_grey, double pore_grey, double noise, std::size_t pore_voxels,
+                                  const std::string& phases) {
+  const std::string named = "; which of " + phases + " it is cannot be told from one grey level (only the contrast "
+                            "ratios between phases are known, not the detector's gain): name it with --classes pore,<phase>";
+  if (pore_voxels == 0)
+    return "fibsem phases: the stack shows one grey population (grey " + std::to_string(int(std::lround(mode_grey))) +
+           ") and no pore: one phase fills it" + named;
+  return "fibsem phases: the solid shows one grey mode, " + std::to_string(int(std::lround(mode_grey - pore_grey))) +
+         " grey levels (" + std::to_string(int(std::lround((mode_grey - pore_grey) / std::max(noise, 1e-6)))) +
+         " noise sd) above the pores: one solid phase is present" + named;
+}
+
 }  // namespace
 
 Json FibsemPhaseResult::to_json() const {
@@ -160,8 +176,10 @@ FibsemPhaseResult fibsem_phases(VolumeView<const T> grey, VolumeView<const uint8
   if (contrasts_known) {
     // The classes follow the phases present: the modes are named by their contrast ratios
     // (name_by_contrast, docs/segmentation.md); a mode no phase fits is no class.
-    require(modes.size() >= 2, "fibsem phases: the solid shows one grey mode for the " + std::to_string(m) + " phases " +
-                                   list + "; which phase it is cannot be told from one level: name it with --classes pore,<phase>");
+    if (modes.size() < 2) {
+      const auto pores_found = static_cast<std::size_t>(std::count(pore.data(), pore.data() + pore.size(), uint8_t{1}));
+      throw InputError(one_solid_mode_reason(modes.front().grey, r.pore_grey, r.noise_sigma, pores_found, list));
+    }
     std::vector<double> contrast;
     for (const auto& mode : modes) contrast.push_back(std::max(mode.grey - r.pore_grey, 1e-6));
     const Naming naming = name_by_contrast(contrast, p.expected_contrast, p.contrast_tolerance);

@@ -195,7 +195,7 @@ Json SegmentResult::to_json(bool with_histogram) const {
   if (fibsem)
     j["fibsem"] = {{"pore_fraction", fibsem->pore_fraction},   {"background", fibsem->background},
                    {"solid_threshold", fibsem->solid_threshold}, {"edge_threshold", fibsem->edge_threshold},
-                   {"grey_classes", fibsem->grey_classes},
+                   {"grey_classes", fibsem->grey_classes},     {"single_population", fibsem->single_population},
                    {"pore_markers", fibsem->pore_markers},     {"solid_markers", fibsem->solid_markers},
                    {"unmarked", fibsem->unmarked}};
   if (fibsem && !fibsem_solids.is_null()) j["fibsem"]["solids"] = fibsem_solids;

@@ -29,6 +29,10 @@ struct FibsemPoreParams {
                                  // grey mode (more classes than phases cut the pores' peak), see
                                  // docs/segmentation.md
   double min_mode_share = 0.01;  // grey modes of the flat voxels (mean shift) hold this share of them
+  // A stack with one grey mode and a grey sd at most this many pixel-noise sd is one phase: no pore.
+  // 2: one phase under the simulator's curtains spreads 1.4-1.6, pores + CB+PVdF seen as one mode with
+  // a shoulder 2.5-2.8 (docs/segmentation.md)
+  double single_population_spread = 2.0;
   int connectivity = 6;          // watershed neighbourhood: 6, 18 or 26 (within a section plane: 4 or 8)
 };
 
@@ -38,7 +42,8 @@ struct FibsemPoreResult {
   double rise_threshold = 0;           // relative rise (rise_fraction)
   double edge_threshold = 0;           // grey units per voxel
   double solid_threshold = 0;          // lowest multi-Otsu threshold of the flat voxels, grey units
-  int grey_classes = 0;                // multi-Otsu classes used for it
+  int grey_classes = 0;                // multi-Otsu classes used for it (1: single population)
+  bool single_population = false;      // all voxels show one grey mode: one phase fills the stack, no pore
   int64_t pore_markers = 0, solid_markers = 0, unmarked = 0;
   double pore_fraction = 0;
 };
