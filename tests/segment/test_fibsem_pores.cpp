@@ -1,11 +1,18 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
 #include "emorph/error.hpp"
 #include "emorph/parallel.hpp"
+#include "emorph/phase_table.hpp"
 #include "emorph/segment/fibsem_pores.hpp"
 #include "emorph/segment/histogram.hpp"
+#include "emorph/segment/segment.hpp"
 #include "emorph/segment/threshold.hpp"
 #include "segment/fibsem_sim.hpp"
+#include "support/input_error.hpp"
 #include "support/prepped_fibsem.hpp"
 
 using namespace emorph;
@@ -70,6 +77,55 @@ TEST(FibsemPores, ClassesFollowTheGreyModesOfACubeWithoutLfp) {
   // Fewer than the four classes (the old fixed count): measured 3, pore Dice 0.987, fraction -0.001.
   // Bounds as the issue's pore target and the 3 vol% of ShineThroughStackBeatsGlobalOtsu.
   EXPECT_LT(r.grey_classes, 4);
+  EXPECT_FALSE(r.single_population);
+  EXPECT_GE(s.dice, 0.90);
+  EXPECT_LE(std::abs(s.fraction_error), 0.03);
+}
+
+// Preset A's refused cubes (issue 14 point 7, docs/segmentation.md). A 2 um cube inside one NMC particle
+// is one grey population: no pore (before, the noise's rises and a two-class threshold through its one
+// mode made 58 % "pores"), and one level names no phase, so the route asks for it; named, every voxel is
+// that phase. A cube of pores and CB+PVdF alone shows one solid mode: its contrast over the pores is
+// measured, but contrasts are known only as ratios between phases, so it is refused too, saying so;
+// `--classes pore,CBD` segments it.
+TEST(FibsemPores, OnePhaseOrOneSolidModeIsNamedByTheUser) {
+  const PhaseTable table = PhaseTable::default_table();
+  SegmentParams route;
+  route.method = "fibsem";
+  auto segment_stack = [&](const Volume<uint8_t>& grey, const std::string& classes) {
+    SegmentParams p = route;
+    p.classes = classes;
+    return segment(AnyVolume(grey.clone()), p, table);
+  };
+  // The simulator's curtains stay (they widen the one population beyond the pixel noise).
+  const synth::FibsemParams imaging{.drift_step_px = 0, .contrast_decay = 0, .shading = 0};
+  const Volume<uint8_t> nmc = Volume<uint8_t>::filled({32, 48, 48}, Spacing{0.02, 0.02, 0.02}, 1);
+  const auto one_phase = synth::simulate_fibsem(nmc.view(), imaging);
+  const auto r = fibsem_pores<uint8_t>(one_phase.image.view(), {});
+  EXPECT_TRUE(r.single_population);
+  EXPECT_EQ(std::count(r.pores.data(), r.pores.data() + r.pores.size(), uint8_t{1}), 0);
+  const std::string why = test::input_error_message([&] { segment_stack(one_phase.image, ""); });
+  EXPECT_NE(why.find("one grey population"), std::string::npos) << why;
+  EXPECT_NE(why.find("--classes pore,<phase>"), std::string::npos) << why;
+  const SegmentResult named = segment_stack(one_phase.image, "pore,NMC");
+  EXPECT_EQ(std::count(named.labels.data(), named.labels.data() + named.labels.size(), uint8_t{1}), named.labels.size());
+
+  auto sim = test::simulate_fibsem({48, 80, 80}, 11, 0.2);
+  Volume<uint8_t> labels(sim.labels.shape(), Spacing{0.02, 0.02, 0.02});
+  for (int64_t i = 0; i < labels.size(); ++i) labels.data()[i] = sim.labels.data()[i] == 0 ? 0 : 3;
+  const auto pores_and_cbd = test::simulate_prepped_fibsem(labels.view());
+  EXPECT_FALSE(fibsem_pores<uint8_t>(pores_and_cbd.image.view(), {}).single_population);
+  const std::string one_solid = test::input_error_message([&] { segment_stack(pores_and_cbd.image, ""); });
+  EXPECT_NE(one_solid.find("one solid phase"), std::string::npos) << one_solid;
+  EXPECT_NE(one_solid.find("--classes pore,<phase>"), std::string::npos) << one_solid;
+  const SegmentResult cbd = segment_stack(pores_and_cbd.image, "pore,CBD");
+  const Scores s = score(labels, [&] {
+    Volume<uint8_t> pores(labels.shape());
+    for (int64_t i = 0; i < pores.size(); ++i) pores.data()[i] = cbd.labels.data()[i] == 0;
+    return pores;
+  }());
+  std::printf("pores + CB+PVdF named: pore Dice %.3f, fraction error %+.4f\n", s.dice, s.fraction_error);
+  // Measured: Dice 0.989, fraction -0.003; bounds as ClassesFollowTheGreyModesOfACubeWithoutLfp.
   EXPECT_GE(s.dice, 0.90);
   EXPECT_LE(std::abs(s.fraction_error), 0.03);
 }
