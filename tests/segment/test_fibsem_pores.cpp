@@ -11,6 +11,7 @@
 #include "emorph/segment/histogram.hpp"
 #include "emorph/segment/segment.hpp"
 #include "emorph/segment/threshold.hpp"
+#include "emorph/synth/electrode.hpp"
 #include "segment/fibsem_sim.hpp"
 #include "support/input_error.hpp"
 #include "support/prepped_fibsem.hpp"
@@ -128,6 +129,28 @@ TEST(FibsemPores, OnePhaseOrOneSolidModeIsNamedByTheUser) {
   // Measured: Dice 0.989, fraction -0.003; bounds as ClassesFollowTheGreyModesOfACubeWithoutLfp.
   EXPECT_GE(s.dice, 0.90);
   EXPECT_LE(std::abs(s.fraction_error), 0.03);
+}
+
+// Preset F's pore / CB+PVdF split (issue 14 point 7): the generator's F cube (LFP, CB+PVdF finely
+// dispersed, 80^3 at 20 nm, seed 3), imaged as fibsem-prep leaves it, through the whole default route
+// (pores, solid modes, column model). Measured: pore +1.76, LFP +0.02, CBD -1.77 vol% (true 38.2 / 40.3
+// / 21.6): the split leans to the pores, as on the matrix's F cubes, some of which miss by 2.05-2.60 vol%
+// (docs/validation.md, "#14 point 7 stop 19"); bound: the issue's 2 vol%.
+TEST(FibsemPores, PoreAndFineCbdSplitOfAnLfpCubeHolds) {
+  const Volume<uint8_t> labels = synth::generate_electrode(synth::preset("F", 80, 0.02, 3)).labels;
+  const auto image = test::simulate_prepped_fibsem(labels.view());
+  SegmentParams route;
+  route.method = "fibsem";
+  const SegmentResult r = segment(AnyVolume(image.image.clone()), route, PhaseTable::default_table());
+  double error[4] = {0, 0, 0, 0}, truth[4] = {0, 0, 0, 0};
+  for (int64_t i = 0; i < labels.size(); ++i) {
+    if (r.labels.data()[i] < 4) error[r.labels.data()[i]] += 100.0 / double(labels.size());
+    error[labels.data()[i]] -= 100.0 / double(labels.size()), truth[labels.data()[i]] += 100.0 / double(labels.size());
+  }
+  std::printf("true vol%%: pore %.2f LFP %.2f CBD %.2f; error: pore %+.2f NMC %+.2f LFP %+.2f CBD %+.2f\n", truth[0], truth[2],
+              truth[3], error[0], error[1], error[2], error[3]);
+  EXPECT_EQ(error[1], 0.0);  // no NMC class in a cube without NMC
+  for (int phase : {0, 2, 3}) EXPECT_LE(std::abs(error[phase]), 2.0) << phase;
 }
 
 TEST(FibsemPores, MillingAxisAndDirectionAreHonoured) {
