@@ -244,7 +244,6 @@ class Pipeline {
     threshold_ = seg.threshold;
     grey_bands_ = GreyBands(seg);
     results_["segmentation"] = seg.to_json(false);
-    results_["segmentation"]["denoise"] = c_.denoise;
     if (bright) results_["segmentation"]["bright_phase"] = bright->to_json();  // else segment's (bright_phase.hpp)
     if (layers_) paint_layers();
   }
@@ -256,7 +255,6 @@ class Pipeline {
     threshold_ = seg.threshold;
     grey_bands_ = GreyBands(seg);
     results_["segmentation"] = seg.to_json(false);
-    results_["segmentation"]["denoise"] = c_.denoise;
     results_["skipped"].push_back({{"step", "layers"}, {"phase", "all"}, {"reason", "under --memory-limit: collector and air layers are not detected (the grey volume is not in memory)"}});
   }
 
@@ -489,10 +487,8 @@ class Pipeline {
     const GreyProfileParams gp{c_.axis, matrix};
     const auto g = streaming_.on ? streamed_grey_profile(input_.labels, input_.grey, streamed_read_options(input_), gp, streaming_.stream)
                                  : grey_profile(grey_, labels_.view(), gp);
-    results_["grey_profile"] = {{"phases_averaged", "all but NMC and collector"},
-                                {"position_um", g.position_um},
-                                {"mean_grey", g.mean_grey},
-                                {"voxels", g.voxels}};
+    results_["grey_profile"] = grey_profile_results(g);  // = `emorph profile --grey` (no calibration)
+    results_["grey_profile"]["phases_averaged"] = "all but NMC and collector";
   }
 
   void lfp_step() {
@@ -564,7 +560,7 @@ class Pipeline {
       step("anisotropy", [&] {
         for (const Phase* p : present(c_.anisotropy, "[measure] anisotropy"))
           results_["anisotropy"][p->name] =
-              anisotropy_step(labels_.view(), *p, c_.axis, results_.value("tortuosity", Json::object()).value(p->name, Json()));
+              anisotropy_step(labels_.view(), table_, *p, c_.axis, results_.value("tortuosity", Json::object()).value(p->name, Json()));
       });
   }
 

@@ -12,6 +12,7 @@
 #include "emorph/report/export_bpx.hpp"
 #include "emorph/segment/contact_analysis.hpp"
 #include "emorph/transport/tortuosity.hpp"
+#include "emorph/transport/tortuosity_options.hpp"
 #include "report_numbers.hpp"
 
 namespace fs = std::filesystem;
@@ -21,13 +22,15 @@ namespace {
 
 using report_numbers::num;
 
-Json axis_solve(VolumeView<const uint8_t> labels, const Phase& phase, int axis) {
-  TortuosityParams tp;
-  tp.axis = axis;
-  tp.phase_label = phase.label;
-  const auto t = tortuosity(labels, tp);
-  return {{"tau", number_or_null(t.tau)}, {"deff_over_d0", t.deff_over_d0}, {"volume_fraction", t.volume_fraction},
-          {"converged", t.converged}};
+// The standalone command's route: `emorph tortuosity --phase P --axis A` (its setup and results layer).
+Json axis_solve(VolumeView<const uint8_t> labels, const PhaseTable& table, const Phase& phase, int axis) {
+  TortuosityOptions options;
+  options.phase = phase.name;
+  options.axis = axis;
+  const auto setup = tortuosity_setup(options, table);
+  const Json t = tortuosity_results(tortuosity(labels, setup.params), options, setup);
+  return {{"tau", t["tau"]}, {"deff_over_d0", t["deff_over_d0"]}, {"volume_fraction", t["volume_fraction"]},
+          {"converged", t["converged"]}};
 }
 
 }  // namespace
@@ -53,7 +56,8 @@ Json tpb_step(VolumeView<const uint8_t> labels, const PhaseTable& table) {
   return triple_line_results(r, {active->name, "CBD", "pore"});  // = `emorph tpb`
 }
 
-Json anisotropy_step(VolumeView<const uint8_t> labels, const Phase& phase, int thickness_axis, const Json& through_plane) {
+Json anisotropy_step(VolumeView<const uint8_t> labels, const PhaseTable& table, const Phase& phase, int thickness_axis,
+                     const Json& through_plane) {
   Json axes = Json::array();
   for (int a = 0; a < 3; ++a) {
     Json s = (a == thickness_axis && through_plane.is_object() && through_plane.contains("tau"))
@@ -61,7 +65,7 @@ Json anisotropy_step(VolumeView<const uint8_t> labels, const Phase& phase, int t
                         {"deff_over_d0", through_plane["deff_over_d0"]},
                         {"volume_fraction", through_plane["volume_fraction"]},
                         {"converged", through_plane.value("converged", true)}}
-                 : axis_solve(labels, phase, a);
+                 : axis_solve(labels, table, phase, a);
     // Bruggeman: tau = eps^(1 - alpha), so alpha = 1 - ln(tau) / ln(eps).
     const double eps = s["volume_fraction"].get<double>();
     s["bruggeman_exponent"] = s["tau"].is_number() && eps > 0 && eps < 1

@@ -24,7 +24,8 @@ Json tpb_step(VolumeView<const uint8_t> labels, const PhaseTable& table);
 // through_plane_axis, and in_plane_over_through_plane[] (tau of each in-plane axis / tau through the
 // plane). `through_plane` reuses an existing solve along the thickness axis (results.tortuosity.<phase>)
 // when given (null otherwise).
-Json anisotropy_step(VolumeView<const uint8_t> labels, const Phase& phase, int thickness_axis, const Json& through_plane);
+Json anisotropy_step(VolumeView<const uint8_t> labels, const PhaseTable& table, const Phase& phase, int thickness_axis,
+                     const Json& through_plane);
 
 // Writes DIR/bpx.json and DIR/bpx_profile.csv from the analysis results (export_bpx with defaults) and
 // returns results.export_bpx = {file, csv, porosity, transport_efficiency, thickness_m, materials, notes}.
