@@ -7,7 +7,11 @@ same voxels, so values are compared up to the JSON round trip only (analyze's re
 the same Json object the file is written from; the functions' through the same conversion).
 """
 import csv
+import json
+import math
 import types
+
+import numpy as np
 
 import pytest
 
@@ -29,6 +33,8 @@ correlation = ["pore"]
 rev = ["pore"]
 contacts = ["NMC"]
 tpb = true
+anisotropy = ["pore"]
+export_bpx = true
 min_particle_voxels = {MIN_VOXELS}
 [output]
 slices = false
@@ -125,3 +131,54 @@ def test_contacts(sample):
 def test_tpb(sample):
     labels, a = sample.labels, sample.results
     assert_step_equal(emorph.tpb(labels, spacing=SPACING, phases=PHASES), a["tpb"], set(), "tpb")
+
+
+def test_anisotropy_every_axis(sample):
+    """Every axis of analyze's anisotropy is emorph.tortuosity along it (axis 0: the tortuosity step's
+    solve on the electrode region, here the whole volume); the Bruggeman exponent, tau = eps^(1 - alpha),
+    from the function's numbers (same doubles and formula, 1e-15 for the logs)."""
+    labels, axes = sample.labels, sample.results["anisotropy"]["pore"]["axes"]
+    assert len(axes) == 3
+    for axis in range(3):
+        t = emorph.tortuosity(labels, "pore", axis=axis, spacing=SPACING, phases=PHASES)
+        for key in ("tau", "deff_over_d0", "volume_fraction", "converged"):
+            assert_same(axes[axis][key], t[key], f"anisotropy.pore.axes[{axis}].{key}")
+        expected = 1 - math.log(t["tau"]) / math.log(t["volume_fraction"])
+        assert axes[axis]["bruggeman_exponent"] == pytest.approx(expected, rel=1e-15)
+
+
+def test_export_bpx(sample):
+    """emorph.export_bpx on analyze's results.json and folder gives analyze's bpx.json, table and notes."""
+    with open(sample.out_dir / "results.json") as f:
+        results = json.load(f)
+    b = emorph.export_bpx(results, str(sample.out_dir))
+    with open(sample.out_dir / "bpx.json") as f:
+        assert_same(json.load(f), b["bpx"], "bpx")
+    assert b["notes"] == sample.results["export_bpx"]["notes"]
+    with open(sample.out_dir / "bpx_profile.csv") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == list(b["columns"])
+    assert len(rows) - 1 == len(b["rows"])
+    for row, expected in zip(rows[1:], b["rows"]):
+        assert [float(v) for v in row] == pytest.approx(expected, rel=1e-15)
+
+
+def test_grey_segment_and_grey_profile(tmp_path):
+    """The grey route: analyze on a simulated XCT scan (defaults: mixture:otsu-volume after median:1,
+    classes matrix,NMC; no collector or air layer, so the whole volume is segmented) against
+    emorph.segment with the same defaults, and its grey profile against emorph.grey_profile."""
+    labels, _ = emorph.synth("F", size=40, voxel_um=SPACING, seed=5)
+    grey, _ = emorph.simulate_xct(labels, spacing=SPACING)
+    path = tmp_path / "xct.tif"
+    emorph.write(str(path), grey, spacing=SPACING)
+    config = tmp_path / "grey.toml"
+    config.write_text("[profile]\nauto_bulk = false\n[output]\nslices = false\nlabels = true\n")
+    a = emorph.analyze(path, config=config, out_dir=tmp_path / "res")
+    seg_labels, seg = emorph.segment(grey, classes="matrix,NMC", spacing=SPACING)
+    seg.pop("histogram")  # analyze keeps the histogram out of results.json
+    assert_step_equal(seg, a["segmentation"], set(), "segmentation")
+    analyze_labels, _ = emorph.read(str(tmp_path / "res" / "labels.tif"))
+    np.testing.assert_array_equal(analyze_labels, seg_labels)
+    g = emorph.grey_profile(grey, seg_labels, ["matrix"], spacing=SPACING)
+    for key in ("position_um", "mean_grey", "voxels"):  # the lfp step adds keys of its own to grey_profile
+        assert_same(a["grey_profile"][key], g[key], f"grey_profile.{key}")
