@@ -6,6 +6,7 @@
 
 #include "command.hpp"
 #include "common.hpp"
+#include "param_options.hpp"
 #include "streaming.hpp"
 #include "emorph/stream/streamed_histogram.hpp"
 #include "emorph/atomic_file.hpp"
@@ -13,17 +14,18 @@
 #include "emorph/io/png.hpp"
 #include "emorph/parse.hpp"
 #include "emorph/segment/histogram.hpp"
+#include "emorph/segment/histogram_options.hpp"
 #include "emorph/segment/threshold.hpp"
 
 namespace {
 
 using emorph::Json;
 
-struct HistogramOptions {
+struct HistogramCommand {
   emorph::cli::InputOptions in;
   emorph::cli::OutputOptions out;
-  emorph::HistogramParams params;
-  std::string range, mask, png, mark = "minimum";
+  emorph::HistogramOptions params;  // the options of the parameter table
+  std::string mask, png;
 };
 
 // Bars in grey, the thresholds of `marked` in red; 512 x 256 pixels.
@@ -50,19 +52,14 @@ void write_plot(const std::string& path, const emorph::Histogram& h, const std::
   emorph::write_png(path, rgb.data(), w, H, 3);
 }
 
-void run_histogram(HistogramOptions& o) {
-  if (!o.range.empty()) {
-    const auto r = emorph::parse_double_list(o.range, "--range");
-    emorph::require(r.size() == 2 && r[0] < r[1], "--range: expected LO,HI with LO < HI");
-    o.params.range_min = r[0];
-    o.params.range_max = r[1];
-  }
+void run_histogram(const HistogramCommand& o) {
+  const emorph::HistogramParams params = emorph::histogram_params(o.params);
   // 8- and 16-bit volumes without --mask stream when they do not fit the memory limit.
   emorph::Histogram h;
   if (o.mask.empty() && emorph::histogram_streams(emorph::read_info(o.in.input).dtype) &&
       emorph::cli::should_stream(o.in, 0.0)) {
     emorph::StreamReport report;
-    h = emorph::streamed_histogram(o.in.input, o.params, emorph::cli::stream_params(), &report);
+    h = emorph::streamed_histogram(o.in.input, params, emorph::cli::stream_params(), &report);
     emorph::cli::record_streamed_run(report);
   } else {
     emorph::cli::check_in_core_need("histogram (with --mask or a 32-bit/float volume)", o.in.input, o.mask.empty() ? 0.0 : 1.0);
@@ -75,7 +72,7 @@ void run_histogram(HistogramOptions& o) {
     }
     h = grey.visit([&](const auto& v) {
       using T = typename std::decay_t<decltype(v)>::value_type;
-      return emorph::histogram<T>(v.view(), o.params, mask.data() ? mask.view() : emorph::VolumeView<const uint8_t>{});
+      return emorph::histogram<T>(v.view(), params, mask.data() ? mask.view() : emorph::VolumeView<const uint8_t>{});
     });
   }
   double sum = 0, sum2 = 0;
@@ -86,11 +83,11 @@ void run_histogram(HistogramOptions& o) {
   const double n = static_cast<double>(h.total()), mean = sum / n;
   Json thresholds = Json::object();
   std::vector<double> marked;
-  for (const std::string method : {"minimum", "intermodes", "otsu", "multiotsu:3"}) {
+  for (const std::string& method : emorph::histogram_threshold_methods()) {
     try {
       const auto t = emorph::compute_threshold(h, emorph::parse_threshold_method(method));
       thresholds[method] = t.thresholds;
-      if (method == o.mark) marked = t.thresholds;
+      if (method == o.params.mark) marked = t.thresholds;
     } catch (const emorph::InputError& e) {
       thresholds[method] = {{"error", e.what()}};
     }
@@ -114,30 +111,30 @@ void run_histogram(HistogramOptions& o) {
     emorph::check_output_differs(o.in.input, o.png);
     write_plot(o.png, h, marked);
   }
-  const Json params = {{"voxel", o.in.voxel}, {"bins", o.params.bins}, {"range", o.range}, {"mask", o.mask}};
+  Json echo = emorph::params_json(o.params, emorph::histogram_param_table());
+  echo["voxel"] = o.in.voxel;
+  echo["mask"] = o.mask;
   if (!o.out.json.empty()) {
     Json full = results;
     full["bin_centers"] = h.centers();
     full["counts"] = h.counts;
     if (o.out.json != "-") emorph::check_output_differs(o.in.input, o.out.json);
-    emorph::write_json(o.out.json, emorph::cli::input_envelope("histogram", params, o.in, full));
+    emorph::write_json(o.out.json, emorph::cli::input_envelope("histogram", echo, o.in, full));
   }
   if (o.out.json != "-") std::cout << emorph::summarize_results(results);
 }
 
 void setup_histogram(CLI::App& app) {
-  auto o = std::make_shared<HistogramOptions>();
+  auto o = std::make_shared<HistogramCommand>();
   auto* sub = app.add_subcommand("histogram", "Grey-value histogram with automatic thresholds (summary, CSV, PNG)");
   emorph::cli::add_input_options(sub, o->in, "Grey volume");
-  sub->add_option("--bins", o->params.bins, "Bins (0: one per grey value up to 256 values, else 256)")->capture_default_str();
-  sub->add_option("--range", o->range, "Grey range LO,HI (default: data min..max)");
+  emorph::cli::add_param_options(sub, o->params, emorph::histogram_param_table());
+  const auto& methods = emorph::histogram_threshold_methods();
+  sub->get_option("--mark")->check(CLI::IsMember(std::vector<std::string>(methods.begin(), methods.end())));
   emorph::cli::declare_path(sub->add_option("--mask", o->mask, "uint8 volume: only voxels != 0 are counted"),
                             emorph::PathKind::input_volume, o->mask);
   emorph::cli::declare_path(sub->add_option("--png", o->png, "Write a bar plot (512x256 PNG) with thresholds in red"),
                             emorph::PathKind::output_file, o->png);
-  sub->add_option("--mark", o->mark, "Method whose thresholds the plot marks")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"minimum", "intermodes", "otsu", "multiotsu:3"}));
   emorph::cli::add_json_option(sub, o->out);
   emorph::cli::add_csv_option(sub, o->out);
   sub->callback([o] { run_histogram(*o); });

@@ -11,6 +11,7 @@
 #include "emorph/filter/median.hpp"
 #include "emorph/io.hpp"
 #include "emorph/segment/phase_map.hpp"
+#include "emorph/segment/histogram_options.hpp"
 #include "emorph/segment/segment.hpp"
 #include "emorph/segment/segment_options.hpp"
 #include "emorph/segment/separate_particles.hpp"
@@ -32,6 +33,22 @@ HistogramParams histogram_params(int bins, const std::optional<std::pair<double,
     p.range_max = range->second;
   }
   return p;
+}
+
+// histogram's range: None, (lo, hi) or a list of two, or "LO,HI" as --range.
+std::optional<std::pair<double, double>> histogram_range_arg(const py::object& range) {
+  if (range.is_none()) return std::nullopt;
+  if (py::isinstance<py::str>(range)) {
+    const std::vector<double> r = parse_double_list(range.cast<std::string>(), "range");
+    if (r.size() != 2) throw py::value_error("range must be (lo, hi) with lo < hi");
+    return std::pair{r[0], r[1]};
+  }
+  try {
+    return range.cast<std::pair<double, double>>();
+  } catch (const py::cast_error&) {
+    throw py::type_error("histogram(): range must be (lo, hi), a list of two or \"LO,HI\", got " +
+                         std::string(py::str(range.get_type().attr("__name__"))));
+  }
 }
 
 // An optional uint8 mask of the image's shape.
@@ -109,9 +126,8 @@ py::object filter_array(const py::handle& image, const Spacing& spacing, Filter&
 void bind_segment(py::module_& m) {
   m.def(
       "histogram",
-      [](const py::handle& image, int bins, const std::optional<std::pair<double, double>>& range,
-         const py::object& mask) {
-        const HistogramParams p = histogram_params(bins, range);
+      [](const py::handle& image, int bins, const py::object& range, const py::object& mask) {
+        const HistogramParams p = histogram_params(bins, histogram_range_arg(range));
         Histogram h;
         visit_array(image, "image", Spacing{}, [&](auto view) {
           using T = element_t<decltype(view)>;
@@ -139,8 +155,11 @@ of bin i is the grey value (scikit-image's convention).
 Parameters
 ----------
 image : numpy.ndarray
-    C-contiguous (z, y, x) array of dtype uint8, int8, uint16, int16, uint32, int32 or float32 (no NaN).)doc") +
-       kHistogramDoc + R"doc(
+    C-contiguous (z, y, x) array of dtype uint8, int8, uint16, int16, uint32, int32 or float32 (no NaN).
+)doc") + params_doc(histogram_param_table()) +
+       R"doc(``range`` is (lo, hi), a list of two, or "LO,HI" as ``--range`` (inclusive); None or "": the data's min..max.
+mask : numpy.ndarray of uint8 or bool, optional
+    Only voxels where mask != 0 are counted (same shape).
 
 Returns
 -------

@@ -3,6 +3,7 @@
 #include "emorph/segment/segment_options.hpp"
 
 #include "emorph/error.hpp"
+#include "emorph/segment/histogram_options.hpp"
 
 namespace emorph {
 
@@ -79,11 +80,7 @@ SegmentParams segment_params(const SegmentOptions& o) {
   p.classes = o.classes;
   set_denoise(p, o.denoise, "--denoise");
   p.histogram.bins = o.bins;
-  if (!o.range.empty()) {
-    require(o.range.size() == 2 && o.range[0] < o.range[1], "--range: expected LO,HI with LO < HI");
-    p.histogram.range_min = o.range[0];
-    p.histogram.range_max = o.range[1];
-  }
+  set_histogram_range(p.histogram, o.range);
   p.zero_grey = o.pore_grey;
   p.solid_method = o.solid_method;
   p.fibsem.milling_axis = o.milling_axis;
