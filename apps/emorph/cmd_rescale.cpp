@@ -7,39 +7,32 @@
 #include "command.hpp"
 #include "common.hpp"
 #include "emorph/filter/rescale.hpp"
+#include "emorph/filter/rescale_options.hpp"
 #include "emorph/io/stream.hpp"
+#include "param_options.hpp"
 
 namespace {
 
-struct RescaleOptions {
+struct RescaleCommand {
   emorph::cli::InputOptions in;
   emorph::cli::OutputOptions out;
-  std::string output, mode = "auto";
-  int factor = 2;
-  bool drop_remainder = false, compress = false;
+  emorph::RescaleOptions params;  // the options of the parameter table
+  std::string output;
+  bool compress = false;
 };
 
 void setup_rescale(CLI::App& app) {
-  auto o = std::make_shared<RescaleOptions>();
+  auto o = std::make_shared<RescaleCommand>();
   auto* sub = app.add_subcommand("rescale", "Downsample by an integer factor (block mean, or majority vote for labels)");
   emorph::cli::add_input_options(sub, o->in);
   emorph::cli::declare_path(sub->add_option("output", o->output, "Output volume (format from the extension)")->required(),
                             emorph::PathKind::output_volume, o->output);
-  sub->add_option("--factor", o->factor, "Block edge in voxels (2: 0.16 um -> 0.32 um)")->capture_default_str();
-  sub->add_option("--mode", o->mode,
-                  "auto (majority for uint32 or uint8 with <= 16 values, else mean), mean, or majority")
-      ->capture_default_str();
-  sub->add_flag("--drop-remainder", o->drop_remainder,
-                "When the factor does not divide the shape, leave out the trailing voxels (default: error)");
+  emorph::cli::add_param_options(sub, o->params, emorph::rescale_param_table());
   sub->add_flag("--compress", o->compress, "Compress the output where the format allows");
   emorph::cli::add_json_option(sub, o->out);
   sub->callback([o] {
     emorph::check_output_differs(o->in.input, o->output);
-    emorph::RescaleParams p;
-    p.factor = o->factor;
-    p.mode = emorph::parse_rescale_mode(o->mode, "--mode");
-    p.drop_remainder = o->drop_remainder;
-    if (p.factor < 1) throw emorph::InputError("--factor: must be a positive integer, got " + std::to_string(p.factor));
+    const emorph::RescaleParams p = emorph::rescale_params(o->params);
     auto reader = emorph::open_slab_reader(o->in.input);
     const emorph::VolumeInfo info = reader->info();
     const emorph::ReadOptions ro = o->in.read_options();
@@ -81,7 +74,7 @@ void setup_rescale(CLI::App& app) {
                                   {"dropped_voxels", {g.dropped.nz, g.dropped.ny, g.dropped.nx}},
                                   {"output", o->output}};
     emorph::cli::emit_results(o->out, "rescale",
-                              {{"factor", o->factor}, {"mode", o->mode}, {"drop_remainder", o->drop_remainder}},
+                              emorph::params_json(o->params, emorph::rescale_param_table()),
                               o->in, results);
   });
 }
