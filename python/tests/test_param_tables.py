@@ -30,9 +30,11 @@ EXTRA_ECHO = {
     # segment: its paths, and the range echoed as range_min / range_max (method fibsem's parameters are
     # nested under `fibsem`, tests/cli/test_cli_segment.cpp)
     "segment": {"mask", "mask_fix", "mask_label", "output", "range_min", "range_max"},
+    "histogram": {"mask"},
+    "rescale": set(),
 }
-# fibsem-prep echoes no phase table; composition reads no image.
-CLI_WIDE_ECHO_OF = {"fibsem-prep": {"voxel"}, "composition": set()}
+# fibsem-prep and histogram echo no phase table; composition reads no image; rescale echoes neither.
+CLI_WIDE_ECHO_OF = {"fibsem-prep": {"voxel"}, "histogram": {"voxel"}, "composition": set(), "rescale": set()}
 NO_INPUT = {"composition"}
 # export-bpx reads an analyze results folder: its echo is checked in tests/cli/test_cli_descriptors.cpp.
 ECHO_CHECKED_ELSEWHERE = {"export-bpx"}
@@ -45,7 +47,7 @@ EXTRA_KEYWORDS_OF = {"destripe": {"stack", "method", "offset_lags"}, "correct_sh
 CLI_ARGS = {"particles": ["--phase", "NMC"], "contacts": ["--phase", "NMC"], "granulometry": ["--phase", "NMC"],
             "tortuosity": ["--phase", "pore"], "chords": ["--phase", "NMC"], "correlation": ["--phase", "NMC"],
             "rev": ["--phase", "NMC"], "fibsem-prep": ["{out}.tif", "--destripe"],
-            "composition": ["--wt", "NMC=96,CB=4"],
+            "composition": ["--wt", "NMC=96,CB=4"], "rescale": ["{out}.tif"],
             "segment": ["{out}.tif", "--method", "otsu", "--range", "0,3", "--pore-grey", "0"]}
 
 
@@ -71,7 +73,8 @@ def test_every_table_drives_a_front_end(tables):
     assert {"fractions", "profile", "particles", "contacts", "granulometry", "tortuosity", "connectivity", "surface",
             "tpb", "chords", "correlation", "rev", "synth-xct", "synth-fibsem", "analyze-profile",
             "analyze-particles", "composition", "export-bpx", "fibsem-prep", "fibsem-prep-destripe", "fibsem-prep-shading",
-            "fibsem-prep-intensity", "fibsem-prep-align", "segment", "analyze-segment", "analyze-preprocess"} <= names
+            "fibsem-prep-intensity", "fibsem-prep-align", "segment", "analyze-segment", "analyze-preprocess",
+            "histogram", "rescale"} <= names
     for t in tables:
         assert t["params"], t["name"]
         assert t["command"] or t["python"] or t["toml"], t["name"]
@@ -191,3 +194,24 @@ def test_segment_takes_the_cli_spellings_of_range_and_mask(rng, tmp_path):
         emorph.segment(grey, "otsu", "", "none", 0, None, None, None, None, None, 7)
     with pytest.raises(TypeError, match="multiple values for argument 'method'"):
         emorph.segment(grey, "otsu", method="otsu")
+
+
+def test_histogram_range_as_typed(rng, tmp_path):
+    # The CLI echoes --range as typed (CONTRACT.md), not as parsed numbers; emorph.histogram takes the same
+    # "LO,HI" as well as (lo, hi), with the same counts, and refuses LO >= HI either way.
+    grey = rng.integers(0, 250, (12, 14, 16)).astype(np.uint8)
+    path = tmp_path / "grey.tif"
+    emorph.write(str(path), grey)
+    out = tmp_path / "h.json"
+    proc = subprocess.run([str(cli_path()), "--quiet", "histogram", str(path), "--range", "20.0,230", "--bins", "50",
+                           "--json", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    document = json.loads(out.read_text())
+    assert document["parameters"]["range"] == "20.0,230" and document["parameters"]["bins"] == 50
+    spelt = emorph.histogram(grey, 50, "20.0,230")
+    assert np.array_equal(spelt["counts"], emorph.histogram(grey, 50, (20, 230))["counts"])
+    assert spelt["counts"].tolist() == document["results"]["counts"]
+    assert spelt["excluded"] == int(((grey < 20) | (grey > 230)).sum()) > 0
+    for bad in ("230,20", (230, 20)):
+        with pytest.raises(ValueError, match="range"):
+            emorph.histogram(grey, range=bad)

@@ -5,11 +5,13 @@
 
 #include "emorph/fields.hpp"
 #include "emorph/filter/fibsem_prep_options.hpp"
+#include "emorph/filter/rescale_options.hpp"
 #include "emorph/measure/composition_options.hpp"
 #include "emorph/report/export_bpx_options.hpp"
 #include "emorph/measure/descriptor_param_tables.hpp"
 #include "emorph/measure/report_param_tables.hpp"
 #include "emorph/report/analysis_param_tables.hpp"
+#include "emorph/segment/histogram_options.hpp"
 #include "emorph/segment/particle_options.hpp"
 #include "emorph/segment/segment_options.hpp"
 #include "emorph/synth/imaging_params.hpp"
@@ -55,6 +57,10 @@ std::vector<CommandParams> parameter_tables() {
       command("correlation", "Two-point correlation S2(r) of a phase along each axis", correlation_param_table()),
       command("rev", "Volume-fraction variance over growing subvolumes, integral range", rev_param_table()),
       command("segment", "Grey volume -> phase map (uint8 labels) by histogram thresholds", segment_param_table()),
+      command("histogram", "Grey-value histogram with automatic thresholds (range echoed as typed)",
+              histogram_param_table()),
+      {"rescale", "rescale", "", "parameters", "", "Downsampling by an integer factor (block mean or majority vote)",
+       param_rows(rescale_param_table())},
       {"synth-xct", "synth", "simulate_xct", "", "", "XCT imaging of a synthetic electrode",
        param_rows(synth::xct_param_table())},
       {"synth-fibsem", "synth", "simulate_fibsem", "", "", "FIB/SEM imaging of a synthetic electrode",
