@@ -6,19 +6,21 @@
 
 namespace emorph {
 
+namespace {
+
+const ParamTable<HistogramOptions> kHistogramTable = {
+    {"bins", &HistogramOptions::bins, "", "Bins (0: one per grey value up to 256 values, else 256)"},
+    {"range", &HistogramOptions::range, "", "Grey range LO,HI (default: data min..max)"},
+    {"mark", &HistogramOptions::mark, "", "Method whose thresholds the plot marks", "", "none", false},
+};
+
+}  // namespace
+
+const ParamTable<HistogramOptions>& histogram_param_table() { return kHistogramTable; }
+
 const std::vector<std::string>& histogram_threshold_methods() {
   static const std::vector<std::string> methods = {"minimum", "intermodes", "otsu", "multiotsu:3"};
   return methods;
-}
-
-const ParamTable<HistogramOptions>& histogram_param_table() {
-  using O = HistogramOptions;
-  static const ParamTable<O> table = {
-      {"bins", &O::bins, "", "Bins (0: one per grey value up to 256 values, else 256)"},
-      {"range", &O::range, "", "Grey range LO,HI (default: data min..max)"},
-      {"mark", &O::mark, "", "Method whose thresholds the plot marks", "", "none", false},
-  };
-  return table;
 }
 
 void set_histogram_range(HistogramParams& params, const std::vector<double>& range) {
