@@ -35,8 +35,8 @@ HistogramParams histogram_params(int bins, const std::optional<std::pair<double,
   return p;
 }
 
-// histogram's range: None, (lo, hi) or a list of two, or "LO,HI" as --range.
-std::optional<std::pair<double, double>> histogram_range_arg(const py::object& range) {
+// histogram's and threshold's range: None, (lo, hi) or a list of two, or "LO,HI" as --range.
+std::optional<std::pair<double, double>> histogram_range_arg(const py::object& range, const std::string& function) {
   if (range.is_none()) return std::nullopt;
   if (py::isinstance<py::str>(range)) {
     const std::vector<double> r = parse_double_list(range.cast<std::string>(), "range");
@@ -46,7 +46,7 @@ std::optional<std::pair<double, double>> histogram_range_arg(const py::object& r
   try {
     return range.cast<std::pair<double, double>>();
   } catch (const py::cast_error&) {
-    throw py::type_error("histogram(): range must be (lo, hi), a list of two or \"LO,HI\", got " +
+    throw py::type_error(function + "(): range must be (lo, hi), a list of two or \"LO,HI\", got " +
                          std::string(py::str(range.get_type().attr("__name__"))));
   }
 }
@@ -100,13 +100,13 @@ AnyVolume owned_copy(VolumeView<const T> v) {
   return AnyVolume(to_volume(v));
 }
 
-constexpr const char* kHistogramDoc = R"doc(
-bins : int
-    0: one bin per grey value for 8-bit data and integer data spanning <= 256 values, else 256 bins.
-range : (lo, hi), optional
-    Grey range counted (inclusive); default the data's min..max.
-mask : numpy.ndarray of uint8 or bool, optional
-    Only voxels where mask != 0 are counted (same shape).)doc";
+// The docstring entries of histogram's and threshold's bins, range (the parameter table's) and mask.
+std::string histogram_keywords_doc() {
+  return params_doc(histogram_param_table()) +
+         "``range`` is (lo, hi), a list of two, or \"LO,HI\" as ``--range`` (inclusive); None or \"\": the data's "
+         "min..max.\nmask : numpy.ndarray of uint8 or bool, optional\n    Only voxels where mask != 0 are counted "
+         "(same shape).";
+}
 
 // filter(view) over any dtype of `image`, run without the GIL, as a numpy array.
 template <class Filter>
@@ -127,7 +127,7 @@ void bind_segment(py::module_& m) {
   m.def(
       "histogram",
       [](const py::handle& image, int bins, const py::object& range, const py::object& mask) {
-        const HistogramParams p = histogram_params(bins, histogram_range_arg(range));
+        const HistogramParams p = histogram_params(bins, histogram_range_arg(range, "histogram"));
         Histogram h;
         visit_array(image, "image", Spacing{}, [&](auto view) {
           using T = element_t<decltype(view)>;
@@ -156,10 +156,7 @@ Parameters
 ----------
 image : numpy.ndarray
     C-contiguous (z, y, x) array of dtype uint8, int8, uint16, int16, uint32, int32 or float32 (no NaN).
-)doc") + params_doc(histogram_param_table()) +
-       R"doc(``range`` is (lo, hi), a list of two, or "LO,HI" as ``--range`` (inclusive); None or "": the data's min..max.
-mask : numpy.ndarray of uint8 or bool, optional
-    Only voxels where mask != 0 are counted (same shape).
+)doc") + histogram_keywords_doc() + R"doc(
 
 Returns
 -------
@@ -170,9 +167,9 @@ dict
 
   m.def(
       "threshold",
-      [](const py::handle& image, const std::string& method, int bins,
-         const std::optional<std::pair<double, double>>& range, const py::object& mask) {
-        const HistogramParams p = histogram_params(bins, range);
+      [](const py::handle& image, const std::string& method, int bins, const py::object& range,
+         const py::object& mask) {
+        const HistogramParams p = histogram_params(bins, histogram_range_arg(range, "threshold"));
         const ThresholdMethod tm = parse_threshold_method(method, "method");
         ThresholdResult r;
         visit_array(image, "image", Spacing{}, [&](auto view) {
@@ -205,8 +202,8 @@ Parameters
 ----------
 image : numpy.ndarray
     C-contiguous (z, y, x) grey volume (uint8 ... int32 or float32 without NaN).
-method : str)doc") +
-       kHistogramDoc + R"doc(
+method : str
+)doc") + histogram_keywords_doc() + R"doc(
 
 Returns
 -------
