@@ -20,7 +20,7 @@ struct TortuosityParams {
   // Relative diffusivity (D/D0) per label; labels not listed do not conduct. Empty: only phase_label
   // conducts, with 1. When phase_label is not listed it conducts with 1.
   std::vector<std::pair<uint8_t, double>> conductivity;
-  double tolerance = 1e-6;       // relative residual ||b - Ax||_2 / ||b||_2 at which CG may stop
+  double tolerance = 1e-8;       // relative residual ||b - Ax||_2 / ||b||_2 at which CG may stop
   double flux_tolerance = 1e-4;  // and |J_in - J_out| / mean(J_in, J_out) below this
   int64_t max_iterations = 100000;
   bool multigrid = true;  // aggregation V-cycle preconditioner; false: Jacobi (diagonal)

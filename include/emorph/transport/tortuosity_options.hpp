@@ -19,7 +19,7 @@ struct TortuosityOptions {
   int axis = 0;
   // Relative diffusivities D/D0 by phase name; empty: only `phase` conducts, with 1.
   std::vector<std::pair<std::string, double>> conductivity;
-  double tolerance = 1e-6;
+  double tolerance = 1e-8;
   double flux_tolerance = 1e-4;
   int64_t max_iterations = 100000;
   std::string solver = "multigrid";  // or "jacobi"; "hypre-pfmg", "hypre-boomeramg" with EMORPH_WITH_HYPRE
