@@ -71,17 +71,17 @@ Volume<uint8_t> threshold_at_count(const Volume<T>& v, int64_t count) {
   return out;
 }
 
-// The block's labels imaged again: dark + contrast * (G_sigma * L) + noise, in the input's dtype (rounded
-// and clipped as a scanner's output), pre-filtered as the segmentation was, thresholded at L's count.
+// The block's labels imaged again from their blur G_sigma * L: dark + contrast * blur + noise, in the
+// input's dtype (rounded and clipped as a scanner's output), pre-filtered as the segmentation was,
+// thresholded at L's count. Without noise (noise_sigma 0) the seed is not used.
 template <class T>
-Volume<uint8_t> reimage(const Volume<float>& phase, int64_t phase_voxels, double sigma, const LinearFit& fit,
+Volume<uint8_t> reimage(const Volume<float>& blurred_phase, int64_t phase_voxels, const LinearFit& fit,
                         double noise_sigma, const std::optional<DenoiseSpec>& denoise_spec, uint64_t seed) {
-  const Volume<float> b = blurred(phase, sigma);
-  Volume<T> sim(phase.shape(), phase.spacing());
+  Volume<T> sim(blurred_phase.shape(), blurred_phase.spacing());
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> noise(0.0, noise_sigma > 0 ? noise_sigma : 1.0);
   for (int64_t i = 0; i < sim.size(); ++i) {
-    double g = fit.dark + fit.contrast * b.data()[i] + (noise_sigma > 0 ? noise(rng) : 0.0);
+    double g = fit.dark + fit.contrast * blurred_phase.data()[i] + (noise_sigma > 0 ? noise(rng) : 0.0);
     if constexpr (std::is_integral_v<T>)
       g = std::clamp(std::round(g), double(std::numeric_limits<T>::lowest()), double(std::numeric_limits<T>::max()));
     sim.data()[i] = static_cast<T>(g);
@@ -152,7 +152,8 @@ std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, Vo
   }
   ReblurSurface r;
   r.psf_sigma_voxels = std::exp((a + b) / 2);
-  const LinearFit fit = fit_linear(g, blurred(phase, r.psf_sigma_voxels));
+  const Volume<float> fitted_blur = blurred(phase, r.psf_sigma_voxels);
+  const LinearFit fit = fit_linear(g, fitted_blur);
   r.dark_grey = fit.dark, r.contrast_grey = fit.contrast;
   r.noise_sigma = noise_sigma;
   if (noise_sigma > 0) r.fit_residual_ratio = std::sqrt(fit.residual / double(g.size())) / noise_sigma;
@@ -163,43 +164,50 @@ std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, Vo
   // The second imaging with and without noise: their difference is the roughness the noise adds to a
   // thresholded surface (an addition, not a loss: taken off before the loss factor is applied), the
   // noise-free one the geometric loss alone. Corrected area (S - r)^2 / S0, with S the labels' area,
-  // S0 the noise-free re-imaged one and r = S1 - S0 >= 0 the noisy one's excess.
-  struct Reimaged { double factor, noise_free, roughness; };
-  auto factor_at = [&](double sigma, uint64_t seed) {
+  // S0 the noise-free re-imaged one and r = S1 - S0 >= 0 the noisy one's excess. The noise-free imaging
+  // depends on the PSF only (not on the noise seed): it is made once per sigma, the blur once per sigma.
+  struct Reimaged { double factor, roughness; };
+  auto factor_of = [&](double noise_free_area, double noisy_area) {
     Reimaged m{};
-    double noisy = 0;
-    grey.visit([&](const auto& v) {
-      using T = typename std::decay_t<decltype(v)>::value_type;
-      m.noise_free = crofton_area(reimage<T>(phase, phase_voxels, sigma, fit, 0.0, denoise, seed));
-      noisy = crofton_area(reimage<T>(phase, phase_voxels, sigma, fit, noise_sigma, denoise, seed));
-    });
-    m.roughness = std::clamp(noisy - m.noise_free, 0.0, 0.5 * r.block_area_um2);
+    m.roughness = std::clamp(noisy_area - noise_free_area, 0.0, 0.5 * r.block_area_um2);
     const double smooth = r.block_area_um2 - m.roughness;
-    m.factor = m.noise_free > 0 ? smooth * smooth / (m.noise_free * r.block_area_um2) : 1.0;
+    m.factor = noise_free_area > 0 ? smooth * smooth / (noise_free_area * r.block_area_um2) : 1.0;
     return m;
   };
-  // The factor is the mean over the noise seeds (a parametric bootstrap); their spread enters the band.
   std::vector<double> seed_factors;
-  double roughness = 0;
-  for (int k = 0; k < std::max(1, params.noise_seeds); ++k) {
-    const Reimaged m = factor_at(r.psf_sigma_voxels, params.noise_seed + static_cast<uint64_t>(k));
-    seed_factors.push_back(m.factor);
-    roughness += m.roughness, r.reimaged_area_um2 = m.noise_free;
-  }
-  r.factor = 0;
-  for (double f : seed_factors) r.factor += f / double(seed_factors.size());
-  r.noise_roughness_share = roughness / double(seed_factors.size()) / r.block_area_um2;
-  // The second pass: the noise-free re-imaged labels imaged once more; its loss against the first pass's
-  // shows how fast the loss shrinks once the labels are smooth (a first-order correction's residue).
+  double lo = 1, hi = 1;
   grey.visit([&](const auto& v) {
     using T = typename std::decay_t<decltype(v)>::value_type;
-    const Volume<uint8_t> once = reimage<T>(phase, phase_voxels, r.psf_sigma_voxels, fit, 0.0, denoise, params.noise_seed);
+    auto area_of = [&](const Volume<float>& blur, double noise, uint64_t seed) {
+      return crofton_area(reimage<T>(blur, phase_voxels, fit, noise, denoise, seed));
+    };
+    const Volume<uint8_t> once = reimage<T>(fitted_blur, phase_voxels, fit, 0.0, denoise, params.noise_seed);
+    r.reimaged_area_um2 = crofton_area(once);
+    // The factor is the mean over the noise seeds (a parametric bootstrap); their spread enters the band.
+    double roughness = 0;
+    for (int k = 0; k < std::max(1, params.noise_seeds); ++k) {
+      const uint64_t seed = params.noise_seed + static_cast<uint64_t>(k);
+      const Reimaged m = factor_of(r.reimaged_area_um2, area_of(fitted_blur, noise_sigma, seed));
+      seed_factors.push_back(m.factor);
+      roughness += m.roughness;
+    }
+    r.factor = 0;
+    for (double f : seed_factors) r.factor += f / double(seed_factors.size());
+    r.noise_roughness_share = roughness / double(seed_factors.size()) / r.block_area_um2;
+    // The second pass: the noise-free re-imaged labels imaged once more; its loss against the first
+    // pass's shows how fast the loss shrinks once the labels are smooth (a first-order correction's residue).
     Volume<float> once_phase(once.shape(), spacing);
     for (int64_t i = 0; i < once.size(); ++i) once_phase.data()[i] = once.data()[i];
-    const double twice_area =
-        crofton_area(reimage<T>(once_phase, phase_voxels, r.psf_sigma_voxels, fit, 0.0, denoise, params.noise_seed));
+    const double twice_area = area_of(blurred(once_phase, r.psf_sigma_voxels), 0.0, params.noise_seed);
     r.first_pass_loss = r.block_area_um2 * (1 - r.noise_roughness_share) / r.reimaged_area_um2;
     r.second_pass_loss = twice_area > 0 ? r.reimaged_area_um2 / twice_area : 1.0;
+    // The PSF band: the first-order factor at the fitted sigma scaled by 1 -+ psf_band (first noise seed).
+    auto factor_at = [&](double sigma) {
+      const Volume<float> blur = blurred(phase, sigma);
+      return factor_of(area_of(blur, 0.0, params.noise_seed), area_of(blur, noise_sigma, params.noise_seed)).factor;
+    };
+    lo = factor_at(r.psf_sigma_voxels * (1 - params.psf_band));
+    hi = factor_at(r.psf_sigma_voxels * (1 + params.psf_band));
   });
   // Second order: where the second pass loses less than the first (the labels' contacts and gaps are
   // already shut, so imaging them again cannot lose them twice: dense packings), the losses are taken as
@@ -213,8 +221,7 @@ std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, Vo
   }
   const double second_order = r.factor / r.first_order_factor;  // applied to the PSF and seed factors too
   for (double& f : seed_factors) f *= second_order;
-  const double lo = factor_at(r.psf_sigma_voxels * (1 - params.psf_band), params.noise_seed).factor * second_order;
-  const double hi = factor_at(r.psf_sigma_voxels * (1 + params.psf_band), params.noise_seed).factor * second_order;
+  lo *= second_order, hi *= second_order;
   // Threshold range: the surface of the pre-filtered grey thresholded at the fraction band's ends,
   // over its surface at L's own count (the same estimator, so only the threshold moves).
   if (fraction_range) {
