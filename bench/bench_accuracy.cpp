@@ -379,10 +379,13 @@ int main(int argc, char** argv) {
           if (applied) row.ssa_inside = ms.ssa * rb->factor_band[0] <= mt.ssa && mt.ssa <= ms.ssa * rb->factor_band[1];
           if (ssa_detail && rb)
             std::printf("  ssa %s seed %d psf %.3f ratio %.3f labels %+.2f corrected %+.2f band [%+.2f, %+.2f] "
-                        "threshold [%.4f, %.4f] loss %.4f %.4f %s\n", c.name.c_str(), seed, rb->psf_sigma_voxels, rb->fit_residual_ratio,
+                        "threshold [%.4f, %.4f] loss %.4f %.4f first-order %+.2f noise-levels %.3f deep-residual %.3f interface-residual %.3f%s %s\n",
+                        c.name.c_str(), seed, rb->psf_sigma_voxels, rb->fit_residual_ratio,
                         row.ssa_label_err, row.ssa_ungated_err, 100 * (ms.ssa * rb->factor_band[0] / mt.ssa - 1),
                         100 * (ms.ssa * rb->factor_band[1] / mt.ssa - 1), rb->threshold_area_ratio[0],
-                        rb->threshold_area_ratio[1], rb->first_pass_loss, rb->second_pass_loss, applied ? "applied" : ("withheld: " + rb->withheld).c_str());
+                        rb->threshold_area_ratio[1], rb->first_pass_loss, rb->second_pass_loss,
+                        100 * (ms.ssa * rb->first_order_factor / mt.ssa - 1), rb->noise_level_ratio, rb->deep_residual_ratio, rb->interface_residual_ratio,
+                        rb->second_order_withheld.empty() ? "" : " (second order withheld)", applied ? "applied" : ("withheld: " + rb->withheld).c_str());
           row.count_err = mt.count > 0 ? 100 * (ms.count / mt.count - 1) : 0;
           row.d50_err = mt.d50 > 0 ? 100 * (ms.d50 / mt.d50 - 1) : 0;
           const auto band = r.fraction_band(1);

@@ -49,6 +49,45 @@ LinearFit fit_linear(const std::vector<float>& grey, const Volume<float>& model)
   return f;
 }
 
+// The fit's residual grey - dark - contrast * model split by where the voxel lies: deep inside the dark
+// or the bright phase (the model within `deep` of 0 or 1: there any PSF gives the same model, so the
+// residual is the noise and the phase's own grey spread), or on the interface band between.
+struct ResidualSplit {
+  double dark_sd = 0, bright_sd = 0, interface_rms = 0;
+  int64_t dark_voxels = 0, bright_voxels = 0;
+};
+ResidualSplit split_residual(const std::vector<float>& grey, const Volume<float>& model, const LinearFit& fit, double deep) {
+  double sd = 0, sb = 0, si = 0;
+  int64_t ni = 0;
+  ResidualSplit out;
+  for (std::size_t i = 0; i < grey.size(); ++i) {
+    const double m = model.data()[i], e = grey[i] - fit.dark - fit.contrast * m;
+    if (m < deep) sd += e * e, ++out.dark_voxels;
+    else if (m > 1 - deep) sb += e * e, ++out.bright_voxels;
+    else si += e * e, ++ni;
+  }
+  if (out.dark_voxels) out.dark_sd = std::sqrt(sd / double(out.dark_voxels));
+  if (out.bright_voxels) out.bright_sd = std::sqrt(sb / double(out.bright_voxels));
+  if (ni) out.interface_rms = std::sqrt(si / double(ni));
+  return out;
+}
+
+// White noise of one phase: x-neighbour differences where both voxels lie deep in it (model below
+// `deep`, or above 1 - deep for the bright phase), 1.4826 x median |d| / sqrt(2) (the input's noise
+// estimator, noise_estimate.hpp, restricted to the phase). A smooth model error (a PSF slightly off) or a
+// grey spread at a larger scale than a voxel (sub-phases of a matrix class) cancels in a difference; the
+// noise does not. 0 with fewer than min_pairs pairs.
+double phase_noise_sd(const std::vector<float>& grey, const Volume<float>& model, bool bright, double deep, int64_t min_pairs) {
+  const int64_t nx = model.shape().nx;
+  auto deep_in = [&](std::size_t i) { return bright ? model.data()[i] > 1 - deep : model.data()[i] < deep; };
+  std::vector<float> d;
+  for (std::size_t i = 0; i + 1 < grey.size(); ++i)
+    if ((static_cast<int64_t>(i) + 1) % nx != 0 && deep_in(i) && deep_in(i + 1)) d.push_back(std::abs(grey[i + 1] - grey[i]));
+  if (static_cast<int64_t>(d.size()) < min_pairs) return 0;
+  std::nth_element(d.begin(), d.begin() + d.size() / 2, d.end());
+  return 1.4826 * d[d.size() / 2] / std::sqrt(2.0);
+}
+
 Volume<float> blurred(const Volume<float>& v, double sigma) {
   GaussianParams g;
   g.sigma = sigma;
@@ -108,6 +147,8 @@ Json ReblurSurface::to_json() const {
   j["noise_roughness_share"] = noise_roughness_share;
   j["first_order_factor"] = first_order_factor;
   j["pass_losses"] = {first_pass_loss, second_pass_loss};
+  j["noise_level_ratio"] = noise_level_ratio;
+  if (!second_order_withheld.empty()) j["second_order_withheld"] = second_order_withheld;
   j["factor"] = factor;
   j["factor_band"] = {factor_band[0], factor_band[1]};
   return j;
@@ -157,6 +198,17 @@ std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, Vo
   r.dark_grey = fit.dark, r.contrast_grey = fit.contrast;
   r.noise_sigma = noise_sigma;
   if (noise_sigma > 0) r.fit_residual_ratio = std::sqrt(fit.residual / double(g.size())) / noise_sigma;
+  const ResidualSplit split = split_residual(g, fitted_blur, fit, params.deep_model);
+  const double dark_noise = phase_noise_sd(g, fitted_blur, false, params.deep_model, params.min_deep_voxels);
+  const double bright_noise = phase_noise_sd(g, fitted_blur, true, params.deep_model, params.min_deep_voxels);
+  if (dark_noise > 0 && bright_noise > 0) r.noise_level_ratio = bright_noise / dark_noise;
+  if (split.dark_voxels >= params.min_deep_voxels && split.bright_voxels >= params.min_deep_voxels) {
+    r.deep_residual_ratio = split.dark_sd > 0 ? split.bright_sd / split.dark_sd : 1;
+    const double deep_sd = std::sqrt((split.dark_sd * split.dark_sd * double(split.dark_voxels) +
+                                      split.bright_sd * split.bright_sd * double(split.bright_voxels)) /
+                                     double(split.dark_voxels + split.bright_voxels));
+    if (deep_sd > 0) r.interface_residual_ratio = split.interface_rms / deep_sd;
+  }
 
   Volume<uint8_t> block_labels(phase.shape(), spacing);
   for (int64_t i = 0; i < phase.size(); ++i) block_labels.data()[i] = phase.data()[i] > 0.5f;
@@ -213,11 +265,22 @@ std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, Vo
   // already shut, so imaging them again cannot lose them twice: dense packings), the losses are taken as
   // a geometric sequence in log (log g_k = log g_0 q^k) and the imaging's own loss g_0 = g_1^(1/q)
   // extrapolated, q = log g_2 / log g_1 clamped to [min_decay, 1] (q = 1: the first-order factor).
+  // Guard: the second imaging adds one noise level to both phases. Where the input's noise differs
+  // between them (photon counting: variance ~ signal), the re-imaged roughness is not the labels', the
+  // first pass's loss is not geometry alone, and extrapolating it would multiply that error: the
+  // correction then stays first order (poisson_cnr3_psf2, docs/validation.md "#14 stop 20").
   r.first_order_factor = r.factor;
   const double log_g1 = std::log(r.first_pass_loss), log_g2 = std::log(r.second_pass_loss);
   if (log_g1 > 0 && log_g2 < log_g1) {
-    const double q = std::max(params.min_decay, std::max(log_g2, 0.0) / log_g1);
-    r.factor *= std::exp(log_g1 / q - log_g1);
+    if (std::max(r.noise_level_ratio, 1 / r.noise_level_ratio) > params.max_noise_level_ratio) {
+      r.second_order_withheld = "the noise differs between the phases (bright / dark " +
+                                std::to_string(r.noise_level_ratio).substr(0, 4) + ", limit " +
+                                std::to_string(params.max_noise_level_ratio).substr(0, 4) +
+                                "): the re-imaging's single noise level does not reproduce the labels' roughness";
+    } else {
+      const double q = std::max(params.min_decay, std::max(log_g2, 0.0) / log_g1);
+      r.factor *= std::exp(log_g1 / q - log_g1);
+    }
   }
   const double second_order = r.factor / r.first_order_factor;  // applied to the PSF and seed factors too
   for (double& f : seed_factors) f *= second_order;

@@ -45,6 +45,14 @@ struct ReblurSurfaceParams {
   // Second order: the decay q of the loss from one imaging pass to the next is clamped to at least this
   // (q = 0.5: at most the first-order loss squared; measured q 0.62-0.69 on the dense packings).
   double min_decay = 0.5;
+  // Second-order guard: the noise level's ratio between the phases (the white noise deep inside the
+  // bright phase over the dark's, or its inverse) above this keeps the correction first order. Deep:
+  // the fitted model within deep_model of 0 or 1 (beyond ~2.3 PSF sigmas of the interface); each phase
+  // needs min_deep_voxels neighbour pairs there, else the ratio is not measured (1). Chosen on bench_accuracy's whole
+  // matrix: Gaussian noise 0.9-1.1, photon counting 1.8 (docs/validation.md, "#14 stop 20").
+  double max_noise_level_ratio = 1.35;
+  double deep_model = 0.01;
+  int64_t min_deep_voxels = 1000;
   double bound_margin = 0.1;
 };
 
@@ -67,10 +75,17 @@ struct ReblurSurface {
   // once / twice re-imaged (diagnostics of the first-order residue).
   double first_pass_loss = 1, second_pass_loss = 1;
   double fit_residual_ratio = 0;  // rms(grey - fitted model) / noise_sigma (0 without a noise estimate)
+  // The white noise deep inside the bright phase over the dark's (neighbour differences; 1: not measured).
+  double noise_level_ratio = 1;
+  // Diagnostics: the fit's residual sd deep inside the bright phase over the dark's, and its rms on the
+  // interface band over the deep voxels' pooled sd (1 and 0: not measured).
+  double deep_residual_ratio = 1, interface_residual_ratio = 0;
+  std::string second_order_withheld;  // why the guard kept the correction first order where the second order fires ("": not)
   std::string withheld;           // why the gate withholds the correction ("": applied)
   bool applied() const { return withheld.empty(); }
   // Applied: method, psf_sigma_voxels, noise_sigma, noise_roughness_share, fit_residual_ratio,
-  // first_order_factor, pass_losses [first, second], factor, factor_band. Withheld: skipped: true, reason, method, psf_sigma_voxels, noise_sigma, fit_residual_ratio.
+  // first_order_factor, pass_losses [first, second], noise_level_ratio, second_order_withheld (when
+  // the guard fires), factor, factor_band. Withheld: skipped: true, reason, method, psf_sigma_voxels, noise_sigma, fit_residual_ratio.
   Json to_json() const;
 };
 
