@@ -11,8 +11,10 @@
 // roughness noise adds to a thresholded surface, taken off first (without it the factor would count
 // the blur smoothing L's own noise roughness as a loss: +6 % at CNR 3). Where the first pass removed
 // surface L no longer has (gaps between particles already shut), a second pass loses less than the
-// first: the loss is then extrapolated to second order. A truth-free gate withholds the correction where
-// the Gaussian-PSF model does not explain the grey (phase contrast).
+// first: the loss is then extrapolated to second order, except where the noise differs between the
+// phases (photon counting: the single-level re-imaging misreads the labels' roughness as a loss). A
+// truth-free gate withholds the correction where the Gaussian-PSF model does not explain the grey
+// (phase contrast).
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -49,7 +51,7 @@ struct ReblurSurfaceParams {
   // bright phase over the dark's, or its inverse) above this keeps the correction first order. Deep:
   // the fitted model within deep_model of 0 or 1 (beyond ~2.3 PSF sigmas of the interface); each phase
   // needs min_deep_voxels neighbour pairs there, else the ratio is not measured (1). Chosen on bench_accuracy's whole
-  // matrix: Gaussian noise 0.9-1.1, photon counting 1.8 (docs/validation.md, "#14 stop 20").
+  // matrix: Gaussian noise 0.98-1.07, photon counting 1.76-1.85 (docs/validation.md, "#14 stop 20").
   double max_noise_level_ratio = 1.35;
   double deep_model = 0.01;
   int64_t min_deep_voxels = 1000;
