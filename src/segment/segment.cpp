@@ -104,6 +104,14 @@ Json refine_fibsem_columns(VolumeView<const T> view, FibsemPhaseResult& phases, 
   return j;
 }
 
+// Moves the two-class threshold to t, its band widened to hold it.
+void move_threshold(const Histogram& h, double t, SegmentResult& r) {
+  r.threshold.thresholds[0] = t;
+  r.threshold.threshold_bins = {h.bin_of(t)};
+  auto& band = r.threshold.threshold_bands[0];
+  band = {std::min(band[0], t), std::max(band[1], t)};
+}
+
 }  // namespace
 
 // The band's re-measurement: voxels above the band's high and low thresholds, in total and per slice
@@ -174,6 +182,7 @@ Json SegmentResult::to_json(bool with_histogram) const {
             {"phases", phases},           {"counted_voxels", counted_voxels}, {"denoise", denoise_used}};
   if (band) j["threshold_band"] = band->thresholds;
   if (volume_correction) j["volume_correction"] = volume_correction->to_json();
+  if (deep_levels) j["deep_levels"] = deep_levels->to_json();
   if (bright_phase) j["bright_phase"] = bright_phase->to_json();
   else if (bright_phase_assumed) j["bright_phase"] = unchecked_bright_phase();
   if (model)
@@ -235,11 +244,7 @@ void threshold_segment_classes(const Histogram& h, const SegmentParams& p, const
       FilterVolumeCorrectionParams cp{*input_mean, *filtered_mean, m.model.level_dark, m.model.level_bright, std::nullopt};
       if (repeat_shares) cp.repeat_shares = repeat_shares(before);
       const FilterVolumeCorrection c = correct_filter_volume(h, before, cp);
-      const double t = c.threshold;
-      r.threshold.thresholds[0] = t;
-      r.threshold.threshold_bins = {h.bin_of(t)};
-      auto& band = r.threshold.threshold_bands[0];
-      band = {std::min(band[0], t), std::max(band[1], t)};
+      move_threshold(h, c.threshold, r);
       r.volume_correction = c;
     }
   } else {
@@ -337,10 +342,23 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
         }
         return shares;
       };
-      threshold_segment_classes(histogram<T>(view, p.histogram, mask_view), p, *method, input_mean, filtered_mean, table, r,
+      const Histogram h = histogram<T>(view, p.histogram, mask_view);
+      threshold_segment_classes(h, p, *method, input_mean, filtered_mean, table, r,
                                 restore_volume ? std::function<std::array<double, 2>(double)>(repeat_shares)
                                                : std::function<std::array<double, 2>(double)>(),
                                 input_noise_sigma);
+      if (restore_volume && r.volume_correction && r.threshold.thresholds.size() == 1) {
+        // The route's bright share on the pre-filtered volume, then the deep-voxel estimate in its place
+        // where the gate trusts it.
+        const double t = r.threshold.thresholds[0];
+        int64_t above = 0, counted = 0;
+        for (int64_t i = 0; i < view.size(); ++i)
+          if (!mask || mask->data()[i]) above += static_cast<double>(v.data()[i]) > t, ++counted;
+        const double route_fraction = counted ? static_cast<double>(above) / static_cast<double>(counted) : 0.0;
+        r.deep_levels = deep_level_fraction(input, grey, route_fraction, input_noise_sigma.value_or(0.0), mask_view,
+                                            p.deep_levels);
+        if (r.deep_levels->applied()) move_threshold(h, threshold_holding_fraction(grey, r.deep_levels->fraction, mask_view), r);
+      }
       auto pm = phase_map<T>(view, r.threshold.thresholds, r.class_labels, mask_view, 0);
       r.labels = std::move(pm.labels);
       r.class_voxels = pm.class_voxels;

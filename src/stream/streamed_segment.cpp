@@ -146,6 +146,21 @@ SegmentResult streamed_segment(const std::string& input, const std::string& outp
                                                : std::function<std::array<double, 2>(double)>(),
                                 method.name == "mixture" ? noise_sigma_from_difference_counts(difference_counts)
                                                          : std::nullopt);
+      // The deep-voxel fraction (deep_level_fraction.hpp) needs the whole grey in memory (distance
+      // transforms, Gaussian fits): the streamed route keeps the volume restoration's fraction and says so.
+      if (restore_volume && r.volume_correction && r.threshold.thresholds.size() == 1) {
+        int64_t above = 0, total = 0;
+        for (std::size_t i = 0; i < counts.size(); ++i) {
+          total += counts[i];
+          if (static_cast<double>(static_cast<int64_t>(i) + static_cast<int64_t>(std::numeric_limits<T>::min())) >
+              r.threshold.thresholds[0])
+            above += counts[i];
+        }
+        r.deep_levels = withheld_deep_level_fraction(
+            total ? static_cast<double>(above) / static_cast<double>(total) : 0.0,
+            "not computed by the streamed segment (it needs the whole grey volume in memory); the volume "
+            "restoration's fraction is kept: run in core (a larger --memory-limit) for the deep-voxel estimate");
+      }
       // Walk 3: classify, re-measure the band, write the labels.
       const bool band = segment_has_band(r);
       if (band) {

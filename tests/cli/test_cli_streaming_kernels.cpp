@@ -87,7 +87,15 @@ class CliStreamingKernels : public emorph::test::LabelsAndGreyFiles {
       const std::string tag = "streamed_" + limit;
       const Json streamed = run("--memory-limit " + limit, tag);
       ASSERT_TRUE(streamed.is_object()) << command << " " << limit;
-      EXPECT_EQ(normalised(streamed["results"], tag), normalised(core["results"], "core")) << command << " at " << limit;
+      // The streamed segment never computes the deep-voxel fraction and says why (test_cli_deep_levels.cpp);
+      // where in core it is withheld too, every other result is equal.
+      Json streamed_results = streamed["results"], core_results = core["results"];
+      if (streamed_results.contains("deep_levels")) {
+        EXPECT_EQ(streamed_results["deep_levels"]["applied"], false);
+        EXPECT_EQ(core_results["deep_levels"]["applied"], false) << "in core the estimate moved the threshold";
+        streamed_results.erase("deep_levels"), core_results.erase("deep_levels");
+      }
+      EXPECT_EQ(normalised(streamed_results, tag), normalised(core_results, "core")) << command << " at " << limit;
       EXPECT_EQ(normalised(streamed["parameters"], tag), normalised(core["parameters"], "core")) << command;
       EXPECT_EQ(streamed["memory"]["streamed"], true) << command << " " << limit;
       EXPECT_GT(streamed["memory"]["slabs"].get<int64_t>(), 3) << command << " " << limit;

@@ -13,6 +13,7 @@
 #include "emorph/result.hpp"
 #include "emorph/segment/active_material_split.hpp"
 #include "emorph/segment/bright_phase.hpp"
+#include "emorph/segment/deep_level_fraction.hpp"
 #include "emorph/segment/fibsem_columns.hpp"
 #include "emorph/segment/fibsem_pores.hpp"
 #include "emorph/segment/filter_volume_correction.hpp"
@@ -39,6 +40,9 @@ struct SegmentParams {
   bool auto_denoise = true;             // without `denoise`: chosen from the estimated noise (AutoDenoiseParams)
   AutoDenoiseParams auto_denoise_params;
   PvMixtureParams mixture;              // method mixture, and the bands of the other two-class methods
+  // mixture:otsu-volume after a pre-filter: the bright fraction from the deep voxels' pure-phase greys
+  // replaces the volume restoration's where its gate trusts the fit (deep_level_fraction.hpp).
+  DeepLevelFractionParams deep_levels;
   // Grey of zero attenuation (air / empty pores; `--pore-grey`): when given, the bright class of a
   // two-class segmentation is checked to be NMC (bright_phase.hpp); the mixture methods (the default)
   // refuse an LFP-only electrode, any other method only records the check.
@@ -78,6 +82,9 @@ struct SegmentResult {
   bool bright_phase_assumed = false;
   Json denoise_used;                       // the pre-filter applied (auto: with the estimated CNR), or null
   std::optional<FilterVolumeCorrection> volume_correction;  // mixture:otsu-volume after a pre-filter
+  // mixture:otsu-volume after a pre-filter: the deep-voxel fraction estimate, applied (the threshold
+  // then holds its fraction on the pre-filtered volume) or withheld with the reason.
+  std::optional<DeepLevelFraction> deep_levels;
   // Band of a class's volume fraction [low, high] (two classes with a band), else nullopt.
   std::optional<std::array<double, 2>> fraction_band(std::size_t class_index) const;
   Json fibsem_solids;                      // method fibsem, default solid split: FibsemPhaseResult::to_json()
