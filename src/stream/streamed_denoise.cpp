@@ -67,7 +67,8 @@ DType streamed_denoise(const std::string& input, const std::string& output, cons
       auto write_core = [&](const auto& filtered) { emit(filtered.data() + skip * static_cast<int64_t>(plane), count); };
       if (spec.filter == "median") write_core(median_filter<T>(slab, spec.median));
       else if (spec.filter == "gaussian") write_core(gaussian_filter<T>(slab, spec.gaussian));
-      else if (spec.filter == "bilateral") write_core(bilateral_filter<T>(slab, spec.bilateral));
+      else if (spec.filter == "bilateral")
+        emit(bilateral_filter_slices<T>(slab, spec.bilateral, skip, skip + count).data(), count);
       else throw InputError("unknown filter '" + spec.filter + "'");
     }
   });

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <random>
 
 #include "emorph/error.hpp"
@@ -86,4 +88,29 @@ TEST(Bilateral, OneAndManyThreadsIdenticalAndBadSigmas) {
   EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin()));
   EXPECT_THROW(bilateral_filter<uint8_t>(v.view(), {1.0, 0.0}), InputError);
   EXPECT_THROW(bilateral_filter<uint8_t>(v.view(), {0.0, 10.0}), InputError);
+}
+
+// The 16-bit range-weight table must give the bits of the direct float evaluation: the same values as
+// uint16 (table) and as int32 (exp per neighbour) filter to identical floats, across rows wider than
+// the kernel's blocks (interior and reflected edges), and the output slices alone equal the full run's.
+TEST(Bilateral, RangeWeightTableAndOutputSlicesBitIdentical) {
+  const Shape shape{7, 9, 300};
+  Volume<uint16_t> v16(shape);
+  Volume<int32_t> v32(shape);
+  std::mt19937_64 rng(4);
+  std::normal_distribution<double> noise(0, 900);
+  for (int64_t i = 0; i < v16.size(); ++i) {
+    const double level = (i / 37) % 3 == 0 ? 60000 : ((i / 11) % 2 ? 20000 : 300);
+    v16.data()[i] = static_cast<uint16_t>(std::clamp(std::lround(level + noise(rng)), 0L, 65535L));
+    v32.data()[i] = v16.data()[i];
+  }
+  for (const BilateralParams p : {BilateralParams{1.0, 2000.0}, BilateralParams{1.4, 150.0}}) {
+    const auto table = bilateral_filter<uint16_t>(v16.view(), p);
+    const auto direct = bilateral_filter<int32_t>(v32.view(), p);
+    ASSERT_EQ(std::memcmp(table.data(), direct.data(), sizeof(float) * table.size()), 0) << p.sigma_range;
+    const auto core = bilateral_filter_slices<uint16_t>(v16.view(), p, 2, 5);
+    ASSERT_EQ(core.nz(), 3);
+    EXPECT_EQ(std::memcmp(core.data(), &table(2, 0, 0), sizeof(float) * core.size()), 0) << p.sigma_range;
+  }
+  EXPECT_THROW(bilateral_filter_slices<uint16_t>(v16.view(), {1.0, 10.0}, 3, 8), InputError);
 }

@@ -13,4 +13,10 @@ struct BilateralParams {
 template <class T>
 Volume<float> bilateral_filter(VolumeView<const T> in, const BilateralParams& params);
 
+// Only the output slices [z_begin, z_end) of bilateral_filter(in) (a streamed slab's core: its halo
+// slices are read, not filtered); the same values bit for bit.
+template <class T>
+Volume<float> bilateral_filter_slices(VolumeView<const T> in, const BilateralParams& params, int64_t z_begin,
+                                      int64_t z_end);
+
 }  // namespace emorph
