@@ -35,6 +35,7 @@
 #include "emorph/measure/surface_area.hpp"
 #include "emorph/parse.hpp"
 #include "emorph/phase_table.hpp"
+#include "emorph/results/segment_results.hpp"
 #include "emorph/segment/histogram.hpp"
 #include "emorph/report/grey_surface.hpp"
 #include "emorph/segment/segment.hpp"
@@ -194,15 +195,15 @@ int fibsem_matrix(const std::string& presets, const std::string& voxels, int see
           const SegmentResult seg = segment(AnyVolume(prepared.stack.clone()), route.segment, table);
           const bench::Score s = bench::score(seg.labels, truth.view());
           std::string classes;
-          for (const auto& ph : seg.fibsem_solids["phases"]) classes.append(classes.empty() ? "" : ",").append(ph.get<std::string>());
-          const Json& solids = seg.fibsem_solids;
-          const double misfit = solids.contains("contrast_misfit") ? solids["contrast_misfit"].get<double>() : -1;
+          const FibsemPhaseResult solids = seg.fibsem_solids.value_or(FibsemPhaseResult{});
+          for (const auto& ph : solids.phases) classes.append(classes.empty() ? "" : ",").append(ph);
+          const double misfit = std::isfinite(solids.contrast_misfit) ? solids.contrast_misfit : -1;
           dice_met += s.pore_dice >= 0.90, fractions_met += s.worst() <= 2.0, both += s.met();
           if (s.worst() > worst) worst = s.worst(), worst_cell = cell_name;
           if (s.pore_dice < lowest_dice) lowest_dice = s.pore_dice, lowest_dice_cell = cell_name;
           std::printf("%-6s %-6s %-4s %8.3f %+7.2f %+7.2f %+7.2f %+7.2f %6.2f %-14s %6.3f %2zu %s\n", preset.c_str(), voxel.c_str(),
                       seed.c_str(), s.pore_dice, s.error[0], s.error[1], s.error[2], s.error[3], s.worst(), classes.c_str(),
-                      misfit, solids["unnamed_mode_grey"].size(),
+                      misfit, solids.unnamed_mode_grey.size(),
                       s.met() ? "met" : (s.pore_dice >= 0.90 ? "MISS (fractions)" : (s.worst() <= 2.0 ? "MISS (Dice)" : "MISS (both)")));
           std::printf("%-6s %-6s %-4s %8s %7.2f %7.2f %7.2f %7.2f   (true vol%%)\n", "", "", "", "", s.truth[0], s.truth[1],
                       s.truth[2], s.truth[3]);
@@ -351,7 +352,7 @@ int main(int argc, char** argv) {
         try {
           const SegmentResult r = segment(img.image, sp, table);
           if (verbose) {
-            Json j = r.to_json(false);
+            Json j = segment_results(r, false);
             j.erase("phases");
             j["bright_fraction"] = double(r.class_voxels.back()) / double(r.counted_voxels);
             std::printf("  %s seed %d truth %.4f %s\n", c.name.c_str(), seed, mt.fraction, j.dump().c_str());

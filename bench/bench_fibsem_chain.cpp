@@ -194,12 +194,12 @@ int main(int argc, char** argv) {
             auto prepared = true_drift && st.align ? prepare_with_true_drift(cell, pp) : fibsem_prepare(raw.view(), pp);
             const auto seg = segment(AnyVolume(std::move(prepared.stack)), sp, table);
             const Score s = score(seg.labels, gen.labels.view().crop(prepared.crop));
-            if (seg.fibsem_solids.contains("columns") && seg.fibsem_solids["columns"].contains("shine_fit")) {
-              const Json& f = seg.fibsem_solids["columns"]["shine_fit"];
-              std::printf("  shine fit: depth %.3f um, strength %.2f (simulated %.3f, %.2f)\n", f["depth_um"].get<double>(),
-                          f["strength"].get<double>(), imaging.shine_depth_um, imaging.shine_strength);
+            if (seg.fibsem_columns && seg.fibsem_columns->shine_fit) {
+              const FibsemShineEstimate& f = *seg.fibsem_columns->shine_fit;
+              std::printf("  shine fit: depth %.3f um, strength %.2f (simulated %.3f, %.2f)\n", f.depth_um, f.strength,
+                          imaging.shine_depth_um, imaging.shine_strength);
             }
-            if (prepared.record.contains("align_skipped")) std::printf("  align skipped: %s\n", prepared.record["align_skipped"].get<std::string>().c_str());
+            if (!prepared.record.align_skipped.empty()) std::printf("  align skipped: %s\n", prepared.record.align_skipped.c_str());
             if (prepared.drift) {
               double err = 0;
               for (std::size_t z = 0; z < sim.drift_px.size(); ++z)

@@ -12,6 +12,7 @@
 #include "emorph/measure/lfp_calibration.hpp"
 #include "emorph/parse.hpp"
 #include "emorph/report/calibration_plot.hpp"
+#include "emorph/results/measure_results.hpp"
 
 namespace {
 

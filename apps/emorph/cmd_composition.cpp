@@ -5,6 +5,7 @@
 #include "command.hpp"
 #include "common.hpp"
 #include "emorph/measure/composition_options.hpp"
+#include "emorph/results/measure_results.hpp"
 #include "param_options.hpp"
 
 namespace {

@@ -12,6 +12,7 @@
 #include "emorph/measure/phase_selection.hpp"
 #include "emorph/mpi/distributed_components.hpp"
 #include "emorph/parallel.hpp"
+#include "emorph/results/transport_results.hpp"
 #include "emorph/stream/streamed_components.hpp"
 #include "emorph/transport/connectivity.hpp"
 #include "emorph/transport/connectivity_options.hpp"

@@ -9,6 +9,7 @@
 #include "separation_options.hpp"
 #include "emorph/io.hpp"
 #include "emorph/measure/label_volume.hpp"
+#include "emorph/results/segment_results.hpp"
 #include "emorph/segment/contact_analysis.hpp"
 #include "emorph/measure/phase_selection.hpp"
 

@@ -6,6 +6,7 @@
 #include "command.hpp"
 #include "common.hpp"
 #include "streaming.hpp"
+#include "emorph/results/filter_results.hpp"
 #include "emorph/stream/streamed_denoise.hpp"
 #include "emorph/atomic_file.hpp"
 #include "emorph/filter/denoise.hpp"
@@ -40,7 +41,7 @@ void run_denoise(const DenoiseOptions& o) {
     emorph::write_volume(o.output, out);
     out_dtype = out.dtype();
   }
-  const Json results = {{"filter", spec.to_json()}, {"shape", {info.shape.nz, info.shape.ny, info.shape.nx}},
+  const Json results = {{"filter", denoise_spec_json(spec)}, {"shape", {info.shape.nz, info.shape.ny, info.shape.nx}},
                         {"input_dtype", emorph::dtype_name(info.dtype)}, {"output_dtype", emorph::dtype_name(out_dtype)},
                         {"output", o.output}};
   emorph::cli::emit_results(o.out, "denoise", {{"voxel", o.in.voxel}, {"filter", o.filter}}, o.in, results);

@@ -12,6 +12,7 @@
 #include "emorph/io.hpp"
 #include "emorph/io/png.hpp"
 #include "emorph/report/svg_plot.hpp"
+#include "emorph/results/filter_results.hpp"
 #include "param_options.hpp"
 
 namespace {
@@ -75,7 +76,7 @@ void run_fibsem_prep(FibsemOptions o) {
   const emorph::Volume<float> input = to_float(emorph::read_volume(o.in.input, o.in.read_options()));
   emorph::FibsemPrepResult prepared = emorph::fibsem_prepare(input.view(), prep);
   emorph::Volume<float> stack = std::move(prepared.stack);
-  Json results = prepared.record;
+  Json results = emorph::fibsem_prep_record_json(prepared);
   results["shape"] = {stack.nz(), stack.ny(), stack.nx()};
   if (prep.destripe) results["destripe"]["method"] = o.prep.destripe_method;
   if (prepared.drift) {

@@ -11,6 +11,8 @@
 #include "emorph/measure/fractions.hpp"
 #include "emorph/measure/report_param_tables.hpp"
 #include "emorph/measure/label_volume.hpp"
+#include "emorph/results/measure_results.hpp"
+#include "emorph/results/stream_results.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include "emorph/io.hpp"
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/granulometry.hpp"
-#include "emorph/measure/results_json.hpp"
+#include "emorph/results/measure_results.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/phase_selection.hpp"
 #include "emorph/measure/report_param_tables.hpp"

@@ -10,7 +10,7 @@
 #include "emorph/io.hpp"
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/label_volume.hpp"
-#include "emorph/segment/particle_results.hpp"
+#include "emorph/results/particle_results.hpp"
 #include "emorph/measure/phase_selection.hpp"
 #include "emorph/stream/streamed_particles.hpp"
 #include "streaming.hpp"

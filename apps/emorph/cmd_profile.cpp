@@ -16,6 +16,8 @@
 #include "emorph/measure/profile.hpp"
 #include "emorph/measure/report_param_tables.hpp"
 #include "emorph/parse.hpp"
+#include "emorph/results/measure_results.hpp"
+#include "emorph/results/stream_results.hpp"
 
 namespace {
 

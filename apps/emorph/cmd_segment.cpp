@@ -11,6 +11,7 @@
 #include "emorph/atomic_file.hpp"
 #include "emorph/io.hpp"
 #include "emorph/parse.hpp"
+#include "emorph/results/segment_results.hpp"
 #include "emorph/segment/active_material_split.hpp"
 #include "emorph/segment/grey_region.hpp"
 #include "emorph/segment/segment.hpp"
@@ -60,7 +61,7 @@ void run_segment(CliOptions& o) {
       const emorph::SegmentResult r = emorph::streamed_segment(o.in.input, o.output, o.params, table, o.in.read_options(),
                                                                emorph::cli::stream_params(), &report);
       emorph::cli::record_streamed_run(report);
-      return finish_segment(o, r.to_json(!o.out.json.empty()));
+      return finish_segment(o, segment_results(r, !o.out.json.empty()));
     }
   }
   emorph::cli::check_in_core_need("segment (with a mask, --region, fibsem, a wide dtype or a non-median filter)", o.in.input,
@@ -74,7 +75,7 @@ void run_segment(CliOptions& o) {
     fix = read_mask(o.mask_fix, "--mask-fix");
   }
   emorph::SegmentResult r = emorph::segment(grey, o.params, table, mask ? &*mask : nullptr);
-  Json results = r.to_json(!o.out.json.empty());
+  Json results = segment_results(r, !o.out.json.empty());
   if (fix) {
     const uint8_t label = parse_label(o.mask_label, table, "--mask-label");
     results["mask_fix"] = {{"label", label}, {"voxels_changed", emorph::apply_mask_fix(r.labels.view(), fix->view(), label,

@@ -12,8 +12,9 @@
 #include "emorph/io.hpp"
 #include "emorph/measure/label_volume.hpp"
 #include "emorph/measure/mesh_export.hpp"
-#include "emorph/measure/results_json.hpp"
+#include "emorph/results/measure_results.hpp"
 #include "emorph/measure/specific_surface.hpp"
+#include "emorph/results/stream_results.hpp"
 
 namespace {
 

@@ -13,6 +13,7 @@
 #include "emorph/mpi/distributed_tortuosity.hpp"
 #include "emorph/parallel.hpp"
 #include "emorph/parse.hpp"
+#include "emorph/results/transport_results.hpp"
 #include "emorph/transport/tortuosity.hpp"
 #include "emorph/transport/tortuosity_options.hpp"
 #include "emorph/measure/phase_selection.hpp"

@@ -9,7 +9,7 @@
 #include "emorph/io.hpp"
 #include "emorph/measure/descriptor_param_tables.hpp"
 #include "emorph/measure/label_volume.hpp"
-#include "emorph/measure/results_json.hpp"
+#include "emorph/results/measure_results.hpp"
 #include "emorph/measure/triple_line.hpp"
 #include "emorph/measure/phase_selection.hpp"
 

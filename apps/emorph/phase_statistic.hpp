@@ -9,7 +9,7 @@
 
 #include "common.hpp"
 #include "param_options.hpp"
-#include "emorph/measure/stats_results.hpp"
+#include "emorph/results/stats_results.hpp"
 
 namespace emorph::cli {
 

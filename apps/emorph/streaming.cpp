@@ -12,6 +12,7 @@
 #include "emorph/memory_budget.hpp"
 #include "emorph/mpi/distributed_granulometry.hpp"
 #include "emorph/parallel.hpp"
+#include "emorph/results/stream_results.hpp"
 
 namespace emorph::cli {
 namespace {
@@ -142,7 +143,7 @@ StreamedGranulometry streamed_granulometry_run(const PhaseInputOptions& o, const
 
 Json memory_section() {
   if (!recorded()) return nullptr;
-  Json j = recorded()->json();
+  Json j = stream_report_json(*recorded());
   j["limit_bytes"] = memory_limit();
   j["peak_memory_bytes"] = peak_resident_bytes();
   return j;

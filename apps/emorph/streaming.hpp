@@ -6,6 +6,7 @@
 
 #include "common.hpp"
 #include "emorph/report/streamed_analysis.hpp"
+#include "emorph/result.hpp"
 #include "emorph/stream/streamed_granulometry.hpp"
 #include "emorph/stream/streamed_measures.hpp"
 

@@ -18,6 +18,7 @@
 #include "emorph/measure/profile.hpp"
 #include "emorph/measure/report_param_tables.hpp"
 #include "emorph/measure/specific_surface.hpp"
+#include "emorph/results/measure_results.hpp"
 #include "json_python.hpp"
 #include "numpy_volume.hpp"
 #include "param_keywords.hpp"

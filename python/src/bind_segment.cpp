@@ -10,6 +10,7 @@
 #include "emorph/filter/gaussian.hpp"
 #include "emorph/filter/median.hpp"
 #include "emorph/io.hpp"
+#include "emorph/results/segment_results.hpp"
 #include "emorph/segment/phase_map.hpp"
 #include "emorph/segment/histogram_options.hpp"
 #include "emorph/segment/segment.hpp"
@@ -231,7 +232,7 @@ dict
           py::gil_scoped_release release;
           r = emorph::segment(owned_copy(view), p, table, owned_mask ? &*owned_mask : nullptr);
         });
-        py::object results = to_python(r.to_json(true));
+        py::object results = to_python(segment_results(r, true));
         return py::make_tuple(to_numpy(std::move(r.labels)), results);
       },
       py::arg("image"),

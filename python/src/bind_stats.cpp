@@ -8,7 +8,7 @@
 #include "emorph/measure/components.hpp"
 #include "emorph/measure/descriptor_param_tables.hpp"
 #include "emorph/measure/rev.hpp"
-#include "emorph/measure/stats_results.hpp"
+#include "emorph/results/stats_results.hpp"
 #include "emorph/measure/two_point_correlation.hpp"
 #include "json_python.hpp"
 #include "numpy_volume.hpp"

@@ -7,14 +7,6 @@
 
 namespace emorph {
 
-Json DenoiseSpec::to_json() const {
-  if (filter == "median") return {{"filter", filter}, {"radius", median.radius}};
-  if (filter == "gaussian")
-    return {{"filter", filter}, {gaussian.sigma_in_um ? "sigma_um" : "sigma_voxels", gaussian.sigma},
-            {"truncate", gaussian.truncate}};
-  return {{"filter", filter}, {"sigma_spatial_voxels", bilateral.sigma_spatial}, {"sigma_range", bilateral.sigma_range}};
-}
-
 DenoiseSpec parse_denoise_spec(const std::string& spec, const std::string& option) {
   const auto colon = spec.find(':');
   DenoiseSpec d;

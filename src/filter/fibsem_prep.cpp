@@ -22,7 +22,6 @@ std::string intensity_method_name(IntensityMethod method) {
 FibsemPrepResult fibsem_prepare(VolumeView<const float> input, const FibsemPrepParams& p) {
   require(!input.empty(), "fibsem-prep: the stack is empty");
   FibsemPrepResult r;
-  r.record["steps"] = Json::array();
   r.crop = {0, input.nz(), 0, input.ny(), 0, input.nx()};
   Volume<float> stack;
   auto current = [&] { return stack.size() ? VolumeView<const float>(stack.view()) : input; };
@@ -30,44 +29,29 @@ FibsemPrepResult fibsem_prepare(VolumeView<const float> input, const FibsemPrepP
     const double before = stripe_band_power(current(), p.destripe_params.angle_deg);
     stack = destripe(current(), p.destripe_params);
     const double after = stripe_band_power(stack.view(), p.destripe_params.angle_deg);
-    r.record["steps"].push_back("destripe");
-    r.record["destripe"] = {{"angle_deg", p.destripe_params.angle_deg},
-                            {"stripe_band_power_before", before},
-                            {"stripe_band_power_after", after},
-                            {"stripe_band_power_removed_percent", before > 0 ? 100 * (1 - after / before) : 0.0}};
+    r.record.steps.push_back("destripe");
+    r.record.destripe = FibsemPrepRecord::Destripe{p.destripe_params.angle_deg, before, after};
   }
   if (p.flatten) {
     auto shaded = correct_shading(current(), p.shading);
     stack = std::move(shaded.stack);
-    r.record["steps"].push_back("shading");
-    r.record["shading"] = {{"order", p.shading.order},
-                           {"mode", p.shading.subtract ? "subtract" : "divide"},
-                           {"row_quantile", p.shading.row_quantile},
-                           {"per_slice", p.shading.per_slice},
-                           {"background", shaded.background}};
+    r.record.steps.push_back("shading");
+    r.record.shading = p.shading;
+    r.record.shading_background = std::move(shaded.background);
     if (p.intensity) {
       auto normalised = normalise_intensity(stack.view(), *p.intensity);
       stack = std::move(normalised.stack);
-      r.record["steps"].push_back("intensity");
-      r.record["intensity"] = {{"method", intensity_method_name(p.intensity->method)},
-                               {"target_mean", normalised.target_mean},
-                               {"target_std", normalised.target_std},
-                               {"slice_mean_before", normalised.slice_mean},
-                               {"slice_std_before", normalised.slice_std}};
-      if (p.intensity->method == IntensityMethod::phase_modes)
-        r.record["intensity"].update({{"reference_levels", normalised.reference_levels},
-                                      {"slice_gain", normalised.slice_gain},
-                                      {"slice_offset", normalised.slice_offset}});
+      r.record.steps.push_back("intensity");
+      r.record.intensity = p.intensity->method;
+      r.record.intensity_levels = std::move(normalised);
     }
   }
   if (p.align) {
     DriftTrack track = estimate_drift(current(), p.drift);
     // A track that cannot show it helps is not applied: the stack is returned unaligned, the record says why.
-    auto leave_unaligned = [&](const std::string& why, Json alignment) {
-      r.record["align_skipped"] = why + ": the stack is left unaligned; register on fiducials with emorph fibsem-prep --region";
-      alignment["residual_rms_px"] = track.residual_rms_px;
-      alignment["unreliable_slices"] = track.unreliable_slices;
-      r.record["alignment"] = std::move(alignment);
+    r.record.reference_slice = p.drift.reference_slice;
+    auto leave_unaligned = [&](const std::string& why) {
+      r.record.align_skipped = why + ": the stack is left unaligned; register on fiducials with emorph fibsem-prep --region";
       r.drift = std::move(track);
       r.stack = stack.size() ? std::move(stack) : to_volume(input);
       return std::move(r);
@@ -76,31 +60,17 @@ FibsemPrepResult fibsem_prepare(VolumeView<const float> input, const FibsemPrepP
     if (p.max_track_residual_px > 0 && !consistent)
       return leave_unaligned("the drift track is not self-consistent (pairs' rms residual " +
                                  std::to_string(track.residual_rms_px) + " px, " +
-                                 std::to_string(track.unreliable_slices.size()) + " unreliable slices)",
-                             Json::object());
+                                 std::to_string(track.unreliable_slices.size()) + " unreliable slices)");
     if (p.drift_check) {
       const DriftSplitCheck check = check_drift_by_halves(current(), track, p.drift, *p.drift_check);
-      const Json record = {{"checked", check.checked},
-                           {"step_rms_px", check.step_rms_px},
-                           {"estimated_step_error_px", check.estimated_step_error_px},
-                           {"drift_spread_px", check.drift_spread_px},
-                           {"estimated_error_px", check.estimated_error_px},
-                           {"max_error_share", p.drift_check->max_error_share}};
-      if (!check.helps) return leave_unaligned(check.reason, {{"split_check", record}});
-      r.record["alignment"]["split_check"] = record;
+      r.record.split_check = check;
+      r.record.max_error_share = p.drift_check->max_error_share;
+      if (!check.helps) return leave_unaligned(check.reason);
     }
     stack = apply_drift(current(), track.drift_px, p.shift);
     double largest = 0;
     for (const auto& d : track.drift_px) largest = std::max({largest, std::abs(d[0]), std::abs(d[1])});
-    r.record["steps"].push_back("align");
-    r.record["drift_px"] = track.drift_px;
-    r.record["drift_max_px"] = largest;
-    r.record["alignment"].update({{"pairs", track.pairs.size()},
-                             {"rejected_pairs", track.rejected_pairs},
-                             {"unreliable_slices", track.unreliable_slices},
-                             {"featureless_slices", track.featureless_slices},
-                             {"residual_rms_px", track.residual_rms_px},
-                             {"reference_slice", p.drift.reference_slice}});
+    r.record.steps.push_back("align");
     if (p.crop_to_common) {
       // out(z, y, x) = in(z, y + dy, x + dx): rows y with 0 <= y + dy <= ny - 1 for every slice (one
       // more pixel for the cubic interpolation of a fractional shift).
@@ -116,7 +86,7 @@ FibsemPrepResult fibsem_prepare(VolumeView<const float> input, const FibsemPrepP
                   " px) leaves less than 16 x 16 pixels common to every slice; check the alignment");
       stack = to_volume(VolumeView<const float>(stack.view()).crop(box));
       r.crop = box;
-      r.record["crop"] = {{"y0", box.y0}, {"y1", box.y1}, {"x0", box.x0}, {"x1", box.x1}};
+      r.record.cropped = true;
     }
     r.drift = std::move(track);
   }

@@ -11,7 +11,6 @@
 
 #include "emorph/dtype_list.hpp"
 #include "emorph/measure/profile_stats.hpp"
-#include "emorph/measure/results_json.hpp"
 
 namespace emorph {
 namespace {
@@ -127,26 +126,6 @@ GreyCalibration fit_grey_calibration(const std::vector<double>& mean_grey, const
   c.intercept = f.intercept;
   c.r_squared = f.r_squared;
   return c;
-}
-
-Json grey_calibration_results(const GreyCalibration& c) {
-  return {{"samples", c.samples},
-          {"slope_g_cm3_per_grey", c.slope},
-          {"intercept_g_cm3", c.intercept},
-          {"r_squared", number_or_null(c.r_squared)},
-          {"calibration", Json(c.slope).dump() + "," + Json(c.intercept).dump()}};
-}
-
-Json grey_profile_results(const GreyProfile& profile, const std::optional<GreyCalibration>& calibration) {
-  Json mean = Json::array();
-  for (double v : profile.mean_grey) mean.push_back(number_or_null(v));
-  Json j = {{"position_um", profile.position_um}, {"mean_grey", mean}, {"voxels", profile.voxels}};
-  if (calibration) {
-    Json density = Json::array();
-    for (double v : profile.mean_grey) density.push_back(number_or_null(calibration->density(v)));
-    j["density_g_cm3"] = density;
-  }
-  return j;
 }
 
 }  // namespace emorph

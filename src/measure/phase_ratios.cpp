@@ -47,10 +47,4 @@ std::vector<PhaseRatio> phase_ratios(const PhaseFractions& fractions, const Phas
   return out;
 }
 
-Json phase_ratios_json(const std::vector<PhaseRatio>& ratios) {
-  Json j = Json::object();
-  for (const auto& r : ratios) j[r.name] = r.ratio;
-  return j;
-}
-
 }  // namespace emorph

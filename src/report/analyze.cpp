@@ -25,7 +25,7 @@
 #include "emorph/measure/phase_selection.hpp"
 #include "emorph/measure/profile.hpp"
 #include "emorph/measure/profile_stats.hpp"
-#include "emorph/measure/results_json.hpp"
+#include "emorph/results/measure_results.hpp"
 #include "emorph/measure/specific_surface.hpp"
 #include "emorph/measure/surface_area.hpp"
 #include "emorph/progress.hpp"
@@ -42,9 +42,12 @@
 #include "emorph/report/results_folder.hpp"
 #include "emorph/report/slice_views.hpp"
 #include "emorph/report/streamed_analysis.hpp"
+#include "emorph/results/segment_results.hpp"
+#include "emorph/results/stream_results.hpp"
+#include "emorph/results/transport_results.hpp"
 #include "emorph/segment/electrode_layers.hpp"
-#include "emorph/segment/electrode_layers_results.hpp"
-#include "emorph/segment/particle_results.hpp"
+#include "emorph/results/electrode_layers_results.hpp"
+#include "emorph/results/particle_results.hpp"
 #include "emorph/segment/segment.hpp"
 #include "emorph/segment/separate_particles.hpp"
 #include "emorph/synth/electrode.hpp"
@@ -243,8 +246,8 @@ class Pipeline {
     labels_ = std::move(seg.labels);
     threshold_ = seg.threshold;
     grey_bands_ = GreyBands(seg);
-    results_["segmentation"] = seg.to_json(false);
-    if (bright) results_["segmentation"]["bright_phase"] = bright->to_json();  // else segment's (bright_phase.hpp)
+    results_["segmentation"] = segment_results(seg, false);
+    if (bright) results_["segmentation"]["bright_phase"] = bright_phase_json(*bright);  // else segment's (bright_phase.hpp)
     if (layers_) paint_layers();
   }
 
@@ -254,7 +257,7 @@ class Pipeline {
     const SegmentResult seg = streamed_analysis_segment(input_, sp, table_, input_.labels, streaming_.stream);
     threshold_ = seg.threshold;
     grey_bands_ = GreyBands(seg);
-    results_["segmentation"] = seg.to_json(false);
+    results_["segmentation"] = segment_results(seg, false);
     results_["skipped"].push_back({{"step", "layers"}, {"phase", "all"}, {"reason", "under --memory-limit: collector and air layers are not detected (the grey volume is not in memory)"}});
   }
 

@@ -3,7 +3,7 @@
 #include "emorph/report/composition_check.hpp"
 
 #include "emorph/measure/composition.hpp"
-#include "emorph/measure/results_json.hpp"
+#include "emorph/results/measure_results.hpp"
 
 namespace emorph {
 namespace {

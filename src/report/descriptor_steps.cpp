@@ -7,9 +7,11 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "emorph/measure/results_json.hpp"
+#include "emorph/results/measure_results.hpp"
 #include "emorph/measure/triple_line.hpp"
 #include "emorph/report/export_bpx.hpp"
+#include "emorph/results/segment_results.hpp"
+#include "emorph/results/transport_results.hpp"
 #include "emorph/segment/contact_analysis.hpp"
 #include "emorph/transport/tortuosity.hpp"
 #include "emorph/transport/tortuosity_options.hpp"

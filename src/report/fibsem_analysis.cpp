@@ -3,7 +3,8 @@
 #include "emorph/report/fibsem_analysis.hpp"
 
 #include "emorph/error.hpp"
-#include "emorph/measure/multiscale_table.hpp"
+#include "emorph/results/multiscale_table.hpp"
+#include "emorph/results/segment_results.hpp"
 #include "emorph/segment/fibsem_route.hpp"
 
 namespace emorph {
@@ -18,7 +19,7 @@ FibsemAnalysis analyse_fibsem_stack(AnyVolume& grey, Volume<uint8_t>& labels, co
   for (const auto& name : xct_default ? std::vector<std::string>{} : classes) params.segment.classes += (params.segment.classes.empty() ? "" : ",") + name;
   FibsemRouteResult route = fibsem_route(grey, params, table);
   FibsemAnalysis a;
-  a.segmentation = route.to_json();
+  a.segmentation = fibsem_route_json(route);
   labels = std::move(route.segmentation.labels);
   grey = AnyVolume(std::move(route.prepared));
   a.multiscale = multiscale_table_json(labels.view(), axis, table);

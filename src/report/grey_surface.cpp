@@ -1,6 +1,8 @@
 // Grey-input specific surface: the labels' Crofton surface times the re-imaging bias correction
 // (Efron & Tibshirani 1993, ch. 10; segment/reblur_surface.hpp).
 #include "emorph/report/grey_surface.hpp"
+#include "emorph/results/measure_results.hpp"
+#include "emorph/results/segment_results.hpp"
 
 namespace emorph {
 namespace {
@@ -8,12 +10,9 @@ namespace {
 // The pre-filter the segmentation applied: the explicit one, else the one "auto" chose.
 std::optional<DenoiseSpec> applied_denoise(const SegmentResult& seg, const SegmentParams& params) {
   if (params.denoise) return params.denoise;
-  const Json& used = seg.denoise_used;
-  if (!used.is_object() || !used.contains("filter") || !used["filter"].is_object()) return std::nullopt;
-  const Json& f = used["filter"];
-  if (f.value("filter", "") == "median") return parse_denoise_spec("median:" + std::to_string(f.value("radius", 1)));
-  if (f.value("filter", "") == "gaussian" && f.contains("sigma_voxels"))
-    return parse_denoise_spec("gaussian:" + std::to_string(f["sigma_voxels"].get<double>()));
+  if (!seg.denoise_used || !seg.denoise_used->filter) return std::nullopt;
+  const DenoiseSpec& f = *seg.denoise_used->filter;
+  if (f.filter == "median" || (f.filter == "gaussian" && !f.gaussian.sigma_in_um)) return f;
   return std::nullopt;
 }
 
@@ -40,7 +39,7 @@ void add_grey_corrected_surface(Json& surface_results, const std::optional<GreyS
   Json& phase = surface_results["phases"][correction->phase];
   const double sv = phase["specific_surface_per_um"].get<double>();
   const ReblurSurface& c = correction->correction;
-  Json g = c.to_json();
+  Json g = reblur_surface_json(c);
   if (!c.applied()) {  // withheld by the gate: the reason only, no value
     phase["grey_corrected"] = g;
     return;

@@ -10,7 +10,7 @@
 #include "emorph/measure/lfp_calibration.hpp"
 #include "emorph/measure/lfp_profile.hpp"
 #include "emorph/measure/matrix_grey.hpp"
-#include "emorph/measure/results_json.hpp"
+#include "emorph/results/measure_results.hpp"
 
 namespace emorph {
 namespace {

@@ -3,7 +3,7 @@
 #include "emorph/report/multiscale.hpp"
 
 #include "emorph/error.hpp"
-#include "emorph/measure/results_json.hpp"
+#include "emorph/results/measure_results.hpp"
 
 namespace emorph {
 namespace {

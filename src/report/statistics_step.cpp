@@ -3,7 +3,7 @@
 
 #include "emorph/measure/chord_length.hpp"
 #include "emorph/measure/rev.hpp"
-#include "emorph/measure/stats_results.hpp"
+#include "emorph/results/stats_results.hpp"
 #include "emorph/measure/two_point_correlation.hpp"
 
 namespace emorph {

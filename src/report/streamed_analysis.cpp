@@ -10,7 +10,7 @@
 #include "emorph/io.hpp"
 #include "emorph/io/slab_stream.hpp"
 #include "emorph/memory_budget.hpp"
-#include "emorph/measure/results_json.hpp"
+#include "emorph/results/measure_results.hpp"
 #include "emorph/report/analysis_config.hpp"
 #include "emorph/report/input_kind.hpp"
 #include "emorph/stream/streamed_granulometry.hpp"

@@ -11,18 +11,6 @@
 
 namespace emorph {
 
-Json BrightPhaseCheck::to_json() const {
-  Json j = {{"checked", true},
-            {"zero_grey", zero_grey},
-            {"dark_level", dark_level},
-            {"bright_level", bright_level},
-            {"attenuation_ratio", std::isfinite(attenuation_ratio) ? Json(attenuation_ratio) : Json(nullptr)},
-            {"nmc_present", nmc_present}};
-  if (!reason.empty()) j["reason"] = reason;
-  if (!zero_grey_source.empty()) j["zero_grey_source"] = zero_grey_source;
-  return j;
-}
-
 BrightPhaseCheck check_bright_phase(const PvMixtureModel& m, double zero_grey, const BrightPhaseParams& p) {
   require(std::isfinite(zero_grey), "--pore-grey: the grey of zero attenuation must be finite");
   require(p.min_attenuation_ratio > 1, "bright phase: min_attenuation_ratio must exceed 1");
@@ -48,19 +36,6 @@ BrightPhaseCheck check_bright_phase(const PvMixtureModel& m, double zero_grey, c
     c.reason = s.str();
   }
   return c;
-}
-
-Json unchecked_bright_phase() {
-  return {{"checked", false},
-          {"assumed", "NMC"},
-          {"reason", "the bright class is taken as NMC: the grey of zero attenuation (air or empty pores) is unknown "
-                     "(no air layer beside the electrode, no --pore-grey), so dense LFP of an LFP-only electrode "
-                     "cannot be told from NMC"},
-          {"options", {"--pore-grey G (the grey of air / empty pores in this scan): checks the bright class; an "
-                       "LFP-only electrode is then refused by emorph segment (exit 2) and analysed by emorph analyze "
-                       "as one matrix, its LFP from the grey levels with --lfp-mean F",
-                       "--method manual:-1 --classes pore,matrix --lfp-calibration CAL.json (an LFP-only electrode as "
-                       "one matrix, its LFP from a calibration on reference samples)"}}};
 }
 
 }  // namespace emorph

@@ -130,25 +130,6 @@ DeepLevelFraction withheld_deep_level_fraction(double route_fraction, const std:
   return r;
 }
 
-Json DeepLevelFraction::to_json() const {
-  Json j = {{"applied", applied()},
-            {"method", "mean grey over deep-voxel pure-phase levels"},
-            {"route_fraction", route_fraction},
-            {"fit_residual_ratio", fit_residual_ratio},
-            {"psf_sigma_voxels", psf_sigma_voxels}};
-  if (!applied()) {
-    j["reason"] = withheld;
-    return j;
-  }
-  j["fraction"] = fraction;
-  j["fraction_band"] = {fraction_band[0], fraction_band[1]};
-  j["mean_grey"] = mean_grey, j["dark_grey"] = dark_grey, j["bright_grey"] = bright_grey;
-  j["depth_voxels"] = depth_voxels;
-  j["deep_voxels"] = {deep_dark_voxels, deep_bright_voxels};
-  j["iteration_fractions"] = iteration_fractions;
-  return j;
-}
-
 DeepLevelFraction deep_level_fraction(const AnyVolume& grey_in, const AnyVolume& filtered, double route_fraction,
                                       double noise_sigma, VolumeView<const uint8_t> mask, const DeepLevelFractionParams& p) {
   DeepLevelFraction r = withheld_deep_level_fraction(route_fraction, "");

@@ -53,14 +53,6 @@ double grey_mode(std::vector<float>& values, double sigma) {
 
 }  // namespace
 
-Json FibsemColumnLevels::to_json() const {
-  Json phases = Json::object();
-  auto ends = [](const std::vector<double>& v) { return Json::array({v.front(), v.back()}); };
-  for (std::size_t k = 0; k < names.size(); ++k)
-    phases[names[k]] = {{"grey_first_last_slice", ends(grey[k])}, {"from_expected_contrast", bool(from_expected[k])}};
-  return {{"noise_sigma", noise_sigma}, {"pore_grey_first_last_slice", ends(pore_grey)}, {"phases", phases}};
-}
-
 FibsemColumnLevels fibsem_column_levels(VolumeView<const float> grey, VolumeView<const uint8_t> labels, uint8_t pore_label,
                                         const std::vector<std::string>& names, const std::vector<uint8_t>& solid_labels,
                                         const std::vector<double>& expected_contrast, double noise_sigma,

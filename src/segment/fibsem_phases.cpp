@@ -112,14 +112,6 @@ std::string one_solid_mode_reason(double mode_grey, double pore_grey, double noi
 
 }  // namespace
 
-Json FibsemPhaseResult::to_json() const {
-  Json j = {{"pore_grey", pore_grey},     {"noise_sigma", noise_sigma}, {"mode_grey", mode_grey},
-            {"phases", phases},           {"absent", absent},           {"thresholds", thresholds},
-            {"phase_voxels", phase_voxels}, {"pore_voxels", pore_voxels}, {"unnamed_mode_grey", unnamed_mode_grey}};
-  if (std::isfinite(contrast_misfit)) j["contrast_misfit"] = contrast_misfit;
-  return j;
-}
-
 template <class T>
 FibsemPhaseResult fibsem_phases(VolumeView<const T> grey, VolumeView<const uint8_t> pores, const FibsemPhaseParams& p) {
   require(pores.shape() == grey.shape(), "fibsem phases: pore mask shape " + pores.shape().str() +

@@ -6,22 +6,6 @@
 
 namespace emorph {
 
-Json FibsemRouteResult::to_json() const {
-  Json j = segmentation.to_json(false);
-  Json prep = Json::object();
-  for (const char* key : {"steps", "crop", "drift_max_px", "alignment", "align_skipped", "destripe"})
-    if (prep_record.contains(key)) prep[key] = prep_record[key];
-  if (prep_record.contains("intensity")) {
-    const Json& in = prep_record["intensity"];
-    prep["intensity"] = {{"method", in["method"]}};
-    if (in.contains("reference_levels")) prep["intensity"]["reference_levels"] = in["reference_levels"];
-  }
-  if (prep_record.contains("shading")) prep["shading"] = {{"order", prep_record["shading"]["order"]}};
-  if (prep_record.contains("drift_px")) prep["drift_px"] = prep_record["drift_px"];
-  j["preparation"] = prep;
-  return j;
-}
-
 FibsemRouteResult fibsem_route(const AnyVolume& raw, const FibsemRouteParams& params, const PhaseTable& table) {
   require(params.segment.method == "fibsem", "fibsem route: the segmentation method must be fibsem");
   const Volume<float> input = raw.visit([](const auto& v) {
@@ -32,9 +16,9 @@ FibsemRouteResult fibsem_route(const AnyVolume& raw, const FibsemRouteParams& pa
   });
   FibsemRouteResult r;
   FibsemPrepResult prepared = fibsem_prepare(input.view(), params.prep);
-  r.prep_record = std::move(prepared.record);
   r.segmentation = segment(AnyVolume(prepared.stack.clone()), params.segment, table);
   r.prepared = std::move(prepared.stack);
+  r.preparation = std::move(prepared);
   return r;
 }
 

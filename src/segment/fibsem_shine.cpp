@@ -12,10 +12,6 @@
 
 namespace emorph {
 
-Json FibsemShineEstimate::to_json() const {
-  return {{"fitted", fitted}, {"depth_um", depth_um}, {"strength", strength}, {"residual_rms", residual_rms}, {"gaps", gaps}, {"voxels", voxels}};
-}
-
 FibsemShineEstimate estimate_fibsem_shine(VolumeView<const float> grey, VolumeView<const uint8_t> labels, uint8_t pore_label,
                                           const FibsemColumnLevels& lv, const FibsemColumnParams& cp,
                                           const FibsemShineParams& p) {

@@ -9,13 +9,6 @@
 
 namespace emorph {
 
-Json FilterVolumeCorrection::to_json() const {
-  Json j = {{"threshold_before", threshold_before}, {"threshold", threshold}, {"fraction_shift", fraction_shift},
-            {"mean_shift", mean_shift},             {"raw_mean", raw_mean},   {"filtered_mean", filtered_mean}};
-  if (repeat_shift) j["repeat_shift"] = *repeat_shift;
-  return j;
-}
-
 FilterVolumeCorrection correct_filter_volume(const Histogram& h, double threshold, const FilterVolumeCorrectionParams& p) {
   require(p.level_bright > p.level_dark, "filter volume correction: the pure-phase grey levels are not increasing");
   FilterVolumeCorrection c;

@@ -134,26 +134,6 @@ double crofton_area(const Volume<uint8_t>& v) { return phase_surface_area_um2(v.
 
 }  // namespace
 
-Json ReblurSurface::to_json() const {
-  Json j = {{"method", "re-imaging bias correction (Efron & Tibshirani 1993)"},
-            {"psf_sigma_voxels", psf_sigma_voxels},
-            {"noise_sigma", noise_sigma},
-            {"fit_residual_ratio", fit_residual_ratio}};
-  if (!applied()) {
-    j["skipped"] = true;
-    j["reason"] = withheld;
-    return j;
-  }
-  j["noise_roughness_share"] = noise_roughness_share;
-  j["first_order_factor"] = first_order_factor;
-  j["pass_losses"] = {first_pass_loss, second_pass_loss};
-  j["noise_level_ratio"] = noise_level_ratio;
-  if (!second_order_withheld.empty()) j["second_order_withheld"] = second_order_withheld;
-  j["factor"] = factor;
-  j["factor_band"] = {factor_band[0], factor_band[1]};
-  return j;
-}
-
 std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, VolumeView<const uint8_t> labels,
                                                        uint8_t bright_label, const std::optional<DenoiseSpec>& denoise,
                                                        double noise_sigma, const ReblurSurfaceParams& params,

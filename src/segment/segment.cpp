@@ -25,7 +25,7 @@ namespace {
 constexpr int shine_passes = 2;
 
 template <class T>
-Json refine_fibsem_columns(VolumeView<const T> view, FibsemPhaseResult& phases, const FibsemPhaseParams& fp,
+FibsemColumnsRecord refine_fibsem_columns(VolumeView<const T> view, FibsemPhaseResult& phases, const FibsemPhaseParams& fp,
                            const FibsemColumnParams& columns) {
   Volume<float> grey(view.shape(), view.spacing(), view.thickness_axis());
   for (int64_t z = 0; z < view.nz(); ++z)
@@ -37,7 +37,7 @@ Json refine_fibsem_columns(VolumeView<const T> view, FibsemPhaseResult& phases, 
                                 phases.noise_sigma, cp);
   };
   FibsemColumnLevels lv = levels(phases.labels.view());
-  Json shine_fit;
+  FibsemColumnsRecord record;
   if (cp.fit_shine) {
     // The shine-through depth and strength of this stack (fibsem_shine.hpp), from the first labelling,
     // then again from the column labels of that estimate (the first labelling takes the brightest part
@@ -56,9 +56,8 @@ Json refine_fibsem_columns(VolumeView<const T> view, FibsemPhaseResult& phases, 
       current = fibsem_column_labels(grey.view(), lv, fp.pore_label, plain);
       lv = levels(current.view());
     }
-    shine_fit = e.to_json();
-    shine_fit["fitted"] = fitted_passes > 0;  // the depth and strength used are the last fitted ones
-    shine_fit["fitted_passes"] = fitted_passes;
+    record.shine_fit = e;  // the depth and strength used are the last fitted ones
+    record.fitted_passes = fitted_passes;
   }
   Volume<uint8_t> labels;
   std::vector<int64_t> counts;
@@ -98,10 +97,10 @@ Json refine_fibsem_columns(VolumeView<const T> view, FibsemPhaseResult& phases, 
     if (std::find(phases.phases.begin(), phases.phases.end(), n) == phases.phases.end()) phases.absent.push_back(n);
   phases.pore_voxels = pore_voxels;
   phases.labels = std::move(labels);
-  Json j = lv.to_json();
-  j["shine_depth_um"] = cp.shine_depth_um, j["shine_strength"] = cp.shine_strength, j["change_penalty"] = cp.change_penalty;
-  if (!shine_fit.is_null()) j["shine_fit"] = shine_fit;
-  return j;
+  record.levels = std::move(lv);
+  record.shine_depth_um = cp.shine_depth_um, record.shine_strength = cp.shine_strength;
+  record.change_penalty = cp.change_penalty;
+  return record;
 }
 
 // Moves the two-class threshold to t, its band widened to hold it.
@@ -164,56 +163,8 @@ std::optional<std::array<double, 2>> SegmentResult::fraction_band(std::size_t k)
   return std::array<double, 2>{1 - bright_high, 1 - bright_low};
 }
 
-Json SegmentResult::to_json(bool with_histogram) const {
-  Json phases = Json::object();
-  for (std::size_t k = 0; k < class_labels.size(); ++k) {
-    const std::string& name = class_names[k];
-    if (phases.contains(name)) {  // two classes mapped to one phase
-      phases[name]["voxels"] = phases[name]["voxels"].get<int64_t>() + class_voxels[k];
-    } else {
-      phases[name] = {{"label", class_labels[k]}, {"voxels", class_voxels[k]}};
-    }
-  }
-  for (auto& [name, p] : phases.items())
-    p["volume_fraction"] = counted_voxels ? p["voxels"].get<double>() / static_cast<double>(counted_voxels) : 0.0;
-  for (std::size_t k = 0; k < class_labels.size(); ++k)
-    if (const auto fb = fraction_band(k)) phases[class_names[k]]["volume_fraction_band"] = *fb;
-  Json j = {{"method", threshold.method}, {"thresholds", threshold.thresholds}, {"classes", class_names},
-            {"phases", phases},           {"counted_voxels", counted_voxels}, {"denoise", denoise_used}};
-  if (band) j["threshold_band"] = band->thresholds;
-  if (volume_correction) j["volume_correction"] = volume_correction->to_json();
-  if (deep_levels) j["deep_levels"] = deep_levels->to_json();
-  if (bright_phase) j["bright_phase"] = bright_phase->to_json();
-  else if (bright_phase_assumed) j["bright_phase"] = unchecked_bright_phase();
-  if (model)
-    j["model"] = {{"mean_dark", model->mean_dark},         {"sigma_dark", model->sigma_dark},
-                  {"mean_bright", model->mean_bright},     {"sigma_bright", model->sigma_bright},
-                  {"weight_dark", model->weight_dark},     {"weight_bright", model->weight_bright},
-                  {"weight_partial", model->weight_partial}, {"cnr", model->cnr()},
-                  {"level_dark", model->level_dark},       {"level_bright", model->level_bright},
-                  {"fraction_estimate", model->fraction_estimate}, {"separability", model->separability}};
-  if (model && model->posterior_crossing != 0) j["model"]["posterior_crossing"] = model->posterior_crossing;
-  if (model && model->input_cnr)
-    j["model"]["input_cnr"] = *model->input_cnr, j["model"]["input_noise_sigma"] = *model->input_noise_sigma;
-  if (!threshold.peak_bins.empty()) {
-    std::vector<double> peaks;
-    for (int b : threshold.peak_bins) peaks.push_back(threshold.bin_centers[b]);
-    j["peaks"] = peaks;
-    j["smoothing_iterations"] = threshold.smoothing_iterations;
-  }
-  if (fibsem)
-    j["fibsem"] = {{"pore_fraction", fibsem->pore_fraction},   {"background", fibsem->background},
-                   {"solid_threshold", fibsem->solid_threshold}, {"edge_threshold", fibsem->edge_threshold},
-                   {"grey_classes", fibsem->grey_classes},     {"single_population", fibsem->single_population},
-                   {"pore_markers", fibsem->pore_markers},     {"solid_markers", fibsem->solid_markers},
-                   {"unmarked", fibsem->unmarked}};
-  if (fibsem && !fibsem_solids.is_null()) j["fibsem"]["solids"] = fibsem_solids;
-  if (with_histogram) j["histogram"] = {{"bin_centers", threshold.bin_centers}, {"counts", threshold.histogram}};
-  return j;
-}
-
 std::optional<DenoiseSpec> choose_auto_denoise(const std::function<Histogram()>& raw_histogram, const SegmentParams& p,
-                                               Json& denoise_used) {
+                                               std::optional<SegmentDenoise>& denoise_used) {
   // The pure phases' spread in the raw histogram is the noise; a median where it is large.
   std::optional<PvMixtureModel> raw;
   try {
@@ -222,9 +173,8 @@ std::optional<DenoiseSpec> choose_auto_denoise(const std::function<Histogram()>&
   }
   std::optional<DenoiseSpec> filter;
   if (raw && raw->cnr() < p.auto_denoise_params.median_below_cnr) filter = parse_denoise_spec("median:1");
-  denoise_used = {{"auto", true}, {"filter", filter ? filter->to_json() : Json("none")},
-                  {"raw_cnr", raw ? Json(raw->cnr()) : Json(nullptr)},
-                  {"raw_separability", raw ? Json(raw->separability) : Json(nullptr)}};
+  denoise_used = SegmentDenoise{true, filter, raw ? std::optional<double>(raw->cnr()) : std::nullopt,
+                                raw ? std::optional<double>(raw->separability) : std::nullopt};
   return filter;
 }
 
@@ -297,7 +247,7 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
         },
         p, r.denoise_used);
   } else if (filter) {
-    r.denoise_used = {{"auto", false}, {"filter", filter->to_json()}};
+    r.denoise_used = SegmentDenoise{false, filter, std::nullopt, std::nullopt};
   }
   // The mean grey of the input (inside the mask): the mixture's fraction estimate needs a mean that
   // the pre-filter has not moved.
@@ -398,7 +348,7 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
       fp.expected_contrast.clear();
       for (const auto& n : fp.names) fp.expected_contrast.push_back(expected_bse_contrast(n));
       FibsemPhaseResult phases = fibsem_phases<T>(view, pores.pores.view(), fp);
-      Json columns;
+      std::optional<FibsemColumnsRecord> columns;
       if (p.fibsem_columns.enabled && p.fibsem_columns.milling_axis == p.fibsem.milling_axis && p.fibsem.milling_axis == 0)
       {
         FibsemColumnParams cp = p.fibsem_columns;
@@ -413,8 +363,8 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
       r.class_voxels.insert(r.class_voxels.end(), phases.phase_voxels.begin(), phases.phase_voxels.end());
       for (const auto& n : phases.phases) r.class_labels.push_back(table.at(n, "--classes").label);
       phases.labels = Volume<uint8_t>();
-      r.fibsem_solids = phases.to_json();
-      if (!columns.is_null()) r.fibsem_solids["columns"] = columns;
+      r.fibsem_solids = std::move(phases);
+      r.fibsem_columns = std::move(columns);
     } else {
       sp.method = parse_threshold_method(p.solid_method, "--solid-method");
       sp.bins = p.histogram.bins ? p.histogram.bins : 256;

@@ -93,15 +93,4 @@ SegmentParams segment_params(const SegmentOptions& o) {
   return p;
 }
 
-Json segment_parameters_json(const SegmentOptions& o) {
-  Json j = params_json(o, segment_param_table());
-  SegmentParams applied;
-  set_denoise(applied, o.denoise, "--denoise");
-  j["denoise"] = applied.denoise ? applied.denoise->to_json() : Json(applied.auto_denoise ? "auto" : "none");
-  if (!o.pore_grey) j.erase("pore_grey");
-  if (o.range.size() == 2) j["range_min"] = o.range[0], j["range_max"] = o.range[1];
-  if (o.method == "fibsem") j["fibsem"] = params_json(o, segment_fibsem_param_table());
-  return j;
-}
-
 }  // namespace emorph

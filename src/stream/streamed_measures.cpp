@@ -36,6 +36,8 @@ SlabStream open_label_stream(const std::string& address, const StreamParams& str
 
 Spacing spacing_of(const SlabStream& s, const ReadOptions& o) { return o.voxel ? *o.voxel : s.info().spacing; }
 
+}  // namespace
+
 SliceLabelCounts streamed_slice_counts(const std::string& address, const ReadOptions& read_options, int axis,
                                        const StreamParams& stream, StreamReport* report, const std::string& what,
                                        double* slice_um) {
@@ -50,31 +52,10 @@ SliceLabelCounts streamed_slice_counts(const std::string& address, const ReadOpt
   return counts;
 }
 
-}  // namespace
-
 SliceLabelCounts streamed_slice_label_counts(const std::string& address, const ReadOptions& read_options, int axis,
                                              const StreamParams& stream, StreamReport* report) {
   double slice_um = 0;
   return streamed_slice_counts(address, read_options, axis, stream, report, "label counts", &slice_um);
-}
-
-Json StreamReport::json() const {
-  return {{"streamed", true}, {"slab_slices", slab_slices}, {"halo_slices", halo}, {"slabs", slabs}};
-}
-
-Json streamed_fractions_results(const std::string& address, const ReadOptions& read_options, const PhaseTable& table,
-                                const FractionsReportParams& params, const StreamParams& stream, StreamReport* report,
-                                std::vector<std::string>* warnings) {
-  double slice_um = 0;
-  const auto counts = streamed_slice_counts(address, read_options, params.axis, stream, report, "fractions", &slice_um);
-  return fractions_results(counts, slice_um, table, params, warnings);
-}
-
-Json streamed_profile_results(const std::string& address, const ReadOptions& read_options, const PhaseTable& table,
-                              const ProfileReportParams& params, const StreamParams& stream, StreamReport* report) {
-  double slice_um = 0;
-  const auto counts = streamed_slice_counts(address, read_options, params.axis, stream, report, "profile", &slice_um);
-  return profile_results(counts, slice_um, table, params);
 }
 
 bool grey_profile_streams(DType d) { return d == DType::u8 || d == DType::i8 || d == DType::u16 || d == DType::i16; }
@@ -121,8 +102,9 @@ GreyProfile streamed_grey_profile(const std::string& labels_address, const std::
   });
 }
 
-Json streamed_surface_results(const std::string& address, const ReadOptions& read_options, const PhaseTable& table,
-                              const SurfaceReportParams& params, const StreamParams& stream, StreamReport* report) {
+StreamedSurfaceAreas streamed_surface_areas(const std::string& address, const ReadOptions& read_options,
+                                            const SurfaceReportParams& params, const StreamParams& stream,
+                                            StreamReport* report) {
   require(!params.count_volume_boundary,
           "surface: --count-boundary is not streamed yet; raise --memory-limit to run it in core");
   // Each crossing pair belongs to the slice of its first voxel and steps at most one slice up.
@@ -135,7 +117,7 @@ Json streamed_surface_results(const std::string& address, const ReadOptions& rea
   }
   if (stream.distributed) sum_over_ranks(tally);
   if (report) report->slabs = s.slabs_read();
-  return surface_results(surface_areas(tally, spacing), spacing, table, params);
+  return {surface_areas(tally, spacing), spacing};
 }
 
 }  // namespace emorph

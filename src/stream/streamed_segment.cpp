@@ -106,7 +106,7 @@ SegmentResult streamed_segment(const std::string& input, const std::string& outp
         filter = choose_auto_denoise([&] { return histogram_from_value_counts<T>(raw_counts, p.histogram); }, p,
                                      r.denoise_used);
       else if (filter)
-        r.denoise_used = {{"auto", false}, {"filter", filter->to_json()}};
+        r.denoise_used = SegmentDenoise{false, filter, std::nullopt, std::nullopt};
       // The mean grey of value counts. Exact: an integer sum below 2^53 is the in-core double sum,
       // whatever the order.
       auto mean_of = [](const std::vector<int64_t>& counts) -> std::optional<double> {

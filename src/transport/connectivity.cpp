@@ -6,7 +6,6 @@
 #include <array>
 #include <string>
 
-#include "emorph/fields.hpp"
 #include "emorph/measure/components.hpp"
 
 namespace emorph {
@@ -92,24 +91,6 @@ ConnectivityResult connectivity(VolumeView<const uint8_t> labels, const Connecti
     for (uint8_t l : params.phase_labels) member[l] = true;
   }
   return label_and_classify(labels, member, params);
-}
-
-namespace {
-
-EMORPH_JSON_FIELDS(connectivity_counts_json, ConnectivityResult, percolating_voxels, dead_end_voxels, isolated_voxels,
-                   components, percolating_components)
-
-}  // namespace
-
-Json connectivity_phase_json(const ConnectivityResult& r, uint8_t label, int64_t total_voxels) {
-  Json j = connectivity_counts_json(r);
-  j["label"] = label;
-  j["voxels"] = r.phase_voxels;
-  j["volume_fraction"] = static_cast<double>(r.phase_voxels) / static_cast<double>(total_voxels);
-  j["percolating_fraction"] = r.percolating_fraction();
-  j["dead_end_fraction"] = r.dead_end_fraction();
-  j["isolated_fraction"] = r.isolated_fraction();
-  return j;
 }
 
 }  // namespace emorph

@@ -7,7 +7,6 @@
 #include <sstream>
 
 #include "emorph/error.hpp"
-#include "emorph/fields.hpp"
 
 namespace emorph {
 
@@ -58,33 +57,6 @@ TortuositySetup tortuosity_setup(const TortuosityOptions& o, const PhaseTable& t
                                               : TortuosityBackend::own;
   p.keep_fields = o.keep_fields;
   return s;
-}
-
-namespace {
-
-EMORPH_JSON_FIELDS(tortuosity_fields, TortuosityResult, tau, deff_over_d0, volume_fraction, percolating_fraction,
-                   percolating, weighted_volume_fraction, flux_mismatch, relative_residual, iterations, converged,
-                   unknowns, seconds)
-
-}  // namespace
-
-EMORPH_JSON_FIELDS(bruggeman_json, BruggemanFit, exponent, free_exponent, free_prefactor, r_squared, points)
-
-Json tortuosity_result_json(const TortuosityResult& r) {
-  Json j = tortuosity_fields(r);
-  j["macmullin_number"] = r.macmullin;
-  j["multigrid_levels"] = r.levels;
-  return j;
-}
-
-Json tortuosity_results(const TortuosityResult& r, const TortuosityOptions& options, const TortuositySetup& setup) {
-  Json conductivity = Json::object();
-  for (const auto& [name, value] : setup.conductivity) conductivity[name] = value;
-  Json results = tortuosity_result_json(r);
-  results["phase"] = options.phase;
-  results["axis"] = options.axis;
-  results["conductivity"] = conductivity;
-  return results;
 }
 
 std::string tortuosity_warning(const TortuosityResult& r, const std::string& source, const std::string& phase,

@@ -192,7 +192,7 @@ TEST(AnalyzeEqualsCommandsGrey, SegmentAndGreyProfile) {
   json seg = results_of("segment " + grey + " " + (d / "seg.tif") + " --classes matrix,NMC --json " + (d / "seg.json"),
                         d / "seg.json");
   ASSERT_TRUE(seg.contains("histogram"));
-  seg.erase("histogram");  // analyze keeps the histogram out of results.json (SegmentResult::to_json(false))
+  seg.erase("histogram");  // analyze keeps the histogram out of results.json (segment_results(..., false))
   expect_same(seg, res["segmentation"], {}, "segmentation");
   EXPECT_EQ(read_text(d / "seg.tif"), read_text(d / "res/labels.tif"));  // the same labels, byte for byte
 

@@ -15,6 +15,7 @@
 #include "emorph/measure/surface_area.hpp"
 #include "emorph/phase_table.hpp"
 #include "emorph/result.hpp"
+#include "emorph/results/measure_results.hpp"
 #include "emorph/volume.hpp"
 #include "cli/cli_test.hpp"
 

@@ -7,6 +7,7 @@
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
+#include "emorph/results/segment_results.hpp"
 #include "emorph/segment/fibsem_pores.hpp"
 #include "emorph/segment/histogram.hpp"
 #include "emorph/segment/segment_options.hpp"

@@ -11,6 +11,7 @@
 #include "emorph/error.hpp"
 #include "emorph/filter/drift_split_check.hpp"
 #include "emorph/filter/fibsem_prep.hpp"
+#include "emorph/results/filter_results.hpp"
 #include "filter/fibsem_synthetic.hpp"
 
 namespace emorph {
@@ -117,16 +118,18 @@ TEST(DriftSplitCheck, TheChainLeavesAStackUnalignedWhenTheCheckFails) {
   p.flatten = false;
   p.drift_check = DriftSplitCheckParams{};
   const FibsemPrepResult r = fibsem_prepare(s.stack.view(), p);
-  ASSERT_TRUE(r.record.contains("align_skipped"));
-  EXPECT_NE(r.record["align_skipped"].get<std::string>().find("halves"), std::string::npos);
-  EXPECT_TRUE(r.record["alignment"]["split_check"]["estimated_step_error_px"].is_number());
-  EXPECT_EQ(std::count(r.record["steps"].begin(), r.record["steps"].end(), "align"), 0);
+  const Json record = fibsem_prep_record_json(r);
+  ASSERT_TRUE(record.contains("align_skipped"));
+  EXPECT_NE(record["align_skipped"].get<std::string>().find("halves"), std::string::npos);
+  EXPECT_TRUE(record["alignment"]["split_check"]["estimated_step_error_px"].is_number());
+  EXPECT_EQ(std::count(record["steps"].begin(), record["steps"].end(), "align"), 0);
   for (int64_t i = 0; i < s.stack.size(); i += 97) ASSERT_EQ(r.stack.data()[i], s.stack.data()[i]);
   // A stack with a drift the track clearly measures is aligned, and the check is recorded.
   const auto drifting = stack(32, 12, 41);
   const FibsemPrepResult aligned = fibsem_prepare(drifting.stack.view(), p);
-  EXPECT_FALSE(aligned.record.contains("align_skipped"));
-  EXPECT_TRUE(aligned.record["alignment"]["split_check"]["checked"].get<bool>());
+  const Json aligned_record = fibsem_prep_record_json(aligned);
+  EXPECT_FALSE(aligned_record.contains("align_skipped"));
+  EXPECT_TRUE(aligned_record["alignment"]["split_check"]["checked"].get<bool>());
 }
 
 TEST(DriftSplitCheck, BadInputIsReported) {

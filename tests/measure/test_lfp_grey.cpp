@@ -14,6 +14,7 @@
 #include "emorph/measure/lfp_profile.hpp"
 #include "emorph/measure/matrix_grey.hpp"
 #include "emorph/parallel.hpp"
+#include "emorph/results/measure_results.hpp"
 #include "support/threads.hpp"
 
 using namespace emorph;

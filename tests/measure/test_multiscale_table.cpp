@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "emorph/measure/multiscale_table.hpp"
+#include "emorph/results/multiscale_table.hpp"
 
 using namespace emorph;
 

@@ -14,7 +14,7 @@
 #include "emorph/measure/fractions.hpp"
 #include "emorph/measure/grey_calibration.hpp"
 #include "emorph/measure/profile.hpp"
-#include "emorph/measure/results_json.hpp"
+#include "emorph/results/measure_results.hpp"
 #include "emorph/param_table.hpp"
 #include "emorph/measure/specific_surface.hpp"
 #include "support/input_error.hpp"

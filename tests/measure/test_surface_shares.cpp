@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "emorph/measure/specific_surface.hpp"
+#include "emorph/results/measure_results.hpp"
 
 using namespace emorph;
 

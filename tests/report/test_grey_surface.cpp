@@ -10,6 +10,7 @@
 #include "emorph/measure/surface_area.hpp"
 #include "emorph/phase_table.hpp"
 #include "emorph/report/grey_surface.hpp"
+#include "emorph/results/segment_results.hpp"
 #include "emorph/synth/xct.hpp"
 #include "support/ball_volume.hpp"
 
@@ -82,7 +83,7 @@ TEST(GreySurface, WithholdsTheCorrectionOnAPhaseContrastImage) {
   const Corrected c = image_and_correct(0.5, 0.6);
   EXPECT_FALSE(c.correction.applied());
   EXPECT_FALSE(c.correction.withheld.empty());
-  const Json j = c.correction.to_json();
+  const Json j = reblur_surface_json(c.correction);
   EXPECT_TRUE(j.value("skipped", false));
   EXPECT_FALSE(j.contains("factor"));
   Json surface = {{"phases", {{"NMC", {{"specific_surface_per_um", c.labels_sv}}}}}};

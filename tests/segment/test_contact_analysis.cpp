@@ -10,6 +10,7 @@
 #include <random>
 
 #include "emorph/measure/surface_area.hpp"
+#include "emorph/results/segment_results.hpp"
 #include "emorph/segment/contact_analysis.hpp"
 
 using namespace emorph;

@@ -12,6 +12,7 @@
 #include "emorph/filter/gaussian.hpp"
 #include "emorph/filter/median.hpp"
 #include "emorph/phase_table.hpp"
+#include "emorph/results/segment_results.hpp"
 #include "emorph/segment/deep_level_fraction.hpp"
 #include "emorph/segment/noise_estimate.hpp"
 #include "emorph/segment/segment.hpp"
@@ -91,7 +92,7 @@ TEST(DeepLevelFraction, BlurredBallGivesItsExactFraction) {
   EXPECT_EQ(static_cast<int>(d.iteration_fractions.size()), 3);
   EXPECT_LE(d.fraction_band[0], d.fraction);
   EXPECT_GE(d.fraction_band[1], d.fraction);
-  const Json j = d.to_json();
+  const Json j = deep_levels_json(d);
   for (const char* key : {"applied", "fraction", "fraction_band", "fit_residual_ratio", "dark_grey", "bright_grey",
                           "route_fraction", "deep_voxels"})
     EXPECT_TRUE(j.contains(key)) << key;
@@ -156,5 +157,5 @@ TEST(DeepLevelFraction, WithheldWithAReasonWhereNothingCanBeMeasured) {
   const DeepLevelFraction w = withheld_deep_level_fraction(0.2, "because");
   EXPECT_FALSE(w.applied());
   EXPECT_DOUBLE_EQ(w.fraction, 0.2);
-  EXPECT_EQ(w.to_json()["reason"], "because");
+  EXPECT_EQ(deep_levels_json(w)["reason"], "because");
 }

@@ -81,7 +81,7 @@ TEST(FibsemColumns, SegmentationBeatsTheWatershedSplitOnSimulatedStacks) {
     EXPECT_GE(a.first, c.min_dice) << c.preset;
     EXPECT_LE(a.second, c.max_error) << c.preset;
     EXPECT_GT(a.first, b.first) << c.preset;
-    EXPECT_TRUE(with.result.fibsem_solids.contains("columns"));
-    EXPECT_FALSE(without.result.fibsem_solids.contains("columns"));
+    EXPECT_TRUE(with.result.fibsem_columns.has_value());
+    EXPECT_FALSE(without.result.fibsem_columns.has_value());
   }
 }

@@ -8,6 +8,7 @@
 
 #include "emorph/error.hpp"
 #include "emorph/phase_table.hpp"
+#include "emorph/results/segment_results.hpp"
 #include "emorph/segment/fibsem_shine.hpp"
 #include "emorph/segment/segment.hpp"
 #include "emorph/synth/electrode.hpp"
@@ -88,7 +89,7 @@ TEST(FibsemShine, SegmentationWithTheEstimateOnSimulatedStacks) {
     const auto [fixed, fitted] = test::segment_fibsem_default_and_changed(
         sim.image, gen.labels, [](SegmentParams& sp) { sp.fibsem_columns.fit_shine = true; });
     const auto a = fitted.score, b = fixed.score;
-    const Json& fit = fitted.result.fibsem_solids["columns"]["shine_fit"];
+    const Json fit = segment_results(fitted.result, false)["fibsem"]["solids"]["columns"]["shine_fit"];
     std::printf("shine %.2f um, %.2f: estimated %.3f um, %.2f | estimate: pore Dice %.3f, worst %.2f vol%% | fixed default: %.3f, %.2f vol%%\n",
                 c.depth, c.strength, fit["depth_um"].get<double>(), fit["strength"].get<double>(), a.first, a.second, b.first,
                 b.second);
@@ -97,6 +98,7 @@ TEST(FibsemShine, SegmentationWithTheEstimateOnSimulatedStacks) {
     EXPECT_LE(a.second, c.fit_error);
     EXPECT_GE(b.first, c.fixed_dice);
     EXPECT_LE(b.second, c.fixed_error);
-    EXPECT_FALSE(fixed.result.fibsem_solids["columns"].contains("shine_fit"));
+    ASSERT_TRUE(fixed.result.fibsem_columns.has_value());
+    EXPECT_FALSE(fixed.result.fibsem_columns->shine_fit.has_value());
   }
 }

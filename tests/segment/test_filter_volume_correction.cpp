@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "emorph/error.hpp"
+#include "emorph/results/segment_results.hpp"
 #include "emorph/segment/filter_volume_correction.hpp"
 
 using namespace emorph;
@@ -52,7 +53,7 @@ TEST(FilterVolumeCorrection, TakesTheLargerOfTheMeanAndTheRepeatShift) {
   EXPECT_NEAR(*larger.repeat_shift, 0.04, 1e-15);
   EXPECT_NEAR(larger.fraction_shift, 0.04, 1e-15);
   EXPECT_NEAR(larger.threshold, 92.0, 1e-9);  // 4 % of 200 grey units: 8 units lower
-  const Json j = larger.to_json();
+  const Json j = volume_correction_json(larger);
   EXPECT_NEAR(j["repeat_shift"].get<double>(), 0.04, 1e-15);
   EXPECT_DOUBLE_EQ(j["mean_shift"].get<double>(), 0.02);
   p.repeat_shares = std::array<double, 2>{0.30, 0.31};  // the next pass adds 1 % bright
@@ -61,5 +62,5 @@ TEST(FilterVolumeCorrection, TakesTheLargerOfTheMeanAndTheRepeatShift) {
   EXPECT_NEAR(smaller.threshold, 96.0, 1e-9);
   p.repeat_shares.reset();
   EXPECT_FALSE(correct_filter_volume(h, 100, p).repeat_shift);
-  EXPECT_FALSE(correct_filter_volume(h, 100, p).to_json().contains("repeat_shift"));
+  EXPECT_FALSE(volume_correction_json(correct_filter_volume(h, 100, p)).contains("repeat_shift"));
 }

@@ -69,8 +69,8 @@ TEST(PvMixture, SharedDefaultIsModelCheckedOtsuAfterAMedian) {
 TEST(PvMixture, NoisyImageIsDenoisedAndMeetsTheFractionTarget) {
   const auto truth = spheres(64, 4, 9, 0.3, 11);
   const auto r = segment_default(image(truth, 1.0, 3.0));  // CNR 3: noise 0.23 of a 0.7 contrast
-  ASSERT_FALSE(r.denoise_used.is_null());
-  EXPECT_EQ(r.denoise_used["filter"]["filter"], "median");
+  ASSERT_TRUE(r.denoise_used && r.denoise_used->filter);
+  EXPECT_EQ(r.denoise_used->filter->filter, "median");
   expect_fraction_kept(truth, r, 0.9);
 }
 

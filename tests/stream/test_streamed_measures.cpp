@@ -9,6 +9,8 @@
 #include "emorph/measure/fractions.hpp"
 #include "emorph/measure/profile.hpp"
 #include "emorph/measure/specific_surface.hpp"
+#include "emorph/results/measure_results.hpp"
+#include "emorph/results/stream_results.hpp"
 #include "emorph/stream/streamed_measures.hpp"
 #include "support/layered_electrode.hpp"
 #include "support/test_support.hpp"

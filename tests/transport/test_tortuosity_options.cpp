@@ -7,6 +7,7 @@
 
 #include "emorph/error.hpp"
 #include "emorph/param_table.hpp"
+#include "emorph/results/transport_results.hpp"
 #include "emorph/transport/tortuosity_options.hpp"
 #include "reference.hpp"
 

@@ -7,7 +7,6 @@
 #include "emorph/filter/bilateral.hpp"
 #include "emorph/filter/gaussian.hpp"
 #include "emorph/filter/median.hpp"
-#include "emorph/result.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -17,7 +16,6 @@ struct DenoiseSpec {
   MedianParams median;
   GaussianParams gaussian;
   BilateralParams bilateral;
-  Json to_json() const;
 };
 
 DenoiseSpec parse_denoise_spec(const std::string& spec, const std::string& option = "--filter");

@@ -4,6 +4,7 @@
 // view common to every aligned slice. One function for `emorph fibsem-prep`, `emorph analyze` and Python.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "emorph/filter/destripe.hpp"
 #include "emorph/filter/drift_split_check.hpp"
@@ -11,7 +12,6 @@
 #include "emorph/filter/intensity_normalise.hpp"
 #include "emorph/filter/shading.hpp"
 #include "emorph/filter/shift.hpp"
-#include "emorph/result.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -41,12 +41,29 @@ struct FibsemPrepParams {
   ShiftParams shift;
 };
 
+// What each step did: the figures of `emorph fibsem-prep --json`'s record (steps[], destripe{}, shading{},
+// intensity{}, drift_px, drift_max_px, alignment{}, crop{}), built by results/filter_results.hpp.
+struct FibsemPrepRecord {
+  std::vector<std::string> steps;  // the steps applied, in order: destripe, shading, intensity, align
+  struct Destripe {
+    double angle_deg = 0, band_power_before = 0, band_power_after = 0;
+  };
+  std::optional<Destripe> destripe;
+  std::optional<ShadingParams> shading;      // the shading step's parameters ...
+  std::vector<double> shading_background;    // ... and its fitted background
+  std::optional<IntensityMethod> intensity;  // the contrast step's method ...
+  IntensityNormaliseResult intensity_levels;  // ... and its levels (the stack moved out)
+  std::optional<DriftSplitCheck> split_check;  // the halves' check, when it ran
+  double max_error_share = 0;                  // its limit
+  std::string align_skipped;  // why the drift was not applied ("" when applied or not tracked)
+  int reference_slice = 0;
+  bool cropped = false;  // cropped to the field every aligned slice holds (FibsemPrepResult::crop)
+};
+
 struct FibsemPrepResult {
   Volume<float> stack;
-  // Per step the same keys as `emorph fibsem-prep --json`: steps[], destripe{}, shading{}, intensity{},
-  // drift_px, drift_max_px, alignment{}, crop{} (when cropped).
-  Json record = Json::object();
-  std::optional<DriftTrack> drift;
+  FibsemPrepRecord record;
+  std::optional<DriftTrack> drift;  // set whenever the drift was tracked, applied or not
   Box crop{};  // the region kept, in input pixels (the whole slice when not cropped)
 };
 

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "emorph/phase_table.hpp"
-#include "emorph/result.hpp"
 
 namespace emorph {
 
@@ -54,12 +53,5 @@ const NamedValues& default_material_densities();
 // The density of every component of `wt_percent`: the default material densities above, then the
 // phase table's where the name is a phase with a density, replaced or extended by `given` (g/cm3).
 NamedValues component_densities(const NamedValues& wt_percent, const NamedValues& given, const PhaseTable& table);
-
-// The `results` object of `emorph composition` (CONTRACT.md): porosity_percent (null without porosity),
-// porosity_from_loading, density_g_cm3.<name> (the densities used), solid_density_g_cm3 and
-// solid_vol_percent.<name> (null / absent when a density is unknown), vol_percent.<name> (with a
-// porosity), theoretical_ssa_m2_per_g (null without any BET value), no_bet, and where given
-// ssa_contribution_m2_per_g, geometric_ssa_m2_per_g, theoretical_ssa_geometric_m2_per_g.
-Json composition_results(const CompositionParams& params);
 
 }  // namespace emorph

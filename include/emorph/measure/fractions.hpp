@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "emorph/measure/results_json.hpp"
 #include "emorph/phase_table.hpp"
 #include "emorph/volume.hpp"
 
@@ -58,15 +57,5 @@ struct FractionsReportParams {
   std::vector<std::string> only;  // report only these phases (each must be present); empty: all
   std::string ratios;             // phase_ratios spec ("LFP/pore,LFP/CBD"); empty: the default ratios
 };
-
-// The `results` object of `emorph fractions` (CONTRACT.md): phases.<name>.{label, voxels,
-// volume_fraction[, region_voxels, region_volume_fraction]}, total_voxels, axis, ratios and, when an
-// electrode region is found along the axis, electrode_region and region_ratios. When none is found,
-// the reason is appended to `warnings` (if given) and the region keys are left out.
-Json fractions_results(VolumeView<const uint8_t> labels, const PhaseTable& table, const FractionsReportParams& params,
-                       std::vector<std::string>* warnings = nullptr);
-// The same from slice counts along params.axis (slice_um: voxel size along it), e.g. streamed.
-Json fractions_results(const SliceLabelCounts& counts, double slice_um, const PhaseTable& table,
-                       const FractionsReportParams& params, std::vector<std::string>* warnings = nullptr);
 
 }  // namespace emorph

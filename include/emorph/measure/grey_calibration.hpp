@@ -6,7 +6,6 @@
 #include <optional>
 #include <vector>
 
-#include "emorph/result.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -51,13 +50,5 @@ struct GreyCalibration {
 
 // Least squares density = intercept + slope * grey over >= 2 pairs with distinct grey values.
 GreyCalibration fit_grey_calibration(const std::vector<double>& mean_grey, const std::vector<double>& density_g_cm3);
-
-// The `results` object of `emorph calibrate`: samples, slope_g_cm3_per_grey, intercept_g_cm3,
-// r_squared (null when the densities are all equal), calibration ("SLOPE,INTERCEPT" for --calibration).
-Json grey_calibration_results(const GreyCalibration& calibration);
-
-// The grey_profile object of `emorph profile --grey`: position_um[], mean_grey[] (null where a slice
-// has no masked voxel), voxels[] and, with a calibration, density_g_cm3[] = intercept + slope * grey.
-Json grey_profile_results(const GreyProfile& profile, const std::optional<GreyCalibration>& calibration = std::nullopt);
 
 }  // namespace emorph

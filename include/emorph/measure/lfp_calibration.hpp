@@ -6,9 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "emorph/result.hpp"
 
 namespace emorph {
+
+// The "kind" of a saved LFP calibration (CAL.json).
+inline constexpr const char* kLfpCalibrationKind = "lfp_fraction_of_matrix";
 
 // LFP volume fraction of the matrix = intercept + slope * mean grey of the matrix.
 struct LfpCalibration {
@@ -29,14 +31,5 @@ struct LfpCalibration {
 // Least squares over >= 2 (grey, fraction) pairs with distinct grey values, fractions in [0, 1].
 // Throws InputError naming --grey / --lfp-fraction.
 LfpCalibration fit_lfp_calibration(const std::vector<double>& matrix_grey, const std::vector<double>& lfp_fraction);
-
-// The `results` object of `emorph calibrate --lfp-fraction`: kind "lfp_fraction_of_matrix", samples,
-// slope, intercept, r_squared, slope_stderr, intercept_stderr, residual_std, grey_mean, grey_sxx,
-// grey[], lfp_fraction[], residuals[].
-Json lfp_calibration_results(const LfpCalibration& calibration);
-
-// Reads a CAL.json written by `emorph calibrate --lfp-fraction --json` (the envelope or its results);
-// InputError naming `option` and the file when it is missing or not an LFP calibration.
-LfpCalibration read_lfp_calibration(const std::string& path, const std::string& option = "--lfp-calibration");
 
 }  // namespace emorph

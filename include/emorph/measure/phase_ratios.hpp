@@ -5,7 +5,6 @@
 
 #include "emorph/measure/fractions.hpp"
 #include "emorph/phase_table.hpp"
-#include "emorph/result.hpp"
 
 namespace emorph {
 
@@ -20,8 +19,5 @@ struct PhaseRatio {
 // those are present ("collector" excluded).
 std::vector<PhaseRatio> phase_ratios(const PhaseFractions& fractions, const PhaseTable& table, const std::string& spec,
                                      const std::string& option = "--ratios");
-
-// {"<numerator>/<denominator>": ratio} (NaN written as null by write_json).
-Json phase_ratios_json(const std::vector<PhaseRatio>& ratios);
 
 }  // namespace emorph

@@ -9,7 +9,6 @@
 
 #include "emorph/measure/electrode_region.hpp"
 #include "emorph/measure/fractions.hpp"
-#include "emorph/measure/results_json.hpp"
 #include "emorph/phase_table.hpp"
 
 namespace emorph {
@@ -47,21 +46,5 @@ struct ProfileReportParams {
   // The electrode region when the caller knows it (analyze's grey boundaries); unset: detected from the labels.
   std::optional<ElectrodeRegion> region;
 };
-
-// The `results` object of `emorph profile` (CONTRACT.md): phases.<name>.{label, position_um[],
-// fraction[], mean_fraction, rsd_percent, slope_per_um, slope_stderr_per_um,
-// slope_relative_percent_per_um}, bulk {first_slice, last_slice, slices, start_um, end_um, source},
-// axis, slice_um, window_slices, and electrode_region / depleted_layer where found. Undefined
-// statistics (a zero mean, fewer than 3 slices) are null. Throws InputError for bad parameters, an
-// empty bulk window, or no bulk window and no electrode region.
-Json profile_results(VolumeView<const uint8_t> labels, const PhaseTable& table, const ProfileReportParams& params);
-// profile.csv of `emorph profile --csv` and analyze's profiles.csv: position_um, then the fraction of each
-// of `names` (keys of results["phases"]), one row per slice.
-void write_profile_csv(const std::string& path, const Json& results, const std::vector<std::string>& names);
-
-// The same from slice counts along params.axis (analyze counts once for every step); slice_um: voxel size
-// along the axis.
-Json profile_results(const SliceLabelCounts& counts, double slice_um, const PhaseTable& table,
-                     const ProfileReportParams& params);
 
 }  // namespace emorph

@@ -9,7 +9,6 @@
 
 #include "emorph/measure/surface_area.hpp"
 #include "emorph/phase_table.hpp"
-#include "emorph/result.hpp"
 
 namespace emorph {
 
@@ -59,18 +58,5 @@ struct SurfaceReportParams {
   bool count_volume_boundary = false;  // SurfaceAreaParams::count_volume_boundary
   bool require_densities = false;      // SpecificSurfaceParams::require_densities (densities given by the user)
 };
-
-// The `results` object of `emorph surface` (CONTRACT.md): method, count_volume_boundary,
-// total_volume_um3, phases.<name>.{label, voxels, volume_um3, surface_area_um2,
-// specific_surface_per_um, specific_surface_phase_per_um[, specific_surface_m2_per_g], surface_shares},
-// interfaces["a|b"].{area_um2, specific_surface_per_um}, and solid_density_g_cm3 /
-// electrode_specific_surface_m2_per_g where the densities are known. Spacing from the view.
-Json surface_results(VolumeView<const uint8_t> labels, const PhaseTable& table, const SurfaceReportParams& params = {});
-// The same from measured areas (e.g. a streamed SurfaceCrossingTally) and the voxel size.
-Json surface_results(const SurfaceAreaResult& areas, const Spacing& spacing, const PhaseTable& table,
-                     const SurfaceReportParams& params = {});
-
-// results.phases.<name>.surface_shares: {"<other>": share, ...} (an empty object without interfaces).
-Json surface_shares_json(const PhaseSurface& phase);
 
 }  // namespace emorph

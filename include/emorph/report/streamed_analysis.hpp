@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "emorph/measure/phase_selection.hpp"
+#include "emorph/result.hpp"
 #include "emorph/segment/separate_particles.hpp"
 #include "emorph/segment/segment.hpp"
 #include "emorph/stream/streamed_measures.hpp"

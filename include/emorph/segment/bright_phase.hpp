@@ -9,7 +9,6 @@
 // volume told the LFP agglomerates of presets J, K from small NMC particles (same docs section).
 #include <string>
 
-#include "emorph/result.hpp"
 #include "emorph/segment/pv_mixture.hpp"
 
 namespace emorph {
@@ -30,19 +29,11 @@ struct BrightPhaseCheck {
   bool nmc_present = true;
   std::string reason;            // why the bright class is not NMC (empty when it is)
   std::string zero_grey_source;  // the caller's: where the zero grey came from (--pore-grey, air, ...)
-  Json to_json() const;
 };
 
 // `model`: the histogram model of the segmentation (its pure-phase grey levels); `zero_grey`: the grey of
 // air / empty pores in the same scan. Throws InputError when zero_grey is not below the bright level
 // (it cannot be the grey of zero attenuation).
 BrightPhaseCheck check_bright_phase(const PvMixtureModel& model, double zero_grey, const BrightPhaseParams& params = {});
-
-// Without the zero grey the check cannot run, and no other statistic of one grey volume measured so far
-// tells dense LFP from NMC (docs/validation.md, "LFP-only without a known zero grey"): the bright class of
-// the default two-class segmentation is then taken as NMC. This record says so (`emorph segment`'s
-// `results.bright_phase`, analyze's `results.segmentation.bright_phase`): checked false, the assumption,
-// why, and the options that either run the check or analyse the electrode as one LFP matrix.
-Json unchecked_bright_phase();
 
 }  // namespace emorph

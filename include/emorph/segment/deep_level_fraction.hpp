@@ -21,7 +21,6 @@
 #include <string>
 #include <vector>
 
-#include "emorph/result.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -50,10 +49,6 @@ struct DeepLevelFraction {
   std::vector<double> iteration_fractions;
   std::string withheld;           // why the estimate is not used ("": used)
   bool applied() const { return withheld.empty(); }
-  // applied, method, fit_residual_ratio, max_residual_ratio, route_fraction, psf_sigma_voxels; applied:
-  // fraction, fraction_band, dark_grey, bright_grey, mean_grey, depth_voxels, deep_voxels [dark, bright],
-  // iteration_fractions; withheld: reason.
-  Json to_json() const;
 };
 
 // A result withheld before any measurement (e.g. the streamed segment), with the route's fraction.

@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "emorph/result.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -47,7 +46,6 @@ struct FibsemColumnLevels {
   std::vector<double> pore_grey;          // [slice]: deep pores (no solid within 2 depths behind)
   std::vector<bool> from_expected;        // phase level set from its expected contrast, not measured
   double noise_sigma = 0;
-  Json to_json() const;
 };
 
 // Levels from a first labelling (`labels`: pore_label or one of `solid_labels`). A named solid phase

@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "emorph/result.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -53,7 +52,6 @@ struct FibsemPhaseResult {
   double contrast_misfit = std::numeric_limits<double>::quiet_NaN();  // of the naming kept (NaN: not checked)
   std::vector<int64_t> phase_voxels; // per phase found
   int64_t pore_voxels = 0;
-  Json to_json() const;
 };
 
 // `pores`: 1 pore, 0 solid (same shape). Throws InputError when no solid voxel remains, or when one

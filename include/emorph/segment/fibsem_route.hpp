@@ -5,7 +5,6 @@
 // `emorph analyze --method fibsem` and Python.
 #include "emorph/filter/fibsem_prep.hpp"
 #include "emorph/phase_table.hpp"
-#include "emorph/result.hpp"
 #include "emorph/segment/segment.hpp"
 #include "emorph/volume.hpp"
 
@@ -35,10 +34,7 @@ struct FibsemRouteParams {
 struct FibsemRouteResult {
   Volume<float> prepared;     // the prepared stack, cropped like labels
   SegmentResult segmentation; // labels of the prepared stack
-  Json prep_record;           // fibsem_prepare's record (steps, drift, crop)
-  // results.segmentation of analyze: the segment keys plus "preparation" (the prep record without
-  // its per-slice arrays' bulk: steps, crop, drift_max_px, alignment, intensity levels).
-  Json to_json() const;
+  FibsemPrepResult preparation;  // fibsem_prepare's record, drift and crop (its stack moved to `prepared`)
 };
 
 // Throws InputError for bad parameters or a stack a step cannot handle.

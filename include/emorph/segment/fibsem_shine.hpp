@@ -9,7 +9,6 @@
 // strength to its bound on stacks without NMC (docs/validation.md, issue 14 point 7).
 #include <cstdint>
 
-#include "emorph/result.hpp"
 #include "emorph/segment/fibsem_columns.hpp"
 #include "emorph/volume.hpp"
 
@@ -39,7 +38,6 @@ struct FibsemShineEstimate {
   double residual_rms = 0;  // weighted rms of the median ratios about the fitted curve
   int gaps = 0;             // distances d (slices) with enough ratios
   int64_t voxels = 0;       // ratios used
-  Json to_json() const;
 };
 
 // `labels`: pore_label or one of levels.labels (other labels are ignored as solids with no level). With

@@ -17,7 +17,6 @@
 #include <array>
 #include <optional>
 
-#include "emorph/result.hpp"
 #include "emorph/segment/histogram.hpp"
 
 namespace emorph {
@@ -43,7 +42,6 @@ struct FilterVolumeCorrection {
   double mean_shift = 0;        // (raw_mean - filtered_mean) / (level_bright - level_dark)
   std::optional<double> repeat_shift;  // repeat_shares[0] - repeat_shares[1]
   double raw_mean = 0, filtered_mean = 0;
-  Json to_json() const;
 };
 
 // `h`: histogram of the filtered volume; `threshold`: the threshold to correct. The bright share of `h`

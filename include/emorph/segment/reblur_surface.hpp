@@ -21,7 +21,6 @@
 #include <string>
 
 #include "emorph/filter/denoise.hpp"
-#include "emorph/result.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -85,10 +84,6 @@ struct ReblurSurface {
   std::string second_order_withheld;  // why the guard kept the correction first order where the second order fires ("": not)
   std::string withheld;           // why the gate withholds the correction ("": applied)
   bool applied() const { return withheld.empty(); }
-  // Applied: method, psf_sigma_voxels, noise_sigma, noise_roughness_share, fit_residual_ratio,
-  // first_order_factor, pass_losses [first, second], noise_level_ratio, second_order_withheld (when
-  // the guard fires), factor, factor_band. Withheld: skipped: true, reason, method, psf_sigma_voxels, noise_sigma, fit_residual_ratio.
-  Json to_json() const;
 };
 
 // `labels` segments `grey` (same shape); `bright_label` is the phase measured. `denoise`: the

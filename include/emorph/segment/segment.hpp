@@ -10,11 +10,12 @@
 
 #include "emorph/filter/denoise.hpp"
 #include "emorph/phase_table.hpp"
-#include "emorph/result.hpp"
 #include "emorph/segment/active_material_split.hpp"
 #include "emorph/segment/bright_phase.hpp"
 #include "emorph/segment/deep_level_fraction.hpp"
 #include "emorph/segment/fibsem_columns.hpp"
+#include "emorph/segment/fibsem_phases.hpp"
+#include "emorph/segment/fibsem_shine.hpp"
 #include "emorph/segment/fibsem_pores.hpp"
 #include "emorph/segment/filter_volume_correction.hpp"
 #include "emorph/segment/histogram.hpp"
@@ -66,6 +67,22 @@ struct SegmentBand {
   std::array<std::array<std::vector<int64_t>, 2>, 3> bright_per_slice;  // [axis][high/low][slice]
 };
 
+// The pre-filter segment applied: the user's, or the one "auto" chose from the raw histogram's model.
+struct SegmentDenoise {
+  bool automatic = false;
+  std::optional<DenoiseSpec> filter;                 // none: "auto" chose no filter
+  std::optional<double> raw_cnr, raw_separability;  // "auto": of the raw histogram's model (none: no model)
+};
+
+// The column model's relabelling of a FIB/SEM solid split (fibsem_columns.hpp): the final levels, the
+// shine-through used and, when fitted, the last estimate with the number of passes that fitted.
+struct FibsemColumnsRecord {
+  FibsemColumnLevels levels;
+  double shine_depth_um = 0, shine_strength = 0, change_penalty = 0;
+  std::optional<FibsemShineEstimate> shine_fit;
+  int fitted_passes = 0;
+};
+
 struct SegmentResult {
   Volume<uint8_t> labels;
   ThresholdResult threshold;            // of the grey classes (fibsem: of the solid classes)
@@ -78,19 +95,19 @@ struct SegmentResult {
   std::optional<SegmentBand> band;         // two-class methods with a model
   std::optional<BrightPhaseCheck> bright_phase;  // with SegmentParams::zero_grey, two classes and a model
   // Without zero_grey, the default method and a bright class named NMC: taken as NMC unchecked
-  // (to_json writes unchecked_bright_phase(), bright_phase.hpp).
+  // (results/segment_results.hpp writes unchecked_bright_phase()).
   bool bright_phase_assumed = false;
-  Json denoise_used;                       // the pre-filter applied (auto: with the estimated CNR), or null
+  std::optional<SegmentDenoise> denoise_used;  // the pre-filter applied (auto: with the estimated CNR), or none
   std::optional<FilterVolumeCorrection> volume_correction;  // mixture:otsu-volume after a pre-filter
   // mixture:otsu-volume after a pre-filter: the deep-voxel fraction estimate, applied (the threshold
   // then holds its fraction on the pre-filtered volume) or withheld with the reason.
   std::optional<DeepLevelFraction> deep_levels;
   // Band of a class's volume fraction [low, high] (two classes with a band), else nullopt.
   std::optional<std::array<double, 2>> fraction_band(std::size_t class_index) const;
-  Json fibsem_solids;                      // method fibsem, default solid split: FibsemPhaseResult::to_json()
-  // results.* of `emorph segment`: method, thresholds, classes, phases.<name>.{label,voxels,volume_fraction},
-  // histogram (when with_histogram).
-  Json to_json(bool with_histogram) const;
+  // Method fibsem, default solid split: the grey modes that named the solid phases (labels moved out),
+  // and the column model's record when it relabelled them.
+  std::optional<FibsemPhaseResult> fibsem_solids;
+  std::optional<FibsemColumnsRecord> fibsem_columns;
 };
 
 // Sets params.denoise / auto_denoise from "auto" | "none" | a denoise spec (denoise.hpp).
@@ -105,7 +122,7 @@ SegmentResult segment(const AnyVolume& grey, const SegmentParams& params, const 
 // "auto" pre-filter: a 3x3x3 median when the model fitted on the raw histogram finds a low
 // contrast-to-noise; sets `denoise_used` (the results' "denoise").
 std::optional<DenoiseSpec> choose_auto_denoise(const std::function<Histogram()>& raw_histogram, const SegmentParams& params,
-                                               Json& denoise_used);
+                                               std::optional<SegmentDenoise>& denoise_used);
 // Thresholds, model and class labels of the (pre-filtered) histogram; two classes also get the
 // model's threshold band when it fits. `filtered_mean` (the pre-filtered volume's mean grey, given
 // for mixture:otsu-volume with a pre-filter) moves the threshold to restore the volume the filter

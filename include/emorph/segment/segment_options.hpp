@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "emorph/param_table.hpp"
-#include "emorph/result.hpp"
 #include "emorph/segment/segment.hpp"
 
 namespace emorph {
@@ -44,10 +43,5 @@ const ParamTable<SegmentOptions>& segment_param_table();
 
 // The library parameters the options set; throws InputError naming the option (--denoise, --range).
 SegmentParams segment_params(const SegmentOptions& options);
-
-// `parameters` of `emorph segment`, in the shape CONTRACT.md and earlier outputs fix: the table's echo with
-// `denoise` as the spec applied (an object, or "auto" / "none"), `range` as range_min / range_max and
-// `pore_grey` only when given, and the fibsem table under `fibsem` for method fibsem.
-Json segment_parameters_json(const SegmentOptions& options);
 
 }  // namespace emorph

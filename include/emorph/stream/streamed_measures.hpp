@@ -1,6 +1,6 @@
 #pragma once
 // Label measurements streamed from a file in z slabs under a memory budget (docs/streaming.md): the
-// same results objects as the in-core functions, equal to them exactly, since every kernel here
+// same counts and areas as the in-core functions (their results objects: results/stream_results.hpp), equal to them exactly, since every kernel here
 // accumulates integer counts per slab (slice label counts; Crofton crossing pairs, each owned by the
 // slice of its first voxel, one halo slice above the slab).
 #include <cstdint>
@@ -13,7 +13,6 @@
 #include "emorph/measure/profile.hpp"
 #include "emorph/measure/specific_surface.hpp"
 #include "emorph/phase_table.hpp"
-#include "emorph/result.hpp"
 
 namespace emorph {
 
@@ -30,22 +29,16 @@ struct StreamReport {
   int64_t slab_slices = 0;  // core slices per slab
   int64_t halo = 0;         // halo slices each side
   int64_t slabs = 0;        // slabs read
-  Json json() const;        // {"streamed": true, "slab_slices", "halo_slices", "slabs"}
 };
 
 // Slice label counts along `axis` of the label file at `address` (as slice_label_counts), by slabs.
 SliceLabelCounts streamed_slice_label_counts(const std::string& address, const ReadOptions& read_options, int axis,
                                              const StreamParams& stream, StreamReport* report = nullptr);
 
-// emorph fractions (fractions_results) on the file at `address`; read_options.voxel as read_volume.
-Json streamed_fractions_results(const std::string& address, const ReadOptions& read_options, const PhaseTable& table,
-                                const FractionsReportParams& params, const StreamParams& stream,
-                                StreamReport* report = nullptr, std::vector<std::string>* warnings = nullptr);
-
-// emorph profile (profile_results).
-Json streamed_profile_results(const std::string& address, const ReadOptions& read_options, const PhaseTable& table,
-                              const ProfileReportParams& params, const StreamParams& stream,
-                              StreamReport* report = nullptr);
+// The same, also giving the voxel size along `axis` (`slice_um`); `what` names the run in progress lines.
+SliceLabelCounts streamed_slice_counts(const std::string& address, const ReadOptions& read_options, int axis,
+                                       const StreamParams& stream, StreamReport* report, const std::string& what,
+                                       double* slice_um);
 
 // True for the grey dtypes whose streamed profile is exact (8- and 16-bit integers: exact sums).
 bool grey_profile_streams(DType grey_dtype);
@@ -54,9 +47,14 @@ GreyProfile streamed_grey_profile(const std::string& labels_address, const std::
                                   const ReadOptions& read_options, const GreyProfileParams& params,
                                   const StreamParams& stream, StreamReport* report = nullptr);
 
-// emorph surface (surface_results); count_volume_boundary must be false (InputError otherwise).
-Json streamed_surface_results(const std::string& address, const ReadOptions& read_options, const PhaseTable& table,
-                              const SurfaceReportParams& params, const StreamParams& stream,
-                              StreamReport* report = nullptr);
+// The Crofton areas of the label file at `address` (as surface_areas) and its voxel size, by slabs;
+// params.count_volume_boundary must be false (InputError otherwise).
+struct StreamedSurfaceAreas {
+  SurfaceAreaResult areas;
+  Spacing spacing;
+};
+StreamedSurfaceAreas streamed_surface_areas(const std::string& address, const ReadOptions& read_options,
+                                            const SurfaceReportParams& params, const StreamParams& stream,
+                                            StreamReport* report = nullptr);
 
 }  // namespace emorph

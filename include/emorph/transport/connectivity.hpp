@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "emorph/result.hpp"
 #include "emorph/volume.hpp"
 
 namespace emorph {
@@ -35,9 +34,5 @@ struct ConnectivityResult {
 // Union-find over z-slabs in parallel, slab boundaries merged in order; the classes depend only on the
 // component partition, so they are identical for any thread count.
 ConnectivityResult connectivity(VolumeView<const uint8_t> labels, const ConnectivityParams& params);
-
-// One phase's entry of `emorph connectivity --json` results.phases (also emorph.connectivity in
-// Python): fractions of the whole volume (total_voxels) and of the phase, voxel and component counts.
-Json connectivity_phase_json(const ConnectivityResult& r, uint8_t label, int64_t total_voxels);
 
 }  // namespace emorph

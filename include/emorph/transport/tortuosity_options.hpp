@@ -1,7 +1,7 @@
 #pragma once
 // User-facing tortuosity options (phase and conductivity names, axis, tolerances, solver) turned into
-// TortuosityParams, and the result as the JSON object both front ends report: one implementation for the
-// CLI (apps/emorph/cmd_tortuosity.cpp) and the Python module (python/src/bind_transport.cpp).
+// TortuosityParams: one implementation for the CLI (apps/emorph/cmd_tortuosity.cpp) and the Python module
+// (python/src/bind_transport.cpp); the JSON they report is built in results/transport_results.hpp.
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -9,7 +9,6 @@
 
 #include "emorph/param_table.hpp"
 #include "emorph/phase_table.hpp"
-#include "emorph/result.hpp"
 #include "emorph/transport/tortuosity.hpp"
 
 namespace emorph {
@@ -40,19 +39,6 @@ struct TortuositySetup {
 // Resolves names through `table` and validates the options; an error is an InputError naming the option
 // as the CLI spells it ("--conductivity"; keyword_spelling gives Python's "conductivity").
 TortuositySetup tortuosity_setup(const TortuosityOptions& options, const PhaseTable& table);
-
-// results.{tau, deff_over_d0, volume_fraction, percolating_fraction, percolating, macmullin_number,
-// weighted_volume_fraction, flux_mismatch, relative_residual, iterations, converged, unknowns,
-// multigrid_levels, seconds} (tau and the MacMullin number are infinite, JSON null, when nothing percolates).
-Json tortuosity_result_json(const TortuosityResult& r);
-
-// The results object of `emorph tortuosity --json` (also emorph.tortuosity and analyze's
-// results.tortuosity.<phase>): tortuosity_result_json + phase, axis, conductivity (every conducting
-// phase with its D/D0).
-Json tortuosity_results(const TortuosityResult& r, const TortuosityOptions& options, const TortuositySetup& setup);
-
-// results.bruggeman of `emorph tortuosity --series`: exponent, free_exponent, free_prefactor, r_squared, points.
-Json bruggeman_json(const BruggemanFit& fit);
 
 // The warning a result deserves (no percolating path: tau infinite; or the solver stopped before the
 // tolerance), empty when none. `source` names the input (a path, or "labels").

@@ -1,9 +1,9 @@
 // JSON and CSV forms of the chord-length, two-point correlation and REV results.
-#include "emorph/measure/stats_results.hpp"
+#include "emorph/results/stats_results.hpp"
 
 #include "emorph/fields.hpp"
 #include "emorph/measure/chord_length.hpp"
-#include "emorph/measure/results_json.hpp"
+#include "emorph/results/measure_results.hpp"
 #include "emorph/measure/rev.hpp"
 #include "emorph/measure/two_point_correlation.hpp"
 

@@ -1,6 +1,6 @@
 // Etiemble et al. 2017, Table 2: FIB/SEM volume fractions of NMC, LFP, CB+PVdF and pores, their RSD
 // along the depth axis, and the LFP/porosity and LFP/CB+PVdF ratios.
-#include "emorph/measure/multiscale_table.hpp"
+#include "emorph/results/multiscale_table.hpp"
 
 #include <cmath>
 
@@ -8,7 +8,7 @@
 #include "emorph/measure/phase_ratios.hpp"
 #include "emorph/measure/profile.hpp"
 #include "emorph/measure/profile_stats.hpp"
-#include "emorph/measure/results_json.hpp"
+#include "emorph/results/measure_results.hpp"
 
 namespace emorph {
 

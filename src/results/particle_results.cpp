@@ -1,8 +1,8 @@
 // JSON results of the particle analysis (keys listed in docs/CONTRACT.md under emorph particles).
-#include "emorph/segment/particle_results.hpp"
+#include "emorph/results/particle_results.hpp"
 
 #include "emorph/fields.hpp"
-#include "emorph/measure/results_json.hpp"
+#include "emorph/results/measure_results.hpp"
 
 namespace emorph {
 

@@ -1,5 +1,5 @@
-// JSON helpers of the measure results functions (see results_json.hpp).
-#include "emorph/measure/results_json.hpp"
+// JSON pieces shared by the measure results functions (see measure_results.hpp).
+#include "emorph/results/measure_results.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -60,6 +60,12 @@ Json triple_line_results(const TripleLineResult& r, const std::vector<std::strin
   Json j = triple_line_fields(r);
   j["method"] = r.method;
   j["phases"] = phases;
+  return j;
+}
+
+Json phase_ratios_json(const std::vector<PhaseRatio>& ratios) {
+  Json j = Json::object();
+  for (const auto& r : ratios) j[r.name] = r.ratio;
   return j;
 }
 

@@ -1,5 +1,5 @@
 // JSON of the electrode layers (see electrode_layers_results.hpp); keys are ElectrodeLayers' members.
-#include "emorph/segment/electrode_layers_results.hpp"
+#include "emorph/results/electrode_layers_results.hpp"
 
 #include "emorph/fields.hpp"
 
