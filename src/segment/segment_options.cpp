@@ -35,11 +35,6 @@ ParamTable<O> fibsem_params() {
 
 }  // namespace
 
-const ParamTable<O>& segment_fibsem_param_table() {
-  static const ParamTable<O> table = fibsem_params();
-  return table;
-}
-
 const ParamTable<O>& segment_param_table() {
   static const ParamTable<O> table = [] {
     ParamTable<O> t = {
@@ -91,6 +86,11 @@ SegmentParams segment_params(const SegmentOptions& o) {
   p.fibsem.edge_fraction = o.edge_fraction;
   p.fibsem_columns.fit_shine = o.fit_shine;
   return p;
+}
+
+const ParamTable<O>& segment_fibsem_param_table() {
+  static const ParamTable<O> table = fibsem_params();
+  return table;
 }
 
 }  // namespace emorph
