@@ -195,7 +195,8 @@ int fibsem_matrix(const std::string& presets, const std::string& voxels, int see
           const SegmentResult seg = segment(AnyVolume(prepared.stack.clone()), route.segment, table);
           const bench::Score s = bench::score(seg.labels, truth.view());
           std::string classes;
-          const FibsemPhaseResult solids = seg.fibsem_solids.value_or(FibsemPhaseResult{});
+          const FibsemPhaseResult empty;
+          const FibsemPhaseResult& solids = seg.fibsem_solids ? *seg.fibsem_solids : empty;
           for (const auto& ph : solids.phases) classes.append(classes.empty() ? "" : ",").append(ph);
           const double misfit = std::isfinite(solids.contrast_misfit) ? solids.contrast_misfit : -1;
           dice_met += s.pore_dice >= 0.90, fractions_met += s.worst() <= 2.0, both += s.met();
