@@ -117,7 +117,7 @@ TEST(DeepLevelFraction, DefaultRouteMeetsTheFractionOnSmallParticles) {
   ASSERT_TRUE(band);
   EXPECT_LE((*band)[0], seg);
   EXPECT_GE((*band)[1], seg);
-  const Json j = r.to_json(false);
+  const Json j = segment_results(r, false);
   EXPECT_EQ(j["deep_levels"]["applied"], true);
   EXPECT_TRUE(j.contains("volume_correction"));  // today's target stays recorded
 }
@@ -141,7 +141,7 @@ TEST(DeepLevelFraction, GateKeepsTheRouteUnderPhaseContrastFringes) {
   EXPECT_GT(r.deep_levels->fit_residual_ratio, 1.5);
   EXPECT_NE(r.deep_levels->withheld.find("residual"), std::string::npos) << r.deep_levels->withheld;
   EXPECT_DOUBLE_EQ(r.threshold.thresholds[0], r.volume_correction->threshold);
-  const Json j = r.to_json(false);
+  const Json j = segment_results(r, false);
   EXPECT_EQ(j["deep_levels"]["applied"], false);
   EXPECT_TRUE(j["deep_levels"].contains("reason"));
   EXPECT_FALSE(j["deep_levels"].contains("fraction"));
