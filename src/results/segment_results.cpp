@@ -104,6 +104,9 @@ Json fibsem_columns_json(const FibsemColumnsRecord& c) {
     j["shine_fit"]["fitted"] = c.fitted_passes > 0;
     j["shine_fit"]["fitted_passes"] = c.fitted_passes;
   }
+  if (c.rims)
+    j["rims"] = {{"probe_sigma_px", c.rims->probe_sigma_px}, {"sweeps", c.rims->sweeps},
+                 {"relabelled_voxels", c.rims->relabelled_voxels}};
   return j;
 }
 

@@ -26,7 +26,7 @@ constexpr int shine_passes = 2;
 
 template <class T>
 FibsemColumnsRecord refine_fibsem_columns(VolumeView<const T> view, FibsemPhaseResult& phases, const FibsemPhaseParams& fp,
-                           const FibsemColumnParams& columns) {
+                                          const FibsemColumnParams& columns, const FibsemRimParams& rims) {
   Volume<float> grey(view.shape(), view.spacing(), view.thickness_axis());
   for (int64_t z = 0; z < view.nz(); ++z)
     for (int64_t y = 0; y < view.ny(); ++y)
@@ -62,8 +62,10 @@ FibsemColumnsRecord refine_fibsem_columns(VolumeView<const T> view, FibsemPhaseR
   Volume<uint8_t> labels;
   std::vector<int64_t> counts;
   int64_t pore_voxels = 0;
+  FibsemRimResult rim;
   for (;;) {
     labels = fibsem_column_labels(grey.view(), lv, fp.pore_label, cp);
+    rim = fibsem_rim_labels(grey.view(), labels.view(), lv, fp.pore_label, cp, rims);
     counts.assign(lv.labels.size(), 0);
     pore_voxels = 0;
     for (int64_t i = 0; i < labels.size(); ++i) {
@@ -100,6 +102,7 @@ FibsemColumnsRecord refine_fibsem_columns(VolumeView<const T> view, FibsemPhaseR
   record.levels = std::move(lv);
   record.shine_depth_um = cp.shine_depth_um, record.shine_strength = cp.shine_strength;
   record.change_penalty = cp.change_penalty;
+  if (rims.enabled) record.rims = FibsemRimsRecord{rims.probe_sigma_px, rim.sweeps, rim.relabelled};
   return record;
 }
 
@@ -354,7 +357,7 @@ SegmentResult segment(const AnyVolume& input, const SegmentParams& p, const Phas
         FibsemColumnParams cp = p.fibsem_columns;
         cp.smoothing_sigma = p.fibsem.smoothing_sigma, cp.edge_fraction = p.fibsem.edge_fraction;
         cp.connectivity = p.fibsem.connectivity;
-        columns = refine_fibsem_columns<T>(view, phases, fp, cp);
+        columns = refine_fibsem_columns<T>(view, phases, fp, cp, p.fibsem_rims);
       }
       r.labels = std::move(phases.labels);
       r.threshold.method = "fibsem+modes";

@@ -14,12 +14,22 @@ struct ScoredSegmentation {
   std::pair<double, double> score;  // pore Dice, worst vol% error (pore_dice_and_worst_error)
 };
 
-// {default parameters, parameters after change(params)}.
+// The route up to the column model: the rims, the step after it, left to the watershed (the rim model's
+// own figures: FibsemRims and FibsemPores.RimModelRaisesThePoreDiceOfAnLfpCube). These tests' bounds were
+// measured on the column step.
+inline SegmentParams column_step_alone() {
+  SegmentParams p;
+  p.fibsem_rims.enabled = false;
+  return p;
+}
+
+// {start (the default parameters unless given), start after change(params)}.
 template <class Change>
 std::pair<ScoredSegmentation, ScoredSegmentation> segment_fibsem_default_and_changed(const Volume<uint8_t>& image,
                                                                                      const Volume<uint8_t>& truth,
-                                                                                     Change&& change) {
-  SegmentParams params;
+                                                                                     Change&& change,
+                                                                                     const SegmentParams& start = {}) {
+  SegmentParams params = start;
   params.method = "fibsem";
   auto run = [&] {
     ScoredSegmentation s{segment(AnyVolume(image.clone()), params, PhaseTable::default_table()), {}};

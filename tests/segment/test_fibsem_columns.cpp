@@ -74,7 +74,7 @@ TEST(FibsemColumns, SegmentationBeatsTheWatershedSplitOnSimulatedStacks) {
     fp.drift_step_px = 0;
     const auto sim = synth::simulate_fibsem(gen.labels.view(), fp);
     const auto [with, without] = test::segment_fibsem_default_and_changed(
-        sim.image, gen.labels, [](SegmentParams& sp) { sp.fibsem_columns.enabled = false; });
+        sim.image, gen.labels, [](SegmentParams& sp) { sp.fibsem_columns.enabled = false; }, test::column_step_alone());
     const auto a = with.score, b = without.score;
     std::printf("%s seed %llu: columns: pore Dice %.3f, worst %.2f vol%% | watershed split: %.3f, %.2f vol%%\n", c.preset,
                 static_cast<unsigned long long>(c.seed), a.first, a.second, b.first, b.second);

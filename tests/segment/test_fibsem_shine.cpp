@@ -87,7 +87,7 @@ TEST(FibsemShine, SegmentationWithTheEstimateOnSimulatedStacks) {
     fp.shine_depth_um = c.depth, fp.shine_strength = c.strength;
     const auto sim = synth::simulate_fibsem(gen.labels.view(), fp);
     const auto [fixed, fitted] = test::segment_fibsem_default_and_changed(
-        sim.image, gen.labels, [](SegmentParams& sp) { sp.fibsem_columns.fit_shine = true; });
+        sim.image, gen.labels, [](SegmentParams& sp) { sp.fibsem_columns.fit_shine = true; }, test::column_step_alone());
     const auto a = fitted.score, b = fixed.score;
     const Json fit = segment_results(fitted.result, false)["fibsem"]["solids"]["columns"]["shine_fit"];
     std::printf("shine %.2f um, %.2f: estimated %.3f um, %.2f | estimate: pore Dice %.3f, worst %.2f vol%% | fixed default: %.3f, %.2f vol%%\n",

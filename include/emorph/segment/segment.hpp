@@ -17,6 +17,7 @@
 #include "emorph/segment/fibsem_phases.hpp"
 #include "emorph/segment/fibsem_shine.hpp"
 #include "emorph/segment/fibsem_pores.hpp"
+#include "emorph/segment/fibsem_rims.hpp"
 #include "emorph/segment/filter_volume_correction.hpp"
 #include "emorph/segment/histogram.hpp"
 #include "emorph/segment/pv_mixture.hpp"
@@ -57,6 +58,8 @@ struct SegmentParams {
   // method fibsem, default solid split: then each column along the milling axis relabelled by the
   // shine-through model (fibsem_columns.hpp); enabled = false keeps the watershed labels.
   FibsemColumnParams fibsem_columns;
+  // ... and the rims of those labels placed by the probe-blur model (fibsem_rims.hpp).
+  FibsemRimParams fibsem_rims;
 };
 
 // A two-class segmentation re-measured at the ends of the threshold band: per axis, the voxels of the
@@ -76,11 +79,19 @@ struct SegmentDenoise {
 
 // The column model's relabelling of a FIB/SEM solid split (fibsem_columns.hpp): the final levels, the
 // shine-through used and, when fitted, the last estimate with the number of passes that fitted.
+// The rim model's record (fibsem_rims.hpp), when it ran.
+struct FibsemRimsRecord {
+  double probe_sigma_px = 0;
+  int sweeps = 0;
+  int64_t relabelled_voxels = 0;
+};
+
 struct FibsemColumnsRecord {
   FibsemColumnLevels levels;
   double shine_depth_um = 0, shine_strength = 0, change_penalty = 0;
   std::optional<FibsemShineEstimate> shine_fit;
   int fitted_passes = 0;
+  std::optional<FibsemRimsRecord> rims;
 };
 
 struct SegmentResult {
