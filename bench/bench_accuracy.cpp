@@ -19,12 +19,15 @@
 // default artefacts, taken through the FIB/SEM route (`emorph analyze --method fibsem`: shading, guarded
 // alignment, crop, four-phase segmentation; --true-drift: the simulator's drift instead of the tracked
 // one), seeds 3 .. 2 + --seeds; per cell the pore Dice, each phase's vol% error and whether both targets
-// (pore Dice >= 0.90, every phase within 2 vol%) are met.
+// (pore Dice >= 0.90, every phase within 2 vol%) are met. --fibsem-rims SIGMA: the rim model's probe
+// sigma (px; 0 leaves the rims to the watershed). --fibsem-change-penalty P: the column model's. --fibsem-from DIR: segment the stacks a --dump run of the
+// same drift mode left in DIR (no simulation, no preparation: for trying segmentation changes quickly).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
@@ -164,8 +167,25 @@ void write_raw(const std::string& path, const V& v) {
 }
 
 // The FIB/SEM cells: one row per (preset, voxel, seed), then the cells meeting each target.
+// A stack and truth written by --dump (stem as there), the stack's shape read from its file name.
+std::pair<Volume<float>, Volume<uint8_t>> read_fibsem_dump(const std::string& stem, double voxel_um) {
+  const std::filesystem::path dir = std::filesystem::path(stem).parent_path();
+  const std::string prefix = std::filesystem::path(stem).filename().string() + "_prep_";
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || name.size() < 4 || name.substr(name.size() - 4) != ".f32") continue;
+    Shape sh{};
+    if (std::sscanf(name.c_str() + prefix.size(), "%ldx%ldx%ld", &sh.nz, &sh.ny, &sh.nx) != 3) continue;
+    std::pair<Volume<float>, Volume<uint8_t>> r{Volume<float>(sh, Spacing{voxel_um, voxel_um, voxel_um}), Volume<uint8_t>(sh)};
+    std::ifstream(e.path(), std::ios::binary).read(reinterpret_cast<char*>(r.first.data()), std::streamsize(sh.voxels() * 4));
+    std::ifstream(stem + "_truth.u8", std::ios::binary).read(reinterpret_cast<char*>(r.second.data()), std::streamsize(sh.voxels()));
+    return r;
+  }
+  throw InputError("--fibsem-from: no dumped stack " + stem + "_prep_*.f32");
+}
+
 int fibsem_matrix(const std::string& presets, const std::string& voxels, int seeds, int size, bool true_drift,
-                  const std::string& dump_dir) {
+                  const std::string& dump_dir, double rim_sigma, double change_penalty, const std::string& from_dir) {
   std::printf("# FIB/SEM cells (%s drift, %d^3): pore Dice, segmented - true vol%% per phase, worst |error|, classes found,\n# their contrast misfit (docs/segmentation.md) and the grey modes left unnamed (un)\n",
               true_drift ? "true" : "tracked", size);
   std::printf("%-6s %-6s %-4s %8s %7s %7s %7s %7s %6s %-14s %6s %2s %s\n", "preset", "voxel", "seed", "poreDice", "pore", "NMC",
@@ -179,14 +199,24 @@ int fibsem_matrix(const std::string& presets, const std::string& voxels, int see
       for (int k = 0; k < seeds; ++k) {
         const std::string seed = std::to_string(3 + k), cell_name = preset + " " + voxel + " um seed " + seed;
         ++cells;
-        const bench::SimulatedCell cell = bench::simulate_cell(preset, voxel, seed, size, synth::FibsemParams{});
-        const FibsemRouteParams route;
+        FibsemRouteParams route;
+        if (rim_sigma == 0) route.segment.fibsem_rims.enabled = false;
+        else if (rim_sigma > 0) route.segment.fibsem_rims.probe_sigma_px = rim_sigma;
+        if (change_penalty >= 0) route.segment.fibsem_columns.change_penalty = change_penalty;
+        const std::string mode = true_drift ? "_true" : "_tracked";
         try {
-          const FibsemPrepResult prepared =
-              true_drift ? bench::prepare_with_true_drift(cell, route.prep) : fibsem_prepare(cell.raw.view(), route.prep);
-          const Volume<uint8_t> truth = to_volume(cell.gen.labels.view().crop(prepared.crop));
+          FibsemPrepResult prepared;
+          Volume<uint8_t> truth;
+          if (!from_dir.empty()) {
+            auto [stack, t] = read_fibsem_dump(from_dir + "/fibsem_" + preset + "_" + voxel + "_s" + seed + mode, std::stod(voxel));
+            prepared.stack = std::move(stack), truth = std::move(t);
+          } else {
+            const bench::SimulatedCell cell = bench::simulate_cell(preset, voxel, seed, size, synth::FibsemParams{});
+            prepared = true_drift ? bench::prepare_with_true_drift(cell, route.prep) : fibsem_prepare(cell.raw.view(), route.prep);
+            truth = to_volume(cell.gen.labels.view().crop(prepared.crop));
+          }
           if (!dump_dir.empty()) {
-            const std::string stem = dump_dir + "/fibsem_" + preset + "_" + voxel + "_s" + seed + (true_drift ? "_true" : "_tracked");
+            const std::string stem = dump_dir + "/fibsem_" + preset + "_" + voxel + "_s" + seed + mode;
             const Shape sh = truth.shape();
             write_raw(stem + "_prep_" + std::to_string(sh.nz) + "x" + std::to_string(sh.ny) + "x" + std::to_string(sh.nx) + ".f32",
                       prepared.stack);
@@ -226,6 +256,8 @@ int main(int argc, char** argv) {
   bool particles = true, verbose = false, zero_grey = false, fibsem = false, true_drift = false, ssa_detail = false;
   std::string fibsem_presets = "H,F,A", fibsem_voxels = "0.02,0.01";
   int fibsem_size = 128;
+  double rim_sigma = -1, change_penalty = -1;  // < 0: the route's defaults
+  std::string fibsem_from;
   std::string methods_arg = "mixture:otsu-volume/median:1,mixture:otsu/median:1,mixture/median:1", filter, dump_dir;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -243,9 +275,12 @@ int main(int argc, char** argv) {
     else if (a == "--fibsem-voxels" && i + 1 < argc) fibsem_voxels = argv[++i];
     else if (a == "--fibsem-size" && i + 1 < argc) fibsem_size = std::atoi(argv[++i]);
     else if (a == "--dump" && i + 1 < argc) dump_dir = argv[++i];
-    else { std::fprintf(stderr, "usage: bench_accuracy [--size N] [--seeds K] [--methods M/D,...] [--cells SUB] [--no-particles] [--verbose] [--ssa-detail] [--zero-grey] [--dump DIR] [--fibsem [--true-drift] [--fibsem-presets H,F,A] [--fibsem-voxels 0.02,0.01] [--fibsem-size 128]]\n"); return 2; }
+    else if (a == "--fibsem-rims" && i + 1 < argc) rim_sigma = std::atof(argv[++i]);
+    else if (a == "--fibsem-from" && i + 1 < argc) fibsem_from = argv[++i];
+    else if (a == "--fibsem-change-penalty" && i + 1 < argc) change_penalty = std::atof(argv[++i]);
+    else { std::fprintf(stderr, "usage: bench_accuracy [--size N] [--seeds K] [--methods M/D,...] [--cells SUB] [--no-particles] [--verbose] [--ssa-detail] [--zero-grey] [--dump DIR] [--fibsem [--true-drift] [--fibsem-presets H,F,A] [--fibsem-voxels 0.02,0.01] [--fibsem-size 128] [--fibsem-rims SIGMA] [--fibsem-change-penalty P] [--fibsem-from DIR]]\n"); return 2; }
   }
-  if (fibsem) return fibsem_matrix(fibsem_presets, fibsem_voxels, seeds, fibsem_size, true_drift, dump_dir);
+  if (fibsem) return fibsem_matrix(fibsem_presets, fibsem_voxels, seeds, fibsem_size, true_drift, dump_dir, rim_sigma, change_penalty, fibsem_from);
   std::vector<std::pair<std::string, std::string>> methods;
   for (std::size_t start = 0; start < methods_arg.size();) {
     std::size_t end = methods_arg.find(',', start);
