@@ -161,9 +161,9 @@ bool z_pass_row(const T* column, int64_t stride, const uint8_t* reached, int64_t
 }
 
 // Opening voxels of one row: phase voxels (code != 0) within the threshold of a centre; writes
-// `thickness` at those voxels of `lt` (if any).
-template <class T>
-int64_t keep_row(const Code* code, const T* dist, int64_t n, T limit, float* lt, float thickness) {
+// `thickness` at those voxels of `lt` (if any): a float thickness, or the radius index (distributed runs).
+template <class T, class M>
+int64_t keep_row(const Code* code, const T* dist, int64_t n, T limit, M* lt, M thickness) {
   int64_t kept = 0;
   for (int64_t x = 0; x < n; ++x) kept += (code[x] != 0) & (dist[x] <= limit);
   if (lt)

@@ -1,12 +1,11 @@
 // Distributed granulometry by ball openings (Matheron 1975; Coeurjolly & Montanvert 2007, as
 // measure/granulometry.cpp): distributed squared EDT -> codes -> per radius, x/y passes on z slabs and
-// the z pass on y slabs after an MPI_Alltoallv transpose.
+// the z pass on y slabs after an MPI_Alltoallv transpose in rounds of slices.
 #include "emorph/mpi/distributed_granulometry.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <memory>
 #include <vector>
 
 #include "emorph/measure/edt.hpp"
@@ -17,6 +16,7 @@
 #include "emorph/parallel.hpp"
 #include "measure/opening_passes.hpp"
 #include "own_slab.hpp"
+#include "slab_transpose.hpp"
 
 namespace emorph {
 namespace {
@@ -40,39 +40,55 @@ std::vector<T> whole_rows(const std::vector<int64_t>& own_rows_filled) {
   return std::vector<T>(all.begin(), all.end());
 }
 
-// Voxels of the opening of radius index i over all ranks; writes `thickness` into the y-slab map.
-int64_t open_radius(const Share& sh, const Spacing& w, const Volume<Code>& code_z, const std::vector<Code>& code_y,
-                    const std::vector<Code>& row_code, int64_t i, double threshold, std::vector<float>* map_y, float thickness) {
+template <class T>
+void release(std::vector<T>& v) {
+  std::vector<T>().swap(v);
+}
+
+// The codes on both slabs and the whole volume's largest code per row (every rank's copy alike).
+struct Codes {
+  Volume<Code> z_slab;
+  std::vector<Code> y_slab, row_top;
+};
+
+// Voxels of the opening of radius index i over all ranks; writes i into the y-slab map of radius
+// indices (if any). `partial_y` (one T per y-slab voxel) receives the x/y passes' partial sums: in
+// uint16 or float as the in-core granulometry picks them, so each voxel is decided alike.
+template <class T>
+int64_t open_radius(const Share& sh, const Spacing& w, const Codes& codes, int64_t i, double threshold,
+                    std::vector<T>& partial_y, std::vector<Code>* map_y) {
   const int64_t nz = sh.whole.nz, ny = sh.whole.ny, nx = sh.whole.nx, plane = ny * nx;
+  const std::vector<Code>& row_code = codes.row_top;
   // row_code is the whole volume's on every rank: all ranks take the same branches around collectives.
   if (std::none_of(row_code.begin(), row_code.end(), [&](Code top) { return top > i; })) return 0;
-  const std::vector<float> px = opening::parabola<float>(w.dx, opening::reach(w.dx, threshold));
-  const std::vector<float> py = opening::parabola<float>(w.dy, opening::reach(w.dy, threshold));
-  const std::vector<float> pz = opening::parabola<float>(w.dz, opening::reach(w.dz, threshold));
-  const float limit = opening::threshold_limit<float>(threshold);
+  const std::vector<T> px = opening::parabola<T>(w.dx, opening::reach(w.dx, threshold));
+  const std::vector<T> py = opening::parabola<T>(w.dy, opening::reach(w.dy, threshold));
+  const std::vector<T> pz = opening::parabola<T>(w.dz, opening::reach(w.dz, threshold));
+  const T limit = opening::threshold_limit<T>(threshold);
 
-  // x and y passes on the own z slab.
-  Volume<float> partial_z = Volume<float>::filled(Shape{sh.own_nz(), ny, nx}, {}, 0.0f);
+  // x and y passes on the own z slab, round by round as the transpose to the y slab takes them.
   std::vector<uint8_t> reached_own(static_cast<std::size_t>(sh.own_nz() * ny), 0);
+  transpose_to_y_slab(sh.whole, sizeof(T), [&](int64_t z0, int64_t z1, void* planes) {
 #pragma omp parallel
-  {
-    std::vector<float> rows(static_cast<std::size_t>(plane));
+    {
+      std::vector<T> rows(static_cast<std::size_t>(plane));
 #pragma omp for schedule(dynamic, 1)
-    for (int64_t z = 0; z < sh.own_nz(); ++z)
-      opening::xy_pass_plane(code_z.data() + z * plane, row_code.data() + (sh.z0 + z) * ny, ny, nx, i, px, py, rows.data(),
-                             partial_z.data() + z * plane, reached_own.data() + z * ny);
-  }
+      for (int64_t z = z0; z < z1; ++z)
+        opening::xy_pass_plane(codes.z_slab.data() + z * plane, row_code.data() + (sh.z0 + z) * ny, ny, nx, i, px, py,
+                               rows.data(), static_cast<T*>(planes) + (z - z0) * plane, reached_own.data() + z * ny);
+    }
+  }, partial_y.data());
   std::vector<int64_t> reached_rows(static_cast<std::size_t>(nz * ny), 0);
   std::copy(reached_own.begin(), reached_own.end(), reached_rows.begin() + sh.z0 * ny);
   const std::vector<uint8_t> reached = whole_rows<uint8_t>(reached_rows);
 
   // z pass on the own y slab of whole columns, the opening's voxels and the map.
-  const std::vector<float> partial_y = z_slab_to_y_slab(partial_z, nz);
   const int64_t rows = sh.own_ny();
+  const Code index = static_cast<Code>(i);  // i < the largest code
   int64_t kept = 0;
 #pragma omp parallel reduction(+ : kept)
   {
-    std::vector<float> acc(static_cast<std::size_t>(nx));
+    std::vector<T> acc(static_cast<std::size_t>(nx));
 #pragma omp for schedule(dynamic, 1)
     for (int64_t y = sh.y0; y < sh.y1; ++y)
       for (int64_t z = 0; z < nz; ++z) {
@@ -80,7 +96,7 @@ int64_t open_radius(const Share& sh, const Spacing& w, const Volume<Code>& code_
         if (!opening::z_pass_row(partial_y.data() + (y - sh.y0) * nx, rows * nx, reached.data() + y, ny, nz, z, pz, acc.data(), nx))
           continue;
         const int64_t row = (z * rows + (y - sh.y0)) * nx;
-        kept += opening::keep_row(code_y.data() + row, acc.data(), nx, limit, map_y ? map_y->data() + row : nullptr, thickness);
+        kept += opening::keep_row(codes.y_slab.data() + row, acc.data(), nx, limit, map_y ? map_y->data() + row : nullptr, index);
       }
   }
   std::vector<int64_t> total{kept};
@@ -106,19 +122,22 @@ StreamedGranulometry distributed_granulometry(const std::string& input, const St
   }
   if (report) report->slab_slices = sh.own_nz(), report->halo = 0, report->slabs = 1;
 
-  // Squared EDT in radius steps (x/y passes per slice, the z pass across the ranks), then per voxel its
+  // Squared EDT (x/y passes on the z slab, the z pass on the y slab), then per voxel of the y slab its
   // code and per row its largest code; the phase's figures over all ranks.
-  Volume<float> d2 = distributed_squared_edt(own.voxels, nz, steps.w);
-  Volume<Code> code_z(d2.shape());
+  Codes codes;
   std::vector<int64_t> own_row_code(static_cast<std::size_t>(nz * ny), 0);
   opening::CodeTally tally;
-  for (int64_t zy = 0; zy < sh.own_nz() * ny; ++zy) {
-    float* d = d2.data() + zy * nx;
-    Code* c = code_z.data() + zy * nx;
-    own_row_code[static_cast<std::size_t>(sh.z0 * ny + zy)] = opening::code_row(d, c, nx, tally);
-    for (int64_t x = 0; x < nx; ++x) d[x] = static_cast<float>(c[x]);  // exact: codes are integers below 2^16
+  {
+    std::vector<float> d2 = distributed_squared_edt(own.voxels, nz, steps.w);
+    own.voxels = Volume<uint8_t>();
+    codes.y_slab.resize(d2.size());
+    for (int64_t z = 0; z < nz; ++z)
+      for (int64_t y = sh.y0; y < sh.y1; ++y) {
+        const int64_t row = (z * sh.own_ny() + (y - sh.y0)) * nx;
+        own_row_code[static_cast<std::size_t>(z * ny + y)] = opening::code_row(d2.data() + row, codes.y_slab.data() + row, nx, tally);
+      }
   }
-  const std::vector<Code> row_code = whole_rows<Code>(own_row_code);
+  codes.row_top = whole_rows<Code>(own_row_code);
   // Non-negative floats order as their bit patterns: the maximum over ranks is taken on those.
   uint32_t largest_bits = 0;
   std::memcpy(&largest_bits, &tally.largest, sizeof tally.largest);
@@ -129,33 +148,48 @@ StreamedGranulometry distributed_granulometry(const std::string& input, const St
   float largest = 0;
   std::memcpy(&largest, &largest_bits, sizeof largest);
   const bool unbounded = maxima[0] != 0;
-  // The codes on the y slab too, for the z pass (transposed as floats, exact).
-  std::vector<Code> code_y;
-  {
-    const std::vector<float> codes = z_slab_to_y_slab(d2, nz);
-    code_y.assign(codes.begin(), codes.end());
-  }
+  // The codes on the z slab too, for the x and y passes.
+  codes.z_slab = Volume<Code>(Shape{sh.own_nz(), ny, nx});
+  to_z_slab<Code>(shape, codes.y_slab, [&](int64_t z0, int64_t z1, const Code* planes) {
+    std::copy(planes, planes + (z1 - z0) * ny * nx, codes.z_slab.data() + z0 * ny * nx);
+  });
 
   StreamedGranulometry out;
   GranulometryResult& r = out.result;
   r.phase_voxels = phase_voxels[0];
   const bool with_map = params.granulometry.local_thickness;
-  std::vector<float> map_y;
-  if (with_map) map_y.assign(code_y.size(), 0.0f);
+  std::vector<Code> map_y;  // radius index of the last opening that kept the voxel (0: none)
+  if (with_map) map_y.assign(codes.y_slab.size(), 0);
+  const bool unit_weights = steps.w.dz == 1.0 && steps.w.dy == 1.0 && steps.w.dx == 1.0;
+  std::vector<uint16_t> small_partial;  // scratch of the integer passes
+  std::vector<float> float_partial;     // scratch of the float passes, allocated only when needed
   const int64_t last = opening::last_radius_index(params.granulometry, steps.step, largest, unbounded);
   for (int64_t i = 1; i <= last; ++i) {
-    const float thickness = static_cast<float>(2.0 * static_cast<double>(i) * steps.step);
-    const int64_t kept = open_radius(sh, steps.w, code_z, code_y, row_code, i, opening::squared_threshold(i),
-                                     with_map ? &map_y : nullptr, thickness);
+    const double threshold = opening::squared_threshold(i);
+    int64_t kept = 0;
+    if (unit_weights && i * i <= opening::kSmallMax) {
+      small_partial.resize(codes.y_slab.size());
+      kept = open_radius<uint16_t>(sh, steps.w, codes, i, threshold, small_partial, with_map ? &map_y : nullptr);
+    } else {
+      release(small_partial);
+      float_partial.resize(codes.y_slab.size());
+      kept = open_radius<float>(sh, steps.w, codes, i, threshold, float_partial, with_map ? &map_y : nullptr);
+    }
     opening::add_opening(r, static_cast<double>(i) * steps.step, kept);
     if (kept == 0) break;
   }
   opening::set_d50(r);
   if (!with_map) return out;
 
-  // The map back on the z slabs; rank 0 writes it in z order and sums it in raster order (0 outside the
-  // phase adds nothing), as the in-core localthickness does.
-  const NonzeroFigures figures = write_slabs_on_root(y_slab_to_z_slab(map_y, shape), params.local_thickness_output, shape, s);
+  // The map's thickness, the in-core run's float of each radius index; rank 0 gathers it in z order,
+  // writes it and sums it in raster order (0 outside the phase adds nothing).
+  codes = Codes();
+  release(small_partial), release(float_partial);
+  std::vector<float> thickness_y(map_y.size());
+  for (std::size_t k = 0; k < map_y.size(); ++k)
+    thickness_y[k] = map_y[k] == 0 ? 0.0f : static_cast<float>(2.0 * static_cast<double>(map_y[k]) * steps.step);
+  release(map_y);
+  const NonzeroFigures figures = write_y_slabs_on_root(thickness_y, params.local_thickness_output, shape, s);
   out.thickness_sum_um = figures.sum;
   out.thickness_max_um = figures.max;
   return out;

@@ -60,24 +60,52 @@ int64_t world_sum_before(int64_t value) {
 void world_min(std::vector<int64_t>& values) { reduce_in_place(values, MPI_MIN); }
 void world_max(std::vector<int64_t>& values) { reduce_in_place(values, MPI_MAX); }
 
-void world_alltoall(const float* send, const std::vector<int64_t>& send_counts, float* recv,
-                    const std::vector<int64_t>& recv_counts) {
-  const int n = world_ranks();
-  std::vector<int> sc(n), sd(n), rc(n), rd(n);
-  int64_t s = 0, r = 0;
-  for (int i = 0; i < n; ++i) {
-    sc[i] = as_count(send_counts[i], "transpose block");
-    rc[i] = as_count(recv_counts[i], "transpose block");
-    sd[i] = as_count(s, "transpose offset");
-    rd[i] = as_count(r, "transpose offset");
-    s += send_counts[i];
-    r += recv_counts[i];
+namespace {
+
+// One row of `row_bytes` bytes as an MPI datatype (freed on scope exit).
+struct RowType {
+  MPI_Datatype type = MPI_DATATYPE_NULL;
+  explicit RowType(int64_t row_bytes) {
+    MPI_Type_contiguous(as_count(row_bytes, "row bytes"), MPI_BYTE, &type);
+    MPI_Type_commit(&type);
   }
-  if (n == 1) {
-    std::copy(send, send + s, recv);
+  ~RowType() { MPI_Type_free(&type); }
+  RowType(const RowType&) = delete;
+  RowType& operator=(const RowType&) = delete;
+};
+
+std::vector<int> as_counts(const std::vector<int64_t>& rows, const char* what) {
+  std::vector<int> counts(rows.size());
+  for (std::size_t r = 0; r < rows.size(); ++r) counts[r] = as_count(rows[r], what);
+  return counts;
+}
+
+}  // namespace
+
+void world_alltoall_rows(const void* send, const std::vector<int64_t>& send_rows, const std::vector<int64_t>& send_at,
+                         void* recv, const std::vector<int64_t>& recv_rows, const std::vector<int64_t>& recv_at,
+                         int64_t row_bytes) {
+  if (world_ranks() == 1) {
+    std::copy_n(static_cast<const char*>(send) + send_at[0] * row_bytes, send_rows[0] * row_bytes,
+                static_cast<char*>(recv) + recv_at[0] * row_bytes);
     return;
   }
-  MPI_Alltoallv(send, sc.data(), sd.data(), MPI_FLOAT, recv, rc.data(), rd.data(), MPI_FLOAT, MPI_COMM_WORLD);
+  const RowType row(row_bytes);
+  MPI_Alltoallv(send, as_counts(send_rows, "transpose block").data(), as_counts(send_at, "transpose offset").data(), row.type,
+                recv, as_counts(recv_rows, "transpose block").data(), as_counts(recv_at, "transpose offset").data(), row.type,
+                MPI_COMM_WORLD);
+}
+
+void world_gather_rows(const void* send, int64_t rows, void* recv, const std::vector<int64_t>& recv_rows,
+                       const std::vector<int64_t>& recv_at, int64_t row_bytes) {
+  if (world_ranks() == 1) {
+    std::copy_n(static_cast<const char*>(send), rows * row_bytes, static_cast<char*>(recv) + recv_at[0] * row_bytes);
+    return;
+  }
+  const RowType row(row_bytes);
+  const bool root = is_root_rank();
+  MPI_Gatherv(send, as_count(rows, "gathered rows"), row.type, recv, root ? as_counts(recv_rows, "gathered rows").data() : nullptr,
+              root ? as_counts(recv_at, "gather offset").data() : nullptr, row.type, 0, MPI_COMM_WORLD);
 }
 
 namespace {
@@ -175,8 +203,14 @@ void world_collect_on_root(const void* bytes, uint64_t size, uint64_t unit,
 int64_t world_sum_before(int64_t) { return 0; }
 void world_min(std::vector<int64_t>&) {}
 void world_max(std::vector<int64_t>&) {}
-void world_alltoall(const float* send, const std::vector<int64_t>& send_counts, float* recv, const std::vector<int64_t>&) {
-  std::copy(send, send + send_counts.at(0), recv);
+void world_alltoall_rows(const void* send, const std::vector<int64_t>& send_rows, const std::vector<int64_t>& send_at,
+                         void* recv, const std::vector<int64_t>&, const std::vector<int64_t>& recv_at, int64_t row_bytes) {
+  std::copy_n(static_cast<const char*>(send) + send_at.at(0) * row_bytes, send_rows.at(0) * row_bytes,
+              static_cast<char*>(recv) + recv_at.at(0) * row_bytes);
+}
+void world_gather_rows(const void* send, int64_t rows, void* recv, const std::vector<int64_t>&,
+                       const std::vector<int64_t>& recv_at, int64_t row_bytes) {
+  std::copy_n(static_cast<const char*>(send), rows * row_bytes, static_cast<char*>(recv) + recv_at.at(0) * row_bytes);
 }
 std::vector<int64_t> world_pass_forward(const std::vector<int64_t>&) { return {}; }
 std::vector<int64_t> world_pass_backward(const std::vector<int64_t>&) { return {}; }

@@ -11,6 +11,9 @@
 #ifdef EMORPH_WITH_MPI
 #include <mpi.h>
 #endif
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace emorph {
 
@@ -43,6 +46,18 @@ void start_world(int* argc, char*** argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   set_world(rank, size);
+#ifdef __GLIBC__
+  // The distributed kernels allocate and free slab-sized buffers in turn (transposes, per-radius
+  // scratch, EDT distances). Once MPI is initialised, glibc kept every freed buffer in the process (a
+  // rank's RSS never fell; OpenMPI's memory hooks tune malloc for pinned-memory caches), so the peak
+  // was the sum of all buffers ever live. Buffers of 1 MiB or more are mapped on their own again and
+  // returned when freed: granulometry at 256^3, np 2: 111 -> 96 MiB per rank.
+  if (size > 1) {
+    mallopt(M_MMAP_MAX, 1 << 16);
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 20);
+  }
+#endif
 }
 
 void stop_world() {

@@ -1,6 +1,7 @@
 #pragma once
 // Point-to-point and collective exchanges of the distributed kernels (MPI standard 3.1): the z-slab to
-// y-slab transpose of the EDT (MPI_Alltoallv), the one-plane halo of the labelling (MPI_Sendrecv), the
+// y-slab transpose of the EDT and the granulometry (MPI_Alltoallv; y slabs gathered on rank 0 with
+// MPI_Gatherv), the one-plane halo of the labelling (MPI_Sendrecv), the
 // equivalences gathered on rank 0 and their answers scattered back (MPI_Gatherv / MPI_Scatterv), and the
 // slabs of an output volume collected on rank 0 in z order (rank 0 alone writes). Counts travel as
 // 64-bit integers and messages are split below MPI's int counts. Built without MPI every function is the
@@ -17,10 +18,16 @@ int64_t world_sum_before(int64_t value);
 void world_min(std::vector<int64_t>& values);
 void world_max(std::vector<int64_t>& values);
 
-// MPI_Alltoallv of floats: send holds the blocks for ranks 0..N-1 one after the other (send_counts[r]
-// floats for rank r); recv receives the blocks from ranks 0..N-1 in rank order (recv_counts[r] each).
-void world_alltoall(const float* send, const std::vector<int64_t>& send_counts, float* recv,
-                    const std::vector<int64_t>& recv_counts);
+// MPI_Alltoallv of rows of `row_bytes` bytes: send_rows[r] rows from row send_at[r] of `send` go to rank
+// r; recv_rows[r] rows from rank r land at row recv_at[r] of `recv`. Counts and offsets are in rows (an
+// MPI datatype of one row), so that they stay below MPI's int counts for slabs of up to 2^31 rows.
+void world_alltoall_rows(const void* send, const std::vector<int64_t>& send_rows, const std::vector<int64_t>& send_at,
+                         void* recv, const std::vector<int64_t>& recv_rows, const std::vector<int64_t>& recv_at,
+                         int64_t row_bytes);
+// MPI_Gatherv of rows onto rank 0: each rank sends its `rows` rows of `send`; rank 0 receives recv_rows[r]
+// rows from rank r at row recv_at[r] of `recv` (the arguments of recv are read on rank 0 only).
+void world_gather_rows(const void* send, int64_t rows, void* recv, const std::vector<int64_t>& recv_rows,
+                       const std::vector<int64_t>& recv_at, int64_t row_bytes);
 
 // Sends `values` to the next rank and returns those the previous rank sent (empty on rank 0).
 std::vector<int64_t> world_pass_forward(const std::vector<int64_t>& values);
