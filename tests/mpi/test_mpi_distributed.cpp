@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include "emorph/io.hpp"
 #include "emorph/result.hpp"
@@ -26,14 +27,15 @@ using emorph::test::TempDir;
 
 namespace {
 
-// mpirun as root, without a network and without a resource manager, oversubscribed.
-CliResult run_mpi(int ranks, const std::string& args) {
+// mpirun as root, without a network and without a resource manager, oversubscribed; `wrapper` runs
+// each rank's emorph (e.g. /usr/bin/time).
+CliResult run_mpi(int ranks, const std::string& args, const std::string& wrapper = "") {
   const std::string env =
       "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none "
       "OMPI_MCA_plm=isolated OMPI_MCA_plm_rsh_agent=false OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_hwloc_base_binding_policy=none "
       "OMPI_MCA_orte_tmpdir_base=/tmp PMIX_MCA_gds=hash ";
   return emorph::test::run_shell(env + EMORPH_MPIRUN + std::string(" --oversubscribe -np ") + std::to_string(ranks) + " " +
-                                 EMORPH_CLI + " --quiet --threads 1 " + args);
+                                 wrapper + EMORPH_CLI + " --quiet --threads 1 " + args);
 }
 
 // Layers along z (collector, electrode of NMC/CBD/pore cells with NMC falling along z, air) so that the
@@ -213,6 +215,44 @@ TEST_F(MpiDistributed, GranulometryAndFiltersEqualTheSingleProcessRunExactly) {
   for (const std::string filter : {"median:2", "gaussian:1.2", "bilateral:1.5,3000"})
     commands.emplace_back("denoise_" + filter.substr(0, filter.find(':')), "denoise " + grey_ + " {out} --filter " + filter);
   expect_identical_runs(commands);
+}
+
+// The peak resident sets (KiB) that `/usr/bin/time -f %M -a -o file` appended, one line per process.
+std::vector<double> recorded_peaks_kib(const std::string& file) {
+  std::vector<double> peaks;
+  std::ifstream in(file);
+  for (double kib; in >> kib;) peaks.push_back(kib);
+  return peaks;
+}
+
+TEST_F(MpiDistributed, GranulometryMemoryPerRankWithinSingleProcessOverRanks) {
+  // Issue 19: a rank holds at most the single-process memory / N + halos + 10 % (granulometry exchanges
+  // no halo). Each process's peak RSS (VmHWM) from /usr/bin/time, np 2 against one process on the same
+  // file. A rank's fixed cost (~30 MiB once MPI is initialised, against ~22 MiB for emorph alone) is not
+  // divided by N, so the bound holds only where the volume dominates: 256^3 here (measured 96 against
+  // 214 MiB in one process on the real 256^3 electrode, bound 118). Ranks that held whole-volume
+  // buffers, a slab-sized buffer too many, or kept freed ones would exceed it (166 MiB before stop 20).
+  if (!std::filesystem::exists("/usr/bin/time")) GTEST_SKIP() << "/usr/bin/time (package time) measures each rank";
+  const std::string volume = dir_ / "electrode256.nrrd";
+  emorph::write_volume(volume, electrode({256, 256, 256}));
+  const std::string args = "granulometry " + volume + " --phase NMC --local-thickness ";
+  const std::string peaks_1 = dir_ / "peaks_1.txt", peaks_2 = dir_ / "peaks_2.txt";
+  const auto one = emorph::test::run_shell("/usr/bin/time -f %M -o " + peaks_1 + " " + EMORPH_CLI + " --quiet --threads 1 " +
+                                           args + (dir_ / "map_1.nrrd") + " --json " + (dir_ / "one.json"));
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const auto two = run_mpi(2, args + (dir_ / "map_2.nrrd") + " --json " + (dir_ / "two.json"), "/usr/bin/time -f %M -a -o " + peaks_2 + " ");
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  Json r1 = read_json(dir_ / "one.json")["results"], r2 = read_json(dir_ / "two.json")["results"];
+  r1.erase("output"), r2.erase("output");
+  EXPECT_EQ(r2.dump(), r1.dump());
+  EXPECT_TRUE(emorph::test::read_text(dir_ / "map_2.nrrd") == emorph::test::read_text(dir_ / "map_1.nrrd"));
+  const std::vector<double> single = recorded_peaks_kib(peaks_1), ranks = recorded_peaks_kib(peaks_2);
+  ASSERT_EQ(single.size(), 1u);
+  ASSERT_EQ(ranks.size(), 2u);
+  const double bound = single[0] / 2 * 1.1;
+  for (double rank : ranks) EXPECT_LE(rank, bound) << "peak RSS per rank (KiB), one process: " << single[0];
+  std::printf("granulometry 256^3: one process %.1f MiB, np 2 per rank %.1f and %.1f MiB (bound %.1f MiB)\n", single[0] / 1024,
+              ranks[0] / 1024, ranks[1] / 1024, bound / 1024);
 }
 
 TEST_F(MpiDistributed, CommandsNotDistributedExitTwoAndSayWhy) {
