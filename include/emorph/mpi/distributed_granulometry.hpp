@@ -1,15 +1,17 @@
 #pragma once
 // emorph granulometry and localthickness over MPI ranks (issue 19): the openings of the in-core
-// granulometry (measure/opening_passes.hpp: every voxel decided by the same float arithmetic as the
-// streamed run, which decides as the in-core one), with each rank holding its own z slab. The squared
-// EDT is the distributed one (x/y passes on the z slab, z pass after the transpose); per radius, the
-// x and y passes of the ball dilation run on the z slab and the z pass on the rank's y slab of whole z
-// columns after the same all-to-all transpose, so no halo of the largest radius is ever exchanged.
-// Opening counts are summed over the ranks; the map, when asked, is kept on the y slabs, brought back
-// to z slabs at the end and written by rank 0, which sums it in raster order. The distribution, d50 and
-// the map are therefore identical to one process. Memory per rank: about 20 bytes per voxel of its
-// slab (codes on both slabs, the partial sums and their transpose, the map) and 9 bytes per z row of
-// the whole volume (largest codes and reached flags).
+// granulometry (measure/opening_passes.hpp: every voxel decided by the same arithmetic as the in-core
+// run, uint16 passes where it takes them, float otherwise), with each rank holding its own z slab. The
+// squared EDT is the distributed one (x/y passes on the z slab, z pass on the y slab after the
+// transpose), and the codes are made on the y slab and sent back to the z slab; per radius, the x and y
+// passes of the ball dilation run on the z slab, round by round as the all-to-all transpose takes them,
+// and the z pass on the rank's y slab of whole z columns, so no halo of the largest radius is ever
+// exchanged. Opening counts are summed over the ranks; the map, when asked, is kept on the y slab as
+// radius indices and gathered by rank 0 in z order, which writes it and sums it in raster order. The
+// distribution, d50 and the map are therefore identical to one process. Memory per rank: 8 bytes per
+// voxel of its slab with the uint16 passes (codes on both slabs, the map's indices, the partial sums
+// on the y slab), 10 with the float ones, and tables of a few values per x row of the whole volume (nz x ny:
+// largest codes, reached flags); against about 12 bytes per voxel of the whole volume in one process.
 #include <string>
 
 #include "emorph/io.hpp"
