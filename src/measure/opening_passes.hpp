@@ -138,17 +138,25 @@ bool min_plus_rows(T* acc, int64_t nx, int64_t at, int64_t count, const std::vec
   return any;
 }
 
-// The x and y passes of radius index i on one plane of ny rows: `row_top[y]` is row y's largest code
-// (rows without a centre are skipped and never read), `rows` scratch of ny * nx values; writes the
-// partial sums of the rows some centre reaches into `partial` and flags those rows in `reached`.
+// The y pass of radius index i on one plane of ny rows of x-pass distances `rows`: `row_top[y]` is row
+// y's largest code (rows without a centre are never read); writes the partial sums of the rows some
+// centre reaches into `partial` and flags those rows in `reached`.
+template <class T>
+void y_pass_plane(const T* rows, const Code* row_top, int64_t ny, int64_t nx, int64_t i, const std::vector<T>& py, T* partial,
+                  uint8_t* reached) {
+  auto has_centre = [&](int64_t y) { return row_top[y] > i; };
+  for (int64_t y = 0; y < ny; ++y)
+    reached[y] = min_plus_rows(partial + y * nx, nx, y, ny, py, has_centre, [&](int64_t yy) { return rows + yy * nx; });
+}
+
+// The x and y passes of radius index i on one plane: the x pass of the rows with a centre into `rows`
+// (scratch of ny * nx values), then y_pass_plane.
 template <class T>
 void xy_pass_plane(const Code* code, const Code* row_top, int64_t ny, int64_t nx, int64_t i, const std::vector<T>& px,
                    const std::vector<T>& py, T* rows, T* partial, uint8_t* reached) {
-  auto has_centre = [&](int64_t y) { return row_top[y] > i; };
   for (int64_t y = 0; y < ny; ++y)
-    if (has_centre(y)) row_distance(code + y * nx, rows + y * nx, nx, i, px);
-  for (int64_t y = 0; y < ny; ++y)
-    reached[y] = min_plus_rows(partial + y * nx, nx, y, ny, py, has_centre, [&](int64_t yy) { return rows + yy * nx; });
+    if (row_top[y] > i) row_distance(code + y * nx, rows + y * nx, nx, i, px);
+  y_pass_plane(rows, row_top, ny, nx, i, py, partial, reached);
 }
 
 // The z pass of row z of a column of nz rows (row zz's partial sums at column + zz * stride, its

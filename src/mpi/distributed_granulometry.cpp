@@ -45,18 +45,17 @@ void release(std::vector<T>& v) {
   std::vector<T>().swap(v);
 }
 
-// The codes on both slabs and the whole volume's largest code per row (every rank's copy alike).
+// The codes on the y slab and the whole volume's largest code per row (every rank's copy alike).
 struct Codes {
-  Volume<Code> z_slab;
   std::vector<Code> y_slab, row_top;
 };
 
 // Voxels of the opening of radius index i over all ranks; writes i into the y-slab map of radius
-// indices (if any). `partial_y` (one T per y-slab voxel) receives the x/y passes' partial sums: in
-// uint16 or float as the in-core granulometry picks them, so each voxel is decided alike.
-template <class T>
+// indices (if any). `partial_y` (one T per y-slab voxel) receives the passes' partial sums: in uint16 or
+// float as the in-core granulometry picks them, so each voxel is decided alike.
+template <class T, class M>
 int64_t open_radius(const Share& sh, const Spacing& w, const Codes& codes, int64_t i, double threshold,
-                    std::vector<T>& partial_y, std::vector<Code>* map_y) {
+                    std::vector<T>& partial_y, std::vector<M>* map_y) {
   const int64_t nz = sh.whole.nz, ny = sh.whole.ny, nx = sh.whole.nx, plane = ny * nx;
   const std::vector<Code>& row_code = codes.row_top;
   // row_code is the whole volume's on every rank: all ranks take the same branches around collectives.
@@ -65,26 +64,30 @@ int64_t open_radius(const Share& sh, const Spacing& w, const Codes& codes, int64
   const std::vector<T> py = opening::parabola<T>(w.dy, opening::reach(w.dy, threshold));
   const std::vector<T> pz = opening::parabola<T>(w.dz, opening::reach(w.dz, threshold));
   const T limit = opening::threshold_limit<T>(threshold);
+  const int64_t rows = sh.own_ny();
 
-  // x and y passes on the own z slab, round by round as the transpose to the y slab takes them.
-  std::vector<uint8_t> reached_own(static_cast<std::size_t>(sh.own_nz() * ny), 0);
-  transpose_to_y_slab(sh.whole, sizeof(T), [&](int64_t z0, int64_t z1, void* planes) {
-#pragma omp parallel
-    {
-      std::vector<T> rows(static_cast<std::size_t>(plane));
-#pragma omp for schedule(dynamic, 1)
-      for (int64_t z = z0; z < z1; ++z)
-        opening::xy_pass_plane(codes.z_slab.data() + z * plane, row_code.data() + (sh.z0 + z) * ny, ny, nx, i, px, py,
-                               rows.data(), static_cast<T*>(planes) + (z - z0) * plane, reached_own.data() + z * ny);
+  // The x pass on the y slab (whole x rows), the y pass on the z slab's planes round by round, back in
+  // place on the y slab.
+#pragma omp parallel for schedule(static)
+  for (int64_t z = 0; z < nz; ++z)
+    for (int64_t y = sh.y0; y < sh.y1; ++y) {
+      const int64_t row = (z * rows + (y - sh.y0)) * nx;
+      if (row_code[static_cast<std::size_t>(z * ny + y)] > i)
+        opening::row_distance(codes.y_slab.data() + row, partial_y.data() + row, nx, i, px);
     }
-  }, partial_y.data());
+  std::vector<uint8_t> reached_own(static_cast<std::size_t>(sh.own_nz() * ny), 0);
+  transform_on_z_slab(sh.whole, sizeof(T), partial_y.data(), [&](int64_t z0, int64_t z1, const void* in, void* out) {
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int64_t z = z0; z < z1; ++z)
+      opening::y_pass_plane(static_cast<const T*>(in) + (z - z0) * plane, row_code.data() + (sh.z0 + z) * ny, ny, nx, i, py,
+                            static_cast<T*>(out) + (z - z0) * plane, reached_own.data() + z * ny);
+  });
   std::vector<int64_t> reached_rows(static_cast<std::size_t>(nz * ny), 0);
   std::copy(reached_own.begin(), reached_own.end(), reached_rows.begin() + sh.z0 * ny);
   const std::vector<uint8_t> reached = whole_rows<uint8_t>(reached_rows);
 
   // z pass on the own y slab of whole columns, the opening's voxels and the map.
-  const int64_t rows = sh.own_ny();
-  const Code index = static_cast<Code>(i);  // i < the largest code
+  const M index = static_cast<M>(i);  // M holds the last radius index
   int64_t kept = 0;
 #pragma omp parallel reduction(+ : kept)
   {
@@ -102,6 +105,38 @@ int64_t open_radius(const Share& sh, const Spacing& w, const Codes& codes, int64
   std::vector<int64_t> total{kept};
   world_sum(total);
   return total[0];
+}
+
+// The openings of radius indices 1..last into r (the codes are released at the end); with a map, its
+// thickness on the y slab (the in-core run's float of each radius index) into thickness_y.
+template <class M>
+void open_all(const Share& sh, const opening::Steps& steps, Codes& codes, int64_t last, bool with_map, GranulometryResult& r,
+              std::vector<float>& thickness_y) {
+  std::vector<M> map_y;  // radius index of the last opening that kept the voxel (0: none)
+  if (with_map) map_y.assign(codes.y_slab.size(), 0);
+  const bool unit_weights = steps.w.dz == 1.0 && steps.w.dy == 1.0 && steps.w.dx == 1.0;
+  std::vector<uint16_t> small_partial;  // scratch of the integer passes
+  std::vector<float> float_partial;     // scratch of the float passes, allocated only when needed
+  for (int64_t i = 1; i <= last; ++i) {
+    const double threshold = opening::squared_threshold(i);
+    int64_t kept = 0;
+    if (unit_weights && i * i <= opening::kSmallMax) {
+      small_partial.resize(codes.y_slab.size());
+      kept = open_radius<uint16_t, M>(sh, steps.w, codes, i, threshold, small_partial, with_map ? &map_y : nullptr);
+    } else {
+      release(small_partial);
+      float_partial.resize(codes.y_slab.size());
+      kept = open_radius<float, M>(sh, steps.w, codes, i, threshold, float_partial, with_map ? &map_y : nullptr);
+    }
+    opening::add_opening(r, static_cast<double>(i) * steps.step, kept);
+    if (kept == 0) break;
+  }
+  codes = Codes();
+  release(small_partial), release(float_partial);
+  if (!with_map) return;
+  thickness_y.resize(map_y.size());
+  for (std::size_t k = 0; k < map_y.size(); ++k)
+    thickness_y[k] = map_y[k] == 0 ? 0.0f : static_cast<float>(2.0 * static_cast<double>(map_y[k]) * steps.step);
 }
 
 }  // namespace
@@ -148,47 +183,21 @@ StreamedGranulometry distributed_granulometry(const std::string& input, const St
   float largest = 0;
   std::memcpy(&largest, &largest_bits, sizeof largest);
   const bool unbounded = maxima[0] != 0;
-  // The codes on the z slab too, for the x and y passes.
-  codes.z_slab = Volume<Code>(Shape{sh.own_nz(), ny, nx});
-  to_z_slab<Code>(shape, codes.y_slab, [&](int64_t z0, int64_t z1, const Code* planes) {
-    std::copy(planes, planes + (z1 - z0) * ny * nx, codes.z_slab.data() + z0 * ny * nx);
-  });
 
   StreamedGranulometry out;
-  GranulometryResult& r = out.result;
-  r.phase_voxels = phase_voxels[0];
-  const bool with_map = params.granulometry.local_thickness;
-  std::vector<Code> map_y;  // radius index of the last opening that kept the voxel (0: none)
-  if (with_map) map_y.assign(codes.y_slab.size(), 0);
-  const bool unit_weights = steps.w.dz == 1.0 && steps.w.dy == 1.0 && steps.w.dx == 1.0;
-  std::vector<uint16_t> small_partial;  // scratch of the integer passes
-  std::vector<float> float_partial;     // scratch of the float passes, allocated only when needed
+  out.result.phase_voxels = phase_voxels[0];
   const int64_t last = opening::last_radius_index(params.granulometry, steps.step, largest, unbounded);
-  for (int64_t i = 1; i <= last; ++i) {
-    const double threshold = opening::squared_threshold(i);
-    int64_t kept = 0;
-    if (unit_weights && i * i <= opening::kSmallMax) {
-      small_partial.resize(codes.y_slab.size());
-      kept = open_radius<uint16_t>(sh, steps.w, codes, i, threshold, small_partial, with_map ? &map_y : nullptr);
-    } else {
-      release(small_partial);
-      float_partial.resize(codes.y_slab.size());
-      kept = open_radius<float>(sh, steps.w, codes, i, threshold, float_partial, with_map ? &map_y : nullptr);
-    }
-    opening::add_opening(r, static_cast<double>(i) * steps.step, kept);
-    if (kept == 0) break;
-  }
-  opening::set_d50(r);
-  if (!with_map) return out;
+  std::vector<float> thickness_y;
+  // The map's radius indices in one byte where they fit (most runs), else two (codes are uint16).
+  if (last <= 255)
+    open_all<uint8_t>(sh, steps, codes, last, params.granulometry.local_thickness, out.result, thickness_y);
+  else
+    open_all<Code>(sh, steps, codes, last, params.granulometry.local_thickness, out.result, thickness_y);
+  opening::set_d50(out.result);
+  if (!params.granulometry.local_thickness) return out;
 
-  // The map's thickness, the in-core run's float of each radius index; rank 0 gathers it in z order,
-  // writes it and sums it in raster order (0 outside the phase adds nothing).
-  codes = Codes();
-  release(small_partial), release(float_partial);
-  std::vector<float> thickness_y(map_y.size());
-  for (std::size_t k = 0; k < map_y.size(); ++k)
-    thickness_y[k] = map_y[k] == 0 ? 0.0f : static_cast<float>(2.0 * static_cast<double>(map_y[k]) * steps.step);
-  release(map_y);
+  // Rank 0 gathers the map in z order, writes it and sums it in raster order (0 outside the phase adds
+  // nothing), as the in-core localthickness does.
   const NonzeroFigures figures = write_y_slabs_on_root(thickness_y, params.local_thickness_output, shape, s);
   out.thickness_sum_um = figures.sum;
   out.thickness_max_um = figures.max;

@@ -101,17 +101,19 @@ void transpose_to_y_slab(const Shape& whole, int64_t element, const FillPlanes& 
   }
 }
 
-void transpose_to_z_slab(const Shape& whole, int64_t element, const void* y_slab, const TakePlanes& take) {
+void transform_on_z_slab(const Shape& whole, int64_t element, void* y_slab, const TransformPlanes& transform) {
   const Rounds p = plan(whole, element);
-  std::vector<char> planes = p.buffer(), blocks = p.buffer();
-  std::vector<int64_t> send_rows, send_at, recv_rows, recv_at;
+  std::vector<char> in = p.buffer(), out = p.buffer(), blocks = p.buffer();
+  std::vector<int64_t> y_rows, y_at, block_rows_, block_at;
   for (int64_t c = 0; c < p.count; ++c) {
     const int64_t slices = p.in_round(p.rank, c);
-    y_slab_rows(p, c, send_rows, send_at);
-    block_rows(p, slices, recv_rows, recv_at);
-    world_alltoall_rows(y_slab, send_rows, send_at, blocks.data(), recv_rows, recv_at, p.row_bytes);
-    move_blocks(p, slices, planes.data(), blocks.data(), false);
-    if (slices > 0) take(c * p.slices, c * p.slices + slices, planes.data());
+    y_slab_rows(p, c, y_rows, y_at);
+    block_rows(p, slices, block_rows_, block_at);
+    world_alltoall_rows(y_slab, y_rows, y_at, blocks.data(), block_rows_, block_at, p.row_bytes);
+    move_blocks(p, slices, in.data(), blocks.data(), false);
+    if (slices > 0) transform(c * p.slices, c * p.slices + slices, in.data(), out.data());
+    move_blocks(p, slices, out.data(), blocks.data(), true);
+    world_alltoall_rows(blocks.data(), block_rows_, block_at, y_slab, y_rows, y_at, p.row_bytes);
   }
 }
 
