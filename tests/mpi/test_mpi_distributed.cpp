@@ -229,9 +229,9 @@ TEST_F(MpiDistributed, GranulometryMemoryPerRankWithinSingleProcessOverRanks) {
   // Issue 19: a rank holds at most the single-process memory / N + halos + 10 % (granulometry exchanges
   // no halo). Each process's peak RSS (VmHWM) from /usr/bin/time, np 2 against one process on the same
   // file. A rank's fixed cost (~30 MiB once MPI is initialised, against ~22 MiB for emorph alone) is not
-  // divided by N, so the bound holds only where the volume dominates: 256^3 here (measured 96 against
+  // divided by N, so the bound holds only where the volume dominates: 256^3 here (measured 77 against
   // 214 MiB in one process on the real 256^3 electrode, bound 118). Ranks that held whole-volume
-  // buffers, a slab-sized buffer too many, or kept freed ones would exceed it (166 MiB before stop 20).
+  // buffers or several slab-sized ones too many would exceed it (166 MiB before stop 20).
   if (!std::filesystem::exists("/usr/bin/time")) GTEST_SKIP() << "/usr/bin/time (package time) measures each rank";
   const std::string volume = dir_ / "electrode256.nrrd";
   emorph::write_volume(volume, electrode({256, 256, 256}));
