@@ -15,6 +15,18 @@ inline int64_t reflect(int64_t i, int64_t n) {
   return i < n ? i : period - 1 - i;
 }
 
+// scipy 'mirror' (d c b | a b c d | c b a): the edge sample is not repeated (period 2n - 2).
+inline int64_t mirror(int64_t i, int64_t n) {
+  if (n == 1) return 0;
+  const int64_t period = 2 * n - 2;
+  i %= period;
+  if (i < 0) i += period;
+  return i < n ? i : period - i;
+}
+
+// One of the two edge rules.
+inline int64_t edge_index(int64_t i, int64_t n, bool mirrored) { return mirrored ? mirror(i, n) : reflect(i, n); }
+
 }  // namespace emorph::detail
 
 // Applies MACRO(T) to each voxel type of AnyVolume (explicit template instantiations).

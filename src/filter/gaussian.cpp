@@ -1,5 +1,5 @@
 // Separable Gaussian (scipy.ndimage.gaussian_filter semantics: kernel exp(-x^2 / 2 sigma^2) normalised,
-// radius int(truncate * sigma + 0.5), 'reflect' edges), one 1D pass per axis; the y and z passes run
+// radius int(truncate * sigma + 0.5), 'reflect' or 'mirror' edges), one 1D pass per axis; the y and z passes run
 // on whole rows so they vectorise across x. Each output value is computed by one thread in a fixed
 // order, so the result does not depend on the thread count.
 #include "emorph/filter/gaussian.hpp"
@@ -17,11 +17,11 @@ namespace emorph {
 
 namespace {
 
-using detail::reflect;
+using detail::edge_index;
 
 // Along x: each row into a reflected, padded buffer, then the dot product per voxel.
 template <class T>
-void pass_x(VolumeView<const T> in, Volume<float>& out, const std::vector<float>& k) {
+void pass_x(VolumeView<const T> in, Volume<float>& out, const std::vector<float>& k, bool mirrored) {
   const int64_t r = static_cast<int64_t>(k.size() / 2), nx = in.nx(), ny = in.ny();
 #pragma omp parallel num_threads(thread_count())
   {
@@ -29,7 +29,7 @@ void pass_x(VolumeView<const T> in, Volume<float>& out, const std::vector<float>
 #pragma omp for schedule(static)
     for (int64_t row = 0; row < in.nz() * ny; ++row) {
       const int64_t z = row / ny, y = row % ny;
-      for (int64_t i = -r; i < nx + r; ++i) buf[i + r] = static_cast<float>(in(z, y, reflect(i, nx)));
+      for (int64_t i = -r; i < nx + r; ++i) buf[i + r] = static_cast<float>(in(z, y, edge_index(i, nx, mirrored)));
       float* o = &out(z, y, 0);
       for (int64_t x = 0; x < nx; ++x) {
         float s = 0.f;
@@ -42,7 +42,7 @@ void pass_x(VolumeView<const T> in, Volume<float>& out, const std::vector<float>
 
 // Along an outer axis: out row = sum_j k[j] * src row (reflect(i + j - r)), with the source lines of one
 // plane (y pass) or one y (z pass) copied first so the pass can run in place.
-void pass_outer(Volume<float>& v, const std::vector<float>& k, bool along_z) {
+void pass_outer(Volume<float>& v, const std::vector<float>& k, bool along_z, bool mirrored) {
   const int64_t r = static_cast<int64_t>(k.size() / 2), nx = v.nx();
   const int64_t n = along_z ? v.nz() : v.ny();        // length of the filtered axis
   const int64_t m = along_z ? v.ny() : v.nz();        // independent lines
@@ -58,7 +58,7 @@ void pass_outer(Volume<float>& v, const std::vector<float>& k, bool along_z) {
         std::fill_n(o, nx, 0.f);
         for (int64_t j = 0; j <= 2 * r; ++j) {
           const float kj = k[j];
-          const float* __restrict s = &src[reflect(i + j - r, n) * nx];
+          const float* __restrict s = &src[edge_index(i + j - r, n, mirrored) * nx];
           for (int64_t x = 0; x < nx; ++x) o[x] += kj * s[x];
         }
       }
@@ -98,9 +98,9 @@ Volume<float> gaussian_filter(VolumeView<const T> in, const GaussianParams& p) {
   }
   Volume<float> out(in.shape(), in.spacing(), in.thickness_axis());
   // scipy filters axis 0 first; the order only changes float rounding (passes commute exactly in reals).
-  pass_x(in, out, sigma[2] > 0 ? gaussian_kernel(sigma[2], p.truncate) : std::vector<float>{1.f});
-  if (sigma[1] > 0) pass_outer(out, gaussian_kernel(sigma[1], p.truncate), false);
-  if (sigma[0] > 0) pass_outer(out, gaussian_kernel(sigma[0], p.truncate), true);
+  pass_x(in, out, sigma[2] > 0 ? gaussian_kernel(sigma[2], p.truncate) : std::vector<float>{1.f}, p.mirror);
+  if (sigma[1] > 0) pass_outer(out, gaussian_kernel(sigma[1], p.truncate), false, p.mirror);
+  if (sigma[0] > 0) pass_outer(out, gaussian_kernel(sigma[0], p.truncate), true, p.mirror);
   return out;
 }
 

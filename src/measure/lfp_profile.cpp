@@ -47,6 +47,28 @@ void check_range(const MatrixGreyProfile& p, SliceRange r, const char* what) {
           std::string("LFP profile: the ") + what + " window is empty or outside the volume");
 }
 
+// The profile's own scatter: the bulk slices about their least-squares line give the standard error
+// of the slope and of the mean (s / sqrt(n), s the residual standard deviation). A given zero grey or
+// an exact calibration leaves no map uncertainty, and the band was then a point that could not hold
+// the truth; 2 standard errors either way (about 95 % for the slice counts of a bulk window).
+void widen_by_own_fit(LfpProfile& r, SliceRange bulk) {
+  std::vector<double> x, y;
+  for (int64_t i = bulk.first; i <= bulk.last; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    if (std::isfinite(r.fraction[k])) x.push_back(r.position_um[k]), y.push_back(r.fraction[k]);
+  }
+  const LinearFit fit = linear_fit(x, y);
+  if (fit.n >= 3 && std::isfinite(fit.slope_stderr)) {
+    double sxx = 0, mean_x = 0;
+    for (double v : x) mean_x += v / static_cast<double>(x.size());
+    for (double v : x) sxx += (v - mean_x) * (v - mean_x);
+    r.slope_stderr = fit.slope_stderr;
+    r.mean_stderr = fit.slope_stderr * std::sqrt(sxx / static_cast<double>(fit.n));
+    r.mean_low -= kBandStandardErrors * r.mean_stderr, r.mean_high += kBandStandardErrors * r.mean_stderr;
+    r.slope_low -= kBandStandardErrors * r.slope_stderr, r.slope_high += kBandStandardErrors * r.slope_stderr;
+  }
+}
+
 }  // namespace
 
 double matrix_mean_grey(const MatrixGreyProfile& p, SliceRange range) {
@@ -127,25 +149,23 @@ LfpProfile lfp_profile(const MatrixGreyProfile& p, const LfpGreyMap& map, SliceR
       r.mean_low = std::min(r.mean_low, st.mean_fraction), r.mean_high = std::max(r.mean_high, st.mean_fraction);
       r.slope_low = std::min(r.slope_low, st.slope_per_um), r.slope_high = std::max(r.slope_high, st.slope_per_um);
     }
-  // The profile's own scatter: the bulk slices about their least-squares line give the standard error
-  // of the slope and of the mean (s / sqrt(n), s the residual standard deviation). A given zero grey or
-  // an exact calibration leaves no map uncertainty, and the band was then a point that could not hold
-  // the truth; 2 standard errors either way (about 95 % for the slice counts of a bulk window).
-  std::vector<double> x, y;
-  for (int64_t i = bulk.first; i <= bulk.last; ++i) {
-    const auto k = static_cast<std::size_t>(i);
-    if (std::isfinite(r.fraction[k])) x.push_back(p.position_um[k]), y.push_back(r.fraction[k]);
-  }
-  const LinearFit fit = linear_fit(x, y);
-  if (fit.n >= 3 && std::isfinite(fit.slope_stderr)) {
-    double sxx = 0, mean_x = 0;
-    for (double v : x) mean_x += v / static_cast<double>(x.size());
-    for (double v : x) sxx += (v - mean_x) * (v - mean_x);
-    r.slope_stderr = fit.slope_stderr;
-    r.mean_stderr = fit.slope_stderr * std::sqrt(sxx / static_cast<double>(fit.n));
-    r.mean_low -= kBandStandardErrors * r.mean_stderr, r.mean_high += kBandStandardErrors * r.mean_stderr;
-    r.slope_low -= kBandStandardErrors * r.slope_stderr, r.slope_high += kBandStandardErrors * r.slope_stderr;
-  }
+  widen_by_own_fit(r, bulk);
+  return r;
+}
+
+LfpProfile reshaped_lfp_profile(const LfpProfile& shipped, std::vector<double> fraction, std::vector<double> fraction_of_matrix,
+                                SliceRange electrode, SliceRange bulk) {
+  require(fraction.size() == shipped.position_um.size() && fraction_of_matrix.size() == fraction.size(),
+          "LFP profile: the reshaped profile has another slice count");
+  LfpProfile r;
+  r.position_um = shipped.position_um;
+  r.fraction = std::move(fraction);
+  r.fraction_of_matrix = std::move(fraction_of_matrix);
+  r.bulk = profile_stats(r.position_um, r.fraction, bulk);
+  r.electrode_mean = range_mean(r.fraction, electrode);
+  r.mean_low = std::min(shipped.mean_low, r.bulk.mean_fraction), r.mean_high = std::max(shipped.mean_high, r.bulk.mean_fraction);
+  r.slope_low = std::min(shipped.slope_low, r.bulk.slope_per_um), r.slope_high = std::max(shipped.slope_high, r.bulk.slope_per_um);
+  widen_by_own_fit(r, bulk);
   return r;
 }
 

@@ -8,6 +8,7 @@
 #include "emorph/error.hpp"
 #include "emorph/measure/composition.hpp"
 #include "emorph/measure/lfp_calibration.hpp"
+#include "emorph/measure/lfp_forward_model.hpp"
 #include "emorph/measure/lfp_profile.hpp"
 #include "emorph/measure/matrix_grey.hpp"
 #include "emorph/results/measure_results.hpp"
@@ -92,6 +93,49 @@ double known_lfp_mean(const LfpStepInputs& in, Json& record) {
   record["known_mean_source"] = "composition calculator (--composition" +
                                 std::string(o.porosity_percent ? ", --porosity" : ", --loading, --thickness") + ")";
   return lfp;
+}
+
+// The profile's shape (issue 16): the Gaussian PSF forward model where its fringe column says the model
+// explains the NMC edges, else the eroded matrix grey; the level stays the map's (bulk mean kept). Records
+// the pick, X and the reason in `record`; returns the profile to report.
+LfpProfile pick_profile_shape(const LfpStepInputs& in, const MatrixGreyProfile& profile, const LfpGreyMap& map,
+                              SliceRange electrode, LfpProfile eroded, Json& record) {
+  record["profile_route"] = "eroded";
+  record["fringe_over_blur"] = nullptr;
+  const Phase* nmc = in.table.find("NMC");
+  const double zero_grey = map.zero_grey ? *map.zero_grey : -map.map.intercept / map.map.slope;
+  const Shape s = in.labels.shape();
+  Volume<uint8_t> mask = Volume<uint8_t>::filled(s, in.labels.spacing(), 0);
+  int64_t nmc_voxels = 0;
+  for (int64_t z = 0; nmc && z < s.nz; ++z)
+    for (int64_t y = 0; y < s.ny; ++y)
+      for (int64_t x = 0; x < s.nx; ++x) nmc_voxels += mask(z, y, x) = in.labels(z, y, x) == nmc->label;
+  if (nmc_voxels == 0 || !std::isfinite(zero_grey)) {
+    record["profile_route_reason"] = nmc_voxels == 0 ? "no NMC in the labels: the forward model needs NMC edges"
+                                                     : "the LFP map has no zero grey (slope 0)";
+    return eroded;
+  }
+  LfpForwardModelParams fp;
+  fp.axis = in.axis;
+  fp.bulk = in.bulk;
+  LfpForwardModel model;
+  try {
+    model = lfp_forward_model(in.grey, mask.view(), profile.bright_mean_grey, fp);
+  } catch (const InputError& e) {
+    record["profile_route_reason"] = std::string("forward model not applicable: ") + e.what();
+    return eroded;
+  }
+  const double voxel_um = in.labels.spacing()[in.axis];
+  record["fringe_over_blur"] = model.fringe_over_blur;
+  record["profile_route_reason"] = model.reason;
+  record["forward_model"] = {{"psf_sigma_um", model.psf_sigma_voxels * voxel_um},
+                             {"fringe_threshold", fp.fringe_threshold},
+                             {"eroded_slope_per_um", number_or_null(eroded.bulk.slope_per_um)},
+                             {"eroded_rsd_percent", number_or_null(eroded.bulk.rsd_percent)}};
+  if (!model.use_model) return eroded;
+  record["profile_route"] = "forward_model";
+  LfpModelProfile shaped = lfp_forward_model_profile(model, profile.bright_mean_grey, zero_grey, in.bulk, eroded.bulk.mean_fraction);
+  return reshaped_lfp_profile(eroded, std::move(shaped.fraction), std::move(shaped.fraction_of_matrix), electrode, in.bulk);
 }
 
 }  // namespace
@@ -181,7 +225,7 @@ void lfp_grey_step(const LfpStepInputs& in, Json& results) {
                    {"zero_grey_stderr", zero->stderr_grey},
                    {"zero_grey_source", zero->source}});
   }
-  const LfpProfile lfp = lfp_profile(profile, map, electrode, in.bulk);
+  const LfpProfile lfp = pick_profile_shape(in, profile, map, electrode, lfp_profile(profile, map, electrode, in.bulk), record);
   record.update({{"route", map.source},
                  {"slope_per_grey", map.map.slope},
                  {"intercept", map.map.intercept},
@@ -190,6 +234,7 @@ void lfp_grey_step(const LfpStepInputs& in, Json& results) {
   results["lfp"] = record;
   results["profiles"]["phases"]["LFP"] = {{"source", "grey_calibration"},
                                           {"route", map.source},
+                                          {"profile_route", record["profile_route"]},
                                           {"position_um", lfp.position_um},
                                           {"fraction", numbers(lfp.fraction)},
                                           {"fraction_of_matrix", numbers(lfp.fraction_of_matrix)},

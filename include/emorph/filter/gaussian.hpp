@@ -15,6 +15,7 @@ struct GaussianParams {
   double truncate = 4.0;     // kernel half-width in standard deviations
   // Per-axis sigmas in voxels (z, y, x); when set, they replace `sigma` (0 leaves an axis unsmoothed).
   std::optional<std::array<double, 3>> sigma_voxels;
+  bool mirror = false;  // scipy mode='mirror' edges (d c b | a b c d) instead of 'reflect' (c b a | a b c d)
 };
 
 template <class T>

@@ -62,4 +62,10 @@ struct LfpProfile {
 // Slices of `bulk` must hold averaged matrix voxels. Throws InputError otherwise.
 LfpProfile lfp_profile(const MatrixGreyProfile& profile, const LfpGreyMap& map, SliceRange electrode, SliceRange bulk);
 
+// The same profile reshaped by another estimate of its slices (lfp_forward_model): bulk statistics of
+// `fraction`; bands: the envelope of `shipped`'s and the new bulk values, widened by 2 standard errors
+// of the new profile's own least-squares fit.
+LfpProfile reshaped_lfp_profile(const LfpProfile& shipped, std::vector<double> fraction, std::vector<double> fraction_of_matrix,
+                                SliceRange electrode, SliceRange bulk);
+
 }  // namespace emorph
