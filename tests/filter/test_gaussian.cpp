@@ -17,6 +17,12 @@ int64_t reflect_ref(int64_t i, int64_t n) {
   return i;
 }
 
+// scipy 'mirror': the edge sample is not repeated.
+int64_t mirror_ref(int64_t i, int64_t n) {
+  while (i < 0 || i >= n) i = i < 0 ? -i : 2 * n - 2 - i;
+  return i;
+}
+
 std::vector<double> kernel_ref(double sigma, double truncate) {
   if (sigma <= 0) return {1.0};
   const int r = static_cast<int>(truncate * sigma + 0.5);
@@ -28,7 +34,8 @@ std::vector<double> kernel_ref(double sigma, double truncate) {
 }
 
 // Direct 3D correlation in double with the product kernel (no separability used).
-Volume<double> gaussian_reference(const Volume<uint16_t>& in, double sz, double sy, double sx) {
+Volume<double> gaussian_reference(const Volume<uint16_t>& in, double sz, double sy, double sx, bool mirror = false) {
+  auto edge = [&](int64_t i, int64_t n) { return mirror ? mirror_ref(i, n) : reflect_ref(i, n); };
   auto kz = kernel_ref(sz, 4), ky = kernel_ref(sy, 4), kx = kernel_ref(sx, 4);
   const int rz = kz.size() / 2, ry = ky.size() / 2, rx = kx.size() / 2;
   Volume<double> out(in.shape());
@@ -40,7 +47,7 @@ Volume<double> gaussian_reference(const Volume<uint16_t>& in, double sz, double 
           for (int b = -ry; b <= ry; ++b)
             for (int c = -rx; c <= rx; ++c)
               s += kz[a + rz] * ky[b + ry] * kx[c + rx] *
-                   in(reflect_ref(z + a, in.nz()), reflect_ref(y + b, in.ny()), reflect_ref(x + c, in.nx()));
+                   in(edge(z + a, in.nz()), edge(y + b, in.ny()), edge(x + c, in.nx()));
         out(z, y, x) = s;
       }
   return out;
@@ -57,6 +64,18 @@ TEST(Gaussian, EqualsDirect3DCorrelation) {
   auto v = random_volume({9, 10, 11}, 1);
   auto ref = gaussian_reference(v, 1.0, 1.0, 1.0);
   auto out = gaussian_filter<uint16_t>(v.view(), {1.0});
+  for (int64_t i = 0; i < v.size(); ++i) ASSERT_NEAR(out.data()[i], ref.data()[i], kTolerance) << i;
+}
+
+// Mirror edges (scipy mode='mirror'), with sigma 2.5 along x: its 10-voxel radius passes the 11-voxel
+// axis, so the mirror repeats.
+TEST(Gaussian, MirrorEdgesEqualDirectCorrelation) {
+  auto v = random_volume({9, 10, 11}, 2);
+  auto ref = gaussian_reference(v, 1.0, 1.5, 2.5, true);
+  GaussianParams p;
+  p.sigma_voxels = std::array<double, 3>{1.0, 1.5, 2.5};
+  p.mirror = true;
+  auto out = gaussian_filter<uint16_t>(v.view(), p);
   for (int64_t i = 0; i < v.size(); ++i) ASSERT_NEAR(out.data()[i], ref.data()[i], kTolerance) << i;
 }
 
