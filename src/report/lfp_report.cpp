@@ -62,6 +62,9 @@ void lfp_route(HtmlReport& r, const Json& res) {
                      "; nearer NMC, each distance shell less its mean offset), matrix fraction from the " +
                      gp.value("matrix_fraction_source", std::string("labels")) + ", mean " +
                      fmt(gp["matrix_mean_grey"], 1, 1) + ". Electrode mean LFP " + fmt(lfp["electrode_mean_fraction"], 100, 2) + " vol%.";
+  if (lfp.contains("profile_route_reason"))
+    text += " Profile shape: " + std::string(lfp.value("profile_route", std::string()) == "forward_model" ? "the Gaussian PSF forward model" : "the eroded matrix grey") +
+            " (" + lfp.value("profile_route_reason", std::string()) + ").";
   r.paragraph(text);
 }
 
