@@ -87,7 +87,7 @@ std::array<double, N> solve_symmetric(std::array<std::array<double, N>, N> a, co
 }
 
 // Levenberg-Marquardt on the binned edge profile from the prototype's start (lowest bin, full rise,
-// sigma 2 voxels, fringe 0.5, centre 0); returns |sigma|.
+// sigma 2 voxels, fringe 0.5, centre 0), to the minimum of the start's basin; returns |sigma|.
 double fit_edge_sigma(const std::vector<double>& at, const std::vector<double>& mean) {
   require(at.size() >= 5, "LFP forward model: too few NMC edge voxels to fit the PSF");
   EdgeFit f;
@@ -98,7 +98,11 @@ double fit_edge_sigma(const std::vector<double>& at, const std::vector<double>& 
     for (std::size_t i = 0; i < at.size(); ++i) c += std::pow(mean[i] - e.value(at[i]), 2);
     return c;
   };
-  double lambda = 1e-3, current = cost(f);
+  // A cautious start (damping 1): the binned profile of a fringed, noisy scan has a second minimum at a
+  // smaller sigma with a large fringe term; a near-Gauss-Newton first step (damping 1e-3) jumps to it on
+  // H at PSF 0.4 um + fringes + noise, where the prototype (scipy's MINPACK) stays in the start's basin,
+  // and X, whose threshold was set on the prototype's minimum, flips sign (measured in the 72-case run).
+  double lambda = 1.0, current = cost(f);
   for (int iteration = 0; iteration < 500; ++iteration) {
     std::array<std::array<double, 5>, 5> jtj{};
     std::array<double, 5> jtr{};
