@@ -35,6 +35,9 @@ def main():
     ys, xs, zs = mirrored(ny, ty), mirrored(nx, tx), mirrored(nz, tz)
     raw_name = os.path.splitext(os.path.basename(out_header))[0] + ".raw"
     raw_path = os.path.join(os.path.dirname(out_header) or ".", raw_name)
+    for written in (raw_path, out_header):  # the tile is an input: never replace it
+        if os.path.exists(written) and any(os.path.samefile(written, read) for read in (tile_header, data)):
+            sys.exit(f"tile_volume: output {written} is the tile's own file; choose another output name")
     with open(raw_path + ".part", "wb") as out:
         for z in range(nz):
             out.write(np.ascontiguousarray(tile[zs[z]][np.ix_(ys, xs)]).tobytes())
