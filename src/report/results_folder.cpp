@@ -7,6 +7,7 @@
 
 #include "emorph/atomic_file.hpp"
 #include "emorph/error.hpp"
+#include "emorph/output_transaction.hpp"
 
 namespace fs = std::filesystem;
 
@@ -59,12 +60,14 @@ StagedResultsFolder::StagedResultsFolder(const std::string& target, const std::s
   staging_ = sibling(target_, "tmp");
   if (!fs::create_directory(staging_, ec) || ec)
     throw InputError(target + ": cannot create a folder beside it (" + staging_.string() + ")");
+  register_temporary(staging_, true);  // an interrupted analysis (SIGINT/SIGTERM/SIGHUP) leaves nothing behind
 }
 
 StagedResultsFolder::~StagedResultsFolder() {
   if (done_) return;
   std::error_code ec;
   fs::remove_all(staging_, ec);
+  unregister_temporary(staging_);
 }
 
 void StagedResultsFolder::commit() {
@@ -82,6 +85,7 @@ void StagedResultsFolder::commit() {
     throw InputError(target_.string() + ": cannot move the new results into place: " + ec.message());
   }
   done_ = true;
+  unregister_temporary(staging_);
   if (!old.empty()) fs::remove_all(old, ec);
 }
 
@@ -90,6 +94,7 @@ void StagedResultsFolder::keep_only(const std::string& file) {
   fs::create_directories(target_, ec);
   if (fs::exists(staging_ / file, ec)) fs::rename(staging_ / file, target_ / file, ec);
   fs::remove_all(staging_, ec);
+  unregister_temporary(staging_);
   done_ = true;
 }
 

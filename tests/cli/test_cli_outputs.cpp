@@ -193,6 +193,38 @@ TEST(CliOutputs, SigtermDuringAWriteLeavesNoTemporary) {
   EXPECT_FALSE(fs::exists(d / "out.nrrd"));
 }
 
+// An interrupted analysis removes its staging folder (.out.tmp-N, which holds labels and scratch
+// stores: 4 GiB at the 8 GiB scale run) and keeps the earlier results folder as it was.
+TEST(CliOutputs, SigtermDuringAnalyzeLeavesNoStagingFolderAndKeepsEarlierResults) {
+  TempDir d;
+  ASSERT_EQ(run_cli("synth --preset F --size 64 --seed 1 --out " + quoted(d / "s")).exit_code, 0);
+  fs::create_directories(d / "out");
+  test::put_file(d / "out/results.json", R"({"command": "analyze", "earlier": true})");
+  // A small memory limit streams every step, so the analysis is still running when the signal comes.
+  const pid_t pid = start_cli({"--memory-limit", "2MiB", "analyze", d / "s/labels.tif", "--out", d / "out"}, "/dev/null", [] {});
+  auto staging = [&] {
+    for (const auto& e : fs::directory_iterator(d.path()))
+      if (e.path().filename().string().rfind(".out.tmp-", 0) == 0) return e.path();
+    return fs::path();
+  };
+  bool started = false;
+  for (int i = 0; i < 20000 && !started; ++i) {
+    const fs::path s = staging();
+    started = !s.empty() && fs::exists(s / "analyze.log");
+    if (!started) ::usleep(1000);
+  }
+  ::usleep(200000);  // into the steps, past the folder's creation
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (!started || WIFEXITED(status)) GTEST_SKIP() << "the analysis finished before the signal";
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(WTERMSIG(status), SIGTERM);
+  EXPECT_EQ(staging(), fs::path());
+  EXPECT_EQ(names_in(d / "out"), (std::set<std::string>{"results.json"}));
+  EXPECT_TRUE(test::read_json(d / "out/results.json")["earlier"].get<bool>());
+}
+
 TEST(CliOutputs, CompareWarnsAboutFailedResultsAndRefusesWhenNoneIsUsable) {
   TempDir d;
   fs::create_directories(d / "good");
