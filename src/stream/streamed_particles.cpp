@@ -132,9 +132,12 @@ StreamedParticles streamed_particles(const std::string& input, const StreamedPar
       lower_um = *params.known_largest_distance_um;
       known = "known before its distance transform from the phase's granulometry: at least ";
     } else {
-      // The middle slab of the volume (an electrode's bulk, away from a collector or air layer), as large as
-      // the streamed EDT's slabs with a background slice on each side.
-      const int64_t slices = slab_slices_for_budget(stream.budget_bytes, edt_slice_bytes, 1, shape.nz);
+      // The middle slab of the volume (an electrode's bulk, away from a collector or air layer), with a
+      // background slice on each side: 1.5 windows thick, room for a ball whose halos do not fit (its
+      // diameter is about one window), and within the budget (about half of it, at 6 of 18 bytes per voxel).
+      const int64_t window_slices = static_cast<int64_t>(stream.budget_bytes / slice_bytes);
+      const int64_t slices =
+          std::min(slab_slices_for_budget(stream.budget_bytes, edt_slice_bytes, 1, shape.nz), 3 * window_slices / 2 + 2);
       const int64_t z0 = (shape.nz - slices) / 2;
       lower_um = largest_distance_lower_bound_um(input, params.phase, sp, z0, z0 + slices);
       known = "known before its distance transform from slices " + std::to_string(z0) + ".." + std::to_string(z0 + slices - 1) +
