@@ -519,8 +519,8 @@ class Pipeline {
   void granulometry_step() {
     Json out = Json::object();
     if (streaming_.on) {
-      results_["granulometry"] =
-          streamed_analysis_granulometry(input_, present(c_.granulometry, "[measure] granulometry"), streaming_, out_.string());
+      results_["granulometry"] = streamed_analysis_granulometry(input_, present(c_.granulometry, "[measure] granulometry"),
+                                                                streaming_, out_.string(), &streamed_largest_um_);
       return;
     }
     for (const Phase* phase : present(c_.granulometry, "[measure] granulometry")) {
@@ -576,7 +576,10 @@ class Pipeline {
       ParticleAnalysis a;
       if (streaming_.on) {
         try {
-          a = streamed_analysis_particles(input_, p, params, streaming_, out_.string());
+          // The granulometry's EDT of the phase gave its largest radius: a halo that does not fit is refused at once.
+          const auto known = streamed_largest_um_.find(name);
+          a = streamed_analysis_particles(input_, p, params, streaming_, out_.string(),
+                                          known == streamed_largest_um_.end() ? std::nullopt : std::optional<double>(known->second));
         } catch (const InputError& e) {  // a slab and its halos do not fit: the step is skipped, with the size needed
           results_["skipped"].push_back({{"step", "particles"}, {"phase", name}, {"reason", e.what()}});
           log_ << "[particles] " << name << " skipped: " << e.what() << "\n";
@@ -679,6 +682,7 @@ class Pipeline {
   std::optional<AnyVolume> given_;  // a volume in memory (Python) instead of c_.input
   AnalysisStreaming streaming_;     // on: the volume does not fit the memory limit and stays on disk
   StreamedInput input_;             // the files the streamed steps read
+  std::map<std::string, double> streamed_largest_um_;  // per phase, the streamed granulometry's largest distance (um)
   fs::path out_;
   std::ofstream log_;
   PhaseTable table_;

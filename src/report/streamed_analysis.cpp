@@ -101,7 +101,8 @@ void set_scratch(P& p, const AnalysisStreaming& streaming, const std::string& re
 }  // namespace
 
 Json streamed_analysis_granulometry(const StreamedInput& input, const std::vector<const Phase*>& phases,
-                                    const AnalysisStreaming& streaming, const std::string& results_folder) {
+                                    const AnalysisStreaming& streaming, const std::string& results_folder,
+                                    std::map<std::string, double>* largest_distance_um) {
   Json out = Json::object();
   for (const Phase* phase : phases) {
     StreamedGranulometryParams p;
@@ -109,6 +110,7 @@ Json streamed_analysis_granulometry(const StreamedInput& input, const std::vecto
     set_scratch(p, streaming, results_folder);
     const StreamedGranulometry g = streamed_granulometry(input.labels, p, streamed_read_options(input), streaming.stream);
     if (g.result.phase_voxels == 0) continue;
+    if (largest_distance_um) (*largest_distance_um)[phase->name] = g.largest_distance_um;
     out[phase->name] = granulometry_results(g.result, phase->name);  // = `emorph granulometry --phase NAME`
   }
   return out;
@@ -116,10 +118,12 @@ Json streamed_analysis_granulometry(const StreamedInput& input, const std::vecto
 
 ParticleAnalysis streamed_analysis_particles(const StreamedInput& input, const Phase& phase,
                                              const ParticleAnalysisParams& params, const AnalysisStreaming& streaming,
-                                             const std::string& results_folder) {
+                                             const std::string& results_folder,
+                                             std::optional<double> known_largest_distance_um) {
   StreamedParticlesParams p;
   p.phase = phase;
   p.analysis = params;
+  p.known_largest_distance_um = known_largest_distance_um;
   set_scratch(p, streaming, results_folder);
   return streamed_particles(input.labels, p, streamed_read_options(input), streaming.stream).analysis;
 }

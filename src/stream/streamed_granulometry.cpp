@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -185,6 +186,8 @@ StreamedGranulometry streamed_granulometry(const std::string& input, const Strea
   }
 
   StreamedGranulometry out;
+  out.largest_distance_um =
+      unbounded ? std::numeric_limits<double>::infinity() : std::sqrt(static_cast<double>(largest)) * steps.step;
   GranulometryResult& r = out.result;
   r.phase_voxels = phase_voxels;
   std::optional<ScratchStore> map;

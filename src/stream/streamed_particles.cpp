@@ -10,11 +10,15 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
 #include "emorph/io/scratch_store.hpp"
+#include "emorph/io/slab_stream.hpp"
 #include "emorph/measure/components.hpp"
+#include "emorph/measure/edt.hpp"
 #include "emorph/stream/streamed_edt.hpp"
 #include "slab_masks.hpp"
 
@@ -95,15 +99,61 @@ StreamedParticles streamed_particles(const std::string& input, const StreamedPar
   const std::string name = std::filesystem::path(file_part(input)).filename().string();
   StreamedParticles out;
 
+  const uint64_t edt_slice_bytes = static_cast<uint64_t>(plane) * (mask_stream_bytes_per_voxel(info.dtype, true) + 4);
+  const double largest_cap = smallest * static_cast<double>(std::max({shape.nz, shape.ny, shape.nx}));
+  // The halo of `radii` particle radii of `radius_um`, in slices; one core slice with halos of one radius
+  // must fit (the refusal below names the size).
+  const uint64_t slice_bytes = static_cast<uint64_t>(plane) * streamed_particles_bytes_per_voxel;
+  const auto radii_slices = [&](double radius_um, double radii) {
+    return static_cast<int64_t>(std::ceil(radii * radius_um / sp.dz)) + 2;
+  };
+  const auto one_radius_need = [&](double radius_um) {
+    return static_cast<uint64_t>(std::min<int64_t>(shape.nz, 1 + 2 * radii_slices(radius_um, 1))) * slice_bytes;
+  };
+  const auto refuse = [&](double radius_um, const std::string& known) {
+    const uint64_t need = one_radius_need(radius_um);
+    throw InputError("--memory-limit: particle separation needs a halo of " + std::to_string(radii_slices(radius_um, 1)) +
+                     " slices on either side of each slab (the largest particle radius, " + known + std::to_string(radius_um) +
+                     " um): one slab needs " + mib_text(static_cast<double>(need)) +
+                     " of buffers, half the limit, so a --memory-limit of at least " + mib_text(2.0 * static_cast<double>(need)) +
+                     "; raise --memory-limit");
+  };
+  if (report) *report = StreamReport{};
+
+  // 0. A lower bound of the largest radius before any EDT of the volume: when halos of that radius do not
+  // fit, neither do the true ones (the halo grows with the radius), and the refusal costs no EDT. Not
+  // needed when the whole volume fits as one window. The relative margin covers the float rounding between
+  // two EDTs of the same distances (the hint's, the probe's), so the early refusal is never wrong; a bound
+  // within that margin of a slice boundary only leaves the decision to the exact check after the EDT.
+  std::optional<double> lower_um;
+  if (static_cast<uint64_t>(shape.nz) * slice_bytes > stream.budget_bytes) {
+    std::string known;
+    if (params.known_largest_distance_um) {
+      lower_um = *params.known_largest_distance_um;
+      known = "known before its distance transform from the phase's granulometry: at least ";
+    } else {
+      // The middle slab of the volume (an electrode's bulk, away from a collector or air layer), with a
+      // background slice on each side: 1.5 windows thick, room for a ball whose halos do not fit (its
+      // diameter is about one window), and within the budget (about half of it, at 6 of 18 bytes per voxel).
+      const int64_t window_slices = static_cast<int64_t>(stream.budget_bytes / slice_bytes);
+      const int64_t slices =
+          std::min(slab_slices_for_budget(stream.budget_bytes, edt_slice_bytes, 1, shape.nz), 3 * window_slices / 2 + 2);
+      const int64_t z0 = (shape.nz - slices) / 2;
+      lower_um = largest_distance_lower_bound_um(input, params.phase, sp, z0, z0 + slices);
+      known = "known before its distance transform from slices " + std::to_string(z0) + ".." + std::to_string(z0 + slices - 1) +
+              ": at least ";
+    }
+    const double bound = std::min(*lower_um * (1.0 - 1e-6), largest_cap);
+    if (one_radius_need(bound) > stream.budget_bytes) refuse(bound, known);
+  }
+
   // 1. The exact squared EDT into a scratch store, as streamed_edt slabs it.
-  const int64_t edt_z = slab_slices_for_budget(
-      stream.budget_bytes, static_cast<uint64_t>(plane) * (mask_stream_bytes_per_voxel(info.dtype, true) + 4), 0, shape.nz);
+  const int64_t edt_z = slab_slices_for_budget(stream.budget_bytes, edt_slice_bytes, 0, shape.nz);
   const int64_t edt_y = std::clamp<int64_t>(
       static_cast<int64_t>(stream.budget_bytes / std::max<uint64_t>(1, static_cast<uint64_t>(shape.nz * shape.nx) * 4)), 1,
       shape.ny);
   check_scratch_space(params.scratch_dir, 2 * scratch_store_bytes(shape), params.scratch_option);
   ScratchStore distances(params.scratch_dir, shape, edt_y, params.scratch_option);
-  if (report) *report = StreamReport{};
   streamed_squared_edt_into(input, params.phase, Spacing{sp.dz * sp.dz, sp.dy * sp.dy, sp.dx * sp.dx}, distances, edt_z, edt_y,
                             stream, report);
 
@@ -118,25 +168,21 @@ StreamedParticles streamed_particles(const std::string& input, const StreamedPar
     largest.unbounded = largest.unbounded || l.unbounded;
   }
   buffer = std::vector<float>();
-  const double top = largest.unbounded ? smallest * static_cast<double>(std::max({shape.nz, shape.ny, shape.nx})) : largest.um;
+  const double top = largest.unbounded ? largest_cap : largest.um;
   const double quantum = height_quantum_um(top, smallest);
   out.largest_distance_um = top;
+  // The bound of step 0 was a lower one (a larger hint would refuse windows that fit).
+  if (lower_um && std::min(*lower_um, largest_cap) > top * (1.0 + 1e-5))
+    throw std::logic_error("streamed particles: the known largest distance " + std::to_string(*lower_um) +
+                           " um exceeds the distance transform's " + std::to_string(top) + " um");
   // A voxel of a seam slice lies within the largest radius of its particle's centre (its marker): with
   // that radius plus the seam's two slices as halo, both windows hold the markers of the seam's
   // particles. Their h-maxima and flooding can still depend on paths that leave a window (a neighbour's
   // higher maximum one more radius away), so the halo grows to two radii where the budget leaves a core
   // at least as thick as the halo (docs/validation.md, #18 stop 17: 2 radii agree far better).
-  const uint64_t slice_bytes = static_cast<uint64_t>(plane) * streamed_particles_bytes_per_voxel;
-  const auto radii_slices = [&](double radii) { return static_cast<int64_t>(std::ceil(radii * top / sp.dz)) + 2; };
   const int64_t budget_slices = static_cast<int64_t>(stream.budget_bytes / slice_bytes);
-  const int64_t halo = std::min(shape.nz, std::clamp(budget_slices / 3, radii_slices(1), radii_slices(2)));
-  const uint64_t need = static_cast<uint64_t>(std::min<int64_t>(shape.nz, 1 + 2 * radii_slices(1))) * slice_bytes;
-  if (need > stream.budget_bytes)
-    throw InputError("--memory-limit: particle separation needs a halo of " + std::to_string(radii_slices(1)) +
-                     " slices on either side of each slab (the largest particle radius, " + std::to_string(top) +
-                     " um): one slab needs " + mib_text(static_cast<double>(need)) +
-                     " of buffers, half the limit, so a --memory-limit of at least " + mib_text(2.0 * static_cast<double>(need)) +
-                     "; raise --memory-limit");
+  const int64_t halo = std::min(shape.nz, std::clamp(budget_slices / 3, radii_slices(top, 1), radii_slices(top, 2)));
+  if (one_radius_need(top) > stream.budget_bytes) refuse(top, "");
   const int64_t core = slab_slices_for_budget(stream.budget_bytes, slice_bytes, halo, shape.nz);
   if (report) report->slab_slices = core, report->halo = halo;
 
@@ -275,6 +321,36 @@ StreamedParticles streamed_particles(const std::string& input, const StreamedPar
     a.classes.large_fraction.push_back(static_cast<double>(c[2]) / per_slice);
   }
   return out;
+}
+
+// The in-core squared EDT of slices [z0, z1) with a background slice beyond each face cut inside
+// the volume. The nearest background of a probe voxel either lies in the probe or beyond a cut face, and
+// then the background slice on that face is at least as close: every distance is at most the whole
+// volume's, so their largest is too. (A coarse EDT of a downsampled mask would be neither bound.)
+double largest_distance_lower_bound_um(const std::string& input, const Phase& phase, const Spacing& sp, int64_t z0,
+                                       int64_t z1) {
+  const Shape shape = read_info(input).shape;
+  require(0 <= z0 && z0 < z1 && z1 <= shape.nz, "streamed particles: probe slices outside the volume");
+  const uint8_t label = phase.label;
+  const int64_t plane = shape.ny * shape.nx;
+  const int64_t below = z0 > 0 ? 1 : 0, above = z1 < shape.nz ? 1 : 0;
+  SlabStreamParams sp_params;
+  sp_params.slab_slices = z1 - z0;
+  sp_params.labels = true;
+  sp_params.source = input;
+  sp_params.z_begin = z0;
+  sp_params.z_end = z1;
+  SlabStream s(open_slab_reader(input), sp_params);
+  require(s.next(), "streamed particles: the probe slab could not be read");
+  const Shape window{z1 - z0 + below + above, shape.ny, shape.nx};
+  auto mask = Volume<uint8_t>::filled(window, sp, 0);
+  const uint8_t* l = s.label_view(sp).data();
+  uint8_t* m = mask.data() + below * plane;
+  for (int64_t i = 0; i < (z1 - z0) * plane; ++i) m[i] = l[i] == label;
+  Volume<float> d2(window, sp);
+  squared_distance_transform_into(mask.view(), Spacing{sp.dz * sp.dz, sp.dy * sp.dy, sp.dx * sp.dx}, d2.view());
+  const LargestDistance largest = largest_distance(d2.data() + below * plane, (z1 - z0) * plane);
+  return largest.unbounded ? std::numeric_limits<double>::infinity() : largest.um;
 }
 
 }  // namespace emorph

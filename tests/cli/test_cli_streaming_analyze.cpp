@@ -49,6 +49,12 @@ TEST_F(CliStreamingAnalyze, LabelInputStreamsTheExactStepsAndSkipsTheOthersWithA
   // At 96 KiB one slab and the particles' halos (16 slices each side) do not fit: skipped with the size needed.
   for (const char* step : {"particles", "tortuosity", "slice_views"}) EXPECT_EQ(skipped.count(step), 1u) << step;
   EXPECT_TRUE(b["results"]["particles"].empty());
+  // The granulometry's EDT gave NMC's largest radius: the particle step was refused before its own EDT.
+  for (const auto& s : b["results"]["skipped"])
+    if (s["step"] == "particles")
+      EXPECT_NE(s["reason"].get<std::string>().find("known before its distance transform from the phase's granulometry"),
+                std::string::npos)
+          << s;
   EXPECT_TRUE(fs::exists(streamed + "/report.html"));
   for (const auto& entry : fs::directory_iterator(streamed))  // no scratch store or hidden labels left
     EXPECT_NE(entry.path().filename().string()[0], '.') << entry.path();
@@ -70,6 +76,20 @@ TEST_F(CliStreamingAnalyze, ParticlesStreamWhenTheHalosFit) {
   EXPECT_NEAR(pb["d50_um"].get<double>(), pa["d50_um"].get<double>(), 0.01 * pa["d50_um"].get<double>());
   EXPECT_TRUE(fs::exists(streamed + "/particles_NMC.csv"));
   for (const auto& s : b["results"]["skipped"]) EXPECT_NE(s["step"], "particles") << s;
+}
+
+// The granulometry's largest radius, passed to the particle step (issue 18 stop 21), changes no result
+// when the halos fit: the particles and their table equal those of a run without granulometry.
+TEST_F(CliStreamingAnalyze, ParticlesWithTheGranulometryRadiusEqualThoseWithout) {
+  const std::string labels = dir_ / "synth/labels.tif";
+  const std::string with = analyze("--memory-limit 6MiB", labels, "with", "--set measure.tortuosity=[]");
+  const std::string without =
+      analyze("--memory-limit 6MiB", labels, "without", "--set measure.tortuosity=[] --set measure.granulometry=[]");
+  const Json a = read_json(with + "/results.json"), b = read_json(without + "/results.json");
+  ASSERT_TRUE(a["results"]["granulometry"].contains("NMC"));
+  ASSERT_GT(a["results"]["particles"]["NMC"]["count"].get<double>(), 10);
+  EXPECT_EQ(a["results"]["particles"], b["results"]["particles"]);
+  EXPECT_EQ(read_text(with + "/particles_NMC.csv"), read_text(without + "/particles_NMC.csv"));
 }
 
 // A grey input is segmented by slabs (no layer detection); the label steps then read that label file.

@@ -3,6 +3,8 @@
 // disk; the steps with an exact streamed kernel read it (or the label volume streamed segment writes)
 // by slabs and give the in-core results; the others are skipped with a stated reason.
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,15 +50,19 @@ SliceLabelCounts streamed_analysis_counts(const StreamedInput& input, int axis, 
 
 // `emorph granulometry --phase NAME` of each phase (streamed_granulometry), keyed by name; phases
 // without voxels are left out, as in core. Scratch stores in streaming.scratch_dir, else `results_folder`.
+// `largest_distance_um`, when given, receives each phase's largest EDT distance (for the particle step).
 Json streamed_analysis_granulometry(const StreamedInput& input, const std::vector<const Phase*>& phases,
-                                    const AnalysisStreaming& streaming, const std::string& results_folder);
+                                    const AnalysisStreaming& streaming, const std::string& results_folder,
+                                    std::map<std::string, double>* largest_distance_um = nullptr);
 
 // `emorph particles --phase NAME` of one phase on the label file (streamed_particles: seam-stitched
 // separation, count and D50 within 1 % of in core, surface areas NaN). Scratch stores as for granulometry.
-// InputError naming --memory-limit when a slab and its halos do not fit.
+// InputError naming --memory-limit when a slab and its halos do not fit; before any EDT when
+// `known_largest_distance_um` (the granulometry's, of the same phase) already shows it.
 ParticleAnalysis streamed_analysis_particles(const StreamedInput& input, const Phase& phase,
                                              const ParticleAnalysisParams& params, const AnalysisStreaming& streaming,
-                                             const std::string& results_folder);
+                                             const std::string& results_folder,
+                                             std::optional<double> known_largest_distance_um = std::nullopt);
 
 // Copies the label file to `output` (uint8 labels) by slabs.
 void write_streamed_labels(const StreamedInput& input, const std::string& output, const StreamParams& stream);

@@ -30,6 +30,9 @@ struct StreamedGranulometry {
   // Over the phase's voxels in raster order, as localthickness sums them in core (0 without the map).
   double thickness_sum_um = 0;
   double thickness_max_um = 0;
+  // The phase's largest finite distance (um) from the EDT above; +infinity when some voxel has no
+  // background. Streamed particles of the same phase take it as known_largest_distance_um.
+  double largest_distance_um = 0;
 };
 
 StreamedGranulometry streamed_granulometry(const std::string& input, const StreamedGranulometryParams& params,

@@ -10,6 +10,7 @@
 // #18 stop 17); the residual: a window can split (or join) a particle differently from the whole volume
 // where its h-maxima or flooding depend on paths that leave the window.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "emorph/io.hpp"
@@ -25,6 +26,14 @@ struct StreamedParticlesParams {
   std::string labels_output;        // the particle labels (uint32), written by slabs; empty: none
   std::string scratch_dir;          // folder of the two scratch stores (squared distances, slab labels)
   std::string scratch_option;       // named in the free-space error
+  // A lower bound (um) of the phase's largest distance, known before this run: analyze passes the exact
+  // value streamed granulometry found for the same phase (StreamedGranulometry::largest_distance_um).
+  // When halos of that radius already do not fit, the refusal comes before any distance transform.
+  // Unset: a lower bound from the in-core EDT of one budget-sized slab in the middle of the volume, its
+  // cut faces counted as background (more background, never a larger distance). Only a lower bound can
+  // prove that the halo does not fit: an upper bound could only prove that it does. Must not exceed the
+  // largest distance: checked once the EDT has run (std::logic_error otherwise).
+  std::optional<double> known_largest_distance_um;
 };
 
 struct StreamedParticles {
@@ -38,9 +47,16 @@ struct StreamedParticles {
 inline constexpr uint64_t streamed_particles_bytes_per_voxel = 18;
 
 // Throws InputError naming --memory-limit and the needed size when one core slice plus both halos of
-// one radius does not fit stream.budget_bytes (slab buffers get half the limit).
+// one radius does not fit stream.budget_bytes (slab buffers get half the limit); when the lower bound
+// (known_largest_distance_um or the probe slab) already shows it, before the EDT (report->slabs 0).
 StreamedParticles streamed_particles(const std::string& input, const StreamedParticlesParams& params,
                                      const ReadOptions& read_options, const StreamParams& stream,
                                      StreamReport* report = nullptr);
+
+// A lower bound (um) of the largest distance of `phase` in `input` (voxel size `spacing`): the largest of
+// the in-core EDT of slices [z0, z1) with a background slice beyond each face cut inside the volume
+// (+infinity when the slices are the whole volume and no voxel has background). The probe of step 0.
+double largest_distance_lower_bound_um(const std::string& input, const Phase& phase, const Spacing& spacing, int64_t z0,
+                                       int64_t z1);
 
 }  // namespace emorph
