@@ -37,12 +37,12 @@ def commands(phases, voxel):
     v = ["--voxel", voxel]
     return {
         "fractions": (["fractions", "{in}", *p, "--axis", "0"], [], 0),
-        "profile": (["profile", "{in}", *p, "--axis", "0", "--csv", "{o}.csv"], [".csv"], 0),
+        "profile": (["profile", "{in}", *p, *v, "--axis", "0", "--csv", "{o}.csv"], [".csv"], 0),
         "surface": (["surface", "{in}", *p, *v], [], 1),
-        "edt": (["edt", "{in}", "{o}.nrrd", *p, "--phase", "pore"], [".nrrd"], 0),
-        "label": (["label", "{in}", "{o}.nrrd", *p, "--phase", "CBD", "--connectivity", "6", "--csv", "{o}.csv"],
+        "edt": (["edt", "{in}", "{o}.nrrd", *p, *v, "--phase", "pore"], [".nrrd"], 0),
+        "label": (["label", "{in}", "{o}.nrrd", *p, *v, "--phase", "CBD", "--connectivity", "6", "--csv", "{o}.csv"],
                   [".nrrd", ".csv"], 0),
-        "connectivity": (["connectivity", "{in}", *p, "--phase", "pore", "--axis", "0", "--out", "{o}.nrrd"], [".nrrd"], 0),
+        "connectivity": (["connectivity", "{in}", *p, *v, "--phase", "pore", "--axis", "0", "--out", "{o}.nrrd"], [".nrrd"], 0),
         "granulometry": (["granulometry", "{in}", *v, *p, "--phase", "NMC", "--local-thickness", "{o}.nrrd",
                           "--csv", "{o}.csv"], [".nrrd", ".csv"], 0),
         "tortuosity": (["tortuosity", "{in}", *v, *p, "--phase", "pore", "--axis", "0", "--solver", "hypre-boomeramg"], [], 1),
