@@ -29,7 +29,7 @@ void run_fractions(const FractionsOptions& o) {
   Json results;
   if (emorph::cli::should_stream_labels(o.in)) {
     emorph::StreamReport report;
-    results = emorph::streamed_fractions_results(o.in.input, o.in.read_options(), table, p, emorph::cli::stream_params(),
+    results = emorph::streamed_fractions_results(o.in.input, o.in.read_options(), table, p, emorph::cli::local_stream_params(),
                                                  &report, &warnings);
     emorph::cli::record_streamed_run(report);
   } else {

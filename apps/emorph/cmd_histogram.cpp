@@ -59,7 +59,7 @@ void run_histogram(const HistogramCommand& o) {
   if (o.mask.empty() && emorph::histogram_streams(emorph::read_info(o.in.input).dtype) &&
       emorph::cli::should_stream(o.in, 0.0)) {
     emorph::StreamReport report;
-    h = emorph::streamed_histogram(o.in.input, params, emorph::cli::stream_params(), &report);
+    h = emorph::streamed_histogram(o.in.input, params, emorph::cli::local_stream_params(), &report);
     emorph::cli::record_streamed_run(report);
   } else {
     emorph::cli::check_in_core_need("histogram (with --mask or a 32-bit/float volume)", o.in.input, o.mask.empty() ? 0.0 : 1.0);

@@ -84,13 +84,13 @@ void run_profile(const ProfileOptions& o) {
                            emorph::cli::should_stream(o.in, static_cast<double>(emorph::dtype_size(emorph::read_info(o.grey).dtype)));
   if (stream) {
     emorph::StreamReport report;
-    results = emorph::streamed_profile_results(o.in.input, o.in.read_options(), table, p, emorph::cli::stream_params(),
+    results = emorph::streamed_profile_results(o.in.input, o.in.read_options(), table, p, emorph::cli::local_stream_params(),
                                                &report);
     if (!o.grey.empty()) {
       const GreyProfileRequest request = grey_profile_request(o, table);
       results["grey_profile"] = grey_profile_json(
           o, request,
-          emorph::streamed_grey_profile(o.in.input, o.grey, o.in.read_options(), request.params, emorph::cli::stream_params()));
+          emorph::streamed_grey_profile(o.in.input, o.grey, o.in.read_options(), request.params, emorph::cli::local_stream_params()));
     }
     emorph::cli::record_streamed_run(report);
   } else {

@@ -39,7 +39,7 @@ void run_surface(const SurfaceOptions& o) {
   Json results;
   if (stream) {
     emorph::StreamReport report;
-    results = emorph::streamed_surface_results(o.in.input, o.in.read_options(), table, sp, emorph::cli::stream_params(),
+    results = emorph::streamed_surface_results(o.in.input, o.in.read_options(), table, sp, emorph::cli::local_stream_params(),
                                                &report);
     emorph::cli::record_streamed_run(report);
   } else {

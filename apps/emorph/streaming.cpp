@@ -1,6 +1,7 @@
 // --memory-limit in the commands: the streaming decision and the envelope's memory section.
 #include "streaming.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -54,6 +55,13 @@ StreamParams stream_params() {
   StreamParams p;
   p.budget_bytes = memory_limit() / 2;
   p.distributed = world_ranks() > 1;
+  return p;
+}
+
+StreamParams local_stream_params() {
+  constexpr uint64_t kRankSlabBudget = uint64_t(8) << 20;
+  StreamParams p = stream_params();
+  if (p.distributed) p.budget_bytes = std::min(p.budget_bytes, kRankSlabBudget);
   return p;
 }
 

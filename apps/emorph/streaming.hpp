@@ -38,6 +38,10 @@ double in_core_bytes_per_voxel(const std::string& command);
 
 // Slab buffers get half the limit; the rest covers the program, its libraries and the kernels' tables.
 StreamParams stream_params();
+// stream_params() for the slice-local measures (fractions, profile, surface, histogram): under several
+// MPI ranks their slab budget is at most 8 MiB, since a rank walks only its own slices and need not hold
+// its whole share of the volume at once (per rank: the process's fixed cost plus 8 MiB).
+StreamParams local_stream_params();
 
 // granulometry and localthickness: bytes per voxel beyond the input that the in-core run keeps (the
 // mask, codes, partial sums, the EDT while it lasts and the map; measured, see in_core_bytes_per_voxel).

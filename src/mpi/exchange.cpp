@@ -11,6 +11,8 @@
 
 #ifdef EMORPH_WITH_MPI
 #include <mpi.h>
+
+#include "idle_wait.hpp"
 #endif
 
 namespace emorph {
@@ -29,23 +31,31 @@ int as_count(int64_t n, const char* what) {
   return static_cast<int>(n);
 }
 
-// Blocking send / receive of n elements of `type`, split in chunks below the int counts.
+// Send / receive of n elements of `type`, split in chunks below the int counts; every wait here and
+// below is wait_idle's (a rank waiting for rank 0 to write sleeps instead of polling).
 void send_all(const void* data, int64_t n, MPI_Datatype type, int size_of, int to) {
   const auto* p = static_cast<const char*>(data);
-  for (int64_t k = 0; k < n; k += kChunk)
-    MPI_Send(p + k * size_of, static_cast<int>(std::min(kChunk, n - k)), type, to, kTagData, MPI_COMM_WORLD);
+  for (int64_t k = 0; k < n; k += kChunk) {
+    MPI_Request request;
+    MPI_Isend(p + k * size_of, static_cast<int>(std::min(kChunk, n - k)), type, to, kTagData, MPI_COMM_WORLD, &request);
+    wait_idle(request);
+  }
 }
 void receive_all(void* data, int64_t n, MPI_Datatype type, int size_of, int from) {
   auto* p = static_cast<char*>(data);
-  for (int64_t k = 0; k < n; k += kChunk)
-    MPI_Recv(p + k * size_of, static_cast<int>(std::min(kChunk, n - k)), type, from, kTagData, MPI_COMM_WORLD,
-             MPI_STATUS_IGNORE);
+  for (int64_t k = 0; k < n; k += kChunk) {
+    MPI_Request request;
+    MPI_Irecv(p + k * size_of, static_cast<int>(std::min(kChunk, n - k)), type, from, kTagData, MPI_COMM_WORLD, &request);
+    wait_idle(request);
+  }
 }
 
 void reduce_in_place(std::vector<int64_t>& values, MPI_Op op) {
   if (world_ranks() == 1 || values.empty()) return;
-  MPI_Allreduce(MPI_IN_PLACE, values.data(), as_count(static_cast<int64_t>(values.size()), "reduction"), MPI_INT64_T, op,
-                MPI_COMM_WORLD);
+  MPI_Request request;
+  MPI_Iallreduce(MPI_IN_PLACE, values.data(), as_count(static_cast<int64_t>(values.size()), "reduction"), MPI_INT64_T, op,
+                 MPI_COMM_WORLD, &request);
+  wait_idle(request);
 }
 
 }  // namespace
@@ -53,7 +63,9 @@ void reduce_in_place(std::vector<int64_t>& values, MPI_Op op) {
 int64_t world_sum_before(int64_t value) {
   if (world_ranks() == 1) return 0;
   int64_t before = 0;
-  MPI_Exscan(&value, &before, 1, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+  MPI_Request request;
+  MPI_Iexscan(&value, &before, 1, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD, &request);
+  wait_idle(request);
   return world_rank() == 0 ? 0 : before;  // MPI leaves rank 0's result undefined
 }
 
@@ -91,9 +103,12 @@ void world_alltoall_rows(const void* send, const std::vector<int64_t>& send_rows
     return;
   }
   const RowType row(row_bytes);
-  MPI_Alltoallv(send, as_counts(send_rows, "transpose block").data(), as_counts(send_at, "transpose offset").data(), row.type,
-                recv, as_counts(recv_rows, "transpose block").data(), as_counts(recv_at, "transpose offset").data(), row.type,
-                MPI_COMM_WORLD);
+  const auto send_counts = as_counts(send_rows, "transpose block"), send_offsets = as_counts(send_at, "transpose offset");
+  const auto recv_counts = as_counts(recv_rows, "transpose block"), recv_offsets = as_counts(recv_at, "transpose offset");
+  MPI_Request request;
+  MPI_Ialltoallv(send, send_counts.data(), send_offsets.data(), row.type, recv, recv_counts.data(), recv_offsets.data(),
+                 row.type, MPI_COMM_WORLD, &request);
+  wait_idle(request);
 }
 
 void world_gather_rows(const void* send, int64_t rows, void* recv, const std::vector<int64_t>& recv_rows,
@@ -104,8 +119,12 @@ void world_gather_rows(const void* send, int64_t rows, void* recv, const std::ve
   }
   const RowType row(row_bytes);
   const bool root = is_root_rank();
-  MPI_Gatherv(send, as_count(rows, "gathered rows"), row.type, recv, root ? as_counts(recv_rows, "gathered rows").data() : nullptr,
-              root ? as_counts(recv_at, "gather offset").data() : nullptr, row.type, 0, MPI_COMM_WORLD);
+  const auto counts = root ? as_counts(recv_rows, "gathered rows") : std::vector<int>();
+  const auto offsets = root ? as_counts(recv_at, "gather offset") : std::vector<int>();
+  MPI_Request request;
+  MPI_Igatherv(send, as_count(rows, "gathered rows"), row.type, recv, root ? counts.data() : nullptr,
+               root ? offsets.data() : nullptr, row.type, 0, MPI_COMM_WORLD, &request);
+  wait_idle(request);
 }
 
 namespace {
@@ -113,12 +132,15 @@ namespace {
 // Sends `values` to rank `to` and returns what rank `from` sent (MPI_PROC_NULL: none).
 std::vector<int64_t> pass(const std::vector<int64_t>& values, int to, int from) {
   int64_t size = static_cast<int64_t>(values.size()), incoming = 0;
-  MPI_Sendrecv(&size, 1, MPI_INT64_T, to, kTagSize, &incoming, 1, MPI_INT64_T, from, kTagSize, MPI_COMM_WORLD,
-               MPI_STATUS_IGNORE);
+  MPI_Request requests[2];
+  MPI_Irecv(&incoming, 1, MPI_INT64_T, from, kTagSize, MPI_COMM_WORLD, &requests[0]);
+  MPI_Isend(&size, 1, MPI_INT64_T, to, kTagSize, MPI_COMM_WORLD, &requests[1]);
+  wait_idle(requests, 2);
   std::vector<int64_t> received(static_cast<std::size_t>(from != MPI_PROC_NULL ? incoming : 0));
-  MPI_Sendrecv(values.data(), as_count(size, "halo"), MPI_INT64_T, to, kTagData, received.data(),
-               as_count(static_cast<int64_t>(received.size()), "halo"), MPI_INT64_T, from, kTagData, MPI_COMM_WORLD,
-               MPI_STATUS_IGNORE);
+  MPI_Irecv(received.data(), as_count(static_cast<int64_t>(received.size()), "halo"), MPI_INT64_T, from, kTagData,
+            MPI_COMM_WORLD, &requests[0]);
+  MPI_Isend(values.data(), as_count(size, "halo"), MPI_INT64_T, to, kTagData, MPI_COMM_WORLD, &requests[1]);
+  wait_idle(requests, 2);
   return received;
 }
 
@@ -141,11 +163,15 @@ std::vector<std::vector<int64_t>> world_gather(const std::vector<int64_t>& value
   if (n == 1) return {values};
   const int size = as_count(static_cast<int64_t>(values.size()), "gather");
   std::vector<int> counts(n, 0), offsets(n, 0);
-  MPI_Gather(&size, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+  MPI_Request request;
+  MPI_Igather(&size, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD, &request);
+  wait_idle(request);
   int64_t total = 0;
   for (int r = 0; r < n; ++r) offsets[r] = as_count(total, "gather"), total += counts[r];
   std::vector<int64_t> all(static_cast<std::size_t>(is_root_rank() ? total : 0));
-  MPI_Gatherv(values.data(), size, MPI_INT64_T, all.data(), counts.data(), offsets.data(), MPI_INT64_T, 0, MPI_COMM_WORLD);
+  MPI_Igatherv(values.data(), size, MPI_INT64_T, all.data(), counts.data(), offsets.data(), MPI_INT64_T, 0, MPI_COMM_WORLD,
+               &request);
+  wait_idle(request);
   std::vector<std::vector<int64_t>> per_rank;
   if (!is_root_rank()) return per_rank;
   for (int r = 0; r < n; ++r) per_rank.emplace_back(all.begin() + offsets[r], all.begin() + offsets[r] + counts[r]);
@@ -167,9 +193,13 @@ std::vector<int64_t> world_scatter(const std::vector<std::vector<int64_t>>& per_
     }
   }
   int size = 0;
-  MPI_Scatter(counts.data(), 1, MPI_INT, &size, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  MPI_Request request;
+  MPI_Iscatter(counts.data(), 1, MPI_INT, &size, 1, MPI_INT, 0, MPI_COMM_WORLD, &request);
+  wait_idle(request);
   std::vector<int64_t> mine(static_cast<std::size_t>(size));
-  MPI_Scatterv(all.data(), counts.data(), offsets.data(), MPI_INT64_T, mine.data(), size, MPI_INT64_T, 0, MPI_COMM_WORLD);
+  MPI_Iscatterv(all.data(), counts.data(), offsets.data(), MPI_INT64_T, mine.data(), size, MPI_INT64_T, 0, MPI_COMM_WORLD,
+                &request);
+  wait_idle(request);
   return mine;
 }
 
@@ -179,7 +209,9 @@ void world_collect_on_root(const void* bytes, uint64_t size, uint64_t unit,
   const uint64_t chunk = std::max<uint64_t>(1, kCollectBytes / std::max<uint64_t>(unit, 1)) * std::max<uint64_t>(unit, 1);
   if (!is_root_rank()) {
     uint64_t n = size;
-    MPI_Send(&n, 1, MPI_UINT64_T, 0, kTagSize, MPI_COMM_WORLD);
+    MPI_Request request;
+    MPI_Isend(&n, 1, MPI_UINT64_T, 0, kTagSize, MPI_COMM_WORLD, &request);
+    wait_idle(request);
     for (uint64_t at = 0; at < size; at += chunk)
       send_all(static_cast<const char*>(bytes) + at, static_cast<int64_t>(std::min(chunk, size - at)), MPI_BYTE, 1, 0);
     return;
@@ -188,7 +220,9 @@ void world_collect_on_root(const void* bytes, uint64_t size, uint64_t unit,
   std::vector<unsigned char> buffer;
   for (int r = 1; r < world_ranks(); ++r) {
     uint64_t n = 0;
-    MPI_Recv(&n, 1, MPI_UINT64_T, r, kTagSize, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    MPI_Request request;
+    MPI_Irecv(&n, 1, MPI_UINT64_T, r, kTagSize, MPI_COMM_WORLD, &request);
+    wait_idle(request);
     buffer.resize(std::min(chunk, n));
     for (uint64_t at = 0; at < n; at += chunk) {
       const uint64_t part = std::min(chunk, n - at);

@@ -28,14 +28,16 @@ OwnSlab<uint8_t> read_own_slab_labels(const std::string& input, const std::strin
 }
 
 OwnSlab<uint8_t> read_own_slab_mask(const std::string& input, const std::optional<uint8_t>& phase, const std::string& command) {
-  if (phase) {
-    OwnSlab<uint8_t> own = read_own_slab_labels(input, command);
-    own.voxels = label_mask(own.voxels.view(), *phase);
-    return own;
-  }
   OwnSlab<uint8_t> own = own_range(input, command);
-  own.voxels = nonzero_mask(read_slab(input, own.z0, own.z1));
+  own.voxels = read_mask_slices(input, phase, own.z0, own.z1);
   return own;
+}
+
+OwnSlab<uint8_t> own_slab_range(const std::string& input, const std::string& command) { return own_range(input, command); }
+
+Volume<uint8_t> read_mask_slices(const std::string& input, const std::optional<uint8_t>& phase, int64_t z0, int64_t z1) {
+  if (phase) return label_mask(to_label_volume(read_slab(input, z0, z1), input).view(), *phase);
+  return nonzero_mask(read_slab(input, z0, z1));
 }
 
 }  // namespace emorph

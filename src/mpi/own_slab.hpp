@@ -22,5 +22,9 @@ struct OwnSlab {
 OwnSlab<uint8_t> read_own_slab_labels(const std::string& input, const std::string& command);
 // {voxel == phase} with a phase (uint8 labels), else {voxel != 0}, as read_phase_mask in core.
 OwnSlab<uint8_t> read_own_slab_mask(const std::string& input, const std::optional<uint8_t>& phase, const std::string& command);
+// The own slab's range and the file's info, nothing read (voxels empty); the same InputError as above.
+OwnSlab<uint8_t> own_slab_range(const std::string& input, const std::string& command);
+// The mask (as read_own_slab_mask) of the file's slices [z0, z1) only (global z).
+Volume<uint8_t> read_mask_slices(const std::string& input, const std::optional<uint8_t>& phase, int64_t z0, int64_t z1);
 
 }  // namespace emorph

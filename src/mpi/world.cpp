@@ -10,6 +10,8 @@
 
 #ifdef EMORPH_WITH_MPI
 #include <mpi.h>
+
+#include "idle_wait.hpp"
 #endif
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -38,6 +40,16 @@ void start_world(int* argc, char*** argv) {
   int initialised = 0;
   MPI_Initialized(&initialised);
   if (!initialised) {
+    // OpenMPI reads its MCA settings from the environment in MPI_Init; these are emorph's defaults, and a
+    // value set by the user or by mpirun (--mca) wins (setenv without overwrite). Yield while polling:
+    // the polls that remain (wait_idle's first 500 us, HYPRE's solves) leave the core to other work of
+    // the node, e.g. another rank when ranks share cores (docs/slurm.md).
+    setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0);
+    // hwloc (OpenMPI's topology) loads every plugin it finds; those for OpenGL displays, OpenCL devices
+    // and libxml2 XML (hwloc has its own XML parser) pull in X11, xcb, libOpenCL, libxml2 and ICU, which
+    // no rank uses: 1.7 MiB per rank (docs/benchmarks.md, "#19 stop 21"). The PCI plugin stays (it
+    // places network cards).
+    setenv("HWLOC_PLUGINS_BLACKLIST", "hwloc_gl,hwloc_opencl,hwloc_xml_libxml", 0);
     int provided = 0;
     MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);  // OpenMP threads never call MPI
     g_started = true;
@@ -64,7 +76,14 @@ void stop_world() {
   if (!g_started) return;
   int finalised = 0;
   MPI_Finalized(&finalised);
-  if (!finalised) MPI_Finalize();
+  if (!finalised) {
+    // MPI_Finalize's own barrier polls: the ranks that finished wait here for rank 0 writing the last
+    // output, asleep (idle_wait.hpp).
+    MPI_Request request;
+    MPI_Ibarrier(MPI_COMM_WORLD, &request);
+    wait_idle(request);
+    MPI_Finalize();
+  }
   g_started = false;
 }
 
@@ -73,19 +92,28 @@ void abort_world(int code) {
   std::exit(code);
 }
 
+namespace {
+// MPI_Allreduce in place, waited for by wait_idle (a rank ahead of the others sleeps).
+void all_reduce(void* values, int count, MPI_Datatype type, MPI_Op op) {
+  MPI_Request request;
+  MPI_Iallreduce(MPI_IN_PLACE, values, count, type, op, MPI_COMM_WORLD, &request);
+  wait_idle(request);
+}
+}  // namespace
+
 void world_sum(std::vector<int64_t>& values) {
   if (world_ranks() == 1 || values.empty()) return;
-  MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+  all_reduce(values.data(), static_cast<int>(values.size()), MPI_INT64_T, MPI_SUM);
 }
 
 void world_sum(std::vector<double>& values) {
   if (world_ranks() == 1 || values.empty()) return;
-  MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+  all_reduce(values.data(), static_cast<int>(values.size()), MPI_DOUBLE, MPI_SUM);
 }
 
 int64_t world_max(int64_t value) {
   if (world_ranks() == 1) return value;
-  MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD);
+  all_reduce(&value, 1, MPI_INT64_T, MPI_MAX);
   return value;
 }
 

@@ -4,6 +4,7 @@
 // columns for the z pass. Rank 0 gathers the y slabs slice by slice, writes the output in z order and
 // sums the figures in raster order. Every line sees the
 // same 1D operations as in core (distance_transform), so the output and the figures are identical.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,11 @@ namespace emorph {
 // which is returned: the same floats as squared_distance_transform of the whole mask gives there. Peak:
 // the mask, the y slab and one round of slices.
 std::vector<float> distributed_squared_edt(const Volume<uint8_t>& mask_slab, int64_t nz, const Spacing& weights);
+// The same from a mask that exists one round at a time: mask_slices(z0, z1) gives the own z slab's slices
+// [z0, z1) (local) as whole planes, valid until its next call. Peak: the y slab and one round of the mask
+// and of its distances (emorph edt reads each round from the file).
+using MaskSlices = std::function<const uint8_t*(int64_t z0, int64_t z1)>;
+std::vector<float> distributed_squared_edt(const MaskSlices& mask_slices, const Shape& whole, const Spacing& weights);
 
 // Rank 0 writes every rank's y slab of floats (collective, gathered in rounds of slices in z order) to
 // `output` as a float32 volume of shape `whole`, and returns the count, sum and largest of the nonzero
