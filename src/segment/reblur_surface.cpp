@@ -309,7 +309,7 @@ std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, Vo
   // correction stays first order. Chosen when the second imaging had one noise level (its first pass then
   // read the labels' roughness as a loss, and the extrapolation multiplied it: poisson_cnr3_psf2 +12.7 ->
   // +27.2 %, docs/validation.md "#14 stop 20"); kept with the per-phase noise and the calibrated PSF: on the
-  // photon-counting cells where it still fires (cnr8, cnr20) q is 0.9-0.95, worth < 0.3 % ("#14 stop 21").
+  // photon-counting cells where it still fires (cnr8, cnr20) q is 0.92-0.96, worth < 0.3 % ("#14 stop 21").
   r.first_order_factor = r.factor;
   const double log_g1 = std::log(r.first_pass_loss), log_g2 = std::log(r.second_pass_loss);
   if (log_g1 > 0 && log_g2 < log_g1) {
