@@ -59,6 +59,7 @@ Json deep_levels_json(const DeepLevelFraction& s) {
 Json reblur_surface_json(const ReblurSurface& s) {
   Json j = {{"method", "re-imaging bias correction (Efron & Tibshirani 1993)"},
             {"psf_sigma_voxels", s.psf_sigma_voxels},
+            {"psf_fit_voxels", s.psf_fit_voxels},
             {"noise_sigma", s.noise_sigma},
             {"fit_residual_ratio", s.fit_residual_ratio}};
   if (!s.applied()) {
@@ -70,6 +71,7 @@ Json reblur_surface_json(const ReblurSurface& s) {
   j["first_order_factor"] = s.first_order_factor;
   j["pass_losses"] = {s.first_pass_loss, s.second_pass_loss};
   j["noise_level_ratio"] = s.noise_level_ratio;
+  j["reimaging_noise_sigma"] = {s.reimaging_noise_sigma[0], s.reimaging_noise_sigma[1]};
   if (!s.second_order_withheld.empty()) j["second_order_withheld"] = s.second_order_withheld;
   j["factor"] = s.factor;
   j["factor_band"] = {s.factor_band[0], s.factor_band[1]};

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <limits>
 #include <random>
 #include <type_traits>
@@ -110,24 +111,63 @@ Volume<uint8_t> threshold_at_count(const Volume<T>& v, int64_t count) {
   return out;
 }
 
+// The noise the second imaging adds: its variance linear in the blurred phase b, from dark_sd^2 (b = 0)
+// to bright_sd^2 (b = 1). Photon counting's variance grows with the attenuation, which the fitted model
+// makes affine in b (docs/validation.md "#14 stop 21"); one level (dark_sd = bright_sd) is Gaussian noise.
+struct NoiseModel {
+  double dark_sd = 0, bright_sd = 0;
+  bool any() const { return dark_sd > 0 || bright_sd > 0; }
+  double sd_at(double b) const {
+    if (dark_sd == bright_sd) return dark_sd;
+    const double w = std::clamp(b, 0.0, 1.0);
+    return std::sqrt(dark_sd * dark_sd * (1 - w) + bright_sd * bright_sd * w);
+  }
+};
+
 // The block's labels imaged again from their blur G_sigma * L: dark + contrast * blur + noise, in the
 // input's dtype (rounded and clipped as a scanner's output), pre-filtered as the segmentation was,
-// thresholded at L's count. Without noise (noise_sigma 0) the seed is not used.
+// thresholded at L's count. Without noise the seed is not used.
 template <class T>
-Volume<uint8_t> reimage(const Volume<float>& blurred_phase, int64_t phase_voxels, const LinearFit& fit,
-                        double noise_sigma, const std::optional<DenoiseSpec>& denoise_spec, uint64_t seed) {
+Volume<T> reimage_grey(const Volume<float>& blurred_phase, const LinearFit& fit, const NoiseModel& noise_model, uint64_t seed) {
   Volume<T> sim(blurred_phase.shape(), blurred_phase.spacing());
   std::mt19937_64 rng(seed);
-  std::normal_distribution<double> noise(0.0, noise_sigma > 0 ? noise_sigma : 1.0);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  const bool noisy = noise_model.any();
   for (int64_t i = 0; i < sim.size(); ++i) {
-    double g = fit.dark + fit.contrast * blurred_phase.data()[i] + (noise_sigma > 0 ? noise(rng) : 0.0);
+    const double b = blurred_phase.data()[i];
+    double g = fit.dark + fit.contrast * b + (noisy ? noise_model.sd_at(b) * noise(rng) : 0.0);
     if constexpr (std::is_integral_v<T>)
       g = std::clamp(std::round(g), double(std::numeric_limits<T>::lowest()), double(std::numeric_limits<T>::max()));
     sim.data()[i] = static_cast<T>(g);
   }
+  return sim;
+}
+
+template <class T>
+Volume<uint8_t> segment_like(Volume<T> sim, int64_t phase_voxels, const std::optional<DenoiseSpec>& denoise_spec) {
   if (!denoise_spec) return threshold_at_count(sim, phase_voxels);
   const AnyVolume filtered = denoise(AnyVolume(std::move(sim)), *denoise_spec);
   return filtered.visit([&](const auto& f) { return threshold_at_count(f, phase_voxels); });
+}
+
+template <class T>
+Volume<uint8_t> reimage(const Volume<float>& blurred_phase, int64_t phase_voxels, const LinearFit& fit,
+                        const NoiseModel& noise_model, const std::optional<DenoiseSpec>& denoise_spec, uint64_t seed) {
+  return segment_like(reimage_grey<T>(blurred_phase, fit, noise_model, seed), phase_voxels, denoise_spec);
+}
+
+// PSF: the sigma whose blur of the phase best explains the grey (least squares, golden section on log sigma).
+double fit_psf(const std::vector<float>& g, const Volume<float>& phase, const ReblurSurfaceParams& params) {
+  auto residual = [&](double log_sigma) { return fit_linear(g, blurred(phase, std::exp(log_sigma))).residual; };
+  const double golden = (std::sqrt(5.0) - 1) / 2;
+  double a = std::log(params.min_psf_voxels), b = std::log(params.max_psf_voxels);
+  double c = b - golden * (b - a), d = a + golden * (b - a);
+  double fc = residual(c), fd = residual(d);
+  for (int it = 0; it < params.psf_iterations; ++it) {
+    if (fc < fd) b = d, d = c, fd = fc, c = b - golden * (b - a), fc = residual(c);
+    else a = c, c = d, fc = fd, d = a + golden * (b - a), fd = residual(d);
+  }
+  return std::exp((a + b) / 2);
 }
 
 double crofton_area(const Volume<uint8_t>& v) { return phase_surface_area_um2(v.view(), 1, v.spacing(), false); }
@@ -161,20 +201,10 @@ std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, Vo
         for (int64_t x = 0; x < c.nx(); ++x, ++i) g[static_cast<std::size_t>(i)] = static_cast<float>(c(z, y, x));
   });
 
-  // PSF: the sigma whose blur of L best explains the grey (least squares, golden section on log sigma).
-  auto residual = [&](double log_sigma) { return fit_linear(g, blurred(phase, std::exp(log_sigma))).residual; };
-  const double golden = (std::sqrt(5.0) - 1) / 2;
-  double a = std::log(params.min_psf_voxels), b = std::log(params.max_psf_voxels);
-  double c = b - golden * (b - a), d = a + golden * (b - a);
-  double fc = residual(c), fd = residual(d);
-  for (int it = 0; it < params.psf_iterations; ++it) {
-    if (fc < fd) b = d, d = c, fd = fc, c = b - golden * (b - a), fc = residual(c);
-    else a = c, c = d, fc = fd, d = a + golden * (b - a), fd = residual(d);
-  }
   ReblurSurface r;
-  r.psf_sigma_voxels = std::exp((a + b) / 2);
-  const Volume<float> fitted_blur = blurred(phase, r.psf_sigma_voxels);
-  const LinearFit fit = fit_linear(g, fitted_blur);
+  r.psf_sigma_voxels = fit_psf(g, phase, params);
+  Volume<float> fitted_blur = blurred(phase, r.psf_sigma_voxels);
+  LinearFit fit = fit_linear(g, fitted_blur);
   r.dark_grey = fit.dark, r.contrast_grey = fit.contrast;
   r.noise_sigma = noise_sigma;
   if (noise_sigma > 0) r.fit_residual_ratio = std::sqrt(fit.residual / double(g.size())) / noise_sigma;
@@ -182,6 +212,36 @@ std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, Vo
   const double dark_noise = phase_noise_sd(g, fitted_blur, false, params.deep_model, params.min_deep_voxels);
   const double bright_noise = phase_noise_sd(g, fitted_blur, true, params.deep_model, params.min_deep_voxels);
   if (dark_noise > 0 && bright_noise > 0) r.noise_level_ratio = bright_noise / dark_noise;
+  // The second imaging's noise: where both phases have deep voxels, their own white-noise levels with the
+  // variance linear in between (photon counting's variance grows with the attenuation, and the fitted
+  // model is affine in it); else the input's estimate at one level. One level under photon counting (its
+  // global estimate is the darker, majority phase's) under-estimates the roughness of the interface, whose
+  // grey lies between the phases: poisson_cnr3_psf2 then over-corrects (docs/validation.md "#14 stop 21").
+  NoiseModel noise_model{noise_sigma, noise_sigma};
+  if (params.noise_per_phase && noise_sigma > 0 && dark_noise > 0 && bright_noise > 0) noise_model = {dark_noise, bright_noise};
+  r.reimaging_noise_sigma = {noise_model.dark_sd, noise_model.bright_sd};
+  // The PSF fit is biased low: the labels carry the roughness the grey's own noise gave them, so a
+  // sharper blur of them follows that noise better (psf2.0 fitted 1.71 for 2.0, poisson_cnr3_psf2 1.45).
+  // One parametric-bootstrap bias correction (Efron & Tibshirani 1993, ch. 10): image the labels at
+  // the fitted sigma with the noise model, segment that as the input was, fit again on it (sigma');
+  // the bias sigma'/sigma taken in log, sigma_c = sigma^2 / sigma'. The re-imagings below use sigma_c.
+  r.psf_fit_voxels = r.psf_sigma_voxels;
+  if (params.calibrate_psf && noise_model.any()) {
+    grey.visit([&](const auto& v) {
+      using T = typename std::decay_t<decltype(v)>::value_type;
+      Volume<T> sim = reimage_grey<T>(fitted_blur, fit, noise_model, params.noise_seed + 1000);
+      std::vector<float> sim_grey(static_cast<std::size_t>(sim.size()));
+      for (int64_t i = 0; i < sim.size(); ++i) sim_grey[static_cast<std::size_t>(i)] = static_cast<float>(sim.data()[i]);
+      const Volume<uint8_t> sim_labels = segment_like(std::move(sim), phase_voxels, denoise);
+      Volume<float> sim_phase(sim_labels.shape(), spacing);
+      for (int64_t i = 0; i < sim_labels.size(); ++i) sim_phase.data()[i] = sim_labels.data()[i];
+      r.psf_refit_voxels = fit_psf(sim_grey, sim_phase, params);
+    });
+    r.psf_sigma_voxels = std::clamp(r.psf_fit_voxels * r.psf_fit_voxels / r.psf_refit_voxels, params.min_psf_voxels,
+                                    params.max_psf_voxels);
+    fitted_blur = blurred(phase, r.psf_sigma_voxels);
+    fit = fit_linear(g, fitted_blur);
+  }
   if (split.dark_voxels >= params.min_deep_voxels && split.bright_voxels >= params.min_deep_voxels) {
     r.deep_residual_ratio = split.dark_sd > 0 ? split.bright_sd / split.dark_sd : 1;
     const double deep_sd = std::sqrt((split.dark_sd * split.dark_sd * double(split.dark_voxels) +
@@ -210,16 +270,16 @@ std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, Vo
   double lo = 1, hi = 1;
   grey.visit([&](const auto& v) {
     using T = typename std::decay_t<decltype(v)>::value_type;
-    auto area_of = [&](const Volume<float>& blur, double noise, uint64_t seed) {
+    auto area_of = [&](const Volume<float>& blur, const NoiseModel& noise, uint64_t seed) {
       return crofton_area(reimage<T>(blur, phase_voxels, fit, noise, denoise, seed));
     };
-    const Volume<uint8_t> once = reimage<T>(fitted_blur, phase_voxels, fit, 0.0, denoise, params.noise_seed);
+    const Volume<uint8_t> once = reimage<T>(fitted_blur, phase_voxels, fit, NoiseModel{}, denoise, params.noise_seed);
     r.reimaged_area_um2 = crofton_area(once);
     // The factor is the mean over the noise seeds (a parametric bootstrap); their spread enters the band.
     double roughness = 0;
     for (int k = 0; k < std::max(1, params.noise_seeds); ++k) {
       const uint64_t seed = params.noise_seed + static_cast<uint64_t>(k);
-      const Reimaged m = factor_of(r.reimaged_area_um2, area_of(fitted_blur, noise_sigma, seed));
+      const Reimaged m = factor_of(r.reimaged_area_um2, area_of(fitted_blur, noise_model, seed));
       seed_factors.push_back(m.factor);
       roughness += m.roughness;
     }
@@ -230,13 +290,13 @@ std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, Vo
     // pass's shows how fast the loss shrinks once the labels are smooth (a first-order correction's residue).
     Volume<float> once_phase(once.shape(), spacing);
     for (int64_t i = 0; i < once.size(); ++i) once_phase.data()[i] = once.data()[i];
-    const double twice_area = area_of(blurred(once_phase, r.psf_sigma_voxels), 0.0, params.noise_seed);
+    const double twice_area = area_of(blurred(once_phase, r.psf_sigma_voxels), NoiseModel{}, params.noise_seed);
     r.first_pass_loss = r.block_area_um2 * (1 - r.noise_roughness_share) / r.reimaged_area_um2;
     r.second_pass_loss = twice_area > 0 ? r.reimaged_area_um2 / twice_area : 1.0;
     // The PSF band: the first-order factor at the fitted sigma scaled by 1 -+ psf_band (first noise seed).
     auto factor_at = [&](double sigma) {
       const Volume<float> blur = blurred(phase, sigma);
-      return factor_of(area_of(blur, 0.0, params.noise_seed), area_of(blur, noise_sigma, params.noise_seed)).factor;
+      return factor_of(area_of(blur, NoiseModel{}, params.noise_seed), area_of(blur, noise_model, params.noise_seed)).factor;
     };
     lo = factor_at(r.psf_sigma_voxels * (1 - params.psf_band));
     hi = factor_at(r.psf_sigma_voxels * (1 + params.psf_band));
@@ -245,10 +305,11 @@ std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, Vo
   // already shut, so imaging them again cannot lose them twice: dense packings), the losses are taken as
   // a geometric sequence in log (log g_k = log g_0 q^k) and the imaging's own loss g_0 = g_1^(1/q)
   // extrapolated, q = log g_2 / log g_1 clamped to [min_decay, 1] (q = 1: the first-order factor).
-  // Guard: the second imaging adds one noise level to both phases. Where the input's noise differs
-  // between them (photon counting: variance ~ signal), the re-imaged roughness is not the labels', the
-  // first pass's loss is not geometry alone, and extrapolating it would multiply that error: the
-  // correction then stays first order (poisson_cnr3_psf2, docs/validation.md "#14 stop 20").
+  // Guard: where the input's noise differs between the phases (photon counting: variance ~ signal), the
+  // correction stays first order. Chosen when the second imaging had one noise level (its first pass then
+  // read the labels' roughness as a loss, and the extrapolation multiplied it: poisson_cnr3_psf2 +12.7 ->
+  // +27.2 %, docs/validation.md "#14 stop 20"); kept with the per-phase noise and the calibrated PSF: on the
+  // photon-counting cells where it still fires (cnr8, cnr20) q is 0.92-0.96, worth < 0.3 % ("#14 stop 21").
   r.first_order_factor = r.factor;
   const double log_g1 = std::log(r.first_pass_loss), log_g2 = std::log(r.second_pass_loss);
   if (log_g1 > 0 && log_g2 < log_g1) {
@@ -256,7 +317,7 @@ std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, Vo
       r.second_order_withheld = "the noise differs between the phases (bright / dark " +
                                 std::to_string(r.noise_level_ratio).substr(0, 4) + ", limit " +
                                 std::to_string(params.max_noise_level_ratio).substr(0, 4) +
-                                "): the re-imaging's single noise level does not reproduce the labels' roughness";
+                                "): there the extrapolation multiplied the labels' noise roughness (poisson_cnr3_psf2, stop 20)";
     } else {
       const double q = std::max(params.min_decay, std::max(log_g2, 0.0) / log_g1);
       r.factor *= std::exp(log_g1 / q - log_g1);
@@ -297,14 +358,14 @@ std::optional<ReblurSurface> reblur_surface_correction(const AnyVolume& grey, Vo
                    std::max({lo, hi, 1.0, first, twice, *seed_hi}) * r.threshold_area_ratio[1]};
   // Gate: withheld where the Gaussian-PSF model does not explain the grey.
   const double log_span = std::log(params.max_psf_voxels / params.min_psf_voxels);
-  const double at = std::log(r.psf_sigma_voxels / params.min_psf_voxels) / log_span;
+  const double at = std::log(r.psf_fit_voxels / params.min_psf_voxels) / log_span;  // the fit itself, as chosen
   if (noise_sigma <= 0) r.withheld = "no noise estimate: the second imaging cannot be matched to the input";
   else if (r.fit_residual_ratio > params.max_residual_ratio)
     r.withheld = "the Gaussian PSF fit leaves a residual of " + std::to_string(r.fit_residual_ratio).substr(0, 4) +
                  " x the noise (limit " + std::to_string(params.max_residual_ratio).substr(0, 4) +
                  "): the grey is not a blur of the labels (phase contrast, artefacts or wrong labels)";
   else if (at < params.bound_margin || at > 1 - params.bound_margin)
-    r.withheld = "the fitted PSF sigma " + std::to_string(r.psf_sigma_voxels).substr(0, 4) +
+    r.withheld = "the fitted PSF sigma " + std::to_string(r.psf_fit_voxels).substr(0, 4) +
                  " voxels lies at the end of its search range (" + std::to_string(params.min_psf_voxels).substr(0, 4) +
                  " to " + std::to_string(params.max_psf_voxels).substr(0, 4) + ")";
   return r;

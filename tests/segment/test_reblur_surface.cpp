@@ -14,7 +14,9 @@
 #include "emorph/filter/median.hpp"
 #include "emorph/measure/surface_area.hpp"
 #include "emorph/segment/reblur_surface.hpp"
+#include "emorph/segment/noise_estimate.hpp"
 #include "support/ball_volume.hpp"
+#include "support/xct_packing.hpp"
 
 using namespace emorph;
 
@@ -145,4 +147,73 @@ TEST(ReblurSurface, EmptyPhaseGivesNoCorrection) {
   const Volume<uint8_t> none = Volume<uint8_t>::filled({16, 16, 16}, Spacing{}, 0);
   const Volume<uint16_t> grey = image(none, 1.0, 5, 1);
   EXPECT_FALSE(reblur_surface_correction(AnyVolume(grey.clone()), none.view(), 1, std::nullopt, 5).has_value());
+}
+
+namespace {
+
+// A packing of separate balls (radius 4-8, 30 %) imaged at PSF 2 with the bright phase's noise
+// `bright_noise_scale` x the dark's, segmented at the true volume, corrected with `params`.
+struct PackingRun {
+  double truth_area = 0, label_area = 0;
+  ReblurSurface rb;
+};
+PackingRun correct_packing(double noise_sigma, double bright_noise_scale, const ReblurSurfaceParams& params) {
+  const Volume<uint8_t> truth = test::spheres(64, 4, 8, 0.3, 3);
+  const Volume<uint16_t> grey = image(truth, 2.0, noise_sigma, 7, bright_noise_scale);
+  const Volume<uint8_t> labels = median_at_true_volume(grey, truth);
+  const auto rb = reblur_surface_correction(AnyVolume(grey.clone()), labels.view(), 1, parse_denoise_spec("median:1"),
+                                            estimate_noise_sigma(grey.view()).value(), params);
+  EXPECT_TRUE(rb.has_value());
+  PackingRun run;
+  run.truth_area = phase_surface_area_um2(truth.view(), 1, truth.spacing(), false);
+  run.label_area = phase_surface_area_um2(labels.view(), 1, labels.spacing(), false);
+  if (rb) run.rb = *rb;
+  return run;
+}
+
+ReblurSurfaceParams before_stop_21() {
+  ReblurSurfaceParams p;
+  p.calibrate_psf = false, p.noise_per_phase = false;
+  return p;
+}
+
+}  // namespace
+
+// The least-squares PSF fit of the labels' blur to the grey is biased low (the labels' noise roughness
+// follows the grey's noise, so a sharper blur fits better): at PSF 2 and noise 14 on 110 (CNR 8) the
+// fit lands 10-20 % low (here 1.66; bench_accuracy psf2.0: 1.71). One re-imaging measures that bias and
+// corrects it: the calibrated sigma within 7 % of the true PSF (here 1.95; bench_accuracy: 1.95-1.96
+// for 2.0), and closer than the fit.
+TEST(ReblurSurface, CalibratesTheBiasOfThePsfFit) {
+  const PackingRun run = correct_packing(14, 1, {});
+  EXPECT_LT(run.rb.psf_fit_voxels, 0.93 * 2.0);  // the bias the calibration is for is present
+  EXPECT_GT(run.rb.psf_refit_voxels, 0.0);
+  EXPECT_NEAR(run.rb.psf_sigma_voxels / 2.0, 1.0, 0.07) << "fit " << run.rb.psf_fit_voxels;
+  EXPECT_LT(std::abs(run.rb.psf_sigma_voxels - 2.0), std::abs(run.rb.psf_fit_voxels - 2.0));
+  RecordProperty("psf_fit", std::to_string(run.rb.psf_fit_voxels));
+  RecordProperty("psf_calibrated", std::to_string(run.rb.psf_sigma_voxels));
+  const PackingRun raw = correct_packing(14, 1, before_stop_21());
+  EXPECT_EQ(raw.rb.psf_sigma_voxels, raw.rb.psf_fit_voxels);
+  EXPECT_EQ(raw.rb.psf_refit_voxels, 0.0);
+}
+
+// Photon counting at CNR 3 and PSF 2 (bench_accuracy's poisson_cnr3_psf2: dark sd 28, bright 1.83 x):
+// the labels carry the noise's roughness, which the second imaging must reproduce to take it off. With
+// each phase's own noise level and the calibrated PSF the corrected surface is within 5 % of the true
+// one; the input's single noise estimate (the dark majority's) at the fitted PSF leaves more roughness
+// on (stop 20: poisson_cnr3_psf2 +12 %) - the test checks the new error is the smaller. Measured here:
+// labels +12.6 %, corrected +2.3 %, with the stop-20 route +13.5 %.
+TEST(ReblurSurface, TakesThePhotonCountingRoughnessOffAtEachPhasesNoiseLevel) {
+  const PackingRun run = correct_packing(28, 1.83, {});
+  const PackingRun old = correct_packing(28, 1.83, before_stop_21());
+  EXPECT_NEAR(run.rb.reimaging_noise_sigma[0] / 28, 1.0, 0.1);
+  EXPECT_NEAR(run.rb.reimaging_noise_sigma[1] / (28 * 1.83), 1.0, 0.1);
+  EXPECT_EQ(old.rb.reimaging_noise_sigma[0], old.rb.reimaging_noise_sigma[1]);
+  const double error = run.label_area * run.rb.factor / run.truth_area - 1;
+  const double old_error = old.label_area * old.rb.factor / old.truth_area - 1;
+  RecordProperty("labels", std::to_string(run.label_area / run.truth_area - 1));
+  RecordProperty("corrected", std::to_string(error));
+  RecordProperty("before", std::to_string(old_error));
+  EXPECT_LT(std::abs(error), 0.05) << "labels " << run.label_area / run.truth_area - 1 << " before " << old_error;
+  EXPECT_LT(std::abs(error), std::abs(old_error)) << "labels " << run.label_area / run.truth_area - 1;
 }

@@ -64,10 +64,11 @@ Json fibsem_shine_json(const FibsemShineEstimate& estimate);
 // without its per-slice arrays' bulk: steps, crop, drift_max_px, alignment, intensity levels).
 Json fibsem_route_json(const FibsemRouteResult& route);
 
-// The grey-corrected surface record. Applied: method, psf_sigma_voxels, noise_sigma, noise_roughness_share,
-// fit_residual_ratio, first_order_factor, pass_losses [first, second], noise_level_ratio,
-// second_order_withheld (when the guard fires), factor, factor_band. Withheld: skipped: true, reason,
-// method, psf_sigma_voxels, noise_sigma, fit_residual_ratio.
+// The grey-corrected surface record. Applied: method, psf_sigma_voxels, psf_fit_voxels, noise_sigma,
+// noise_roughness_share, fit_residual_ratio, first_order_factor, pass_losses [first, second],
+// noise_level_ratio, reimaging_noise_sigma, second_order_withheld (when the guard fires), factor,
+// factor_band. Withheld: skipped: true, reason, method, psf_sigma_voxels, psf_fit_voxels, noise_sigma,
+// fit_residual_ratio.
 Json reblur_surface_json(const ReblurSurface& surface);
 
 // The `results` object of `emorph contacts` (CONTRACT.md): phase, count, contacting_pairs,

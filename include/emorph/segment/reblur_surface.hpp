@@ -9,10 +9,11 @@
 // thresholded at L's own fraction, and the loss that second pass shows is the factor the measured
 // surface is multiplied by. The second imaging runs with and without noise: the difference is the
 // roughness noise adds to a thresholded surface, taken off first (without it the factor would count
-// the blur smoothing L's own noise roughness as a loss: +6 % at CNR 3). Where the first pass removed
+// the blur smoothing L's own noise roughness as a loss: +6 % at CNR 3); its noise follows each phase's
+// own level (photon counting), and its PSF is the fitted one corrected for the fit's bias. Where the first pass removed
 // surface L no longer has (gaps between particles already shut), a second pass loses less than the
 // first: the loss is then extrapolated to second order, except where the noise differs between the
-// phases (photon counting: the single-level re-imaging misreads the labels' roughness as a loss). A
+// phases (photon counting: a guard kept from when the re-imaging had one noise level). A
 // truth-free gate withholds the correction where the Gaussian-PSF model does not explain the grey
 // (phase contrast).
 #include <array>
@@ -55,10 +56,19 @@ struct ReblurSurfaceParams {
   double deep_model = 0.01;
   int64_t min_deep_voxels = 1000;
   double bound_margin = 0.1;
+  // The second imaging's noise from each phase's own white-noise level (deep voxels), its variance linear
+  // in between (photon counting); false: the input's single estimate (reblur_surface.cpp).
+  bool noise_per_phase = true;
+  // The fitted PSF sigma corrected for the fit's own bias by one re-imaging (reblur_surface.cpp): the
+  // labels' noise roughness draws the least-squares fit to a sharper blur (-15 % at PSF 2, CNR 8).
+  bool calibrate_psf = true;
 };
 
 struct ReblurSurface {
-  double psf_sigma_voxels = 0;       // Gaussian PSF fitted to the grey: grey ~ dark + contrast * (G * L)
+  double psf_sigma_voxels = 0;  // the PSF the second imaging uses: psf_fit_voxels^2 / psf_refit_voxels (calibrated)
+  double psf_fit_voxels = 0;    // Gaussian PSF fitted to the grey: grey ~ dark + contrast * (G * L)
+  double psf_refit_voxels = 0;  // fitted the same way on L imaged at psf_fit_voxels (0: not calibrated)
+  std::array<double, 2> reimaging_noise_sigma{0, 0};  // the second imaging's noise sd [dark, bright] (grey units)
   double dark_grey = 0, contrast_grey = 0;
   double noise_sigma = 0;            // the noise the second imaging adds (grey units)
   double block_area_um2 = 0;         // Crofton surface of L on the block
