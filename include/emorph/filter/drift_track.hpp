@@ -50,6 +50,8 @@ struct DriftTrackParams {
   // 0.682 -> 0.766) but lowered it in four (H 0.01/3 0.857 -> 0.838; docs/validation.md, stop 19).
   std::vector<int> curtain_lags = {};
   double curtain_min_agreement = 0.1;
+  // The column means stay the default profile: the median of differences (stop 21) tracks x better on
+  // H 0.01/3 (rms 2.48 -> 2.01 px) and alike on H 0.02/6, but was not measured on the whole matrix.
   CurtainProfileKind curtain_profile = CurtainProfileKind::column_mean;
   // And only when the curtains' steps between slices explain the slices' own (x) steps: the rms of
   // their difference is at most this share of the steps' rms. Stripes that stay put in the frame
@@ -58,7 +60,8 @@ struct DriftTrackParams {
   double curtain_max_step_share = 0.75;
   // > 0: instead of the share, the curtains' lag-1 steps must correlate with the slices' own (uncentred
   // correlation of the two step series at least this): stripes fixed in the frame give steps unrelated
-  // to the slices' (about 0), curtains on the face follow them even where the slices' track is off.
+  // to the slices' (0.17 in the test), curtains on the face follow them even where the slices' track is
+  // off (H 0.01/6: share 1.00, correlation 0.80; docs/validation.md, stop 21). 0: the share decides.
   double curtain_min_step_correlation = 0;
 };
 
