@@ -44,6 +44,7 @@ int drift_errors(const std::vector<std::string>& presets, const std::vector<std:
   // steps: the same for the steps between slices, helps: its verdict.
   std::printf("%-6s %-6s %-4s %10s %10s %10s %10s %8s %8s %8s %10s %9s %8s %8s %8s %8s %5s %6s %6s %4s\n", "preset", "voxel", "seed", "max_err_px", "textured",
               "rms_err_px", "true_max", "featless", "unrel", "resid", "before_rms", "tex_rms_c", "est_err", "spread", "step_err", "steps", "helps", "c_agr", "c_shr", "curt");
+  std::printf("# rms_y, rms_x: the rms error per axis over all slices (px)\n");
   double worst = 0;
   for (const auto& preset : presets)
     for (const auto& voxel : voxels)
@@ -55,8 +56,10 @@ int drift_errors(const std::vector<std::string>& presets, const std::vector<std:
         pp.align = false;
         const auto shaded = fibsem_prepare(raw.view(), pp);
         const DriftTrack track = estimate_drift(shaded.stack.view(), tracker);
-        const DriftSplitCheck check = check_drift_by_halves(shaded.stack.view(), track, tracker);
-        double largest = 0, sum = 0, true_max = 0, textured = 0, before = 0;
+        // EMORPH_BENCH_NO_CHECK: leave the split-half check out (it tracks the stack twice more).
+        const DriftSplitCheck check =
+            std::getenv("EMORPH_BENCH_NO_CHECK") ? DriftSplitCheck{} : check_drift_by_halves(shaded.stack.view(), track, tracker);
+        double largest = 0, sum = 0, true_max = 0, textured = 0, before = 0, axis_sum[2] = {0, 0};
         // The error about its mean over the textured slices: a constant offset of the whole aligned stack
         // changes no measurement (it only moves the frame; across a featureless run it is unobservable).
         std::vector<std::array<double, 2>> textured_error;
@@ -70,6 +73,7 @@ int drift_errors(const std::vector<std::string>& presets, const std::vector<std:
               textured_error.back()[axis] = e;
             }
             sum += e * e;
+            axis_sum[axis] += e * e;
             before += double(sim.drift_px[z][axis]) * sim.drift_px[z][axis];
             true_max = std::max(true_max, double(std::abs(sim.drift_px[z][axis])));
           }
@@ -87,6 +91,8 @@ int drift_errors(const std::vector<std::string>& presets, const std::vector<std:
                     track.unreliable_slices.size(), track.residual_rms_px, std::sqrt(before / n), about_mean, check.estimated_error_px,
                     check.drift_spread_px, check.estimated_step_error_px, check.step_rms_px, check.helps ? "yes" : "no",
                     track.curtain_agreement, track.curtain_step_share, track.curtains_used ? "yes" : "no");
+        std::printf("   rms_y %.2f rms_x %.2f step_corr %.2f\n", std::sqrt(axis_sum[0] / (0.5 * n)), std::sqrt(axis_sum[1] / (0.5 * n)),
+                    track.curtain_step_correlation);
         std::fflush(stdout);
       }
   std::printf("drift: worst largest error %.2f px\n", worst);
@@ -107,6 +113,8 @@ int main(int argc, char** argv) {
   int tile_px = -1;  // -1: the tracker's default
   std::vector<int> lags;  // empty: the tracker's default
   std::vector<int> curtain_lags;  // empty: the tracker's default (no curtain pairs)
+  double step_corr = -1;         // --curtain-step-corr R: the curtains' step gate by correlation
+  bool curtain_median = false;    // --curtain-profile median: median of the x differences (else column means)
   double flat_tiles = -1, flat_factor = -1, guard = -1, tile_outlier = -1;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -128,6 +136,8 @@ int main(int argc, char** argv) {
     else if (a == "--flat-factor" && i + 1 < argc) flat_factor = std::atof(argv[++i]);
     else if (a == "--curtain-lags" && i + 1 < argc)
       for (const auto& l : split_list(argv[++i], "--curtain-lags")) curtain_lags.push_back(std::stoi(l));
+    else if (a == "--curtain-profile" && i + 1 < argc) curtain_median = std::string(argv[++i]) == "median";
+    else if (a == "--curtain-step-corr" && i + 1 < argc) step_corr = std::atof(argv[++i]);
     else if (a == "--lags" && i + 1 < argc)
       for (const auto& l : split_list(argv[++i], "--lags")) lags.push_back(std::stoi(l));
     else if (a == "--artefact-free") {
@@ -136,7 +146,7 @@ int main(int argc, char** argv) {
     }
     else if (a == "--blur" && i + 1 < argc) imaging.blur_px = std::atof(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size N] [--final-only] [--true-drift] [--whitening W] [--shine-depth UM] [--shine-strength S] [--blur PX] [--fit-shine] [--drift-only] [--artefact-free] [--tile PX] [--lags 1,2,4,8] [--flat-tiles T] [--flat-factor F] [--tile-outlier PX] [--curtain-lags 1,2] [--guard PX]\n");
+      std::fprintf(stderr, "usage: bench_fibsem_chain [--presets H,F] [--voxels 0.02,0.01] [--seeds 3,4,5] [--size N] [--final-only] [--true-drift] [--whitening W] [--shine-depth UM] [--shine-strength S] [--blur PX] [--fit-shine] [--drift-only] [--artefact-free] [--tile PX] [--lags 1,2,4,8] [--flat-tiles T] [--flat-factor F] [--tile-outlier PX] [--curtain-lags 1,2] [--curtain-profile mean|median] [--guard PX]\n");
       return 2;
     }
   }
@@ -145,6 +155,8 @@ int main(int argc, char** argv) {
   if (tile_px >= 0) tracker.tiles.tile_px = tile_px;
   if (!lags.empty()) tracker.lags = lags;
   if (!curtain_lags.empty()) tracker.curtain_lags = curtain_lags;
+  if (step_corr >= 0) tracker.curtain_min_step_correlation = step_corr;
+  if (curtain_median) tracker.curtain_profile = CurtainProfileKind::median_difference;
   if (whitening >= 0) tracker.correlation.whitening = whitening;
   if (flat_tiles >= 0) tracker.tiles.large_flat_tiles = flat_tiles;
   if (flat_factor >= 0) tracker.tiles.flat_gradient_factor = flat_factor;

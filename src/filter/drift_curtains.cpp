@@ -32,21 +32,52 @@ double difference_correlation(const std::vector<double>& a, const std::vector<do
 
 }  // namespace
 
-CurtainProfiles curtain_profiles(VolumeView<const float> roi) {
+CurtainProfiles curtain_profiles(VolumeView<const float> roi, CurtainProfileKind kind) {
   CurtainProfiles c;
   c.nz = roi.nz();
   c.nx = roi.nx();
   c.profile.assign(static_cast<std::size_t>(c.nz * c.nx), 0.0f);
   std::vector<double> agreement(static_cast<std::size_t>(c.nz), 0.0);
   const int64_t half = roi.ny() / 2;
+  if (kind == CurtainProfileKind::median_difference) {
 #pragma omp parallel for schedule(static)
-  for (int64_t z = 0; z < c.nz; ++z) {
-    std::vector<double> top(static_cast<std::size_t>(c.nx), 0.0), bottom(static_cast<std::size_t>(c.nx), 0.0);
-    for (int64_t y = 0; y < roi.ny(); ++y)
-      for (int64_t x = 0; x < c.nx; ++x) (y < half ? top : bottom)[x] += roi(z, y, x);
-    for (int64_t x = 0; x < c.nx; ++x)
-      c.profile[z * c.nx + x] = static_cast<float>((top[x] + bottom[x]) / double(roi.ny()));
-    agreement[z] = difference_correlation(top, bottom);
+    for (int64_t z = 0; z < c.nz; ++z) {
+      std::vector<double> top(static_cast<std::size_t>(c.nx), 0.0), bottom(static_cast<std::size_t>(c.nx), 0.0);
+      std::vector<float> column(static_cast<std::size_t>(roi.ny()));
+      auto median = [](float* first, float* last) {
+        float* mid = first + (last - first) / 2;
+        std::nth_element(first, mid, last);
+        return static_cast<double>(*mid);
+      };
+      for (int64_t x = 0; x + 1 < c.nx; ++x) {
+        for (int64_t y = 0; y < roi.ny(); ++y) column[y] = roi(z, y, x + 1) - roi(z, y, x);
+        // The halves first (nth_element reorders only within each half), then the whole column.
+        top[x] = median(column.data(), column.data() + half);
+        bottom[x] = median(column.data() + half, column.data() + roi.ny());
+        c.profile[z * c.nx + x] = static_cast<float>(median(column.data(), column.data() + roi.ny()));
+      }
+      // The halves' profiles are already differences: their Pearson correlation (the last entry, 0 in
+      // both, left out).
+      double mt = 0, mb = 0, stb = 0, stt = 0, sbb = 0;
+      const double n = double(std::max<int64_t>(1, c.nx - 1));
+      for (int64_t x = 0; x + 1 < c.nx; ++x) mt += top[x] / n, mb += bottom[x] / n;
+      for (int64_t x = 0; x + 1 < c.nx; ++x) {
+        stb += (top[x] - mt) * (bottom[x] - mb);
+        stt += (top[x] - mt) * (top[x] - mt);
+        sbb += (bottom[x] - mb) * (bottom[x] - mb);
+      }
+      agreement[z] = stt > 0 && sbb > 0 ? stb / std::sqrt(stt * sbb) : 0.0;
+    }
+  } else {
+#pragma omp parallel for schedule(static)
+    for (int64_t z = 0; z < c.nz; ++z) {
+      std::vector<double> top(static_cast<std::size_t>(c.nx), 0.0), bottom(static_cast<std::size_t>(c.nx), 0.0);
+      for (int64_t y = 0; y < roi.ny(); ++y)
+        for (int64_t x = 0; x < c.nx; ++x) (y < half ? top : bottom)[x] += roi(z, y, x);
+      for (int64_t x = 0; x < c.nx; ++x)
+        c.profile[z * c.nx + x] = static_cast<float>((top[x] + bottom[x]) / double(roi.ny()));
+      agreement[z] = difference_correlation(top, bottom);
+    }
   }
   auto mid = agreement.begin() + static_cast<std::ptrdiff_t>(agreement.size() / 2);
   std::nth_element(agreement.begin(), mid, agreement.end());

@@ -335,23 +335,29 @@ DriftTrack estimate_drift(VolumeView<const float> stack, const DriftTrackParams&
   // Curtains: x refitted with the column profiles' pairs added to the slices' accepted pairs (dy is the
   // slices' alone). The residual above stays the slices' own consistency.
   if (!params.curtain_lags.empty()) {
-    const CurtainProfiles profiles = curtain_profiles(roi);
+    const CurtainProfiles profiles = curtain_profiles(roi, params.curtain_profile);
     track.curtain_agreement = profiles.half_agreement;
     if (profiles.half_agreement >= params.curtain_min_agreement) {
       track.curtain_pairs = curtain_pairs(profiles, params.curtain_lags, params.correlation);
       // Stripes fixed to the frame (a detector's, or curtains in a stack already drift-corrected) show no
       // drift: the curtains' steps must explain the slices' own steps, where the slices measured them.
-      double disagreement = 0, steps = 0;
+      double disagreement = 0, steps = 0, curtain_steps = 0, product = 0;
       int64_t compared = 0;
       for (const auto& pr : track.curtain_pairs)
         if (pr.moving - pr.fixed == 1 && !unplaced[pr.fixed] && !unplaced[pr.moving]) {
           const double step = p[pr.moving][1] - p[pr.fixed][1];
           disagreement += (step - pr.measured.dx) * (step - pr.measured.dx);
           steps += step * step;
+          curtain_steps += pr.measured.dx * pr.measured.dx;
+          product += step * pr.measured.dx;
           ++compared;
         }
       track.curtain_step_share = steps > 0 ? std::sqrt(disagreement / steps) : 0.0;
-      track.curtains_used = compared >= 8 && steps > 0 && track.curtain_step_share <= params.curtain_max_step_share;
+      track.curtain_step_correlation = steps > 0 && curtain_steps > 0 ? product / std::sqrt(steps * curtain_steps) : 0.0;
+      const bool steps_agree = params.curtain_min_step_correlation > 0
+                                   ? track.curtain_step_correlation >= params.curtain_min_step_correlation
+                                   : track.curtain_step_share <= params.curtain_max_step_share;
+      track.curtains_used = compared >= 8 && steps > 0 && steps_agree;
       if (!track.curtains_used) track.curtain_pairs.clear();
     }
   }

@@ -14,6 +14,17 @@
 
 namespace emorph {
 
+// What a slice's curtain profile is made of.
+enum class CurtainProfileKind {
+  // Its mean over y (stop 19): also holds the structure's column means, which move with the structure.
+  column_mean,
+  // The median over y of its differences along x, I(y, x + 1) - I(y, x): inside a phase the difference is
+  // the curtain's slope plus noise, at an edge of the structure it is an outlier; the median follows the
+  // curtain as long as fewer than half of a column's rows lie on an edge (a robust estimate free of the
+  // structure; the robust column statistic of the column-offsets destriping, destripe_column_offsets.cpp).
+  median_difference,
+};
+
 struct DriftTrackParams {
   // Each slice is registered to the slices this many before it. Lag 1 alone accumulates the pairs'
   // errors as a random walk; longer lags tie distant slices together and outvote a bad pair.
@@ -39,11 +50,19 @@ struct DriftTrackParams {
   // 0.682 -> 0.766) but lowered it in four (H 0.01/3 0.857 -> 0.838; docs/validation.md, stop 19).
   std::vector<int> curtain_lags = {};
   double curtain_min_agreement = 0.1;
+  // The column means stay the default profile: the median of differences (stop 21) tracks x better on
+  // H 0.01/3 (rms 2.48 -> 2.01 px) and alike on H 0.02/6, but was not measured on the whole matrix.
+  CurtainProfileKind curtain_profile = CurtainProfileKind::column_mean;
   // And only when the curtains' steps between slices explain the slices' own (x) steps: the rms of
   // their difference is at most this share of the steps' rms. Stripes that stay put in the frame
   // (a detector's) give about 1 and are not used; on the simulator's H/F stacks 0.17-0.65, on preset A,
   // whose slices' track is itself 2-3 px off, 0.8-2.1 (issue 14 point 7, stop 19).
   double curtain_max_step_share = 0.75;
+  // > 0: instead of the share, the curtains' lag-1 steps must correlate with the slices' own (uncentred
+  // correlation of the two step series at least this): stripes fixed in the frame give steps unrelated
+  // to the slices' (0.17 in the test), curtains on the face follow them even where the slices' track is
+  // off (H 0.01/6: share 1.00, correlation 0.80; docs/validation.md, stop 21). 0: the share decides.
+  double curtain_min_step_correlation = 0;
 };
 
 struct DriftPair {
@@ -67,7 +86,8 @@ struct DriftTrack {
   // Curtains: the halves' agreement measured, whether the x positions were refitted with the column
   // profiles' pairs, and those pairs (measured.dx only; weight: final robust weight).
   double curtain_agreement = 0;
-  double curtain_step_share = 0;  // rms(curtain steps - slices' steps) / rms(slices' steps), lag 1, along x
+  double curtain_step_share = 0;
+  double curtain_step_correlation = 0;  // uncentred correlation of the curtains' and the slices' lag-1 x steps  // rms(curtain steps - slices' steps) / rms(slices' steps), lag 1, along x
   bool curtains_used = false;
   std::vector<DriftPair> curtain_pairs;
 };
