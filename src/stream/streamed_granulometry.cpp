@@ -137,8 +137,9 @@ int64_t open_radius(const Walk& walk, const std::vector<Code>& row_code, std::ve
 
 
 // Window mode. The plan: core slices per window and the halo (the z reach of the last radius), or
-// fits false when a window of at least max(1, halo) core slices does not fit the budget (then the
-// halo would be re-opened for every few core slices: the stores are the better walk).
+// fits false when a window of at least max(1, halo / 4) core slices does not fit the budget. The x/y
+// passes of radius r run on core + 2 r slices per window, so the work grows by at most 1 + halo / core
+// (<= 1 + halo / (2 core) over the radii); below a quarter of the halo the stores are the better walk.
 struct WindowPlan {
   bool fits = false;
   int64_t core = 0, halo = 0;
@@ -164,7 +165,7 @@ WindowPlan plan_windows(const Shape& shape, const Spacing& w, int64_t last, bool
   if (static_cast<uint64_t>(nz) * per_slice <= left)  // the window is the whole volume: only the map grows
     core = std::max(core, per_core ? static_cast<int64_t>((left - static_cast<uint64_t>(nz) * per_slice) / per_core) : nz);
   p.core = std::min(core, nz);
-  p.fits = p.core >= 1 && (p.core >= p.halo || p.core == nz);
+  p.fits = p.core >= 1 && (4 * p.core >= p.halo || p.core == nz);
   return p;
 }
 
