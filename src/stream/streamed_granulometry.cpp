@@ -1,6 +1,11 @@
 // Streamed granulometry by ball openings (Matheron 1975; Coeurjolly & Montanvert 2007, as
-// measure/granulometry.cpp): squared EDT -> per-voxel codes in a scratch store -> per radius, x/y
-// passes on z slabs into a second store and the z pass on y slabs read back from it.
+// measure/granulometry.cpp): squared EDT -> per-voxel codes in a scratch store -> then either
+// - windows (when a window fits the budget): z slabs of core slices with a halo of the largest
+//   radius's z reach on each side, read once (the halo slices are kept from window to window), all
+//   radii opened in core on the window and only the core's voxels counted; exact, since the opening
+//   of a voxel depends only on the codes of the centres within the ball's reach of it;
+// - or stores (the fallback): per radius, x/y passes on z slabs into a second store and the z pass on
+//   y slabs read back from it (12 bytes of scratch I/O per voxel and radius).
 #include "emorph/stream/streamed_granulometry.hpp"
 
 #include <algorithm>
@@ -11,7 +16,10 @@
 #include <optional>
 #include <vector>
 
+#include <omp.h>
+
 #include "emorph/io/scratch_store.hpp"
+#include "emorph/io/stream.hpp"
 #include "emorph/stream/streamed_edt.hpp"
 #include "measure/opening_passes.hpp"
 #include "slab_masks.hpp"
@@ -128,6 +136,137 @@ int64_t open_radius(const Walk& walk, const std::vector<Code>& row_code, std::ve
   return kept;
 }
 
+
+// Window mode. The plan: core slices per window and the halo (the z reach of the last radius), or
+// fits false when a window of at least max(1, halo / 4) core slices does not fit the budget. The x/y
+// passes of radius r run on core + 2 r slices per window, so the work grows by at most 1 + halo / core
+// (<= 1 + halo / (2 core) over the radii); below a quarter of the halo the stores are the better walk.
+struct WindowPlan {
+  bool fits = false;
+  int64_t core = 0, halo = 0;
+  bool small = false;  // uint16 passes (unit weights, every r^2 <= kSmallMax), else float
+};
+
+WindowPlan plan_windows(const Shape& shape, const Spacing& w, int64_t last, bool with_map, uint64_t budget) {
+  WindowPlan p;
+  const int64_t nz = shape.nz, ny = shape.ny, nx = shape.nx, plane = ny * nx;
+  p.halo = std::min<int64_t>(nz, opening::reach(w.dz, opening::squared_threshold(last)));
+  p.small = w.dz == 1.0 && w.dy == 1.0 && w.dx == 1.0 && last * last <= opening::kSmallMax;
+  const uint64_t t = p.small ? 2 : 4, threads = static_cast<uint64_t>(std::max(1, omp_get_max_threads()));
+  // Per window slice: its codes, partial sums and reached flags; per core slice: its map; fixed: one
+  // slice of floats read from the store, and per thread a plane of x-pass rows and a row of z sums.
+  const uint64_t per_slice = static_cast<uint64_t>(plane) * (2 + t) + static_cast<uint64_t>(ny);
+  const uint64_t per_core = with_map ? static_cast<uint64_t>(plane) * 4 : 0;
+  const uint64_t fixed = static_cast<uint64_t>(plane) * 4 + threads * (static_cast<uint64_t>(plane) + static_cast<uint64_t>(nx)) * t;
+  if (budget <= fixed) return p;
+  const uint64_t left = budget - fixed;
+  int64_t core = 0;
+  if (static_cast<uint64_t>(2 * p.halo) * per_slice < left)
+    core = static_cast<int64_t>((left - static_cast<uint64_t>(2 * p.halo) * per_slice) / (per_slice + per_core));
+  if (static_cast<uint64_t>(nz) * per_slice <= left)  // the window is the whole volume: only the map grows
+    core = std::max(core, per_core ? static_cast<int64_t>((left - static_cast<uint64_t>(nz) * per_slice) / per_core) : nz);
+  p.core = std::min(core, nz);
+  p.fits = p.core >= 1 && (4 * p.core >= p.halo || p.core == nz);
+  return p;
+}
+
+// One window of `count` slices (global z of its first: lo) with core slices [core0, core1) (window
+// indices); codes and row tops of its slices; reached flags per window row.
+struct Window {
+  int64_t ny = 0, nx = 0, count = 0, core0 = 0, core1 = 0;
+  Spacing w;
+  const Code* code = nullptr;
+  const Code* row_top = nullptr;
+  uint8_t* reached = nullptr;
+};
+
+// Voxels of the core of the opening of radius index i, as open_radius in core (the same passes: x and
+// y on the slices within the z reach of the core, z on the core's rows); writes `thickness` into
+// `map` (the core's slices) at them.
+template <class T>
+int64_t open_window(const Window& v, int64_t i, double threshold, T* partial, float* map, float thickness) {
+  const int64_t ny = v.ny, nx = v.nx, plane = ny * nx;
+  const int64_t rz = opening::reach(v.w.dz, threshold);
+  const int64_t a = std::max<int64_t>(0, v.core0 - rz), b = std::min(v.count, v.core1 + rz);
+  if (std::none_of(v.row_top + a * ny, v.row_top + b * ny, [&](Code top) { return top > i; })) return 0;
+  const std::vector<T> px = opening::parabola<T>(v.w.dx, opening::reach(v.w.dx, threshold));
+  const std::vector<T> py = opening::parabola<T>(v.w.dy, opening::reach(v.w.dy, threshold));
+  const std::vector<T> pz = opening::parabola<T>(v.w.dz, rz);
+  const T limit = opening::threshold_limit<T>(threshold);
+#pragma omp parallel if ((b - a) * plane >= kMinParallelVoxels)
+  {
+    std::vector<T> rows(static_cast<std::size_t>(plane));
+#pragma omp for schedule(dynamic, 1)
+    for (int64_t z = a; z < b; ++z)
+      opening::xy_pass_plane(v.code + z * plane, v.row_top + z * ny, ny, nx, i, px, py, rows.data(), partial + z * plane,
+                             v.reached + z * ny);
+  }
+  // Rows outside [a, b) keep flags of an earlier radius: the z pass of a core row never reaches them.
+  int64_t kept = 0;
+#pragma omp parallel reduction(+ : kept) if ((v.core1 - v.core0) * plane >= kMinParallelVoxels)
+  {
+    std::vector<T> acc(static_cast<std::size_t>(nx));
+#pragma omp for schedule(dynamic, 1)
+    for (int64_t y = 0; y < ny; ++y)
+      for (int64_t z = v.core0; z < v.core1; ++z) {
+        if (v.row_top[z * ny + y] == 0) continue;  // no phase voxel
+        if (!opening::z_pass_row(partial + y * nx, plane, v.reached + y, ny, v.count, z, pz, acc.data(), nx)) continue;
+        kept += opening::keep_row(v.code + (z * ny + y) * nx, acc.data(), nx, limit,
+                                  map ? map + ((z - v.core0) * ny + y) * nx : nullptr, thickness);
+      }
+  }
+  return kept;
+}
+
+// All radii 1..last on windows of plan.core slices: per radius the openings' voxels summed over the
+// windows; the map (when `map_out`) written slab by slab, its sum and largest value gathered in raster
+// order. The codes store is read once: the halo slices move down from window to window.
+template <class T>
+std::vector<int64_t> open_by_windows(const ScratchStore& codes, const Shape& shape, const Spacing& w,
+                                     const std::vector<Code>& row_code, const WindowPlan& plan, int64_t last, double step,
+                                     SlabWriter* map_out, StreamedGranulometry& out, Progress* progress,
+                                     StreamReport* report) {
+  const int64_t nz = shape.nz, ny = shape.ny, nx = shape.nx, plane = ny * nx, halo = plan.halo;
+  const int64_t most = std::min(nz, plan.core + 2 * halo);
+  std::vector<Code> code(static_cast<std::size_t>(most * plane));
+  std::vector<T> partial(static_cast<std::size_t>(most * plane));
+  std::vector<uint8_t> reached(static_cast<std::size_t>(most * ny));
+  std::vector<float> slice(static_cast<std::size_t>(plane)), map;
+  std::vector<int64_t> kept(static_cast<std::size_t>(last) + 1, 0);
+  int64_t lo = 0, hi = 0;  // global slices [lo, hi) held in `code`
+  for (int64_t c0 = 0; c0 < nz; c0 += plan.core) {
+    const int64_t c1 = std::min(nz, c0 + plan.core);
+    const int64_t new_lo = std::max<int64_t>(0, c0 - halo), new_hi = std::min(nz, c1 + halo);
+    // Keep the slices both windows hold, read the rest (codes are integers below 2^16: exact floats).
+    std::copy(code.begin() + (new_lo - lo) * plane, code.begin() + (hi - lo) * plane, code.begin());
+    for (int64_t z = hi; z < new_hi; ++z) {
+      codes.read(z, z + 1, 0, ny, slice.data());
+      Code* to = code.data() + (z - new_lo) * plane;
+      for (int64_t k = 0; k < plane; ++k) to[k] = static_cast<Code>(slice[static_cast<std::size_t>(k)]);
+    }
+    lo = new_lo, hi = new_hi;
+    const Window v{ny, nx, hi - lo, c0 - lo, c1 - lo, w, code.data(), row_code.data() + lo * ny, reached.data()};
+    if (map_out) map.assign(static_cast<std::size_t>((c1 - c0) * plane), 0.0f);
+    const Code top = *std::max_element(v.row_top, v.row_top + v.count * ny);
+    for (int64_t i = 1; i <= last && i < top; ++i) {  // no centre of radius i in the window: none further
+      const float thickness = static_cast<float>(2.0 * static_cast<double>(i) * step);
+      kept[static_cast<std::size_t>(i)] +=
+          open_window<T>(v, i, opening::squared_threshold(i), partial.data(), map_out ? map.data() : nullptr, thickness);
+    }
+    if (map_out) {
+      for (const float t : map) {
+        if (t == 0.0f) continue;
+        out.thickness_sum_um += t;
+        out.thickness_max_um = std::max(out.thickness_max_um, static_cast<double>(t));
+      }
+      map_out->write(map.data(), c1 - c0);
+    }
+    if (progress) progress->advance();
+    if (report) ++report->slabs;
+  }
+  return kept;
+}
+
 }  // namespace
 
 StreamedGranulometry streamed_granulometry(const std::string& input, const StreamedGranulometryParams& params,
@@ -190,6 +329,34 @@ StreamedGranulometry streamed_granulometry(const std::string& input, const Strea
       unbounded ? std::numeric_limits<double>::infinity() : std::sqrt(static_cast<double>(largest)) * steps.step;
   GranulometryResult& r = out.result;
   r.phase_voxels = phase_voxels;
+  if (phase_voxels > 0) {
+    const int64_t last = opening::last_radius_index(params.granulometry, steps.step, largest, unbounded);
+    const WindowPlan plan = plan_windows(shape, steps.w, last, with_map, stream.budget_bytes);
+    if (plan.fits) {
+      if (report) report->slab_slices = plan.core, report->halo = plan.halo;
+      const int64_t windows = (nz + plan.core - 1) / plan.core;
+      const auto progress = stream.progress ? std::make_unique<Progress>("granulometry " + name + " by windows of " +
+                                                                             std::to_string(plan.core) + " + 2 x " +
+                                                                             std::to_string(plan.halo) + " halo slices",
+                                                                         windows)
+                                            : std::unique_ptr<Progress>();
+      std::unique_ptr<SlabWriter> map_out;
+      if (with_map) map_out = open_slab_writer(params.local_thickness_output, VolumeHeader{shape, DType::f32, s});
+      const std::vector<int64_t> kept =
+          plan.small ? open_by_windows<uint16_t>(codes, shape, steps.w, row_code, plan, last, steps.step, map_out.get(), out,
+                                                 progress.get(), report)
+                     : open_by_windows<float>(codes, shape, steps.w, row_code, plan, last, steps.step, map_out.get(), out,
+                                              progress.get(), report);
+      // No centre of radius i anywhere: none of a larger one either (the store walk stops there too).
+      for (int64_t i = 1; i <= last; ++i) {
+        opening::add_opening(r, static_cast<double>(i) * steps.step, kept[static_cast<std::size_t>(i)]);
+        if (kept[static_cast<std::size_t>(i)] == 0) break;
+      }
+      opening::set_d50(r);
+      if (map_out) map_out->commit();
+      return out;
+    }
+  }
   std::optional<ScratchStore> map;
   if (with_map) map.emplace(params.scratch_dir, shape, slab_y, params.scratch_option);  // a new store reads as zeros
   if (phase_voxels > 0) {

@@ -3,10 +3,14 @@
 // openings with balls of growing radius as granulometry() in core, with every voxel decided by the same
 // arithmetic (measure/opening_passes.hpp), so the distribution and the local-thickness map are
 // identical. The squared EDT goes to a scratch store (streamed_squared_edt_into) and is
-// turned into per-voxel codes there; per radius, the x and y passes run plane by plane on z slabs into
-// a second store, the z pass on y slabs of whole z columns read back from it (pi2's split of a
-// separable pass, so no halo of the largest radius is ever held). The map, when asked, is updated in a
-// third store and written by z slabs at the end.
+// turned into per-voxel codes there. Then, when a window of core slices plus a halo of the largest
+// radius's z reach on each side fits the budget (with at least a quarter as many core slices as halo),
+// windows: z slabs whose codes are read once (halo slices kept from one window to the next), all radii
+// opened on the window and the core's voxels counted, the map written slab by slab; the report says
+// so with halo > 0 and the core slices as slab_slices. Otherwise stores: per radius, the x and y passes
+// run plane by plane on z slabs into a second store, the z pass on y slabs of whole z columns read back
+// from it (pi2's split of a separable pass, so no halo of the largest radius is ever held); the map,
+// when asked, is updated in a third store and written by z slabs at the end.
 #include <cstdint>
 #include <string>
 
