@@ -24,6 +24,11 @@ struct FibsemRimParams {
   // label. A one-voxel move of a pore | CB+PVdF edge (contrast 50, noise 8, blur 0.7 px) gains 3.2 units
   // against noise of 2.5 units sd: without a prior about one boundary voxel in ten would flip on noise.
   double smoothness = 0.5;
+  int prior_neighbours = 8;      // the neighbours the prior counts: 8 (in-plane ring) or 4 (nearest)
+  double margin_sd = 0;          // a flip must gain margin_sd x the noise sd of its likelihood gain
+  int thin_run = 0;              // no prior for leaving a label whose run through the voxel along x or y is <= thin_run
+  bool keep_topology = false;    // a flip must be a simple point of the label it leaves (2-D, 8-connected)
+  bool prior_vetoes_only = false;  // the prior may stop a flip the data favour, never cause one
 };
 
 struct FibsemRimResult {
