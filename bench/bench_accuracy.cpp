@@ -20,7 +20,8 @@
 // alignment, crop, four-phase segmentation; --true-drift: the simulator's drift instead of the tracked
 // one), seeds 3 .. 2 + --seeds; per cell the pore Dice, each phase's vol% error and whether both targets
 // (pore Dice >= 0.90, every phase within 2 vol%) are met. --fibsem-rims SIGMA: the rim model's probe
-// sigma (px; 0 leaves the rims to the watershed). --fibsem-change-penalty P: the column model's. --fibsem-from DIR: segment the stacks a --dump run of the
+// sigma (px; 0 leaves the rims to the watershed). --fibsem-rim-prior S, --fibsem-rim-neighbours 4|8,
+// --fibsem-rim-margin K: the rim model's prior and noise margin (fibsem_rims.hpp). --fibsem-change-penalty P: the column model's. --fibsem-from DIR: segment the stacks a --dump run of the
 // same drift mode left in DIR (no simulation, no preparation: for trying segmentation changes quickly).
 #include <algorithm>
 #include <cmath>
@@ -185,7 +186,8 @@ std::pair<Volume<float>, Volume<uint8_t>> read_fibsem_dump(const std::string& st
 }
 
 int fibsem_matrix(const std::string& presets, const std::string& voxels, int seeds, int size, bool true_drift,
-                  const std::string& dump_dir, double rim_sigma, double change_penalty, const std::string& from_dir) {
+                  const std::string& dump_dir, double rim_sigma, double change_penalty, const std::string& from_dir,
+                  const FibsemRimParams& rim) {
   std::printf("# FIB/SEM cells (%s drift, %d^3): pore Dice, segmented - true vol%% per phase, worst |error|, classes found,\n# their contrast misfit (docs/segmentation.md) and the grey modes left unnamed (un)\n",
               true_drift ? "true" : "tracked", size);
   std::printf("%-6s %-6s %-4s %8s %7s %7s %7s %7s %6s %-14s %6s %2s %s\n", "preset", "voxel", "seed", "poreDice", "pore", "NMC",
@@ -200,6 +202,7 @@ int fibsem_matrix(const std::string& presets, const std::string& voxels, int see
         const std::string seed = std::to_string(3 + k), cell_name = preset + " " + voxel + " um seed " + seed;
         ++cells;
         FibsemRouteParams route;
+        route.segment.fibsem_rims = rim;
         if (rim_sigma == 0) route.segment.fibsem_rims.enabled = false;
         else if (rim_sigma > 0) route.segment.fibsem_rims.probe_sigma_px = rim_sigma;
         if (change_penalty >= 0) route.segment.fibsem_columns.change_penalty = change_penalty;
@@ -257,6 +260,7 @@ int main(int argc, char** argv) {
   std::string fibsem_presets = "H,F,A", fibsem_voxels = "0.02,0.01";
   int fibsem_size = 128;
   double rim_sigma = -1, change_penalty = -1;  // < 0: the route's defaults
+  FibsemRimParams rim;  // --fibsem-rim-prior, -neighbours, -margin (fibsem_rims.hpp)
   std::string fibsem_from;
   std::string methods_arg = "mixture:otsu-volume/median:1,mixture:otsu/median:1,mixture/median:1", filter, dump_dir;
   for (int i = 1; i < argc; ++i) {
@@ -278,9 +282,12 @@ int main(int argc, char** argv) {
     else if (a == "--fibsem-rims" && i + 1 < argc) rim_sigma = std::atof(argv[++i]);
     else if (a == "--fibsem-from" && i + 1 < argc) fibsem_from = argv[++i];
     else if (a == "--fibsem-change-penalty" && i + 1 < argc) change_penalty = std::atof(argv[++i]);
-    else { std::fprintf(stderr, "usage: bench_accuracy [--size N] [--seeds K] [--methods M/D,...] [--cells SUB] [--no-particles] [--verbose] [--ssa-detail] [--zero-grey] [--dump DIR] [--fibsem [--true-drift] [--fibsem-presets H,F,A] [--fibsem-voxels 0.02,0.01] [--fibsem-size 128] [--fibsem-rims SIGMA] [--fibsem-change-penalty P] [--fibsem-from DIR]]\n"); return 2; }
+    else if (a == "--fibsem-rim-prior" && i + 1 < argc) rim.smoothness = std::atof(argv[++i]);
+    else if (a == "--fibsem-rim-neighbours" && i + 1 < argc) rim.prior_neighbours = std::atoi(argv[++i]);
+    else if (a == "--fibsem-rim-margin" && i + 1 < argc) rim.margin_sd = std::atof(argv[++i]);
+    else { std::fprintf(stderr, "usage: bench_accuracy [--size N] [--seeds K] [--methods M/D,...] [--cells SUB] [--no-particles] [--verbose] [--ssa-detail] [--zero-grey] [--dump DIR] [--fibsem [--true-drift] [--fibsem-presets H,F,A] [--fibsem-voxels 0.02,0.01] [--fibsem-size 128] [--fibsem-rims SIGMA] [--fibsem-change-penalty P] [--fibsem-rim-prior S] [--fibsem-rim-neighbours 4|8] [--fibsem-rim-margin K] [--fibsem-from DIR]]\n"); return 2; }
   }
-  if (fibsem) return fibsem_matrix(fibsem_presets, fibsem_voxels, seeds, fibsem_size, true_drift, dump_dir, rim_sigma, change_penalty, fibsem_from);
+  if (fibsem) return fibsem_matrix(fibsem_presets, fibsem_voxels, seeds, fibsem_size, true_drift, dump_dir, rim_sigma, change_penalty, fibsem_from, rim);
   std::vector<std::pair<std::string, std::string>> methods;
   for (std::size_t start = 0; start < methods_arg.size();) {
     std::size_t end = methods_arg.find(',', start);

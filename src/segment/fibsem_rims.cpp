@@ -139,6 +139,46 @@ FibsemRimResult fibsem_rim_labels(VolumeView<const float> grey, const VolumeView
                   if (l == pore_label) pore_beside += pore_level(z, yy, xx);
                 }
               if (distinct == 1) continue;
+              // The label left: its run through the voxel along x and y, and whether the voxel is a simple
+              // point of it (Yokoi's 8-connectivity number is 1).
+              auto same = [&](int64_t dy, int64_t dx) {
+                const int64_t yy = y + dy, xx = x + dx;
+                return yy >= 0 && xx >= 0 && yy < ny && xx < nx && labels(z, yy, xx) == own;
+              };
+              if (p.keep_topology) {
+                static constexpr int ry[8] = {0, -1, -1, -1, 0, 1, 1, 1}, rx[8] = {1, 1, 0, -1, -1, -1, 0, 1};
+                int b[9];
+                for (int i = 0; i < 8; ++i) b[i] = same(ry[i], rx[i]) ? 0 : 1;
+                b[8] = b[0];
+                int n8 = 0;
+                for (int i = 0; i < 8; i += 2) n8 += b[i] - b[i] * b[i + 1] * b[(i + 2) % 8];
+                if (n8 != 1) continue;
+              }
+              bool thin = false;
+              if (p.thin_run > 0) {
+                auto run = [&](int64_t dy, int64_t dx) {
+                  int n = 1;
+                  for (int64_t t = 1; t <= p.thin_run && same(t * dy, t * dx); ++t) ++n;
+                  for (int64_t t = 1; t <= p.thin_run && same(-t * dy, -t * dx); ++t) ++n;
+                  return n;
+                };
+                thin = run(0, 1) <= p.thin_run || run(1, 0) <= p.thin_run;
+              }
+              // The prior's count: the 8-neighbours, or the 4 nearest (a voxel of a straight line one voxel
+              // wide then has as many neighbours alike as not).
+              int own_near = count[0];
+              std::array<int, 9> near{};
+              if (p.prior_neighbours == 4) {
+                own_near = 0;
+                for (auto [dy, dx] : {std::pair<int64_t, int64_t>{-1, 0}, {1, 0}, {0, -1}, {0, 1}}) {
+                  const int64_t yy = y + dy, xx = x + dx;
+                  if (yy < 0 || xx < 0 || yy >= ny || xx >= nx) continue;
+                  const uint8_t l = labels(z, yy, xx);
+                  for (int j = 0; j < distinct; ++j)
+                    if (seen[j] == l) ++near[j];
+                }
+                own_near = near[0];
+              }
               double best = 0;
               uint8_t best_label = own;
               for (int j = 1; j < distinct; ++j) {
@@ -148,8 +188,14 @@ FibsemRimResult fibsem_rim_labels(VolumeView<const float> grey, const VolumeView
                 // units, plus the smoothness prior's change (one term per neighbour disagreeing).
                 const double target = other == pore_label ? pore_beside / count[j] : level(index[other], y, x);
                 const double delta = target - mu;
-                const double gain = (-2 * delta * fit + delta * delta * kernel_energy) * inv +
-                                    p.smoothness * double(count[0] - count[j]);
+                const int other_near = p.prior_neighbours == 4 ? near[j] : count[j];
+                const double prior = thin ? 0.0 : p.smoothness * double(own_near - other_near);
+                // The margin: margin_sd noise sds of the likelihood change, |delta| sqrt(sum K^2) / sigma
+                // (the noise seen through the kernel is sigma^2 sum K^2).
+                const double data = (-2 * delta * fit + delta * delta * kernel_energy) * inv +
+                                    p.margin_sd * std::abs(delta) * std::sqrt(kernel_energy) / lv.noise_sigma;
+                if (p.prior_vetoes_only && data >= 0) continue;
+                const double gain = data + prior;
                 if (gain < best) best = gain, best_label = other;
               }
               if (best_label != own) labels(z, y, x) = best_label, ++changed_here;
