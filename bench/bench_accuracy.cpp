@@ -7,7 +7,7 @@
 // surface error of the 3x3x3 median image thresholded at exactly the true fraction (the surface floor
 // of a single threshold after the median).
 // Usage: bench_accuracy [--size N=96] [--seeds K=3] [--methods mixture:otsu-volume/median:1,mixture/median:1,...]
-//                       [--cells SUB1|SUB2...] [--no-particles] [--verbose] [--ssa-detail] [--zero-grey] [--dump DIR]
+//                       [--cells SUB1|SUB2|=NAME...] [--no-particles] [--verbose] [--ssa-detail] [--zero-grey] [--dump DIR]
 // --dump DIR: also writes each cell's raw grey (DIR/CELL_sSEED_grey.u8|u16, native endian) and truth
 // (DIR/CELL_sSEED_truth.u8), SIZE^3 in z,y,x order, for checks outside the bench (scripts/); with --fibsem the
 // prepared stack (DIR/fibsem_PRESET_VOXEL_sSEED_true|tracked_prep_SHAPE.f32) and the truth of its crop (_truth.u8).
@@ -98,12 +98,13 @@ Volume<uint8_t> sphere_packing(int n, const Cell& c, uint64_t seed) {
   return v;
 }
 
-// --cells: substrings separated by '|'; a cell runs when its name holds any of them.
+// --cells: substrings separated by '|'; a cell runs when its name holds any of them ("=NAME": that cell alone).
 bool name_matches(const std::string& name, const std::string& filter) {
   for (std::size_t start = 0; start <= filter.size();) {
     std::size_t end = filter.find('|', start);
     if (end == std::string::npos) end = filter.size();
-    if (name.find(filter.substr(start, end - start)) != std::string::npos) return true;
+    const std::string term = filter.substr(start, end - start);
+    if (term.rfind('=', 0) == 0 ? name == term.substr(1) : name.find(term) != std::string::npos) return true;
     start = end + 1;
   }
   return false;

@@ -9,7 +9,7 @@ boundaries; here D and B are the raw means of the voxels deep inside each phase 
      fraction) and scaling it to the raw grey by least squares (grid 0.5-3 voxels);
   2. depth map: the set of the raw grey smoothed by a Gaussian of 0.7 voxels, at the current fraction
      (the median erases radius-2 particles; its set gives the wrong interiors there);
-  3. D, B: raw means of the voxels at a distance >= k = max(3, ceil(2.5 sigma)) from the other phase;
+  3. D, B: raw means of the voxels at a distance >= k = max(3, 2.5 sigma) from the other phase;
   4. f = (M - D) / (B - D); steps 2-4 three times (sigma refitted once at the first estimate).
 The segmentation is the median image thresholded at the quantile that holds f.
 
@@ -42,8 +42,24 @@ def residual(x, y):
     return ((y - (ym - b * xm) - b * x) ** 2).mean()
 
 
+def holding_set(v, fraction):
+    """{v > t} with t as the C++ threshold_holding_fraction: the count nearest to fraction x size, ties whole.
+    (Until stop 21 this script took v > np.quantile(v, 1 - fraction), which drops a tie run at the threshold:
+    on the 8-bit cell that moved the sigma refit from 1.25 to 1.0 and the fraction by one grey step.)"""
+    flat = np.sort(v.ravel())
+    n = flat.size
+    k = int(round(min(max(fraction, 0.0), 1.0) * n))
+    if k <= 0:
+        return np.zeros(v.shape, bool)
+    if k >= n:
+        return np.ones(v.shape, bool)
+    kth = flat[n - k]
+    at_least, above = n - np.searchsorted(flat, kth, "left"), n - np.searchsorted(flat, kth, "right")
+    return v >= kth if at_least - k <= k - above else v > kth
+
+
 def fit_sigma(grey, med, fraction):
-    chi = (med > np.quantile(med, 1 - fraction)).astype(np.float32)
+    chi = holding_set(med, fraction).astype(np.float32)
     rss = [residual(ndi.gaussian_filter(chi, s).astype(np.float64).ravel(), grey.ravel()) for s in SIGMAS]
     return SIGMAS[int(np.argmin(rss))]
 
@@ -57,11 +73,11 @@ def deep_level_fraction(grey, default_fraction, iterations=3):
     fraction, trace = default_fraction, []
     sigma = fit_sigma(grey, med, fraction)
     for step in range(iterations):
-        phase = smooth > np.quantile(smooth, 1 - fraction)
+        phase = holding_set(smooth, fraction)
         dark_depth = ndi.distance_transform_edt(~phase)
         bright_depth = ndi.distance_transform_edt(phase)
-        k = max(3, int(np.ceil(2.5 * sigma)))
-        deep_dark, deep_bright = dark_depth >= k - 0.01, bright_depth >= k - 0.01
+        k = max(3.0, 2.5 * sigma)  # not rounded up (stop 21, as the C++)
+        deep_dark, deep_bright = dark_depth ** 2 >= k * k * (1 - 1e-9), bright_depth ** 2 >= k * k * (1 - 1e-9)
         dark, bright = grey[deep_dark].mean(), grey[deep_bright].mean()
         fraction = float(np.clip((mean - dark) / (bright - dark), 0, 1))
         trace.append((fraction, sigma, k, int(min(deep_dark.sum(), deep_bright.sum()))))
@@ -76,9 +92,9 @@ def dice(a, b):
 
 def report(name, truth, default_fraction, grey):
     fraction, med, trace = deep_level_fraction(grey, default_fraction)
-    seg = med > np.quantile(med, 1 - fraction)
+    seg = holding_set(med, fraction)
     f = truth.mean()
-    steps = " ".join(f"{100 * (a - f):+.2f}(sigma {s}, k {k}, {n} deep)" for a, s, k, n in trace)
+    steps = " ".join(f"{100 * (a - f):+.2f}(sigma {s}, k {k:.2f}, {n} deep)" for a, s, k, n in trace)
     print(f"{name:36s} default {100 * (default_fraction - f):+6.2f}  candidate {100 * (seg.mean() - f):+6.2f} "
           f"Dice {dice(seg, truth):.4f}  steps {steps}", flush=True)
 

@@ -5,12 +5,12 @@
 // (M - D) / (B - D) given the pure-phase greys D and B (with the simulator's own levels: within 0.04 vol%
 // on bench_accuracy's cells). The histogram model's modes are pulled towards each other by the blurred
 // boundaries (r2-4: no voxel of a radius-2..4 sphere reaches B); here D and B are the raw means of the
-// voxels at least k = max(min_depth, ceil(depth_per_sigma x sigma)) voxels from the other phase:
+// voxels at least k = max(min_depth, depth_per_sigma x sigma) voxels from the other phase:
 //   1. sigma: the PSF fitted by re-blurring the route's set (the pre-filtered image at the route's fraction)
 //      and scaling it to the raw grey by least squares (grid `psf_sigmas`, on a central block);
 //   2. depth map: the set of the raw grey smoothed by a Gaussian of depth_smoothing_sigma at the current
 //      fraction (the median erases radius-2 particles; its set gives the wrong interiors there);
-//   3. D, B: raw means of the deep voxels; f = (M - D) / (B - D); steps 2-3 `iterations` times, sigma
+//   3. D, B: raw means of the deep voxels (exact Euclidean distance >= k, k not rounded up); f = (M - D) / (B - D); steps 2-3 `iterations` times, sigma
 //      refitted once at the first estimate.
 // Gate (truth-free): the fit's rms residual over the input noise above max_residual_ratio means a blur of
 // two grey levels does not explain the grey (real nano-CT slices 7.4-8.7, phase contrast 1.99; the
@@ -43,7 +43,7 @@ struct DeepLevelFraction {
   std::array<double, 2> fraction_band{0, 0};
   double mean_grey = 0, dark_grey = 0, bright_grey = 0;  // M, D, B (raw grey)
   double psf_sigma_voxels = 0;
-  int depth_voxels = 0;           // k
+  double depth_voxels = 0;        // k (voxels, Euclidean; not rounded)
   int64_t deep_dark_voxels = 0, deep_bright_voxels = 0;
   double fit_residual_ratio = 0;  // rms(grey - fitted re-blurred set) / noise sigma, at the route's fraction
   std::vector<double> iteration_fractions;
